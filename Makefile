@@ -1,0 +1,54 @@
+# Two commands for users: `make run` and `make test`. Everything else supports them.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+MO := locales/zh_CN/LC_MESSAGES/cadence.mo locales/en/LC_MESSAGES/cadence.mo
+
+.PHONY: run test migrate i18n i18n-compile lint bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(TEST_STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(STAMP) $@
+
+locales/%/LC_MESSAGES/cadence.mo: locales/%/LC_MESSAGES/cadence.po | $(STAMP)
+	$(BIN)/pybabel compile -D cadence -d locales -l $* --use-fuzzy
+
+i18n-compile: $(MO)
+
+run: $(STAMP) i18n-compile
+	@$(BIN)/python -m bot check-token
+	$(BIN)/python -m bot migrate
+	$(BIN)/python -m bot run
+
+migrate: $(STAMP)
+	$(BIN)/python -m bot migrate
+
+# extract -> update -> compile: run after changing any user-visible text
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k n_:1,2 -k N_ -o locales/cadence.pot --no-location --sort-output --project=cadence .
+	$(BIN)/pybabel update -D cadence -i locales/cadence.pot -d locales --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -D cadence -d locales
+
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: $(TEST_STAMP) i18n-compile lint
+	$(BIN)/pytest
+
+bench: $(TEST_STAMP) i18n-compile
+	$(BIN)/python -m benchmarks.updates
+
+clean:
+	rm -rf $(VENV) $(MO)

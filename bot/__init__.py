@@ -1,0 +1,1 @@
+"""Cadence: a Telegram bot that runs a rectification programme."""

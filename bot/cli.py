@@ -1,0 +1,100 @@
+"""The command line: run, migrate, import, invites, summary, beat, schedule."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.clock import Clock
+
+from bot.settings import Settings
+
+NO_TOKEN = """TELEGRAM_BOT_TOKEN is not set.
+
+Get a token from @BotFather in Telegram: open a chat with @BotFather, send /newbot,
+follow the prompts and copy the token it gives you (it looks like 123456789:AA...).
+Then either put it in a file named .env in this folder (copy .env.example):
+
+    TELEGRAM_BOT_TOKEN=123456789:AA...
+
+or set it in the environment:
+
+    export TELEGRAM_BOT_TOKEN=123456789:AA...
+"""
+
+
+def _settings() -> Settings:
+    try:
+        return Settings()
+    except ValidationError as exc:
+        print(f"Invalid settings:\n{exc}", file=sys.stderr)
+        raise SystemExit(2) from exc
+
+
+def _require_token(settings: Settings) -> None:
+    if settings.telegram_bot_token is None:
+        print(NO_TOKEN, file=sys.stderr)
+        raise SystemExit(2)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser for every sub-command."""
+    p = argparse.ArgumentParser(prog="python -m bot", description="Cadence rectification bot")
+    sub = p.add_subparsers(dest="command")
+    sub.add_parser("run", help="run the bot (long polling); the default")
+    sub.add_parser("migrate", help="apply database migrations")
+    sub.add_parser("check-token", help="exit 2 with help when TELEGRAM_BOT_TOKEN is missing")
+    imp = sub.add_parser("import", help="import a ledger file (CSV or XLSX)")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--programme", required=True)
+    imp.add_argument("--dry-run", action="store_true")
+    imp.add_argument("--remove-missing", action="store_true")
+    imp.add_argument("--locale", default=None)
+    inv = sub.add_parser("invites", help="print invite links for unbound owners and leaders")
+    inv.add_argument("--programme", required=True)
+    inv.add_argument("--bot-username", default=None, help="skip asking the Bot API for it")
+    inv.add_argument("--locale", default=None)
+    from bot import cli_rhythm
+
+    cli_rhythm.add_parsers(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit status."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    args = parser().parse_args(argv)
+    settings = _settings()
+    command = args.command or "run"
+    if command in ("run", "check-token"):
+        _require_token(settings)
+        if command == "run":
+            from storage.migrate import upgrade
+
+            upgrade(settings.database_url)
+            from bot.app import run
+
+            run(settings)
+        return 0
+    if command == "migrate":
+        from storage.migrate import upgrade
+
+        upgrade(settings.database_url)
+        print("database is up to date")
+        return 0
+    from bot import cli_ledger, cli_rhythm
+
+    if command == "import":
+        return asyncio.run(cli_ledger.import_file(settings, args, Clock()))
+    if command == "invites":
+        return asyncio.run(cli_ledger.invites(settings, args, Clock()))
+    return asyncio.run(cli_rhythm.dispatch(settings, args, Clock()))
+
+

@@ -1,0 +1,45 @@
+"""The command menus, per language and scope, registered with set_my_commands."""
+
+from __future__ import annotations
+
+from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
+from telegram.ext import ExtBot
+
+from bot.i18n import N_, tr
+
+PRIVATE = (
+    ("my", N_("Your measures")),
+    ("summary", N_("The picture right now")),
+    ("invites", N_("Invite links (coordinators)")),
+    ("people", N_("Who is bound (coordinators)")),
+    ("dispatch", N_("Run the weekly dispatch now (coordinators)")),
+    ("review", N_("Run the fortnightly review now (coordinators)")),
+    ("report", N_("Run the monthly report now (coordinators)")),
+    ("schedule", N_("Beats and their next dates")),
+    ("away", N_("Away from … to …")),
+    ("back", N_("Back from absence")),
+    ("lang", N_("Language")),
+    ("use", N_("Switch programme")),
+    ("cancel", N_("Leave the current answer")),
+    ("help", N_("What you can do")),
+)
+GROUP = (
+    ("summary", N_("The picture right now")),
+    ("setup", N_("Attach this group to a programme")),
+    ("help", N_("What you can do")),
+)
+MENU_LANGUAGES = {"zh": "zh_CN", "en": "en"}
+
+
+def menu(locale: str, commands: tuple[tuple[str, str], ...]) -> list[BotCommand]:
+    """Bot commands with descriptions in a locale."""
+    t = tr(locale)
+    return [BotCommand(name, t._(description)) for name, description in commands]
+
+
+async def register(bot: ExtBot[None], default_locale: str) -> None:
+    """Register menus for private chats and groups, per language and as default."""
+    for scope, commands in ((BotCommandScopeAllPrivateChats(), PRIVATE), (BotCommandScopeAllGroupChats(), GROUP)):
+        await bot.set_my_commands(menu(default_locale, commands), scope=scope)
+        for code, locale in MENU_LANGUAGES.items():
+            await bot.set_my_commands(menu(locale, commands), scope=scope, language_code=code)

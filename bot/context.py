@@ -1,0 +1,81 @@
+"""The services every callback shares and the per-update context that carries them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.clock import Clock
+from bot.i18n import Tr, tr
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlmodel.ext.asyncio.session import AsyncSession
+
+    from storage.db import Database
+    from storage.models import Programme
+    from storage.people import Identity, Membership
+
+
+@dataclass
+class Services:
+    """Long-lived resources, opened in post_init and closed in post_shutdown."""
+
+    settings: Settings
+    clock: Clock
+    db: Database | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def database(self) -> Database:
+        """The database, which exists once post_init has run."""
+        assert self.db is not None, "database used before post_init"
+        return self.db
+
+
+class CadenceContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """PTB context plus what the gate resolved for this update."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+        self._session: AsyncSession | None = None
+        self.t: Tr = tr(None)
+        self.who: Identity | None = None
+        self.programme: Programme | None = None
+        self.member: Membership | None = None
+        self.is_admin = False
+
+    @property
+    def svc(self) -> Services:
+        """The application's services."""
+        svc = self.bot_data["svc"]
+        assert isinstance(svc, Services)
+        return svc
+
+    @property
+    def session(self) -> AsyncSession:
+        """The one database session of this update (opened by the gate)."""
+        assert self._session is not None, "handler not wrapped by gate()"
+        return self._session
+
+    @session.setter
+    def session(self, value: AsyncSession | None) -> None:
+        self._session = value
+
+    @property
+    def programme_id(self) -> int:
+        """The id of the programme this update is about."""
+        assert self.programme is not None and self.programme.id is not None
+        return self.programme.id
+
+    @property
+    def actor(self) -> str:
+        """How the audit log names whoever sent this update."""
+        return f"tg:{self.who.user_id}" if self.who else "tg:?"

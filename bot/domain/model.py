@@ -1,0 +1,81 @@
+"""Core domain vocabulary shared by rules, storage and renderers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    """Lifecycle of a measure (DOMAIN.md, Statuses)."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    LONG_TERM = "long_term"
+    PENDING_SIGNOFF = "pending_signoff"
+    CLOSED = "closed"
+    REOPENED = "reopened"
+
+    @property
+    def is_open(self) -> bool:
+        return self is not Status.CLOSED
+
+
+class Health(StrEnum):
+    """What the owner last reported about a measure."""
+
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    BLOCKED = "blocked"
+
+
+class Light(StrEnum):
+    """Traffic light (红黄绿灯)."""
+
+    RED = "red"
+    YELLOW = "yellow"
+    GREEN = "green"
+
+
+class Role(StrEnum):
+    """A person's role in one programme."""
+
+    COORDINATOR = "coordinator"
+    LEADER = "leader"
+    OWNER = "owner"
+
+
+class Beat(StrEnum):
+    """The scheduled beats of the rhythm."""
+
+    DISPATCH = "dispatch"
+    NUDGE = "nudge"
+    REVIEW = "review"
+    REPORT = "report"
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureFacts:
+    """What the rules need to know about one measure on a given day."""
+
+    code: str
+    text: str
+    area_number: int
+    area: str
+    problem: str
+    leader: str
+    lead_unit: str
+    owner: str
+    deadline: date | None  # None: long-term (长期)
+    status: Status
+    health: Health | None = None
+    silent_dispatches: int = 0  # most recent dispatches in a row without an answer
+    closed_on: date | None = None
+    co_units: tuple[str, ...] = ()
+    last_update: datetime | None = None
+
+
+def code_key(code: str) -> tuple[tuple[int, str], ...]:
+    """Sort key that orders 1.2.10 after 1.2.9."""
+    return tuple((int(p), "") if p.isdigit() else (1 << 30, p) for p in code.split("."))

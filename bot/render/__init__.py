@@ -1,0 +1,1 @@
+"""Renderers: domain data to chat text (and later documents)."""

@@ -1,0 +1,71 @@
+"""Localized names for domain values."""
+
+from __future__ import annotations
+
+from bot.domain.ledger import Problem
+from bot.domain.model import Health, Light, Role, Status
+from bot.i18n import N_, Tr
+
+STATUS = {
+    Status.NOT_STARTED: N_("not started"),
+    Status.IN_PROGRESS: N_("in progress"),
+    Status.LONG_TERM: N_("long-term"),
+    Status.PENDING_SIGNOFF: N_("pending sign-off"),
+    Status.CLOSED: N_("closed"),
+    Status.REOPENED: N_("reopened"),
+}
+HEALTH = {
+    Health.ON_TRACK: N_("on track"),
+    Health.AT_RISK: N_("at risk"),
+    Health.BLOCKED: N_("blocked"),
+}
+LIGHT_ICON = {Light.RED: "🔴", Light.YELLOW: "🟡", Light.GREEN: "🟢", None: "✅"}
+LIGHT = {Light.RED: N_("red"), Light.YELLOW: N_("yellow"), Light.GREEN: N_("green")}
+ROLE = {Role.COORDINATOR: N_("coordinator"), Role.LEADER: N_("leader"), Role.OWNER: N_("owner")}
+COLUMN = {
+    "code": N_("Code"),
+    "area": N_("Area"),
+    "problem": N_("Problem"),
+    "measure": N_("Measure"),
+    "leader": N_("Responsible leader"),
+    "lead_unit": N_("Lead unit"),
+    "co_units": N_("Co-units"),
+    "owner": N_("Owner"),
+    "deadline": N_("Deadline"),
+    "status": N_("Status"),
+}
+LEDGER_PROBLEM = {
+    Problem.UNREADABLE_FILE: N_("the file cannot be read (is it a real CSV or XLSX file?)"),
+    Problem.UNSUPPORTED_TYPE: N_("only CSV and XLSX files can be imported"),
+    Problem.TOO_LARGE: N_("the file is too large"),
+    Problem.TOO_MANY_ROWS: N_("the file has too many rows"),
+    Problem.EMPTY_FILE: N_("the file has no measures"),
+    Problem.MISSING_COLUMN: N_("missing column"),
+    Problem.DUPLICATE_COLUMN: N_("the column appears twice"),
+    Problem.MISSING_VALUE: N_("missing required value"),
+    Problem.DUPLICATE_CODE: N_("duplicate code"),
+    Problem.BAD_CODE: N_("not a valid code (use numbers like 1.2.3)"),
+    Problem.UNKNOWN_STATUS: N_("unknown status"),
+    Problem.BAD_DATE: N_("impossible or unreadable date"),
+    Problem.TOO_LONG: N_("text is too long"),
+}
+
+
+def status(t: Tr, value: Status) -> str:
+    """A status in the reader's language."""
+    return t._(STATUS[value])
+
+
+def health(t: Tr, value: Health) -> str:
+    """An owner-reported health in the reader's language."""
+    return t._(HEALTH[value])
+
+
+def column(t: Tr, key: str | None) -> str:
+    """A ledger column's name in the reader's language."""
+    return t._(COLUMN[key]) if key in COLUMN else (key or "")
+
+
+def ledger_problem(t: Tr, value: Problem) -> str:
+    """Why a ledger row was refused, in the reader's language."""
+    return t._(LEDGER_PROBLEM.get(value, N_("invalid value")))

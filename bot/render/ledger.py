@@ -1,0 +1,62 @@
+"""Import previews and error lists as text."""
+
+from __future__ import annotations
+
+from bot.domain.ledger import ParsedLedger
+from bot.i18n import Tr
+from bot.render import labels
+from storage.ledger_store import ImportPlan
+
+MAX_LISTED = 60
+
+
+def issues_text(t: Tr, parsed: ParsedLedger, filename: str) -> str:
+    """Every problem of a refused file, with row and column."""
+    head = t.n_(
+        "Nothing was imported from {file}: {n} problem must be fixed first.",
+        "Nothing was imported from {file}: {n} problems must be fixed first.",
+        len(parsed.issues),
+        file=filename,
+    )
+    lines = [head]
+    for issue in parsed.issues[:MAX_LISTED]:
+        where = []
+        if issue.row is not None:
+            where.append(t._("row {row}", row=issue.row))
+        if issue.column is not None:
+            where.append(labels.column(t, issue.column))
+        place = t._(", ").join(where)
+        reason = labels.ledger_problem(t, issue.problem)
+        value = f" ({issue.value})" if issue.value else ""
+        lines.append(f"• {place}: {reason}{value}" if place else f"• {reason}{value}")
+    if len(parsed.issues) > MAX_LISTED:
+        lines.append(t._("… and {n} more.", n=len(parsed.issues) - MAX_LISTED))
+    return "\n".join(lines)
+
+
+def preview_text(t: Tr, plan: ImportPlan, parsed: ParsedLedger, programme: str) -> str:
+    """What confirming the import would do."""
+    areas = {r.area for r in parsed.rows}
+    lines = [
+        t._("Ledger for {programme}: {n} measures in {areas} areas.", programme=programme, n=len(parsed.rows), areas=len(areas)),
+        t._("New: {new} · changed: {changed} · unchanged: {same}", new=len(plan.new), changed=len(plan.changed), same=plan.unchanged),
+    ]
+    if plan.changed:
+        lines.append(t._("Changed: {codes}", codes=", ".join(plan.changed[:MAX_LISTED])))
+    if plan.missing:
+        lines.append(
+            t._("In the ledger but not in this file: {codes}. Keep them, or remove them from the ledger?", codes=", ".join(plan.missing[:MAX_LISTED]))
+        )
+    return "\n".join(lines)
+
+
+def done_text(t: Tr, plan: ImportPlan, removed: bool) -> str:
+    """What an import wrote."""
+    text = t._("Imported: {new} new, {changed} changed, {same} unchanged.", new=len(plan.new), changed=len(plan.changed), same=plan.unchanged)
+    if plan.missing:
+        text += " " + (
+            t.n_("{n} measure removed.", "{n} measures removed.", len(plan.missing))
+            if removed
+            else t.n_("{n} measure not in the file was kept.", "{n} measures not in the file were kept.", len(plan.missing))
+        )
+    return text

@@ -1,0 +1,83 @@
+"""Typed settings read from the environment and `.env`, failing fast."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+SUPPORTED_LOCALES = ("zh_CN", "en")
+
+
+class Settings(BaseSettings):
+    """Deployment settings; programme settings live in the database."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr | None = Field(default=None)
+    database_url: str = "sqlite:///data/cadence.db"
+    telegram_api_base_url: str | None = None
+    cadence_admins: Annotated[frozenset[int], NoDecode] = frozenset()
+    cadence_timezone: str = "Asia/Shanghai"
+    cadence_locale: str = "zh_CN"
+    cadence_invite_days: int = 14
+
+    @field_validator("telegram_bot_token", "telegram_api_base_url", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("cadence_admins", mode="before")
+    @classmethod
+    def _split_admins(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = value.replace(";", ",").replace(" ", ",").split(",")
+            return frozenset(int(p) for p in parts if p.strip())
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @field_validator("cadence_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("cadence_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        if value not in SUPPORTED_LOCALES:
+            raise ValueError(f"locale must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return value
+
+    @property
+    def async_database_url(self) -> str:
+        """The URL with the async driver the project uses for it."""
+        return to_async_url(self.database_url)
+
+    @property
+    def file_base_url(self) -> str | None:
+        """PTB's base_file_url derived from the Bot API base URL."""
+        if not self.telegram_api_base_url:
+            return None
+        base = self.telegram_api_base_url.rstrip("/")
+        head, _, tail = base.rpartition("/")
+        return f"{head}/file/{tail}"
+
+
+def to_async_url(url: str) -> str:
+    """Map a plain `sqlite:///` or `postgresql://` URL to its async driver."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise ValueError(f"not a database URL: {url!r}")
+    base = scheme.split("+", 1)[0]
+    if base == "sqlite":
+        return f"sqlite+aiosqlite://{rest}"
+    if base in ("postgresql", "postgres"):
+        return f"postgresql+asyncpg://{rest}"
+    raise ValueError(f"unsupported database: {scheme!r} (use sqlite or postgresql)")

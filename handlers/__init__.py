@@ -1,0 +1,1 @@
+"""Thin Telegram callbacks; gatekeeping lives in handlers.gate."""

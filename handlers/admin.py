@@ -1,0 +1,98 @@
+"""Admins and coordinators: /newprogramme and /setup."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import CadenceContext
+from bot.domain.model import Role
+from handlers.gate import Where, gate
+from storage import people, programmes
+from storage.programmes import ChatKind
+
+MAX_NAME = 100
+
+
+@gate(where=Where.PRIVATE, needs_programme=False)
+async def new_programme(update: Update, context: CadenceContext) -> None:
+    """Create a programme; the admin becomes its first coordinator."""
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    t = context.t
+    if not context.is_admin:
+        await message.reply_text(t._("Sorry, only admins can create programmes."))
+        return
+    name = " ".join(context.args or []).strip()
+    if not name or len(name) > MAX_NAME:
+        await message.reply_text(t._("Usage: /newprogramme NAME (at most {n} characters)", n=MAX_NAME))
+        return
+    s, now = context.session, context.svc.clock.now()
+    if await programmes.by_name(s, name=name) is not None:
+        await message.reply_text(t._("A programme named {name} already exists.", name=name))
+        return
+    settings = context.svc.settings
+    programme = await programmes.create(
+        s,
+        name=name,
+        actor=context.actor,
+        now=now,
+        timezone=settings.cadence_timezone,
+        locale=settings.cadence_locale,
+    )
+    assert programme.id is not None
+    me = await people.person_named(s, programme_id=programme.id, name=user.full_name)
+    assert me.id is not None
+    me.telegram_user_id, me.telegram_name = user.id, user.full_name
+    s.add(me)
+    await people.grant(s, programme_id=programme.id, person_id=me.id, role=Role.COORDINATOR)
+    await people.set_pref(s, user_id=user.id, programme_id=programme.id)
+    await message.reply_text(
+        t._(
+            "Programme {name} created, and you are its coordinator. Next: send me the ledger file, then /setup {name} in the leadership group.",
+            name=name,
+        )
+    )
+
+
+@gate(where=Where.GROUP, needs_programme=False)
+async def setup(update: Update, context: CadenceContext) -> None:
+    """Attach this group to a programme as its leadership or task-force chat."""
+    message, chat = update.effective_message, update.effective_chat
+    assert message is not None and chat is not None and context.who is not None
+    t = context.t
+    args = list(context.args or [])
+    kind = ChatKind.LEADERSHIP
+    if args and args[-1].lower() in ("taskforce", "专班"):
+        kind = ChatKind.TASKFORCE
+        args.pop()
+    name = " ".join(args).strip()
+    found = await programmes.by_name(context.session, name=name) if name else None
+    member = context.who.membership(found.id) if found else None
+    allowed = found is not None and (
+        context.is_admin or (member is not None and Role.COORDINATOR in member.roles)
+    )
+    if not name:
+        await message.reply_text(t._("Usage: /setup NAME [taskforce]"))
+        return
+    if found is None or not allowed:
+        await message.reply_text(t._("Sorry, I can't help you with that."))
+        return
+    other = await programmes.for_chat(context.session, chat_id=chat.id)
+    if other is not None and other.id != found.id:
+        await message.reply_text(
+            t._("This group already belongs to another programme. Use a separate group for each programme.")
+        )
+        return
+    await programmes.attach_chat(
+        context.session,
+        programme=found,
+        chat_id=chat.id,
+        kind=kind,
+        actor=context.actor,
+        now=context.svc.clock.now(),
+    )
+    if kind is ChatKind.LEADERSHIP:
+        text = t._("This group is now the leadership group of {name}. Reports and /summary will appear here.", name=name)
+    else:
+        text = t._("This group is now the task-force chat of {name}. Reviews will appear here.", name=name)
+    await message.reply_text(text)

@@ -1,0 +1,150 @@
+"""The one place that decides who may do what, in which chat."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+from typing import TypeVar
+
+from telegram import Update
+from telegram.constants import ChatType
+
+from bot.context import CadenceContext
+from bot.domain.model import Role
+from bot.i18n import LOCALES, tr
+from storage import people, programmes
+from storage.models import Programme
+
+R = TypeVar("R")
+Callback = Callable[[Update, CadenceContext], Awaitable[R]]
+
+
+class Where(StrEnum):
+    """Which chats a command works in."""
+
+    PRIVATE = "private"
+    GROUP = "group"
+    ANY = "any"
+
+
+def supported(language_code: str | None) -> str | None:
+    """Our locale for a Telegram language_code, or None when we have no such catalog."""
+    if not language_code:
+        return None
+    low = language_code.lower()
+    return next((loc for loc in LOCALES if low.startswith(loc[:2].lower())), None)
+
+
+async def _refuse(update: Update, text: str) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer(text, show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(text)
+
+
+async def _resolve(update: Update, context: CadenceContext) -> None:
+    """Fill context.who / programme / member / t for this update."""
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    s = context.session
+    who = await people.identity(s, user_id=user.id)
+    context.who = who
+    context.is_admin = user.id in context.svc.settings.cadence_admins
+    programme: Programme | None = None
+    if chat.type != ChatType.PRIVATE:
+        programme = await programmes.for_chat(s, chat_id=chat.id)
+    elif who.membership(who.current_programme_id) or (
+        context.is_admin and who.current_programme_id
+    ):
+        programme = await programmes.by_id(s, programme_id=who.current_programme_id or 0)
+    elif len(who.memberships) == 1:
+        programme = await programmes.by_id(s, programme_id=who.memberships[0].programme_id)
+    context.programme = programme
+    context.member = who.membership(programme.id if programme else None)
+    fallback = programme.locale if programme else context.svc.settings.cadence_locale
+    if chat.type == ChatType.PRIVATE:
+        context.t = tr(who.locale or supported(user.language_code) or fallback)
+    else:
+        context.t = tr(fallback)
+
+
+def gate(
+    *roles: Role,
+    where: Where = Where.PRIVATE,
+    needs_programme: bool = True,
+    group_is_permission: bool = False,
+) -> Callable[[Callback[R]], Callback[R | None]]:
+    """Open the update's session, resolve the caller and refuse whoever may not act."""
+
+    def wrap(callback: Callback[R]) -> Callback[R | None]:
+        @functools.wraps(callback)
+        async def guarded(update: Update, context: CadenceContext) -> R | None:
+            if update.effective_user is None or update.effective_chat is None:
+                return None
+            async with context.svc.database.session() as session:
+                context.session = session
+                try:
+                    await _resolve(update, context)
+                    reason = _check(update, context, roles, where, needs_programme, group_is_permission)
+                    if reason is not None:
+                        await _refuse(update, reason)
+                        return None
+                    return await callback(update, context)
+                finally:
+                    context.session = None
+
+        return guarded
+
+    return wrap
+
+
+def _check(
+    update: Update,
+    context: CadenceContext,
+    roles: tuple[Role, ...],
+    where: Where,
+    needs_programme: bool,
+    group_is_permission: bool,
+) -> str | None:
+    """Why this caller may not act here, or None when they may."""
+    t = context.t
+    chat = update.effective_chat
+    assert chat is not None and context.who is not None
+    private = chat.type == ChatType.PRIVATE
+    known = bool(context.who.memberships) or context.is_admin
+    if not known and not (group_is_permission and context.programme is not None):
+        return t._("Sorry, I can't help you with that.")
+    if where is Where.PRIVATE and not private:
+        return t._("Please use this command in a private chat with me.")
+    if where is Where.GROUP and private:
+        return t._("Please use this command in the programme's group.")
+    if not needs_programme:
+        return None
+    if context.programme is None:
+        if not private:
+            return t._("This group is not attached to a programme yet.")
+        if context.who.memberships:
+            names = ", ".join(m.programme_name for m in context.who.memberships)
+            return t._("Choose a programme first with /use NAME. Yours: {names}", names=names)
+        return t._("No programme chosen yet. Create one with /newprogramme NAME or choose one with /use NAME.")
+    if not roles or context.is_admin:
+        return None
+    if group_is_permission and not private:
+        return None
+    held = context.member.roles if context.member else frozenset()
+    if held.intersection(roles):
+        return None
+    return t._("Sorry, this is for {roles} only.", roles=role_names(context, roles))
+
+
+def role_names(context: CadenceContext, roles: tuple[Role, ...] | frozenset[Role]) -> str:
+    """Localized, joined role names."""
+    t = context.t
+    labels = {
+        Role.COORDINATOR: t._("coordinators"),
+        Role.LEADER: t._("leaders"),
+        Role.OWNER: t._("owners"),
+    }
+    return t._(", ").join(labels[r] for r in roles)
+

@@ -1,0 +1,93 @@
+"""Ledger import by file in a private chat: preview, then confirm."""
+
+from __future__ import annotations
+
+import hashlib
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.context import CadenceContext
+from bot.domain.ledger import ParsedLedger, parse_ledger
+from bot.domain.model import Role
+from bot.render.ledger import done_text, issues_text, preview_text
+from handlers.gate import Where, gate
+from handlers.send import reply_long
+from storage import ledger_store
+from storage.measures import today_in
+
+MAX_BYTES = 5_000_000
+PENDING = "ledger_import"
+
+
+async def _fetch(context: CadenceContext, file_id: str) -> bytes:
+    file = await context.bot.get_file(file_id)
+    return bytes(await file.download_as_bytearray())
+
+
+@gate(Role.COORDINATOR, where=Where.PRIVATE)
+async def receive_file(update: Update, context: CadenceContext) -> None:
+    """Parse the file, report every problem or preview what importing it would do."""
+    message = update.effective_message
+    assert message is not None and message.document is not None
+    t, doc = context.t, message.document
+    name = doc.file_name or "ledger"
+    if doc.file_size and doc.file_size > MAX_BYTES:
+        await message.reply_text(t._("Nothing was imported: the file is larger than {mb} MB.", mb=MAX_BYTES // 1_000_000))
+        return
+    data = await _fetch(context, doc.file_id)
+    parsed = parse_ledger(data, name, max_bytes=MAX_BYTES)
+    if not parsed.ok:
+        await reply_long(message, issues_text(t, parsed, name))
+        return
+    plan = await ledger_store.plan(context.session, programme_id=context.programme_id, rows=parsed.rows)
+    assert context.programme is not None
+    if not plan.writes and not plan.missing:
+        await message.reply_text(t._("Nothing to change: the ledger already matches {file}.", file=name))
+        return
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    assert context.user_data is not None
+    context.user_data[PENDING] = {"file_id": doc.file_id, "name": name, "sha": digest, "programme_id": context.programme_id}
+    buttons = [InlineKeyboardButton(t._("Import"), callback_data=f"imp:keep:{digest}")]
+    if plan.missing:
+        buttons = [
+            InlineKeyboardButton(t._("Import, keep missing"), callback_data=f"imp:keep:{digest}"),
+            InlineKeyboardButton(t._("Import, remove missing"), callback_data=f"imp:drop:{digest}"),
+        ]
+    keyboard = InlineKeyboardMarkup([buttons, [InlineKeyboardButton(t._("Cancel"), callback_data=f"imp:no:{digest}")]])
+    await message.reply_text(preview_text(t, plan, parsed, context.programme.name), reply_markup=keyboard)
+
+
+@gate(Role.COORDINATOR, where=Where.PRIVATE)
+async def confirm(update: Update, context: CadenceContext) -> None:
+    """Write the previewed file, all or nothing; stale or forged buttons do nothing."""
+    query = update.callback_query
+    assert query is not None and context.user_data is not None
+    t = context.t
+    _, action, digest = ((query.data or "") + "::").split(":")[:3]
+    pending = context.user_data.get(PENDING)
+    if not pending or pending.get("sha") != digest or pending.get("programme_id") != context.programme_id:
+        await query.answer(t._("This preview has expired. Send the file again."), show_alert=True)
+        return
+    await query.answer()
+    if action == "no":
+        context.user_data.pop(PENDING, None)
+        await query.edit_message_text(t._("Import cancelled. Nothing was written."))
+        return
+    data = await _fetch(context, pending["file_id"])
+    parsed: ParsedLedger = parse_ledger(data, pending["name"], max_bytes=MAX_BYTES)
+    if hashlib.sha256(data).hexdigest()[:16] != digest or not parsed.ok:
+        await query.edit_message_text(t._("This preview has expired. Send the file again."))
+        return
+    assert context.programme is not None
+    now = context.svc.clock.now()
+    plan = await ledger_store.apply(
+        context.session,
+        programme_id=context.programme_id,
+        rows=parsed.rows,
+        actor=context.actor,
+        now=now,
+        today=today_in(now, context.programme.timezone),
+        remove_missing=action == "drop",
+    )
+    context.user_data.pop(PENDING, None)
+    await query.edit_message_text(done_text(t, plan, removed=action == "drop"))

@@ -1,0 +1,80 @@
+"""/invites, /people and /my."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import CadenceContext
+from bot.domain.lights import by_urgency
+from bot.domain.model import Role
+from bot.render import labels
+from bot.render.measures import line
+from handlers.gate import Where, gate
+from handlers.send import reply_long
+from storage import measures, people
+from storage.measures import today_in
+
+
+def invite_link(username: str, token: str) -> str:
+    """The deep link that binds whoever opens it."""
+    return f"https://t.me/{username}?start={token}"
+
+
+@gate(Role.COORDINATOR, where=Where.PRIVATE)
+async def invites(update: Update, context: CadenceContext) -> None:
+    """One message with an invite link for every unbound owner and leader."""
+    assert update.effective_message is not None
+    t = context.t
+    rows = await pending_invites(context)
+    if not rows:
+        await update.effective_message.reply_text(t._("Everyone in the ledger is already bound."))
+        return
+    text = t._("Invite links (valid {days} days; each works once). Send each person their own link:", days=context.svc.settings.cadence_invite_days)
+    body = "\n".join(f"{name} ({role}): {link}" for name, role, link in rows)
+    await reply_long(update.effective_message, f"{text}\n\n{body}")
+
+
+async def pending_invites(context: CadenceContext) -> list[tuple[str, str, str]]:
+    """(name, roles, link) for every unbound owner and leader."""
+    s, t, pid = context.session, context.t, context.programme_id
+    now = context.svc.clock.now()
+    return [
+        (name, roles, invite_link(context.bot.username, token))
+        for name, roles, token in await people.invite_rows(
+            s, programme_id=pid, now=now, days=context.svc.settings.cadence_invite_days, role_label=lambda r: t._(labels.ROLE[r])
+        )
+    ]
+
+
+@gate(Role.COORDINATOR, where=Where.PRIVATE)
+async def people_list(update: Update, context: CadenceContext) -> None:
+    """Who is bound, and who is not yet."""
+    assert update.effective_message is not None
+    t, s, pid = context.t, context.session, context.programme_id
+    roles = await people.roles_by_person(s, programme_id=pid)
+    bound, unbound = [], []
+    for p in await people.people(s, programme_id=pid):
+        names = t._(", ").join(t._(labels.ROLE[r]) for r in sorted(roles.get(p.id or 0, set())))
+        if p.telegram_user_id:
+            mark = " ⚠️ " + t._("unreachable") if p.unreachable_since else ""
+            bound.append(f"✅ {p.name} ({names}){mark}")
+        else:
+            unbound.append(f"▫️ {p.name} ({names})")
+    text = t._("Bound: {n}", n=len(bound)) + "\n" + "\n".join(bound)
+    text += "\n\n" + t._("Not yet bound: {n}", n=len(unbound)) + "\n" + "\n".join(unbound)
+    await reply_long(update.effective_message, text.strip())
+
+
+@gate(Role.OWNER, where=Where.PRIVATE)
+async def my(update: Update, context: CadenceContext) -> None:
+    """The caller's own measures with status and deadline."""
+    assert update.effective_message is not None and context.member is not None
+    t = context.t
+    today = today_in(context.svc.clock.now(), context.programme.timezone if context.programme else "UTC")
+    rows = await measures.facts(context.session, programme_id=context.programme_id, owner_ids=[context.member.person_id])
+    if not rows:
+        await update.effective_message.reply_text(t._("You have no measures in this programme."))
+        return
+    ordered = by_urgency([f for _, f in rows], today)
+    head = t.n_("Your measure ({n}):", "Your measures ({n}):", len(ordered))
+    await reply_long(update.effective_message, head + "\n" + "\n".join(line(t, f, today) for f in ordered))

@@ -1,0 +1,135 @@
+"""/start (invite binding), /help, /lang and /use."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.context import CadenceContext
+from bot.domain.model import Role
+from bot.i18n import tr
+from handlers.gate import Where, gate, role_names, supported
+from storage import people, programmes
+from storage.people import Redeem
+
+
+def _help_text(context: CadenceContext) -> str:
+    t = context.t
+    held = set(context.member.roles) if context.member else set()
+    lines = [t._("Cadence keeps the rectification ledger moving: weekly dispatch, fortnightly review, monthly report.")]
+    if context.programme is not None:
+        lines.append(t._("Programme: {name}", name=context.programme.name))
+    if held:
+        lines.append(t._("Your roles: {roles}", roles=role_names(context, frozenset(held))))
+    lines.append("")
+    lines.append(t._("/help – what you can do"))
+    lines.append(t._("/lang – choose your language"))
+    if Role.OWNER in held:
+        lines.append(t._("/my – your measures, with buttons to report progress"))
+        lines.append(t._("/away FROM TO [delegate] – dispatches go to your delegate while you are away; /back ends it"))
+    if held & {Role.LEADER, Role.COORDINATOR} or context.is_admin:
+        lines.append(t._("/summary [overdue | area N | unit NAME] – the picture right now"))
+    if Role.COORDINATOR in held or context.is_admin:
+        lines.append(t._("Send me the ledger (CSV or XLSX) to import or update it"))
+        lines.append(t._("/invites – invite links for everyone not yet bound"))
+        lines.append(t._("/people – who is bound"))
+        lines.append(t._("/dispatch, /review, /report – run a beat now"))
+        lines.append(t._("/schedule – the beats and their next dates"))
+    if context.is_admin:
+        lines.append(t._("/newprogramme NAME – create a programme"))
+        lines.append(t._("/setup NAME [taskforce] – in a group: make it the programme's leadership (or task-force) group"))
+    if len(context.who.memberships if context.who else ()) > 1 or context.is_admin:
+        lines.append(t._("/use NAME – switch programme"))
+    return "\n".join(lines)
+
+
+@gate(where=Where.ANY, needs_programme=False)
+async def help_command(update: Update, context: CadenceContext) -> None:
+    """Show what the caller's role can do."""
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(_help_text(context))
+
+
+async def start(update: Update, context: CadenceContext) -> None:
+    """Bind an invite token, or greet a known user."""
+    if context.args:
+        await _redeem(update, context)
+    else:
+        await help_command(update, context)
+
+
+async def _redeem(update: Update, context: CadenceContext) -> None:
+    """Invite tokens are the one way in for strangers, so this runs without the gate."""
+    user, message = update.effective_user, update.effective_message
+    if user is None or message is None or update.effective_chat is None:
+        return
+    if update.effective_chat.type != "private":
+        return
+    token = (context.args or [""])[0][:64]
+    async with context.svc.database.session() as s:
+        who = await people.identity(s, user_id=user.id)
+        outcome, person = await people.redeem(
+            s, token=token, user_id=user.id, display_name=user.full_name, now=context.svc.clock.now()
+        )
+        programme = await programmes.by_id(s, programme_id=person.programme_id) if person else None
+        t = tr(who.locale or supported(user.language_code) or (programme.locale if programme else None))
+        if outcome is Redeem.BOUND and person is not None and programme is not None:
+            roles = (await people.roles_by_person(s, programme_id=programme.id or 0)).get(
+                person.id or 0, set()
+            )
+            context.t = t
+            text = t._(
+                "Welcome, {name}. You are now bound to programme {programme} as {roles}. Type /help to see what you can do.",
+                name=person.name,
+                programme=programme.name,
+                roles=role_names(context, frozenset(roles)),
+            )
+        else:
+            text = {
+                Redeem.UNKNOWN: t._("This invite link is not valid. Ask your task force for a new one."),
+                Redeem.USED: t._("This invite link has already been used. Ask your task force for a new one."),
+                Redeem.EXPIRED: t._("This invite link has expired. Ask your task force for a new one."),
+                Redeem.REVOKED: t._("This invite link was revoked. Ask your task force for a new one."),
+                Redeem.TAKEN: t._("This person is already bound to another Telegram account. Ask your task force."),
+            }.get(outcome, t._("This invite link is not valid. Ask your task force for a new one."))
+    await message.reply_text(text)
+
+
+@gate(where=Where.PRIVATE, needs_programme=False)
+async def lang(update: Update, context: CadenceContext) -> None:
+    """Offer the languages as buttons."""
+    assert update.effective_message is not None
+    keyboard = InlineKeyboardMarkup(
+        [[InlineKeyboardButton("中文", callback_data="lang:zh_CN"), InlineKeyboardButton("English", callback_data="lang:en")]]
+    )
+    await update.effective_message.reply_text(context.t._("Choose your language:"), reply_markup=keyboard)
+
+
+@gate(where=Where.PRIVATE, needs_programme=False)
+async def lang_chosen(update: Update, context: CadenceContext) -> None:
+    """Store the chosen language."""
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    choice = (query.data or "").partition(":")[2]
+    if choice not in ("zh_CN", "en"):
+        await query.answer()
+        return
+    await people.set_pref(context.session, user_id=update.effective_user.id, locale=choice)
+    context.t = tr(choice)
+    await query.answer()
+    await query.edit_message_text(context.t._("From now on I will write to you in English."))
+
+
+@gate(where=Where.PRIVATE, needs_programme=False)
+async def use(update: Update, context: CadenceContext) -> None:
+    """Switch the current programme."""
+    assert update.effective_message is not None and context.who is not None
+    name = " ".join(context.args or []).strip()
+    t = context.t
+    found = await programmes.by_name(context.session, name=name) if name else None
+    allowed = found is not None and (context.is_admin or context.who.membership(found.id) is not None)
+    if found is None or not allowed:
+        names = ", ".join(m.programme_name for m in context.who.memberships) or "—"
+        await update.effective_message.reply_text(t._("No such programme of yours. Yours: {names}", names=names))
+        return
+    await people.set_pref(context.session, user_id=context.who.user_id, programme_id=found.id)
+    await update.effective_message.reply_text(t._("Now working on programme {name}.", name=found.name))

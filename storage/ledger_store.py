@@ -1,0 +1,220 @@
+"""Apply a parsed ledger to a programme: plan (preview) and write, all or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.ledger import LedgerRow, area_number
+from bot.domain.model import Role, Status
+from storage import audit
+from storage.models import Area, Measure, Person, Problem, Unit
+from storage.people import grant, person_named, unit_named
+
+FIELDS = ("text", "area", "problem", "leader", "lead_unit", "co_units", "owner", "deadline")
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do."""
+
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def writes(self) -> bool:
+        """True when applying changes anything."""
+        return bool(self.new or self.changed)
+
+
+def _row_values(row: LedgerRow) -> dict[str, Any]:
+    return {
+        "text": row.measure,
+        "area": row.area,
+        "problem": row.problem,
+        "leader": row.leader,
+        "lead_unit": row.lead_unit,
+        "co_units": "、".join(row.co_units),
+        "owner": row.owner,
+        "deadline": row.deadline.isoformat() if row.deadline else None,
+        "status": row.status.value,
+    }
+
+
+async def _current(session: AsyncSession, programme_id: int) -> dict[str, dict[str, Any]]:
+    """Existing measures by code, as the same plain values a row gives."""
+    names: dict[tuple[str, int], str] = {}
+    for model, label in ((Area, "area"), (Problem, "problem"), (Unit, "unit"), (Person, "person")):
+        rows = await session.exec(select(model).where(model.programme_id == programme_id))  # type: ignore[attr-defined]
+        for item in rows.all():
+            names[(label, item.id)] = item.name
+    result = await session.exec(select(Measure).where(Measure.programme_id == programme_id))
+    out: dict[str, dict[str, Any]] = {}
+    for m in result.all():
+        out[m.code] = {
+            "text": m.text,
+            "area": names[("area", m.area_id)],
+            "problem": names[("problem", m.problem_id)],
+            "leader": names.get(("person", m.leader_id or -1), ""),
+            "lead_unit": names[("unit", m.lead_unit_id)],
+            "co_units": m.co_units,
+            "owner": names[("person", m.owner_id)],
+            "deadline": m.deadline.isoformat() if m.deadline else None,
+            "status": m.status,
+            "removed": m.removed_at is not None,
+        }
+    return out
+
+
+def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    keys = (*FIELDS, "status")
+    changed = {k: new[k] for k in keys if old.get(k) != new[k]}
+    if old.get("removed"):
+        changed["removed"] = False
+    return changed
+
+
+def _closed_on(row: LedgerRow, today: date) -> date:
+    """An imported closed measure counts as closed on its deadline, if that has passed."""
+    if row.deadline is not None and row.deadline <= today:
+        return row.deadline
+    return today
+
+
+async def plan(session: AsyncSession, *, programme_id: int, rows: Sequence[LedgerRow]) -> ImportPlan:
+    """Compare the file with the ledger as stored."""
+    current = await _current(session, programme_id)
+    result = ImportPlan()
+    for row in rows:
+        old = current.get(row.code)
+        if old is None:
+            result.new.append(row.code)
+        elif _diff(old, _row_values(row)):
+            result.changed.append(row.code)
+        else:
+            result.unchanged += 1
+    codes = {r.code for r in rows}
+    result.missing = sorted(c for c, v in current.items() if c not in codes and not v["removed"])
+    return result
+
+
+async def apply(
+    session: AsyncSession,
+    *,
+    programme_id: int,
+    rows: Sequence[LedgerRow],
+    actor: str,
+    now: datetime,
+    today: date,
+    remove_missing: bool = False,
+) -> ImportPlan:
+    """Write the rows (the caller's transaction makes it all or nothing)."""
+    result = await plan(session, programme_id=programme_id, rows=rows)
+    current = await _current(session, programme_id)
+    measures = {
+        m.code: m
+        for m in (
+            await session.exec(select(Measure).where(Measure.programme_id == programme_id))
+        ).all()
+    }
+    areas: dict[str, Area] = {
+        a.name: a
+        for a in (await session.exec(select(Area).where(Area.programme_id == programme_id))).all()
+    }
+    for row in rows:
+        values = _row_values(row)
+        old = current.get(row.code)
+        changes = _diff(old, values) if old else values
+        if old is not None and not changes:
+            continue
+        area = areas.get(row.area)
+        if area is None:
+            area = Area(programme_id=programme_id, number=area_number(row.code), name=row.area)
+            session.add(area)
+            await session.flush()
+            areas[row.area] = area
+        assert area.id is not None
+        problem = (
+            await session.exec(
+                select(Problem).where(
+                    Problem.programme_id == programme_id,
+                    Problem.area_id == area.id,
+                    Problem.name == row.problem,
+                )
+            )
+        ).first()
+        if problem is None:
+            problem = Problem(programme_id=programme_id, area_id=area.id, name=row.problem)
+            session.add(problem)
+            await session.flush()
+        lead = await unit_named(session, programme_id=programme_id, name=row.lead_unit)
+        for co in row.co_units:
+            await unit_named(session, programme_id=programme_id, name=co)
+        owner = await person_named(
+            session, programme_id=programme_id, name=row.owner, unit_id=lead.id
+        )
+        assert owner.id is not None and lead.id is not None and problem.id is not None
+        await grant(session, programme_id=programme_id, person_id=owner.id, role=Role.OWNER)
+        leader_id = None
+        if row.leader:
+            leader = await person_named(session, programme_id=programme_id, name=row.leader)
+            assert leader.id is not None
+            leader_id = leader.id
+            await grant(session, programme_id=programme_id, person_id=leader_id, role=Role.LEADER)
+        measure = measures.get(row.code) or Measure(
+            programme_id=programme_id,
+            code=row.code,
+            text=row.measure,
+            area_id=area.id,
+            problem_id=problem.id,
+            lead_unit_id=lead.id,
+            owner_id=owner.id,
+            updated_at=now,
+        )
+        measure.text = row.measure
+        measure.area_id, measure.problem_id = area.id, problem.id
+        measure.leader_id, measure.lead_unit_id, measure.owner_id = leader_id, lead.id, owner.id
+        measure.co_units = values["co_units"]
+        measure.deadline = row.deadline
+        if measure.status != row.status.value:
+            measure.closed_on = _closed_on(row, today) if row.status is Status.CLOSED else None
+        measure.status = row.status.value
+        measure.removed_at = None
+        measure.updated_at = now
+        session.add(measure)
+        await session.flush()
+        audit.record(
+            session,
+            programme_id=programme_id,
+            actor=actor,
+            action="measure.import",
+            entity="measure",
+            entity_id=measure.id,
+            before={k: old[k] for k in changes if k in old} if old else None,
+            after=changes,
+            now=now,
+        )
+    if remove_missing:
+        for code in result.missing:
+            gone = measures[code]
+            gone.removed_at = now
+            session.add(gone)
+            audit.record(
+                session,
+                programme_id=programme_id,
+                actor=actor,
+                action="measure.remove",
+                entity="measure",
+                entity_id=gone.id,
+                before={"code": code, "removed": False},
+                after={"code": code, "removed": True},
+                now=now,
+            )
+    return result

@@ -1,0 +1,238 @@
+"""Measures as domain facts, and the owner's answers that change them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.model import Health, MeasureFacts, Status, code_key
+from storage import audit
+from storage.models import (
+    Area,
+    DispatchItem,
+    EvidenceFile,
+    Measure,
+    Person,
+    Problem,
+    ProgressUpdate,
+    SignoffRequest,
+    Unit,
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A file reference received from Telegram."""
+
+    file_id: str
+    file_unique_id: str
+    name: str
+    kind: str
+    mime_type: str | None = None
+    size: int | None = None
+
+
+async def silent_counts(session: AsyncSession, *, programme_id: int) -> dict[int, int]:
+    """Per measure: the most recent dispatches in a row that got no answer."""
+    rows = await session.exec(
+        select(DispatchItem)
+        .where(DispatchItem.programme_id == programme_id, DispatchItem.delivered)
+        .order_by(col(DispatchItem.period).desc())
+    )
+    counts: dict[int, int] = {}
+    done: set[int] = set()
+    for item in rows.all():
+        if item.measure_id in done:
+            continue
+        if item.answered:
+            done.add(item.measure_id)
+        else:
+            counts[item.measure_id] = counts.get(item.measure_id, 0) + 1
+    return counts
+
+
+async def facts(
+    session: AsyncSession,
+    *,
+    programme_id: int,
+    owner_ids: Sequence[int] | None = None,
+) -> list[tuple[Measure, MeasureFacts]]:
+    """Every live measure of the programme (or of some owners) with its facts, by code."""
+    query = (
+        select(Measure, Area, Problem, Unit)
+        .join(Area, col(Area.id) == Measure.area_id)
+        .join(Problem, col(Problem.id) == Measure.problem_id)
+        .join(Unit, col(Unit.id) == Measure.lead_unit_id)
+        .where(Measure.programme_id == programme_id, col(Measure.removed_at).is_(None))
+    )
+    if owner_ids is not None:
+        query = query.where(col(Measure.owner_id).in_(owner_ids))
+    rows = (await session.exec(query)).all()
+    people = {
+        p.id: p.name
+        for p in (
+            await session.exec(select(Person).where(Person.programme_id == programme_id))
+        ).all()
+    }
+    silent = await silent_counts(session, programme_id=programme_id)
+    out = [
+        (
+            m,
+            MeasureFacts(
+                code=m.code,
+                text=m.text,
+                area_number=area.number,
+                area=area.name,
+                problem=problem.name,
+                leader=people.get(m.leader_id, "") if m.leader_id else "",
+                lead_unit=unit.name,
+                owner=people.get(m.owner_id, ""),
+                deadline=m.deadline,
+                status=Status(m.status),
+                health=Health(m.health) if m.health else None,
+                silent_dispatches=silent.get(m.id or 0, 0),
+                closed_on=m.closed_on,
+                co_units=tuple(u for u in m.co_units.split("、") if u),
+                last_update=m.updated_at,
+            ),
+        )
+        for m, area, problem, unit in rows
+    ]
+    out.sort(key=lambda pair: code_key(pair[0].code))
+    return out
+
+
+async def by_id(session: AsyncSession, *, programme_id: int, measure_id: int) -> Measure | None:
+    """A live measure of the programme by id (None for another programme's)."""
+    m = await session.get(Measure, measure_id)
+    if m is None or m.programme_id != programme_id or m.removed_at is not None:
+        return None
+    return m
+
+
+async def record_update(
+    session: AsyncSession,
+    *,
+    measure: Measure,
+    person_id: int,
+    actor: str,
+    health: Health,
+    now: datetime,
+    note: str = "",
+    percent: int | None = None,
+    blockers: str = "",
+    files: Sequence[Evidence] = (),
+    period: str | None = None,
+) -> ProgressUpdate:
+    """Store an owner's answer, move the measure on and audit it."""
+    assert measure.id is not None
+    update = ProgressUpdate(
+        programme_id=measure.programme_id,
+        measure_id=measure.id,
+        person_id=person_id,
+        period=period,
+        health=health.value,
+        note=note,
+        percent=percent,
+        blockers=blockers,
+        created_at=now,
+    )
+    session.add(update)
+    await session.flush()
+    for f in files:
+        session.add(
+            EvidenceFile(
+                programme_id=measure.programme_id,
+                measure_id=measure.id,
+                update_id=update.id,
+                file_id=f.file_id,
+                file_unique_id=f.file_unique_id,
+                name=f.name,
+                kind=f.kind,
+                mime_type=f.mime_type,
+                size=f.size,
+                created_at=now,
+            )
+        )
+    before = {"status": measure.status, "health": measure.health}
+    if measure.status in (Status.NOT_STARTED, Status.REOPENED):
+        measure.status = Status.IN_PROGRESS.value
+    measure.health = health.value
+    measure.updated_at = now
+    session.add(measure)
+    await mark_answered(session, programme_id=measure.programme_id, measure_id=measure.id)
+    audit.record(
+        session,
+        programme_id=measure.programme_id,
+        actor=actor,
+        action="measure.update",
+        entity="measure",
+        entity_id=measure.id,
+        before=before,
+        after={
+            "status": measure.status,
+            "health": health.value,
+            "note": note,
+            "percent": percent,
+            "blockers": blockers,
+            "files": len(files),
+        },
+        now=now,
+    )
+    return update
+
+
+async def mark_answered(session: AsyncSession, *, programme_id: int, measure_id: int) -> None:
+    """Mark the measure's latest dispatch item as answered."""
+    item = (
+        await session.exec(
+            select(DispatchItem)
+            .where(DispatchItem.programme_id == programme_id, DispatchItem.measure_id == measure_id)
+            .order_by(col(DispatchItem.period).desc())
+        )
+    ).first()
+    if item is not None and not item.answered:
+        item.answered = True
+        session.add(item)
+
+
+async def request_signoff(
+    session: AsyncSession, *, measure: Measure, person_id: int, actor: str, now: datetime
+) -> SignoffRequest:
+    """The owner says done: the measure waits for a coordinator's sign-off (销号)."""
+    assert measure.id is not None
+    request = SignoffRequest(
+        programme_id=measure.programme_id,
+        measure_id=measure.id,
+        requested_by=person_id,
+        created_at=now,
+    )
+    session.add(request)
+    before = measure.status
+    measure.status = Status.PENDING_SIGNOFF.value
+    measure.updated_at = now
+    session.add(measure)
+    audit.record(
+        session,
+        programme_id=measure.programme_id,
+        actor=actor,
+        action="measure.signoff_request",
+        entity="measure",
+        entity_id=measure.id,
+        before={"status": before},
+        after={"status": measure.status},
+        now=now,
+    )
+    await session.flush()
+    return request
+
+
+def today_in(now: datetime, tz: str) -> date:
+    """The calendar day of `now` in a programme's time zone."""
+    from zoneinfo import ZoneInfo
+
+    return now.astimezone(ZoneInfo(tz)).date()

@@ -1,0 +1,239 @@
+"""SQLModel tables; every row belongs to a programme (except user preferences)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _big(**kw: object) -> object:
+    """A BIGINT column: Telegram ids do not fit in 32 bits."""
+    return Field(sa_type=BigInteger, **kw)  # type: ignore[call-overload]
+
+
+class Programme(SQLModel, table=True):
+    """One team running one rectification programme."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, index=True, max_length=200)
+    timezone: str = "Asia/Shanghai"
+    locale: str = "zh_CN"
+    calendar: str = "cn"
+    leadership_chat_id: int | None = _big(default=None, index=True)  # type: ignore[assignment]
+    taskforce_chat_id: int | None = _big(default=None, index=True)  # type: ignore[assignment]
+    dispatch_weekday: int = 0
+    dispatch_time: str = "09:00"
+    review_weekday: int = 2
+    review_time: str = "16:00"
+    review_anchor: date = date(2024, 1, 3)
+    report_time: str = "10:00"
+    nudge_workdays: int = 2
+    lookback_days: int = 90
+    created_at: datetime
+
+
+class Area(SQLModel, table=True):
+    """方面: the top level of the ledger."""
+
+    __table_args__ = (UniqueConstraint("programme_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    number: int
+    name: str = Field(sa_type=Text)
+
+
+class Problem(SQLModel, table=True):
+    """问题: a problem within an area."""
+
+    __table_args__ = (UniqueConstraint("programme_id", "area_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    area_id: int = Field(foreign_key="area.id")
+    name: str = Field(sa_type=Text)
+
+
+class Unit(SQLModel, table=True):
+    """A unit (牵头单位 / 责任单位)."""
+
+    __table_args__ = (UniqueConstraint("programme_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    name: str = Field(max_length=300)
+
+
+class Person(SQLModel, table=True):
+    """A ledger identity, bound to a Telegram user once they accept an invite."""
+
+    __table_args__ = (UniqueConstraint("programme_id", "name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    name: str = Field(max_length=300)
+    unit_id: int | None = Field(default=None, foreign_key="unit.id")
+    telegram_user_id: int | None = _big(default=None, index=True)  # type: ignore[assignment]
+    telegram_name: str | None = None
+    unreachable_since: datetime | None = None
+
+
+class RoleGrant(SQLModel, table=True):
+    """A person's role in the programme (coordinator, leader, owner)."""
+
+    __table_args__ = (UniqueConstraint("programme_id", "person_id", "role"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    role: str
+
+
+class Measure(SQLModel, table=True):
+    """整改措施: one line of the ledger."""
+
+    __table_args__ = (UniqueConstraint("programme_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    code: str = Field(max_length=50)
+    text: str = Field(sa_type=Text)
+    area_id: int = Field(foreign_key="area.id")
+    problem_id: int = Field(foreign_key="problem.id")
+    leader_id: int | None = Field(default=None, foreign_key="person.id")
+    lead_unit_id: int = Field(foreign_key="unit.id")
+    co_units: str = ""  # joined with "、"; display only, lead unit carries the scoring
+    owner_id: int = Field(foreign_key="person.id", index=True)
+    deadline: date | None = None
+    status: str = "not_started"
+    health: str | None = None
+    closed_on: date | None = None
+    removed_at: datetime | None = None  # dropped by a re-import; kept for history
+    updated_at: datetime
+
+
+class ProgressUpdate(SQLModel, table=True):
+    """An owner's answer about one measure."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    measure_id: int = Field(foreign_key="measure.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+    period: str | None = Field(default=None, index=True)  # dispatch period answered, if any
+    health: str
+    note: str = Field(default="", sa_type=Text)
+    percent: int | None = None
+    blockers: str = Field(default="", sa_type=Text)
+    created_at: datetime
+
+
+class EvidenceFile(SQLModel, table=True):
+    """A file an owner attached (Telegram keeps the bytes; we keep the reference)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    measure_id: int = Field(foreign_key="measure.id", index=True)
+    update_id: int | None = Field(default=None, foreign_key="progressupdate.id")
+    signoff_id: int | None = Field(default=None, foreign_key="signoffrequest.id")
+    file_id: str
+    file_unique_id: str
+    name: str
+    kind: str  # document | photo
+    mime_type: str | None = None
+    size: int | None = None
+    created_at: datetime
+
+
+class SignoffRequest(SQLModel, table=True):
+    """销号 request: owner asks, a coordinator decides."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    measure_id: int = Field(foreign_key="measure.id", index=True)
+    requested_by: int = Field(foreign_key="person.id")
+    report: str = Field(default="", sa_type=Text)
+    state: str = "pending"  # pending | approved | rejected
+    reason: str = Field(default="", sa_type=Text)
+    decided_by: int | None = Field(default=None, foreign_key="person.id")
+    created_at: datetime
+    decided_at: datetime | None = None
+
+
+class SentBeat(SQLModel, table=True):
+    """A beat sent for a period: the guarantee of once per period."""
+
+    __table_args__ = (UniqueConstraint("programme_id", "beat", "period"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    beat: str
+    period: str
+    sent_at: datetime
+    manual: bool = False
+    snapshot: str = Field(default="", sa_type=Text)  # JSON: lights/statuses at send time
+
+
+class DispatchItem(SQLModel, table=True):
+    """One measure listed to one recipient in one dispatch."""
+
+    __table_args__ = (UniqueConstraint("programme_id", "period", "measure_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    period: str = Field(index=True)
+    measure_id: int = Field(foreign_key="measure.id")
+    owner_id: int = Field(foreign_key="person.id")
+    recipient_id: int | None = Field(default=None, foreign_key="person.id")
+    chat_id: int | None = _big(default=None)  # type: ignore[assignment]
+    message_id: int | None = _big(default=None)  # type: ignore[assignment]
+    delivered: bool = False
+    answered: bool = False
+    nudged: bool = False
+    escalated: bool = False
+
+
+class Invite(SQLModel, table=True):
+    """A single-use, expiring deep-link token binding a Telegram user to a person."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    token: str = Field(unique=True, index=True, max_length=64)
+    person_id: int = Field(foreign_key="person.id")
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+
+class Absence(SQLModel, table=True):
+    """An owner away from..to, optionally with a delegate."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    start: date
+    end: date
+    delegate_id: int | None = Field(default=None, foreign_key="person.id")
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who changed what, when, from what to what. Never updated or deleted."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None = None
+    before: str = Field(default="", sa_type=Text)
+    after: str = Field(default="", sa_type=Text)
+    at: datetime
+
+
+class UserPref(SQLModel, table=True):
+    """Per Telegram user: chosen language and current programme."""
+
+    telegram_user_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    locale: str | None = None
+    programme_id: int | None = Field(default=None, foreign_key="programme.id")
+
+
+class PtbState(SQLModel, table=True):
+    """PTB persistence (conversation states) kept in the database."""
+
+    key: str = Field(primary_key=True, max_length=200)
+    value: str = Field(sa_type=Text)

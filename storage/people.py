@@ -1,0 +1,281 @@
+"""People, roles, invites and who a Telegram user is."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.model import Role
+from storage import audit
+from storage.models import Invite, Person, Programme, RoleGrant, Unit, UserPref
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A Telegram user's place in one programme."""
+
+    programme_id: int
+    programme_name: str
+    person_id: int
+    person_name: str
+    roles: frozenset[Role]
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Everything the gate needs about one Telegram user."""
+
+    user_id: int
+    locale: str | None
+    current_programme_id: int | None
+    memberships: tuple[Membership, ...] = field(default_factory=tuple)
+
+    def membership(self, programme_id: int | None) -> Membership | None:
+        """The membership in that programme, if any."""
+        return next((m for m in self.memberships if m.programme_id == programme_id), None)
+
+
+async def identity(session: AsyncSession, *, user_id: int) -> Identity:
+    """Load who this Telegram user is, in every programme."""
+    rows = await session.exec(
+        select(Person, Programme.name, RoleGrant.role)
+        .join(Programme, col(Programme.id) == Person.programme_id)
+        .join(RoleGrant, col(RoleGrant.person_id) == Person.id, isouter=True)
+        .where(Person.telegram_user_id == user_id)
+    )
+    found: dict[int, tuple[Person, str, set[Role]]] = {}
+    for person, programme_name, role in rows.all():
+        assert person.id is not None
+        entry = found.setdefault(person.id, (person, programme_name, set()))
+        if role:
+            entry[2].add(Role(role))
+    pref = await session.get(UserPref, user_id)
+    members = tuple(
+        Membership(p.programme_id, name, pid, p.name, frozenset(roles))
+        for pid, (p, name, roles) in sorted(found.items())
+    )
+    return Identity(
+        user_id=user_id,
+        locale=pref.locale if pref else None,
+        current_programme_id=pref.programme_id if pref else None,
+        memberships=members,
+    )
+
+
+async def set_pref(
+    session: AsyncSession,
+    *,
+    user_id: int,
+    locale: str | None = None,
+    programme_id: int | None = None,
+) -> None:
+    """Remember a user's language and/or current programme."""
+    pref = await session.get(UserPref, user_id) or UserPref(telegram_user_id=user_id)
+    if locale is not None:
+        pref.locale = locale
+    if programme_id is not None:
+        pref.programme_id = programme_id
+    session.add(pref)
+
+
+async def unit_named(session: AsyncSession, *, programme_id: int, name: str) -> Unit:
+    """The unit with this name, created on first use."""
+    found = (
+        await session.exec(select(Unit).where(Unit.programme_id == programme_id, Unit.name == name))
+    ).first()
+    if found is None:
+        found = Unit(programme_id=programme_id, name=name)
+        session.add(found)
+        await session.flush()
+    return found
+
+
+async def person_named(
+    session: AsyncSession, *, programme_id: int, name: str, unit_id: int | None = None
+) -> Person:
+    """The person with this ledger name, created on first use."""
+    found = (
+        await session.exec(
+            select(Person).where(Person.programme_id == programme_id, Person.name == name)
+        )
+    ).first()
+    if found is None:
+        found = Person(programme_id=programme_id, name=name, unit_id=unit_id)
+        session.add(found)
+        await session.flush()
+    elif found.unit_id is None and unit_id is not None:
+        found.unit_id = unit_id
+        session.add(found)
+    return found
+
+
+async def grant(session: AsyncSession, *, programme_id: int, person_id: int, role: Role) -> bool:
+    """Give a role; False when the person already had it."""
+    exists = (
+        await session.exec(
+            select(RoleGrant).where(
+                RoleGrant.programme_id == programme_id,
+                RoleGrant.person_id == person_id,
+                RoleGrant.role == role.value,
+            )
+        )
+    ).first()
+    if exists is not None:
+        return False
+    session.add(RoleGrant(programme_id=programme_id, person_id=person_id, role=role.value))
+    return True
+
+
+async def roles_by_person(session: AsyncSession, *, programme_id: int) -> dict[int, set[Role]]:
+    """Every person's roles in the programme."""
+    rows = await session.exec(select(RoleGrant).where(RoleGrant.programme_id == programme_id))
+    out: dict[int, set[Role]] = {}
+    for g in rows.all():
+        out.setdefault(g.person_id, set()).add(Role(g.role))
+    return out
+
+
+async def people(session: AsyncSession, *, programme_id: int) -> list[Person]:
+    """Every person of the programme, by name."""
+    rows = await session.exec(
+        select(Person).where(Person.programme_id == programme_id).order_by(col(Person.name))
+    )
+    return list(rows.all())
+
+
+async def with_role(session: AsyncSession, *, programme_id: int, role: Role) -> list[Person]:
+    """People holding a role in the programme."""
+    rows = await session.exec(
+        select(Person)
+        .join(RoleGrant, col(RoleGrant.person_id) == Person.id)
+        .where(RoleGrant.programme_id == programme_id, RoleGrant.role == role.value)
+        .order_by(col(Person.name))
+    )
+    return list(rows.all())
+
+
+class Redeem(StrEnum):
+    """Outcome of redeeming an invite token."""
+
+    BOUND = "bound"
+    UNKNOWN = "unknown"
+    USED = "used"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    TAKEN = "taken"  # the person is bound to another Telegram user
+
+
+async def invite_for(
+    session: AsyncSession, *, programme_id: int, person_id: int, now: datetime, days: int
+) -> Invite:
+    """A live invite for the person: the existing one, or a new random token."""
+    live = (
+        await session.exec(
+            select(Invite).where(
+                Invite.programme_id == programme_id,
+                Invite.person_id == person_id,
+                col(Invite.used_at).is_(None),
+                col(Invite.revoked_at).is_(None),
+                col(Invite.expires_at) > now,
+            )
+        )
+    ).first()
+    if live is not None:
+        return live
+    invite = Invite(
+        programme_id=programme_id,
+        person_id=person_id,
+        token=secrets.token_urlsafe(18),
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    session.add(invite)
+    await session.flush()
+    return invite
+
+
+async def revoke(session: AsyncSession, *, programme_id: int, person_id: int, now: datetime) -> int:
+    """Revoke every live invite of a person; returns how many."""
+    rows = await session.exec(
+        select(Invite).where(
+            Invite.programme_id == programme_id,
+            Invite.person_id == person_id,
+            col(Invite.used_at).is_(None),
+            col(Invite.revoked_at).is_(None),
+        )
+    )
+    count = 0
+    for invite in rows.all():
+        invite.revoked_at = now
+        session.add(invite)
+        count += 1
+    return count
+
+
+async def redeem(
+    session: AsyncSession, *, token: str, user_id: int, display_name: str, now: datetime
+) -> tuple[Redeem, Person | None]:
+    """Bind the Telegram user to the invite's person, once."""
+    invite = (await session.exec(select(Invite).where(Invite.token == token))).first()
+    if invite is None:
+        return Redeem.UNKNOWN, None
+    person = await session.get(Person, invite.person_id)
+    assert person is not None
+    if invite.revoked_at is not None:
+        return Redeem.REVOKED, None
+    if invite.used_at is not None:
+        if person.telegram_user_id == user_id:
+            return Redeem.BOUND, person
+        return Redeem.USED, None
+    if invite.expires_at <= now:
+        return Redeem.EXPIRED, None
+    if person.telegram_user_id not in (None, user_id):
+        return Redeem.TAKEN, None
+    invite.used_at = now
+    before = person.telegram_user_id
+    person.telegram_user_id = user_id
+    person.telegram_name = display_name
+    person.unreachable_since = None
+    session.add_all([invite, person])
+    audit.record(
+        session,
+        programme_id=person.programme_id,
+        actor=f"tg:{user_id}",
+        action="person.bind",
+        entity="person",
+        entity_id=person.id,
+        before={"telegram_user_id": before},
+        after={"telegram_user_id": user_id},
+        now=now,
+    )
+    await set_pref(session, user_id=user_id, programme_id=person.programme_id)
+    return Redeem.BOUND, person
+
+
+async def invite_rows(
+    session: AsyncSession,
+    *,
+    programme_id: int,
+    now: datetime,
+    days: int,
+    role_label: Callable[[Role], str],
+) -> list[tuple[str, str, str]]:
+    """(name, roles, token) for every unbound owner or leader, reusing live invites."""
+    roles = await roles_by_person(session, programme_id=programme_id)
+    out = []
+    for person in await people(session, programme_id=programme_id):
+        held = roles.get(person.id or 0, set()) & {Role.OWNER, Role.LEADER}
+        if person.telegram_user_id is not None or not held:
+            continue
+        assert person.id is not None
+        invite = await invite_for(
+            session, programme_id=programme_id, person_id=person.id, now=now, days=days
+        )
+        out.append((person.name, ", ".join(role_label(r) for r in sorted(held)), invite.token))
+    return out

@@ -1,0 +1,134 @@
+"""Programmes and the chats attached to them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import StrEnum
+
+from sqlmodel import or_, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.periods import Rhythm
+from bot.domain.workcal import CalendarKind
+from storage import audit
+from storage.models import Programme
+
+
+class ChatKind(StrEnum):
+    """Which of a programme's chats a group is."""
+
+    LEADERSHIP = "leadership"
+    TASKFORCE = "taskforce"
+
+
+async def by_name(session: AsyncSession, *, name: str) -> Programme | None:
+    """The programme with this exact name."""
+    result = await session.exec(select(Programme).where(Programme.name == name))
+    return result.first()
+
+
+async def by_id(session: AsyncSession, *, programme_id: int) -> Programme | None:
+    """The programme with this id."""
+    return await session.get(Programme, programme_id)
+
+
+async def all_programmes(session: AsyncSession) -> list[Programme]:
+    """Every programme, oldest first."""
+    result = await session.exec(select(Programme).order_by(Programme.id))  # type: ignore[arg-type]
+    return list(result.all())
+
+
+async def for_chat(session: AsyncSession, *, chat_id: int) -> Programme | None:
+    """The programme whose leadership or task-force chat this is."""
+    result = await session.exec(
+        select(Programme).where(
+            or_(Programme.leadership_chat_id == chat_id, Programme.taskforce_chat_id == chat_id)
+        )
+    )
+    return result.first()
+
+
+async def create(
+    session: AsyncSession,
+    *,
+    name: str,
+    actor: str,
+    now: datetime,
+    timezone: str = "Asia/Shanghai",
+    locale: str = "zh_CN",
+) -> Programme:
+    """Create a programme with default rhythm settings."""
+    programme = Programme(name=name, timezone=timezone, locale=locale, created_at=now)
+    session.add(programme)
+    await session.flush()
+    assert programme.id is not None
+    audit.record(
+        session,
+        programme_id=programme.id,
+        actor=actor,
+        action="programme.create",
+        entity="programme",
+        entity_id=programme.id,
+        after={"name": name, "timezone": timezone, "locale": locale},
+        now=now,
+    )
+    return programme
+
+
+async def get_or_create(
+    session: AsyncSession, *, name: str, actor: str, now: datetime, timezone: str, locale: str
+) -> tuple[Programme, bool]:
+    """The named programme, creating it with defaults when missing."""
+    found = await by_name(session, name=name)
+    if found is not None:
+        return found, False
+    made = await create(session, name=name, actor=actor, now=now, timezone=timezone, locale=locale)
+    return made, True
+
+
+async def attach_chat(
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    chat_id: int,
+    kind: ChatKind,
+    actor: str,
+    now: datetime,
+) -> None:
+    """Make a group the programme's leadership or task-force chat."""
+    field = "leadership_chat_id" if kind is ChatKind.LEADERSHIP else "taskforce_chat_id"
+    before = getattr(programme, field)
+    setattr(programme, field, chat_id)
+    session.add(programme)
+    assert programme.id is not None
+    audit.record(
+        session,
+        programme_id=programme.id,
+        actor=actor,
+        action="programme.chat",
+        entity="programme",
+        entity_id=programme.id,
+        before={field: before},
+        after={field: chat_id},
+        now=now,
+    )
+
+
+def _hm(value: str) -> time:
+    hours, _, minutes = value.partition(":")
+    return time(int(hours), int(minutes or 0))
+
+
+def rhythm_of(programme: Programme) -> Rhythm:
+    """The programme's schedule settings as the domain's Rhythm."""
+    return Rhythm(
+        tz=programme.timezone,
+        calendar=CalendarKind(programme.calendar),
+        dispatch_weekday=programme.dispatch_weekday,
+        dispatch_time=_hm(programme.dispatch_time),
+        review_weekday=programme.review_weekday,
+        review_time=_hm(programme.review_time),
+        review_anchor=programme.review_anchor or date(2024, 1, 3),
+        report_time=_hm(programme.report_time),
+        nudge_workdays=programme.nudge_workdays,
+    )
