@@ -14,6 +14,7 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    ConversationHandler,
     MessageHandler,
     filters,
 )
@@ -22,8 +23,9 @@ from bot import commands
 from bot.clock import Clock
 from bot.context import CadenceContext, Services
 from bot.settings import Settings
-from handlers import admin, errors, ledger, people, start
-from storage.db import Database
+from handlers import admin, answer, away, errors, ledger, people, rhythm, schedule, start
+from jobs.scheduler import plan_all
+from storage.persistence import DbPersistence
 
 log = logging.getLogger(__name__)
 CadenceApp = Application[Any, CadenceContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]
@@ -31,8 +33,9 @@ CadenceApp = Application[Any, CadenceContext, dict[Any, Any], dict[Any, Any], di
 
 async def _post_init(app: CadenceApp) -> None:
     svc: Services = app.bot_data["svc"]
-    svc.db = Database(svc.settings.database_url)
+    await svc.database.ping()
     await commands.register(app.bot, svc.settings.cadence_locale)
+    await plan_all(app)
 
 
 async def _post_shutdown(app: CadenceApp) -> None:
@@ -51,11 +54,13 @@ def build_application(
     """Wire settings, resources and every handler into one PTB Application."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    svc = Services(settings=settings, clock=clock or Clock())
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .context_types(ContextTypes(context=CadenceContext))
         .rate_limiter(rate_limiter or AIORateLimiter())
+        .persistence(DbPersistence(lambda: svc.database))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -63,8 +68,42 @@ def build_application(
         builder = builder.base_url(settings.telegram_api_base_url)
         builder = builder.base_file_url(settings.file_base_url or "")
     app: CadenceApp = builder.build()
-    app.bot_data["svc"] = Services(settings=settings, clock=clock or Clock())
+    app.bot_data["svc"] = svc
     private = filters.ChatType.PRIVATE
+    evidence = private & (filters.Document.ALL | filters.PHOTO)
+    answering = ConversationHandler(
+        entry_points=[
+            CallbackQueryHandler(answer.start_by_button, pattern=r"^ans:"),
+            MessageHandler(
+                private
+                & filters.REPLY
+                & (filters.TEXT | filters.Document.ALL | filters.PHOTO)
+                & ~filters.COMMAND,
+                answer.start_by_reply,
+            ),
+        ],
+        states={
+            answer.PICK: [CallbackQueryHandler(answer.pick, pattern=r"^pick:")],
+            answer.HEALTH: [CallbackQueryHandler(answer.health, pattern=r"^h:")],
+            answer.NOTE: [MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer.note)],
+            answer.PERCENT: [
+                MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer.percent),
+                CallbackQueryHandler(answer.percent, pattern=r"^p:skip$"),
+            ],
+            answer.BLOCKERS: [
+                MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer.blockers)
+            ],
+            answer.FILES: [
+                MessageHandler(evidence, answer.file),
+                CallbackQueryHandler(answer.files_done, pattern=r"^f:done$"),
+            ],
+            answer.CONFIRM: [CallbackQueryHandler(answer.confirm, pattern=r"^c:")],
+        },
+        fallbacks=[CommandHandler("cancel", answer.cancel)],
+        name="answer",
+        persistent=True,
+        allow_reentry=True,  # pressing another measure's button starts over with that measure
+    )
     handlers = [
         # /start carries invite tokens from strangers, so it comes before anything gated
         CommandHandler("start", start.start),
@@ -77,12 +116,45 @@ def build_application(
         CommandHandler("invites", people.invites),
         CommandHandler("people", people.people_list),
         CommandHandler("my", people.my),
+        # the conversation sits before the ledger upload so evidence files go to the answer
+        answering,
+        CommandHandler("cancel", answer.cancel),
+        CommandHandler("summary", rhythm.summary),
+        CommandHandler(list(rhythm.BEAT_COMMANDS), rhythm.manual_beat),
+        CallbackQueryHandler(rhythm.force_beat, pattern=r"^beat:force:"),
+        CommandHandler("schedule", schedule.schedule),
+        CommandHandler("away", away.away),
+        CommandHandler("back", away.back),
         MessageHandler(private & filters.Document.ALL, ledger.receive_file),
         CallbackQueryHandler(ledger.confirm, pattern=r"^imp:"),
     ]
     app.add_handlers(handlers)
     app.add_error_handler(errors.on_error)
     return app
+
+
+async def start_app(app: CadenceApp, *, poll_timeout: int = 10) -> None:
+    """Start like run_polling does, for callers that own the event loop (tests, benchmarks)."""
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    assert app.updater is not None
+    await app.updater.start_polling(
+        poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+    )
+    await app.start()
+
+
+async def stop_app(app: CadenceApp) -> None:
+    """Stop and shut down like run_polling does."""
+    assert app.updater is not None
+    if app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)
 
 
 def run(settings: Settings) -> None:

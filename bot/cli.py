@@ -12,7 +12,6 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.clock import Clock
-
 from bot.settings import Settings
 
 NO_TOKEN = """TELEGRAM_BOT_TOKEN is not set.
@@ -68,7 +67,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     logging.getLogger("httpx").setLevel(logging.WARNING)
     args = parser().parse_args(argv)
     settings = _settings()
@@ -96,5 +97,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "invites":
         return asyncio.run(cli_ledger.invites(settings, args, Clock()))
     return asyncio.run(cli_rhythm.dispatch(settings, args, Clock()))
-
-

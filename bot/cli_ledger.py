@@ -22,7 +22,9 @@ async def import_file(settings: Settings, args: argparse.Namespace, clock: Clock
     try:
         data = args.file.read_bytes()
     except OSError as exc:
-        print(t._("Cannot read {file}: {error}", file=args.file, error=exc.strerror), file=sys.stderr)
+        print(
+            t._("Cannot read {file}: {error}", file=args.file, error=exc.strerror), file=sys.stderr
+        )
         return 1
     parsed = parse_ledger(data, args.file.name)
     if not parsed.ok:
@@ -33,7 +35,12 @@ async def import_file(settings: Settings, args: argparse.Namespace, clock: Clock
         async with db.session() as s:
             now = clock.now()
             programme, created = await programmes.get_or_create(
-                s, name=args.programme, actor="cli", now=now, timezone=settings.cadence_timezone, locale=settings.cadence_locale
+                s,
+                name=args.programme,
+                actor="cli",
+                now=now,
+                timezone=settings.cadence_timezone,
+                locale=settings.cadence_locale,
             )
             assert programme.id is not None
             plan = await ledger_store.plan(s, programme_id=programme.id, rows=parsed.rows)
@@ -69,7 +76,9 @@ async def invites(settings: Settings, args: argparse.Namespace, clock: Clock) ->
         if settings.telegram_bot_token is None:
             print(t._("Give --bot-username or set TELEGRAM_BOT_TOKEN."), file=sys.stderr)
             return 2
-        kwargs = {"base_url": settings.telegram_api_base_url} if settings.telegram_api_base_url else {}
+        kwargs = (
+            {"base_url": settings.telegram_api_base_url} if settings.telegram_api_base_url else {}
+        )
         async with Bot(settings.telegram_bot_token.get_secret_value(), **kwargs) as bot:  # type: ignore[arg-type]
             username = bot.username
     db = Database(settings.database_url)
@@ -80,7 +89,11 @@ async def invites(settings: Settings, args: argparse.Namespace, clock: Clock) ->
                 print(t._("No programme named {name}.", name=args.programme), file=sys.stderr)
                 return 1
             rows = await people.invite_rows(
-                s, programme_id=programme.id, now=clock.now(), days=settings.cadence_invite_days, role_label=lambda r: t._(labels.ROLE[r])
+                s,
+                programme_id=programme.id,
+                now=clock.now(),
+                days=settings.cadence_invite_days,
+                role_label=lambda r: t._(labels.ROLE[r]),
             )
     finally:
         await db.dispose()

@@ -1,18 +1,108 @@
-"""CLI: summary, beat and schedule (filled in by the rhythm work)."""
+"""CLI: summary, beat and schedule, through the same functions the bot uses."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from datetime import date, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from bot.clock import Clock
+from bot.clock import Clock, FixedClock
+from bot.context import Services
+from bot.domain.model import Beat
+from bot.domain.periods import slots_between
+from bot.i18n import tr
+from bot.render.digest import summary_text
 from bot.settings import Settings
+from storage import programmes
+from storage.db import Database
+from storage.measures import today_in
+from storage.programmes import rhythm_of
 
 
 def add_parsers(sub: Any) -> None:
     """Register the rhythm sub-commands."""
+    summ = sub.add_parser("summary", help="print the /summary picture")
+    summ.add_argument("--programme", required=True)
+    summ.add_argument("--as-of", type=date.fromisoformat, default=None)
+    summ.add_argument("--locale", default=None)
+    beat = sub.add_parser("beat", help="send a beat now through the Bot API")
+    beat.add_argument("beat", choices=["dispatch", "nudge", "review", "report"])
+    beat.add_argument("--programme", required=True)
+    beat.add_argument("--as-of", type=date.fromisoformat, default=None)
+    beat.add_argument(
+        "--force", action="store_true", help="send again even if already sent for the period"
+    )
+    sched = sub.add_parser("schedule", help="print every planned beat in a date range")
+    sched.add_argument("--programme", required=True)
+    sched.add_argument("--from", dest="start", type=date.fromisoformat, required=True)
+    sched.add_argument("--to", dest="end", type=date.fromisoformat, required=True)
+
+
+def _as_of_clock(as_of: date | None, tz: str) -> Clock:
+    """A clock pinned to the end of the as-of day (programme time), or real time."""
+    if as_of is None:
+        return Clock()
+    local = datetime.combine(as_of, time(23, 59), ZoneInfo(tz))
+    return FixedClock(local)
 
 
 async def dispatch(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
-    """Run a rhythm sub-command."""
-    raise SystemExit(f"unknown command {args.command}")
+    """Run summary, beat or schedule."""
+    db = Database(settings.database_url)
+    try:
+        async with db.session() as s:
+            programme = await programmes.by_name(s, name=args.programme)
+        if programme is None or programme.id is None:
+            print(
+                tr(settings.cadence_locale)._("No programme named {name}.", name=args.programme),
+                file=sys.stderr,
+            )
+            return 1
+        if args.command == "schedule":
+            for slot in slots_between(rhythm_of(programme), args.start, args.end):
+                print(
+                    f"{slot.beat.value:<9} {slot.period:<11} {slot.planned.strftime('%Y-%m-%d %H:%M %Z')}"
+                )
+            return 0
+        if args.as_of is not None:
+            clock = _as_of_clock(args.as_of, programme.timezone)
+        if args.command == "summary":
+            from jobs.digests import summary_content
+
+            t = tr(args.locale or programme.locale)
+            async with db.session() as s:
+                content = await summary_content(
+                    s, programme=programme, today=today_in(clock.now(), programme.timezone)
+                )
+            print(summary_text(t, content, programme.name))
+            return 0
+        return await _beat(settings, args, clock, db, programme.id)
+    finally:
+        await db.dispose()
+
+
+async def _beat(
+    settings: Settings, args: argparse.Namespace, clock: Clock, db: Database, programme_id: int
+) -> int:
+    from telegram import Bot
+
+    from jobs.run import Outcome, run_beat
+
+    if settings.telegram_bot_token is None:
+        print("TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
+        return 2
+    kwargs: dict[str, Any] = {}
+    if settings.telegram_api_base_url:
+        kwargs = {
+            "base_url": settings.telegram_api_base_url,
+            "base_file_url": settings.file_base_url,
+        }
+    svc = Services(settings=settings, clock=clock, db=db)
+    async with Bot(settings.telegram_bot_token.get_secret_value(), **kwargs) as bot:
+        result = await run_beat(
+            bot, svc, programme_id=programme_id, beat=Beat(args.beat), manual=True, force=args.force
+        )
+    print(f"{result.beat.value} {result.period}: {result.outcome.value} ({result.reached})")
+    return 0 if result.outcome in (Outcome.SENT, Outcome.ALREADY) else 1

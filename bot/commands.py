@@ -39,7 +39,10 @@ def menu(locale: str, commands: tuple[tuple[str, str], ...]) -> list[BotCommand]
 
 async def register(bot: ExtBot[None], default_locale: str) -> None:
     """Register menus for private chats and groups, per language and as default."""
-    for scope, commands in ((BotCommandScopeAllPrivateChats(), PRIVATE), (BotCommandScopeAllGroupChats(), GROUP)):
+    for scope, commands in (
+        (BotCommandScopeAllPrivateChats(), PRIVATE),
+        (BotCommandScopeAllGroupChats(), GROUP),
+    ):
         await bot.set_my_commands(menu(default_locale, commands), scope=scope)
         for code, locale in MENU_LANGUAGES.items():
             await bot.set_my_commands(menu(locale, commands), scope=scope, language_code=code)

@@ -30,8 +30,11 @@ class Services:
 
     @property
     def database(self) -> Database:
-        """The database, which exists once post_init has run."""
-        assert self.db is not None, "database used before post_init"
+        """The database; persistence may need it before post_init, so it opens on first use."""
+        if self.db is None:
+            from storage.db import Database
+
+            self.db = Database(self.settings.database_url)
         return self.db
 
 

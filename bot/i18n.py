@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gettext
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,7 +22,7 @@ _SHORT_DATE = {"zh_CN": "M月d日", "en": "d MMM"}
 _DAY_MONTH = {"zh_CN": "M月d日", "en": "d MMMM"}
 
 
-def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+def N_(message: str) -> str:
     """Mark a string for extraction; it is translated where it is shown."""
     return message
 
@@ -77,6 +77,17 @@ class Tr:
     def day_month(self, value: date) -> str:
         """Day and full month name: 9月30日 / 30 September."""
         return format_date(value, _DAY_MONTH[self.locale], locale=self.locale)
+
+    def as_of(self, value: date) -> str:
+        """截至9月底 / As of 30 September: month ends read as such in Chinese."""
+        if self.locale == "zh_CN" and (value + timedelta(days=1)).day == 1:
+            return f"{value.month}月底"
+        return self.day_month(value)
+
+    def month(self, year: int, month: int) -> str:
+        """A month: 2024年9月 / September 2024."""
+        pattern = "y年M月" if self.locale == "zh_CN" else "MMMM y"
+        return format_date(date(year, month, 1), pattern, locale=self.locale)
 
     def datetime(self, value: datetime) -> str:
         """Date and time in the locale's words."""

@@ -24,7 +24,9 @@ async def new_programme(update: Update, context: CadenceContext) -> None:
         return
     name = " ".join(context.args or []).strip()
     if not name or len(name) > MAX_NAME:
-        await message.reply_text(t._("Usage: /newprogramme NAME (at most {n} characters)", n=MAX_NAME))
+        await message.reply_text(
+            t._("Usage: /newprogramme NAME (at most {n} characters)", n=MAX_NAME)
+        )
         return
     s, now = context.session, context.svc.clock.now()
     if await programmes.by_name(s, name=name) is not None:
@@ -80,7 +82,9 @@ async def setup(update: Update, context: CadenceContext) -> None:
     other = await programmes.for_chat(context.session, chat_id=chat.id)
     if other is not None and other.id != found.id:
         await message.reply_text(
-            t._("This group already belongs to another programme. Use a separate group for each programme.")
+            t._(
+                "This group already belongs to another programme. Use a separate group for each programme."
+            )
         )
         return
     await programmes.attach_chat(
@@ -92,7 +96,12 @@ async def setup(update: Update, context: CadenceContext) -> None:
         now=context.svc.clock.now(),
     )
     if kind is ChatKind.LEADERSHIP:
-        text = t._("This group is now the leadership group of {name}. Reports and /summary will appear here.", name=name)
+        text = t._(
+            "This group is now the leadership group of {name}. Reports and /summary will appear here.",
+            name=name,
+        )
     else:
-        text = t._("This group is now the task-force chat of {name}. Reviews will appear here.", name=name)
+        text = t._(
+            "This group is now the task-force chat of {name}. Reviews will appear here.", name=name
+        )
     await message.reply_text(text)

@@ -16,6 +16,8 @@ async def on_error(update: object, context: CadenceContext) -> None:
     log.error("update failed", exc_info=context.error)
     if isinstance(update, Update) and update.effective_message is not None:
         try:
-            await update.effective_message.reply_text(context.t._("Something went wrong. Nothing was saved; please try again."))
+            await update.effective_message.reply_text(
+                context.t._("Something went wrong. Nothing was saved; please try again.")
+            )
         except Exception:  # the apology itself must never raise
             log.exception("could not report the error to the user")

@@ -64,7 +64,11 @@ async def _resolve(update: Update, context: CadenceContext) -> None:
     context.member = who.membership(programme.id if programme else None)
     fallback = programme.locale if programme else context.svc.settings.cadence_locale
     if chat.type == ChatType.PRIVATE:
-        context.t = tr(who.locale or supported(user.language_code) or fallback)
+        telegram_locale = supported(user.language_code)
+        if telegram_locale and telegram_locale != who.tg_locale and who.memberships:
+            # scheduled messages need it later, when no update carries a language_code
+            await people.set_pref(s, user_id=user.id, tg_locale=telegram_locale)
+        context.t = tr(who.locale or telegram_locale or fallback)
     else:
         context.t = tr(fallback)
 
@@ -86,7 +90,9 @@ def gate(
                 context.session = session
                 try:
                     await _resolve(update, context)
-                    reason = _check(update, context, roles, where, needs_programme, group_is_permission)
+                    reason = _check(
+                        update, context, roles, where, needs_programme, group_is_permission
+                    )
                     if reason is not None:
                         await _refuse(update, reason)
                         return None
@@ -127,7 +133,9 @@ def _check(
         if context.who.memberships:
             names = ", ".join(m.programme_name for m in context.who.memberships)
             return t._("Choose a programme first with /use NAME. Yours: {names}", names=names)
-        return t._("No programme chosen yet. Create one with /newprogramme NAME or choose one with /use NAME.")
+        return t._(
+            "No programme chosen yet. Create one with /newprogramme NAME or choose one with /use NAME."
+        )
     if not roles or context.is_admin:
         return None
     if group_is_permission and not private:
@@ -147,4 +155,3 @@ def role_names(context: CadenceContext, roles: tuple[Role, ...] | frozenset[Role
         Role.OWNER: t._("owners"),
     }
     return t._(", ").join(labels[r] for r in roles)
-

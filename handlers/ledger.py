@@ -32,29 +32,44 @@ async def receive_file(update: Update, context: CadenceContext) -> None:
     t, doc = context.t, message.document
     name = doc.file_name or "ledger"
     if doc.file_size and doc.file_size > MAX_BYTES:
-        await message.reply_text(t._("Nothing was imported: the file is larger than {mb} MB.", mb=MAX_BYTES // 1_000_000))
+        await message.reply_text(
+            t._("Nothing was imported: the file is larger than {mb} MB.", mb=MAX_BYTES // 1_000_000)
+        )
         return
     data = await _fetch(context, doc.file_id)
     parsed = parse_ledger(data, name, max_bytes=MAX_BYTES)
     if not parsed.ok:
         await reply_long(message, issues_text(t, parsed, name))
         return
-    plan = await ledger_store.plan(context.session, programme_id=context.programme_id, rows=parsed.rows)
+    plan = await ledger_store.plan(
+        context.session, programme_id=context.programme_id, rows=parsed.rows
+    )
     assert context.programme is not None
     if not plan.writes and not plan.missing:
-        await message.reply_text(t._("Nothing to change: the ledger already matches {file}.", file=name))
+        await message.reply_text(
+            t._("Nothing to change: the ledger already matches {file}.", file=name)
+        )
         return
     digest = hashlib.sha256(data).hexdigest()[:16]
     assert context.user_data is not None
-    context.user_data[PENDING] = {"file_id": doc.file_id, "name": name, "sha": digest, "programme_id": context.programme_id}
+    context.user_data[PENDING] = {
+        "file_id": doc.file_id,
+        "name": name,
+        "sha": digest,
+        "programme_id": context.programme_id,
+    }
     buttons = [InlineKeyboardButton(t._("Import"), callback_data=f"imp:keep:{digest}")]
     if plan.missing:
         buttons = [
             InlineKeyboardButton(t._("Import, keep missing"), callback_data=f"imp:keep:{digest}"),
             InlineKeyboardButton(t._("Import, remove missing"), callback_data=f"imp:drop:{digest}"),
         ]
-    keyboard = InlineKeyboardMarkup([buttons, [InlineKeyboardButton(t._("Cancel"), callback_data=f"imp:no:{digest}")]])
-    await message.reply_text(preview_text(t, plan, parsed, context.programme.name), reply_markup=keyboard)
+    keyboard = InlineKeyboardMarkup(
+        [buttons, [InlineKeyboardButton(t._("Cancel"), callback_data=f"imp:no:{digest}")]]
+    )
+    await message.reply_text(
+        preview_text(t, plan, parsed, context.programme.name), reply_markup=keyboard
+    )
 
 
 @gate(Role.COORDINATOR, where=Where.PRIVATE)
@@ -65,7 +80,11 @@ async def confirm(update: Update, context: CadenceContext) -> None:
     t = context.t
     _, action, digest = ((query.data or "") + "::").split(":")[:3]
     pending = context.user_data.get(PENDING)
-    if not pending or pending.get("sha") != digest or pending.get("programme_id") != context.programme_id:
+    if (
+        not pending
+        or pending.get("sha") != digest
+        or pending.get("programme_id") != context.programme_id
+    ):
         await query.answer(t._("This preview has expired. Send the file again."), show_alert=True)
         return
     await query.answer()

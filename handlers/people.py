@@ -8,9 +8,11 @@ from bot.context import CadenceContext
 from bot.domain.lights import by_urgency
 from bot.domain.model import Role
 from bot.render import labels
+from bot.render.keyboards import answer_keyboard
 from bot.render.measures import line
 from handlers.gate import Where, gate
 from handlers.send import reply_long
+from jobs.dispatch import ANSWERABLE
 from storage import measures, people
 from storage.measures import today_in
 
@@ -29,7 +31,10 @@ async def invites(update: Update, context: CadenceContext) -> None:
     if not rows:
         await update.effective_message.reply_text(t._("Everyone in the ledger is already bound."))
         return
-    text = t._("Invite links (valid {days} days; each works once). Send each person their own link:", days=context.svc.settings.cadence_invite_days)
+    text = t._(
+        "Invite links (valid {days} days; each works once). Send each person their own link:",
+        days=context.svc.settings.cadence_invite_days,
+    )
     body = "\n".join(f"{name} ({role}): {link}" for name, role, link in rows)
     await reply_long(update.effective_message, f"{text}\n\n{body}")
 
@@ -41,7 +46,11 @@ async def pending_invites(context: CadenceContext) -> list[tuple[str, str, str]]
     return [
         (name, roles, invite_link(context.bot.username, token))
         for name, roles, token in await people.invite_rows(
-            s, programme_id=pid, now=now, days=context.svc.settings.cadence_invite_days, role_label=lambda r: t._(labels.ROLE[r])
+            s,
+            programme_id=pid,
+            now=now,
+            days=context.svc.settings.cadence_invite_days,
+            role_label=lambda r: t._(labels.ROLE[r]),
         )
     ]
 
@@ -70,11 +79,24 @@ async def my(update: Update, context: CadenceContext) -> None:
     """The caller's own measures with status and deadline."""
     assert update.effective_message is not None and context.member is not None
     t = context.t
-    today = today_in(context.svc.clock.now(), context.programme.timezone if context.programme else "UTC")
-    rows = await measures.facts(context.session, programme_id=context.programme_id, owner_ids=[context.member.person_id])
+    today = today_in(
+        context.svc.clock.now(), context.programme.timezone if context.programme else "UTC"
+    )
+    rows = await measures.facts(
+        context.session, programme_id=context.programme_id, owner_ids=[context.member.person_id]
+    )
     if not rows:
         await update.effective_message.reply_text(t._("You have no measures in this programme."))
         return
     ordered = by_urgency([f for _, f in rows], today)
     head = t.n_("Your measure ({n}):", "Your measures ({n}):", len(ordered))
-    await reply_long(update.effective_message, head + "\n" + "\n".join(line(t, f, today) for f in ordered))
+    text = head + "\n" + "\n".join(line(t, f, today) for f in ordered)
+    ids = {m.code: m.id or 0 for m, _ in rows}
+    answerable = [(ids[f.code], f.code) for f in ordered if f.status in ANSWERABLE]
+    if not answerable:
+        await reply_long(update.effective_message, text)
+        return
+    text += "\n\n" + t._("Press a button to report progress on a measure.")
+    await update.effective_message.reply_text(
+        text[:4000], reply_markup=answer_keyboard(t, answerable)
+    )

@@ -15,7 +15,11 @@ from storage.people import Redeem
 def _help_text(context: CadenceContext) -> str:
     t = context.t
     held = set(context.member.roles) if context.member else set()
-    lines = [t._("Cadence keeps the rectification ledger moving: weekly dispatch, fortnightly review, monthly report.")]
+    lines = [
+        t._(
+            "Cadence keeps the rectification ledger moving: weekly dispatch, fortnightly review, monthly report."
+        )
+    ]
     if context.programme is not None:
         lines.append(t._("Programme: {name}", name=context.programme.name))
     if held:
@@ -25,7 +29,11 @@ def _help_text(context: CadenceContext) -> str:
     lines.append(t._("/lang – choose your language"))
     if Role.OWNER in held:
         lines.append(t._("/my – your measures, with buttons to report progress"))
-        lines.append(t._("/away FROM TO [delegate] – dispatches go to your delegate while you are away; /back ends it"))
+        lines.append(
+            t._(
+                "/away FROM TO [delegate] – dispatches go to your delegate while you are away; /back ends it"
+            )
+        )
     if held & {Role.LEADER, Role.COORDINATOR} or context.is_admin:
         lines.append(t._("/summary [overdue | area N | unit NAME] – the picture right now"))
     if Role.COORDINATOR in held or context.is_admin:
@@ -36,7 +44,11 @@ def _help_text(context: CadenceContext) -> str:
         lines.append(t._("/schedule – the beats and their next dates"))
     if context.is_admin:
         lines.append(t._("/newprogramme NAME – create a programme"))
-        lines.append(t._("/setup NAME [taskforce] – in a group: make it the programme's leadership (or task-force) group"))
+        lines.append(
+            t._(
+                "/setup NAME [taskforce] – in a group: make it the programme's leadership (or task-force) group"
+            )
+        )
     if len(context.who.memberships if context.who else ()) > 1 or context.is_admin:
         lines.append(t._("/use NAME – switch programme"))
     return "\n".join(lines)
@@ -68,10 +80,17 @@ async def _redeem(update: Update, context: CadenceContext) -> None:
     async with context.svc.database.session() as s:
         who = await people.identity(s, user_id=user.id)
         outcome, person = await people.redeem(
-            s, token=token, user_id=user.id, display_name=user.full_name, now=context.svc.clock.now()
+            s,
+            token=token,
+            user_id=user.id,
+            display_name=user.full_name,
+            now=context.svc.clock.now(),
         )
         programme = await programmes.by_id(s, programme_id=person.programme_id) if person else None
-        t = tr(who.locale or supported(user.language_code) or (programme.locale if programme else None))
+        telegram_locale = supported(user.language_code)
+        if person is not None and telegram_locale:
+            await people.set_pref(s, user_id=user.id, tg_locale=telegram_locale)
+        t = tr(who.locale or telegram_locale or (programme.locale if programme else None))
         if outcome is Redeem.BOUND and person is not None and programme is not None:
             roles = (await people.roles_by_person(s, programme_id=programme.id or 0)).get(
                 person.id or 0, set()
@@ -85,11 +104,21 @@ async def _redeem(update: Update, context: CadenceContext) -> None:
             )
         else:
             text = {
-                Redeem.UNKNOWN: t._("This invite link is not valid. Ask your task force for a new one."),
-                Redeem.USED: t._("This invite link has already been used. Ask your task force for a new one."),
-                Redeem.EXPIRED: t._("This invite link has expired. Ask your task force for a new one."),
-                Redeem.REVOKED: t._("This invite link was revoked. Ask your task force for a new one."),
-                Redeem.TAKEN: t._("This person is already bound to another Telegram account. Ask your task force."),
+                Redeem.UNKNOWN: t._(
+                    "This invite link is not valid. Ask your task force for a new one."
+                ),
+                Redeem.USED: t._(
+                    "This invite link has already been used. Ask your task force for a new one."
+                ),
+                Redeem.EXPIRED: t._(
+                    "This invite link has expired. Ask your task force for a new one."
+                ),
+                Redeem.REVOKED: t._(
+                    "This invite link was revoked. Ask your task force for a new one."
+                ),
+                Redeem.TAKEN: t._(
+                    "This person is already bound to another Telegram account. Ask your task force."
+                ),
             }.get(outcome, t._("This invite link is not valid. Ask your task force for a new one."))
     await message.reply_text(text)
 
@@ -99,9 +128,16 @@ async def lang(update: Update, context: CadenceContext) -> None:
     """Offer the languages as buttons."""
     assert update.effective_message is not None
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton("中文", callback_data="lang:zh_CN"), InlineKeyboardButton("English", callback_data="lang:en")]]
+        [
+            [
+                InlineKeyboardButton("中文", callback_data="lang:zh_CN"),
+                InlineKeyboardButton("English", callback_data="lang:en"),
+            ]
+        ]
     )
-    await update.effective_message.reply_text(context.t._("Choose your language:"), reply_markup=keyboard)
+    await update.effective_message.reply_text(
+        context.t._("Choose your language:"), reply_markup=keyboard
+    )
 
 
 @gate(where=Where.PRIVATE, needs_programme=False)
@@ -126,10 +162,16 @@ async def use(update: Update, context: CadenceContext) -> None:
     name = " ".join(context.args or []).strip()
     t = context.t
     found = await programmes.by_name(context.session, name=name) if name else None
-    allowed = found is not None and (context.is_admin or context.who.membership(found.id) is not None)
+    allowed = found is not None and (
+        context.is_admin or context.who.membership(found.id) is not None
+    )
     if found is None or not allowed:
         names = ", ".join(m.programme_name for m in context.who.memberships) or "—"
-        await update.effective_message.reply_text(t._("No such programme of yours. Yours: {names}", names=names))
+        await update.effective_message.reply_text(
+            t._("No such programme of yours. Yours: {names}", names=names)
+        )
         return
     await people.set_pref(context.session, user_id=context.who.user_id, programme_id=found.id)
-    await update.effective_message.reply_text(t._("Now working on programme {name}.", name=found.name))
+    await update.effective_message.reply_text(
+        t._("Now working on programme {name}.", name=found.name)
+    )

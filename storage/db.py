@@ -54,6 +54,11 @@ class Database:
                 await session.rollback()
                 raise
 
+    async def ping(self) -> None:
+        """Fail fast at start when the database cannot be reached."""
+        async with self.engine.connect() as conn:
+            await conn.exec_driver_sql("SELECT 1")
+
     async def dispose(self) -> None:
         """Close every pooled connection."""
         await self.engine.dispose()

@@ -88,7 +88,9 @@ def _closed_on(row: LedgerRow, today: date) -> date:
     return today
 
 
-async def plan(session: AsyncSession, *, programme_id: int, rows: Sequence[LedgerRow]) -> ImportPlan:
+async def plan(
+    session: AsyncSession, *, programme_id: int, rows: Sequence[LedgerRow]
+) -> ImportPlan:
     """Compare the file with the ledger as stored."""
     current = await _current(session, programme_id)
     result = ImportPlan()

@@ -228,7 +228,8 @@ class UserPref(SQLModel, table=True):
     """Per Telegram user: chosen language and current programme."""
 
     telegram_user_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
-    locale: str | None = None
+    locale: str | None = None  # chosen with /lang
+    tg_locale: str | None = None  # from Telegram's language_code, when we have that language
     programme_id: int | None = Field(default=None, foreign_key="programme.id")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -34,6 +34,7 @@ class Identity:
     user_id: int
     locale: str | None
     current_programme_id: int | None
+    tg_locale: str | None = None
     memberships: tuple[Membership, ...] = field(default_factory=tuple)
 
     def membership(self, programme_id: int | None) -> Membership | None:
@@ -63,6 +64,7 @@ async def identity(session: AsyncSession, *, user_id: int) -> Identity:
     return Identity(
         user_id=user_id,
         locale=pref.locale if pref else None,
+        tg_locale=pref.tg_locale if pref else None,
         current_programme_id=pref.programme_id if pref else None,
         memberships=members,
     )
@@ -74,11 +76,14 @@ async def set_pref(
     user_id: int,
     locale: str | None = None,
     programme_id: int | None = None,
+    tg_locale: str | None = None,
 ) -> None:
     """Remember a user's language and/or current programme."""
     pref = await session.get(UserPref, user_id) or UserPref(telegram_user_id=user_id)
     if locale is not None:
         pref.locale = locale
+    if tg_locale is not None:
+        pref.tg_locale = tg_locale
     if programme_id is not None:
         pref.programme_id = programme_id
     session.add(pref)
@@ -216,6 +221,12 @@ async def revoke(session: AsyncSession, *, programme_id: int, person_id: int, no
         session.add(invite)
         count += 1
     return count
+
+
+async def locales_of(session: AsyncSession, *, user_ids: Sequence[int]) -> dict[int, str]:
+    """Each user's language: chosen, else Telegram's (when we have it)."""
+    rows = await session.exec(select(UserPref).where(col(UserPref.telegram_user_id).in_(user_ids)))
+    return {p.telegram_user_id: loc for p in rows.all() if (loc := p.locale or p.tg_locale)}
 
 
 async def redeem(

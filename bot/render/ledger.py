@@ -38,25 +38,47 @@ def preview_text(t: Tr, plan: ImportPlan, parsed: ParsedLedger, programme: str) 
     """What confirming the import would do."""
     areas = {r.area for r in parsed.rows}
     lines = [
-        t._("Ledger for {programme}: {n} measures in {areas} areas.", programme=programme, n=len(parsed.rows), areas=len(areas)),
-        t._("New: {new} · changed: {changed} · unchanged: {same}", new=len(plan.new), changed=len(plan.changed), same=plan.unchanged),
+        t._(
+            "Ledger for {programme}: {n} measures in {areas} areas.",
+            programme=programme,
+            n=len(parsed.rows),
+            areas=len(areas),
+        ),
+        t._(
+            "New: {new} · changed: {changed} · unchanged: {same}",
+            new=len(plan.new),
+            changed=len(plan.changed),
+            same=plan.unchanged,
+        ),
     ]
     if plan.changed:
         lines.append(t._("Changed: {codes}", codes=", ".join(plan.changed[:MAX_LISTED])))
     if plan.missing:
         lines.append(
-            t._("In the ledger but not in this file: {codes}. Keep them, or remove them from the ledger?", codes=", ".join(plan.missing[:MAX_LISTED]))
+            t._(
+                "In the ledger but not in this file: {codes}. Keep them, or remove them from the ledger?",
+                codes=", ".join(plan.missing[:MAX_LISTED]),
+            )
         )
     return "\n".join(lines)
 
 
 def done_text(t: Tr, plan: ImportPlan, removed: bool) -> str:
     """What an import wrote."""
-    text = t._("Imported: {new} new, {changed} changed, {same} unchanged.", new=len(plan.new), changed=len(plan.changed), same=plan.unchanged)
+    text = t._(
+        "Imported: {new} new, {changed} changed, {same} unchanged.",
+        new=len(plan.new),
+        changed=len(plan.changed),
+        same=plan.unchanged,
+    )
     if plan.missing:
         text += " " + (
             t.n_("{n} measure removed.", "{n} measures removed.", len(plan.missing))
             if removed
-            else t.n_("{n} measure not in the file was kept.", "{n} measures not in the file were kept.", len(plan.missing))
+            else t.n_(
+                "{n} measure not in the file was kept.",
+                "{n} measures not in the file were kept.",
+                len(plan.missing),
+            )
         )
     return text

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 17:50:18.635564
+Create Date: 2026-11-26 18:02:16.016654
 """
 
 from collections.abc import Sequence
@@ -106,6 +106,7 @@ def upgrade() -> None:
     op.create_table('userpref',
     sa.Column('telegram_user_id', sa.BigInteger(), nullable=False),
     sa.Column('locale', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
+    sa.Column('tg_locale', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('programme_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['programme_id'], ['programme.id'], ),
     sa.PrimaryKeyConstraint('telegram_user_id')
@@ -188,6 +189,7 @@ def upgrade() -> None:
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(), nullable=False),
     sa.Column('health', sqlmodel.sql.sqltypes.AutoString(), nullable=True),
     sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.Column('removed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['area_id'], ['area.id'], ),
     sa.ForeignKeyConstraint(['lead_unit_id'], ['unit.id'], ),

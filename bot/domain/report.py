@@ -1,0 +1,282 @@
+"""Report content as data: summary, fortnightly review, monthly report."""
+
+from __future__ import annotations
+
+import calendar
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from bot.domain.lights import by_urgency, days_overdue, light
+from bot.domain.model import Health, Light, MeasureFacts, Status
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How a set of measures stands on a day."""
+
+    total: int = 0
+    closed: int = 0
+    overdue: int = 0
+    pending: int = 0
+    long_term: int = 0
+    red: int = 0
+    yellow: int = 0
+    green: int = 0
+
+    @property
+    def open(self) -> int:
+        """Measures not closed."""
+        return self.total - self.closed
+
+    @property
+    def on_schedule(self) -> int:
+        """Open measures that are not overdue (按时序推进)."""
+        return self.open - self.overdue
+
+
+def count(measures: Iterable[MeasureFacts], today: date) -> Counts:
+    """Count statuses and lights."""
+    c: Counter[str] = Counter()
+    for m in measures:
+        c["total"] += 1
+        c["closed"] += m.status is Status.CLOSED
+        c["overdue"] += days_overdue(m, today) > 0
+        c["pending"] += m.status is Status.PENDING_SIGNOFF
+        c["long_term"] += m.status is Status.LONG_TERM
+        lit = light(m, today)
+        if lit is not None:
+            c[lit.value] += 1
+    return Counts(**c)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Counts for one area or unit."""
+
+    key: str
+    counts: Counts
+    number: int = 0
+    answer_rate: float | None = None
+    on_time_rate: float | None = None
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """A measure past its deadline."""
+
+    measure: MeasureFacts
+    days: int
+
+
+def by_area(measures: Sequence[MeasureFacts], today: date) -> list[Group]:
+    """Counts per area, in area order."""
+    names: dict[int, str] = {}
+    for m in measures:
+        names.setdefault(m.area_number, m.area)
+    return [
+        Group(name, count((m for m in measures if m.area_number == n), today), number=n)
+        for n, name in sorted(names.items())
+    ]
+
+
+def on_time_rate(measures: Iterable[MeasureFacts], today: date) -> float | None:
+    """Share of measures due by today that were closed by their deadline."""
+    due = [m for m in measures if m.deadline is not None and m.deadline <= today]
+    if not due:
+        return None
+    ok = sum(
+        1
+        for m in due
+        if m.status is Status.CLOSED
+        and m.closed_on is not None
+        and m.deadline is not None
+        and m.closed_on <= m.deadline
+    )
+    return ok / len(due)
+
+
+def by_unit(
+    measures: Sequence[MeasureFacts],
+    today: date,
+    answers: Mapping[str, tuple[int, int]] | None = None,
+) -> list[Group]:
+    """Counts per lead unit with answer and on-time rates (考评), most red first."""
+    answers = answers or {}
+    units = sorted({m.lead_unit for m in measures})
+    groups = []
+    for unit in units:
+        mine = [m for m in measures if m.lead_unit == unit]
+        answered, asked = answers.get(unit, (0, 0))
+        groups.append(
+            Group(
+                unit,
+                count(mine, today),
+                answer_rate=answered / asked if asked else None,
+                on_time_rate=on_time_rate(mine, today),
+            )
+        )
+    return sorted(groups, key=lambda g: (-g.counts.red, -g.counts.overdue, g.key))
+
+
+def overdue(measures: Iterable[MeasureFacts], today: date) -> list[Overdue]:
+    """Overdue measures, longest overdue first."""
+    late = [Overdue(m, days_overdue(m, today)) for m in measures]
+    return sorted((o for o in late if o.days > 0), key=lambda o: (-o.days, o.measure.code))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """/summary: the monthly headline plus lights by area, on any day."""
+
+    as_of: date
+    counts: Counts
+    areas: list[Group]
+    red: list[MeasureFacts]
+    overdue: list[Overdue]
+    scope: str = ""  # what the filter kept, for the title
+
+
+def summary(measures: Sequence[MeasureFacts], today: date, scope: str = "") -> Summary:
+    """Build the /summary content."""
+    ranked = by_urgency(measures, today)
+    return Summary(
+        as_of=today,
+        counts=count(measures, today),
+        areas=by_area(measures, today),
+        red=[m for m in ranked if light(m, today) is Light.RED],
+        overdue=overdue(measures, today),
+        scope=scope,
+    )
+
+
+Snapshot = Mapping[str, tuple[str | None, str, str | None]]  # code -> (light, status, health)
+
+
+def snapshot(
+    measures: Iterable[MeasureFacts], today: date
+) -> dict[str, tuple[str | None, str, str | None]]:
+    """What a review remembers, to tell what changed by the next one."""
+    out: dict[str, tuple[str | None, str, str | None]] = {}
+    for m in measures:
+        lit = light(m, today)
+        out[m.code] = (
+            lit.value if lit else None,
+            m.status.value,
+            m.health.value if m.health else None,
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Review:
+    """半月一研判: the fortnightly digest."""
+
+    as_of: date
+    counts: Counts
+    areas: list[Group]
+    newly_red: list[MeasureFacts]
+    newly_closed: list[MeasureFacts]
+    newly_blocked: list[MeasureFacts]
+    red: list[Overdue]
+    blocked: list[MeasureFacts]
+    silent_owners: list[str]
+    away: list[str]
+    top_red_units: list[Group]
+    first: bool = False
+    unreachable: list[str] = field(default_factory=list)
+
+
+def review(
+    measures: Sequence[MeasureFacts],
+    today: date,
+    previous: Snapshot | None,
+    *,
+    silent_owners: Sequence[str] = (),
+    away: Sequence[str] = (),
+    unreachable: Sequence[str] = (),
+) -> Review:
+    """Build the review digest, comparing with the previous review's snapshot."""
+    prev = previous or {}
+    now = snapshot(measures, today)
+
+    def became(test: int, value: str) -> list[MeasureFacts]:
+        return [
+            m
+            for m in measures
+            if now[m.code][test] == value and prev.get(m.code, (None, "", None))[test] != value
+        ]
+
+    red = [m for m in by_urgency(measures, today) if light(m, today) is Light.RED]
+    units = [g for g in by_unit(measures, today) if g.counts.red][:3]
+    return Review(
+        as_of=today,
+        counts=count(measures, today),
+        areas=by_area(measures, today),
+        newly_red=became(0, Light.RED.value) if previous is not None else [],
+        newly_closed=became(1, Status.CLOSED.value) if previous is not None else [],
+        newly_blocked=became(2, Health.BLOCKED.value) if previous is not None else [],
+        red=[Overdue(m, days_overdue(m, today)) for m in red],
+        blocked=[
+            m for m in measures if m.health is Health.BLOCKED and m.status is not Status.CLOSED
+        ],
+        silent_owners=sorted(set(silent_owners)),
+        away=list(away),
+        top_red_units=units,
+        first=previous is None,
+        unreachable=sorted(set(unreachable)),
+    )
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    """每月一汇报: the report on the month just ended."""
+
+    year: int
+    month: int
+    as_of: date
+    counts: Counts
+    areas: list[Group]
+    units: list[Group]
+    closed_this_month: list[MeasureFacts]
+    overdue: list[Overdue]
+    long_term: list[MeasureFacts] = field(default_factory=list)
+
+
+def month_end(year: int, month: int) -> date:
+    """The last day of a month."""
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def monthly(
+    measures: Sequence[MeasureFacts],
+    year: int,
+    month: int,
+    answers: Mapping[str, tuple[int, int]] | None = None,
+) -> MonthlyReport:
+    """Build the monthly report as of the month's last day."""
+    end = month_end(year, month)
+    start = date(year, month, 1)
+    # the report goes out days after the month ends: closures since then do not count yet
+    measures = [
+        replace(m, status=Status.IN_PROGRESS, closed_on=None)
+        if m.status is Status.CLOSED and m.closed_on is not None and m.closed_on > end
+        else m
+        for m in measures
+    ]
+    return MonthlyReport(
+        year=year,
+        month=month,
+        as_of=end,
+        counts=count(measures, end),
+        areas=by_area(measures, end),
+        units=by_unit(measures, end, answers),
+        closed_this_month=[
+            m
+            for m in measures
+            if m.status is Status.CLOSED and m.closed_on and start <= m.closed_on <= end
+        ],
+        overdue=overdue(measures, end),
+        long_term=[m for m in measures if m.status is Status.LONG_TERM],
+    )

@@ -1,0 +1,140 @@
+"""/summary, the manual beats (/dispatch, /review, /report) and /schedule."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.context import CadenceContext
+from bot.domain import filters
+from bot.domain.model import Beat, Role
+from bot.i18n import Tr
+from bot.render.digest import summary_text
+from handlers.gate import Where, gate
+from handlers.send import reply_long
+from jobs.digests import summary_content
+from jobs.run import Outcome, run_beat
+from jobs.scheduler import plan_programme
+from storage.measures import today_in
+
+BEAT_COMMANDS = {"dispatch": Beat.DISPATCH, "review": Beat.REVIEW, "report": Beat.REPORT}
+
+
+def _scope(t: Tr, f: filters.Filter) -> str:
+    if f.kind == "overdue":
+        return t._("overdue only")
+    if f.kind == "area":
+        return t._("area {n}", n=f.value)
+    if f.kind == "unit":
+        return t._("unit {name}", name=f.value)
+    return ""
+
+
+@gate(where=Where.ANY, group_is_permission=True)
+async def summary(update: Update, context: CadenceContext) -> None:
+    """The picture now; owners see only their own measures."""
+    message, chat = update.effective_message, update.effective_chat
+    assert message is not None and chat is not None and context.programme is not None
+    t = context.t
+    try:
+        where = filters.parse(context.args or [])
+    except filters.FilterError:
+        await message.reply_text(
+            t._(
+                "Unknown filter. Use /summary, /summary overdue, /summary area 2 or /summary unit NAME."
+            )
+        )
+        return
+    owner_only = (
+        chat.type == "private"
+        and not context.is_admin
+        and (context.member is None or not context.member.roles & {Role.LEADER, Role.COORDINATOR})
+    )
+    today = today_in(context.svc.clock.now(), context.programme.timezone)
+    content = await summary_content(
+        context.session,
+        programme=context.programme,
+        today=today,
+        where=where,
+        owner_id=context.member.person_id if owner_only and context.member else None,
+        scope=_scope(t, where),
+    )
+    await reply_long(message, summary_text(t, content, context.programme.name))
+
+
+@gate(Role.COORDINATOR, where=Where.PRIVATE)
+async def manual_beat(update: Update, context: CadenceContext) -> None:
+    """Run a beat now for its current period; it then counts for that period."""
+    message = update.effective_message
+    assert message is not None and message.text is not None
+    name = message.text.split()[0].lstrip("/").split("@")[0]
+    await _run(update, context, BEAT_COMMANDS[name], force=False)
+
+
+@gate(Role.COORDINATOR, where=Where.PRIVATE)
+async def force_beat(update: Update, context: CadenceContext) -> None:
+    """The confirm button for re-sending a beat already sent this period."""
+    query = update.callback_query
+    assert query is not None
+    parts = (query.data or "").split(":")
+    if len(parts) != 4 or parts[2] not in BEAT_COMMANDS:
+        await query.answer()
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(None)
+    await _run(update, context, BEAT_COMMANDS[parts[2]], force=True, period=parts[3])
+
+
+async def _run(
+    update: Update, context: CadenceContext, beat: Beat, *, force: bool, period: str | None = None
+) -> None:
+    message = update.effective_message
+    assert message is not None
+    t = context.t
+    # the beat opens its own sessions and must see what this update may have committed
+    await context.session.commit()
+    result = await run_beat(
+        context.bot,
+        context.svc,
+        programme_id=context.programme_id,
+        beat=beat,
+        period=period,
+        manual=True,
+        force=force,
+    )
+    if result.outcome is Outcome.ALREADY:
+        keyboard = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        t._("Send again"),
+                        callback_data=f"beat:force:{_command(beat)}:{result.period}",
+                    )
+                ]
+            ]
+        )
+        await message.reply_text(
+            t._(
+                "Already sent for this period ({period}); nothing was sent. Press the button to send it again on purpose.",
+                period=result.period,
+            ),
+            reply_markup=keyboard,
+        )
+    elif result.outcome is Outcome.NO_CHAT:
+        await message.reply_text(
+            t._("There is no group to send it to yet: use /setup in the leadership group first.")
+        )
+    else:
+        await message.reply_text(
+            t.n_(
+                "Sent for period {period}; {n} recipient reached.",
+                "Sent for period {period}; {n} recipients reached.",
+                result.reached,
+                period=result.period,
+            )
+        )
+    if context.job_queue is not None:
+        await plan_programme(context.application, context.programme_id)
+
+
+def _command(beat: Beat) -> str:
+    return next(k for k, v in BEAT_COMMANDS.items() if v is beat)

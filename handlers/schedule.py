@@ -1,0 +1,149 @@
+"""/schedule: the beats with their next dates, and changing day, time, zone and calendar."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from telegram import Update
+
+from bot.context import CadenceContext
+from bot.domain.model import Beat, Role
+from bot.domain.periods import next_slot
+from bot.domain.workcal import CalendarKind
+from bot.i18n import N_, Tr
+from handlers.gate import Where, gate
+from jobs.scheduler import plan_programme
+from storage import audit
+from storage.models import Programme
+from storage.programmes import rhythm_of
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+ZH_WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+BEAT_NAMES = {
+    Beat.DISPATCH: N_("weekly dispatch"),
+    Beat.NUDGE: N_("nudge"),
+    Beat.REVIEW: N_("fortnightly review"),
+    Beat.REPORT: N_("monthly report"),
+}
+TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def weekday(value: str) -> int | None:
+    """mon / 周一 / 1 → 0."""
+    low = value.lower()[:3]
+    if low in WEEKDAYS:
+        return WEEKDAYS.index(low)
+    if value in ZH_WEEKDAYS:
+        return ZH_WEEKDAYS.index(value)
+    if value.isdigit() and 1 <= int(value) <= 7:
+        return int(value) - 1
+    return None
+
+
+def schedule_text(t: Tr, programme: Programme, now_utc: datetime) -> str:
+    """Each beat with its next planned date and time."""
+    rhythm = rhythm_of(programme)
+    lines = [
+        t._(
+            "Schedule of {name} (time zone {tz}, calendar {cal}):",
+            name=programme.name,
+            tz=programme.timezone,
+            cal=_calendar(t, programme.calendar),
+        )
+    ]
+    for beat in Beat:
+        slot = next_slot(beat, rhythm, now_utc)
+        lines.append(f"• {t._(BEAT_NAMES[beat])}: {t.datetime(slot.planned)} ({slot.period})")
+    lines.append("")
+    lines.append(
+        t._(
+            "Change with: /schedule dispatch mon 09:00 · /schedule review wed 16:00 · /schedule report 10:00 · /schedule timezone Asia/Shanghai · /schedule calendar cn|plain"
+        )
+    )
+    return "\n".join(lines)
+
+
+def _calendar(t: Tr, kind: str) -> str:
+    return t._("Chinese working days") if kind == CalendarKind.CN.value else t._("Monday to Friday")
+
+
+def _apply(programme: Programme, args: list[str]) -> bool:
+    """Change the programme's rhythm from /schedule arguments; False if they make no sense."""
+    what = args[0].lower() if args else ""
+    if what in ("dispatch", "review") and len(args) == 3:
+        day, at = weekday(args[1]), args[2]
+        if day is None or not TIME.match(at):
+            return False
+        setattr(programme, f"{what}_weekday", day)
+        setattr(programme, f"{what}_time", at.zfill(5))
+        return True
+    if what == "report" and len(args) == 2 and TIME.match(args[1]):
+        programme.report_time = args[1].zfill(5)
+        return True
+    if what == "timezone" and len(args) == 2:
+        try:
+            ZoneInfo(args[1])
+        except (ZoneInfoNotFoundError, ValueError):
+            return False
+        programme.timezone = args[1]
+        return True
+    if what == "calendar" and len(args) == 2 and args[1].lower() in ("cn", "plain"):
+        programme.calendar = args[1].lower()
+        return True
+    return False
+
+
+@gate(Role.COORDINATOR, Role.LEADER, where=Where.PRIVATE)
+async def schedule(update: Update, context: CadenceContext) -> None:
+    """Show the beats, or change them (coordinators)."""
+    message = update.effective_message
+    assert message is not None and context.programme is not None
+    t, programme = context.t, context.programme
+    args = list(context.args or [])
+    if args:
+        is_coordinator = context.is_admin or (
+            context.member is not None and Role.COORDINATOR in context.member.roles
+        )
+        if not is_coordinator:
+            await message.reply_text(
+                t._("Sorry, this is for {roles} only.", roles=t._("coordinators"))
+            )
+            return
+        before = {
+            k: getattr(programme, k)
+            for k in (
+                "dispatch_weekday",
+                "dispatch_time",
+                "review_weekday",
+                "review_time",
+                "report_time",
+                "timezone",
+                "calendar",
+            )
+        }
+        if not _apply(programme, args):
+            await message.reply_text(
+                t._(
+                    "I did not understand that change. Examples: /schedule dispatch mon 09:00 · /schedule calendar plain"
+                )
+            )
+            return
+        context.session.add(programme)
+        audit.record(
+            context.session,
+            programme_id=context.programme_id,
+            actor=context.actor,
+            action="programme.schedule",
+            entity="programme",
+            entity_id=context.programme_id,
+            before=before,
+            after={k: getattr(programme, k) for k in before},
+            now=context.svc.clock.now(),
+        )
+        await context.session.commit()
+        if context.job_queue is not None:
+            await plan_programme(context.application, context.programme_id)
+        await message.reply_text(t._("Schedule changed."))
+    await message.reply_text(schedule_text(t, programme, context.svc.clock.now()))

@@ -1,0 +1,118 @@
+"""半月一研判 and 每月一汇报: the review and the monthly report, to the programme's chats."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import Bot
+
+from bot.domain import filters, report
+from bot.domain.filters import Filter
+from bot.domain.model import Beat, Status
+from bot.i18n import tr
+from bot.render.digest import report_text, review_text
+from jobs.send import send
+from storage import beats, measures
+from storage.measures import today_in
+from storage.models import Programme, SentBeat
+
+
+def _week(day: date) -> str:
+    iso = day.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
+
+
+async def review_content(
+    session: AsyncSession, *, programme: Programme, today: date
+) -> tuple[report.Review, dict[str, object]]:
+    """The review as data, plus the snapshot the next review compares with."""
+    assert programme.id is not None
+    pid = programme.id
+    rows = await measures.facts(session, programme_id=pid)
+    facts = [f for _, f in rows]
+    persons = await beats.persons(session, programme_id=pid)
+    last_dispatch = await beats.latest(session, programme_id=pid, beat=Beat.DISPATCH)
+    silent: list[str] = []
+    if last_dispatch is not None:
+        for item in await beats.items(session, programme_id=pid, period=last_dispatch.period):
+            if item.delivered and not item.answered:
+                silent.append(persons[item.owner_id].name)
+    open_owners = {m.owner_id for m, f in rows if f.status is not Status.CLOSED}
+    unreachable = [
+        persons[o].name
+        for o in open_owners
+        if persons[o].telegram_user_id is None or persons[o].unreachable_since
+    ]
+    away = [
+        f"{persons[a.person_id].name} ({a.start.isoformat()}–{a.end.isoformat()})"
+        for a in await beats.absences_on(session, programme_id=pid, day=today)
+    ]
+    previous = beats.load_snapshot(await beats.latest(session, programme_id=pid, beat=Beat.REVIEW))
+    content = report.review(
+        facts, today, previous, silent_owners=silent, away=away, unreachable=unreachable
+    )
+    return content, dict(report.snapshot(facts, today))
+
+
+async def review(
+    bot: Bot, session: AsyncSession, *, programme: Programme, record: SentBeat, now: datetime
+) -> int:
+    """Send the review digest to the task-force chat, or the leadership group if none."""
+    chat = programme.taskforce_chat_id or programme.leadership_chat_id
+    if chat is None:
+        return 0
+    today = today_in(now, programme.timezone)
+    content, snap = await review_content(session, programme=programme, today=today)
+    record.snapshot = json.dumps(snap, ensure_ascii=False)
+    session.add(record)
+    await send(bot, chat, review_text(tr(programme.locale), content, programme.name))
+    return 1
+
+
+async def report_content(
+    session: AsyncSession, *, programme: Programme, period: str
+) -> report.MonthlyReport:
+    """The monthly report for period YYYY-MM as data."""
+    assert programme.id is not None
+    year, month = (int(x) for x in period.split("-"))
+    start, end = date(year, month, 1), report.month_end(year, month)
+    facts = [f for _, f in await measures.facts(session, programme_id=programme.id)]
+    answers = await beats.answers_by_unit(
+        session, programme_id=programme.id, first=_week(start), last=_week(end + timedelta(days=0))
+    )
+    return report.monthly(facts, year, month, answers)
+
+
+async def monthly(
+    bot: Bot, session: AsyncSession, *, programme: Programme, period: str, now: datetime
+) -> int:
+    """Send the monthly report to the leadership group."""
+    if programme.leadership_chat_id is None:
+        return 0
+    content = await report_content(session, programme=programme, period=period)
+    await send(
+        bot,
+        programme.leadership_chat_id,
+        report_text(tr(programme.locale), content, programme.name),
+    )
+    return 1
+
+
+async def summary_content(
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    today: date,
+    where: Filter | None = None,
+    owner_id: int | None = None,
+    scope: str = "",
+) -> report.Summary:
+    """/summary as data, for a leader, a coordinator, a group or one owner."""
+    assert programme.id is not None
+    rows = await measures.facts(
+        session, programme_id=programme.id, owner_ids=[owner_id] if owner_id else None
+    )
+    facts = filters.apply(where or Filter(), [f for _, f in rows], today)
+    return report.summary(facts, today, scope=scope)

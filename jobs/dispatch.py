@@ -1,0 +1,201 @@
+"""一周一调度: the weekly dispatch, the nudge (催办) and the escalation to leaders."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import Bot
+
+from bot.domain.lights import by_urgency
+from bot.domain.model import Beat, MeasureFacts, Status
+from bot.domain.periods import previous_periods
+from bot.i18n import Tr, tr
+from bot.render.keyboards import answer_keyboard
+from bot.render.measures import line
+from jobs.send import to_person
+from storage import beats, measures, people
+from storage.measures import today_in
+from storage.models import DispatchItem, Measure, Person, Programme
+from storage.programmes import rhythm_of
+
+ANSWERABLE = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.LONG_TERM, Status.REOPENED)
+
+
+def _tr(locales: dict[int, str], person: Person, programme: Programme) -> Tr:
+    return tr(locales.get(person.telegram_user_id or 0) or programme.locale)
+
+
+def dispatch_text(
+    t: Tr, owner: Person, recipient: Person, facts: list[MeasureFacts], today: date
+) -> str:
+    """The dispatch message: greeting, then measures red and yellow first."""
+    head = t._("📌 Weekly dispatch, {date}", date=t.date(today))
+    if recipient.id != owner.id:
+        greet = t._(
+            "{name}, you are standing in for {owner}. Please report progress on these measures:",
+            name=recipient.name,
+            owner=owner.name,
+        )
+    else:
+        greet = t._("{name}, please report progress on your measures:", name=recipient.name)
+    lines = [line(t, f, today) for f in facts]
+    hint = t._("Press a button under a measure, or reply to this message with an update.")
+    return "\n".join([head, greet, "", *lines, "", hint])
+
+
+async def dispatch(
+    bot: Bot, session: AsyncSession, *, programme: Programme, period: str, now: datetime
+) -> int:
+    """Send each owner one message listing their open measures; returns recipients reached."""
+    assert programme.id is not None
+    pid, today = programme.id, today_in(now, programme.timezone)
+    rows = [
+        (m, f) for m, f in await measures.facts(session, programme_id=pid) if f.status in ANSWERABLE
+    ]
+    persons = await beats.persons(session, programme_id=pid)
+    away = {a.person_id: a for a in await beats.absences_on(session, programme_id=pid, day=today)}
+    locales = await people.locales_of(
+        session, user_ids=[p.telegram_user_id for p in persons.values() if p.telegram_user_id]
+    )
+    existing = {
+        i.measure_id: i for i in await beats.items(session, programme_id=pid, period=period)
+    }
+    by_owner: dict[int, list[tuple[Measure, MeasureFacts]]] = defaultdict(list)
+    for m, f in rows:
+        by_owner[m.owner_id].append((m, f))
+    reached = 0
+    for owner_id, mine in by_owner.items():
+        owner = persons[owner_id]
+        recipient = owner
+        absence = away.get(owner_id)
+        if absence is not None:
+            delegate = persons.get(absence.delegate_id or 0)
+            if delegate is None or delegate.telegram_user_id is None:
+                continue  # paused while away: not counted as silence
+            recipient = delegate
+        message = None
+        if recipient.telegram_user_id is not None and recipient.unreachable_since is None:
+            t = _tr(locales, recipient, programme)
+            ordered = {f.code: m for m, f in mine}
+            facts = by_urgency([f for _, f in mine], today)
+            keyboard = answer_keyboard(t, [(ordered[f.code].id or 0, f.code) for f in facts])
+            message = await to_person(
+                bot, recipient, dispatch_text(t, owner, recipient, facts, today), now, keyboard
+            )
+            session.add(recipient)
+        reached += message is not None
+        for m, _ in mine:
+            item = existing.get(m.id or 0) or DispatchItem(
+                programme_id=pid, period=period, measure_id=m.id or 0, owner_id=owner_id
+            )
+            item.recipient_id = recipient.id
+            item.chat_id = message.chat_id if message else None
+            item.message_id = message.message_id if message else None
+            item.delivered = message is not None
+            session.add(item)
+    await session.flush()
+    await escalate(
+        bot, session, programme=programme, period=period, now=now, persons=persons, locales=locales
+    )
+    return reached
+
+
+async def nudge(
+    bot: Bot, session: AsyncSession, *, programme: Programme, period: str, now: datetime
+) -> int:
+    """One reminder (催办) to whoever has not answered this period's dispatch yet."""
+    assert programme.id is not None
+    pid, today = programme.id, today_in(now, programme.timezone)
+    pending = [
+        i
+        for i in await beats.items(session, programme_id=pid, period=period)
+        if i.delivered and not i.answered and not i.nudged
+    ]
+    facts = {
+        m.id: f
+        for m, f in await measures.facts(session, programme_id=pid)
+        if f.status in ANSWERABLE
+    }
+    persons = await beats.persons(session, programme_id=pid)
+    locales = await people.locales_of(
+        session, user_ids=[p.telegram_user_id for p in persons.values() if p.telegram_user_id]
+    )
+    by_recipient: dict[int, list[DispatchItem]] = defaultdict(list)
+    for item in pending:
+        if item.measure_id in facts and item.recipient_id is not None:
+            by_recipient[item.recipient_id].append(item)
+    reached = 0
+    for recipient_id, its in by_recipient.items():
+        recipient = persons[recipient_id]
+        t = _tr(locales, recipient, programme)
+        listed = by_urgency([facts[i.measure_id] for i in its], today)
+        ids = {facts[i.measure_id].code: i.measure_id for i in its}
+        text = "\n".join(
+            [
+                t._("⏰ Reminder: these measures have no answer to this week's dispatch yet:"),
+                "",
+                *(line(t, f, today) for f in listed),
+            ]
+        )
+        message = await to_person(
+            bot, recipient, text, now, answer_keyboard(t, [(ids[f.code], f.code) for f in listed])
+        )
+        session.add(recipient)
+        reached += message is not None
+        for item in its:
+            item.nudged = True
+            if message is not None:
+                item.chat_id, item.message_id = message.chat_id, message.message_id
+            session.add(item)
+    return reached
+
+
+async def escalate(
+    bot: Bot,
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    period: str,
+    now: datetime,
+    persons: dict[int, Person],
+    locales: dict[int, str],
+) -> int:
+    """Tell the responsible leader about measures silent for the two dispatches before this one."""
+    assert programme.id is not None
+    pid = programme.id
+    prev = previous_periods(Beat.DISPATCH, period, 2, rhythm_of(programme))
+    if len(prev) < 2:
+        return 0
+    its = await beats.items(session, programme_id=pid, periods=prev)
+    grouped: dict[int, list[DispatchItem]] = defaultdict(list)
+    for item in its:
+        grouped[item.measure_id].append(item)
+    facts = {
+        m.id: (m, f)
+        for m, f in await measures.facts(session, programme_id=pid)
+        if f.status in ANSWERABLE
+    }
+    told = 0
+    for measure_id, pair in grouped.items():
+        silent = len(pair) == 2 and all(i.delivered and not i.answered for i in pair)
+        if not silent or any(i.escalated for i in pair) or measure_id not in facts:
+            continue
+        m, f = facts[measure_id]
+        leader = persons.get(m.leader_id or 0)
+        for item in pair:
+            item.escalated = True
+            session.add(item)
+        if leader is None or leader.telegram_user_id is None:
+            continue  # the review lists it either way
+        t = _tr(locales, leader, programme)
+        text = t._(
+            "⚠️ Measure {code} ({text}) has had no answer from {owner} for two dispatches in a row. Please follow up (督办).",
+            code=f.code,
+            text=f.text[:60],
+            owner=f.owner,
+        )
+        told += await to_person(bot, leader, text, now) is not None
+        session.add(leader)
+    return told

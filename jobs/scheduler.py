@@ -1,0 +1,79 @@
+"""Plan each programme's beats as JobQueue jobs, rebuilt from the database at start."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram.ext import Application, ContextTypes
+
+from bot.context import CadenceContext, Services
+from bot.domain.model import Beat
+from bot.domain.periods import due_slots, next_slot
+from jobs.run import run_beat
+from storage import beats, programmes
+from storage.programmes import rhythm_of
+
+log = logging.getLogger(__name__)
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+def job_name(programme_id: int, beat: Beat) -> str:
+    """Deterministic job names, so rebuilding replaces rather than duplicates."""
+    return f"beat:{programme_id}:{beat.value}"
+
+
+async def plan_programme(app: AnyApp, programme_id: int) -> dict[Beat, str]:
+    """(Re)schedule every beat of a programme: due ones now, the others at their next slot."""
+    svc: Services = app.bot_data["svc"]
+    assert app.job_queue is not None
+    for beat in Beat:
+        for job in app.job_queue.get_jobs_by_name(job_name(programme_id, beat)):
+            job.schedule_removal()
+    now = svc.clock.now()
+    async with svc.database.session() as s:
+        programme = await programmes.by_id(s, programme_id=programme_id)
+        if programme is None:
+            return {}
+        rhythm = rhythm_of(programme)
+        sent = await beats.sent_periods(s, programme_id=programme_id)
+    due = {slot.beat: slot for slot in due_slots(rhythm, now, sent)}
+    planned: dict[Beat, str] = {}
+    for beat in Beat:
+        slot = due.get(beat) or next_slot(beat, rhythm, now)
+        delay = max(0.0, (slot.planned - now).total_seconds())
+        app.job_queue.run_once(
+            beat_job,
+            when=delay,
+            name=job_name(programme_id, beat),
+            data={"programme_id": programme_id, "beat": beat.value, "period": slot.period},
+        )
+        planned[beat] = slot.period
+    return planned
+
+
+async def plan_all(app: AnyApp) -> None:
+    """Rebuild every programme's jobs (at start and after restarts)."""
+    svc: Services = app.bot_data["svc"]
+    async with svc.database.session() as s:
+        ids = [p.id for p in await programmes.all_programmes(s) if p.id is not None]
+    for programme_id in ids:
+        await plan_programme(app, programme_id)
+
+
+async def beat_job(context: CadenceContext | ContextTypes.DEFAULT_TYPE) -> None:
+    """A JobQueue job: run the planned beat, then plan the next one."""
+    job = context.job
+    assert job is not None and isinstance(job.data, dict)
+    programme_id, beat = int(job.data["programme_id"]), Beat(job.data["beat"])
+    try:
+        await run_beat(
+            context.bot,
+            context.bot_data["svc"],
+            programme_id=programme_id,
+            beat=beat,
+            period=job.data["period"],
+        )
+    except Exception:
+        log.exception("beat %s failed for programme %s", beat, programme_id)
+    await plan_programme(context.application, programme_id)

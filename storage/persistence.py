@@ -1,0 +1,107 @@
+"""PTB persistence in our database, so conversations survive a restart."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from sqlmodel import col, delete, select
+from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
+
+from storage.db import Database
+from storage.models import PtbState
+
+UserData = dict[Any, Any]
+
+
+class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
+    """Keeps user_data and conversation states as JSON rows; bot and chat data stay in memory."""
+
+    def __init__(self, database: Callable[[], Database], update_interval: float = 5) -> None:
+        super().__init__(
+            store_data=PersistenceInput(
+                bot_data=False, chat_data=False, user_data=True, callback_data=False
+            ),
+            update_interval=update_interval,
+        )
+        self._db = database
+        self._conversations: dict[str, ConversationDict] = {}
+
+    async def _put(self, key: str, value: Any) -> None:
+        async with self._db().session() as s:
+            await s.merge(PtbState(key=key, value=json.dumps(value, ensure_ascii=False)))
+
+    async def _load(self, prefix: str) -> dict[str, Any]:
+        async with self._db().session() as s:
+            rows = await s.exec(select(PtbState).where(col(PtbState.key).startswith(prefix)))
+            return {r.key[len(prefix) :]: json.loads(r.value) for r in rows.all()}
+
+    async def get_user_data(self) -> dict[int, UserData]:
+        """Every user's data."""
+        return {int(k): v for k, v in (await self._load("user:")).items()}
+
+    async def update_user_data(self, user_id: int, data: UserData) -> None:
+        """Store one user's data."""
+        await self._put(f"user:{user_id}", data)
+
+    async def refresh_user_data(self, user_id: int, user_data: UserData) -> None:
+        """Nothing to refresh: this process is the only writer."""
+
+    async def drop_user_data(self, user_id: int) -> None:
+        """Forget a user's data."""
+        async with self._db().session() as s:
+            await s.exec(delete(PtbState).where(col(PtbState.key) == f"user:{user_id}"))
+
+    async def get_conversations(self, name: str) -> ConversationDict:
+        """The stored states of one conversation handler."""
+        stored = await self._load(f"conv:{name}")
+        pairs = stored.get("", [])
+        conv: ConversationDict = {tuple(key): state for key, state in pairs}
+        self._conversations[name] = conv
+        return conv
+
+    async def update_conversation(
+        self, name: str, key: ConversationKey, new_state: object | None
+    ) -> None:
+        """Store one conversation's state change."""
+        conv = self._conversations.setdefault(name, {})
+        if new_state is None:
+            conv.pop(key, None)
+        else:
+            conv[key] = new_state
+        await self._put(f"conv:{name}", [[list(k), v] for k, v in conv.items()])
+
+    async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
+        """Chat data is not persisted."""
+        return {}
+
+    async def update_chat_data(self, chat_id: int, data: dict[Any, Any]) -> None:
+        """Chat data is not persisted."""
+
+    async def refresh_chat_data(self, chat_id: int, chat_data: dict[Any, Any]) -> None:
+        """Chat data is not persisted."""
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        """Chat data is not persisted."""
+
+    async def get_bot_data(self) -> dict[Any, Any]:
+        """Bot data holds live resources, so it is never persisted."""
+        return {}
+
+    async def update_bot_data(self, data: dict[Any, Any]) -> None:
+        """Bot data is not persisted."""
+
+    async def refresh_bot_data(self, bot_data: dict[Any, Any]) -> None:
+        """Bot data is not persisted."""
+
+    async def get_callback_data(self) -> CDCData | None:
+        """Arbitrary callback data is not used."""
+        return None
+
+    async def update_callback_data(self, data: CDCData) -> None:
+        """Arbitrary callback data is not used."""
+
+    async def flush(self) -> None:
+        """Every change is written at once, so there is nothing to flush."""
