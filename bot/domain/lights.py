@@ -1,0 +1,43 @@
+"""Traffic lights (红黄绿灯) of measures on a given day (DOMAIN.md, Traffic lights)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from bot.domain.model import Health, Light, MeasureFacts, Status, code_key
+
+YELLOW_DAYS = 14
+SILENT_DISPATCHES = 2  # "no update for the last two dispatches"
+
+_RANK = {Light.RED: 0, Light.YELLOW: 1, Light.GREEN: 2, None: 3}
+
+
+def light(m: MeasureFacts, today: date) -> Light | None:
+    """The measure's light on today; None for closed measures."""
+    if m.status is Status.CLOSED:
+        return None
+    if days_overdue(m, today) > 0 or m.health is Health.BLOCKED:
+        return Light.RED
+    # a measure awaiting sign-off is done on the owner's side: a near deadline is no warning
+    near = (
+        m.deadline is not None
+        and 0 <= (m.deadline - today).days <= YELLOW_DAYS
+        and m.status is not Status.PENDING_SIGNOFF
+    )
+    if near or m.health is Health.AT_RISK or m.silent_dispatches >= SILENT_DISPATCHES:
+        return Light.YELLOW
+    return Light.GREEN
+
+
+def days_overdue(m: MeasureFacts, today: date) -> int:
+    """Whole days since the deadline day ended; 0 if not overdue, closed or long-term."""
+    if m.status is Status.CLOSED or m.deadline is None:
+        return 0
+    # the deadline day itself is still in time: overdue starts the day after
+    return max(0, (today - m.deadline).days)
+
+
+def by_urgency(measures: Iterable[MeasureFacts], today: date) -> list[MeasureFacts]:
+    """Red, yellow, green, then closed; by code within each."""
+    return sorted(measures, key=lambda m: (_RANK[light(m, today)], code_key(m.code)))

@@ -1,0 +1,569 @@
+"""Data model of the fake Telegram in tests/fakebot.py: objects, validation, Bot API methods."""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import mimetypes
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any
+
+JSON = dict[str, Any]
+
+BOT_ID = 7000001
+BOT_TOKEN = f"{BOT_ID}:TEST-TOKEN"
+BOT_USERNAME = "cadence_test_bot"
+BOT_USER: JSON = {
+    "id": BOT_ID,
+    "is_bot": True,
+    "first_name": "Cadence",
+    "username": BOT_USERNAME,
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_DOWNLOAD = 20 * 1024 * 1024
+NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are exactly "
+    "the same as a current content and reply markup of the message"
+)
+# Parameters PTB sends as raw strings; everything else arrives JSON-encoded.
+_TEXT_PARAMS = frozenset(
+    {"text", "caption", "parse_mode", "callback_query_id", "inline_message_id", "file_id"}
+    | {"language_code", "url", "document", "photo", "action", "name", "description"}
+    | {"short_description", "message_effect_id"}
+)
+_HTML_TAGS = frozenset(
+    {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a"}
+    | {"code", "pre", "blockquote", "tg-emoji"}
+)
+_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]+)?")
+_BOT_COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
+_ADMIN_RIGHTS = (
+    *("can_manage_chat", "can_delete_messages", "can_manage_video_chats"),
+    *("can_restrict_members", "can_promote_members", "can_change_info", "can_invite_users"),
+    *("can_post_stories", "can_edit_stories", "can_delete_stories"),
+)
+
+
+class ApiError(Exception):
+    """A Bot API failure, answered as {"ok": false, "error_code": ..., "description": ...}."""
+
+    def __init__(self, code: int, description: str) -> None:
+        super().__init__(f"{code} {description}")
+        self.code = code
+        self.description = description
+
+
+def bad_request(what: str) -> ApiError:
+    """A 400 error with Telegram's "Bad Request: ..." wording."""
+    return ApiError(400, f"Bad Request: {what}")
+
+
+@dataclass(frozen=True)
+class User:
+    """A simulated human Telegram user; their private chat has the same id."""
+
+    id: int
+    first_name: str
+    username: str | None = None
+    language_code: str | None = "zh-hans"
+
+    def to_json(self) -> JSON:
+        """The Bot API User object."""
+        data: JSON = {"id": self.id, "is_bot": False, "first_name": self.first_name}
+        if self.username:
+            data["username"] = self.username
+        if self.language_code:
+            data["language_code"] = self.language_code
+        return data
+
+    def chat_json(self) -> JSON:
+        """The Bot API Chat object of the private chat with this user."""
+        data: JSON = {"id": self.id, "type": "private", "first_name": self.first_name}
+        if self.username:
+            data["username"] = self.username
+        return data
+
+
+@dataclass(frozen=True)
+class Chat:
+    """A simulated group ("group" or "supergroup", negative id) or channel."""
+
+    id: int
+    type: str = "group"
+    title: str | None = None
+
+    def to_json(self) -> JSON:
+        """The Bot API Chat object."""
+        return {"id": self.id, "type": self.type, "title": self.title or f"Chat {self.id}"}
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file part received in a multipart request."""
+
+    filename: str
+    content: bytes
+    content_type: str
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file the server hands out through getFile and /file/bot<token>/<file_path>."""
+
+    file_id: str
+    file_unique_id: str
+    file_path: str
+    content: bytes
+    file_name: str | None = None
+    mime_type: str | None = None
+
+    def file_json(self) -> JSON:
+        """The Bot API File object."""
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_size": len(self.content),
+            "file_path": self.file_path,
+        }
+
+    def document_json(self) -> JSON:
+        """The Bot API Document object."""
+        data: JSON = {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_size": len(self.content),
+        }
+        if self.file_name:
+            data["file_name"] = self.file_name
+        if self.mime_type:
+            data["mime_type"] = self.mime_type
+        return data
+
+    def photo_size_json(self, width: int, height: int) -> JSON:
+        """The Bot API PhotoSize object."""
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_size": len(self.content),
+            "width": width,
+            "height": height,
+        }
+
+
+@dataclass(frozen=True)
+class Revision:
+    """The state of a bot message before one edit."""
+
+    method: str
+    text: str | None
+    reply_markup: JSON | None
+
+
+@dataclass
+class SentMessage:
+    """A message the bot sent; `text` is the text or caption exactly as the bot passed it."""
+
+    message_id: int
+    chat_id: int
+    method: str
+    raw: JSON = field(repr=False)
+    text: str | None = None
+    parse_mode: str | None = None
+    reply_markup: JSON | None = None
+    reply_to: int | None = None
+    document: bytes | None = field(default=None, repr=False)
+    filename: str | None = None
+    photo: bytes | None = field(default=None, repr=False)
+    history: list[Revision] = field(default_factory=list)
+    deleted: bool = False
+
+    @property
+    def plain(self) -> str:
+        """The text as the user sees it, with HTML markup removed."""
+        return to_plain(self.text or "", self.parse_mode)
+
+    @property
+    def buttons(self) -> list[tuple[str, str]]:
+        """Inline buttons as (text, callback_data or url), row by row."""
+        return inline_buttons(self.reply_markup)
+
+
+def inline_buttons(markup: JSON | None) -> list[tuple[str, str]]:
+    """Flatten an inline keyboard to (text, callback_data or url) pairs."""
+    rows: list[list[JSON]] = (markup or {}).get("inline_keyboard", [])
+    return [(b["text"], b.get("callback_data") or b.get("url") or "") for row in rows for b in row]
+
+
+def check_markup(markup: Any) -> None:
+    """Reject keyboards Telegram would reject (bad callback_data, missing button text)."""
+    if markup is None:
+        return
+    if not isinstance(markup, dict):
+        raise bad_request("can't parse reply keyboard markup JSON object")
+    for row in markup.get("inline_keyboard", []):
+        for button in row:
+            if not button.get("text"):
+                raise bad_request("text buttons are unallowed in the inline keyboard")
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(str(data).encode()) <= 64:
+                raise bad_request("BUTTON_DATA_INVALID")
+
+
+def check_commands(commands: Any) -> None:
+    """Reject command lists Telegram would reject."""
+    if not isinstance(commands, list) or len(commands) > 100:
+        raise bad_request("can't parse commands JSON object")
+    for cmd in commands:
+        if not _BOT_COMMAND_NAME.fullmatch(str(cmd.get("command", ""))):
+            raise bad_request("BOT_COMMAND_INVALID")
+        if not 1 <= len(str(cmd.get("description", ""))) <= 256:
+            raise bad_request("command description must be non-empty")
+
+
+def decode_params(fields: Mapping[str, str | Upload]) -> JSON:
+    """Decode form fields the way the Bot API does: JSON-typed values are parsed."""
+    params: JSON = {}
+    for key, value in fields.items():
+        if isinstance(value, Upload) or key in _TEXT_PARAMS:
+            params[key] = value
+            continue
+        try:
+            params[key] = json.loads(value)
+        except ValueError:
+            params[key] = value
+    return params
+
+
+def utf16_len(text: str) -> int:
+    """Length in UTF-16 code units, the unit of Telegram entity offsets."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def command_entities(text: str) -> list[JSON]:
+    """A bot_command entity when the text starts with /command or /command@bot."""
+    match = _COMMAND.match(text)
+    if match is None:
+        return []
+    return [{"type": "bot_command", "offset": 0, "length": utf16_len(match.group(0))}]
+
+
+class _HtmlText(HTMLParser):
+    """Validates Telegram HTML and collects the visible text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.open: list[str] = []
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _HTML_TAGS:
+            raise bad_request(f'can\'t parse entities: Unsupported start tag "{tag}"')
+        self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open[-1] != tag:
+            raise bad_request(f'can\'t parse entities: Unexpected end tag "{tag}"')
+        self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        if name not in {"lt", "gt", "amp", "quot"}:
+            raise bad_request(f'can\'t parse entities: Unsupported HTML entity "&{name};"')
+        self.parts.append(html.unescape(f"&{name};"))
+
+    def handle_charref(self, name: str) -> None:
+        self.parts.append(html.unescape(f"&#{name};"))
+
+
+def to_plain(text: str, parse_mode: str | None) -> str:
+    """Validate formatted text (HTML only) and return what the user would see."""
+    if (parse_mode or "").upper() != "HTML":
+        return text
+    parser = _HtmlText()
+    parser.feed(text)
+    parser.close()
+    if parser.open:
+        raise bad_request(f"can't parse entities: Can't find end tag for \"{parser.open[-1]}\"")
+    return "".join(parser.parts)
+
+
+def member_json(user: JSON, status: str) -> JSON:
+    """A Bot API ChatMember object with the fields PTB requires for the status."""
+    data: JSON = {"status": status, "user": user}
+    if status in ("creator", "administrator"):
+        data["is_anonymous"] = False
+    if status == "administrator":
+        data["can_be_edited"] = False
+        data.update(dict.fromkeys(_ADMIN_RIGHTS, True))
+    if status == "kicked":
+        data["until_date"] = 0
+    return data
+
+
+def full_chat_json(chat: JSON) -> JSON:
+    """A Bot API ChatFullInfo object for a chat."""
+    gifts = ("unlimited_gifts", "limited_gifts", "unique_gifts", "premium_subscription")
+    accepted = dict.fromkeys((*gifts, "gifts_from_channels"), False)
+    return {**chat, "accent_color_id": 0, "max_reaction_count": 11, "accepted_gift_types": accepted}
+
+
+def scope_key(scope: JSON | None, language_code: str | None) -> tuple[str, str]:
+    """The key of a command list: canonical scope JSON and language code."""
+    return json.dumps(scope or {"type": "default"}, sort_keys=True), language_code or ""
+
+
+def caption_json(caption: str | None) -> JSON:
+    """A caption field, or nothing."""
+    return {"caption": caption} if caption else {}
+
+
+class BotApiState:
+    """Telegram's side of the conversation: chats, messages, files and the Bot API methods."""
+
+    def __init__(self, *, token: str, allow_unknown_chats: bool) -> None:
+        self.token = token
+        self.bot_user: JSON = dict(BOT_USER)
+        self.allow_unknown_chats = allow_unknown_chats
+        self.privacy_mode = False  # True: groups deliver only commands and replies to the bot
+        self.blocked: set[int] = set()
+        self.sent: list[SentMessage] = []
+        self.commands: dict[tuple[str, str], list[JSON]] = {}
+        self.menu_buttons: dict[int | None, JSON] = {}
+        self.members: dict[tuple[int, int], str] = {}  # (chat, user) -> ChatMember status
+        self.files: dict[str, StoredFile] = {}
+        self.deleted: set[tuple[int, int]] = set()  # (chat id, message id), user or bot
+        self._answered: dict[str, JSON | None] = {}  # callback query id -> answer params
+        self._chats: dict[int, JSON] = {}
+        self._users: dict[int, JSON] = {}
+        self._messages: dict[tuple[int, int], JSON] = {}
+        self._bot_messages: dict[tuple[int, int], SentMessage] = {}
+        self._next_message_id: dict[int, int] = {}
+        self._ids = itertools.count(1)
+
+    def api_methods(self) -> dict[str, tuple[str, Callable[[JSON], Any]]]:
+        """Bot API methods by lower-case name, as (canonical name, implementation)."""
+        names = [a.removeprefix("_api_") for a in dir(self) if a.startswith("_api_")]
+        return {n.lower(): (n, getattr(self, "_api_" + n)) for n in names}
+
+    def introduce(self, *who: User | Chat) -> None:
+        """Make users/chats known as if they had talked to the bot before."""
+        for item in who:
+            self._chats[item.id] = item.to_json() if isinstance(item, Chat) else item.chat_json()
+            if isinstance(item, User):
+                self._users[item.id] = item.to_json()
+
+    def _api_getMe(self, p: JSON) -> JSON:
+        return self.bot_user
+
+    def _api_getWebhookInfo(self, p: JSON) -> JSON:
+        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+
+    def _api_sendMessage(self, p: JSON) -> JSON:
+        chat_id, text = self._target(p), str(p.get("text", ""))
+        plain = to_plain(text, p.get("parse_mode"))
+        if not plain.strip():
+            raise bad_request("message text is empty")
+        if utf16_len(plain) > MAX_TEXT:
+            raise bad_request("message is too long")
+        return self._bot_message("sendMessage", chat_id, p, {"text": plain}, text).raw
+
+    def _api_sendDocument(self, p: JSON) -> JSON:
+        chat_id, stored = self._target(p), self._file_param(p, p.get("document"), "documents")
+        body = {"document": stored.document_json(), **self._caption(p)}
+        sent = self._bot_message("sendDocument", chat_id, p, body, p.get("caption"))
+        sent.document, sent.filename = stored.content, stored.file_name
+        return sent.raw
+
+    def _api_sendPhoto(self, p: JSON) -> JSON:
+        chat_id, stored = self._target(p), self._file_param(p, p.get("photo"), "photos")
+        body = {"photo": self.photo_sizes(stored), **self._caption(p)}
+        sent = self._bot_message("sendPhoto", chat_id, p, body, p.get("caption"))
+        sent.photo = stored.content
+        return sent.raw
+
+    def _api_editMessageText(self, p: JSON) -> JSON | bool:
+        text = str(p.get("text", ""))
+        plain = to_plain(text, p.get("parse_mode"))
+        if not plain.strip():
+            raise bad_request("message text is empty")
+        return self._edit("editMessageText", p, "text", {"text": plain})
+
+    def _api_editMessageCaption(self, p: JSON) -> JSON | bool:
+        return self._edit("editMessageCaption", p, "caption", self._caption(p))
+
+    def _api_editMessageReplyMarkup(self, p: JSON) -> JSON | bool:
+        return self._edit("editMessageReplyMarkup", p, None, {})
+
+    def _api_deleteMessage(self, p: JSON) -> bool:
+        key = (p.get("chat_id", 0), p.get("message_id", 0))
+        if key not in self._messages or key in self.deleted:
+            raise bad_request("message to delete not found")
+        self.deleted.add(key)
+        if key in self._bot_messages:
+            self._bot_messages[key].deleted = True
+        return True
+
+    def _api_answerCallbackQuery(self, p: JSON) -> bool:
+        query_id = str(p.get("callback_query_id", ""))
+        if query_id not in self._answered or self._answered[query_id] is not None:
+            raise bad_request(
+                "query is too old and response timeout expired or query ID is invalid"
+            )
+        self._answered[query_id] = p
+        return True
+
+    def _api_getFile(self, p: JSON) -> JSON:
+        stored = self.files.get(str(p.get("file_id", "")))
+        if stored is None:
+            raise bad_request("invalid file_id")
+        if len(stored.content) > MAX_DOWNLOAD:
+            raise bad_request("file is too big")
+        return stored.file_json()
+
+    def _api_setMyCommands(self, p: JSON) -> bool:
+        check_commands(p.get("commands"))
+        self.commands[scope_key(p.get("scope"), p.get("language_code"))] = p["commands"]
+        return True
+
+    def _api_deleteMyCommands(self, p: JSON) -> bool:
+        self.commands.pop(scope_key(p.get("scope"), p.get("language_code")), None)
+        return True
+
+    def _api_getMyCommands(self, p: JSON) -> list[JSON]:
+        return self.commands.get(scope_key(p.get("scope"), p.get("language_code")), [])
+
+    def _api_setChatMenuButton(self, p: JSON) -> bool:
+        self.menu_buttons[p.get("chat_id")] = p.get("menu_button") or {"type": "default"}
+        return True
+
+    def _api_getChat(self, p: JSON) -> JSON:
+        chat = self._chats.get(p.get("chat_id", 0))
+        if chat is None:
+            raise bad_request("chat not found")
+        return full_chat_json(chat)
+
+    def _api_getChatMember(self, p: JSON) -> JSON:
+        chat_id, user_id = p.get("chat_id", 0), p.get("user_id", 0)
+        user = BOT_USER if user_id == BOT_ID else self._users.get(user_id)
+        if user is None:
+            raise bad_request("PARTICIPANT_ID_INVALID")
+        return member_json(user, self.members.get((chat_id, user_id), "member"))
+
+    def _target(self, p: JSON) -> int:
+        chat_id = p.get("chat_id")
+        if not isinstance(chat_id, int):
+            raise bad_request("chat not found")
+        if chat_id in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if chat_id not in self._chats and not self.allow_unknown_chats:
+            if chat_id > 0:
+                raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
+            raise bad_request("chat not found")
+        return chat_id
+
+    def _caption(self, p: JSON) -> JSON:
+        plain = to_plain(str(p.get("caption") or ""), p.get("parse_mode"))
+        if utf16_len(plain) > MAX_CAPTION:
+            raise bad_request("message caption is too long")
+        return caption_json(plain)
+
+    def _file_param(self, p: JSON, value: Any, folder: str) -> StoredFile:
+        if isinstance(value, str) and value.startswith("attach://"):
+            value = p.get(value.removeprefix("attach://"))
+        if isinstance(value, Upload):
+            return self.store_file(value.content, folder, value.filename, value.content_type)
+        if isinstance(value, str) and value in self.files:
+            return self.files[value]
+        raise bad_request("wrong file identifier/HTTP URL specified")
+
+    def store_file(
+        self, content: bytes, folder: str, name: str | None, mime: str | None
+    ) -> StoredFile:
+        """Keep file bytes so getFile and the download URL serve them."""
+        n = next(self._ids)
+        suffix = mimetypes.guess_extension(mime or "") or ""
+        suffix = "." + name.rsplit(".", 1)[1] if name and "." in name else suffix
+        file_path = f"{folder}/file_{n}{suffix}"
+        stored = StoredFile(f"FILE{n:06d}-{folder}", f"U{n:06d}", file_path, content, name, mime)
+        self.files[stored.file_id] = stored
+        return stored
+
+    def photo_sizes(self, stored: StoredFile) -> list[JSON]:
+        """PhotoSize list of a thumbnail and the full photo, both serving the same bytes."""
+        thumb = self.store_file(stored.content, "photos", None, stored.mime_type)
+        return [thumb.photo_size_json(90, 67), stored.photo_size_json(1280, 960)]
+
+    def _bot_message(
+        self, method: str, chat_id: int, p: JSON, body: JSON, text: Any
+    ) -> SentMessage:
+        markup = p.get("reply_markup")
+        check_markup(markup)
+        raw: JSON = {**self.new_message(chat_id, BOT_USER), **body}
+        if isinstance(markup, dict) and "inline_keyboard" in markup:
+            raw["reply_markup"] = markup
+        reply = p.get("reply_parameters") or {}
+        reply_to = reply.get("message_id") or p.get("reply_to_message_id")
+        if reply_to is not None:
+            target = self._messages.get((chat_id, reply_to))
+            if target is not None:
+                raw["reply_to_message"] = target
+            elif not reply.get("allow_sending_without_reply"):
+                raise bad_request("message to be replied not found")
+        sent = SentMessage(raw["message_id"], chat_id, method, raw, text, p.get("parse_mode"))
+        sent.reply_markup, sent.reply_to = markup, reply_to
+        self._messages[(chat_id, sent.message_id)] = raw
+        self._bot_messages[(chat_id, sent.message_id)] = sent
+        self.sent.append(sent)
+        return sent
+
+    def _edit(self, method: str, p: JSON, key: str | None, body: JSON) -> JSON | bool:
+        if "inline_message_id" in p:
+            return True
+        if p.get("chat_id") in self.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        sent = self._bot_messages.get((p.get("chat_id", 0), p.get("message_id", 0)))
+        if sent is None or sent.deleted:
+            raise bad_request("message to edit not found")
+        if key == "text" and "text" not in sent.raw:
+            raise bad_request("there is no text in the message to edit")
+        markup, text = p.get("reply_markup"), p.get(key) if key else sent.text
+        check_markup(markup)
+        same = text == sent.text and (key is None or p.get("parse_mode") == sent.parse_mode)
+        if same and markup == sent.reply_markup:
+            raise bad_request(NOT_MODIFIED)
+        sent.history.append(Revision(sent.method, sent.text, sent.reply_markup))
+        sent.method, sent.reply_markup = method, markup
+        if key is not None:
+            sent.text, sent.parse_mode = text, p.get("parse_mode")
+            sent.raw.pop(key, None)
+            sent.raw.update(body)
+        sent.raw.pop("reply_markup", None)
+        if isinstance(markup, dict) and "inline_keyboard" in markup:
+            sent.raw["reply_markup"] = markup
+        sent.raw["edit_date"] = int(time.time())
+        return sent.raw
+
+    def new_message(self, chat_id: int, sender: JSON) -> JSON:
+        """Message skeleton with the chat's next message id."""
+        message_id = self._next_message_id.get(chat_id, 1)
+        self._next_message_id[chat_id] = message_id + 1
+        chat = self._chats.get(chat_id) or unknown_chat(chat_id)
+        return {"message_id": message_id, "date": int(time.time()), "chat": chat, "from": sender}
+
+
+def unknown_chat(chat_id: int) -> JSON:
+    """A plausible Chat object for a chat id nobody introduced."""
+    if chat_id > 0:
+        return {"id": chat_id, "type": "private", "first_name": f"User {chat_id}"}
+    return {"id": chat_id, "type": "group", "title": f"Chat {chat_id}"}
