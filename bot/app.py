@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any
 
 from telegram import Update
+from telegram.warnings import PTBUserWarning
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -71,7 +73,44 @@ def build_application(
     app.bot_data["svc"] = svc
     private = filters.ChatType.PRIVATE
     evidence = private & (filters.Document.ALL | filters.PHOTO)
-    answering = ConversationHandler(
+    with warnings.catch_warnings():
+        # per_message=False is deliberate: the conversation follows the user, not one message
+        warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
+        answering = _answering(private, evidence)
+    handlers = [
+        # /start carries invite tokens from strangers, so it comes before anything gated
+        CommandHandler("start", start.start),
+        CommandHandler("help", start.help_command),
+        CommandHandler("lang", start.lang),
+        CallbackQueryHandler(start.lang_chosen, pattern=r"^lang:"),
+        CommandHandler("use", start.use),
+        CommandHandler("newprogramme", admin.new_programme),
+        CommandHandler("setup", admin.setup),
+        CommandHandler("invites", people.invites),
+        CommandHandler("people", people.people_list),
+        CommandHandler("my", people.my),
+        # the conversation sits before the ledger upload so evidence files go to the answer
+        answering,
+        CommandHandler("cancel", answer.cancel),
+        CommandHandler("summary", rhythm.summary),
+        CommandHandler(list(rhythm.BEAT_COMMANDS), rhythm.manual_beat),
+        CallbackQueryHandler(rhythm.force_beat, pattern=r"^beat:force:"),
+        CommandHandler("schedule", schedule.schedule),
+        CommandHandler("away", away.away),
+        CommandHandler("back", away.back),
+        MessageHandler(private & filters.Document.ALL, ledger.receive_file),
+        CallbackQueryHandler(ledger.confirm, pattern=r"^imp:"),
+    ]
+    app.add_handlers(handlers)
+    app.add_error_handler(errors.on_error)
+    return app
+
+
+def _answering(
+    private: filters.BaseFilter, evidence: filters.BaseFilter
+) -> ConversationHandler[Any]:
+    """The answer conversation; persistent so a restart does not lose a half-written answer."""
+    return ConversationHandler(
         entry_points=[
             CallbackQueryHandler(answer.start_by_button, pattern=r"^ans:"),
             MessageHandler(
@@ -104,33 +143,6 @@ def build_application(
         persistent=True,
         allow_reentry=True,  # pressing another measure's button starts over with that measure
     )
-    handlers = [
-        # /start carries invite tokens from strangers, so it comes before anything gated
-        CommandHandler("start", start.start),
-        CommandHandler("help", start.help_command),
-        CommandHandler("lang", start.lang),
-        CallbackQueryHandler(start.lang_chosen, pattern=r"^lang:"),
-        CommandHandler("use", start.use),
-        CommandHandler("newprogramme", admin.new_programme),
-        CommandHandler("setup", admin.setup),
-        CommandHandler("invites", people.invites),
-        CommandHandler("people", people.people_list),
-        CommandHandler("my", people.my),
-        # the conversation sits before the ledger upload so evidence files go to the answer
-        answering,
-        CommandHandler("cancel", answer.cancel),
-        CommandHandler("summary", rhythm.summary),
-        CommandHandler(list(rhythm.BEAT_COMMANDS), rhythm.manual_beat),
-        CallbackQueryHandler(rhythm.force_beat, pattern=r"^beat:force:"),
-        CommandHandler("schedule", schedule.schedule),
-        CommandHandler("away", away.away),
-        CommandHandler("back", away.back),
-        MessageHandler(private & filters.Document.ALL, ledger.receive_file),
-        CallbackQueryHandler(ledger.confirm, pattern=r"^imp:"),
-    ]
-    app.add_handlers(handlers)
-    app.add_error_handler(errors.on_error)
-    return app
 
 
 async def start_app(app: CadenceApp, *, poll_timeout: int = 10) -> None:

@@ -1,0 +1,90 @@
+"""End to end through PTB: programme set-up, ledger import in chat, invites, /my, strangers."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ADMIN, GROUP, Bot, sample
+from fakebot import User
+from sqlmodel import func, select
+
+from storage.models import AuditEvent, Measure
+
+STRANGER = User(555, "Mallory", language_code="en")
+OWNER = User(301, "Liaison", language_code="zh-hans")
+
+
+async def count_measures(bot: Bot) -> int:
+    async with bot.app.bot_data["svc"].database.session() as s:
+        return int((await s.exec(select(func.count()).select_from(Measure))).one())
+
+
+async def setup_programme(bot: Bot, name: str = "巡视整改") -> None:
+    """Admin creates the programme and imports the sample ledger through the chat."""
+    reply = await bot.say(ADMIN, f"/newprogramme {name}")
+    assert name in reply.text
+    mark = bot.api.mark()
+    bot.api.upload_document(ADMIN, "ledger.zh.xlsx", sample("ledger.zh.xlsx"))
+    preview = (await bot.api.wait_for(ADMIN.id, since=mark))[0]
+    assert "42" in preview.text
+    data = [d for _, d in preview.buttons if d and d.startswith("imp:keep")]
+    await bot.press(ADMIN, preview, data[0])
+    assert "42" in bot.api.last_to(ADMIN.id).text
+
+
+async def test_stranger_is_refused_without_detail(bot: Bot) -> None:
+    await setup_programme(bot)
+    for command in ("/start", "/my", "/summary", "/invites", "/help"):
+        reply = await bot.say(STRANGER, command)
+        assert "巡视整改" not in reply.text and "42" not in reply.text
+        assert "Sorry" in reply.text or "抱歉" in reply.text
+
+
+async def test_bad_file_lists_every_problem_and_writes_nothing(bot: Bot) -> None:
+    await bot.say(ADMIN, "/newprogramme P1")
+    bad = (
+        "编号,方面,问题,整改措施,牵头单位,责任人,完成时限,状态\n"
+        "1.1.1,方面一,问题一,措施一,单位A,张三,2024-02-30,推进中\n"
+        "1.1.1,方面一,问题一,措施二,单位A,张三,2024-06-30,推进中\n"
+        "1.1.3,方面一,问题一,,单位A,张三,2024-06-30,不知道\n"
+    ).encode("gb18030")
+    mark = bot.api.mark()
+    bot.api.upload_document(ADMIN, "bad.csv", bad)
+    reply = (await bot.api.wait_for(ADMIN.id, since=mark))[0]
+    assert "第2行" in reply.text or "row 2" in reply.text
+    for row in ("3", "4"):
+        assert re.search(rf"(第{row}行|row {row})", reply.text)
+    assert not reply.buttons
+    assert await count_measures(bot) == 0
+
+
+async def test_import_setup_invites_binding_and_my(bot: Bot) -> None:
+    await setup_programme(bot)
+    assert await count_measures(bot) == 42
+    # the same file again changes nothing
+    mark = bot.api.mark()
+    bot.api.upload_document(ADMIN, "ledger.zh.xlsx", sample("ledger.zh.xlsx"))
+    again = (await bot.api.wait_for(ADMIN.id, since=mark))[0]
+    assert not again.buttons
+    async with bot.app.bot_data["svc"].database.session() as s:
+        imports = (await s.exec(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "measure.import"))).one()
+    assert imports == 42
+
+    mark = bot.api.mark()
+    bot.api.send_group(GROUP, ADMIN, "/setup 巡视整改")
+    (await bot.api.wait_for(GROUP.id, since=mark))
+
+    invites = await bot.say(ADMIN, "/invites")
+    links = dict(re.findall(r"^(.+?) \(.*?\): https://t\.me/cadence_test_bot\?start=(\S+)$", invites.text, re.M))
+    assert "党群工作部联络员" in links
+    token = links["党群工作部联络员"]
+    welcome = await bot.say(OWNER, f"/start {token}")
+    assert "党群工作部联络员" in welcome.text
+    # single use: someone else cannot take it
+    reused = await bot.say(STRANGER, f"/start {token}")
+    assert "党群工作部联络员" not in reused.text
+
+    my = await bot.say(OWNER, "/my")
+    assert "1.1.1" in my.text
+    people = await bot.say(ADMIN, "/people")
+    assert "党群工作部联络员" in people.text
