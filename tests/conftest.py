@@ -102,8 +102,12 @@ class Bot:
         return (await self.api.wait_for(user.id, since=mark))[0]
 
     async def press(self, user: User, msg: SentMessage, data: str) -> None:
-        """Press a button and let the bot finish."""
+        """Press a button and wait until the bot edits that message or sends something new."""
+        edits, sent = len(msg.history), len(self.api.messages_to(msg.chat_id))
         self.api.press(user, msg, data)
+        await self.api.wait_until(
+            lambda: len(msg.history) > edits or len(self.api.messages_to(msg.chat_id)) > sent
+        )
         await self.api.settle()
 
 
