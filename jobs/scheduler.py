@@ -23,11 +23,14 @@ def job_name(programme_id: int, beat: Beat) -> str:
     return f"beat:{programme_id}:{beat.value}"
 
 
-async def plan_programme(app: AnyApp, programme_id: int) -> dict[Beat, str]:
-    """(Re)schedule every beat of a programme: due ones now, the others at their next slot."""
+async def plan_programme(
+    app: AnyApp, programme_id: int, only: Beat | None = None, *, catch_up: bool = True
+) -> dict[Beat, str]:
+    """(Re)schedule a programme's beats: due ones now (if catch_up), the others at their next slot."""
     svc: Services = app.bot_data["svc"]
     assert app.job_queue is not None
-    for beat in Beat:
+    chosen = [only] if only else list(Beat)
+    for beat in chosen:
         for job in app.job_queue.get_jobs_by_name(job_name(programme_id, beat)):
             job.schedule_removal()
     now = svc.clock.now()
@@ -37,10 +40,18 @@ async def plan_programme(app: AnyApp, programme_id: int) -> dict[Beat, str]:
             return {}
         rhythm = rhythm_of(programme)
         sent = await beats.sent_periods(s, programme_id=programme_id)
-    due = {slot.beat: slot for slot in due_slots(rhythm, now, sent)}
+    # a digest with no chat to go to waits for its next slot instead of retrying at once
+    deliverable = {
+        Beat.DISPATCH: True,
+        Beat.NUDGE: True,
+        Beat.REVIEW: bool(programme.taskforce_chat_id or programme.leadership_chat_id),
+        Beat.REPORT: bool(programme.leadership_chat_id),
+    }
+    due = {slot.beat: slot for slot in due_slots(rhythm, now, sent)} if catch_up else {}
     planned: dict[Beat, str] = {}
-    for beat in Beat:
-        slot = due.get(beat) or next_slot(beat, rhythm, now)
+    for beat in chosen:
+        slot = due.get(beat) if deliverable[beat] else None
+        slot = slot or next_slot(beat, rhythm, now)
         delay = max(0.0, (slot.planned - now).total_seconds())
         app.job_queue.run_once(
             beat_job,
@@ -76,4 +87,5 @@ async def beat_job(context: CadenceContext | ContextTypes.DEFAULT_TYPE) -> None:
         )
     except Exception:
         log.exception("beat %s failed for programme %s", beat, programme_id)
-    await plan_programme(context.application, programme_id)
+    # only this beat is re-planned: the others keep their jobs (one may be running right now)
+    await plan_programme(context.application, programme_id, beat, catch_up=False)

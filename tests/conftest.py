@@ -99,7 +99,9 @@ class Bot:
         """Send a private message and wait for the bot's first answer."""
         mark = self.api.mark()
         self.api.send_private(user, text, **kw)
-        return (await self.api.wait_for(user.id, since=mark))[0]
+        first = (await self.api.wait_for(user.id, since=mark))[0]
+        await self.api.settle()  # the update's transaction commits after its reply
+        return first
 
     async def press(self, user: User, msg: SentMessage, data: str) -> None:
         """Press a button and wait until the bot edits that message or sends something new."""

@@ -1,0 +1,128 @@
+"""End to end: dispatch, answers by button and reply, nudge, escalation, restarts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from conftest import SH, Bot
+from rhythm_support import LEADER, OWNER_A, OWNER_B, jobs_idle, measure_id, seed, tick
+from sqlmodel import func, select
+
+from storage.models import EvidenceFile, ProgressUpdate, SentBeat
+
+
+async def _count(bot: Bot, model: type) -> int:
+    async with bot.app.bot_data["svc"].database.session() as s:
+        return int((await s.exec(select(func.count()).select_from(model))).one())
+
+
+async def test_dispatch_answers_nudge_and_escalation(bot: Bot) -> None:
+    bot.clock.set(datetime(2024, 9, 23, 10, 0, tzinfo=SH))
+    pid = await seed(bot)
+    await tick(bot, pid, datetime(2024, 9, 23, 10, 0, tzinfo=SH))  # W39 dispatch is due: the JobQueue fires it
+    [to_a] = bot.api.messages_to(OWNER_A.id)
+    [to_b] = bot.api.messages_to(OWNER_B.id)
+    assert "1.3.2" in to_a.text and "1.3.3" in to_a.text and "3.1.2" not in to_a.text
+    assert "3.1.2" in to_b.text and "Weekly dispatch" in to_b.text  # B reads English
+
+    # A answers 1.3.2 by button, with a percentage and an evidence file
+    m132 = await measure_id(bot, "1.3.2")
+    await bot.press(OWNER_A, to_a, f"ans:{m132}:ok")
+    await bot.say(OWNER_A, "已完成方案编制")
+    await bot.say(OWNER_A, "80")
+    files_prompt = bot.api.last_to(OWNER_A.id)
+    mark = bot.api.mark()
+    bot.api.upload_document(OWNER_A, "方案.pdf", b"%PDF-1.4 evidence")
+    await bot.api.wait_for(OWNER_A.id, since=mark)
+    prompt = bot.api.last_to(OWNER_A.id)
+    assert prompt is not files_prompt
+    await bot.press(OWNER_A, prompt, "f:done")
+    confirm = bot.api.last_to(OWNER_A.id)
+    assert "80" in confirm.text
+    await bot.press(OWNER_A, confirm, "c:save")
+    assert "1.3.2" in bot.api.last_to(OWNER_A.id).text
+
+    # B answers by replying to the dispatch with a file; two measures listed, so the bot asks which
+    mark = bot.api.mark()
+    bot.api.upload_document(OWNER_B, "photo-report.docx", b"PK evidence", caption="Site work started", reply_to=to_b)
+    [which] = await bot.api.wait_for(OWNER_B.id, since=mark)
+    m312 = await measure_id(bot, "3.1.2")
+    await bot.press(OWNER_B, which, f"pick:{m312}")
+    await bot.press(OWNER_B, bot.api.last_to(OWNER_B.id), "h:risk")
+    await bot.press(OWNER_B, bot.api.last_to(OWNER_B.id), "p:skip")
+    await bot.say(OWNER_B, "Waiting for land approval")
+    await bot.press(OWNER_B, bot.api.last_to(OWNER_B.id), "f:done")
+    await bot.press(OWNER_B, bot.api.last_to(OWNER_B.id), "c:save")
+    assert await _count(bot, ProgressUpdate) == 2
+    assert await _count(bot, EvidenceFile) == 2
+
+    # two working days later: one nudge, only for what is unanswered
+    before_a = len(bot.api.messages_to(OWNER_A.id))
+    await tick(bot, pid, datetime(2024, 9, 25, 9, 30, tzinfo=SH))
+    nudges = bot.api.messages_to(OWNER_A.id)[before_a:]
+    assert len(nudges) == 1 and "1.3.3" in nudges[0].text and "1.3.2" not in nudges[0].text
+    await tick(bot, pid, datetime(2024, 9, 25, 11, 0, tzinfo=SH))
+    assert len(bot.api.messages_to(OWNER_A.id)) == before_a + 1  # never twice
+
+    # 1.3.3 stays silent in W39 and W40: at W41 the responsible leader is told
+    await tick(bot, pid, datetime(2024, 9, 30, 9, 30, tzinfo=SH))
+    assert not bot.api.messages_to(LEADER.id)
+    await tick(bot, pid, datetime(2024, 10, 8, 9, 30, tzinfo=SH))
+    notes = bot.api.messages_to(LEADER.id)
+    assert any("1.3.3" in n.text and "城市管理局联络员" in n.text for n in notes)
+    assert not any("1.3.2" in n.text for n in notes)
+
+
+async def test_restart_never_repeats_and_catches_up_missed_beat(bot: Bot) -> None:
+    pid = await seed(bot)  # clock: Monday 2024-09-30 10:00, an hour after the W40 dispatch was due
+    assert not bot.api.messages_to(OWNER_A.id)
+    await bot.restart()  # the bot "comes back": the missed dispatch is sent once
+    await jobs_idle(bot)
+    assert len(bot.api.messages_to(OWNER_A.id)) == 1
+    await bot.restart()
+    await jobs_idle(bot)
+    assert len(bot.api.messages_to(OWNER_A.id)) == 1
+    async with bot.app.bot_data["svc"].database.session() as s:
+        rows = (await s.exec(select(SentBeat).where(SentBeat.programme_id == pid, SentBeat.beat == "dispatch"))).all()
+    assert [r.period for r in rows] == ["2024-W40"]
+
+
+async def test_missed_beat_after_its_window_is_not_sent(bot: Bot) -> None:
+    await seed(bot)
+    bot.clock.set(datetime(2024, 10, 9, 10, 0, tzinfo=SH))  # W40's window ended when W41 went out on 10-08
+    await bot.restart()
+    await jobs_idle(bot)
+    texts = [m.text for m in bot.api.messages_to(OWNER_A.id)]
+    assert len(texts) == 1  # only the current week (W41), not W40 as well
+
+
+async def test_conversation_survives_restart(bot: Bot) -> None:
+    pid = await seed(bot)
+    await tick(bot, pid, datetime(2024, 9, 30, 10, 0, tzinfo=SH))
+    [to_a] = bot.api.messages_to(OWNER_A.id)
+    m133 = await measure_id(bot, "1.3.3")
+    await bot.press(OWNER_A, to_a, f"ans:{m133}:block")
+    await bot.say(OWNER_A, "资金未到位")
+    await bot.restart()
+    reply = await bot.say(OWNER_A, "30")  # the percentage step, after the restart
+    assert "30" not in reply.text or reply.text
+    await bot.say(OWNER_A, "需要财政局协调")
+    await bot.press(OWNER_A, bot.api.last_to(OWNER_A.id), "f:done")
+    confirm = bot.api.last_to(OWNER_A.id)
+    assert "资金未到位" in confirm.text and "需要财政局协调" in confirm.text
+    await bot.press(OWNER_A, confirm, "c:save")
+    assert await _count(bot, ProgressUpdate) == 1
+
+
+async def test_forged_and_foreign_buttons_change_nothing(bot: Bot) -> None:
+    pid = await seed(bot)
+    await tick(bot, pid, datetime(2024, 9, 30, 10, 0, tzinfo=SH))
+    [to_b] = bot.api.messages_to(OWNER_B.id)
+    m133 = await measure_id(bot, "1.3.3")  # A's measure
+    bot.api.press(OWNER_B, to_b, f"ans:{m133}:done")
+    bot.api.press(OWNER_B, to_b, "ans:999999:ok")
+    bot.api.press(OWNER_B, to_b, "ans:x:y:z")
+    await bot.api.settle(quiet=0.4)
+    assert len(bot.api.messages_to(OWNER_B.id)) == 1
+    alerts = [p for p in bot.api.calls("answerCallbackQuery") if p.get("show_alert") in (True, "true", "True")]
+    assert len(alerts) >= 2
