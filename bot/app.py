@@ -7,11 +7,11 @@ import warnings
 from typing import Any
 
 from telegram import Update
-from telegram.warnings import PTBUserWarning
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
+    BaseHandler,
     BaseRateLimiter,
     CallbackQueryHandler,
     CommandHandler,
@@ -20,6 +20,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
 from bot import commands
 from bot.clock import Clock
@@ -77,7 +78,7 @@ def build_application(
         # per_message=False is deliberate: the conversation follows the user, not one message
         warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
         answering = _answering(private, evidence)
-    handlers = [
+    handlers: list[BaseHandler[Any, CadenceContext, Any]] = [
         # /start carries invite tokens from strangers, so it comes before anything gated
         CommandHandler("start", start.start),
         CommandHandler("help", start.help_command),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gettext
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+import datetime as dt
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -64,32 +64,32 @@ class Tr:
         """Translate with the locale's plural rule; `{n}` is available."""
         return self._cat.ngettext(singular, plural, n).format(n=self.num(n), **kwargs)
 
-    def date(self, value: date | None) -> str:
+    def date(self, value: dt.date | None) -> str:
         """A full date: 2024年9月30日 / 30 Sep 2024."""
         if value is None:
             return self._("long-term")
         return format_date(value, _DATE_PATTERNS[self.locale], locale=self.locale)
 
-    def short_date(self, value: date) -> str:
+    def short_date(self, value: dt.date) -> str:
         """Date without the year: 9月30日 / 30 Sep."""
         return format_date(value, _SHORT_DATE[self.locale], locale=self.locale)
 
-    def day_month(self, value: date) -> str:
+    def day_month(self, value: dt.date) -> str:
         """Day and full month name: 9月30日 / 30 September."""
         return format_date(value, _DAY_MONTH[self.locale], locale=self.locale)
 
-    def as_of(self, value: date) -> str:
+    def as_of(self, value: dt.date) -> str:
         """截至9月底 / As of 30 September: month ends read as such in Chinese."""
-        if self.locale == "zh_CN" and (value + timedelta(days=1)).day == 1:
+        if self.locale == "zh_CN" and (value + dt.timedelta(days=1)).day == 1:
             return f"{value.month}月底"
         return self.day_month(value)
 
     def month(self, year: int, month: int) -> str:
         """A month: 2024年9月 / September 2024."""
         pattern = "y年M月" if self.locale == "zh_CN" else "MMMM y"
-        return format_date(date(year, month, 1), pattern, locale=self.locale)
+        return format_date(dt.date(year, month, 1), pattern, locale=self.locale)
 
-    def datetime(self, value: datetime) -> str:
+    def datetime(self, value: dt.datetime) -> str:
         """Date and time in the locale's words."""
         pattern = _DATE_PATTERNS[self.locale] + " HH:mm"
         return format_datetime(value, pattern, locale=self.locale)

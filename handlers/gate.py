@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from enum import StrEnum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -17,7 +17,7 @@ from storage import people, programmes
 from storage.models import Programme
 
 R = TypeVar("R")
-Callback = Callable[[Update, CadenceContext], Awaitable[R]]
+Callback = Callable[[Update, CadenceContext], Coroutine[Any, Any, R]]
 
 
 class Where(StrEnum):

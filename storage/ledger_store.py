@@ -51,10 +51,14 @@ def _row_values(row: LedgerRow) -> dict[str, Any]:
 async def _current(session: AsyncSession, programme_id: int) -> dict[str, dict[str, Any]]:
     """Existing measures by code, as the same plain values a row gives."""
     names: dict[tuple[str, int], str] = {}
-    for model, label in ((Area, "area"), (Problem, "problem"), (Unit, "unit"), (Person, "person")):
-        rows = await session.exec(select(model).where(model.programme_id == programme_id))  # type: ignore[attr-defined]
-        for item in rows.all():
-            names[(label, item.id)] = item.name
+    for label, query in (
+        ("area", select(Area.id, Area.name).where(Area.programme_id == programme_id)),
+        ("problem", select(Problem.id, Problem.name).where(Problem.programme_id == programme_id)),
+        ("unit", select(Unit.id, Unit.name).where(Unit.programme_id == programme_id)),
+        ("person", select(Person.id, Person.name).where(Person.programme_id == programme_id)),
+    ):
+        for item_id, name in (await session.exec(query)).all():
+            names[(label, item_id or 0)] = name
     result = await session.exec(select(Measure).where(Measure.programme_id == programme_id))
     out: dict[str, dict[str, Any]] = {}
     for m in result.all():

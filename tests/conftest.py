@@ -21,7 +21,9 @@ from telegram.ext import AIORateLimiter
 
 from bot.app import CadenceApp, build_application, start_app, stop_app
 from bot.clock import FixedClock
+from bot.context import Services
 from bot.settings import Settings, to_async_url
+from storage.db import Database
 from storage.migrate import upgrade
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -55,7 +57,11 @@ async def _reset_postgres(url: str) -> None:
 
 def _db_params() -> list[Any]:
     params: list[Any] = ["sqlite"]
-    params.append(pytest.param("postgres", marks=pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL not set")))
+    params.append(
+        pytest.param(
+            "postgres", marks=pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL not set")
+        )
+    )
     return params
 
 
@@ -89,6 +95,13 @@ class Bot:
     clock: FixedClock
     settings: Settings
 
+    @property
+    def db(self) -> Database:
+        """The bot's database."""
+        svc = self.app.bot_data["svc"]
+        assert isinstance(svc, Services)
+        return svc.database
+
     async def restart(self) -> None:
         """Stop the application and start a fresh one on the same database."""
         await stop_app(self.app)
@@ -121,7 +134,7 @@ def make_app(settings: Settings, clock: FixedClock) -> CadenceApp:
 def settings_for(api: FakeTelegram, url: str, **extra: Any) -> Settings:
     """Settings pointing at the fake server and a test database."""
     return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+        _env_file=None,
         telegram_bot_token=BOT_TOKEN,
         database_url=url,
         telegram_api_base_url=api.base_url,

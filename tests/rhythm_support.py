@@ -23,14 +23,18 @@ async def seed(bot: Bot, name: str = "P", locale: str = "zh_CN") -> int:
     """Admin creates the programme in chat; the sample ledger goes in through storage."""
     await bot.say(ADMIN, f"/newprogramme {name}")
     parsed = parse_ledger(sample("ledger.zh.csv"), "ledger.zh.csv")
-    svc = bot.app.bot_data["svc"]
-    async with svc.database.session() as s:
+    async with bot.db.session() as s:
         programme = await programmes.by_name(s, name=name)
         assert programme is not None and programme.id is not None
         programme.locale = locale
         s.add(programme)
         await ledger_store.apply(
-            s, programme_id=programme.id, rows=parsed.rows, actor="test", now=bot.clock.now(), today=bot.clock.now().date()
+            s,
+            programme_id=programme.id,
+            rows=parsed.rows,
+            actor="test",
+            now=bot.clock.now(),
+            today=bot.clock.now().date(),
         )
         pid = programme.id
     await bind(bot, pid, "城市管理局联络员", OWNER_A)
@@ -41,8 +45,12 @@ async def seed(bot: Bot, name: str = "P", locale: str = "zh_CN") -> int:
 
 async def bind(bot: Bot, programme_id: int, name: str, user: User) -> None:
     """Bind a ledger person to a Telegram user, as redeeming an invite does."""
-    async with bot.app.bot_data["svc"].database.session() as s:
-        person = (await s.exec(select(Person).where(Person.programme_id == programme_id, Person.name == name))).one()
+    async with bot.db.session() as s:
+        person = (
+            await s.exec(
+                select(Person).where(Person.programme_id == programme_id, Person.name == name)
+            )
+        ).one()
         person.telegram_user_id = user.id
         s.add(person)
         if user.language_code == "en":
@@ -51,7 +59,7 @@ async def bind(bot: Bot, programme_id: int, name: str, user: User) -> None:
 
 async def measure_id(bot: Bot, code: str) -> int:
     """The id of a measure by code."""
-    async with bot.app.bot_data["svc"].database.session() as s:
+    async with bot.db.session() as s:
         m = (await s.exec(select(Measure).where(Measure.code == code))).one()
         assert m.id is not None
         return m.id
@@ -64,10 +72,10 @@ async def tick(bot: Bot, programme_id: int, moment: datetime) -> None:
     await jobs_idle(bot)
 
 
-async def jobs_idle(bot: Bot, timeout: float = 10.0) -> None:
+async def jobs_idle(bot: Bot, limit: float = 10.0) -> None:
     """Wait until every due beat job has run and re-planned itself into the future."""
     assert bot.app.job_queue is not None
-    deadline = asyncio.get_running_loop().time() + timeout
+    deadline = asyncio.get_running_loop().time() + limit
     while True:
         soon = datetime.now(UTC) + timedelta(seconds=5)
         busy = [j for j in bot.app.job_queue.jobs() if j.next_t is None or j.next_t < soon]

@@ -15,29 +15,29 @@ OWNER = User(301, "Liaison", language_code="zh-hans")
 
 
 async def count_measures(bot: Bot) -> int:
-    async with bot.app.bot_data["svc"].database.session() as s:
+    async with bot.db.session() as s:
         return int((await s.exec(select(func.count()).select_from(Measure))).one())
 
 
 async def setup_programme(bot: Bot, name: str = "巡视整改") -> None:
     """Admin creates the programme and imports the sample ledger through the chat."""
     reply = await bot.say(ADMIN, f"/newprogramme {name}")
-    assert name in reply.text
+    assert name in reply.plain
     mark = bot.api.mark()
     bot.api.upload_document(ADMIN, "ledger.zh.xlsx", sample("ledger.zh.xlsx"))
     preview = (await bot.api.wait_for(ADMIN.id, since=mark))[0]
-    assert "42" in preview.text
+    assert "42" in preview.plain
     data = [d for _, d in preview.buttons if d and d.startswith("imp:keep")]
     await bot.press(ADMIN, preview, data[0])
-    assert "42" in bot.api.last_to(ADMIN.id).text
+    assert "42" in bot.api.last_to(ADMIN.id).plain
 
 
 async def test_stranger_is_refused_without_detail(bot: Bot) -> None:
     await setup_programme(bot)
     for command in ("/start", "/my", "/summary", "/invites", "/help"):
         reply = await bot.say(STRANGER, command)
-        assert "巡视整改" not in reply.text and "42" not in reply.text
-        assert "Sorry" in reply.text or "抱歉" in reply.text
+        assert "巡视整改" not in reply.plain and "42" not in reply.plain
+        assert "Sorry" in reply.plain or "抱歉" in reply.plain
 
 
 async def test_bad_file_lists_every_problem_and_writes_nothing(bot: Bot) -> None:
@@ -51,9 +51,9 @@ async def test_bad_file_lists_every_problem_and_writes_nothing(bot: Bot) -> None
     mark = bot.api.mark()
     bot.api.upload_document(ADMIN, "bad.csv", bad)
     reply = (await bot.api.wait_for(ADMIN.id, since=mark))[0]
-    assert "第2行" in reply.text or "row 2" in reply.text
+    assert "第2行" in reply.plain or "row 2" in reply.plain
     for row in ("3", "4"):
-        assert re.search(rf"(第{row}行|row {row})", reply.text)
+        assert re.search(rf"(第{row}行|row {row})", reply.plain)
     assert not reply.buttons
     assert await count_measures(bot) == 0
 
@@ -66,8 +66,14 @@ async def test_import_setup_invites_binding_and_my(bot: Bot) -> None:
     bot.api.upload_document(ADMIN, "ledger.zh.xlsx", sample("ledger.zh.xlsx"))
     again = (await bot.api.wait_for(ADMIN.id, since=mark))[0]
     assert not again.buttons
-    async with bot.app.bot_data["svc"].database.session() as s:
-        imports = (await s.exec(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "measure.import"))).one()
+    async with bot.db.session() as s:
+        imports = (
+            await s.exec(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.action == "measure.import")
+            )
+        ).one()
     assert imports == 42
 
     mark = bot.api.mark()
@@ -75,16 +81,20 @@ async def test_import_setup_invites_binding_and_my(bot: Bot) -> None:
     (await bot.api.wait_for(GROUP.id, since=mark))
 
     invites = await bot.say(ADMIN, "/invites")
-    links = dict(re.findall(r"^(.+?) \(.*?\): https://t\.me/cadence_test_bot\?start=(\S+)$", invites.text, re.M))
+    links = dict(
+        re.findall(
+            r"^(.+?) \(.*?\): https://t\.me/cadence_test_bot\?start=(\S+)$", invites.plain, re.M
+        )
+    )
     assert "党群工作部联络员" in links
     token = links["党群工作部联络员"]
     welcome = await bot.say(OWNER, f"/start {token}")
-    assert "党群工作部联络员" in welcome.text
+    assert "党群工作部联络员" in welcome.plain
     # single use: someone else cannot take it
     reused = await bot.say(STRANGER, f"/start {token}")
-    assert "党群工作部联络员" not in reused.text
+    assert "党群工作部联络员" not in reused.plain
 
     my = await bot.say(OWNER, "/my")
-    assert "1.1.1" in my.text
+    assert "1.1.1" in my.plain
     people = await bot.say(ADMIN, "/people")
-    assert "党群工作部联络员" in people.text
+    assert "党群工作部联络员" in people.plain

@@ -12,18 +12,20 @@ from storage.models import EvidenceFile, ProgressUpdate, SentBeat
 
 
 async def _count(bot: Bot, model: type) -> int:
-    async with bot.app.bot_data["svc"].database.session() as s:
+    async with bot.db.session() as s:
         return int((await s.exec(select(func.count()).select_from(model))).one())
 
 
 async def test_dispatch_answers_nudge_and_escalation(bot: Bot) -> None:
     bot.clock.set(datetime(2024, 9, 23, 10, 0, tzinfo=SH))
     pid = await seed(bot)
-    await tick(bot, pid, datetime(2024, 9, 23, 10, 0, tzinfo=SH))  # W39 dispatch is due: the JobQueue fires it
+    await tick(
+        bot, pid, datetime(2024, 9, 23, 10, 0, tzinfo=SH)
+    )  # W39 dispatch is due: the JobQueue fires it
     [to_a] = bot.api.messages_to(OWNER_A.id)
     [to_b] = bot.api.messages_to(OWNER_B.id)
-    assert "1.3.2" in to_a.text and "1.3.3" in to_a.text and "3.1.2" not in to_a.text
-    assert "3.1.2" in to_b.text and "Weekly dispatch" in to_b.text  # B reads English
+    assert "1.3.2" in to_a.plain and "1.3.3" in to_a.plain and "3.1.2" not in to_a.plain
+    assert "3.1.2" in to_b.plain and "Weekly dispatch" in to_b.plain  # B reads English
 
     # A answers 1.3.2 by button, with a percentage and an evidence file
     m132 = await measure_id(bot, "1.3.2")
@@ -38,13 +40,15 @@ async def test_dispatch_answers_nudge_and_escalation(bot: Bot) -> None:
     assert prompt is not files_prompt
     await bot.press(OWNER_A, prompt, "f:done")
     confirm = bot.api.last_to(OWNER_A.id)
-    assert "80" in confirm.text
+    assert "80" in confirm.plain
     await bot.press(OWNER_A, confirm, "c:save")
-    assert "1.3.2" in bot.api.last_to(OWNER_A.id).text
+    assert "1.3.2" in bot.api.last_to(OWNER_A.id).plain
 
     # B answers by replying to the dispatch with a file; two measures listed, so the bot asks which
     mark = bot.api.mark()
-    bot.api.upload_document(OWNER_B, "photo-report.docx", b"PK evidence", caption="Site work started", reply_to=to_b)
+    bot.api.upload_document(
+        OWNER_B, "photo-report.docx", b"PK evidence", caption="Site work started", reply_to=to_b
+    )
     [which] = await bot.api.wait_for(OWNER_B.id, since=mark)
     m312 = await measure_id(bot, "3.1.2")
     await bot.press(OWNER_B, which, f"pick:{m312}")
@@ -60,7 +64,7 @@ async def test_dispatch_answers_nudge_and_escalation(bot: Bot) -> None:
     before_a = len(bot.api.messages_to(OWNER_A.id))
     await tick(bot, pid, datetime(2024, 9, 25, 9, 30, tzinfo=SH))
     nudges = bot.api.messages_to(OWNER_A.id)[before_a:]
-    assert len(nudges) == 1 and "1.3.3" in nudges[0].text and "1.3.2" not in nudges[0].text
+    assert len(nudges) == 1 and "1.3.3" in nudges[0].plain and "1.3.2" not in nudges[0].plain
     await tick(bot, pid, datetime(2024, 9, 25, 11, 0, tzinfo=SH))
     assert len(bot.api.messages_to(OWNER_A.id)) == before_a + 1  # never twice
 
@@ -69,8 +73,8 @@ async def test_dispatch_answers_nudge_and_escalation(bot: Bot) -> None:
     assert not bot.api.messages_to(LEADER.id)
     await tick(bot, pid, datetime(2024, 10, 8, 9, 30, tzinfo=SH))
     notes = bot.api.messages_to(LEADER.id)
-    assert any("1.3.3" in n.text and "城市管理局联络员" in n.text for n in notes)
-    assert not any("1.3.2" in n.text for n in notes)
+    assert any("1.3.3" in n.plain and "城市管理局联络员" in n.plain for n in notes)
+    assert not any("1.3.2" in n.plain for n in notes)
 
 
 async def test_restart_never_repeats_and_catches_up_missed_beat(bot: Bot) -> None:
@@ -82,17 +86,23 @@ async def test_restart_never_repeats_and_catches_up_missed_beat(bot: Bot) -> Non
     await bot.restart()
     await jobs_idle(bot)
     assert len(bot.api.messages_to(OWNER_A.id)) == 1
-    async with bot.app.bot_data["svc"].database.session() as s:
-        rows = (await s.exec(select(SentBeat).where(SentBeat.programme_id == pid, SentBeat.beat == "dispatch"))).all()
+    async with bot.db.session() as s:
+        rows = (
+            await s.exec(
+                select(SentBeat).where(SentBeat.programme_id == pid, SentBeat.beat == "dispatch")
+            )
+        ).all()
     assert [r.period for r in rows] == ["2024-W40"]
 
 
 async def test_missed_beat_after_its_window_is_not_sent(bot: Bot) -> None:
     await seed(bot)
-    bot.clock.set(datetime(2024, 10, 9, 10, 0, tzinfo=SH))  # W40's window ended when W41 went out on 10-08
+    bot.clock.set(
+        datetime(2024, 10, 9, 10, 0, tzinfo=SH)
+    )  # W40's window ended when W41 went out on 10-08
     await bot.restart()
     await jobs_idle(bot)
-    texts = [m.text for m in bot.api.messages_to(OWNER_A.id)]
+    texts = [m.plain for m in bot.api.messages_to(OWNER_A.id)]
     assert len(texts) == 1  # only the current week (W41), not W40 as well
 
 
@@ -105,11 +115,11 @@ async def test_conversation_survives_restart(bot: Bot) -> None:
     await bot.say(OWNER_A, "资金未到位")
     await bot.restart()
     reply = await bot.say(OWNER_A, "30")  # the percentage step, after the restart
-    assert "30" not in reply.text or reply.text
+    assert "30" not in reply.plain or reply.plain
     await bot.say(OWNER_A, "需要财政局协调")
     await bot.press(OWNER_A, bot.api.last_to(OWNER_A.id), "f:done")
     confirm = bot.api.last_to(OWNER_A.id)
-    assert "资金未到位" in confirm.text and "需要财政局协调" in confirm.text
+    assert "资金未到位" in confirm.plain and "需要财政局协调" in confirm.plain
     await bot.press(OWNER_A, confirm, "c:save")
     assert await _count(bot, ProgressUpdate) == 1
 
@@ -124,5 +134,9 @@ async def test_forged_and_foreign_buttons_change_nothing(bot: Bot) -> None:
     bot.api.press(OWNER_B, to_b, "ans:x:y:z")
     await bot.api.settle(quiet=0.4)
     assert len(bot.api.messages_to(OWNER_B.id)) == 1
-    alerts = [p for p in bot.api.calls("answerCallbackQuery") if p.get("show_alert") in (True, "true", "True")]
+    alerts = [
+        p
+        for p in bot.api.calls("answerCallbackQuery")
+        if p.get("show_alert") in (True, "true", "True")
+    ]
     assert len(alerts) >= 2
