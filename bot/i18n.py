@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 from dataclasses import dataclass, field
-import datetime as dt
 from functools import cache
 from pathlib import Path
 from typing import Any

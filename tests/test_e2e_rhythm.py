@@ -132,6 +132,7 @@ async def test_forged_and_foreign_buttons_change_nothing(bot: Bot) -> None:
     bot.api.press(OWNER_B, to_b, f"ans:{m133}:done")
     bot.api.press(OWNER_B, to_b, "ans:999999:ok")
     bot.api.press(OWNER_B, to_b, "ans:x:y:z")
+    await bot.api.wait_until(lambda: len(bot.api.calls("answerCallbackQuery")) >= 3)
     await bot.api.settle(quiet=0.4)
     assert len(bot.api.messages_to(OWNER_B.id)) == 1
     alerts = [
