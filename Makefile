@@ -36,7 +36,8 @@ migrate: $(STAMP)
 # extract -> update -> compile: run after changing any user-visible text
 i18n: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k n_:1,2 -k N_ -o locales/cadence.pot --no-location --sort-output --project=cadence .
-	$(BIN)/pybabel update -D cadence -i locales/cadence.pot -d locales --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel update -D cadence -i locales/cadence.pot -d locales -l zh_CN --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python locales/fill_en.py
 	$(BIN)/pybabel compile -D cadence -d locales
 
 lint: $(TEST_STAMP)

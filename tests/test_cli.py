@@ -1,0 +1,119 @@
+"""The command line: token check, import on both databases, summary, schedule."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import PG_URL, sample
+
+from bot.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """A clean environment in a temporary folder (no .env, no token)."""
+    monkeypatch.chdir(tmp_path)
+    for key in list(os.environ):
+        if key.startswith(("TELEGRAM_", "CADENCE_", "DATABASE_")):
+            monkeypatch.delenv(key)
+    return tmp_path
+
+
+def test_run_without_token_exits_2_with_help(env: Path) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    clean["PYTHONPATH"] = str(ROOT)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot"],
+        cwd=env,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "@BotFather" in done.stderr and ".env" in done.stderr
+
+
+@pytest.mark.parametrize(
+    "name", ["ledger.zh.csv", "ledger.zh.xlsx", "ledger.en.csv", "ledger.en.xlsx"]
+)
+def test_import_samples(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{env / 'c.db'}")
+    (env / name).write_bytes(sample(name))
+    assert main(["migrate"]) == 0
+    assert main(["import", name, "--programme", "P", "--dry-run", "--locale", "en"]) == 0
+    assert "Dry run" in capsys.readouterr().out
+    assert main(["import", name, "--programme", "P", "--locale", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "42 measures in 4 areas" in out and "42 new" in out
+    assert main(["import", name, "--programme", "P", "--locale", "en"]) == 0
+    assert "0 new, 0 changed, 42 unchanged" in capsys.readouterr().out
+    assert main(["summary", "--programme", "P", "--as-of", "2024-09-30", "--locale", "en"]) == 0
+    assert (
+        "As of 30 September, 35 of 42 measures are complete; 7 are in progress."
+        in capsys.readouterr().out
+    )
+
+
+@pytest.mark.skipif(not PG_URL, reason="TEST_DATABASE_URL not set")
+def test_import_on_postgres(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import asyncio
+
+    from conftest import _reset_postgres
+
+    assert PG_URL is not None
+    asyncio.run(_reset_postgres(PG_URL))
+    monkeypatch.setenv("DATABASE_URL", PG_URL)
+    (env / "l.xlsx").write_bytes(sample("ledger.zh.xlsx"))
+    assert main(["migrate"]) == 0
+    assert main(["import", "l.xlsx", "--programme", "整改"]) == 0
+    assert main(["summary", "--programme", "整改", "--as-of", "2024-09-30"]) == 0
+    assert "截至9月底，42项整改措施已完成35项，其余7项正在按时序推进。" in capsys.readouterr().out
+
+
+def test_summary_in_chinese_and_bad_file(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{env / 'c.db'}")
+    (env / "l.csv").write_bytes(sample("ledger.zh.csv"))
+    (env / "bad.csv").write_bytes("编号,方面\n1.1,x\n".encode())
+    assert main(["migrate"]) == 0
+    assert main(["import", "bad.csv", "--programme", "整改"]) == 1
+    assert "完成时限" in capsys.readouterr().err
+    assert main(["import", "l.csv", "--programme", "整改"]) == 0
+    assert main(["summary", "--programme", "整改", "--as-of", "2024-09-30"]) == 0
+    assert "截至9月底，42项整改措施已完成35项，其余7项正在按时序推进。" in capsys.readouterr().out
+
+
+def test_schedule_prints_holiday_shifts(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{env / 'c.db'}")
+    (env / "l.csv").write_bytes(sample("ledger.zh.csv"))
+    assert main(["migrate"]) == 0
+    assert main(["import", "l.csv", "--programme", "P"]) == 0
+    capsys.readouterr()
+    assert main(["schedule", "--programme", "P", "--from", "2024-09-01", "--to", "2024-10-31"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(
+        line.startswith("dispatch") and "2024-W38" in line and "2024-09-18 09:00" in line
+        for line in lines
+    )
+    assert any(
+        line.startswith("dispatch") and "2024-W41" in line and "2024-10-08 09:00" in line
+        for line in lines
+    )
+    assert any(
+        line.startswith("report") and "2024-09 " in line and "2024-10-08 10:00" in line
+        for line in lines
+    )
