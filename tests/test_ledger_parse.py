@@ -28,8 +28,11 @@ from bot.domain.model import Status
 
 Table = Sequence[Sequence[object]]
 
-# the repo's data/ first, so a checkout that carries the samples does not need /work/shared
-SAMPLE_DIRS = (Path(__file__).resolve().parents[1] / "data", Path("/work/shared/data"))
+# the repo's copy first; the shared folder beside the checkout as a fallback
+SAMPLE_DIRS = (
+    Path(__file__).resolve().parent / "data",
+    Path(__file__).resolve().parents[2] / "shared" / "data",
+)
 SAMPLE_DIR = next((d for d in SAMPLE_DIRS if (d / "ledger.zh.csv").exists()), None)
 needs_samples = pytest.mark.skipif(SAMPLE_DIR is None, reason="sample ledgers not found")
 
