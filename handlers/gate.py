@@ -131,7 +131,7 @@ def _check(
         if not private:
             return t._("This group is not attached to a programme yet.")
         if context.who.memberships:
-            names = ", ".join(m.programme_name for m in context.who.memberships)
+            names = context.t._(", ").join(m.programme_name for m in context.who.memberships)
             return t._("Choose a programme first with /use NAME. Yours: {names}", names=names)
         return t._(
             "No programme chosen yet. Create one with /newprogramme NAME or choose one with /use NAME."

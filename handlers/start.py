@@ -166,7 +166,7 @@ async def use(update: Update, context: CadenceContext) -> None:
         context.is_admin or context.who.membership(found.id) is not None
     )
     if found is None or not allowed:
-        names = ", ".join(m.programme_name for m in context.who.memberships) or "—"
+        names = t._(", ").join(m.programme_name for m in context.who.memberships) or "—"
         await update.effective_message.reply_text(
             t._("No such programme of yours. Yours: {names}", names=names)
         )

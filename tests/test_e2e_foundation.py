@@ -98,3 +98,28 @@ async def test_import_setup_invites_binding_and_my(bot: Bot) -> None:
     assert "1.1.1" in my.plain
     people = await bot.say(ADMIN, "/people")
     assert "党群工作部联络员" in people.plain
+
+
+async def test_language_choice_in_each_language(bot: Bot) -> None:
+    await setup_programme(bot)
+    invites = await bot.say(ADMIN, "/invites")
+    token = dict(
+        re.findall(
+            r"^(.+?) \(.*?\): https://t\.me/cadence_test_bot\?start=(\S+)$", invites.plain, re.M
+        )
+    )["建设局联络员"]
+    english = User(302, "Builder", language_code="en")
+    welcome = await bot.say(english, f"/start {token}")
+    assert "Welcome" in welcome.plain  # Telegram's language_code picks English
+    my = await bot.say(english, "/my")
+    assert "Your measures" in my.plain and "due" in my.plain
+    menu = await bot.say(english, "/lang")
+    await bot.press(english, menu, "lang:zh_CN")
+    assert "中文" in bot.api.last_to(english.id).plain
+    my = await bot.say(english, "/my")
+    assert "您" in my.plain or "措施" in my.plain
+    help_zh = await bot.say(ADMIN, "/help")
+    assert "/newprogramme" in help_zh.plain and "整改" in help_zh.plain
+    assert bot.api.commands_for("all_private_chats", "en") and bot.api.commands_for(
+        "all_private_chats", "zh"
+    )

@@ -17,7 +17,9 @@ MAX_ITEMS = 30
 def headline(t: Tr, c: Counts, as_of: date) -> str:
     """截至9月底，42项整改措施已完成35项，其余7项正在按时序推进。"""
     when = t.as_of(as_of)
-    if c.total and c.open == 0:
+    if c.total == 0:
+        return t._("As of {when}, there are no measures.", when=when)
+    if c.open == 0:
         return t._(
             "As of {when}, all {total} measures are complete.", when=when, total=t.num(c.total)
         )
@@ -120,7 +122,9 @@ def review_text(t: Tr, r: Review, programme: str) -> str:
         ]
         lines += ["", t._("Since the last review:")]
         for label, items in changes:
-            lines.append(f"{label} " + (", ".join(m.code for m in items) if items else t._("none")))
+            lines.append(
+                f"{label} " + (t._(", ").join(m.code for m in items) if items else t._("none"))
+            )
     if r.red:
         lines += ["", t._("Red items:")]
         lines += [line(t, o.measure, r.as_of, owner=True) for o in r.red[:MAX_ITEMS]]

@@ -50,6 +50,9 @@ LEDGER_PROBLEM = {
     Problem.TOO_LONG: N_("text is too long"),
 }
 
+INVALID = N_("invalid value")
+LEDGER_PROBLEM[Problem.AREA_MISMATCH] = N_("the code's first number belongs to another area")
+
 
 def status(t: Tr, value: Status) -> str:
     """A status in the reader's language."""
@@ -68,4 +71,4 @@ def column(t: Tr, key: str | None) -> str:
 
 def ledger_problem(t: Tr, value: Problem) -> str:
     """Why a ledger row was refused, in the reader's language."""
-    return t._(LEDGER_PROBLEM.get(value, N_("invalid value")))
+    return t._(LEDGER_PROBLEM.get(value, INVALID))

@@ -52,12 +52,12 @@ def preview_text(t: Tr, plan: ImportPlan, parsed: ParsedLedger, programme: str) 
         ),
     ]
     if plan.changed:
-        lines.append(t._("Changed: {codes}", codes=", ".join(plan.changed[:MAX_LISTED])))
+        lines.append(t._("Changed: {codes}", codes=t._(", ").join(plan.changed[:MAX_LISTED])))
     if plan.missing:
         lines.append(
             t._(
                 "In the ledger but not in this file: {codes}. Keep them, or remove them from the ledger?",
-                codes=", ".join(plan.missing[:MAX_LISTED]),
+                codes=t._(", ").join(plan.missing[:MAX_LISTED]),
             )
         )
     return "\n".join(lines)
