@@ -6,6 +6,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import col, delete, select
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
@@ -30,8 +32,13 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
         self._conversations: dict[str, ConversationDict] = {}
 
     async def _put(self, key: str, value: Any) -> None:
+        # an upsert, not merge(): PTB may write the same key from two tasks at once
+        text = json.dumps(value, ensure_ascii=False)
         async with self._db().session() as s:
-            await s.merge(PtbState(key=key, value=json.dumps(value, ensure_ascii=False)))
+            dialect = s.get_bind().dialect.name
+            insert = pg_insert if dialect == "postgresql" else sqlite_insert
+            stmt = insert(PtbState).values(key=key, value=text)
+            await s.exec(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": text}))
 
     async def _load(self, prefix: str) -> dict[str, Any]:
         async with self._db().session() as s:

@@ -144,10 +144,10 @@ def settings_for(api: FakeTelegram, url: str, **extra: Any) -> Settings:
 
 
 @pytest_asyncio.fixture
-async def bot(sqlite_url: str) -> AsyncIterator[Bot]:
-    """The running bot on SQLite, the clock pinned to 2024-09-30 10:00 Shanghai."""
+async def bot(db_url: str) -> AsyncIterator[Bot]:
+    """The running bot (SQLite, and PostgreSQL when configured), clock pinned to 2024-09-30 10:00 Shanghai."""
     async with FakeTelegram() as api:
-        settings = settings_for(api, sqlite_url)
+        settings = settings_for(api, db_url)
         clock = FixedClock(datetime(2024, 9, 30, 10, 0, tzinfo=SH))
         app = make_app(settings, clock)
         await start_app(app, poll_timeout=1)
