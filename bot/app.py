@@ -26,7 +26,18 @@ from bot import commands
 from bot.clock import Clock
 from bot.context import CadenceContext, Services
 from bot.settings import Settings
-from handlers import admin, answer, away, errors, ledger, people, rhythm, schedule, start
+from handlers import (
+    admin,
+    answer,
+    answer_steps,
+    away,
+    errors,
+    ledger,
+    people,
+    rhythm,
+    schedule,
+    start,
+)
 from jobs.scheduler import plan_all
 from storage.persistence import DbPersistence
 
@@ -124,20 +135,22 @@ def _answering(
         ],
         states={
             answer.PICK: [CallbackQueryHandler(answer.pick, pattern=r"^pick:")],
-            answer.HEALTH: [CallbackQueryHandler(answer.health, pattern=r"^h:")],
-            answer.NOTE: [MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer.note)],
+            answer.HEALTH: [CallbackQueryHandler(answer_steps.health, pattern=r"^h:")],
+            answer.NOTE: [
+                MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_steps.note)
+            ],
             answer.PERCENT: [
-                MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer.percent),
-                CallbackQueryHandler(answer.percent, pattern=r"^p:skip$"),
+                MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_steps.percent),
+                CallbackQueryHandler(answer_steps.percent, pattern=r"^p:skip$"),
             ],
             answer.BLOCKERS: [
-                MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer.blockers)
+                MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_steps.blockers)
             ],
             answer.FILES: [
-                MessageHandler(evidence, answer.file),
-                CallbackQueryHandler(answer.files_done, pattern=r"^f:done$"),
+                MessageHandler(evidence, answer_steps.file),
+                CallbackQueryHandler(answer_steps.files_done, pattern=r"^f:done$"),
             ],
-            answer.CONFIRM: [CallbackQueryHandler(answer.confirm, pattern=r"^c:")],
+            answer.CONFIRM: [CallbackQueryHandler(answer_steps.confirm, pattern=r"^c:")],
         },
         fallbacks=[CommandHandler("cancel", answer.cancel)],
         name="answer",

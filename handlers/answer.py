@@ -8,15 +8,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ConversationHandler
 
 from bot.context import CadenceContext
-from bot.domain.model import Beat, Health, Status
-from bot.domain.periods import period_of
+from bot.domain.model import Health, Status
 from bot.render import labels
 from handlers.gate import Where, gate
-from handlers.signoff import notify_signoff_request
 from storage import beats, measures
-from storage.measures import Evidence, today_in
+from storage.measures import today_in
 from storage.models import Measure
-from storage.programmes import rhythm_of
 
 HEALTH, NOTE, PERCENT, BLOCKERS, FILES, CONFIRM, PICK = range(7)
 END = ConversationHandler.END
@@ -31,7 +28,7 @@ ACTION_HEALTH = {
 }
 
 
-async def _allowed(context: CadenceContext, measure_id: int) -> tuple[Measure | None, str | None]:
+async def allowed(context: CadenceContext, measure_id: int) -> tuple[Measure | None, str | None]:
     """The measure if the caller may answer for it now, else why not."""
     t = context.t
     m = await measures.by_id(
@@ -59,7 +56,7 @@ async def _allowed(context: CadenceContext, measure_id: int) -> tuple[Measure | 
     return m, None
 
 
-def _draft(context: CadenceContext) -> dict[str, Any]:
+def draft_of(context: CadenceContext) -> dict[str, Any]:
     assert context.user_data is not None
     draft = context.user_data.get(DRAFT)
     if not isinstance(draft, dict):
@@ -83,10 +80,10 @@ async def _ask_health(message: Message, context: CadenceContext, code: str) -> i
     return HEALTH
 
 
-async def _ask_note(message: Message, context: CadenceContext) -> int:
-    draft, t = _draft(context), context.t
+async def ask_note(message: Message, context: CadenceContext) -> int:
+    draft, t = draft_of(context), context.t
     if draft.get("note"):
-        return await _ask_percent(message, context)
+        return await ask_percent(message, context)
     if draft.get("signoff"):
         text = t._(
             "Write the completion report for {code}: what was done, and how it is proven.",
@@ -101,25 +98,25 @@ async def _ask_note(message: Message, context: CadenceContext) -> int:
     return NOTE
 
 
-async def _ask_percent(message: Message, context: CadenceContext) -> int:
-    if _draft(context).get("signoff"):
-        return await _ask_files(message, context)
+async def ask_percent(message: Message, context: CadenceContext) -> int:
+    if draft_of(context).get("signoff"):
+        return await ask_files(message, context)
     t = context.t
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t._("Skip"), callback_data="p:skip")]])
     await message.reply_text(t._("How far along is it, in percent (0–100)?"), reply_markup=keyboard)
     return PERCENT
 
 
-async def _after_percent(message: Message, context: CadenceContext) -> int:
-    draft, t = _draft(context), context.t
+async def after_percent(message: Message, context: CadenceContext) -> int:
+    draft, t = draft_of(context), context.t
     if draft["health"] in (Health.AT_RISK.value, Health.BLOCKED.value):
         await message.reply_text(t._("What is in the way, and what help do you need?"))
         return BLOCKERS
-    return await _ask_files(message, context)
+    return await ask_files(message, context)
 
 
-async def _ask_files(message: Message, context: CadenceContext) -> int:
-    draft, t = _draft(context), context.t
+async def ask_files(message: Message, context: CadenceContext) -> int:
+    draft, t = draft_of(context), context.t
     if draft.get("signoff"):
         text = t._("Send at least one evidence file (documents or photos), then press Done.")
     else:
@@ -132,8 +129,8 @@ async def _ask_files(message: Message, context: CadenceContext) -> int:
     return FILES
 
 
-async def _confirm(message: Message, context: CadenceContext) -> int:
-    draft, t = _draft(context), context.t
+async def ask_confirm(message: Message, context: CadenceContext) -> int:
+    draft, t = draft_of(context), context.t
     lines = [t._("Please check your answer for {code}:", code=draft["code"])]
     if draft.get("signoff"):
         lines.append(t._("Request: sign-off"))
@@ -179,7 +176,7 @@ async def start_by_button(update: Update, context: CadenceContext) -> int | None
     if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in (*ACTION_HEALTH, "note"):
         await query.answer()
         return END
-    m, why = await _allowed(context, int(parts[1]))
+    m, why = await allowed(context, int(parts[1]))
     if m is None:
         await query.answer(why, show_alert=True)
         return END
@@ -189,10 +186,10 @@ async def start_by_button(update: Update, context: CadenceContext) -> int | None
     draft = _start_draft(context, m, parts[2])
     if "health" not in draft:
         return await _ask_health(message, context, m.code)
-    return await _ask_note(message, context)
+    return await ask_note(message, context)
 
 
-def _evidence(message: Message) -> dict[str, Any] | None:
+def evidence_of(message: Message) -> dict[str, Any] | None:
     """A document or the largest photo of a message, as a JSON-friendly dict."""
     if message.document is not None:
         d = message.document
@@ -229,7 +226,7 @@ async def start_by_reply(update: Update, context: CadenceContext) -> int | None:
         return None  # not a reply to a dispatch: let other handlers see it
     assert context.user_data is not None
     note = (message.text or message.caption or "").strip()[:MAX_TEXT]
-    file = _evidence(message)
+    file = evidence_of(message)
     context.user_data[DRAFT] = {
         "note": note,
         "files": [file] if file else [],
@@ -252,11 +249,11 @@ async def start_by_reply(update: Update, context: CadenceContext) -> int | None:
 
 
 async def _picked(message: Message, context: CadenceContext, measure_id: int) -> int:
-    m, why = await _allowed(context, measure_id)
+    m, why = await allowed(context, measure_id)
     if m is None:
         await message.reply_text(why or "")
         return END
-    draft = _draft(context)
+    draft = draft_of(context)
     draft.update({"measure_id": m.id, "code": m.code})
     return await _ask_health(message, context, m.code)
 
@@ -268,158 +265,9 @@ async def pick(update: Update, context: CadenceContext) -> int | None:
     assert query is not None and isinstance(query.message, Message)
     await query.answer()
     raw = (query.data or "").partition(":")[2]
-    if not raw.isdigit() or int(raw) not in _draft(context).get("candidates", []):
+    if not raw.isdigit() or int(raw) not in draft_of(context).get("candidates", []):
         return PICK
     return await _picked(query.message, context, int(raw))
-
-
-@gate(where=Where.PRIVATE)
-async def health(update: Update, context: CadenceContext) -> int | None:
-    """The health buttons."""
-    query = update.callback_query
-    assert query is not None and isinstance(query.message, Message)
-    await query.answer()
-    choice = ACTION_HEALTH.get((query.data or "").partition(":")[2])
-    if choice is None or "measure_id" not in _draft(context):
-        return HEALTH
-    _draft(context)["health"] = choice.value
-    await query.edit_message_reply_markup(None)
-    return await _ask_note(query.message, context)
-
-
-@gate(where=Where.PRIVATE)
-async def note(update: Update, context: CadenceContext) -> int | None:
-    """The progress note or completion report."""
-    message = update.effective_message
-    assert message is not None
-    text = (message.text or "").strip()
-    if not text:
-        return NOTE
-    if len(text) > MAX_TEXT:
-        await message.reply_text(
-            context.t._("That is too long: at most {n} characters, please.", n=MAX_TEXT)
-        )
-        return NOTE
-    _draft(context)["note"] = text
-    return await _ask_percent(message, context)
-
-
-@gate(where=Where.PRIVATE)
-async def percent(update: Update, context: CadenceContext) -> int | None:
-    """0–100, or the Skip button."""
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        assert isinstance(update.callback_query.message, Message)
-        return await _after_percent(update.callback_query.message, context)
-    message = update.effective_message
-    assert message is not None
-    raw = (message.text or "").strip().rstrip("%％")
-    if not raw.isdigit() or not 0 <= int(raw) <= 100:
-        await message.reply_text(
-            context.t._("Please send a whole number from 0 to 100, or press Skip.")
-        )
-        return PERCENT
-    _draft(context)["percent"] = int(raw)
-    return await _after_percent(message, context)
-
-
-@gate(where=Where.PRIVATE)
-async def blockers(update: Update, context: CadenceContext) -> int | None:
-    """What is in the way."""
-    message = update.effective_message
-    assert message is not None
-    text = (message.text or "").strip()
-    if not text or len(text) > MAX_TEXT:
-        await message.reply_text(
-            context.t._("That is too long: at most {n} characters, please.", n=MAX_TEXT)
-            if text
-            else context.t._("Please describe it in a few words.")
-        )
-        return BLOCKERS
-    _draft(context)["blockers"] = text
-    return await _ask_files(message, context)
-
-
-@gate(where=Where.PRIVATE)
-async def file(update: Update, context: CadenceContext) -> int | None:
-    """An evidence file; several are allowed."""
-    message = update.effective_message
-    assert message is not None
-    files: list[dict[str, Any]] = _draft(context).setdefault("files", [])
-    found = _evidence(message)
-    if found is None:
-        return FILES
-    if len(files) >= MAX_FILES:
-        await message.reply_text(
-            context.t._(
-                "That is the most files one answer can carry ({n}). Press Done.", n=MAX_FILES
-            )
-        )
-        return FILES
-    files.append(found)
-    return await _ask_files(message, context)
-
-
-@gate(where=Where.PRIVATE)
-async def files_done(update: Update, context: CadenceContext) -> int | None:
-    """The Done button under the file prompt."""
-    query = update.callback_query
-    assert query is not None and isinstance(query.message, Message)
-    draft = _draft(context)
-    if draft.get("signoff") and not draft.get("files"):
-        await query.answer(
-            context.t._("Sign-off needs at least one evidence file."), show_alert=True
-        )
-        return FILES
-    await query.answer()
-    await query.edit_message_reply_markup(None)
-    return await _confirm(query.message, context)
-
-
-@gate(where=Where.PRIVATE)
-async def confirm(update: Update, context: CadenceContext) -> int | None:
-    """Save or drop the answer."""
-    query = update.callback_query
-    assert query is not None and context.user_data is not None and context.member is not None
-    await query.answer()
-    t, draft = context.t, context.user_data.pop(DRAFT, {})
-    if query.data != "c:save" or "measure_id" not in draft:
-        await query.edit_message_text(t._("Cancelled. Nothing was saved."))
-        return END
-    m, why = await _allowed(context, int(draft["measure_id"]))
-    if m is None:
-        await query.edit_message_text(why or "")
-        return END
-    assert context.programme is not None
-    now = context.svc.clock.now()
-    await measures.record_update(
-        context.session,
-        measure=m,
-        person_id=context.member.person_id,
-        actor=context.actor,
-        health=Health(draft["health"]),
-        now=now,
-        note=draft.get("note", ""),
-        percent=draft.get("percent"),
-        blockers=draft.get("blockers", ""),
-        files=[Evidence(**f) for f in draft.get("files", [])],
-        period=period_of(Beat.DISPATCH, now, rhythm_of(context.programme)),
-    )
-    if draft.get("signoff"):
-        await measures.request_signoff(
-            context.session,
-            measure=m,
-            person_id=context.member.person_id,
-            actor=context.actor,
-            now=now,
-        )
-        await notify_signoff_request(context, m, draft.get("note", ""), len(draft.get("files", [])))
-        await query.edit_message_text(
-            t._("Saved. {code} now waits for sign-off by the task force.", code=m.code)
-        )
-    else:
-        await query.edit_message_text(t._("Saved. Thank you: {code} is updated.", code=m.code))
-    return END
 
 
 @gate(where=Where.PRIVATE, needs_programme=False)
