@@ -100,6 +100,7 @@ def build_application(
         CommandHandler("setup", admin.setup),
         CommandHandler("invites", people.invites),
         CommandHandler("people", people.people_list),
+        CommandHandler("revoke", people.revoke),
         CommandHandler("my", people.my),
         # the conversation sits before the ledger upload so evidence files go to the answer
         answering,

@@ -12,6 +12,7 @@ PRIVATE = (
     ("summary", N_("The picture right now")),
     ("invites", N_("Invite links (coordinators)")),
     ("people", N_("Who is bound (coordinators)")),
+    ("revoke", N_("Revoke a person's invite links (coordinators)")),
     ("dispatch", N_("Run the weekly dispatch now (coordinators)")),
     ("review", N_("Run the fortnightly review now (coordinators)")),
     ("report", N_("Run the monthly report now (coordinators)")),

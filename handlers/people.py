@@ -100,3 +100,34 @@ async def my(update: Update, context: CadenceContext) -> None:
     await update.effective_message.reply_text(
         text[:4000], reply_markup=answer_keyboard(t, answerable)
     )
+
+
+@gate(Role.COORDINATOR, where=Where.PRIVATE)
+async def revoke(update: Update, context: CadenceContext) -> None:
+    """Revoke the live invite links of a person by ledger name."""
+    assert update.effective_message is not None
+    t, name = context.t, " ".join(context.args or []).strip()
+    found = [
+        p
+        for p in await people.people(context.session, programme_id=context.programme_id)
+        if p.name == name
+    ]
+    if not name or not found or found[0].id is None:
+        await update.effective_message.reply_text(
+            t._("Usage: /revoke NAME, with the person's name as in the ledger.")
+        )
+        return
+    count = await people.revoke(
+        context.session,
+        programme_id=context.programme_id,
+        person_id=found[0].id,
+        now=context.svc.clock.now(),
+    )
+    await update.effective_message.reply_text(
+        t.n_(
+            "{n} invite link of {name} revoked.",
+            "{n} invite links of {name} revoked.",
+            count,
+            name=name,
+        )
+    )

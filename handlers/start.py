@@ -40,6 +40,7 @@ def _help_text(context: CadenceContext) -> str:
         lines.append(t._("Send me the ledger (CSV or XLSX) to import or update it"))
         lines.append(t._("/invites – invite links for everyone not yet bound"))
         lines.append(t._("/people – who is bound"))
+        lines.append(t._("/revoke NAME – revoke a person's invite links"))
         lines.append(t._("/dispatch, /review, /report – run a beat now"))
         lines.append(t._("/schedule – the beats and their next dates"))
     if context.is_admin:

@@ -123,3 +123,40 @@ async def test_language_choice_in_each_language(bot: Bot) -> None:
     assert bot.api.commands_for("all_private_chats", "en") and bot.api.commands_for(
         "all_private_chats", "zh"
     )
+
+
+async def test_revoked_invite_and_reimport_with_missing_measures(bot: Bot) -> None:
+    await setup_programme(bot)
+    invites = await bot.say(ADMIN, "/invites")
+    token = dict(
+        re.findall(
+            r"^(.+?) \(.*?\): https://t\.me/cadence_test_bot\?start=(\S+)$", invites.plain, re.M
+        )
+    )["审计局联络员"]
+    revoked = await bot.say(ADMIN, "/revoke 审计局联络员")
+    assert "1" in revoked.plain
+    refused = await bot.say(OWNER, f"/start {token}")
+    assert "审计局联络员" not in refused.plain
+
+    # the ledger without its last two measures: the preview names them and asks
+    lines = sample("ledger.zh.csv").decode("utf-8-sig").splitlines()
+    shorter = "\n".join(lines[:-2]).encode("utf-8")
+    mark = bot.api.mark()
+    bot.api.upload_document(ADMIN, "shorter.csv", shorter)
+    [preview] = await bot.api.wait_for(ADMIN.id, since=mark)
+    assert "4.2.1" in preview.plain and "4.3.1" in preview.plain
+    keep = [d for _, d in preview.buttons if d and d.startswith("imp:keep")][0]
+    drop = [d for _, d in preview.buttons if d and d.startswith("imp:drop")][0]
+    bot.api.press(STRANGER, preview, drop)  # forged: someone else presses it
+    await bot.api.settle()
+    assert await count_measures(bot) == 42
+    await bot.press(ADMIN, preview, keep)
+    async with bot.db.session() as s:
+        live = (
+            await s.exec(
+                select(func.count()).select_from(Measure).where(Measure.removed_at == None)
+            )
+        ).one()  # noqa: E711
+    assert live == 42
+    stale = await bot.say(ADMIN, "/my")
+    assert stale is not None
