@@ -6,7 +6,7 @@ import re
 
 from conftest import ADMIN, GROUP, Bot, sample
 from fakebot import User
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from storage.models import AuditEvent, Measure
 
@@ -145,8 +145,8 @@ async def test_revoked_invite_and_reimport_with_missing_measures(bot: Bot) -> No
     bot.api.upload_document(ADMIN, "shorter.csv", shorter)
     [preview] = await bot.api.wait_for(ADMIN.id, since=mark)
     assert "4.2.1" in preview.plain and "4.3.1" in preview.plain
-    keep = [d for _, d in preview.buttons if d and d.startswith("imp:keep")][0]
-    drop = [d for _, d in preview.buttons if d and d.startswith("imp:drop")][0]
+    keep = next(d for _, d in preview.buttons if d and d.startswith("imp:keep"))
+    drop = next(d for _, d in preview.buttons if d and d.startswith("imp:drop"))
     bot.api.press(STRANGER, preview, drop)  # forged: someone else presses it
     await bot.api.settle()
     assert await count_measures(bot) == 42
@@ -154,9 +154,9 @@ async def test_revoked_invite_and_reimport_with_missing_measures(bot: Bot) -> No
     async with bot.db.session() as s:
         live = (
             await s.exec(
-                select(func.count()).select_from(Measure).where(Measure.removed_at == None)
+                select(func.count()).select_from(Measure).where(col(Measure.removed_at).is_(None))
             )
-        ).one()  # noqa: E711
+        ).one()
     assert live == 42
     stale = await bot.say(ADMIN, "/my")
     assert stale is not None
