@@ -117,3 +117,48 @@ def test_schedule_prints_holiday_shifts(
         line.startswith("report") and "2024-09 " in line and "2024-10-08 10:00" in line
         for line in lines
     )
+
+
+async def test_beat_command_sends_through_the_bot_api(tmp_path: Path) -> None:
+    import asyncio
+
+    from fakebot import BOT_TOKEN, FakeTelegram
+
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    (tmp_path / "l.csv").write_bytes(sample("ledger.zh.csv"))
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "CADENCE_", "DATABASE_"))
+    }
+    async with FakeTelegram() as api:
+        env = {
+            **base,
+            "PYTHONPATH": str(ROOT),
+            "DATABASE_URL": db,
+            "TELEGRAM_BOT_TOKEN": BOT_TOKEN,
+            "TELEGRAM_API_BASE_URL": api.base_url,
+        }
+
+        async def cli(*args: str) -> tuple[int, str]:
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bot",
+                *args,
+                cwd=tmp_path,
+                env=env,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+            )
+            out, _ = await asyncio.wait_for(proc.communicate(), 60)
+            return proc.returncode or 0, out.decode()
+
+        assert (await cli("migrate"))[0] == 0
+        assert (await cli("import", "l.csv", "--programme", "P"))[0] == 0
+        code, out = await cli("invites", "--programme", "P")
+        assert code == 0 and "cadence_test_bot?start=" in out  # asked getMe for the username
+        code, out = await cli("beat", "dispatch", "--programme", "P", "--as-of", "2024-09-30")
+        assert code == 0 and "dispatch 2024-W40: sent" in out  # nobody bound yet, so nobody reached
+        code, out = await cli("beat", "dispatch", "--programme", "P", "--as-of", "2024-09-30")
+        assert code == 0 and "already" in out
