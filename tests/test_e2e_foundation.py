@@ -14,6 +14,13 @@ STRANGER = User(555, "Mallory", language_code="en")
 OWNER = User(301, "Liaison", language_code="zh-hans")
 
 
+def invite_tokens(text: str) -> dict[str, str]:
+    """Name → token from an /invites answer."""
+    return dict(
+        re.findall(r"^(.+?) \(.*?\): https://t\.me/cadence_test_bot\?start=(\S+)$", text, re.M)
+    )
+
+
 async def count_measures(bot: Bot) -> int:
     async with bot.db.session() as s:
         return int((await s.exec(select(func.count()).select_from(Measure))).one())
@@ -81,11 +88,7 @@ async def test_import_setup_invites_binding_and_my(bot: Bot) -> None:
     (await bot.api.wait_for(GROUP.id, since=mark))
 
     invites = await bot.say(ADMIN, "/invites")
-    links = dict(
-        re.findall(
-            r"^(.+?) \(.*?\): https://t\.me/cadence_test_bot\?start=(\S+)$", invites.plain, re.M
-        )
-    )
+    links = invite_tokens(invites.plain)
     assert "党群工作部联络员" in links
     token = links["党群工作部联络员"]
     welcome = await bot.say(OWNER, f"/start {token}")
@@ -103,11 +106,7 @@ async def test_import_setup_invites_binding_and_my(bot: Bot) -> None:
 async def test_language_choice_in_each_language(bot: Bot) -> None:
     await setup_programme(bot)
     invites = await bot.say(ADMIN, "/invites")
-    token = dict(
-        re.findall(
-            r"^(.+?) \(.*?\): https://t\.me/cadence_test_bot\?start=(\S+)$", invites.plain, re.M
-        )
-    )["建设局联络员"]
+    token = invite_tokens(invites.plain)["建设局联络员"]
     english = User(302, "Builder", language_code="en")
     welcome = await bot.say(english, f"/start {token}")
     assert "Welcome" in welcome.plain  # Telegram's language_code picks English
@@ -128,11 +127,7 @@ async def test_language_choice_in_each_language(bot: Bot) -> None:
 async def test_revoked_invite_and_reimport_with_missing_measures(bot: Bot) -> None:
     await setup_programme(bot)
     invites = await bot.say(ADMIN, "/invites")
-    token = dict(
-        re.findall(
-            r"^(.+?) \(.*?\): https://t\.me/cadence_test_bot\?start=(\S+)$", invites.plain, re.M
-        )
-    )["审计局联络员"]
+    token = invite_tokens(invites.plain)["审计局联络员"]
     revoked = await bot.say(ADMIN, "/revoke 审计局联络员")
     assert "1" in revoked.plain
     refused = await bot.say(OWNER, f"/start {token}")
