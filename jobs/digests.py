@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
@@ -80,7 +80,7 @@ async def report_content(
     start, end = date(year, month, 1), report.month_end(year, month)
     facts = [f for _, f in await measures.facts(session, programme_id=programme.id)]
     answers = await beats.answers_by_unit(
-        session, programme_id=programme.id, first=_week(start), last=_week(end + timedelta(days=0))
+        session, programme_id=programme.id, first=_week(start), last=_week(end)
     )
     return report.monthly(facts, year, month, answers)
 

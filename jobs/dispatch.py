@@ -45,6 +45,15 @@ def dispatch_text(
     return "\n".join([head, greet, "", *lines, "", hint])
 
 
+async def _audience(session: AsyncSession, pid: int) -> tuple[dict[int, Person], dict[int, str]]:
+    """Every person of the programme, and the language of those bound to Telegram."""
+    persons = await beats.persons(session, programme_id=pid)
+    locales = await people.locales_of(
+        session, user_ids=[p.telegram_user_id for p in persons.values() if p.telegram_user_id]
+    )
+    return persons, locales
+
+
 async def dispatch(
     bot: Bot, session: AsyncSession, *, programme: Programme, period: str, now: datetime
 ) -> int:
@@ -54,11 +63,8 @@ async def dispatch(
     rows = [
         (m, f) for m, f in await measures.facts(session, programme_id=pid) if f.status in ANSWERABLE
     ]
-    persons = await beats.persons(session, programme_id=pid)
+    persons, locales = await _audience(session, pid)
     away = {a.person_id: a for a in await beats.absences_on(session, programme_id=pid, day=today)}
-    locales = await people.locales_of(
-        session, user_ids=[p.telegram_user_id for p in persons.values() if p.telegram_user_id]
-    )
     existing = {
         i.measure_id: i for i in await beats.items(session, programme_id=pid, period=period)
     }
@@ -97,7 +103,14 @@ async def dispatch(
             session.add(item)
     await session.flush()
     await escalate(
-        bot, session, programme=programme, period=period, now=now, persons=persons, locales=locales
+        bot,
+        session,
+        programme=programme,
+        period=period,
+        now=now,
+        persons=persons,
+        locales=locales,
+        open_rows=rows,
     )
     return reached
 
@@ -118,10 +131,7 @@ async def nudge(
         for m, f in await measures.facts(session, programme_id=pid)
         if f.status in ANSWERABLE
     }
-    persons = await beats.persons(session, programme_id=pid)
-    locales = await people.locales_of(
-        session, user_ids=[p.telegram_user_id for p in persons.values() if p.telegram_user_id]
-    )
+    persons, locales = await _audience(session, pid)
     by_recipient: dict[int, list[DispatchItem]] = defaultdict(list)
     for item in pending:
         if item.measure_id in facts and item.recipient_id is not None:
@@ -161,6 +171,7 @@ async def escalate(
     now: datetime,
     persons: dict[int, Person],
     locales: dict[int, str],
+    open_rows: list[tuple[Measure, MeasureFacts]],
 ) -> int:
     """Tell the responsible leader about measures silent for the two dispatches before this one."""
     assert programme.id is not None
@@ -172,11 +183,7 @@ async def escalate(
     grouped: dict[int, list[DispatchItem]] = defaultdict(list)
     for item in its:
         grouped[item.measure_id].append(item)
-    facts = {
-        m.id: (m, f)
-        for m, f in await measures.facts(session, programme_id=pid)
-        if f.status in ANSWERABLE
-    }
+    facts = {m.id: (m, f) for m, f in open_rows}
     told = 0
     for measure_id, pair in grouped.items():
         silent = len(pair) == 2 and all(i.delivered and not i.answered for i in pair)

@@ -93,10 +93,15 @@ def _closed_on(row: LedgerRow, today: date) -> date:
 
 
 async def plan(
-    session: AsyncSession, *, programme_id: int, rows: Sequence[LedgerRow]
+    session: AsyncSession,
+    *,
+    programme_id: int,
+    rows: Sequence[LedgerRow],
+    current: dict[str, dict[str, Any]] | None = None,
 ) -> ImportPlan:
-    """Compare the file with the ledger as stored."""
-    current = await _current(session, programme_id)
+    """Compare the file with the ledger as stored (pass `current` when already loaded)."""
+    if current is None:
+        current = await _current(session, programme_id)
     result = ImportPlan()
     for row in rows:
         old = current.get(row.code)
@@ -122,8 +127,8 @@ async def apply(
     remove_missing: bool = False,
 ) -> ImportPlan:
     """Write the rows (the caller's transaction makes it all or nothing)."""
-    result = await plan(session, programme_id=programme_id, rows=rows)
     current = await _current(session, programme_id)
+    result = await plan(session, programme_id=programme_id, rows=rows, current=current)
     measures = {
         m.code: m
         for m in (

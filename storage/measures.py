@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -233,6 +234,4 @@ async def request_signoff(
 
 def today_in(now: datetime, tz: str) -> date:
     """The calendar day of `now` in a programme's time zone."""
-    from zoneinfo import ZoneInfo
-
     return now.astimezone(ZoneInfo(tz)).date()
