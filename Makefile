@@ -44,6 +44,7 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 test: $(TEST_STAMP) i18n-compile lint
 	$(BIN)/pytest

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.clock import Clock
+from bot.clock import Clock, today_in
 from bot.domain.ledger import parse_ledger
 from bot.i18n import tr
 from bot.render import labels
@@ -13,7 +13,6 @@ from bot.render.ledger import done_text, issues_text, preview_text
 from bot.settings import Settings
 from storage import ledger_store, people, programmes
 from storage.db import Database
-from storage.measures import today_in
 
 
 async def import_file(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:

@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock, FixedClock
+from bot.clock import Clock, FixedClock, today_in
 from bot.context import Services
 from bot.domain.model import Beat
 from bot.domain.periods import slots_between
@@ -17,7 +17,6 @@ from bot.render.digest import summary_text
 from bot.settings import Settings
 from storage import programmes
 from storage.db import Database
-from storage.measures import today_in
 from storage.programmes import rhythm_of
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 
 class Clock:
@@ -34,3 +35,8 @@ class FixedClock(Clock):
     def advance(self, delta: timedelta) -> None:
         """Move forward."""
         self._now += delta
+
+
+def today_in(now: datetime, tz: str) -> date:
+    """The calendar day of `now` in a programme's time zone."""
+    return now.astimezone(ZoneInfo(tz)).date()

@@ -56,11 +56,6 @@ class Settings(BaseSettings):
         return value
 
     @property
-    def async_database_url(self) -> str:
-        """The URL with the async driver the project uses for it."""
-        return to_async_url(self.database_url)
-
-    @property
     def file_base_url(self) -> str | None:
         """PTB's base_file_url derived from the Bot API base URL."""
         if not self.telegram_api_base_url:
@@ -68,16 +63,3 @@ class Settings(BaseSettings):
         base = self.telegram_api_base_url.rstrip("/")
         head, _, tail = base.rpartition("/")
         return f"{head}/file/{tail}"
-
-
-def to_async_url(url: str) -> str:
-    """Map a plain `sqlite:///` or `postgresql://` URL to its async driver."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        raise ValueError(f"not a database URL: {url!r}")
-    base = scheme.split("+", 1)[0]
-    if base == "sqlite":
-        return f"sqlite+aiosqlite://{rest}"
-    if base in ("postgresql", "postgres"):
-        return f"postgresql+asyncpg://{rest}"
-    raise ValueError(f"unsupported database: {scheme!r} (use sqlite or postgresql)")

@@ -7,12 +7,12 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ConversationHandler
 
+from bot.clock import today_in
 from bot.context import CadenceContext
 from bot.domain.model import Health, Status
 from bot.render import labels
 from handlers.gate import Where, gate
 from storage import beats, measures
-from storage.measures import today_in
 from storage.models import Measure
 
 HEALTH, NOTE, PERCENT, BLOCKERS, FILES, CONFIRM, PICK = range(7)

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 from sqlmodel import col, select
 from telegram import Update
 
+from bot.clock import today_in
 from bot.context import CadenceContext
 from bot.domain.model import Role
 from handlers.gate import Where, gate
 from storage import audit
-from storage.measures import today_in
 from storage.models import Absence, Person
 
 

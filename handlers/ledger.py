@@ -6,6 +6,7 @@ import hashlib
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.clock import today_in
 from bot.context import CadenceContext
 from bot.domain.ledger import ParsedLedger, parse_ledger
 from bot.domain.model import Role
@@ -13,7 +14,6 @@ from bot.render.ledger import done_text, issues_text, preview_text
 from handlers.gate import Where, gate
 from handlers.send import reply_long
 from storage import ledger_store
-from storage.measures import today_in
 
 MAX_BYTES = 5_000_000
 PENDING = "ledger_import"

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.clock import today_in
 from bot.context import CadenceContext
 from bot.domain.lights import by_urgency
-from bot.domain.model import Role
+from bot.domain.model import ANSWERABLE, Role
 from bot.render import labels
 from bot.render.keyboards import answer_keyboard
 from bot.render.measures import line
 from handlers.gate import Where, gate
 from handlers.send import reply_long
-from jobs.dispatch import ANSWERABLE
 from storage import measures, people
-from storage.measures import today_in
 
 
 def invite_link(username: str, token: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from bot.clock import today_in
 from bot.context import CadenceContext
 from bot.domain import filters
 from bot.domain.model import Beat, Role
@@ -14,7 +15,6 @@ from handlers.send import reply_long
 from jobs.digests import summary_content
 from jobs.run import Outcome, run_beat
 from jobs.scheduler import plan_programme
-from storage.measures import today_in
 
 BEAT_COMMANDS = {"dispatch": Beat.DISPATCH, "review": Beat.REVIEW, "report": Beat.REPORT}
 

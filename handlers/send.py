@@ -1,33 +1,10 @@
-"""Sending helpers that respect Telegram's message size limit."""
+"""Replies that respect Telegram's message size limit."""
 
 from __future__ import annotations
 
 from telegram import Message
-from telegram.constants import MessageLimit
 
-LIMIT = MessageLimit.MAX_TEXT_LENGTH
-
-
-def split_text(text: str, limit: int = LIMIT) -> list[str]:
-    """Cut text into chunks under the limit, at line breaks where possible."""
-    chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = candidate
-    if current or not chunks:
-        chunks.append(current)
-    return chunks
+from bot.render.text import split_text
 
 
 async def reply_long(message: Message, text: str) -> None:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 
+from bot.clock import today_in
 from bot.domain import filters, report
 from bot.domain.filters import Filter
 from bot.domain.model import Beat, Status
@@ -15,7 +16,6 @@ from bot.i18n import tr
 from bot.render.digest import report_text, review_text
 from jobs.send import send
 from storage import beats, measures
-from storage.measures import today_in
 from storage.models import Programme, SentBeat
 
 

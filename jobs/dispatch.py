@@ -8,19 +8,17 @@ from datetime import date, datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 
+from bot.clock import today_in
 from bot.domain.lights import by_urgency
-from bot.domain.model import Beat, MeasureFacts, Status
+from bot.domain.model import ANSWERABLE, Beat, MeasureFacts
 from bot.domain.periods import previous_periods
 from bot.i18n import Tr, tr
 from bot.render.keyboards import answer_keyboard
 from bot.render.measures import line
 from jobs.send import to_person
 from storage import beats, measures, people
-from storage.measures import today_in
 from storage.models import DispatchItem, Measure, Person, Programme
 from storage.programmes import rhythm_of
-
-ANSWERABLE = (Status.NOT_STARTED, Status.IN_PROGRESS, Status.LONG_TERM, Status.REOPENED)
 
 
 def _tr(locales: dict[int, str], person: Person, programme: Programme) -> Tr:

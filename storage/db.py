@@ -11,7 +11,18 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.settings import to_async_url
+
+def to_async_url(url: str) -> str:
+    """Map a plain `sqlite:///` or `postgresql://` URL to its async driver."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise ValueError(f"not a database URL: {url!r}")
+    base = scheme.split("+", 1)[0]
+    if base == "sqlite":
+        return f"sqlite+aiosqlite://{rest}"
+    if base in ("postgresql", "postgres"):
+        return f"postgresql+asyncpg://{rest}"
+    raise ValueError(f"unsupported database: {scheme!r} (use sqlite or postgresql)")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -11,41 +10,11 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.ledger import LedgerRow, area_number
+from bot.domain.ledger_plan import ImportPlan, closed_on, diff, plan_import, row_values
 from bot.domain.model import Role, Status
 from storage import audit
 from storage.models import Area, Measure, Person, Problem, Unit
 from storage.people import grant, person_named, unit_named
-
-FIELDS = ("text", "area", "problem", "leader", "lead_unit", "co_units", "owner", "deadline")
-
-
-@dataclass
-class ImportPlan:
-    """What an import would do."""
-
-    new: list[str] = field(default_factory=list)
-    changed: list[str] = field(default_factory=list)
-    unchanged: int = 0
-    missing: list[str] = field(default_factory=list)
-
-    @property
-    def writes(self) -> bool:
-        """True when applying changes anything."""
-        return bool(self.new or self.changed)
-
-
-def _row_values(row: LedgerRow) -> dict[str, Any]:
-    return {
-        "text": row.measure,
-        "area": row.area,
-        "problem": row.problem,
-        "leader": row.leader,
-        "lead_unit": row.lead_unit,
-        "co_units": "、".join(row.co_units),
-        "owner": row.owner,
-        "deadline": row.deadline.isoformat() if row.deadline else None,
-        "status": row.status.value,
-    }
 
 
 async def _current(session: AsyncSession, programme_id: int) -> dict[str, dict[str, Any]]:
@@ -77,21 +46,6 @@ async def _current(session: AsyncSession, programme_id: int) -> dict[str, dict[s
     return out
 
 
-def _diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    keys = (*FIELDS, "status")
-    changed = {k: new[k] for k in keys if old.get(k) != new[k]}
-    if old.get("removed"):
-        changed["removed"] = False
-    return changed
-
-
-def _closed_on(row: LedgerRow, today: date) -> date:
-    """An imported closed measure counts as closed on its deadline, if that has passed."""
-    if row.deadline is not None and row.deadline <= today:
-        return row.deadline
-    return today
-
-
 async def plan(
     session: AsyncSession,
     *,
@@ -102,18 +56,7 @@ async def plan(
     """Compare the file with the ledger as stored (pass `current` when already loaded)."""
     if current is None:
         current = await _current(session, programme_id)
-    result = ImportPlan()
-    for row in rows:
-        old = current.get(row.code)
-        if old is None:
-            result.new.append(row.code)
-        elif _diff(old, _row_values(row)):
-            result.changed.append(row.code)
-        else:
-            result.unchanged += 1
-    codes = {r.code for r in rows}
-    result.missing = sorted(c for c, v in current.items() if c not in codes and not v["removed"])
-    return result
+    return plan_import(rows, current)
 
 
 async def apply(
@@ -140,9 +83,9 @@ async def apply(
         for a in (await session.exec(select(Area).where(Area.programme_id == programme_id))).all()
     }
     for row in rows:
-        values = _row_values(row)
+        values = row_values(row)
         old = current.get(row.code)
-        changes = _diff(old, values) if old else values
+        changes = diff(old, values) if old else values
         if old is not None and not changes:
             continue
         area = areas.get(row.area)
@@ -195,7 +138,7 @@ async def apply(
         measure.co_units = values["co_units"]
         measure.deadline = row.deadline
         if measure.status != row.status.value:
-            measure.closed_on = _closed_on(row, today) if row.status is Status.CLOSED else None
+            measure.closed_on = closed_on(row, today) if row.status is Status.CLOSED else None
         measure.status = row.status.value
         measure.removed_at = None
         measure.updated_at = now

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -230,8 +229,3 @@ async def request_signoff(
     )
     await session.flush()
     return request
-
-
-def today_in(now: datetime, tz: str) -> date:
-    """The calendar day of `now` in a programme's time zone."""
-    return now.astimezone(ZoneInfo(tz)).date()

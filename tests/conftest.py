@@ -22,8 +22,8 @@ from telegram.ext import AIORateLimiter
 from bot.app import CadenceApp, build_application, start_app, stop_app
 from bot.clock import FixedClock
 from bot.context import Services
-from bot.settings import Settings, to_async_url
-from storage.db import Database
+from bot.settings import Settings
+from storage.db import Database, to_async_url
 from storage.migrate import upgrade
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"

@@ -22,6 +22,10 @@ class Status(StrEnum):
         return self is not Status.CLOSED
 
 
+# the statuses an owner reports on: dispatched, nudged and offered answer buttons
+ANSWERABLE = frozenset({Status.NOT_STARTED, Status.IN_PROGRESS, Status.LONG_TERM, Status.REOPENED})
+
+
 class Health(StrEnum):
     """What the owner last reported about a measure."""
 

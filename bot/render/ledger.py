@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot.domain.ledger import ParsedLedger
+from bot.domain.ledger_plan import ImportPlan
 from bot.i18n import Tr
 from bot.render import labels
-from storage.ledger_store import ImportPlan
 
 MAX_LISTED = 60
 
