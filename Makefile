@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
-MO := locales/zh_CN/LC_MESSAGES/cadence.mo locales/en/LC_MESSAGES/cadence.mo
+# English is the source text (the msgids); only the other languages have catalogs
+MO := locales/zh_CN/LC_MESSAGES/cadence.mo
 
 .PHONY: run test migrate i18n i18n-compile lint bench clean
 
@@ -21,7 +22,7 @@ $(TEST_STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP) $@
 
 locales/%/LC_MESSAGES/cadence.mo: locales/%/LC_MESSAGES/cadence.po | $(STAMP)
-	$(BIN)/pybabel compile -D cadence -d locales -l $* --use-fuzzy
+	$(BIN)/pybabel compile -D cadence -d locales -l $*
 
 i18n-compile: $(MO)
 
@@ -37,7 +38,6 @@ migrate: $(STAMP)
 i18n: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k n_:1,2 -k N_ -o locales/cadence.pot --no-location --sort-output --project=cadence .
 	$(BIN)/pybabel update -D cadence -i locales/cadence.pot -d locales -l zh_CN --no-fuzzy-matching --ignore-obsolete
-	$(BIN)/python locales/fill_en.py
 	$(BIN)/pybabel compile -D cadence -d locales
 
 lint: $(TEST_STAMP)

@@ -25,6 +25,7 @@ from telegram.warnings import PTBUserWarning
 from bot import commands
 from bot.clock import Clock
 from bot.context import CadenceContext, Services
+from bot.i18n import check_catalogs
 from bot.settings import Settings
 from handlers import (
     admin,
@@ -68,6 +69,7 @@ def build_application(
     """Wire settings, resources and every handler into one PTB Application."""
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+    check_catalogs()  # a missing catalog is an error now, not English to Chinese readers later
     svc = Services(settings=settings, clock=clock or Clock())
     builder = (
         ApplicationBuilder()

@@ -12,6 +12,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot.clock import Clock
+from bot.i18n import CatalogError, check_catalogs
 from bot.settings import Settings
 
 NO_TOKEN = """TELEGRAM_BOT_TOKEN is not set.
@@ -73,6 +74,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     args = parser().parse_args(argv)
     settings = _settings()
+    try:
+        check_catalogs()
+    except CatalogError as exc:
+        print(f"Cannot start: {exc}", file=sys.stderr)
+        return 2
     command = args.command or "run"
     if command in ("run", "check-token"):
         _require_token(settings)

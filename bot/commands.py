@@ -6,6 +6,7 @@ from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAl
 from telegram.ext import ExtBot
 
 from bot.i18n import N_, tr
+from bot.languages import LANGUAGES
 
 PRIVATE = (
     ("my", N_("Your measures")),
@@ -29,7 +30,6 @@ GROUP = (
     ("setup", N_("Attach this group to a programme")),
     ("help", N_("What you can do")),
 )
-MENU_LANGUAGES = {"zh": "zh_CN", "en": "en"}
 
 
 def menu(locale: str, commands: tuple[tuple[str, str], ...]) -> list[BotCommand]:
@@ -45,5 +45,7 @@ async def register(bot: ExtBot[None], default_locale: str) -> None:
         (BotCommandScopeAllGroupChats(), GROUP),
     ):
         await bot.set_my_commands(menu(default_locale, commands), scope=scope)
-        for code, locale in MENU_LANGUAGES.items():
-            await bot.set_my_commands(menu(locale, commands), scope=scope, language_code=code)
+        for lang in LANGUAGES:
+            await bot.set_my_commands(
+                menu(lang.code, commands), scope=scope, language_code=lang.telegram
+            )

@@ -4,22 +4,31 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+import io
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from babel.dates import format_date, format_datetime
+from babel.lists import format_list
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 
-DOMAIN = "cadence"
-LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
-LOCALES = ("zh_CN", "en")
-DEFAULT_LOCALE = "zh_CN"
+from bot.languages import CODES, DEFAULT_LOCALE, Language, language, match
 
-_DATE_PATTERNS = {"zh_CN": "y年M月d日", "en": "d MMM y"}
-_SHORT_DATE = {"zh_CN": "M月d日", "en": "d MMM"}
-_DAY_MONTH = {"zh_CN": "M月d日", "en": "d MMMM"}
+DOMAIN = "cadence"
+# locales/ sits beside bot/ both in a checkout and in site-packages (it is shipped as package data)
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALES = CODES
+
+__all__ = ["DEFAULT_LOCALE", "LOCALES", "N_", "CatalogError", "Tr", "check_catalogs", "tr"]
+
+
+class CatalogError(RuntimeError):
+    """A language we claim to speak has no usable catalog: refuse to start, never go silent."""
 
 
 def N_(message: str) -> str:
@@ -30,19 +39,46 @@ def N_(message: str) -> str:
 def pick_locale(*candidates: str | None) -> str:
     """The first candidate we have a catalog for (`en-US` → `en`, `zh-hans` → `zh_CN`)."""
     for cand in candidates:
-        if not cand:
-            continue
-        low = cand.replace("-", "_").lower()
-        if low.startswith("zh"):
-            return "zh_CN"
-        if low.startswith("en"):
-            return "en"
+        found = match(cand)
+        if found is not None:
+            return found
     return DEFAULT_LOCALE
+
+
+def _catalog_files(code: str, base: Path) -> tuple[Path, Path]:
+    folder = base / code / "LC_MESSAGES"
+    return folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+
+
+def load_catalog(code: str, base: Path = LOCALES_DIR) -> gettext.NullTranslations:
+    """The catalog for a locale: the compiled one if current, else compiled from the .po now."""
+    if not language(code).has_catalog:
+        return gettext.NullTranslations()  # the msgids are this language's text
+    po, mo = _catalog_files(code, base)
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as fh:
+            return gettext.GNUTranslations(fh)
+    if not po.exists():
+        raise CatalogError(f"no translations for {code}: neither {po} nor {mo} exists")
+    with po.open("rb") as fh:
+        catalog = read_po(fh, locale=code, domain=DOMAIN)
+    buf = io.BytesIO()
+    write_mo(buf, catalog, use_fuzzy=False)
+    buf.seek(0)
+    return gettext.GNUTranslations(buf)
+
+
+def check_catalogs(base: Path = LOCALES_DIR) -> None:
+    """Fail at start when a supported language's catalog is missing or empty."""
+    for code in CODES:
+        cat = load_catalog(code, base)
+        if language(code).has_catalog and not getattr(cat, "_catalog", None):
+            raise CatalogError(f"the {code} catalog in {base} is empty")
 
 
 @cache
 def _catalog(locale: str) -> gettext.NullTranslations:
-    return gettext.translation(DOMAIN, LOCALES_DIR, languages=[locale], fallback=True)
+    return load_catalog(locale)
 
 
 @dataclass(frozen=True)
@@ -51,9 +87,11 @@ class Tr:
 
     locale: str = DEFAULT_LOCALE
     _cat: gettext.NullTranslations = field(init=False, repr=False, compare=False)
+    _lang: Language = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_cat", _catalog(self.locale))
+        object.__setattr__(self, "_lang", language(self.locale))
 
     def _(self, message: str, **kwargs: Any) -> str:
         """Translate, then fill `{named}` fields."""
@@ -68,15 +106,15 @@ class Tr:
         """A full date: 2024年9月30日 / 30 Sep 2024."""
         if value is None:
             return self._("long-term")
-        return format_date(value, _DATE_PATTERNS[self.locale], locale=self.locale)
+        return format_date(value, self._lang.date, locale=self.locale)
 
     def short_date(self, value: dt.date) -> str:
         """Date without the year: 9月30日 / 30 Sep."""
-        return format_date(value, _SHORT_DATE[self.locale], locale=self.locale)
+        return format_date(value, self._lang.short_date, locale=self.locale)
 
     def day_month(self, value: dt.date) -> str:
         """Day and full month name: 9月30日 / 30 September."""
-        return format_date(value, _DAY_MONTH[self.locale], locale=self.locale)
+        return format_date(value, self._lang.day_month, locale=self.locale)
 
     def as_of(self, value: dt.date) -> str:
         """截至9月底 / As of 30 September: month ends read as such in Chinese."""
@@ -86,13 +124,17 @@ class Tr:
 
     def month(self, year: int, month: int) -> str:
         """A month: 2024年9月 / September 2024."""
-        pattern = "y年M月" if self.locale == "zh_CN" else "MMMM y"
-        return format_date(dt.date(year, month, 1), pattern, locale=self.locale)
+        return format_date(dt.date(year, month, 1), self._lang.month, locale=self.locale)
 
     def datetime(self, value: dt.datetime) -> str:
         """Date and time in the locale's words."""
-        pattern = _DATE_PATTERNS[self.locale] + " HH:mm"
+        pattern = self._lang.date + " HH:mm"
         return format_datetime(value, pattern, locale=self.locale)
+
+    def join(self, items: Iterable[str]) -> str:
+        """A list in the locale's words: 甲、乙和丙 / A, B and C."""
+        values = list(items)
+        return format_list(values, style="standard", locale=self.locale) if values else ""
 
     def num(self, value: float) -> str:
         """A number with the locale's grouping."""

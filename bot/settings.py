@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-SUPPORTED_LOCALES = ("zh_CN", "en")
+from bot.languages import CODES, DEFAULT_LOCALE
 
 
 class Settings(BaseSettings):
@@ -21,7 +21,7 @@ class Settings(BaseSettings):
     telegram_api_base_url: str | None = None
     cadence_admins: Annotated[frozenset[int], NoDecode] = frozenset()
     cadence_timezone: str = "Asia/Shanghai"
-    cadence_locale: str = "zh_CN"
+    cadence_locale: str = DEFAULT_LOCALE
     cadence_invite_days: int = 14
 
     @field_validator("telegram_bot_token", "telegram_api_base_url", mode="before")
@@ -51,8 +51,8 @@ class Settings(BaseSettings):
     @field_validator("cadence_locale")
     @classmethod
     def _known_locale(cls, value: str) -> str:
-        if value not in SUPPORTED_LOCALES:
-            raise ValueError(f"locale must be one of {', '.join(SUPPORTED_LOCALES)}")
+        if value not in CODES:
+            raise ValueError(f"locale must be one of {', '.join(CODES)}")
         return value
 
     @property

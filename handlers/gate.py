@@ -12,7 +12,8 @@ from telegram.constants import ChatType
 
 from bot.context import CadenceContext
 from bot.domain.model import Role
-from bot.i18n import LOCALES, tr
+from bot.i18n import tr
+from bot.languages import match
 from storage import people, programmes
 from storage.models import Programme
 
@@ -30,10 +31,7 @@ class Where(StrEnum):
 
 def supported(language_code: str | None) -> str | None:
     """Our locale for a Telegram language_code, or None when we have no such catalog."""
-    if not language_code:
-        return None
-    low = language_code.lower()
-    return next((loc for loc in LOCALES if low.startswith(loc[:2].lower())), None)
+    return match(language_code)
 
 
 async def _refuse(update: Update, text: str) -> None:
@@ -131,7 +129,7 @@ def _check(
         if not private:
             return t._("This group is not attached to a programme yet.")
         if context.who.memberships:
-            names = context.t._(", ").join(m.programme_name for m in context.who.memberships)
+            names = context.t.join(m.programme_name for m in context.who.memberships)
             return t._("Choose a programme first with /use NAME. Yours: {names}", names=names)
         return t._(
             "No programme chosen yet. Create one with /newprogramme NAME or choose one with /use NAME."
@@ -154,4 +152,4 @@ def role_names(context: CadenceContext, roles: tuple[Role, ...] | frozenset[Role
         Role.LEADER: t._("leaders"),
         Role.OWNER: t._("owners"),
     }
-    return t._(", ").join(labels[r] for r in roles)
+    return t.join(labels[r] for r in roles)

@@ -62,7 +62,7 @@ async def people_list(update: Update, context: CadenceContext) -> None:
     roles = await people.roles_by_person(s, programme_id=pid)
     bound, unbound = [], []
     for p in await people.people(s, programme_id=pid):
-        names = t._(", ").join(t._(labels.ROLE[r]) for r in sorted(roles.get(p.id or 0, set())))
+        names = t.join(t._(labels.ROLE[r]) for r in sorted(roles.get(p.id or 0, set())))
         if p.telegram_user_id:
             mark = " ⚠️ " + t._("unreachable") if p.unreachable_since else ""
             bound.append(f"✅ {p.name} ({names}){mark}")

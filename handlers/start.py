@@ -6,7 +6,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import CadenceContext
 from bot.domain.model import Role
-from bot.i18n import tr
+from bot.i18n import LOCALES, tr
+from bot.languages import LANGUAGES
 from handlers.gate import Where, gate, role_names, supported
 from storage import people, programmes
 from storage.people import Redeem
@@ -129,12 +130,7 @@ async def lang(update: Update, context: CadenceContext) -> None:
     """Offer the languages as buttons."""
     assert update.effective_message is not None
     keyboard = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton("中文", callback_data="lang:zh_CN"),
-                InlineKeyboardButton("English", callback_data="lang:en"),
-            ]
-        ]
+        [[InlineKeyboardButton(lang.label, callback_data=f"lang:{lang.code}") for lang in LANGUAGES]]
     )
     await update.effective_message.reply_text(
         context.t._("Choose your language:"), reply_markup=keyboard
@@ -147,7 +143,7 @@ async def lang_chosen(update: Update, context: CadenceContext) -> None:
     query = update.callback_query
     assert query is not None and update.effective_user is not None
     choice = (query.data or "").partition(":")[2]
-    if choice not in ("zh_CN", "en"):
+    if choice not in LOCALES:
         await query.answer()
         return
     await people.set_pref(context.session, user_id=update.effective_user.id, locale=choice)
@@ -167,7 +163,7 @@ async def use(update: Update, context: CadenceContext) -> None:
         context.is_admin or context.who.membership(found.id) is not None
     )
     if found is None or not allowed:
-        names = t._(", ").join(m.programme_name for m in context.who.memberships) or "—"
+        names = t.join(m.programme_name for m in context.who.memberships) or "—"
         await update.effective_message.reply_text(
             t._("No such programme of yours. Yours: {names}", names=names)
         )

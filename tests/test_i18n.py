@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import ast
+import os
+import re
+import shutil
 from datetime import date
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from bot.domain.report import Counts
-from bot.i18n import LOCALES, Tr, tr
+from bot.i18n import LOCALES_DIR, CatalogError, Tr, check_catalogs, load_catalog, tr
+from bot.languages import LANGUAGES, match
 from bot.render.digest import headline
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,10 +35,18 @@ def source_msgids() -> set[str]:
     return found
 
 
-@pytest.mark.parametrize("locale", LOCALES)
-def test_every_msgid_translated(locale: str) -> None:
+CATALOGS = [lang.code for lang in LANGUAGES if lang.has_catalog]
+PLACEHOLDER = re.compile(r"{(\w*)[^{}]*}")
+
+
+def _catalog(locale: str) -> Catalog:
     with (ROOT / "locales" / locale / "LC_MESSAGES" / "cadence.po").open("rb") as fh:
-        catalog = read_po(fh)
+        return read_po(fh)
+
+
+@pytest.mark.parametrize("locale", CATALOGS)
+def test_every_msgid_translated(locale: str) -> None:
+    catalog = _catalog(locale)
     missing = []
     for msgid in sorted(source_msgids()):
         entry = catalog.get(msgid)
@@ -42,6 +55,73 @@ def test_every_msgid_translated(locale: str) -> None:
         if entry is None or not all(values) or entry.fuzzy:
             missing.append(msgid)
     assert not missing, f"untranslated in {locale}: {missing}"
+
+
+def _fields(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text.replace("{{", "").replace("}}", "")))
+
+
+@pytest.mark.parametrize("locale", CATALOGS)
+def test_msgstr_uses_exactly_the_msgid_placeholders(locale: str) -> None:
+    wrong = []
+    for entry in _catalog(locale):
+        if not entry.id:
+            continue
+        ids = entry.id if isinstance(entry.id, tuple) else (entry.id,)
+        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        allowed = [_fields(i) for i in ids]
+        for text in strings:
+            if _fields(text) not in allowed:
+                wrong.append(f"{ids[0]!r} -> {text!r}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_placeholder_check_catches_a_renamed_field() -> None:
+    assert _fields("{n}项，{name}") == {"n", "name"}
+    assert _fields("截至{date:%m}") == {"date"} and _fields("{{literal}}") == set()
+    assert _fields("{names}") != _fields("{name}")
+
+
+def test_english_is_the_source_text_and_has_no_catalog() -> None:
+    assert [lang.code for lang in LANGUAGES if not lang.has_catalog] == ["en"]
+    assert not (ROOT / "locales" / "en").exists()
+    assert tr("en")._("Your measures") == "Your measures"
+
+
+def test_language_tags_match_the_registry() -> None:
+    assert [match(t) for t in ("zh-hans", "zh_CN", "en-US", "EN", "fr", "", None)] == [
+        "zh_CN",
+        "zh_CN",
+        "en",
+        "en",
+        None,
+        None,
+        None,
+    ]
+
+
+def test_missing_catalog_is_an_error_not_silent_english(tmp_path: Path) -> None:
+    with pytest.raises(CatalogError, match="no translations for zh_CN"):
+        load_catalog("zh_CN", tmp_path)
+    with pytest.raises(CatalogError):
+        check_catalogs(tmp_path)
+
+
+def test_catalog_compiles_from_po_when_no_current_mo(tmp_path: Path) -> None:
+    folder = tmp_path / "zh_CN" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    shutil.copy(LOCALES_DIR / "zh_CN" / "LC_MESSAGES" / "cadence.po", folder / "cadence.po")
+    assert load_catalog("zh_CN", tmp_path).gettext("Your measures") == "我的整改措施"
+    (folder / "cadence.mo").write_bytes(b"not a catalog")
+    os.utime(folder / "cadence.mo", (1, 1))  # older than the .po: the .po wins
+    assert load_catalog("zh_CN", tmp_path).gettext("Your measures") == "我的整改措施"
+    check_catalogs(tmp_path)
+
+
+def test_lists_read_as_lists() -> None:
+    assert tr("zh_CN").join(["1.1", "1.2", "2.1"]) == "1.1、1.2和2.1"
+    assert tr("en").join(["Wang", "Li"]) == "Wang and Li"
+    assert tr("en").join([]) == ""
 
 
 SEND_CALLS = {

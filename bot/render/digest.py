@@ -123,7 +123,7 @@ def review_text(t: Tr, r: Review, programme: str) -> str:
         lines += ["", t._("Since the last review:")]
         for label, items in changes:
             lines.append(
-                f"{label} " + (t._(", ").join(m.code for m in items) if items else t._("none"))
+                f"{label} " + (t.join(m.code for m in items) if items else t._("none"))
             )
     if r.red:
         lines += ["", t._("Red items:")]
@@ -133,20 +133,20 @@ def review_text(t: Tr, r: Review, programme: str) -> str:
     if r.silent_owners:
         lines += [
             "",
-            t._("Owners who did not answer: {names}", names=t._(", ").join(r.silent_owners)),
+            t._("Owners who did not answer: {names}", names=t.join(r.silent_owners)),
         ]
     if r.unreachable:
         lines += [
             "",
             t._(
                 "Owners I cannot reach (not bound or blocked the bot): {names}",
-                names=t._(", ").join(r.unreachable),
+                names=t.join(r.unreachable),
             ),
         ]
     if r.away:
-        lines += ["", t._("Away: {names}", names=t._(", ").join(r.away))]
+        lines += ["", t._("Away: {names}", names=t.join(r.away))]
     if r.top_red_units:
-        units = t._(", ").join(f"{g.key} ({g.counts.red})" for g in r.top_red_units)
+        units = t.join(f"{g.key} ({g.counts.red})" for g in r.top_red_units)
         lines += ["", t._("Lead units with the most red: {units}", units=units)]
     return "\n".join(lines)
 

@@ -25,7 +25,8 @@ def issues_text(t: Tr, parsed: ParsedLedger, filename: str) -> str:
             where.append(t._("row {row}", row=issue.row))
         if issue.column is not None:
             where.append(labels.column(t, issue.column))
-        place = t._(", ").join(where)
+        # a place is "row 3, column Deadline", not a list: "and" would misread it
+        place = t._("{row}, {column}", row=where[0], column=where[1]) if len(where) == 2 else "".join(where)
         reason = labels.ledger_problem(t, issue.problem)
         value = f" ({issue.value})" if issue.value else ""
         lines.append(f"• {place}: {reason}{value}" if place else f"• {reason}{value}")
@@ -52,12 +53,12 @@ def preview_text(t: Tr, plan: ImportPlan, parsed: ParsedLedger, programme: str) 
         ),
     ]
     if plan.changed:
-        lines.append(t._("Changed: {codes}", codes=t._(", ").join(plan.changed[:MAX_LISTED])))
+        lines.append(t._("Changed: {codes}", codes=t.join(plan.changed[:MAX_LISTED])))
     if plan.missing:
         lines.append(
             t._(
                 "In the ledger but not in this file: {codes}. Keep them, or remove them from the ledger?",
-                codes=t._(", ").join(plan.missing[:MAX_LISTED]),
+                codes=t.join(plan.missing[:MAX_LISTED]),
             )
         )
     return "\n".join(lines)
