@@ -130,7 +130,12 @@ async def lang(update: Update, context: CadenceContext) -> None:
     """Offer the languages as buttons."""
     assert update.effective_message is not None
     keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(lang.label, callback_data=f"lang:{lang.code}") for lang in LANGUAGES]]
+        [
+            [
+                InlineKeyboardButton(lang.label, callback_data=f"lang:{lang.code}")
+                for lang in LANGUAGES
+            ]
+        ]
     )
     await update.effective_message.reply_text(
         context.t._("Choose your language:"), reply_markup=keyboard

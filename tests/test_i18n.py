@@ -67,8 +67,9 @@ def test_msgstr_uses_exactly_the_msgid_placeholders(locale: str) -> None:
     for entry in _catalog(locale):
         if not entry.id:
             continue
-        ids = entry.id if isinstance(entry.id, tuple) else (entry.id,)
-        strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        ids = [str(i) for i in (entry.id if isinstance(entry.id, tuple) else (entry.id,))]
+        raw = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        strings = [str(s or "") for s in raw]
         allowed = [_fields(i) for i in ids]
         for text in strings:
             if _fields(text) not in allowed:

@@ -122,9 +122,7 @@ def review_text(t: Tr, r: Review, programme: str) -> str:
         ]
         lines += ["", t._("Since the last review:")]
         for label, items in changes:
-            lines.append(
-                f"{label} " + (t.join(m.code for m in items) if items else t._("none"))
-            )
+            lines.append(f"{label} " + (t.join(m.code for m in items) if items else t._("none")))
     if r.red:
         lines += ["", t._("Red items:")]
         lines += [line(t, o.measure, r.as_of, owner=True) for o in r.red[:MAX_ITEMS]]

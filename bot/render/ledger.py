@@ -26,7 +26,11 @@ def issues_text(t: Tr, parsed: ParsedLedger, filename: str) -> str:
         if issue.column is not None:
             where.append(labels.column(t, issue.column))
         # a place is "row 3, column Deadline", not a list: "and" would misread it
-        place = t._("{row}, {column}", row=where[0], column=where[1]) if len(where) == 2 else "".join(where)
+        place = (
+            t._("{row}, {column}", row=where[0], column=where[1])
+            if len(where) == 2
+            else "".join(where)
+        )
         reason = labels.ledger_problem(t, issue.problem)
         value = f" ({issue.value})" if issue.value else ""
         lines.append(f"• {place}: {reason}{value}" if place else f"• {reason}{value}")
