@@ -9,6 +9,8 @@ from telegram.ext import ConversationHandler
 
 from bot.clock import today_in
 from bot.context import CadenceContext
+from bot.domain.absence import may_answer
+from bot.domain.lifecycle import can_answer
 from bot.domain.model import Health, Status
 from bot.render import labels
 from handlers.gate import Where, gate
@@ -34,20 +36,13 @@ async def allowed(context: CadenceContext, measure_id: int) -> tuple[Measure | N
     m = await measures.by_id(
         context.session, programme_id=context.programme_id, measure_id=measure_id
     )
-    if m is None or context.member is None:
+    if m is None or context.member is None or context.programme is None:
         return None, t._("This measure is no longer in the ledger.")
-    mine = m.owner_id == context.member.person_id
-    if not mine and context.programme is not None:
-        today = today_in(context.svc.clock.now(), context.programme.timezone)
-        away = await beats.absences_on(
-            context.session, programme_id=context.programme_id, day=today
-        )
-        mine = any(
-            a.person_id == m.owner_id and a.delegate_id == context.member.person_id for a in away
-        )
-    if not mine:
+    today = today_in(context.svc.clock.now(), context.programme.timezone)
+    away = await beats.absences_on(context.session, programme_id=context.programme_id, day=today)
+    if not may_answer(person_id=context.member.person_id, owner_id=m.owner_id, away=away):
         return None, t._("This measure is not yours to answer.")
-    if Status(m.status) in (Status.CLOSED, Status.PENDING_SIGNOFF):
+    if not can_answer(Status(m.status)):
         return None, t._(
             "Measure {code} needs no answer now: it is {status}.",
             code=m.code,

@@ -5,12 +5,12 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import CadenceContext
+from bot.domain.invites import Redeem
 from bot.domain.model import Role
 from bot.i18n import LOCALES, tr
 from bot.languages import LANGUAGES
 from handlers.gate import Where, gate, role_names, supported
 from storage import people, programmes
-from storage.people import Redeem
 
 
 def _help_text(context: CadenceContext) -> str:
@@ -93,7 +93,7 @@ async def _redeem(update: Update, context: CadenceContext) -> None:
         if person is not None and telegram_locale:
             await people.set_pref(s, user_id=user.id, tg_locale=telegram_locale)
         t = tr(who.locale or telegram_locale or (programme.locale if programme else None))
-        if outcome is Redeem.BOUND and person is not None and programme is not None:
+        if outcome.welcome and person is not None and programme is not None:
             roles = (await people.roles_by_person(s, programme_id=programme.id or 0)).get(
                 person.id or 0, set()
             )

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.lifecycle import Event, next_status
 from bot.domain.model import Health, MeasureFacts, Status, code_key
 from storage import audit
 from storage.models import (
@@ -159,8 +160,7 @@ async def record_update(
             )
         )
     before = {"status": measure.status, "health": measure.health}
-    if measure.status in (Status.NOT_STARTED, Status.REOPENED):
-        measure.status = Status.IN_PROGRESS.value
+    measure.status = next_status(Status(measure.status), Event.ANSWER).value
     measure.health = health.value
     measure.updated_at = now
     session.add(measure)
@@ -213,7 +213,7 @@ async def request_signoff(
     )
     session.add(request)
     before = measure.status
-    measure.status = Status.PENDING_SIGNOFF.value
+    measure.status = next_status(Status(before), Event.REQUEST_SIGNOFF).value
     measure.updated_at = now
     session.add(measure)
     audit.record(

@@ -6,11 +6,11 @@ import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.invites import Redeem, invited_roles, redemption
 from bot.domain.model import Role
 from storage import audit
 from storage.models import Invite, Person, Programme, RoleGrant, Unit, UserPref
@@ -165,17 +165,6 @@ async def with_role(session: AsyncSession, *, programme_id: int, role: Role) -> 
     return list(rows.all())
 
 
-class Redeem(StrEnum):
-    """Outcome of redeeming an invite token."""
-
-    BOUND = "bound"
-    UNKNOWN = "unknown"
-    USED = "used"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
-    TAKEN = "taken"  # the person is bound to another Telegram user
-
-
 async def invite_for(
     session: AsyncSession, *, programme_id: int, person_id: int, now: datetime, days: int
 ) -> Invite:
@@ -232,32 +221,53 @@ async def locales_of(session: AsyncSession, *, user_ids: Sequence[int]) -> dict[
 async def redeem(
     session: AsyncSession, *, token: str, user_id: int, display_name: str, now: datetime
 ) -> tuple[Redeem, Person | None]:
-    """Bind the Telegram user to the invite's person, once."""
+    """Redeem an invite token: bind the Telegram user to the invite's person when the rules allow."""
     invite = (await session.exec(select(Invite).where(Invite.token == token))).first()
     if invite is None:
         return Redeem.UNKNOWN, None
     person = await session.get(Person, invite.person_id)
     assert person is not None
-    if invite.revoked_at is not None:
-        return Redeem.REVOKED, None
-    if invite.used_at is not None:
-        if person.telegram_user_id == user_id:
-            return Redeem.BOUND, person
-        return Redeem.USED, None
-    if invite.expires_at <= now:
-        return Redeem.EXPIRED, None
-    if person.telegram_user_id not in (None, user_id):
-        return Redeem.TAKEN, None
-    invite.used_at = now
+    outcome = redemption(
+        used=invite.used_at is not None,
+        revoked=invite.revoked_at is not None,
+        expires_at=invite.expires_at,
+        bound_to=person.telegram_user_id,
+        user_id=user_id,
+        now=now,
+    )
+    if outcome is Redeem.BOUND:
+        invite.used_at = now
+        session.add(invite)
+        await bind(
+            session,
+            person=person,
+            user_id=user_id,
+            display_name=display_name,
+            actor=f"tg:{user_id}",
+            now=now,
+        )
+    return outcome, person if outcome.welcome else None
+
+
+async def bind(
+    session: AsyncSession,
+    *,
+    person: Person,
+    user_id: int,
+    display_name: str,
+    actor: str,
+    now: datetime,
+) -> None:
+    """Bind a person to a Telegram user (reachable again), audit it, and make it their programme."""
     before = person.telegram_user_id
     person.telegram_user_id = user_id
     person.telegram_name = display_name
     person.unreachable_since = None
-    session.add_all([invite, person])
+    session.add(person)
     audit.record(
         session,
         programme_id=person.programme_id,
-        actor=f"tg:{user_id}",
+        actor=actor,
         action="person.bind",
         entity="person",
         entity_id=person.id,
@@ -266,7 +276,6 @@ async def redeem(
         now=now,
     )
     await set_pref(session, user_id=user_id, programme_id=person.programme_id)
-    return Redeem.BOUND, person
 
 
 async def invite_rows(
@@ -281,8 +290,10 @@ async def invite_rows(
     roles = await roles_by_person(session, programme_id=programme_id)
     out = []
     for person in await people(session, programme_id=programme_id):
-        held = roles.get(person.id or 0, set()) & {Role.OWNER, Role.LEADER}
-        if person.telegram_user_id is not None or not held:
+        held = invited_roles(
+            roles.get(person.id or 0, set()), bound=person.telegram_user_id is not None
+        )
+        if not held:
             continue
         assert person.id is not None
         invite = await invite_for(

@@ -1,0 +1,50 @@
+"""Out of office (/away): valid periods, who may stand in, and who answers meanwhile."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Protocol
+
+
+class Away(Protocol):
+    """An absence as the rules see it."""
+
+    @property
+    def person_id(self) -> int: ...
+
+    @property
+    def delegate_id(self) -> int | None: ...
+
+
+@dataclass(frozen=True)
+class Someone:
+    """A person as the delegate rule sees them."""
+
+    id: int
+    unit_id: int | None
+    bound: bool  # uses the bot (has a Telegram account bound)
+
+
+def valid_period(start: date, end: date, today: date) -> bool:
+    """An absence runs forward in time and does not end in the past."""
+    return start <= end and end >= today
+
+
+def may_stand_in(owner: Someone, delegate: Someone) -> bool:
+    """A delegate is another person of the owner's unit who already uses the bot."""
+    return delegate.id != owner.id and delegate.bound and delegate.unit_id == owner.unit_id
+
+
+def may_answer(*, person_id: int, owner_id: int, away: Iterable[Away]) -> bool:
+    """The owner answers for their measures; while they are away, so does their delegate."""
+    return person_id == owner_id or any(
+        a.person_id == owner_id and a.delegate_id == person_id for a in away
+    )
+
+
+def cut_short(start: date, end: date, today: date) -> tuple[date, date]:
+    """An absence ended by /back: it stops yesterday (one not yet begun becomes empty)."""
+    yesterday = today - timedelta(days=1)
+    return (yesterday, yesterday) if start >= today else (start, yesterday)
