@@ -26,12 +26,14 @@ from bot import commands
 from bot.clock import Clock
 from bot.context import CadenceContext, Services
 from bot.i18n import check_catalogs
+from bot.render import callbacks
 from bot.settings import Settings
 from handlers import (
     admin,
     answer,
     answer_steps,
     away,
+    buttons,
     errors,
     ledger,
     people,
@@ -96,7 +98,7 @@ def build_application(
         CommandHandler("start", start.start),
         CommandHandler("help", start.help_command),
         CommandHandler("lang", start.lang),
-        CallbackQueryHandler(start.lang_chosen, pattern=r"^lang:"),
+        CallbackQueryHandler(start.lang_chosen, pattern=callbacks.pattern(callbacks.Lang)),
         CommandHandler("use", start.use),
         CommandHandler("newprogramme", admin.new_programme),
         CommandHandler("setup", admin.setup),
@@ -109,16 +111,23 @@ def build_application(
         CommandHandler("cancel", answer.cancel),
         CommandHandler("summary", rhythm.summary),
         CommandHandler(list(rhythm.BEAT_COMMANDS), rhythm.manual_beat),
-        CallbackQueryHandler(rhythm.force_beat, pattern=r"^beat:force:"),
+        CallbackQueryHandler(rhythm.force_beat, pattern=callbacks.pattern(callbacks.ForceBeat)),
         CommandHandler("schedule", schedule.schedule),
         CommandHandler("away", away.away),
         CommandHandler("back", away.back),
         MessageHandler(private & filters.Document.ALL, ledger.receive_file),
-        CallbackQueryHandler(ledger.confirm, pattern=r"^imp:"),
+        CallbackQueryHandler(ledger.confirm, pattern=callbacks.pattern(callbacks.Import)),
+        CallbackQueryHandler(buttons.open_measure, pattern=callbacks.pattern(callbacks.Open)),
+        CallbackQueryHandler(buttons.page, pattern=callbacks.pattern(callbacks.Paging)),
+        # last: every press gets an answer, even one no handler above wanted
+        CallbackQueryHandler(buttons.expired_button),
     ]
     app.add_handlers(handlers)
     app.add_error_handler(errors.on_error)
     return app
+
+
+_is = callbacks.pattern
 
 
 def _answering(
@@ -127,7 +136,7 @@ def _answering(
     """The answer conversation; persistent so a restart does not lose a half-written answer."""
     return ConversationHandler(
         entry_points=[
-            CallbackQueryHandler(answer.start_by_button, pattern=r"^ans:"),
+            CallbackQueryHandler(answer.start_by_button, pattern=_is(callbacks.Answer)),
             MessageHandler(
                 private
                 & filters.REPLY
@@ -137,23 +146,27 @@ def _answering(
             ),
         ],
         states={
-            answer.PICK: [CallbackQueryHandler(answer.pick, pattern=r"^pick:")],
-            answer.HEALTH: [CallbackQueryHandler(answer_steps.health, pattern=r"^h:")],
+            answer.PICK: [CallbackQueryHandler(answer.pick, pattern=_is(callbacks.PickStep))],
+            answer.HEALTH: [
+                CallbackQueryHandler(answer_steps.health, pattern=_is(callbacks.HealthStep))
+            ],
             answer.NOTE: [
                 MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_steps.note)
             ],
             answer.PERCENT: [
                 MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_steps.percent),
-                CallbackQueryHandler(answer_steps.percent, pattern=r"^p:skip$"),
+                CallbackQueryHandler(answer_steps.percent, pattern=_is(callbacks.PercentSkip)),
             ],
             answer.BLOCKERS: [
                 MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_steps.blockers)
             ],
             answer.FILES: [
                 MessageHandler(evidence, answer_steps.file),
-                CallbackQueryHandler(answer_steps.files_done, pattern=r"^f:done$"),
+                CallbackQueryHandler(answer_steps.files_done, pattern=_is(callbacks.FilesDone)),
             ],
-            answer.CONFIRM: [CallbackQueryHandler(answer_steps.confirm, pattern=r"^c:")],
+            answer.CONFIRM: [
+                CallbackQueryHandler(answer_steps.confirm, pattern=_is(callbacks.ConfirmStep))
+            ],
         },
         fallbacks=[CommandHandler("cancel", answer.cancel)],
         name="answer",

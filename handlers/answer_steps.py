@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Message, Update
+from telegram import CallbackQuery, Message, Update
 
 from bot.context import CadenceContext
 from bot.domain.model import Beat, Health
+from bot.domain.numbers import typed_int
 from bot.domain.periods import period_of
+from bot.render import callbacks
 from handlers.answer import (
     ACTION_HEALTH,
     BLOCKERS,
     DRAFT,
     END,
     FILES,
-    HEALTH,
     MAX_FILES,
     MAX_TEXT,
     NOTE,
@@ -27,30 +28,49 @@ from handlers.answer import (
     ask_note,
     ask_percent,
     draft_of,
+    draft_programme,
     evidence_of,
+    expired,
+    on_screen,
+    out_of_date,
+    step,
 )
 from handlers.gate import Where, gate
+from handlers.send import answer_query
 from handlers.signoff import notify_signoff_request
 from storage import measures
 from storage.measures import Evidence
 from storage.programmes import rhythm_of
 
 
-@gate(where=Where.PRIVATE)
+@gate(where=Where.PRIVATE, programme_of=draft_programme)
 async def health(update: Update, context: CadenceContext) -> int | None:
     """The health buttons."""
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
+    button = step(query.data, callbacks.HealthStep)
+    if not await _current(query, context, button) or button is None:
+        return None
     await query.answer()
-    choice = ACTION_HEALTH.get((query.data or "").partition(":")[2])
-    if choice is None or "measure_id" not in draft_of(context):
-        return HEALTH
-    draft_of(context)["health"] = choice.value
+    draft_of(context)["health"] = ACTION_HEALTH[button.health].value
     await query.edit_message_reply_markup(None)
     return await ask_note(query.message, context)
 
 
-@gate(where=Where.PRIVATE)
+async def _current(
+    query: CallbackQuery, context: CadenceContext, button: callbacks.Button | None
+) -> bool:
+    """Answer a step button that is malformed or belongs to another screen; True if it is ours."""
+    if button is None:
+        await answer_query(query, expired(context.t), alert=True)
+        return False
+    if not on_screen(context, button):
+        await answer_query(query, out_of_date(context.t), alert=True)
+        return False
+    return True
+
+
+@gate(where=Where.PRIVATE, programme_of=draft_programme)
 async def note(update: Update, context: CadenceContext) -> int | None:
     """The progress note or completion report."""
     message = update.effective_message
@@ -67,26 +87,29 @@ async def note(update: Update, context: CadenceContext) -> int | None:
     return await ask_percent(message, context)
 
 
-@gate(where=Where.PRIVATE)
+@gate(where=Where.PRIVATE, programme_of=draft_programme)
 async def percent(update: Update, context: CadenceContext) -> int | None:
     """0–100, or the Skip button."""
-    if update.callback_query is not None:
-        await update.callback_query.answer()
-        assert isinstance(update.callback_query.message, Message)
-        return await after_percent(update.callback_query.message, context)
+    query = update.callback_query
+    if query is not None:
+        if not await _current(query, context, step(query.data, callbacks.PercentSkip)):
+            return None
+        await query.answer()
+        assert isinstance(query.message, Message)
+        return await after_percent(query.message, context)
     message = update.effective_message
     assert message is not None
-    raw = (message.text or "").strip().rstrip("%％")
-    if not raw.isdigit() or not 0 <= int(raw) <= 100:
+    value = typed_int((message.text or "").strip().rstrip("%％"), 0, 100)
+    if value is None:
         await message.reply_text(
             context.t._("Please send a whole number from 0 to 100, or press Skip.")
         )
         return PERCENT
-    draft_of(context)["percent"] = int(raw)
+    draft_of(context)["percent"] = value
     return await after_percent(message, context)
 
 
-@gate(where=Where.PRIVATE)
+@gate(where=Where.PRIVATE, programme_of=draft_programme)
 async def blockers(update: Update, context: CadenceContext) -> int | None:
     """What is in the way."""
     message = update.effective_message
@@ -103,7 +126,7 @@ async def blockers(update: Update, context: CadenceContext) -> int | None:
     return await ask_files(message, context)
 
 
-@gate(where=Where.PRIVATE)
+@gate(where=Where.PRIVATE, programme_of=draft_programme)
 async def file(update: Update, context: CadenceContext) -> int | None:
     """An evidence file; several are allowed."""
     message = update.effective_message
@@ -123,15 +146,17 @@ async def file(update: Update, context: CadenceContext) -> int | None:
     return await ask_files(message, context)
 
 
-@gate(where=Where.PRIVATE)
+@gate(where=Where.PRIVATE, programme_of=draft_programme)
 async def files_done(update: Update, context: CadenceContext) -> int | None:
     """The Done button under the file prompt."""
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
+    if not await _current(query, context, step(query.data, callbacks.FilesDone)):
+        return None
     draft = draft_of(context)
     if draft.get("signoff") and not draft.get("files"):
-        await query.answer(
-            context.t._("Sign-off needs at least one evidence file."), show_alert=True
+        await answer_query(
+            query, context.t._("Sign-off needs at least one evidence file."), alert=True
         )
         return FILES
     await query.answer()
@@ -139,14 +164,17 @@ async def files_done(update: Update, context: CadenceContext) -> int | None:
     return await ask_confirm(query.message, context)
 
 
-@gate(where=Where.PRIVATE)
+@gate(where=Where.PRIVATE, programme_of=draft_programme)
 async def confirm(update: Update, context: CadenceContext) -> int | None:
     """Save or drop the answer."""
     query = update.callback_query
     assert query is not None and context.user_data is not None and context.member is not None
+    button = step(query.data, callbacks.ConfirmStep)
+    if not await _current(query, context, button) or button is None:
+        return None
     await query.answer()
     t, draft = context.t, context.user_data.pop(DRAFT, {})
-    if query.data != "c:save" or "measure_id" not in draft:
+    if button.choice != "save":
         await query.edit_message_text(t._("Cancelled. Nothing was saved."))
         return END
     m, why = await allowed(context, int(draft["measure_id"]))

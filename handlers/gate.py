@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -14,11 +14,14 @@ from bot.context import CadenceContext
 from bot.domain.model import Role
 from bot.i18n import tr
 from bot.languages import match
+from handlers.send import answer_query
 from storage import people, programmes
 from storage.models import Programme
 
 R = TypeVar("R")
 Callback = Callable[[Update, CadenceContext], Coroutine[Any, Any, R]]
+# which programme an update is about when it says so itself (a measure's button, a draft)
+ProgrammeOf = Callable[[Update, CadenceContext], Awaitable[int | None]]
 
 
 class Where(StrEnum):
@@ -36,12 +39,14 @@ def supported(language_code: str | None) -> str | None:
 
 async def _refuse(update: Update, text: str) -> None:
     if update.callback_query is not None:
-        await update.callback_query.answer(text, show_alert=True)
+        await answer_query(update.callback_query, text, alert=True)
     elif update.effective_message is not None:
         await update.effective_message.reply_text(text)
 
 
-async def _resolve(update: Update, context: CadenceContext) -> None:
+async def _resolve(
+    update: Update, context: CadenceContext, programme_of: ProgrammeOf | None = None
+) -> None:
     """Fill context.who / programme / member / t for this update."""
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
@@ -50,7 +55,11 @@ async def _resolve(update: Update, context: CadenceContext) -> None:
     context.who = who
     context.is_admin = user.id in context.svc.settings.cadence_admins
     programme: Programme | None = None
-    if chat.type != ChatType.PRIVATE:
+    named = await programme_of(update, context) if programme_of is not None else None
+    if named is not None and (who.membership(named) or context.is_admin):
+        # the update names its programme: it wins over /use, once the role there is known
+        programme = await programmes.by_id(s, programme_id=named)
+    elif chat.type != ChatType.PRIVATE:
         programme = await programmes.for_chat(s, chat_id=chat.id)
     elif who.membership(who.current_programme_id) or (
         context.is_admin and who.current_programme_id
@@ -76,6 +85,7 @@ def gate(
     where: Where = Where.PRIVATE,
     needs_programme: bool = True,
     group_is_permission: bool = False,
+    programme_of: ProgrammeOf | None = None,
 ) -> Callable[[Callback[R]], Callback[R | None]]:
     """Open the update's session, resolve the caller and refuse whoever may not act."""
 
@@ -87,7 +97,7 @@ def gate(
             async with context.svc.database.session() as session:
                 context.session = session
                 try:
-                    await _resolve(update, context)
+                    await _resolve(update, context, programme_of)
                     reason = _check(
                         update, context, roles, where, needs_programme, group_is_permission
                     )

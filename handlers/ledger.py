@@ -10,9 +10,10 @@ from bot.clock import today_in
 from bot.context import CadenceContext
 from bot.domain.ledger import ParsedLedger, parse_ledger
 from bot.domain.model import Role
+from bot.render.callbacks import CallbackError, Import, unpack
 from bot.render.ledger import done_text, issues_text, preview_text
 from handlers.gate import Where, gate
-from handlers.send import reply_long
+from handlers.send import answer_query, reply_long
 from storage import ledger_store
 
 MAX_BYTES = 5_000_000
@@ -58,18 +59,17 @@ async def receive_file(update: Update, context: CadenceContext) -> None:
         "sha": digest,
         "programme_id": context.programme_id,
     }
-    buttons = [InlineKeyboardButton(t._("Import"), callback_data=f"imp:keep:{digest}")]
+    keep, drop, cancel = (Import(a, digest).pack() for a in ("keep", "drop", "no"))
+    buttons = [InlineKeyboardButton(t._("Import"), callback_data=keep)]
     if plan.missing:
         buttons = [
-            InlineKeyboardButton(t._("Import, keep missing"), callback_data=f"imp:keep:{digest}"),
-            InlineKeyboardButton(t._("Import, remove missing"), callback_data=f"imp:drop:{digest}"),
+            InlineKeyboardButton(t._("Import, keep missing"), callback_data=keep),
+            InlineKeyboardButton(t._("Import, remove missing"), callback_data=drop),
         ]
     keyboard = InlineKeyboardMarkup(
-        [buttons, [InlineKeyboardButton(t._("Cancel"), callback_data=f"imp:no:{digest}")]]
+        [buttons, [InlineKeyboardButton(t._("Cancel"), callback_data=cancel)]]
     )
-    await message.reply_text(
-        preview_text(t, plan, parsed, context.programme.name), reply_markup=keyboard
-    )
+    await reply_long(message, preview_text(t, plan, parsed, context.programme.name), keyboard)
 
 
 @gate(Role.COORDINATOR, where=Where.PRIVATE)
@@ -78,15 +78,20 @@ async def confirm(update: Update, context: CadenceContext) -> None:
     query = update.callback_query
     assert query is not None and context.user_data is not None
     t = context.t
-    _, action, digest = ((query.data or "") + "::").split(":")[:3]
+    try:
+        button = unpack(query.data)
+    except CallbackError:
+        button = None
     pending = context.user_data.get(PENDING)
     if (
-        not pending
-        or pending.get("sha") != digest
+        not isinstance(button, Import)
+        or not pending
+        or pending.get("sha") != button.digest
         or pending.get("programme_id") != context.programme_id
     ):
-        await query.answer(t._("This preview has expired. Send the file again."), show_alert=True)
+        await answer_query(query, t._("This preview has expired. Send the file again."), alert=True)
         return
+    action, digest = button.action, button.digest
     await query.answer()
     if action == "no":
         context.user_data.pop(PENDING, None)

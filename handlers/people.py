@@ -6,13 +6,13 @@ from telegram import Update
 
 from bot.clock import today_in
 from bot.context import CadenceContext
-from bot.domain.lights import by_urgency
 from bot.domain.model import ANSWERABLE, Role
 from bot.render import labels
-from bot.render.keyboards import answer_keyboard
+from bot.render.keyboards import measures_keyboard
 from bot.render.measures import line
 from handlers.gate import Where, gate
 from handlers.send import reply_long
+from jobs.dispatch import ordered
 from storage import measures, people
 
 
@@ -87,18 +87,16 @@ async def my(update: Update, context: CadenceContext) -> None:
     if not rows:
         await update.effective_message.reply_text(t._("You have no measures in this programme."))
         return
-    ordered = by_urgency([f for _, f in rows], today)
-    head = t.n_("Your measure ({n}):", "Your measures ({n}):", len(ordered))
-    text = head + "\n" + "\n".join(line(t, f, today) for f in ordered)
-    ids = {m.code: m.id or 0 for m, _ in rows}
-    answerable = [(ids[f.code], f.code) for f in ordered if f.status in ANSWERABLE]
-    if not answerable:
-        await reply_long(update.effective_message, text)
-        return
-    text += "\n\n" + t._("Press a button to report progress on a measure.")
-    await update.effective_message.reply_text(
-        text[:4000], reply_markup=answer_keyboard(t, answerable)
+    listed = ordered(rows, today)
+    head = t.n_("Your measure ({n}):", "Your measures ({n}):", len(listed))
+    text = head + "\n" + "\n".join(line(t, f, today) for _, f in listed)
+    answerable = [(i, f) for i, f in listed if f.status in ANSWERABLE]
+    keyboard = measures_keyboard(
+        t, answerable, today, scope="open", person_id=context.member.person_id
     )
+    if keyboard is not None:
+        text += "\n\n" + t._("Press a measure to answer it.")
+    await reply_long(update.effective_message, text, keyboard)
 
 
 @gate(Role.COORDINATOR, where=Where.PRIVATE)

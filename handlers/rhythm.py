@@ -8,13 +8,16 @@ from bot.clock import today_in
 from bot.context import CadenceContext
 from bot.domain import filters
 from bot.domain.model import Beat, Role
+from bot.domain.periods import period_of, previous_periods
 from bot.i18n import Tr
+from bot.render import callbacks
 from bot.render.digest import summary_text
 from handlers.gate import Where, gate
-from handlers.send import reply_long
+from handlers.send import answer_query, reply_long
 from jobs.digests import summary_content
 from jobs.run import Outcome, run_beat
 from jobs.scheduler import plan_programme
+from storage.programmes import rhythm_of
 
 BEAT_COMMANDS = {"dispatch": Beat.DISPATCH, "review": Beat.REVIEW, "report": Beat.REPORT}
 
@@ -74,14 +77,31 @@ async def manual_beat(update: Update, context: CadenceContext) -> None:
 async def force_beat(update: Update, context: CadenceContext) -> None:
     """The confirm button for re-sending a beat already sent this period."""
     query = update.callback_query
-    assert query is not None
-    parts = (query.data or "").split(":")
-    if len(parts) != 4 or parts[2] not in BEAT_COMMANDS:
-        await query.answer()
+    assert query is not None and context.programme is not None
+    try:
+        button = callbacks.unpack(query.data)
+    except callbacks.CallbackError:
+        button = None
+    if not isinstance(button, callbacks.ForceBeat) or button.period not in _resendable(
+        context, BEAT_COMMANDS[button.beat]
+    ):
+        await answer_query(
+            query,
+            context.t._("Only the current or the last period can be sent again. Nothing was sent."),
+            alert=True,
+        )
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
-    await _run(update, context, BEAT_COMMANDS[parts[2]], force=True, period=parts[3])
+    await _run(update, context, BEAT_COMMANDS[button.beat], force=True, period=button.period)
+
+
+def _resendable(context: CadenceContext, beat: Beat) -> tuple[str, ...]:
+    """The periods of a beat that may be forced: the current one and the one before it."""
+    assert context.programme is not None
+    rhythm = rhythm_of(context.programme)
+    current = period_of(beat, context.svc.clock.now(), rhythm)
+    return (current, *previous_periods(beat, current, 1, rhythm))
 
 
 async def _run(
@@ -107,7 +127,9 @@ async def _run(
                 [
                     InlineKeyboardButton(
                         t._("Send again"),
-                        callback_data=f"beat:force:{_command(beat)}:{result.period}",
+                        callback_data=callbacks.ForceBeat(
+                            "force", _command(beat), result.period
+                        ).pack(),
                     )
                 ]
             ]

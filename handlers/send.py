@@ -1,13 +1,32 @@
-"""Replies that respect Telegram's message size limit."""
+"""Sending helpers that keep every reply within Telegram's limits (bot.render.limits)."""
 
 from __future__ import annotations
 
-from telegram import Message
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.render.text import split_text
+from bot.render.limits import CALLBACK_ANSWER, fit, split_text
+
+__all__ = ["answer_query", "reply_long", "split_text"]
 
 
-async def reply_long(message: Message, text: str) -> None:
-    """Reply with as many messages as the text needs."""
-    for chunk in split_text(text):
-        await message.reply_text(chunk)
+async def reply_long(
+    message: Message, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Message:
+    """Reply with as many messages as the text needs; buttons go under the last one."""
+    chunks = split_text(text)
+    sent = message
+    for i, chunk in enumerate(chunks):
+        sent = await message.reply_text(
+            chunk, reply_markup=markup if i == len(chunks) - 1 else None
+        )
+    return sent
+
+
+async def answer_query(
+    query: CallbackQuery, text: str | None = None, *, alert: bool = False
+) -> None:
+    """Answer a button press; the notification is cut to Telegram's 200 characters."""
+    if text is None:
+        await query.answer()
+        return
+    await query.answer(fit(text, CALLBACK_ANSWER[1], count="chars"), show_alert=alert)

@@ -7,9 +7,11 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from bot.context import CadenceContext
 from bot.domain.invites import Redeem
 from bot.domain.model import Role
-from bot.i18n import LOCALES, tr
+from bot.i18n import tr
 from bot.languages import LANGUAGES
+from bot.render import callbacks
 from handlers.gate import Where, gate, role_names, supported
+from handlers.send import answer_query
 from storage import people, programmes
 
 
@@ -132,7 +134,7 @@ async def lang(update: Update, context: CadenceContext) -> None:
     keyboard = InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(lang.label, callback_data=f"lang:{lang.code}")
+                InlineKeyboardButton(lang.label, callback_data=callbacks.Lang(lang.code).pack())
                 for lang in LANGUAGES
             ]
         ]
@@ -147,10 +149,14 @@ async def lang_chosen(update: Update, context: CadenceContext) -> None:
     """Store the chosen language."""
     query = update.callback_query
     assert query is not None and update.effective_user is not None
-    choice = (query.data or "").partition(":")[2]
-    if choice not in LOCALES:
-        await query.answer()
+    try:
+        button = callbacks.unpack(query.data)
+    except callbacks.CallbackError:
+        button = None
+    if not isinstance(button, callbacks.Lang):
+        await answer_query(query, context.t._("This button has expired."), alert=True)
         return
+    choice = button.locale
     await people.set_pref(context.session, user_id=update.effective_user.id, locale=choice)
     context.t = tr(choice)
     await query.answer()

@@ -13,12 +13,40 @@ from bot.domain.lights import by_urgency
 from bot.domain.model import ANSWERABLE, Beat, MeasureFacts
 from bot.domain.periods import previous_periods
 from bot.i18n import Tr, tr
-from bot.render.keyboards import answer_keyboard
+from bot.render.keyboards import measures_keyboard
 from bot.render.measures import line
 from jobs.send import to_person
 from storage import beats, measures, people
 from storage.models import DispatchItem, Measure, Person, Programme
 from storage.programmes import rhythm_of
+
+
+def ordered(
+    rows: list[tuple[Measure, MeasureFacts]], today: date
+) -> list[tuple[int, MeasureFacts]]:
+    """(measure id, facts), red and yellow first."""
+    ids = {f.code: m.id or 0 for m, f in rows}
+    return [(ids[f.code], f) for f in by_urgency([f for _, f in rows], today)]
+
+
+async def button_list(
+    session: AsyncSession, *, programme_id: int, person_id: int, scope: str, today: date
+) -> list[tuple[int, MeasureFacts]]:
+    """What a page of measure buttons lists: an owner's open measures ("open"), or the
+    measures a recipient has not answered in the latest dispatch ("unanswered")."""
+    rows = [
+        (m, f)
+        for m, f in await measures.facts(session, programme_id=programme_id)
+        if f.status in ANSWERABLE
+    ]
+    if scope == "open":
+        return ordered([(m, f) for m, f in rows if m.owner_id == person_id], today)
+    last = await beats.latest(session, programme_id=programme_id, beat=Beat.DISPATCH)
+    items = (
+        await beats.items(session, programme_id=programme_id, period=last.period) if last else []
+    )
+    waiting = {i.measure_id for i in items if i.recipient_id == person_id and not i.answered}
+    return ordered([(m, f) for m, f in rows if m.id in waiting], today)
 
 
 def _tr(locales: dict[int, str], person: Person, programme: Programme) -> Tr:
@@ -39,7 +67,7 @@ def dispatch_text(
     else:
         greet = t._("{name}, please report progress on your measures:", name=recipient.name)
     lines = [line(t, f, today) for f in facts]
-    hint = t._("Press a button under a measure, or reply to this message with an update.")
+    hint = t._("Press a measure to answer it, or reply to this message with an update.")
     return "\n".join([head, greet, "", *lines, "", hint])
 
 
@@ -82,12 +110,10 @@ async def dispatch(
         message = None
         if recipient.telegram_user_id is not None and recipient.unreachable_since is None:
             t = _tr(locales, recipient, programme)
-            ordered = {f.code: m for m, f in mine}
-            facts = by_urgency([f for _, f in mine], today)
-            keyboard = answer_keyboard(t, [(ordered[f.code].id or 0, f.code) for f in facts])
-            message = await to_person(
-                bot, recipient, dispatch_text(t, owner, recipient, facts, today), now, keyboard
-            )
+            listed = ordered(mine, today)
+            keyboard = measures_keyboard(t, listed, today, scope="open", person_id=owner_id)
+            text = dispatch_text(t, owner, recipient, [f for _, f in listed], today)
+            message = await to_person(bot, recipient, text, now, keyboard)
             session.add(recipient)
         reached += message is not None
         for m, _ in mine:
@@ -125,7 +151,7 @@ async def nudge(
         if i.delivered and not i.answered and not i.nudged
     ]
     facts = {
-        m.id: f
+        m.id: (m, f)
         for m, f in await measures.facts(session, programme_id=pid)
         if f.status in ANSWERABLE
     }
@@ -138,18 +164,18 @@ async def nudge(
     for recipient_id, its in by_recipient.items():
         recipient = persons[recipient_id]
         t = _tr(locales, recipient, programme)
-        listed = by_urgency([facts[i.measure_id] for i in its], today)
-        ids = {facts[i.measure_id].code: i.measure_id for i in its}
+        listed = ordered([facts[i.measure_id] for i in its], today)
         text = "\n".join(
             [
                 t._("⏰ Reminder: these measures have no answer to this week's dispatch yet:"),
                 "",
-                *(line(t, f, today) for f in listed),
+                *(line(t, f, today) for _, f in listed),
+                "",
+                t._("Press a measure to answer it, or reply to this message with an update."),
             ]
         )
-        message = await to_person(
-            bot, recipient, text, now, answer_keyboard(t, [(ids[f.code], f.code) for f in listed])
-        )
+        keyboard = measures_keyboard(t, listed, today, scope="unanswered", person_id=recipient_id)
+        message = await to_person(bot, recipient, text, now, keyboard)
         session.add(recipient)
         reached += message is not None
         for item in its:

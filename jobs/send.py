@@ -8,7 +8,7 @@ from datetime import datetime
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot.render.text import split_text
+from bot.render.limits import split_text
 from storage.models import Person
 
 log = logging.getLogger(__name__)

@@ -126,6 +126,13 @@ class Bot:
         await self.api.settle()
 
 
+def button(msg: SentMessage, prefix: str, suffix: str = "") -> str:
+    """The callback data of the one button of msg whose data starts with prefix (and ends with suffix)."""
+    found = [d for _, d in msg.buttons if d.startswith(prefix) and d.endswith(suffix)]
+    assert len(found) == 1, f"buttons {prefix}…{suffix} in {msg.buttons}"
+    return found[0]
+
+
 def make_app(settings: Settings, clock: FixedClock) -> CadenceApp:
     """The application as production builds it, with test-friendly rate limits."""
     return build_application(settings, clock=clock, rate_limiter=AIORateLimiter(max_retries=0))

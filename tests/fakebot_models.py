@@ -13,6 +13,21 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
+from fakebot_limits import (
+    ApiError,
+    bad_request,
+    check_album,
+    check_callback_answer,
+    check_caption,
+    check_commands,
+    check_download,
+    check_markup,
+    check_text,
+    check_upload,
+    utf16_len,
+)
+
+__all__ = ["ApiError", "bad_request", "check_commands", "check_markup", "utf16_len"]
 JSON = dict[str, Any]
 
 BOT_ID = 7000001
@@ -27,9 +42,6 @@ BOT_USER: JSON = {
     "can_read_all_group_messages": False,
     "supports_inline_queries": False,
 }
-MAX_TEXT = 4096
-MAX_CAPTION = 1024
-MAX_DOWNLOAD = 20 * 1024 * 1024
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
@@ -45,26 +57,11 @@ _HTML_TAGS = frozenset(
     | {"code", "pre", "blockquote", "tg-emoji"}
 )
 _COMMAND = re.compile(r"/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]+)?")
-_BOT_COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 _ADMIN_RIGHTS = (
     *("can_manage_chat", "can_delete_messages", "can_manage_video_chats"),
     *("can_restrict_members", "can_promote_members", "can_change_info", "can_invite_users"),
     *("can_post_stories", "can_edit_stories", "can_delete_stories"),
 )
-
-
-class ApiError(Exception):
-    """A Bot API failure, answered as {"ok": false, "error_code": ..., "description": ...}."""
-
-    def __init__(self, code: int, description: str) -> None:
-        super().__init__(f"{code} {description}")
-        self.code = code
-        self.description = description
-
-
-def bad_request(what: str) -> ApiError:
-    """A 400 error with Telegram's "Bad Request: ..." wording."""
-    return ApiError(400, f"Bad Request: {what}")
 
 
 @dataclass(frozen=True)
@@ -203,32 +200,6 @@ def inline_buttons(markup: JSON | None) -> list[tuple[str, str]]:
     return [(b["text"], b.get("callback_data") or b.get("url") or "") for row in rows for b in row]
 
 
-def check_markup(markup: Any) -> None:
-    """Reject keyboards Telegram would reject (bad callback_data, missing button text)."""
-    if markup is None:
-        return
-    if not isinstance(markup, dict):
-        raise bad_request("can't parse reply keyboard markup JSON object")
-    for row in markup.get("inline_keyboard", []):
-        for button in row:
-            if not button.get("text"):
-                raise bad_request("text buttons are unallowed in the inline keyboard")
-            data = button.get("callback_data")
-            if data is not None and not 1 <= len(str(data).encode()) <= 64:
-                raise bad_request("BUTTON_DATA_INVALID")
-
-
-def check_commands(commands: Any) -> None:
-    """Reject command lists Telegram would reject."""
-    if not isinstance(commands, list) or len(commands) > 100:
-        raise bad_request("can't parse commands JSON object")
-    for cmd in commands:
-        if not _BOT_COMMAND_NAME.fullmatch(str(cmd.get("command", ""))):
-            raise bad_request("BOT_COMMAND_INVALID")
-        if not 1 <= len(str(cmd.get("description", ""))) <= 256:
-            raise bad_request("command description must be non-empty")
-
-
 def decode_params(fields: Mapping[str, str | Upload]) -> JSON:
     """Decode form fields the way the Bot API does: JSON-typed values are parsed."""
     params: JSON = {}
@@ -241,11 +212,6 @@ def decode_params(fields: Mapping[str, str | Upload]) -> JSON:
         except ValueError:
             params[key] = value
     return params
-
-
-def utf16_len(text: str) -> int:
-    """Length in UTF-16 code units, the unit of Telegram entity offsets."""
-    return len(text.encode("utf-16-le")) // 2
 
 
 def command_entities(text: str) -> list[JSON]:
@@ -372,10 +338,7 @@ class BotApiState:
     def _api_sendMessage(self, p: JSON) -> JSON:
         chat_id, text = self._target(p), str(p.get("text", ""))
         plain = to_plain(text, p.get("parse_mode"))
-        if not plain.strip():
-            raise bad_request("message text is empty")
-        if utf16_len(plain) > MAX_TEXT:
-            raise bad_request("message is too long")
+        check_text(plain)
         return self._bot_message("sendMessage", chat_id, p, {"text": plain}, text).raw
 
     def _api_sendDocument(self, p: JSON) -> JSON:
@@ -392,11 +355,26 @@ class BotApiState:
         sent.photo = stored.content
         return sent.raw
 
+    def _api_sendMediaGroup(self, p: JSON) -> list[JSON]:
+        chat_id, media = self._target(p), p.get("media")
+        check_album(media)
+        assert isinstance(media, list)
+        sent = []
+        for item in media:
+            kind = "photos" if item.get("type") == "photo" else "documents"
+            stored = self._file_param(p, item.get("media"), kind)
+            body = {"document": stored.document_json(), **self._caption(item)}
+            if kind == "photos":
+                body = {"photo": self.photo_sizes(stored), **self._caption(item)}
+            one = self._bot_message("sendMediaGroup", chat_id, {}, body, item.get("caption"))
+            one.document = stored.content
+            sent.append(one.raw)
+        return sent
+
     def _api_editMessageText(self, p: JSON) -> JSON | bool:
         text = str(p.get("text", ""))
         plain = to_plain(text, p.get("parse_mode"))
-        if not plain.strip():
-            raise bad_request("message text is empty")
+        check_text(plain, edit=True)
         return self._edit("editMessageText", p, "text", {"text": plain})
 
     def _api_editMessageCaption(self, p: JSON) -> JSON | bool:
@@ -420,6 +398,7 @@ class BotApiState:
             raise bad_request(
                 "query is too old and response timeout expired or query ID is invalid"
             )
+        check_callback_answer(p.get("text"))
         self._answered[query_id] = p
         return True
 
@@ -427,8 +406,7 @@ class BotApiState:
         stored = self.files.get(str(p.get("file_id", "")))
         if stored is None:
             raise bad_request("invalid file_id")
-        if len(stored.content) > MAX_DOWNLOAD:
-            raise bad_request("file is too big")
+        check_download(len(stored.content))
         return stored.file_json()
 
     def _api_setMyCommands(self, p: JSON) -> bool:
@@ -474,14 +452,14 @@ class BotApiState:
 
     def _caption(self, p: JSON) -> JSON:
         plain = to_plain(str(p.get("caption") or ""), p.get("parse_mode"))
-        if utf16_len(plain) > MAX_CAPTION:
-            raise bad_request("message caption is too long")
+        check_caption(plain)
         return caption_json(plain)
 
     def _file_param(self, p: JSON, value: Any, folder: str) -> StoredFile:
         if isinstance(value, str) and value.startswith("attach://"):
             value = p.get(value.removeprefix("attach://"))
         if isinstance(value, Upload):
+            check_upload(len(value.content))
             return self.store_file(value.content, folder, value.filename, value.content_type)
         if isinstance(value, str) and value in self.files:
             return self.files[value]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from conftest import SH, Bot
+from conftest import SH, Bot, button
+from fakebot import User
 from rhythm_support import LEADER, OWNER_A, OWNER_B, jobs_idle, measure_id, seed, tick
 from sqlmodel import func, select
 
@@ -14,6 +15,12 @@ from storage.models import EvidenceFile, ProgressUpdate, SentBeat
 async def _count(bot: Bot, model: type) -> int:
     async with bot.db.session() as s:
         return int((await s.exec(select(func.count()).select_from(model))).one())
+
+
+async def _step(bot: Bot, user: User, prefix: str, suffix: str = "") -> None:
+    """Press a button of the bot's latest message to the user."""
+    last = bot.api.last_to(user.id)
+    await bot.press(user, last, button(last, prefix, suffix))
 
 
 async def test_dispatch_answers_nudge_and_escalation(bot: Bot) -> None:
@@ -38,10 +45,10 @@ async def test_dispatch_answers_nudge_and_escalation(bot: Bot) -> None:
     await bot.api.wait_for(OWNER_A.id, since=mark)
     prompt = bot.api.last_to(OWNER_A.id)
     assert prompt is not files_prompt
-    await bot.press(OWNER_A, prompt, "f:done")
+    await bot.press(OWNER_A, prompt, button(prompt, "f:"))
     confirm = bot.api.last_to(OWNER_A.id)
     assert "80" in confirm.plain
-    await bot.press(OWNER_A, confirm, "c:save")
+    await bot.press(OWNER_A, confirm, button(confirm, "c:", ":save"))
     assert "1.3.2" in bot.api.last_to(OWNER_A.id).plain
 
     # B answers by replying to the dispatch with a file; two measures listed, so the bot asks which
@@ -51,12 +58,12 @@ async def test_dispatch_answers_nudge_and_escalation(bot: Bot) -> None:
     )
     [which] = await bot.api.wait_for(OWNER_B.id, since=mark)
     m312 = await measure_id(bot, "3.1.2")
-    await bot.press(OWNER_B, which, f"pick:{m312}")
-    await bot.press(OWNER_B, bot.api.last_to(OWNER_B.id), "h:risk")
-    await bot.press(OWNER_B, bot.api.last_to(OWNER_B.id), "p:skip")
+    await bot.press(OWNER_B, which, button(which, "pick:", f":{m312}"))
+    await _step(bot, OWNER_B, "h:", ":risk")
+    await _step(bot, OWNER_B, "p:")
     await bot.say(OWNER_B, "Waiting for land approval")
-    await bot.press(OWNER_B, bot.api.last_to(OWNER_B.id), "f:done")
-    await bot.press(OWNER_B, bot.api.last_to(OWNER_B.id), "c:save")
+    await _step(bot, OWNER_B, "f:")
+    await _step(bot, OWNER_B, "c:", ":save")
     assert await _count(bot, ProgressUpdate) == 2
     assert await _count(bot, EvidenceFile) == 2
 
@@ -117,10 +124,10 @@ async def test_conversation_survives_restart(bot: Bot) -> None:
     reply = await bot.say(OWNER_A, "30")  # the percentage step, after the restart
     assert "30" not in reply.plain or reply.plain
     await bot.say(OWNER_A, "需要财政局协调")
-    await bot.press(OWNER_A, bot.api.last_to(OWNER_A.id), "f:done")
+    await _step(bot, OWNER_A, "f:")
     confirm = bot.api.last_to(OWNER_A.id)
     assert "资金未到位" in confirm.plain and "需要财政局协调" in confirm.plain
-    await bot.press(OWNER_A, confirm, "c:save")
+    await bot.press(OWNER_A, confirm, button(confirm, "c:", ":save"))
     assert await _count(bot, ProgressUpdate) == 1
 
 

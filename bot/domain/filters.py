@@ -8,6 +8,7 @@ from datetime import date
 
 from bot.domain.lights import days_overdue
 from bot.domain.model import MeasureFacts
+from bot.domain.numbers import typed_int
 
 OVERDUE_WORDS = {"overdue", "逾期", "超期"}
 AREA_WORDS = {"area", "方面"}
@@ -33,8 +34,9 @@ def parse(args: Sequence[str]) -> Filter:
     head, rest = args[0].lower(), " ".join(args[1:]).strip()
     if head in OVERDUE_WORDS and not rest:
         return Filter("overdue")
-    if head in AREA_WORDS and rest.isdigit():
-        return Filter("area", str(int(rest)))
+    area = typed_int(rest, 1, 999)
+    if head in AREA_WORDS and area is not None:
+        return Filter("area", str(area))
     if head in UNIT_WORDS and rest:
         return Filter("unit", rest)
     raise FilterError(" ".join(args))

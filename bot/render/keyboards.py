@@ -1,38 +1,83 @@
-"""Inline keyboards shared by beats and handlers."""
+"""Inline keyboards shared by beats and handlers; every one stays within Telegram's limits."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.domain.lights import light
+from bot.domain.model import MeasureFacts
 from bot.i18n import Tr
+from bot.render import callbacks
+from bot.render.labels import LIGHT_ICON
+from bot.render.limits import INLINE_BUTTONS, fit, page
 
-# callback data: ans:<measure id>:<action>; the answer conversation re-checks everything
-ACTIONS = ("ok", "risk", "block", "done", "note")
+# a phone screen of buttons; with the paging row a page stays far below Telegram's 100
+PAGE_SIZE = 10
+LABEL = 32  # characters of "🔴 1.2.3 title…" on one button
+assert PAGE_SIZE + 2 <= INLINE_BUTTONS
 
 
-def answer_keyboard(t: Tr, measures: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
-    """Two rows per measure: on track · at risk · blocked, then done · write an update."""
-    rows: list[list[InlineKeyboardButton]] = []
-    for measure_id, code in measures:
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    t._("{code} ✅ on track", code=code), callback_data=f"ans:{measure_id}:ok"
-                ),
-                InlineKeyboardButton(t._("⚠️ at risk"), callback_data=f"ans:{measure_id}:risk"),
-                InlineKeyboardButton(t._("⛔ blocked"), callback_data=f"ans:{measure_id}:block"),
-            ]
+def measure_label(m: MeasureFacts, today: date) -> str:
+    """🔴 1.2.3 short title, cut at a word boundary."""
+    return fit(f"{LIGHT_ICON[light(m, today)]} {m.code} {' '.join(m.text.split())}", LABEL)
+
+
+def measures_keyboard(
+    t: Tr,
+    items: Sequence[tuple[int, MeasureFacts]],
+    today: date,
+    *,
+    scope: str,
+    person_id: int,
+    number: int = 0,
+) -> InlineKeyboardMarkup | None:
+    """One button per measure (in the given order, red and yellow first), paged."""
+    if not items:
+        return None
+    p = page(len(items), PAGE_SIZE, number)
+    rows = [
+        [
+            InlineKeyboardButton(
+                measure_label(m, today), callback_data=callbacks.Open(measure_id).pack()
+            )
+        ]
+        for measure_id, m in items[p.start : p.stop]
+    ]
+    nav = []
+    if p.has_prev:
+        back = callbacks.Paging(scope, person_id, p.number - 1).pack()
+        nav.append(InlineKeyboardButton(t._("◀ Previous page"), callback_data=back))
+    if p.has_next:
+        more = callbacks.Paging(scope, person_id, p.number + 1).pack()
+        nav.append(
+            InlineKeyboardButton(
+                t._("More ({page}/{pages}) ▶", page=p.number + 2, pages=p.count),
+                callback_data=more,
+            )
         )
-        rows.append(
-            [
-                InlineKeyboardButton(
-                    t._("{code} ✔️ done", code=code), callback_data=f"ans:{measure_id}:done"
-                ),
-                InlineKeyboardButton(
-                    t._("✍️ write an update"), callback_data=f"ans:{measure_id}:note"
-                ),
-            ]
-        )
+    if nav:
+        rows.append(nav)
     return InlineKeyboardMarkup(rows)
+
+
+def answer_choices(t: Tr, measure_id: int) -> InlineKeyboardMarkup:
+    """The answers for one measure: on track · at risk · blocked, then done · write an update."""
+
+    def button(label: str, action: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            label, callback_data=callbacks.Answer(measure_id, action).pack()
+        )
+
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(t._("✅ on track"), "ok"),
+                button(t._("⚠️ at risk"), "risk"),
+                button(t._("⛔ blocked"), "block"),
+            ],
+            [button(t._("✔️ done"), "done"), button(t._("✍️ write an update"), "note")],
+        ]
+    )
