@@ -1,0 +1,141 @@
+"""The callback codec: round trips, every malformed field refused, the 64-byte limit."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.numbers import ascii_int, typed_int
+from bot.render import callbacks as cb
+
+SAMPLES: list[cb.Button] = [
+    cb.Lang("zh_CN"),
+    cb.Lang("en"),
+    cb.Open(1),
+    cb.Open(cb.MAX_ID),
+    *(cb.Answer(42, a) for a in cb.ACTIONS),
+    cb.Paging("open", 7, 0),
+    cb.Paging("unanswered", 7, cb.MAX_PAGE),
+    cb.PickStep(3, 42),
+    *(cb.HealthStep(42, 3, h) for h in cb.HEALTHS),
+    cb.PercentSkip(42, 3),
+    cb.FilesDone(42, 3),
+    cb.ConfirmStep(cb.MAX_ID, cb.MAX_ID, "save"),
+    cb.ConfirmStep(42, 3, "cancel"),
+    cb.ForceBeat("force", "dispatch", "2024-W40"),
+    cb.ForceBeat("force", "dispatch", "2020-W53"),
+    cb.ForceBeat("force", "review", "2024-10-16"),
+    cb.ForceBeat("force", "report", "2024-09"),
+    cb.Import("keep", "0123456789abcdef"),
+    cb.Import("drop", "0123456789abcdef"),
+    cb.Import("no", "0123456789abcdef"),
+]
+
+
+@pytest.mark.parametrize("button", SAMPLES, ids=repr)
+def test_round_trip_within_64_bytes(button: cb.Button) -> None:
+    data = button.pack()
+    assert 1 <= len(data.encode()) <= 64
+    assert cb.unpack(data) == button
+
+
+MALFORMED = [
+    None,
+    "",
+    "x" * 65,
+    "nope:1",
+    "m",
+    "m:",
+    "m:0",
+    "m:-1",
+    "m:+1",
+    "m:01",
+    "m: 1",
+    "m:1 ",
+    "m:²",
+    "m:٣",
+    "m:１",
+    "m:1.0",
+    "m:2147483648",
+    "m:99999999999999999999",
+    "m:1:2",
+    "ans:²:ok",
+    "ans:1:fine",
+    "ans:1",
+    "ans:x:y:z",
+    "lang:fr",
+    "lang:zh_cn",
+    "pg:all:1:0",
+    "pg:open:1:-1",
+    "pg:open:1:1000",
+    "pg:open:0:1",
+    "pick:1",
+    "pick:1:x",
+    "h:1:2:done",
+    "h:1:2",
+    "h:1:²:ok",
+    "p:skip",
+    "p:1:2:3",
+    "f:done",
+    "f:1:0",
+    "c:save",
+    "c:1:2:maybe",
+    "c:1:2",
+    "beat:force:dispatch:2024-W42x",
+    "beat:force:dispatch:2024-W54",
+    "beat:force:dispatch:2024-W00",
+    "beat:force:dispatch:2024-09",
+    "beat:force:report:2024-13",
+    "beat:force:report:2024-00",
+    "beat:force:report:2024-W40",
+    "beat:force:review:not-a-period",
+    "beat:force:review:2024-02-30",
+    "beat:force:review:2024-9-1",
+    "beat:force:nudge:2024-W40",
+    "beat:again:dispatch:2024-W40",
+    "beat:force:dispatch",
+    "beat:force:dispatch:２０２４-W40",
+    "imp:keep:0123456789ABCDEF",
+    "imp:keep:0123456789abcde",
+    "imp:go:0123456789abcdef",
+    "imp:keep",
+]
+
+
+@pytest.mark.parametrize("data", MALFORMED)
+def test_malformed_data_is_refused(data: str | None) -> None:
+    with pytest.raises(cb.CallbackError):
+        cb.unpack(data)
+
+
+def test_pack_refuses_values_that_would_not_come_back() -> None:
+    for bad in (cb.Open(0), cb.Answer(1, "maybe"), cb.ForceBeat("force", "report", "2024-13")):
+        with pytest.raises(ValueError):
+            bad.pack()
+
+
+def test_every_kind_has_a_distinct_prefix() -> None:
+    assert len(cb.KINDS) == 11 and all(":" not in p for p in cb.KINDS)
+
+
+def test_pattern_routes_by_prefix_only() -> None:
+    # a malformed button of a known kind reaches its handler, which answers it clearly
+    assert cb.pattern(cb.ForceBeat)("beat:force:review:not-a-period")
+    assert not cb.pattern(cb.ForceBeat)("imp:keep:0123456789abcdef")
+    assert not cb.pattern(cb.Open)(None)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("0", 0), ("100", 100), ("007", 7), ("101", None), ("-1", None), ("²", None)]
+    + [("٣", None), ("１", None), ("1.5", None), (" 5", None), ("", None), ("1e2", None)],
+)
+def test_ascii_int_is_strict(text: str, value: int | None) -> None:
+    assert ascii_int(text, 0, 100) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [(" 80 ", 80), ("８０", 80), ("²", None), ("٣٠", None), ("80.5", None), ("", None)],
+)
+def test_typed_int_takes_full_width_digits_only(text: str, value: int | None) -> None:
+    assert typed_int(text, 0, 100) == value
