@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import warnings
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -48,18 +50,22 @@ log = logging.getLogger(__name__)
 CadenceApp = Application[Any, CadenceContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]
 
 
+def services_of(app: CadenceApp) -> Services:
+    """The services build_application gave the application."""
+    svc = app.bot_data["svc"]
+    assert isinstance(svc, Services)
+    return svc
+
+
 async def _post_init(app: CadenceApp) -> None:
-    svc: Services = app.bot_data["svc"]
+    svc = services_of(app)
     await svc.database.ping()
     await commands.register(app.bot, svc.settings.cadence_locale)
     await plan_all(app)
 
 
 async def _post_shutdown(app: CadenceApp) -> None:
-    svc: Services = app.bot_data["svc"]
-    if svc.db is not None:
-        await svc.db.dispose()
-        svc.db = None
+    await services_of(app).close()
 
 
 def build_application(
@@ -197,6 +203,30 @@ async def stop_app(app: CadenceApp) -> None:
     await app.shutdown()
     if app.post_shutdown is not None:
         await app.post_shutdown(app)
+
+
+@asynccontextmanager
+async def services(settings: Settings, clock: Clock | None = None) -> AsyncIterator[Services]:
+    """The bot's services for a command that needs no Bot API (the CLI); closed afterwards."""
+    svc = Services(settings=settings, clock=clock or Clock())
+    try:
+        yield svc
+    finally:
+        await svc.close()
+
+
+@asynccontextmanager
+async def bot_and_services(
+    settings: Settings, clock: Clock | None = None
+) -> AsyncIterator[tuple[Bot, Services]]:
+    """build_application's own Bot (API and file URL, rate limiter) and services, for the CLI."""
+    app = build_application(settings, clock=clock)
+    svc = services_of(app)
+    try:
+        async with app.bot:
+            yield app.bot, svc
+    finally:
+        await svc.close()
 
 
 def run(settings: Settings) -> None:

@@ -8,15 +8,16 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.app import bot_and_services, services
 from bot.clock import Clock, FixedClock, today_in
-from bot.context import Services
 from bot.domain.model import Beat
 from bot.domain.periods import slots_between
 from bot.i18n import tr
 from bot.render.digest import summary_text
 from bot.settings import Settings
+from jobs.digests import summary_content
+from jobs.run import Outcome, run_beat
 from storage import programmes
-from storage.db import Database
 from storage.programmes import rhythm_of
 
 
@@ -49,9 +50,8 @@ def _as_of_clock(as_of: date | None, tz: str) -> Clock:
 
 async def dispatch(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     """Run summary, beat or schedule."""
-    db = Database(settings.database_url)
-    try:
-        async with db.session() as s:
+    async with services(settings, clock) as svc:
+        async with svc.database.session() as s:
             programme = await programmes.by_name(s, name=args.programme)
         if programme is None or programme.id is None:
             print(
@@ -68,38 +68,24 @@ async def dispatch(settings: Settings, args: argparse.Namespace, clock: Clock) -
         if args.as_of is not None:
             clock = _as_of_clock(args.as_of, programme.timezone)
         if args.command == "summary":
-            from jobs.digests import summary_content
-
             t = tr(args.locale or programme.locale)
-            async with db.session() as s:
+            async with svc.database.session() as s:
                 content = await summary_content(
                     s, programme=programme, today=today_in(clock.now(), programme.timezone)
                 )
             print(summary_text(t, content, programme.name))
             return 0
-        return await _beat(settings, args, clock, db, programme.id)
-    finally:
-        await db.dispose()
+    return await _beat(settings, args, clock, programme.id)
 
 
 async def _beat(
-    settings: Settings, args: argparse.Namespace, clock: Clock, db: Database, programme_id: int
+    settings: Settings, args: argparse.Namespace, clock: Clock, programme_id: int
 ) -> int:
-    from telegram import Bot
-
-    from jobs.run import Outcome, run_beat
-
+    """Send a beat now with the bot's own Bot and services."""
     if settings.telegram_bot_token is None:
         print("TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
         return 2
-    kwargs: dict[str, Any] = {}
-    if settings.telegram_api_base_url:
-        kwargs = {
-            "base_url": settings.telegram_api_base_url,
-            "base_file_url": settings.file_base_url,
-        }
-    svc = Services(settings=settings, clock=clock, db=db)
-    async with Bot(settings.telegram_bot_token.get_secret_value(), **kwargs) as bot:
+    async with bot_and_services(settings, clock) as (bot, svc):
         result = await run_beat(
             bot, svc, programme_id=programme_id, beat=Beat(args.beat), manual=True, force=args.force
         )

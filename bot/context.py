@@ -37,6 +37,12 @@ class Services:
             self.db = Database(self.settings.database_url)
         return self.db
 
+    async def close(self) -> None:
+        """Close the database if it was opened."""
+        if self.db is not None:
+            await self.db.dispose()
+            self.db = None
+
 
 class CadenceContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """PTB context plus what the gate resolved for this update."""
