@@ -141,8 +141,11 @@ class Tr:
         return format_decimal(value, locale=self.locale)
 
     def pct(self, ratio: float) -> str:
-        """A ratio as a percentage with one decimal: 83.3%."""
-        return format_percent(ratio, "#,##0.0%", locale=self.locale)
+        """A whole percentage (83%), with one decimal only where rounding would mislead."""
+        whole = round(ratio * 100)
+        # 99.6% is not done and 0.4% is not nothing: keep the decimal that says so
+        misleading = (whole == 100 and ratio < 1) or (whole == 0 and ratio > 0)
+        return format_percent(ratio, "#,##0.0%" if misleading else "#,##0%", locale=self.locale)
 
 
 @cache

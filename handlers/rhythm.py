@@ -22,14 +22,23 @@ from storage.programmes import rhythm_of
 BEAT_COMMANDS = {"dispatch": Beat.DISPATCH, "review": Beat.REVIEW, "report": Beat.REPORT}
 
 
-def _scope(t: Tr, f: filters.Filter) -> str:
-    if f.kind == "overdue":
-        return t._("overdue only")
-    if f.kind == "area":
-        return t._("area {n}", n=f.value)
-    if f.kind == "unit":
-        return t._("unit {name}", name=f.value)
-    return ""
+def _filter_error(t: Tr, error: filters.FilterError) -> str:
+    if error.problem is filters.Problem.NO_AREA:
+        return t._(
+            "There is no area {text}. The areas are: {areas}.",
+            text=error.text,
+            areas=t.join(error.candidates),
+        )
+    if error.problem is filters.Problem.AMBIGUOUS:
+        return t._(
+            "“{text}” matches more than one: {names}. Type more of the name.",
+            text=error.text,
+            names=t.join(error.candidates),
+        )
+    return t._(
+        "I do not know “{text}”. Try /summary, /summary overdue, /summary area 2 (or the area's name) or /summary unit NAME.",
+        text=error.text,
+    )
 
 
 @gate(where=Where.ANY, group_is_permission=True)
@@ -38,29 +47,23 @@ async def summary(update: Update, context: CadenceContext) -> None:
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and chat is not None and context.programme is not None
     t = context.t
-    try:
-        where = filters.parse(context.args or [])
-    except filters.FilterError:
-        await message.reply_text(
-            t._(
-                "Unknown filter. Use /summary, /summary overdue, /summary area 2 or /summary unit NAME."
-            )
-        )
-        return
     owner_only = (
         chat.type == "private"
         and not context.is_admin
         and (context.member is None or not context.member.roles & {Role.LEADER, Role.COORDINATOR})
     )
     today = today_in(context.svc.clock.now(), context.programme.timezone)
-    content = await summary_content(
-        context.session,
-        programme=context.programme,
-        today=today,
-        where=where,
-        owner_id=context.member.person_id if owner_only and context.member else None,
-        scope=_scope(t, where),
-    )
+    try:
+        content = await summary_content(
+            context.session,
+            programme=context.programme,
+            today=today,
+            args=context.args or [],
+            owner_id=context.member.person_id if owner_only and context.member else None,
+        )
+    except filters.FilterError as error:
+        await message.reply_text(_filter_error(t, error))
+        return
     await reply_long(message, summary_text(t, content, context.programme.name))
 
 

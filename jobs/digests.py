@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -10,7 +11,6 @@ from telegram import Bot
 
 from bot.clock import today_in
 from bot.domain import filters, report
-from bot.domain.filters import Filter
 from bot.domain.model import Beat, Status
 from bot.i18n import tr
 from bot.render.digest import report_text, review_text
@@ -25,9 +25,13 @@ def _week(day: date) -> str:
 
 
 async def review_content(
-    session: AsyncSession, *, programme: Programme, today: date
+    session: AsyncSession, *, programme: Programme, today: date, period: str | None = None
 ) -> tuple[report.Review, dict[str, object]]:
-    """The review as data, plus the snapshot the next review compares with."""
+    """The review as data, plus the snapshot the next review compares with.
+
+    It compares with the last review before `period`: this period's own record is already
+    claimed (without a snapshot) when the content is computed.
+    """
     assert programme.id is not None
     pid = programme.id
     rows = await measures.facts(session, programme_id=pid)
@@ -49,7 +53,8 @@ async def review_content(
         f"{persons[a.person_id].name} ({a.start.isoformat()}–{a.end.isoformat()})"
         for a in await beats.absences_on(session, programme_id=pid, day=today)
     ]
-    previous = beats.load_snapshot(await beats.latest(session, programme_id=pid, beat=Beat.REVIEW))
+    last_review = await beats.latest(session, programme_id=pid, beat=Beat.REVIEW, before=period)
+    previous = beats.load_snapshot(last_review)
     content = report.review(
         facts, today, previous, silent_owners=silent, away=away, unreachable=unreachable
     )
@@ -64,7 +69,9 @@ async def review(
     if chat is None:
         return 0
     today = today_in(now, programme.timezone)
-    content, snap = await review_content(session, programme=programme, today=today)
+    content, snap = await review_content(
+        session, programme=programme, today=today, period=record.period
+    )
     record.snapshot = json.dumps(snap, ensure_ascii=False)
     session.add(record)
     await send(bot, chat, review_text(tr(programme.locale), content, programme.name))
@@ -105,14 +112,24 @@ async def summary_content(
     *,
     programme: Programme,
     today: date,
-    where: Filter | None = None,
+    args: Sequence[str] = (),
     owner_id: int | None = None,
-    scope: str = "",
 ) -> report.Summary:
-    """/summary as data, for a leader, a coordinator, a group or one owner."""
+    """/summary as data, for a leader, a coordinator, a group or one owner.
+
+    Raises filters.FilterError when the arguments name no area or unit of the programme.
+    """
     assert programme.id is not None
     rows = await measures.facts(
         session, programme_id=programme.id, owner_ids=[owner_id] if owner_id else None
     )
-    facts = filters.apply(where or Filter(), [f for _, f in rows], today)
-    return report.summary(facts, today, scope=scope)
+    facts = [f for _, f in rows]
+    where = filters.parse(args, filters.Known.of(facts))
+    kept = filters.apply(where, facts, today)
+    return report.summary(
+        kept,
+        today,
+        where=where,
+        unit_share=filters.unit_share(where, kept),
+        owner_view=owner_id is not None,
+    )

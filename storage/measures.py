@@ -6,11 +6,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.lifecycle import Event, next_status
-from bot.domain.model import Health, MeasureFacts, Status, code_key
+from bot.domain.model import Answer, Health, MeasureFacts, Status, code_key
 from storage import audit
 from storage.models import (
     Area,
@@ -56,6 +57,34 @@ async def silent_counts(session: AsyncSession, *, programme_id: int) -> dict[int
     return counts
 
 
+async def latest_answers(session: AsyncSession, *, programme_id: int) -> dict[int, Answer]:
+    """Each measure's latest answer with who gave it, in one query."""
+    last = (
+        select(func.max(ProgressUpdate.id).label("id"))
+        .where(ProgressUpdate.programme_id == programme_id)
+        .group_by(col(ProgressUpdate.measure_id))
+        .subquery()
+    )
+    rows = (
+        await session.exec(
+            select(ProgressUpdate, Person.name)
+            .join(last, col(ProgressUpdate.id) == last.c.id)
+            .join(Person, col(Person.id) == ProgressUpdate.person_id)
+        )
+    ).all()
+    return {
+        u.measure_id: Answer(
+            health=Health(u.health),
+            at=u.created_at,
+            by=name,
+            percent=u.percent,
+            note=u.note,
+            blockers=u.blockers,
+        )
+        for u, name in rows
+    }
+
+
 async def facts(
     session: AsyncSession,
     *,
@@ -80,6 +109,7 @@ async def facts(
         ).all()
     }
     silent = await silent_counts(session, programme_id=programme_id)
+    latest = await latest_answers(session, programme_id=programme_id)
     out = [
         (
             m,
@@ -99,6 +129,7 @@ async def facts(
                 closed_on=m.closed_on,
                 co_units=tuple(u for u in m.co_units.split("、") if u),
                 last_update=m.updated_at,
+                latest=latest.get(m.id or 0),
             ),
         )
         for m, area, problem, unit in rows

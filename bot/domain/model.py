@@ -60,6 +60,18 @@ class Beat(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Answer:
+    """An owner's latest answer about a measure, as the people who decide should read it."""
+
+    health: Health
+    at: datetime
+    by: str
+    percent: int | None = None
+    note: str = ""
+    blockers: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class MeasureFacts:
     """What the rules need to know about one measure on a given day."""
 
@@ -78,6 +90,7 @@ class MeasureFacts:
     closed_on: date | None = None
     co_units: tuple[str, ...] = ()
     last_update: datetime | None = None
+    latest: Answer | None = None
 
 
 def code_key(code: str) -> tuple[tuple[int, str], ...]:

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from bot.domain.filters import EVERYTHING, Filter
 from bot.domain.lights import by_urgency, days_overdue, light
 from bot.domain.model import Health, Light, MeasureFacts, Status
 
@@ -102,9 +103,9 @@ def by_unit(
     today: date,
     answers: Mapping[str, tuple[int, int]] | None = None,
 ) -> list[Group]:
-    """Counts per lead unit with answer and on-time rates (考评), most red first."""
+    """Counts per lead unit with answer and on-time rates (考评), in ledger order."""
     answers = answers or {}
-    units = sorted({m.lead_unit for m in measures})
+    units = list(dict.fromkeys(m.lead_unit for m in measures))
     groups = []
     for unit in units:
         mine = [m for m in measures if m.lead_unit == unit]
@@ -117,7 +118,13 @@ def by_unit(
                 on_time_rate=on_time_rate(mine, today),
             )
         )
-    return sorted(groups, key=lambda g: (-g.counts.red, -g.counts.overdue, g.key))
+    return groups
+
+
+def most_red(groups: Sequence[Group]) -> list[Group]:
+    """Units with red items, most red first (ties: most overdue, then ledger order)."""
+    red = [g for g in groups if g.counts.red]
+    return sorted(red, key=lambda g: (-g.counts.red, -g.counts.overdue))
 
 
 def overdue(measures: Iterable[MeasureFacts], today: date) -> list[Overdue]:
@@ -135,10 +142,20 @@ class Summary:
     areas: list[Group]
     red: list[MeasureFacts]
     overdue: list[Overdue]
-    scope: str = ""  # what the filter kept, for the title
+    where: Filter = EVERYTHING  # what the reader asked to see
+    yellow: list[MeasureFacts] = field(default_factory=list)
+    unit_share: tuple[int, int] | None = None  # (leads, co-works on) under a unit filter
+    owner_view: bool = False  # an owner's own measures, in their own words
 
 
-def summary(measures: Sequence[MeasureFacts], today: date, scope: str = "") -> Summary:
+def summary(
+    measures: Sequence[MeasureFacts],
+    today: date,
+    *,
+    where: Filter = EVERYTHING,
+    unit_share: tuple[int, int] | None = None,
+    owner_view: bool = False,
+) -> Summary:
     """Build the /summary content."""
     ranked = by_urgency(measures, today)
     return Summary(
@@ -147,7 +164,10 @@ def summary(measures: Sequence[MeasureFacts], today: date, scope: str = "") -> S
         areas=by_area(measures, today),
         red=[m for m in ranked if light(m, today) is Light.RED],
         overdue=overdue(measures, today),
-        scope=scope,
+        where=where,
+        yellow=[m for m in ranked if light(m, today) is Light.YELLOW],
+        unit_share=unit_share,
+        owner_view=owner_view,
     )
 
 
@@ -209,7 +229,7 @@ def review(
         ]
 
     red = [m for m in by_urgency(measures, today) if light(m, today) is Light.RED]
-    units = [g for g in by_unit(measures, today) if g.counts.red][:3]
+    units = most_red(by_unit(measures, today))[:3]
     return Review(
         as_of=today,
         counts=count(measures, today),
@@ -242,6 +262,7 @@ class MonthlyReport:
     closed_this_month: list[MeasureFacts]
     overdue: list[Overdue]
     long_term: list[MeasureFacts] = field(default_factory=list)
+    measures: list[MeasureFacts] = field(default_factory=list)  # as they stood at month end
 
 
 def month_end(year: int, month: int) -> date:
@@ -279,4 +300,5 @@ def monthly(
         ],
         overdue=overdue(measures, end),
         long_term=[m for m in measures if m.status is Status.LONG_TERM],
+        measures=list(measures),
     )

@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+from bot.domain.filters import Filter, Kind
 from bot.domain.model import Light, MeasureFacts
 from bot.domain.report import Counts, Group, MonthlyReport, Overdue, Review, Summary
-from bot.i18n import Tr
+from bot.i18n import N_, Tr
 from bot.render.labels import LIGHT_ICON
-from bot.render.measures import line, short
+from bot.render.measures import line, short, with_answer
 
 MAX_ITEMS = 30
+MAX_LISTED = 10  # red or yellow items listed in a summary before "… and N more"
 
 
 def headline(t: Tr, c: Counts, as_of: date) -> str:
@@ -82,21 +84,66 @@ def _overdue(t: Tr, items: Sequence[Overdue], today: date) -> list[str]:
     return _items(t, [o.measure for o in items], today)
 
 
+def _answered(
+    t: Tr, items: Sequence[MeasureFacts], today: date, limit: int = MAX_ITEMS
+) -> list[str]:
+    """Items with the owner's latest words under each, then how many were left out."""
+    lines = [text for m in items[:limit] for text in with_answer(t, m, today)]
+    if len(items) > limit:
+        lines.append(
+            t._(
+                "… and {n} more (/summary area N or /summary unit NAME narrows the list).",
+                n=t.num(len(items) - limit),
+            )
+        )
+    return lines
+
+
+def scope(t: Tr, f: Filter) -> str:
+    """What a /summary filter kept, for the title."""
+    if f.kind is Kind.OVERDUE:
+        return t._("overdue only")
+    if f.kind is Kind.AREA:
+        return t._("area {n}", n=f.value)
+    return t._("unit {name}", name=f.value)
+
+
+def owner_headline(t: Tr, c: Counts, as_of: date) -> str:
+    """截至9月底，您负责的2项整改措施已完成0项，其余2项正在推进。"""
+    return t.n_(
+        "As of {when}, you own {n} measure: {closed} complete, {open} still open.",
+        "As of {when}, you own {n} measures: {closed} complete, {open} still open.",
+        c.total,
+        when=t.as_of(as_of),
+        closed=t.num(c.closed),
+        open=t.num(c.open),
+    )
+
+
 def summary_text(t: Tr, s: Summary, programme: str) -> str:
-    """/summary."""
+    """/summary: headline, lights, areas, then red and yellow items with the owners' words."""
     title = t._("📊 {programme} · summary as of {date}", programme=programme, date=t.date(s.as_of))
-    if s.scope:
-        title += f" · {s.scope}"
-    lines = [
-        title,
-        headline(t, s.counts, s.as_of),
-        lights(t, s.counts),
-        "",
-        t._("By area:"),
-        *area_lines(t, s.areas),
-    ]
+    if s.where.kind is not Kind.ALL:
+        title += f" · {scope(t, s.where)}"
+    if s.where.kind is Kind.OVERDUE and not s.overdue:
+        return "\n".join(
+            [title, t._("As of {when}, no measure is overdue.", when=t.as_of(s.as_of))]
+        )
+    lines = [title]
+    if s.owner_view:
+        lines.append(owner_headline(t, s.counts, s.as_of))
+    else:
+        lines.append(headline(t, s.counts, s.as_of))
+    if s.unit_share is not None:
+        lead, co = s.unit_share
+        lines.append(t._("It leads {lead} and co-works on {co}.", lead=t.num(lead), co=t.num(co)))
+    lines.append(lights(t, s.counts))
+    if len(s.areas) > 1:
+        lines += ["", t._("By area:"), *area_lines(t, s.areas)]
     if s.red:
-        lines += ["", t._("Red items:"), *_items(t, s.red, s.as_of)]
+        lines += ["", t._("Red items:"), *_answered(t, s.red, s.as_of, MAX_LISTED)]
+    if s.yellow:
+        lines += ["", t._("Yellow items:"), *_answered(t, s.yellow, s.as_of, MAX_LISTED)]
     return "\n".join(lines)
 
 
@@ -116,18 +163,23 @@ def review_text(t: Tr, r: Review, programme: str) -> str:
         lines += ["", t._("This is the first review: changes are counted from the next one.")]
     else:
         changes = [
-            (t._("Newly red:"), r.newly_red),
-            (t._("Newly closed:"), r.newly_closed),
-            (t._("Newly blocked:"), r.newly_blocked),
+            (N_("Newly red: {codes}"), r.newly_red),
+            (N_("Newly closed: {codes}"), r.newly_closed),
+            (N_("Newly blocked: {codes}"), r.newly_blocked),
         ]
         lines += ["", t._("Since the last review:")]
         for label, items in changes:
-            lines.append(f"{label} " + (t.join(m.code for m in items) if items else t._("none")))
+            codes = t.join(m.code for m in items) if items else t._("none")
+            lines.append(t._(label, codes=codes))
     if r.red:
         lines += ["", t._("Red items:")]
-        lines += [line(t, o.measure, r.as_of, owner=True) for o in r.red[:MAX_ITEMS]]
+        lines += _answered(t, [o.measure for o in r.red], r.as_of)
     if r.blocked:
-        lines += ["", t._("Blocked, needing a leader's decision:"), *_items(t, r.blocked, r.as_of)]
+        lines += [
+            "",
+            t._("Blocked, needing a leader's decision:"),
+            *_answered(t, r.blocked, r.as_of),
+        ]
     if r.silent_owners:
         lines += [
             "",
@@ -144,13 +196,11 @@ def review_text(t: Tr, r: Review, programme: str) -> str:
     if r.away:
         lines += ["", t._("Away: {names}", names=t.join(r.away))]
     if r.top_red_units:
-        units = t.join(f"{g.key} ({g.counts.red})" for g in r.top_red_units)
+        units = t.join(
+            t._("{unit} ({n} red)", unit=g.key, n=t.num(g.counts.red)) for g in r.top_red_units
+        )
         lines += ["", t._("Lead units with the most red: {units}", units=units)]
     return "\n".join(lines)
-
-
-def _rate(t: Tr, value: float | None) -> str:
-    return t.pct(value) if value is not None else "—"
 
 
 def report_text(t: Tr, r: MonthlyReport, programme: str) -> str:
@@ -167,19 +217,49 @@ def report_text(t: Tr, r: MonthlyReport, programme: str) -> str:
         t._("By area:"),
         *area_lines(t, r.areas),
         "",
-        t._("By lead unit (done/total · answer rate · on-time rate):"),
+        t._("By lead unit:"),
     ]
-    lines += [
-        f"{g.key}: {t.num(g.counts.closed)}/{t.num(g.counts.total)} · {_rate(t, g.answer_rate)} · {_rate(t, g.on_time_rate)}"
-        for g in r.units
-    ]
+    lines += [unit_sentence(t, g) for g in r.units]
     lines += [
         "",
         t.n_("Closed this month: {n}", "Closed this month: {n}", len(r.closed_this_month)),
     ]
     lines += _items(t, r.closed_this_month, r.as_of)
     lines += ["", t.n_("Overdue: {n}", "Overdue: {n}", len(r.overdue))]
-    lines += _overdue(t, r.overdue, r.as_of)
+    lines += _answered(t, [o.measure for o in r.overdue], r.as_of)
     if r.long_term:
-        lines += ["", t._("Long-term measures:"), *_items(t, r.long_term, r.as_of)]
+        lines += ["", t._("Long-term measures:"), *_answered(t, r.long_term, r.as_of)]
+    lines += ["", t._("Progress by area, in the owners' words:")]
+    for g in r.areas:
+        lines += area_progress(t, r, g)
     return "\n".join(lines)
+
+
+def unit_sentence(t: Tr, g: Group) -> str:
+    """城市管理局：牵头2项，已完成0项，反馈率50%，按时完成率0%."""
+    text = t.n_(
+        "{unit}: leads {n} measure, {closed} complete",
+        "{unit}: leads {n} measures, {closed} complete",
+        g.counts.total,
+        unit=g.key,
+        closed=t.num(g.counts.closed),
+    )
+    if g.answer_rate is not None:
+        text += t._(", answer rate {rate}", rate=t.pct(g.answer_rate))
+    if g.on_time_rate is not None:
+        text += t._(", on-time rate {rate}", rate=t.pct(g.on_time_rate))
+    return text
+
+
+def area_progress(t: Tr, r: MonthlyReport, g: Group) -> list[str]:
+    """One area: what was closed this month and what remains, with the owners' latest words."""
+    closed = [m for m in r.closed_this_month if m.area_number == g.number]
+    still = [m for m in r.measures if m.area_number == g.number and m.status.is_open]
+    lines = [t._("{number}. {area}", number=g.number, area=g.key)]
+    if closed:
+        lines += [t._("Closed this month:"), *_answered(t, closed, r.as_of, MAX_LISTED)]
+    if still:
+        lines += [t._("Still open:"), *_answered(t, still, r.as_of, MAX_LISTED)]
+    if not closed and not still:
+        lines.append(t._("All measures of this area were closed before this month."))
+    return lines

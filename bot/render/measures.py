@@ -5,17 +5,62 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain.lights import days_overdue, light
-from bot.domain.model import MeasureFacts
+from bot.domain.model import Answer, Health, MeasureFacts
 from bot.i18n import Tr
 from bot.render import labels
 
 SHORT = 40
 
 
+CLAUSE_ENDS = "，。；：！？、,;:!?）)"
+ANSWER_LIMIT = 120
+
+
+def _cjk(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
+
+
 def short(text: str, limit: int = SHORT) -> str:
-    """Cut long measure texts for lists."""
+    """Shorten at a clause or word boundary, never inside a word, ending with “…”."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    floor = limit // 2  # a boundary too near the start would throw most of the text away
+    clause = max(head.rfind(c) for c in CLAUSE_ENDS)
+    if clause >= floor:
+        return head[: clause + 1].rstrip("，、,;；：:") + "…"
+    space = head.rfind(" ")
+    if space >= floor:
+        return head[:space].rstrip(" ,;:") + "…"
+    if _cjk(text[limit - 2]) and _cjk(text[limit - 1]):
+        return head + "…"  # Chinese runs have no spaces: a character boundary is the word edge
+    cut = len(head)
+    while cut > 0 and (head[cut - 1].isalnum() and not _cjk(head[cut - 1])):
+        cut -= 1  # back out of a Latin word or number
+    return (head[:cut].rstrip() or head) + "…"
+
+
+def answer(t: Tr, a: Answer) -> str:
+    """↳ 推进受阻 · 60% · “资金缺口约800万元……”（9月20日，周强）."""
+    parts = [labels.health(t, a.health)]
+    if a.percent is not None:
+        parts.append(t.pct(a.percent / 100))
+    words = a.blockers if a.health is Health.BLOCKED and a.blockers else a.note or a.blockers
+    if words:
+        parts.append(t._("“{text}”", text=short(words, ANSWER_LIMIT)))
+    said = " · ".join(parts)
+    return "    ↳ " + t._(
+        "{answer} ({date}, {who})", answer=said, date=t.day_month(a.at.date()), who=a.by
+    )
+
+
+def with_answer(t: Tr, m: MeasureFacts, today: date, *, owner: bool = True) -> list[str]:
+    """A measure's line, and under it the owner's latest answer when there is one."""
+    lines = [line(t, m, today, owner=owner)]
+    if m.latest is not None:
+        lines.append(answer(t, m.latest))
+    return lines
 
 
 def deadline(t: Tr, m: MeasureFacts) -> str:
