@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from conftest import ADMIN, Bot, sample
 from fakebot import User
 from sqlmodel import select
 
 from bot.domain.ledger import parse_ledger
-from bot.domain.model import Beat
 from jobs.scheduler import plan_programme
 from storage import ledger_store, people, programmes
 from storage.models import Measure, Person
@@ -74,21 +72,5 @@ async def tick(bot: Bot, programme_id: int, moment: datetime) -> None:
 
 
 async def jobs_idle(bot: Bot, limit: float = 10.0) -> None:
-    """Wait until every due beat job has run and re-planned itself into the future."""
-    assert bot.app.job_queue is not None
-    deadline = asyncio.get_running_loop().time() + limit
-    while True:
-        soon = datetime.now(UTC) + timedelta(seconds=5)
-        jobs = bot.app.job_queue.jobs()
-        busy = [j for j in jobs if j.next_t is None or j.next_t < soon]
-        # a beat that is running has no job until it re-plans itself at its end
-        names = {j.name for j in jobs}
-        pids = {n.split(":")[1] for n in names if n and n.startswith("beat:")}
-        missing = [
-            f"beat:{p}:{b.value}" for p in pids for b in Beat if f"beat:{p}:{b.value}" not in names
-        ]
-        if not busy and not missing:
-            break
-        assert asyncio.get_running_loop().time() < deadline, f"jobs still due: {busy or missing}"
-        await asyncio.sleep(0.05)
-    await bot.api.settle()
+    """Wait until every update is processed and every due beat job has run and re-planned."""
+    await bot.settle(timeout=limit)

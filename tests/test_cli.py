@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PG_URL, sample
+from fakebot import BOT_TOKEN, FakeTelegram
 
 from bot.cli import main
 
@@ -119,46 +121,28 @@ def test_schedule_prints_holiday_shifts(
     )
 
 
-async def test_beat_command_sends_through_the_bot_api(tmp_path: Path) -> None:
-    import asyncio
-
-    from fakebot import BOT_TOKEN, FakeTelegram
-
-    db = f"sqlite:///{tmp_path / 'c.db'}"
-    (tmp_path / "l.csv").write_bytes(sample("ledger.zh.csv"))
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("TELEGRAM_", "CADENCE_", "DATABASE_"))
-    }
+async def test_beat_command_sends_through_the_bot_api(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     async with FakeTelegram() as api:
-        env = {
-            **base,
-            "PYTHONPATH": str(ROOT),
-            "DATABASE_URL": db,
-            "TELEGRAM_BOT_TOKEN": BOT_TOKEN,
-            "TELEGRAM_API_BASE_URL": api.base_url,
-        }
+        monkeypatch.setenv("DATABASE_URL", f"sqlite:///{env / 'c.db'}")
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", BOT_TOKEN)
+        monkeypatch.setenv("TELEGRAM_API_BASE_URL", api.base_url)
+        (env / "l.csv").write_bytes(sample("ledger.zh.csv"))
 
         async def cli(*args: str) -> tuple[int, str]:
-            proc = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                *args,
-                cwd=tmp_path,
-                env=env,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.STDOUT,
-            )
-            out, _ = await asyncio.wait_for(proc.communicate(), 60)
-            return proc.returncode or 0, out.decode()
+            # its own event loop in a worker thread, talking HTTP to the fake on this loop
+            code = await asyncio.to_thread(main, list(args))
+            return code, capsys.readouterr().out
 
         assert (await cli("migrate"))[0] == 0
         assert (await cli("import", "l.csv", "--programme", "P"))[0] == 0
         code, out = await cli("invites", "--programme", "P")
-        assert code == 0 and "cadence_test_bot?start=" in out  # asked getMe for the username
+        assert code == 0 and "cadence_test_bot?start=" in out
+        assert [name for name, _ in api.requests] == ["getMe"]  # asked only for the username
         code, out = await cli("beat", "dispatch", "--programme", "P", "--as-of", "2024-09-30")
-        assert code == 0 and "dispatch 2024-W40: sent" in out  # nobody bound yet, so nobody reached
+        assert (code, out.splitlines()[-1]) == (0, "dispatch 2024-W40: sent (0)")
+        assert api.sent == []  # nobody has redeemed an invite yet, so nobody was reached
         code, out = await cli("beat", "dispatch", "--programme", "P", "--as-of", "2024-09-30")
-        assert code == 0 and "already" in out
+        assert (code, out.splitlines()[-1]) == (0, "dispatch 2024-W40: already (0)")
+        assert api.sent == []

@@ -30,9 +30,7 @@ async def setup_programme(bot: Bot, name: str = "巡视整改") -> None:
     """Admin creates the programme and imports the sample ledger through the chat."""
     reply = await bot.say(ADMIN, f"/newprogramme {name}")
     assert name in reply.plain
-    mark = bot.api.mark()
-    bot.api.upload_document(ADMIN, "ledger.zh.xlsx", sample("ledger.zh.xlsx"))
-    preview = (await bot.api.wait_for(ADMIN.id, since=mark))[0]
+    preview = await bot.upload(ADMIN, "ledger.zh.xlsx", sample("ledger.zh.xlsx"))
     assert "42" in preview.plain
     data = [d for _, d in preview.buttons if d and d.startswith("imp:keep")]
     await bot.press(ADMIN, preview, data[0])
@@ -55,9 +53,7 @@ async def test_bad_file_lists_every_problem_and_writes_nothing(bot: Bot) -> None
         "1.1.1,方面一,问题一,措施二,单位A,张三,2024-06-30,推进中\n"
         "1.1.3,方面一,问题一,,单位A,张三,2024-06-30,不知道\n"
     ).encode("gb18030")
-    mark = bot.api.mark()
-    bot.api.upload_document(ADMIN, "bad.csv", bad)
-    reply = (await bot.api.wait_for(ADMIN.id, since=mark))[0]
+    reply = await bot.upload(ADMIN, "bad.csv", bad)
     assert "第2行" in reply.plain or "row 2" in reply.plain
     for row in ("3", "4"):
         assert re.search(rf"(第{row}行|row {row})", reply.plain)
@@ -69,9 +65,7 @@ async def test_import_setup_invites_binding_and_my(bot: Bot) -> None:
     await setup_programme(bot)
     assert await count_measures(bot) == 42
     # the same file again changes nothing
-    mark = bot.api.mark()
-    bot.api.upload_document(ADMIN, "ledger.zh.xlsx", sample("ledger.zh.xlsx"))
-    again = (await bot.api.wait_for(ADMIN.id, since=mark))[0]
+    again = await bot.upload(ADMIN, "ledger.zh.xlsx", sample("ledger.zh.xlsx"))
     assert not again.buttons
     async with bot.db.session() as s:
         imports = (
@@ -85,7 +79,7 @@ async def test_import_setup_invites_binding_and_my(bot: Bot) -> None:
 
     mark = bot.api.mark()
     bot.api.send_group(GROUP, ADMIN, "/setup 巡视整改")
-    (await bot.api.wait_for(GROUP.id, since=mark))
+    await bot.answers(GROUP.id, mark)
 
     invites = await bot.say(ADMIN, "/invites")
     links = invite_tokens(invites.plain)
@@ -136,14 +130,12 @@ async def test_revoked_invite_and_reimport_with_missing_measures(bot: Bot) -> No
     # the ledger without its last two measures: the preview names them and asks
     lines = sample("ledger.zh.csv").decode("utf-8-sig").splitlines()
     shorter = "\n".join(lines[:-2]).encode("utf-8")
-    mark = bot.api.mark()
-    bot.api.upload_document(ADMIN, "shorter.csv", shorter)
-    [preview] = await bot.api.wait_for(ADMIN.id, since=mark)
+    preview = await bot.upload(ADMIN, "shorter.csv", shorter)
     assert "4.2.1" in preview.plain and "4.3.1" in preview.plain
     keep = next(d for _, d in preview.buttons if d and d.startswith("imp:keep"))
     drop = next(d for _, d in preview.buttons if d and d.startswith("imp:drop"))
     bot.api.press(STRANGER, preview, drop)  # forged: someone else presses it
-    await bot.api.settle()
+    await bot.settle()
     assert await count_measures(bot) == 42
     await bot.press(ADMIN, preview, keep)
     async with bot.db.session() as s:

@@ -39,12 +39,7 @@ async def test_dispatch_answers_nudge_and_escalation(bot: Bot) -> None:
     await bot.press(OWNER_A, to_a, f"ans:{m132}:ok")
     await bot.say(OWNER_A, "已完成方案编制")
     await bot.say(OWNER_A, "80")
-    files_prompt = bot.api.last_to(OWNER_A.id)
-    mark = bot.api.mark()
-    bot.api.upload_document(OWNER_A, "方案.pdf", b"%PDF-1.4 evidence")
-    await bot.api.wait_for(OWNER_A.id, since=mark)
-    prompt = bot.api.last_to(OWNER_A.id)
-    assert prompt is not files_prompt
+    prompt = await bot.upload(OWNER_A, "方案.pdf", b"%PDF-1.4 evidence")
     await bot.press(OWNER_A, prompt, button(prompt, "f:"))
     confirm = bot.api.last_to(OWNER_A.id)
     assert "80" in confirm.plain
@@ -52,11 +47,9 @@ async def test_dispatch_answers_nudge_and_escalation(bot: Bot) -> None:
     assert "1.3.2" in bot.api.last_to(OWNER_A.id).plain
 
     # B answers by replying to the dispatch with a file; two measures listed, so the bot asks which
-    mark = bot.api.mark()
-    bot.api.upload_document(
+    which = await bot.upload(
         OWNER_B, "photo-report.docx", b"PK evidence", caption="Site work started", reply_to=to_b
     )
-    [which] = await bot.api.wait_for(OWNER_B.id, since=mark)
     m312 = await measure_id(bot, "3.1.2")
     await bot.press(OWNER_B, which, button(which, "pick:", f":{m312}"))
     await _step(bot, OWNER_B, "h:", ":risk")
@@ -139,8 +132,7 @@ async def test_forged_and_foreign_buttons_change_nothing(bot: Bot) -> None:
     bot.api.press(OWNER_B, to_b, f"ans:{m133}:done")
     bot.api.press(OWNER_B, to_b, "ans:999999:ok")
     bot.api.press(OWNER_B, to_b, "ans:x:y:z")
-    await bot.api.wait_until(lambda: len(bot.api.calls("answerCallbackQuery")) >= 3)
-    await bot.api.settle(quiet=0.4)
+    await bot.settle()
     assert len(bot.api.messages_to(OWNER_B.id)) == 1
     alerts = [
         p
