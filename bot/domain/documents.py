@@ -1,0 +1,99 @@
+"""Content of the documents (ledger workbook, monthly report, chart) as data; pure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from bot.domain import report
+from bot.domain.model import MeasureFacts, Status
+
+
+@dataclass(frozen=True)
+class Extras:
+    """What the ledger knows about a measure beyond its facts (from updates, files, history)."""
+
+    note: str = ""  # the owner's latest progress note
+    noted_on: date | None = None
+    next_step: str = ""  # the owner's latest "next step", when the answer had one
+    evidence: int = 0  # files attached so far
+    original_deadline: date | None = None  # set only when the deadline was changed since import
+    # the closing date: today the measure's closed_on; a recorded sign-off date slots in here later
+    closed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    """One ledger line: the measure's facts on the day plus its extras."""
+
+    facts: MeasureFacts
+    extras: Extras = field(default_factory=Extras)
+
+    @property
+    def closed_on(self) -> date | None:
+        """When it was closed: the recorded date when there is one, else the measure's."""
+        return self.extras.closed_on or self.facts.closed_on
+
+
+@dataclass(frozen=True)
+class LedgerContent:
+    """The ledger workbook: records in ledger order, counts by area and lead unit."""
+
+    programme: str
+    as_of: date
+    records: list[Record]
+    counts: report.Counts
+    areas: list[report.Group]
+    units: list[report.Group]
+
+
+def records(
+    facts: Sequence[MeasureFacts], extras: Mapping[str, Extras] | None = None
+) -> list[Record]:
+    """Join facts with their extras, by code, keeping the facts' (ledger) order."""
+    extras = extras or {}
+    return [Record(f, extras.get(f.code, Extras())) for f in facts]
+
+
+def ledger(
+    programme: str,
+    rows: Sequence[Record],
+    as_of: date,
+    answers: Mapping[str, tuple[int, int]] | None = None,
+) -> LedgerContent:
+    """The workbook's content on a day; the counts are the digests' own."""
+    facts = [r.facts for r in rows]
+    return LedgerContent(
+        programme=programme,
+        as_of=as_of,
+        records=list(rows),
+        counts=report.count(facts, as_of),
+        areas=report.by_area(facts, as_of),
+        units=report.by_unit(facts, as_of, answers),
+    )
+
+
+def as_of_month(rows: Sequence[Record], monthly: report.MonthlyReport) -> list[Record]:
+    """The records as the monthly report sees them: closures after the month are not yet closed."""
+    seen = {m.code: m for m in monthly.measures}
+    return [replace(r, facts=seen.get(r.facts.code, r.facts)) for r in rows]
+
+
+def area_of(rows: Sequence[Record], number: int) -> list[Record]:
+    """The records of one area, in ledger order."""
+    return [r for r in rows if r.facts.area_number == number]
+
+
+def closed_by_month(rows: Sequence[Record], year: int, month: int, months: int = 12) -> list[int]:
+    """Closed measures counted at each of the last `months` month ends (oldest first)."""
+    ends = []
+    y, m = year, month
+    for _ in range(months):
+        ends.append(report.month_end(y, m))
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    ends.reverse()
+    closed = [
+        r.closed_on for r in rows if r.facts.status is Status.CLOSED and r.closed_on is not None
+    ]
+    return [sum(1 for c in closed if c <= end) for end in ends]

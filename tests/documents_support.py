@@ -1,0 +1,50 @@
+"""Facts for document tests, straight from the sample ledger (no database)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from conftest import sample
+
+from bot.domain.documents import Extras, Record, records
+from bot.domain.ledger import LedgerRow, area_number, parse_ledger
+from bot.domain.model import MeasureFacts, Status
+
+AS_OF = date(2024, 9, 30)
+
+
+def sample_rows(name: str = "ledger.zh.csv") -> tuple[LedgerRow, ...]:
+    """The sample ledger's 42 rows."""
+    parsed = parse_ledger(sample(name), name)
+    assert parsed.ok, parsed.issues
+    return parsed.rows
+
+
+def fact(row: LedgerRow, closed_on: date | None = None) -> MeasureFacts:
+    """A ledger row as the facts storage would give."""
+    return MeasureFacts(
+        code=row.code,
+        text=row.measure,
+        area_number=area_number(row.code),
+        area=row.area,
+        problem=row.problem,
+        leader=row.leader,
+        lead_unit=row.lead_unit,
+        owner=row.owner,
+        deadline=row.deadline,
+        status=row.status,
+        closed_on=closed_on if row.status is Status.CLOSED else None,
+        co_units=row.co_units,
+    )
+
+
+def sample_records(name: str = "ledger.zh.csv") -> list[Record]:
+    """The sample's measures, closed ones closed on 15 September, one with a note and files."""
+    facts = [fact(r, date(2024, 9, 15)) for r in sample_rows(name)]
+    first_open = next(f for f in facts if f.status is not Status.CLOSED)
+    extras = {
+        first_open.code: Extras(
+            note="已完成初稿，正在征求意见", noted_on=date(2024, 9, 23), evidence=2
+        )
+    }
+    return records(facts, extras)
