@@ -1,4 +1,4 @@
-"""The command line: run, migrate, import, invites, summary, beat, schedule."""
+"""The command line: run, migrate, import, invites, summary, beat, schedule, export."""
 
 from __future__ import annotations
 
@@ -60,9 +60,10 @@ def parser() -> argparse.ArgumentParser:
     inv.add_argument("--programme", required=True)
     inv.add_argument("--bot-username", default=None, help="skip asking the Bot API for it")
     inv.add_argument("--locale", default=None)
-    from bot import cli_rhythm
+    from bot import cli_export, cli_rhythm
 
     cli_rhythm.add_parsers(sub)
+    cli_export.add_parser(sub)
     return p
 
 
@@ -96,10 +97,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         upgrade(settings.database_url)
         print("database is up to date")
         return 0
-    from bot import cli_ledger, cli_rhythm
+    from bot import cli_export, cli_ledger, cli_rhythm
 
     if command == "import":
         return asyncio.run(cli_ledger.import_file(settings, args, Clock()))
     if command == "invites":
         return asyncio.run(cli_ledger.invites(settings, args, Clock()))
+    if command == "export":
+        return asyncio.run(cli_export.export(settings, args, Clock()))
     return asyncio.run(cli_rhythm.dispatch(settings, args, Clock()))

@@ -18,6 +18,7 @@ PRIVATE = (
     ("review", N_("Run the fortnightly review now (coordinators)")),
     ("report", N_("Run the monthly report now (coordinators)")),
     ("schedule", N_("Beats and their next dates")),
+    ("export", N_("Ledger and report files (coordinators, leaders)")),
     ("away", N_("Away from … to …")),
     ("back", N_("Back from absence")),
     ("lang", N_("Language")),
@@ -27,6 +28,7 @@ PRIVATE = (
 )
 GROUP = (
     ("summary", N_("The picture right now")),
+    ("export", N_("Ledger and report files (coordinators, leaders)")),
     ("setup", N_("Attach this group to a programme")),
     ("help", N_("What you can do")),
 )

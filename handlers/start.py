@@ -39,6 +39,9 @@ def _help_text(context: CadenceContext) -> str:
         )
     if held & {Role.LEADER, Role.COORDINATOR} or context.is_admin:
         lines.append(t._("/summary [overdue | area N | unit NAME] – the picture right now"))
+        lines.append(
+            t._("/export [report [2024-09]] – the ledger workbook, or a monthly report's files")
+        )
     if Role.COORDINATOR in held or context.is_admin:
         lines.append(t._("Send me the ledger (CSV or XLSX) to import or update it"))
         lines.append(t._("/invites – invite links for everyone not yet bound"))

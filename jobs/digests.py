@@ -12,8 +12,9 @@ from telegram import Bot
 from bot.clock import today_in
 from bot.domain import filters, report
 from bot.domain.model import Beat, Status
-from bot.i18n import tr
+from bot.i18n import Tr, tr
 from bot.render.digest import report_text, review_text
+from jobs import documents
 from jobs.send import send
 from storage import beats, measures
 from storage.models import Programme, SentBeat
@@ -92,18 +93,26 @@ async def report_content(
     return report.monthly(facts, year, month, answers)
 
 
+async def monthly_package(
+    session: AsyncSession, *, programme: Programme, period: str, t: Tr
+) -> tuple[str, list[documents.Document]]:
+    """The monthly report's text and its files, from one computation of the report."""
+    content = await report_content(session, programme=programme, period=period)
+    files = await documents.monthly_files(session, programme=programme, content=content, t=t)
+    return report_text(t, content, programme.name), files
+
+
 async def monthly(
     bot: Bot, session: AsyncSession, *, programme: Programme, period: str, now: datetime
 ) -> int:
-    """Send the monthly report to the leadership group."""
+    """Send the monthly report, its chart and files to the leadership group."""
     if programme.leadership_chat_id is None:
         return 0
-    content = await report_content(session, programme=programme, period=period)
-    await send(
-        bot,
-        programme.leadership_chat_id,
-        report_text(tr(programme.locale), content, programme.name),
+    text, files = await monthly_package(
+        session, programme=programme, period=period, t=tr(programme.locale)
     )
+    await send(bot, programme.leadership_chat_id, text)
+    await documents.post(bot, programme.leadership_chat_id, files)
     return 1
 
 

@@ -54,12 +54,12 @@ async def ledger(session: AsyncSession, *, programme: Programme, as_of: date, t:
     return ledger_file(t, documents.ledger(programme.name, rows, as_of))
 
 
-def monthly_ledger(
-    t: Tr, programme: Programme, rows: list[documents.Record], content: report.MonthlyReport
-) -> Document:
-    """The ledger as the monthly report saw it at the month's end."""
-    month_rows = documents.as_of_month(rows, content)
-    return ledger_file(t, documents.ledger(programme.name, month_rows, content.as_of))
+async def monthly_files(
+    session: AsyncSession, *, programme: Programme, content: report.MonthlyReport, t: Tr
+) -> list[Document]:
+    """The monthly report's files: the ledger as the report saw it at the month's end."""
+    rows = await records(session, programme=programme, as_of=content.as_of)
+    return [ledger_file(t, documents.monthly_ledger(programme.name, rows, content))]
 
 
 async def post(bot: Bot, chat_id: int, files: list[Document]) -> None:

@@ -126,14 +126,15 @@ async def test_manual_report_and_review_once_per_period(bot: Bot) -> None:
     assert "P" in done.plain
     mark = bot.api.mark()
     bot.api.send_private(ADMIN, "/report")
-    [report] = await bot.answers(GROUP.id, mark)
+    sent = await bot.answers(GROUP.id, mark)
+    report, per_report = sent[0], len(sent)  # the text, then its files
     assert HEADLINE_ZH in report.plain and "2024年9月" in report.plain
     assert "城市管理局" in report.plain  # by lead unit, with rates
     again = await bot.say(ADMIN, "/report")
     assert "2024-09" in again.plain and again.buttons  # already sent: offers a deliberate re-send
     before = len(bot.api.messages_to(GROUP.id))
     await bot.press(ADMIN, again, again.buttons[0][1] or "")
-    assert len(bot.api.messages_to(GROUP.id)) == before + 1
+    assert len(bot.api.messages_to(GROUP.id)) == before + per_report
 
     # the manual beat re-planned the programme: the review due since 10-08 16:00 was caught up
     await jobs_idle(bot)
@@ -152,11 +153,13 @@ async def test_report_in_english(bot: Bot) -> None:
     bot.clock.set(datetime(2024, 10, 8, 11, 0, tzinfo=SH))
     mark = bot.api.mark()
     bot.api.send_private(ADMIN, "/report")
-    # the report (two messages), then the review it caught up (no task-force chat: to the group)
-    report, rest, review = await bot.answers(GROUP.id, mark)
+    # the report (two messages and its files), then the review it caught up (no task-force chat)
+    sent = await bot.answers(GROUP.id, mark)
+    report, rest, review = [m for m in sent if m.method == "sendMessage"]
     assert report.plain.startswith(f"📋 P · monthly report for September 2024\n{HEADLINE_EN}\n")
     assert rest.plain.startswith("🟢 4.1.1 ")
     assert review.plain.startswith("🔎 P · fortnightly review, 8 Oct 2024\n")
+    assert [m.filename for m in sent if m.method == "sendDocument"][0].startswith("P ledger")
 
 
 async def _answer(bot: Bot, pid: int, code: str, health: Health, blockers: str = "") -> None:

@@ -80,6 +80,20 @@ def as_of_month(rows: Sequence[Record], monthly: report.MonthlyReport) -> list[R
     return [replace(r, facts=seen.get(r.facts.code, r.facts)) for r in rows]
 
 
+def monthly_ledger(
+    programme: str, rows: Sequence[Record], monthly: report.MonthlyReport
+) -> LedgerContent:
+    """The ledger the monthly report sends: its records at the month's end and its own counts."""
+    return LedgerContent(
+        programme=programme,
+        as_of=monthly.as_of,
+        records=as_of_month(rows, monthly),
+        counts=monthly.counts,
+        areas=monthly.areas,
+        units=monthly.units,
+    )
+
+
 def area_of(rows: Sequence[Record], number: int) -> list[Record]:
     """The records of one area, in ledger order."""
     return [r for r in rows if r.facts.area_number == number]

@@ -1,0 +1,96 @@
+"""End to end: /export in private and in the leadership group, refusals, and the CLI export."""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import replace
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import ADMIN, GROUP, TASKFORCE, Bot, sample
+from fakebot import User
+from rhythm_support import LEADER, OWNER_A, seed
+from test_e2e_digests import group_say
+
+from bot.cli import main
+from bot.domain.ledger import parse_ledger
+
+STRANGER = User(555, "路人", language_code="zh-hans")
+
+
+def _sheet(data: bytes | None) -> list[list[object]]:
+    assert data is not None and data.startswith(b"PK")
+    ws = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+async def test_export_ledger_in_private_for_a_leader(bot: Bot) -> None:
+    await seed(bot)
+    reply = await bot.say(LEADER, "/export")
+    assert reply.method == "sendDocument"
+    assert reply.filename == "P整改台账（截至2024年9月30日）.xlsx"
+    rows = _sheet(reply.document)
+    assert rows[0][0] == "P整改台账（截至2024年9月30日）" and rows[1][0] == "编号"
+    assert len(rows) == 44 and [r[10] for r in rows[2:]].count("已销号") == 35
+
+
+async def test_export_in_the_leadership_group_posts_there(bot: Bot) -> None:
+    await seed(bot)
+    await group_say(bot, ADMIN, "/setup P")
+    mark = bot.api.mark()
+    bot.api.send_group(GROUP, LEADER, "/export")
+    [doc] = await bot.api.wait_for(GROUP.id, since=mark)
+    assert doc.method == "sendDocument" and doc.filename and doc.filename.endswith(".xlsx")
+    await bot.api.settle()
+    assert not bot.api.messages_to(LEADER.id)
+
+
+async def test_export_refused_to_owners_strangers_and_other_groups(bot: Bot) -> None:
+    await seed(bot)
+    await group_say(bot, ADMIN, "/setup P")
+    await group_say(bot, ADMIN, "/setup P taskforce", chat_id=TASKFORCE.id)
+    owner = await bot.say(OWNER_A, "/export")
+    assert owner.method == "sendMessage" and "仅限" in owner.plain
+    stranger = await bot.say(STRANGER, "/export")
+    assert stranger.method == "sendMessage" and "无法" in stranger.plain
+    text = await group_say(bot, OWNER_A, "/export")
+    assert "仅限" in text
+    text = await group_say(bot, LEADER, "/export", chat_id=TASKFORCE.id)
+    assert "领导小组" in text
+    assert not [m for m in bot.api.sent if m.method == "sendDocument"]
+
+
+async def test_export_bad_arguments_say_what_to_type(bot: Bot) -> None:
+    await seed(bot)
+    reply = await bot.say(LEADER, "/export report 2024-13")
+    assert "/export report 2024-09" in reply.plain
+    reply = await bot.say(LEADER, "/export nonsense")
+    assert "/export report" in reply.plain
+
+
+def test_cli_export_round_trip(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for key in list(os.environ):
+        if key.startswith(("TELEGRAM_", "CADENCE_", "DATABASE_")):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'c.db'}")
+    (tmp_path / "ledger.xlsx").write_bytes(sample("ledger.zh.xlsx"))
+    assert main(["migrate"]) == 0
+    assert main(["import", "ledger.xlsx", "--programme", "P"]) == 0
+    out = ["export", "--what", "ledger", "--as-of", "2024-09-30", "--output"]
+    assert main([*out, "p.xlsx", "--programme", "P"]) == 0
+    assert main(["import", "p.xlsx", "--programme", "Q", "--locale", "en"]) == 0
+    assert "42 new" in capsys.readouterr().out
+    assert main([*out, "q.xlsx", "--programme", "Q", "--locale", "en"]) == 0
+    first = parse_ledger((tmp_path / "p.xlsx").read_bytes(), "p.xlsx")
+    second = parse_ledger((tmp_path / "q.xlsx").read_bytes(), "q.xlsx")
+    original = parse_ledger(sample("ledger.zh.xlsx"), "ledger.zh.xlsx")
+    assert first.ok and second.ok
+    same = [replace(r, row=0) for r in original.rows]
+    assert [replace(r, row=0) for r in first.rows] == same
+    assert [replace(r, row=0) for r in second.rows] == same
+    assert _sheet((tmp_path / "q.xlsx").read_bytes())[1][0] == "Code"
