@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from bot.clock import Clock, today_in
@@ -66,7 +68,6 @@ async def export(settings: Settings, args: argparse.Namespace, clock: Clock) -> 
                 doc = next(f for f in files if f.filename.endswith(".docx") or f is files[-1])
     finally:
         await db.dispose()
-    with open(args.output, "wb") as fh:
-        fh.write(doc.data)
+    await asyncio.to_thread(Path(args.output).write_bytes, doc.data)
     print(f"{args.output}: {doc.filename} ({len(doc.data)} bytes)")
     return 0
