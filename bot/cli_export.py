@@ -7,13 +7,18 @@ import asyncio
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.clock import Clock, today_in
 from bot.i18n import tr
 from bot.settings import Settings
 from storage import programmes
-from storage.db import Database
+from storage.models import Programme
+
+if TYPE_CHECKING:
+    from sqlmodel.ext.asyncio.session import AsyncSession
+
+    from jobs.documents import Document
 
 WHAT = ("ledger", "monthly")
 
@@ -42,32 +47,33 @@ def _month(as_of: date | None, today: date) -> str:
 
 async def export(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     """Build the document and write it to --output."""
-    from jobs import documents
-    from jobs.digests import monthly_package
+    from bot.app import services
 
-    db = Database(settings.database_url)
-    try:
-        async with db.session() as s:
-            programme = await programmes.by_name(s, name=args.programme)
-            if programme is None:
-                print(
-                    tr(settings.cadence_locale)._(
-                        "No programme named {name}.", name=args.programme
-                    ),
-                    file=sys.stderr,
-                )
-                return 1
-            t = tr(args.locale or programme.locale)
-            today = today_in(clock.now(), programme.timezone)
-            if args.what == "ledger":
-                doc = await documents.ledger(s, programme=programme, as_of=args.as_of or today, t=t)
-            else:
-                _, files = await monthly_package(
-                    s, programme=programme, period=_month(args.as_of, today), t=t
-                )
-                doc = next(f for f in files if f.filename.endswith(".docx") or f is files[-1])
-    finally:
-        await db.dispose()
+    async with services(settings, clock) as svc, svc.database.session() as s:
+        programme = await programmes.by_name(s, name=args.programme)
+        if programme is None:
+            message = tr(settings.cadence_locale)._(
+                "No programme named {name}.", name=args.programme
+            )
+            print(message, file=sys.stderr)
+            return 1
+        doc = await _build(s, programme, args, today_in(clock.now(), programme.timezone))
     await asyncio.to_thread(Path(args.output).write_bytes, doc.data)
     print(f"{args.output}: {doc.filename} ({len(doc.data)} bytes)")
     return 0
+
+
+async def _build(
+    session: AsyncSession, programme: Programme, args: argparse.Namespace, today: date
+) -> Document:
+    """The document --what names."""
+    from jobs import documents
+    from jobs.digests import monthly_package
+
+    t = tr(args.locale or programme.locale)
+    if args.what == "ledger":
+        return await documents.ledger(session, programme=programme, as_of=args.as_of or today, t=t)
+    _, files = await monthly_package(
+        session, programme=programme, period=_month(args.as_of, today), t=t
+    )
+    return next(f for f in files if f.filename.endswith(".docx") or f is files[-1])
