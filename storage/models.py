@@ -7,6 +7,17 @@ from datetime import date, datetime
 from sqlalchemy import BigInteger, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+# Every constraint and index gets a predictable name, the same on SQLite and PostgreSQL, so a
+# migration can drop or alter it by name (tests/test_migrations.py holds models and DB together).
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
 
 def _big(**kw: object) -> object:
     """A BIGINT column: Telegram ids do not fit in 32 bits."""
