@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -60,6 +61,17 @@ class CadenceContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any
         self.programme: Programme | None = None
         self.member: Membership | None = None
         self.is_admin = False
+        self._after_commit: list[Callable[[], Awaitable[object]]] = []
+
+    def after_commit(self, work: Callable[[], Awaitable[object]]) -> None:
+        """Run work once this update's transaction has committed (it opens its own sessions)."""
+        self._after_commit.append(work)
+
+    async def run_after_commit(self) -> None:
+        """Run (once) what the update left for after its commit; the gate calls it."""
+        work, self._after_commit = self._after_commit, []
+        for item in work:
+            await item()
 
     @property
     def svc(self) -> Services:

@@ -44,10 +44,10 @@ async def new_programme(update: Update, context: CadenceContext) -> None:
     assert programme.id is not None
     me = await people.person_named(s, programme_id=programme.id, name=user.full_name)
     assert me.id is not None
-    me.telegram_user_id, me.telegram_name = user.id, user.full_name
-    s.add(me)
+    await people.bind(
+        s, person=me, user_id=user.id, display_name=user.full_name, actor=context.actor, now=now
+    )
     await people.grant(s, programme_id=programme.id, person_id=me.id, role=Role.COORDINATOR)
-    await people.set_pref(s, user_id=user.id, programme_id=programme.id)
     await message.reply_text(
         t._(
             "Programme {name} created, and you are its coordinator. Next: send me the ledger file, then /setup {name} in the leadership group.",

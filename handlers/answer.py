@@ -16,7 +16,7 @@ from bot.i18n import Tr
 from bot.render import callbacks, labels
 from handlers.gate import Where, gate
 from handlers.send import answer_query, reply_long
-from storage import beats, lookup, measures
+from storage import absences, beats, lookup, measures
 from storage.models import Measure
 
 B = TypeVar("B", bound=callbacks.Button)
@@ -70,7 +70,7 @@ async def may_answer_for(context: CadenceContext, owner_id: int) -> bool:
     if owner_id == context.member.person_id:
         return True
     today = today_in(context.svc.clock.now(), context.programme.timezone)
-    away = await beats.absences_on(context.session, programme_id=context.programme_id, day=today)
+    away = await absences.on(context.session, programme_id=context.programme_id, day=today)
     return may_answer(person_id=context.member.person_id, owner_id=owner_id, away=away)
 
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
-from sqlmodel import col, select
 from telegram import Update
 
 from bot.clock import today_in
 from bot.context import CadenceContext
+from bot.domain.absence import Someone, may_stand_in, valid_period
 from bot.domain.model import Role
 from handlers.gate import Where, gate
-from storage import audit
-from storage.models import Absence, Person
+from storage import absences, people
+from storage.models import Person
 
 
 def _day(value: str) -> date | None:
@@ -22,36 +22,36 @@ def _day(value: str) -> date | None:
         return None
 
 
+def _someone(p: Person) -> Someone:
+    return Someone(id=p.id or 0, unit_id=p.unit_id, bound=p.telegram_user_id is not None)
+
+
 @gate(Role.OWNER, where=Where.PRIVATE)
 async def away(update: Update, context: CadenceContext) -> None:
     """Record an absence; dispatches go to the delegate or pause."""
     message = update.effective_message
     assert message is not None and context.member is not None and context.programme is not None
-    t, s, pid = context.t, context.session, context.programme_id
+    t, s, pid, now = context.t, context.session, context.programme_id, context.svc.clock.now()
     args = list(context.args or [])
     start, end = (_day(args[0]), _day(args[1])) if len(args) >= 2 else (None, None)
-    today = today_in(context.svc.clock.now(), context.programme.timezone)
-    if start is None or end is None or end < start or end < today:
+    if (
+        start is None
+        or end is None
+        or not valid_period(start, end, today_in(now, context.programme.timezone))
+    ):
         await message.reply_text(
             t._(
                 "Usage: /away 2024-10-01 2024-10-07 [delegate name]. The end date must not be in the past."
             )
         )
         return
-    me = await s.get(Person, context.member.person_id)
-    assert me is not None
+    me = await people.person(s, programme_id=pid, person_id=context.member.person_id)
+    assert me is not None and me.id is not None
     delegate = None
     if len(args) > 2:
         name = " ".join(args[2:])
-        delegate = (
-            await s.exec(select(Person).where(Person.programme_id == pid, Person.name == name))
-        ).first()
-        if (
-            delegate is None
-            or delegate.id == me.id
-            or delegate.telegram_user_id is None
-            or delegate.unit_id != me.unit_id
-        ):
+        delegate = await people.find_named(s, programme_id=pid, name=name)
+        if delegate is None or not may_stand_in(_someone(me), _someone(delegate)):
             await message.reply_text(
                 t._(
                     "{name} cannot stand in: a delegate must be from your unit and already use this bot.",
@@ -59,24 +59,15 @@ async def away(update: Update, context: CadenceContext) -> None:
                 )
             )
             return
-    absence = Absence(
-        programme_id=pid,
-        person_id=me.id or 0,
-        start=start,
-        end=end,
-        delegate_id=delegate.id if delegate else None,
-    )
-    s.add(absence)
-    await s.flush()
-    audit.record(
+    await absences.add(
         s,
         programme_id=pid,
+        person_id=me.id,
+        start=start,
+        end=end,
+        delegate=(delegate.id or 0, delegate.name) if delegate else None,
         actor=context.actor,
-        action="person.away",
-        entity="absence",
-        entity_id=absence.id,
-        after={"start": start, "end": end, "delegate": delegate.name if delegate else None},
-        now=context.svc.clock.now(),
+        now=now,
     )
     if delegate is not None:
         text = t._(
@@ -99,32 +90,15 @@ async def back(update: Update, context: CadenceContext) -> None:
     """End current and future absences."""
     message = update.effective_message
     assert message is not None and context.member is not None and context.programme is not None
-    s, today = context.session, today_in(context.svc.clock.now(), context.programme.timezone)
-    rows = await s.exec(
-        select(Absence).where(
-            Absence.person_id == context.member.person_id, col(Absence.end) >= today
-        )
+    now = context.svc.clock.now()
+    ended = await absences.end(
+        context.session,
+        programme_id=context.programme_id,
+        person_id=context.member.person_id,
+        today=today_in(now, context.programme.timezone),
+        actor=context.actor,
+        now=now,
     )
-    ended = 0
-    for absence in rows.all():
-        before = {"start": absence.start, "end": absence.end}
-        if absence.start >= today:
-            absence.start = absence.end = today - timedelta(days=1)
-        else:
-            absence.end = today - timedelta(days=1)
-        s.add(absence)
-        audit.record(
-            s,
-            programme_id=context.programme_id,
-            actor=context.actor,
-            action="person.back",
-            entity="absence",
-            entity_id=absence.id,
-            before=before,
-            after={"start": absence.start, "end": absence.end},
-            now=context.svc.clock.now(),
-        )
-        ended += 1
     await message.reply_text(
         context.t._("Welcome back: dispatches come to you again.")
         if ended

@@ -94,6 +94,7 @@ def gate(
         async def guarded(update: Update, context: CadenceContext) -> R | None:
             if update.effective_user is None or update.effective_chat is None:
                 return None
+            # one unit of work per update: the callback's writes commit together, or not at all
             async with context.svc.database.session() as session:
                 context.session = session
                 try:
@@ -104,9 +105,11 @@ def gate(
                     if reason is not None:
                         await _refuse(update, reason)
                         return None
-                    return await callback(update, context)
+                    result = await callback(update, context)
                 finally:
                     context.session = None
+            await context.run_after_commit()
+            return result
 
         return guarded
 

@@ -73,7 +73,7 @@ async def manual_beat(update: Update, context: CadenceContext) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
     name = message.text.split()[0].lstrip("/").split("@")[0]
-    await _run(update, context, BEAT_COMMANDS[name], force=False)
+    _run(update, context, BEAT_COMMANDS[name], force=False)
 
 
 @gate(Role.COORDINATOR, where=Where.PRIVATE)
@@ -96,7 +96,7 @@ async def force_beat(update: Update, context: CadenceContext) -> None:
         return
     await query.answer()
     await query.edit_message_reply_markup(None)
-    await _run(update, context, BEAT_COMMANDS[button.beat], force=True, period=button.period)
+    _run(update, context, BEAT_COMMANDS[button.beat], force=True, period=button.period)
 
 
 def _resendable(context: CadenceContext, beat: Beat) -> tuple[str, ...]:
@@ -107,14 +107,19 @@ def _resendable(context: CadenceContext, beat: Beat) -> tuple[str, ...]:
     return (current, *previous_periods(beat, current, 1, rhythm))
 
 
-async def _run(
+def _run(
     update: Update, context: CadenceContext, beat: Beat, *, force: bool, period: str | None = None
+) -> None:
+    """The beat runs after this update commits: it opens its own sessions and must see its writes."""
+    context.after_commit(lambda: _run_now(update, context, beat, force=force, period=period))
+
+
+async def _run_now(
+    update: Update, context: CadenceContext, beat: Beat, *, force: bool, period: str | None
 ) -> None:
     message = update.effective_message
     assert message is not None
     t = context.t
-    # the beat opens its own sessions and must see what this update may have committed
-    await context.session.commit()
     result = await run_beat(
         context.bot,
         context.svc,

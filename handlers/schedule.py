@@ -15,7 +15,7 @@ from bot.domain.workcal import CalendarKind
 from bot.i18n import N_, Tr
 from handlers.gate import Where, gate
 from jobs.scheduler import plan_programme
-from storage import audit
+from storage import programmes
 from storage.models import Programme
 from storage.programmes import rhythm_of
 
@@ -69,30 +69,25 @@ def _calendar(t: Tr, kind: str) -> str:
     return t._("Chinese working days") if kind == CalendarKind.CN.value else t._("Monday to Friday")
 
 
-def _apply(programme: Programme, args: list[str]) -> bool:
-    """Change the programme's rhythm from /schedule arguments; False if they make no sense."""
+def _changes(args: list[str]) -> dict[str, int | str] | None:
+    """The rhythm settings /schedule arguments ask for; None if they make no sense."""
     what = args[0].lower() if args else ""
     if what in ("dispatch", "review") and len(args) == 3:
         day, at = weekday(args[1]), args[2]
         if day is None or not TIME.match(at):
-            return False
-        setattr(programme, f"{what}_weekday", day)
-        setattr(programme, f"{what}_time", at.zfill(5))
-        return True
+            return None
+        return {f"{what}_weekday": day, f"{what}_time": at.zfill(5)}
     if what == "report" and len(args) == 2 and TIME.match(args[1]):
-        programme.report_time = args[1].zfill(5)
-        return True
+        return {"report_time": args[1].zfill(5)}
     if what == "timezone" and len(args) == 2:
         try:
             ZoneInfo(args[1])
         except (ZoneInfoNotFoundError, ValueError):
-            return False
-        programme.timezone = args[1]
-        return True
+            return None
+        return {"timezone": args[1]}
     if what == "calendar" and len(args) == 2 and args[1].lower() in ("cn", "plain"):
-        programme.calendar = args[1].lower()
-        return True
-    return False
+        return {"calendar": args[1].lower()}
+    return None
 
 
 @gate(Role.COORDINATOR, Role.LEADER, where=Where.PRIVATE)
@@ -111,39 +106,23 @@ async def schedule(update: Update, context: CadenceContext) -> None:
                 t._("Sorry, this is for {roles} only.", roles=t._("coordinators"))
             )
             return
-        before = {
-            k: getattr(programme, k)
-            for k in (
-                "dispatch_weekday",
-                "dispatch_time",
-                "review_weekday",
-                "review_time",
-                "report_time",
-                "timezone",
-                "calendar",
-            )
-        }
-        if not _apply(programme, args):
+        changes = _changes(args)
+        if changes is None:
             await message.reply_text(
                 t._(
                     "I did not understand that change. Examples: /schedule dispatch mon 09:00 · /schedule calendar plain"
                 )
             )
             return
-        context.session.add(programme)
-        audit.record(
+        await programmes.update_rhythm(
             context.session,
-            programme_id=context.programme_id,
+            programme=programme,
+            changes=changes,
             actor=context.actor,
-            action="programme.schedule",
-            entity="programme",
-            entity_id=context.programme_id,
-            before=before,
-            after={k: getattr(programme, k) for k in before},
             now=context.svc.clock.now(),
         )
-        await context.session.commit()
         if context.job_queue is not None:
-            await plan_programme(context.application, context.programme_id)
+            app, pid = context.application, context.programme_id
+            context.after_commit(lambda: plan_programme(app, pid))
         await message.reply_text(t._("Schedule changed."))
     await message.reply_text(schedule_text(t, programme, context.svc.clock.now()))

@@ -16,7 +16,7 @@ from bot.i18n import Tr, tr
 from bot.render.digest import report_text, review_text
 from jobs import documents
 from jobs.send import send
-from storage import beats, measures
+from storage import absences, beats, measures
 from storage.models import Programme, SentBeat
 
 
@@ -52,7 +52,7 @@ async def review_content(
     ]
     away = [
         f"{persons[a.person_id].name} ({a.start.isoformat()}–{a.end.isoformat()})"
-        for a in await beats.absences_on(session, programme_id=pid, day=today)
+        for a in await absences.on(session, programme_id=pid, day=today)
     ]
     last_review = await beats.latest(session, programme_id=pid, beat=Beat.REVIEW, before=period)
     previous = beats.load_snapshot(last_review)

@@ -16,7 +16,7 @@ from bot.i18n import Tr, tr
 from bot.render.keyboards import measures_keyboard
 from bot.render.measures import line
 from jobs.send import to_person
-from storage import beats, measures, people
+from storage import absences, beats, measures, people
 from storage.models import DispatchItem, Measure, Person, Programme
 from storage.programmes import rhythm_of
 
@@ -90,7 +90,7 @@ async def dispatch(
         (m, f) for m, f in await measures.facts(session, programme_id=pid) if f.status in ANSWERABLE
     ]
     persons, locales = await _audience(session, pid)
-    away = {a.person_id: a for a in await beats.absences_on(session, programme_id=pid, day=today)}
+    away = {a.person_id: a for a in await absences.on(session, programme_id=pid, day=today)}
     existing = {
         i.measure_id: i for i in await beats.items(session, programme_id=pid, period=period)
     }

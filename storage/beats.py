@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.model import Beat
-from storage.models import Absence, DispatchItem, Measure, Person, SentBeat, Unit
+from storage.models import DispatchItem, Measure, Person, SentBeat, Unit
 
 
 async def sent_periods(session: AsyncSession, *, programme_id: int) -> set[tuple[Beat, str]]:
@@ -133,16 +133,6 @@ async def answers_by_unit(
         answered, delivered = out.get(unit, (0, 0))
         out[unit] = (answered + item.answered, delivered + 1)
     return out
-
-
-async def absences_on(session: AsyncSession, *, programme_id: int, day: date) -> list[Absence]:
-    """Absences covering a day."""
-    rows = await session.exec(
-        select(Absence).where(
-            Absence.programme_id == programme_id, col(Absence.start) <= day, col(Absence.end) >= day
-        )
-    )
-    return list(rows.all())
 
 
 async def persons(session: AsyncSession, *, programme_id: int) -> dict[int, Person]:

@@ -101,6 +101,20 @@ async def unit_named(session: AsyncSession, *, programme_id: int, name: str) -> 
     return found
 
 
+async def person(session: AsyncSession, *, programme_id: int, person_id: int) -> Person | None:
+    """A person of the programme by id (None for another programme's)."""
+    found = await session.get(Person, person_id)
+    return found if found is not None and found.programme_id == programme_id else None
+
+
+async def find_named(session: AsyncSession, *, programme_id: int, name: str) -> Person | None:
+    """The person with this ledger name, if there is one."""
+    rows = await session.exec(
+        select(Person).where(Person.programme_id == programme_id, Person.name == name)
+    )
+    return rows.first()
+
+
 async def person_named(
     session: AsyncSession, *, programme_id: int, name: str, unit_id: int | None = None
 ) -> Person:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from enum import StrEnum
 
@@ -110,6 +111,47 @@ async def attach_chat(
         entity_id=programme.id,
         before={field: before},
         after={field: chat_id},
+        now=now,
+    )
+
+
+RHYTHM_FIELDS = (
+    "dispatch_weekday",
+    "dispatch_time",
+    "review_weekday",
+    "review_time",
+    "report_time",
+    "timezone",
+    "calendar",
+)
+
+
+async def update_rhythm(
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    changes: Mapping[str, int | str],
+    actor: str,
+    now: datetime,
+) -> None:
+    """Change a programme's rhythm settings (day, time, zone, calendar) and audit it."""
+    unknown = set(changes) - set(RHYTHM_FIELDS)
+    if unknown:
+        raise ValueError(f"not rhythm settings: {sorted(unknown)}")
+    before = {k: getattr(programme, k) for k in RHYTHM_FIELDS}
+    for key, value in changes.items():
+        setattr(programme, key, value)
+    session.add(programme)
+    assert programme.id is not None
+    audit.record(
+        session,
+        programme_id=programme.id,
+        actor=actor,
+        action="programme.schedule",
+        entity="programme",
+        entity_id=programme.id,
+        before=before,
+        after={k: getattr(programme, k) for k in RHYTHM_FIELDS},
         now=now,
     )
 

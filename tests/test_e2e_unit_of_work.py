@@ -1,0 +1,100 @@
+"""One unit of work per update: thin handlers write through storage, and work that needs the
+update's writes (a beat, re-planning) runs after its transaction commits."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from conftest import ADMIN, SH, Bot
+from rhythm_support import OWNER_A, jobs_idle, seed
+from sqlmodel import col, select
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.context import CadenceContext
+from handlers.gate import Where, gate
+from storage import absences, people, programmes
+from storage.models import Absence, AuditEvent, Person, UserPref
+
+
+async def test_after_commit_work_sees_the_writes_and_is_dropped_on_error(bot: Bot) -> None:
+    seen: list[str | None] = []
+
+    @gate(where=Where.ANY, needs_programme=False)
+    async def probe(update: Update, context: CadenceContext) -> None:
+        await people.set_pref(context.session, user_id=ADMIN.id, locale="en")
+
+        async def later() -> None:
+            async with context.svc.database.session() as s:
+                pref = await s.get(UserPref, ADMIN.id)
+                seen.append(pref.locale if pref else None)
+
+        context.after_commit(later)
+        if context.args:
+            raise RuntimeError("the update fails after writing")
+        assert update.effective_message is not None
+        await update.effective_message.reply_text("ok")
+
+    bot.app.add_handler(CommandHandler("probe", probe))
+    failed = await bot.say(ADMIN, "/probe fail")
+    assert failed.plain == "出现错误，未保存任何内容，请重试。"
+    assert seen == []  # rolled back: the follow-up never ran
+    async with bot.db.session() as s:
+        pref = await s.get(UserPref, ADMIN.id)
+        assert pref is None or pref.locale is None
+    await bot.say(ADMIN, "/probe")
+    assert seen == ["en"]  # ran once, after the commit, in a session of its own
+
+
+async def test_newprogramme_binds_its_creator_like_an_invite(bot: Bot) -> None:
+    await bot.say(ADMIN, "/newprogramme 巡视整改")
+    async with bot.db.session() as s:
+        programme = await programmes.by_name(s, name="巡视整改")
+        assert programme is not None
+        me = (await s.exec(select(Person).where(Person.programme_id == programme.id))).one()
+        events = (await s.exec(select(AuditEvent).where(AuditEvent.action == "person.bind"))).all()
+        pref = await s.get(UserPref, ADMIN.id)
+    assert (me.telegram_user_id, me.telegram_name) == (ADMIN.id, ADMIN.first_name)
+    assert [(e.actor, e.entity_id) for e in events] == [(f"tg:{ADMIN.id}", me.id)]
+    assert pref is not None and pref.programme_id == programme.id
+
+
+async def test_schedule_change_is_stored_audited_and_replanned(bot: Bot) -> None:
+    pid = await seed(bot)
+    assert bot.app.job_queue is not None
+    assert not bot.app.job_queue.get_jobs_by_name(f"beat:{pid}:review")  # nothing planned yet
+    await bot.say(ADMIN, "/schedule review thu 15:00")
+    async with bot.db.session() as s:
+        programme = await programmes.by_id(s, programme_id=pid)
+        [event] = (
+            await s.exec(select(AuditEvent).where(AuditEvent.action == "programme.schedule"))
+        ).all()
+    assert programme is not None
+    assert (programme.review_weekday, programme.review_time) == (3, "15:00")
+    assert '"review_weekday": 2' in event.before and '"review_weekday": 3' in (event.after or "")
+    assert len(bot.app.job_queue.get_jobs_by_name(f"beat:{pid}:review")) == 1  # re-planned
+    await jobs_idle(bot)
+
+
+async def test_away_and_back_write_through_storage(bot: Bot) -> None:
+    bot.clock.set(datetime(2024, 9, 26, 10, 0, tzinfo=SH))
+    pid = await seed(bot)
+    await bot.say(OWNER_A, "/away 2024-09-27 2024-10-10")
+    async with bot.db.session() as s:
+        assert [a.end for a in await absences.on(s, programme_id=pid, day=date(2024, 9, 30))] == [
+            date(2024, 10, 10)
+        ]
+    bot.clock.set(datetime(2024, 9, 30, 10, 0, tzinfo=SH))
+    await bot.say(OWNER_A, "/back")
+    async with bot.db.session() as s:
+        assert await absences.on(s, programme_id=pid, day=date(2024, 9, 30)) == []
+        [absence] = (await s.exec(select(Absence).where(col(Absence.programme_id) == pid))).all()
+        actions = (
+            await s.exec(
+                select(AuditEvent.action)
+                .where(col(AuditEvent.action).startswith("person."))
+                .order_by(col(AuditEvent.id))
+            )
+        ).all()
+    assert (absence.start, absence.end) == (date(2024, 9, 27), date(2024, 9, 29))
+    assert list(actions)[-2:] == ["person.away", "person.back"]
