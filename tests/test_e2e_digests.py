@@ -74,34 +74,11 @@ async def test_summary_in_group_with_filters(bot: Bot) -> None:
 async def test_summary_shows_red_and_yellow_with_the_owners_words(bot: Bot) -> None:
     pid = await seed(bot)
     await group_say(bot, ADMIN, "/setup P")
-    async with bot.db.session() as s:
-        owner = (
-            await s.exec(
-                select(Person).where(Person.programme_id == pid, Person.name == "城市管理局联络员")
-            )
-        ).one()
-        for code, health, note, blockers, percent in (
-            (
-                "1.3.2",
-                Health.BLOCKED,
-                "已完成一期",
-                "二期管网资金缺口约800万元，请财政局协调拨付",
-                60,
-            ),
-            ("1.3.3", Health.AT_RISK, "雨季影响施工进度", "", None),
-        ):
-            measure = (await s.exec(select(Measure).where(Measure.code == code))).one()
-            await measures.record_update(
-                s,
-                measure=measure,
-                person_id=owner.id or 0,
-                actor="test",
-                health=health,
-                now=datetime(2024, 9, 20, 10, 0, tzinfo=SH),
-                note=note,
-                percent=percent,
-                blockers=blockers,
-            )
+    bot.clock.set(datetime(2024, 9, 20, 10, 0, tzinfo=SH))
+    blocker = "二期管网资金缺口约800万元，请财政局协调拨付"
+    await _answer(bot, pid, "1.3.2", Health.BLOCKED, blocker, note="已完成一期", percent=60)
+    await _answer(bot, pid, "1.3.3", Health.AT_RISK, note="雨季影响施工进度")
+    bot.clock.set(datetime(2024, 9, 30, 10, 0, tzinfo=SH))
     text = await group_say(bot, MEMBER, "/summary")
     tail = text.split("\n\n")[-2:]
     assert tail[0].split("\n") == [
@@ -162,7 +139,17 @@ async def test_report_in_english(bot: Bot) -> None:
     assert [m.filename for m in sent if m.method == "sendDocument"][0].startswith("P ledger")
 
 
-async def _answer(bot: Bot, pid: int, code: str, health: Health, blockers: str = "") -> None:
+async def _answer(
+    bot: Bot,
+    pid: int,
+    code: str,
+    health: Health,
+    blockers: str = "",
+    *,
+    note: str = "",
+    percent: int | None = None,
+) -> None:
+    """城市管理局联络员 answers about a measure at the bot's clock time."""
     async with bot.db.session() as s:
         owner = (
             await s.exec(
@@ -178,6 +165,8 @@ async def _answer(bot: Bot, pid: int, code: str, health: Health, blockers: str =
             health=health,
             now=bot.clock.now(),
             blockers=blockers,
+            note=note,
+            percent=percent,
         )
 
 
