@@ -136,7 +136,8 @@ async def test_report_in_english(bot: Bot) -> None:
     assert report.plain.startswith(f"📋 P · monthly report for September 2024\n{HEADLINE_EN}\n")
     assert rest.plain.startswith("🟢 4.1.1 ")
     assert review.plain.startswith("🔎 P · fortnightly review, 8 Oct 2024\n")
-    assert [m.filename for m in sent if m.method == "sendDocument"][0].startswith("P ledger")
+    documents = [m.filename or "" for m in sent if m.method == "sendDocument"]
+    assert documents and documents[0].startswith("P ledger")
 
 
 async def _answer(
