@@ -9,7 +9,15 @@ from bot.context import CadenceContext
 from bot.render import callbacks
 from bot.render.keyboards import answer_choices, measures_keyboard
 from bot.render.measures import line
-from handlers.answer import allowed, expired, may_answer_for, measure_programme, step
+from handlers.answer import (
+    DRAFT,
+    allowed,
+    expired,
+    may_answer_for,
+    measure_programme,
+    out_of_date,
+    step,
+)
 from handlers.gate import Where, gate
 from handlers.send import answer_query, reply_long
 from jobs.dispatch import button_list
@@ -90,5 +98,21 @@ async def page(update: Update, context: CadenceContext) -> None:
 @gate(where=Where.ANY, needs_programme=False)
 async def expired_button(update: Update, context: CadenceContext) -> None:
     """Any press no other handler took: unknown data, or a step outside its conversation."""
-    assert update.callback_query is not None
-    await answer_query(update.callback_query, expired(context.t), alert=True)
+    query = update.callback_query
+    assert query is not None
+    try:
+        button = callbacks.unpack(query.data)
+    except callbacks.CallbackError:
+        button = None
+    # a step of an older screen while another answer is being written: say which it is
+    stale = isinstance(button, STEPS) and DRAFT in (context.user_data or {})
+    await answer_query(query, out_of_date(context.t) if stale else expired(context.t), alert=True)
+
+
+STEPS = (
+    callbacks.PickStep,
+    callbacks.HealthStep,
+    callbacks.PercentSkip,
+    callbacks.FilesDone,
+    callbacks.ConfirmStep,
+)

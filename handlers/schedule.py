@@ -10,6 +10,7 @@ from telegram import Update
 
 from bot.context import CadenceContext
 from bot.domain.model import Beat, Role
+from bot.domain.numbers import ascii_int
 from bot.domain.periods import next_slot
 from bot.domain.workcal import CalendarKind
 from bot.i18n import N_, Tr
@@ -27,7 +28,7 @@ BEAT_NAMES = {
     Beat.REVIEW: N_("fortnightly review"),
     Beat.REPORT: N_("monthly report"),
 }
-TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+TIME = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")  # ASCII digits only
 
 
 def weekday(value: str) -> int | None:
@@ -37,9 +38,8 @@ def weekday(value: str) -> int | None:
         return WEEKDAYS.index(low)
     if value in ZH_WEEKDAYS:
         return ZH_WEEKDAYS.index(value)
-    if value.isdigit() and 1 <= int(value) <= 7:
-        return int(value) - 1
-    return None
+    number = ascii_int(value, 1, 7)
+    return None if number is None else number - 1
 
 
 def schedule_text(t: Tr, programme: Programme, now_utc: datetime) -> str:

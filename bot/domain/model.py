@@ -95,4 +95,7 @@ class MeasureFacts:
 
 def code_key(code: str) -> tuple[tuple[int, str], ...]:
     """Sort key that orders 1.2.10 after 1.2.9."""
-    return tuple((int(p), "") if p.isdigit() else (1 << 30, p) for p in code.split("."))
+    # ASCII digits only: '²'.isdigit() is True but int('²') fails
+    return tuple(
+        (int(p), "") if p.isascii() and p.isdigit() else (1 << 30, p) for p in code.split(".")
+    )

@@ -29,9 +29,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bot.domain.model import Beat
 from bot.domain.workcal import CalendarKind, add_workdays, first_workday_of_month, next_workday
 
-_WEEK_KEY = re.compile(r"^(\d{4})-W(\d{2})$")
-_DAY_KEY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_MONTH_KEY = re.compile(r"^(\d{4})-(\d{2})$")
+_WEEK_KEY = re.compile(r"^([0-9]{4})-W([0-9]{2})$")
+_DAY_KEY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_MONTH_KEY = re.compile(r"^([0-9]{4})-([0-9]{2})$")
 _WEEKLY = (Beat.DISPATCH, Beat.NUDGE)
 # Every walk below moves a handful of periods at most; the bound only turns a bug into an
 # error instead of a hung scheduler.
