@@ -72,11 +72,13 @@ def _all_accepted(bot: Bot) -> None:
     """Every call the bot made was accepted: nothing refused for breaking a limit."""
     sent = bot.api.sent
     first = [m.history[0].method if m.history else m.method for m in sent]
-    assert len(bot.api.calls("sendMessage")) == first.count("sendMessage")
+    for method in ("sendMessage", "sendDocument", "sendPhoto"):
+        assert len(bot.api.calls(method)) == first.count(method), method
     edits = len(bot.api.calls("editMessageText")) + len(bot.api.calls("editMessageReplyMarkup"))
     assert edits == sum(len(m.history) for m in sent)
-    for m in sent:
-        assert 1 <= utf16_len(m.plain) <= 4096
+    for m, method in zip(sent, first, strict=True):
+        low, high = (1, 4096) if method == "sendMessage" else (0, 1024)
+        assert low <= utf16_len(m.plain) <= high
         assert len(m.buttons) <= INLINE_BUTTONS
 
 
