@@ -38,6 +38,7 @@ from handlers.answer import (
 from handlers.gate import Where, gate
 from handlers.send import answer_query
 from handlers.signoff import notify_signoff_request
+from jobs import alerts
 from storage import measures
 from storage.measures import Evidence
 from storage.programmes import rhythm_of
@@ -196,6 +197,10 @@ async def confirm(update: Update, context: CadenceContext) -> int | None:
         files=[Evidence(**f) for f in draft.get("files", [])],
         period=period_of(Beat.DISPATCH, now, rhythm_of(context.programme)),
     )
+    if Health(draft["health"]) is Health.BLOCKED:
+        # the people who decide hear at once, once the answer is stored for good
+        bot, database, mid = context.bot, context.svc.database, m.id or 0
+        context.after_commit(lambda: alerts.blocked(bot, database, measure_id=mid, now=now))
     if draft.get("signoff"):
         await measures.request_signoff(
             context.session,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import Measure, Person
+from storage.models import Measure, Person, Unit
 
 
 async def programme_of_measure(session: AsyncSession, *, measure_id: int) -> int | None:
@@ -17,3 +17,10 @@ async def programme_of_person(session: AsyncSession, *, person_id: int) -> int |
     """The programme of a ledger person, or None."""
     p = await session.get(Person, person_id)
     return p.programme_id if p is not None else None
+
+
+async def leader_and_unit(session: AsyncSession, *, measure: Measure) -> tuple[Person | None, str]:
+    """A measure's responsible leader (if any) and its lead unit's name."""
+    leader = await session.get(Person, measure.leader_id) if measure.leader_id else None
+    unit = await session.get(Unit, measure.lead_unit_id)
+    return leader, unit.name if unit is not None else ""

@@ -57,14 +57,16 @@ async def silent_counts(session: AsyncSession, *, programme_id: int) -> dict[int
     return counts
 
 
-async def latest_answers(session: AsyncSession, *, programme_id: int) -> dict[int, Answer]:
-    """Each measure's latest answer with who gave it, in one query."""
-    last = (
-        select(func.max(ProgressUpdate.id).label("id"))
-        .where(ProgressUpdate.programme_id == programme_id)
-        .group_by(col(ProgressUpdate.measure_id))
-        .subquery()
+async def latest_answers(
+    session: AsyncSession, *, programme_id: int, measure_id: int | None = None
+) -> dict[int, Answer]:
+    """Each measure's (or one measure's) latest answer with who gave it, in one query."""
+    which = select(func.max(ProgressUpdate.id).label("id")).where(
+        ProgressUpdate.programme_id == programme_id
     )
+    if measure_id is not None:
+        which = which.where(ProgressUpdate.measure_id == measure_id)
+    last = which.group_by(col(ProgressUpdate.measure_id)).subquery()
     rows = (
         await session.exec(
             select(ProgressUpdate, Person.name)

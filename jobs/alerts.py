@@ -1,0 +1,51 @@
+"""Alerts sent at once, outside the rhythm: the people who decide hear of a blocked measure."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from telegram import Bot
+
+from bot.i18n import tr
+from bot.render.alerts import blocked_text
+from jobs.send import send, to_person
+from storage import lookup, measures, people, programmes
+from storage.db import Database
+from storage.models import Measure
+
+
+async def blocked(bot: Bot, database: Database, *, measure_id: int, now: datetime) -> int:
+    """Tell the measure's responsible leader and the task-force chat; returns how many heard."""
+    async with database.session() as s:
+        m = await s.get(Measure, measure_id)
+        if m is None or m.id is None:
+            return 0
+        programme = await programmes.by_id(s, programme_id=m.programme_id)
+        said = (await measures.latest_answers(s, programme_id=m.programme_id, measure_id=m.id)).get(
+            m.id
+        )
+        if programme is None or said is None:
+            return 0
+        leader, unit = await lookup.leader_and_unit(s, measure=m)
+        measure = m
+
+        def text(locale: str | None) -> str:
+            return blocked_text(
+                tr(locale),
+                code=measure.code,
+                text=measure.text,
+                owner=said.by,
+                unit=unit,
+                due=measure.deadline,
+                said=said,
+            )
+
+        told = 0
+        if leader is not None and leader.telegram_user_id:
+            locales = await people.locales_of(s, user_ids=[leader.telegram_user_id])
+            mine = locales.get(leader.telegram_user_id) or programme.locale
+            told += await to_person(bot, leader, text(mine), now) is not None
+            s.add(leader)
+        if programme.taskforce_chat_id is not None:
+            told += await send(bot, programme.taskforce_chat_id, text(programme.locale)) is not None
+        return told

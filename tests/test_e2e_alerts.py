@@ -1,0 +1,56 @@
+"""End to end: a measure reported blocked reaches its responsible leader and the task force at once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from conftest import ADMIN, SH, TASKFORCE, Bot, button
+from rhythm_support import LEADER, OWNER_A, measure_id, seed, tick
+
+ALERT_ZH = [
+    "⛔ 推进受阻：1.3.2 建成虎峰山乡镇水厂并投用，解决未实现自来水入户问题",
+    "责任人：城市管理局联络员（城市管理局）· 完成时限：2024年10月31日",
+    "受阻原因：“二期管网资金缺口约800万元，请财政局协调拨付”（9月30日反馈）",
+    "请研究协调解决。",
+]
+
+
+async def test_blocked_answer_alerts_leader_and_taskforce(bot: Bot) -> None:
+    pid = await seed(bot)
+    mark = bot.api.mark()
+    bot.api.send_group(TASKFORCE, ADMIN, "/setup P taskforce")
+    await bot.api.wait_for(TASKFORCE.id, since=mark)
+    await tick(bot, pid, datetime(2024, 9, 30, 10, 0, tzinfo=SH))
+    [dispatch] = bot.api.messages_to(OWNER_A.id)
+    m132 = await measure_id(bot, "1.3.2")
+    before_leader = len(bot.api.messages_to(LEADER.id))
+    before_taskforce = len(bot.api.messages_to(TASKFORCE.id))
+    await bot.press(OWNER_A, dispatch, f"ans:{m132}:block")
+    await bot.say(OWNER_A, "一期已完成")
+    await bot.say(OWNER_A, "60")
+    await bot.say(OWNER_A, "二期管网资金缺口约800万元，请财政局协调拨付")
+    last = bot.api.last_to(OWNER_A.id)
+    await bot.press(OWNER_A, last, button(last, "f:"))
+    confirm = bot.api.last_to(OWNER_A.id)
+    await bot.press(OWNER_A, confirm, button(confirm, "c:", ":save"))
+    await bot.api.wait_until(lambda: len(bot.api.messages_to(LEADER.id)) == before_leader + 1)
+    await bot.api.wait_until(lambda: len(bot.api.messages_to(TASKFORCE.id)) == before_taskforce + 1)
+    assert bot.api.last_to(LEADER.id).plain.split("\n") == ALERT_ZH
+    assert bot.api.last_to(TASKFORCE.id).plain.split("\n") == ALERT_ZH
+
+
+async def test_an_on_track_answer_alerts_nobody(bot: Bot) -> None:
+    pid = await seed(bot)
+    await tick(bot, pid, datetime(2024, 9, 30, 10, 0, tzinfo=SH))
+    [dispatch] = bot.api.messages_to(OWNER_A.id)
+    m132 = await measure_id(bot, "1.3.2")
+    before = len(bot.api.messages_to(LEADER.id))
+    await bot.press(OWNER_A, dispatch, f"ans:{m132}:ok")
+    await bot.say(OWNER_A, "进展顺利")
+    await bot.say(OWNER_A, "70")
+    last = bot.api.last_to(OWNER_A.id)
+    await bot.press(OWNER_A, last, button(last, "f:"))
+    confirm = bot.api.last_to(OWNER_A.id)
+    await bot.press(OWNER_A, confirm, button(confirm, "c:", ":save"))
+    await bot.settle()
+    assert len(bot.api.messages_to(LEADER.id)) == before
