@@ -3,6 +3,10 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
     DATABASE_URL=sqlite:////data/cadence.db
 
+# the monthly chart draws Chinese: without a CJK font it could only label areas by number
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-noto-cjk \
+ && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /build
 # dependencies in their own layer, from pyproject.toml alone: a code change does not re-download them
 COPY pyproject.toml ./
@@ -25,6 +29,8 @@ RUN pybabel compile -D cadence -d locales \
 
 USER cadence
 WORKDIR /home/cadence
+# matplotlib indexes the fonts once (seconds); do it now rather than at the first monthly report
+RUN python -c "from matplotlib import font_manager; font_manager.fontManager"
 VOLUME ["/data"]
 # migrations run at start; the token comes from the environment (see .env.example)
 CMD ["python", "-m", "bot", "run"]

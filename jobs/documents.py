@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,6 +11,8 @@ from telegram import Bot
 
 from bot.domain import documents, report
 from bot.i18n import Tr
+from bot.render.chart import monthly_chart
+from bot.render.docx import monthly_docx
 from bot.render.xlsx import ledger_workbook
 from storage import documents as stored
 from storage import measures
@@ -57,9 +60,22 @@ async def ledger(session: AsyncSession, *, programme: Programme, as_of: date, t:
 async def monthly_files(
     session: AsyncSession, *, programme: Programme, content: report.MonthlyReport, t: Tr
 ) -> list[Document]:
-    """The monthly report's files: the ledger as the report saw it at the month's end."""
-    rows = await records(session, programme=programme, as_of=content.as_of)
-    return [ledger_file(t, documents.monthly_ledger(programme.name, rows, content))]
+    """The monthly report's chart, Word report and ledger as the report saw the month's end."""
+    ledger_content = documents.monthly_ledger(
+        programme.name, await records(session, programme=programme, as_of=content.as_of), content
+    )
+    rows = ledger_content.records
+    history = documents.closed_by_month(content.measures, content.year, content.month)
+    # matplotlib and python-docx are CPU work: keep the event loop answering meanwhile
+    png = await asyncio.to_thread(monthly_chart, t, content, history)
+    doc = await asyncio.to_thread(monthly_docx, t, content, rows, programme.name, png)
+    month = t.month(content.year, content.month)
+    name = t._("{programme} monthly report {month}", programme=programme.name, month=month)
+    return [
+        Document(f"{name}.png", png, photo=True, caption=name),
+        Document(f"{name}.docx", doc),
+        ledger_file(t, ledger_content),
+    ]
 
 
 async def post(bot: Bot, chat_id: int, files: list[Document]) -> None:

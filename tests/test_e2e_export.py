@@ -5,14 +5,16 @@ from __future__ import annotations
 import io
 import os
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
+import docx
 import openpyxl
 import pytest
-from conftest import ADMIN, GROUP, TASKFORCE, Bot, sample
-from fakebot import User
-from rhythm_support import LEADER, OWNER_A, seed
-from test_e2e_digests import group_say
+from conftest import ADMIN, GROUP, SH, TASKFORCE, Bot, sample
+from fakebot import SentMessage, User
+from rhythm_support import LEADER, OWNER_A, seed, tick
+from test_e2e_digests import HEADLINE_EN, HEADLINE_ZH, group_say
 
 from bot.cli import main
 from bot.domain.ledger import parse_ledger
@@ -94,3 +96,73 @@ def test_cli_export_round_trip(
     assert [replace(r, row=0) for r in first.rows] == same
     assert [replace(r, row=0) for r in second.rows] == same
     assert _sheet((tmp_path / "q.xlsx").read_bytes())[1][0] == "Code"
+    monthly = ["export", "--what", "monthly", "--as-of", "2024-09-30", "--programme", "Q"]
+    assert main([*monthly, "--locale", "en", "--output", "q.docx"]) == 0
+    assert _docx_text((tmp_path / "q.docx").read_bytes())[0] == "Progress report on Q"
+
+
+def _docx_text(data: bytes | None) -> list[str]:
+    assert data is not None
+    return [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+
+
+async def _monthly_sent(bot: Bot, pid: int, since: int) -> list[SentMessage]:
+    """Let the scheduler run the October beats; what the leadership group got."""
+    await group_say(bot, ADMIN, "/setup P taskforce", chat_id=TASKFORCE.id)  # the review goes there
+    since = max(since, bot.api.mark())
+    await tick(bot, pid, datetime(2024, 10, 8, 10, 5, tzinfo=SH))
+    return [m for m in bot.api.since(since) if m.chat_id == GROUP.id]
+
+
+async def test_monthly_beat_posts_text_chart_report_and_ledger_once(bot: Bot) -> None:
+    pid = await seed(bot)
+    await group_say(bot, ADMIN, "/setup P")
+    mark = bot.api.mark()
+    sent = await _monthly_sent(bot, pid, mark)
+    methods = [m.method for m in sent]
+    assert methods[0] == "sendMessage" and HEADLINE_ZH in sent[0].plain
+    files = [m for m in sent if m.method != "sendMessage"]
+    assert [m.method for m in files] == ["sendPhoto", "sendDocument", "sendDocument"]
+    photo, report, ledger = files
+    assert photo.photo is not None and photo.photo.startswith(b"\x89PNG")
+    assert photo.plain == "P2024年9月月度汇报"
+    assert report.filename == "P2024年9月月度汇报.docx"
+    paragraphs = _docx_text(report.document)
+    assert paragraphs[0] == "关于P整改进展情况的报告" and paragraphs[2] == HEADLINE_ZH
+    assert "五、落实审计反馈问题整改方面的整改情况" in paragraphs
+    assert ledger.filename == "P整改台账（截至2024年9月30日）.xlsx"
+    assert len(_sheet(ledger.document)) == 44
+    # once per period: a restart and a later tick send nothing more to the group
+    await bot.restart()
+    again = bot.api.mark()
+    await tick(bot, pid, datetime(2024, 10, 9, 10, 5, tzinfo=SH))
+    assert not [m for m in bot.api.since(again) if m.chat_id == GROUP.id]
+
+
+async def test_monthly_beat_in_english(bot: Bot) -> None:
+    pid = await seed(bot, locale="en")
+    await group_say(bot, ADMIN, "/setup P")
+    sent = await _monthly_sent(bot, pid, bot.api.mark())
+    files = [m for m in sent if m.method != "sendMessage"]
+    assert [m.filename for m in files[1:]] == [
+        "P monthly report September 2024.docx",
+        "P ledger 30 Sep 2024.xlsx",
+    ]
+    paragraphs = _docx_text(files[1].document)
+    assert paragraphs[0] == "Progress report on P" and paragraphs[2] == HEADLINE_EN
+    assert _sheet(files[2].document)[1][0] == "Code"
+
+
+async def test_export_report_on_demand_in_private(bot: Bot) -> None:
+    await seed(bot)
+    bot.clock.set(datetime(2024, 10, 15, 9, 0, tzinfo=SH))
+    mark = bot.api.mark()
+    bot.api.send_private(LEADER, "/export report 2024-09")
+    sent = await bot.answers(LEADER.id, mark)
+    assert [m.method for m in sent] == [
+        "sendMessage", "sendPhoto", "sendDocument", "sendDocument",
+    ]  # fmt: skip
+    assert HEADLINE_ZH in sent[0].plain
+    assert _docx_text(sent[2].document)[2] == HEADLINE_ZH
+    # the on-demand copy does not count as the beat: nothing went to any group
+    assert not bot.api.messages_to(GROUP.id)

@@ -99,15 +99,32 @@ def area_of(rows: Sequence[Record], number: int) -> list[Record]:
     return [r for r in rows if r.facts.area_number == number]
 
 
-def closed_by_month(rows: Sequence[Record], year: int, month: int, months: int = 12) -> list[int]:
-    """Closed measures counted at each of the last `months` month ends (oldest first)."""
-    ends = []
+@dataclass(frozen=True)
+class MonthClosed:
+    """Measures closed in one month, and closed in all by its end."""
+
+    year: int
+    month: int
+    closed: int
+    total: int
+
+
+def closed_by_month(
+    measures: Sequence[MeasureFacts], year: int, month: int, months: int = 6
+) -> list[MonthClosed]:
+    """The last `months` months up to year-month, oldest first."""
+    keys = []
     y, m = year, month
     for _ in range(months):
-        ends.append(report.month_end(y, m))
+        keys.append((y, m))
         y, m = (y, m - 1) if m > 1 else (y - 1, 12)
-    ends.reverse()
-    closed = [
-        r.closed_on for r in rows if r.facts.status is Status.CLOSED and r.closed_on is not None
+    closed = [f.closed_on for f in measures if f.status is Status.CLOSED and f.closed_on]
+    return [
+        MonthClosed(
+            y,
+            m,
+            sum(1 for c in closed if (c.year, c.month) == (y, m)),
+            sum(1 for c in closed if c <= report.month_end(y, m)),
+        )
+        for y, m in reversed(keys)
     ]
-    return [sum(1 for c in closed if c <= end) for end in ends]
