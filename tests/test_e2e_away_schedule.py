@@ -8,7 +8,7 @@ from conftest import ADMIN, SH, Bot
 from fakebot import User
 from rhythm_support import OWNER_A, bind, seed, tick
 
-from storage import people
+from storage import people, programmes
 
 DEPUTY = User(303, "城管副联络员", language_code="zh-hans")
 
@@ -22,27 +22,54 @@ async def test_away_sends_dispatch_to_delegate_then_back(bot: Bot) -> None:
         await people.person_named(s, programme_id=pid, name="城管副联络员", unit_id=unit.id)
     await bind(bot, pid, "城管副联络员", DEPUTY)
     bad = await bot.say(OWNER_A, "/away 2024-10-05 2024-10-01")
-    assert "/away" in bad.plain
+    assert bad.plain == "用法：/away 2024-10-01 2024-10-07 [代理人姓名]。结束日期不能早于今天。"
     ok = await bot.say(OWNER_A, "/away 2024-09-27 2024-10-10 城管副联络员")
-    assert "城管副联络员" in ok.plain
+    assert ok.plain == (
+        "已登记：2024年9月27日至2024年10月10日外出，期间调度消息由城管副联络员代为接收。"
+        "发送 /back 可提前结束。"
+    )
+    mark = bot.api.mark()
     await tick(bot, pid, datetime(2024, 9, 30, 9, 30, tzinfo=SH))
-    assert not bot.api.messages_to(OWNER_A.id)[2:]
+    assert [m for m in bot.api.since(mark) if m.chat_id == OWNER_A.id] == []
     [to_deputy] = bot.api.messages_to(DEPUTY.id)
-    assert "1.3.2" in to_deputy.plain and "城市管理局联络员" in to_deputy.plain
+    assert to_deputy.plain.split("\n")[:4] == [
+        "📌 每周调度（2024年9月30日）",
+        "城管副联络员，您正在代城市管理局联络员反馈，请报送以下整改措施进展：",
+        "",
+        "🟢 1.3.2 建成虎峰山乡镇水厂并投用，解决未实现自来水入户问题 · 时限：2024年10月31日 · 推进中",
+    ]
     back = await bot.say(OWNER_A, "/back")
-    assert back.plain
+    assert back.plain == "欢迎回来，调度消息将恢复发送给您。"
+    # the next dispatch (W41, moved to Tuesday 8 October by National Day) goes to the owner again
+    mark = bot.api.mark()
+    await tick(bot, pid, datetime(2024, 10, 8, 9, 30, tzinfo=SH))
+    [to_owner] = [m for m in bot.api.since(mark) if m.chat_id == OWNER_A.id]
+    assert to_owner.plain.split("\n")[:2] == [
+        "📌 每周调度（2024年10月8日）",
+        "城市管理局联络员，请报送您负责的整改措施进展：",
+    ]
+    assert bot.api.messages_to(DEPUTY.id) == [to_deputy]
 
 
 async def test_schedule_shows_and_changes_beats(bot: Bot) -> None:
     pid = await seed(bot)
     shown = await bot.say(ADMIN, "/schedule")
-    assert "2024年10月8日" in shown.plain  # the next dispatch skips National Day
+    # National Day moves W41's dispatch to Tuesday
+    assert shown.plain.split("\n")[1].startswith("• 每周调度: 2024年10月8日 09:00")
     refused = await bot.say(OWNER_A, "/schedule dispatch tue 08:30")
-    assert "抱歉" in refused.plain
-    changed = await bot.say(ADMIN, "/schedule dispatch tue 08:30")
-    assert changed.plain
-    shown = bot.api.last_to(ADMIN.id)
-    assert "08:30" in shown.plain
+    assert refused.plain == "抱歉，此功能仅限专班成员和领导使用。"
+    mark = bot.api.mark()
+    bot.api.send_private(ADMIN, "/schedule dispatch tue 08:30")
+    changed, shown = await bot.answers(ADMIN.id, mark)
+    assert changed.plain == "工作节奏已修改。"
+    assert shown.plain.split("\n")[1].startswith("• 每周调度: 2024年10月8日 08:30")
+    assert shown.plain.split("\n")[2].startswith("• 催办: 2024年10月10日 08:30")
+    async with bot.db.session() as s:
+        programme = await programmes.by_id(s, programme_id=pid)
+    assert programme is not None
+    assert (programme.dispatch_weekday, programme.dispatch_time) == (1, "08:30")
     nonsense = await bot.say(ADMIN, "/schedule dispatch someday 25:00")
-    assert "/schedule" in nonsense.plain
-    assert pid
+    assert (
+        nonsense.plain
+        == "无法识别该修改。示例：/schedule dispatch 周一 09:00 · /schedule calendar plain"
+    )
