@@ -13,7 +13,8 @@ from bot.i18n import Tr, tr
 from bot.render import labels
 from bot.render.ledger import done_text, issues_text, preview_text
 from bot.settings import Settings
-from storage import ledger_store, people, programmes
+from storage import invites as invite_links
+from storage import ledger_store, programmes
 
 
 async def import_file(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
@@ -92,7 +93,7 @@ async def _invite_rows(svc: Services, name: str, t: Tr) -> list[tuple[str, str, 
         programme = await programmes.by_name(s, name=name)
         if programme is None or programme.id is None:
             return None
-        return await people.invite_rows(
+        return await invite_links.invite_rows(
             s,
             programme_id=programme.id,
             now=svc.clock.now(),

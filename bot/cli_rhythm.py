@@ -15,9 +15,8 @@ from bot.domain.periods import slots_between
 from bot.i18n import tr
 from bot.render.digest import summary_text
 from bot.settings import Settings
-from jobs.digests import summary_content
 from jobs.run import Outcome, run_beat
-from storage import programmes
+from storage import programmes, reports
 from storage.programmes import rhythm_of
 
 
@@ -70,7 +69,7 @@ async def dispatch(settings: Settings, args: argparse.Namespace, clock: Clock) -
         if args.command == "summary":
             t = tr(args.locale or programme.locale)
             async with svc.database.session() as s:
-                content = await summary_content(
+                content = await reports.summary_content(
                     s, programme=programme, today=today_in(clock.now(), programme.timezone)
                 )
             print(summary_text(t, content, programme.name))

@@ -16,7 +16,7 @@ from bot.i18n import Tr
 from bot.render import callbacks, labels
 from handlers.gate import Where, gate
 from handlers.send import answer_query, reply_long
-from storage import absences, beats, lookup, measures
+from storage import absences, dispatch_items, lookup, measures
 from storage.models import Measure
 
 B = TypeVar("B", bound=callbacks.Button)
@@ -304,7 +304,7 @@ async def reply_programme(update: Update, context: CadenceContext) -> int | None
     message = update.effective_message
     if message is None or message.reply_to_message is None:
         return None
-    items = await beats.item_for_message(
+    items = await dispatch_items.item_for_message(
         context.session, chat_id=message.chat.id, message_id=message.reply_to_message.message_id
     )
     return items[0].programme_id if items else None
@@ -315,7 +315,7 @@ async def start_by_reply(update: Update, context: CadenceContext) -> int | None:
     """A reply to a dispatch or reminder: its text (or caption) is the note, a file is evidence."""
     message = update.effective_message
     assert message is not None and message.reply_to_message is not None and message.chat is not None
-    items = await beats.item_for_message(
+    items = await dispatch_items.item_for_message(
         context.session, chat_id=message.chat.id, message_id=message.reply_to_message.message_id
     )
     if not items:

@@ -13,6 +13,7 @@ from bot.render.measures import line
 from handlers.gate import Where, gate
 from handlers.send import reply_long
 from jobs.dispatch import ordered
+from storage import invites as invite_links
 from storage import measures, people
 
 
@@ -44,7 +45,7 @@ async def pending_invites(context: CadenceContext) -> list[tuple[str, str, str]]
     now = context.svc.clock.now()
     return [
         (name, roles, invite_link(context.bot.username, token))
-        for name, roles, token in await people.invite_rows(
+        for name, roles, token in await invite_links.invite_rows(
             s,
             programme_id=pid,
             now=now,
@@ -114,7 +115,7 @@ async def revoke(update: Update, context: CadenceContext) -> None:
             t._("Usage: /revoke NAME, with the person's name as in the ledger.")
         )
         return
-    count = await people.revoke(
+    count = await invite_links.revoke(
         context.session,
         programme_id=context.programme_id,
         person_id=found[0].id,

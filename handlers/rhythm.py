@@ -14,9 +14,9 @@ from bot.render import callbacks
 from bot.render.digest import summary_text
 from handlers.gate import Where, gate
 from handlers.send import answer_query, reply_long
-from jobs.digests import summary_content
 from jobs.run import Outcome, run_beat
 from jobs.scheduler import plan_programme
+from storage import reports
 from storage.programmes import rhythm_of
 
 BEAT_COMMANDS = {"dispatch": Beat.DISPATCH, "review": Beat.REVIEW, "report": Beat.REPORT}
@@ -54,7 +54,7 @@ async def summary(update: Update, context: CadenceContext) -> None:
     )
     today = today_in(context.svc.clock.now(), context.programme.timezone)
     try:
-        content = await summary_content(
+        content = await reports.summary_content(
             context.session,
             programme=context.programme,
             today=today,

@@ -12,7 +12,7 @@ from bot.languages import LANGUAGES
 from bot.render import callbacks
 from handlers.gate import Where, gate, role_names, supported
 from handlers.send import answer_query
-from storage import people, programmes
+from storage import invites, people, programmes
 
 
 def _help_text(context: CadenceContext) -> str:
@@ -86,7 +86,7 @@ async def _redeem(update: Update, context: CadenceContext) -> None:
     token = (context.args or [""])[0][:64]
     async with context.svc.database.session() as s:
         who = await people.identity(s, user_id=user.id)
-        outcome, person = await people.redeem(
+        outcome, person = await invites.redeem(
             s,
             token=token,
             user_id=user.id,

@@ -3,63 +3,18 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 
 from bot.clock import today_in
-from bot.domain import filters, report
-from bot.domain.model import Beat, Status
 from bot.i18n import Tr, tr
 from bot.render.digest import report_text, review_text
 from jobs import documents
 from jobs.send import send
-from storage import absences, beats, measures
+from storage import reports
 from storage.models import Programme, SentBeat
-
-
-def _week(day: date) -> str:
-    iso = day.isocalendar()
-    return f"{iso.year}-W{iso.week:02d}"
-
-
-async def review_content(
-    session: AsyncSession, *, programme: Programme, today: date, period: str | None = None
-) -> tuple[report.Review, dict[str, object]]:
-    """The review as data, plus the snapshot the next review compares with.
-
-    It compares with the last review before `period`: this period's own record is already
-    claimed (without a snapshot) when the content is computed.
-    """
-    assert programme.id is not None
-    pid = programme.id
-    rows = await measures.facts(session, programme_id=pid)
-    facts = [f for _, f in rows]
-    persons = await beats.persons(session, programme_id=pid)
-    last_dispatch = await beats.latest(session, programme_id=pid, beat=Beat.DISPATCH)
-    silent: list[str] = []
-    if last_dispatch is not None:
-        for item in await beats.items(session, programme_id=pid, period=last_dispatch.period):
-            if item.delivered and not item.answered:
-                silent.append(persons[item.owner_id].name)
-    open_owners = {m.owner_id for m, f in rows if f.status is not Status.CLOSED}
-    unreachable = [
-        persons[o].name
-        for o in open_owners
-        if persons[o].telegram_user_id is None or persons[o].unreachable_since
-    ]
-    away = [
-        f"{persons[a.person_id].name} ({a.start.isoformat()}–{a.end.isoformat()})"
-        for a in await absences.on(session, programme_id=pid, day=today)
-    ]
-    last_review = await beats.latest(session, programme_id=pid, beat=Beat.REVIEW, before=period)
-    previous = beats.load_snapshot(last_review)
-    content = report.review(
-        facts, today, previous, silent_owners=silent, away=away, unreachable=unreachable
-    )
-    return content, dict(report.snapshot(facts, today))
 
 
 async def review(
@@ -70,7 +25,7 @@ async def review(
     if chat is None:
         return 0
     today = today_in(now, programme.timezone)
-    content, snap = await review_content(
+    content, snap = await reports.review_content(
         session, programme=programme, today=today, period=record.period
     )
     record.snapshot = json.dumps(snap, ensure_ascii=False)
@@ -79,25 +34,11 @@ async def review(
     return 1
 
 
-async def report_content(
-    session: AsyncSession, *, programme: Programme, period: str
-) -> report.MonthlyReport:
-    """The monthly report for period YYYY-MM as data."""
-    assert programme.id is not None
-    year, month = (int(x) for x in period.split("-"))
-    start, end = date(year, month, 1), report.month_end(year, month)
-    facts = [f for _, f in await measures.facts(session, programme_id=programme.id)]
-    answers = await beats.answers_by_unit(
-        session, programme_id=programme.id, first=_week(start), last=_week(end)
-    )
-    return report.monthly(facts, year, month, answers)
-
-
 async def monthly_package(
     session: AsyncSession, *, programme: Programme, period: str, t: Tr
 ) -> tuple[str, list[documents.Document]]:
     """The monthly report's text and its files, from one computation of the report."""
-    content = await report_content(session, programme=programme, period=period)
+    content = await reports.report_content(session, programme=programme, period=period)
     files = await documents.monthly_files(session, programme=programme, content=content, t=t)
     return report_text(t, content, programme.name), files
 
@@ -114,31 +55,3 @@ async def monthly(
     await send(bot, programme.leadership_chat_id, text)
     await documents.post(bot, programme.leadership_chat_id, files)
     return 1
-
-
-async def summary_content(
-    session: AsyncSession,
-    *,
-    programme: Programme,
-    today: date,
-    args: Sequence[str] = (),
-    owner_id: int | None = None,
-) -> report.Summary:
-    """/summary as data, for a leader, a coordinator, a group or one owner.
-
-    Raises filters.FilterError when the arguments name no area or unit of the programme.
-    """
-    assert programme.id is not None
-    rows = await measures.facts(
-        session, programme_id=programme.id, owner_ids=[owner_id] if owner_id else None
-    )
-    facts = [f for _, f in rows]
-    where = filters.parse(args, filters.Known.of(facts))
-    kept = filters.apply(where, facts, today)
-    return report.summary(
-        kept,
-        today,
-        where=where,
-        unit_share=filters.unit_share(where, kept),
-        owner_view=owner_id is not None,
-    )

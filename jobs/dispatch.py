@@ -16,7 +16,7 @@ from bot.i18n import Tr, tr
 from bot.render.keyboards import measures_keyboard
 from bot.render.measures import line
 from jobs.send import to_person
-from storage import absences, beats, measures, people
+from storage import absences, beats, dispatch_items, measures, people
 from storage.models import DispatchItem, Measure, Person, Programme
 from storage.programmes import rhythm_of
 
@@ -43,7 +43,9 @@ async def button_list(
         return ordered([(m, f) for m, f in rows if m.owner_id == person_id], today)
     last = await beats.latest(session, programme_id=programme_id, beat=Beat.DISPATCH)
     items = (
-        await beats.items(session, programme_id=programme_id, period=last.period) if last else []
+        await dispatch_items.items(session, programme_id=programme_id, period=last.period)
+        if last
+        else []
     )
     waiting = {i.measure_id for i in items if i.recipient_id == person_id and not i.answered}
     return ordered([(m, f) for m, f in rows if m.id in waiting], today)
@@ -73,7 +75,7 @@ def dispatch_text(
 
 async def _audience(session: AsyncSession, pid: int) -> tuple[dict[int, Person], dict[int, str]]:
     """Every person of the programme, and the language of those bound to Telegram."""
-    persons = await beats.persons(session, programme_id=pid)
+    persons = await people.persons(session, programme_id=pid)
     locales = await people.locales_of(
         session, user_ids=[p.telegram_user_id for p in persons.values() if p.telegram_user_id]
     )
@@ -92,7 +94,8 @@ async def dispatch(
     persons, locales = await _audience(session, pid)
     away = {a.person_id: a for a in await absences.on(session, programme_id=pid, day=today)}
     existing = {
-        i.measure_id: i for i in await beats.items(session, programme_id=pid, period=period)
+        i.measure_id: i
+        for i in await dispatch_items.items(session, programme_id=pid, period=period)
     }
     by_owner: dict[int, list[tuple[Measure, MeasureFacts]]] = defaultdict(list)
     for m, f in rows:
@@ -147,7 +150,7 @@ async def nudge(
     pid, today = programme.id, today_in(now, programme.timezone)
     pending = [
         i
-        for i in await beats.items(session, programme_id=pid, period=period)
+        for i in await dispatch_items.items(session, programme_id=pid, period=period)
         if i.delivered and not i.answered and not i.nudged
     ]
     facts = {
@@ -203,7 +206,7 @@ async def escalate(
     prev = previous_periods(Beat.DISPATCH, period, 2, rhythm_of(programme))
     if len(prev) < 2:
         return 0
-    its = await beats.items(session, programme_id=pid, periods=prev)
+    its = await dispatch_items.items(session, programme_id=pid, periods=prev)
     grouped: dict[int, list[DispatchItem]] = defaultdict(list)
     for item in its:
         grouped[item.measure_id].append(item)

@@ -1,9 +1,8 @@
-"""The sent-beat log, dispatch items and absences: what was sent, to whom, for which period."""
+"""The sent-beat log: which beat was sent for which period, claimed before sending."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +11,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.model import Beat
-from storage.models import DispatchItem, Measure, Person, SentBeat, Unit
+from storage.models import SentBeat
 
 
 async def sent_periods(session: AsyncSession, *, programme_id: int) -> set[tuple[Beat, str]]:
@@ -83,59 +82,3 @@ def load_snapshot(record: SentBeat | None) -> dict[str, tuple[str | None, str, s
         return None
     raw: dict[str, Any] = json.loads(record.snapshot)
     return {k: (v[0], v[1], v[2]) for k, v in raw.items()}
-
-
-async def items(
-    session: AsyncSession,
-    *,
-    programme_id: int,
-    period: str | None = None,
-    periods: Sequence[str] | None = None,
-) -> list[DispatchItem]:
-    """Dispatch items of one or several periods."""
-    query = select(DispatchItem).where(DispatchItem.programme_id == programme_id)
-    if period is not None:
-        query = query.where(DispatchItem.period == period)
-    if periods is not None:
-        query = query.where(col(DispatchItem.period).in_(periods))
-    return list((await session.exec(query.order_by(col(DispatchItem.id)))).all())
-
-
-async def item_for_message(
-    session: AsyncSession, *, chat_id: int, message_id: int
-) -> list[DispatchItem]:
-    """The dispatch items a bot message listed (for replies to it)."""
-    rows = await session.exec(
-        select(DispatchItem).where(
-            DispatchItem.chat_id == chat_id, DispatchItem.message_id == message_id
-        )
-    )
-    return list(rows.all())
-
-
-async def answers_by_unit(
-    session: AsyncSession, *, programme_id: int, first: str, last: str
-) -> dict[str, tuple[int, int]]:
-    """Per lead unit: (answered, delivered) dispatch items in periods first..last."""
-    rows = await session.exec(
-        select(DispatchItem, Unit.name)
-        .join(Measure, col(Measure.id) == DispatchItem.measure_id)
-        .join(Unit, col(Unit.id) == Measure.lead_unit_id)
-        .where(
-            DispatchItem.programme_id == programme_id,
-            DispatchItem.delivered,
-            col(DispatchItem.period) >= first,
-            col(DispatchItem.period) <= last,
-        )
-    )
-    out: dict[str, tuple[int, int]] = {}
-    for item, unit in rows.all():
-        answered, delivered = out.get(unit, (0, 0))
-        out[unit] = (answered + item.answered, delivered + 1)
-    return out
-
-
-async def persons(session: AsyncSession, *, programme_id: int) -> dict[int, Person]:
-    """Every person of a programme by id."""
-    rows = await session.exec(select(Person).where(Person.programme_id == programme_id))
-    return {p.id: p for p in rows.all() if p.id is not None}

@@ -12,10 +12,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.lifecycle import Event, next_status
 from bot.domain.model import Answer, Health, MeasureFacts, Status, code_key
-from storage import audit
+from storage import audit, dispatch_items
 from storage.models import (
     Area,
-    DispatchItem,
     EvidenceFile,
     Measure,
     Person,
@@ -36,25 +35,6 @@ class Evidence:
     kind: str
     mime_type: str | None = None
     size: int | None = None
-
-
-async def silent_counts(session: AsyncSession, *, programme_id: int) -> dict[int, int]:
-    """Per measure: the most recent dispatches in a row that got no answer."""
-    rows = await session.exec(
-        select(DispatchItem)
-        .where(DispatchItem.programme_id == programme_id, DispatchItem.delivered)
-        .order_by(col(DispatchItem.period).desc())
-    )
-    counts: dict[int, int] = {}
-    done: set[int] = set()
-    for item in rows.all():
-        if item.measure_id in done:
-            continue
-        if item.answered:
-            done.add(item.measure_id)
-        else:
-            counts[item.measure_id] = counts.get(item.measure_id, 0) + 1
-    return counts
 
 
 async def latest_answers(
@@ -110,7 +90,7 @@ async def facts(
             await session.exec(select(Person).where(Person.programme_id == programme_id))
         ).all()
     }
-    silent = await silent_counts(session, programme_id=programme_id)
+    silent = await dispatch_items.silent_counts(session, programme_id=programme_id)
     latest = await latest_answers(session, programme_id=programme_id)
     out = [
         (
@@ -197,7 +177,9 @@ async def record_update(
     measure.health = health.value
     measure.updated_at = now
     session.add(measure)
-    await mark_answered(session, programme_id=measure.programme_id, measure_id=measure.id)
+    await dispatch_items.mark_answered(
+        session, programme_id=measure.programme_id, measure_id=measure.id
+    )
     audit.record(
         session,
         programme_id=measure.programme_id,
@@ -217,20 +199,6 @@ async def record_update(
         now=now,
     )
     return update
-
-
-async def mark_answered(session: AsyncSession, *, programme_id: int, measure_id: int) -> None:
-    """Mark the measure's latest dispatch item as answered."""
-    item = (
-        await session.exec(
-            select(DispatchItem)
-            .where(DispatchItem.programme_id == programme_id, DispatchItem.measure_id == measure_id)
-            .order_by(col(DispatchItem.period).desc())
-        )
-    ).first()
-    if item is not None and not item.answered:
-        item.answered = True
-        session.add(item)
 
 
 async def request_signoff(

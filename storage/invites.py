@@ -1,0 +1,118 @@
+"""Invite links: issued, revoked and redeemed; the rules are in bot.domain.invites."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.invites import Redeem, invited_roles, redemption
+from bot.domain.model import Role
+from storage.models import Invite, Person
+from storage.people import bind, people, roles_by_person
+
+
+async def invite_for(
+    session: AsyncSession, *, programme_id: int, person_id: int, now: datetime, days: int
+) -> Invite:
+    """A live invite for the person: the existing one, or a new random token."""
+    live = (
+        await session.exec(
+            select(Invite).where(
+                Invite.programme_id == programme_id,
+                Invite.person_id == person_id,
+                col(Invite.used_at).is_(None),
+                col(Invite.revoked_at).is_(None),
+                col(Invite.expires_at) > now,
+            )
+        )
+    ).first()
+    if live is not None:
+        return live
+    invite = Invite(
+        programme_id=programme_id,
+        person_id=person_id,
+        token=secrets.token_urlsafe(18),
+        created_at=now,
+        expires_at=now + timedelta(days=days),
+    )
+    session.add(invite)
+    await session.flush()
+    return invite
+
+
+async def revoke(session: AsyncSession, *, programme_id: int, person_id: int, now: datetime) -> int:
+    """Revoke every live invite of a person; returns how many."""
+    rows = await session.exec(
+        select(Invite).where(
+            Invite.programme_id == programme_id,
+            Invite.person_id == person_id,
+            col(Invite.used_at).is_(None),
+            col(Invite.revoked_at).is_(None),
+        )
+    )
+    count = 0
+    for invite in rows.all():
+        invite.revoked_at = now
+        session.add(invite)
+        count += 1
+    return count
+
+
+async def redeem(
+    session: AsyncSession, *, token: str, user_id: int, display_name: str, now: datetime
+) -> tuple[Redeem, Person | None]:
+    """Redeem an invite token: bind the Telegram user to the invite's person when the rules allow."""
+    invite = (await session.exec(select(Invite).where(Invite.token == token))).first()
+    if invite is None:
+        return Redeem.UNKNOWN, None
+    person = await session.get(Person, invite.person_id)
+    assert person is not None
+    outcome = redemption(
+        used=invite.used_at is not None,
+        revoked=invite.revoked_at is not None,
+        expires_at=invite.expires_at,
+        bound_to=person.telegram_user_id,
+        user_id=user_id,
+        now=now,
+    )
+    if outcome is Redeem.BOUND:
+        invite.used_at = now
+        session.add(invite)
+        await bind(
+            session,
+            person=person,
+            user_id=user_id,
+            display_name=display_name,
+            actor=f"tg:{user_id}",
+            now=now,
+        )
+    return outcome, person if outcome.welcome else None
+
+
+async def invite_rows(
+    session: AsyncSession,
+    *,
+    programme_id: int,
+    now: datetime,
+    days: int,
+    role_label: Callable[[Role], str],
+) -> list[tuple[str, str, str]]:
+    """(name, roles, token) for every unbound owner or leader, reusing live invites."""
+    roles = await roles_by_person(session, programme_id=programme_id)
+    out = []
+    for person in await people(session, programme_id=programme_id):
+        held = invited_roles(
+            roles.get(person.id or 0, set()), bound=person.telegram_user_id is not None
+        )
+        if not held:
+            continue
+        assert person.id is not None
+        invite = await invite_for(
+            session, programme_id=programme_id, person_id=person.id, now=now, days=days
+        )
+        out.append((person.name, ", ".join(role_label(r) for r in sorted(held)), invite.token))
+    return out
