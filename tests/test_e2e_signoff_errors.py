@@ -1,0 +1,136 @@
+"""End to end: an owner asks for sign-off, a failing handler apologises, unreachable owners."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+from conftest import ADMIN, SH, Bot, button
+from rhythm_support import OWNER_A, measure_id, seed, tick
+from sqlmodel import func, select
+
+from storage import audit, people
+from storage.models import Absence, EvidenceFile, Measure, Person, SignoffRequest
+
+
+async def test_owner_asks_for_signoff_and_coordinators_hear(bot: Bot) -> None:
+    pid = await seed(bot)
+    await tick(bot, pid, datetime(2024, 9, 30, 10, 0, tzinfo=SH))
+    [to_a] = bot.api.messages_to(OWNER_A.id)
+    m132 = await measure_id(bot, "1.3.2")
+    await bot.press(OWNER_A, to_a, button(to_a, "m:", f"{m132}"))
+    ask = bot.api.last_to(OWNER_A.id)
+    assert ("✔️ 申请销号", f"ans:{m132}:done") in ask.buttons
+    await bot.press(OWNER_A, ask, f"ans:{m132}:done")
+    assert bot.api.last_to(OWNER_A.id).plain == (
+        "请填写1.3.2的完成情况报告：做了哪些工作，有哪些佐证。"
+    )
+    files = await bot.say(OWNER_A, "水厂已建成并投用，通水入户")
+    assert files.plain == "请至少上传一份佐证资料（文件或照片），然后点击“完成”。"
+    # no evidence, no sign-off: Done is refused with an alert
+    bot.api.press(OWNER_A, files, button(files, "f:"))
+    await bot.settle()
+    answer = bot.api.calls("answerCallbackQuery")[-1]
+    assert (answer["text"], answer["show_alert"]) == ("申请销号须至少上传一份佐证资料。", True)
+    prompt = await bot.upload(OWNER_A, "验收报告.pdf", b"%PDF-1.4 report")
+    await bot.press(OWNER_A, prompt, button(prompt, "f:"))
+    confirm = bot.api.last_to(OWNER_A.id)
+    assert confirm.plain == (
+        "请核对1.3.2的反馈内容：\n申请事项：销号\n推进情况：正常推进\n"
+        "情况说明：水厂已建成并投用，通水入户\n佐证资料：1份"
+    )
+    mark = bot.api.mark()
+    await bot.press(OWNER_A, confirm, button(confirm, "c:", ":save"))
+    assert confirm.plain == "已保存。1.3.2已提交整改专班审核销号。"
+    # the coordinator (the admin who created the programme) hears, in Chinese, exactly once
+    told = [(m.chat_id, m.plain) for m in bot.api.since(mark)]
+    assert told == [
+        (
+            ADMIN.id,
+            "🏁 销号申请：城市管理局联络员报告1.3.2已完成。\n"
+            "完成情况：水厂已建成并投用，通水入户\n佐证资料：1份",
+        )
+    ]
+    async with bot.db.session() as s:
+        measure = (await s.exec(select(Measure).where(Measure.id == m132))).one()
+        [request] = (await s.exec(select(SignoffRequest))).all()
+        [evidence] = (await s.exec(select(EvidenceFile))).all()
+    assert measure.status == "pending_signoff"
+    assert (request.measure_id, request.state) == (m132, "pending")
+    assert (evidence.measure_id, evidence.name) == (m132, "验收报告.pdf")
+
+
+async def test_a_failing_handler_apologises_and_saves_nothing(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await seed(bot)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("audit log unavailable")
+
+    # /away adds the absence, then audits it: the audit fails after the absence was written
+    monkeypatch.setattr(audit, "record", broken)
+    reply = await bot.say(OWNER_A, "/away 2024-10-01 2024-10-07")
+    assert reply.plain == "出现错误，未保存任何内容，请重试。"
+    assert [m.plain for m in bot.api.messages_to(OWNER_A.id)] == [reply.plain]
+    async with bot.db.session() as s:
+        assert (await s.exec(select(func.count()).select_from(Absence))).one() == 0
+    monkeypatch.undo()
+    # the bot keeps running: the same command now works
+    again = await bot.say(OWNER_A, "/away 2024-10-01 2024-10-07")
+    assert again.plain.startswith("已登记：2024年10月1日至2024年10月7日外出")
+    async with bot.db.session() as s:
+        assert (await s.exec(select(func.count()).select_from(Absence))).one() == 1
+
+
+async def _owner_a(bot: Bot) -> Person:
+    async with bot.db.session() as s:
+        query = select(Person).where(Person.telegram_user_id == OWNER_A.id)
+        return (await s.exec(query)).one()
+
+
+def _tried(bot: Bot, chat_id: int) -> int:
+    """How many times the bot tried to send to a chat (delivered or not)."""
+    return sum(1 for p in bot.api.calls("sendMessage") if p.get("chat_id") == chat_id)
+
+
+OWNER_A_LINE = "✅ 城市管理局联络员 (责任人)"
+
+
+async def test_a_blocked_owner_is_marked_unreachable_until_bound_again(bot: Bot) -> None:
+    pid = await seed(bot)
+    bot.api.blocked.add(OWNER_A.id)
+    dispatched = datetime(2024, 9, 30, 10, 0, tzinfo=SH)
+    await tick(bot, pid, dispatched)
+    assert (_tried(bot, OWNER_A.id), bot.api.messages_to(OWNER_A.id)) == (1, [])
+    assert (await _owner_a(bot)).unreachable_since == dispatched
+    listing = (await bot.say(ADMIN, "/people")).plain.split("\n")
+    assert listing[:3] == ["已绑定：4人", "✅ Admin (专班成员)", f"{OWNER_A_LINE} ⚠️ 无法联系"]
+    # the next dispatch does not try again
+    await tick(bot, pid, datetime(2024, 10, 8, 9, 30, tzinfo=SH))
+    assert _tried(bot, OWNER_A.id) == 1
+    # today, writing to the bot again does not clear the mark ...
+    bot.api.blocked.discard(OWNER_A.id)
+    my = await bot.say(OWNER_A, "/my")
+    assert my.plain.startswith("您负责的整改措施（2项）：")
+    assert (await _owner_a(bot)).unreachable_since == dispatched
+    # ... binding again does: the same account redeems a fresh invite
+    async with bot.db.session() as s:
+        owner = await _owner_a(bot)
+        assert owner.id is not None
+        invite = await people.invite_for(
+            s, programme_id=pid, person_id=owner.id, now=bot.clock.now(), days=14
+        )
+        token = invite.token
+    welcome = await bot.say(OWNER_A, f"/start {token}")
+    assert welcome.plain == (
+        "欢迎您，城市管理局联络员！您已以责任人身份绑定整改项目“P”。发送 /help 查看可用功能。"
+    )
+    assert (await _owner_a(bot)).unreachable_since is None
+    listing = (await bot.say(ADMIN, "/people")).plain.split("\n")
+    assert listing[2] == OWNER_A_LINE
+    mark = bot.api.mark()
+    await tick(bot, pid, datetime(2024, 10, 14, 9, 30, tzinfo=SH))
+    [dispatch] = [m for m in bot.api.since(mark) if m.chat_id == OWNER_A.id]
+    assert dispatch.plain.split("\n")[0] == "📌 每周调度（2024年10月14日）"
