@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -146,3 +147,40 @@ async def test_beat_command_sends_through_the_bot_api(
         code, out = await cli("beat", "dispatch", "--programme", "P", "--as-of", "2024-09-30")
         assert (code, out.splitlines()[-1]) == (0, "dispatch 2024-W40: already (0)")
         assert api.sent == []
+
+
+def test_reimport_keeps_missing_measures_unless_told_to_remove_them(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = env / "c.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
+    full = sample("ledger.en.csv")
+    (env / "full.csv").write_bytes(full)
+    lines = full.decode("utf-8-sig").splitlines()
+    (env / "short.csv").write_text("\n".join(lines[:-2]) + "\n", encoding="utf-8")
+    assert main(["migrate"]) == 0
+    assert main(["import", "full.csv", "--programme", "P", "--locale", "en"]) == 0
+    capsys.readouterr()
+    codes = [line.split(",", 1)[0] for line in lines[1:]]
+    assert codes[40:] == ["4.2.1", "4.3.1"]
+
+    def live() -> list[str]:
+        with sqlite3.connect(db) as conn:
+            rows = conn.execute("SELECT code FROM measure WHERE removed_at IS NULL ORDER BY id")
+            return [code for (code,) in rows]
+
+    assert main(["import", "short.csv", "--programme", "P", "--locale", "en"]) == 0
+    kept = capsys.readouterr().out.splitlines()
+    assert kept == [
+        "Ledger for P: 40 measures in 4 areas.",
+        "New: 0 · changed: 0 · unchanged: 40",
+        "In the ledger but not in this file: 4.2.1 and 4.3.1. Keep them, or remove them from the ledger?",
+        "Imported: 0 new, 0 changed, 40 unchanged. 2 measures not in the file were kept.",
+    ]
+    assert live() == codes
+    assert (
+        main(["import", "short.csv", "--programme", "P", "--locale", "en", "--remove-missing"]) == 0
+    )
+    removed = capsys.readouterr().out.splitlines()
+    assert removed[-1] == "Imported: 0 new, 0 changed, 40 unchanged. 2 measures removed."
+    assert live() == codes[:40]
