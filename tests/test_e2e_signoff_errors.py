@@ -10,7 +10,7 @@ from conftest import ADMIN, SH, Bot, button
 from rhythm_support import OWNER_A, measure_id, seed, tick
 from sqlmodel import func, select
 
-from storage import audit, people
+from storage import audit, invites
 from storage.models import Absence, EvidenceFile, Measure, Person, SignoffRequest
 
 
@@ -119,7 +119,7 @@ async def test_a_blocked_owner_is_marked_unreachable_until_bound_again(bot: Bot)
     async with bot.db.session() as s:
         owner = await _owner_a(bot)
         assert owner.id is not None
-        invite = await people.invite_for(
+        invite = await invites.invite_for(
             s, programme_id=pid, person_id=owner.id, now=bot.clock.now(), days=14
         )
         token = invite.token
