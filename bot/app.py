@@ -33,6 +33,7 @@ from bot.settings import Settings
 from handlers import (
     admin,
     answer,
+    answer_draft,
     answer_steps,
     away,
     buttons,
@@ -94,13 +95,20 @@ def build_application(
         builder = builder.base_file_url(settings.file_base_url or "")
     app: CadenceApp = builder.build()
     app.bot_data["svc"] = svc
+    app.add_handlers(_handlers())
+    app.add_error_handler(errors.on_error)
+    return app
+
+
+def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
+    """Every handler, in the order PTB tries them."""
     private = filters.ChatType.PRIVATE
     evidence = private & (filters.Document.ALL | filters.PHOTO)
     with warnings.catch_warnings():
         # per_message=False is deliberate: the conversation follows the user, not one message
         warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
         answering = _answering(private, evidence)
-    handlers: list[BaseHandler[Any, CadenceContext, Any]] = [
+    return [
         # /start carries invite tokens from strangers, so it comes before anything gated
         CommandHandler("start", start.start),
         CommandHandler("help", start.help_command),
@@ -130,9 +138,6 @@ def build_application(
         # last: every press gets an answer, even one no handler above wanted
         CallbackQueryHandler(buttons.expired_button),
     ]
-    app.add_handlers(handlers)
-    app.add_error_handler(errors.on_error)
-    return app
 
 
 _is = callbacks.pattern
@@ -154,25 +159,25 @@ def _answering(
             ),
         ],
         states={
-            answer.PICK: [CallbackQueryHandler(answer.pick, pattern=_is(callbacks.PickStep))],
-            answer.HEALTH: [
+            answer_draft.PICK: [CallbackQueryHandler(answer.pick, pattern=_is(callbacks.PickStep))],
+            answer_draft.HEALTH: [
                 CallbackQueryHandler(answer_steps.health, pattern=_is(callbacks.HealthStep))
             ],
-            answer.NOTE: [
+            answer_draft.NOTE: [
                 MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_steps.note)
             ],
-            answer.PERCENT: [
+            answer_draft.PERCENT: [
                 MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_steps.percent),
                 CallbackQueryHandler(answer_steps.percent, pattern=_is(callbacks.PercentSkip)),
             ],
-            answer.BLOCKERS: [
+            answer_draft.BLOCKERS: [
                 MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_steps.blockers)
             ],
-            answer.FILES: [
+            answer_draft.FILES: [
                 MessageHandler(evidence, answer_steps.file),
                 CallbackQueryHandler(answer_steps.files_done, pattern=_is(callbacks.FilesDone)),
             ],
-            answer.CONFIRM: [
+            answer_draft.CONFIRM: [
                 CallbackQueryHandler(answer_steps.confirm, pattern=_is(callbacks.ConfirmStep))
             ],
         },

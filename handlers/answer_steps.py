@@ -11,7 +11,8 @@ from bot.domain.model import Beat, Health
 from bot.domain.numbers import typed_int
 from bot.domain.periods import period_of
 from bot.render import callbacks
-from handlers.answer import (
+from handlers.answer import allowed, draft_programme
+from handlers.answer_draft import (
     ACTION_HEALTH,
     BLOCKERS,
     DRAFT,
@@ -21,20 +22,14 @@ from handlers.answer import (
     MAX_TEXT,
     NOTE,
     PERCENT,
-    after_percent,
-    allowed,
-    ask_confirm,
-    ask_files,
-    ask_note,
-    ask_percent,
     draft_of,
-    draft_programme,
     evidence_of,
     expired,
     on_screen,
     out_of_date,
     step,
 )
+from handlers.answer_prompts import after_percent, ask_confirm, ask_files, ask_note, ask_percent
 from handlers.gate import Where, gate
 from handlers.send import answer_query
 from handlers.signoff import notify_signoff_request

@@ -9,15 +9,8 @@ from bot.context import CadenceContext
 from bot.render import callbacks
 from bot.render.keyboards import answer_choices, measures_keyboard
 from bot.render.measures import line
-from handlers.answer import (
-    DRAFT,
-    allowed,
-    expired,
-    may_answer_for,
-    measure_programme,
-    out_of_date,
-    step,
-)
+from handlers.answer import allowed, may_answer_for, measure_programme
+from handlers.answer_draft import DRAFT, expired, out_of_date, step
 from handlers.gate import Where, gate
 from handlers.send import answer_query, reply_long
 from jobs.dispatch import button_list

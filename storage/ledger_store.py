@@ -88,60 +88,19 @@ async def apply(
         changes = diff(old, values) if old else values
         if old is not None and not changes:
             continue
-        area = areas.get(row.area)
-        if area is None:
-            area = Area(programme_id=programme_id, number=area_number(row.code), name=row.area)
-            session.add(area)
-            await session.flush()
-            areas[row.area] = area
-        assert area.id is not None
-        problem = (
-            await session.exec(
-                select(Problem).where(
-                    Problem.programme_id == programme_id,
-                    Problem.area_id == area.id,
-                    Problem.name == row.problem,
-                )
-            )
-        ).first()
-        if problem is None:
-            problem = Problem(programme_id=programme_id, area_id=area.id, name=row.problem)
-            session.add(problem)
-            await session.flush()
-        lead = await unit_named(session, programme_id=programme_id, name=row.lead_unit)
-        for co in row.co_units:
-            await unit_named(session, programme_id=programme_id, name=co)
-        owner = await person_named(
-            session, programme_id=programme_id, name=row.owner, unit_id=lead.id
-        )
-        assert owner.id is not None and lead.id is not None and problem.id is not None
-        await grant(session, programme_id=programme_id, person_id=owner.id, role=Role.OWNER)
-        leader_id = None
-        if row.leader:
-            leader = await person_named(session, programme_id=programme_id, name=row.leader)
-            assert leader.id is not None
-            leader_id = leader.id
-            await grant(session, programme_id=programme_id, person_id=leader_id, role=Role.LEADER)
+        area_id, problem_id = await _place(session, programme_id, row, areas)
+        lead_id, owner_id, leader_id = await _people(session, programme_id, row)
         measure = measures.get(row.code) or Measure(
             programme_id=programme_id,
             code=row.code,
             text=row.measure,
-            area_id=area.id,
-            problem_id=problem.id,
-            lead_unit_id=lead.id,
-            owner_id=owner.id,
+            area_id=area_id,
+            problem_id=problem_id,
+            lead_unit_id=lead_id,
+            owner_id=owner_id,
             updated_at=now,
         )
-        measure.text = row.measure
-        measure.area_id, measure.problem_id = area.id, problem.id
-        measure.leader_id, measure.lead_unit_id, measure.owner_id = leader_id, lead.id, owner.id
-        measure.co_units = values["co_units"]
-        measure.deadline = row.deadline
-        if measure.status != row.status.value:
-            measure.closed_on = closed_on(row, today) if row.status is Status.CLOSED else None
-        measure.status = row.status.value
-        measure.removed_at = None
-        measure.updated_at = now
+        _fill(measure, row, (area_id, problem_id, lead_id, owner_id, leader_id), today, now)
         session.add(measure)
         await session.flush()
         audit.record(
@@ -156,19 +115,91 @@ async def apply(
             now=now,
         )
     if remove_missing:
-        for code in result.missing:
-            gone = measures[code]
-            gone.removed_at = now
-            session.add(gone)
-            audit.record(
-                session,
-                programme_id=programme_id,
-                actor=actor,
-                action="measure.remove",
-                entity="measure",
-                entity_id=gone.id,
-                before={"code": code, "removed": False},
-                after={"code": code, "removed": True},
-                now=now,
-            )
+        _remove(session, programme_id, [measures[c] for c in result.missing], actor, now)
     return result
+
+
+def _fill(
+    measure: Measure,
+    row: LedgerRow,
+    ids: tuple[int, int, int, int, int | None],
+    today: date,
+    now: datetime,
+) -> None:
+    """Set a measure from its row; (area, problem, lead unit, owner, leader) ids already known."""
+    measure.area_id, measure.problem_id, measure.lead_unit_id, measure.owner_id = ids[:4]
+    measure.leader_id = ids[4]
+    measure.text = row.measure
+    measure.co_units = "、".join(row.co_units)
+    measure.deadline = row.deadline
+    if measure.status != row.status.value:
+        measure.closed_on = closed_on(row, today) if row.status is Status.CLOSED else None
+    measure.status = row.status.value
+    measure.removed_at = None
+    measure.updated_at = now
+
+
+async def _place(
+    session: AsyncSession, programme_id: int, row: LedgerRow, areas: dict[str, Area]
+) -> tuple[int, int]:
+    """The row's area and problem ids, created on first use (areas numbered as they appear)."""
+    area = areas.get(row.area)
+    if area is None:
+        area = Area(programme_id=programme_id, number=area_number(row.code), name=row.area)
+        session.add(area)
+        await session.flush()
+        areas[row.area] = area
+    assert area.id is not None
+    problem = (
+        await session.exec(
+            select(Problem).where(
+                Problem.programme_id == programme_id,
+                Problem.area_id == area.id,
+                Problem.name == row.problem,
+            )
+        )
+    ).first()
+    if problem is None:
+        problem = Problem(programme_id=programme_id, area_id=area.id, name=row.problem)
+        session.add(problem)
+        await session.flush()
+    assert problem.id is not None
+    return area.id, problem.id
+
+
+async def _people(
+    session: AsyncSession, programme_id: int, row: LedgerRow
+) -> tuple[int, int, int | None]:
+    """(lead unit, owner, leader) ids; units and people created, roles granted on first use."""
+    lead = await unit_named(session, programme_id=programme_id, name=row.lead_unit)
+    for co in row.co_units:
+        await unit_named(session, programme_id=programme_id, name=co)
+    owner = await person_named(session, programme_id=programme_id, name=row.owner, unit_id=lead.id)
+    assert owner.id is not None and lead.id is not None
+    await grant(session, programme_id=programme_id, person_id=owner.id, role=Role.OWNER)
+    if not row.leader:
+        return lead.id, owner.id, None
+    leader = await person_named(session, programme_id=programme_id, name=row.leader)
+    assert leader.id is not None
+    await grant(session, programme_id=programme_id, person_id=leader.id, role=Role.LEADER)
+    return lead.id, owner.id, leader.id
+
+
+def _remove(
+    session: AsyncSession, programme_id: int, gone: Sequence[Measure], actor: str, now: datetime
+) -> None:
+    """Mark measures removed (kept with their history) and audit each."""
+    for measure in gone:
+        measure.removed_at = now
+        session.add(measure)
+        audit.record(
+            session,
+            programme_id=programme_id,
+            actor=actor,
+            action="measure.remove",
+            entity="measure",
+            entity_id=measure.id,
+            before={"code": measure.code, "removed": False},
+            after={"code": measure.code, "removed": True},
+            now=now,
+        )

@@ -157,21 +157,7 @@ async def record_update(
     )
     session.add(update)
     await session.flush()
-    for f in files:
-        session.add(
-            EvidenceFile(
-                programme_id=measure.programme_id,
-                measure_id=measure.id,
-                update_id=update.id,
-                file_id=f.file_id,
-                file_unique_id=f.file_unique_id,
-                name=f.name,
-                kind=f.kind,
-                mime_type=f.mime_type,
-                size=f.size,
-                created_at=now,
-            )
-        )
+    _add_evidence(session, update, files)
     before = {"status": measure.status, "health": measure.health}
     measure.status = next_status(Status(measure.status), Event.ANSWER).value
     measure.health = health.value
@@ -199,6 +185,25 @@ async def record_update(
         now=now,
     )
     return update
+
+
+def _add_evidence(session: AsyncSession, update: ProgressUpdate, files: Sequence[Evidence]) -> None:
+    """The answer's evidence files (佐证资料), as Telegram file references."""
+    for f in files:
+        session.add(
+            EvidenceFile(
+                programme_id=update.programme_id,
+                measure_id=update.measure_id,
+                update_id=update.id,
+                file_id=f.file_id,
+                file_unique_id=f.file_unique_id,
+                name=f.name,
+                kind=f.kind,
+                mime_type=f.mime_type,
+                size=f.size,
+                created_at=update.created_at,
+            )
+        )
 
 
 async def request_signoff(

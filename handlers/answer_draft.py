@@ -1,0 +1,101 @@
+"""The answer being written (the draft in user_data) and the conversation's states."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from telegram import Message
+from telegram.ext import ConversationHandler
+
+from bot.context import CadenceContext
+from bot.domain.model import Health
+from bot.i18n import Tr
+from bot.render import callbacks
+
+B = TypeVar("B", bound=callbacks.Button)
+HEALTH, NOTE, PERCENT, BLOCKERS, FILES, CONFIRM, PICK = range(7)
+END = ConversationHandler.END
+DRAFT = "draft"
+DRAFT_SEQ = "draft_seq"
+MAX_TEXT = 2000
+MAX_FILES = 10
+ACTION_HEALTH = {
+    "ok": Health.ON_TRACK,
+    "risk": Health.AT_RISK,
+    "block": Health.BLOCKED,
+    "done": Health.ON_TRACK,
+}
+
+
+def expired(t: Tr) -> str:
+    """The answer to a button that no longer leads anywhere."""
+    return t._("This button has expired.")
+
+
+def out_of_date(t: Tr) -> str:
+    """The answer to a step button of another measure or an older draft."""
+    return t._("This screen is out of date: use the latest message, or press the measure again.")
+
+
+def draft_of(context: CadenceContext) -> dict[str, Any]:
+    """The answer being written (an empty one if none)."""
+    assert context.user_data is not None
+    draft = context.user_data.get(DRAFT)
+    if not isinstance(draft, dict):
+        draft = {}
+        context.user_data[DRAFT] = draft
+    return draft
+
+
+def on_screen(context: CadenceContext, button: callbacks.Button) -> bool:
+    """The step button belongs to the draft being written, for the same measure."""
+    draft = draft_of(context)
+    return (
+        getattr(button, "draft", None) == draft.get("id")
+        and getattr(button, "measure_id", None) == draft.get("measure_id")
+        and draft.get("id") is not None
+    )
+
+
+def new_draft(context: CadenceContext, **fields: Any) -> dict[str, Any]:
+    """A fresh draft with the next draft number, replacing any unsaved one."""
+    assert context.user_data is not None
+    seq = int(context.user_data.get(DRAFT_SEQ, 0)) % callbacks.MAX_ID + 1
+    context.user_data[DRAFT_SEQ] = seq
+    draft: dict[str, Any] = {"id": seq, "programme_id": context.programme_id, **fields}
+    context.user_data[DRAFT] = draft
+    return draft
+
+
+def evidence_of(message: Message) -> dict[str, Any] | None:
+    """A document or the largest photo of a message, as a JSON-friendly dict."""
+    if message.document is not None:
+        d = message.document
+        return {
+            "file_id": d.file_id,
+            "file_unique_id": d.file_unique_id,
+            "name": d.file_name or "file",
+            "kind": "document",
+            "mime_type": d.mime_type,
+            "size": d.file_size,
+        }
+    if message.photo:
+        p = message.photo[-1]
+        return {
+            "file_id": p.file_id,
+            "file_unique_id": p.file_unique_id,
+            "name": f"photo-{p.file_unique_id}.jpg",
+            "kind": "photo",
+            "mime_type": "image/jpeg",
+            "size": p.file_size,
+        }
+    return None
+
+
+def step(data: str | None, kind: type[B]) -> B | None:
+    """The button of this kind behind the data, or None."""
+    try:
+        button = callbacks.unpack(data)
+    except callbacks.CallbackError:
+        return None
+    return button if isinstance(button, kind) else None

@@ -1,0 +1,131 @@
+"""The questions of the answer conversation, one per step."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from bot.context import CadenceContext
+from bot.domain.model import Health
+from bot.render import callbacks, labels
+from handlers.answer_draft import (
+    BLOCKERS,
+    CONFIRM,
+    FILES,
+    HEALTH,
+    NOTE,
+    PERCENT,
+    draft_of,
+)
+from handlers.send import reply_long
+
+
+def ids(context: CadenceContext) -> tuple[int, int]:
+    """(measure id, draft id) of the answer being written, as step buttons carry them."""
+    draft = draft_of(context)
+    return int(draft["measure_id"]), int(draft["id"])
+
+
+async def ask_health(message: Message, context: CadenceContext, code: str) -> int:
+    """Ask how the measure is going."""
+    t, (mid, did) = context.t, ids(context)
+
+    def button(label: str, health: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            label, callback_data=callbacks.HealthStep(mid, did, health).pack()
+        )
+
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                button(t._("✅ on track"), "ok"),
+                button(t._("⚠️ at risk"), "risk"),
+                button(t._("⛔ blocked"), "block"),
+            ]
+        ]
+    )
+    await message.reply_text(t._("How is {code} going?", code=code), reply_markup=keyboard)
+    return HEALTH
+
+
+async def ask_note(message: Message, context: CadenceContext) -> int:
+    """Ask for the note (or the completion report), unless a reply already gave it."""
+    draft, t = draft_of(context), context.t
+    if draft.get("note"):
+        return await ask_percent(message, context)
+    if draft.get("signoff"):
+        text = t._(
+            "Write the completion report for {code}: what was done, and how it is proven.",
+            code=draft["code"],
+        )
+    else:
+        text = t._(
+            "Write a short progress note for {code}. /cancel leaves without saving.",
+            code=draft["code"],
+        )
+    await message.reply_text(text)
+    return NOTE
+
+
+async def ask_percent(message: Message, context: CadenceContext) -> int:
+    """Ask how far along it is (not for sign-off)."""
+    if draft_of(context).get("signoff"):
+        return await ask_files(message, context)
+    t = context.t
+    skip = callbacks.PercentSkip(*ids(context)).pack()
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t._("Skip"), callback_data=skip)]])
+    await message.reply_text(t._("How far along is it, in percent (0–100)?"), reply_markup=keyboard)
+    return PERCENT
+
+
+async def after_percent(message: Message, context: CadenceContext) -> int:
+    """Ask for blockers when at risk or blocked, else go on to files."""
+    draft, t = draft_of(context), context.t
+    if draft["health"] in (Health.AT_RISK.value, Health.BLOCKED.value):
+        await message.reply_text(t._("What is in the way, and what help do you need?"))
+        return BLOCKERS
+    return await ask_files(message, context)
+
+
+async def ask_files(message: Message, context: CadenceContext) -> int:
+    """Ask for evidence files (at least one for sign-off)."""
+    draft, t = draft_of(context), context.t
+    if draft.get("signoff"):
+        text = t._("Send at least one evidence file (documents or photos), then press Done.")
+    else:
+        text = t._("Send evidence files if you have any (documents or photos), then press Done.")
+    label = t._("Done") if draft.get("files") or draft.get("signoff") else t._("No files")
+    await message.reply_text(
+        text,
+        reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton(label, callback_data=callbacks.FilesDone(*ids(context)).pack())]]
+        ),
+    )
+    return FILES
+
+
+async def ask_confirm(message: Message, context: CadenceContext) -> int:
+    """Show the answer and ask to save or cancel."""
+    draft, t = draft_of(context), context.t
+    lines = [t._("Please check your answer for {code}:", code=draft["code"])]
+    if draft.get("signoff"):
+        lines.append(t._("Request: sign-off"))
+    lines.append(t._("Status: {health}", health=labels.health(t, Health(draft["health"]))))
+    lines.append(t._("Note: {note}", note=draft.get("note", "")))
+    if draft.get("percent") is not None:
+        lines.append(t._("Progress: {pct}", pct=t.pct(draft["percent"] / 100)))
+    if draft.get("blockers"):
+        lines.append(t._("Blockers: {text}", text=draft["blockers"]))
+    lines.append(t.n_("Evidence: {n} file", "Evidence: {n} files", len(draft.get("files", []))))
+    mid, did = ids(context)
+    save = callbacks.ConfirmStep(mid, did, "save").pack()
+    drop = callbacks.ConfirmStep(mid, did, "cancel").pack()
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t._("Save"), callback_data=save),
+                InlineKeyboardButton(t._("Cancel"), callback_data=drop),
+            ]
+        ]
+    )
+    await reply_long(message, "\n".join(lines), keyboard)
+    return CONFIRM
