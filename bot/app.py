@@ -39,10 +39,12 @@ from handlers import (
     buttons,
     errors,
     export,
+    history,
     ledger,
     people,
     rhythm,
     schedule,
+    signoff,
     start,
 )
 from jobs.scheduler import plan_all
@@ -108,6 +110,7 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         # per_message=False is deliberate: the conversation follows the user, not one message
         warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
         answering = _answering(private, evidence)
+        deciding = _deciding(private)
     return [
         # /start carries invite tokens from strangers, so it comes before anything gated
         CommandHandler("start", start.start),
@@ -121,6 +124,10 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         CommandHandler("people", people.people_list),
         CommandHandler("revoke", people.revoke),
         CommandHandler("my", people.my),
+        # a coordinator's send-back reason comes before an answer being written, if both are open
+        deciding,
+        CommandHandler("pending", signoff.pending),
+        CommandHandler("history", history.history_command),
         # the conversation sits before the ledger upload so evidence files go to the answer
         answering,
         CommandHandler("cancel", answer.cancel),
@@ -185,6 +192,22 @@ def _answering(
         name="answer",
         persistent=True,
         allow_reentry=True,  # pressing another measure's button starts over with that measure
+    )
+
+
+def _deciding(private: filters.BaseFilter) -> ConversationHandler[Any]:
+    """Approve or send back; sending back asks the coordinator for the reason first."""
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(signoff.decide, pattern=_is(callbacks.Decide))],
+        states={
+            signoff.REASON: [
+                MessageHandler(private & filters.TEXT & ~filters.COMMAND, signoff.reason)
+            ]
+        },
+        fallbacks=[CommandHandler("cancel", answer.cancel)],
+        name="decide",
+        persistent=True,
+        allow_reentry=True,
     )
 
 

@@ -60,10 +60,11 @@ def parser() -> argparse.ArgumentParser:
     inv.add_argument("--programme", required=True)
     inv.add_argument("--bot-username", default=None, help="skip asking the Bot API for it")
     inv.add_argument("--locale", default=None)
-    from bot import cli_export, cli_rhythm
+    from bot import cli_audit, cli_export, cli_rhythm
 
     cli_rhythm.add_parsers(sub)
     cli_export.add_parser(sub)
+    cli_audit.add_parsers(sub)
     return p
 
 
@@ -97,8 +98,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         upgrade(settings.database_url)
         print("database is up to date")
         return 0
-    from bot import cli_export, cli_ledger, cli_rhythm
+    from bot import cli_audit, cli_export, cli_ledger, cli_rhythm
 
+    if command in ("verify-audit", "history"):
+        return asyncio.run(cli_audit.run(settings, args, Clock()))
     if command == "import":
         return asyncio.run(cli_ledger.import_file(settings, args, Clock()))
     if command == "invites":

@@ -14,6 +14,8 @@ PRIVATE = (
     ("invites", N_("Invite links (coordinators)")),
     ("people", N_("Who is bound (coordinators)")),
     ("revoke", N_("Revoke a person's invite links (coordinators)")),
+    ("pending", N_("Sign-off requests waiting (coordinators)")),
+    ("history", N_("A measure's history")),
     ("dispatch", N_("Run the weekly dispatch now (coordinators)")),
     ("review", N_("Run the fortnightly review now (coordinators)")),
     ("report", N_("Run the monthly report now (coordinators)")),
@@ -29,6 +31,7 @@ PRIVATE = (
 GROUP = (
     ("summary", N_("The picture right now")),
     ("export", N_("Ledger and report files (coordinators, leaders)")),
+    ("history", N_("A measure's history")),
     ("setup", N_("Attach this group to a programme")),
     ("help", N_("What you can do")),
 )

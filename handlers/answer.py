@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from bot.clock import today_in
 from bot.context import CadenceContext
 from bot.domain.absence import may_answer
-from bot.domain.lifecycle import can_answer
+from bot.domain.lifecycle import can_answer, can_request_signoff
 from bot.domain.model import Status
 from bot.render import callbacks, labels
 from handlers.answer_draft import (
@@ -18,6 +18,7 @@ from handlers.answer_draft import (
     END,
     MAX_TEXT,
     PICK,
+    SENDING_BACK,
     draft_of,
     evidence_of,
     expired,
@@ -112,6 +113,16 @@ async def start_by_button(update: Update, context: CadenceContext) -> int | None
     if m is None:
         await answer_query(query, why, alert=True)
         return None
+    if button.action == "done" and not can_request_signoff(Status(m.status)):
+        await answer_query(
+            query,
+            context.t._(
+                "{code} is long-term: it is never signed off and keeps reporting on the same rhythm.",
+                code=m.code,
+            ),
+            alert=True,
+        )
+        return None
     await query.answer()
     message = query.message
     assert isinstance(message, Message)
@@ -199,5 +210,6 @@ async def cancel(update: Update, context: CadenceContext) -> int:
     """Leave without saving."""
     assert update.effective_message is not None and context.user_data is not None
     context.user_data.pop(DRAFT, None)
+    context.user_data.pop(SENDING_BACK, None)
     await update.effective_message.reply_text(context.t._("Cancelled. Nothing was saved."))
     return END

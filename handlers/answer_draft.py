@@ -17,6 +17,7 @@ HEALTH, NOTE, PERCENT, BLOCKERS, FILES, CONFIRM, PICK = range(7)
 END = ConversationHandler.END
 DRAFT = "draft"
 DRAFT_SEQ = "draft_seq"
+SENDING_BACK = "send_back"  # a coordinator writing the reason for sending a request back
 MAX_TEXT = 2000
 MAX_FILES = 10
 ACTION_HEALTH = {

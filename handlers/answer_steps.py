@@ -34,7 +34,7 @@ from handlers.gate import Where, gate
 from handlers.send import answer_query
 from handlers.signoff import notify_signoff_request
 from jobs import alerts
-from storage import measures
+from storage import decisions, measures
 from storage.measures import Evidence
 from storage.programmes import rhythm_of
 
@@ -179,7 +179,7 @@ async def confirm(update: Update, context: CadenceContext) -> int | None:
         return END
     assert context.programme is not None
     now = context.svc.clock.now()
-    await measures.record_update(
+    update_row = await measures.record_update(
         context.session,
         measure=m,
         person_id=context.member.person_id,
@@ -197,14 +197,18 @@ async def confirm(update: Update, context: CadenceContext) -> int | None:
         bot, database, mid = context.bot, context.svc.database, m.id or 0
         context.after_commit(lambda: alerts.blocked(bot, database, measure_id=mid, now=now))
     if draft.get("signoff"):
-        await measures.request_signoff(
+        request = await decisions.request_signoff(
             context.session,
             measure=m,
             person_id=context.member.person_id,
             actor=context.actor,
             now=now,
+            report=draft.get("note", ""),
+            update_id=update_row.id or 0,
         )
-        await notify_signoff_request(context, m, draft.get("note", ""), len(draft.get("files", [])))
+        await context.session.commit()  # coordinators may press before this update ends
+        assert request.id is not None
+        await notify_signoff_request(context, request.id)
         await query.edit_message_text(
             t._("Saved. {code} now waits for sign-off by the task force.", code=m.code)
         )

@@ -1,42 +1,318 @@
-"""The hand-off to sign-off (销号): coordinators hear of each request."""
+"""Sign-off (销号): coordinators get each request, the first decision wins, every copy shows it."""
 
 from __future__ import annotations
 
+import logging
+from zoneinfo import ZoneInfo
+
+from telegram import (
+    Bot,
+    InputMediaDocument,
+    InputMediaPhoto,
+    Message,
+    Update,
+)
+from telegram.error import TelegramError
+from telegram.ext import ConversationHandler
+
+from bot.clock import today_in
 from bot.context import CadenceContext
 from bot.domain.model import Role
 from bot.i18n import tr
+from bot.render import callbacks
+from bot.render.decisions import (
+    Request,
+    Verdict,
+    already,
+    decide_keyboard,
+    request_text,
+    verdict_line,
+)
+from bot.render.keyboards import answer_choices
+from bot.render.limits import MEDIA_GROUP
+from handlers.answer_draft import SENDING_BACK, expired, step
+from handlers.gate import Where, gate
+from handlers.send import answer_query
 from jobs.send import to_person
-from storage import people
-from storage.models import Measure
+from storage import decisions, people
+from storage.decisions import APPROVED, PENDING, RequestView
+from storage.models import EvidenceFile, Person, Programme
+
+log = logging.getLogger(__name__)
+REASON = 0
+END = ConversationHandler.END
+MAX_REASON = 1000
 
 
-async def notify_signoff_request(
-    context: CadenceContext, measure: Measure, report: str, files: int
-) -> int:
-    """Tell every bound coordinator that a measure asks for sign-off; returns how many heard."""
-    s, pid = context.session, context.programme_id
-    coordinators = [
-        p
-        for p in await people.with_role(s, programme_id=pid, role=Role.COORDINATOR)
-        if p.telegram_user_id
-    ]
-    locales = await people.locales_of(
-        s, user_ids=[p.telegram_user_id for p in coordinators if p.telegram_user_id]
+def _local(programme: Programme, view: RequestView) -> tuple[Request, Verdict | None]:
+    tz = ZoneInfo(programme.timezone)
+    r = view.request
+    request = Request(
+        code=view.measure.code,
+        text=view.measure.text,
+        owner=view.owner,
+        unit=view.unit,
+        deadline=view.measure.deadline,
+        asked=r.created_at.astimezone(tz),
+        report=r.report,
+        files=len(view.files),
     )
-    owner = context.member.person_name if context.member else ""
+    verdict = None
+    if r.state != PENDING and r.decided_at is not None:
+        verdict = Verdict(
+            r.state == APPROVED, view.decided_by, r.decided_at.astimezone(tz), r.reason
+        )
+    return request, verdict
+
+
+async def _send_evidence(bot: Bot, chat_id: int, files: list[EvidenceFile]) -> None:
+    """Re-send the evidence by file_id: albums of documents and of photos where Telegram allows."""
+    for kind in ("document", "photo"):
+        group = [f for f in files if f.kind == kind]
+        for start in range(0, len(group), MEDIA_GROUP[1]):
+            chunk = group[start : start + MEDIA_GROUP[1]]
+            if len(chunk) >= MEDIA_GROUP[0]:
+                media = [
+                    InputMediaDocument(f.file_id)
+                    if kind == "document"
+                    else InputMediaPhoto(f.file_id)
+                    for f in chunk
+                ]
+                await bot.send_media_group(chat_id, media)
+            elif kind == "document":
+                await bot.send_document(chat_id, chunk[0].file_id)
+            else:
+                await bot.send_photo(chat_id, chunk[0].file_id)
+
+
+async def _locale(context: CadenceContext, person: Person) -> str:
+    found = await people.locales_of(context.session, user_ids=[person.telegram_user_id or 0])
+    fallback = context.programme.locale if context.programme else None
+    return found.get(person.telegram_user_id or 0) or fallback or "zh_CN"
+
+
+async def send_copy(
+    context: CadenceContext, view: RequestView, person: Person, *, evidence: bool
+) -> Message | None:
+    """One coordinator's copy of a request, with Approve and Send back; remembered for edits."""
+    assert context.programme is not None and view.request.id is not None
+    locale = await _locale(context, person)
+    t = tr(locale)
+    request, verdict = _local(context.programme, view)
+    if evidence and person.telegram_user_id and view.files:
+        try:
+            await _send_evidence(context.bot, person.telegram_user_id, view.files)
+        except TelegramError:
+            log.warning(
+                "evidence for request %s did not reach person %s", view.request.id, person.id
+            )
+    markup = decide_keyboard(t, view.request.id) if verdict is None else None
+    sent = await to_person(
+        context.bot, person, request_text(t, request, verdict), context.svc.clock.now(), markup
+    )
+    context.session.add(person)
+    if sent is not None and verdict is None:
+        assert person.id is not None
+        await decisions.add_copy(
+            context.session,
+            request=view.request,
+            person_id=person.id,
+            chat_id=sent.chat_id,
+            message_id=sent.message_id,
+            locale=locale,
+        )
+    return sent
+
+
+async def notify_signoff_request(context: CadenceContext, request_id: int) -> int:
+    """Send the request, its evidence and the decision buttons to every bound coordinator."""
+    view = await decisions.view(context.session, request_id=request_id)
+    assert view is not None
+    coordinators = await people.with_role(
+        context.session, programme_id=context.programme_id, role=Role.COORDINATOR
+    )
     told = 0
     for person in coordinators:
-        t = tr(
-            locales.get(person.telegram_user_id or 0)
-            or (context.programme.locale if context.programme else None)
-        )
-        text = t._(
-            "🏁 Sign-off request: {owner} reports {code} done.\nReport: {report}\nEvidence files: {files}",
-            owner=owner,
-            code=measure.code,
-            report=report,
-            files=files,
-        )
-        told += await to_person(context.bot, person, text, context.svc.clock.now()) is not None
-        s.add(person)
+        if person.telegram_user_id:
+            told += await send_copy(context, view, person, evidence=True) is not None
     return told
+
+
+async def _edit_copies(context: CadenceContext, view: RequestView) -> None:
+    """Every coordinator's copy now says who decided what, and when; no buttons are left."""
+    assert context.programme is not None and view.request.id is not None
+    request, verdict = _local(context.programme, view)
+    for copy in await decisions.copies(context.session, request_id=view.request.id):
+        text = request_text(tr(copy.locale), request, verdict)
+        try:
+            await context.bot.edit_message_text(
+                text, copy.chat_id, copy.message_id, reply_markup=None
+            )
+        except TelegramError as exc:
+            log.warning("copy %s of request %s not edited: %s", copy.id, view.request.id, exc)
+
+
+async def _request_programme(update: Update, context: CadenceContext) -> int | None:
+    query = update.callback_query
+    button = step(query.data if query else None, callbacks.Decide)
+    if button is None:
+        sending = (context.user_data or {}).get(SENDING_BACK)
+        if isinstance(sending, int):
+            return await decisions.programme_of_request(context.session, request_id=sending)
+        return None
+    return await decisions.programme_of_request(context.session, request_id=button.request_id)
+
+
+async def _open_view(context: CadenceContext, request_id: int) -> RequestView | None:
+    view = await decisions.view(context.session, request_id=request_id)
+    if (
+        view is None
+        or context.programme is None
+        or view.request.programme_id != context.programme_id
+    ):
+        return None
+    return view
+
+
+@gate(Role.COORDINATOR, where=Where.PRIVATE, programme_of=_request_programme)
+async def decide(update: Update, context: CadenceContext) -> int | None:
+    """Approve or Send back on a request: approve at once, or ask for the reason."""
+    query = update.callback_query
+    assert query is not None and isinstance(query.message, Message)
+    button = step(query.data, callbacks.Decide)
+    view = await _open_view(context, button.request_id) if button else None
+    if button is None or view is None or context.member is None:
+        await answer_query(query, expired(context.t), alert=True)
+        return END
+    assert context.programme is not None
+    request, verdict = _local(context.programme, view)
+    if verdict is not None:
+        await answer_query(query, already(context.t, verdict), alert=True)
+        return END
+    if button.verdict == "back":
+        await query.answer()
+        assert context.user_data is not None
+        context.user_data[SENDING_BACK] = button.request_id
+        await query.message.reply_text(
+            context.t._(
+                "Why is {code} sent back? Write the reason: the owner will read it. /cancel keeps the request open.",
+                code=request.code,
+            )
+        )
+        return REASON
+    await _decide(context, view, APPROVED, "")
+    await query.answer(context.t._("Signed off."))
+    return END
+
+
+async def _decide(context: CadenceContext, view: RequestView, verdict: str, reason: str) -> bool:
+    """Claim the decision; if it is ours, settle the measure, commit, then tell everyone."""
+    assert context.programme is not None and context.member is not None and view.request.id
+    now = context.svc.clock.now()
+    won = await decisions.claim(
+        context.session,
+        request_id=view.request.id,
+        person_id=context.member.person_id,
+        verdict=verdict,
+        reason=reason,
+        now=now,
+    )
+    if not won:
+        return False
+    await decisions.settle_measure(
+        context.session,
+        request=view.request,
+        actor=context.actor,
+        decider=context.member.person_name,
+        today=today_in(now, context.programme.timezone),
+        now=now,
+    )
+    await context.session.commit()  # the decision stands before anyone is told of it
+    fresh = await decisions.view(context.session, request_id=view.request.id)
+    assert fresh is not None
+    await _edit_copies(context, fresh)
+    await _tell_owner(context, fresh)
+    return True
+
+
+async def _tell_owner(context: CadenceContext, view: RequestView) -> None:
+    assert context.programme is not None
+    owner = await context.session.get(Person, view.measure.owner_id)
+    if owner is None or not owner.telegram_user_id:
+        return
+    t = tr(await _locale(context, owner))
+    request, verdict = _local(context.programme, view)
+    assert verdict is not None and view.measure.id is not None
+    if verdict.approved:
+        text = (
+            t._("{code} is signed off (closed).", code=request.code)
+            + "\n"
+            + verdict_line(t, verdict)
+        )
+        markup = None
+    else:
+        text = "\n".join(
+            [
+                t._("{code} was sent back and is in progress again.", code=request.code),
+                verdict_line(t, verdict),
+                t._("Answer again below; when the work is done, ask for sign-off again."),
+            ]
+        )
+        markup = answer_choices(t, view.measure.id)
+    await to_person(context.bot, owner, text, context.svc.clock.now(), markup)
+    context.session.add(owner)
+    await context.session.commit()
+
+
+@gate(Role.COORDINATOR, where=Where.PRIVATE, programme_of=_request_programme)
+async def reason(update: Update, context: CadenceContext) -> int | None:
+    """The reason for sending back: the first decision wins, a later one is told who decided."""
+    message = update.effective_message
+    assert message is not None and context.user_data is not None
+    text = (message.text or "").strip()
+    if not text or len(text) > MAX_REASON:
+        await message.reply_text(
+            context.t._("That is too long: at most {n} characters, please.", n=MAX_REASON)
+            if text
+            else context.t._("Please describe it in a few words.")
+        )
+        return REASON
+    request_id = context.user_data.pop(SENDING_BACK, None)
+    view = await _open_view(context, request_id) if isinstance(request_id, int) else None
+    if view is None:
+        await message.reply_text(expired(context.t))
+        return END
+    if not await _decide(context, view, decisions.REJECTED, text):
+        fresh = await decisions.view(context.session, request_id=request_id or 0)
+        assert fresh is not None and context.programme is not None
+        _, verdict = _local(context.programme, fresh)
+        assert verdict is not None
+        await message.reply_text(already(context.t, verdict))
+        return END
+    await message.reply_text(context.t._("Sent back. The owner has the reason."))
+    return END
+
+
+@gate(Role.COORDINATOR, where=Where.PRIVATE)
+async def pending(update: Update, context: CadenceContext) -> None:
+    """/pending: open requests, oldest first, each with its buttons."""
+    message = update.effective_message
+    assert message is not None and context.member is not None
+    ids = await decisions.pending(context.session, programme_id=context.programme_id)
+    t = context.t
+    if not ids:
+        await message.reply_text(t._("No sign-off requests are waiting."))
+        return
+    await message.reply_text(
+        t.n_(
+            "{n} sign-off request is waiting, oldest first:",
+            "{n} sign-off requests are waiting, oldest first:",
+            len(ids),
+        )
+    )
+    me = await context.session.get(Person, context.member.person_id)
+    assert me is not None
+    for request_id in ids:
+        view = await decisions.view(context.session, request_id=request_id)
+        if view is not None:
+            await send_copy(context, view, me, evidence=False)

@@ -37,6 +37,8 @@ def _help_text(context: CadenceContext) -> str:
                 "/away FROM TO [delegate] – dispatches go to your delegate while you are away; /back ends it"
             )
         )
+    if held or context.is_admin:
+        lines.append(t._("/history CODE – every recorded step of a measure"))
     if held & {Role.LEADER, Role.COORDINATOR} or context.is_admin:
         lines.append(t._("/summary [overdue | area N | unit NAME] – the picture right now"))
         lines.append(
@@ -47,6 +49,7 @@ def _help_text(context: CadenceContext) -> str:
         lines.append(t._("/invites – invite links for everyone not yet bound"))
         lines.append(t._("/people – who is bound"))
         lines.append(t._("/revoke NAME – revoke a person's invite links"))
+        lines.append(t._("/pending – sign-off requests waiting for a decision"))
         lines.append(t._("/dispatch, /review, /report – run a beat now"))
         lines.append(t._("/schedule – the beats and their next dates"))
     if context.is_admin:

@@ -1,20 +1,36 @@
-"""Audit events: every change is recorded, never rewritten."""
+"""Audit events: every change is recorded, chained by hash, never rewritten."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import AuditEvent
+from bot.domain.chain import GENESIS, Break, Sealed, first_break, seal
+from storage.models import AuditEvent, Programme
+
+PENDING = "audit_pending"  # session.info key: events in the order they were recorded
+
+
+class AppendOnlyError(RuntimeError):
+    """Some code tried to change or remove an audit event."""
 
 
 def _dump(value: Any) -> str:
     if value is None or value == "":
         return ""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def load(value: str) -> Any:
+    """The before/after value as it was recorded (None when empty)."""
+    return json.loads(value) if value else None
 
 
 def record(
@@ -29,8 +45,8 @@ def record(
     before: Any = None,
     after: Any = None,
 ) -> AuditEvent:
-    """Add one audit event to the session (committed with the change it describes)."""
-    event = AuditEvent(
+    """Add one audit event to the session (committed, and sealed, with the change it describes)."""
+    audit_event = AuditEvent(
         programme_id=programme_id,
         actor=actor,
         action=action,
@@ -40,5 +56,97 @@ def record(
         after=_dump(after),
         at=now,
     )
-    session.add(event)
-    return event
+    session.add(audit_event)
+    session.sync_session.info.setdefault(PENDING, []).append(audit_event)
+    return audit_event
+
+
+def _chain_head(session: Session, programme_id: int) -> tuple[int, str]:
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        # one writer per programme's chain at a time: the next seq and hash depend on the last
+        session.execute(select(Programme.id).where(Programme.id == programme_id).with_for_update())
+    last = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash)
+        .where(AuditEvent.programme_id == programme_id, col(AuditEvent.id).is_not(None))
+        .order_by(col(AuditEvent.seq).desc())
+        .limit(1)
+    ).first()
+    return (int(last[0]), str(last[1])) if last else (0, GENESIS)
+
+
+@event.listens_for(Session, "before_flush")
+def _seal_new_events(session: Session, _context: object, _instances: object) -> None:
+    """Refuse edits and deletions of events; number and seal the new ones in recorded order."""
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
+            raise AppendOnlyError("audit events are append-only")
+    recorded: list[AuditEvent] = session.info.get(PENDING, [])
+    fresh = [e for e in recorded if e in session.new]
+    fresh += [e for e in session.new if isinstance(e, AuditEvent) and e not in fresh]
+    session.info[PENDING] = []
+    heads: dict[int, tuple[int, str]] = {}
+    for e in fresh:
+        if e.programme_id not in heads:
+            heads[e.programme_id] = _chain_head(session, e.programme_id)
+        seq, prev = heads[e.programme_id]
+        e.seq, e.prev_hash = seq + 1, prev
+        e.hash = seal(
+            programme_id=e.programme_id,
+            seq=e.seq,
+            actor=e.actor,
+            action=e.action,
+            entity=e.entity,
+            entity_id=e.entity_id,
+            before=e.before,
+            after=e.after,
+            at=e.at,
+            prev_hash=prev,
+        )
+        heads[e.programme_id] = (e.seq, e.hash)
+
+
+def sealed(e: AuditEvent) -> Sealed:
+    """The chain's view of a stored event."""
+    assert e.id is not None
+    return Sealed(
+        id=e.id,
+        programme_id=e.programme_id,
+        seq=e.seq,
+        actor=e.actor,
+        action=e.action,
+        entity=e.entity,
+        entity_id=e.entity_id,
+        before=e.before,
+        after=e.after,
+        at=e.at,
+        prev_hash=e.prev_hash,
+        hash=e.hash,
+    )
+
+
+async def verify(session: AsyncSession, *, programme_id: int) -> tuple[int, Break | None]:
+    """How many events the programme has, and the first that breaks the chain (None: intact)."""
+    rows = (
+        await session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.programme_id == programme_id)
+            .order_by(col(AuditEvent.seq), col(AuditEvent.id))
+        )
+    ).all()
+    return len(rows), first_break(sealed(e) for e in rows)
+
+
+async def of_entity(
+    session: AsyncSession, *, programme_id: int, entity: str, entity_ids: Sequence[int]
+) -> list[AuditEvent]:
+    """Events about some entities, in the order they happened."""
+    rows = await session.exec(
+        select(AuditEvent)
+        .where(
+            AuditEvent.programme_id == programme_id,
+            AuditEvent.entity == entity,
+            col(AuditEvent.entity_id).in_(entity_ids),
+        )
+        .order_by(col(AuditEvent.seq))
+    )
+    return list(rows.all())

@@ -20,7 +20,6 @@ from storage.models import (
     Person,
     Problem,
     ProgressUpdate,
-    SignoffRequest,
     Unit,
 )
 
@@ -204,34 +203,3 @@ def _add_evidence(session: AsyncSession, update: ProgressUpdate, files: Sequence
                 created_at=update.created_at,
             )
         )
-
-
-async def request_signoff(
-    session: AsyncSession, *, measure: Measure, person_id: int, actor: str, now: datetime
-) -> SignoffRequest:
-    """The owner says done: the measure waits for a coordinator's sign-off (销号)."""
-    assert measure.id is not None
-    request = SignoffRequest(
-        programme_id=measure.programme_id,
-        measure_id=measure.id,
-        requested_by=person_id,
-        created_at=now,
-    )
-    session.add(request)
-    before = measure.status
-    measure.status = next_status(Status(before), Event.REQUEST_SIGNOFF).value
-    measure.updated_at = now
-    session.add(measure)
-    audit.record(
-        session,
-        programme_id=measure.programme_id,
-        actor=actor,
-        action="measure.signoff_request",
-        entity="measure",
-        entity_id=measure.id,
-        before={"status": before},
-        after={"status": measure.status},
-        now=now,
-    )
-    await session.flush()
-    return request

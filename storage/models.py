@@ -112,6 +112,7 @@ class Measure(SQLModel, table=True):
     co_units: str = ""  # joined with "、"; display only, lead unit carries the scoring
     owner_id: int = Field(foreign_key="person.id", index=True)
     deadline: date | None = None
+    original_deadline: date | None = None  # set by the first approved extension (申请延期)
     status: str = "not_started"
     health: str | None = None
     closed_on: date | None = None
@@ -152,18 +153,32 @@ class EvidenceFile(SQLModel, table=True):
 
 
 class SignoffRequest(SQLModel, table=True):
-    """销号 request: owner asks, a coordinator decides."""
+    """销号 or 延期 request: owner asks, the first coordinator to decide decides."""
 
     id: int | None = Field(default=None, primary_key=True)
     programme_id: int = Field(foreign_key="programme.id", index=True)
     measure_id: int = Field(foreign_key="measure.id", index=True)
+    kind: str = "signoff"  # signoff | extension
     requested_by: int = Field(foreign_key="person.id")
     report: str = Field(default="", sa_type=Text)
+    new_deadline: date | None = None  # extension: the deadline asked for
     state: str = "pending"  # pending | approved | rejected
     reason: str = Field(default="", sa_type=Text)
     decided_by: int | None = Field(default=None, foreign_key="person.id")
     created_at: datetime
     decided_at: datetime | None = None
+
+
+class DecisionCopy(SQLModel, table=True):
+    """One coordinator's copy of a request, edited when anyone decides."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    request_id: int = Field(foreign_key="signoffrequest.id", index=True)
+    person_id: int = Field(foreign_key="person.id")
+    chat_id: int = _big()  # type: ignore[assignment]
+    message_id: int = _big()  # type: ignore[assignment]
+    locale: str = "zh_CN"
 
 
 class SentBeat(SQLModel, table=True):
@@ -222,10 +237,14 @@ class Absence(SQLModel, table=True):
 
 
 class AuditEvent(SQLModel, table=True):
-    """Who changed what, when, from what to what. Never updated or deleted."""
+    """Who changed what, when, from what to what. Never updated or deleted (triggers refuse it)."""
 
+    __table_args__ = (UniqueConstraint("programme_id", "seq"),)
     id: int | None = Field(default=None, primary_key=True)
     programme_id: int = Field(foreign_key="programme.id", index=True)
+    seq: int = 0  # 1, 2, … within the programme: the chain's order
+    prev_hash: str = Field(default="", max_length=64)
+    hash: str = Field(default="", max_length=64)
     actor: str
     action: str
     entity: str

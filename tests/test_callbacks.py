@@ -28,6 +28,8 @@ SAMPLES: list[cb.Button] = [
     cb.Import("keep", "0123456789abcdef"),
     cb.Import("drop", "0123456789abcdef"),
     cb.Import("no", "0123456789abcdef"),
+    cb.Decide(cb.MAX_ID, "ok"),
+    cb.Decide(7, "back"),
 ]
 
 
@@ -98,6 +100,12 @@ MALFORMED = [
     "imp:keep:0123456789abcde",
     "imp:go:0123456789abcdef",
     "imp:keep",
+    "dec:1",
+    "dec:1:yes",
+    "dec:0:ok",
+    "dec:01:ok",
+    "dec:1:ok:back",
+    "dec:²:back",
 ]
 
 
@@ -114,7 +122,7 @@ def test_pack_refuses_values_that_would_not_come_back() -> None:
 
 
 def test_every_kind_has_a_distinct_prefix() -> None:
-    assert len(cb.KINDS) == 11 and all(":" not in p for p in cb.KINDS)
+    assert len(cb.KINDS) == 12 and all(":" not in p for p in cb.KINDS)
 
 
 def test_pattern_routes_by_prefix_only() -> None:

@@ -30,7 +30,7 @@ TODAY = date(2024, 9, 30)
         (Status.LONG_TERM, Event.ANSWER, Status.LONG_TERM),
         (Status.NOT_STARTED, Event.REQUEST_SIGNOFF, Status.PENDING_SIGNOFF),
         (Status.IN_PROGRESS, Event.REQUEST_SIGNOFF, Status.PENDING_SIGNOFF),
-        (Status.LONG_TERM, Event.REQUEST_SIGNOFF, Status.PENDING_SIGNOFF),
+        (Status.REOPENED, Event.REQUEST_SIGNOFF, Status.PENDING_SIGNOFF),
         (Status.PENDING_SIGNOFF, Event.APPROVE, Status.CLOSED),
         (Status.PENDING_SIGNOFF, Event.REJECT, Status.IN_PROGRESS),
         (Status.CLOSED, Event.REBOUND, Status.REOPENED),
@@ -47,6 +47,8 @@ def test_allowed_transitions(status: Status, event: Event, expected: Status) -> 
         (Status.PENDING_SIGNOFF, Event.ANSWER),
         (Status.PENDING_SIGNOFF, Event.REQUEST_SIGNOFF),
         (Status.CLOSED, Event.REQUEST_SIGNOFF),
+        (Status.LONG_TERM, Event.REQUEST_SIGNOFF),  # long-term measures never close
+        (Status.CLOSED, Event.APPROVE),  # the first decision wins
         (Status.IN_PROGRESS, Event.APPROVE),  # nobody closes a measure without the request
         (Status.CLOSED, Event.REJECT),
         (Status.IN_PROGRESS, Event.REBOUND),

@@ -28,7 +28,8 @@ _NEXT: dict[Event, dict[Status, Status]] = {
         Status.LONG_TERM: Status.LONG_TERM,
         Status.REOPENED: Status.IN_PROGRESS,
     },
-    Event.REQUEST_SIGNOFF: {s: Status.PENDING_SIGNOFF for s in ANSWERABLE},
+    # long-term measures (长期坚持) never close: they report on the same rhythm
+    Event.REQUEST_SIGNOFF: {s: Status.PENDING_SIGNOFF for s in ANSWERABLE - {Status.LONG_TERM}},
     Event.APPROVE: {Status.PENDING_SIGNOFF: Status.CLOSED},
     Event.REJECT: {Status.PENDING_SIGNOFF: Status.IN_PROGRESS},
     Event.REBOUND: {Status.CLOSED: Status.REOPENED},
@@ -41,6 +42,11 @@ def next_status(status: Status, event: Event) -> Status:
     if target is None:
         raise TransitionError(f"{event.value} is not possible for a measure {status.value}")
     return target
+
+
+def can_request_signoff(status: Status) -> bool:
+    """Whether the owner may ask for sign-off now (long-term measures: never)."""
+    return status in _NEXT[Event.REQUEST_SIGNOFF]
 
 
 def can_answer(status: Status) -> bool:

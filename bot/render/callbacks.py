@@ -24,6 +24,7 @@ HEALTHS = ("ok", "risk", "block")
 BEATS = ("dispatch", "review", "report")
 LISTS = ("open", "unanswered")
 IMPORT_ACTIONS = ("keep", "drop", "no")
+VERDICTS = ("ok", "back")  # approve, send back (退回)
 _HEX16 = re.compile(r"[0-9a-f]{16}")
 _WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -233,8 +234,18 @@ class Import(Button):
     digest: str
 
 
+@dataclass(frozen=True)
+class Decide(Button):
+    """A coordinator's verdict on a sign-off or extension request."""
+
+    PREFIX = "dec"
+    FIELDS = (_id, _one_of(*VERDICTS))
+    request_id: int
+    verdict: str
+
+
 _ALL: tuple[type[Button], ...] = (Lang, Open, Answer, Paging, PickStep, HealthStep, PercentSkip)
-_MORE: tuple[type[Button], ...] = (FilesDone, ConfirmStep, ForceBeat, Import)
+_MORE: tuple[type[Button], ...] = (FilesDone, ConfirmStep, ForceBeat, Import, Decide)
 KINDS: dict[str, type[Button]] = {k.PREFIX: k for k in (*_ALL, *_MORE)}
 
 

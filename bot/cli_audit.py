@@ -1,0 +1,52 @@
+"""CLI: verify-audit and history, through the same functions the bot uses."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from bot.app import services
+from bot.clock import Clock
+from bot.i18n import tr
+from bot.settings import Settings
+from handlers.history import measure_history
+from storage import audit, history, programmes
+
+
+def add_parsers(sub: Any) -> None:
+    """Register verify-audit and history."""
+    ver = sub.add_parser("verify-audit", help="recompute a programme's audit hash chain")
+    ver.add_argument("--programme", required=True)
+    his = sub.add_parser("history", help="print a measure's history")
+    his.add_argument("--programme", required=True)
+    his.add_argument("code")
+    his.add_argument("--locale", default=None)
+
+
+async def run(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
+    """Run verify-audit (exit 1 on a broken chain) or history (exit 1 on an unknown code)."""
+    t = tr(getattr(args, "locale", None) or settings.cadence_locale)
+    async with services(settings, clock) as svc, svc.database.session() as s:
+        programme = await programmes.by_name(s, name=args.programme)
+        if programme is None or programme.id is None:
+            print(t._("No programme named {name}.", name=args.programme), file=sys.stderr)
+            return 2
+        if args.command == "history":
+            measure = await history.measure_by_code(s, programme_id=programme.id, code=args.code)
+            if measure is None:
+                print(t._("No measure {code} in the ledger.", code=args.code), file=sys.stderr)
+                return 1
+            print(await measure_history(s, tr(args.locale or programme.locale), programme, measure))
+            return 0
+        count, broken = await audit.verify(s, programme_id=programme.id)
+    if broken is None:
+        print(f"audit trail intact: {count} events")
+        return 0
+    e = broken.event
+    print(
+        f"audit trail broken at event id {e.id} (seq {e.seq}, {e.action}, {e.at.isoformat()}):"
+        f" {broken.reason} does not match",
+        file=sys.stderr,
+    )
+    return 1

@@ -1,0 +1,92 @@
+"""The audit trail's hash chain: each event seals its own fields and the previous event's hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+GENESIS = ""  # the first event of a programme has no previous hash
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """What the hash covers, plus the stored seal to check it against."""
+
+    id: int
+    programme_id: int
+    seq: int
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None
+    before: str
+    after: str
+    at: datetime
+    prev_hash: str = ""
+    hash: str = ""
+
+
+def _instant(at: datetime) -> str:
+    # one spelling of the moment whatever time zone the driver hands back
+    aware = at if at.tzinfo is not None else at.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def seal(
+    *,
+    programme_id: int,
+    seq: int,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    before: str,
+    after: str,
+    at: datetime,
+    prev_hash: str,
+) -> str:
+    """The SHA-256 of the event's fields and the previous hash, as hex."""
+    body = [programme_id, seq, actor, action, entity, entity_id, before, after, _instant(at)]
+    payload = json.dumps([*body, prev_hash], ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def seal_of(e: Sealed) -> str:
+    """The hash this event should carry."""
+    return seal(
+        programme_id=e.programme_id,
+        seq=e.seq,
+        actor=e.actor,
+        action=e.action,
+        entity=e.entity,
+        entity_id=e.entity_id,
+        before=e.before,
+        after=e.after,
+        at=e.at,
+        prev_hash=e.prev_hash,
+    )
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first event where the chain does not hold, and why."""
+
+    event: Sealed
+    reason: str  # "sequence" | "link" | "hash"
+
+
+def first_break(events: Iterable[Sealed]) -> Break | None:
+    """Walk one programme's events in sequence order; the first that does not hold, or None."""
+    prev, expected = GENESIS, 1
+    for e in events:
+        if e.seq != expected:
+            return Break(e, "sequence")
+        if e.prev_hash != prev:
+            return Break(e, "link")
+        if seal_of(e) != e.hash:
+            return Break(e, "hash")
+        prev, expected = e.hash, expected + 1
+    return None

@@ -1,0 +1,87 @@
+"""Texts and buttons of sign-off requests and their decisions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import Tr
+from bot.render import callbacks
+from bot.render.limits import MESSAGE_TEXT, fit
+from bot.render.measures import short
+
+TEXT_LIMIT = 600  # the measure's text: enough to recognise it, the report carries the rest
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a coordinator reads before deciding."""
+
+    code: str
+    text: str
+    owner: str
+    unit: str
+    deadline: date | None
+    asked: datetime  # in the programme's time zone
+    report: str
+    files: int
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A decision as every copy shows it."""
+
+    approved: bool
+    by: str
+    at: datetime  # in the programme's time zone
+    reason: str = ""
+
+
+def request_text(t: Tr, r: Request, verdict: Verdict | None = None) -> str:
+    """The request as a coordinator's copy shows it, with the decision once there is one."""
+    lines = [
+        t._("🏁 Sign-off request for {code}", code=r.code),
+        short(r.text, TEXT_LIMIT),
+        t._("Owner: {owner} ({unit})", owner=r.owner, unit=r.unit),
+        t._("Deadline: {date}", date=t.date(r.deadline)),
+        t._("Asked on: {when}", when=t.datetime(r.asked)),
+        t._("Completion report: {report}", report=r.report),
+        t.n_("Evidence: {n} file", "Evidence: {n} files", r.files),
+    ]
+    tail = "\n\n" + verdict_line(t, verdict) if verdict else ""
+    return fit("\n".join(lines), MESSAGE_TEXT[1] - len(tail) - 1) + tail
+
+
+def verdict_line(t: Tr, v: Verdict) -> str:
+    """✅ Signed off by … at … / ↩️ Sent back by … at …: reason."""
+    if v.approved:
+        return t._("✅ Signed off by {who} at {when}.", who=v.by, when=t.datetime(v.at))
+    return t._(
+        "↩️ Sent back by {who} at {when}. Reason: {reason}",
+        who=v.by,
+        when=t.datetime(v.at),
+        reason=v.reason,
+    )
+
+
+def already(t: Tr, v: Verdict) -> str:
+    """The answer to a press after someone decided."""
+    return t._("Already decided by {who} at {when}.", who=v.by, when=t.datetime(v.at))
+
+
+def decide_keyboard(t: Tr, request_id: int) -> InlineKeyboardMarkup:
+    """Approve · Send back."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    t._("✅ Approve"), callback_data=callbacks.Decide(request_id, "ok").pack()
+                ),
+                InlineKeyboardButton(
+                    t._("↩️ Send back"), callback_data=callbacks.Decide(request_id, "back").pack()
+                ),
+            ]
+        ]
+    )

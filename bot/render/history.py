@@ -1,0 +1,77 @@
+"""A measure's history, one line per audit event, in the reader's language."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.domain.model import Health
+from bot.i18n import Tr
+from bot.render import labels
+from bot.render.measures import short
+
+WORDS = 120
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event: when (programme time), who, what, and the values it recorded."""
+
+    at: datetime
+    who: str
+    action: str
+    before: Any
+    after: Any
+
+
+def _columns(t: Tr, after: Any) -> str:
+    keys = [k for k in (after or {}) if k != "removed"]
+    return t.join(labels.column(t, "measure" if k == "text" else k) for k in keys)
+
+
+def _update(t: Tr, after: dict[str, Any]) -> str:
+    parts = [labels.health(t, Health(after["health"]))]
+    if after.get("percent") is not None:
+        parts.append(t.pct(after["percent"] / 100))
+    words = after.get("blockers") or after.get("note")
+    if words:
+        parts.append(t._("“{text}”", text=short(words, WORDS)))
+    if after.get("files"):
+        parts.append(t.n_("{n} file", "{n} files", after["files"]))
+    return t._("Progress update: {what}", what=" · ".join(parts))
+
+
+def what(t: Tr, e: Entry) -> str:
+    """What one event did, in words."""
+    after: dict[str, Any] = e.after if isinstance(e.after, dict) else {}
+    if e.action == "measure.import":
+        if e.before is None:
+            return t._("Entered in the ledger")
+        return t._("Ledger updated: {columns}", columns=_columns(t, after))
+    if e.action == "measure.update" and "health" in after:
+        return _update(t, after)
+    if e.action == "measure.signoff_request":
+        return t._(
+            "Sign-off requested: “{report}” ({files})",
+            report=short(after.get("report", ""), WORDS),
+            files=t.n_("{n} file", "{n} files", int(after.get("files", 0))),
+        )
+    if e.action == "measure.signoff_approve":
+        return t._("Signed off (closed)")
+    if e.action == "measure.signoff_send_back":
+        return t._("Sent back: {reason}", reason=short(after.get("reason", ""), WORDS))
+    if e.action == "measure.remove":
+        return t._("Removed from the ledger")
+    return e.action
+
+
+def history_text(t: Tr, code: str, text: str, entries: Sequence[Entry]) -> str:
+    """The heading and one line per event, oldest first."""
+    lines = [t._("History of {code} {text}", code=code, text=short(text))]
+    if not entries:
+        lines.append(t._("Nothing has been recorded yet."))
+    for n, e in enumerate(entries, 1):
+        lines.append(f"{n}. {t.datetime(e.at)} · {e.who} · {what(t, e)}")
+    return "\n".join(lines)

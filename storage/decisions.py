@@ -1,0 +1,213 @@
+"""Sign-off (销号) requests and coordinators' decisions: the first decision wins."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.lifecycle import Event, next_status
+from bot.domain.model import Status
+from storage import audit
+from storage.models import DecisionCopy, EvidenceFile, Measure, Person, SignoffRequest, Unit
+
+PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+
+
+@dataclass(frozen=True)
+class RequestView:
+    """A request with what a coordinator needs to decide it."""
+
+    request: SignoffRequest
+    measure: Measure
+    owner: str
+    unit: str
+    files: list[EvidenceFile]
+    decided_by: str = ""
+
+
+async def request_signoff(
+    session: AsyncSession,
+    *,
+    measure: Measure,
+    person_id: int,
+    actor: str,
+    now: datetime,
+    report: str,
+    update_id: int,
+) -> SignoffRequest:
+    """The owner asks for sign-off with a report and the files of the answer just saved."""
+    assert measure.id is not None
+    before = measure.status
+    measure.status = next_status(Status(before), Event.REQUEST_SIGNOFF).value
+    measure.updated_at = now
+    session.add(measure)
+    request = SignoffRequest(
+        programme_id=measure.programme_id,
+        measure_id=measure.id,
+        requested_by=person_id,
+        report=report,
+        created_at=now,
+    )
+    session.add(request)
+    await session.flush()
+    files = (
+        await session.exec(select(EvidenceFile).where(EvidenceFile.update_id == update_id))
+    ).all()
+    for f in files:
+        f.signoff_id = request.id
+        session.add(f)
+    audit.record(
+        session,
+        programme_id=measure.programme_id,
+        actor=actor,
+        action="measure.signoff_request",
+        entity="measure",
+        entity_id=measure.id,
+        before={"status": before},
+        after={
+            "status": measure.status,
+            "request": request.id,
+            "report": report,
+            "files": len(files),
+        },
+        now=now,
+    )
+    return request
+
+
+async def view(session: AsyncSession, *, request_id: int) -> RequestView | None:
+    """The request with its measure, owner, unit, evidence and decider."""
+    request = await session.get(SignoffRequest, request_id)
+    if request is None:
+        return None
+    measure = await session.get(Measure, request.measure_id)
+    assert measure is not None
+    owner = await session.get(Person, measure.owner_id)
+    unit = await session.get(Unit, measure.lead_unit_id)
+    decider = await session.get(Person, request.decided_by) if request.decided_by else None
+    files = (
+        await session.exec(
+            select(EvidenceFile)
+            .where(EvidenceFile.signoff_id == request_id)
+            .order_by(col(EvidenceFile.id))
+        )
+    ).all()
+    return RequestView(
+        request=request,
+        measure=measure,
+        owner=owner.name if owner else "",
+        unit=unit.name if unit else "",
+        files=list(files),
+        decided_by=decider.name if decider else "",
+    )
+
+
+async def pending(session: AsyncSession, *, programme_id: int) -> list[int]:
+    """Ids of the programme's undecided requests, oldest first."""
+    rows = await session.exec(
+        select(SignoffRequest.id)
+        .where(SignoffRequest.programme_id == programme_id, SignoffRequest.state == PENDING)
+        .order_by(col(SignoffRequest.created_at), col(SignoffRequest.id))
+    )
+    return [i for i in rows.all() if i is not None]
+
+
+async def claim(
+    session: AsyncSession,
+    *,
+    request_id: int,
+    person_id: int,
+    verdict: str,
+    reason: str,
+    now: datetime,
+) -> bool:
+    """Decide the request if nobody has: one conditional UPDATE, so two presses cannot both win."""
+    result = await session.exec(
+        update(SignoffRequest)
+        .where(col(SignoffRequest.id) == request_id, col(SignoffRequest.state) == PENDING)
+        .values(state=verdict, decided_by=person_id, decided_at=now, reason=reason)
+    )
+    won = bool(result.rowcount == 1)
+    if won:
+        request = await session.get(SignoffRequest, request_id)
+        if request is not None:
+            await session.refresh(request)
+    return won
+
+
+async def settle_measure(
+    session: AsyncSession,
+    *,
+    request: SignoffRequest,
+    actor: str,
+    decider: str,
+    today: date,
+    now: datetime,
+) -> Measure:
+    """Apply a won decision to the measure (closed, or back in progress) and audit it."""
+    measure = await session.get(Measure, request.measure_id)
+    assert measure is not None and measure.id is not None
+    before = {"status": measure.status, "closed_on": measure.closed_on}
+    approve = request.state == APPROVED
+    event = Event.APPROVE if approve else Event.REJECT
+    measure.status = next_status(Status(measure.status), event).value
+    measure.closed_on = today if approve else None
+    measure.updated_at = now
+    session.add(measure)
+    audit.record(
+        session,
+        programme_id=measure.programme_id,
+        actor=actor,
+        action="measure.signoff_approve" if approve else "measure.signoff_send_back",
+        entity="measure",
+        entity_id=measure.id,
+        before=before,
+        after={
+            "status": measure.status,
+            "closed_on": measure.closed_on,
+            "request": request.id,
+            "by": decider,
+            "reason": request.reason,
+        },
+        now=now,
+    )
+    return measure
+
+
+async def add_copy(
+    session: AsyncSession,
+    *,
+    request: SignoffRequest,
+    person_id: int,
+    chat_id: int,
+    message_id: int,
+    locale: str,
+) -> None:
+    """Remember a coordinator's copy so a decision can edit it."""
+    assert request.id is not None
+    session.add(
+        DecisionCopy(
+            programme_id=request.programme_id,
+            request_id=request.id,
+            person_id=person_id,
+            chat_id=chat_id,
+            message_id=message_id,
+            locale=locale,
+        )
+    )
+
+
+async def copies(session: AsyncSession, *, request_id: int) -> list[DecisionCopy]:
+    """Every copy of the request sent to a coordinator."""
+    rows = await session.exec(select(DecisionCopy).where(DecisionCopy.request_id == request_id))
+    return list(rows.all())
+
+
+async def programme_of_request(session: AsyncSession, *, request_id: int) -> int | None:
+    """The programme a request belongs to, or None."""
+    request = await session.get(SignoffRequest, request_id)
+    return request.programme_id if request is not None else None
