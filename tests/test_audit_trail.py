@@ -94,6 +94,9 @@ async def test_history_in_order_and_tampering_found(
             params={"a": '{"reason": "无"}', "i": target.id},
         )
     assert target.entity_id == m132
+    if postgres:  # the database outlives this test: put the guard back
+        async with bot.db.session() as s:
+            await s.exec(text("ALTER TABLE auditevent ENABLE TRIGGER auditevent_no_change"))  # type: ignore[call-overload]
     assert await _cli(monkeypatch, url, "verify-audit", "--programme", "P") == 1
     err = capsys.readouterr().err
     assert err.startswith(f"audit trail broken at event id {target.id} (seq {target.seq}, ")
