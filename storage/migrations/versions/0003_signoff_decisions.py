@@ -1,7 +1,7 @@
 """signoff: decisions, coordinators' copies, extensions, and the audit hash chain
 
 Revision ID: 0002_signoff
-Revises: 0001
+Revises: 0002_tests_names
 """
 
 from collections.abc import Sequence
@@ -12,8 +12,8 @@ from alembic import op
 
 from bot.domain.chain import GENESIS, seal
 
-revision: str = "0002_signoff"
-down_revision: str | None = "0001"
+revision: str = "0003_signoff"
+down_revision: str | None = "0002_tests_names"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -82,7 +82,7 @@ def upgrade() -> None:
         )
     _seal_existing()
     with op.batch_alter_table("auditevent", schema=None) as batch_op:
-        batch_op.create_unique_constraint("uq_auditevent_programme_seq", ["programme_id", "seq"])
+        batch_op.create_unique_constraint("uq_auditevent_programme_id_seq", ["programme_id", "seq"])
     with op.batch_alter_table("measure", schema=None) as batch_op:
         batch_op.add_column(sa.Column("original_deadline", sa.Date(), nullable=True))
     with op.batch_alter_table("signoffrequest", schema=None) as batch_op:
@@ -135,7 +135,7 @@ def downgrade() -> None:
     with op.batch_alter_table("measure", schema=None) as batch_op:
         batch_op.drop_column("original_deadline")
     with op.batch_alter_table("auditevent", schema=None) as batch_op:
-        batch_op.drop_constraint("uq_auditevent_programme_seq", type_="unique")
+        batch_op.drop_constraint("uq_auditevent_programme_id_seq", type_="unique")
         batch_op.drop_column("hash")
         batch_op.drop_column("prev_hash")
         batch_op.drop_column("seq")
