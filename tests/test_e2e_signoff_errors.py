@@ -43,14 +43,18 @@ async def test_owner_asks_for_signoff_and_coordinators_hear(bot: Bot) -> None:
     mark = bot.api.mark()
     await bot.press(OWNER_A, confirm, button(confirm, "c:", ":save"))
     assert confirm.plain == "已保存。1.3.2已提交整改专班审核销号。"
-    # the coordinator (the admin who created the programme) hears, in Chinese, exactly once
-    told = [(m.chat_id, m.plain) for m in bot.api.since(mark)]
+    # the coordinator (the admin who created the programme) gets the evidence, then the request
+    told = [(m.chat_id, m.method, m.plain) for m in bot.api.since(mark)]
     assert told == [
+        (ADMIN.id, "sendDocument", ""),
         (
             ADMIN.id,
-            "🏁 销号申请：城市管理局联络员报告1.3.2已完成。\n"
-            "完成情况：水厂已建成并投用，通水入户\n佐证资料：1份",
-        )
+            "sendMessage",
+            "🏁 1.3.2销号申请\n建成虎峰山乡镇水厂并投用，解决未实现自来水入户问题\n"
+            "责任人：城市管理局联络员（城市管理局）\n完成时限：2024年10月31日\n"
+            "申请时间：2024年9月30日 10:00\n完成情况报告：水厂已建成并投用，通水入户\n"
+            "佐证资料：1份",
+        ),
     ]
     async with bot.db.session() as s:
         measure = (await s.exec(select(Measure).where(Measure.id == m132))).one()
