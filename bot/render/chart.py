@@ -107,6 +107,8 @@ def _props(font: str | None, size: float = 9) -> dict[str, Any]:
 
 def _bars(a: Axes, r: MonthlyReport, words: ChartText, font: str | None) -> None:
     """Closed / in progress / overdue per area, stacked, first area on top."""
+    from matplotlib.ticker import MaxNLocator
+
     closed = [g.counts.closed for g in r.areas]
     moving = [g.counts.on_schedule for g in r.areas]
     late = [g.counts.overdue for g in r.areas]
@@ -116,6 +118,7 @@ def _bars(a: Axes, r: MonthlyReport, words: ChartText, font: str | None) -> None
     lefts = [c + m for c, m in zip(closed, moving, strict=True)]
     a.barh(y, late, left=lefts, color=COLOURS["overdue"], label=words.legend[2])
     a.set_yticks(y, words.areas, fontdict=_props(font, 8))
+    a.xaxis.set_major_locator(MaxNLocator(integer=True))  # measures are counted whole
     a.invert_yaxis()
     a.set_title(words.title, fontdict=_props(font, 11))
     a.legend(prop=_props(font, 8), loc="lower right")
@@ -123,9 +126,12 @@ def _bars(a: Axes, r: MonthlyReport, words: ChartText, font: str | None) -> None
 
 def _trend(a: Axes, history: Sequence[MonthClosed], words: ChartText, font: str | None) -> None:
     """Bars: closed in each month; line: closed in all by the month's end."""
+    from matplotlib.ticker import MaxNLocator
+
     x = list(range(len(history)))
     a.bar(x, [h.closed for h in history], color=COLOURS["closed"], label=words.closed_in_month)
     a.plot(x, [h.total for h in history], color="#444444", marker="o", label=words.closed_total)
     a.set_xticks(x, words.months, fontdict=_props(font, 7), rotation=30)
+    a.yaxis.set_major_locator(MaxNLocator(integer=True))
     a.set_title(words.trend_title, fontdict=_props(font, 11))
     a.legend(prop=_props(font, 8), loc="upper left")
