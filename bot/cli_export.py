@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from bot.clock import Clock, today_in
 from bot.i18n import tr
@@ -17,63 +18,114 @@ from storage.models import Programme
 
 if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession
+    from telegram import Bot
 
+    from bot.context import Services
     from jobs.documents import Document
 
-WHAT = ("ledger", "monthly")
+WHAT = ("ledger", "monthly", "halfyear", "letter", "evidence")
 
 
 def add_parser(sub: Any) -> None:
     """Register the export sub-command."""
-    exp = sub.add_parser("export", help="write a document (ledger workbook, monthly report)")
+    exp = sub.add_parser("export", help="write a document (ledger, reports, letter, evidence)")
     exp.add_argument("--programme", required=True)
     exp.add_argument("--what", choices=WHAT, required=True)
+    exp.add_argument("--code", default=None, help="letter: the measure; evidence: only this one")
     exp.add_argument(
         "--as-of",
         type=date.fromisoformat,
         default=None,
-        help="ledger: the day (default today); monthly: a day in the month (default last month)",
+        help="ledger, letter: the day (default today); monthly, halfyear: a day in the (last) "
+        "month reported on (default last month)",
     )
     exp.add_argument("--locale", default=None)
-    exp.add_argument("--output", required=True, help="the file to write")
+    exp.add_argument("--output", required=True, help="the file to write (evidence parts: -2, -3…)")
 
 
-def _month(as_of: date | None, today: date) -> str:
+def _month(as_of: date | None, today: date) -> tuple[int, int]:
     """The month reported on: the one holding as-of, else the month before today."""
     if as_of is not None:
-        return f"{as_of.year}-{as_of.month:02d}"
-    return f"{today.year - 1}-12" if today.month == 1 else f"{today.year}-{today.month - 1:02d}"
+        return as_of.year, as_of.month
+    return (today.year - 1, 12) if today.month == 1 else (today.year, today.month - 1)
+
+
+def _fail(text: str) -> int:
+    print(text, file=sys.stderr)
+    return 1
 
 
 async def export(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
-    """Build the document and write it to --output."""
-    from bot.app import services
+    """Build the document(s) and write them to --output."""
+    from bot.app import bot_and_services, services
 
-    async with services(settings, clock) as svc, svc.database.session() as s:
-        programme = await programmes.by_name(s, name=args.programme)
-        if programme is None:
-            message = tr(settings.cadence_locale)._(
-                "No programme named {name}.", name=args.programme
+    if args.what == "letter" and not args.code:
+        return _fail("--what letter needs --code")
+    if args.what == "evidence":
+        # only the binder talks to the Bot API (getFile); the rest needs no token
+        if settings.telegram_bot_token is None:
+            return _fail(
+                "TELEGRAM_BOT_TOKEN is not set: the evidence files are fetched from Telegram"
             )
-            print(message, file=sys.stderr)
-            return 1
-        doc = await _build(s, programme, args, today_in(clock.now(), programme.timezone))
-    await asyncio.to_thread(Path(args.output).write_bytes, doc.data)
-    print(f"{args.output}: {doc.filename} ({len(doc.data)} bytes)")
+        async with bot_and_services(settings, clock) as (bot, svc):
+            docs = await _in_session(svc, bot, args, clock)
+    else:
+        async with services(settings, clock) as svc:
+            docs = await _in_session(svc, None, args, clock)
+    if isinstance(docs, str):
+        return _fail(docs)
+    out = Path(args.output)
+    for n, doc in enumerate(docs, start=1):
+        path = out if n == 1 else out.with_name(f"{out.stem}-{n}{out.suffix}")
+        await asyncio.to_thread(path.write_bytes, doc.data)
+        print(f"{path}: {doc.filename} ({len(doc.data)} bytes)")
     return 0
 
 
+async def _in_session(
+    svc: Services, bot: Bot | None, args: argparse.Namespace, clock: Clock
+) -> list[Document] | str:
+    """Find the programme and build its documents in one session."""
+    async with svc.database.session() as s:
+        programme = await programmes.by_name(s, name=args.programme)
+        if programme is None:
+            return tr(svc.settings.cadence_locale)._(
+                "No programme named {name}.", name=args.programme
+            )
+        today = args.as_of or today_in(clock.now(), programme.timezone)
+        return await _build(bot, s, programme, args, today)
+
+
 async def _build(
-    session: AsyncSession, programme: Programme, args: argparse.Namespace, today: date
-) -> Document:
-    """The document --what names."""
-    from jobs import documents
+    bot: Bot | None,
+    session: AsyncSession,
+    programme: Programme,
+    args: argparse.Namespace,
+    today: date,
+) -> list[Document] | str:
+    """The documents --what names, or what went wrong."""
+    from jobs import binder, documents, letters
     from jobs.digests import monthly_package
 
     t = tr(args.locale or programme.locale)
     if args.what == "ledger":
-        return await documents.ledger(session, programme=programme, as_of=args.as_of or today, t=t)
-    _, files = await monthly_package(
-        session, programme=programme, period=_month(args.as_of, today), t=t
-    )
-    return next(f for f in files if f.filename.endswith(".docx") or f is files[-1])
+        return [await documents.ledger(session, programme=programme, as_of=today, t=t)]
+    year, month = _month(args.as_of, today)
+    if args.what == "monthly":
+        _, files = await monthly_package(
+            session, programme=programme, period=f"{year}-{month:02d}", t=t
+        )
+        return [f for f in files if f.filename.endswith(".docx")]
+    if args.what == "halfyear":
+        return [await documents.halfyear(session, programme=programme, year=year, month=month, t=t)]
+    if args.what == "letter":
+        now = datetime.combine(today, time(12), ZoneInfo(programme.timezone))
+        result = await letters.issue(
+            session, programme=programme, code=args.code, today=today, actor="cli", now=now, t=t
+        )
+        return f"no letter: {result.value}" if isinstance(result, letters.Refusal) else [result[1]]
+    assert bot is not None
+    parts = await binder.evidence(bot, session, programme=programme, t=t, code=args.code)
+    if not parts:
+        return "no evidence files" if parts == [] else f"no measure {args.code}"
+    return parts

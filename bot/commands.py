@@ -21,6 +21,7 @@ PRIVATE = (
     ("report", N_("Run the monthly report now (coordinators)")),
     ("schedule", N_("Beats and their next dates")),
     ("export", N_("Ledger and report files (coordinators, leaders)")),
+    ("letter", N_("Work prompt letter for a red measure (coordinators)")),
     ("away", N_("Away from … to …")),
     ("back", N_("Back from absence")),
     ("lang", N_("Language")),

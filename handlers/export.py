@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from telegram import Update
 from telegram.constants import ChatAction, ChatType
@@ -11,8 +12,9 @@ from bot.clock import today_in
 from bot.context import CadenceContext
 from bot.domain.model import Role
 from bot.domain.report import month_end
+from bot.i18n import N_
 from handlers.gate import Where, gate
-from jobs import documents
+from jobs import binder, documents
 from jobs.digests import monthly_package
 from jobs.send import send
 
@@ -24,9 +26,14 @@ def month_before(year: int, month: int) -> str:
     return f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
 
 
+USAGE = N_(
+    "Use /export for the ledger workbook, /export report [2024-09] for a monthly report, /export halfyear for the half-year report, or /export evidence [CODE | area N] for the evidence binder."
+)
+
+
 @gate(Role.COORDINATOR, Role.LEADER, where=Where.ANY)
 async def export(update: Update, context: CadenceContext) -> None:
-    """/export [ledger | report [2024-09]]: files to this chat (private, or the leadership group)."""
+    """/export [ledger | report [2024-09] | halfyear | evidence [CODE | area N]]: files to this chat."""
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and chat is not None and context.programme is not None
     t, programme = context.t, context.programme
@@ -36,32 +43,89 @@ async def export(update: Update, context: CadenceContext) -> None:
         )
         return
     args = [a.lower() for a in context.args or []]
-    today = today_in(context.svc.clock.now(), programme.timezone)
     what = args[0] if args else "ledger"
     if what == "ledger" and len(args) <= 1:
         await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
-        doc = await documents.ledger(context.session, programme=programme, as_of=today, t=t)
+        doc = await documents.ledger(
+            context.session, programme=programme, as_of=_today(context), t=t
+        )
         await documents.post(context.bot, chat.id, [doc])
-        return
-    if what == "report" and len(args) <= 2:
-        period = month_before(today.year, today.month)
-        if len(args) == 2:
-            found = MONTH.match(args[1])
-            if found is None or month_end(int(found[1]), int(found[2])) >= today:
-                await message.reply_text(
-                    t._("Give a month that has ended, for example /export report 2024-09.")
-                )
-                return
-            period = f"{found[1]}-{int(found[2]):02d}"
-        await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
-        text, files = await monthly_package(
-            context.session, programme=programme, period=period, t=t
-        )
-        await send(context.bot, chat.id, text)
-        await documents.post(context.bot, chat.id, files)
-        return
-    await message.reply_text(
-        t._(
-            "Use /export for the ledger workbook, or /export report [2024-09] for a monthly report."
-        )
+    elif what == "report" and len(args) <= 2:
+        await _report(update, context, args[1:])
+    elif what == "halfyear" and len(args) == 1:
+        await _halfyear(update, context)
+    elif what == "evidence" and len(args) <= 3:
+        await _evidence(update, context, args[1:])
+    else:
+        await message.reply_text(t._(USAGE))
+
+
+def _today(context: CadenceContext) -> date:
+    assert context.programme is not None
+    return today_in(context.svc.clock.now(), context.programme.timezone)
+
+
+async def _report(update: Update, context: CadenceContext, month: list[str]) -> None:
+    """A month's report: text, chart, DOCX and ledger, as the beat posts them."""
+    message, chat = update.effective_message, update.effective_chat
+    assert message is not None and chat is not None and context.programme is not None
+    t, today = context.t, _today(context)
+    period = month_before(today.year, today.month)
+    if month:
+        found = MONTH.match(month[0])
+        if found is None or month_end(int(found[1]), int(found[2])) >= today:
+            await message.reply_text(
+                t._("Give a month that has ended, for example /export report 2024-09.")
+            )
+            return
+        period = f"{found[1]}-{int(found[2]):02d}"
+    await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
+    text, files = await monthly_package(
+        context.session, programme=context.programme, period=period, t=t
     )
+    await send(context.bot, chat.id, text)
+    await documents.post(context.bot, chat.id, files)
+
+
+async def _halfyear(update: Update, context: CadenceContext) -> None:
+    """The continuing-rectification report for the six months up to last month."""
+    chat = update.effective_chat
+    assert chat is not None and context.programme is not None
+    today = _today(context)
+    last = month_before(today.year, today.month)
+    await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
+    doc = await documents.halfyear(
+        context.session,
+        programme=context.programme,
+        year=int(last[:4]),
+        month=int(last[5:]),
+        t=context.t,
+    )
+    await documents.post(context.bot, chat.id, [doc])
+
+
+async def _evidence(update: Update, context: CadenceContext, scope: list[str]) -> None:
+    """The evidence binder: all, one measure (CODE) or one area (area N)."""
+    message, chat = update.effective_message, update.effective_chat
+    assert message is not None and chat is not None and context.programme is not None
+    t = context.t
+    code, area = None, None
+    if len(scope) == 2 and scope[0] in ("area", "方面") and scope[1].isdecimal():
+        area = int(scope[1])
+    elif len(scope) == 1:
+        code = scope[0]
+    elif scope:
+        await message.reply_text(t._(USAGE))
+        return
+    await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
+    parts = await binder.evidence(
+        context.bot, context.session, programme=context.programme, t=t, code=code, area=area
+    )
+    if parts is None:
+        await message.reply_text(t._("No measure matches {scope}.", scope=" ".join(scope)))
+    elif not parts:
+        await message.reply_text(
+            t._("No evidence files have been uploaded for these measures yet.")
+        )
+    else:
+        await documents.post(context.bot, chat.id, parts)

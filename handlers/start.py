@@ -42,7 +42,9 @@ def _help_text(context: CadenceContext) -> str:
     if held & {Role.LEADER, Role.COORDINATOR} or context.is_admin:
         lines.append(t._("/summary [overdue | area N | unit NAME] – the picture right now"))
         lines.append(
-            t._("/export [report [2024-09]] – the ledger workbook, or a monthly report's files")
+            t._(
+                "/export [report [2024-09] | halfyear | evidence] – the ledger workbook, a report or the evidence binder"
+            )
         )
     if Role.COORDINATOR in held or context.is_admin:
         lines.append(t._("Send me the ledger (CSV or XLSX) to import or update it"))
@@ -51,6 +53,7 @@ def _help_text(context: CadenceContext) -> str:
         lines.append(t._("/revoke NAME – revoke a person's invite links"))
         lines.append(t._("/pending – sign-off requests waiting for a decision"))
         lines.append(t._("/dispatch, /review, /report – run a beat now"))
+        lines.append(t._("/letter CODE – a numbered work prompt letter for a red measure"))
         lines.append(t._("/schedule – the beats and their next dates"))
     if context.is_admin:
         lines.append(t._("/newprogramme NAME – create a programme"))

@@ -10,9 +10,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 
 from bot.domain import documents, report
+from bot.domain.halfyear import halfyear as halfyear_content
 from bot.i18n import Tr
 from bot.render.chart import monthly_chart
 from bot.render.docx import monthly_docx
+from bot.render.docx_halfyear import halfyear_docx
 from bot.render.xlsx import ledger_workbook
 from storage import documents as stored
 from storage import measures
@@ -85,3 +87,21 @@ async def post(bot: Bot, chat_id: int, files: list[Document]) -> None:
             await bot.send_photo(chat_id, f.data, caption=f.caption or None, filename=f.filename)
         else:
             await bot.send_document(chat_id, f.data, filename=f.filename, caption=f.caption or None)
+
+
+async def halfyear(
+    session: AsyncSession, *, programme: Programme, year: int, month: int, t: Tr
+) -> Document:
+    """The continuing-rectification report for the six months ending with year-month."""
+    rows = await records(session, programme=programme, as_of=report.month_end(year, month))
+    content = halfyear_content([r.facts for r in rows], year, month)
+    rows = documents.as_of_month(rows, content.end)
+    png = await asyncio.to_thread(monthly_chart, t, content.end, content.months)
+    data = await asyncio.to_thread(halfyear_docx, t, content, rows, programme.name, png)
+    name = t._(
+        "{programme} continuing rectification report {start} to {end}",
+        programme=programme.name,
+        start=t.month(content.start.year, content.start.month),
+        end=t.month(year, month),
+    )
+    return Document(f"{name}.docx", data)

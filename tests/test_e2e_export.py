@@ -99,6 +99,17 @@ def test_cli_export_round_trip(
     monthly = ["export", "--what", "monthly", "--as-of", "2024-09-30", "--programme", "Q"]
     assert main([*monthly, "--locale", "en", "--output", "q.docx"]) == 0
     assert _docx_text((tmp_path / "q.docx").read_bytes())[0] == "Progress report on Q"
+    half = ["export", "--what", "halfyear", "--as-of", "2024-09-30", "--programme", "P"]
+    assert main([*half, "--output", "h.docx"]) == 0
+    assert _docx_text((tmp_path / "h.docx").read_bytes())[:2] == [
+        "关于P持续整改情况的报告",
+        "（2024年4月—2024年9月）",
+    ]
+    letter = ["export", "--what", "letter", "--code", "1.3.2", "--programme", "P"]
+    assert main([*letter, "--as-of", "2024-11-05", "--output", "l1.docx"]) == 0
+    assert main([*letter, "--as-of", "2024-11-06", "--output", "l2.docx"]) == 0
+    assert _docx_text((tmp_path / "l2.docx").read_bytes())[1] == "〔2024〕第2号"
+    assert main([*letter, "--as-of", "2024-09-30", "--output", "l3.docx"]) == 1  # not red yet
 
 
 def _docx_text(data: bytes | None) -> list[str]:

@@ -76,7 +76,7 @@ def progress(t: Tr, rec: Record, r: MonthlyReport) -> str:
     return ("" if t.locale == "zh_CN" else " ").join(parts)
 
 
-def _item(t: Tr, n: int, rec: Record, tail: str) -> str:
+def item(t: Tr, n: int, rec: Record, tail: str) -> str:
     """1. measure text（1.2.3）tail — Chinese runs on without spaces."""
     gap = "" if t.locale == "zh_CN" else " "
     code = t._("({code})", code=rec.facts.code)
@@ -108,7 +108,7 @@ def _area(doc: Any, t: Tr, r: MonthlyReport, number: int, rows: Sequence[Record]
         sub += 1
         heading(doc, t, 2, sub, label)
         for i, rec in enumerate(items, start=1):
-            para(doc, "body", _item(t, i, rec, progress(t, rec, r)))
+            para(doc, "body", item(t, i, rec, progress(t, rec, r)))
 
 
 def _lists(doc: Any, t: Tr, r: MonthlyReport, rows: Sequence[Record], first: int) -> int:
@@ -117,7 +117,7 @@ def _lists(doc: Any, t: Tr, r: MonthlyReport, rows: Sequence[Record], first: int
     heading(doc, t, 1, first, t._("Closed this month"))
     closed = [by_code[m.code] for m in r.closed_this_month if m.code in by_code]
     for i, rec in enumerate(closed, start=1):
-        para(doc, "body", _item(t, i, rec, progress(t, rec, r)))
+        para(doc, "body", item(t, i, rec, progress(t, rec, r)))
     if not closed:
         para(doc, "body", t._("No measure was closed this month."))
     heading(doc, t, 1, first + 1, t._("Overdue items"))
@@ -131,23 +131,23 @@ def _lists(doc: Any, t: Tr, r: MonthlyReport, rows: Sequence[Record], first: int
             owner=m.owner,
             date=deadline(t, m),
         )
-        para(doc, "body", _item(t, i, by_code.get(m.code, Record(m)), tail))
+        para(doc, "body", item(t, i, by_code.get(m.code, Record(m)), tail))
     if not r.overdue:
         para(doc, "body", t._("No measure is overdue."))
     heading(doc, t, 1, first + 2, t._("Long-term items"))
     for i, m in enumerate(r.long_term, start=1):
         rec = by_code.get(m.code, Record(m))
-        para(doc, "body", _item(t, i, rec, progress(t, rec, r)))
+        para(doc, "body", item(t, i, rec, progress(t, rec, r)))
     if not r.long_term:
         para(doc, "body", t._("There are no long-term measures."))
     return first + 3
 
 
-def _next_steps(doc: Any, t: Tr, rows: Sequence[Record], number: int) -> None:
+def next_steps(doc: Any, t: Tr, rows: Sequence[Record], number: int) -> None:
     heading(doc, t, 1, number, t._("Next steps"))
     steps = [x for x in rows if x.extras.next_step]
     for i, rec in enumerate(steps, start=1):
-        para(doc, "body", _item(t, i, rec, rec.extras.next_step))
+        para(doc, "body", item(t, i, rec, rec.extras.next_step))
     if not steps:
         para(doc, "body", t._("[The task force writes the next steps here.]"))
 
@@ -169,5 +169,5 @@ def monthly_docx(
             _area(doc, t, r, number, mine)
             number += 1
     number = _lists(doc, t, r, rows, number)
-    _next_steps(doc, t, rows, number)
+    next_steps(doc, t, rows, number)
     return to_bytes(doc)

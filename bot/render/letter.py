@@ -1,0 +1,61 @@
+"""The work prompt letter (工作提示函) as a Word document; pure, returns bytes."""
+
+from __future__ import annotations
+
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+from bot.domain.letters import Letter
+from bot.i18n import Tr
+from bot.render.docx_base import official_document, para, to_bytes
+from bot.render.measures import deadline
+
+
+def number_label(t: Tr, year: int, number: int) -> str:
+    """〔2024〕第3号 / No. 3 of 2024."""
+    return t._("No. {number} of {year}", number=number, year=year)
+
+
+def letter_title(t: Tr, programme: str) -> str:
+    """The letter's title line."""
+    return t._("{programme}: work prompt letter", programme=programme)
+
+
+def _body(t: Tr, x: Letter) -> str:
+    m = x.measure
+    text = t._(
+        "The measure {code} “{text}”, led by your unit (owner: {owner}), was due on {deadline}.",
+        code=m.code,
+        text=m.text,
+        owner=m.owner,
+        deadline=deadline(t, m),
+    )
+    if x.days_overdue:
+        text += t.n_(
+            " As of {date} it is {n} day overdue and not yet closed.",
+            " As of {date} it is {n} days overdue and not yet closed.",
+            x.days_overdue,
+            date=t.date(x.issued_on),
+        )
+    else:
+        text += t._(" As of {date} it is reported blocked.", date=t.date(x.issued_on))
+    return text
+
+
+def letter_docx(t: Tr, x: Letter) -> bytes:
+    """Title, number, addressee, the facts, the request with its reply date, the sender and date."""
+    doc = official_document()
+    para(doc, "title", letter_title(t, x.programme))
+    para(doc, "note", number_label(t, x.year, x.number))
+    para(doc, "h1", t._("To {unit}:", unit=x.measure.lead_unit))
+    para(doc, "body", _body(t, x))
+    para(
+        doc,
+        "body",
+        t._(
+            "Please give it your full attention, speed up the work, and report in writing to the task force by {date}, with evidence, what has been done and when it will be completed.",
+            date=t.date(x.reply_by),
+        ),
+    )
+    for line in (t._("{programme} task force", programme=x.programme), t.date(x.issued_on)):
+        para(doc, "body", line).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return to_bytes(doc)

@@ -1,0 +1,133 @@
+"""The evidence binder: files fetched through the Bot API's getFile, zipped per measure, in parts."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import Bot
+from telegram.error import BadRequest, TelegramError
+
+from bot.domain.binder import Entry, parts, unique_paths
+from bot.domain.model import MeasureFacts
+from bot.i18n import Tr
+from bot.render.binder import FAILED, TOO_BIG, index_sheet, zip_part
+from jobs.documents import Document
+from storage import measures
+from storage.documents import day_in
+from storage.models import EvidenceFile, Person, Programme, ProgressUpdate
+
+log = logging.getLogger(__name__)
+
+
+async def entries(
+    session: AsyncSession, *, programme: Programme, keep: Sequence[MeasureFacts] | None = None
+) -> list[Entry]:
+    """Every evidence file of the kept measures (all by default), in ledger order then upload order."""
+    assert programme.id is not None
+    rows = await measures.facts(session, programme_id=programme.id)
+    codes = {f.code for f in keep} if keep is not None else None
+    chosen = [(m, f) for m, f in rows if codes is None or f.code in codes]
+    order = {m.id: i for i, (m, _) in enumerate(chosen)}
+    files = (
+        await session.exec(
+            select(EvidenceFile, ProgressUpdate, Person)
+            .join(ProgressUpdate, col(ProgressUpdate.id) == EvidenceFile.update_id, isouter=True)
+            .join(Person, col(Person.id) == ProgressUpdate.person_id, isouter=True)
+            .where(
+                EvidenceFile.programme_id == programme.id,
+                col(EvidenceFile.measure_id).in_(list(order)),
+            )
+            .order_by(col(EvidenceFile.id))
+        )
+    ).all()
+    facts = {m.id: f for m, f in chosen}
+    out = [
+        Entry(
+            code=facts[ev.measure_id].code,
+            measure=facts[ev.measure_id].text,
+            name=ev.name,
+            uploader=person.name if person else "",
+            uploaded_on=day_in(ev.created_at, programme.timezone),
+            update=update.note if update else "",
+            file_id=ev.file_id,
+            size=ev.size,
+        )
+        for ev, update, person in files
+    ]
+    position = {f.code: i for i, (_, f) in enumerate(chosen)}
+    return sorted(out, key=lambda e: position[e.code])  # stable: upload order within a measure
+
+
+async def _download(bot: Bot, entry: Entry) -> bytes | str:
+    """The file's bytes, or why there are none (a note for the index)."""
+    if not entry.downloadable:
+        return TOO_BIG
+    try:
+        found = await bot.get_file(entry.file_id)
+        return bytes(await found.download_as_bytearray())
+    except BadRequest as exc:
+        if "too big" in str(exc).lower():
+            return TOO_BIG
+        log.warning("evidence %s: %s", entry.file_id, exc)
+        return FAILED
+    except TelegramError as exc:
+        log.warning("evidence %s: %s", entry.file_id, exc)
+        return FAILED
+
+
+async def binder(bot: Bot, entries: Sequence[Entry], t: Tr, name: str) -> list[Document]:
+    """The ZIP parts, each under the upload limit, each with the full index."""
+    paths = unique_paths(entries)
+    got: dict[int, bytes] = {}
+    failed: dict[int, str] = {}
+    for i, e in enumerate(entries):
+        result = await _download(bot, e)
+        if isinstance(result, bytes):
+            got[i] = result
+        else:
+            failed[i] = result
+    kept = sorted(got)
+    plan = parts([len(got[i]) for i in kept])
+    part_of = {kept[j]: n for n, part in enumerate(plan, start=1) for j in part}
+    index = index_sheet(t, entries, paths, part_of, failed)
+    docs = []
+    for n, part in enumerate(plan, start=1):
+        files = [(paths[kept[j]], got[kept[j]]) for j in part]
+        label = (
+            name
+            if len(plan) == 1
+            else t._("{name}, part {n} of {total}", name=name, n=n, total=len(plan))
+        )
+        docs.append(Document(f"{label}.zip", zip_part(t, files, index)))
+    return docs
+
+
+async def evidence(
+    bot: Bot,
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    t: Tr,
+    code: str | None = None,
+    area: int | None = None,
+) -> list[Document] | None:
+    """The binder of one measure, one area or the whole ledger; None when nothing matches."""
+    assert programme.id is not None
+    rows = await measures.facts(session, programme_id=programme.id)
+    keep = [
+        f
+        for _, f in rows
+        if (code is None or f.code.casefold() == code.casefold())
+        and (area is None or f.area_number == area)
+    ]
+    if not keep:
+        return None
+    found = await entries(session, programme=programme, keep=keep)
+    if not found:
+        return []
+    scope = keep[0].code if code else t._("area {n}", n=area) if area else ""
+    name = t._("{programme} evidence", programme=programme.name) + (f" {scope}" if scope else "")
+    return await binder(bot, found, t, name)

@@ -1,0 +1,60 @@
+"""Issuing a work prompt letter for a red measure: checks, number, history, DOCX."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.letters import Letter
+from bot.domain.lights import light
+from bot.domain.model import Light, Status
+from bot.i18n import Tr
+from bot.render.letter import letter_docx, number_label
+from jobs.documents import Document
+from storage import letters, measures
+from storage.models import Programme
+
+
+class Refusal(StrEnum):
+    """Why no letter was issued."""
+
+    UNKNOWN = "unknown"
+    CLOSED = "closed"
+    NOT_RED = "not_red"
+
+
+async def issue(
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    code: str,
+    today: date,
+    actor: str,
+    now: datetime,
+    t: Tr,
+) -> tuple[Letter, Document] | Refusal:
+    """The letter for a red measure, numbered and recorded; a Refusal for any other."""
+    assert programme.id is not None
+    rows = await measures.facts(session, programme_id=programme.id)
+    found = next(((m, f) for m, f in rows if f.code.casefold() == code.casefold()), None)
+    if found is None:
+        return Refusal.UNKNOWN
+    measure, facts = found
+    if facts.status is Status.CLOSED:
+        return Refusal.CLOSED
+    if light(facts, today) is not Light.RED:
+        return Refusal.NOT_RED
+    content = await letters.issue(
+        session,
+        programme=programme,
+        measure=measure,
+        facts=facts,
+        today=today,
+        actor=actor,
+        now=now,
+    )
+    kind = t._("Work prompt letter")
+    name = f"{kind} {number_label(t, content.year, content.number)} {facts.code}"
+    return content, Document(f"{name}.docx", letter_docx(t, content))

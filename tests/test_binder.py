@@ -1,0 +1,110 @@
+"""The evidence binder: folders per measure, the index against the files, big files listed, parts."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import date
+
+import openpyxl
+from conftest import Bot
+from rhythm_support import LEADER, seed
+from sqlmodel import select
+
+from bot.domain.binder import Entry, folder, parts, unique_paths
+from bot.domain.model import Health
+from storage import measures
+from storage.measures import Evidence
+from storage.models import Measure, Person
+
+BIG = 20 * 1024 * 1024 + 1
+
+
+def _entry(name: str, code: str = "1.1") -> Entry:
+    return Entry(code, "措施：甲/乙", name, "某人", date(2024, 9, 1), "", "F", 10)
+
+
+def test_paths_are_safe_and_unique() -> None:
+    assert folder("1.1", "措施：甲/乙") == "1.1 措施：甲_乙"
+    paths = unique_paths([_entry("a.pdf"), _entry("a.pdf"), _entry("b"), _entry("b")])
+    assert paths == [
+        "1.1 措施：甲_乙/a.pdf",
+        "1.1 措施：甲_乙/a (2).pdf",
+        "1.1 措施：甲_乙/b",
+        "1.1 措施：甲_乙/b (2)",
+    ]
+
+
+def test_parts_stay_under_the_limit() -> None:
+    assert parts([30, 30, 30], limit=70) == [[0, 1], [2]]
+    assert parts([90, 10], limit=70) == [[0], [1]]  # a file over the limit travels alone
+    assert parts([], limit=70) == [[]]
+
+
+async def _attach(bot: Bot, code: str, files: list[tuple[str, bytes]], note: str) -> None:
+    async with bot.db.session() as s:
+        m = (await s.exec(select(Measure).where(Measure.code == code))).one()
+        owner = await s.get(Person, m.owner_id)
+        assert owner is not None and owner.id is not None
+        evidence = []
+        for name, content in files:
+            stored = bot.api.store_file(content, "documents", name, "application/pdf")
+            evidence.append(
+                Evidence(
+                    stored.file_id, stored.file_unique_id, name, "document", None, len(content)
+                )
+            )
+        await measures.record_update(
+            s,
+            measure=m,
+            person_id=owner.id,
+            actor="test",
+            health=Health.ON_TRACK,
+            now=bot.clock.now(),
+            note=note,
+            files=evidence,
+        )
+
+
+def _index(z: zipfile.ZipFile) -> list[list[object]]:
+    ws = openpyxl.load_workbook(io.BytesIO(z.read("索引.xlsx"))).worksheets[0]
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+async def test_binder_zip_with_index_and_a_file_too_big_for_bots(bot: Bot) -> None:
+    await seed(bot)
+    await _attach(
+        bot, "1.3.2", [("水厂验收报告.pdf", b"%PDF-1 a"), ("照片.pdf", b"%PDF-1 b")], "已通水"
+    )
+    await _attach(bot, "3.1.2", [("录像.pdf", b"x" * BIG)], "复工")
+    reply = await bot.say(LEADER, "/export evidence")
+    assert reply.method == "sendDocument", reply.plain
+    assert reply.filename == "P佐证资料.zip"
+    assert reply.document is not None
+    z = zipfile.ZipFile(io.BytesIO(reply.document))
+    names = sorted(z.namelist())
+    water = next(n for n in names if n.startswith("1.3.2 "))
+    folder_name = water.split("/")[0]
+    assert names == sorted(
+        ["索引.xlsx", f"{folder_name}/水厂验收报告.pdf", f"{folder_name}/照片.pdf"]
+    )
+    assert z.read(f"{folder_name}/照片.pdf") == b"%PDF-1 b"
+    rows = _index(z)
+    assert rows[0] == ["编号", "整改措施", "文件", "上传人", "日期", "所属进展", "分卷", "备注"]
+    assert [r[0] for r in rows[1:]] == ["1.3.2", "1.3.2", "3.1.2"]
+    assert rows[1][2] == f"{folder_name}/水厂验收报告.pdf" and rows[1][3] == "城市管理局联络员"
+    assert rows[1][5] == "已通水" and rows[1][6] == 1
+    assert rows[3][2] == "录像.pdf" and rows[3][6] is None and "20MB" in str(rows[3][7])
+
+
+async def test_binder_for_one_measure_and_unknown_scopes(bot: Bot) -> None:
+    await seed(bot)
+    await _attach(bot, "1.3.2", [("a.pdf", b"a")], "")
+    await _attach(bot, "3.1.2", [("b.pdf", b"b")], "")
+    one = await bot.say(LEADER, "/export evidence 1.3.2")
+    assert one.document is not None and one.filename == "P佐证资料 1.3.2.zip"
+    assert [
+        n for n in zipfile.ZipFile(io.BytesIO(one.document)).namelist() if n.endswith(".pdf")
+    ] == [n for n in zipfile.ZipFile(io.BytesIO(one.document)).namelist() if n.startswith("1.3.2 ")]
+    assert "没有" in (await bot.say(LEADER, "/export evidence area 9")).plain
+    assert "尚未" in (await bot.say(LEADER, "/export evidence 1.1.1")).plain

@@ -1,0 +1,88 @@
+"""Work prompt letters: numbering, reply dates on the work calendar, the DOCX, /letter end to end."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+import docx
+from conftest import ADMIN, SH, Bot
+from documents_support import sample_records
+from rhythm_support import OWNER_A, seed
+from sqlmodel import select
+
+from bot.domain.letters import letter, next_number
+from bot.domain.workcal import CalendarKind
+from bot.i18n import tr
+from bot.render.letter import letter_docx
+from storage.models import AuditEvent
+
+
+def _paragraphs(data: bytes | None) -> list[str]:
+    assert data is not None
+    return [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+
+
+def test_numbers_run_per_year() -> None:
+    assert next_number([], 2024) == 1
+    assert next_number([(2024, 1), (2024, 2)], 2024) == 3
+    assert next_number([(2024, 1), (2024, 2)], 2025) == 1
+
+
+def test_reply_date_counts_working_days_with_holidays() -> None:
+    facts = sample_records()[0].facts
+    # 29 September 2024 was a make-up working day (调休); 1–7 October the National Day holiday
+    x = letter("P", facts, date(2024, 9, 27), 1, CalendarKind.CN)
+    assert x.reply_by == date(2024, 10, 10)
+    plain = letter("P", facts, date(2024, 9, 27), 1, CalendarKind.PLAIN)
+    assert plain.reply_by == date(2024, 10, 4)
+
+
+def test_letter_docx_in_both_languages() -> None:
+    facts = next(r.facts for r in sample_records() if r.facts.code == "1.3.2")
+    x = letter("巡视整改", facts, date(2024, 11, 5), 3, CalendarKind.CN)
+    zh = _paragraphs(letter_docx(tr("zh_CN"), x))
+    assert zh[:3] == ["巡视整改工作提示函", "〔2024〕第3号", "城市管理局："]
+    assert "已逾期5天" in zh[3] and facts.text in zh[3]
+    assert "2024年11月12日前" in zh[4]
+    assert zh[-2:] == ["巡视整改整改专班", "2024年11月5日"]
+    en = _paragraphs(letter_docx(tr("en"), x))
+    assert en[:3] == ["巡视整改: work prompt letter", "No. 3 of 2024", "To 城市管理局:"]
+    assert "5 days overdue" in en[3] and "12 Nov 2024" in en[4]
+
+
+async def test_letter_command_numbers_in_sequence_and_records_history(bot: Bot) -> None:
+    pid = await seed(bot)
+    bot.clock.set(datetime(2024, 11, 5, 9, 0, tzinfo=SH))
+    await bot.say(ADMIN, "/use P")
+    first = await bot.say(ADMIN, "/letter 1.3.2")
+    assert first.method == "sendDocument"
+    assert (
+        first.plain == "工作提示函〔2024〕第1号（致城市管理局）已生成，请其于2024年11月12日前反馈。"
+    )
+    assert _paragraphs(first.document)[1] == "〔2024〕第1号"
+    second = await bot.say(ADMIN, "/letter 1.3.2")
+    assert _paragraphs(second.document)[1] == "〔2024〕第2号"
+    assert second.filename == "工作提示函 〔2024〕第2号 1.3.2.docx"
+    async with bot.db.session() as s:
+        events = (
+            await s.exec(
+                select(AuditEvent).where(
+                    AuditEvent.programme_id == pid, AuditEvent.action == "letter.issue"
+                )
+            )
+        ).all()
+    assert [e.actor for e in events] == [f"tg:{ADMIN.id}"] * 2 and all(e.entity_id for e in events)
+    assert '"reply_by": "2024-11-12"' in events[0].after
+
+
+async def test_letter_refusals(bot: Bot) -> None:
+    await seed(bot)
+    bot.clock.set(datetime(2024, 11, 5, 9, 0, tzinfo=SH))
+    await bot.say(ADMIN, "/use P")
+    assert "已销号" in (await bot.say(ADMIN, "/letter 1.1.1")).plain
+    assert "不是红灯" in (await bot.say(ADMIN, "/letter 1.3.3")).plain
+    assert "没有编号为9.9" in (await bot.say(ADMIN, "/letter 9.9")).plain
+    assert "/letter 1.3.2" in (await bot.say(ADMIN, "/letter")).plain
+    assert "仅限" in (await bot.say(OWNER_A, "/letter 1.3.2")).plain
+    assert not [m for m in bot.api.sent if m.method == "sendDocument"]
