@@ -39,6 +39,7 @@ from handlers import (
     buttons,
     errors,
     export,
+    extension,
     history,
     ledger,
     letter,
@@ -112,6 +113,7 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
         answering = _answering(private, evidence)
         deciding = _deciding(private)
+        extending = _extending(private)
     return [
         # /start carries invite tokens from strangers, so it comes before anything gated
         CommandHandler("start", start.start),
@@ -127,6 +129,7 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         CommandHandler("my", people.my),
         # a coordinator's send-back reason comes before an answer being written, if both are open
         deciding,
+        extending,
         CommandHandler("pending", signoff.pending),
         CommandHandler("history", history.history_command),
         # the conversation sits before the ledger upload so evidence files go to the answer
@@ -208,6 +211,22 @@ def _deciding(private: filters.BaseFilter) -> ConversationHandler[Any]:
         },
         fallbacks=[CommandHandler("cancel", answer.cancel)],
         name="decide",
+        persistent=True,
+        allow_reentry=True,
+    )
+
+
+def _extending(private: filters.BaseFilter) -> ConversationHandler[Any]:
+    """申请延期: the new date, then the reason."""
+    text = private & filters.TEXT & ~filters.COMMAND
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(extension.start, pattern=_is(callbacks.Extend))],
+        states={
+            extension.DATE: [MessageHandler(text, extension.new_date)],
+            extension.REASON: [MessageHandler(text, extension.reason)],
+        },
+        fallbacks=[CommandHandler("cancel", answer.cancel)],
+        name="extend",
         persistent=True,
         allow_reentry=True,
     )

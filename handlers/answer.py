@@ -211,5 +211,6 @@ async def cancel(update: Update, context: CadenceContext) -> int:
     assert update.effective_message is not None and context.user_data is not None
     context.user_data.pop(DRAFT, None)
     context.user_data.pop(SENDING_BACK, None)
+    context.user_data.pop("extension", None)
     await update.effective_message.reply_text(context.t._("Cancelled. Nothing was saved."))
     return END

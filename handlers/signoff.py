@@ -18,7 +18,7 @@ from telegram.ext import ConversationHandler
 from bot.clock import today_in
 from bot.context import CadenceContext
 from bot.domain.model import Role
-from bot.i18n import tr
+from bot.i18n import Tr, tr
 from bot.render import callbacks
 from bot.render.decisions import (
     Request,
@@ -35,7 +35,7 @@ from handlers.gate import Where, gate
 from handlers.send import answer_query
 from jobs.send import to_person
 from storage import decisions, people
-from storage.decisions import APPROVED, PENDING, RequestView
+from storage.decisions import APPROVED, EXTENSION, PENDING, RequestView
 from storage.models import EvidenceFile, Person, Programme
 
 log = logging.getLogger(__name__)
@@ -56,11 +56,17 @@ def _local(programme: Programme, view: RequestView) -> tuple[Request, Verdict | 
         asked=r.created_at.astimezone(tz),
         report=r.report,
         files=len(view.files),
+        extension=r.new_deadline if r.kind == EXTENSION else None,
+        original=view.measure.original_deadline,
     )
     verdict = None
     if r.state != PENDING and r.decided_at is not None:
         verdict = Verdict(
-            r.state == APPROVED, view.decided_by, r.decided_at.astimezone(tz), r.reason
+            r.state == APPROVED,
+            view.decided_by,
+            r.decided_at.astimezone(tz),
+            r.reason,
+            extension=r.kind == EXTENSION,
         )
     return request, verdict
 
@@ -106,7 +112,8 @@ async def send_copy(
             log.warning(
                 "evidence for request %s did not reach person %s", view.request.id, person.id
             )
-    markup = decide_keyboard(t, view.request.id) if verdict is None else None
+    extension = view.request.kind == EXTENSION
+    markup = decide_keyboard(t, view.request.id, extension=extension) if verdict is None else None
     sent = await to_person(
         context.bot, person, request_text(t, request, verdict), context.svc.clock.now(), markup
     )
@@ -193,15 +200,21 @@ async def decide(update: Update, context: CadenceContext) -> int | None:
         await query.answer()
         assert context.user_data is not None
         context.user_data[SENDING_BACK] = button.request_id
-        await query.message.reply_text(
-            context.t._(
+        if request.extension is not None:
+            ask = context.t._(
+                "Why is the extension for {code} refused? Write the reason: the owner will read it. /cancel keeps the request open.",
+                code=request.code,
+            )
+        else:
+            ask = context.t._(
                 "Why is {code} sent back? Write the reason: the owner will read it. /cancel keeps the request open.",
                 code=request.code,
             )
-        )
+        await query.message.reply_text(ask)
         return REASON
     await _decide(context, view, APPROVED, "")
-    await query.answer(context.t._("Signed off."))
+    done = context.t._("Approved.") if request.extension else context.t._("Signed off.")
+    await query.answer(done)
     return END
 
 
@@ -243,13 +256,15 @@ async def _tell_owner(context: CadenceContext, view: RequestView) -> None:
     t = tr(await _locale(context, owner))
     request, verdict = _local(context.programme, view)
     assert verdict is not None and view.measure.id is not None
-    if verdict.approved:
+    markup = None
+    if request.extension is not None:
+        text = _extension_news(t, request, verdict, view)
+    elif verdict.approved:
         text = (
             t._("{code} is signed off (closed).", code=request.code)
             + "\n"
             + verdict_line(t, verdict)
         )
-        markup = None
     else:
         text = "\n".join(
             [
@@ -262,6 +277,25 @@ async def _tell_owner(context: CadenceContext, view: RequestView) -> None:
     await to_person(context.bot, owner, text, context.svc.clock.now(), markup)
     context.session.add(owner)
     await context.session.commit()
+
+
+def _extension_news(t: Tr, request: Request, verdict: Verdict, view: RequestView) -> str:
+    """What the owner reads once an extension is decided."""
+    m = view.measure
+    if verdict.approved:
+        head = t._(
+            "The deadline of {code} is now {date} (originally {original}).",
+            code=request.code,
+            date=t.date(m.deadline),
+            original=t.date(m.original_deadline or m.deadline),
+        )
+    else:
+        head = t._(
+            "The extension for {code} was refused; the deadline stays {date}.",
+            code=request.code,
+            date=t.date(m.deadline),
+        )
+    return head + "\n" + verdict_line(t, verdict)
 
 
 @gate(Role.COORDINATOR, where=Where.PRIVATE, programme_of=_request_programme)
@@ -289,7 +323,10 @@ async def reason(update: Update, context: CadenceContext) -> int | None:
         assert verdict is not None
         await message.reply_text(already(context.t, verdict))
         return END
-    await message.reply_text(context.t._("Sent back. The owner has the reason."))
+    if view.request.kind == EXTENSION:
+        await message.reply_text(context.t._("Refused. The owner has the reason."))
+    else:
+        await message.reply_text(context.t._("Sent back. The owner has the reason."))
     return END
 
 

@@ -15,6 +15,7 @@ from storage import audit
 from storage.models import DecisionCopy, EvidenceFile, Measure, Person, SignoffRequest, Unit
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
+SIGNOFF, EXTENSION = "signoff", "extension"
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,43 @@ async def request_signoff(
             "report": report,
             "files": len(files),
         },
+        now=now,
+    )
+    return request
+
+
+async def request_extension(
+    session: AsyncSession,
+    *,
+    measure: Measure,
+    person_id: int,
+    actor: str,
+    now: datetime,
+    new_deadline: date,
+    reason: str,
+) -> SignoffRequest:
+    """The owner asks for a later deadline (申请延期); the status does not change."""
+    assert measure.id is not None
+    request = SignoffRequest(
+        programme_id=measure.programme_id,
+        measure_id=measure.id,
+        kind=EXTENSION,
+        requested_by=person_id,
+        report=reason,
+        new_deadline=new_deadline,
+        created_at=now,
+    )
+    session.add(request)
+    await session.flush()
+    audit.record(
+        session,
+        programme_id=measure.programme_id,
+        actor=actor,
+        action="measure.extension_request",
+        entity="measure",
+        entity_id=measure.id,
+        before={"deadline": measure.deadline},
+        after={"deadline": new_deadline, "request": request.id, "reason": reason},
         now=now,
     )
     return request
@@ -151,6 +189,8 @@ async def settle_measure(
     """Apply a won decision to the measure (closed, or back in progress) and audit it."""
     measure = await session.get(Measure, request.measure_id)
     assert measure is not None and measure.id is not None
+    if request.kind == EXTENSION:
+        return _settle_extension(session, request, measure, actor, decider, now)
     before = {"status": measure.status, "closed_on": measure.closed_on}
     approve = request.state == APPROVED
     event = Event.APPROVE if approve else Event.REJECT
@@ -211,3 +251,41 @@ async def programme_of_request(session: AsyncSession, *, request_id: int) -> int
     """The programme a request belongs to, or None."""
     request = await session.get(SignoffRequest, request_id)
     return request.programme_id if request is not None else None
+
+
+def _settle_extension(
+    session: AsyncSession,
+    request: SignoffRequest,
+    measure: Measure,
+    actor: str,
+    decider: str,
+    now: datetime,
+) -> Measure:
+    """An approved extension moves the deadline and keeps the first one; a refusal changes nothing."""
+    assert measure.id is not None
+    before = {"deadline": measure.deadline, "original_deadline": measure.original_deadline}
+    approve = request.state == APPROVED
+    if approve:
+        # the on-time rate keeps counting against the deadline first set, however often extended
+        measure.original_deadline = measure.original_deadline or measure.deadline
+        measure.deadline = request.new_deadline
+        measure.updated_at = now
+        session.add(measure)
+    audit.record(
+        session,
+        programme_id=measure.programme_id,
+        actor=actor,
+        action="measure.extension_approve" if approve else "measure.extension_refuse",
+        entity="measure",
+        entity_id=measure.id,
+        before=before,
+        after={
+            "deadline": measure.deadline,
+            "original_deadline": measure.original_deadline,
+            "request": request.id,
+            "by": decider,
+            "reason": request.reason,
+        },
+        now=now,
+    )
+    return measure

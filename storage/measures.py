@@ -104,6 +104,7 @@ async def facts(
                 lead_unit=unit.name,
                 owner=people.get(m.owner_id, ""),
                 deadline=m.deadline,
+                original_deadline=m.original_deadline,
                 status=Status(m.status),
                 health=Health(m.health) if m.health else None,
                 silent_dispatches=silent.get(m.id or 0, 0),

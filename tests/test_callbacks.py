@@ -30,6 +30,7 @@ SAMPLES: list[cb.Button] = [
     cb.Import("no", "0123456789abcdef"),
     cb.Decide(cb.MAX_ID, "ok"),
     cb.Decide(7, "back"),
+    cb.Extend(42),
 ]
 
 
@@ -106,6 +107,8 @@ MALFORMED = [
     "dec:01:ok",
     "dec:1:ok:back",
     "dec:²:back",
+    "ext:0",
+    "ext:1:2",
 ]
 
 
@@ -122,7 +125,7 @@ def test_pack_refuses_values_that_would_not_come_back() -> None:
 
 
 def test_every_kind_has_a_distinct_prefix() -> None:
-    assert len(cb.KINDS) == 12 and all(":" not in p for p in cb.KINDS)
+    assert len(cb.KINDS) == 13 and all(":" not in p for p in cb.KINDS)
 
 
 def test_pattern_routes_by_prefix_only() -> None:

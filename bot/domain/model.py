@@ -91,6 +91,12 @@ class MeasureFacts:
     co_units: tuple[str, ...] = ()
     last_update: datetime | None = None
     latest: Answer | None = None
+    original_deadline: date | None = None  # before an approved extension (申请延期)
+
+    @property
+    def scored_deadline(self) -> date | None:
+        """The deadline the on-time rate counts against: the original one, extensions aside."""
+        return self.original_deadline or self.deadline
 
 
 def code_key(code: str) -> tuple[tuple[int, str], ...]:

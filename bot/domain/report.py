@@ -84,7 +84,7 @@ def by_area(measures: Sequence[MeasureFacts], today: date) -> list[Group]:
 
 def on_time_rate(measures: Iterable[MeasureFacts], today: date) -> float | None:
     """Share of measures due by today that were closed by their deadline."""
-    due = [m for m in measures if m.deadline is not None and m.deadline <= today]
+    due = [m for m in measures if m.scored_deadline is not None and m.scored_deadline <= today]
     if not due:
         return None
     ok = sum(
@@ -92,8 +92,8 @@ def on_time_rate(measures: Iterable[MeasureFacts], today: date) -> float | None:
         for m in due
         if m.status is Status.CLOSED
         and m.closed_on is not None
-        and m.deadline is not None
-        and m.closed_on <= m.deadline
+        and m.scored_deadline is not None
+        and m.closed_on <= m.scored_deadline
     )
     return ok / len(due)
 

@@ -244,8 +244,17 @@ class Decide(Button):
     verdict: str
 
 
+@dataclass(frozen=True)
+class Extend(Button):
+    """Ask for a later deadline (申请延期) for a measure."""
+
+    PREFIX = "ext"
+    FIELDS = (_id,)
+    measure_id: int
+
+
 _ALL: tuple[type[Button], ...] = (Lang, Open, Answer, Paging, PickStep, HealthStep, PercentSkip)
-_MORE: tuple[type[Button], ...] = (FilesDone, ConfirmStep, ForceBeat, Import, Decide)
+_MORE: tuple[type[Button], ...] = (FilesDone, ConfirmStep, ForceBeat, Import, Decide, Extend)
 KINDS: dict[str, type[Button]] = {k.PREFIX: k for k in (*_ALL, *_MORE)}
 
 

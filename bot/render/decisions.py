@@ -27,6 +27,8 @@ class Request:
     asked: datetime  # in the programme's time zone
     report: str
     files: int
+    extension: date | None = None  # the deadline asked for, for an extension request
+    original: date | None = None  # the deadline first set, when already extended
 
 
 @dataclass(frozen=True)
@@ -37,10 +39,13 @@ class Verdict:
     by: str
     at: datetime  # in the programme's time zone
     reason: str = ""
+    extension: bool = False
 
 
 def request_text(t: Tr, r: Request, verdict: Verdict | None = None) -> str:
     """The request as a coordinator's copy shows it, with the decision once there is one."""
+    if r.extension is not None:
+        return _extension_text(t, r, verdict)
     lines = [
         t._("🏁 Sign-off request for {code}", code=r.code),
         short(r.text, TEXT_LIMIT),
@@ -54,8 +59,36 @@ def request_text(t: Tr, r: Request, verdict: Verdict | None = None) -> str:
     return fit("\n".join(lines), MESSAGE_TEXT[1] - len(tail) - 1) + tail
 
 
+def _extension_text(t: Tr, r: Request, verdict: Verdict | None) -> str:
+    assert r.extension is not None
+    lines = [
+        t._("📅 Deadline extension request for {code}", code=r.code),
+        short(r.text, TEXT_LIMIT),
+        t._("Owner: {owner} ({unit})", owner=r.owner, unit=r.unit),
+        t._("Deadline: {date}", date=t.date(r.deadline)),
+    ]
+    if r.original is not None and r.original != r.deadline:
+        lines.append(t._("First deadline: {date}", date=t.date(r.original)))
+    lines += [
+        t._("New deadline asked for: {date}", date=t.date(r.extension)),
+        t._("Asked on: {when}", when=t.datetime(r.asked)),
+        t._("Reason: {reason}", reason=r.report),
+    ]
+    tail = "\n\n" + verdict_line(t, verdict) if verdict else ""
+    return fit("\n".join(lines), MESSAGE_TEXT[1] - len(tail) - 1) + tail
+
+
 def verdict_line(t: Tr, v: Verdict) -> str:
     """✅ Signed off by … at … / ↩️ Sent back by … at …: reason."""
+    if v.extension:
+        if v.approved:
+            return t._("✅ Extension approved by {who} at {when}.", who=v.by, when=t.datetime(v.at))
+        return t._(
+            "✖️ Extension refused by {who} at {when}. Reason: {reason}",
+            who=v.by,
+            when=t.datetime(v.at),
+            reason=v.reason,
+        )
     if v.approved:
         return t._("✅ Signed off by {who} at {when}.", who=v.by, when=t.datetime(v.at))
     return t._(
@@ -71,17 +104,16 @@ def already(t: Tr, v: Verdict) -> str:
     return t._("Already decided by {who} at {when}.", who=v.by, when=t.datetime(v.at))
 
 
-def decide_keyboard(t: Tr, request_id: int) -> InlineKeyboardMarkup:
-    """Approve · Send back."""
+def decide_keyboard(t: Tr, request_id: int, *, extension: bool = False) -> InlineKeyboardMarkup:
+    """Approve · Send back (or Refuse, for an extension)."""
+    no = t._("✖️ Refuse") if extension else t._("↩️ Send back")
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton(
                     t._("✅ Approve"), callback_data=callbacks.Decide(request_id, "ok").pack()
                 ),
-                InlineKeyboardButton(
-                    t._("↩️ Send back"), callback_data=callbacks.Decide(request_id, "back").pack()
-                ),
+                InlineKeyboardButton(no, callback_data=callbacks.Decide(request_id, "back").pack()),
             ]
         ]
     )

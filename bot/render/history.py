@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from bot.domain.model import Health
@@ -43,6 +43,12 @@ def _update(t: Tr, after: dict[str, Any]) -> str:
     return t._("Progress update: {what}", what=" · ".join(parts))
 
 
+def _day(t: Tr, value: Any) -> str:
+    return (
+        t.date(date.fromisoformat(value)) if isinstance(value, str) and value else t._("long-term")
+    )
+
+
 def what(t: Tr, e: Entry) -> str:
     """What one event did, in words."""
     after: dict[str, Any] = e.after if isinstance(e.after, dict) else {}
@@ -62,6 +68,20 @@ def what(t: Tr, e: Entry) -> str:
         return t._("Signed off (closed)")
     if e.action == "measure.signoff_send_back":
         return t._("Sent back: {reason}", reason=short(after.get("reason", ""), WORDS))
+    if e.action == "measure.extension_request":
+        return t._(
+            "Extension to {date} requested: {reason}",
+            date=_day(t, after.get("deadline")),
+            reason=short(after.get("reason", ""), WORDS),
+        )
+    if e.action == "measure.extension_approve":
+        return t._(
+            "Extension approved: deadline {date} (originally {original})",
+            date=_day(t, after.get("deadline")),
+            original=_day(t, after.get("original_deadline")),
+        )
+    if e.action == "measure.extension_refuse":
+        return t._("Extension refused: {reason}", reason=short(after.get("reason", ""), WORDS))
     if e.action == "measure.remove":
         return t._("Removed from the ledger")
     return e.action

@@ -79,5 +79,11 @@ def answer_choices(t: Tr, measure_id: int) -> InlineKeyboardMarkup:
                 button(t._("⛔ blocked"), "block"),
             ],
             [button(t._("✔️ done"), "done"), button(t._("✍️ write an update"), "note")],
+            [
+                InlineKeyboardButton(
+                    t._("📅 ask for more time"),
+                    callback_data=callbacks.Extend(measure_id).pack(),
+                )
+            ],
         ]
     )

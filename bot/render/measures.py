@@ -65,7 +65,15 @@ def with_answer(t: Tr, m: MeasureFacts, today: date, *, owner: bool = True) -> l
 
 def deadline(t: Tr, m: MeasureFacts) -> str:
     """The deadline, or long-term."""
-    return t.date(m.deadline) if m.deadline else t._("long-term")
+    if m.deadline is None:
+        return t._("long-term")
+    if m.original_deadline is not None and m.original_deadline != m.deadline:
+        return t._(
+            "{date} (extended; originally {original})",
+            date=t.date(m.deadline),
+            original=t.date(m.original_deadline),
+        )
+    return t.date(m.deadline)
 
 
 def line(t: Tr, m: MeasureFacts, today: date, *, owner: bool = False) -> str:

@@ -1,0 +1,127 @@
+"""申请延期: an owner asks for a later deadline with a reason; coordinators decide as for sign-off."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from telegram import Message, Update
+from telegram.ext import ConversationHandler
+
+from bot.context import CadenceContext
+from bot.domain.ledger import parse_deadline
+from bot.render import callbacks
+from handlers.answer import allowed, measure_programme
+from handlers.answer_draft import MAX_TEXT, expired, step
+from handlers.gate import Where, gate
+from handlers.send import answer_query
+from handlers.signoff import notify_signoff_request
+from storage import decisions
+
+DATE, REASON = range(2)
+END = ConversationHandler.END
+ASKING = "extension"  # user_data: the measure and, once given, the date asked for
+
+
+async def _asking_programme(update: Update, context: CadenceContext) -> int | None:
+    found = await measure_programme(update, context)
+    if found is not None:
+        return found
+    asking = (context.user_data or {}).get(ASKING)
+    pid = asking.get("programme_id") if isinstance(asking, dict) else None
+    return pid if isinstance(pid, int) else None
+
+
+@gate(where=Where.PRIVATE, programme_of=_asking_programme)
+async def start(update: Update, context: CadenceContext) -> int | None:
+    """The 📅 button: which date, then why."""
+    query = update.callback_query
+    assert query is not None and isinstance(query.message, Message)
+    button = step(query.data, callbacks.Extend)
+    if button is None:
+        await answer_query(query, expired(context.t), alert=True)
+        return END
+    m, why = await allowed(context, button.measure_id)
+    if m is None or m.deadline is None:
+        text = why or context.t._(
+            "{code} is long-term: it has no deadline to extend.", code=m.code if m else ""
+        )
+        await answer_query(query, text, alert=True)
+        return END
+    await query.answer()
+    assert context.user_data is not None
+    context.user_data[ASKING] = {
+        "measure_id": m.id,
+        "code": m.code,
+        "programme_id": m.programme_id,
+        "deadline": m.deadline.isoformat(),
+    }
+    await query.message.reply_text(
+        context.t._(
+            "{code} is due {date}. Until when do you need? Send the new deadline, for example 2024-12-31. /cancel leaves without asking.",
+            code=m.code,
+            date=context.t.date(m.deadline),
+        )
+    )
+    return DATE
+
+
+@gate(where=Where.PRIVATE, programme_of=_asking_programme)
+async def new_date(update: Update, context: CadenceContext) -> int | None:
+    """The deadline asked for: a real date after the current one."""
+    message = update.effective_message
+    assert message is not None and context.user_data is not None
+    asking = context.user_data.get(ASKING) or {}
+    current = date.fromisoformat(asking.get("deadline", "1970-01-01"))
+    try:
+        wanted = parse_deadline((message.text or "").strip())
+    except ValueError:
+        wanted = None
+    if wanted is None or wanted <= current:
+        await message.reply_text(
+            context.t._(
+                "Please send a date after {date}, for example 2024-12-31.",
+                date=context.t.date(current),
+            )
+        )
+        return DATE
+    asking["wanted"] = wanted.isoformat()
+    await message.reply_text(
+        context.t._("Why is more time needed? The task force will read your reason.")
+    )
+    return REASON
+
+
+@gate(where=Where.PRIVATE, programme_of=_asking_programme)
+async def reason(update: Update, context: CadenceContext) -> int | None:
+    """The reason; the request goes to every coordinator."""
+    message = update.effective_message
+    assert message is not None and context.user_data is not None
+    text = (message.text or "").strip()
+    if not text or len(text) > MAX_TEXT:
+        await message.reply_text(
+            context.t._("That is too long: at most {n} characters, please.", n=MAX_TEXT)
+            if text
+            else context.t._("Please describe it in a few words.")
+        )
+        return REASON
+    asking = context.user_data.pop(ASKING, None) or {}
+    m, why = await allowed(context, int(asking.get("measure_id", 0)))
+    if m is None or context.member is None or "wanted" not in asking:
+        await message.reply_text(why or expired(context.t))
+        return END
+    request = await decisions.request_extension(
+        context.session,
+        measure=m,
+        person_id=context.member.person_id,
+        actor=context.actor,
+        now=context.svc.clock.now(),
+        new_deadline=date.fromisoformat(asking["wanted"]),
+        reason=text,
+    )
+    await context.session.commit()  # coordinators may press before this update ends
+    assert request.id is not None
+    await notify_signoff_request(context, request.id)
+    await message.reply_text(
+        context.t._("Sent. The task force will decide on the new deadline for {code}.", code=m.code)
+    )
+    return END
