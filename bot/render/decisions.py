@@ -106,13 +106,12 @@ def already(t: Tr, v: Verdict) -> str:
 
 def decide_keyboard(t: Tr, request_id: int, *, extension: bool = False) -> InlineKeyboardMarkup:
     """Approve · Send back (or Refuse, for an extension)."""
+    yes = t._("✅ Approve the extension") if extension else t._("✅ Approve")
     no = t._("✖️ Refuse") if extension else t._("↩️ Send back")
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(
-                    t._("✅ Approve"), callback_data=callbacks.Decide(request_id, "ok").pack()
-                ),
+                InlineKeyboardButton(yes, callback_data=callbacks.Decide(request_id, "ok").pack()),
                 InlineKeyboardButton(no, callback_data=callbacks.Decide(request_id, "back").pack()),
             ]
         ]

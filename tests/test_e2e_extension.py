@@ -1,0 +1,88 @@
+"""End to end: an owner asks for a later deadline, a coordinator approves, the old one is kept."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from conftest import ADMIN, SH, Bot, button
+from rhythm_support import OWNER_A, measure_id
+from signoff_support import COORD_B, alert
+from sqlmodel import select
+from test_e2e_signoff import TEXT_132, _start
+
+from storage.models import Measure
+
+REASON = "设备到货推迟，需延后一个月调试。"
+ASKED_ZH = (
+    "📅 1.3.2延期申请\n"
+    f"{TEXT_132}\n"
+    "责任人：城市管理局联络员（城市管理局）\n"
+    "完成时限：2024年10月31日\n"
+    "申请延期至：2024年11月30日\n"
+    "申请时间：2024年9月30日 10:00\n"
+    f"延期理由：{REASON}"
+)
+DECIDED_EN = (
+    "📅 Deadline extension request for 1.3.2\n"
+    f"{TEXT_132}\n"
+    "Owner: 城市管理局联络员 (城市管理局)\n"
+    "Deadline: 30 Nov 2024\n"
+    "First deadline: 31 Oct 2024\n"
+    "New deadline asked for: 30 Nov 2024\n"
+    "Asked on: 30 Sep 2024 10:00\n"
+    f"Reason: {REASON}\n\n"
+    "✅ Extension approved by 专班成员乙 at 30 Sep 2024 11:00."
+)
+
+
+async def test_extension_approved_keeps_the_original_deadline(bot: Bot) -> None:
+    await _start(bot)
+    [dispatch] = bot.api.messages_to(OWNER_A.id)
+    m132 = await measure_id(bot, "1.3.2")
+    await bot.press(OWNER_A, dispatch, f"m:{m132}")
+    choices = bot.api.last_to(OWNER_A.id)
+    await bot.press(OWNER_A, choices, button(choices, "ext:"))
+    assert bot.api.last_to(OWNER_A.id).plain == (
+        "1.3.2的完成时限为2024年10月31日。请发送申请延期至的日期，例如2024-12-31。"
+        "发送 /cancel 可取消申请。"
+    )
+    early = await bot.say(OWNER_A, "2024-10-01")
+    assert early.plain == "请发送2024年10月31日之后的日期，例如2024-12-31。"
+    why = await bot.say(OWNER_A, "2024年11月30日")
+    assert why.plain == "请说明申请延期的理由，整改专班将据此审核。"
+    sent = await bot.say(OWNER_A, REASON)
+    assert sent.plain == "已提交。整改专班将审核1.3.2的延期申请。"
+    copy_a, copy_b = bot.api.last_to(ADMIN.id), bot.api.last_to(COORD_B.id)
+    assert copy_a.plain == ASKED_ZH
+    assert copy_a.buttons == [("✅ 同意延期", "dec:1:ok"), ("✖️ 不同意", "dec:1:back")]
+    assert copy_b.buttons == [("✅ Approve the extension", "dec:1:ok"), ("✖️ Refuse", "dec:1:back")]
+
+    bot.clock.set(datetime(2024, 9, 30, 11, 0, tzinfo=SH))
+    await bot.press(COORD_B, copy_b, button(copy_b, "dec:", ":ok"))
+    assert copy_b.plain == DECIDED_EN
+    assert copy_a.plain.endswith("\n\n✅ 专班成员乙已于2024年9月30日 11:00同意延期。")
+    assert bot.api.last_to(OWNER_A.id).plain == (
+        "1.3.2的完成时限已延期至2024年11月30日（原定2024年10月31日）。\n"
+        "✅ 专班成员乙已于2024年9月30日 11:00同意延期。"
+    )
+    late = await alert(bot, ADMIN, copy_a, "dec:1:back")
+    assert late == "该申请已由专班成员乙于2024年9月30日 11:00处理。"
+    mine = await bot.say(OWNER_A, "/my")
+    assert (
+        "🟢 1.3.2 建成虎峰山乡镇水厂并投用，解决未实现自来水入户问题 · "
+        "时限：延期至2024年11月30日（原定2024年10月31日） · 推进中"
+    ) in mine.plain.split("\n")
+    history = (await bot.say(COORD_B, "/history 1.3.2")).plain.split("\n")
+    assert history[1:] == [
+        "1. 30 Sep 2024 10:00 · test · Entered in the ledger",
+        f"2. 30 Sep 2024 10:00 · 城市管理局联络员 · Extension to 30 Nov 2024 requested: {REASON}",
+        "3. 30 Sep 2024 11:00 · 专班成员乙 · Extension approved: deadline 30 Nov 2024"
+        " (originally 31 Oct 2024)",
+    ]
+    async with bot.db.session() as s:
+        m = (await s.exec(select(Measure).where(Measure.id == m132))).one()
+    assert (m.deadline, m.original_deadline, m.status) == (
+        date(2024, 11, 30),
+        date(2024, 10, 31),
+        "in_progress",
+    )
