@@ -82,6 +82,13 @@ def what(t: Tr, e: Entry) -> str:
         )
     if e.action == "measure.extension_refuse":
         return t._("Extension refused: {reason}", reason=short(after.get("reason", ""), WORDS))
+    if e.action == "letter.issue":
+        return t._(
+            "Work prompt letter No. {number} of {year} issued; reply by {date}",
+            number=after.get("number", ""),
+            year=after.get("year", ""),
+            date=_day(t, after.get("reply_by")),
+        )
     if e.action == "measure.remove":
         return t._("Removed from the ledger")
     return e.action
