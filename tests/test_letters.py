@@ -12,10 +12,12 @@ from rhythm_support import OWNER_A, seed
 from sqlmodel import select
 
 from bot.domain.letters import letter, next_number
+from bot.domain.model import Health
 from bot.domain.workcal import CalendarKind
 from bot.i18n import tr
 from bot.render.letter import letter_docx
-from storage.models import AuditEvent
+from storage import measures
+from storage.models import AuditEvent, Measure
 
 
 def _paragraphs(data: bytes | None) -> list[str]:
@@ -74,6 +76,24 @@ async def test_letter_command_numbers_in_sequence_and_records_history(bot: Bot) 
         ).all()
     assert [e.actor for e in events] == [f"tg:{ADMIN.id}"] * 2 and all(e.entity_id for e in events)
     assert '"reply_by": "2024-11-12"' in events[0].after
+    history = await bot.say(ADMIN, "/history 1.3.2")
+    letter_line = "工作提示函〔2024〕第1号（致城市管理局），要求2024年11月12日前反馈"
+    assert f"{letter_line} · 尚未反馈" in history.plain
+    # the unit answers the next day: the history says so against the reply date
+    bot.clock.set(datetime(2024, 11, 6, 9, 0, tzinfo=SH))
+    async with bot.db.session() as s:
+        m = (await s.exec(select(Measure).where(Measure.code == "1.3.2"))).one()
+        await measures.record_update(
+            s,
+            measure=m,
+            person_id=m.owner_id,
+            actor="test",
+            health=Health.AT_RISK,
+            now=bot.clock.now(),
+            note="水厂已试水",
+        )
+    history = await bot.say(ADMIN, "/history 1.3.2")
+    assert f"{letter_line} · 已于2024年11月6日反馈" in history.plain
 
 
 async def test_letter_refusals(bot: Bot) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 from bot.domain.model import Health
 from bot.i18n import Tr
 from bot.render import labels
+from bot.render.letter import number_label
 from bot.render.measures import short
 
 WORDS = 120
@@ -82,16 +83,28 @@ def what(t: Tr, e: Entry) -> str:
         )
     if e.action == "measure.extension_refuse":
         return t._("Extension refused: {reason}", reason=short(after.get("reason", ""), WORDS))
-    if e.action == "letter.issue":
-        return t._(
-            "Work prompt letter No. {number} of {year} issued; reply by {date}",
-            number=after.get("number", ""),
-            year=after.get("year", ""),
-            date=_day(t, after.get("reply_by")),
-        )
     if e.action == "measure.remove":
         return t._("Removed from the ledger")
+    if e.action == "letter.issue":
+        return t._(
+            "Work prompt letter {number} to {unit}; reply requested by {date}",
+            number=number_label(t, int(after.get("year", 0)), int(after.get("number", 0))),
+            unit=after.get("lead_unit", ""),
+            date=t.date(date.fromisoformat(str(after.get("reply_by")))),
+        )
     return e.action
+
+
+def _answered(t: Tr, letter: Entry, later: Sequence[Entry]) -> str:
+    """Whether the unit answered a letter by its reply date (its first update after the letter)."""
+    after: dict[str, Any] = letter.after if isinstance(letter.after, dict) else {}
+    reply_by = date.fromisoformat(str(after.get("reply_by")))
+    answer = next((e for e in later if e.action == "measure.update"), None)
+    if answer is None:
+        return t._("no answer yet")
+    if answer.at.date() <= reply_by:
+        return t._("answered on {date}", date=t.date(answer.at.date()))
+    return t._("answered late, on {date}", date=t.date(answer.at.date()))
 
 
 def history_text(t: Tr, code: str, text: str, entries: Sequence[Entry]) -> str:
@@ -100,5 +113,8 @@ def history_text(t: Tr, code: str, text: str, entries: Sequence[Entry]) -> str:
     if not entries:
         lines.append(t._("Nothing has been recorded yet."))
     for n, e in enumerate(entries, 1):
-        lines.append(f"{n}. {t.datetime(e.at)} · {e.who} · {what(t, e)}")
+        line = f"{n}. {t.datetime(e.at)} · {e.who} · {what(t, e)}"
+        if e.action == "letter.issue":
+            line += " · " + _answered(t, e, entries[n:])
+        lines.append(line)
     return "\n".join(lines)
