@@ -247,8 +247,16 @@ def settings_for(api: FakeTelegram, url: str, **extra: Any) -> Settings:
     )
 
 
+@pytest.fixture(scope="session")
+def _documents_warm() -> None:
+    """Load matplotlib and the CJK font once per session, before any test's 5-second waits."""
+    from bot.render.chart import warm_up
+
+    warm_up()
+
+
 @pytest_asyncio.fixture
-async def bot(db_url: str) -> AsyncIterator[Bot]:
+async def bot(db_url: str, _documents_warm: None) -> AsyncIterator[Bot]:
     """The running bot (SQLite, and PostgreSQL when configured), clock pinned to 2024-09-30 10:00 Shanghai."""
     async with FakeTelegram() as api:
         settings = settings_for(api, db_url)

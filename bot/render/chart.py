@@ -47,6 +47,17 @@ def cjk_font() -> str | None:
     return found
 
 
+def warm_up() -> None:
+    """Import matplotlib and load the CJK font now (seconds on a busy machine), not in a report."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(1, 1), dpi=20)
+    FigureCanvasAgg(fig)
+    fig.text(0, 0, "整改", fontdict=_props(cjk_font()))
+    fig.savefig(io.BytesIO(), format="png")
+
+
 @dataclass(frozen=True)
 class ChartText:
     """Every word the chart shows, chosen so the installed fonts can draw them."""
