@@ -141,6 +141,9 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         CommandHandler("schedule", schedule.schedule),
         CommandHandler("export", export.export),
         CommandHandler("letter", letter.letter),
+        CallbackQueryHandler(
+            letter.letter_button, pattern=callbacks.pattern(callbacks.IssueLetter)
+        ),
         CommandHandler("away", away.away),
         CommandHandler("back", away.back),
         MessageHandler(private & filters.Document.ALL, ledger.receive_file),

@@ -6,10 +6,34 @@ from telegram import Update
 
 from bot.clock import today_in
 from bot.context import CadenceContext
+from bot.domain.letters import Letter
 from bot.domain.model import Role
+from bot.i18n import Tr
+from bot.render import callbacks
 from bot.render.letter import number_label
+from handlers.answer_draft import step
 from handlers.gate import Where, gate
+from handlers.send import answer_query
 from jobs import documents, letters
+from storage import lookup, measures
+
+
+def _refusal(t: Tr, why: letters.Refusal, code: str) -> str:
+    if why is letters.Refusal.UNKNOWN:
+        return t._("There is no measure {code} in the ledger.", code=code)
+    if why is letters.Refusal.CLOSED:
+        return t._("Measure {code} is closed: no letter is needed.", code=code)
+    return t._("Letters are for red items; measure {code} is not red today.", code=code)
+
+
+def _captioned(t: Tr, content: Letter, doc: documents.Document) -> documents.Document:
+    caption = t._(
+        "Work prompt letter {number} to {unit}; reply requested by {date}.",
+        number=number_label(t, content.year, content.number),
+        unit=content.measure.lead_unit,
+        date=t.date(content.reply_by),
+    )
+    return documents.Document(doc.filename, doc.data, caption=caption)
 
 
 @gate(Role.COORDINATOR, where=Where.PRIVATE)
@@ -32,26 +56,52 @@ async def letter(update: Update, context: CadenceContext) -> None:
         now=now,
         t=t,
     )
-    if result is letters.Refusal.UNKNOWN:
-        await message.reply_text(t._("There is no measure {code} in the ledger.", code=code))
+    if isinstance(result, letters.Refusal):
+        await message.reply_text(_refusal(t, result, code))
         return
-    if result is letters.Refusal.CLOSED:
-        await message.reply_text(t._("Measure {code} is closed: no letter is needed.", code=code))
-        return
-    if result is letters.Refusal.NOT_RED:
-        await message.reply_text(
-            t._("Letters are for red items; measure {code} is not red today.", code=code)
-        )
-        return
-    content, doc = result
     # the number is taken only when the letter is really sent: commit first, then send
     await context.session.commit()
-    caption = t._(
-        "Work prompt letter {number} to {unit}; reply requested by {date}.",
-        number=number_label(t, content.year, content.number),
-        unit=content.measure.lead_unit,
-        date=t.date(content.reply_by),
+    await documents.post(context.bot, message.chat_id, [_captioned(t, *result)])
+
+
+async def _letter_programme(update: Update, context: CadenceContext) -> int | None:
+    query = update.callback_query
+    button = step(query.data if query else None, callbacks.IssueLetter)
+    if button is None:
+        return None
+    return await lookup.programme_of_measure(context.session, measure_id=button.measure_id)
+
+
+@gate(Role.COORDINATOR, where=Where.ANY, programme_of=_letter_programme)
+async def letter_button(update: Update, context: CadenceContext) -> None:
+    """The review's letter button: the letter goes to the coordinator who pressed, privately."""
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None and context.programme is not None
+    t, programme = context.t, context.programme
+    button = step(query.data, callbacks.IssueLetter)
+    m = (
+        await measures.by_id(
+            context.session, programme_id=context.programme_id, measure_id=button.measure_id
+        )
+        if button
+        else None
     )
-    await documents.post(
-        context.bot, message.chat_id, [documents.Document(doc.filename, doc.data, caption=caption)]
+    if m is None:
+        await answer_query(query, t._("This button has expired."), alert=True)
+        return
+    now = context.svc.clock.now()
+    result = await letters.issue(
+        context.session,
+        programme=programme,
+        code=m.code,
+        today=today_in(now, programme.timezone),
+        actor=context.actor,
+        now=now,
+        t=t,
     )
+    if isinstance(result, letters.Refusal):
+        await answer_query(query, _refusal(t, result, m.code), alert=True)
+        return
+    await context.session.commit()
+    await documents.post(context.bot, user.id, [_captioned(t, *result)])
+    await answer_query(query, t._("The letter is in your private chat with me."))

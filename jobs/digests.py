@@ -11,9 +11,10 @@ from telegram import Bot
 from bot.clock import today_in
 from bot.i18n import Tr, tr
 from bot.render.digest import report_text, review_text
+from bot.render.keyboards import letter_keyboard
 from jobs import documents
 from jobs.send import send
-from storage import reports
+from storage import measures, reports
 from storage.models import Programme, SentBeat
 
 
@@ -30,7 +31,13 @@ async def review(
     )
     record.snapshot = json.dumps(snap, ensure_ascii=False)
     session.add(record)
-    await send(bot, chat, review_text(tr(programme.locale), content, programme.name))
+    t = tr(programme.locale)
+    # a coordinator can issue a work prompt letter for a red item straight from the review
+    assert programme.id is not None
+    rows = await measures.facts(session, programme_id=programme.id)
+    ids = {f.code: m.id for m, f in rows if m.id is not None}
+    red = [(ids[o.measure.code], o.measure.code) for o in content.red if o.measure.code in ids]
+    await send(bot, chat, review_text(t, content, programme.name), letter_keyboard(t, red))
     return 1
 
 

@@ -6,10 +6,11 @@ import io
 from datetime import date, datetime
 
 import docx
-from conftest import ADMIN, SH, Bot
+from conftest import ADMIN, SH, TASKFORCE, Bot
 from documents_support import sample_records
-from rhythm_support import OWNER_A, seed
+from rhythm_support import LEADER, OWNER_A, seed
 from sqlmodel import select
+from test_e2e_digests import group_say
 
 from bot.domain.letters import letter, next_number
 from bot.domain.model import Health
@@ -106,3 +107,23 @@ async def test_letter_refusals(bot: Bot) -> None:
     assert "/letter 1.3.2" in (await bot.say(ADMIN, "/letter")).plain
     assert "仅限" in (await bot.say(OWNER_A, "/letter 1.3.2")).plain
     assert not [m for m in bot.api.sent if m.method == "sendDocument"]
+
+
+async def test_letter_button_under_the_review(bot: Bot) -> None:
+    await seed(bot)
+    await group_say(bot, ADMIN, "/setup P taskforce", chat_id=TASKFORCE.id)
+    bot.clock.set(datetime(2024, 11, 5, 9, 0, tzinfo=SH))
+    await bot.say(ADMIN, "/use P")
+    mark = bot.api.mark()
+    bot.api.send_private(ADMIN, "/review")
+    [review] = [m for m in await bot.answers(TASKFORCE.id, mark) if m.buttons]
+    assert [label for label, _ in review.buttons] == ["提示函 1.3.2"]
+    # a leader may read the review but not issue letters
+    bot.api.press(LEADER, review, review.buttons[0][1])
+    await bot.api.settle()
+    assert not [m for m in bot.api.sent if m.method == "sendDocument"]
+    mark = bot.api.mark()
+    query = bot.api.press(ADMIN, review, review.buttons[0][1])
+    [doc] = await bot.answers(ADMIN.id, mark)
+    assert doc.method == "sendDocument" and _paragraphs(doc.document)[1] == "〔2024〕第1号"
+    assert bot.api.answer_to(query) is not None

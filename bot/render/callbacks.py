@@ -253,9 +253,19 @@ class Extend(Button):
     measure_id: int
 
 
+@dataclass(frozen=True)
+class IssueLetter(Button):
+    """A red item in the review: issue a work prompt letter for its measure."""
+
+    PREFIX = "ltr"
+    FIELDS = (_id,)
+    measure_id: int
+
+
 _ALL: tuple[type[Button], ...] = (Lang, Open, Answer, Paging, PickStep, HealthStep, PercentSkip)
 _MORE: tuple[type[Button], ...] = (FilesDone, ConfirmStep, ForceBeat, Import, Decide, Extend)
-KINDS: dict[str, type[Button]] = {k.PREFIX: k for k in (*_ALL, *_MORE)}
+_DOCUMENTS: tuple[type[Button], ...] = (IssueLetter,)
+KINDS: dict[str, type[Button]] = {k.PREFIX: k for k in (*_ALL, *_MORE, *_DOCUMENTS)}
 
 
 def unpack(data: str | None) -> Button:

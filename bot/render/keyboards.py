@@ -87,3 +87,20 @@ def answer_choices(t: Tr, measure_id: int) -> InlineKeyboardMarkup:
             ],
         ]
     )
+
+
+LETTER_BUTTONS = 12  # the most overdue red items get one; the rest by /letter CODE
+
+
+def letter_keyboard(t: Tr, items: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup | None:
+    """Under the review: a work prompt letter button per red item (measure id, code), three a row."""
+    buttons = [
+        InlineKeyboardButton(
+            fit(t._("Letter {code}", code=code), LABEL),
+            callback_data=callbacks.IssueLetter(measure_id).pack(),
+        )
+        for measure_id, code in items[:LETTER_BUTTONS]
+    ]
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
