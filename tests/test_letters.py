@@ -6,6 +6,7 @@ import io
 from datetime import date, datetime
 
 import docx
+import pytest
 from conftest import ADMIN, SH, TASKFORCE, Bot
 from documents_support import sample_records
 from rhythm_support import LEADER, OWNER_A, seed
@@ -16,6 +17,7 @@ from bot.domain.letters import letter, next_number
 from bot.domain.model import Health
 from bot.domain.workcal import CalendarKind
 from bot.i18n import tr
+from bot.render import callbacks
 from bot.render.letter import letter_docx
 from storage import measures
 from storage.models import AuditEvent, Measure
@@ -127,3 +129,11 @@ async def test_letter_button_under_the_review(bot: Bot) -> None:
     [doc] = await bot.answers(ADMIN.id, mark)
     assert doc.method == "sendDocument" and _paragraphs(doc.document)[1] == "〔2024〕第1号"
     assert bot.api.answer_to(query) is not None
+
+
+def test_letter_button_data_round_trips_and_refuses_forgeries() -> None:
+    assert callbacks.IssueLetter(42).pack() == "ltr:42"
+    assert callbacks.unpack("ltr:42") == callbacks.IssueLetter(42)
+    for forged in ("ltr:042", "ltr:-1", "ltr:1:2", "ltr:x", "ltr:99999999999"):
+        with pytest.raises(callbacks.CallbackError):
+            callbacks.unpack(forged)
