@@ -60,13 +60,16 @@ async def answers_by_unit(
     return out
 
 
-async def silent_counts(session: AsyncSession, *, programme_id: int) -> dict[int, int]:
-    """Per measure: the most recent dispatches in a row that got no answer."""
-    rows = await session.exec(
-        select(DispatchItem)
-        .where(DispatchItem.programme_id == programme_id, DispatchItem.delivered)
-        .order_by(col(DispatchItem.period).desc())
+async def silent_counts(
+    session: AsyncSession, *, programme_id: int, last_period: str | None = None
+) -> dict[int, int]:
+    """Per measure: the most recent dispatches in a row (up to a period, if given) unanswered."""
+    query = select(DispatchItem).where(
+        DispatchItem.programme_id == programme_id, DispatchItem.delivered
     )
+    if last_period is not None:
+        query = query.where(col(DispatchItem.period) <= last_period)
+    rows = await session.exec(query.order_by(col(DispatchItem.period).desc()))
     counts: dict[int, int] = {}
     done: set[int] = set()
     for item in rows.all():

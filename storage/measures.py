@@ -37,12 +37,18 @@ class Evidence:
 
 
 async def latest_answers(
-    session: AsyncSession, *, programme_id: int, measure_id: int | None = None
+    session: AsyncSession,
+    *,
+    programme_id: int,
+    measure_id: int | None = None,
+    before: datetime | None = None,
 ) -> dict[int, Answer]:
-    """Each measure's (or one measure's) latest answer with who gave it, in one query."""
+    """Each measure's (or one measure's) latest answer (before a moment, if given), in one query."""
     which = select(func.max(ProgressUpdate.id).label("id")).where(
         ProgressUpdate.programme_id == programme_id
     )
+    if before is not None:
+        which = which.where(col(ProgressUpdate.created_at) < before)
     if measure_id is not None:
         which = which.where(ProgressUpdate.measure_id == measure_id)
     last = which.group_by(col(ProgressUpdate.measure_id)).subquery()
@@ -71,8 +77,13 @@ async def facts(
     *,
     programme_id: int,
     owner_ids: Sequence[int] | None = None,
+    as_of: tuple[datetime, str] | None = None,
 ) -> list[tuple[Measure, MeasureFacts]]:
-    """Every live measure of the programme (or of some owners) with its facts, by code."""
+    """Every live measure of the programme (or of some owners) with its facts, by code.
+
+    With as_of (a moment and the last dispatch period by then) answers and silences come from
+    before that moment; statuses and deadlines are undone by the caller (bot.domain.as_of).
+    """
     query = (
         select(Measure, Area, Problem, Unit)
         .join(Area, col(Area.id) == Measure.area_id)
@@ -89,8 +100,12 @@ async def facts(
             await session.exec(select(Person).where(Person.programme_id == programme_id))
         ).all()
     }
-    silent = await dispatch_items.silent_counts(session, programme_id=programme_id)
-    latest = await latest_answers(session, programme_id=programme_id)
+    silent = await dispatch_items.silent_counts(
+        session, programme_id=programme_id, last_period=as_of[1] if as_of else None
+    )
+    latest = await latest_answers(
+        session, programme_id=programme_id, before=as_of[0] if as_of else None
+    )
     out = [
         (
             m,

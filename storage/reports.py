@@ -6,13 +6,15 @@ One function per picture, called by the beats, the commands and the CLI alike.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import filters, report
+from bot.domain.as_of import as_it_stood
 from bot.domain.model import Beat, Status
-from storage import absences, beats, dispatch_items, measures, people
+from storage import absences, beats, dispatch_items, history, measures, people
 from storage.models import Programme
 
 
@@ -95,7 +97,12 @@ async def report_content(
     assert programme.id is not None
     year, month = (int(x) for x in period.split("-"))
     start, end = date(year, month, 1), report.month_end(year, month)
-    facts = [f for _, f in await measures.facts(session, programme_id=programme.id)]
+    # a report on a past month says what it said then: closings and extensions since are undone
+    cutoff = datetime.combine(end + timedelta(days=1), time(), ZoneInfo(programme.timezone))
+    rows = await measures.facts(session, programme_id=programme.id, as_of=(cutoff, _week(end)))
+    facts = [f for _, f in rows]
+    later = await history.changes_after(session, programme_id=programme.id, cutoff=cutoff)
+    facts = as_it_stood(facts, later)
     answers = await dispatch_items.answers_by_unit(
         session, programme_id=programme.id, first=_week(start), last=_week(end)
     )

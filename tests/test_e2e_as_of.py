@@ -1,0 +1,92 @@
+"""Reports say what they said: October's sign-offs and extensions leave September's report as it was."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from conftest import SH, Bot, button
+from rhythm_support import OWNER_A, measure_id, tick
+from signoff_support import COORD_B, ask_signoff
+from test_e2e_signoff import REPORT, _start
+
+from bot.domain.as_of import as_it_stood, earliest_before
+from bot.domain.model import MeasureFacts, Status
+from bot.i18n import tr
+from bot.render.digest import report_text
+from storage import programmes, reports
+
+
+async def _report(bot: Bot, period: str) -> str:
+    async with bot.db.session() as s:
+        programme = await programmes.by_name(s, name="P")
+        assert programme is not None
+        content = await reports.report_content(s, programme=programme, period=period)
+    return report_text(tr("zh_CN"), content, "P")
+
+
+async def test_september_report_unchanged_after_october_closures(bot: Bot) -> None:
+    pid = await _start(bot)
+    september = await _report(bot, "2024-09")
+    # in October, answering October's dispatch, 1.3.2 is signed off and 1.3.3 extended
+    await tick(bot, pid, datetime(2024, 10, 8, 10, 0, tzinfo=SH))
+    dispatch = bot.api.messages_to(OWNER_A.id)[-1]
+    assert dispatch.plain.startswith("📌 每周调度（2024年10月8日）")
+    await ask_signoff(bot, OWNER_A, dispatch, "1.3.2", REPORT, ["验收报告.pdf"])
+    copy = bot.api.last_to(COORD_B.id)
+    await bot.press(COORD_B, copy, button(copy, "dec:", ":ok"))
+    m133 = await measure_id(bot, "1.3.3")
+    await bot.press(OWNER_A, dispatch, f"m:{m133}")
+    choices = bot.api.last_to(OWNER_A.id)
+    await bot.press(OWNER_A, choices, button(choices, "ext:"))
+    await bot.say(OWNER_A, "2025-03-31")
+    await bot.say(OWNER_A, "冬季停工。")
+    copy = bot.api.last_to(COORD_B.id)
+    await bot.press(COORD_B, copy, button(copy, "dec:", ":ok"))
+
+    assert await _report(bot, "2024-09") == september
+    october = await _report(bot, "2024-10")
+    assert october != september
+    assert "截至10月底，42项整改措施已完成36项" in october
+    assert "截至9月底，42项整改措施已完成35项" in september
+
+
+def _facts(status: Status, closed: date | None, deadline: date | None) -> MeasureFacts:
+    return MeasureFacts(
+        code="1.1.1",
+        text="t",
+        area_number=1,
+        area="a",
+        problem="p",
+        leader="",
+        lead_unit="u",
+        owner="o",
+        deadline=deadline,
+        status=status,
+        closed_on=closed,
+    )
+
+
+def test_later_changes_are_undone_in_order() -> None:
+    later = [
+        ("measure.update", {"status": "in_progress", "health": "on_track"}),
+        ("measure.signoff_request", {"status": "in_progress"}),
+        ("measure.signoff_approve", {"status": "pending_signoff", "closed_on": None}),
+        ("measure.extension_approve", {"deadline": "2024-09-30", "original_deadline": None}),
+    ]
+    was = earliest_before(later)
+    assert was == {
+        "status": "in_progress",
+        "health": "on_track",
+        "closed_on": None,
+        "deadline": "2024-09-30",
+        "original_deadline": None,
+    }
+    now = _facts(Status.CLOSED, date(2024, 10, 8), date(2024, 12, 31))
+    [then] = as_it_stood([now], {"1.1.1": was})
+    assert (then.status, then.closed_on, then.deadline) == (
+        Status.IN_PROGRESS,
+        None,
+        date(2024, 9, 30),
+    )
+    assert as_it_stood([now], {"1.1.1": earliest_before([("measure.import", None)])}) == []
+    assert as_it_stood([now], {}) == [now]
