@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import case, func, or_
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -42,44 +43,50 @@ async def answers_by_unit(
     session: AsyncSession, *, programme_id: int, first: str, last: str
 ) -> dict[str, tuple[int, int]]:
     """Per lead unit: (answered, delivered) dispatch items in periods first..last."""
+    answered = func.sum(case((col(DispatchItem.answered), 1), else_=0))
     rows = await session.exec(
-        select(DispatchItem, Unit.name)
-        .join(Measure, col(Measure.id) == DispatchItem.measure_id)
-        .join(Unit, col(Unit.id) == Measure.lead_unit_id)
+        select(Unit.name, answered, func.count())
+        .join(Measure, col(Measure.lead_unit_id) == Unit.id)
+        .join(DispatchItem, col(DispatchItem.measure_id) == Measure.id)
         .where(
             DispatchItem.programme_id == programme_id,
             DispatchItem.delivered,
             col(DispatchItem.period) >= first,
             col(DispatchItem.period) <= last,
         )
+        .group_by(col(Unit.name))
     )
-    out: dict[str, tuple[int, int]] = {}
-    for item, unit in rows.all():
-        answered, delivered = out.get(unit, (0, 0))
-        out[unit] = (answered + item.answered, delivered + 1)
-    return out
+    return {unit: (int(yes or 0), int(total)) for unit, yes, total in rows.all()}
 
 
 async def silent_counts(
     session: AsyncSession, *, programme_id: int, last_period: str | None = None
 ) -> dict[int, int]:
-    """Per measure: the most recent dispatches in a row (up to a period, if given) unanswered."""
-    query = select(DispatchItem).where(
-        DispatchItem.programme_id == programme_id, DispatchItem.delivered
+    """Per measure: the most recent dispatches in a row (up to a period, if given) unanswered.
+
+    Counted in SQL: the delivered, unanswered items after the measure's last answered one.
+    """
+    upto = [col(DispatchItem.period) <= last_period] if last_period is not None else []
+    last = (
+        select(DispatchItem.measure_id, func.max(DispatchItem.period).label("period"))
+        .where(DispatchItem.programme_id == programme_id, DispatchItem.delivered, *upto)
+        .where(DispatchItem.answered)
+        .group_by(col(DispatchItem.measure_id))
+        .subquery()
     )
-    if last_period is not None:
-        query = query.where(col(DispatchItem.period) <= last_period)
-    rows = await session.exec(query.order_by(col(DispatchItem.period).desc()))
-    counts: dict[int, int] = {}
-    done: set[int] = set()
-    for item in rows.all():
-        if item.measure_id in done:
-            continue
-        if item.answered:
-            done.add(item.measure_id)
-        else:
-            counts[item.measure_id] = counts.get(item.measure_id, 0) + 1
-    return counts
+    rows = await session.exec(
+        select(DispatchItem.measure_id, func.count())
+        .outerjoin(last, last.c.measure_id == DispatchItem.measure_id)
+        .where(
+            DispatchItem.programme_id == programme_id,
+            DispatchItem.delivered,
+            ~col(DispatchItem.answered),
+            or_(last.c.period.is_(None), col(DispatchItem.period) > last.c.period),
+            *upto,
+        )
+        .group_by(col(DispatchItem.measure_id))
+    )
+    return {measure_id: int(n) for measure_id, n in rows.all()}
 
 
 async def mark_answered(session: AsyncSession, *, programme_id: int, measure_id: int) -> None:

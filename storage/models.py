@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Every constraint and index gets a predictable name, the same on SQLite and PostgreSQL, so a
@@ -123,6 +123,8 @@ class Measure(SQLModel, table=True):
 class ProgressUpdate(SQLModel, table=True):
     """An owner's answer about one measure."""
 
+    # a measure's latest answer and its history by time, without scanning the programme's
+    __table_args__ = (Index("ix_progressupdate_measure_created", "measure_id", "created_at"),)
     id: int | None = Field(default=None, primary_key=True)
     programme_id: int = Field(foreign_key="programme.id", index=True)
     measure_id: int = Field(foreign_key="measure.id", index=True)
@@ -197,7 +199,12 @@ class SentBeat(SQLModel, table=True):
 class DispatchItem(SQLModel, table=True):
     """One measure listed to one recipient in one dispatch."""
 
-    __table_args__ = (UniqueConstraint("programme_id", "period", "measure_id"),)
+    # a private reply finds its dispatch message; silence counts walk a measure's periods
+    __table_args__ = (
+        UniqueConstraint("programme_id", "period", "measure_id"),
+        Index("ix_dispatchitem_chat_message", "chat_id", "message_id"),
+        Index("ix_dispatchitem_programme_measure_period", "programme_id", "measure_id", "period"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     programme_id: int = Field(foreign_key="programme.id", index=True)
     period: str = Field(index=True)

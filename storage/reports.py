@@ -36,10 +36,9 @@ async def summary_content(
     Raises filters.FilterError when the arguments name no area or unit of the programme.
     """
     assert programme.id is not None
-    rows = await measures.facts(
+    facts = await measures.facts_only(
         session, programme_id=programme.id, owner_ids=[owner_id] if owner_id else None
     )
-    facts = [f for _, f in rows]
     where = filters.parse(args, filters.Known.of(facts))
     kept = filters.apply(where, facts, today)
     return report.summary(
@@ -99,8 +98,9 @@ async def report_content(
     start, end = date(year, month, 1), report.month_end(year, month)
     # a report on a past month says what it said then: closings and extensions since are undone
     cutoff = datetime.combine(end + timedelta(days=1), time(), ZoneInfo(programme.timezone))
-    rows = await measures.facts(session, programme_id=programme.id, as_of=(cutoff, _week(end)))
-    facts = [f for _, f in rows]
+    facts = await measures.facts_only(
+        session, programme_id=programme.id, as_of=(cutoff, _week(end))
+    )
     later = await history.changes_after(session, programme_id=programme.id, cutoff=cutoff)
     facts = as_it_stood(facts, later)
     answers = await dispatch_items.answers_by_unit(
