@@ -51,6 +51,7 @@ test: $(TEST_STAMP) i18n-compile lint
 
 bench: $(TEST_STAMP) i18n-compile
 	$(BIN)/python -m benchmarks.updates
+	$(BIN)/python -m benchmarks.programme
 
 clean:
 	rm -rf $(VENV) $(MO)

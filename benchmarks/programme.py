@@ -1,0 +1,244 @@
+"""A big programme on SQLite (and PostgreSQL with TEST_DATABASE_URL): /summary and report timings.
+
+Builds 10,000 measures, 2,000 owners, 100,000 updates and 100,000 dispatch items with Core
+bulk inserts, then times the /summary content and the monthly report content against a raw
+driver fetch of the same rows (the floor any ORM-free computation still pays).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, text
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import col
+
+from storage.db import Database
+from storage.migrate import upgrade
+from storage.models import (
+    Area,
+    DispatchItem,
+    Measure,
+    Person,
+    Problem,
+    Programme,
+    ProgressUpdate,
+    Unit,
+)
+from storage.reports import report_content, summary_content
+
+MEASURES, OWNERS, UPDATES, ITEMS = 10_000, 2_000, 100_000, 100_000
+AREAS, PROBLEMS_PER_AREA, UNITS = 8, 25, 120
+REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
+TODAY = date(2024, 9, 30)
+NOW = datetime(2024, 9, 30, 2, tzinfo=UTC)
+HEALTHS = ("on_track", "at_risk", "blocked")
+STATUSES = ("not_started", "in_progress", "in_progress", "closed")
+
+
+def _weeks(n: int) -> list[str]:
+    """The n ISO weeks up to TODAY's, oldest first."""
+    out = []
+    for k in range(n - 1, -1, -1):
+        iso = (TODAY - timedelta(weeks=k)).isocalendar()
+        out.append(f"{iso.year}-W{iso.week:02d}")
+    return out
+
+
+async def _fill(conn: AsyncConnection) -> int:
+    """Insert the programme in bulk; its id."""
+    pid = (
+        await conn.execute(
+            insert(Programme).values(name="Bench", created_at=NOW).returning(col(Programme.id))
+        )
+    ).scalar_one()
+    await conn.execute(
+        insert(Area),
+        [
+            {"id": a + 1, "programme_id": pid, "number": a + 1, "name": f"方面{a + 1}"}
+            for a in range(AREAS)
+        ],
+    )
+    problems = [
+        {
+            "id": a * PROBLEMS_PER_AREA + p + 1,
+            "programme_id": pid,
+            "area_id": a + 1,
+            "name": f"问题{p}",
+        }
+        for a in range(AREAS)
+        for p in range(PROBLEMS_PER_AREA)
+    ]
+    await conn.execute(insert(Problem), problems)
+    await conn.execute(
+        insert(Unit),
+        [{"id": u + 1, "programme_id": pid, "name": f"单位{u + 1}"} for u in range(UNITS)],
+    )
+    await conn.execute(
+        insert(Person),
+        [
+            {"id": o + 1, "programme_id": pid, "name": f"责任人{o + 1}", "unit_id": o % UNITS + 1}
+            for o in range(OWNERS)
+        ],
+    )
+    measures = []
+    for m in range(MEASURES):
+        status = STATUSES[m % len(STATUSES)]
+        measures.append(
+            {
+                "id": m + 1,
+                "programme_id": pid,
+                "code": f"{m // 1000 + 1}.{m % 1000 + 1}",
+                "text": f"整改措施第{m + 1}条",
+                "area_id": m % AREAS + 1,
+                "problem_id": (m % AREAS) * PROBLEMS_PER_AREA + m % PROBLEMS_PER_AREA + 1,
+                "leader_id": m % 50 + 1,
+                "lead_unit_id": m % UNITS + 1,
+                "co_units": "",
+                "owner_id": m % OWNERS + 1,
+                "deadline": TODAY + timedelta(days=m % 120 - 40),
+                "status": status,
+                "health": HEALTHS[m % 3] if status != "not_started" else None,
+                "closed_on": TODAY - timedelta(days=m % 60) if status == "closed" else None,
+                "updated_at": NOW - timedelta(days=m % 30),
+            }
+        )
+    await conn.execute(insert(Measure), measures)
+    start = NOW - timedelta(days=70)
+    await conn.execute(
+        insert(ProgressUpdate),
+        [
+            {
+                "programme_id": pid,
+                "measure_id": u % MEASURES + 1,
+                "person_id": u % MEASURES % OWNERS + 1,
+                "health": HEALTHS[u % 3],
+                "note": "进展顺利",
+                "percent": u % 101,
+                "blockers": "",
+                "created_at": start + timedelta(seconds=u * 60),
+            }
+            for u in range(UPDATES)
+        ],
+    )
+    weeks = _weeks(ITEMS // MEASURES)
+    await conn.execute(
+        insert(DispatchItem),
+        [
+            {
+                "programme_id": pid,
+                "period": weeks[i // MEASURES],
+                "measure_id": i % MEASURES + 1,
+                "owner_id": i % MEASURES % OWNERS + 1,
+                "chat_id": 10_000 + i % MEASURES % OWNERS,
+                "message_id": i // 10 + 1,
+                "delivered": True,
+                "answered": (i * 7919) % 5 < 3,
+            }
+            for i in range(ITEMS)
+        ],
+    )
+    if conn.dialect.name == "postgresql":
+        for table in ("measure", "progressupdate", "dispatchitem", "person"):
+            await conn.execute(text(f"ANALYZE {table}"))
+    assert pid is not None
+    return pid
+
+
+async def _time(job: Callable[[], Awaitable[Any]]) -> list[float]:
+    """Seconds for each of REPEAT runs after one warm-up."""
+    await job()
+    out = []
+    for _ in range(REPEAT):
+        t = time.perf_counter()
+        await job()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def _row(what: str, runs: list[float]) -> str:
+    """A Markdown row: median and range in ms."""
+    ms = [r * 1000 for r in runs]
+    return f"| {what} | {statistics.median(ms):.0f} | {min(ms):.0f}–{max(ms):.0f} |"
+
+
+async def bench(url: str, label: str) -> list[str]:
+    """Fill a fresh database at url and time the three jobs."""
+    await asyncio.to_thread(upgrade, url)
+    db = Database(url)
+    try:
+        t = time.perf_counter()
+        async with db.engine.begin() as conn:
+            pid = await _fill(conn)
+        fill = time.perf_counter() - t
+        async with db.session() as s:
+            programme = await s.get(Programme, pid)
+        assert programme is not None
+
+        async def summary() -> None:
+            async with db.session() as s:
+                await summary_content(s, programme=programme, today=TODAY)
+
+        async def monthly() -> None:
+            async with db.session() as s:
+                await report_content(s, programme=programme, period="2024-09")
+
+        async def raw() -> None:
+            async with db.engine.connect() as conn:
+                for table in ("measure", "progressupdate", "dispatchitem"):
+                    await conn.exec_driver_sql(f"SELECT * FROM {table}")
+
+        return [
+            f"| {label}: fill (not timed below) | {fill * 1000:.0f} | — |",
+            _row(
+                f"{label}: raw driver fetch of measures, updates, dispatch items", await _time(raw)
+            ),
+            _row(f"{label}: `/summary` content", await _time(summary)),
+            _row(f"{label}: monthly report content", await _time(monthly)),
+        ]
+    finally:
+        await db.dispose()
+
+
+def _reset_pg(url: str) -> None:
+    """Empty the PostgreSQL database (schema included) so the generator starts clean."""
+
+    async def drop() -> None:
+        db = Database(url)
+        try:
+            async with db.engine.begin() as conn:
+                await conn.execute(text("DROP SCHEMA public CASCADE"))
+                await conn.execute(text("CREATE SCHEMA public"))
+        finally:
+            await db.dispose()
+
+    asyncio.run(drop())
+
+
+def main() -> None:
+    """Print a Markdown table of medians and ranges."""
+    print(f"{MEASURES} measures, {OWNERS} owners, {UPDATES} updates, {ITEMS} dispatch items;")
+    print(f"median and range over {REPEAT} runs after a warm-up, in ms\n")
+    print("| what | median ms | range ms |\n|---|---|---|")
+    with tempfile.TemporaryDirectory() as folder:
+        for line in asyncio.run(bench(f"sqlite:///{folder}/bench.db", "SQLite")):
+            print(line, flush=True)
+    pg = os.environ.get("TEST_DATABASE_URL")
+    if pg:
+        _reset_pg(pg)
+        for line in asyncio.run(bench(pg, "PostgreSQL")):
+            print(line, flush=True)
+        _reset_pg(pg)
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
