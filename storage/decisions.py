@@ -154,6 +154,16 @@ async def pending(session: AsyncSession, *, programme_id: int) -> list[int]:
     return [i for i in rows.all() if i is not None]
 
 
+async def pending_asked(session: AsyncSession, *, programme_id: int) -> list[tuple[str, datetime]]:
+    """Undecided requests as (measure code, when asked)."""
+    rows = await session.exec(
+        select(Measure.code, SignoffRequest.created_at)
+        .join(Measure, col(Measure.id) == SignoffRequest.measure_id)
+        .where(SignoffRequest.programme_id == programme_id, SignoffRequest.state == PENDING)
+    )
+    return [(code, at) for code, at in rows.all()]
+
+
 async def claim(
     session: AsyncSession,
     *,

@@ -14,7 +14,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.domain import filters, report
 from bot.domain.as_of import as_it_stood
 from bot.domain.model import Beat, Status
-from storage import absences, beats, dispatch_items, history, measures, people
+from bot.domain.workcal import CalendarKind
+from storage import absences, beats, decisions, dispatch_items, history, measures, people
 from storage.models import Programme
 
 
@@ -83,8 +84,20 @@ async def review_content(
     ]
     last_review = await beats.latest(session, programme_id=pid, beat=Beat.REVIEW, before=period)
     previous = beats.load_snapshot(last_review)
+    tz = ZoneInfo(programme.timezone)
+    asked = [
+        (code, at.astimezone(tz).date())
+        for code, at in await decisions.pending_asked(session, programme_id=pid)
+    ]
+    waiting = report.waiting_long(asked, today, CalendarKind(programme.calendar))
     content = report.review(
-        facts, today, previous, silent_owners=silent, away=away, unreachable=unreachable
+        facts,
+        today,
+        previous,
+        silent_owners=silent,
+        away=away,
+        unreachable=unreachable,
+        waiting=waiting,
     )
     return content, dict(report.snapshot(facts, today))
 

@@ -18,6 +18,9 @@ from signoff_support import (
 )
 from sqlmodel import select
 
+from bot.i18n import tr
+from bot.render.digest import review_text
+from storage import programmes, reports
 from storage.models import Measure, SignoffRequest
 
 REPORT = "虎峰山乡镇水厂已建成投用，自来水入户全部完成。"
@@ -167,3 +170,23 @@ async def test_long_term_measures_are_never_signed_off(bot: Bot) -> None:
         why == "4.3.1 is long-term: it is never signed off and keeps reporting on the same rhythm."
     )
     assert await status_of(bot, "4.3.1") == ("long_term", None)
+
+
+async def test_review_lists_requests_waiting_over_three_working_days(bot: Bot) -> None:
+    await _start(bot)
+    [dispatch] = bot.api.messages_to(OWNER_A.id)
+    await ask_signoff(bot, OWNER_A, dispatch, "1.3.2", REPORT, ["验收报告.pdf"])  # Monday 30 Sep
+
+    async def review(day: date) -> tuple[list[tuple[str, int]], str]:
+        async with bot.db.session() as s:
+            programme = await programmes.by_name(s, name="P")
+            assert programme is not None
+            content, _ = await reports.review_content(s, programme=programme, today=day)
+        return content.waiting, review_text(tr("zh_CN"), content, "P")
+
+    # 1–7 October are public holidays: 8–10 October are the first three working days
+    assert (await review(date(2024, 10, 10)))[0] == []
+    waiting, text = await review(date(2024, 10, 11))
+    assert waiting == [("1.3.2", 4)]
+    assert "\n超过3个工作日未审核的申请：1.3.2（4个工作日）\n" in text + "\n"
+    assert (await review(date(2024, 10, 12)))[0] == [("1.3.2", 5)]  # a make-up working Saturday

@@ -6,11 +6,12 @@ import calendar
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 
 from bot.domain.filters import EVERYTHING, Filter
 from bot.domain.lights import by_urgency, days_overdue, light
 from bot.domain.model import Health, Light, MeasureFacts, Status
+from bot.domain.workcal import CalendarKind, is_workday
 
 
 @dataclass(frozen=True)
@@ -206,6 +207,24 @@ class Review:
     top_red_units: list[Group]
     first: bool = False
     unreachable: list[str] = field(default_factory=list)
+    waiting: list[tuple[str, int]] = field(default_factory=list)  # (code, working days waited)
+
+
+WAITING_WORKDAYS = 3  # a sign-off or extension request undecided longer is listed in the review
+
+
+def waiting_long(
+    asked: Sequence[tuple[str, date]], today: date, kind: CalendarKind
+) -> list[tuple[str, int]]:
+    """Requests waiting more than three working days for a decision, with how many, oldest first."""
+    out = []
+    for code, day in sorted(asked, key=lambda pair: pair[1]):
+        days = sum(
+            1 for n in range(1, (today - day).days + 1) if is_workday(day + timedelta(days=n), kind)
+        )
+        if days > WAITING_WORKDAYS:
+            out.append((code, days))
+    return out
 
 
 def review(
@@ -216,6 +235,7 @@ def review(
     silent_owners: Sequence[str] = (),
     away: Sequence[str] = (),
     unreachable: Sequence[str] = (),
+    waiting: Sequence[tuple[str, int]] = (),
 ) -> Review:
     """Build the review digest, comparing with the previous review's snapshot."""
     prev = previous or {}
@@ -246,6 +266,7 @@ def review(
         top_red_units=units,
         first=previous is None,
         unreachable=sorted(set(unreachable)),
+        waiting=list(waiting),
     )
 
 

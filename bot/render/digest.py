@@ -193,6 +193,15 @@ def review_text(t: Tr, r: Review, programme: str) -> str:
                 names=t.join(r.unreachable),
             ),
         ]
+    if r.waiting:
+        waited = t.join(
+            t.n_("{code} ({n} working day)", "{code} ({n} working days)", days, code=code)
+            for code, days in r.waiting
+        )
+        lines += [
+            "",
+            t._("Requests waiting over 3 working days for a decision: {items}", items=waited),
+        ]
     if r.away:
         lines += ["", t._("Away: {names}", names=t.join(r.away))]
     if r.top_red_units:
