@@ -148,6 +148,7 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         CommandHandler("back", away.back),
         MessageHandler(private & filters.Document.ALL, ledger.receive_file),
         CallbackQueryHandler(ledger.confirm, pattern=callbacks.pattern(callbacks.Import)),
+        CallbackQueryHandler(ledger.choose_sheet, pattern=callbacks.pattern(callbacks.ImportSheet)),
         CallbackQueryHandler(buttons.open_measure, pattern=callbacks.pattern(callbacks.Open)),
         CallbackQueryHandler(buttons.page, pattern=callbacks.pattern(callbacks.Paging)),
         # last: every press gets an answer, even one no handler above wanted

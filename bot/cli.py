@@ -55,6 +55,7 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("--programme", required=True)
     imp.add_argument("--dry-run", action="store_true")
     imp.add_argument("--remove-missing", action="store_true")
+    imp.add_argument("--sheet", default=None, help="the sheet to read when several hold a ledger")
     imp.add_argument("--locale", default=None)
     inv = sub.add_parser("invites", help="print invite links for unbound owners and leaders")
     inv.add_argument("--programme", required=True)

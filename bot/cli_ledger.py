@@ -27,9 +27,11 @@ async def import_file(settings: Settings, args: argparse.Namespace, clock: Clock
             t._("Cannot read {file}: {error}", file=args.file, error=exc.strerror), file=sys.stderr
         )
         return 1
-    parsed = parse_ledger(data, args.file.name)
+    parsed = parse_ledger(data, args.file.name, sheet=args.sheet)
     if not parsed.ok:
         print(issues_text(t, parsed, args.file.name), file=sys.stderr)
+        if parsed.sheets:
+            print(t._("Choose one with --sheet NAME."), file=sys.stderr)
         return 1
     async with services(settings, clock) as svc, svc.database.session() as s:
         now = clock.now()

@@ -73,7 +73,10 @@ async def allowed(context: CadenceContext, measure_id: int) -> tuple[Measure | N
         )
     if m is None or context.member is None:
         return None, t._("This measure is no longer in the ledger.")
-    if not await may_answer_for(context, m.owner_id):
+    co_owner = await measures.is_co_owner(
+        context.session, measure_id=measure_id, person_id=context.member.person_id
+    )
+    if not co_owner and not await may_answer_for(context, m.owner_id):
         return None, t._("This measure is not yours to answer.")
     if not can_answer(Status(m.status)):
         return None, t._(

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import hashlib
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.clock import today_in
 from bot.context import CadenceContext
 from bot.domain.ledger import ParsedLedger, parse_ledger
 from bot.domain.model import Role
-from bot.render.callbacks import CallbackError, Import, unpack
+from bot.render.callbacks import MAX_PAGE, CallbackError, Import, ImportSheet, unpack
 from bot.render.ledger import done_text, issues_text, preview_text
+from bot.render.measures import short
 from handlers.gate import Where, gate
 from handlers.send import answer_query, reply_long
 from storage import ledger_store
@@ -38,19 +39,6 @@ async def receive_file(update: Update, context: CadenceContext) -> None:
         )
         return
     data = await _fetch(context, doc.file_id)
-    parsed = parse_ledger(data, name, max_bytes=MAX_BYTES)
-    if not parsed.ok:
-        await reply_long(message, issues_text(t, parsed, name))
-        return
-    plan = await ledger_store.plan(
-        context.session, programme_id=context.programme_id, rows=parsed.rows
-    )
-    assert context.programme is not None
-    if not plan.writes and not plan.missing:
-        await message.reply_text(
-            t._("Nothing to change: the ledger already matches {file}.", file=name)
-        )
-        return
     digest = hashlib.sha256(data).hexdigest()[:16]
     assert context.user_data is not None
     context.user_data[PENDING] = {
@@ -58,7 +46,43 @@ async def receive_file(update: Update, context: CadenceContext) -> None:
         "name": name,
         "sha": digest,
         "programme_id": context.programme_id,
+        "sheet": None,
     }
+    parsed = parse_ledger(data, name, max_bytes=MAX_BYTES)
+    if parsed.sheets and not parsed.rows:
+        context.user_data[PENDING]["sheets"] = list(parsed.sheets)
+        buttons = [
+            [InlineKeyboardButton(short(sheet), callback_data=ImportSheet(digest, i).pack())]
+            for i, sheet in enumerate(parsed.sheets[: MAX_PAGE + 1])
+        ]
+        text = t._(
+            "{file} has several sheets that hold a ledger. Which one should be imported?",
+            file=name,
+        )
+        await message.reply_text(text, reply_markup=InlineKeyboardMarkup(buttons))
+        return
+    await _preview(message, context, parsed)
+
+
+async def _preview(message: Message, context: CadenceContext, parsed: ParsedLedger) -> None:
+    """Every problem of the file, or what importing it would do with buttons to go on."""
+    t = context.t
+    assert context.user_data is not None and context.programme is not None
+    pending = context.user_data[PENDING]
+    name, digest = pending["name"], pending["sha"]
+    if not parsed.ok:
+        context.user_data.pop(PENDING, None)
+        await reply_long(message, issues_text(t, parsed, name))
+        return
+    plan = await ledger_store.plan(
+        context.session, programme_id=context.programme_id, rows=parsed.rows
+    )
+    if not plan.writes and not plan.missing:
+        context.user_data.pop(PENDING, None)
+        await message.reply_text(
+            t._("Nothing to change: the ledger already matches {file}.", file=name)
+        )
+        return
     keep, drop, cancel = (Import(a, digest).pack() for a in ("keep", "drop", "no"))
     buttons = [InlineKeyboardButton(t._("Import"), callback_data=keep)]
     if plan.missing:
@@ -70,6 +94,36 @@ async def receive_file(update: Update, context: CadenceContext) -> None:
         [buttons, [InlineKeyboardButton(t._("Cancel"), callback_data=cancel)]]
     )
     await reply_long(message, preview_text(t, plan, parsed, context.programme.name), keyboard)
+
+
+@gate(Role.COORDINATOR, where=Where.PRIVATE)
+async def choose_sheet(update: Update, context: CadenceContext) -> None:
+    """Preview the sheet the coordinator chose; stale or forged buttons do nothing."""
+    query = update.callback_query
+    assert query is not None and context.user_data is not None
+    t = context.t
+    try:
+        button = unpack(query.data)
+    except CallbackError:
+        button = None
+    pending = context.user_data.get(PENDING)
+    sheets = pending.get("sheets") or [] if pending else []
+    if (
+        not isinstance(button, ImportSheet)
+        or not pending
+        or pending.get("sha") != button.digest
+        or pending.get("programme_id") != context.programme_id
+        or button.index >= len(sheets)
+    ):
+        await answer_query(query, t._("This preview has expired. Send the file again."), alert=True)
+        return
+    await query.answer()
+    pending["sheet"] = sheets[button.index]
+    await query.edit_message_text(t._("Sheet chosen: {sheet}", sheet=pending["sheet"]))
+    data = await _fetch(context, pending["file_id"])
+    parsed = parse_ledger(data, pending["name"], sheet=pending["sheet"], max_bytes=MAX_BYTES)
+    assert isinstance(query.message, Message)
+    await _preview(query.message, context, parsed)
 
 
 @gate(Role.COORDINATOR, where=Where.PRIVATE)
@@ -98,7 +152,7 @@ async def confirm(update: Update, context: CadenceContext) -> None:
         await query.edit_message_text(t._("Import cancelled. Nothing was written."))
         return
     data = await _fetch(context, pending["file_id"])
-    parsed: ParsedLedger = parse_ledger(data, pending["name"], max_bytes=MAX_BYTES)
+    parsed = parse_ledger(data, pending["name"], sheet=pending["sheet"], max_bytes=MAX_BYTES)
     if hashlib.sha256(data).hexdigest()[:16] != digest or not parsed.ok:
         await query.edit_message_text(t._("This preview has expired. Send the file again."))
         return
@@ -112,6 +166,7 @@ async def confirm(update: Update, context: CadenceContext) -> None:
         now=now,
         today=today_in(now, context.programme.timezone),
         remove_missing=action == "drop",
+        importer_id=context.member.person_id if context.member else None,
     )
     context.user_data.pop(PENDING, None)
     await query.edit_message_text(done_text(t, plan, removed=action == "drop"))

@@ -64,11 +64,12 @@ async def people_list(update: Update, context: CadenceContext) -> None:
     bound, unbound = [], []
     for p in await people.people(s, programme_id=pid):
         names = t.join(t._(labels.ROLE[r]) for r in sorted(roles.get(p.id or 0, set())))
+        phone = f" ☎ {p.contact}" if p.contact else ""
         if p.telegram_user_id:
             mark = " ⚠️ " + t._("unreachable") if p.unreachable_since else ""
-            bound.append(f"✅ {p.name} ({names}){mark}")
+            bound.append(f"✅ {p.name} ({names}){phone}{mark}")
         else:
-            unbound.append(f"▫️ {p.name} ({names})")
+            unbound.append(f"▫️ {p.name} ({names}){phone}")
     text = t._("Bound: {n}", n=len(bound)) + "\n" + "\n".join(bound)
     text += "\n\n" + t._("Not yet bound: {n}", n=len(unbound)) + "\n" + "\n".join(unbound)
     await reply_long(update.effective_message, text.strip())
@@ -83,7 +84,7 @@ async def my(update: Update, context: CadenceContext) -> None:
         context.svc.clock.now(), context.programme.timezone if context.programme else "UTC"
     )
     rows = await measures.facts(
-        context.session, programme_id=context.programme_id, owner_ids=[context.member.person_id]
+        context.session, programme_id=context.programme_id, involving=[context.member.person_id]
     )
     if not rows:
         await update.effective_message.reply_text(t._("You have no measures in this programme."))

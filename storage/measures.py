@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func
 from sqlalchemy import select as sa_select
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.lifecycle import Event, next_status
@@ -17,6 +17,7 @@ from bot.domain.model import Answer, Health, MeasureFacts, Status, code_key
 from storage import audit, dispatch_items
 from storage.models import (
     Area,
+    CoOwner,
     EvidenceFile,
     Measure,
     Person,
@@ -123,6 +124,7 @@ def _fact(
         co_units=tuple(u for u in m.co_units.split("、") if u),
         last_update=m.updated_at,
         latest=latest.get(m.id or 0),
+        immediate=m.immediate,
     )
 
 
@@ -131,9 +133,11 @@ async def facts(
     *,
     programme_id: int,
     owner_ids: Sequence[int] | None = None,
+    involving: Sequence[int] | None = None,
     as_of: tuple[datetime, str] | None = None,
 ) -> list[tuple[Measure, MeasureFacts]]:
-    """Every live measure of the programme (or of some owners) with its facts, by code.
+    """Every live measure of the programme (or of some owners, or owned or co-owned by some
+    people) with its facts, in ledger order of areas and by code within them.
 
     With as_of (a moment and the last dispatch period by then) answers and silences come from
     before that moment; statuses and deadlines are undone by the caller (bot.domain.as_of).
@@ -145,13 +149,16 @@ async def facts(
         .join(Unit, col(Unit.id) == Measure.lead_unit_id)
         .where(_live(programme_id, owner_ids))
     )
+    if involving is not None:
+        co = select(CoOwner.measure_id).where(col(CoOwner.person_id).in_(involving))
+        query = query.where(or_(col(Measure.owner_id).in_(involving), col(Measure.id).in_(co)))
     rows = (await session.exec(query)).all()
     context = await _context(session, programme_id, as_of)
     out = [
         (m, _fact(m, (area.number, area.name, problem.name, unit.name), context))
         for m, area, problem, unit in rows
     ]
-    out.sort(key=lambda pair: code_key(pair[0].code))
+    out.sort(key=lambda pair: (pair[1].area_number, code_key(pair[0].code)))
     return out
 
 
@@ -177,7 +184,7 @@ async def facts_only(
     context = await _context(session, programme_id, as_of)
     width = len(columns)
     out = [_fact(r, (r[width], r[width + 1], r[width + 2], r[width + 3]), context) for r in rows]
-    out.sort(key=lambda f: code_key(f.code))
+    out.sort(key=lambda f: (f.area_number, code_key(f.code)))
     return out
 
 
@@ -265,3 +272,11 @@ def _add_evidence(session: AsyncSession, update: ProgressUpdate, files: Sequence
                 created_at=update.created_at,
             )
         )
+
+
+async def is_co_owner(session: AsyncSession, *, measure_id: int, person_id: int) -> bool:
+    """True when the person is named as a further owner of the measure."""
+    query = select(CoOwner.id).where(
+        CoOwner.measure_id == measure_id, CoOwner.person_id == person_id
+    )
+    return (await session.exec(query)).first() is not None

@@ -63,6 +63,7 @@ class Problem(SQLModel, table=True):
     programme_id: int = Field(foreign_key="programme.id", index=True)
     area_id: int = Field(foreign_key="area.id")
     name: str = Field(sa_type=Text)
+    number: int = 0  # order of first appearance in the programme's ledger
 
 
 class Unit(SQLModel, table=True):
@@ -85,6 +86,7 @@ class Person(SQLModel, table=True):
     telegram_user_id: int | None = _big(default=None, index=True)  # type: ignore[assignment]
     telegram_name: str | None = None
     unreachable_since: datetime | None = None
+    contact: str | None = Field(default=None, max_length=100)  # phone, from the ledger
 
 
 class RoleGrant(SQLModel, table=True):
@@ -114,23 +116,34 @@ class Measure(SQLModel, table=True):
     deadline: date | None = None
     original_deadline: date | None = None  # set by the first approved extension (申请延期)
     status: str = "not_started"
+    immediate: bool = False  # 立行立改: deadline is the day it was first imported
     health: str | None = None
     closed_on: date | None = None
     removed_at: datetime | None = None  # dropped by a re-import; kept for history
     updated_at: datetime
 
 
+class CoOwner(SQLModel, table=True):
+    """A further owner named in a measure's owner cell: sees it in /my and may answer it."""
+
+    __table_args__ = (UniqueConstraint("measure_id", "person_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    measure_id: int = Field(foreign_key="measure.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+
+
 class ProgressUpdate(SQLModel, table=True):
-    """An owner's answer about one measure."""
+    """An owner's answer about one measure, or a progress note imported with the ledger."""
 
     # a measure's latest answer and its history by time, without scanning the programme's
     __table_args__ = (Index("ix_progressupdate_measure_created", "measure_id", "created_at"),)
     id: int | None = Field(default=None, primary_key=True)
     programme_id: int = Field(foreign_key="programme.id", index=True)
     measure_id: int = Field(foreign_key="measure.id", index=True)
-    person_id: int = Field(foreign_key="person.id")
+    person_id: int | None = Field(default=None, foreign_key="person.id")  # None: the CLI
     period: str | None = Field(default=None, index=True)  # dispatch period answered, if any
-    health: str
+    health: str | None = None  # None: imported, nobody reported a health
     note: str = Field(default="", sa_type=Text)
     percent: int | None = None
     blockers: str = Field(default="", sa_type=Text)

@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
-import calendar
 import re
-import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from enum import StrEnum
 
-from bot.domain.ledger_io import UnreadableFileError, file_kind, read_rows
+from bot.domain.ledger_io import (
+    FORMULA,
+    Sheet,
+    UnclosedQuoteError,
+    UnreadableFileError,
+    file_kind,
+    read_sheets,
+)
+from bot.domain.ledger_words import (
+    CODE_MAX,
+    CONTACT_MAX,
+    HEADER_KEYS,
+    NAME_MAX,
+    TEXT_MAX,
+    clean,
+    is_immediate,
+    key,
+    name,
+    normal_code,
+    parse_deadline,
+    parse_people,
+    parse_status,
+    split_units,
+    visible,
+)
 from bot.domain.model import Status
+
+__all__ = ["parse_deadline", "parse_status", "split_units"]
 
 
 class Problem(StrEnum):
@@ -25,11 +49,13 @@ class Problem(StrEnum):
     DUPLICATE_COLUMN = "duplicate_column"
     MISSING_VALUE = "missing_value"
     DUPLICATE_CODE = "duplicate_code"
-    BAD_CODE = "bad_code"
     UNKNOWN_STATUS = "unknown_status"
     BAD_DATE = "bad_date"
     TOO_LONG = "too_long"
-    AREA_MISMATCH = "area_mismatch"
+    UNCLOSED_QUOTE = "unclosed_quote"
+    FORMULA_NO_VALUE = "formula_no_value"
+    SEVERAL_SHEETS = "several_sheets"
+    NO_SUCH_SHEET = "no_such_sheet"
 
 
 @dataclass(frozen=True)
@@ -55,17 +81,23 @@ class LedgerRow:
     lead_unit: str
     co_units: tuple[str, ...]
     owner: str
-    deadline: date | None  # None: long-term (长期)
+    deadline: date | None  # None: long-term (长期), or immediate
     status: Status
+    co_owners: tuple[str, ...] = ()
+    contacts: tuple[tuple[str, str], ...] = ()  # (person, phone) as the file gives them
+    immediate: bool = False  # 立行立改: due on the import date
+    progress: str = ""
 
 
 @dataclass(frozen=True)
 class ParsedLedger:
-    """Valid rows, every issue found, and the canonical columns the header had."""
+    """Valid rows, every issue found, the canonical columns the header had, the sheet used."""
 
     rows: tuple[LedgerRow, ...]
     issues: tuple[LedgerIssue, ...]
     columns: tuple[str, ...] = ()
+    sheet: str = ""
+    sheets: tuple[str, ...] = ()  # when several sheets match: their names, to choose from
 
     @property
     def ok(self) -> bool:
@@ -74,123 +106,58 @@ class ParsedLedger:
 
 
 COLUMNS: tuple[str, ...] = (
-    "code", "area", "problem", "measure", "leader", "lead_unit", "co_units", "owner", "deadline", "status",
+    "code", "area", "problem", "measure", "leader", "lead_unit", "co_units", "owner", "deadline",
+    "status", "progress",
 )  # fmt: skip
 REQUIRED: frozenset[str] = frozenset(
     {"code", "area", "problem", "measure", "lead_unit", "owner", "deadline"}
 )
-# Header names, compared after _key(); 序号 is deliberately absent: it is a row count, not a code.
-ALIASES: dict[str, tuple[str, ...]] = {
-    "code": ("编号", "措施编号", "code"),
-    "area": ("方面", "area"),
-    "problem": ("问题", "存在问题", "problem"),
-    "measure": ("整改措施", "措施", "measure"),
-    "leader": ("责任领导", "分管领导", "responsible leader", "leader"),
-    "lead_unit": ("牵头单位", "牵头部门", "lead unit"),
-    "co_units": ("责任单位", "责任部门", "配合单位", "co-units", "co units"),
-    "owner": ("责任人", "联络员", "owner"),
-    "deadline": ("完成时限", "整改时限", "时限", "完成时间", "deadline", "due date"),
-    "status": ("状态", "整改状态", "status"),
-}
-STATUSES: dict[Status, tuple[str, ...]] = {
-    Status.NOT_STARTED: ("未启动", "未开始", "尚未启动", "not started"),
-    Status.IN_PROGRESS: ("推进中", "进行中", "正在推进", "整改中", "按时序推进", "in progress"),
-    Status.LONG_TERM: ("长期坚持", "长期", "long-term", "ongoing"),
-    Status.PENDING_SIGNOFF: ("待销号", "pending sign-off"),
-    Status.CLOSED: ("已完成", "已销号", "完成", "done", "closed", "completed"),
-    Status.REOPENED: ("反弹", "reopened"),
-}
-LONG_TERM_WORDS = ("长期", "长期坚持", "long-term", "ongoing")
-MAX_TEXT = 2000
-HEADER_SEARCH = 5  # rows a title line may push the header down
-CODE_RE = re.compile(r"\d+(\.\d+)*", re.ASCII)
-UNIT_SPLIT_RE = re.compile(r"[、，,;；\r\n]+")
-DATE_RES = (
-    re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:T?\d{1,2}:\d{2}(?::\d{2})?)?"),
-    re.compile(r"(\d{4})(年)(\d{1,2})月(\d{1,2})日?前?"),
-)
-MONTH_END_RE = re.compile(r"(\d{4})年(?:(\d{1,2})月)?底前?")
-EXCEL_EPOCH = date(1899, 12, 30)  # right for every serial after Excel's phantom 1900-02-29
-SERIAL_YEARS = range(1990, 2200)  # a number outside these years is a typo, not a deadline
-
-
-def _key(text: str) -> str:
-    """Fold width, case, spaces, hyphens and underscores so 'Lead-unit' meets 'lead unit'."""
-    return re.sub(r"[\s\-_\ufeff]+", "", unicodedata.normalize("NFKC", text).casefold())
-
-
-HEADER_KEYS = {_key(name): col for col, names in ALIASES.items() for name in names}
-STATUS_KEYS = {_key(name): s for s, names in STATUSES.items() for name in (*names, s.value)}
-LONG_TERM_KEYS = frozenset(_key(w) for w in LONG_TERM_WORDS)
+HEADER_SEARCH = 20  # rows title lines and 填报 lines may push the header down
+MAX_TEXT = TEXT_MAX
+LIMITS = {"code": CODE_MAX, "lead_unit": NAME_MAX, "leader": NAME_MAX}
+# a single cell such as "备注：..." or "注：..." below the table ends it
+NOTE_RE = re.compile(r"(?:备注|附注|注|说明|填表说明|notes?\b)", re.I)
 
 
 def _text(cell: object) -> str:
-    """A cell as stripped text; integral floats lose their '.0' and 1.1 stays '1.1'."""
-    if cell is None:
+    """A cell as clean text; integral floats lose their '.0' and 1.1 stays '1.1'."""
+    if cell is None or cell is FORMULA:
         return ""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     if isinstance(cell, datetime) and cell == datetime.combine(cell.date(), datetime.min.time()):
         return cell.date().isoformat()
-    return str(cell).strip()
+    return clean(str(cell), multiline=True)
 
 
 def _shown(value: object) -> str:
-    """A raw value short enough to quote back to the user."""
-    text = _text(value)
+    """A raw value short enough to quote back, invisible characters made visible."""
+    if value is None or value is FORMULA:
+        return ""
+    text = visible(str(value).strip(" "))
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-def parse_status(value: str) -> Status | None:
-    """A status from its Chinese or English name (or stored value); None when unknown or empty."""
-    return STATUS_KEYS.get(_key(value))
+def _is_note(cells: tuple[object, ...]) -> bool:
+    """A note line: one filled cell starting 备注/注/说明."""
+    filled = [c for c in cells if _text(c)]
+    return len(filled) == 1 and bool(NOTE_RE.match(_text(filled[0])))
 
 
-def split_units(value: str) -> tuple[str, ...]:
-    """Co-units from one cell, in order, without blanks or repeats."""
-    parts = (p.strip() for p in UNIT_SPLIT_RE.split(value))
-    return tuple(dict.fromkeys(p for p in parts if p))
+def _known(cells: tuple[object, ...]) -> set[str]:
+    return {col for c in cells if (col := HEADER_KEYS.get(key(_text(c))))}
 
 
-def area_number(code: str) -> int:
-    """The area a code belongs to: its first segment."""
-    return int(unicodedata.normalize("NFKC", code).strip().split(".")[0])
-
-
-def parse_deadline(value: object) -> date | None:
-    """A deadline cell as a date, or None for long-term; ValueError for anything else."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if not 0 < value < 2958466:  # Excel's own range of dates
-            raise ValueError(f"not an Excel date serial: {value!r}")
-        day = EXCEL_EPOCH + timedelta(days=int(value))
-        if day.year not in SERIAL_YEARS:
-            raise ValueError(f"implausible Excel date serial: {value!r}")
-        return day
-    if not isinstance(value, str):
-        raise ValueError(f"not a date: {value!r}")
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", value))
-    if _key(text) in LONG_TERM_KEYS:
-        return None
-    for pattern in DATE_RES:
-        if m := pattern.fullmatch(text):
-            return date(int(m[1]), int(m[3]), int(m[4]))
-    if m := MONTH_END_RE.fullmatch(text):
-        # 2024年9月底 (end of September) is how many ledgers set a deadline
-        year, month = int(m[1]), int(m[2] or 12)
-        return date(year, month, calendar.monthrange(year, month)[1])
-    raise ValueError(f"not a date: {value!r}")
-
-
-def _header(rows: list[tuple[int, tuple[object, ...]]]) -> int:
-    """Index of the header: the first row naming a known column, past any title lines."""
+def _header(rows: list[tuple[int, tuple[object, ...]]]) -> tuple[int, bool]:
+    """Index of the header (first row naming every required column) and whether it is complete."""
+    best, most = 0, 0
     for i, (_, cells) in enumerate(rows[:HEADER_SEARCH]):
-        if any(_key(_text(c)) in HEADER_KEYS for c in cells):
-            return i
-    return 0
+        names = _known(cells)
+        if names >= REQUIRED:
+            return i, True
+        if len(names) > most:
+            best, most = i, len(names)
+    return best, False
 
 
 def _columns(number: int, cells: tuple[object, ...]) -> tuple[dict[str, int], list[LedgerIssue]]:
@@ -198,7 +165,7 @@ def _columns(number: int, cells: tuple[object, ...]) -> tuple[dict[str, int], li
     where: dict[str, int] = {}
     issues: list[LedgerIssue] = []
     for i, cell in enumerate(cells):
-        col = HEADER_KEYS.get(_key(_text(cell)))
+        col = HEADER_KEYS.get(key(_text(cell)))
         if col is None:
             continue
         if col in where:
@@ -211,14 +178,12 @@ def _columns(number: int, cells: tuple[object, ...]) -> tuple[dict[str, int], li
 
 
 class _Checker:
-    """Checks data rows one by one, remembering codes and areas across rows."""
+    """Checks data rows one by one, remembering codes across rows."""
 
     def __init__(self, where: dict[str, int]) -> None:
         self.where = where
         self.complete = where.keys() >= REQUIRED
         self.codes: set[str] = set()
-        self.area_of_number: dict[int, str] = {}
-        self.number_of_area: dict[str, int] = {}
         self.issues: list[LedgerIssue] = []
         self.number = 0
 
@@ -233,85 +198,145 @@ class _Checker:
         text = {col: _text(v) for col, v in raw.items()}
         before = len(self.issues)
         for col, value in text.items():
-            if col in REQUIRED and not value:
+            if raw[col] is FORMULA:
+                self.bad(col, Problem.FORMULA_NO_VALUE, _letter(self.where[col]) + str(number))
+            elif col in REQUIRED and not value:
                 self.bad(col, Problem.MISSING_VALUE)
-            elif len(value) > MAX_TEXT:
-                self.bad(col, Problem.TOO_LONG, str(len(value)))
-        code = unicodedata.normalize("NFKC", text.get("code", "")).strip()
-        if code and len(code) <= MAX_TEXT:
-            self._check_code(code, raw["code"], text.get("area", ""))
-        deadline: date | None = None
-        if text.get("deadline"):
-            try:
-                deadline = parse_deadline(raw["deadline"])
-            except ValueError:
-                self.bad("deadline", Problem.BAD_DATE, raw["deadline"])
+            elif len(value) > LIMITS.get(col, MAX_TEXT):
+                self.bad(col, Problem.TOO_LONG, f"{len(value)}/{LIMITS.get(col, MAX_TEXT)}")
+        code = normal_code(text.get("code", ""))
+        if code and len(code) <= CODE_MAX:
+            if code in self.codes:
+                self.bad("code", Problem.DUPLICATE_CODE, raw["code"])
+            self.codes.add(code)
+        people = self._people(text.get("owner", ""))
+        deadline, immediate = self._deadline(raw.get("deadline"), text.get("deadline", ""))
         status = parse_status(text.get("status", ""))
         if status is None and text.get("status"):
             self.bad("status", Problem.UNKNOWN_STATUS, raw["status"])
         if len(self.issues) > before or not self.complete:
             return None
-        if deadline is None and status in (None, Status.NOT_STARTED, Status.IN_PROGRESS):
+        if deadline is None and not immediate and status in (None, *OPEN_START):
             # an open long-term measure is tracked as long-term: it never closes
             status = Status.LONG_TERM
+        leader = parse_people(text.get("leader", ""))
         return LedgerRow(
             row=number,
             code=code,
-            area=text["area"],
-            problem=text["problem"],
+            area=name(text["area"]),
+            problem=clean(text["problem"]),
             measure=text["measure"],
-            leader=text.get("leader", ""),
-            lead_unit=text["lead_unit"],
+            leader=leader[0][0] if leader else "",
+            lead_unit=name(text["lead_unit"]),
             co_units=split_units(text.get("co_units", "")),
-            owner=text["owner"],
+            owner=people[0][0],
             deadline=deadline,
             status=status or Status.NOT_STARTED,
+            co_owners=tuple(p for p, _ in people[1:]),
+            contacts=tuple((p, phone) for p, phone in (*people, *leader[:1]) if phone),
+            immediate=immediate,
+            progress=text.get("progress", ""),
         )
 
-    def _check_code(self, code: str, raw: object, area: str) -> None:
-        if not CODE_RE.fullmatch(code):
-            self.bad("code", Problem.BAD_CODE, raw)
-            return
-        if code in self.codes:
-            self.bad("code", Problem.DUPLICATE_CODE, code)
-            return
-        self.codes.add(code)
-        if not area:
-            return
-        # reports and filters group by the code's first segment, so it must name one area
-        n = area_number(code)
-        known_area = self.area_of_number.setdefault(n, area)
-        known_number = self.number_of_area.setdefault(area, n)
-        if known_area != area or known_number != n:
-            self.bad("area", Problem.AREA_MISMATCH, area)
+    def _people(self, value: str) -> tuple[tuple[str, str], ...]:
+        people = parse_people(value)
+        if value and not people:
+            self.bad("owner", Problem.MISSING_VALUE, value)
+        for person, phone in people:
+            if len(person) > NAME_MAX or len(phone) > CONTACT_MAX:
+                self.bad("owner", Problem.TOO_LONG, f"{len(person)}/{NAME_MAX}")
+        return people or (("", ""),)
+
+    def _deadline(self, raw: object, text: str) -> tuple[date | None, bool]:
+        if not text and not isinstance(raw, date):
+            return None, False
+        if is_immediate(text):
+            return None, True
+        try:
+            return parse_deadline(raw if not isinstance(raw, str) else text), False
+        except ValueError:
+            self.bad("deadline", Problem.BAD_DATE, raw)
+            return None, False
+
+
+OPEN_START = (Status.NOT_STARTED, Status.IN_PROGRESS)
+
+
+def _letter(index: int) -> str:
+    """Spreadsheet column letters for a 0-based index: 0 → A, 27 → AB."""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def _pick(sheets: list[Sheet], wanted: str | None) -> Sheet | ParsedLedger:
+    """The sheet holding the ledger, or a refusal naming the sheets to choose from."""
+    names = tuple(s.name for s in sheets)
+    if wanted is not None:
+        found = [s for s in sheets if s.name == wanted or key(s.name) == key(wanted)]
+        if not found:
+            issue = LedgerIssue(None, None, Problem.NO_SUCH_SHEET, "、".join(names))
+            return ParsedLedger((), (issue,), sheets=names)
+        return found[0]
+    matching = [s for s in sheets if _header(s.rows)[1]]
+    if len(matching) > 1:
+        issue = LedgerIssue(None, None, Problem.SEVERAL_SHEETS, "、".join(m.name for m in matching))
+        return ParsedLedger((), (issue,), sheets=tuple(m.name for m in matching))
+    if matching:
+        return matching[0]
+    # no sheet has every column: report on the one that comes closest
+    return max(sheets, key=lambda s: len(_known(s.rows[_header(s.rows)[0]][1])) if s.rows else 0)
+
+
+def _refused(problem: Problem, value: str = "", row: int | None = None) -> ParsedLedger:
+    return ParsedLedger((), (LedgerIssue(row, None, problem, value),))
 
 
 def parse_ledger(
-    data: bytes, filename: str, *, max_bytes: int = 5_000_000, max_rows: int = 5000
+    data: bytes,
+    filename: str,
+    *,
+    sheet: str | None = None,
+    max_bytes: int = 5_000_000,
+    max_rows: int = 5000,
 ) -> ParsedLedger:
     """Parse a CSV or XLSX ledger, reporting every problem found; never raises."""
     if len(data) > max_bytes:
-        return ParsedLedger((), (LedgerIssue(None, None, Problem.TOO_LARGE, str(len(data))),))
+        return _refused(Problem.TOO_LARGE, str(len(data)))
     kind = file_kind(data, filename)
     if kind is None:
-        return ParsedLedger(
-            (), (LedgerIssue(None, None, Problem.UNSUPPORTED_TYPE, _shown(filename)),)
-        )
+        return _refused(Problem.UNSUPPORTED_TYPE, _shown(filename))
     try:
-        table = read_rows(data, kind, limit=max_rows + HEADER_SEARCH + 1)
+        sheets = read_sheets(data, kind, limit=max_rows + HEADER_SEARCH + 1)
+    except UnclosedQuoteError as exc:
+        return _refused(Problem.UNCLOSED_QUOTE, row=exc.row)
     except UnreadableFileError:
-        return ParsedLedger((), (LedgerIssue(None, None, Problem.UNREADABLE_FILE),))
+        return _refused(Problem.UNREADABLE_FILE)
+    chosen = _pick(sheets, sheet)
+    if isinstance(chosen, ParsedLedger):
+        return chosen
+    return _parse_table(chosen, max_rows)
+
+
+def _parse_table(sheet: Sheet, max_rows: int) -> ParsedLedger:
+    table = sheet.rows
     if not table:
-        return ParsedLedger((), (LedgerIssue(None, None, Problem.EMPTY_FILE),))
-    h = _header(table)
+        return _refused(Problem.EMPTY_FILE)
+    h, _ = _header(table)
     where, issues = _columns(*table[h])
     columns = tuple(sorted(where, key=where.__getitem__))
     body = table[h + 1 :]
+    for i, (_, cells) in enumerate(body):
+        if _is_note(cells):
+            body = body[:i]
+            break
     if len(body) > max_rows:
-        issues = [LedgerIssue(None, None, Problem.TOO_MANY_ROWS, str(max_rows))]
-        return ParsedLedger((), tuple(issues), columns)
+        return ParsedLedger((), (LedgerIssue(None, None, Problem.TOO_MANY_ROWS, str(max_rows)),))
     if not body:
         issues.append(LedgerIssue(None, None, Problem.EMPTY_FILE))
     checker = _Checker(where)
     rows = [r for number, cells in body if (r := checker.check(number, cells)) is not None]
-    return ParsedLedger(tuple(rows), (*issues, *checker.issues), columns)
+    return ParsedLedger(tuple(rows), (*issues, *checker.issues), columns, sheet.name)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import warnings
+import zipfile
 from collections.abc import Iterable, Iterator
-from typing import Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
 Kind = Literal["csv", "xlsx"]
 Row = tuple[int, tuple[object, ...]]
@@ -14,6 +17,8 @@ Row = tuple[int, tuple[object, ...]]
 ZIP_MAGIC = b"PK\x03\x04"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 BLANK_RUN = 1000
+BLANKS = " \t\r\n\u00a0\u3000\u200b\ufeff\x00"
+FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 
 
 class UnreadableFileError(Exception):
@@ -36,13 +41,50 @@ def file_kind(data: bytes, filename: str) -> Kind | None:
 
 
 def is_blank(cells: Iterable[object]) -> bool:
-    """True when no cell holds anything but whitespace."""
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+    """True when no cell holds anything but whitespace (invisible characters included)."""
+    return all(c is None or (isinstance(c, str) and not c.strip(BLANKS)) for c in cells)
+
+
+class Formula:
+    """A formula cell whose value was never saved (the file did not come from Excel)."""
+
+    def __repr__(self) -> str:
+        return "FORMULA"
+
+
+FORMULA = Formula()
+
+
+class UnclosedQuoteError(UnreadableFileError):
+    """A CSV quote opened at `row` never closes: every following row would be swallowed."""
+
+    def __init__(self, row: int) -> None:
+        super().__init__(row)
+        self.row = row
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One table of the file: a workbook sheet, or the whole CSV (name "")."""
+
+    name: str
+    rows: list[Row]
+
+
+def read_sheets(data: bytes, kind: Kind, limit: int) -> list[Sheet]:
+    """Each sheet's non-blank rows with their spreadsheet row numbers, at most `limit` each."""
+    if kind == "csv":
+        return [Sheet("", _keep(_csv_rows(data), limit))]
+    return [Sheet(name, _keep(rows, limit)) for name, rows in _xlsx_sheets(data)]
 
 
 def read_rows(data: bytes, kind: Kind, limit: int) -> list[Row]:
-    """Non-blank rows with their spreadsheet row numbers, at most `limit` of them."""
-    rows = _csv_rows(data) if kind == "csv" else _xlsx_rows(data)
+    """The first sheet's non-blank rows (see read_sheets)."""
+    sheets = read_sheets(data, kind, limit)
+    return sheets[0].rows if sheets else []
+
+
+def _keep(rows: Iterable[Row], limit: int) -> list[Row]:
     out: list[Row] = []
     last = 0
     for number, cells in rows:
@@ -86,38 +128,87 @@ def sniff_delimiter(text: str) -> str:
 
 def _csv_rows(data: bytes) -> Iterator[Row]:
     text = decode_text(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
+    delimiter = sniff_delimiter(text)
+    records: list[list[str]] = []
     try:
-        # a record is a spreadsheet row even when a quoted cell spans several lines
-        for number, record in enumerate(reader, start=1):
-            yield number, tuple(record)
+        # strict first: only strict parsing notices a quote left open at the end of the file
+        records.extend(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as exc:
-        raise UnreadableFileError from exc
+        if "unexpected end of data" in str(exc):
+            raise UnclosedQuoteError(len(records) + 1) from exc
+        records = []
+        try:
+            loose = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            records.extend(loose)
+        except csv.Error as loose_exc:
+            raise UnreadableFileError from loose_exc
+    # a record is a spreadsheet row even when a quoted cell spans several lines
+    for number, record in enumerate(records, start=1):
+        yield number, tuple(record)
 
 
-def _xlsx_rows(data: bytes) -> Iterator[Row]:
+def _load(data: bytes, *, values: bool) -> Any:
     from openpyxl import load_workbook  # imported late: CSV-only callers need not pay for it
 
+    with warnings.catch_warnings():
+        # openpyxl warns about styles and extensions it ignores; they do not affect values
+        warnings.simplefilter("ignore")
+        return load_workbook(io.BytesIO(data), data_only=values)
+
+
+def _has_formulas(data: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return any(
+            n.startswith("xl/worksheets/") and FORMULA_TAG.search(z.read(n)) for n in z.namelist()
+        )
+
+
+def _merged(sheet: Any) -> dict[tuple[int, int], object]:
+    """Cells covered by a merge spanning several rows, with the merge's value."""
+    fill: dict[tuple[int, int], object] = {}
+    for rng in sheet.merged_cells.ranges:
+        if rng.min_row == rng.max_row:
+            continue  # a title or note merged across columns stays one cell
+        value = sheet.cell(rng.min_row, rng.min_col).value
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                fill[(r, c)] = value
+    return fill
+
+
+def _sheet_rows(sheet: Any, formulas: Any) -> Iterator[Row]:
+    fill = _merged(sheet)
+    width = max([sheet.max_column, *(c for _, c in fill)]) if fill else sheet.max_column
+    for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        if is_blank(cells):
+            yield number, tuple(cells)  # a spacer row under a merge is still a spacer
+            continue
+        row = list(cells) + [None] * (width - len(cells))
+        for c in range(width):
+            if (number, c + 1) in fill:
+                row[c] = fill[(number, c + 1)]
+            elif row[c] is None and formulas is not None:
+                raw = formulas.cell(number, c + 1).value
+                if isinstance(raw, str) and raw.startswith("="):
+                    row[c] = FORMULA
+        yield number, tuple(row)
+
+
+def _xlsx_sheets(data: bytes) -> Iterator[tuple[str, Iterator[Row]]]:
     if not data.startswith(ZIP_MAGIC):
         raise UnreadableFileError
     try:
-        with warnings.catch_warnings():
-            # openpyxl warns about styles and extensions it ignores; they do not affect values
-            warnings.simplefilter("ignore")
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                sheets = [ws for ws in book.worksheets if hasattr(ws, "iter_rows")]
-                if not sheets:
-                    raise UnreadableFileError
-                sheet = sheets[0]
-                # files from other tools often carry a wrong or missing <dimension>
-                sheet.reset_dimensions()
-                for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-                    yield number, tuple(cells)
-            finally:
-                book.close()
-    except UnreadableFileError:
-        raise
+        book = _load(data, values=True)
+        raw = _load(data, values=False) if _has_formulas(data) else None
+        sheets = [ws for ws in book.worksheets if hasattr(ws, "iter_rows")]
+        tables = [
+            (ws.title, list(_sheet_rows(ws, raw[ws.title] if raw is not None else None)))
+            for ws in sheets
+        ]
     except Exception as exc:
         # a damaged zip or workbook fails in many library-specific ways; none may reach the caller
         raise UnreadableFileError from exc
+    if not tables:
+        raise UnreadableFileError
+    for title, rows in tables:
+        yield title, iter(rows)

@@ -8,8 +8,12 @@ from datetime import date
 from typing import Any
 
 from bot.domain.ledger import LedgerRow
+from bot.domain.model import code_key
 
-FIELDS = ("text", "area", "problem", "leader", "lead_unit", "co_units", "owner", "deadline")
+FIELDS = (
+    "text", "area", "problem", "leader", "lead_unit", "co_units", "owner", "co_owners", "deadline",
+)  # fmt: skip
+IMMEDIATE = "immediate"  # the stored "deadline" of a 立行立改 measure: its date is the first import
 
 # a stored measure as the same plain values a row gives, plus "removed"
 Stored = Mapping[str, Any]
@@ -32,6 +36,7 @@ class ImportPlan:
 
 def row_values(row: LedgerRow) -> dict[str, Any]:
     """A file row as the plain values a stored measure is compared with."""
+    deadline = row.deadline.isoformat() if row.deadline else None
     return {
         "text": row.measure,
         "area": row.area,
@@ -40,14 +45,19 @@ def row_values(row: LedgerRow) -> dict[str, Any]:
         "lead_unit": row.lead_unit,
         "co_units": "、".join(row.co_units),
         "owner": row.owner,
-        "deadline": row.deadline.isoformat() if row.deadline else None,
+        "co_owners": "、".join(row.co_owners),
+        "deadline": IMMEDIATE if row.immediate else deadline,
         "status": row.status.value,
+        "progress": row.progress,
     }
 
 
 def diff(old: Stored, new: Mapping[str, Any]) -> dict[str, Any]:
     """The values that change; a removed measure coming back counts as a change."""
     changed = {k: new[k] for k in (*FIELDS, "status") if old.get(k) != new[k]}
+    if new["progress"] and old.get("progress") != new["progress"]:
+        # an empty progress cell keeps the notes owners wrote since
+        changed["progress"] = new["progress"]
     if old.get("removed"):
         changed["removed"] = False
     return changed
@@ -72,5 +82,7 @@ def plan_import(rows: Sequence[LedgerRow], current: Mapping[str, Stored]) -> Imp
         else:
             result.unchanged += 1
     codes = {r.code for r in rows}
-    result.missing = sorted(c for c, v in current.items() if c not in codes and not v["removed"])
+    result.missing = sorted(
+        (c for c, v in current.items() if c not in codes and not v["removed"]), key=code_key
+    )
     return result

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from bot.domain.model import Health, Light, MeasureFacts, Status, code_key
 
 YELLOW_DAYS = 14
 SILENT_DISPATCHES = 2  # "no update for the last two dispatches"
+IMMEDIATE_GRACE_DAYS = 6  # 立行立改 imported on a Monday is red from the next Monday
 
 _RANK = {Light.RED: 0, Light.YELLOW: 1, Light.GREEN: 2, None: 3}
 
@@ -35,9 +36,10 @@ def days_overdue(m: MeasureFacts, today: date) -> int:
     if m.status is Status.CLOSED or m.deadline is None:
         return 0
     # the deadline day itself is still in time: overdue starts the day after
-    return max(0, (today - m.deadline).days)
+    due = m.deadline + timedelta(days=IMMEDIATE_GRACE_DAYS if m.immediate else 0)
+    return max(0, (today - due).days)
 
 
 def by_urgency(measures: Iterable[MeasureFacts], today: date) -> list[MeasureFacts]:
-    """Red, yellow, green, then closed; by code within each."""
-    return sorted(measures, key=lambda m: (_RANK[light(m, today)], code_key(m.code)))
+    """Red, yellow, green, then closed; in ledger order of areas, by code within each."""
+    return sorted(measures, key=lambda m: (_RANK[light(m, today)], m.area_number, code_key(m.code)))

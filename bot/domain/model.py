@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -91,6 +93,7 @@ class MeasureFacts:
     co_units: tuple[str, ...] = ()
     last_update: datetime | None = None
     latest: Answer | None = None
+    immediate: bool = False  # 立行立改: deadline is the import date, with a week's grace
     original_deadline: date | None = None  # before an approved extension (申请延期)
 
     @property
@@ -99,9 +102,11 @@ class MeasureFacts:
         return self.original_deadline or self.deadline
 
 
-def code_key(code: str) -> tuple[tuple[int, str], ...]:
-    """Sort key that orders 1.2.10 after 1.2.9."""
-    # ASCII digits only: '²'.isdigit() is True but int('²') fails
+def code_key(code: str) -> tuple[tuple[int, int, str], ...]:
+    """Natural sort key: 1.2.9 before 1.2.10, A-2 before A-10, full-width digits as digits."""
+    # NFKC then ASCII digit runs only: '²'.isdigit() is True but int('²') fails
+    text = unicodedata.normalize("NFKC", code).casefold()
     return tuple(
-        (int(p), "") if p.isascii() and p.isdigit() else (1 << 30, p) for p in code.split(".")
+        (0, int(part), "") if part.isdecimal() else (1, 0, part)
+        for part in re.findall(r"\d+|\D+", text, re.ASCII)
     )

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from bot.domain.filters import EVERYTHING, Filter
 from bot.domain.lights import by_urgency, days_overdue, light
-from bot.domain.model import Health, Light, MeasureFacts, Status
+from bot.domain.model import Health, Light, MeasureFacts, Status, code_key
 from bot.domain.workcal import CalendarKind, is_workday
 
 
@@ -131,7 +131,9 @@ def most_red(groups: Sequence[Group]) -> list[Group]:
 def overdue(measures: Iterable[MeasureFacts], today: date) -> list[Overdue]:
     """Overdue measures, longest overdue first."""
     late = [Overdue(m, days_overdue(m, today)) for m in measures]
-    return sorted((o for o in late if o.days > 0), key=lambda o: (-o.days, o.measure.code))
+    return sorted(
+        (o for o in late if o.days > 0), key=lambda o: (-o.days, code_key(o.measure.code))
+    )
 
 
 @dataclass(frozen=True)

@@ -262,8 +262,20 @@ class IssueLetter(Button):
     measure_id: int
 
 
+@dataclass(frozen=True)
+class ImportSheet(Button):
+    """Which sheet of a workbook with several ledgers to preview."""
+
+    PREFIX = "imps"
+    FIELDS = (_hex16, _page)
+    digest: str
+    index: int
+
+
 _ALL: tuple[type[Button], ...] = (Lang, Open, Answer, Paging, PickStep, HealthStep, PercentSkip)
-_MORE: tuple[type[Button], ...] = (FilesDone, ConfirmStep, ForceBeat, Import, Decide, Extend)
+_MORE: tuple[type[Button], ...] = (
+    FilesDone, ConfirmStep, ForceBeat, Import, Decide, Extend, ImportSheet,
+)  # fmt: skip
 _DOCUMENTS: tuple[type[Button], ...] = (IssueLetter,)
 KINDS: dict[str, type[Button]] = {k.PREFIX: k for k in (*_ALL, *_MORE, *_DOCUMENTS)}
 

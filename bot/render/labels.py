@@ -33,6 +33,7 @@ COLUMN = {
     "owner": N_("Owner"),
     "deadline": N_("Deadline"),
     "status": N_("Status"),
+    "progress": N_("Progress"),
 }
 LEDGER_PROBLEM = {
     Problem.UNREADABLE_FILE: N_("the file cannot be read (is it a real CSV or XLSX file?)"),
@@ -44,14 +45,22 @@ LEDGER_PROBLEM = {
     Problem.DUPLICATE_COLUMN: N_("the column appears twice"),
     Problem.MISSING_VALUE: N_("missing required value"),
     Problem.DUPLICATE_CODE: N_("duplicate code"),
-    Problem.BAD_CODE: N_("not a valid code (use numbers like 1.2.3)"),
     Problem.UNKNOWN_STATUS: N_("unknown status"),
     Problem.BAD_DATE: N_("impossible or unreadable date"),
     Problem.TOO_LONG: N_("text is too long"),
 }
 
 INVALID = N_("invalid value")
-LEDGER_PROBLEM[Problem.AREA_MISMATCH] = N_("the code's first number belongs to another area")
+LEDGER_PROBLEM.update(
+    {
+        Problem.UNCLOSED_QUOTE: N_("unclosed quote"),
+        Problem.FORMULA_NO_VALUE: N_(
+            "holds a formula without a value — save the file in Excel and send it again"
+        ),
+        Problem.SEVERAL_SHEETS: N_("several sheets hold a ledger; choose one"),
+        Problem.NO_SUCH_SHEET: N_("no sheet of that name; the workbook has"),
+    }
+)
 
 
 def status(t: Tr, value: Status) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from bot.domain.ledger import ParsedLedger
+from bot.domain.ledger import LedgerIssue, ParsedLedger, Problem
 from bot.domain.ledger_plan import ImportPlan
+from bot.domain.ledger_words import ALIASES, DEADLINE_FORMS, STATUS_WORDS
 from bot.i18n import Tr
 from bot.render import labels
 
@@ -11,7 +12,7 @@ MAX_LISTED = 60
 
 
 def issues_text(t: Tr, parsed: ParsedLedger, filename: str) -> str:
-    """Every problem of a refused file, with row and column."""
+    """Every problem of a refused file, with row and column, and what to do about it."""
     head = t.n_(
         "Nothing was imported from {file}: {n} problem must be fixed first.",
         "Nothing was imported from {file}: {n} problems must be fixed first.",
@@ -19,24 +20,43 @@ def issues_text(t: Tr, parsed: ParsedLedger, filename: str) -> str:
         file=filename,
     )
     lines = [head]
-    for issue in parsed.issues[:MAX_LISTED]:
-        where = []
-        if issue.row is not None:
-            where.append(t._("row {row}", row=issue.row))
-        if issue.column is not None:
-            where.append(labels.column(t, issue.column))
-        # a place is "row 3, column Deadline", not a list: "and" would misread it
-        place = (
-            t._("{row}, {column}", row=where[0], column=where[1])
-            if len(where) == 2
-            else "".join(where)
-        )
-        reason = labels.ledger_problem(t, issue.problem)
-        value = f" ({issue.value})" if issue.value else ""
-        lines.append(f"• {place}: {reason}{value}" if place else f"• {reason}{value}")
+    lines += [_issue_line(t, issue) for issue in parsed.issues[:MAX_LISTED]]
     if len(parsed.issues) > MAX_LISTED:
         lines.append(t._("… and {n} more.", n=len(parsed.issues) - MAX_LISTED))
+    kinds = {i.problem for i in parsed.issues}
+    if Problem.UNKNOWN_STATUS in kinds:
+        words = t.join(STATUS_WORDS)
+        lines.append(t._("Statuses understood: {words}.", words=words))
+    if Problem.BAD_DATE in kinds:
+        forms = t.join(DEADLINE_FORMS)
+        lines.append(t._("Deadlines understood: {forms}, or an Excel date cell.", forms=forms))
     return "\n".join(lines)
+
+
+def _issue_line(t: Tr, issue: LedgerIssue) -> str:
+    if issue.problem is Problem.UNCLOSED_QUOTE:
+        return "• " + t._(
+            "unclosed quote starting at row {row}: every row after it ran into one cell;"
+            " close the quote (or remove it) and send the file again",
+            row=issue.row,
+        )
+    where = []
+    if issue.row is not None:
+        where.append(t._("row {row}", row=issue.row))
+    if issue.column is not None:
+        where.append(labels.column(t, issue.column))
+    # a place is "row 3, column Deadline", not a list: "and" would misread it
+    place = (
+        t._("{row}, {column}", row=where[0], column=where[1]) if len(where) == 2 else "".join(where)
+    )
+    reason = labels.ledger_problem(t, issue.problem)
+    value = f" ({issue.value})" if issue.value else ""
+    if issue.problem is Problem.NO_SUCH_SHEET:
+        value = f" {issue.value}"
+    if issue.problem is Problem.MISSING_COLUMN and issue.column in ALIASES:
+        names = t.join(ALIASES[issue.column])
+        value = " " + t._("(name a column one of: {names})", names=names)
+    return f"• {place}: {reason}{value}" if place else f"• {reason}{value}"
 
 
 def preview_text(t: Tr, plan: ImportPlan, parsed: ParsedLedger, programme: str) -> str:

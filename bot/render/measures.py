@@ -64,7 +64,9 @@ def with_answer(t: Tr, m: MeasureFacts, today: date, *, owner: bool = True) -> l
 
 
 def deadline(t: Tr, m: MeasureFacts) -> str:
-    """The deadline, or long-term."""
+    """The deadline, long-term, or 立行立改 (immediate) until an extension moves it."""
+    if m.immediate and m.original_deadline is None:
+        return t._("immediate")
     if m.deadline is None:
         return t._("long-term")
     if m.original_deadline is not None and m.original_deadline != m.deadline:
