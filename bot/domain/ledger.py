@@ -219,7 +219,7 @@ class _Checker:
         if deadline is None and not immediate and status in (None, *OPEN_START):
             # an open long-term measure is tracked as long-term: it never closes
             status = Status.LONG_TERM
-        leader = parse_people(text.get("leader", ""))
+        leader = parse_people(text.get("leader", ""), keep_notes=True)
         return LedgerRow(
             row=number,
             code=code,

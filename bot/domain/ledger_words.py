@@ -146,13 +146,21 @@ def split_units(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p for p in parts if p))
 
 
-def parse_people(value: str) -> tuple[tuple[str, str], ...]:
-    """(name, phone) for each person in a cell: 周强（13800001111）、孙磊 → 周强+phone, 孙磊."""
+def parse_people(value: str, *, keep_notes: bool = False) -> tuple[tuple[str, str], ...]:
+    """(name, phone) for each person in a cell: 周强（13800001111）、孙磊 → 周强+phone, 孙磊.
+
+    A note in brackets (a post, 联络员) is dropped unless keep_notes: leaders are often named
+    by post, 管委会副主任（分管城建）, where the note is what tells two of them apart.
+    """
     out: dict[str, str] = {}
     for part in PEOPLE_SPLIT_RE.split(clean(value)):
         phones = PHONE_RE.findall(unicodedata.normalize("NFKC", part))
-        # a note in brackets (a phone, a post, 联络员) is not part of the name
-        bare = PHONE_RE.sub("", BRACKETS_RE.sub("", unicodedata.normalize("NFKC", part)))
+
+        def bracket(m: re.Match[str]) -> str:
+            note = unicodedata.normalize("NFKC", m[0])
+            return m[0] if keep_notes and not PHONE_RE.search(note) else ""
+
+        bare = PHONE_RE.sub("", BRACKETS_RE.sub(bracket, part))
         person = name(PHONE_LABEL_RE.sub("", bare)).strip(" :：-")
         if person and person not in out:
             out[person] = phones[0] if phones else ""
