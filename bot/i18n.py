@@ -131,10 +131,10 @@ class Tr:
         pattern = self._lang.date + " HH:mm"
         return format_datetime(value, pattern, locale=self.locale)
 
-    def join(self, items: Iterable[str]) -> str:
-        """A list in the locale's words: 甲、乙和丙 / A, B and C."""
+    def join(self, items: Iterable[str], style: str = "standard") -> str:
+        """A list in the locale's words: 甲、乙和丙 / A, B and C (style "or": A, B or C)."""
         values = list(items)
-        return format_list(values, style="standard", locale=self.locale) if values else ""
+        return format_list(values, style=style, locale=self.locale) if values else ""
 
     def num(self, value: float) -> str:
         """A number with the locale's grouping."""

@@ -25,10 +25,10 @@ def issues_text(t: Tr, parsed: ParsedLedger, filename: str) -> str:
         lines.append(t._("… and {n} more.", n=len(parsed.issues) - MAX_LISTED))
     kinds = {i.problem for i in parsed.issues}
     if Problem.UNKNOWN_STATUS in kinds:
-        words = t.join(STATUS_WORDS)
+        words = t.join(STATUS_WORDS, style="or")
         lines.append(t._("Statuses understood: {words}.", words=words))
     if Problem.BAD_DATE in kinds:
-        forms = t.join(DEADLINE_FORMS)
+        forms = t.join(DEADLINE_FORMS, style="or")
         lines.append(t._("Deadlines understood: {forms}, or an Excel date cell.", forms=forms))
     return "\n".join(lines)
 
@@ -54,7 +54,7 @@ def _issue_line(t: Tr, issue: LedgerIssue) -> str:
     if issue.problem is Problem.NO_SUCH_SHEET:
         value = f" {issue.value}"
     if issue.problem is Problem.MISSING_COLUMN and issue.column in ALIASES:
-        names = t.join(ALIASES[issue.column])
+        names = t.join(ALIASES[issue.column], style="or")
         value = " " + t._("(name a column one of: {names})", names=names)
     return f"• {place}: {reason}{value}" if place else f"• {reason}{value}"
 
