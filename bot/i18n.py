@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from babel.dates import format_date, format_datetime
 from babel.lists import format_list
@@ -131,7 +131,7 @@ class Tr:
         pattern = self._lang.date + " HH:mm"
         return format_datetime(value, pattern, locale=self.locale)
 
-    def join(self, items: Iterable[str], style: str = "standard") -> str:
+    def join(self, items: Iterable[str], style: Literal["standard", "or"] = "standard") -> str:
         """A list in the locale's words: 甲、乙和丙 / A, B and C (style "or": A, B or C)."""
         values = list(items)
         return format_list(values, style=style, locale=self.locale) if values else ""

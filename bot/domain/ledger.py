@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 
 from bot.domain.ledger_io import (
@@ -21,16 +20,19 @@ from bot.domain.ledger_words import (
     HEADER_KEYS,
     NAME_MAX,
     TEXT_MAX,
+    cell_text,
     clean,
+    column_letter,
     is_immediate,
+    is_note,
     key,
     name,
     normal_code,
     parse_deadline,
     parse_people,
     parse_status,
+    shown,
     split_units,
-    visible,
 )
 from bot.domain.model import Status
 
@@ -115,37 +117,10 @@ REQUIRED: frozenset[str] = frozenset(
 HEADER_SEARCH = 20  # rows title lines and 填报 lines may push the header down
 MAX_TEXT = TEXT_MAX
 LIMITS = {"code": CODE_MAX, "lead_unit": NAME_MAX, "leader": NAME_MAX}
-# a single cell such as "备注：..." or "注：..." below the table ends it
-NOTE_RE = re.compile(r"(?:备注|附注|注|说明|填表说明|notes?\b)", re.I)
-
-
-def _text(cell: object) -> str:
-    """A cell as clean text; integral floats lose their '.0' and 1.1 stays '1.1'."""
-    if cell is None or cell is FORMULA:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    if isinstance(cell, datetime) and cell == datetime.combine(cell.date(), datetime.min.time()):
-        return cell.date().isoformat()
-    return clean(str(cell), multiline=True)
-
-
-def _shown(value: object) -> str:
-    """A raw value short enough to quote back, invisible characters made visible."""
-    if value is None or value is FORMULA:
-        return ""
-    text = visible(str(value).strip(" "))
-    return text if len(text) <= 80 else text[:79] + "…"
-
-
-def _is_note(cells: tuple[object, ...]) -> bool:
-    """A note line: one filled cell starting 备注/注/说明."""
-    filled = [c for c in cells if _text(c)]
-    return len(filled) == 1 and bool(NOTE_RE.match(_text(filled[0])))
 
 
 def _known(cells: tuple[object, ...]) -> set[str]:
-    return {col for c in cells if (col := HEADER_KEYS.get(key(_text(c))))}
+    return {col for c in cells if (col := HEADER_KEYS.get(key(cell_text(c))))}
 
 
 def _header(rows: list[tuple[int, tuple[object, ...]]]) -> tuple[int, bool]:
@@ -165,11 +140,11 @@ def _columns(number: int, cells: tuple[object, ...]) -> tuple[dict[str, int], li
     where: dict[str, int] = {}
     issues: list[LedgerIssue] = []
     for i, cell in enumerate(cells):
-        col = HEADER_KEYS.get(key(_text(cell)))
+        col = HEADER_KEYS.get(key(cell_text(cell)))
         if col is None:
             continue
         if col in where:
-            issues.append(LedgerIssue(number, col, Problem.DUPLICATE_COLUMN, _shown(cell)))
+            issues.append(LedgerIssue(number, col, Problem.DUPLICATE_COLUMN, shown(cell)))
         else:
             where[col] = i
     missing = sorted(REQUIRED - where.keys(), key=COLUMNS.index)
@@ -189,17 +164,19 @@ class _Checker:
 
     def bad(self, col: str, problem: Problem, value: object = "") -> None:
         """Note an issue of the current row."""
-        self.issues.append(LedgerIssue(self.number, col, problem, _shown(value)))
+        self.issues.append(LedgerIssue(self.number, col, problem, shown(value)))
 
     def check(self, number: int, cells: tuple[object, ...]) -> LedgerRow | None:
         """A valid row, or None with the row's issues left in self.issues."""
         self.number = number
         raw = {col: cells[i] if i < len(cells) else None for col, i in self.where.items()}
-        text = {col: _text(v) for col, v in raw.items()}
+        text = {col: cell_text(v) for col, v in raw.items()}
         before = len(self.issues)
         for col, value in text.items():
             if raw[col] is FORMULA:
-                self.bad(col, Problem.FORMULA_NO_VALUE, _letter(self.where[col]) + str(number))
+                self.bad(
+                    col, Problem.FORMULA_NO_VALUE, column_letter(self.where[col]) + str(number)
+                )
             elif col in REQUIRED and not value:
                 self.bad(col, Problem.MISSING_VALUE)
             elif len(value) > LIMITS.get(col, MAX_TEXT):
@@ -262,16 +239,6 @@ class _Checker:
 OPEN_START = (Status.NOT_STARTED, Status.IN_PROGRESS)
 
 
-def _letter(index: int) -> str:
-    """Spreadsheet column letters for a 0-based index: 0 → A, 27 → AB."""
-    out = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        out = chr(65 + rest) + out
-    return out
-
-
 def _pick(sheets: list[Sheet], wanted: str | None) -> Sheet | ParsedLedger:
     """The sheet holding the ledger, or a refusal naming the sheets to choose from."""
     names = tuple(s.name for s in sheets)
@@ -308,7 +275,7 @@ def parse_ledger(
         return _refused(Problem.TOO_LARGE, str(len(data)))
     kind = file_kind(data, filename)
     if kind is None:
-        return _refused(Problem.UNSUPPORTED_TYPE, _shown(filename))
+        return _refused(Problem.UNSUPPORTED_TYPE, shown(filename))
     try:
         sheets = read_sheets(data, kind, limit=max_rows + HEADER_SEARCH + 1)
     except UnclosedQuoteError as exc:
@@ -330,7 +297,7 @@ def _parse_table(sheet: Sheet, max_rows: int) -> ParsedLedger:
     columns = tuple(sorted(where, key=where.__getitem__))
     body = table[h + 1 :]
     for i, (_, cells) in enumerate(body):
-        if _is_note(cells):
+        if is_note(cells):
             body = body[:i]
             break
     if len(body) > max_rows:

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
+from bot.domain.ledger_io import FORMULA
 from bot.domain.model import Status
 
 # Header names, compared after key(); 序号 is deliberately absent: it is a row count, not a code.
@@ -203,3 +204,42 @@ def parse_deadline(value: object) -> date | None:
         # 2024年9月底 (end of September) and 2024年底前 (end of year) are how ledgers set deadlines
         return _month_end(int(m[1]), int(m[2] or 12))
     raise ValueError(f"not a date: {value!r}")
+
+
+# a single cell such as "备注：..." or "注：..." below the table ends it
+NOTE_RE = re.compile(r"(?:备注|附注|注|说明|填表说明|notes?\b)", re.I)
+
+
+def cell_text(cell: object) -> str:
+    """A cell as clean text; integral floats lose their '.0' and 1.1 stays '1.1'."""
+    if cell is None or cell is FORMULA:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, datetime) and cell == datetime.combine(cell.date(), datetime.min.time()):
+        return cell.date().isoformat()
+    return clean(str(cell), multiline=True)
+
+
+def shown(value: object) -> str:
+    """A raw value short enough to quote back, invisible characters made visible."""
+    if value is None or value is FORMULA:
+        return ""
+    text = visible(str(value).strip(" "))
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def is_note(cells: tuple[object, ...]) -> bool:
+    """A note line: one filled cell starting 备注/注/说明."""
+    filled = [c for c in cells if cell_text(c)]
+    return len(filled) == 1 and bool(NOTE_RE.match(cell_text(filled[0])))
+
+
+def column_letter(index: int) -> str:
+    """Spreadsheet column letters for a 0-based index: 0 → A, 27 → AB."""
+    out = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        out = chr(65 + rest) + out
+    return out
