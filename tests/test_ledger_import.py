@@ -233,7 +233,11 @@ async def test_office_ledger_in_chat_with_a_sheet_to_choose(bot: Bot) -> None:
     await bind(bot, pid, "赵敏", ZHAO)
     mine = await bot.say(SUN, "/my")
     assert "A-02" in mine.plain and "A-10" in mine.plain
-    assert any(d and d.startswith("ans:") for _, d in mine.buttons) or mine.buttons
+    a02 = next(d for label, d in mine.buttons if label.startswith("A-02"))
+    mark = bot.api.mark()
+    await bot.press(SUN, mine, a02 or "")
+    asked = bot.api.messages_to(SUN.id)[-1].plain
+    assert "A-02" in asked and "无需由您反馈" not in asked, asked
     assert "A-02" in (await bot.say(ZHAO, "/my")).plain
     people = await bot.say(ADMIN, "/people")
     assert "周强" in people.plain and "13800001111" in people.plain

@@ -13,9 +13,11 @@ from test_ledger_parse import EN_HEADER, Table, csv_bytes, found, only, row
 
 from bot.domain.ledger import LedgerIssue, ParsedLedger, Problem, parse_ledger
 from bot.domain.ledger_words import parse_deadline, parse_people, parse_status, visible
-from bot.domain.model import Status, code_key
+from bot.domain.lights import light
+from bot.domain.model import Light, MeasureFacts, Status, code_key
 from bot.i18n import tr
 from bot.render.ledger import issues_text
+from bot.render.measures import deadline as deadline_label
 
 ZH_HEADER = ["序号", "编号", "方面", "反馈问题", "整改举措", "分管领导", "牵头部门", "协办单位"]
 ZH_HEADER += ["具体责任人", "完成时间", "完成情况", "进展情况"]
@@ -49,14 +51,14 @@ def office_ledger() -> list[list[Any]]:
         [1, "Ａ－０１", "党的建设方面", "制度执行不严", "修订制度", "王副区长（分管党建）",
          "区委办", "组织部、宣传部", "周强（13800001111）", "立行立改", "正在推进", "已起草"],
         [2, "A-02", None, None, "开展培训", "王副区长（分管党建）", "区委办", "",
-         "赵敏、孙磊", "2024年第三季度", "已整改", ""],
+         "赵敏、孙磊", "2024年第三季度", "正在整改", ""],
         [None] * 12,
         [3, "A-10", None, "台账不全", "补齐台账", "", "组织部", "", "孙磊",
          "2024年底前", "未完成", "补齐60%"],
         [4, "XC1-2", "作风建设方面", "会风不实", "精简会议", "", "区委办", "", "李华",
          "长期坚持", "", ""],
         [5, "2024-审-07", "作风建设方面", "会风不实", "压减文件", "", "区委办", "", "李华",
-         datetime(2024, 12, 31, 0, 0), "未启动", ""],
+         datetime(2024, 12, 31, 0, 0), "已整改", ""],
         [6, "F-4", "财务管理方面", "报销不规范", "规范报销", "", "财政局", "", "钱七 电话13900002222",
          "2024.9.30", "已办结", ""],
         ["备注：1.完成时限以区委批复为准。"],
@@ -89,7 +91,8 @@ def test_office_ledger_imports_as_kept() -> None:
     assert a1.leader == "王副区长（分管党建）" and a1.co_units == ("组织部", "宣传部")
     assert a1.progress == "已起草"
     assert (a2.owner, a2.co_owners, a2.deadline) == ("赵敏", ("孙磊",), date(2024, 9, 30))
-    assert a2.status is Status.CLOSED
+    assert a2.status is Status.IN_PROGRESS
+    assert got["2024-审-07"].status is Status.CLOSED
     assert (a10.deadline, a10.status, a10.progress) == (
         date(2024, 12, 31),
         Status.IN_PROGRESS,
@@ -266,6 +269,17 @@ def test_immediate_deadline_and_long_term_statuses() -> None:
     r1, r2 = parse_ledger(csv_bytes(table), "l.csv").rows
     assert (r1.immediate, r1.deadline, r1.status) == (True, None, Status.NOT_STARTED)
     assert (r2.immediate, r2.deadline, r2.status) == (False, None, Status.LONG_TERM)
+
+
+def test_immediate_is_shown_as_such_and_red_a_week_later() -> None:
+    m = MeasureFacts(
+        code="A-01", text="t", area_number=1, area="a", problem="p", leader="", lead_unit="u",
+        owner="o", deadline=date(2024, 9, 30), status=Status.IN_PROGRESS, immediate=True,
+    )  # fmt: skip
+    assert deadline_label(tr("zh_CN"), m) == "立行立改"
+    assert deadline_label(tr("en"), m) == "immediate"
+    assert light(m, date(2024, 10, 6)) is Light.YELLOW
+    assert light(m, date(2024, 10, 7)) is Light.RED
 
 
 def test_codes_sort_naturally() -> None:

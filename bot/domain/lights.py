@@ -23,7 +23,7 @@ def light(m: MeasureFacts, today: date) -> Light | None:
     # a measure awaiting sign-off is done on the owner's side: a near deadline is no warning
     near = (
         m.deadline is not None
-        and 0 <= (m.deadline - today).days <= YELLOW_DAYS
+        and 0 <= (due(m) - today).days <= YELLOW_DAYS
         and m.status is not Status.PENDING_SIGNOFF
     )
     if near or m.health is Health.AT_RISK or m.silent_dispatches >= SILENT_DISPATCHES:
@@ -36,8 +36,13 @@ def days_overdue(m: MeasureFacts, today: date) -> int:
     if m.status is Status.CLOSED or m.deadline is None:
         return 0
     # the deadline day itself is still in time: overdue starts the day after
-    due = m.deadline + timedelta(days=IMMEDIATE_GRACE_DAYS if m.immediate else 0)
-    return max(0, (today - due).days)
+    return max(0, (today - due(m)).days)
+
+
+def due(m: MeasureFacts) -> date:
+    """The last day in time: the deadline, or a week's grace for 立行立改."""
+    assert m.deadline is not None
+    return m.deadline + timedelta(days=IMMEDIATE_GRACE_DAYS if m.immediate else 0)
 
 
 def by_urgency(measures: Iterable[MeasureFacts], today: date) -> list[MeasureFacts]:
