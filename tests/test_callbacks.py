@@ -31,6 +31,8 @@ SAMPLES: list[cb.Button] = [
     cb.Decide(cb.MAX_ID, "ok"),
     cb.Decide(7, "back"),
     cb.Extend(42),
+    cb.ImportSheet("0123456789abcdef", 0),
+    cb.ImportSheet("0123456789abcdef", cb.MAX_PAGE),
 ]
 
 
@@ -109,6 +111,10 @@ MALFORMED = [
     "dec:²:back",
     "ext:0",
     "ext:1:2",
+    "imps:0123456789abcdef",
+    "imps:0123456789abcdef:-1",
+    "imps:0123456789abcdef:²",
+    "imps:keep:1",
 ]
 
 
