@@ -63,11 +63,14 @@ async def latest_answers(
         await conn.execute(
             sa_select(*(col(c) for c in fields))
             .join(last, col(u.id) == last.c.id)
-            .join(Person, col(Person.id) == u.person_id)
+            .join(Person, col(Person.id) == u.person_id, isouter=True)
         )
     ).all()
+    # no health and no person: a progress note imported with the ledger (by the CLI)
     return {
-        m: Answer(health=Health(h), at=at, by=by, percent=pc, note=note, blockers=bl)
+        m: Answer(
+            health=Health(h) if h else None, at=at, by=by or "", percent=pc, note=note, blockers=bl
+        )
         for m, h, at, by, pc, note, bl in (tuple(r) for r in rows)
     }
 

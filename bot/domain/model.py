@@ -65,7 +65,7 @@ class Beat(StrEnum):
 class Answer:
     """An owner's latest answer about a measure, as the people who decide should read it."""
 
-    health: Health
+    health: Health | None  # None: a progress note that came with the ledger
     at: datetime
     by: str
     percent: int | None = None

@@ -43,7 +43,7 @@ def short(text: str, limit: int = SHORT) -> str:
 
 def answer(t: Tr, a: Answer) -> str:
     """↳ 推进受阻 · 60% · “资金缺口约800万元……”（9月20日，周强）."""
-    parts = [labels.health(t, a.health)]
+    parts = [labels.health(t, a.health)] if a.health is not None else []
     if a.percent is not None:
         parts.append(t.pct(a.percent / 100))
     words = a.blockers if a.health is Health.BLOCKED and a.blockers else a.note or a.blockers
@@ -51,7 +51,10 @@ def answer(t: Tr, a: Answer) -> str:
         parts.append(t._("“{text}”", text=short(words, ANSWER_LIMIT)))
     said = " · ".join(parts)
     return "    ↳ " + t._(
-        "{answer} ({date}, {who})", answer=said, date=t.day_month(a.at.date()), who=a.by
+        "{answer} ({date}, {who})",
+        answer=said,
+        date=t.day_month(a.at.date()),
+        who=a.by or t._("ledger import"),
     )
 
 
