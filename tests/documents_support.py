@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
 from conftest import sample
 
 from bot.domain.documents import Extras, Record, records
-from bot.domain.ledger import LedgerRow, area_number, parse_ledger
+from bot.domain.ledger import LedgerRow, parse_ledger
 from bot.domain.model import MeasureFacts, Status
 
 AS_OF = date(2024, 9, 30)
+SAMPLES = ("ledger.zh.csv", "ledger.en.csv")
 
 
 def sample_rows(name: str = "ledger.zh.csv") -> tuple[LedgerRow, ...]:
@@ -20,12 +22,24 @@ def sample_rows(name: str = "ledger.zh.csv") -> tuple[LedgerRow, ...]:
     return parsed.rows
 
 
+@cache
+def _areas() -> tuple[str, ...]:
+    return tuple(dict.fromkeys(r.area for name in SAMPLES for r in sample_rows(name)))
+
+
+def area_number(area: str) -> int:
+    """The samples' area numbers: the order the areas first appear in the ledger."""
+    areas = _areas()
+    # zh and en samples list the same four areas in the same order
+    return areas.index(area) % 4 + 1
+
+
 def fact(row: LedgerRow, closed_on: date | None = None) -> MeasureFacts:
     """A ledger row as the facts storage would give."""
     return MeasureFacts(
         code=row.code,
         text=row.measure,
-        area_number=area_number(row.code),
+        area_number=area_number(row.area),
         area=row.area,
         problem=row.problem,
         leader=row.leader,
