@@ -25,7 +25,9 @@ def issues_text(t: Tr, parsed: ParsedLedger, filename: str) -> str:
         lines.append(t._("… and {n} more.", n=len(parsed.issues) - MAX_LISTED))
     kinds = {i.problem for i in parsed.issues}
     if Problem.UNKNOWN_STATUS in kinds:
-        words = t.join(STATUS_WORDS, style="or")
+        # a Chinese reader gets the Chinese words; an English one every word a ledger may hold
+        chinese = t.locale.startswith("zh")
+        words = t.join((w for w in STATUS_WORDS if not chinese or not w.isascii()), style="or")
         lines.append(t._("Statuses understood: {words}.", words=words))
     if Problem.BAD_DATE in kinds:
         forms = t.join(DEADLINE_FORMS, style="or")
