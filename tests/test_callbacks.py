@@ -131,7 +131,7 @@ def test_pack_refuses_values_that_would_not_come_back() -> None:
 
 
 def test_every_kind_has_a_distinct_prefix() -> None:
-    assert len(cb.KINDS) == 14 and all(":" not in p for p in cb.KINDS)
+    assert len(cb.KINDS) == 15 and all(":" not in p for p in cb.KINDS)
 
 
 def test_pattern_routes_by_prefix_only() -> None:
