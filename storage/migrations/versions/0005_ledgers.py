@@ -1,7 +1,7 @@
 """ledgers as offices keep them: problem order, contacts, co-owners, immediate deadlines
 
-Revision ID: 0004_ledgers
-Revises: 0003_signoff
+Revision ID: 0005_ledgers
+Revises: 0004_perf
 Create Date: 2026-11-27 15:30:00
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "0004_ledgers"
-down_revision: str | None = "0003_signoff"
+revision: str = "0005_ledgers"
+down_revision: str | None = "0004_perf"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
