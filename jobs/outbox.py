@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -23,6 +24,7 @@ from storage import outbox, people
 from storage.models import OutboxMessage, Person
 
 log = logging.getLogger(__name__)
+RECORD_TRIES = 6  # about 12 s of retries on top of the database's own busy timeout
 WORKERS = 40  # more than the 30/s global slots, so pacing, not workers, sets the speed
 
 
@@ -143,7 +145,12 @@ class Sender:
 
         async def worker() -> None:
             while not work.empty():
-                await self._one(bot, work.get_nowait(), deadline, result)
+                row_id = work.get_nowait()
+                try:
+                    await self._one(bot, row_id, deadline, result)
+                except Exception:  # the database, most likely: the next run takes it again
+                    log.exception("delivering message %s failed; left queued", row_id)
+                    result.pending += 1
 
         me = asyncio.current_task()
         assert me is not None
@@ -227,10 +234,22 @@ class Sender:
         )
         job.done = i + 1
         if last:
-            async with self.svc.database.session() as s:
-                await outbox.mark_sent(
-                    s, row=row, message_id=message.message_id, at=self.svc.clock.now()
-                )
+            await self._record(row, message.message_id)
+
+    async def _record(self, row: OutboxMessage, message_id: int) -> None:
+        """Record a delivery, retrying a busy database: an unrecorded message would go twice."""
+        for attempt in range(RECORD_TRIES):
+            try:
+                async with self.svc.database.session() as s:
+                    await outbox.mark_sent(
+                        s, row=row, message_id=message_id, at=self.svc.clock.now()
+                    )
+                return
+            except OperationalError:
+                if attempt == RECORD_TRIES - 1:
+                    raise
+                log.warning("recording message %s: database busy, retrying", row.id)
+                await asyncio.sleep(0.2 * 2**attempt)
 
     async def _unlease(self, row: OutboxMessage) -> None:
         async with self.svc.database.session() as s:
