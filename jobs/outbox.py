@@ -139,24 +139,28 @@ class Sender:
         log.info("delivering %s queued messages", len(ids))
         loop = asyncio.get_running_loop()
         deadline = loop.time() + budget
-        work: asyncio.Queue[int] = asyncio.Queue()
-        for row_id in ids:
-            work.put_nowait(row_id)
+        # one chat's messages go one after the other, in the order they were planned
+        by_chat: dict[int, list[int]] = {}
+        for row_id, chat_id in ids:
+            by_chat.setdefault(chat_id, []).append(row_id)
+        work: asyncio.Queue[list[int]] = asyncio.Queue()
+        for chat_rows in by_chat.values():
+            work.put_nowait(chat_rows)
 
         async def worker() -> None:
             while not work.empty():
-                row_id = work.get_nowait()
-                try:
-                    await self._one(bot, row_id, deadline, result)
-                except Exception:  # the database, most likely: the next run takes it again
-                    log.exception("delivering message %s failed; left queued", row_id)
-                    result.pending += 1
+                for row_id in work.get_nowait():
+                    try:
+                        await self._one(bot, row_id, deadline, result)
+                    except Exception:  # the database, most likely: the next run takes it again
+                        log.exception("delivering message %s failed; left queued", row_id)
+                        result.pending += 1
 
         me = asyncio.current_task()
         assert me is not None
         self._runs.add(me)
         try:
-            await asyncio.gather(*(worker() for _ in range(min(WORKERS, len(ids)))))
+            await asyncio.gather(*(worker() for _ in range(min(WORKERS, len(by_chat)))))
         except asyncio.CancelledError:
             if me not in self._aborted:
                 raise

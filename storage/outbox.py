@@ -21,14 +21,15 @@ def ids_of(row: OutboxMessage) -> list[int]:
 
 async def queued(
     session: AsyncSession, *, now: datetime, programme_id: int | None = None
-) -> list[int]:
-    """Ids of messages still to send whose period has not ended."""
-    query = select(OutboxMessage.id).where(
+) -> list[tuple[int, int]]:
+    """(id, chat) of messages still to send whose period has not ended, in planning order."""
+    query = select(OutboxMessage.id, OutboxMessage.chat_id).where(
         OutboxMessage.state == QUEUED, col(OutboxMessage.expires_at) > now
     )
     if programme_id is not None:
         query = query.where(OutboxMessage.programme_id == programme_id)
-    return [i for i in (await session.exec(query.order_by(col(OutboxMessage.id)))).all() if i]
+    rows = await session.exec(query.order_by(col(OutboxMessage.id)))
+    return [(i, c) for i, c in rows.all() if i]
 
 
 async def take(
