@@ -52,6 +52,7 @@ test: $(TEST_STAMP) i18n-compile lint
 bench: $(TEST_STAMP) i18n-compile
 	$(BIN)/python -m benchmarks.updates
 	$(BIN)/python -m benchmarks.programme
+	$(BIN)/python -m benchmarks.fanout
 
 clean:
 	rm -rf $(VENV) $(MO)

@@ -9,8 +9,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram import Bot, Update
+from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     BaseHandler,
@@ -20,6 +20,7 @@ from telegram.ext import (
     ContextTypes,
     ConversationHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.warnings import PTBUserWarning
@@ -44,12 +45,14 @@ from handlers import (
     ledger,
     letter,
     people,
+    reachable,
     rhythm,
     schedule,
     signoff,
     start,
 )
-from jobs.scheduler import plan_all
+from jobs.pacing import PacedLimiter
+from jobs.scheduler import plan_all, start_reconciling
 from storage.persistence import DbPersistence
 
 log = logging.getLogger(__name__)
@@ -68,6 +71,7 @@ async def _post_init(app: CadenceApp) -> None:
     await svc.database.ping()
     await commands.register(app.bot, svc.settings.cadence_locale)
     await plan_all(app)
+    start_reconciling(app, svc.settings.cadence_reconcile_seconds)  # resumes the outbox too
 
 
 async def _post_shutdown(app: CadenceApp) -> None:
@@ -89,7 +93,7 @@ def build_application(
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .context_types(ContextTypes(context=CadenceContext))
-        .rate_limiter(rate_limiter or AIORateLimiter())
+        .rate_limiter(rate_limiter or PacedLimiter())
         .persistence(DbPersistence(lambda: svc.database))
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -99,7 +103,11 @@ def build_application(
         builder = builder.base_file_url(settings.file_base_url or "")
     app: CadenceApp = builder.build()
     app.bot_data["svc"] = svc
+    # before anything else: any private update proves the person can be reached again
+    app.add_handler(TypeHandler(Update, reachable.seen, block=False), group=-1)
     app.add_handlers(_handlers())
+    # after every handler of the update: conversation steps are written now, not on a timer
+    app.add_handler(TypeHandler(Update, _persist), group=1)
     app.add_error_handler(errors.on_error)
     return app
 
@@ -157,6 +165,11 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
 
 
 _is = callbacks.pattern
+
+
+async def _persist(update: Update, context: CadenceContext) -> None:
+    """Write conversation states and user data changed by this update."""
+    await context.application.update_persistence()
 
 
 def _answering(
@@ -243,14 +256,25 @@ async def start_app(app: CadenceApp, *, poll_timeout: int = 10) -> None:
         await app.post_init(app)
     assert app.updater is not None
     await app.updater.start_polling(
-        poll_interval=0.0, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+        poll_interval=0.0,
+        timeout=poll_timeout,
+        allowed_updates=Update.ALL_TYPES,
+        error_callback=lambda exc: _polling_error(app, exc),
     )
     await app.start()
 
 
+def _polling_error(app: CadenceApp, exc: TelegramError) -> None:
+    """Like run_polling: errors of getUpdates go to the error handler (409 Conflict stops)."""
+    app.create_task(app.process_error(error=exc, update=None))
+
+
 async def stop_app(app: CadenceApp) -> None:
-    """Stop and shut down like run_polling does."""
+    """Stop and shut down like run_polling does; deliveries in progress resume at the next start."""
     assert app.updater is not None
+    sender = app.bot_data["svc"].extra.get("sender")
+    if sender is not None:
+        sender.abort()
     if app.updater.running:
         await app.updater.stop()
     if app.running:
@@ -287,4 +311,5 @@ async def bot_and_services(
 def run(settings: Settings) -> None:
     """Run the bot with long polling until interrupted."""
     app = build_application(settings)
+    app.bot_data["svc"].extra["run_polling"] = True  # a 409 Conflict stops the process
     app.run_polling(allowed_updates=Update.ALL_TYPES)

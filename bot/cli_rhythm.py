@@ -33,6 +33,12 @@ def add_parsers(sub: Any) -> None:
     beat.add_argument(
         "--force", action="store_true", help="send again even if already sent for the period"
     )
+    beat.add_argument(
+        "--budget",
+        type=float,
+        default=300.0,
+        help="seconds to keep retrying transient failures before leaving them to the bot",
+    )
     sched = sub.add_parser("schedule", help="print every planned beat in a date range")
     sched.add_argument("--programme", required=True)
     sched.add_argument("--from", dest="start", type=date.fromisoformat, required=True)
@@ -86,7 +92,24 @@ async def _beat(
         return 2
     async with bot_and_services(settings, clock) as (bot, svc):
         result = await run_beat(
-            bot, svc, programme_id=programme_id, beat=Beat(args.beat), manual=True, force=args.force
+            bot,
+            svc,
+            programme_id=programme_id,
+            beat=Beat(args.beat),
+            manual=True,
+            force=args.force,
+            budget=args.budget,
         )
+    d = result.delivery
+    if d is not None and result.lost:
+        print(
+            f"{result.beat.value} {result.period}: {d.sent} sent, NOT delivered: "
+            f"{d.held} unreachable, {d.pending} queued for retry by the running bot, "
+            f"{d.failed} given up",
+            file=sys.stderr,
+        )
+        for error in d.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 3
     print(f"{result.beat.value} {result.period}: {result.outcome.value} ({result.reached})")
     return 0 if result.outcome in (Outcome.SENT, Outcome.ALREADY) else 1

@@ -23,6 +23,13 @@ class Settings(BaseSettings):
     cadence_timezone: str = "Asia/Shanghai"
     cadence_locale: str = DEFAULT_LOCALE
     cadence_invite_days: int = 14
+    # delivery: how long one Bot API request may take, the first retry delay (doubling up to a
+    # minute), and how long a sender's claim on a message lasts before another may take it
+    cadence_send_timeout: float = 10.0
+    cadence_retry_seconds: float = 1.0
+    cadence_lease_seconds: float = 60.0
+    cadence_reconcile_seconds: float = 180.0  # re-plan every programme, resume the outbox
+    cadence_beat_retry_seconds: float = 60.0  # a beat that failed (database down...) runs again
 
     @field_validator("telegram_bot_token", "telegram_api_base_url", mode="before")
     @classmethod

@@ -29,7 +29,7 @@ from handlers.answer_draft import (
 from handlers.answer_prompts import ask_health, ask_note
 from handlers.gate import Where, gate
 from handlers.send import answer_query
-from storage import absences, dispatch_items, lookup, measures
+from storage import absences, lookup, measures, outbox
 from storage.models import Measure
 
 
@@ -140,7 +140,7 @@ async def reply_programme(update: Update, context: CadenceContext) -> int | None
     message = update.effective_message
     if message is None or message.reply_to_message is None:
         return None
-    items = await dispatch_items.item_for_message(
+    items = await outbox.items_for_message(
         context.session, chat_id=message.chat.id, message_id=message.reply_to_message.message_id
     )
     return items[0].programme_id if items else None
@@ -151,7 +151,7 @@ async def start_by_reply(update: Update, context: CadenceContext) -> int | None:
     """A reply to a dispatch or reminder: its text (or caption) is the note, a file is evidence."""
     message = update.effective_message
     assert message is not None and message.reply_to_message is not None and message.chat is not None
-    items = await dispatch_items.item_for_message(
+    items = await outbox.items_for_message(
         context.session, chat_id=message.chat.id, message_id=message.reply_to_message.message_id
     )
     if not items:

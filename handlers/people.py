@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from telegram import Update
 
 from bot.clock import today_in
@@ -60,13 +62,17 @@ async def people_list(update: Update, context: CadenceContext) -> None:
     """Who is bound, and who is not yet."""
     assert update.effective_message is not None
     t, s, pid = context.t, context.session, context.programme_id
+    tz = context.programme.timezone if context.programme else "UTC"
     roles = await people.roles_by_person(s, programme_id=pid)
     bound, unbound = [], []
     for p in await people.people(s, programme_id=pid):
         names = t.join(t._(labels.ROLE[r]) for r in sorted(roles.get(p.id or 0, set())))
         phone = f" ☎ {p.contact}" if p.contact else ""
         if p.telegram_user_id:
-            mark = " ⚠️ " + t._("unreachable") if p.unreachable_since else ""
+            mark = ""
+            if p.unreachable_since is not None:
+                since = p.unreachable_since.astimezone(ZoneInfo(tz))
+                mark = " ⚠️ " + t._("unreachable since {when}", when=t.datetime(since))
             bound.append(f"✅ {p.name} ({names}){phone}{mark}")
         else:
             unbound.append(f"▫️ {p.name} ({names}){phone}")

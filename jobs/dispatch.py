@@ -6,7 +6,6 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import Bot
 
 from bot.clock import today_in
 from bot.domain.lights import by_urgency
@@ -15,7 +14,7 @@ from bot.domain.periods import previous_periods
 from bot.i18n import Tr, tr
 from bot.render.keyboards import measures_keyboard
 from bot.render.measures import line
-from jobs.send import to_person
+from jobs.outbox import plan
 from storage import absences, beats, dispatch_items, measures, people
 from storage.models import DispatchItem, Measure, Person, Programme
 from storage.programmes import rhythm_of
@@ -83,9 +82,13 @@ async def _audience(session: AsyncSession, pid: int) -> tuple[dict[int, Person],
 
 
 async def dispatch(
-    bot: Bot, session: AsyncSession, *, programme: Programme, period: str, now: datetime
+    session: AsyncSession, *, programme: Programme, period: str, now: datetime, expires: datetime
 ) -> int:
-    """Send each owner one message listing their open measures; returns recipients reached."""
+    """Plan one message per owner listing their open measures; returns messages planned.
+
+    The items are written with the plan, so an answer given while the fan-out is still
+    going is credited, and the sender records each message as it goes.
+    """
     assert programme.id is not None
     pid, today = programme.id, today_in(now, programme.timezone)
     rows = [
@@ -100,7 +103,7 @@ async def dispatch(
     by_owner: dict[int, list[tuple[Measure, MeasureFacts]]] = defaultdict(list)
     for m, f in rows:
         by_owner[m.owner_id].append((m, f))
-    reached = 0
+    planned = 0
     for owner_id, mine in by_owner.items():
         owner = persons[owner_id]
         recipient = owner
@@ -110,42 +113,49 @@ async def dispatch(
             if delegate is None or delegate.telegram_user_id is None:
                 continue  # paused while away: not counted as silence
             recipient = delegate
-        message = None
-        if recipient.telegram_user_id is not None and recipient.unreachable_since is None:
+        if recipient.telegram_user_id is not None:
             t = _tr(locales, recipient, programme)
             listed = ordered(mine, today)
-            keyboard = measures_keyboard(t, listed, today, scope="open", person_id=owner_id)
-            text = dispatch_text(t, owner, recipient, [f for _, f in listed], today)
-            message = await to_person(bot, recipient, text, now, keyboard)
-            session.add(recipient)
-        reached += message is not None
+            plan(
+                session,
+                programme_id=pid,
+                beat=Beat.DISPATCH.value,
+                period=period,
+                key=str(recipient.id),
+                chat_id=recipient.telegram_user_id,
+                text=dispatch_text(t, owner, recipient, [f for _, f in listed], today),
+                markup=measures_keyboard(t, listed, today, scope="open", person_id=owner_id),
+                person=recipient,
+                measure_ids=[i for i, _ in listed],
+                locale=t.locale,
+                now=now,
+                expires=expires,
+            )
+            planned += 1
         for m, _ in mine:
             item = existing.get(m.id or 0) or DispatchItem(
                 programme_id=pid, period=period, measure_id=m.id or 0, owner_id=owner_id
             )
             item.recipient_id = recipient.id
-            item.chat_id = message.chat_id if message else None
-            item.message_id = message.message_id if message else None
-            item.delivered = message is not None
             session.add(item)
     await session.flush()
     await escalate(
-        bot,
         session,
         programme=programme,
         period=period,
         now=now,
+        expires=expires,
         persons=persons,
         locales=locales,
         open_rows=rows,
     )
-    return reached
+    return planned
 
 
 async def nudge(
-    bot: Bot, session: AsyncSession, *, programme: Programme, period: str, now: datetime
+    session: AsyncSession, *, programme: Programme, period: str, now: datetime, expires: datetime
 ) -> int:
-    """One reminder (催办) to whoever has not answered this period's dispatch yet."""
+    """Plan one reminder (催办) to whoever has not answered this period's dispatch yet."""
     assert programme.id is not None
     pid, today = programme.id, today_in(now, programme.timezone)
     pending = [
@@ -163,9 +173,11 @@ async def nudge(
     for item in pending:
         if item.measure_id in facts and item.recipient_id is not None:
             by_recipient[item.recipient_id].append(item)
-    reached = 0
+    planned = 0
     for recipient_id, its in by_recipient.items():
         recipient = persons[recipient_id]
+        if recipient.telegram_user_id is None:
+            continue
         t = _tr(locales, recipient, programme)
         listed = ordered([facts[i.measure_id] for i in its], today)
         text = "\n".join(
@@ -177,25 +189,35 @@ async def nudge(
                 t._("Press a measure to answer it, or reply to this message with an update."),
             ]
         )
-        keyboard = measures_keyboard(t, listed, today, scope="unanswered", person_id=recipient_id)
-        message = await to_person(bot, recipient, text, now, keyboard)
-        session.add(recipient)
-        reached += message is not None
+        plan(
+            session,
+            programme_id=pid,
+            beat=Beat.NUDGE.value,
+            period=period,
+            key=str(recipient.id),
+            chat_id=recipient.telegram_user_id,
+            text=text,
+            markup=measures_keyboard(t, listed, today, scope="unanswered", person_id=recipient_id),
+            person=recipient,
+            measure_ids=[i for i, _ in listed],
+            locale=t.locale,
+            now=now,
+            expires=expires,
+        )
+        planned += 1
         for item in its:
             item.nudged = True
-            if message is not None:
-                item.chat_id, item.message_id = message.chat_id, message.message_id
             session.add(item)
-    return reached
+    return planned
 
 
 async def escalate(
-    bot: Bot,
     session: AsyncSession,
     *,
     programme: Programme,
     period: str,
     now: datetime,
+    expires: datetime,
     persons: dict[int, Person],
     locales: dict[int, str],
     open_rows: list[tuple[Measure, MeasureFacts]],
@@ -230,6 +252,18 @@ async def escalate(
             text=f.text[:60],
             owner=f.owner,
         )
-        told += await to_person(bot, leader, text, now) is not None
-        session.add(leader)
+        plan(
+            session,
+            programme_id=pid,
+            beat="escalation",
+            period=period,
+            key=f"{leader.id}:{measure_id}",
+            chat_id=leader.telegram_user_id,
+            text=text,
+            person=leader,
+            locale=t.locale,
+            now=now,
+            expires=expires,
+        )
+        told += 1
     return told

@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 
 from bot.context import Services
 from bot.domain.model import Beat
-from bot.domain.periods import period_of
+from bot.domain.periods import period_of, slot_for
 from jobs import digests, dispatch
-from storage import beats, programmes
+from jobs.outbox import Delivery, sender_of
+from storage import beats, outbox, programmes
+from storage.models import Programme, SentBeat
 from storage.programmes import rhythm_of
 
 log = logging.getLogger(__name__)
+MIN_LIFETIME = timedelta(hours=1)
 
 
 class Outcome(StrEnum):
@@ -35,6 +40,13 @@ class BeatResult:
     period: str
     outcome: Outcome
     reached: int = 0
+    delivery: Delivery | None = None
+
+    @property
+    def lost(self) -> int:
+        """Messages not delivered: given up, unreachable, or still waiting for a retry."""
+        d = self.delivery
+        return d.failed + d.held + d.pending if d else 0
 
 
 async def run_beat(
@@ -46,8 +58,13 @@ async def run_beat(
     period: str | None = None,
     manual: bool = False,
     force: bool = False,
+    budget: float = 120.0,
 ) -> BeatResult:
-    """Claim the period in the sent log, then send; a claimed period is never sent again unless forced."""
+    """Claim the period and plan its messages in one transaction, then deliver them.
+
+    A crash after the commit loses nothing: the messages wait in the outbox for the next
+    sender run; a crash before it leaves the period unclaimed, so the beat runs again.
+    """
     now = svc.clock.now()
     async with svc.database.session() as s:
         programme = await programmes.by_id(s, programme_id=programme_id)
@@ -71,16 +88,41 @@ async def run_beat(
         )
         if claimed is None:
             return BeatResult(beat, period, Outcome.ALREADY)
-    # the claim is committed before anything is sent: a crash from here on loses a beat, never doubles it
+        if beat in (Beat.DISPATCH, Beat.NUDGE):
+            if force:
+                await outbox.forget(s, programme_id=programme_id, beat=beat.value, period=period)
+            await _plan(s, programme, beat, claimed, now)
+    if beat not in (Beat.DISPATCH, Beat.NUDGE):
+        return await _digest(bot, svc, programme_id, beat, period, now)
+    delivery = await sender_of(svc).deliver(bot, programme_id=programme_id, budget=budget)
+    log.info("beat %s %s for programme %s: %s", beat, period, programme_id, delivery)
+    return BeatResult(beat, period, Outcome.SENT, delivery.sent, delivery)
+
+
+async def _plan(
+    s: AsyncSession, programme: Programme, beat: Beat, record: SentBeat, now: datetime
+) -> int:
+    """Write the beat's messages to the outbox, to be sent before the period ends."""
+    expires = slot_for(beat, record.period, rhythm_of(programme)).ends
+    expires = max(expires, now + MIN_LIFETIME)  # a manual beat late in its period still gets tries
+    p, period = programme, record.period
+    if beat is Beat.DISPATCH:
+        return await dispatch.dispatch(s, programme=p, period=period, now=now, expires=expires)
+    return await dispatch.nudge(s, programme=p, period=period, now=now, expires=expires)
+
+
+async def _digest(
+    bot: Bot, svc: Services, programme_id: int, beat: Beat, period: str, now: datetime
+) -> BeatResult:
+    """Send a review or monthly report (text and files) to its group right after the claim.
+
+    Digests go straight out, not through the outbox: they carry files; a failure is logged.
+    """
     async with svc.database.session() as s:
         programme = await programmes.by_id(s, programme_id=programme_id)
         record = await beats.find(s, programme_id=programme_id, beat=beat, period=period)
         assert programme is not None and record is not None
-        if beat is Beat.DISPATCH:
-            reached = await dispatch.dispatch(bot, s, programme=programme, period=period, now=now)
-        elif beat is Beat.NUDGE:
-            reached = await dispatch.nudge(bot, s, programme=programme, period=period, now=now)
-        elif beat is Beat.REVIEW:
+        if beat is Beat.REVIEW:
             reached = await digests.review(bot, s, programme=programme, record=record, now=now)
         else:
             reached = await digests.monthly(bot, s, programme=programme, period=period, now=now)

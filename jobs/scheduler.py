@@ -10,12 +10,15 @@ from telegram.ext import Application, ContextTypes
 from bot.context import CadenceContext, Services
 from bot.domain.model import Beat
 from bot.domain.periods import due_slots, next_slot
+from jobs.outbox import report_given_up, sender_of
 from jobs.run import run_beat
 from storage import beats, programmes
 from storage.programmes import rhythm_of
 
 log = logging.getLogger(__name__)
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
+RECONCILE = "reconcile"
+RECONCILE_SECONDS = 180.0
 
 
 def job_name(programme_id: int, beat: Beat) -> str:
@@ -64,28 +67,71 @@ async def plan_programme(
 
 
 async def plan_all(app: AnyApp) -> None:
-    """Rebuild every programme's jobs (at start and after restarts)."""
+    """Rebuild every programme's jobs (at start and by the reconciliation job)."""
     svc: Services = app.bot_data["svc"]
     async with svc.database.session() as s:
         ids = [p.id for p in await programmes.all_programmes(s) if p.id is not None]
     for programme_id in ids:
-        await plan_programme(app, programme_id)
+        try:
+            await plan_programme(app, programme_id)
+        except Exception:  # one programme's trouble must not leave the others unplanned
+            log.exception("planning programme %s failed", programme_id)
+
+
+def start_reconciling(app: AnyApp, every: float = RECONCILE_SECONDS) -> None:
+    """Re-plan from the database and deliver what is queued, now and every few minutes."""
+    assert app.job_queue is not None
+    for job in app.job_queue.get_jobs_by_name(RECONCILE):
+        job.schedule_removal()
+    # at start the beats were just planned: resume the outbox at once, re-plan from then on
+    app.job_queue.run_once(resume_job, when=0.0, name=RECONCILE)
+    app.job_queue.run_repeating(reconcile_job, interval=every, first=every, name=RECONCILE)
+
+
+async def reconcile_job(context: CadenceContext | ContextTypes.DEFAULT_TYPE) -> None:
+    """The safety net: no missing job and no queued message survives longer than one interval."""
+    svc: Services = context.bot_data["svc"]
+    steps = (
+        ("planning", plan_all(context.application)),
+        ("reporting given-up messages", report_given_up(context.bot, svc)),
+        ("delivering the outbox", sender_of(svc).deliver(context.bot)),
+    )
+    for what, step in steps:
+        try:
+            await step
+        except Exception:
+            log.exception("reconciliation: %s failed", what)
+
+
+async def resume_job(context: CadenceContext | ContextTypes.DEFAULT_TYPE) -> None:
+    """Deliver whatever a crash or a stop left queued in the outbox."""
+    try:
+        await sender_of(context.bot_data["svc"]).deliver(context.bot)
+    except Exception:
+        log.exception("resuming the outbox failed; reconciliation will retry")
 
 
 async def beat_job(context: CadenceContext | ContextTypes.DEFAULT_TYPE) -> None:
-    """A JobQueue job: run the planned beat, then plan the next one."""
+    """A JobQueue job: run the planned beat, then plan the next one; a failure retries, never unplans."""
     job = context.job
     assert job is not None and isinstance(job.data, dict)
     programme_id, beat = int(job.data["programme_id"]), Beat(job.data["beat"])
+    svc: Services = context.bot_data["svc"]
     try:
         await run_beat(
-            context.bot,
-            context.bot_data["svc"],
-            programme_id=programme_id,
-            beat=beat,
-            period=job.data["period"],
+            context.bot, svc, programme_id=programme_id, beat=beat, period=job.data["period"]
         )
     except Exception:
-        log.exception("beat %s failed for programme %s", beat, programme_id)
-    # only this beat is re-planned: the others keep their jobs (one may be running right now)
-    await plan_programme(context.application, programme_id, beat, catch_up=False)
+        log.exception("beat %s failed for programme %s; retrying", beat, programme_id)
+        assert context.job_queue is not None
+        context.job_queue.run_once(
+            beat_job, when=svc.settings.cadence_beat_retry_seconds, name=job.name, data=job.data
+        )
+        return
+    try:
+        # only this beat is re-planned: the others keep their jobs (one may be running right now)
+        await plan_programme(context.application, programme_id, beat, catch_up=False)
+    except Exception:
+        log.exception(
+            "re-planning %s for programme %s failed; reconciliation will", beat, programme_id
+        )

@@ -30,12 +30,15 @@ async def send(
 async def to_person(
     bot: Bot, person: Person, text: str, now: datetime, markup: InlineKeyboardMarkup | None = None
 ) -> Message | None:
-    """Send privately; a blocked or unknown chat marks the person unreachable instead of retrying."""
+    """Send privately; only a block or an unknown chat marks the person unreachable."""
     if person.telegram_user_id is None:
         return None
     try:
         return await send(bot, person.telegram_user_id, text, markup)
     except (Forbidden, BadRequest) as exc:
+        if isinstance(exc, BadRequest) and "chat not found" not in exc.message.lower():
+            log.error("message to person %s rejected: %s", person.id, exc.message)
+            return None
         log.warning("person %s unreachable: %s", person.id, exc)
         person.unreachable_since = person.unreachable_since or now
         return None

@@ -232,6 +232,35 @@ class DispatchItem(SQLModel, table=True):
     escalated: bool = False
 
 
+class OutboxMessage(SQLModel, table=True):
+    """One planned message of a beat: written with the claim, then sent and recorded."""
+
+    __table_args__ = (
+        UniqueConstraint("programme_id", "beat", "period", "key"),
+        Index("ix_outboxmessage_chat_message", "chat_id", "message_id"),  # replies to it
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    beat: str  # dispatch | nudge | escalation | review | report
+    period: str
+    key: str = Field(max_length=100)  # the recipient (and measure for escalations) within the beat
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    chat_id: int = _big()  # type: ignore[assignment]
+    measure_ids: str = ""  # comma-separated: what a reply to this message is about
+    locale: str = "zh_CN"
+    text: str = Field(sa_type=Text)
+    markup: str = Field(default="", sa_type=Text)  # InlineKeyboardMarkup as JSON
+    state: str = Field(default="queued", index=True)  # queued | held | sent | failed
+    attempts: int = 0
+    leased_until: datetime | None = None  # wall-clock end of a sender's current attempt
+    expires_at: datetime  # the end of the period: a message not sent by then is given up
+    message_id: int | None = _big(default=None)  # type: ignore[assignment]
+    sent_at: datetime | None = None
+    error: str = Field(default="", sa_type=Text)
+    reported: bool = False  # coordinators were told it was given up
+    created_at: datetime
+
+
 class Invite(SQLModel, table=True):
     """A single-use, expiring deep-link token binding a Telegram user to a person."""
 

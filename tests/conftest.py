@@ -20,7 +20,6 @@ from fakebot import BOT_TOKEN, Chat, FakeTelegram, SentMessage, User
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
-from telegram.ext import AIORateLimiter
 
 import storage.models  # noqa: F401  (registers the tables whose rows each test empties)
 from bot.app import CadenceApp, build_application, start_app, stop_app
@@ -28,6 +27,7 @@ from bot.clock import FixedClock
 from bot.context import Services
 from bot.domain.model import Beat
 from bot.settings import Settings
+from jobs.pacing import Limits, PacedLimiter, Pacer
 from storage.db import Database, to_async_url
 from storage.migrate import alembic_config, upgrade
 
@@ -140,7 +140,9 @@ def busy_jobs(app: CadenceApp, horizon: float = 5.0) -> list[str]:
     names = {j.name for j in jobs}
     pids = {n.split(":")[1] for n in names if n and n.startswith("beat:")}
     running = [f"beat:{p}:{b.value}" for p in pids for b in Beat]
-    return busy + [n for n in running if n not in names]
+    sender = app.bot_data["svc"].extra.get("sender")
+    delivering = ["outbox"] if sender is not None and sender.busy else []
+    return busy + [n for n in running if n not in names] + delivering
 
 
 def _all_fetched(api: FakeTelegram) -> bool:
@@ -230,9 +232,13 @@ def button(msg: SentMessage, prefix: str, suffix: str = "") -> str:
     return found[0]
 
 
-def make_app(settings: Settings, clock: FixedClock) -> CadenceApp:
+# the global 30/s stays; per-chat pacing is off unless a test asks for Telegram's strict limits
+RELAXED = Limits(private_per_second=0, group_per_minute=0)
+
+
+def make_app(settings: Settings, clock: FixedClock, limits: Limits = RELAXED) -> CadenceApp:
     """The application as production builds it, with test-friendly rate limits."""
-    return build_application(settings, clock=clock, rate_limiter=AIORateLimiter(max_retries=0))
+    return build_application(settings, clock=clock, rate_limiter=PacedLimiter(Pacer(limits)))
 
 
 def settings_for(api: FakeTelegram, url: str, **extra: Any) -> Settings:
@@ -243,7 +249,13 @@ def settings_for(api: FakeTelegram, url: str, **extra: Any) -> Settings:
         database_url=url,
         telegram_api_base_url=api.base_url,
         cadence_admins=frozenset({ADMIN.id}),
-        **extra,
+        **{
+            "cadence_retry_seconds": 0.05,
+            "cadence_send_timeout": 2.0,
+            "cadence_lease_seconds": 5.0,
+            "cadence_beat_retry_seconds": 0.3,
+            **extra,
+        },
     )
 
 

@@ -33,10 +33,11 @@ from fakebot_models import (
     inline_buttons,
     scope_key,
 )
+from fakefaults import Fault, Faults
 from telegram.ext import Application
 
 __all__ = ["BOT_ID", "BOT_TOKEN", "Chat", "FakeTelegram", "Revision", "SentMessage", "User"]
-__all__ += ["JSON", "StoredFile", "fake_api", "polling"]
+__all__ += ["JSON", "Fault", "Faults", "StoredFile", "fake_api", "polling"]
 
 MessageMatch = int | Callable[[SentMessage], bool] | None
 _ALWAYS_TRUE = (
@@ -63,6 +64,7 @@ class FakeTelegram(BotApiState):
         self._runner: web.AppRunner | None = None
         self._methods = self.api_methods()
         self._methods.update({n.lower(): (n, lambda p: True) for n in _ALWAYS_TRUE})
+        self.faults = Faults()  # flood limits (strict mode) and injected failures
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -116,6 +118,9 @@ class FakeTelegram(BotApiState):
         name, handler = entry
         params = decode_params(await _read_fields(request))
         self.requests.append((name, params))
+        if (refused := await self.faults.intercept(request, name, params)) is not None:
+            self._touch(True)
+            return refused
         tracked = name != "getUpdates"
         self._inflight += tracked
         self._touch(tracked)

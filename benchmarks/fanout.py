@@ -1,0 +1,124 @@
+"""A 1,000-owner weekly dispatch through a Bot API that enforces Telegram's limits strictly.
+
+Cadence's outbox sender against a bare PTB AIORateLimiter(max_retries=5) fan-out of the
+same messages, in the same run: wall time over the 1,000/30 s minimum, 429s, lost, duplicates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from delivery_support import DISPATCH_HEAD, ledger
+from fakebot import BOT_TOKEN, FakeTelegram
+from sqlmodel import select
+from telegram.ext import AIORateLimiter, ExtBot
+
+from bot.clock import FixedClock
+from bot.context import Services
+from bot.domain.ledger import parse_ledger
+from bot.domain.model import Beat
+from bot.settings import Settings
+from jobs.pacing import PacedLimiter
+from jobs.run import run_beat
+from storage import ledger_store, programmes
+from storage.db import Database
+from storage.migrate import upgrade
+from storage.models import OutboxMessage, Person
+
+N = 1000
+MINIMUM = N / 30
+NOW = datetime(2024, 9, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+
+
+async def seed(db: Database) -> int:
+    """A programme with N bound owners, one open measure each."""
+    parsed = parse_ledger(ledger(N), "ledger.csv")
+    async with db.session() as s:
+        programme = await programmes.create(s, name="Bench", actor="bench", now=NOW)
+        assert programme.id is not None
+        pid = programme.id
+        await ledger_store.apply(
+            s, programme_id=pid, rows=parsed.rows, actor="bench", now=NOW, today=NOW.date()
+        )
+    async with db.session() as s:
+        for p in (await s.exec(select(Person).where(Person.programme_id == pid))).all():
+            if p.name.startswith("责任人"):
+                p.telegram_user_id = 20000 + int(p.name[3:])
+                s.add(p)
+    return pid
+
+
+def tally(api: FakeTelegram) -> tuple[int, int]:
+    """(lost, duplicates) over the N owners' chats."""
+    got = Counter(m.chat_id for m in api.sent if DISPATCH_HEAD in (m.text or ""))
+    lost = sum(1 for i in range(N) if got[20000 + i] == 0)
+    return lost, sum(max(0, n - 1) for n in got.values())
+
+
+async def cadence(url: str) -> tuple[float, int, int, int]:
+    """The outbox sender, as `python -m bot beat dispatch` runs it."""
+    async with FakeTelegram() as api:
+        api.faults.strict = True
+        settings = Settings(
+            _env_file=None,
+            telegram_bot_token=BOT_TOKEN,
+            database_url=url,
+            telegram_api_base_url=api.base_url,
+        )
+        db = Database(url)
+        pid = await seed(db)
+        svc = Services(settings=settings, clock=FixedClock(NOW), db=db)
+        async with ExtBot(BOT_TOKEN, base_url=api.base_url, rate_limiter=PacedLimiter()) as bot:
+            start = time.perf_counter()
+            await run_beat(bot, svc, programme_id=pid, beat=Beat.DISPATCH, budget=600)
+            wall = time.perf_counter() - start
+        await db.dispose()
+        return (wall, api.faults.floods, *tally(api))
+
+
+async def bare(url: str) -> tuple[float, int, int, int]:
+    """The same planned messages sent at once through PTB's AIORateLimiter(max_retries=5)."""
+    db = Database(url)
+    async with db.session() as s:
+        rows = (await s.exec(select(OutboxMessage))).all()
+    await db.dispose()
+    async with FakeTelegram() as api:
+        api.faults.strict = True
+        limiter = AIORateLimiter(max_retries=5)
+        async with ExtBot(BOT_TOKEN, base_url=api.base_url, rate_limiter=limiter) as bot:
+            start = time.perf_counter()
+            await asyncio.gather(
+                *(bot.send_message(r.chat_id, r.text) for r in rows), return_exceptions=True
+            )
+            wall = time.perf_counter() - start
+        return (wall, api.faults.floods, *tally(api))
+
+
+async def main() -> None:
+    """Print a Markdown table: one row per sender."""
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/bench.db"
+        await asyncio.to_thread(upgrade, url)
+        print(
+            f"| {N} owners, strict limits | wall s | ÷ {MINIMUM:.1f} s | 429s | lost | duplicates |"
+        )
+        print("|---|---|---|---|---|---|")
+        for name, run in (
+            ("Cadence outbox sender", cadence),
+            ("AIORateLimiter(max_retries=5)", bare),
+        ):
+            wall, floods, lost, dups = await run(url)
+            print(f"| {name} | {wall:.1f} | {wall / MINIMUM:.3f} | {floods} | {lost} | {dups} |")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,395 @@
+"""The one sender for the bot and the CLI: delivers queued outbox messages, paced and retried."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import weakref
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import OperationalError
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.context import Services
+from bot.domain.model import Role
+from bot.i18n import Tr, tr
+from bot.render.limits import split_text
+from jobs.pacing import PACED, PacedLimiter, Pacer, retry_after_seconds
+from storage import outbox, people
+from storage.models import OutboxMessage, Person
+
+log = logging.getLogger(__name__)
+RECORD_TRIES = 6  # about 12 s of retries on top of the database's own busy timeout
+WORKERS = 40  # more than the 30/s global slots, so pacing, not workers, sets the speed
+
+
+def plan(
+    session: AsyncSession,
+    *,
+    programme_id: int,
+    beat: str,
+    period: str,
+    key: str,
+    chat_id: int,
+    text: str,
+    now: datetime,
+    expires: datetime,
+    person: Person | None = None,
+    markup: InlineKeyboardMarkup | None = None,
+    measure_ids: list[int] | None = None,
+    locale: str = "",
+) -> OutboxMessage:
+    """Queue one message in the caller's transaction (held when its recipient is unreachable)."""
+    row = OutboxMessage(
+        programme_id=programme_id,
+        beat=beat,
+        period=period,
+        key=key,
+        person_id=person.id if person else None,
+        chat_id=chat_id,
+        measure_ids=",".join(str(i) for i in measure_ids or []),
+        locale=locale,
+        text=text,
+        markup=json.dumps(markup.to_dict(), ensure_ascii=False) if markup else "",
+        state=outbox.HELD if person and person.unreachable_since else outbox.QUEUED,
+        expires_at=expires,
+        created_at=now,
+    )
+    session.add(row)
+    return row
+
+
+@dataclass
+class Delivery:
+    """What one delivery run did."""
+
+    sent: int = 0
+    held: int = 0  # recipient unreachable (blocked, chat not found)
+    failed: int = 0  # given up: rejected by Telegram or the period ended
+    pending: int = 0  # transient failures, still queued for the next run
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Job:
+    """One message being delivered: its row, parts already sent, failed attempts."""
+
+    row: OutboxMessage
+    done: int = 0
+    attempt: int = 0
+
+
+def _markup(row: OutboxMessage) -> InlineKeyboardMarkup | None:
+    if not row.markup:
+        return None
+    return InlineKeyboardMarkup.de_json(json.loads(row.markup), None)
+
+
+def _unreachable(exc: TelegramError) -> bool:
+    """Only a block (403) or an unknown chat means the person cannot be reached now."""
+    return isinstance(exc, Forbidden) or (
+        isinstance(exc, BadRequest) and "chat not found" in exc.message.lower()
+    )
+
+
+class Sender:
+    """Takes queued messages by lease, sends them within Telegram's limits, records each at once."""
+
+    def __init__(
+        self,
+        svc: Services,
+        *,
+        retry_base: float = 1.0,
+        retry_max: float = 60.0,
+        timeout: float = 10.0,
+        lease: float = 60.0,
+    ) -> None:
+        self.svc = svc
+        self.retry_base, self.retry_max = retry_base, retry_max
+        self.timeout, self.lease = timeout, lease
+        self._runs: set[asyncio.Task[Any]] = set()
+        self._aborted: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
+        self._own_pacer = Pacer()  # for a plain Bot without our rate limiter
+
+    @property
+    def busy(self) -> bool:
+        """Whether a delivery run is in progress."""
+        return bool(self._runs)
+
+    def abort(self) -> None:
+        """Stop every delivery run at once (at shutdown); what is queued resumes at the next start."""
+        for run in self._runs:
+            self._aborted.add(run)
+            run.cancel()
+
+    async def deliver(
+        self, bot: Bot, *, programme_id: int | None = None, budget: float = 120.0
+    ) -> Delivery:
+        """Send what is queued; transient failures are retried with backoff for `budget` seconds."""
+        async with self.svc.database.session() as s:
+            ids = await outbox.queued(s, now=self.svc.clock.now(), programme_id=programme_id)
+        result = Delivery()
+        if not ids:
+            return result
+        log.info("delivering %s queued messages", len(ids))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + budget
+        # one chat's messages go one after the other, in the order they were planned
+        by_chat: dict[int, list[int]] = {}
+        for row_id, chat_id in ids:
+            by_chat.setdefault(chat_id, []).append(row_id)
+        work: asyncio.Queue[list[int]] = asyncio.Queue()
+        for chat_rows in by_chat.values():
+            work.put_nowait(chat_rows)
+
+        async def worker() -> None:
+            while not work.empty():
+                for row_id in work.get_nowait():
+                    try:
+                        await self._one(bot, row_id, deadline, result)
+                    except Exception:  # the database, most likely: the next run takes it again
+                        log.exception("delivering message %s failed; left queued", row_id)
+                        result.pending += 1
+
+        me = asyncio.current_task()
+        assert me is not None
+        self._runs.add(me)
+        try:
+            await asyncio.gather(*(worker() for _ in range(min(WORKERS, len(by_chat)))))
+        except asyncio.CancelledError:
+            if me not in self._aborted:
+                raise
+            log.info("delivery stopped: %s; the rest stays queued", result)
+        finally:
+            self._runs.discard(me)
+        return result
+
+    async def _one(self, bot: Bot, row_id: int, deadline: float, result: Delivery) -> None:
+        loop = asyncio.get_running_loop()
+        async with self.svc.database.session() as s:
+            row = await outbox.get(s, row_id=row_id)
+        if row is None:
+            return
+        job = _Job(row)
+        while True:
+            try:
+                mine = await self._send(bot, job)
+            except asyncio.CancelledError:
+                # stopped before this message went out: free it for the next run at once
+                await asyncio.shield(self._unlease(job.row))
+                raise
+            except TelegramError as exc:
+                job.attempt += 1
+                wait = self._backoff(bot, job.row, exc, job.attempt)
+                outcome = await self._failed(job.row, exc, wait, deadline - loop.time())
+                if outcome == "retry":
+                    await asyncio.sleep(wait)
+                    continue
+                setattr(result, outcome, getattr(result, outcome) + 1)
+                if outcome != "pending":
+                    result.errors.append(f"{job.row.key}: {exc.message}")
+                return
+            result.sent += mine
+            return
+
+    async def _send(self, bot: Bot, job: _Job) -> bool:
+        """Send the parts not sent yet (buttons on the last); a retry never repeats a part.
+
+        The lease is taken once a pacing slot is held, so it only has to cover one request;
+        False when another sender has the message or it is no longer queued.
+        """
+        chunks = split_text(job.row.text)
+        first = job.done
+        for i in range(first, len(chunks)):
+            async with self._pacer(bot).slot(job.row.chat_id, bulk=True):
+                if i == first:
+                    taken = await self._take(job.row.id or 0)
+                    if taken is None:
+                        return False
+                    job.row = taken
+                # shielded: once a part leaves, it is recorded even if the run is stopped now
+                await asyncio.shield(self._part(bot, job, chunks, i))
+        return True
+
+    async def _take(self, row_id: int) -> OutboxMessage | None:
+        wall = datetime.now(UTC)
+        async with self.svc.database.session() as s:
+            lease = wall + timedelta(seconds=self.lease)
+            if not await outbox.take(s, row_id=row_id, lease_until=lease, wall=wall):
+                return None
+            return await outbox.get(s, row_id=row_id)
+
+    async def _part(self, bot: Bot, job: _Job, chunks: list[str], i: int) -> None:
+        row, last = job.row, i == len(chunks) - 1
+        message = await bot.send_message(
+            row.chat_id,
+            chunks[i],
+            reply_markup=_markup(row) if last else None,
+            read_timeout=self.timeout,
+            write_timeout=self.timeout,
+            connect_timeout=self.timeout,
+            pool_timeout=self.timeout,
+            **_paced(bot),
+        )
+        job.done = i + 1
+        if last:
+            await self._record(row, message.message_id)
+
+    async def _record(self, row: OutboxMessage, message_id: int) -> None:
+        """Record a delivery, retrying a busy database: an unrecorded message would go twice."""
+        for attempt in range(RECORD_TRIES):
+            try:
+                async with self.svc.database.session() as s:
+                    await outbox.mark_sent(
+                        s, row=row, message_id=message_id, at=self.svc.clock.now()
+                    )
+                return
+            except OperationalError:
+                if attempt == RECORD_TRIES - 1:
+                    raise
+                log.warning("recording message %s: database busy, retrying", row.id)
+                await asyncio.sleep(0.2 * 2**attempt)
+
+    async def _unlease(self, row: OutboxMessage) -> None:
+        async with self.svc.database.session() as s:
+            fresh = await outbox.get(s, row_id=row.id or 0)
+            if fresh is not None and fresh.state == outbox.QUEUED:
+                await outbox.release(s, row=fresh)
+
+    def _pacer(self, bot: Bot) -> Pacer:
+        limiter = getattr(bot, "rate_limiter", None)
+        return limiter.pacer if isinstance(limiter, PacedLimiter) else self._own_pacer
+
+    def _backoff(self, bot: Bot, row: OutboxMessage, exc: TelegramError, attempt: int) -> float:
+        if isinstance(exc, RetryAfter):
+            self._pacer(bot).pause(row.chat_id, retry_after_seconds(exc))
+            return retry_after_seconds(exc)
+        return float(min(self.retry_max, self.retry_base * 2 ** (attempt - 1)))
+
+    async def _failed(
+        self, row: OutboxMessage, exc: TelegramError, wait: float, left: float
+    ) -> str:
+        """Record a failed attempt; say whether to retry now, later, or not at all."""
+        now = self.svc.clock.now()
+        transient = isinstance(exc, RetryAfter | NetworkError) and not isinstance(exc, BadRequest)
+        async with self.svc.database.session() as s:
+            if _unreachable(exc):
+                log.warning("chat %s unreachable (%s): held", row.chat_id, exc.message)
+                await outbox.finish(s, row=row, state=outbox.HELD, error=exc.message)
+                await _mark_unreachable(s, row.person_id, now)
+                return "held"
+            if not transient:
+                log.error("message %s to %s rejected: %s", row.id, row.chat_id, exc.message)
+                await outbox.finish(s, row=row, state=outbox.FAILED, error=exc.message)
+                return "failed"
+            if now >= row.expires_at:
+                await outbox.finish(s, row=row, state=outbox.FAILED, error=exc.message)
+                return "failed"
+            log.info("message %s to %s: %s; retry in %.1fs", row.id, row.chat_id, exc, wait)
+            await outbox.release(s, row=row, error=exc.message)
+            return "retry" if wait <= left else "pending"
+
+
+def _paced(bot: Bot) -> dict[str, Any]:
+    """The sender holds the pacing slot and retries itself, so a PTB rate limiter must not."""
+    return {"rate_limit_args": PACED} if getattr(bot, "rate_limiter", None) is not None else {}
+
+
+async def _mark_unreachable(session: AsyncSession, person_id: int | None, now: datetime) -> None:
+    person = await session.get(Person, person_id) if person_id else None
+    if person is not None and person.unreachable_since is None:
+        person.unreachable_since = now
+        session.add(person)
+
+
+def sender_of(svc: Services) -> Sender:
+    """The process's one sender (created on first use from the settings)."""
+    found = svc.extra.get("sender")
+    if not isinstance(found, Sender):
+        cfg = svc.settings
+        found = Sender(
+            svc,
+            retry_base=cfg.cadence_retry_seconds,
+            timeout=cfg.cadence_send_timeout,
+            lease=cfg.cadence_lease_seconds,
+        )
+        svc.extra["sender"] = found
+    return found
+
+
+def _what(t: Tr, beat: str) -> str:
+    names = {
+        "dispatch": t._("weekly dispatch"),
+        "nudge": t._("reminder"),
+        "escalation": t._("escalation"),
+        "review": t._("fortnightly review"),
+        "report": t._("monthly report"),
+    }
+    return names.get(beat, beat)
+
+
+async def report_given_up(bot: Bot, svc: Services) -> int:
+    """Messages whose period ended undelivered are given up, and coordinators are told who missed what."""
+    now = svc.clock.now()
+    async with svc.database.session() as s:
+        rows = await outbox.expired(s, now=now)
+        by_programme: dict[int, list[OutboxMessage]] = {}
+        for row in rows:
+            row.state, row.reported = outbox.FAILED, True
+            s.add(row)
+            if row.beat != "giveup":
+                by_programme.setdefault(row.programme_id, []).append(row)
+        for pid, lost in by_programme.items():
+            await _tell_coordinators(s, pid, lost, now)
+    if by_programme:
+        await sender_of(svc).deliver(bot, budget=30.0)
+    return sum(len(v) for v in by_programme.values())
+
+
+async def _tell_coordinators(
+    s: AsyncSession, pid: int, lost: list[OutboxMessage], now: datetime
+) -> None:
+    persons = await people.persons(s, programme_id=pid)
+    coordinators = [
+        p
+        for p in await people.with_role(s, programme_id=pid, role=Role.COORDINATOR)
+        if p.telegram_user_id
+    ]
+    locales = await people.locales_of(
+        s, user_ids=[p.telegram_user_id for p in coordinators if p.telegram_user_id]
+    )
+    for c in coordinators:
+        assert c.telegram_user_id is not None
+        t = tr(locales.get(c.telegram_user_id) or lost[0].locale or None)
+        lines = [
+            f"{_what(t, r.beat)}, {t.short_date(r.created_at.date())}: "
+            + (persons[r.person_id].name if r.person_id in persons else t._("group chat"))
+            for r in lost
+        ]
+        plan(
+            s,
+            programme_id=pid,
+            beat="giveup",
+            period=now.isoformat(),
+            key=str(c.id),
+            chat_id=c.telegram_user_id,
+            person=c,
+            text="\n".join(
+                [
+                    t.n_(
+                        "⚠️ {n} message could not be delivered before its period ended:",
+                        "⚠️ {n} messages could not be delivered before their period ended:",
+                        len(lost),
+                    ),
+                    "",
+                    *lines,
+                ]
+            ),
+            now=now,
+            expires=now + timedelta(days=1),
+        )

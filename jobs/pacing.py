@@ -1,0 +1,153 @@
+"""Telegram's flood limits, kept on our side: 30 messages/s overall, 1/s per private chat, 20/min per group."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import warnings
+from collections.abc import AsyncIterator, Callable, Coroutine
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+# sending methods count towards the limits; edits, callback answers and reads do not
+_SENDS = frozenset(
+    {"sendMessage", "sendDocument", "sendPhoto", "copyMessage", "forwardMessage"}
+    | {"sendMediaGroup", "sendVideo", "sendAudio", "sendVoice", "sendAnimation"}
+)
+
+
+RESERVED = 2  # global slots per second kept for interactive replies
+PACED = -1  # rate_limit_args of a caller that already holds a Pacer slot and retries itself
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How many messages per window; 0 per-chat messages means no per-chat pacing."""
+
+    per_second: int = 30
+    private_per_second: int = 1
+    group_per_minute: int = 20
+
+
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """RetryAfter's wait in seconds, whatever PTB's int/timedelta migration setting."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = exc.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class Pacer:
+    """Slots that free one window after the request's answer, so the server never sees a burst.
+
+    Releasing after the answer (not after the request left) makes the guarantee independent
+    of network jitter: the server saw the request before we got its answer.
+    """
+
+    def __init__(self, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+        self._global: asyncio.Semaphore | None = None
+        self._bulk: asyncio.Semaphore | None = None
+        self._chats: dict[int, asyncio.Semaphore] = {}
+        self._paused: dict[int, float] = {}
+
+    def _chat(self, chat_id: int) -> tuple[asyncio.Semaphore | None, float]:
+        n, window = (
+            (self.limits.private_per_second, 1.0)
+            if chat_id >= 0
+            else (self.limits.group_per_minute, 60.0)
+        )
+        if n <= 0:
+            return None, window
+        if chat_id not in self._chats:
+            self._chats[chat_id] = asyncio.Semaphore(n)
+        return self._chats[chat_id], window
+
+    def pause(self, chat_id: int, seconds: float) -> None:
+        """Telegram asked us to wait (429 retry_after): no sends to this chat until then."""
+        loop = asyncio.get_running_loop()
+        self._paused[chat_id] = max(self._paused.get(chat_id, 0.0), loop.time() + seconds)
+
+    @contextlib.asynccontextmanager
+    async def slot(self, chat_id: int, *, bulk: bool = False) -> AsyncIterator[None]:
+        """Hold a global and a per-chat slot for one request.
+
+        Bulk sends (beats) never hold the last two global slots, so a reply to someone
+        pressing a button does not queue behind a 1,000-message fan-out.
+        """
+        if bulk:
+            if self._bulk is None:
+                self._bulk = asyncio.Semaphore(max(1, self.limits.per_second - RESERVED))
+            await self._bulk.acquire()
+            try:
+                async with self.slot(chat_id):
+                    yield
+            finally:  # freed with the global slot it stood for, one second after the answer
+                asyncio.get_running_loop().call_later(1.0, self._bulk.release)
+            return
+        loop = asyncio.get_running_loop()
+        if self._global is None:
+            self._global = asyncio.Semaphore(self.limits.per_second)
+        chat, window = self._chat(chat_id)
+        wait = self._paused.get(chat_id, 0.0) - loop.time()
+        if wait > 0:  # a pause only ever lengthens while we sleep by the same retry_after
+            await asyncio.sleep(wait)
+        if chat is not None:
+            await chat.acquire()
+        try:
+            await self._global.acquire()
+        except BaseException:
+            if chat is not None:
+                chat.release()
+            raise
+        try:
+            yield
+        finally:
+            loop.call_later(1.0, self._global.release)
+            if chat is not None:
+                loop.call_later(window, chat.release)
+
+
+class PacedLimiter(BaseRateLimiter[int]):
+    """PTB rate limiter over a Pacer; rate_limit_args is how many 429s to retry (default 3)."""
+
+    def __init__(self, pacer: Pacer | None = None, max_retries: int = 3) -> None:
+        self.pacer = pacer or Pacer()
+        self.max_retries = max_retries
+
+    async def initialize(self) -> None:
+        """Nothing to open."""
+
+    async def shutdown(self) -> None:
+        """Nothing to close."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        """Pace sends; on 429 pause the chat for retry_after and retry a few times."""
+        chat = data.get("chat_id")
+        if endpoint not in _SENDS or not isinstance(chat, int | str):
+            return await callback(*args, **kwargs)
+        if rate_limit_args == PACED:
+            return await callback(*args, **kwargs)
+        chat_id = int(chat) if str(chat).lstrip("-").isdigit() else 0
+        retries = self.max_retries if rate_limit_args is None else rate_limit_args
+        for attempt in range(retries + 1):
+            try:
+                async with self.pacer.slot(chat_id):
+                    return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                self.pacer.pause(chat_id, retry_after_seconds(exc))
+                if attempt >= retries:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover

@@ -1,0 +1,181 @@
+"""The outbox: every message a beat plans, written with its claim, then taken, sent and recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import and_, delete, or_, update
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import DispatchItem, OutboxMessage, Person
+
+QUEUED, HELD, SENT, FAILED = "queued", "held", "sent", "failed"
+
+
+def ids_of(row: OutboxMessage) -> list[int]:
+    """The measures a message is about."""
+    return [int(x) for x in row.measure_ids.split(",") if x]
+
+
+async def queued(
+    session: AsyncSession, *, now: datetime, programme_id: int | None = None
+) -> list[tuple[int, int]]:
+    """(id, chat) of messages still to send whose period has not ended, in planning order."""
+    query = select(OutboxMessage.id, OutboxMessage.chat_id).where(
+        OutboxMessage.state == QUEUED, col(OutboxMessage.expires_at) > now
+    )
+    if programme_id is not None:
+        query = query.where(OutboxMessage.programme_id == programme_id)
+    rows = await session.exec(query.order_by(col(OutboxMessage.id)))
+    return [(i, c) for i, c in rows.all() if i]
+
+
+async def take(
+    session: AsyncSession, *, row_id: int, lease_until: datetime, wall: datetime
+) -> bool:
+    """Lease a queued message for one attempt; False when another sender holds it or it is done."""
+    result = await session.exec(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.id) == row_id,
+            col(OutboxMessage.state) == QUEUED,
+            or_(
+                col(OutboxMessage.leased_until).is_(None),
+                col(OutboxMessage.leased_until) < wall,
+            ),
+        )
+        .values(attempts=OutboxMessage.attempts + 1, leased_until=lease_until)
+    )
+    return bool(result.rowcount == 1)
+
+
+async def get(session: AsyncSession, *, row_id: int) -> OutboxMessage | None:
+    """One message."""
+    return await session.get(OutboxMessage, row_id)
+
+
+async def mark_sent(
+    session: AsyncSession, *, row: OutboxMessage, message_id: int, at: datetime
+) -> None:
+    """Record a delivery; a dispatch's items now answer to replies to it and count as delivered."""
+    row.state, row.message_id, row.sent_at, row.leased_until = SENT, message_id, at, None
+    session.add(row)
+    ids = ids_of(row)
+    if row.beat not in ("dispatch", "nudge") or not ids:
+        return
+    values: dict[str, object] = {"chat_id": row.chat_id, "message_id": message_id}
+    if row.beat == "dispatch":
+        values["delivered"] = True
+    await session.exec(
+        update(DispatchItem)
+        .where(
+            col(DispatchItem.programme_id) == row.programme_id,
+            col(DispatchItem.period) == row.period,
+            col(DispatchItem.measure_id).in_(ids),
+        )
+        .values(**values)
+    )
+
+
+async def release(session: AsyncSession, *, row: OutboxMessage, error: str = "") -> None:
+    """Give a leased message back to the queue after a transient failure."""
+    row.state, row.error, row.leased_until = QUEUED, error[:500], None
+    session.add(row)
+
+
+async def finish(session: AsyncSession, *, row: OutboxMessage, state: str, error: str) -> None:
+    """Hold (recipient unreachable) or fail (given up) a message, keeping why."""
+    row.state, row.error, row.leased_until = state, error[:500], None
+    session.add(row)
+
+
+async def items_for_message(
+    session: AsyncSession, *, chat_id: int, message_id: int
+) -> list[DispatchItem]:
+    """The dispatch items a bot message listed (for replies to a dispatch or a reminder)."""
+    rows = await session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.chat_id == chat_id, OutboxMessage.message_id == message_id
+        )
+    )
+    row = rows.first()
+    if row is None or not ids_of(row):
+        return []
+    found = await session.exec(
+        select(DispatchItem)
+        .where(
+            DispatchItem.programme_id == row.programme_id,
+            DispatchItem.period == row.period,
+            col(DispatchItem.measure_id).in_(ids_of(row)),
+        )
+        .order_by(col(DispatchItem.id))
+    )
+    return list(found.all())
+
+
+async def unhold(session: AsyncSession, *, user_id: int, now: datetime) -> list[int]:
+    """A person wrote to the bot: reachable again, and their held messages go back to the queue."""
+    persons = list(
+        (
+            await session.exec(
+                select(Person).where(
+                    Person.telegram_user_id == user_id, col(Person.unreachable_since).is_not(None)
+                )
+            )
+        ).all()
+    )
+    if not persons:
+        return []
+    for p in persons:
+        p.unreachable_since = None
+        session.add(p)
+    ids = [p.id for p in persons]
+    await session.exec(
+        update(OutboxMessage)
+        .where(
+            col(OutboxMessage.person_id).in_(ids),
+            col(OutboxMessage.state) == HELD,
+            col(OutboxMessage.expires_at) > now,
+        )
+        .values(state=QUEUED, chat_id=user_id)
+    )
+    return sorted({p.programme_id for p in persons})
+
+
+async def expired(session: AsyncSession, *, now: datetime) -> list[OutboxMessage]:
+    """Messages whose period ended before they could be sent, not yet reported."""
+    rows = await session.exec(
+        select(OutboxMessage).where(
+            col(OutboxMessage.state).in_((QUEUED, HELD)),
+            col(OutboxMessage.expires_at) <= now,
+            and_(col(OutboxMessage.reported).is_(False)),
+        )
+    )
+    return list(rows.all())
+
+
+async def of_period(
+    session: AsyncSession, *, programme_id: int, beats: Sequence[str], period: str
+) -> list[OutboxMessage]:
+    """Every message of some beats of a period."""
+    rows = await session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.programme_id == programme_id,
+            col(OutboxMessage.beat).in_(beats),
+            OutboxMessage.period == period,
+        )
+    )
+    return list(rows.all())
+
+
+async def forget(session: AsyncSession, *, programme_id: int, beat: str, period: str) -> None:
+    """Drop a period's messages of one beat, so a forced beat plans them afresh."""
+    await session.exec(
+        delete(OutboxMessage).where(
+            col(OutboxMessage.programme_id) == programme_id,
+            col(OutboxMessage.beat) == beat,
+            col(OutboxMessage.period) == period,
+        )
+    )

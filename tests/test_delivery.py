@@ -1,0 +1,136 @@
+"""Delivery you can trust: every dispatch reaches every reachable owner exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Sequence
+from functools import partial
+
+from conftest import Bot, button, make_app
+from delivery_support import dispatches_to, owner, running, seed_owners
+from fakebot import Fault, SentMessage, User
+from fakefaults import TRANSIENT
+from sqlmodel import select
+
+from bot.app import start_app, stop_app
+from bot.domain.model import Beat
+from jobs.outbox import sender_of
+from jobs.pacing import Limits
+from jobs.run import BeatResult, Outcome, run_beat
+from storage.models import DispatchItem, OutboxMessage, Person
+
+TELEGRAM = Limits()
+
+
+async def _dispatch(bot: Bot, pid: int) -> None:
+    result = await run_beat(
+        bot.app.bot, bot.app.bot_data["svc"], programme_id=pid, beat=Beat.DISPATCH
+    )
+    assert result.outcome is Outcome.SENT
+
+
+async def _unreachable(bot: Bot) -> dict[int, bool]:
+    async with bot.db.session() as s:
+        rows = (await s.exec(select(Person).where(Person.telegram_user_id != None))).all()  # noqa: E711
+        return {p.telegram_user_id or 0: p.unreachable_since is not None for p in rows}
+
+
+async def test_200_owners_strict_limits_no_fault_no_429(db_url: str) -> None:
+    async with running(db_url, TELEGRAM) as bot:
+        pid = await seed_owners(bot, 200)
+        await _dispatch(bot, pid)
+        assert [dispatches_to(bot.api, owner(i)) for i in range(200)] == [1] * 200
+        assert bot.api.faults.floods == 0  # paced: Telegram never had to say 429
+
+
+async def test_200_owners_random_faults_each_reachable_owner_once(db_url: str) -> None:
+    async with running(db_url, TELEGRAM, cadence_send_timeout=0.5) as bot:
+        pid = await seed_owners(bot, 200)
+        faults = bot.api.faults
+        faults.hang = 2.0
+        faults.at_random(0.25, TRANSIENT, seed=8)
+        blocked, rejected, gone = owner(3), owner(4), owner(5)
+        faults.always(blocked.id, Fault.FORBIDDEN)
+        faults.next_for(rejected.id, Fault.BAD_REQUEST)
+        faults.always(gone.id, Fault.CHAT_NOT_FOUND)
+        await _dispatch(bot, pid)
+        assert faults.total_injected() > 30  # every kind of transient fault happened
+        assert all(faults.injected[k] for k in TRANSIENT)
+        got = {i: dispatches_to(bot.api, owner(i)) for i in range(200)}
+        assert {i for i, n in got.items() if n != 1} == {3, 4, 5}
+        assert got[3] == got[4] == got[5] == 0
+        unreachable = await _unreachable(bot)
+        assert unreachable[blocked.id] and unreachable[gone.id]
+        assert not unreachable[rejected.id]  # a 400 is not held against the person
+        assert sum(unreachable.values()) == 2
+
+
+async def _answer(bot: Bot, user: User) -> None:
+    """The owner completes an answer that started with a button press."""
+    await bot.say(user, "按计划推进")
+    await bot.say(user, "60")
+    files = bot.api.last_to(user.id)
+    await bot.press(user, files, button(files, "f:"))
+    confirm = bot.api.last_to(user.id)
+    await bot.press(user, confirm, button(confirm, "c:", ":save"))
+
+
+async def _measure_of(bot: Bot, user: User) -> int:
+    async with bot.db.session() as s:
+        row = (await s.exec(select(OutboxMessage).where(OutboxMessage.chat_id == user.id))).one()
+    return int(row.measure_ids)
+
+
+async def test_stops_mid_fan_out_resume_exactly_once_and_credit_answers(db_url: str) -> None:
+    rng = random.Random(11)
+    slow = Limits(per_second=8, private_per_second=0, group_per_minute=0)  # a long fan-out
+    users = [owner(i) for i in range(40)]
+    async with running(db_url, slow, strict=False, cadence_lease_seconds=2.0) as bot:
+        pid = await seed_owners(bot, 40)
+        task: asyncio.Task[BeatResult | None] = asyncio.create_task(
+            run_beat(bot.app.bot, bot.app.bot_data["svc"], programme_id=pid, beat=Beat.DISPATCH)
+        )
+        answering: tuple[User, SentMessage] | None = None
+        for _ in range(4):  # stop at random points of the fan-out, restart each time
+            target = min(_all_dispatches(bot, users) + rng.randint(2, 8), 38)
+            await bot.api.wait_until(partial(_reached, bot, users, target), timeout=20)
+            await stop_app(bot.app)  # aborts the delivery in progress
+            await asyncio.gather(task, return_exceptions=True)
+            if answering is None:  # an owner answers while the bot is down
+                got = next(u for u in users if dispatches_to(bot.api, u))
+                answering = (got, bot.api.last_to(got.id))
+                on_track = f"ans:{await _measure_of(bot, got)}:ok"
+                bot.api.press(got, answering[1], on_track)
+            bot.app = make_app(bot.settings, bot.clock, slow)
+            await start_app(bot.app, poll_timeout=1)  # the reconciliation job resumes at start
+            task = asyncio.create_task(_nothing())
+        assert answering is not None
+        await _answer(bot, answering[0])
+        await asyncio.sleep(2.1)  # a lease a stop left behind has expired: the next
+        await sender_of(bot.app.bot_data["svc"]).deliver(bot.app.bot)  # reconciliation takes it
+        await bot.api.wait_until(lambda: _all_dispatches(bot, users) >= 40, timeout=30)
+        await bot.api.settle(quiet=0.5, timeout=10)
+        assert [dispatches_to(bot.api, u) for u in users] == [1] * 40
+        async with bot.db.session() as s:
+            rows = (await s.exec(select(OutboxMessage))).all()
+            items = (await s.exec(select(DispatchItem).where(DispatchItem.answered))).all()
+        assert [(r.beat, r.key, r.state) for r in rows if r.beat != "dispatch"] == []
+        assert len(rows) == 40 and {r.state for r in rows} == {"sent"}
+        assert [i.owner_id for i in items] == [_person_of(rows, answering[0].id)]
+
+
+async def _nothing() -> BeatResult | None:
+    return None
+
+
+def _reached(bot: Bot, users: list[User], target: int) -> bool:
+    return _all_dispatches(bot, users) >= target
+
+
+def _all_dispatches(bot: Bot, users: list[User]) -> int:
+    return sum(dispatches_to(bot.api, u) for u in users)
+
+
+def _person_of(rows: Sequence[OutboxMessage], chat_id: int) -> int | None:
+    return next(r.person_id for r in rows if r.chat_id == chat_id)
