@@ -188,7 +188,10 @@ def _answering(
             ),
         ],
         states={
-            answer_draft.PICK: [CallbackQueryHandler(answer.pick, pattern=_is(callbacks.PickStep))],
+            answer_draft.PICK: [
+                CallbackQueryHandler(answer.pick, pattern=_is(callbacks.PickStep)),
+                CallbackQueryHandler(answer.pick_page, pattern=_is(callbacks.PickPage)),
+            ],
             answer_draft.HEALTH: [
                 CallbackQueryHandler(answer_steps.health, pattern=_is(callbacks.HealthStep))
             ],

@@ -12,6 +12,8 @@ from bot.domain.absence import may_answer
 from bot.domain.lifecycle import can_answer, can_request_signoff
 from bot.domain.model import Status
 from bot.render import callbacks, labels
+from bot.render.keyboards import PAGE_SIZE
+from bot.render.limits import page
 from handlers.answer_draft import (
     ACTION_HEALTH,
     DRAFT,
@@ -29,6 +31,7 @@ from handlers.answer_draft import (
 from handlers.answer_prompts import ask_health, ask_note
 from handlers.gate import Where, gate
 from handlers.send import answer_query
+from jobs.dispatch import ordered
 from storage import absences, lookup, measures, outbox
 from storage.models import Measure
 
@@ -167,18 +170,52 @@ async def start_by_reply(update: Update, context: CadenceContext) -> int | None:
     )
     if len(items) == 1:
         return await _picked(message, context, items[0].measure_id)
-    rows = []
-    for item in items:
-        m = await measures.by_id(
-            context.session, programme_id=context.programme_id, measure_id=item.measure_id
-        )
-        if m is not None:
-            data = callbacks.PickStep(draft["id"], m.id or 0).pack()
-            rows.append([InlineKeyboardButton(m.code, callback_data=data)])
+    assert context.programme is not None
+    listed = {i.measure_id for i in items}
+    rows = await measures.facts(context.session, programme_id=context.programme_id)
+    today = today_in(context.svc.clock.now(), context.programme.timezone)
+    # in the dispatch's own order, red and yellow first; paged, as a dispatch may list 120
+    draft["choices"] = [
+        [mid, f.code] for mid, f in ordered([r for r in rows if r[0].id in listed], today)
+    ]
     await message.reply_text(
-        context.t._("Which measure is this about?"), reply_markup=InlineKeyboardMarkup(rows)
+        context.t._("Which measure is this about?"), reply_markup=_pick_keyboard(context, 0)
     )
     return PICK
+
+
+def _pick_keyboard(context: CadenceContext, number: int) -> InlineKeyboardMarkup:
+    """One page of the measures a reply may be about."""
+    draft = draft_of(context)
+    choices = draft.get("choices", [])
+    p = page(len(choices), PAGE_SIZE, number)
+    rows = [
+        [InlineKeyboardButton(code, callback_data=callbacks.PickStep(draft["id"], mid).pack())]
+        for mid, code in choices[p.start : p.stop]
+    ]
+    nav = []
+    if p.has_prev:
+        back = callbacks.PickPage(draft["id"], p.number - 1).pack()
+        nav.append(InlineKeyboardButton(context.t._("◀ Previous page"), callback_data=back))
+    if p.has_next:
+        more = callbacks.PickPage(draft["id"], p.number + 1).pack()
+        label = context.t._("More ({page}/{pages}) ▶", page=p.number + 2, pages=p.count)
+        nav.append(InlineKeyboardButton(label, callback_data=more))
+    return InlineKeyboardMarkup([*rows, nav] if nav else rows)
+
+
+@gate(where=Where.PRIVATE, programme_of=draft_programme)
+async def pick_page(update: Update, context: CadenceContext) -> int | None:
+    """Another page of the measures a reply may be about."""
+    query = update.callback_query
+    assert query is not None
+    button = step(query.data, callbacks.PickPage)
+    if button is None or button.draft != draft_of(context).get("id"):
+        await answer_query(query, out_of_date(context.t), alert=True)
+        return None
+    await query.answer()
+    await query.edit_message_reply_markup(_pick_keyboard(context, button.page))
+    return None
 
 
 async def _picked(message: Message, context: CadenceContext, measure_id: int) -> int:

@@ -104,6 +104,7 @@ async def expired_button(update: Update, context: CadenceContext) -> None:
 
 STEPS = (
     callbacks.PickStep,
+    callbacks.PickPage,
     callbacks.HealthStep,
     callbacks.PercentSkip,
     callbacks.FilesDone,

@@ -12,6 +12,7 @@ from bot.domain.ledger import ParsedLedger, parse_ledger
 from bot.domain.model import Role
 from bot.render.callbacks import MAX_PAGE, CallbackError, Import, ImportSheet, unpack
 from bot.render.ledger import done_text, issues_text, preview_text
+from bot.render.limits import MESSAGE_TEXT, fit
 from bot.render.measures import short
 from handlers.gate import Where, gate
 from handlers.send import answer_query, reply_long
@@ -19,6 +20,7 @@ from storage import ledger_store
 
 MAX_BYTES = 5_000_000
 PENDING = "ledger_import"
+LIMIT = MESSAGE_TEXT[1]
 
 
 async def _fetch(context: CadenceContext, file_id: str) -> bytes:
@@ -169,4 +171,4 @@ async def confirm(update: Update, context: CadenceContext) -> None:
         importer_id=context.member.person_id if context.member else None,
     )
     context.user_data.pop(PENDING, None)
-    await query.edit_message_text(done_text(t, plan, removed=action == "drop"))
+    await query.edit_message_text(fit(done_text(t, plan, removed=action == "drop"), LIMIT))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,10 +16,13 @@ from bot.i18n import Tr
 from bot.render.chart import monthly_chart
 from bot.render.docx import monthly_docx
 from bot.render.docx_halfyear import halfyear_docx
+from bot.render.limits import CAPTION, PHOTO_UPLOAD_BYTES, UPLOAD_BYTES, fit
 from bot.render.xlsx import ledger_workbook
 from storage import documents as stored
 from storage import measures
 from storage.models import Programme
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -81,12 +85,16 @@ async def monthly_files(
 
 
 async def post(bot: Bot, chat_id: int, files: list[Document]) -> None:
-    """Send each file to the chat: photos inline, the rest as documents."""
+    """Send each file to the chat: photos inline, the rest as documents, within upload limits."""
     for f in files:
-        if f.photo:
-            await bot.send_photo(chat_id, f.data, caption=f.caption or None, filename=f.filename)
+        caption = fit(f.caption, CAPTION[1]) or None
+        if f.photo and len(f.data) <= PHOTO_UPLOAD_BYTES:
+            await bot.send_photo(chat_id, f.data, caption=caption, filename=f.filename)
+        elif len(f.data) <= UPLOAD_BYTES:
+            await bot.send_document(chat_id, f.data, filename=f.filename, caption=caption)
         else:
-            await bot.send_document(chat_id, f.data, filename=f.filename, caption=f.caption or None)
+            # Telegram refuses it with 413; saying so in the log beats failing the whole beat
+            log.warning("%s is %s bytes, over Telegram's upload limit", f.filename, len(f.data))
 
 
 async def halfyear(

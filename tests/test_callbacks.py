@@ -16,6 +16,7 @@ SAMPLES: list[cb.Button] = [
     cb.Paging("open", 7, 0),
     cb.Paging("unanswered", 7, cb.MAX_PAGE),
     cb.PickStep(3, 42),
+    cb.PickPage(3, 11),
     *(cb.HealthStep(42, 3, h) for h in cb.HEALTHS),
     cb.PercentSkip(42, 3),
     cb.FilesDone(42, 3),
@@ -75,6 +76,9 @@ MALFORMED = [
     "pg:open:0:1",
     "pick:1",
     "pick:1:x",
+    "pk:1",
+    "pk:1:1000",
+    "pk:0:1",
     "h:1:2:done",
     "h:1:2",
     "h:1:²:ok",
@@ -131,7 +135,9 @@ def test_pack_refuses_values_that_would_not_come_back() -> None:
 
 
 def test_every_kind_has_a_distinct_prefix() -> None:
-    assert len(cb.KINDS) == 15 and all(":" not in p for p in cb.KINDS)
+    # every kind is registered, and no two share a prefix (a dict would hide it)
+    assert len(cb.KINDS) == len(cb.Button.__subclasses__())
+    assert all(":" not in p for p in cb.KINDS)
 
 
 def test_pattern_routes_by_prefix_only() -> None:

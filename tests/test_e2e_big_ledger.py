@@ -93,9 +93,8 @@ def _codes(messages: list[SentMessage], prefix: str) -> list[str]:
     ]
 
 
-async def _answer_last(bot: Bot, user: User, listed: list[str]) -> str:
-    """Page to the last page of the owner's latest keyboard and answer its last measure."""
-    keyboard = next(m for m in reversed(bot.api.messages_to(user.id)) if m.buttons)
+async def _answer_last(bot: Bot, user: User, keyboard: SentMessage, listed: list[str]) -> str:
+    """Page to the last page of the dispatch's keyboard and answer its last measure."""
     while any(d.startswith("pg:") and "▶" in t for t, d in keyboard.buttons):
         more = next(d for t, d in keyboard.buttons if d.startswith("pg:") and "▶" in t)
         await bot.press(user, keyboard, more)
@@ -126,9 +125,23 @@ async def test_owners_of_25_and_120_measures_within_telegram_limits(bot: Bot) ->
     listed_25 = _codes(bot.api.messages_to(OWNER_25.id), "1.1.")
     assert len(listed_25) == 25
 
+    # a reply to the dispatch asks which measure it is about, a page of buttons at a time
+    mark = bot.api.mark()
+    bot.api.send_private(OWNER_120, "进展顺利", reply_to=to_120[-1])
+    [which] = await bot.api.wait_for(OWNER_120.id, since=mark)
+    await bot.api.settle()
+    assert len(which.buttons) == 11 and which.buttons[-1][0] == "下一页（2/12）▶"
+    await bot.press(OWNER_120, which, which.buttons[-1][1])
+    picked = which.buttons[0]
+    assert picked[0] == listed_120[10]
+    await bot.press(OWNER_120, which, picked[1])
+    assert bot.api.last_to(OWNER_120.id).plain == f"整改措施{listed_120[10]}进展如何？"
+    await bot.say(OWNER_120, "/cancel")
+
     # each owner answers the last measure of the list: the 25th and the 120th
-    answered = [await _answer_last(bot, OWNER_25, listed_25)]
-    answered.append(await _answer_last(bot, OWNER_120, listed_120))
+    to_25 = bot.api.messages_to(OWNER_25.id)[-1]
+    answered = [await _answer_last(bot, OWNER_25, to_25, listed_25)]
+    answered.append(await _answer_last(bot, OWNER_120, to_120[-1], listed_120))
 
     # the nudge (25 September 9:00) and the review (16:00) for everything still open
     mark = bot.api.mark()

@@ -167,6 +167,16 @@ class PickStep(Button):
 
 
 @dataclass(frozen=True)
+class PickPage(Button):
+    """Another page of the measures a reply may be about."""
+
+    PREFIX = "pk"
+    FIELDS = (_id, _page)
+    draft: int
+    page: int
+
+
+@dataclass(frozen=True)
 class HealthStep(Button):
     """The health step of one draft of one measure."""
 
@@ -277,7 +287,8 @@ _MORE: tuple[type[Button], ...] = (
     FilesDone, ConfirmStep, ForceBeat, Import, Decide, Extend, ImportSheet,
 )  # fmt: skip
 _DOCUMENTS: tuple[type[Button], ...] = (IssueLetter,)
-KINDS: dict[str, type[Button]] = {k.PREFIX: k for k in (*_ALL, *_MORE, *_DOCUMENTS)}
+_REPLY: tuple[type[Button], ...] = (PickPage,)  # paging the "which measure" list
+KINDS: dict[str, type[Button]] = {k.PREFIX: k for k in (*_ALL, *_MORE, *_DOCUMENTS, *_REPLY)}
 
 
 def unpack(data: str | None) -> Button:

@@ -22,6 +22,7 @@ COMMAND_DESCRIPTION_SAFE_MIN = 3
 COMMANDS_PER_SCOPE = 100
 MEDIA_GROUP = (2, 10)
 UPLOAD_BYTES = 50 * 1024 * 1024
+PHOTO_UPLOAD_BYTES = 10 * 1024 * 1024  # larger photos go as documents
 DOWNLOAD_BYTES = 20 * 1024 * 1024
 ELLIPSIS = "…"
 # where a cut may fall, best first: end of clause, then any space, then a CJK character boundary
