@@ -37,6 +37,7 @@ from handlers import (
     answer_steps,
     away,
     buttons,
+    dead_ends,
     errors,
     export,
     extension,
@@ -134,7 +135,7 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         CommandHandler("history", history.history_command),
         # the conversation sits before the ledger upload so evidence files go to the answer
         answering,
-        CommandHandler("cancel", answer.cancel),
+        CommandHandler("cancel", dead_ends.nothing_to_cancel),
         CommandHandler("summary", rhythm.summary),
         CommandHandler(list(rhythm.BEAT_COMMANDS), rhythm.manual_beat),
         CallbackQueryHandler(rhythm.force_beat, pattern=callbacks.pattern(callbacks.ForceBeat)),
@@ -146,13 +147,16 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         ),
         CommandHandler("away", away.away),
         CommandHandler("back", away.back),
-        MessageHandler(private & filters.Document.ALL, ledger.receive_file),
+        # a coordinator's spreadsheet is a ledger; any other file outside an answer is evidence
+        MessageHandler(evidence, dead_ends.loose_file),
         CallbackQueryHandler(ledger.confirm, pattern=callbacks.pattern(callbacks.Import)),
         CallbackQueryHandler(ledger.choose_sheet, pattern=callbacks.pattern(callbacks.ImportSheet)),
         CallbackQueryHandler(buttons.open_measure, pattern=callbacks.pattern(callbacks.Open)),
         CallbackQueryHandler(buttons.page, pattern=callbacks.pattern(callbacks.Paging)),
         # last: every press gets an answer, even one no handler above wanted
         CallbackQueryHandler(buttons.expired_button),
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, dead_ends.free_text),
+        MessageHandler(private & filters.COMMAND, dead_ends.unknown_command),
     ]
 
 
@@ -167,8 +171,9 @@ def _answering(
         entry_points=[
             CallbackQueryHandler(answer.start_by_button, pattern=_is(callbacks.Answer)),
             MessageHandler(
+                # only replies to a dispatch or reminder: anything else goes on to other handlers
                 private
-                & filters.REPLY
+                & dead_ends.REPLIES_TO_DISPATCH
                 & (filters.TEXT | filters.Document.ALL | filters.PHOTO)
                 & ~filters.COMMAND,
                 answer.start_by_reply,

@@ -114,7 +114,9 @@ async def dispatch(
         if recipient.telegram_user_id is not None and recipient.unreachable_since is None:
             t = _tr(locales, recipient, programme)
             listed = ordered(mine, today)
-            keyboard = measures_keyboard(t, listed, today, scope="open", person_id=owner_id)
+            keyboard = measures_keyboard(
+                t, listed, today, scope="open", person_id=owner_id, replyable=True
+            )
             text = dispatch_text(t, owner, recipient, [f for _, f in listed], today)
             message = await to_person(bot, recipient, text, now, keyboard)
             session.add(recipient)
@@ -177,7 +179,9 @@ async def nudge(
                 t._("Press a measure to answer it, or reply to this message with an update."),
             ]
         )
-        keyboard = measures_keyboard(t, listed, today, scope="unanswered", person_id=recipient_id)
+        keyboard = measures_keyboard(
+            t, listed, today, scope="unanswered", person_id=recipient_id, replyable=True
+        )
         message = await to_person(bot, recipient, text, now, keyboard)
         session.add(recipient)
         reached += message is not None

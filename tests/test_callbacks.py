@@ -12,6 +12,7 @@ SAMPLES: list[cb.Button] = [
     cb.Lang("en"),
     cb.Open(1),
     cb.Open(cb.MAX_ID),
+    cb.Listed(7),
     *(cb.Answer(42, a) for a in cb.ACTIONS),
     cb.Paging("open", 7, 0),
     cb.Paging("unanswered", 7, cb.MAX_PAGE),

@@ -19,7 +19,7 @@ async def test_owner_asks_for_signoff_and_coordinators_hear(bot: Bot) -> None:
     await tick(bot, pid, datetime(2024, 9, 30, 10, 0, tzinfo=SH))
     [to_a] = bot.api.messages_to(OWNER_A.id)
     m132 = await measure_id(bot, "1.3.2")
-    await bot.press(OWNER_A, to_a, button(to_a, "m:", f"{m132}"))
+    await bot.press(OWNER_A, to_a, button(to_a, "md:", f"{m132}"))
     ask = bot.api.last_to(OWNER_A.id)
     assert ("✔️ 申请销号", f"ans:{m132}:done") in ask.buttons
     await bot.press(OWNER_A, ask, f"ans:{m132}:done")
