@@ -41,6 +41,7 @@ from handlers import (
     errors,
     export,
     extension,
+    handover,
     history,
     ledger,
     letter,
@@ -127,6 +128,7 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         CommandHandler("invites", people.invites),
         CommandHandler("people", people.people_list),
         CommandHandler("revoke", people.revoke),
+        CommandHandler("handover", handover.handover_command),
         CommandHandler("my", people.my),
         # a coordinator's send-back reason comes before an answer being written, if both are open
         deciding,
