@@ -18,6 +18,7 @@ END = ConversationHandler.END
 DRAFT = "draft"
 DRAFT_SEQ = "draft_seq"
 SENDING_BACK = "send_back"  # a coordinator writing the reason for sending a request back
+NAMING = "naming"  # a coordinator invited by link is about to send their name
 LOOSE = "loose"  # text or a file sent outside an answer, kept until a measure is chosen
 MAX_TEXT = 2000
 MAX_FILES = 10

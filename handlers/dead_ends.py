@@ -14,9 +14,10 @@ from bot.domain.model import MeasureFacts, Role
 from bot.render import callbacks
 from bot.render.keyboards import PAGE_SIZE, measure_label
 from handlers import ledger
-from handlers.answer_draft import LOOSE, MAX_TEXT, evidence_of
+from handlers.answer_draft import LOOSE, MAX_TEXT, NAMING, evidence_of
 from handlers.gate import Where, gate
 from jobs.dispatch import button_list
+from storage import coordinators
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".csv")
 
@@ -114,6 +115,9 @@ async def free_text(update: Update, context: CadenceContext) -> None:
     message = update.effective_message
     assert message is not None and context.user_data is not None
     text = (message.text or "").strip()[:MAX_TEXT]
+    if context.user_data.get(NAMING):
+        await _name_myself(message, context, text)
+        return
     mine = await _open(context)
     picked = named(text, mine) or (mine if len(mine) == 1 else [])
     if len(picked) != 1:
@@ -123,6 +127,40 @@ async def free_text(update: Update, context: CadenceContext) -> None:
     await message.reply_text(
         context.t._("Record this as an update of {code}?", code=picked[0][1].code),
         reply_markup=_choices(context, picked),
+    )
+
+
+MAX_NAME = 50
+
+
+async def _name_myself(message: Message, context: CadenceContext, text: str) -> None:
+    """A coordinator invited by link gives the name colleagues will see."""
+    assert context.user_data is not None
+    t, member = context.t, context.member
+    if member is None or not text or len(text) > MAX_NAME or coordinators.unnamed(text):
+        await message.reply_text(t._("Please send your name (at most {n} characters).", n=MAX_NAME))
+        return
+    person = await coordinators.name(
+        context.session,
+        person_id=member.person_id,
+        name=text,
+        actor=context.actor,
+        now=context.svc.clock.now(),
+    )
+    if person is None:
+        await message.reply_text(
+            t._(
+                "{name} is already someone else in this programme; please send another name.",
+                name=text,
+            )
+        )
+        return
+    context.user_data.pop(NAMING, None)
+    await message.reply_text(
+        t._(
+            "Thank you, {name}: colleagues now see you by this name. /help lists what you can do.",
+            name=text,
+        )
     )
 
 

@@ -7,14 +7,15 @@ from telegram import Update
 from bot.clock import today_in
 from bot.context import CadenceContext
 from bot.domain.model import ANSWERABLE, Role
+from bot.domain.numbers import typed_int
 from bot.render import labels
 from bot.render.keyboards import measures_keyboard
 from bot.render.measures import line
 from handlers.gate import Where, gate
 from handlers.send import reply_long
 from jobs.dispatch import ordered
+from storage import coordinators, measures, people
 from storage import invites as invite_links
-from storage import measures, people
 
 
 def invite_link(username: str, token: str) -> str:
@@ -27,6 +28,9 @@ async def invites(update: Update, context: CadenceContext) -> None:
     """One message with an invite link for every unbound owner and leader."""
     assert update.effective_message is not None
     t = context.t
+    if context.args:
+        await coordinator_invites(update, context)
+        return
     rows = await pending_invites(context)
     if not rows:
         await update.effective_message.reply_text(t._("Everyone in the ledger is already bound."))
@@ -37,6 +41,45 @@ async def invites(update: Update, context: CadenceContext) -> None:
     )
     body = "\n".join(f"{name} ({role}): {link}" for name, role, link in rows)
     await reply_long(update.effective_message, f"{text}\n\n{body}")
+
+
+COORDINATOR_WORDS = ("coordinator", "coordinators", "专班", "整改专班", "整改专班成员")
+MAX_COORDINATOR_LINKS = 10
+
+
+async def coordinator_invites(update: Update, context: CadenceContext) -> None:
+    """/invites coordinator N: N single-use links, each binding a new coordinator."""
+    assert update.effective_message is not None and context.programme is not None
+    t, args = context.t, list(context.args or [])
+    count = typed_int(args[1], 1, MAX_COORDINATOR_LINKS) if len(args) == 2 else None
+    if args[0].lower() not in COORDINATOR_WORDS or (len(args) == 2 and count is None):
+        await update.effective_message.reply_text(
+            t._(
+                "Usage: /invites for the ledger's people, or /invites coordinator N for N links "
+                "(at most {max}) that each bind a new coordinator.",
+                max=MAX_COORDINATOR_LINKS,
+            )
+        )
+        return
+    days = context.svc.settings.cadence_invite_days
+    links = await coordinators.invite(
+        context.session,
+        programme_id=context.programme_id,
+        count=count or 1,
+        actor=context.actor,
+        now=context.svc.clock.now(),
+        days=days,
+    )
+    head = t.n_(
+        "{n} coordinator invite link (valid {days} days; it works once, and whoever opens it "
+        "names themselves):",
+        "{n} coordinator invite links (valid {days} days; each works once, and whoever opens "
+        "one names themselves):",
+        len(links),
+        days=days,
+    )
+    body = "\n".join(invite_link(context.bot.username, i.token) for i in links)
+    await update.effective_message.reply_text(f"{head}\n{body}")
 
 
 async def pending_invites(context: CadenceContext) -> list[tuple[str, str, str]]:

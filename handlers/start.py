@@ -10,9 +10,10 @@ from bot.domain.model import Role
 from bot.i18n import tr
 from bot.languages import LANGUAGES
 from bot.render import callbacks
+from handlers.answer_draft import NAMING
 from handlers.gate import Where, gate, role_names, supported
 from handlers.send import answer_query
-from storage import invites, people, programmes
+from storage import coordinators, invites, people, programmes
 
 
 def _help_text(context: CadenceContext) -> str:
@@ -82,6 +83,24 @@ async def start(update: Update, context: CadenceContext) -> None:
         await help_command(update, context)
 
 
+def _welcome(context: CadenceContext, name: str, programme: str, roles: frozenset[Role]) -> str:
+    t = context.t
+    if coordinators.unnamed(name):
+        assert context.user_data is not None
+        context.user_data[NAMING] = True  # the next text they send is their name
+        return t._(
+            "Welcome: you are now a coordinator of programme {programme}. Please send your name "
+            "as colleagues should see it.",
+            programme=programme,
+        )
+    return t._(
+        "Welcome, {name}. You are now bound to programme {programme} as {roles}. Type /help to see what you can do.",
+        name=name,
+        programme=programme,
+        roles=role_names(context, roles),
+    )
+
+
 async def _redeem(update: Update, context: CadenceContext) -> None:
     """Invite tokens are the one way in for strangers, so this runs without the gate."""
     user, message = update.effective_user, update.effective_message
@@ -109,12 +128,7 @@ async def _redeem(update: Update, context: CadenceContext) -> None:
                 person.id or 0, set()
             )
             context.t = t
-            text = t._(
-                "Welcome, {name}. You are now bound to programme {programme} as {roles}. Type /help to see what you can do.",
-                name=person.name,
-                programme=programme.name,
-                roles=role_names(context, frozenset(roles)),
-            )
+            text = _welcome(context, person.name, programme.name, frozenset(roles))
         else:
             text = {
                 Redeem.UNKNOWN: t._(
