@@ -8,7 +8,7 @@ from bot.context import CadenceContext
 from bot.domain.model import Role
 from bot.i18n import tr
 from handlers.gate import Where, gate
-from handlers.people import invite_link
+from handlers.invites_out import invite_link
 from jobs.send import send
 from storage import handover, people
 from storage.models import Person

@@ -12,15 +12,11 @@ from bot.render import labels
 from bot.render.keyboards import measures_keyboard
 from bot.render.measures import line
 from handlers.gate import Where, gate
+from handlers.invites_out import invite_link, send_invites
 from handlers.send import reply_long
 from jobs.dispatch import ordered
 from storage import coordinators, measures, people
 from storage import invites as invite_links
-
-
-def invite_link(username: str, token: str) -> str:
-    """The deep link that binds whoever opens it."""
-    return f"https://t.me/{username}?start={token}"
 
 
 @gate(Role.COORDINATOR, where=Where.PRIVATE)
@@ -35,12 +31,7 @@ async def invites(update: Update, context: CadenceContext) -> None:
     if not rows:
         await update.effective_message.reply_text(t._("Everyone in the ledger is already bound."))
         return
-    text = t._(
-        "Invite links (valid {days} days; each works once). Send each person their own link:",
-        days=context.svc.settings.cadence_invite_days,
-    )
-    body = "\n".join(f"{name} ({role}): {link}" for name, role, link in rows)
-    await reply_long(update.effective_message, f"{text}\n\n{body}")
+    await send_invites(update.effective_message, context, rows)
 
 
 COORDINATOR_WORDS = ("coordinator", "coordinators", "专班", "整改专班", "整改专班成员")
@@ -84,10 +75,15 @@ async def coordinator_invites(update: Update, context: CadenceContext) -> None:
 
 async def pending_invites(context: CadenceContext) -> list[tuple[str, str, str]]:
     """(name, roles, link) for every unbound owner and leader."""
+    return [(n, r, invite_link(context.bot.username, tk)) for n, r, tk in await _tokens(context)]
+
+
+async def _tokens(context: CadenceContext) -> list[tuple[str, str, str]]:
+    """(name, roles, link) for every unbound owner and leader."""
     s, t, pid = context.session, context.t, context.programme_id
     now = context.svc.clock.now()
     return [
-        (name, roles, invite_link(context.bot.username, token))
+        (name, roles, token)
         for name, roles, token in await invite_links.invite_rows(
             s,
             programme_id=pid,

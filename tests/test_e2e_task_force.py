@@ -71,4 +71,4 @@ async def test_three_coordinators(bot: Bot) -> None:
         assert [m.plain for m in bot.api.since(mark) if m.chat_id == user.id] == [text]
     # the new coordinators act as coordinators
     invites = await bot.say(ROSE, "/invites")
-    assert invites.plain.startswith("Invite links (valid 14 days; each works once).")
+    assert invites.plain.startswith("21 invite links (valid 14 days; each works once)")
