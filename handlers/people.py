@@ -106,9 +106,9 @@ async def people_list(update: Update, context: CadenceContext) -> None:
         phone = f" ☎ {p.contact}" if p.contact else ""
         if p.telegram_user_id:
             mark = " ⚠️ " + t._("unreachable") if p.unreachable_since else ""
-            bound.append(f"✅ {p.name} ({names}){phone}{mark}")
+            bound.append("✅ " + t._("{name} ({roles})", name=p.name, roles=names) + phone + mark)
         else:
-            unbound.append(f"▫️ {p.name} ({names}){phone}")
+            unbound.append("▫️ " + t._("{name} ({roles})", name=p.name, roles=names) + phone)
     text = t._("Bound: {n}", n=len(bound)) + "\n" + "\n".join(bound)
     text += "\n\n" + t._("Not yet bound: {n}", n=len(unbound)) + "\n" + "\n".join(unbound)
     await reply_long(update.effective_message, text.strip())

@@ -9,9 +9,9 @@ from bot.domain.invites import Redeem
 from bot.domain.model import Role
 from bot.i18n import tr
 from bot.languages import LANGUAGES
-from bot.render import callbacks
+from bot.render import callbacks, labels
 from handlers.answer_draft import NAMING
-from handlers.gate import Where, gate, role_names, supported
+from handlers.gate import Where, gate, supported
 from handlers.send import answer_query
 from storage import coordinators, invites, people, programmes
 
@@ -27,7 +27,8 @@ def _help_text(context: CadenceContext) -> str:
     if context.programme is not None:
         lines.append(t._("Programme: {name}", name=context.programme.name))
     if held:
-        lines.append(t._("Your roles: {roles}", roles=role_names(context, frozenset(held))))
+        names = t.join(t._(labels.ROLE[r]) for r in sorted(held))  # "roles: owner, leader"
+        lines.append(t._("Your roles: {roles}", roles=names))
     lines.append("")
     lines.append(t._("/help – what you can do"))
     lines.append(t._("/lang – choose your language"))
@@ -97,7 +98,7 @@ def _welcome(context: CadenceContext, name: str, programme: str, roles: frozense
         "Welcome, {name}. You are now bound to programme {programme} as {roles}. Type /help to see what you can do.",
         name=name,
         programme=programme,
-        roles=role_names(context, roles),
+        roles=t.join(t._(labels.ROLE[r]) for r in sorted(roles)),  # "as owner", not "as owners"
     )
 
 

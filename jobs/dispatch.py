@@ -229,7 +229,7 @@ async def escalate(
             continue  # the review lists it either way
         t = _tr(locales, leader, programme)
         text = t._(
-            "⚠️ Measure {code} ({text}) has had no answer from {owner} for two dispatches in a row. Please follow up (督办).",
+            "⚠️ Measure {code} ({text}) has had no answer from {owner} for two dispatches in a row. Please follow up.",
             code=f.code,
             text=f.text[:60],
             owner=f.owner,

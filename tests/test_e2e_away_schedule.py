@@ -66,7 +66,7 @@ async def test_schedule_shows_and_changes_beats(bot: Bot) -> None:
     # National Day moves W41's dispatch to Tuesday
     assert shown.plain.split("\n")[1] == "• 每周调度：2024年10月8日 09:00"
     refused = await bot.say(OWNER_A, "/schedule dispatch tue 08:30")
-    assert refused.plain == "抱歉，此功能仅限专班成员和领导使用。"
+    assert refused.plain == "抱歉，此功能仅限整改专班成员和责任领导使用。"
     mark = bot.api.mark()
     bot.api.send_private(ADMIN, "/schedule dispatch tue 08:30")
     changed, shown = await bot.answers(ADMIN.id, mark)

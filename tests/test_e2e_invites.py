@@ -24,7 +24,7 @@ async def test_invites_per_unit_and_workbook(bot: Bot) -> None:
     assert len(units) == 15 and "城市管理局" not in titles  # its liaison is bound already
     lines = [line for u in units for line in u.plain.split("\n")[1:]]
     assert len(lines) == 21
-    assert lines[0].startswith("党工委书记（领导）：https://t.me/cadence_test_bot?start=")
+    assert lines[0].startswith("党工委书记（责任领导）：https://t.me/cadence_test_bot?start=")
     assert (book.method, book.filename) == ("sendDocument", "邀请链接.xlsx")
     ws = openpyxl.load_workbook(io.BytesIO(book.document or b"")).worksheets[0]
     rows = [[c.value for c in row] for row in ws.iter_rows()]

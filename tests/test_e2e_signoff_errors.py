@@ -99,7 +99,7 @@ def _tried(bot: Bot, chat_id: int) -> int:
     return sum(1 for p in bot.api.calls("sendMessage") if p.get("chat_id") == chat_id)
 
 
-OWNER_A_LINE = "✅ 城市管理局联络员 (责任人)"
+OWNER_A_LINE = "✅ 城市管理局联络员（责任人）"
 
 
 async def test_a_blocked_owner_is_marked_unreachable_until_bound_again(bot: Bot) -> None:
@@ -110,7 +110,7 @@ async def test_a_blocked_owner_is_marked_unreachable_until_bound_again(bot: Bot)
     assert (_tried(bot, OWNER_A.id), bot.api.messages_to(OWNER_A.id)) == (1, [])
     assert (await _owner_a(bot)).unreachable_since == dispatched
     listing = (await bot.say(ADMIN, "/people")).plain.split("\n")
-    assert listing[:3] == ["已绑定：4人", "✅ Admin (专班成员)", f"{OWNER_A_LINE} ⚠️ 无法联系"]
+    assert listing[:3] == ["已绑定：4人", "✅ Admin（整改专班成员）", f"{OWNER_A_LINE} ⚠️ 无法联系"]
     # the next dispatch does not try again
     await tick(bot, pid, datetime(2024, 10, 8, 9, 30, tzinfo=SH))
     assert _tried(bot, OWNER_A.id) == 1
@@ -129,7 +129,7 @@ async def test_a_blocked_owner_is_marked_unreachable_until_bound_again(bot: Bot)
         token = invite.token
     welcome = await bot.say(OWNER_A, f"/start {token}")
     assert welcome.plain == (
-        "欢迎您，城市管理局联络员！您已以责任人身份绑定整改项目“P”。发送 /help 查看可用功能。"
+        "欢迎您，城市管理局联络员。您已以责任人身份绑定整改项目“P”。发送 /help 查看可用功能。"
     )
     assert (await _owner_a(bot)).unreachable_since is None
     listing = (await bot.say(ADMIN, "/people")).plain.split("\n")
