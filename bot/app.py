@@ -38,9 +38,11 @@ from handlers import (
     answer_steps,
     away,
     buttons,
+    dead_ends,
     errors,
     export,
     extension,
+    handover,
     history,
     ledger,
     letter,
@@ -134,6 +136,7 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         CommandHandler("invites", people.invites),
         CommandHandler("people", people.people_list),
         CommandHandler("revoke", people.revoke),
+        CommandHandler("handover", handover.handover_command),
         CommandHandler("my", people.my),
         # a coordinator's send-back reason comes before an answer being written, if both are open
         deciding,
@@ -142,7 +145,7 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         CommandHandler("history", history.history_command),
         # the conversation sits before the ledger upload so evidence files go to the answer
         answering,
-        CommandHandler("cancel", answer.cancel),
+        CommandHandler("cancel", dead_ends.nothing_to_cancel),
         CommandHandler("summary", rhythm.summary),
         CommandHandler(list(rhythm.BEAT_COMMANDS), rhythm.manual_beat),
         CallbackQueryHandler(rhythm.force_beat, pattern=callbacks.pattern(callbacks.ForceBeat)),
@@ -154,13 +157,16 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         ),
         CommandHandler("away", away.away),
         CommandHandler("back", away.back),
-        MessageHandler(private & filters.Document.ALL, ledger.receive_file),
+        # a coordinator's spreadsheet is a ledger; any other file outside an answer is evidence
+        MessageHandler(evidence, dead_ends.loose_file),
         CallbackQueryHandler(ledger.confirm, pattern=callbacks.pattern(callbacks.Import)),
         CallbackQueryHandler(ledger.choose_sheet, pattern=callbacks.pattern(callbacks.ImportSheet)),
         CallbackQueryHandler(buttons.open_measure, pattern=callbacks.pattern(callbacks.Open)),
         CallbackQueryHandler(buttons.page, pattern=callbacks.pattern(callbacks.Paging)),
         # last: every press gets an answer, even one no handler above wanted
         CallbackQueryHandler(buttons.expired_button),
+        MessageHandler(private & filters.TEXT & ~filters.COMMAND, dead_ends.free_text),
+        MessageHandler(private & filters.COMMAND, dead_ends.unknown_command),
     ]
 
 
@@ -180,8 +186,9 @@ def _answering(
         entry_points=[
             CallbackQueryHandler(answer.start_by_button, pattern=_is(callbacks.Answer)),
             MessageHandler(
+                # only replies to a dispatch or reminder: anything else goes on to other handlers
                 private
-                & filters.REPLY
+                & dead_ends.REPLIES_TO_DISPATCH
                 & (filters.TEXT | filters.Document.ALL | filters.PHOTO)
                 & ~filters.COMMAND,
                 answer.start_by_reply,

@@ -67,6 +67,10 @@ class CadenceContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any
         """Run work once this update's transaction has committed (it opens its own sessions)."""
         self._after_commit.append(work)
 
+    def drop_after_commit(self) -> None:
+        """Forget the follow-ups of an update whose transaction rolled back."""
+        self._after_commit = []
+
     async def run_after_commit(self) -> None:
         """Run (once) what the update left for after its commit; the gate calls it."""
         work, self._after_commit = self._after_commit, []

@@ -126,6 +126,10 @@ class Tr:
         """A month: 2024年9月 / September 2024."""
         return format_date(dt.date(year, month, 1), self._lang.month, locale=self.locale)
 
+    def when(self, value: dt.date, today: dt.date) -> str:
+        """A date as people write it: without the year in the current year (9月30日), else full."""
+        return self.day_month(value) if value.year == today.year else self.date(value)
+
     def datetime(self, value: dt.datetime) -> str:
         """Date and time in the locale's words."""
         pattern = self._lang.date + " HH:mm"

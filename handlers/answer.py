@@ -18,6 +18,7 @@ from handlers.answer_draft import (
     ACTION_HEALTH,
     DRAFT,
     END,
+    LOOSE,
     MAX_TEXT,
     PICK,
     SENDING_BACK,
@@ -91,11 +92,16 @@ async def allowed(context: CadenceContext, measure_id: int) -> tuple[Measure | N
 
 
 def _start_draft(context: CadenceContext, m: Measure, action: str) -> dict[str, Any]:
+    assert context.user_data is not None
+    loose = context.user_data.pop(LOOSE, None)
+    if action != "loose" or not isinstance(loose, dict) or m.id not in loose.get("measures", []):
+        loose = {}  # what was sent outside an answer goes only to the measure offered for it
     draft = new_draft(
         context,
         measure_id=m.id,
         code=m.code,
-        files=[],
+        note=loose.get("note", ""),
+        files=list(loose.get("files", [])),
         signoff=action == "done",
     )
     if action in ACTION_HEALTH:

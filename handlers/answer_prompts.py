@@ -6,6 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.context import CadenceContext
 from bot.domain.model import Health
+from bot.domain.numbers import PercentProblem
 from bot.render import callbacks, labels
 from handlers.answer_draft import (
     BLOCKERS,
@@ -71,10 +72,28 @@ async def ask_percent(message: Message, context: CadenceContext) -> int:
     if draft_of(context).get("signoff"):
         return await ask_files(message, context)
     t = context.t
-    skip = callbacks.PercentSkip(*ids(context)).pack()
-    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton(t._("Skip"), callback_data=skip)]])
-    await message.reply_text(t._("How far along is it, in percent (0–100)?"), reply_markup=keyboard)
+    await message.reply_text(
+        t._("How far along is it, in percent (0–100)?"), reply_markup=skip_keyboard(context)
+    )
     return PERCENT
+
+
+def skip_keyboard(context: CadenceContext) -> InlineKeyboardMarkup:
+    """The percentage step's Skip button."""
+    skip = callbacks.PercentSkip(*ids(context)).pack()
+    return InlineKeyboardMarkup([[InlineKeyboardButton(context.t._("Skip"), callback_data=skip)]])
+
+
+def percent_problem(context: CadenceContext, problem: PercentProblem) -> str:
+    """What is wrong with a typed percentage, and what to send instead."""
+    t = context.t
+    if problem is PercentProblem.FRACTION:
+        return t._("Please send the percentage itself: for 0.4, send 40. Or press Skip.")
+    if problem is PercentProblem.RANGE:
+        return t._(
+            "A percentage runs from 0 to 100: please send a number in that range, or press Skip."
+        )
+    return t._("Please send a whole number from 0 to 100 (such as 40 or 40%), or press Skip.")
 
 
 async def after_percent(message: Message, context: CadenceContext) -> int:
@@ -89,6 +108,8 @@ async def after_percent(message: Message, context: CadenceContext) -> int:
 async def ask_files(message: Message, context: CadenceContext) -> int:
     """Ask for evidence files (at least one for sign-off)."""
     draft, t = draft_of(context), context.t
+    if draft.get("files"):
+        return await ack_file(message, context)  # a reply or a loose file already brought one
     if draft.get("signoff"):
         text = t._("Send at least one evidence file (documents or photos), then press Done.")
     else:
@@ -98,6 +119,23 @@ async def ask_files(message: Message, context: CadenceContext) -> int:
         text,
         reply_markup=InlineKeyboardMarkup(
             [[InlineKeyboardButton(label, callback_data=callbacks.FilesDone(*ids(context)).pack())]]
+        ),
+    )
+    return FILES
+
+
+async def ack_file(message: Message, context: CadenceContext) -> int:
+    """Count the evidence received so far; the Done button stays under every count."""
+    files, t = draft_of(context).get("files", []), context.t
+    kind = t._("photo") if files[-1].get("kind") == "photo" else t._("document")
+    text = t._(
+        "Received evidence file {n} ({kind}). Send more, or press Done.", n=len(files), kind=kind
+    )
+    done = callbacks.FilesDone(*ids(context)).pack()
+    await message.reply_text(
+        text,
+        reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton(t._("Done"), callback_data=done)]]
         ),
     )
     return FILES

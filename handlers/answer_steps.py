@@ -8,7 +8,7 @@ from telegram import CallbackQuery, Message, Update
 
 from bot.context import CadenceContext
 from bot.domain.model import Beat, Health
-from bot.domain.numbers import typed_int
+from bot.domain.numbers import PercentProblem, read_percent
 from bot.domain.periods import period_of
 from bot.render import callbacks
 from handlers.answer import allowed, draft_programme
@@ -29,7 +29,16 @@ from handlers.answer_draft import (
     out_of_date,
     step,
 )
-from handlers.answer_prompts import after_percent, ask_confirm, ask_files, ask_note, ask_percent
+from handlers.answer_prompts import (
+    ack_file,
+    after_percent,
+    ask_confirm,
+    ask_files,
+    ask_note,
+    ask_percent,
+    percent_problem,
+    skip_keyboard,
+)
 from handlers.gate import Where, gate
 from handlers.send import answer_query
 from handlers.signoff import notify_signoff_request
@@ -95,10 +104,11 @@ async def percent(update: Update, context: CadenceContext) -> int | None:
         return await after_percent(query.message, context)
     message = update.effective_message
     assert message is not None
-    value = typed_int((message.text or "").strip().rstrip("%％"), 0, 100)
-    if value is None:
+    value = read_percent(message.text or "")
+    if isinstance(value, PercentProblem):
+        # the Skip button comes again with every re-ask
         await message.reply_text(
-            context.t._("Please send a whole number from 0 to 100, or press Skip.")
+            percent_problem(context, value), reply_markup=skip_keyboard(context)
         )
         return PERCENT
     draft_of(context)["percent"] = value
@@ -139,7 +149,7 @@ async def file(update: Update, context: CadenceContext) -> int | None:
         )
         return FILES
     files.append(found)
-    return await ask_files(message, context)
+    return await ack_file(message, context)
 
 
 @gate(where=Where.PRIVATE, programme_of=draft_programme)

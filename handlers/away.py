@@ -1,25 +1,18 @@
-"""/away and /back: out of office, with an optional delegate from the same unit."""
+"""/away and /back: out of office, with an optional delegate; the task force is told."""
 
 from __future__ import annotations
-
-from datetime import date
 
 from telegram import Update
 
 from bot.clock import today_in
 from bot.context import CadenceContext
 from bot.domain.absence import Someone, may_stand_in, valid_period
+from bot.domain.daterange import read_range
 from bot.domain.model import Role
 from handlers.gate import Where, gate
+from jobs import alerts
 from storage import absences, people
 from storage.models import Person
-
-
-def _day(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value.replace("/", "-"))
-    except ValueError:
-        return None
 
 
 def _someone(p: Person) -> Someone:
@@ -32,34 +25,33 @@ async def away(update: Update, context: CadenceContext) -> None:
     message = update.effective_message
     assert message is not None and context.member is not None and context.programme is not None
     t, s, pid, now = context.t, context.session, context.programme_id, context.svc.clock.now()
-    args = list(context.args or [])
-    start, end = (_day(args[0]), _day(args[1])) if len(args) >= 2 else (None, None)
-    if (
-        start is None
-        or end is None
-        or not valid_period(start, end, today_in(now, context.programme.timezone))
-    ):
+    today = today_in(now, context.programme.timezone)
+    typed = read_range(" ".join(context.args or []), today)
+    if typed is None or not valid_period(typed.start, typed.end, today):
         await message.reply_text(
             t._(
-                "Usage: /away 2024-10-01 2024-10-07 [delegate name]. The end date must not be in the past."
+                "Usage: /away FROM TO [delegate], for example /away Oct 1 - Oct 7 or "
+                "/away 10.1-10.7. The end date must not be in the past."
             )
         )
         return
+    start, end = typed.start, typed.end
     me = await people.person(s, programme_id=pid, person_id=context.member.person_id)
     assert me is not None and me.id is not None
     delegate = None
-    if len(args) > 2:
-        name = " ".join(args[2:])
+    if typed.rest:
+        name = typed.rest
         delegate = await people.find_named(s, programme_id=pid, name=name)
         if delegate is None or not may_stand_in(_someone(me), _someone(delegate)):
             await message.reply_text(
                 t._(
-                    "{name} cannot stand in: a delegate must be from your unit and already use this bot.",
+                    "{name} cannot stand in: a delegate must be someone else in this programme "
+                    "who already uses this bot.",
                     name=name,
                 )
             )
             return
-    await absences.add(
+    absence = await absences.add(
         s,
         programme_id=pid,
         person_id=me.id,
@@ -69,18 +61,21 @@ async def away(update: Update, context: CadenceContext) -> None:
         actor=context.actor,
         now=now,
     )
+    # the task force hears of each absence and who stands in, once it is stored
+    bot, database, aid = context.bot, context.svc.database, absence.id or 0
+    context.after_commit(lambda: alerts.away(bot, database, absence_id=aid, today=today, now=now))
     if delegate is not None:
         text = t._(
             "Noted: away {start} – {end}. {name} gets your dispatches meanwhile. /back ends it early.",
-            start=t.date(start),
-            end=t.date(end),
+            start=t.when(start, today),
+            end=t.when(end, today),
             name=delegate.name,
         )
     else:
         text = t._(
             "Noted: away {start} – {end}. Your dispatches pause meanwhile and do not count as silence. /back ends it early.",
-            start=t.date(start),
-            end=t.date(end),
+            start=t.when(start, today),
+            end=t.when(end, today),
         )
     await message.reply_text(text)
 
@@ -91,16 +86,28 @@ async def back(update: Update, context: CadenceContext) -> None:
     message = update.effective_message
     assert message is not None and context.member is not None and context.programme is not None
     now = context.svc.clock.now()
+    today = today_in(now, context.programme.timezone)
     ended = await absences.end(
         context.session,
         programme_id=context.programme_id,
         person_id=context.member.person_id,
-        today=today_in(now, context.programme.timezone),
+        today=today,
         actor=context.actor,
         now=now,
     )
-    await message.reply_text(
-        context.t._("Welcome back: dispatches come to you again.")
-        if ended
-        else context.t._("You were not marked as away.")
-    )
+    t = context.t
+    if not ended:
+        await message.reply_text(t._("You were not marked as away."))
+        return
+    lines = [
+        t._(
+            "Your absence {start} – {end} had not begun: it is cancelled.",
+            start=t.when(start, today),
+            end=t.when(end, today),
+        )
+        for start, end, begun in ended
+        if not begun
+    ]
+    if any(begun for *_, begun in ended):
+        lines.insert(0, t._("Welcome back: dispatches come to you again."))
+    await message.reply_text("\n".join(lines))

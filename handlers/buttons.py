@@ -11,6 +11,7 @@ from bot.render.keyboards import answer_choices, measures_keyboard
 from bot.render.measures import line
 from handlers.answer import allowed, may_answer_for, measure_programme
 from handlers.answer_draft import DRAFT, expired, out_of_date, step
+from handlers.dead_ends import replies_answer
 from handlers.gate import Where, gate
 from handlers.send import answer_query, reply_long
 from jobs.dispatch import button_list
@@ -77,6 +78,9 @@ async def page(update: Update, context: CadenceContext) -> None:
         scope=button.scope,
         person_id=button.person_id,
         number=button.page,
+        replyable=replies_answer(
+            query.message.reply_markup if isinstance(query.message, Message) else None
+        ),
     )
     if keyboard is None:
         await answer_query(query, context.t._("Every measure here has been answered."))

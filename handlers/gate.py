@@ -106,6 +106,10 @@ def gate(
                         await _refuse(update, reason)
                         return None
                     result = await callback(update, context)
+                except BaseException:
+                    # rolled back: its follow-ups must not run after another handler's commit
+                    context.drop_after_commit()
+                    raise
                 finally:
                     context.session = None
             await context.run_after_commit()

@@ -28,9 +28,8 @@ async def _fetch(context: CadenceContext, file_id: str) -> bytes:
     return bytes(await file.download_as_bytearray())
 
 
-@gate(Role.COORDINATOR, where=Where.PRIVATE)
-async def receive_file(update: Update, context: CadenceContext) -> None:
-    """Parse the file, report every problem or preview what importing it would do."""
+async def preview(update: Update, context: CadenceContext) -> None:
+    """Parse the file, report every problem or preview what importing it would do (gated by the caller)."""
     message = update.effective_message
     assert message is not None and message.document is not None
     t, doc = context.t, message.document
@@ -96,6 +95,9 @@ async def _preview(message: Message, context: CadenceContext, parsed: ParsedLedg
         [buttons, [InlineKeyboardButton(t._("Cancel"), callback_data=cancel)]]
     )
     await reply_long(message, preview_text(t, plan, parsed, context.programme.name), keyboard)
+
+
+receive_file = gate(Role.COORDINATOR, where=Where.PRIVATE)(preview)
 
 
 @gate(Role.COORDINATOR, where=Where.PRIVATE)

@@ -9,19 +9,16 @@ from telegram import Update
 from bot.clock import today_in
 from bot.context import CadenceContext
 from bot.domain.model import ANSWERABLE, Role
+from bot.domain.numbers import typed_int
 from bot.render import labels
 from bot.render.keyboards import measures_keyboard
 from bot.render.measures import line
 from handlers.gate import Where, gate
+from handlers.invites_out import invite_link, send_invites
 from handlers.send import reply_long
 from jobs.dispatch import ordered
+from storage import coordinators, measures, people
 from storage import invites as invite_links
-from storage import measures, people
-
-
-def invite_link(username: str, token: str) -> str:
-    """The deep link that binds whoever opens it."""
-    return f"https://t.me/{username}?start={token}"
 
 
 @gate(Role.COORDINATOR, where=Where.PRIVATE)
@@ -29,24 +26,66 @@ async def invites(update: Update, context: CadenceContext) -> None:
     """One message with an invite link for every unbound owner and leader."""
     assert update.effective_message is not None
     t = context.t
+    if context.args:
+        await coordinator_invites(update, context)
+        return
     rows = await pending_invites(context)
     if not rows:
         await update.effective_message.reply_text(t._("Everyone in the ledger is already bound."))
         return
-    text = t._(
-        "Invite links (valid {days} days; each works once). Send each person their own link:",
-        days=context.svc.settings.cadence_invite_days,
+    await send_invites(update.effective_message, context, rows)
+
+
+COORDINATOR_WORDS = ("coordinator", "coordinators", "专班", "整改专班", "整改专班成员")
+MAX_COORDINATOR_LINKS = 10
+
+
+async def coordinator_invites(update: Update, context: CadenceContext) -> None:
+    """/invites coordinator N: N single-use links, each binding a new coordinator."""
+    assert update.effective_message is not None and context.programme is not None
+    t, args = context.t, list(context.args or [])
+    count = typed_int(args[1], 1, MAX_COORDINATOR_LINKS) if len(args) == 2 else None
+    if args[0].lower() not in COORDINATOR_WORDS or (len(args) == 2 and count is None):
+        await update.effective_message.reply_text(
+            t._(
+                "Usage: /invites for the ledger's people, or /invites coordinator N for N links "
+                "(at most {max}) that each bind a new coordinator.",
+                max=MAX_COORDINATOR_LINKS,
+            )
+        )
+        return
+    days = context.svc.settings.cadence_invite_days
+    links = await coordinators.invite(
+        context.session,
+        programme_id=context.programme_id,
+        count=count or 1,
+        actor=context.actor,
+        now=context.svc.clock.now(),
+        days=days,
     )
-    body = "\n".join(f"{name} ({role}): {link}" for name, role, link in rows)
-    await reply_long(update.effective_message, f"{text}\n\n{body}")
+    head = t.n_(
+        "{n} coordinator invite link (valid {days} days; it works once, and whoever opens it "
+        "names themselves):",
+        "{n} coordinator invite links (valid {days} days; each works once, and whoever opens "
+        "one names themselves):",
+        len(links),
+        days=days,
+    )
+    body = "\n".join(invite_link(context.bot.username, i.token) for i in links)
+    await update.effective_message.reply_text(f"{head}\n{body}")
 
 
 async def pending_invites(context: CadenceContext) -> list[tuple[str, str, str]]:
     """(name, roles, link) for every unbound owner and leader."""
+    return [(n, r, invite_link(context.bot.username, tk)) for n, r, tk in await _tokens(context)]
+
+
+async def _tokens(context: CadenceContext) -> list[tuple[str, str, str]]:
+    """(name, roles, link) for every unbound owner and leader."""
     s, t, pid = context.session, context.t, context.programme_id
     now = context.svc.clock.now()
     return [
-        (name, roles, invite_link(context.bot.username, token))
+        (name, roles, token)
         for name, roles, token in await invite_links.invite_rows(
             s,
             programme_id=pid,
@@ -73,9 +112,9 @@ async def people_list(update: Update, context: CadenceContext) -> None:
             if p.unreachable_since is not None:
                 since = p.unreachable_since.astimezone(ZoneInfo(tz))
                 mark = " ⚠️ " + t._("unreachable since {when}", when=t.datetime(since))
-            bound.append(f"✅ {p.name} ({names}){phone}{mark}")
+            bound.append("✅ " + t._("{name} ({roles})", name=p.name, roles=names) + phone + mark)
         else:
-            unbound.append(f"▫️ {p.name} ({names}){phone}")
+            unbound.append("▫️ " + t._("{name} ({roles})", name=p.name, roles=names) + phone)
     text = t._("Bound: {n}", n=len(bound)) + "\n" + "\n".join(bound)
     text += "\n\n" + t._("Not yet bound: {n}", n=len(unbound)) + "\n" + "\n".join(unbound)
     await reply_long(update.effective_message, text.strip())

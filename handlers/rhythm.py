@@ -10,7 +10,7 @@ from bot.domain import filters
 from bot.domain.model import Beat, Role
 from bot.domain.periods import period_of, previous_periods
 from bot.i18n import Tr
-from bot.render import callbacks
+from bot.render import callbacks, labels
 from bot.render.digest import summary_text
 from handlers.gate import Where, gate
 from handlers.send import answer_query, reply_long
@@ -145,7 +145,7 @@ async def _run_now(
         await message.reply_text(
             t._(
                 "Already sent for this period ({period}); nothing was sent. Press the button to send it again on purpose.",
-                period=result.period,
+                period=_words(context, beat, result.period),
             ),
             reply_markup=keyboard,
         )
@@ -159,11 +159,17 @@ async def _run_now(
                 "Sent for period {period}; {n} recipient reached.",
                 "Sent for period {period}; {n} recipients reached.",
                 result.reached,
-                period=result.period,
+                period=_words(context, beat, result.period),
             )
         )
     if context.job_queue is not None:
         await plan_programme(context.application, context.programme_id)
+
+
+def _words(context: CadenceContext, beat: Beat, period: str) -> str:
+    assert context.programme is not None
+    today = today_in(context.svc.clock.now(), context.programme.timezone)
+    return labels.period_words(context.t, beat, period, today)
 
 
 def _command(beat: Beat) -> str:

@@ -55,7 +55,10 @@ def schedule_text(t: Tr, programme: Programme, now_utc: datetime) -> str:
     ]
     for beat in Beat:
         slot = next_slot(beat, rhythm, now_utc)
-        lines.append(f"• {t._(BEAT_NAMES[beat])}: {t.datetime(slot.planned)} ({slot.period})")
+        # the next date only: a period key (2024-W41) means nothing to people
+        lines.append(
+            t._("• {beat}: {when}", beat=t._(BEAT_NAMES[beat]), when=t.datetime(slot.planned))
+        )
     lines.append("")
     lines.append(
         t._(

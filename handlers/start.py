@@ -9,10 +9,11 @@ from bot.domain.invites import Redeem
 from bot.domain.model import Role
 from bot.i18n import tr
 from bot.languages import LANGUAGES
-from bot.render import callbacks
-from handlers.gate import Where, gate, role_names, supported
+from bot.render import callbacks, labels
+from handlers.answer_draft import NAMING
+from handlers.gate import Where, gate, supported
 from handlers.send import answer_query
-from storage import invites, people, programmes
+from storage import coordinators, invites, people, programmes
 
 
 def _help_text(context: CadenceContext) -> str:
@@ -26,7 +27,8 @@ def _help_text(context: CadenceContext) -> str:
     if context.programme is not None:
         lines.append(t._("Programme: {name}", name=context.programme.name))
     if held:
-        lines.append(t._("Your roles: {roles}", roles=role_names(context, frozenset(held))))
+        names = t.join(t._(labels.ROLE[r]) for r in sorted(held))  # "roles: owner, leader"
+        lines.append(t._("Your roles: {roles}", roles=names))
     lines.append("")
     lines.append(t._("/help – what you can do"))
     lines.append(t._("/lang – choose your language"))
@@ -82,6 +84,24 @@ async def start(update: Update, context: CadenceContext) -> None:
         await help_command(update, context)
 
 
+def _welcome(context: CadenceContext, name: str, programme: str, roles: frozenset[Role]) -> str:
+    t = context.t
+    if coordinators.unnamed(name):
+        assert context.user_data is not None
+        context.user_data[NAMING] = True  # the next text they send is their name
+        return t._(
+            "Welcome: you are now a coordinator of programme {programme}. Please send your name "
+            "as colleagues should see it.",
+            programme=programme,
+        )
+    return t._(
+        "Welcome, {name}. You are now bound to programme {programme} as {roles}. Type /help to see what you can do.",
+        name=name,
+        programme=programme,
+        roles=t.join(t._(labels.ROLE[r]) for r in sorted(roles)),  # "as owner", not "as owners"
+    )
+
+
 async def _redeem(update: Update, context: CadenceContext) -> None:
     """Invite tokens are the one way in for strangers, so this runs without the gate."""
     user, message = update.effective_user, update.effective_message
@@ -109,12 +129,7 @@ async def _redeem(update: Update, context: CadenceContext) -> None:
                 person.id or 0, set()
             )
             context.t = t
-            text = t._(
-                "Welcome, {name}. You are now bound to programme {programme} as {roles}. Type /help to see what you can do.",
-                name=person.name,
-                programme=programme.name,
-                roles=role_names(context, frozenset(roles)),
-            )
+            text = _welcome(context, person.name, programme.name, frozenset(roles))
         else:
             text = {
                 Redeem.UNKNOWN: t._(

@@ -124,7 +124,9 @@ async def dispatch(
                 key=str(recipient.id),
                 chat_id=recipient.telegram_user_id,
                 text=dispatch_text(t, owner, recipient, [f for _, f in listed], today),
-                markup=measures_keyboard(t, listed, today, scope="open", person_id=owner_id),
+                markup=measures_keyboard(
+                    t, listed, today, scope="open", person_id=owner_id, replyable=True
+                ),
                 person=recipient,
                 measure_ids=[i for i, _ in listed],
                 locale=t.locale,
@@ -197,7 +199,9 @@ async def nudge(
             key=str(recipient.id),
             chat_id=recipient.telegram_user_id,
             text=text,
-            markup=measures_keyboard(t, listed, today, scope="unanswered", person_id=recipient_id),
+            markup=measures_keyboard(
+                t, listed, today, scope="unanswered", person_id=recipient_id, replyable=True
+            ),
             person=recipient,
             measure_ids=[i for i, _ in listed],
             locale=t.locale,
@@ -247,7 +251,7 @@ async def escalate(
             continue  # the review lists it either way
         t = _tr(locales, leader, programme)
         text = t._(
-            "⚠️ Measure {code} ({text}) has had no answer from {owner} for two dispatches in a row. Please follow up (督办).",
+            "⚠️ Measure {code} ({text}) has had no answer from {owner} for two dispatches in a row. Please follow up.",
             code=f.code,
             text=f.text[:60],
             owner=f.owner,

@@ -64,8 +64,8 @@ async def end(
     today: date,
     actor: str,
     now: datetime,
-) -> int:
-    """End a person's current and future absences yesterday; returns how many were ended."""
+) -> list[tuple[date, date, bool]]:
+    """End a person's current and future absences yesterday: (start, end, begun) of each, as was."""
     rows = await session.exec(
         select(Absence).where(
             Absence.programme_id == programme_id,
@@ -73,9 +73,10 @@ async def end(
             col(Absence.end) >= today,
         )
     )
-    ended = 0
+    ended = []
     for absence in rows.all():
         before = {"start": absence.start, "end": absence.end}
+        ended.append((absence.start, absence.end, absence.start < today))
         absence.start, absence.end = cut_short(absence.start, absence.end, today)
         session.add(absence)
         audit.record(
@@ -89,5 +90,4 @@ async def end(
             after={"start": absence.start, "end": absence.end},
             now=now,
         )
-        ended += 1
     return ended

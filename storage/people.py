@@ -216,3 +216,9 @@ async def persons(session: AsyncSession, *, programme_id: int) -> dict[int, Pers
     """Every person of a programme by id."""
     rows = await session.exec(select(Person).where(Person.programme_id == programme_id))
     return {p.id: p for p in rows.all() if p.id is not None}
+
+
+async def unit_names(session: AsyncSession, *, programme_id: int) -> dict[int, str]:
+    """Every unit of a programme by id."""
+    rows = await session.exec(select(Unit).where(Unit.programme_id == programme_id))
+    return {u.id: u.name for u in rows.all() if u.id is not None}

@@ -22,11 +22,20 @@ async def test_away_sends_dispatch_to_delegate_then_back(bot: Bot) -> None:
         await people.person_named(s, programme_id=pid, name="城管副联络员", unit_id=unit.id)
     await bind(bot, pid, "城管副联络员", DEPUTY)
     bad = await bot.say(OWNER_A, "/away 2024-10-05 2024-10-01")
-    assert bad.plain == "用法：/away 2024-10-01 2024-10-07 [代理人姓名]。结束日期不能早于今天。"
-    ok = await bot.say(OWNER_A, "/away 2024-09-27 2024-10-10 城管副联络员")
+    assert bad.plain == (
+        "用法：/away 开始日期 结束日期 [代理人姓名]，如“/away 10月1日 10月7日”或"
+        "“/away 10.1-10.7”。结束日期不能早于今天。"
+    )
+    mark = bot.api.mark()
+    bot.api.send_private(OWNER_A, "/away 2024-09-27 2024-10-10 城管副联络员")
+    [ok] = await bot.answers(OWNER_A.id, mark)
     assert ok.plain == (
-        "已登记：2024年9月27日至2024年10月10日外出，期间调度消息由城管副联络员代为接收。"
-        "发送 /back 可提前结束。"
+        "已登记：9月27日至10月10日外出，期间调度消息由城管副联络员代为接收。发送 /back 可提前结束。"
+    )
+    # the task force hears of it, after the absence is stored
+    [told] = [m for m in bot.api.since(mark) if m.chat_id == ADMIN.id]
+    assert (
+        told.plain == "城市管理局联络员9月27日—10月10日不在岗，期间每周调度由城管副联络员代为反馈。"
     )
     mark = bot.api.mark()
     await tick(bot, pid, datetime(2024, 9, 30, 9, 30, tzinfo=SH))
@@ -55,15 +64,15 @@ async def test_schedule_shows_and_changes_beats(bot: Bot) -> None:
     pid = await seed(bot)
     shown = await bot.say(ADMIN, "/schedule")
     # National Day moves W41's dispatch to Tuesday
-    assert shown.plain.split("\n")[1].startswith("• 每周调度: 2024年10月8日 09:00")
+    assert shown.plain.split("\n")[1] == "• 每周调度：2024年10月8日 09:00"
     refused = await bot.say(OWNER_A, "/schedule dispatch tue 08:30")
-    assert refused.plain == "抱歉，此功能仅限专班成员和领导使用。"
+    assert refused.plain == "抱歉，此功能仅限整改专班成员和责任领导使用。"
     mark = bot.api.mark()
     bot.api.send_private(ADMIN, "/schedule dispatch tue 08:30")
     changed, shown = await bot.answers(ADMIN.id, mark)
     assert changed.plain == "工作节奏已修改。"
-    assert shown.plain.split("\n")[1].startswith("• 每周调度: 2024年10月8日 08:30")
-    assert shown.plain.split("\n")[2].startswith("• 催办: 2024年10月10日 08:30")
+    assert shown.plain.split("\n")[1] == "• 每周调度：2024年10月8日 08:30"
+    assert shown.plain.split("\n")[2] == "• 催办：2024年10月10日 08:30"
     async with bot.db.session() as s:
         programme = await programmes.by_id(s, programme_id=pid)
     assert programme is not None

@@ -78,7 +78,8 @@ async def test_stale_confirm_screen_cannot_save_another_measure(bot: Bot) -> Non
     await bot.press(OWNER_A, dispatch, callbacks.Answer(m132, "ok").pack())
     await bot.say(OWNER_A, "方案已编制")
     refused = await bot.say(OWNER_A, "²")  # not a number, whatever str.isdigit() says
-    assert refused.plain == "请发送0到100之间的整数，或点击“跳过”。"
+    assert refused.plain == "请填写0到100之间的整数（如“40”或“40%”），或点击“跳过”。"
+    assert [d for _, d in refused.buttons] == [callbacks.PercentSkip(m132, 1).pack()]
     await bot.say(OWNER_A, "８０")  # full-width digits are a number
     files = bot.api.last_to(OWNER_A.id)
     await bot.press(OWNER_A, files, button(files, "f:"))
@@ -145,9 +146,9 @@ async def test_measure_button_works_in_its_own_programme_after_use(bot: Bot) -> 
     dispatch = next(
         m
         for m in bot.api.messages_to(OWNER_A.id)
-        if callbacks.Open(m132).pack() in dict(m.buttons).values()
+        if callbacks.Listed(m132).pack() in dict(m.buttons).values()
     )
-    await bot.press(OWNER_A, dispatch, callbacks.Open(m132).pack())
+    await bot.press(OWNER_A, dispatch, callbacks.Listed(m132).pack())
     choices = bot.api.last_to(OWNER_A.id)
     assert "1.3.2" in choices.plain
     await bot.press(OWNER_A, choices, button(choices, "ans:", ":ok"))
@@ -160,7 +161,7 @@ async def test_measure_button_works_in_its_own_programme_after_use(bot: Bot) -> 
     assert [u.measure_id for u in saved] == [m132]
 
     # another owner cannot use the button, whatever they selected
-    [answer] = await _presses(bot, OWNER_B, dispatch, [callbacks.Open(m132).pack()])
+    [answer] = await _presses(bot, OWNER_B, dispatch, [callbacks.Listed(m132).pack()])
     assert answer.get("show_alert") is True
     assert answer.get("text") == "This measure is not yours to answer."
 

@@ -113,8 +113,9 @@ async def test_manual_report_and_review_once_per_period(bot: Bot) -> None:
     assert "城市管理局" in report.plain  # by lead unit, with rates
     again = await bot.say(ADMIN, "/report")
     # already sent: nothing goes out, a button offers a deliberate re-send
-    assert again.plain.startswith("本期（")
-    assert again.plain.endswith("）已发送过，此次未重复发送。如确需再次发送，请点击下方按钮。")
+    assert (
+        again.plain == "本期（2024年9月）已发送过，此次未重复发送。如确需再次发送，请点击下方按钮。"
+    )
     assert again.buttons == [("再次发送", "beat:force:report:2024-09")]
     before = len(bot.api.messages_to(GROUP.id))
     await bot.press(ADMIN, again, again.buttons[0][1] or "")

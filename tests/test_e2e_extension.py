@@ -43,11 +43,11 @@ async def test_extension_approved_keeps_the_original_deadline(bot: Bot) -> None:
     choices = bot.api.last_to(OWNER_A.id)
     await bot.press(OWNER_A, choices, button(choices, "ext:"))
     assert bot.api.last_to(OWNER_A.id).plain == (
-        "1.3.2的完成时限为2024年10月31日。请发送申请延期至的日期，例如2024-12-31。"
+        "1.3.2的完成时限为2024年10月31日。请发送申请延期至的日期，例如“2024年12月31日”。"
         "发送 /cancel 可取消申请。"
     )
     early = await bot.say(OWNER_A, "2024-10-01")
-    assert early.plain == "请发送2024年10月31日之后的日期，例如2024-12-31。"
+    assert early.plain == "请发送2024年10月31日之后的日期，例如“2024年12月31日”。"
     why = await bot.say(OWNER_A, "2024年11月30日")
     assert why.plain == "请说明申请延期的理由，整改专班将据此审核。"
     sent = await bot.say(OWNER_A, REASON)

@@ -15,10 +15,21 @@ OWNER = User(301, "Liaison", language_code="zh-hans")
 
 
 def invite_tokens(text: str) -> dict[str, str]:
-    """Name → token from an /invites answer."""
+    """Name → token from /invites' messages (one per unit)."""
     return dict(
-        re.findall(r"^(.+?) \(.*?\): https://t\.me/cadence_test_bot\?start=(\S+)$", text, re.M)
+        re.findall(
+            r"^(.+?) ?[（(][^\n]*?[)）][:：] ?https://t\.me/cadence_test_bot\?start=(\S+)$",
+            text,
+            re.M,
+        )
     )
+
+
+async def all_invites(bot: Bot, user: User = ADMIN) -> str:
+    """Every message /invites sent (the intro, one per unit), as one text."""
+    mark = bot.api.mark()
+    bot.api.send_private(user, "/invites")
+    return "\n".join(m.plain for m in await bot.answers(user.id, mark))
 
 
 async def count_measures(bot: Bot) -> int:
@@ -101,8 +112,7 @@ async def test_import_setup_invites_binding_and_my(bot: Bot) -> None:
     bot.api.send_group(GROUP, ADMIN, "/setup 巡视整改")
     await bot.answers(GROUP.id, mark)
 
-    invites = await bot.say(ADMIN, "/invites")
-    links = invite_tokens(invites.plain)
+    links = invite_tokens(await all_invites(bot))
     assert "党群工作部联络员" in links
     token = links["党群工作部联络员"]
     welcome = await bot.say(OWNER, f"/start {token}")
@@ -119,8 +129,7 @@ async def test_import_setup_invites_binding_and_my(bot: Bot) -> None:
 
 async def test_language_choice_in_each_language(bot: Bot) -> None:
     await setup_programme(bot)
-    invites = await bot.say(ADMIN, "/invites")
-    token = invite_tokens(invites.plain)["建设局联络员"]
+    token = invite_tokens(await all_invites(bot))["建设局联络员"]
     english = User(302, "Builder", language_code="en")
     welcome = await bot.say(english, f"/start {token}")
     assert "Welcome" in welcome.plain  # Telegram's language_code picks English
@@ -141,8 +150,7 @@ async def test_language_choice_in_each_language(bot: Bot) -> None:
 
 async def test_revoked_invite_and_reimport_with_missing_measures(bot: Bot) -> None:
     await setup_programme(bot)
-    invites = await bot.say(ADMIN, "/invites")
-    token = invite_tokens(invites.plain)["审计局联络员"]
+    token = invite_tokens(await all_invites(bot))["审计局联络员"]
     revoked = await bot.say(ADMIN, "/revoke 审计局联络员")
     assert revoked.plain == "已作废审计局联络员的1个邀请链接。"
     refused = await bot.say(OWNER, f"/start {token}")

@@ -47,7 +47,7 @@ async def test_dispatch_answers_nudge_and_escalation(bot: Bot) -> None:
         "完成进度：80%\n佐证资料：1份"
     )
     await bot.press(OWNER_A, confirm, button(confirm, "c:", ":save"))
-    assert confirm.plain == "已保存，谢谢！1.3.2进展已更新。"
+    assert confirm.plain == "已保存，谢谢。1.3.2进展已更新。"
 
     # B answers by replying to the dispatch with a file; two measures listed, so the bot asks which
     which = await bot.upload(

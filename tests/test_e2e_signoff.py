@@ -150,7 +150,7 @@ async def test_send_back_reaches_the_owner_who_answers_again(bot: Bot) -> None:
     await bot.say(OWNER_A, "100")
     await step(bot, OWNER_A, "f:")
     await step(bot, OWNER_A, "c:", ":save")
-    assert bot.api.last_to(OWNER_A.id).plain == "已保存，谢谢！1.3.3进展已更新。"
+    assert bot.api.last_to(OWNER_A.id).plain == "已保存，谢谢。1.3.3进展已更新。"
 
     await bot.say(COORD_B, "/pending")
     *_, head, only = bot.api.messages_to(COORD_B.id)

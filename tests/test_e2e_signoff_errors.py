@@ -19,7 +19,7 @@ async def test_owner_asks_for_signoff_and_coordinators_hear(bot: Bot) -> None:
     await tick(bot, pid, datetime(2024, 9, 30, 10, 0, tzinfo=SH))
     [to_a] = bot.api.messages_to(OWNER_A.id)
     m132 = await measure_id(bot, "1.3.2")
-    await bot.press(OWNER_A, to_a, button(to_a, "m:", f"{m132}"))
+    await bot.press(OWNER_A, to_a, button(to_a, "md:", f"{m132}"))
     ask = bot.api.last_to(OWNER_A.id)
     assert ("✔️ 申请销号", f"ans:{m132}:done") in ask.buttons
     await bot.press(OWNER_A, ask, f"ans:{m132}:done")
@@ -83,7 +83,7 @@ async def test_a_failing_handler_apologises_and_saves_nothing(
     monkeypatch.undo()
     # the bot keeps running: the same command now works
     again = await bot.say(OWNER_A, "/away 2024-10-01 2024-10-07")
-    assert again.plain.startswith("已登记：2024年10月1日至2024年10月7日外出")
+    assert again.plain.startswith("已登记：10月1日至10月7日外出")
     async with bot.db.session() as s:
         assert (await s.exec(select(func.count()).select_from(Absence))).one() == 1
 
@@ -99,7 +99,7 @@ def _tried(bot: Bot, chat_id: int) -> int:
     return sum(1 for p in bot.api.calls("sendMessage") if p.get("chat_id") == chat_id)
 
 
-OWNER_A_LINE = "✅ 城市管理局联络员 (责任人)"
+OWNER_A_LINE = "✅ 城市管理局联络员（责任人）"
 
 
 async def test_a_blocked_owner_is_unreachable_until_they_write_again(bot: Bot) -> None:
@@ -111,7 +111,7 @@ async def test_a_blocked_owner_is_unreachable_until_they_write_again(bot: Bot) -
     assert (await _owner_a(bot)).unreachable_since == dispatched
     listing = (await bot.say(ADMIN, "/people")).plain.split("\n")
     since = "⚠️ 自2024年9月30日 10:00起无法送达"
-    assert listing[:3] == ["已绑定：4人", "✅ Admin (专班成员)", f"{OWNER_A_LINE} {since}"]
+    assert listing[:3] == ["已绑定：4人", "✅ Admin（整改专班成员）", f"{OWNER_A_LINE} {since}"]
     # the next dispatch does not try again
     await tick(bot, pid, datetime(2024, 10, 8, 9, 30, tzinfo=SH))
     assert _tried(bot, OWNER_A.id) == 1

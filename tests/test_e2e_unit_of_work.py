@@ -35,7 +35,8 @@ async def test_after_commit_work_sees_the_writes_and_is_dropped_on_error(bot: Bo
         assert update.effective_message is not None
         await update.effective_message.reply_text("ok")
 
-    bot.app.add_handler(CommandHandler("probe", probe))
+    # in front, before the catch-all for unknown commands, as a real command would be
+    bot.app.handlers[0].insert(0, CommandHandler("probe", probe))
     failed = await bot.say(ADMIN, "/probe fail")
     assert failed.plain == "出现错误，未保存任何内容，请重试。"
     assert seen == []  # rolled back: the follow-up never ran

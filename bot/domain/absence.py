@@ -33,8 +33,9 @@ def valid_period(start: date, end: date, today: date) -> bool:
 
 
 def may_stand_in(owner: Someone, delegate: Someone) -> bool:
-    """A delegate is another person of the owner's unit who already uses the bot."""
-    return delegate.id != owner.id and delegate.bound and delegate.unit_id == owner.unit_id
+    """A delegate is anyone else of the programme who already uses the bot (a unit often has one
+    liaison, so the stand-in may come from another unit or the task force)."""
+    return delegate.id != owner.id and delegate.bound
 
 
 def may_answer(*, person_id: int, owner_id: int, away: Iterable[Away]) -> bool:

@@ -21,3 +21,21 @@ def blocked_text(
             t._("Please decide how to unblock it."),
         ]
     )
+
+
+def absence_text(t: Tr, *, name: str, start: str, end: str, delegate: str | None) -> str:
+    """What the task force hears when someone will be away."""
+    if delegate:
+        return t._(
+            "{name} is away {start} – {end}; {delegate} answers their dispatches meanwhile.",
+            name=name,
+            start=start,
+            end=end,
+            delegate=delegate,
+        )
+    return t._(
+        "{name} is away {start} – {end}; their dispatches pause meanwhile.",
+        name=name,
+        start=start,
+        end=end,
+    )

@@ -8,7 +8,7 @@ value must fit Telegram's 1–64 bytes. Handlers receive the dataclass, never th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import astuple, dataclass
 from datetime import date
 from typing import Any, ClassVar, Self
@@ -19,7 +19,7 @@ from bot.render.limits import data_fits
 
 MAX_ID = 2**31 - 1  # database ids are 32-bit on PostgreSQL: a larger forged id must not reach it
 MAX_PAGE = 999
-ACTIONS = ("ok", "risk", "block", "done", "note")
+ACTIONS = ("ok", "risk", "block", "done", "note", "loose")
 HEALTHS = ("ok", "risk", "block")
 BEATS = ("dispatch", "review", "report")
 LISTS = ("open", "unanswered")
@@ -133,6 +133,13 @@ class Open(Button):
     PREFIX = "m"
     FIELDS = (_id,)
     measure_id: int
+
+
+@dataclass(frozen=True)
+class Listed(Open):
+    """A measure in a dispatch or reminder: replies to a message carrying it answer the list."""
+
+    PREFIX = "md"
 
 
 @dataclass(frozen=True)
@@ -282,7 +289,16 @@ class ImportSheet(Button):
     index: int
 
 
-_ALL: tuple[type[Button], ...] = (Lang, Open, Answer, Paging, PickStep, HealthStep, PercentSkip)
+_ALL: tuple[type[Button], ...] = (
+    Lang,
+    Open,
+    Listed,
+    Answer,
+    Paging,
+    PickStep,
+    HealthStep,
+    PercentSkip,
+)
 _MORE: tuple[type[Button], ...] = (
     FilesDone, ConfirmStep, ForceBeat, Import, Decide, Extend, ImportSheet,
 )  # fmt: skip
@@ -306,6 +322,14 @@ def pattern(kind: type[Button]) -> Callable[[object], bool]:
     """A CallbackQueryHandler pattern: the data is a well-formed button of this kind."""
 
     def matches(data: object) -> bool:
-        return isinstance(data, str) and data.partition(":")[0] == kind.PREFIX
+        if not isinstance(data, str):
+            return False
+        found = KINDS.get(data.partition(":")[0])
+        return found is not None and issubclass(found, kind)
 
     return matches
+
+
+def replyable(data: Iterable[object]) -> bool:
+    """Some button of a message is a Listed measure: the message is a dispatch or reminder."""
+    return any(isinstance(d, str) and d.startswith(Listed.PREFIX + ":") for d in data)

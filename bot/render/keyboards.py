@@ -33,17 +33,18 @@ def measures_keyboard(
     scope: str,
     person_id: int,
     number: int = 0,
+    replyable: bool = False,
 ) -> InlineKeyboardMarkup | None:
-    """One button per measure (in the given order, red and yellow first), paged."""
+    """One button per measure (in the given order, red and yellow first), paged.
+
+    replyable marks a dispatch's or reminder's buttons, so a reply to it is known for an answer.
+    """
     if not items:
         return None
+    kind = callbacks.Listed if replyable else callbacks.Open
     p = page(len(items), PAGE_SIZE, number)
     rows = [
-        [
-            InlineKeyboardButton(
-                measure_label(m, today), callback_data=callbacks.Open(measure_id).pack()
-            )
-        ]
+        [InlineKeyboardButton(measure_label(m, today), callback_data=kind(measure_id).pack())]
         for measure_id, m in items[p.start : p.stop]
     ]
     nav = []

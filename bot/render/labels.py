@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from bot.domain.ledger import Problem
-from bot.domain.model import Health, Light, Role, Status
+from bot.domain.model import Beat, Health, Light, Role, Status
 from bot.i18n import N_, Tr
 
 STATUS = {
@@ -81,3 +83,18 @@ def column(t: Tr, key: str | None) -> str:
 def ledger_problem(t: Tr, value: Problem) -> str:
     """Why a ledger row was refused, in the reader's language."""
     return t._(LEDGER_PROBLEM.get(value, INVALID))
+
+
+def period_words(t: Tr, beat: Beat, period: str, today: date) -> str:
+    """A period as people say it, never its key: the week's days, the review day, the month."""
+    if beat is Beat.REPORT:
+        return t.month(int(period[:4]), int(period[5:7]))
+    if beat is Beat.REVIEW:
+        return t.when(date.fromisoformat(period), today)
+    year, week = int(period[:4]), int(period[6:8])
+    monday = date.fromisocalendar(year, week, 1)
+    return t._(
+        "{start} – {end}",
+        start=t.when(monday, today),
+        end=t.when(monday + timedelta(days=6), today),
+    )

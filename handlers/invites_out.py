@@ -1,0 +1,57 @@
+"""Sending invite links: one message per unit, a workbook of them all, and what comes next."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from telegram import Message
+
+from bot.context import CadenceContext
+from bot.domain.model import Beat
+from bot.domain.periods import next_slot
+from bot.render.invites_xlsx import invites_workbook
+from handlers.send import reply_long
+from storage import people
+from storage.programmes import rhythm_of
+
+
+def invite_link(username: str, token: str) -> str:
+    """The deep link that binds whoever opens it."""
+    return f"https://t.me/{username}?start={token}"
+
+
+async def send_invites(
+    message: Message, context: CadenceContext, rows: list[tuple[str, str, str]]
+) -> None:
+    """rows are (name, roles, link): a message per unit (easy to forward), then the workbook."""
+    assert context.programme is not None
+    t, s, pid = context.t, context.session, context.programme_id
+    persons = {p.name: p for p in (await people.persons(s, programme_id=pid)).values()}
+    units = await people.unit_names(s, programme_id=pid)
+    by_unit: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for name, roles, link in rows:
+        unit_id = persons[name].unit_id if name in persons else None
+        by_unit[units.get(unit_id or 0, "")].append((name, roles, link))
+    when = t.datetime(
+        next_slot(Beat.DISPATCH, rhythm_of(context.programme), context.svc.clock.now()).planned
+    )
+    await message.reply_text(
+        t.n_(
+            "{n} invite link (valid {days} days; each works once), one message per unit "
+            "to forward, and all of them in a workbook. Next: send each person their link. "
+            "The first weekly dispatch goes out {when} to everyone bound by then.",
+            "{n} invite links (valid {days} days; each works once), one message per unit "
+            "to forward, and all of them in a workbook. Next: send each person their link. "
+            "The first weekly dispatch goes out {when} to everyone bound by then.",
+            len(rows),
+            days=context.svc.settings.cadence_invite_days,
+            when=when,
+        )
+    )
+    table = []
+    for unit, listed in by_unit.items():
+        title = unit or t._("Leaders and others without a unit")
+        lines = [t._("{name} ({roles}): {link}", name=n, roles=r, link=k) for n, r, k in listed]
+        await reply_long(message, "\n".join([title, *lines]))
+        table += [(n, unit, r, k) for n, r, k in listed]
+    await message.reply_document(invites_workbook(t, table), filename=t._("invite links") + ".xlsx")

@@ -1,0 +1,40 @@
+"""Hand-over: a ledger person passes to a new Telegram user; the audit keeps both."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage import audit
+from storage.invites import invite_for, revoke
+from storage.models import Invite, Person
+
+
+async def hand_over(
+    session: AsyncSession, *, person: Person, actor: str, now: datetime, days: int
+) -> tuple[int | None, Invite]:
+    """Unbind the person (returns the old user id) and issue one fresh single-use link."""
+    assert person.id is not None
+    old_user, old_name = person.telegram_user_id, person.telegram_name
+    person.telegram_user_id = None
+    person.telegram_name = None
+    person.unreachable_since = None
+    session.add(person)
+    await revoke(session, programme_id=person.programme_id, person_id=person.id, now=now)
+    await session.flush()  # the revoked links are no longer live for invite_for
+    invite = await invite_for(
+        session, programme_id=person.programme_id, person_id=person.id, now=now, days=days
+    )
+    audit.record(
+        session,
+        programme_id=person.programme_id,
+        actor=actor,
+        action="person.handover",
+        entity="person",
+        entity_id=person.id,
+        before={"telegram_user_id": old_user, "telegram_name": old_name},
+        after={"telegram_user_id": None, "invite_id": invite.id},
+        now=now,
+    )
+    return old_user, invite

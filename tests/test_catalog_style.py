@@ -1,0 +1,44 @@
+"""Every catalog entry against the STYLE rules a program can check."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+PO = Path(__file__).resolve().parents[1] / "locales" / "zh_CN" / "LC_MESSAGES" / "cadence.po"
+CJK = r"[\u3400-\u9fff]"
+HALF = r"[,:;()!?]"
+RULES = {
+    "half-width punctuation next to Chinese": re.compile(rf"{CJK}{HALF}|{HALF}{CJK}"),
+    "a percentage with .0": re.compile(r"\.0\s*%|\.0\}%"),
+    "an ISO week code": re.compile(r"[0-9]{4}-W[0-9]{2}|\{[a-z_]*week[a-z_]*\}"),
+    "an ISO date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+    "an exclamation mark": re.compile(r"[!！]"),
+}
+
+
+def _entries() -> list[tuple[str, str]]:
+    with PO.open("rb") as f:
+        catalog = read_po(f, locale="zh_CN")
+    out = []
+    for m in catalog:
+        if not m.id:
+            continue
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        strings = m.string if isinstance(m.string, tuple) else (m.string,)
+        out += [(str(ids[0]), str(s or "")) for s in strings]
+    return out
+
+
+@pytest.mark.parametrize("rule", list(RULES))
+def test_zh_cn_msgstr_follows_style(rule: str) -> None:
+    pattern = RULES[rule]
+    broken = [(i, s) for i, s in _entries() if pattern.search(s)]
+    assert broken == [], f"{rule}: {broken}"
+
+
+def test_english_msgids_carry_no_chinese() -> None:
+    assert [i for i, _ in _entries() if re.search(CJK, i)] == []
