@@ -20,11 +20,12 @@ from telegram.ext import (
     ContextTypes,
     ConversationHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.warnings import PTBUserWarning
 
-from bot import commands
+from bot import commands, logs
 from bot.clock import Clock
 from bot.context import CadenceContext, Services
 from bot.i18n import check_catalogs
@@ -50,6 +51,7 @@ from handlers import (
     schedule,
     signoff,
     start,
+    status,
 )
 from jobs.scheduler import plan_all
 from storage.persistence import DbPersistence
@@ -67,6 +69,7 @@ def services_of(app: CadenceApp) -> Services:
 
 async def _post_init(app: CadenceApp) -> None:
     svc = services_of(app)
+    svc.extra[status.STARTED] = svc.clock.now()
     await svc.database.ping()
     await commands.register(app.bot, svc.settings.cadence_locale)
     await plan_all(app)
@@ -86,6 +89,7 @@ def build_application(
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     check_catalogs()  # a missing catalog is an error now, not English to Chinese readers later
+    logs.install(settings.telegram_bot_token.get_secret_value())
     svc = Services(settings=settings, clock=clock or Clock())
     builder = (
         ApplicationBuilder()
@@ -101,6 +105,7 @@ def build_application(
         builder = builder.base_file_url(settings.file_base_url or "")
     app: CadenceApp = builder.build()
     app.bot_data["svc"] = svc
+    app.add_handler(TypeHandler(Update, _stamp), group=-1)
     app.add_handlers(_handlers())
     app.add_error_handler(errors.on_error)
     return app
@@ -124,6 +129,7 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         CallbackQueryHandler(start.lang_chosen, pattern=callbacks.pattern(callbacks.Lang)),
         CommandHandler("use", start.use),
         CommandHandler("newprogramme", admin.new_programme),
+        CommandHandler("status", status.status),
         CommandHandler("setup", admin.setup),
         CommandHandler("invites", people.invites),
         CommandHandler("people", people.people_list),
@@ -160,6 +166,12 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, dead_ends.free_text),
         MessageHandler(private & filters.COMMAND, dead_ends.unknown_command),
     ]
+
+
+async def _stamp(update: Update, _context: CadenceContext) -> None:
+    """Every log line of this update names it and its user; the gate adds the programme."""
+    user = update.effective_user
+    logs.start_update(update.update_id, user.id if user else None)
 
 
 _is = callbacks.pattern

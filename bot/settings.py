@@ -23,6 +23,12 @@ class Settings(BaseSettings):
     cadence_timezone: str = "Asia/Shanghai"
     cadence_locale: str = DEFAULT_LOCALE
     cadence_invite_days: int = 14
+    cadence_error_chat_id: int | None = None  # where unexpected errors go, traceback included
+
+    @field_validator("cadence_error_chat_id", mode="before")
+    @classmethod
+    def _blank_chat_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("telegram_bot_token", "telegram_api_base_url", mode="before")
     @classmethod

@@ -7,6 +7,7 @@ from typing import Any
 
 from telegram.ext import Application, ContextTypes
 
+from bot import logs
 from bot.context import CadenceContext, Services
 from bot.domain.model import Beat
 from bot.domain.periods import due_slots, next_slot
@@ -77,6 +78,8 @@ async def beat_job(context: CadenceContext | ContextTypes.DEFAULT_TYPE) -> None:
     job = context.job
     assert job is not None and isinstance(job.data, dict)
     programme_id, beat = int(job.data["programme_id"]), Beat(job.data["beat"])
+    logs.start_update(None, None)  # a job is no update, whatever task scheduled it
+    logs.set_programme(programme_id)
     try:
         await run_beat(
             context.bot,
