@@ -25,7 +25,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot import commands
+from bot import commands, logs
 from bot.clock import Clock
 from bot.context import CadenceContext, Services
 from bot.i18n import check_catalogs
@@ -52,6 +52,7 @@ from handlers import (
     schedule,
     signoff,
     start,
+    status,
 )
 from jobs.pacing import PacedLimiter
 from jobs.scheduler import plan_all, start_reconciling
@@ -70,6 +71,7 @@ def services_of(app: CadenceApp) -> Services:
 
 async def _post_init(app: CadenceApp) -> None:
     svc = services_of(app)
+    svc.extra[status.STARTED] = svc.clock.now()
     await svc.database.ping()
     await commands.register(app.bot, svc.settings.cadence_locale)
     await plan_all(app)
@@ -90,6 +92,7 @@ def build_application(
     if settings.telegram_bot_token is None:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set")
     check_catalogs()  # a missing catalog is an error now, not English to Chinese readers later
+    logs.install(settings.telegram_bot_token.get_secret_value())
     svc = Services(settings=settings, clock=clock or Clock())
     builder = (
         ApplicationBuilder()
@@ -105,7 +108,9 @@ def build_application(
         builder = builder.base_file_url(settings.file_base_url or "")
     app: CadenceApp = builder.build()
     app.bot_data["svc"] = svc
-    # before anything else: any private update proves the person can be reached again
+    # first, in a group of its own: every log line of the update names it and its user
+    app.add_handler(TypeHandler(Update, _stamp), group=-2)
+    # then, before any handler: any private update proves the person can be reached again
     app.add_handler(TypeHandler(Update, reachable.seen, block=False), group=-1)
     app.add_handlers(_handlers())
     # after every handler of the update: conversation steps are written now, not on a timer
@@ -132,6 +137,7 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         CallbackQueryHandler(start.lang_chosen, pattern=callbacks.pattern(callbacks.Lang)),
         CommandHandler("use", start.use),
         CommandHandler("newprogramme", admin.new_programme),
+        CommandHandler("status", status.status),
         CommandHandler("setup", admin.setup),
         CommandHandler("invites", people.invites),
         CommandHandler("people", people.people_list),
@@ -168,6 +174,12 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, dead_ends.free_text),
         MessageHandler(private & filters.COMMAND, dead_ends.unknown_command),
     ]
+
+
+async def _stamp(update: Update, _context: CadenceContext) -> None:
+    """Every log line of this update names it and its user; the gate adds the programme."""
+    user = update.effective_user
+    logs.start_update(update.update_id, user.id if user else None)
 
 
 _is = callbacks.pattern

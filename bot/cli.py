@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
+from telegram.error import InvalidToken
 
+from bot import logs
 from bot.clock import Clock
 from bot.i18n import CatalogError, check_catalogs
 from bot.settings import Settings
@@ -27,6 +28,11 @@ or set it in the environment:
 
     export TELEGRAM_BOT_TOKEN=123456789:AA...
 """
+
+
+TOKEN_REJECTED = (
+    "Telegram rejected TELEGRAM_BOT_TOKEN. Check it, or get a new one from @BotFather (/token)."
+)
 
 
 def _settings() -> Settings:
@@ -61,27 +67,45 @@ def parser() -> argparse.ArgumentParser:
     inv.add_argument("--programme", required=True)
     inv.add_argument("--bot-username", default=None, help="skip asking the Bot API for it")
     inv.add_argument("--locale", default=None)
-    from bot import cli_audit, cli_export, cli_rhythm
+    from bot import cli_audit, cli_export, cli_ops, cli_rhythm
 
     cli_rhythm.add_parsers(sub)
     cli_export.add_parser(sub)
     cli_audit.add_parsers(sub)
+    cli_ops.add_parser(sub)
     return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit status."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
     args = parser().parse_args(argv)
     settings = _settings()
+    token = settings.telegram_bot_token
+    logs.install(token.get_secret_value() if token else None)
     try:
         check_catalogs()
     except CatalogError as exc:
         print(f"Cannot start: {exc}", file=sys.stderr)
         return 2
+    try:
+        return _command(args, settings)
+    except InvalidToken:
+        print(TOKEN_REJECTED, file=sys.stderr)
+        return 2
+    except Exception as exc:
+        from storage.db import reason, unreachable, where
+
+        if not unreachable(exc):
+            raise
+        print(
+            f"Cannot reach the database ({where(settings.database_url)}): {reason(exc)}",
+            file=sys.stderr,
+        )
+        return 3
+
+
+def _command(args: argparse.Namespace, settings: Settings) -> int:
+    """Run one sub-command."""
     command = args.command or "run"
     if command in ("run", "check-token"):
         _require_token(settings)
@@ -99,7 +123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         upgrade(settings.database_url)
         print("database is up to date")
         return 0
-    from bot import cli_audit, cli_export, cli_ledger, cli_rhythm
+    from bot import cli_audit, cli_export, cli_ledger, cli_ops, cli_rhythm
+
+    if command == "backup":
+        return cli_ops.backup(settings, args)
 
     if command in ("verify-audit", "history"):
         return asyncio.run(cli_audit.run(settings, args, Clock()))

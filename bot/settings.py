@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     cadence_lease_seconds: float = 60.0
     cadence_reconcile_seconds: float = 180.0  # re-plan every programme, resume the outbox
     cadence_beat_retry_seconds: float = 60.0  # a beat that failed (database down...) runs again
+    cadence_error_chat_id: int | None = None  # where unexpected errors go, traceback included
+
+    @field_validator("cadence_error_chat_id", mode="before")
+    @classmethod
+    def _blank_chat_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("telegram_bot_token", "telegram_api_base_url", mode="before")
     @classmethod

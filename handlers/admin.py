@@ -11,6 +11,7 @@ from storage import people, programmes
 from storage.programmes import ChatKind
 
 MAX_NAME = 100
+TASKFORCE_WORDS = ("taskforce", "专班")
 
 
 @gate(where=Where.PRIVATE, needs_programme=False)
@@ -56,19 +57,26 @@ async def new_programme(update: Update, context: CadenceContext) -> None:
     )
 
 
+def split_setup(words: list[str]) -> tuple[str, bool]:
+    """(programme name, task-force chat?): the keyword counts only as the last word after a name."""
+    if len(words) >= 2 and words[-1].lower() in TASKFORCE_WORDS:
+        return " ".join(words[:-1]), True
+    return " ".join(words), False
+
+
 @gate(where=Where.GROUP, needs_programme=False)
 async def setup(update: Update, context: CadenceContext) -> None:
     """Attach this group to a programme as its leadership or task-force chat."""
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and chat is not None and context.who is not None
     t = context.t
-    args = list(context.args or [])
-    kind = ChatKind.LEADERSHIP
-    if args and args[-1].lower() in ("taskforce", "专班"):
-        kind = ChatKind.TASKFORCE
-        args.pop()
-    name = " ".join(args).strip()
+    words = [w for w in context.args or [] if w.strip()]
+    name, taskforce = split_setup(words)
     found = await programmes.by_name(context.session, name=name) if name else None
+    if found is None and taskforce:  # a programme may itself be named "... 专班"
+        name, taskforce = " ".join(words), False
+        found = await programmes.by_name(context.session, name=name)
+    kind = ChatKind.TASKFORCE if taskforce else ChatKind.LEADERSHIP
     member = context.who.membership(found.id) if found else None
     allowed = found is not None and (
         context.is_admin or (member is not None and Role.COORDINATOR in member.roles)

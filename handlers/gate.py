@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from telegram import Update
 from telegram.constants import ChatType
 
+from bot import logs
 from bot.context import CadenceContext
 from bot.domain.model import Role
 from bot.i18n import tr
@@ -68,6 +69,7 @@ async def _resolve(
     elif len(who.memberships) == 1:
         programme = await programmes.by_id(s, programme_id=who.memberships[0].programme_id)
     context.programme = programme
+    logs.set_programme(programme.id if programme else None)
     context.member = who.membership(programme.id if programme else None)
     fallback = programme.locale if programme else context.svc.settings.cadence_locale
     if chat.type == ChatType.PRIVATE:

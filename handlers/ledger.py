@@ -10,13 +10,17 @@ from bot.clock import today_in
 from bot.context import CadenceContext
 from bot.domain.ledger import ParsedLedger, parse_ledger
 from bot.domain.model import Role
+from bot.domain.roles import RoleLoss
+from bot.i18n import tr
 from bot.render.callbacks import MAX_PAGE, CallbackError, Import, ImportSheet, unpack
-from bot.render.ledger import done_text, issues_text, preview_text
+from bot.render.ledger import done_text, issues_text, preview_text, role_loss_text
 from bot.render.limits import MESSAGE_TEXT, fit
 from bot.render.measures import short
 from handlers.gate import Where, gate
 from handlers.send import answer_query, reply_long
-from storage import ledger_store
+from jobs.send import to_person
+from storage import ledger_store, people
+from storage.models import Person
 
 MAX_BYTES = 5_000_000
 PENDING = "ledger_import"
@@ -174,3 +178,31 @@ async def confirm(update: Update, context: CadenceContext) -> None:
     )
     context.user_data.pop(PENDING, None)
     await query.edit_message_text(fit(done_text(t, plan, removed=action == "drop"), LIMIT))
+    await _tell_role_losses(context, plan.roles_lost)
+
+
+async def _tell_role_losses(context: CadenceContext, losses: list[RoleLoss]) -> None:
+    """Once the import has committed, tell each bound person whose role it withdrew."""
+    assert context.programme is not None
+    s, programme = context.session, context.programme
+    found = [(loss, await s.get(Person, loss.person_id)) for loss in losses]
+    bound = [(loss, p) for loss, p in found if p is not None and p.telegram_user_id is not None]
+    locales = await people.locales_of(s, user_ids=[p.telegram_user_id or 0 for _, p in bound])
+    texts = {
+        loss.person_id: role_loss_text(
+            tr(locales.get(person.telegram_user_id or 0) or programme.locale),
+            programme.name,
+            loss.roles,
+        )
+        for loss, person in bound
+    }
+
+    async def tell() -> None:
+        async with context.svc.database.session() as session:
+            for person_id, text in texts.items():
+                person = await session.get(Person, person_id)
+                if person is not None:
+                    await to_person(context.bot, person, text, context.svc.clock.now())
+
+    if texts:
+        context.after_commit(tell)

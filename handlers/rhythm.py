@@ -25,7 +25,7 @@ BEAT_COMMANDS = {"dispatch": Beat.DISPATCH, "review": Beat.REVIEW, "report": Bea
 def _filter_error(t: Tr, error: filters.FilterError) -> str:
     if error.problem is filters.Problem.NO_AREA:
         return t._(
-            "There is no area {text}. The areas are: {areas}.",
+            "There is no “{text}”. The areas are: {areas}.",
             text=error.text,
             areas=t.join(error.candidates),
         )

@@ -59,6 +59,7 @@ def _help_text(context: CadenceContext) -> str:
         lines.append(t._("/schedule – the beats and their next dates"))
     if context.is_admin:
         lines.append(t._("/newprogramme NAME – create a programme"))
+        lines.append(t._("/status – version, uptime, database, beats and unreachable people"))
         lines.append(
             t._(
                 "/setup NAME [taskforce] – in a group: make it the programme's leadership (or task-force) group"
@@ -146,6 +147,11 @@ async def _redeem(update: Update, context: CadenceContext) -> None:
                 ),
                 Redeem.TAKEN: t._(
                     "This person is already bound to another Telegram account. Ask your task force."
+                ),
+                Redeem.DUPLICATE: t._(
+                    "Your Telegram account is already bound to {name} in programme {programme}, and one account can be only one person there. Ask your task force to sort it out.",
+                    name=person.name if person else "",
+                    programme=programme.name if programme else "",
                 ),
             }.get(outcome, t._("This invite link is not valid. Ask your task force for a new one."))
     await message.reply_text(text)

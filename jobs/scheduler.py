@@ -7,6 +7,7 @@ from typing import Any
 
 from telegram.ext import Application, ContextTypes
 
+from bot import logs
 from bot.context import CadenceContext, Services
 from bot.domain.model import Beat
 from bot.domain.periods import due_slots, next_slot
@@ -117,6 +118,8 @@ async def beat_job(context: CadenceContext | ContextTypes.DEFAULT_TYPE) -> None:
     assert job is not None and isinstance(job.data, dict)
     programme_id, beat = int(job.data["programme_id"]), Beat(job.data["beat"])
     svc: Services = context.bot_data["svc"]
+    logs.start_update(None, None)  # a job is no update, whatever task scheduled it
+    logs.set_programme(programme_id)
     try:
         await run_beat(
             context.bot, svc, programme_id=programme_id, beat=beat, period=job.data["period"]

@@ -7,7 +7,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
+import asyncpg
+from sqlalchemy import event, exc
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,6 +25,54 @@ def to_async_url(url: str) -> str:
     if base in ("postgresql", "postgres"):
         return f"postgresql+asyncpg://{rest}"
     raise ValueError(f"unsupported database: {scheme!r} (use sqlite or postgresql)")
+
+
+def where(url: str) -> str:
+    """The database a URL names, for people: kind and host (or file), never the password."""
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError:
+        return "an unreadable DATABASE_URL"
+    kind = parsed.get_backend_name()
+    if kind == "sqlite":
+        return f"sqlite file {parsed.database or ':memory:'}"
+    port = f":{parsed.port}" if parsed.port else ""
+    return f"{kind} at {parsed.host or 'localhost'}{port}/{parsed.database or ''}"
+
+
+_LOST = (
+    ConnectionError,
+    TimeoutError,
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.InterfaceError,
+    asyncpg.exceptions.InvalidAuthorizationSpecificationError,
+    asyncpg.exceptions.InvalidCatalogNameError,
+)
+
+
+def unreachable(error: BaseException | None) -> bool:
+    """Whether an error (or what caused it) means the database cannot be reached."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, _LOST):
+            return True
+        if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+            return True
+        if "unable to open database file" in str(error):  # SQLite's way of saying it
+            return True
+        error = getattr(error, "orig", None) or error.__cause__ or error.__context__
+        seen += 1
+    return False
+
+
+def reason(error: BaseException) -> str:
+    """The first line of the innermost error, for a one-line message."""
+    inner = error
+    while inner.__cause__ is not None or inner.__context__ is not None:
+        inner = inner.__cause__ or inner.__context__  # type: ignore[assignment]
+    text = str(getattr(inner, "orig", None) or inner).strip().splitlines()
+    return text[0] if text else type(inner).__name__
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -51,6 +101,7 @@ class Database:
     """The engine plus a session factory; one session per update or job."""
 
     def __init__(self, url: str) -> None:
+        self.url = url
         self.engine = make_engine(url)
         self._factory = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
 

@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -65,12 +66,21 @@ async def revoke(session: AsyncSession, *, programme_id: int, person_id: int, no
 async def redeem(
     session: AsyncSession, *, token: str, user_id: int, display_name: str, now: datetime
 ) -> tuple[Redeem, Person | None]:
-    """Redeem an invite token: bind the Telegram user to the invite's person when the rules allow."""
+    """Redeem an invite token; the person is the one bound, or for DUPLICATE the user's other one."""
     invite = (await session.exec(select(Invite).where(Invite.token == token))).first()
     if invite is None:
         return Redeem.UNKNOWN, None
     person = await session.get(Person, invite.person_id)
-    assert person is not None
+    assert person is not None and invite.id is not None
+    other = (
+        await session.exec(
+            select(Person).where(
+                Person.programme_id == person.programme_id,
+                Person.telegram_user_id == user_id,
+                Person.id != person.id,
+            )
+        )
+    ).first()
     outcome = redemption(
         used=invite.used_at is not None,
         revoked=invite.revoked_at is not None,
@@ -78,10 +88,13 @@ async def redeem(
         bound_to=person.telegram_user_id,
         user_id=user_id,
         now=now,
+        other_person=other is not None,
     )
+    if outcome is Redeem.DUPLICATE:
+        return outcome, other
     if outcome is Redeem.BOUND:
-        invite.used_at = now
-        session.add(invite)
+        if not await claim_invite(session, invite_id=invite.id, now=now):
+            return Redeem.USED, None  # another redemption of this link won the race
         await bind(
             session,
             person=person,
@@ -91,6 +104,20 @@ async def redeem(
             now=now,
         )
     return outcome, person if outcome.welcome else None
+
+
+async def claim_invite(session: AsyncSession, *, invite_id: int, now: datetime) -> bool:
+    """Mark the invite used if nobody did meanwhile: one conditional UPDATE, so one winner."""
+    result = await session.exec(
+        update(Invite)
+        .where(
+            col(Invite.id) == invite_id,
+            col(Invite.used_at).is_(None),
+            col(Invite.revoked_at).is_(None),
+        )
+        .values(used_at=now)
+    )
+    return bool(result.rowcount == 1)
 
 
 async def invite_rows(

@@ -19,7 +19,7 @@ from bot.domain.ledger_plan import (
     row_values,
 )
 from bot.domain.model import Role, Status
-from storage import audit
+from storage import audit, roles
 from storage.models import Area, CoOwner, Measure, Person, Problem, ProgressUpdate, Unit
 from storage.people import grant, person_named, unit_named
 
@@ -278,4 +278,7 @@ async def apply(
             session.add(gone)
             before, after = {"code": code, "removed": False}, {"code": code, "removed": True}
             w.audit("measure.remove", "measure", gone.id, before, after)
+    result.roles_lost = await roles.follow_ledger(
+        session, programme_id=programme_id, actor=actor, now=now
+    )
     return result

@@ -76,7 +76,7 @@ async def test_a_failing_handler_apologises_and_saves_nothing(
     # /away adds the absence, then audits it: the audit fails after the absence was written
     monkeypatch.setattr(audit, "record", broken)
     reply = await bot.say(OWNER_A, "/away 2024-10-01 2024-10-07")
-    assert reply.plain == "出现错误，未保存任何内容，请重试。"
+    assert reply.plain == "抱歉，处理这次操作时出错，请重试。"
     assert [m.plain for m in bot.api.messages_to(OWNER_A.id)] == [reply.plain]
     async with bot.db.session() as s:
         assert (await s.exec(select(func.count()).select_from(Absence))).one() == 0

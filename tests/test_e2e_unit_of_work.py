@@ -38,7 +38,7 @@ async def test_after_commit_work_sees_the_writes_and_is_dropped_on_error(bot: Bo
     # in front, before the catch-all for unknown commands, as a real command would be
     bot.app.handlers[0].insert(0, CommandHandler("probe", probe))
     failed = await bot.say(ADMIN, "/probe fail")
-    assert failed.plain == "出现错误，未保存任何内容，请重试。"
+    assert failed.plain == "抱歉，处理这次操作时出错，请重试。"
     assert seen == []  # rolled back: the follow-up never ran
     async with bot.db.session() as s:
         pref = await s.get(UserPref, ADMIN.id)

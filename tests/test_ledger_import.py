@@ -114,10 +114,16 @@ async def test_progress_and_co_owner_changes_are_updates(db_url: str) -> None:
         assert plan.changed == ["A-01", "A-02"]
         async with db.session() as s:
             assert (await s.exec(select(CoOwner))).all() == []
-            notes = (await s.exec(select(ProgressUpdate.note))).all()
+            notes = (
+                await s.exec(select(ProgressUpdate.note).order_by(col(ProgressUpdate.id)))
+            ).all()
             assert list(notes) == ["已起草", "补齐60%", "已印发"]
             events = (
-                await s.exec(select(AuditEvent).where(AuditEvent.action == "measure.import"))
+                await s.exec(
+                    select(AuditEvent)
+                    .where(AuditEvent.action == "measure.import")
+                    .order_by(col(AuditEvent.id))
+                )
             ).all()
             assert '"progress": "已印发"' in events[-2].after
     finally:

@@ -21,6 +21,7 @@ class Redeem(StrEnum):
     EXPIRED = "expired"
     REVOKED = "revoked"
     TAKEN = "taken"  # the person is bound to another Telegram user
+    DUPLICATE = "duplicate"  # the user already is another person of the same programme
 
     @property
     def welcome(self) -> bool:
@@ -36,6 +37,7 @@ def redemption(
     bound_to: int | None,
     user_id: int,
     now: datetime,
+    other_person: bool = False,
 ) -> Redeem:
     """What redeeming an existing invite does: a link binds once, to one user, before it expires."""
     if revoked:
@@ -46,6 +48,8 @@ def redemption(
         return Redeem.EXPIRED
     if bound_to not in (None, user_id):
         return Redeem.TAKEN
+    if other_person:  # one Telegram account is one person per programme
+        return Redeem.DUPLICATE
     return Redeem.BOUND
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.domain.ledger import LedgerRow
 from bot.domain.model import code_key
+from bot.domain.roles import RoleLoss
 
 FIELDS = (
     "text", "area", "problem", "leader", "lead_unit", "co_units", "owner", "co_owners", "deadline",
@@ -27,6 +28,7 @@ class ImportPlan:
     changed: list[str] = field(default_factory=list)
     unchanged: int = 0
     missing: list[str] = field(default_factory=list)
+    roles_lost: list[RoleLoss] = field(default_factory=list)  # filled when applied
 
     @property
     def writes(self) -> bool:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bot.domain.ledger import LedgerIssue, ParsedLedger, Problem
 from bot.domain.ledger_plan import ImportPlan
 from bot.domain.ledger_words import ALIASES, DEADLINE_FORMS, STATUS_WORDS
+from bot.domain.model import Role
 from bot.i18n import Tr
 from bot.render import labels
 
@@ -108,4 +111,26 @@ def done_text(t: Tr, plan: ImportPlan, removed: bool) -> str:
                 len(plan.missing),
             )
         )
+    if plan.roles_lost:
+        who = [
+            t._("{name} ({roles})", name=loss.name, roles=role_list(t, loss.roles))
+            for loss in plan.roles_lost
+        ]
+        text += "\n" + t._(
+            "Roles withdrawn, as the ledger no longer gives them: {people}.", people=t.join(who)
+        )
     return text
+
+
+def role_list(t: Tr, roles: Iterable[Role]) -> str:
+    """Role names joined, in a fixed order."""
+    return t.join(t._(labels.ROLE[r]) for r in sorted(roles))
+
+
+def role_loss_text(t: Tr, programme: str, roles: Iterable[Role]) -> str:
+    """What a person is told when the ledger no longer gives them a role."""
+    return t._(
+        "The updated ledger of {programme} no longer names you as {roles}, so that role has been withdrawn. If this is a mistake, ask your task force.",
+        programme=programme,
+        roles=role_list(t, roles),
+    )

@@ -1,0 +1,41 @@
+"""Which roles the ledger gives: owner and leader follow it; coordinator is granted by people."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Set
+from dataclasses import dataclass
+
+from bot.domain.model import Role
+
+LEDGER_ROLES = frozenset({Role.OWNER, Role.LEADER})
+
+
+@dataclass(frozen=True)
+class RoleLoss:
+    """A person the ledger no longer names in some roles."""
+
+    person_id: int
+    name: str
+    roles: frozenset[Role]
+
+
+def ledger_roles(measures: Iterable[tuple[int, int | None]]) -> dict[int, frozenset[Role]]:
+    """Each person's roles by the (owner_id, leader_id) of every measure still in the ledger."""
+    out: dict[int, set[Role]] = {}
+    for owner_id, leader_id in measures:
+        out.setdefault(owner_id, set()).add(Role.OWNER)
+        if leader_id is not None:
+            out.setdefault(leader_id, set()).add(Role.LEADER)
+    return {pid: frozenset(roles) for pid, roles in out.items()}
+
+
+def roles_to_drop(
+    held: Mapping[int, Set[Role]], by_ledger: Mapping[int, Set[Role]]
+) -> dict[int, frozenset[Role]]:
+    """The ledger roles each person holds that the ledger no longer gives them."""
+    out = {}
+    for person_id, roles in held.items():
+        lost = (frozenset(roles) & LEDGER_ROLES) - frozenset(by_ledger.get(person_id, ()))
+        if lost:
+            out[person_id] = lost
+    return out
