@@ -121,7 +121,8 @@ async def dispatch(
                 programme_id=pid,
                 beat=Beat.DISPATCH.value,
                 period=period,
-                key=str(recipient.id),
+                # one message per owner's list: a stand-in who owns measures too gets two
+                key=str(owner_id),
                 chat_id=recipient.telegram_user_id,
                 text=dispatch_text(t, owner, recipient, [f for _, f in listed], today),
                 markup=measures_keyboard(

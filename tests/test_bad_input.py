@@ -14,7 +14,7 @@ from typing import Any
 from conftest import ADMIN, GROUP, TASKFORCE, Bot, button, sample
 from fakebot import Chat, User
 from sqlmodel import SQLModel, select
-from test_e2e_foundation import invite_tokens
+from test_e2e_foundation import all_invites, invite_tokens
 
 from storage.models import Invite, Person
 
@@ -116,13 +116,13 @@ CASES: list[Case] = [
     Case(
         "ledger-text-file",
         ADMIN,
-        "ledger.txt未导入：有1处错误，请先修改。\n• 仅支持导入CSV和XLSX文件 (ledger.txt)",
+        "如需导入整改台账，请发送Excel或CSV文件。",
         file=("ledger.txt", csv(GOOD)),
     ),
     Case(
         "ledger-pdf",
         ADMIN,
-        "ledger.pdf未导入：有1处错误，请先修改。\n• 仅支持导入CSV和XLSX文件 (ledger.pdf)",
+        "如需导入整改台账，请发送Excel或CSV文件。",
         file=("ledger.pdf", b"%PDF-1.4 not a ledger"),
     ),
     Case(
@@ -137,7 +137,12 @@ CASES: list[Case] = [
         "gb.csv未导入：有2处错误，请先修改。\n• 第2行“状态”列: 无法识别的状态 (不知道)\n• 第3行“编号”列: 编号重复 (1.1.1)\n可识别的状态：未启动、未开始、尚未启动、推进中、进行中、正在推进、整改中、正在整改、按时序推进、未完成、长期坚持、长期、待销号、已完成、已整改、已办结、已销号、完成或反弹。",
         file=("gb.csv", (HEADER + GOOD.replace("推进中", "不知道") + GOOD).encode("gb18030")),
     ),
-    Case("ledger-by-an-owner", OWNER, "抱歉，此功能仅限专班成员使用。", file=("a.csv", csv(GOOD))),
+    Case(
+        "ledger-by-an-owner",
+        OWNER,
+        "报送进展，请点击每周调度消息中的整改措施按钮，或直接回复调度消息，也可发送 /my 查看本人负责的整改措施。其他功能请发送 /help 查看。",
+        file=("a.csv", csv(GOOD)),
+    ),
     Case(
         "ledger-by-a-stranger",
         STRANGER,
@@ -239,12 +244,12 @@ CASES: list[Case] = [
         "用法：/revoke 姓名（与台账中的名称一致）。",
         say="/revoke 没有这个人",
     ),
-    Case("invites-by-owner", OWNER, "抱歉，此功能仅限专班成员使用。", say="/invites"),
+    Case("invites-by-owner", OWNER, "抱歉，此功能仅限整改专班成员使用。", say="/invites"),
     Case("people-by-leader", LEADER, "Sorry, this is for coordinators only.", say="/people"),
     Case("my-by-leader", LEADER, "Sorry, this is for owners only.", say="/my"),
     # the rhythm
     Case("dispatch-in-group", ADMIN, "请在与我的私聊中使用此命令。", say="/dispatch", chat=GROUP),
-    Case("dispatch-by-owner", OWNER, "抱歉，此功能仅限专班成员使用。", say="/dispatch"),
+    Case("dispatch-by-owner", OWNER, "抱歉，此功能仅限整改专班成员使用。", say="/dispatch"),
     Case("summary-by-stranger", STRANGER, "Sorry, I can't help you with that.", say="/summary"),
     Case(
         "summary-no-such-area",
@@ -285,25 +290,25 @@ CASES: list[Case] = [
     Case(
         "schedule-by-owner",
         OWNER,
-        "抱歉，此功能仅限专班成员和领导使用。",
+        "抱歉，此功能仅限整改专班成员和责任领导使用。",
         say="/schedule review wed 16:00",
     ),
     Case(
         "away-bad-date",
         OWNER,
-        "用法：/away 2024-10-01 2024-10-07 [代理人姓名]。结束日期不能早于今天。",
+        "用法：/away 开始日期 结束日期 [代理人姓名]，如“/away 10月1日 10月7日”或“/away 10.1-10.7”。结束日期不能早于今天。",
         say="/away 2024-13-01 2024-10-07",
     ),
     Case(
         "away-end-before-start",
         OWNER,
-        "用法：/away 2024-10-01 2024-10-07 [代理人姓名]。结束日期不能早于今天。",
+        "用法：/away 开始日期 结束日期 [代理人姓名]，如“/away 10月1日 10月7日”或“/away 10.1-10.7”。结束日期不能早于今天。",
         say="/away 2024-10-07 2024-10-01",
     ),
     Case(
         "away-unknown-delegate",
         OWNER,
-        "没有这个人不能作为代理人：代理人须为本单位人员且已使用本机器人。",
+        "没有这个人不能代为反馈：代理人须为本整改项目中已启用本机器人的其他人员。",
         say="/away 2024-10-01 2024-10-07 没有这个人",
     ),
     Case("back-not-away", OWNER, "您当前没有外出登记。", say="/back"),
@@ -334,7 +339,7 @@ async def _setup(bot: Bot) -> dict[str, str]:
     mark = bot.api.mark()
     bot.api.send_group(GROUP, ADMIN, "/setup P")
     await bot.answers(GROUP.id, mark)
-    links = invite_tokens((await bot.say(ADMIN, "/invites")).plain)
+    links = invite_tokens(await all_invites(bot))
     await bot.say(OWNER, f"/start {links['党群工作部联络员']}")
     await bot.say(LEADER, f"/start {links['党工委书记']}")
     await bot.say(ADMIN, "/revoke 审计局联络员")

@@ -9,7 +9,7 @@ import pytest
 from conftest import ADMIN, GROUP, TASKFORCE, Bot, button
 from fakebot import Chat, User
 from sqlmodel import col, select
-from test_e2e_foundation import invite_tokens
+from test_e2e_foundation import all_invites, invite_tokens
 
 from bot.domain.invites import Redeem
 from handlers.admin import split_setup
@@ -33,7 +33,7 @@ async def _import(bot: Bot, name: str, content: str, choice: str = "imp:keep") -
 async def _programme(bot: Bot) -> dict[str, str]:
     await bot.say(ADMIN, "/newprogramme P")
     await _import(bot, "l.csv", HEADER + ROW_1 + ROW_2)
-    return invite_tokens((await bot.say(ADMIN, "/invites")).plain)
+    return invite_tokens(await all_invites(bot))
 
 
 async def _roles(bot: Bot, name: str) -> set[str]:
@@ -55,7 +55,7 @@ async def test_roles_follow_the_ledger_when_measures_go(bot: Bot) -> None:
     done = await _import(bot, "short.csv", HEADER + ROW_1, "imp:drop")
     assert done == (
         "导入完成：新增0项，变更0项，未变1项。 已删除1项整改措施。\n"
-        "以下人员因台账不再列明而撤销角色：王五（责任人）和赵领导（领导）。"
+        "以下人员因台账不再列明而撤销角色：王五（责任人）和赵领导（责任领导）。"
     )
     assert await _roles(bot, "赵领导") == set() and await _roles(bot, "王五") == set()
     assert await _roles(bot, "张三") == {"owner"} and await _roles(bot, "李领导") == {"leader"}

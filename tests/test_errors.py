@@ -129,10 +129,11 @@ async def test_unexpected_error_apologises_in_the_users_language_and_is_forwarde
         settings = settings_for(api, sqlite_url, cadence_error_chat_id=-4242)
         clock = FixedClock(datetime(2024, 9, 30, 10, 0, tzinfo=SH))
         app = make_app(settings, clock)
-        app.add_handler(CommandHandler("boom", _boom), group=1)
-        app.add_handler(
-            CommandHandler("gboom", gate(where=Where.ANY, needs_programme=False)(_boom)), group=1
-        )
+        # first in the main group: the catch-all for unknown commands sits at its end
+        app.handlers[0][:0] = [
+            CommandHandler("boom", _boom),
+            CommandHandler("gboom", gate(where=Where.ANY, needs_programme=False)(_boom)),
+        ]
         await start_app(app, poll_timeout=1)
         bot = Bot(api, app, clock, settings)
         try:
