@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.chain import GENESIS, Break, Sealed, first_break, seal
+from bot.domain.chain import GENESIS, Break, Sealed, first_break, seal_of
 from storage.models import AuditEvent, Programme
 
 PENDING = "audit_pending"  # session.info key: events in the order they were recorded
@@ -90,18 +90,7 @@ def _seal_new_events(session: Session, _context: object, _instances: object) -> 
             heads[e.programme_id] = _chain_head(session, e.programme_id)
         seq, prev = heads[e.programme_id]
         e.seq, e.prev_hash = seq + 1, prev
-        e.hash = seal(
-            programme_id=e.programme_id,
-            seq=e.seq,
-            actor=e.actor,
-            action=e.action,
-            entity=e.entity,
-            entity_id=e.entity_id,
-            before=e.before,
-            after=e.after,
-            at=e.at,
-            prev_hash=prev,
-        )
+        e.hash = seal_of(e)
         heads[e.programme_id] = (e.seq, e.hash)
 
 

@@ -7,6 +7,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Protocol
 
 GENESIS = ""  # the first event of a programme has no previous hash
 
@@ -54,7 +55,32 @@ def seal(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def seal_of(e: Sealed) -> str:
+class Hashed(Protocol):
+    """The fields a seal covers, as a stored event or its chain view carries them."""
+
+    @property
+    def programme_id(self) -> int: ...
+    @property
+    def seq(self) -> int: ...
+    @property
+    def actor(self) -> str: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def entity(self) -> str: ...
+    @property
+    def entity_id(self) -> int | None: ...
+    @property
+    def before(self) -> str: ...
+    @property
+    def after(self) -> str: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def prev_hash(self) -> str: ...
+
+
+def seal_of(e: Hashed) -> str:
     """The hash this event should carry."""
     return seal(
         programme_id=e.programme_id,
