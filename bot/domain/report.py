@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from bot.domain.filters import EVERYTHING, Filter
+from bot.domain.letters import LetterState
 from bot.domain.lights import by_urgency, days_overdue, light
 from bot.domain.model import Health, Light, MeasureFacts, Status, code_key
 from bot.domain.workcal import CalendarKind, is_workday
@@ -210,6 +211,7 @@ class Review:
     first: bool = False
     unreachable: list[str] = field(default_factory=list)
     waiting: list[tuple[str, int]] = field(default_factory=list)  # (code, working days waited)
+    letters: list[LetterState] = field(default_factory=list)  # work prompt letters to mention
 
 
 WAITING_WORKDAYS = 3  # a sign-off or extension request undecided longer is listed in the review
@@ -238,6 +240,7 @@ def review(
     away: Sequence[str] = (),
     unreachable: Sequence[str] = (),
     waiting: Sequence[tuple[str, int]] = (),
+    letters: Sequence[LetterState] = (),
 ) -> Review:
     """Build the review digest, comparing with the previous review's snapshot."""
     prev = previous or {}
@@ -269,6 +272,7 @@ def review(
         first=previous is None,
         unreachable=sorted(set(unreachable)),
         waiting=list(waiting),
+        letters=list(letters),
     )
 
 
