@@ -169,7 +169,7 @@ async def test_review_lists_letters_and_whether_units_answered(bot: Bot) -> None
     async def review_lines() -> list[str]:
         mark = bot.api.mark()
         bot.api.send_private(ADMIN, "/review")
-        [review] = [m for m in await bot.answers(TASKFORCE.id, mark) if m.text.startswith("🔎")]
+        [review] = [m for m in await bot.answers(TASKFORCE.id, mark) if m.plain.startswith("🔎")]
         lines = review.plain.splitlines()
         if "工作提示函：" not in lines:
             return []
