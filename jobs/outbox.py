@@ -43,8 +43,13 @@ def plan(
     markup: InlineKeyboardMarkup | None = None,
     measure_ids: list[int] | None = None,
     locale: str = "",
+    file: tuple[str, str, bytes] | None = None,
 ) -> OutboxMessage:
-    """Queue one message in the caller's transaction (held when its recipient is unreachable)."""
+    """Queue one message in the caller's transaction (held when its recipient is unreachable).
+
+    `file`: (kind, filename, bytes) for a photo or document; `text` is then its caption.
+    """
+    kind, filename, payload = file or ("text", "", None)
     row = OutboxMessage(
         programme_id=programme_id,
         beat=beat,
@@ -56,6 +61,9 @@ def plan(
         locale=locale,
         text=text,
         markup=json.dumps(markup.to_dict(), ensure_ascii=False) if markup else "",
+        kind=kind,
+        filename=filename,
+        payload=payload,
         state=outbox.HELD if person and person.unreachable_since else outbox.QUEUED,
         expires_at=expires,
         created_at=now,
@@ -203,7 +211,8 @@ class Sender:
         The lease is taken once a pacing slot is held, so it only has to cover one request;
         False when another sender has the message or it is no longer queued.
         """
-        chunks = split_text(job.row.text)
+        # a file goes in one request, its caption with it
+        chunks = split_text(job.row.text) if job.row.kind == "text" else [job.row.text]
         first = job.done
         for i in range(first, len(chunks)):
             async with self._pacer(bot).slot(job.row.chat_id, bulk=True):
@@ -226,16 +235,26 @@ class Sender:
 
     async def _part(self, bot: Bot, job: _Job, chunks: list[str], i: int) -> None:
         row, last = job.row, i == len(chunks) - 1
-        message = await bot.send_message(
-            row.chat_id,
-            chunks[i],
-            reply_markup=_markup(row) if last else None,
-            read_timeout=self.timeout,
-            write_timeout=self.timeout,
-            connect_timeout=self.timeout,
-            pool_timeout=self.timeout,
+        waits: dict[str, Any] = {
+            "read_timeout": self.timeout,
+            "write_timeout": self.timeout,
+            "connect_timeout": self.timeout,
+            "pool_timeout": self.timeout,
             **_paced(bot),
-        )
+        }
+        markup = _markup(row) if last else None
+        if row.kind == "text":
+            message = await bot.send_message(row.chat_id, chunks[i], reply_markup=markup, **waits)
+        else:
+            send = bot.send_photo if row.kind == "photo" else bot.send_document
+            message = await send(
+                row.chat_id,
+                row.payload or b"",
+                caption=row.text or None,
+                filename=row.filename,
+                reply_markup=markup,
+                **waits,
+            )
         job.done = i + 1
         if last:
             await self._record(row, message.message_id)
