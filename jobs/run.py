@@ -59,11 +59,14 @@ async def run_beat(
     manual: bool = False,
     force: bool = False,
     budget: float = 120.0,
+    resume: bool = False,
 ) -> BeatResult:
     """Claim the period and plan its messages in one transaction, then deliver them.
 
     A crash after the commit loses nothing: the messages wait in the outbox for the next
     sender run; a crash before it leaves the period unclaimed, so the beat runs again.
+    `resume`: when the period was claimed already, deliver what is still queued (the CLI run
+    again after a crash finishes the beat).
     """
     now = svc.clock.now()
     digest: digests.Digest | None = None
@@ -93,7 +96,7 @@ async def run_beat(
             force=force,
         )
         if claimed is None:
-            return BeatResult(beat, period, Outcome.ALREADY)
+            return await _already(bot, svc, programme_id, beat, period, resume, budget)
         if force:
             await outbox.forget(s, programme_id=programme_id, beat=beat.value, period=period)
         expires = _expiry(programme, beat, period, now)
@@ -114,6 +117,16 @@ async def run_beat(
     # a digest reaches its one chat when all its parts are out
     done = bool(rows) and all(r.state == outbox.SENT for r in rows)
     return BeatResult(beat, period, Outcome.SENT, int(done), delivery)
+
+
+async def _already(
+    bot: Bot, svc: Services, pid: int, beat: Beat, period: str, resume: bool, budget: float
+) -> BeatResult:
+    """The period was claimed before: nothing new is planned; with `resume`, the queue goes out."""
+    if not resume:
+        return BeatResult(beat, period, Outcome.ALREADY)
+    delivery = await sender_of(svc).deliver(bot, programme_id=pid, budget=budget)
+    return BeatResult(beat, period, Outcome.ALREADY, delivery.sent, delivery)
 
 
 def _expiry(programme: Programme, beat: Beat, period: str, now: datetime) -> datetime:
