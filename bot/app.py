@@ -165,7 +165,10 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         CommandHandler("back", away.back),
         # a coordinator's spreadsheet is a ledger; any other file outside an answer is evidence
         MessageHandler(evidence, dead_ends.loose_file),
-        CallbackQueryHandler(ledger.confirm, pattern=callbacks.pattern(callbacks.Import)),
+        # an import of thousands of rows takes a while: other people's updates go on meanwhile
+        CallbackQueryHandler(
+            ledger.confirm, pattern=callbacks.pattern(callbacks.Import), block=False
+        ),
         CallbackQueryHandler(ledger.choose_sheet, pattern=callbacks.pattern(callbacks.ImportSheet)),
         CallbackQueryHandler(buttons.open_measure, pattern=callbacks.pattern(callbacks.Open)),
         CallbackQueryHandler(buttons.page, pattern=callbacks.pattern(callbacks.Paging)),
