@@ -33,20 +33,30 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
         self._db = database
         # shared: other replicas write too (webhook mode), so every update reads the rows afresh
         self.shared = shared
+        # what the database holds, as far as this process knows: PTB asks to store every
+        # user's data after each of their updates, and an unchanged row is not written again
+        # (a read-only command must not wait for a long import's write lock on SQLite)
+        self._stored: dict[str, str] = {}
 
     async def _put(self, key: str, value: Any) -> None:
         # an upsert, not merge(): PTB may write the same key from two tasks at once
         text = json.dumps(value, ensure_ascii=False)
+        if self._stored.get(key) == text:
+            return
         async with self._db().session() as s:
             dialect = s.get_bind().dialect.name
             insert = pg_insert if dialect == "postgresql" else sqlite_insert
             stmt = insert(PtbState).values(key=key, value=text)
             await s.exec(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": text}))
+        self._stored[key] = text
 
     async def _load(self, prefix: str) -> dict[str, Any]:
         async with self._db().session() as s:
-            rows = await s.exec(select(PtbState).where(col(PtbState.key).startswith(prefix)))
-            return {r.key[len(prefix) :]: json.loads(r.value) for r in rows.all()}
+            rows = (
+                await s.exec(select(PtbState).where(col(PtbState.key).startswith(prefix)))
+            ).all()
+        self._stored.update({r.key: r.value for r in rows})
+        return {r.key[len(prefix) :]: json.loads(r.value) for r in rows}
 
     async def get_user_data(self) -> dict[int, UserData]:
         """Every user's data."""
@@ -63,6 +73,10 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
         async with self._db().session() as s:
             row = await s.get(PtbState, f"user:{user_id}")
             fresh = json.loads(row.value) if row is not None else {}
+        if row is not None:
+            self._stored[row.key] = row.value
+        else:
+            self._stored.pop(f"user:{user_id}", None)
         user_data.clear()
         user_data.update(fresh)
 
@@ -70,6 +84,7 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
         """Forget a user's data."""
         async with self._db().session() as s:
             await s.exec(delete(PtbState).where(col(PtbState.key) == f"user:{user_id}"))
+        self._stored.pop(f"user:{user_id}", None)
 
     async def get_conversations(self, name: str) -> ConversationDict:
         """The stored states of one conversation handler (one row per conversation)."""
@@ -91,7 +106,12 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
         """One conversation's stored state, or None (replicas read it before each update)."""
         async with self._db().session() as s:
             row = await s.get(PtbState, _conv_key(name, key))
-            return json.loads(row.value) if row is not None else None
+        if row is None:
+            self._stored.pop(_conv_key(name, key), None)
+            return None
+        self._stored[row.key] = row.value
+        state: object = json.loads(row.value)
+        return state
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
@@ -101,6 +121,7 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
         if new_state is None:
             async with self._db().session() as s:
                 await s.exec(delete(PtbState).where(col(PtbState.key) == _conv_key(name, key)))
+            self._stored.pop(_conv_key(name, key), None)
             return
         await self._put(_conv_key(name, key), new_state)
 
