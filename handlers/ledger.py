@@ -18,6 +18,7 @@ from bot.render.limits import MESSAGE_TEXT, fit
 from bot.render.measures import short
 from handlers.gate import Where, gate
 from handlers.send import answer_query, reply_long
+from jobs.scheduler import replan_after_commit
 from jobs.send import to_person
 from storage import ledger_store, people
 from storage.models import Person
@@ -177,6 +178,7 @@ async def confirm(update: Update, context: CadenceContext) -> None:
         importer_id=context.member.person_id if context.member else None,
     )
     context.user_data.pop(PENDING, None)
+    replan_after_commit(context, context.programme_id)
     await query.edit_message_text(fit(done_text(t, plan, removed=action == "drop"), LIMIT))
     await _tell_role_losses(context, plan.roles_lost)
 

@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 
 from bot.context import Services
+from bot.domain.catchup import nudge_after
 from bot.domain.model import Beat
 from bot.domain.periods import period_of, slot_for
 from jobs import digests, dispatch
@@ -30,6 +31,8 @@ class Outcome(StrEnum):
     ALREADY = "already"
     NO_CHAT = "no_chat"
     NO_PROGRAMME = "no_programme"
+    NOT_YET = "not_yet"  # a nudge before its working days after the dispatch
+    NOBODY = "nobody"  # a dispatch nobody could be sent: the period stays unclaimed
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ async def run_beat(
         }
         if beat in needs_chat and needs_chat[beat] is None:
             return BeatResult(beat, period, Outcome.NO_CHAT)
+        if beat is Beat.NUDGE and not manual and not await _nudge_due(s, programme, period, now):
+            return BeatResult(beat, period, Outcome.NOT_YET)
         claimed = await beats.claim(
             s,
             programme_id=programme_id,
@@ -97,6 +102,13 @@ async def run_beat(
     delivery = await sender_of(svc).deliver(bot, programme_id=programme_id, budget=budget)
     log.info("beat %s %s for programme %s: %s", beat, period, programme_id, delivery)
     return BeatResult(beat, period, Outcome.SENT, delivery.sent, delivery)
+
+
+async def _nudge_due(s: AsyncSession, programme: Programme, period: str, now: datetime) -> bool:
+    """A nudge follows its dispatch by the working days the rhythm says, never sooner."""
+    assert programme.id is not None
+    sent = await beats.find(s, programme_id=programme.id, beat=Beat.DISPATCH, period=period)
+    return sent is not None and now >= nudge_after(rhythm_of(programme), sent.sent_at)
 
 
 async def _plan(

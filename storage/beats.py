@@ -20,6 +20,14 @@ async def sent_periods(session: AsyncSession, *, programme_id: int) -> set[tuple
     return {(Beat(r.beat), r.period) for r in rows.all()}
 
 
+async def sent_times(
+    session: AsyncSession, *, programme_id: int
+) -> dict[tuple[Beat, str], datetime]:
+    """When each (beat, period) of the programme was claimed."""
+    rows = await session.exec(select(SentBeat).where(SentBeat.programme_id == programme_id))
+    return {(Beat(r.beat), r.period): r.sent_at for r in rows.all()}
+
+
 async def find(
     session: AsyncSession, *, programme_id: int, beat: Beat, period: str
 ) -> SentBeat | None:
