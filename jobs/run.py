@@ -44,6 +44,8 @@ class BeatResult:
     outcome: Outcome
     reached: int = 0
     delivery: Delivery | None = None
+    owners: int = 0  # a dispatch: owners with open measures
+    unbound: tuple[str, ...] = ()  # a dispatch: owners (or stand-ins) not bound to Telegram yet
 
     @property
     def lost(self) -> int:
@@ -93,15 +95,20 @@ async def run_beat(
         )
         if claimed is None:
             return BeatResult(beat, period, Outcome.ALREADY)
+        planned: tuple[int, int, tuple[str, ...]] = (0, 0, ())
         if beat in (Beat.DISPATCH, Beat.NUDGE):
             if force:
                 await outbox.forget(s, programme_id=programme_id, beat=beat.value, period=period)
-            await _plan(s, programme, beat, claimed, now)
+            planned = await _plan(s, programme, beat, claimed, now)
+            if planned[0] == 0 and beat is Beat.DISPATCH:
+                # nobody to send it to: the period stays unclaimed, to go once someone is bound
+                await s.rollback()
+                return BeatResult(beat, period, Outcome.NOBODY, 0, None, *planned[1:])
     if beat not in (Beat.DISPATCH, Beat.NUDGE):
         return await _digest(bot, svc, programme_id, beat, period, now)
     delivery = await sender_of(svc).deliver(bot, programme_id=programme_id, budget=budget)
     log.info("beat %s %s for programme %s: %s", beat, period, programme_id, delivery)
-    return BeatResult(beat, period, Outcome.SENT, delivery.sent, delivery)
+    return BeatResult(beat, period, Outcome.SENT, delivery.sent, delivery, *planned[1:])
 
 
 async def _nudge_due(s: AsyncSession, programme: Programme, period: str, now: datetime) -> bool:
@@ -113,14 +120,16 @@ async def _nudge_due(s: AsyncSession, programme: Programme, period: str, now: da
 
 async def _plan(
     s: AsyncSession, programme: Programme, beat: Beat, record: SentBeat, now: datetime
-) -> int:
+) -> tuple[int, int, tuple[str, ...]]:
     """Write the beat's messages to the outbox, to be sent before the period ends."""
     expires = slot_for(beat, record.period, rhythm_of(programme)).ends
     expires = max(expires, now + MIN_LIFETIME)  # a manual beat late in its period still gets tries
     p, period = programme, record.period
     if beat is Beat.DISPATCH:
-        return await dispatch.dispatch(s, programme=p, period=period, now=now, expires=expires)
-    return await dispatch.nudge(s, programme=p, period=period, now=now, expires=expires)
+        d = await dispatch.dispatch(s, programme=p, period=period, now=now, expires=expires)
+        return d.messages, d.owners, d.unbound
+    n = await dispatch.nudge(s, programme=p, period=period, now=now, expires=expires)
+    return n, 0, ()
 
 
 async def _digest(

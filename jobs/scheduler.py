@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from typing import Any
 
 from telegram.ext import Application, ContextTypes
 
 from bot import logs
 from bot.context import CadenceContext, Services
-from bot.domain.model import Beat
 from bot.domain.catchup import plan_beat
+from bot.domain.model import Beat
 from jobs.outbox import report_given_up, sender_of
 from jobs.run import run_beat
 from storage import beats, programmes
@@ -22,9 +23,9 @@ RECONCILE = "reconcile"
 RECONCILE_SECONDS = 180.0
 
 
-def running(svc: Services) -> set[tuple[int, Beat]]:
-    """The (programme, beat) jobs running right now."""
-    found: set[tuple[int, Beat]] = svc.extra.setdefault("running_beats", set())
+def running(svc: Services) -> Counter[tuple[int, Beat]]:
+    """How many jobs of each (programme, beat) are running right now."""
+    found: Counter[tuple[int, Beat]] = svc.extra.setdefault("running_beats", Counter())
     return found
 
 
@@ -41,7 +42,7 @@ async def plan_programme(
     assert app.job_queue is not None
     # a beat running now re-plans itself when it ends: planning it again could run it twice at once
     busy = running(svc)
-    chosen = [b for b in ([only] if only else list(Beat)) if (programme_id, b) not in busy]
+    chosen = [b for b in ([only] if only else list(Beat)) if busy[(programme_id, b)] <= 0]
     for beat in chosen:
         for job in app.job_queue.get_jobs_by_name(job_name(programme_id, beat)):
             job.schedule_removal()
@@ -56,14 +57,14 @@ async def plan_programme(
     planned: dict[Beat, str] = {}
     for beat in chosen:
         # catch-up only for periods that began once people could expect them (bot.domain.catchup)
-        job = plan_beat(beat, rhythm, now, sent, since, catch_up=catch_up)
+        plan = plan_beat(beat, rhythm, now, sent, since, catch_up=catch_up)
         app.job_queue.run_once(
             beat_job,
-            when=max(0.0, (job.when - now).total_seconds()),
+            when=max(0.0, (plan.when - now).total_seconds()),
             name=job_name(programme_id, beat),
-            data={"programme_id": programme_id, "beat": beat.value, "period": job.slot.period},
+            data={"programme_id": programme_id, "beat": beat.value, "period": plan.slot.period},
         )
-        planned[beat] = job.slot.period
+        planned[beat] = plan.slot.period
     return planned
 
 
@@ -128,7 +129,7 @@ async def beat_job(context: CadenceContext | ContextTypes.DEFAULT_TYPE) -> None:
     svc: Services = context.bot_data["svc"]
     logs.start_update(None, None)  # a job is no update, whatever task scheduled it
     logs.set_programme(programme_id)
-    running(svc).add((programme_id, beat))
+    running(svc)[(programme_id, beat)] += 1
     try:
         await run_beat(
             context.bot, svc, programme_id=programme_id, beat=beat, period=job.data["period"]
@@ -141,7 +142,7 @@ async def beat_job(context: CadenceContext | ContextTypes.DEFAULT_TYPE) -> None:
         )
         return
     finally:
-        running(svc).discard((programme_id, beat))
+        running(svc)[(programme_id, beat)] -= 1
     try:
         # only this beat is re-planned: the others keep their jobs (one may be running right now)
         await plan_programme(context.application, programme_id, beat, catch_up=False)
