@@ -18,7 +18,7 @@ from bot.render.keyboards import chase_keyboard, measures_keyboard
 from bot.render.measures import line
 from jobs.outbox import plan
 from storage import absences, beats, dispatch_items, measures, people
-from storage.models import DispatchItem, Measure, Person, Programme
+from storage.models import Absence, DispatchItem, Measure, Person, Programme
 from storage.programmes import rhythm_of
 
 
@@ -92,6 +92,34 @@ class Planned:
     unbound: tuple[str, ...] = ()
 
 
+def _recipient(
+    owner: Person, persons: dict[int, Person], away: dict[int, Absence]
+) -> Person | None:
+    """Who gets an owner's dispatch: the owner, their stand-in while away, or nobody (paused)."""
+    absence = away.get(owner.id or 0)
+    if absence is None:
+        return owner
+    delegate = persons.get(absence.delegate_id or 0)
+    return delegate if delegate is not None and delegate.telegram_user_id is not None else None
+
+
+async def reach(session: AsyncSession, *, programme: Programme, now: datetime) -> Planned:
+    """Who a dispatch now would reach, without writing anything."""
+    assert programme.id is not None
+    pid, today = programme.id, today_in(now, programme.timezone)
+    owners = {
+        m.owner_id
+        for m, f in await measures.facts(session, programme_id=pid)
+        if f.status in ANSWERABLE
+    }
+    persons = await people.persons(session, programme_id=pid)
+    away = {a.person_id: a for a in await absences.on(session, programme_id=pid, day=today)}
+    recipients = [_recipient(persons[o], persons, away) for o in owners]
+    bound = [r for r in recipients if r is not None and r.telegram_user_id is not None]
+    unbound = sorted(r.name for r in recipients if r is not None and r.telegram_user_id is None)
+    return Planned(len(bound), len(owners), tuple(unbound))
+
+
 async def dispatch(
     session: AsyncSession, *, programme: Programme, period: str, now: datetime, expires: datetime
 ) -> Planned:
@@ -117,13 +145,9 @@ async def dispatch(
     planned, unbound = 0, []
     for owner_id, mine in by_owner.items():
         owner = persons[owner_id]
-        recipient = owner
-        absence = away.get(owner_id)
-        if absence is not None:
-            delegate = persons.get(absence.delegate_id or 0)
-            if delegate is None or delegate.telegram_user_id is None:
-                continue  # paused while away: not counted as silence
-            recipient = delegate
+        recipient = _recipient(owner, persons, away)
+        if recipient is None:
+            continue  # paused while away: not counted as silence
         if recipient.telegram_user_id is not None:
             t = _tr(locales, recipient, programme)
             listed = ordered(mine, today)

@@ -84,6 +84,12 @@ async def run_beat(
             return BeatResult(beat, period, Outcome.NO_CHAT)
         if beat is Beat.NUDGE and not manual and not await _nudge_due(s, programme, period, now):
             return BeatResult(beat, period, Outcome.NOT_YET)
+        if beat is Beat.DISPATCH:
+            reach = await dispatch.reach(s, programme=programme, now=now)
+            if reach.messages == 0:  # nobody to send it to: the period is not used up
+                return BeatResult(
+                    beat, period, Outcome.NOBODY, 0, None, reach.owners, reach.unbound
+                )
         claimed = await beats.claim(
             s,
             programme_id=programme_id,

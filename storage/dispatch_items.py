@@ -40,9 +40,22 @@ async def item_for_message(
 
 
 async def answers_by_unit(
-    session: AsyncSession, *, programme_id: int, first: str, last: str
+    session: AsyncSession,
+    *,
+    programme_id: int,
+    first: str,
+    last: str,
+    short: Collection[str] = (),
 ) -> dict[str, tuple[int, int]]:
-    """Per lead unit: (answered, delivered) dispatch items in periods first..last."""
+    """Per lead unit: (answered, delivered) dispatch items in periods first..last.
+
+    A dispatch that left too little time to answer (`short`) counts only where it was answered.
+    """
+    counted = (
+        [or_(col(DispatchItem.answered), ~col(DispatchItem.period).in_(list(short)))]
+        if short
+        else []
+    )
     answered = func.sum(case((col(DispatchItem.answered), 1), else_=0))
     rows = await session.exec(
         select(Unit.name, answered, func.count())
@@ -53,6 +66,7 @@ async def answers_by_unit(
             DispatchItem.delivered,
             col(DispatchItem.period) >= first,
             col(DispatchItem.period) <= last,
+            *counted,
         )
         .group_by(col(Unit.name))
     )
