@@ -141,15 +141,16 @@ async def test_manual_report_and_review_once_per_period(bot: Bot) -> None:
 async def test_report_in_english(bot: Bot) -> None:
     await seed(bot, locale="en")
     await group_say(bot, ADMIN, "/setup P")
+    await bot.settle()  # setting up re-plans the beats: this week's dispatch goes out
     bot.clock.set(datetime(2024, 10, 8, 11, 0, tzinfo=SH))
     mark = bot.api.mark()
     bot.api.send_private(ADMIN, "/report")
-    # the report (two messages and its files), and nothing else: the review of a fortnight that
+    # the report (one message and its files), and nothing else: the review of a fortnight that
     # began before the group was set up is not caught up by a manual beat
     sent = await bot.answers(GROUP.id, mark)
-    report, rest = [m for m in sent if m.method == "sendMessage"]
+    [report] = [m for m in sent if m.method == "sendMessage"]
     assert report.plain.startswith(f"📋 P · monthly report for September 2024\n{HEADLINE_EN}\n")
-    assert rest.plain.startswith("Still open:\n🟢 4.1.1 ")
+    assert "\nStill open:\n🟢 4.1.1 " in report.plain
     documents = [m.filename or "" for m in sent if m.method == "sendDocument"]
     assert documents == ["P monthly report September 2024.docx", "P ledger 30 Sep 2024.xlsx"]
 

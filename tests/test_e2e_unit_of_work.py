@@ -63,7 +63,8 @@ async def test_newprogramme_binds_its_creator_like_an_invite(bot: Bot) -> None:
 async def test_schedule_change_is_stored_audited_and_replanned(bot: Bot) -> None:
     pid = await seed(bot)
     assert bot.app.job_queue is not None
-    assert not bot.app.job_queue.get_jobs_by_name(f"beat:{pid}:review")  # nothing planned yet
+    # planned as soon as the programme was created
+    [before] = bot.app.job_queue.get_jobs_by_name(f"beat:{pid}:review")
     await bot.say(ADMIN, "/schedule review thu 15:00")
     async with bot.db.session() as s:
         programme = await programmes.by_id(s, programme_id=pid)
@@ -73,7 +74,11 @@ async def test_schedule_change_is_stored_audited_and_replanned(bot: Bot) -> None
     assert programme is not None
     assert (programme.review_weekday, programme.review_time) == (3, "15:00")
     assert '"review_weekday": 2' in event.before and '"review_weekday": 3' in (event.after or "")
-    assert len(bot.app.job_queue.get_jobs_by_name(f"beat:{pid}:review")) == 1  # re-planned
+    [after] = bot.app.job_queue.get_jobs_by_name(f"beat:{pid}:review")  # re-planned
+    assert (dict(before.data), dict(after.data)) == (  # type: ignore[call-overload]
+        {"programme_id": pid, "beat": "review", "period": "2024-10-09"},
+        {"programme_id": pid, "beat": "review", "period": "2024-10-10"},
+    )
     await jobs_idle(bot)
 
 

@@ -70,21 +70,21 @@ def plan_beat(
 ) -> Planned:
     """The period a beat's job is for and when it runs: a due one now, else the next slot."""
     current = current_slot(beat, rhythm, now)
-    if beat is Beat.NUDGE:
-        when = nudge_when(rhythm, current, sent)
-        if when is not None and (catch_up or when > now):
-            return Planned(current, max(when, now))
-    else:
-        floor = since.of(beat)
-        due = (
-            catch_up
-            and floor is not None
-            and current.planned >= floor
-            and current.planned <= now < current.ends
-            and (beat, current.period) not in sent
-        )
-        if due:
-            return Planned(current, now)
-    # a next nudge's dispatch has not gone yet: it is planned on time and checked when due
     following = next_slot(beat, rhythm, now)
-    return Planned(following, following.planned)
+    if beat is Beat.NUDGE:
+        for slot in (current, following):
+            when = nudge_when(rhythm, slot, sent)
+            if when is not None and (when > now or (catch_up and now < slot.ends)):
+                return Planned(slot, max(when, now))
+        if (Beat.DISPATCH, following.period) in sent:  # its dispatch went out too late for it
+            following = next_slot(beat, rhythm, following.planned)
+        # a nudge whose dispatch has not gone yet is planned on time, and checked when due
+        return Planned(following, following.planned)
+    floor = since.of(beat)
+    due = (
+        catch_up
+        and floor is not None
+        and floor <= current.planned <= now < current.ends
+        and (beat, current.period) not in sent
+    )
+    return Planned(current, now) if due else Planned(following, following.planned)
