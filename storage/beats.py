@@ -54,7 +54,10 @@ async def claim(
     manual: bool,
     force: bool = False,
 ) -> SentBeat | None:
-    """Record the beat as sent before sending, so a crash can never send it twice; None if taken."""
+    """Record the beat as sent before sending, so a crash can never send it twice; None if taken.
+
+    Call it before any other write of the transaction: losing the race rolls the session back.
+    """
     found = await find(session, programme_id=programme_id, beat=beat, period=period)
     if found is not None:
         if not force:
@@ -65,10 +68,13 @@ async def claim(
     record = SentBeat(
         programme_id=programme_id, beat=beat.value, period=period, sent_at=now, manual=manual
     )
+    # the claim is the transaction's first write, and no savepoint: on SQLite a savepoint opened
+    # outside a transaction commits when released, which would split the claim from its plan
+    session.add(record)
     try:
-        async with session.begin_nested():
-            session.add(record)
+        await session.flush()
     except IntegrityError:
+        await session.rollback()  # nothing but reads came before: nothing else is lost
         return None  # another process claimed it between our read and write
     return record
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
 from conftest import ADMIN, SH, Bot
 from rhythm_support import OWNER_A, jobs_idle, seed
 from sqlmodel import col, select
@@ -12,9 +13,12 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.context import CadenceContext
+from bot.domain.model import Beat
 from handlers.gate import Where, gate
+from jobs import dispatch as dispatch_module
+from jobs.run import run_beat
 from storage import absences, people, programmes
-from storage.models import Absence, AuditEvent, Person, UserPref
+from storage.models import Absence, AuditEvent, Person, SentBeat, UserPref
 
 
 async def test_after_commit_work_sees_the_writes_and_is_dropped_on_error(bot: Bot) -> None:
@@ -104,3 +108,18 @@ async def test_away_and_back_write_through_storage(bot: Bot) -> None:
         ).all()
     assert (absence.start, absence.end) == (date(2024, 9, 27), date(2024, 9, 29))
     assert list(actions)[-2:] == ["person.away", "person.back"]
+
+
+async def test_a_beat_whose_planning_fails_leaves_its_period_unclaimed(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pid = await seed(bot)
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("planning failed")
+
+    monkeypatch.setattr(dispatch_module, "dispatch", broken)
+    with pytest.raises(RuntimeError):
+        await run_beat(bot.app.bot, bot.app.bot_data["svc"], programme_id=pid, beat=Beat.DISPATCH)
+    async with bot.db.session() as s:
+        assert (await s.exec(select(SentBeat))).all() == []  # claim and plan: one transaction
