@@ -27,12 +27,12 @@ EN: dict[str, Any] = {
     "New: 42 · changed: 0 · unchanged: 0\n"
     "35 rows marked done will be recorded as closed before the programme began (not "
     "counted as closed this month nor in the on-time rate).",
-    "nobody": "Nothing was sent for 23 September – 29 September: none of the 5 owners with open "
+    "nobody": "Nothing was sent for 23–29 September: none of the 5 owners with open "
     "measures has opened their invite yet (Audit Bureau liaison, Construction Bureau "
     "liaison, Financial Services Bureau liaison, Science and Technology Innovation Bureau "
     "liaison, and Urban Management Bureau liaison). The period is not counted as "
     "dispatched: send the invites (/invites), then /dispatch again.",
-    "some": "Dispatch for 23 September – 29 September sent to 1 of 5 owners.\n"
+    "some": "Dispatch for 23–29 September sent to 1 of 5 owners.\n"
     "Not yet bound (they get nothing until they open their invite): Audit Bureau liaison, "
     "Construction Bureau liaison, Financial Services Bureau liaison, and Science and "
     "Technology Innovation Bureau liaison. /invites gives their links.",
@@ -172,7 +172,7 @@ EN: dict[str, Any] = {
             [
                 [
                     "coordinator",
-                    "Nothing was sent for 23 September – 29 September: none of the 5 owners with open "
+                    "Nothing was sent for 23–29 September: none of the 5 owners with open "
                     "measures has opened their invite yet (Audit Bureau liaison, Construction Bureau "
                     "liaison, Financial Services Bureau liaison, Science and Technology Innovation "
                     "Bureau liaison, and Urban Management Bureau liaison). The period is not counted "
@@ -183,7 +183,7 @@ EN: dict[str, Any] = {
         [
             "dispatch some",
             [
-                ["coordinator", "Dispatch for 23 September – 29 September sent to 1 of 5 owners."],
+                ["coordinator", "Dispatch for 23–29 September sent to 1 of 5 owners."],
                 ["owner", "📌 Weekly dispatch, 27 Sep 2024"],
             ],
         ],
