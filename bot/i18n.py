@@ -155,6 +155,11 @@ class Tr:
         """A number with the locale's grouping."""
         return format_decimal(value, locale=self.locale)
 
+    def prose(self, value: int) -> str:
+        """A count inside a sentence: in words where the language writes small ones so (two)."""
+        words = self._lang.small_numbers
+        return words[value] if 0 <= value < len(words) else self.num(value)
+
     def pct(self, ratio: float) -> str:
         """A whole percentage (83%), with one decimal only where rounding would mislead."""
         whole = round(ratio * 100)

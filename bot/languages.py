@@ -19,6 +19,8 @@ class Language:
     has_catalog: bool  # False for the language the msgids are written in
     # days within one month: first and last as day_month, first_day and last_day as numbers
     day_span: str = "{first} – {last}"
+    # numbers written in words in running prose (English: under ten); none: digits
+    small_numbers: tuple[str, ...] = ()
 
 
 LANGUAGES: tuple[Language, ...] = (
@@ -34,7 +36,16 @@ LANGUAGES: tuple[Language, ...] = (
         "{first}—{last_day}日",
     ),
     Language(
-        "en", "en", "English", "d MMM y", "d MMM", "d MMMM", "MMMM y", False, "{first_day}–{last}"
+        "en",
+        "en",
+        "English",
+        "d MMM y",
+        "d MMM",
+        "d MMMM",
+        "MMMM y",
+        False,
+        "{first_day}–{last}",
+        ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
     ),
 )
 CODES: tuple[str, ...] = tuple(lang.code for lang in LANGUAGES)

@@ -49,7 +49,7 @@ EN: dict[str, Any] = {
     ],
     "escalation": [
         "⚠️ Measure 1.3.2 (Finish and open the Hufengshan township water plant so…) has "
-        "had no answer from Urban Management Bureau liaison to the last 2 dispatches in a "
+        "had no answer from Urban Management Bureau liaison to the last two dispatches in a "
         "row. Please follow up. [Remind again] [Latest answer]"
     ],
     "blocked alert": [
@@ -276,7 +276,7 @@ EN: dict[str, Any] = {
                 [
                     "leader",
                     "⚠️ Measure 1.3.2 (Finish and open the Hufengshan township water plant so…) has "
-                    "had no answer from Urban Management Bureau liaison to the last 2 dispatches in a "
+                    "had no answer from Urban Management Bureau liaison to the last two dispatches in a "
                     "row. Please follow up.",
                 ],
                 ["owner", "📌 Weekly dispatch, 21 Oct 2024"],

@@ -45,9 +45,10 @@ def absence_text(t: Tr, *, name: str, start: str, end: str, delegate: str | None
 def escalation_text(t: Tr, f: MeasureFacts, missed: int) -> str:
     """To the responsible leader: how many dispatches in a row went unanswered."""
     return t.n_(
-        "⚠️ Measure {code} ({text}) has had no answer from {owner} to the last {n} dispatch. Please follow up.",
-        "⚠️ Measure {code} ({text}) has had no answer from {owner} to the last {n} dispatches in a row. Please follow up.",
+        "⚠️ Measure {code} ({text}) has had no answer from {owner} to the last {count} dispatch. Please follow up.",
+        "⚠️ Measure {code} ({text}) has had no answer from {owner} to the last {count} dispatches in a row. Please follow up.",
         missed,
+        count=t.prose(missed),
         code=f.code,
         text=short(f.text, 60),
         owner=f.owner,
