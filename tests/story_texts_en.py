@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 EN: dict[str, Any] = {
+    "overdue command": "/summary overdue",
     "file": "ledger.en.csv",
     "owner": "Urban Management Bureau liaison",
     "leader": "Deputy Director (urban construction)",
@@ -17,6 +18,18 @@ EN: dict[str, Any] = {
     "evidence": "acceptance report.pdf",
     "changed head": "The task force updated",
     "report keys": ["As of", "Closed this month: ", "Urban Management Bureau: "],
+    "summaries": [
+        "📊 P · summary as of 4 Nov 2024 · overdue only\nAs of 4 November, no measure is overdue.",
+        "📊 P · summary as of 4 Nov 2024\n"
+        "As of 4 November, you own 2 measures: 1 complete, 1 still open.\n"
+        "🔴 1 · 🟡 0 · 🟢 0 · pending sign-off 0\n"
+        "\n"
+        "Red items:\n"
+        "🔴 1.3.2 Finish and open the Hufengshan… · due 30 Nov 2024 · in progress · blocked "
+        "· Urban Management Bureau liaison\n"
+        "    ↳ blocked · 60% · “Phase two mains are short of about 8 million yuan; the "
+        "Finance Bureau must release it” (30 September, Urban Management Bureau liaison)",
+    ],
     "planned": {
         "beat:1:dispatch": "2024-W40",
         "beat:1:report": "2024-09",
@@ -27,11 +40,11 @@ EN: dict[str, Any] = {
     "New: 42 · changed: 0 · unchanged: 0\n"
     "35 rows marked done will be recorded as closed before the programme began (not "
     "counted as closed this month nor in the on-time rate).",
-    "nobody": "Nothing was sent for 23–29 September: none of the 5 owners with open "
-    "measures has opened their invite yet (Audit Bureau liaison, Construction Bureau "
-    "liaison, Financial Services Bureau liaison, Science and Technology Innovation Bureau "
-    "liaison, and Urban Management Bureau liaison). The period is not counted as "
-    "dispatched: send the invites (/invites), then /dispatch again.",
+    "nobody": "Nothing was sent for 23–29 September: none of the 5 owners with open measures has "
+    "opened their invite yet (Audit Bureau liaison, Construction Bureau liaison, Financial "
+    "Services Bureau liaison, Science and Technology Innovation Bureau liaison, and Urban "
+    "Management Bureau liaison). The period is not counted as dispatched: send the invites "
+    "(/invites), then /dispatch again.",
     "some": "Dispatch for 23–29 September sent to 1 of 5 owners.\n"
     "Not yet bound (they get nothing until they open their invite): Audit Bureau liaison, "
     "Construction Bureau liaison, Financial Services Bureau liaison, and Science and "
@@ -49,8 +62,8 @@ EN: dict[str, Any] = {
     ],
     "escalation": [
         "⚠️ Measure 1.3.2 (Finish and open the Hufengshan township water plant so…) has "
-        "had no answer from Urban Management Bureau liaison to the last two dispatches in a "
-        "row. Please follow up. [Remind again] [Latest answer]"
+        "had no answer from Urban Management Bureau liaison to the last two dispatches in "
+        "a row. Please follow up. [Remind again] [Latest answer]"
     ],
     "blocked alert": [
         "⛔ Blocked: 1.3.2 Finish and open the Hufengshan township water plant so every "
@@ -172,11 +185,11 @@ EN: dict[str, Any] = {
             [
                 [
                     "coordinator",
-                    "Nothing was sent for 23–29 September: none of the 5 owners with open "
-                    "measures has opened their invite yet (Audit Bureau liaison, Construction Bureau "
-                    "liaison, Financial Services Bureau liaison, Science and Technology Innovation "
-                    "Bureau liaison, and Urban Management Bureau liaison). The period is not counted "
-                    "as dispatched: send the invites (/invites), then /dispatch again.",
+                    "Nothing was sent for 23–29 September: none of the 5 owners with open measures "
+                    "has opened their invite yet (Audit Bureau liaison, Construction Bureau liaison, "
+                    "Financial Services Bureau liaison, Science and Technology Innovation Bureau "
+                    "liaison, and Urban Management Bureau liaison). The period is not counted as "
+                    "dispatched: send the invites (/invites), then /dispatch again.",
                 ]
             ],
         ],
@@ -276,8 +289,8 @@ EN: dict[str, Any] = {
                 [
                     "leader",
                     "⚠️ Measure 1.3.2 (Finish and open the Hufengshan township water plant so…) has "
-                    "had no answer from Urban Management Bureau liaison to the last two dispatches in a "
-                    "row. Please follow up.",
+                    "had no answer from Urban Management Bureau liaison to the last two dispatches in "
+                    "a row. Please follow up.",
                 ],
                 ["owner", "📌 Weekly dispatch, 21 Oct 2024"],
             ],
@@ -307,5 +320,12 @@ EN: dict[str, Any] = {
             ],
         ],
         ["W45", [["owner", "📌 Weekly dispatch, 4 Nov 2024"]]],
+        [
+            "summaries",
+            [
+                ["leadership group", "📊 P · summary as of 4 Nov 2024 · overdue only"],
+                ["owner", "📊 P · summary as of 4 Nov 2024"],
+            ],
+        ],
     ],
 }
