@@ -39,6 +39,7 @@ from handlers import (
     answer_steps,
     away,
     buttons,
+    chase,
     dead_ends,
     errors,
     export,
@@ -168,6 +169,7 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         CallbackQueryHandler(
             letter.letter_button, pattern=callbacks.pattern(callbacks.IssueLetter)
         ),
+        CallbackQueryHandler(chase.chase_button, pattern=callbacks.pattern(callbacks.Chase)),
         CommandHandler("away", away.away),
         CommandHandler("back", away.back),
         # a coordinator's spreadsheet is a ledger; any other file outside an answer is evidence

@@ -130,6 +130,17 @@ class Tr:
         """A date as people write it: without the year in the current year (9月30日), else full."""
         return self.day_month(value) if value.year == today.year else self.date(value)
 
+    def days(self, first: dt.date, last: dt.date, today: dt.date) -> str:
+        """A span of days: 9月16日—22日 / 16–22 September (the month once, in the current year)."""
+        if (first.year, first.month) == (last.year, last.month) == (today.year, first.month):
+            return self._lang.day_span.format(
+                first=self.day_month(first),
+                last=self.day_month(last),
+                first_day=first.day,
+                last_day=last.day,
+            )
+        return self._("{start} – {end}", start=self.when(first, today), end=self.when(last, today))
+
     def datetime(self, value: dt.datetime) -> str:
         """Date and time in the locale's words."""
         pattern = self._lang.date + " HH:mm"
@@ -143,6 +154,11 @@ class Tr:
     def num(self, value: float) -> str:
         """A number with the locale's grouping."""
         return format_decimal(value, locale=self.locale)
+
+    def prose(self, value: int) -> str:
+        """A count inside a sentence: in words where the language writes small ones so (two)."""
+        words = self._lang.small_numbers
+        return words[value] if 0 <= value < len(words) else self.num(value)
 
     def pct(self, ratio: float) -> str:
         """A whole percentage (83%), with one decimal only where rounding would mislead."""

@@ -17,11 +17,36 @@ class Language:
     day_month: str
     month: str
     has_catalog: bool  # False for the language the msgids are written in
+    # days within one month: first and last as day_month, first_day and last_day as numbers
+    day_span: str = "{first} – {last}"
+    # numbers written in words in running prose (English: under ten); none: digits
+    small_numbers: tuple[str, ...] = ()
 
 
 LANGUAGES: tuple[Language, ...] = (
-    Language("zh_CN", "zh", "中文", "y年M月d日", "M月d日", "M月d日", "y年M月", True),
-    Language("en", "en", "English", "d MMM y", "d MMM", "d MMMM", "MMMM y", False),
+    Language(
+        "zh_CN",
+        "zh",
+        "中文",
+        "y年M月d日",
+        "M月d日",
+        "M月d日",
+        "y年M月",
+        True,
+        "{first}—{last_day}日",
+    ),
+    Language(
+        "en",
+        "en",
+        "English",
+        "d MMM y",
+        "d MMM",
+        "d MMMM",
+        "MMMM y",
+        False,
+        "{first_day}–{last}",
+        ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+    ),
 )
 CODES: tuple[str, ...] = tuple(lang.code for lang in LANGUAGES)
 DEFAULT_LOCALE = "zh_CN"

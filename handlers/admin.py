@@ -7,6 +7,7 @@ from telegram import Update
 from bot.context import CadenceContext
 from bot.domain.model import Role
 from handlers.gate import Where, gate
+from jobs.scheduler import replan_after_commit
 from storage import people, programmes
 from storage.programmes import ChatKind
 
@@ -49,6 +50,7 @@ async def new_programme(update: Update, context: CadenceContext) -> None:
         s, person=me, user_id=user.id, display_name=user.full_name, actor=context.actor, now=now
     )
     await people.grant(s, programme_id=programme.id, person_id=me.id, role=Role.COORDINATOR)
+    replan_after_commit(context, programme.id)
     await message.reply_text(
         t._(
             "Programme {name} created, and you are its coordinator. Next: send me the ledger file, then /setup {name} in the leadership group.",
@@ -103,6 +105,8 @@ async def setup(update: Update, context: CadenceContext) -> None:
         actor=context.actor,
         now=context.svc.clock.now(),
     )
+    assert found.id is not None
+    replan_after_commit(context, found.id)
     if kind is ChatKind.LEADERSHIP:
         text = t._(
             "This group is now the leadership group of {name}. Reports and /summary will appear here.",

@@ -17,7 +17,9 @@ from bot.render.ledger import done_text, issues_text, preview_text, role_loss_te
 from bot.render.limits import MESSAGE_TEXT, fit
 from bot.render.measures import short
 from handlers.gate import Where, gate
+from handlers.ledger_owners import tell_owners
 from handlers.send import answer_query, reply_long
+from jobs.scheduler import replan_after_commit
 from jobs.send import to_person
 from storage import ledger_store, people
 from storage.models import Person
@@ -95,9 +97,15 @@ async def _preview(message: Message, context: CadenceContext, parsed: ParsedLedg
             InlineKeyboardButton(t._("Import, keep missing"), callback_data=keep),
             InlineKeyboardButton(t._("Import, remove missing"), callback_data=drop),
         ]
-    keyboard = InlineKeyboardMarkup(
-        [buttons, [InlineKeyboardButton(t._("Cancel"), callback_data=cancel)]]
-    )
+    rows = [buttons]
+    if plan.kept:
+        # a status set in chat is kept by default; this imports the file's statuses instead
+        files = Import("file", digest).pack()
+        rows.append(
+            [InlineKeyboardButton(t._("Import, statuses from the file"), callback_data=files)]
+        )
+    rows.append([InlineKeyboardButton(t._("Cancel"), callback_data=cancel)])
+    keyboard = InlineKeyboardMarkup(rows)
     await reply_long(message, preview_text(t, plan, parsed, context.programme.name), keyboard)
 
 
@@ -185,9 +193,12 @@ async def confirm(update: Update, context: CadenceContext) -> None:
         remove_missing=action == "drop",
         importer_id=context.member.person_id if context.member else None,
         progress=progress,
+        keep_chat=action != "file",
     )
+    replan_after_commit(context, context.programme_id)
     await query.edit_message_text(fit(done_text(t, plan, removed=action == "drop"), LIMIT))
     await _tell_role_losses(context, plan.roles_lost)
+    await tell_owners(context, plan)
 
 
 async def _tell_role_losses(context: CadenceContext, losses: list[RoleLoss]) -> None:

@@ -10,7 +10,7 @@ from bot.domain import filters
 from bot.domain.model import Beat, Role
 from bot.domain.periods import period_of, previous_periods
 from bot.i18n import Tr
-from bot.render import callbacks, labels
+from bot.render import beats, callbacks, labels
 from bot.render.digest import summary_text
 from handlers.gate import Where, gate
 from handlers.send import answer_query, reply_long
@@ -160,6 +160,14 @@ async def _run_now(
                 period=_words(context, beat, result.period),
             ),
             reply_markup=keyboard,
+        )
+    elif result.outcome is Outcome.NOBODY:
+        words = _words(context, beat, result.period)
+        await message.reply_text(beats.dispatch_nobody(t, words, result.owners, result.unbound))
+    elif beat is Beat.DISPATCH:
+        words = _words(context, beat, result.period)
+        await message.reply_text(
+            beats.dispatch_sent(t, words, result.reached, result.owners, result.unbound)
         )
     elif result.outcome is Outcome.NO_CHAT:
         await message.reply_text(

@@ -15,7 +15,7 @@ from bot.domain.periods import next_slot
 from bot.domain.workcal import CalendarKind
 from bot.i18n import N_, Tr
 from handlers.gate import Where, gate
-from jobs.scheduler import plan_programme
+from jobs.scheduler import replan_after_commit
 from storage import programmes
 from storage.models import Programme
 from storage.programmes import rhythm_of
@@ -124,8 +124,6 @@ async def schedule(update: Update, context: CadenceContext) -> None:
             actor=context.actor,
             now=context.svc.clock.now(),
         )
-        if context.job_queue is not None:
-            app, pid = context.application, context.programme_id
-            context.after_commit(lambda: plan_programme(app, pid))
+        replan_after_commit(context, context.programme_id)
         await message.reply_text(t._("Schedule changed."))
     await message.reply_text(schedule_text(t, programme, context.svc.clock.now()))

@@ -9,6 +9,7 @@ from telegram import Bot
 from bot.domain.model import Role
 from bot.i18n import tr
 from bot.render.alerts import absence_text, blocked_text
+from bot.render.keyboards import chase_keyboard
 from jobs.send import send, to_person
 from storage import lookup, measures, people, programmes
 from storage.db import Database
@@ -45,10 +46,13 @@ async def blocked(bot: Bot, database: Database, *, measure_id: int, now: datetim
         if leader is not None and leader.telegram_user_id:
             locales = await people.locales_of(s, user_ids=[leader.telegram_user_id])
             mine = locales.get(leader.telegram_user_id) or programme.locale
-            told += await to_person(bot, leader, text(mine), now) is not None
+            follow = chase_keyboard(tr(mine), m.id, blocked=True)
+            told += await to_person(bot, leader, text(mine), now, follow) is not None
             s.add(leader)
         if programme.taskforce_chat_id is not None:
-            told += await send(bot, programme.taskforce_chat_id, text(programme.locale)) is not None
+            follow = chase_keyboard(tr(programme.locale), m.id, blocked=True)
+            chat = programme.taskforce_chat_id
+            told += await send(bot, chat, text(programme.locale), follow) is not None
         return told
 
 

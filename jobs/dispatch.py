@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import today_in
-from bot.domain.lights import by_urgency
+from bot.domain.lights import SILENT_DISPATCHES, by_urgency
 from bot.domain.model import ANSWERABLE, Beat, MeasureFacts
 from bot.domain.periods import previous_periods
 from bot.i18n import Tr, tr
-from bot.render.keyboards import measures_keyboard
+from bot.render.alerts import escalation_text
+from bot.render.keyboards import chase_keyboard, measures_keyboard
 from bot.render.measures import line
 from jobs.outbox import plan
 from storage import absences, beats, dispatch_items, measures, people
-from storage.models import DispatchItem, Measure, Person, Programme
+from storage.models import Absence, DispatchItem, Measure, Person, Programme
 from storage.programmes import rhythm_of
 
 
@@ -81,10 +83,47 @@ async def _audience(session: AsyncSession, pid: int) -> tuple[dict[int, Person],
     return persons, locales
 
 
+@dataclass(frozen=True)
+class Planned:
+    """What a dispatch planned: messages, owners with open measures, and who is not bound yet."""
+
+    messages: int
+    owners: int
+    unbound: tuple[str, ...] = ()
+
+
+def _recipient(
+    owner: Person, persons: dict[int, Person], away: dict[int, Absence]
+) -> Person | None:
+    """Who gets an owner's dispatch: the owner, their stand-in while away, or nobody (paused)."""
+    absence = away.get(owner.id or 0)
+    if absence is None:
+        return owner
+    delegate = persons.get(absence.delegate_id or 0)
+    return delegate if delegate is not None and delegate.telegram_user_id is not None else None
+
+
+async def reach(session: AsyncSession, *, programme: Programme, now: datetime) -> Planned:
+    """Who a dispatch now would reach, without writing anything."""
+    assert programme.id is not None
+    pid, today = programme.id, today_in(now, programme.timezone)
+    owners = {
+        m.owner_id
+        for m, f in await measures.facts(session, programme_id=pid)
+        if f.status in ANSWERABLE
+    }
+    persons = await people.persons(session, programme_id=pid)
+    away = {a.person_id: a for a in await absences.on(session, programme_id=pid, day=today)}
+    recipients = [_recipient(persons[o], persons, away) for o in owners]
+    bound = [r for r in recipients if r is not None and r.telegram_user_id is not None]
+    unbound = sorted(r.name for r in recipients if r is not None and r.telegram_user_id is None)
+    return Planned(len(bound), len(owners), tuple(unbound))
+
+
 async def dispatch(
     session: AsyncSession, *, programme: Programme, period: str, now: datetime, expires: datetime
-) -> int:
-    """Plan one message per owner listing their open measures; returns messages planned.
+) -> Planned:
+    """Plan one message per owner listing their open measures.
 
     The items are written with the plan, so an answer given while the fan-out is still
     going is credited, and the sender records each message as it goes.
@@ -103,16 +142,12 @@ async def dispatch(
     by_owner: dict[int, list[tuple[Measure, MeasureFacts]]] = defaultdict(list)
     for m, f in rows:
         by_owner[m.owner_id].append((m, f))
-    planned = 0
+    planned, unbound = 0, []
     for owner_id, mine in by_owner.items():
         owner = persons[owner_id]
-        recipient = owner
-        absence = away.get(owner_id)
-        if absence is not None:
-            delegate = persons.get(absence.delegate_id or 0)
-            if delegate is None or delegate.telegram_user_id is None:
-                continue  # paused while away: not counted as silence
-            recipient = delegate
+        recipient = _recipient(owner, persons, away)
+        if recipient is None:
+            continue  # paused while away: not counted as silence
         if recipient.telegram_user_id is not None:
             t = _tr(locales, recipient, programme)
             listed = ordered(mine, today)
@@ -135,6 +170,8 @@ async def dispatch(
                 expires=expires,
             )
             planned += 1
+        else:
+            unbound.append(recipient.name)
         for m, _ in mine:
             item = existing.get(m.id or 0) or DispatchItem(
                 programme_id=pid, period=period, measure_id=m.id or 0, owner_id=owner_id
@@ -152,7 +189,7 @@ async def dispatch(
         locales=locales,
         open_rows=rows,
     )
-    return planned
+    return Planned(planned, len(by_owner), tuple(sorted(unbound)))
 
 
 async def nudge(
@@ -216,6 +253,24 @@ async def nudge(
     return planned
 
 
+SILENCE_LOOKED_AT = 8  # dispatches walked back to measure a silence
+
+
+def silent_run(
+    items: dict[str, DispatchItem], periods: list[str], short: set[str]
+) -> list[DispatchItem]:
+    """The measure's dispatches in a row without an answer, latest first (short ones skipped)."""
+    run: list[DispatchItem] = []
+    for period in reversed(periods):
+        if period in short:
+            continue  # too little time to answer: neither silence nor an answer
+        item = items.get(period)
+        if item is None or not item.delivered or item.answered:
+            break
+        run.append(item)
+    return run
+
+
 async def escalate(
     session: AsyncSession,
     *,
@@ -227,44 +282,35 @@ async def escalate(
     locales: dict[int, str],
     open_rows: list[tuple[Measure, MeasureFacts]],
 ) -> int:
-    """Tell the responsible leader about measures silent for the two dispatches before this one."""
+    """Tell the responsible leader, once per silence, of measures silent two dispatches or more."""
     assert programme.id is not None
-    pid = programme.id
-    prev = previous_periods(Beat.DISPATCH, period, 2, rhythm_of(programme))
-    if len(prev) < 2:
-        return 0
-    its = await dispatch_items.items(session, programme_id=pid, periods=prev)
-    grouped: dict[int, list[DispatchItem]] = defaultdict(list)
-    for item in its:
-        grouped[item.measure_id].append(item)
-    facts = {m.id: (m, f) for m, f in open_rows}
+    pid, rhythm = programme.id, rhythm_of(programme)
+    prev = previous_periods(Beat.DISPATCH, period, SILENCE_LOOKED_AT, rhythm)
+    short = await beats.short_dispatches(session, programme_id=pid, rhythm=rhythm)
+    by_measure: dict[int, dict[str, DispatchItem]] = defaultdict(dict)
+    for item in await dispatch_items.items(session, programme_id=pid, periods=prev):
+        by_measure[item.measure_id][item.period] = item
     told = 0
-    for measure_id, pair in grouped.items():
-        silent = len(pair) == 2 and all(i.delivered and not i.answered for i in pair)
-        if not silent or any(i.escalated for i in pair) or measure_id not in facts:
+    for m, f in open_rows:
+        run = silent_run(by_measure.get(m.id or 0, {}), prev, short)
+        if len(run) < SILENT_DISPATCHES or any(i.escalated for i in run):
             continue
-        m, f = facts[measure_id]
-        leader = persons.get(m.leader_id or 0)
-        for item in pair:
+        for item in run:
             item.escalated = True
             session.add(item)
+        leader = persons.get(m.leader_id or 0)
         if leader is None or leader.telegram_user_id is None:
             continue  # the review lists it either way
         t = _tr(locales, leader, programme)
-        text = t._(
-            "⚠️ Measure {code} ({text}) has had no answer from {owner} for two dispatches in a row. Please follow up.",
-            code=f.code,
-            text=f.text[:60],
-            owner=f.owner,
-        )
         plan(
             session,
             programme_id=pid,
             beat="escalation",
             period=period,
-            key=f"{leader.id}:{measure_id}",
+            key=f"{leader.id}:{m.id}",
             chat_id=leader.telegram_user_id,
-            text=text,
+            text=escalation_text(t, f, len(run)),
+            markup=chase_keyboard(t, m.id or 0),
             person=leader,
             locale=t.locale,
             now=now,

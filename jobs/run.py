@@ -11,6 +11,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 
 from bot.context import Services
+from bot.domain.catchup import nudge_after
 from bot.domain.model import Beat
 from bot.domain.periods import period_of, slot_for
 from jobs import digests, dispatch
@@ -30,6 +31,8 @@ class Outcome(StrEnum):
     ALREADY = "already"
     NO_CHAT = "no_chat"
     NO_PROGRAMME = "no_programme"
+    NOT_YET = "not_yet"  # a nudge before its working days after the dispatch
+    NOBODY = "nobody"  # a dispatch nobody could be sent: the period stays unclaimed
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,8 @@ class BeatResult:
     outcome: Outcome
     reached: int = 0
     delivery: Delivery | None = None
+    owners: int = 0  # a dispatch: owners with open measures
+    unbound: tuple[str, ...] = ()  # a dispatch: owners (or stand-ins) not bound to Telegram yet
 
     @property
     def lost(self) -> int:
@@ -75,11 +80,19 @@ async def run_beat(
         if programme is None:
             return BeatResult(beat, period or "", Outcome.NO_PROGRAMME)
         period = period or period_of(beat, now, rhythm_of(programme))
+        if beat is Beat.NUDGE and not manual and not await _nudge_due(s, programme, period, now):
+            return BeatResult(beat, period, Outcome.NOT_YET)
+        if beat is Beat.DISPATCH:
+            reach = await dispatch.reach(s, programme=programme, now=now)
+            if reach.messages == 0:  # nobody to send it to: the period is not used up
+                return BeatResult(
+                    beat, period, Outcome.NOBODY, 0, None, reach.owners, reach.unbound
+                )
         if beat in (Beat.REVIEW, Beat.REPORT):
             if not force and await beats.find(
                 s, programme_id=programme_id, beat=beat, period=period
             ):
-                return BeatResult(beat, period, Outcome.ALREADY)
+                return await _already(bot, svc, programme_id, beat, period, resume, budget)
             # computed (reads, rendering) before the claim: the write lock is held only briefly
             digest = await digests.compute(
                 s, programme=programme, beat=beat, period=period, now=now
@@ -100,16 +113,21 @@ async def run_beat(
         if force:
             await outbox.forget(s, programme_id=programme_id, beat=beat.value, period=period)
         expires = _expiry(programme, beat, period, now)
+        planned: tuple[int, int, tuple[str, ...]] = (0, 0, ())
         if digest is not None:
             digests.queue(
                 s, programme=programme, record=claimed, digest=digest, now=now, expires=expires
             )
         else:
-            await _plan(s, programme, beat, claimed, now, expires)
+            planned = await _plan(s, programme, beat, claimed, now, expires)
+            if planned[0] == 0 and beat is Beat.DISPATCH:
+                # nobody to send it to: the period stays unclaimed, to go once someone is bound
+                await s.rollback()
+                return BeatResult(beat, period, Outcome.NOBODY, 0, None, *planned[1:])
     delivery = await sender_of(svc).deliver(bot, programme_id=programme_id, budget=budget)
     log.info("beat %s %s for programme %s: %s", beat, period, programme_id, delivery)
     if digest is None:
-        return BeatResult(beat, period, Outcome.SENT, delivery.sent, delivery)
+        return BeatResult(beat, period, Outcome.SENT, delivery.sent, delivery, *planned[1:])
     async with svc.database.session() as s:
         rows = await outbox.of_period(
             s, programme_id=programme_id, beats=[beat.value], period=period
@@ -129,6 +147,13 @@ async def _already(
     return BeatResult(beat, period, Outcome.ALREADY, delivery.sent, delivery)
 
 
+async def _nudge_due(s: AsyncSession, programme: Programme, period: str, now: datetime) -> bool:
+    """A nudge follows its dispatch by the working days the rhythm says, never sooner."""
+    assert programme.id is not None
+    sent = await beats.find(s, programme_id=programme.id, beat=Beat.DISPATCH, period=period)
+    return sent is not None and now >= nudge_after(rhythm_of(programme), sent.sent_at)
+
+
 def _expiry(programme: Programme, beat: Beat, period: str, now: datetime) -> datetime:
     """When the beat's messages are given up: the end of its period, or an hour from now."""
     expires = slot_for(beat, period, rhythm_of(programme)).ends
@@ -142,9 +167,11 @@ async def _plan(
     record: SentBeat,
     now: datetime,
     expires: datetime,
-) -> int:
-    """Write the dispatch's or the nudge's messages to the outbox."""
+) -> tuple[int, int, tuple[str, ...]]:
+    """Write the dispatch's or the nudge's messages to the outbox: (messages, owners, unbound)."""
     p, period = programme, record.period
     if beat is Beat.DISPATCH:
-        return await dispatch.dispatch(s, programme=p, period=period, now=now, expires=expires)
-    return await dispatch.nudge(s, programme=p, period=period, now=now, expires=expires)
+        d = await dispatch.dispatch(s, programme=p, period=period, now=now, expires=expires)
+        return d.messages, d.owners, d.unbound
+    n = await dispatch.nudge(s, programme=p, period=period, now=now, expires=expires)
+    return n, 0, ()

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from typing import Any
 
 from telegram.ext import Application, ContextTypes
 
 from bot import logs
 from bot.context import CadenceContext, Services
+from bot.domain.catchup import plan_beat
 from bot.domain.model import Beat
-from bot.domain.periods import due_slots, next_slot
 from jobs.outbox import report_given_up, sender_of
 from jobs.run import run_beat
 from storage import beats, programmes
@@ -20,6 +21,12 @@ log = logging.getLogger(__name__)
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 RECONCILE = "reconcile"
 RECONCILE_SECONDS = 180.0
+
+
+def running(svc: Services) -> Counter[tuple[int, Beat]]:
+    """How many jobs of each (programme, beat) are running right now."""
+    found: Counter[tuple[int, Beat]] = svc.extra.setdefault("running_beats", Counter())
+    return found
 
 
 def job_name(programme_id: int, beat: Beat) -> str:
@@ -33,7 +40,9 @@ async def plan_programme(
     """(Re)schedule a programme's beats: due ones now (if catch_up), the others at their next slot."""
     svc: Services = app.bot_data["svc"]
     assert app.job_queue is not None
-    chosen = [only] if only else list(Beat)
+    # a beat running now re-plans itself when it ends: planning it again could run it twice at once
+    busy = running(svc)
+    chosen = [b for b in ([only] if only else list(Beat)) if busy[(programme_id, b)] <= 0]
     for beat in chosen:
         for job in app.job_queue.get_jobs_by_name(job_name(programme_id, beat)):
             job.schedule_removal()
@@ -43,28 +52,28 @@ async def plan_programme(
         if programme is None:
             return {}
         rhythm = rhythm_of(programme)
-        sent = await beats.sent_periods(s, programme_id=programme_id)
-    # a digest with no chat to go to waits for its next slot instead of retrying at once
-    deliverable = {
-        Beat.DISPATCH: True,
-        Beat.NUDGE: True,
-        Beat.REVIEW: bool(programme.taskforce_chat_id or programme.leadership_chat_id),
-        Beat.REPORT: bool(programme.leadership_chat_id),
-    }
-    due = {slot.beat: slot for slot in due_slots(rhythm, now, sent)} if catch_up else {}
+        sent = await beats.sent_times(s, programme_id=programme_id)
+        since = await programmes.since(s, programme=programme)
     planned: dict[Beat, str] = {}
     for beat in chosen:
-        slot = due.get(beat) if deliverable[beat] else None
-        slot = slot or next_slot(beat, rhythm, now)
-        delay = max(0.0, (slot.planned - now).total_seconds())
+        # catch-up only for periods that began once people could expect them (bot.domain.catchup)
+        plan = plan_beat(beat, rhythm, now, sent, since, catch_up=catch_up)
         app.job_queue.run_once(
             beat_job,
-            when=delay,
+            when=max(0.0, (plan.when - now).total_seconds()),
             name=job_name(programme_id, beat),
-            data={"programme_id": programme_id, "beat": beat.value, "period": slot.period},
+            data={"programme_id": programme_id, "beat": beat.value, "period": plan.slot.period},
         )
-        planned[beat] = slot.period
+        planned[beat] = plan.slot.period
     return planned
+
+
+def replan_after_commit(context: CadenceContext, programme_id: int) -> None:
+    """Plan a programme's beats as soon as the update that created or changed it commits."""
+    if context.job_queue is None:
+        return
+    app = context.application
+    context.after_commit(lambda: plan_programme(app, programme_id))
 
 
 async def plan_all(app: AnyApp) -> None:
@@ -120,6 +129,7 @@ async def beat_job(context: CadenceContext | ContextTypes.DEFAULT_TYPE) -> None:
     svc: Services = context.bot_data["svc"]
     logs.start_update(None, None)  # a job is no update, whatever task scheduled it
     logs.set_programme(programme_id)
+    running(svc)[(programme_id, beat)] += 1
     try:
         await run_beat(
             context.bot, svc, programme_id=programme_id, beat=beat, period=job.data["period"]
@@ -131,6 +141,8 @@ async def beat_job(context: CadenceContext | ContextTypes.DEFAULT_TYPE) -> None:
             beat_job, when=svc.settings.cadence_beat_retry_seconds, name=job.name, data=job.data
         )
         return
+    finally:
+        running(svc)[(programme_id, beat)] -= 1
     try:
         # only this beat is re-planned: the others keep their jobs (one may be running right now)
         await plan_programme(context.application, programme_id, beat, catch_up=False)

@@ -10,7 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.catchup import nudge_after
 from bot.domain.model import Beat
+from bot.domain.periods import MergedPeriod, Rhythm, slot_for
 from storage.models import SentBeat
 
 
@@ -18,6 +20,14 @@ async def sent_periods(session: AsyncSession, *, programme_id: int) -> set[tuple
     """Every (beat, period) already sent for the programme."""
     rows = await session.exec(select(SentBeat).where(SentBeat.programme_id == programme_id))
     return {(Beat(r.beat), r.period) for r in rows.all()}
+
+
+async def sent_times(
+    session: AsyncSession, *, programme_id: int
+) -> dict[tuple[Beat, str], datetime]:
+    """When each (beat, period) of the programme was claimed."""
+    rows = await session.exec(select(SentBeat).where(SentBeat.programme_id == programme_id))
+    return {(Beat(r.beat), r.period): r.sent_at for r in rows.all()}
 
 
 async def find(
@@ -44,7 +54,10 @@ async def claim(
     manual: bool,
     force: bool = False,
 ) -> SentBeat | None:
-    """Record the beat as sent before sending, so a crash can never send it twice; None if taken."""
+    """Record the beat as sent before sending, so a crash can never send it twice; None if taken.
+
+    Call it before any other write of the transaction: losing the race rolls the session back.
+    """
     found = await find(session, programme_id=programme_id, beat=beat, period=period)
     if found is not None:
         if not force:
@@ -55,10 +68,13 @@ async def claim(
     record = SentBeat(
         programme_id=programme_id, beat=beat.value, period=period, sent_at=now, manual=manual
     )
+    # the claim is the transaction's first write, and no savepoint: on SQLite a savepoint opened
+    # outside a transaction commits when released, which would split the claim from its plan
+    session.add(record)
     try:
-        async with session.begin_nested():
-            session.add(record)
+        await session.flush()
     except IntegrityError:
+        await session.rollback()  # nothing but reads came before: nothing else is lost
         return None  # another process claimed it between our read and write
     return record
 
@@ -82,3 +98,21 @@ def load_snapshot(record: SentBeat | None) -> dict[str, tuple[str | None, str, s
         return None
     raw: dict[str, Any] = json.loads(record.snapshot)
     return {k: (v[0], v[1], v[2]) for k, v in raw.items()}
+
+
+async def short_dispatches(session: AsyncSession, *, programme_id: int, rhythm: Rhythm) -> set[str]:
+    """Dispatch periods that left owners less than the nudge delay to answer: not silence."""
+    rows = await session.exec(
+        select(SentBeat.period, SentBeat.sent_at).where(
+            SentBeat.programme_id == programme_id, SentBeat.beat == Beat.DISPATCH.value
+        )
+    )
+    short = set()
+    for period, sent_at in rows.all():
+        try:
+            ends = slot_for(Beat.DISPATCH, period, rhythm).ends
+        except (MergedPeriod, ValueError):
+            continue
+        if nudge_after(rhythm, sent_at) >= ends:
+            short.add(period)
+    return short

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import case, func, or_
 from sqlmodel import col, select
@@ -40,9 +40,22 @@ async def item_for_message(
 
 
 async def answers_by_unit(
-    session: AsyncSession, *, programme_id: int, first: str, last: str
+    session: AsyncSession,
+    *,
+    programme_id: int,
+    first: str,
+    last: str,
+    short: Collection[str] = (),
 ) -> dict[str, tuple[int, int]]:
-    """Per lead unit: (answered, delivered) dispatch items in periods first..last."""
+    """Per lead unit: (answered, delivered) dispatch items in periods first..last.
+
+    A dispatch that left too little time to answer (`short`) counts only where it was answered.
+    """
+    counted = (
+        [or_(col(DispatchItem.answered), ~col(DispatchItem.period).in_(list(short)))]
+        if short
+        else []
+    )
     answered = func.sum(case((col(DispatchItem.answered), 1), else_=0))
     rows = await session.exec(
         select(Unit.name, answered, func.count())
@@ -53,6 +66,7 @@ async def answers_by_unit(
             DispatchItem.delivered,
             col(DispatchItem.period) >= first,
             col(DispatchItem.period) <= last,
+            *counted,
         )
         .group_by(col(Unit.name))
     )
@@ -60,13 +74,19 @@ async def answers_by_unit(
 
 
 async def silent_counts(
-    session: AsyncSession, *, programme_id: int, last_period: str | None = None
+    session: AsyncSession,
+    *,
+    programme_id: int,
+    last_period: str | None = None,
+    short: Collection[str] = (),
 ) -> dict[int, int]:
     """Per measure: the most recent dispatches in a row (up to a period, if given) unanswered.
 
-    Counted in SQL: the delivered, unanswered items after the measure's last answered one.
+    Counted in SQL: the delivered, unanswered items after the measure's last answered one;
+    dispatches that left too little time to answer (`short`) are not counted as silence.
     """
     upto = [col(DispatchItem.period) <= last_period] if last_period is not None else []
+    short_ones = [~col(DispatchItem.period).in_(list(short))] if short else []
     last = (
         select(DispatchItem.measure_id, func.max(DispatchItem.period).label("period"))
         .where(DispatchItem.programme_id == programme_id, DispatchItem.delivered, *upto)
@@ -83,6 +103,7 @@ async def silent_counts(
             ~col(DispatchItem.answered),
             or_(last.c.period.is_(None), col(DispatchItem.period) > last.c.period),
             *upto,
+            *short_ones,
         )
         .group_by(col(DispatchItem.measure_id))
     )

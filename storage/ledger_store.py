@@ -6,79 +6,24 @@ from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.ledger import LedgerRow
-from bot.domain.ledger_plan import (
-    IMMEDIATE,
-    ImportPlan,
-    closed_on,
-    diff,
-    plan_import,
-    row_values,
-)
-from bot.domain.model import Role, Status
+from bot.domain.ledger_plan import ImportPlan, diff, plan_import, row_values
+from bot.domain.model import Role
 from storage import audit, roles
-from storage.models import Area, CoOwner, Measure, Person, Problem, ProgressUpdate, Unit
+from storage.ledger_current import stored_ledger
+from storage.models import (
+    Area,
+    CoOwner,
+    Measure,
+    Problem,
+    ProgressUpdate,
+)
 from storage.people import grant, person_named, unit_named
 
 PROGRESS_ROWS = 500  # a long import says how far it is every so many rows
-
-
-async def _names(session: AsyncSession, programme_id: int) -> dict[tuple[str, int], str]:
-    names: dict[tuple[str, int], str] = {}
-    for label, query in (
-        ("area", select(Area.id, Area.name).where(Area.programme_id == programme_id)),
-        ("problem", select(Problem.id, Problem.name).where(Problem.programme_id == programme_id)),
-        ("unit", select(Unit.id, Unit.name).where(Unit.programme_id == programme_id)),
-        ("person", select(Person.id, Person.name).where(Person.programme_id == programme_id)),
-    ):
-        for item_id, name in (await session.exec(query)).all():
-            names[(label, item_id or 0)] = name
-    return names
-
-
-async def _extras(
-    session: AsyncSession, programme_id: int
-) -> tuple[dict[int, list[int]], dict[int, str]]:
-    """Co-owner ids and the latest progress note, per measure id."""
-    co: dict[int, list[int]] = {}
-    query = select(CoOwner).where(CoOwner.programme_id == programme_id)
-    for c in (await session.exec(query.order_by(col(CoOwner.id)))).all():
-        co.setdefault(c.measure_id, []).append(c.person_id)
-    notes: dict[int, str] = {}
-    updates = select(ProgressUpdate.measure_id, ProgressUpdate.note).where(
-        ProgressUpdate.programme_id == programme_id
-    )
-    for measure_id, note in (await session.exec(updates.order_by(col(ProgressUpdate.id)))).all():
-        notes[measure_id] = note
-    return co, notes
-
-
-async def _current(session: AsyncSession, programme_id: int) -> dict[str, dict[str, Any]]:
-    """Existing measures by code, as the same plain values a row gives."""
-    names = await _names(session, programme_id)
-    co, notes = await _extras(session, programme_id)
-    result = await session.exec(select(Measure).where(Measure.programme_id == programme_id))
-    out: dict[str, dict[str, Any]] = {}
-    for m in result.all():
-        deadline = m.deadline.isoformat() if m.deadline else None
-        out[m.code] = {
-            "text": m.text,
-            "area": names[("area", m.area_id)],
-            "problem": names[("problem", m.problem_id)],
-            "leader": names.get(("person", m.leader_id or -1), ""),
-            "lead_unit": names[("unit", m.lead_unit_id)],
-            "co_units": m.co_units,
-            "owner": names[("person", m.owner_id)],
-            "co_owners": "、".join(names[("person", p)] for p in co.get(m.id or 0, [])),
-            "deadline": IMMEDIATE if m.immediate else deadline,
-            "status": m.status,
-            "progress": notes.get(m.id or 0, ""),
-            "removed": m.removed_at is not None,
-        }
-    return out
 
 
 async def plan(
@@ -87,11 +32,12 @@ async def plan(
     programme_id: int,
     rows: Sequence[LedgerRow],
     current: dict[str, dict[str, Any]] | None = None,
+    keep_chat: bool = True,
 ) -> ImportPlan:
     """Compare the file with the ledger as stored (pass `current` when already loaded)."""
     if current is None:
-        current = await _current(session, programme_id)
-    return plan_import(rows, current)
+        current = await stored_ledger(session, programme_id)
+    return plan_import(rows, current, keep_chat=keep_chat)
 
 
 class _Writer:
@@ -227,9 +173,10 @@ async def _write_row(
     else:
         measure.deadline = row.deadline
     measure.immediate = row.immediate
-    if measure.status != row.status.value:
-        measure.closed_on = closed_on(row, w.today) if row.status is Status.CLOSED else None
-    measure.status = row.status.value
+    if new or "status" in changes:
+        # done in the file: closed before the programme began, so no closing date is recorded
+        measure.closed_on = None
+        measure.status = row.status.value
     measure.removed_at = None
     measure.updated_at = w.now
     w.s.add(measure)
@@ -249,14 +196,18 @@ async def apply(
     today: date,
     remove_missing: bool = False,
     importer_id: int | None = None,
+    keep_chat: bool = True,
     progress: Callable[[int, int], Awaitable[None]] | None = None,
 ) -> ImportPlan:
     """Write the rows (the caller's transaction makes it all or nothing).
 
+    Statuses changed in chat since the last import are kept unless keep_chat is False;
     `progress(done, total)` is awaited every PROGRESS_ROWS rows of a long import.
     """
-    current = await _current(session, programme_id)
-    result = await plan(session, programme_id=programme_id, rows=rows, current=current)
+    current = await stored_ledger(session, programme_id)
+    result = await plan(
+        session, programme_id=programme_id, rows=rows, current=current, keep_chat=keep_chat
+    )
     measures = {
         m.code: m
         for m in (
@@ -270,10 +221,16 @@ async def apply(
             await progress(n, len(rows))
         values = row_values(row)
         old = current.get(row.code)
-        changes = diff(old, values) if old else {k: v for k, v in values.items() if v}
+        changes = (
+            diff(old, values, keep_chat=keep_chat)
+            if old
+            else {k: v for k, v in values.items() if v}
+        )
         if old is not None and not changes:
             continue
         measure = await _write_row(w, row, measures.get(row.code), changes)
+        if old is not None:
+            result.owners[row.code] = measure.owner_id
         if "progress" in changes:
             w.progress(measure, row.progress, importer_id)
         before = {k: old[k] for k in changes if k in old} if old else None

@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.lifecycle import Event, next_status
 from bot.domain.model import Answer, Health, MeasureFacts, Status, code_key
-from storage import audit, dispatch_items
+from storage import audit, beats, dispatch_items
 from storage.models import (
     Area,
     CoOwner,
@@ -22,9 +22,11 @@ from storage.models import (
     Measure,
     Person,
     Problem,
+    Programme,
     ProgressUpdate,
     Unit,
 )
+from storage.programmes import rhythm_of
 
 
 @dataclass(frozen=True)
@@ -92,8 +94,16 @@ async def _context(
         sa_select(col(Person.id), col(Person.name)).where(col(Person.programme_id) == programme_id)
     )
     people = {pid: name for pid, name in people_rows.all() if pid is not None}
+    programme = await session.get(Programme, programme_id)
+    short = (
+        await beats.short_dispatches(
+            session, programme_id=programme_id, rhythm=rhythm_of(programme)
+        )
+        if programme is not None
+        else set()
+    )
     silent = await dispatch_items.silent_counts(
-        session, programme_id=programme_id, last_period=as_of[1] if as_of else None
+        session, programme_id=programme_id, last_period=as_of[1] if as_of else None, short=short
     )
     latest = await latest_answers(
         session, programme_id=programme_id, before=as_of[0] if as_of else None

@@ -6,13 +6,14 @@ from collections.abc import Mapping
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from sqlmodel import or_, select
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.catchup import Since
 from bot.domain.periods import Rhythm
 from bot.domain.workcal import CalendarKind
 from storage import audit
-from storage.models import Programme
+from storage.models import AuditEvent, Programme
 
 
 class ChatKind(StrEnum):
@@ -174,3 +175,35 @@ def rhythm_of(programme: Programme) -> Rhythm:
         report_time=_hm(programme.report_time),
         nudge_workdays=programme.nudge_workdays,
     )
+
+
+async def since(session: AsyncSession, *, programme: Programme) -> Since:
+    """Since when each beat may be caught up: start, last schedule change, chats' set-up."""
+    assert programme.id is not None
+    rows = await session.exec(
+        select(AuditEvent)
+        .where(
+            AuditEvent.programme_id == programme.id,
+            col(AuditEvent.action).in_(("programme.schedule", "programme.chat")),
+        )
+        .order_by(col(AuditEvent.seq))
+    )
+    changed = programme.created_at
+    chats: dict[str, tuple[int, datetime]] = {}
+    for event in rows.all():
+        if event.action == "programme.schedule":
+            changed = max(changed, event.at)
+            continue
+        for field, chat_id in (audit.load(event.after) or {}).items():
+            chats[field] = (chat_id, event.at)
+
+    def set_up(field: str) -> datetime | None:
+        chat_id = getattr(programme, field)
+        if chat_id is None:
+            return None
+        found = chats.get(field)
+        # a chat set up before the audit trail knew of it counts from the programme's start
+        return found[1] if found and found[0] == chat_id else programme.created_at
+
+    review = set_up("taskforce_chat_id") or set_up("leadership_chat_id")
+    return Since(beats=changed, review=review, report=set_up("leadership_chat_id"))

@@ -19,6 +19,7 @@ from bot.domain.workcal import CalendarKind
 from storage import absences, beats, decisions, dispatch_items, history, letters, measures, people
 from storage.documents import day_in
 from storage.models import Programme
+from storage.programmes import rhythm_of
 
 
 def _week(day: date) -> str:
@@ -121,7 +122,10 @@ async def report_content(
     )
     later = await history.changes_after(session, programme_id=programme.id, cutoff=cutoff)
     facts = as_it_stood(facts, later)
+    short = await beats.short_dispatches(
+        session, programme_id=programme.id, rhythm=rhythm_of(programme)
+    )
     answers = await dispatch_items.answers_by_unit(
-        session, programme_id=programme.id, first=_week(start), last=_week(end)
+        session, programme_id=programme.id, first=_week(start), last=_week(end), short=short
     )
     return report.monthly(facts, year, month, answers)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from conftest import ADMIN, Bot, sample
+from conftest import ADMIN, SH, Bot, sample
 from fakebot import User
 from sqlmodel import select
 
@@ -18,6 +18,11 @@ OWNER_B = User(302, "Builder", language_code="en")
 LEADER = User(401, "副主任", language_code="zh-hans")
 
 
+# seeded programmes have been running since then, so the beats of the weeks tests tick into are
+# expected (a programme created today only catches up periods that began after it started)
+STARTED = datetime(2024, 9, 1, tzinfo=SH)
+
+
 async def seed(bot: Bot, name: str = "P", locale: str = "zh_CN") -> int:
     """Admin creates the programme in chat; the sample ledger goes in through storage."""
     await bot.say(ADMIN, f"/newprogramme {name}")
@@ -26,6 +31,7 @@ async def seed(bot: Bot, name: str = "P", locale: str = "zh_CN") -> int:
         programme = await programmes.by_name(s, name=name)
         assert programme is not None and programme.id is not None
         programme.locale = locale
+        programme.created_at = STARTED
         s.add(programme)
         await ledger_store.apply(
             s,

@@ -142,10 +142,11 @@ async def test_beat_command_sends_through_the_bot_api(
         assert code == 0 and "cadence_test_bot?start=" in out
         assert [name for name, _ in api.requests] == ["getMe"]  # asked only for the username
         code, out = await cli("beat", "dispatch", "--programme", "P", "--as-of", "2024-09-30")
-        assert (code, out.splitlines()[-1]) == (0, "dispatch 2024-W40: sent (0)")
-        assert api.sent == []  # nobody has redeemed an invite yet, so nobody was reached
+        # nobody has redeemed an invite yet: nothing is sent and the week is not used up
+        assert (code, out.splitlines()[-1]) == (1, "dispatch 2024-W40: nobody (0)")
+        assert api.sent == []
         code, out = await cli("beat", "dispatch", "--programme", "P", "--as-of", "2024-09-30")
-        assert (code, out.splitlines()[-1]) == (0, "dispatch 2024-W40: already (0)")
+        assert (code, out.splitlines()[-1]) == (1, "dispatch 2024-W40: nobody (0)")
         assert api.sent == []
 
 

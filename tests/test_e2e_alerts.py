@@ -35,8 +35,34 @@ async def test_blocked_answer_alerts_leader_and_taskforce(bot: Bot) -> None:
     await bot.press(OWNER_A, confirm, button(confirm, "c:", ":save"))
     await bot.api.wait_until(lambda: len(bot.api.messages_to(LEADER.id)) == before_leader + 1)
     await bot.api.wait_until(lambda: len(bot.api.messages_to(TASKFORCE.id)) == before_taskforce + 1)
-    assert bot.api.last_to(LEADER.id).plain.split("\n") == ALERT_ZH
+    alert = bot.api.last_to(LEADER.id)
+    assert alert.plain.split("\n") == ALERT_ZH
     assert bot.api.last_to(TASKFORCE.id).plain.split("\n") == ALERT_ZH
+    assert alert.buttons == [("督办", f"chase:{m132}:remind")]
+    assert bot.api.last_to(TASKFORCE.id).buttons == alert.buttons
+
+    # the leader follows up: the owner is asked again, with the measure's answer button
+    before_owner = len(bot.api.messages_to(OWNER_A.id))
+    bot.api.press(LEADER, alert, f"chase:{m132}:remind")
+    await bot.settle()
+    [asked] = bot.api.messages_to(OWNER_A.id)[before_owner:]
+    assert asked.plain == (
+        "⏰ 管委会副主任（分管城建）请您反馈整改措施1.3.2（建成虎峰山乡镇水厂并投用，"
+        "解决未实现自来水入户问题）的最新进展，请于10月8日前点击下方按钮反馈。"
+    )
+    assert [data for _, data in asked.buttons] == [f"m:{m132}"]
+    assert bot.api.calls("answerCallbackQuery")[-1]["text"] == "已向城市管理局联络员催办。"
+    # and reads the latest answer in full
+    await bot.press(LEADER, alert, f"chase:{m132}:latest")
+    assert bot.api.last_to(LEADER.id).plain == (
+        "1.3.2 建成虎峰山乡镇水厂并投用，解决未实现自来水入户问题的最新反馈：\n"
+        "↳ 推进受阻 · 60% · “二期管网资金缺口约800万元，请财政局协调拨付”（9月30日，城市管理局联络员）"
+    )
+    # an owner's press is refused and sends nothing
+    sent = len(bot.api.sent)
+    bot.api.press(OWNER_A, asked, f"chase:{m132}:remind")
+    await bot.settle()
+    assert len(bot.api.sent) == sent
 
 
 async def test_an_on_track_answer_alerts_nobody(bot: Bot) -> None:

@@ -75,18 +75,27 @@ async def test_dispatch_answers_nudge_and_escalation(bot: Bot) -> None:
     await tick(bot, pid, datetime(2024, 9, 25, 11, 0, tzinfo=SH))
     assert len(bot.api.messages_to(OWNER_A.id)) == before_a + 1  # never twice
 
-    # 1.3.3 stays silent in W39 and W40: at W41 the responsible leader is told
+    # 1.3.3 stays silent. W40's dispatch left one working day before the National Day holiday,
+    # less than the two a nudge waits: it is not counted as silence, so W41 tells nobody
     await tick(bot, pid, datetime(2024, 9, 30, 9, 30, tzinfo=SH))
-    assert not bot.api.messages_to(LEADER.id)
     await tick(bot, pid, datetime(2024, 10, 8, 9, 30, tzinfo=SH))
+    assert not bot.api.messages_to(LEADER.id)
+    # silent in W39 and W41 as well: at W42 the responsible leader is told, once
+    await tick(bot, pid, datetime(2024, 10, 14, 9, 30, tzinfo=SH))
     notes = bot.api.messages_to(LEADER.id)
     # 1.3.2 was answered in W39, so only 1.3.3 (A) and 4.3.1 (B, never answered) are escalated
     assert [n.plain for n in notes] == [
         "⚠️ 整改措施1.3.3（推进城市供水管网延伸工程，年内全覆盖解决群众饮水问题）"
-        "已连续两次调度未收到城市管理局联络员的反馈，请督办。",
+        "已连续2次调度未收到城市管理局联络员的反馈，请督办。",
         "⚠️ 整改措施4.3.1（落实专班推动金凤园区服务中心项目复工，化解合同纠纷）"
-        "已连续两次调度未收到建设局联络员的反馈，请督办。",
+        "已连续2次调度未收到建设局联络员的反馈，请督办。",
     ]
+    assert [label for label, _ in notes[0].buttons] == ["再次催办", "最新反馈"]
+    # the same silence is not escalated again the week after, though it goes on; 1.3.2, answered
+    # in W39 and silent in W41 and W42, is a new silence
+    await tick(bot, pid, datetime(2024, 10, 21, 9, 30, tzinfo=SH))
+    later = [n.plain for n in bot.api.messages_to(LEADER.id)[2:]]
+    assert len(later) == 1 and later[0].startswith("⚠️ 整改措施1.3.2（")
 
 
 async def test_restart_never_repeats_and_catches_up_missed_beat(bot: Bot) -> None:

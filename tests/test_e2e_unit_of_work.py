@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
 from conftest import ADMIN, SH, Bot
 from rhythm_support import OWNER_A, jobs_idle, seed
 from sqlmodel import col, select
@@ -12,9 +13,12 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.context import CadenceContext
+from bot.domain.model import Beat
 from handlers.gate import Where, gate
+from jobs import dispatch as dispatch_module
+from jobs.run import run_beat
 from storage import absences, people, programmes
-from storage.models import Absence, AuditEvent, Person, UserPref
+from storage.models import Absence, AuditEvent, Person, SentBeat, UserPref
 
 
 async def test_after_commit_work_sees_the_writes_and_is_dropped_on_error(bot: Bot) -> None:
@@ -63,7 +67,8 @@ async def test_newprogramme_binds_its_creator_like_an_invite(bot: Bot) -> None:
 async def test_schedule_change_is_stored_audited_and_replanned(bot: Bot) -> None:
     pid = await seed(bot)
     assert bot.app.job_queue is not None
-    assert not bot.app.job_queue.get_jobs_by_name(f"beat:{pid}:review")  # nothing planned yet
+    # planned as soon as the programme was created
+    [before] = bot.app.job_queue.get_jobs_by_name(f"beat:{pid}:review")
     await bot.say(ADMIN, "/schedule review thu 15:00")
     async with bot.db.session() as s:
         programme = await programmes.by_id(s, programme_id=pid)
@@ -73,7 +78,11 @@ async def test_schedule_change_is_stored_audited_and_replanned(bot: Bot) -> None
     assert programme is not None
     assert (programme.review_weekday, programme.review_time) == (3, "15:00")
     assert '"review_weekday": 2' in event.before and '"review_weekday": 3' in (event.after or "")
-    assert len(bot.app.job_queue.get_jobs_by_name(f"beat:{pid}:review")) == 1  # re-planned
+    [after] = bot.app.job_queue.get_jobs_by_name(f"beat:{pid}:review")  # re-planned
+    assert (dict(before.data), dict(after.data)) == (  # type: ignore[call-overload]
+        {"programme_id": pid, "beat": "review", "period": "2024-10-09"},
+        {"programme_id": pid, "beat": "review", "period": "2024-10-10"},
+    )
     await jobs_idle(bot)
 
 
@@ -99,3 +108,18 @@ async def test_away_and_back_write_through_storage(bot: Bot) -> None:
         ).all()
     assert (absence.start, absence.end) == (date(2024, 9, 27), date(2024, 9, 29))
     assert list(actions)[-2:] == ["person.away", "person.back"]
+
+
+async def test_a_beat_whose_planning_fails_leaves_its_period_unclaimed(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pid = await seed(bot)
+
+    async def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("planning failed")
+
+    monkeypatch.setattr(dispatch_module, "dispatch", broken)
+    with pytest.raises(RuntimeError):
+        await run_beat(bot.app.bot, bot.app.bot_data["svc"], programme_id=pid, beat=Beat.DISPATCH)
+    async with bot.db.session() as s:
+        assert (await s.exec(select(SentBeat))).all() == []  # claim and plan: one transaction

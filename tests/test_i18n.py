@@ -214,3 +214,12 @@ def test_dates_and_numbers_per_locale() -> None:
 )
 def test_headline_wording(t: Tr, counts: Counts, expected: str) -> None:
     assert headline(t, counts, date(2024, 9, 30)) == expected
+
+
+def test_a_span_of_days_names_its_month_once() -> None:
+    zh, en = tr("zh_CN"), tr("en")
+    today = date(2024, 9, 27)
+    week, across = (date(2024, 9, 16), date(2024, 9, 22)), (date(2024, 9, 30), date(2024, 10, 6))
+    assert (zh.days(*week, today), en.days(*week, today)) == ("9月16日—22日", "16–22 September")
+    assert zh.days(*across, today) == "9月30日—10月6日"
+    assert en.days(*across, today) == "30 September – 6 October"

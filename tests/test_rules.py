@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -10,7 +10,7 @@ import pytest
 from bot.domain.absence import Someone, cut_short, may_answer, may_stand_in, valid_period
 from bot.domain.invites import Redeem, invited_roles, redemption
 from bot.domain.ledger import LedgerRow
-from bot.domain.ledger_plan import closed_on, diff, plan_import, row_values
+from bot.domain.ledger_plan import diff, plan_import, row_values
 from bot.domain.lifecycle import Event, TransitionError, can_answer, next_status
 from bot.domain.model import Role, Status
 
@@ -203,6 +203,25 @@ def test_diff_names_each_change_and_a_comeback() -> None:
     assert row_values(_row("1"))["co_units"] == "甲、乙"
 
 
-def test_closed_on_is_the_deadline_when_passed() -> None:
-    assert closed_on(_row("1"), date(2024, 10, 5)) == date(2024, 9, 30)
-    assert closed_on(_row("1"), date(2024, 9, 1)) == date(2024, 9, 1)
+def test_a_status_set_in_chat_is_kept_unless_the_coordinator_chooses_the_file() -> None:
+    # imported as in progress, then asked for sign-off in chat
+    stored = {
+        "1": {
+            **row_values(_row("1")),
+            "status": "pending_signoff",
+            "imported_status": "in_progress",
+            "removed": False,
+        }
+    }
+    edited = _row("1", status=Status.IN_PROGRESS)
+    edited = replace(edited, deadline=date(2024, 10, 31))
+    plan = plan_import([edited], stored)
+    assert plan.kept == {"1": ("pending_signoff", "in_progress")}
+    assert plan.fields == {"1": {"deadline": ("2024-09-30", "2024-10-31")}}
+    chosen = plan_import([edited], stored, keep_chat=False)
+    assert chosen.fields["1"]["status"] == ("pending_signoff", "in_progress")
+
+
+def test_done_rows_are_counted_as_closed_before_the_programme() -> None:
+    plan = plan_import([_row("1", status=Status.CLOSED), _row("2")], {})
+    assert (plan.new, plan.closed) == (["1", "2"], 1)

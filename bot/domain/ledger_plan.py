@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from bot.domain.ledger import LedgerRow
-from bot.domain.model import code_key
+from bot.domain.model import Status, code_key
 from bot.domain.roles import RoleLoss
 
 FIELDS = (
@@ -29,6 +28,12 @@ class ImportPlan:
     unchanged: int = 0
     missing: list[str] = field(default_factory=list)
     roles_lost: list[RoleLoss] = field(default_factory=list)  # filled when applied
+    # per changed code, each field that changes: (before, after), as plain values
+    fields: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
+    # per code, a status set in chat since the last import and the file's: (chat, file)
+    kept: dict[str, tuple[str, str]] = field(default_factory=dict)
+    closed: int = 0  # rows recorded as closed before the programme began
+    owners: dict[str, int] = field(default_factory=dict)  # changed code -> owner id, when applied
 
     @property
     def writes(self) -> bool:
@@ -54,9 +59,20 @@ def row_values(row: LedgerRow) -> dict[str, Any]:
     }
 
 
-def diff(old: Stored, new: Mapping[str, Any]) -> dict[str, Any]:
-    """The values that change; a removed measure coming back counts as a change."""
+def set_in_chat(old: Stored) -> bool:
+    """The stored status is not the one the last import gave: someone changed it in chat."""
+    imported = old.get("imported_status")
+    return imported is not None and old.get("status") != imported
+
+
+def diff(old: Stored, new: Mapping[str, Any], *, keep_chat: bool = True) -> dict[str, Any]:
+    """The values that change; a removed measure coming back counts as a change.
+
+    A status changed in chat since the last import stays unless keep_chat is False.
+    """
     changed = {k: new[k] for k in (*FIELDS, "status") if old.get(k) != new[k]}
+    if keep_chat and "status" in changed and set_in_chat(old):
+        del changed["status"]
     if new["progress"] and old.get("progress") != new["progress"]:
         # an empty progress cell keeps the notes owners wrote since
         changed["progress"] = new["progress"]
@@ -65,22 +81,30 @@ def diff(old: Stored, new: Mapping[str, Any]) -> dict[str, Any]:
     return changed
 
 
-def closed_on(row: LedgerRow, today: date) -> date:
-    """An imported closed measure counts as closed on its deadline, if that has passed."""
-    if row.deadline is not None and row.deadline <= today:
-        return row.deadline
-    return today
+def plan_import(
+    rows: Sequence[LedgerRow], current: Mapping[str, Stored], *, keep_chat: bool = True
+) -> ImportPlan:
+    """Compare the file's rows with the stored measures by code.
 
-
-def plan_import(rows: Sequence[LedgerRow], current: Mapping[str, Stored]) -> ImportPlan:
-    """Compare the file's rows with the stored measures by code."""
+    A row marked done is recorded as closed before the programme began: no closing date, so it
+    counts as done but neither as closed this month nor in the on-time rate.
+    """
     result = ImportPlan()
     for row in rows:
         old = current.get(row.code)
+        values = row_values(row)
         if old is None:
             result.new.append(row.code)
-        elif diff(old, row_values(row)):
+            result.closed += row.status is Status.CLOSED
+            continue
+        full = diff(old, values, keep_chat=False)
+        if "status" in full and set_in_chat(old):
+            result.kept[row.code] = (old["status"], values["status"])
+        changes = diff(old, values, keep_chat=keep_chat)
+        if changes:
             result.changed.append(row.code)
+            result.fields[row.code] = {k: (old.get(k), v) for k, v in changes.items()}
+            result.closed += changes.get("status") == Status.CLOSED.value
         else:
             result.unchanged += 1
     codes = {r.code for r in rows}

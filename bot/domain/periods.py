@@ -251,6 +251,11 @@ def due_slots(rhythm: Rhythm, now: datetime, sent: Collection[tuple[Beat, str]])
     return sorted(due)
 
 
+def current_slot(beat: Beat, rhythm: Rhythm, now: datetime) -> Slot:
+    """The latest kept slot of a beat planned at or before now."""
+    return _slot(beat, _current(beat, _local(now, rhythm), rhythm), rhythm)
+
+
 def next_slot(beat: Beat, rhythm: Rhythm, now: datetime) -> Slot:
     """The first kept slot of a beat planned after now."""
     current = _current(beat, _local(now, rhythm), rhythm)

@@ -93,8 +93,17 @@ def by_area(measures: Sequence[MeasureFacts], today: date, lit: Lit | None = Non
 
 
 def on_time_rate(measures: Iterable[MeasureFacts], today: date) -> float | None:
-    """Share of measures due by today that were closed by their deadline."""
-    due = [m for m in measures if m.scored_deadline is not None and m.scored_deadline <= today]
+    """Share of measures due by today that were closed by their deadline.
+
+    A measure closed before the programme began (imported as done, no closing date) is left out.
+    """
+    due = [
+        m
+        for m in measures
+        if m.scored_deadline is not None
+        and m.scored_deadline <= today
+        and not (m.status is Status.CLOSED and m.closed_on is None)
+    ]
     if not due:
         return None
     ok = sum(

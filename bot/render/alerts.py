@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.domain.model import Answer
+from bot.domain.model import Answer, MeasureFacts
 from bot.i18n import Tr
+from bot.render.measures import answer, short
 
 
 def blocked_text(
@@ -38,4 +39,36 @@ def absence_text(t: Tr, *, name: str, start: str, end: str, delegate: str | None
         name=name,
         start=start,
         end=end,
+    )
+
+
+def escalation_text(t: Tr, f: MeasureFacts, missed: int) -> str:
+    """To the responsible leader: how many dispatches in a row went unanswered."""
+    return t.n_(
+        "⚠️ Measure {code} ({text}) has had no answer from {owner} to the last {count} dispatch. Please follow up.",
+        "⚠️ Measure {code} ({text}) has had no answer from {owner} to the last {count} dispatches in a row. Please follow up.",
+        missed,
+        count=t.prose(missed),
+        code=f.code,
+        text=short(f.text, 60),
+        owner=f.owner,
+    )
+
+
+def latest_text(t: Tr, code: str, text: str, said: Answer | None) -> str:
+    """The owner's latest answer about a measure, for a leader who asked."""
+    head = t._("Latest answer on {code} {text}:", code=code, text=short(text, 60))
+    if said is None:
+        return t._("No answer has been recorded for {code} yet.", code=code)
+    return f"{head}\n{answer(t, said).strip()}"
+
+
+def chase_text(t: Tr, *, by: str, code: str, text: str, due: str) -> str:
+    """To the owner: a leader asks again for an update on one measure."""
+    return t._(
+        "⏰ {name} asks for an update on measure {code} ({text}). Please answer by {date} with the button below.",
+        name=by,
+        code=code,
+        text=short(text, 60),
+        date=due,
     )

@@ -23,8 +23,9 @@ ACTIONS = ("ok", "risk", "block", "done", "note", "loose")
 HEALTHS = ("ok", "risk", "block")
 BEATS = ("dispatch", "review", "report")
 LISTS = ("open", "unanswered")
-IMPORT_ACTIONS = ("keep", "drop", "no")
+IMPORT_ACTIONS = ("keep", "drop", "no", "file")  # file: the file's statuses over chat's
 VERDICTS = ("ok", "back")  # approve, send back (退回)
+CHASES = ("remind", "latest")  # ask the owner again, see the owner's latest answer
 _HEX16 = re.compile(r"[0-9a-f]{16}")
 _WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -280,6 +281,16 @@ class IssueLetter(Button):
 
 
 @dataclass(frozen=True)
+class Chase(Button):
+    """Under an escalation or a blocked alert: ask the owner again, or read their latest answer."""
+
+    PREFIX = "chase"
+    FIELDS = (_id, _one_of(*CHASES))
+    measure_id: int
+    action: str
+
+
+@dataclass(frozen=True)
 class ImportSheet(Button):
     """Which sheet of a workbook with several ledgers to preview."""
 
@@ -302,7 +313,7 @@ _ALL: tuple[type[Button], ...] = (
 _MORE: tuple[type[Button], ...] = (
     FilesDone, ConfirmStep, ForceBeat, Import, Decide, Extend, ImportSheet,
 )  # fmt: skip
-_DOCUMENTS: tuple[type[Button], ...] = (IssueLetter,)
+_DOCUMENTS: tuple[type[Button], ...] = (IssueLetter, Chase)
 _REPLY: tuple[type[Button], ...] = (PickPage,)  # paging the "which measure" list
 KINDS: dict[str, type[Button]] = {k.PREFIX: k for k in (*_ALL, *_MORE, *_DOCUMENTS, *_REPLY)}
 

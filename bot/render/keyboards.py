@@ -105,3 +105,22 @@ def letter_keyboard(t: Tr, items: Sequence[tuple[int, str]]) -> InlineKeyboardMa
     if not buttons:
         return None
     return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
+
+
+def chase_keyboard(t: Tr, measure_id: int, *, blocked: bool = False) -> InlineKeyboardMarkup:
+    """Under an escalation: remind the owner again, see the latest answer; under a blocked
+    alert (which already quotes the answer): follow up."""
+    remind = callbacks.Chase(measure_id, "remind").pack()
+    if blocked:
+        return InlineKeyboardMarkup(
+            [[InlineKeyboardButton(t._("Follow up"), callback_data=remind)]]
+        )
+    latest = callbacks.Chase(measure_id, "latest").pack()
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t._("Remind again"), callback_data=remind),
+                InlineKeyboardButton(t._("Latest answer"), callback_data=latest),
+            ]
+        ]
+    )

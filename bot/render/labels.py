@@ -93,8 +93,4 @@ def period_words(t: Tr, beat: Beat, period: str, today: date) -> str:
         return t.when(date.fromisoformat(period), today)
     year, week = int(period[:4]), int(period[6:8])
     monday = date.fromisocalendar(year, week, 1)
-    return t._(
-        "{start} – {end}",
-        start=t.when(monday, today),
-        end=t.when(monday + timedelta(days=6), today),
-    )
+    return t.days(monday, monday + timedelta(days=6), today)

@@ -10,6 +10,7 @@ from bot.domain.ledger_words import ALIASES, DEADLINE_FORMS, STATUS_WORDS
 from bot.domain.model import Role
 from bot.i18n import Tr
 from bot.render import labels
+from bot.render.ledger_changes import preview_lines
 
 MAX_LISTED = 60
 
@@ -81,8 +82,7 @@ def preview_text(t: Tr, plan: ImportPlan, parsed: ParsedLedger, programme: str) 
             same=plan.unchanged,
         ),
     ]
-    if plan.changed:
-        lines.append(t._("Changed: {codes}", codes=t.join(plan.changed[:MAX_LISTED])))
+    lines += preview_lines(t, plan)
     if plan.missing:
         lines.append(
             t._(

@@ -1,0 +1,45 @@
+"""After a coordinator's re-import: each bound owner hears what changed in their measures."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from bot.context import CadenceContext
+from bot.domain.ledger_plan import ImportPlan
+from bot.i18n import tr
+from bot.render.ledger_changes import owner_text
+from jobs.send import to_person
+from storage import people
+from storage.models import Person
+
+
+async def tell_owners(context: CadenceContext, plan: ImportPlan) -> None:
+    """Once the import has committed, tell each bound owner of the changes to their measures."""
+    assert context.programme is not None
+    s, programme = context.session, context.programme
+    mine: dict[int, list[tuple[str, dict[str, tuple[Any, Any]]]]] = defaultdict(list)
+    for code, fields in plan.fields.items():
+        if code in plan.owners:
+            mine[plan.owners[code]].append((code, fields))
+    me = context.member.person_id if context.member else None
+    found = [(await s.get(Person, pid), changes) for pid, changes in mine.items() if pid != me]
+    bound = [(p, c) for p, c in found if p is not None and p.telegram_user_id is not None]
+    locales = await people.locales_of(s, user_ids=[p.telegram_user_id or 0 for p, _ in bound])
+    texts = {
+        p.id: owner_text(
+            tr(locales.get(p.telegram_user_id or 0) or programme.locale), programme.name, c
+        )
+        for p, c in bound
+        if p.id is not None
+    }
+
+    async def tell() -> None:
+        async with context.svc.database.session() as session:
+            for person_id, text in texts.items():
+                person = await session.get(Person, person_id)
+                if person is not None:
+                    await to_person(context.bot, person, text, context.svc.clock.now())
+
+    if texts:
+        context.after_commit(tell)

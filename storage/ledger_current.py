@@ -1,0 +1,84 @@
+"""The ledger as stored, in the plain values a file row gives: what an import compares with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.ledger_plan import IMMEDIATE
+from storage import audit
+from storage.models import Area, AuditEvent, CoOwner, Measure, Person, Problem, ProgressUpdate, Unit
+
+
+async def _names(session: AsyncSession, programme_id: int) -> dict[tuple[str, int], str]:
+    names: dict[tuple[str, int], str] = {}
+    for label, query in (
+        ("area", select(Area.id, Area.name).where(Area.programme_id == programme_id)),
+        ("problem", select(Problem.id, Problem.name).where(Problem.programme_id == programme_id)),
+        ("unit", select(Unit.id, Unit.name).where(Unit.programme_id == programme_id)),
+        ("person", select(Person.id, Person.name).where(Person.programme_id == programme_id)),
+    ):
+        for item_id, name in (await session.exec(query)).all():
+            names[(label, item_id or 0)] = name
+    return names
+
+
+async def _extras(
+    session: AsyncSession, programme_id: int
+) -> tuple[dict[int, list[int]], dict[int, str]]:
+    """Co-owner ids and the latest progress note, per measure id."""
+    co: dict[int, list[int]] = {}
+    query = select(CoOwner).where(CoOwner.programme_id == programme_id)
+    for c in (await session.exec(query.order_by(col(CoOwner.id)))).all():
+        co.setdefault(c.measure_id, []).append(c.person_id)
+    notes: dict[int, str] = {}
+    updates = select(ProgressUpdate.measure_id, ProgressUpdate.note).where(
+        ProgressUpdate.programme_id == programme_id
+    )
+    for measure_id, note in (await session.exec(updates.order_by(col(ProgressUpdate.id)))).all():
+        notes[measure_id] = note
+    return co, notes
+
+
+async def _imported(session: AsyncSession, programme_id: int) -> dict[int, str]:
+    """Per measure id, the status its last import that set one gave it."""
+    rows = await session.exec(
+        select(AuditEvent.entity_id, AuditEvent.after)
+        .where(AuditEvent.programme_id == programme_id, AuditEvent.action == "measure.import")
+        .order_by(col(AuditEvent.seq))
+    )
+    found: dict[int, str] = {}
+    for measure_id, after in rows.all():
+        status = (audit.load(after) or {}).get("status")
+        if measure_id is not None and status:
+            found[measure_id] = status
+    return found
+
+
+async def stored_ledger(session: AsyncSession, programme_id: int) -> dict[str, dict[str, Any]]:
+    """Existing measures by code, as the same plain values a row gives."""
+    names = await _names(session, programme_id)
+    co, notes = await _extras(session, programme_id)
+    imported = await _imported(session, programme_id)
+    result = await session.exec(select(Measure).where(Measure.programme_id == programme_id))
+    out: dict[str, dict[str, Any]] = {}
+    for m in result.all():
+        deadline = m.deadline.isoformat() if m.deadline else None
+        out[m.code] = {
+            "text": m.text,
+            "area": names[("area", m.area_id)],
+            "problem": names[("problem", m.problem_id)],
+            "leader": names.get(("person", m.leader_id or -1), ""),
+            "lead_unit": names[("unit", m.lead_unit_id)],
+            "co_units": m.co_units,
+            "owner": names[("person", m.owner_id)],
+            "co_owners": "、".join(names[("person", p)] for p in co.get(m.id or 0, [])),
+            "deadline": IMMEDIATE if m.immediate else deadline,
+            "status": m.status,
+            "progress": notes.get(m.id or 0, ""),
+            "removed": m.removed_at is not None,
+            "imported_status": imported.get(m.id or 0),
+        }
+    return out
