@@ -42,10 +42,12 @@ from handlers import (
     errors,
     export,
     extension,
+    followup,
     handover,
     history,
     ledger,
     letter,
+    lookback,
     people,
     reachable,
     rhythm,
@@ -147,6 +149,7 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         # a coordinator's send-back reason comes before an answer being written, if both are open
         deciding,
         extending,
+        lookback.conversation(private, evidence),
         CommandHandler("pending", signoff.pending),
         CommandHandler("history", history.history_command),
         # the conversation sits before the ledger upload so evidence files go to the answer
@@ -161,6 +164,7 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         CallbackQueryHandler(
             letter.letter_button, pattern=callbacks.pattern(callbacks.IssueLetter)
         ),
+        CallbackQueryHandler(followup.follow_up, pattern=callbacks.pattern(callbacks.FollowUp)),
         CommandHandler("away", away.away),
         CommandHandler("back", away.back),
         # a coordinator's spreadsheet is a ledger; any other file outside an answer is evidence

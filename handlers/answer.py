@@ -258,5 +258,6 @@ async def cancel(update: Update, context: CadenceContext) -> int:
     context.user_data.pop(DRAFT, None)
     context.user_data.pop(SENDING_BACK, None)
     context.user_data.pop("extension", None)
+    context.user_data.pop("lookback", None)
     await update.effective_message.reply_text(context.t._("Cancelled. Nothing was saved."))
     return END

@@ -3,19 +3,47 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import Bot
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.clock import today_in
+from bot.domain.closing import answer_by, tally
+from bot.domain.model import Beat
+from bot.domain.report import MonthlyReport, month_end
+from bot.domain.workcal import CalendarKind
 from bot.i18n import Tr, tr
+from bot.render import closing
 from bot.render.digest import report_text, review_text
 from bot.render.keyboards import letter_keyboard
 from jobs import documents
 from jobs.send import send
-from storage import measures, reports
+from storage import beats, followups, lookbacks, measures, reports
 from storage.models import Programme, SentBeat
+
+
+async def measure_ids(
+    session: AsyncSession, programme_id: int, codes: Sequence[str]
+) -> list[tuple[int, str]]:
+    """(measure id, code) of the given codes, in their order: what the buttons carry."""
+    rows = await measures.facts(session, programme_id=programme_id)
+    ids = {f.code: m.id for m, f in rows if m.id is not None}
+    return [(ids[code], code) for code in codes if code in ids]
+
+
+def red_buttons(
+    t: Tr, red: Sequence[tuple[int, str]], *, letters: bool
+) -> InlineKeyboardMarkup | None:
+    """督办 buttons under red items (and, for coordinators, work prompt letters)."""
+    letter_rows = letter_keyboard(t, red) if letters else None
+    rows: list[Sequence[InlineKeyboardButton]] = (
+        list(letter_rows.inline_keyboard) if letter_rows else []
+    )
+    rows += closing.follow_up_buttons(t, red)
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 async def review(
@@ -25,6 +53,7 @@ async def review(
     chat = programme.taskforce_chat_id or programme.leadership_chat_id
     if chat is None:
         return 0
+    assert programme.id is not None
     today = today_in(now, programme.timezone)
     content, snap = await reports.review_content(
         session, programme=programme, today=today, period=record.period
@@ -32,22 +61,53 @@ async def review(
     record.snapshot = json.dumps(snap, ensure_ascii=False)
     session.add(record)
     t = tr(programme.locale)
-    # a coordinator can issue a work prompt letter for a red item straight from the review
-    assert programme.id is not None
-    rows = await measures.facts(session, programme_id=programme.id)
-    ids = {f.code: m.id for m, f in rows if m.id is not None}
-    red = [(ids[o.measure.code], o.measure.code) for o in content.red if o.measure.code in ids]
-    await send(bot, chat, review_text(t, content, programme.name), letter_keyboard(t, red))
+    # from the review a coordinator issues a work prompt letter, a leader follows up (督办)
+    red = await measure_ids(session, programme.id, [o.measure.code for o in content.red])
+    last = await beats.latest(
+        session, programme_id=programme.id, beat=Beat.REVIEW, before=record.period
+    )
+    asked = await followups.since(
+        session,
+        programme_id=programme.id,
+        start=last.sent_at if last else None,
+        today=today,
+        tz=programme.timezone,
+    )
+    kind = CalendarKind(programme.calendar)
+    late = [
+        (code, due)
+        for code, due in await lookbacks.unanswered(session, programme_id=programme.id)
+        if answer_by(due, kind) < today
+    ]
+    text = "\n".join(
+        [review_text(t, content, programme.name), *closing.review_lines(t, asked, late, today)]
+    )
+    await send(bot, chat, text, red_buttons(t, red, letters=True))
     return 1
+
+
+async def _package(
+    session: AsyncSession, *, programme: Programme, period: str, t: Tr
+) -> tuple[str, list[documents.Document], MonthlyReport]:
+    content = await reports.report_content(session, programme=programme, period=period)
+    files = await documents.monthly_files(session, programme=programme, content=content, t=t)
+    assert programme.id is not None
+    zone = ZoneInfo(programme.timezone)
+    start = datetime.combine(date(content.year, content.month, 1), time(), zone)
+    end = datetime.combine(month_end(content.year, content.month) + timedelta(days=1), time(), zone)
+    done = await lookbacks.answered_between(
+        session, programme_id=programme.id, start=start, end=end
+    )
+    lines = [report_text(t, content, programme.name), *closing.report_lines(t, tally(done))]
+    return "\n".join(lines), files, content
 
 
 async def monthly_package(
     session: AsyncSession, *, programme: Programme, period: str, t: Tr
 ) -> tuple[str, list[documents.Document]]:
     """The monthly report's text and its files, from one computation of the report."""
-    content = await reports.report_content(session, programme=programme, period=period)
-    files = await documents.monthly_files(session, programme=programme, content=content, t=t)
-    return report_text(t, content, programme.name), files
+    text, files, _ = await _package(session, programme=programme, period=period, t=t)
+    return text, files
 
 
 async def monthly(
@@ -56,9 +116,11 @@ async def monthly(
     """Send the monthly report, its chart and files to the leadership group."""
     if programme.leadership_chat_id is None:
         return 0
-    text, files = await monthly_package(
-        session, programme=programme, period=period, t=tr(programme.locale)
-    )
-    await send(bot, programme.leadership_chat_id, text)
+    assert programme.id is not None
+    t = tr(programme.locale)
+    text, files, content = await _package(session, programme=programme, period=period, t=t)
+    # a leader follows up (督办) on an overdue item from the report
+    overdue = await measure_ids(session, programme.id, [o.measure.code for o in content.overdue])
+    await send(bot, programme.leadership_chat_id, text, red_buttons(t, overdue, letters=False))
     await documents.post(bot, programme.leadership_chat_id, files)
     return 1

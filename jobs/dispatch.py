@@ -12,6 +12,7 @@ from bot.domain.lights import by_urgency
 from bot.domain.model import ANSWERABLE, Beat, MeasureFacts
 from bot.domain.periods import previous_periods
 from bot.i18n import Tr, tr
+from bot.render.closing import follow_up_keyboard
 from bot.render.keyboards import measures_keyboard
 from bot.render.measures import line
 from jobs.outbox import plan
@@ -266,6 +267,7 @@ async def escalate(
             chat_id=leader.telegram_user_id,
             text=text,
             person=leader,
+            markup=follow_up_keyboard(t, [(measure_id, f.code)]),  # 请督办: one press does it
             locale=t.locale,
             now=now,
             expires=expires,

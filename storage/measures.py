@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.lifecycle import Event, next_status
 from bot.domain.model import Answer, Health, MeasureFacts, Status, code_key
-from storage import audit, dispatch_items
+from storage import audit, dispatch_items, followups
 from storage.models import (
     Area,
     CoOwner,
@@ -237,6 +237,7 @@ async def record_update(
     await dispatch_items.mark_answered(
         session, programme_id=measure.programme_id, measure_id=measure.id
     )
+    await followups.mark_answered(session, measure_id=measure.id, update_id=update.id, now=now)
     audit.record(
         session,
         programme_id=measure.programme_id,

@@ -123,6 +123,7 @@ RHYTHM_FIELDS = (
     "report_time",
     "timezone",
     "calendar",
+    "lookback_days",
 )
 
 
