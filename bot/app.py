@@ -131,6 +131,7 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         answering = _answering(private, evidence)
         deciding = _deciding(private)
         extending = _extending(private)
+        looking_back = lookback.conversation(private, evidence)
     return [
         # /start carries invite tokens from strangers, so it comes before anything gated
         CommandHandler("start", start.start),
@@ -149,7 +150,7 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         # a coordinator's send-back reason comes before an answer being written, if both are open
         deciding,
         extending,
-        lookback.conversation(private, evidence),
+        looking_back,
         CommandHandler("pending", signoff.pending),
         CommandHandler("history", history.history_command),
         # the conversation sits before the ledger upload so evidence files go to the answer

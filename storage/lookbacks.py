@@ -15,12 +15,25 @@ from bot.domain.lifecycle import Event, next_status
 from bot.domain.model import Status
 from storage import audit
 from storage.measures import Evidence
-from storage.models import EvidenceFile, Measure
+from storage.models import EvidenceFile, Measure, SignoffRequest
 from storage.models_closing import LookBack
 
 
 async def unasked(session: AsyncSession, *, programme_id: int) -> list[tuple[int, date]]:
-    """(measure id, closing date) of closed measures whose closure has not been looked back on."""
+    """(measure id, closing date) of signed-off measures whose closure has not been looked back on.
+
+    Only closures signed off in the bot count: a measure imported as closed carries its deadline
+    as a stand-in closing date, and its look-back is the task force's own.
+    """
+    signed_off = (
+        select(SignoffRequest.id)
+        .where(
+            col(SignoffRequest.measure_id) == Measure.id,
+            SignoffRequest.kind == "signoff",
+            SignoffRequest.state == "approved",
+        )
+        .exists()
+    )
     rows = await session.exec(
         select(col(Measure.id), col(Measure.closed_on))
         .outerjoin(
@@ -36,6 +49,7 @@ async def unasked(session: AsyncSession, *, programme_id: int) -> list[tuple[int
             col(Measure.closed_on).is_not(None),
             col(Measure.removed_at).is_(None),
             col(LookBack.id).is_(None),
+            signed_off,
         )
         .order_by(col(Measure.id))
     )

@@ -84,11 +84,7 @@ def what(t: Tr, e: Entry) -> str:
     if e.action == "measure.extension_refuse":
         return t._("Extension refused: {reason}", reason=short(after.get("reason", ""), WORDS))
     if e.action == "measure.followup":
-        return t._(
-            "Follow-up by {name}; answer due by {date}",
-            name=after.get("by", ""),
-            date=_day(t, after.get("reply_by")),
-        )
+        return t._("Follow-up; answer due by {date}", date=_day(t, after.get("reply_by")))
     if e.action == "measure.lookback_holds":
         return t._(
             "Look-back: the result holds: “{note}”", note=short(after.get("note", ""), WORDS)
