@@ -14,8 +14,8 @@ from bot.domain.closing import Verdict
 from bot.domain.lifecycle import Event, next_status
 from bot.domain.model import Status
 from storage import audit
-from storage.measures import Evidence
-from storage.models import EvidenceFile, Measure, SignoffRequest
+from storage.measures import Evidence, add_evidence
+from storage.models import Measure, SignoffRequest
 from storage.models_closing import LookBack
 
 
@@ -103,20 +103,9 @@ async def answer(
         measure.closed_on = None
         measure.updated_at = now
         session.add(measure)
-    for f in files:
-        session.add(
-            EvidenceFile(
-                programme_id=measure.programme_id,
-                measure_id=measure.id,
-                file_id=f.file_id,
-                file_unique_id=f.file_unique_id,
-                name=f.name,
-                kind=f.kind,
-                mime_type=f.mime_type,
-                size=f.size,
-                created_at=now,
-            )
-        )
+    add_evidence(
+        session, programme_id=measure.programme_id, measure_id=measure.id, files=files, at=now
+    )
     audit.record(
         session,
         programme_id=measure.programme_id,

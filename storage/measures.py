@@ -228,7 +228,14 @@ async def record_update(
     )
     session.add(update)
     await session.flush()
-    _add_evidence(session, update, files)
+    add_evidence(
+        session,
+        programme_id=update.programme_id,
+        measure_id=measure.id,
+        files=files,
+        at=now,
+        update_id=update.id,
+    )
     before = {"status": measure.status, "health": measure.health}
     measure.status = next_status(Status(measure.status), Event.ANSWER).value
     measure.health = health.value
@@ -259,21 +266,29 @@ async def record_update(
     return update
 
 
-def _add_evidence(session: AsyncSession, update: ProgressUpdate, files: Sequence[Evidence]) -> None:
-    """The answer's evidence files (佐证资料), as Telegram file references."""
+def add_evidence(
+    session: AsyncSession,
+    *,
+    programme_id: int,
+    measure_id: int,
+    files: Sequence[Evidence],
+    at: datetime,
+    update_id: int | None = None,
+) -> None:
+    """Evidence files (佐证资料) of a measure, as Telegram file references."""
     for f in files:
         session.add(
             EvidenceFile(
-                programme_id=update.programme_id,
-                measure_id=update.measure_id,
-                update_id=update.id,
+                programme_id=programme_id,
+                measure_id=measure_id,
+                update_id=update_id,
                 file_id=f.file_id,
                 file_unique_id=f.file_unique_id,
                 name=f.name,
                 kind=f.kind,
                 mime_type=f.mime_type,
                 size=f.size,
-                created_at=update.created_at,
+                created_at=at,
             )
         )
 

@@ -7,13 +7,21 @@ from datetime import date, datetime
 from conftest import ADMIN, GROUP, SH, Bot
 from fakebot import SentMessage, User
 from rhythm_support import LEADER, OWNER_A, OWNER_B, measure_id, seed, tick
-from signoff_support import COORD_B, add_coordinator, alert, ask_signoff, step, upload
+from signoff_support import (
+    COORD_B,
+    add_coordinator,
+    alert,
+    ask_signoff,
+    status_of,
+    step,
+    upload,
+)
 from sqlmodel import select
 
 from bot.i18n import tr
 from jobs.digests import monthly_package
 from storage import programmes
-from storage.models import AuditEvent, Measure
+from storage.models import AuditEvent, EvidenceFile
 from storage.models_closing import FollowUp, LookBack
 
 STRANGER = User(778, "路人", language_code="zh-hans")
@@ -98,13 +106,15 @@ HISTORY_ZH = f"""整改措施1.3.2的历史记录：{TEXT_132}
 2. 2024年9月30日 10:00 · 城市管理局联络员 · 反馈进展：正常推进 · “水厂已投用。” · 1份佐证资料
 3. 2024年9月30日 10:00 · 城市管理局联络员 · 申请销号：“水厂已投用。”（1份佐证资料）
 4. 2024年9月30日 11:00 · Admin · 同意销号（已销号）
-5. 2024年10月30日 10:00 · 城市管理局联络员 · 回头看：出现反弹，已重新打开：“入户水压不足，部分村组停水。”"""
+5. 2024年10月30日 10:00 · 城市管理局联络员 · 回头看：出现反弹，已重新打开：“入户水压不足，部分村组停水。”
+6. 2024年11月4日 09:30 · 城市管理局联络员 · 反馈进展：正常推进 · 20% · “已启动加压泵站改造。”"""
 HISTORY_EN = f"""History of 1.3.2 {TEXT_132}
 1. 30 Sep 2024 10:00 · test · Entered in the ledger
 2. 30 Sep 2024 10:00 · 城市管理局联络员 · Progress update: on track · “水厂已投用。” · 1 file
 3. 30 Sep 2024 10:00 · 城市管理局联络员 · Sign-off requested: “水厂已投用。” (1 file)
 4. 30 Sep 2024 11:00 · Admin · Signed off (closed)
-5. 30 Oct 2024 10:00 · 城市管理局联络员 · Look-back: rebound, reopened: “入户水压不足，部分村组停水。”"""
+5. 30 Oct 2024 10:00 · 城市管理局联络员 · Look-back: rebound, reopened: “入户水压不足，部分村组停水。”
+6. 4 Nov 2024 09:30 · 城市管理局联络员 · Progress update: on track · 20% · “已启动加压泵站改造。”"""
 
 
 async def test_look_back_rebound_reopens_and_the_next_dispatch_lists_it(bot: Bot) -> None:
@@ -165,29 +175,51 @@ async def test_look_back_rebound_reopens_and_the_next_dispatch_lists_it(bot: Bot
     again = await alert(bot, OWNER_A, q132, q132.buttons[0][1] or "")
     assert again == "该回头看已反馈。"
 
-    # the other holds, with a photo of evidence before the note
+    # never asked twice; the reopened measure is back in the next dispatch, and answering it
+    # puts it back in progress
+    await tick(bot, pid, datetime(2024, 11, 4, 9, 30, tzinfo=SH))
+    assert len(looked_back()) == 2
+    dispatch = bot.api.last_to(OWNER_A.id)
+    assert "1.3.2" in dispatch.plain and "1.3.3" not in dispatch.plain
+    m132 = await measure_id(bot, "1.3.2")
+    assert f"md:{m132}" in str(dispatch.buttons)
+    assert await status_of(bot, "1.3.2") == ("reopened", None)
+    await bot.press(OWNER_A, dispatch, f"ans:{m132}:ok")
+    await bot.say(OWNER_A, "已启动加压泵站改造。")
+    await bot.say(OWNER_A, "20")
+    await step(bot, OWNER_A, "f:")
+    await step(bot, OWNER_A, "c:", ":save")
+    assert await status_of(bot, "1.3.2") == ("in_progress", None)
+
+    # the review lists the look-back nobody answered within 5 working days
+    mark = bot.api.mark()
+    bot.api.send_group(GROUP, ADMIN, "/setup P")
+    await bot.answers(GROUP.id, mark)
+    bot.clock.set(datetime(2024, 11, 20, 16, 0, tzinfo=SH))
+    mark = bot.api.mark()
+    bot.api.send_private(ADMIN, "/review")
+    [review] = [m for m in await bot.answers(GROUP.id, mark) if "研判" in m.plain]
+    assert review.plain.split("\n")[-1] == (
+        "超过5个工作日未反馈的回头看：1.3.3（回头看日期10月30日）"
+    )
+
+    # the other holds, with evidence before the note
     await bot.press(OWNER_A, q133, q133.buttons[0][1] or "")
     await upload(bot, OWNER_A, "水质检测.pdf")
     assert bot.api.last_to(OWNER_A.id).plain == "已收到第1份佐证资料，可继续上传或填写说明。"
     held = await bot.say(OWNER_A, "管网运行正常，水质检测合格。")
     assert held.plain == "已记录：1.3.3整改成效巩固。谢谢。"
+    assert await status_of(bot, "1.3.3") == ("closed", date(2024, 9, 30))
     async with bot.db.session() as s:
-        m132 = (await s.exec(select(Measure).where(Measure.code == "1.3.2"))).one()
-        m133 = (await s.exec(select(Measure).where(Measure.code == "1.3.3"))).one()
-        assert (m132.status, m132.closed_on) == ("reopened", None)
-        assert (m133.status, m133.closed_on) == ("closed", date(2024, 9, 30))
-        rows = (await s.exec(select(LookBack).order_by(LookBack.id))).all()  # type: ignore[arg-type]
+        rows = (await s.exec(select(LookBack).order_by(LookBack.measure_id))).all()  # type: ignore[arg-type]
         assert [(r.measure_id, r.verdict) for r in rows] == [
-            (m132.id, "rebound"),
-            (m133.id, "holds"),
+            (m132, "rebound"),
+            (await measure_id(bot, "1.3.3"), "holds"),
         ]
-
-    # never asked twice; the reopened measure is back in the next dispatch
-    await tick(bot, pid, datetime(2024, 11, 4, 9, 30, tzinfo=SH))
-    assert len(looked_back()) == 2
-    dispatch = bot.api.last_to(OWNER_A.id)
-    assert "1.3.2" in dispatch.plain and "1.3.3" not in dispatch.plain
-    assert (f"md:{m132.id}") in str(dispatch.buttons)
+        files = (
+            await s.exec(select(EvidenceFile).where(EvidenceFile.name == "水质检测.pdf"))
+        ).all()
+        assert len(files) == 1
 
     assert (await bot.say(OWNER_A, "/history 1.3.2")).plain == HISTORY_ZH
     assert (await bot.say(COORD_B, "/history 1.3.2")).plain == HISTORY_EN
@@ -195,8 +227,10 @@ async def test_look_back_rebound_reopens_and_the_next_dispatch_lists_it(bot: Bot
     async with bot.db.session() as s:
         programme = await programmes.by_id(s, programme_id=pid)
         assert programme is not None
-        text, _ = await monthly_package(s, programme=programme, period="2024-10", t=tr("zh_CN"))
-    assert text.split("\n")[-2:] == [
-        "本月完成回头看2项，成效巩固1项，出现反弹1项。",
+        october, _ = await monthly_package(s, programme=programme, period="2024-10", t=tr("zh_CN"))
+        november, _ = await monthly_package(s, programme=programme, period="2024-11", t=tr("zh_CN"))
+    assert october.split("\n")[-2:] == [
+        "本月完成回头看1项，成效巩固0项，出现反弹1项。",
         "出现反弹并重新打开：1.3.2。",
     ]
+    assert november.split("\n")[-1] == "本月完成回头看1项，成效巩固1项，出现反弹0项。"
