@@ -88,7 +88,10 @@ async def test_dispatch_answers_nudge_and_escalation(bot: Bot) -> None:
         "已连续两次调度未收到建设局联络员的反馈，请督办。",
     ]
     m133, m431 = await measure_id(bot, "1.3.3"), await measure_id(bot, "4.3.1")
-    assert [n.buttons for n in notes] == [[("督办1.3.3", f"fu:{m133}")], [("督办4.3.1", f"fu:{m431}")]]
+    assert [n.buttons for n in notes] == [
+        [("督办1.3.3", f"fu:{m133}")],
+        [("督办4.3.1", f"fu:{m431}")],
+    ]
 
 
 async def test_restart_never_repeats_and_catches_up_missed_beat(bot: Bot) -> None:
