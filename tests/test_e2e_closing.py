@@ -98,6 +98,14 @@ async def test_follow_up_from_the_group_reaches_the_owner_and_the_review(bot: Bo
         "2. 2024年11月5日 09:00 · 管委会副主任（分管城建） · 督办，要求2024年11月6日前反馈 · 已于2024年11月6日反馈",
         "3. 2024年11月6日 10:00 · 城市管理局联络员 · 反馈进展：正常推进 · 90% · “水厂主体已完工，正在调试。”",
     ]
+    # the monthly report carries a 督办 button under each overdue item too
+    bot.clock.set(datetime(2024, 12, 2, 11, 0, tzinfo=SH))
+    mark = bot.api.mark()
+    bot.api.send_private(ADMIN, "/report")
+    sent = await bot.answers(GROUP.id, mark)
+    [report] = [m for m in sent if m.plain.startswith("📋")]
+    last = [m for m in sent if m.method == "sendMessage" and not m.plain.startswith("🔎")][-1]
+    assert "2024年11月" in report.plain and last.buttons == [("督办1.3.2", f"fu:{m132}")]
     assert pid
 
 
