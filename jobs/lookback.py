@@ -17,6 +17,7 @@ from bot import logs
 from bot.clock import today_in
 from bot.context import CadenceContext, Services
 from bot.domain.closing import answer_by, lookback_day, lookback_moment
+from bot.domain.model import Status
 from bot.domain.workcal import CalendarKind
 from bot.i18n import tr
 from bot.render.closing import lookback_keyboard, lookback_question
@@ -87,7 +88,7 @@ async def run_lookback(bot: Bot, svc: Services, *, programme_id: int, measure_id
         measure = await s.get(Measure, measure_id)
         if programme is None or measure is None or measure.closed_on is None:
             return False
-        if measure.status != "closed" or measure.removed_at is not None:
+        if measure.status != Status.CLOSED.value or measure.removed_at is not None:
             return False
         kind = CalendarKind(programme.calendar)
         due = lookback_day(measure.closed_on, programme.lookback_days, kind)

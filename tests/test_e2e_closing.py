@@ -102,9 +102,9 @@ async def test_follow_up_from_the_group_reaches_the_owner_and_the_review(bot: Bo
     bot.clock.set(datetime(2024, 12, 2, 11, 0, tzinfo=SH))
     mark = bot.api.mark()
     bot.api.send_private(ADMIN, "/report")
-    sent = await bot.answers(GROUP.id, mark)
-    [report] = [m for m in sent if m.plain.startswith("📋")]
-    last = [m for m in sent if m.method == "sendMessage" and not m.plain.startswith("🔎")][-1]
+    posted = await bot.answers(GROUP.id, mark)
+    [report] = [m for m in posted if m.plain.startswith("📋")]
+    last = [m for m in posted if m.method == "sendMessage" and not m.plain.startswith("🔎")][-1]
     assert "2024年11月" in report.plain and last.buttons == [("督办1.3.2", f"fu:{m132}")]
     assert pid
 
