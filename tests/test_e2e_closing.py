@@ -230,6 +230,11 @@ async def test_look_back_rebound_reopens_and_the_next_dispatch_lists_it(bot: Bot
         assert len(files) == 1
 
     assert (await bot.say(OWNER_A, "/history 1.3.2")).plain == HISTORY_ZH
+    held_line = (await bot.say(OWNER_A, "/history 1.3.3")).plain.split("\n")[-1]
+    assert held_line == (
+        "5. 2024年11月20日 16:00 · 城市管理局联络员 · "
+        "回头看：成效巩固：“管网运行正常，水质检测合格。” · 1份佐证资料"
+    )
     assert (await bot.say(COORD_B, "/history 1.3.2")).plain == HISTORY_EN
 
     async with bot.db.session() as s:

@@ -86,9 +86,11 @@ def what(t: Tr, e: Entry) -> str:
     if e.action == "measure.followup":
         return t._("Follow-up; answer due by {date}", date=_day(t, after.get("reply_by")))
     if e.action == "measure.lookback_holds":
-        return t._(
+        held = t._(
             "Look-back: the result holds: “{note}”", note=short(after.get("note", ""), WORDS)
         )
+        files = int(after.get("files", 0))
+        return held + (" · " + t.n_("{n} file", "{n} files", files) if files else "")
     if e.action == "measure.lookback_rebound":
         return t._(
             "Look-back: rebound, reopened: “{note}”", note=short(after.get("note", ""), WORDS)
