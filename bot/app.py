@@ -114,14 +114,14 @@ def build_application(
     app.add_handler(TypeHandler(Update, _stamp), group=-2)
     # then, before any handler: any private update proves the person can be reached again
     app.add_handler(TypeHandler(Update, reachable.seen, block=False), group=-1)
-    app.add_handlers(_handlers())
+    app.add_handlers(_handlers(app))
     # after every handler of the update: conversation steps are written now, not on a timer
     app.add_handler(TypeHandler(Update, _persist), group=1)
     app.add_error_handler(errors.on_error)
     return app
 
 
-def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
+def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
     """Every handler, in the order PTB tries them."""
     private = filters.ChatType.PRIVATE
     evidence = private & (filters.Document.ALL | filters.PHOTO)
@@ -131,7 +131,7 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         answering = _answering(private, evidence)
         deciding = _deciding(private)
         extending = _extending(private)
-        looking_back = lookback.conversation(private, evidence)
+        looking_back = lookback.conversation(private, evidence, app.user_data)
     return [
         # /start carries invite tokens from strangers, so it comes before anything gated
         CommandHandler("start", start.start),

@@ -18,6 +18,7 @@ from handlers.answer_draft import (
     ACTION_HEALTH,
     DRAFT,
     END,
+    LOOKING_BACK,
     LOOSE,
     MAX_TEXT,
     PICK,
@@ -258,6 +259,6 @@ async def cancel(update: Update, context: CadenceContext) -> int:
     context.user_data.pop(DRAFT, None)
     context.user_data.pop(SENDING_BACK, None)
     context.user_data.pop("extension", None)
-    context.user_data.pop("lookback", None)
+    context.user_data.pop(LOOKING_BACK, None)
     await update.effective_message.reply_text(context.t._("Cancelled. Nothing was saved."))
     return END

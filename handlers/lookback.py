@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from telegram import Message, Update
@@ -20,7 +21,7 @@ from bot.i18n import tr
 from bot.render import callbacks
 from bot.render.measures import short
 from handlers.answer import cancel, may_answer_for
-from handlers.answer_draft import MAX_TEXT, evidence_of, expired, step
+from handlers.answer_draft import LOOKING_BACK, MAX_TEXT, evidence_of, expired, step
 from handlers.gate import Where, gate
 from handlers.send import answer_query
 from jobs.send import to_person
@@ -31,7 +32,24 @@ from storage.models_closing import LookBack
 
 NOTE = 0
 END = ConversationHandler.END
-KEY = "lookback"  # user_data: the look-back being answered, its verdict and any files
+KEY = LOOKING_BACK
+
+
+class _WhileLookingBack(MessageHandler[Any, Any]):
+    """A note or file for a look-back, only while one is being answered: an answer begun since
+    (which drops the marker) gets the owner's text instead of a forgotten look-back."""
+
+    def __init__(
+        self, user_data: Mapping[int, Mapping[Any, Any]], filter_: filters.BaseFilter, callback: Any
+    ) -> None:
+        super().__init__(filter_, callback)
+        self._user_data = user_data
+
+    def check_update(self, update: object) -> Any:
+        user = update.effective_user if isinstance(update, Update) else None
+        if user is None or KEY not in self._user_data.get(user.id, {}):
+            return None
+        return super().check_update(update)
 
 
 async def _programme(update: Update, context: CadenceContext) -> int | None:
@@ -186,17 +204,19 @@ async def _tell_coordinators(context: CadenceContext, m: Measure, text: str) -> 
 
 
 def conversation(
-    private: filters.BaseFilter, evidence: filters.BaseFilter
+    private: filters.BaseFilter,
+    evidence: filters.BaseFilter,
+    user_data: Mapping[int, Mapping[Any, Any]],
 ) -> ConversationHandler[Any]:
-    """Holds or Rebound, then files (optional) and the note."""
+    """Holds or Rebound, then files (optional) and the note; user_data is the application's."""
     return ConversationHandler(
         entry_points=[
             CallbackQueryHandler(press, pattern=callbacks.pattern(callbacks.LookBackAnswer))
         ],
         states={
             NOTE: [
-                MessageHandler(evidence, file),
-                MessageHandler(private & filters.TEXT & ~filters.COMMAND, note),
+                _WhileLookingBack(user_data, evidence, file),
+                _WhileLookingBack(user_data, private & filters.TEXT & ~filters.COMMAND, note),
             ]
         },
         fallbacks=[CommandHandler("cancel", cancel)],

@@ -211,6 +211,15 @@ async def test_look_back_rebound_reopens_and_the_next_dispatch_lists_it(bot: Bot
         "超过5个工作日未反馈的回头看：1.3.3（回头看日期10月30日）"
     )
 
+    # a look-back note left unwritten does not take the text of an answer begun after it
+    await bot.press(OWNER_A, q133, q133.buttons[0][1] or "")
+    await bot.press(OWNER_A, dispatch, f"ans:{m132}:ok")
+    percent = await bot.say(OWNER_A, "泵站设备已进场。")
+    assert percent.plain == "目前完成进度是百分之多少（0–100）？"
+    await bot.say(OWNER_A, "/cancel")
+    async with bot.db.session() as s:
+        assert not (await s.exec(select(LookBack).where(LookBack.verdict == "holds"))).all()
+
     # the other holds, with evidence before the note
     await bot.press(OWNER_A, q133, q133.buttons[0][1] or "")
     await upload(bot, OWNER_A, "水质检测.pdf")
