@@ -56,6 +56,7 @@ from handlers import (
     start,
     status,
 )
+from handlers.marked import UserData, WhileMarked
 from jobs.pacing import PacedLimiter
 from jobs.scheduler import plan_all, start_reconciling
 from storage.persistence import DbPersistence
@@ -130,7 +131,7 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
         answering = _answering(private, evidence)
         deciding = _deciding(private)
-        extending = _extending(private)
+        extending = _extending(private, app.user_data)
         looking_back = lookback.conversation(private, evidence, app.user_data)
     return [
         # /start carries invite tokens from strangers, so it comes before anything gated
@@ -260,14 +261,15 @@ def _deciding(private: filters.BaseFilter) -> ConversationHandler[Any]:
     )
 
 
-def _extending(private: filters.BaseFilter) -> ConversationHandler[Any]:
-    """申请延期: the new date, then the reason."""
+def _extending(private: filters.BaseFilter, user_data: UserData) -> ConversationHandler[Any]:
+    """申请延期: the new date, then the reason (only while asking: an answer begun since wins)."""
     text = private & filters.TEXT & ~filters.COMMAND
+    asking = extension.ASKING
     return ConversationHandler(
         entry_points=[CallbackQueryHandler(extension.start, pattern=_is(callbacks.Extend))],
         states={
-            extension.DATE: [MessageHandler(text, extension.new_date)],
-            extension.REASON: [MessageHandler(text, extension.reason)],
+            extension.DATE: [WhileMarked(asking, user_data, text, extension.new_date)],
+            extension.REASON: [WhileMarked(asking, user_data, text, extension.reason)],
         },
         fallbacks=[CommandHandler("cancel", answer.cancel)],
         name="extend",

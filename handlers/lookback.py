@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 from telegram import Message, Update
@@ -10,7 +9,6 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
-    MessageHandler,
     filters,
 )
 
@@ -23,6 +21,7 @@ from bot.render.measures import short
 from handlers.answer import cancel, may_answer_for
 from handlers.answer_draft import LOOKING_BACK, MAX_TEXT, evidence_of, expired, step
 from handlers.gate import Where, gate
+from handlers.marked import UserData, WhileMarked
 from handlers.send import answer_query
 from jobs.send import to_person
 from storage import lookbacks, measures, people
@@ -33,23 +32,6 @@ from storage.models_closing import LookBack
 NOTE = 0
 END = ConversationHandler.END
 KEY = LOOKING_BACK
-
-
-class _WhileLookingBack(MessageHandler[Any, Any]):
-    """A note or file for a look-back, only while one is being answered: an answer begun since
-    (which drops the marker) gets the owner's text instead of a forgotten look-back."""
-
-    def __init__(
-        self, user_data: Mapping[int, Mapping[Any, Any]], filter_: filters.BaseFilter, callback: Any
-    ) -> None:
-        super().__init__(filter_, callback)
-        self._user_data = user_data
-
-    def check_update(self, update: object) -> Any:
-        user = update.effective_user if isinstance(update, Update) else None
-        if user is None or KEY not in self._user_data.get(user.id, {}):
-            return None
-        return super().check_update(update)
 
 
 async def _programme(update: Update, context: CadenceContext) -> int | None:
@@ -206,7 +188,7 @@ async def _tell_coordinators(context: CadenceContext, m: Measure, text: str) -> 
 def conversation(
     private: filters.BaseFilter,
     evidence: filters.BaseFilter,
-    user_data: Mapping[int, Mapping[Any, Any]],
+    user_data: UserData,
 ) -> ConversationHandler[Any]:
     """Holds or Rebound, then files (optional) and the note; user_data is the application's."""
     return ConversationHandler(
@@ -215,8 +197,8 @@ def conversation(
         ],
         states={
             NOTE: [
-                _WhileLookingBack(user_data, evidence, file),
-                _WhileLookingBack(user_data, private & filters.TEXT & ~filters.COMMAND, note),
+                WhileMarked(KEY, user_data, evidence, file),
+                WhileMarked(KEY, user_data, private & filters.TEXT & ~filters.COMMAND, note),
             ]
         },
         fallbacks=[CommandHandler("cancel", cancel)],

@@ -10,7 +10,7 @@ from signoff_support import COORD_B, alert
 from sqlmodel import select
 from test_e2e_signoff import TEXT_132, _start
 
-from storage.models import Measure
+from storage.models import Measure, SignoffRequest
 
 REASON = "设备到货推迟，需延后一个月调试。"
 ASKED_ZH = (
@@ -118,3 +118,17 @@ async def test_extension_refused_with_a_reason_keeps_the_deadline(bot: Bot) -> N
         "2. 30 Sep 2024 10:00 · 城市管理局联络员 · Extension to 30 Jun 2025 requested: 雨季施工困难。",
         "3. 30 Sep 2024 15:00 · Admin · Extension refused: 年底前须完成，请增加施工力量。",
     ]
+
+
+async def test_an_answer_begun_after_an_unfinished_extension_gets_the_text(bot: Bot) -> None:
+    await _start(bot)
+    [dispatch] = bot.api.messages_to(OWNER_A.id)
+    m132 = await measure_id(bot, "1.3.2")
+    await bot.press(OWNER_A, dispatch, f"m:{m132}")
+    choices = bot.api.last_to(OWNER_A.id)
+    await bot.press(OWNER_A, choices, button(choices, "ext:"))  # asked for a date, left it
+    await bot.press(OWNER_A, dispatch, f"ans:{m132}:ok")
+    percent = await bot.say(OWNER_A, "2024年11月30日前完成设备调试。")
+    assert percent.plain == "目前完成进度是百分之多少（0–100）？"
+    async with bot.db.session() as s:
+        assert not (await s.exec(select(SignoffRequest))).all()
