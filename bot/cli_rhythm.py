@@ -76,10 +76,7 @@ async def dispatch(settings: Settings, args: argparse.Namespace, clock: Clock) -
             t = tr(args.locale or programme.locale)
             async with svc.database.session() as s:
                 content = await reports.summary_content(
-                    s,
-                    programme=programme,
-                    today=today_in(clock.now(), programme.timezone),
-                    past=args.as_of is not None,
+                    s, programme=programme, today=today_in(clock.now(), programme.timezone)
                 )
             print(summary_text(t, content, programme.name))
             return 0

@@ -31,25 +31,15 @@ async def summary_content(
     today: date,
     args: Sequence[str] = (),
     owner_id: int | None = None,
-    past: bool = False,
 ) -> report.Summary:
     """/summary as data, for a leader, a coordinator, a group or one owner.
 
-    past: `today` is an earlier day, and the picture is the one of that day: what changed
-    since (closings, rebounds, extensions, answers) is undone from the audit trail.
     Raises filters.FilterError when the arguments name no area or unit of the programme.
     """
     assert programme.id is not None
-    owners = [owner_id] if owner_id else None
-    if past:
-        cutoff = datetime.combine(today + timedelta(days=1), time(), ZoneInfo(programme.timezone))
-        facts = await measures.facts_only(
-            session, programme_id=programme.id, owner_ids=owners, as_of=(cutoff, _week(today))
-        )
-        later = await history.changes_after(session, programme_id=programme.id, cutoff=cutoff)
-        facts = as_it_stood(facts, later)
-    else:
-        facts = await measures.facts_only(session, programme_id=programme.id, owner_ids=owners)
+    facts = await measures.facts_only(
+        session, programme_id=programme.id, owner_ids=[owner_id] if owner_id else None
+    )
     where = filters.parse(args, filters.Known.of(facts))
     kept = filters.apply(where, facts, today)
     return report.summary(
