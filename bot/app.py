@@ -44,10 +44,12 @@ from handlers import (
     errors,
     export,
     extension,
+    followup,
     handover,
     history,
     ledger,
     letter,
+    lookback,
     people,
     reachable,
     replicas,
@@ -57,6 +59,7 @@ from handlers import (
     start,
     status,
 )
+from handlers.marked import UserData, WhileMarked
 from jobs.pacing import PacedLimiter
 from jobs.scheduler import plan_all, start_reconciling
 from storage.persistence import DbPersistence
@@ -120,14 +123,14 @@ def build_application(
         app.add_handler(TypeHandler(Update, replicas.refresh), group=-3)
     # then, before any handler: any private update proves the person can be reached again
     app.add_handler(TypeHandler(Update, reachable.seen, block=False), group=-1)
-    app.add_handlers(_handlers())
+    app.add_handlers(_handlers(app))
     # after every handler of the update: conversation steps are written now, not on a timer
     app.add_handler(TypeHandler(Update, _persist), group=1)
     app.add_error_handler(errors.on_error)
     return app
 
 
-def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
+def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
     """Every handler, in the order PTB tries them."""
     private = filters.ChatType.PRIVATE
     evidence = private & (filters.Document.ALL | filters.PHOTO)
@@ -136,7 +139,8 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
         answering = _answering(private, evidence)
         deciding = _deciding(private)
-        extending = _extending(private)
+        extending = _extending(private, app.user_data)
+        looking_back = lookback.conversation(private, evidence, app.user_data)
     return [
         # /start carries invite tokens from strangers, so it comes before anything gated
         CommandHandler("start", start.start),
@@ -155,6 +159,7 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         # a coordinator's send-back reason comes before an answer being written, if both are open
         deciding,
         extending,
+        looking_back,
         CommandHandler("pending", signoff.pending),
         CommandHandler("history", history.history_command),
         # the conversation sits before the ledger upload so evidence files go to the answer
@@ -170,6 +175,7 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
             letter.letter_button, pattern=callbacks.pattern(callbacks.IssueLetter)
         ),
         CallbackQueryHandler(chase.chase_button, pattern=callbacks.pattern(callbacks.Chase)),
+        CallbackQueryHandler(followup.follow_up, pattern=callbacks.pattern(callbacks.FollowUp)),
         CommandHandler("away", away.away),
         CommandHandler("back", away.back),
         # a coordinator's spreadsheet is a ledger; any other file outside an answer is evidence
@@ -267,14 +273,15 @@ def _deciding(private: filters.BaseFilter) -> ConversationHandler[Any]:
     )
 
 
-def _extending(private: filters.BaseFilter) -> ConversationHandler[Any]:
-    """申请延期: the new date, then the reason."""
+def _extending(private: filters.BaseFilter, user_data: UserData) -> ConversationHandler[Any]:
+    """申请延期: the new date, then the reason (only while asking: an answer begun since wins)."""
     text = private & filters.TEXT & ~filters.COMMAND
+    asking = extension.ASKING
     return ConversationHandler(
         entry_points=[CallbackQueryHandler(extension.start, pattern=_is(callbacks.Extend))],
         states={
-            extension.DATE: [MessageHandler(text, extension.new_date)],
-            extension.REASON: [MessageHandler(text, extension.reason)],
+            extension.DATE: [WhileMarked(asking, user_data, text, extension.new_date)],
+            extension.REASON: [WhileMarked(asking, user_data, text, extension.reason)],
         },
         fallbacks=[CommandHandler("cancel", answer.cancel)],
         name="extend",

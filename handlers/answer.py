@@ -18,6 +18,8 @@ from handlers.answer_draft import (
     ACTION_HEALTH,
     DRAFT,
     END,
+    EXTENDING,
+    LOOKING_BACK,
     LOOSE,
     MAX_TEXT,
     PICK,
@@ -257,6 +259,7 @@ async def cancel(update: Update, context: CadenceContext) -> int:
     assert update.effective_message is not None and context.user_data is not None
     context.user_data.pop(DRAFT, None)
     context.user_data.pop(SENDING_BACK, None)
-    context.user_data.pop("extension", None)
+    context.user_data.pop(EXTENDING, None)
+    context.user_data.pop(LOOKING_BACK, None)
     await update.effective_message.reply_text(context.t._("Cancelled. Nothing was saved."))
     return END

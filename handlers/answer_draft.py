@@ -20,6 +20,8 @@ DRAFT_SEQ = "draft_seq"
 SENDING_BACK = "send_back"  # a coordinator writing the reason for sending a request back
 NAMING = "naming"  # a coordinator invited by link is about to send their name
 LOOSE = "loose"  # text or a file sent outside an answer, kept until a measure is chosen
+LOOKING_BACK = "lookback"  # the look-back being answered (回头看), its verdict and any files
+EXTENDING = "extension"  # the extension being asked for (申请延期): measure, then the date
 MAX_TEXT = 2000
 MAX_FILES = 10
 ACTION_HEALTH = {
@@ -65,6 +67,9 @@ def new_draft(context: CadenceContext, **fields: Any) -> dict[str, Any]:
     assert context.user_data is not None
     seq = int(context.user_data.get(DRAFT_SEQ, 0)) % callbacks.MAX_ID + 1
     context.user_data[DRAFT_SEQ] = seq
+    # a newer answer ends an unfinished look-back note or extension request
+    context.user_data.pop(LOOKING_BACK, None)
+    context.user_data.pop(EXTENDING, None)
     draft: dict[str, Any] = {"id": seq, "programme_id": context.programme_id, **fields}
     context.user_data[DRAFT] = draft
     return draft

@@ -11,7 +11,7 @@ from bot.context import CadenceContext
 from bot.domain.ledger import parse_deadline
 from bot.render import callbacks
 from handlers.answer import allowed, measure_programme
-from handlers.answer_draft import MAX_TEXT, expired, step
+from handlers.answer_draft import EXTENDING, MAX_TEXT, expired, step
 from handlers.gate import Where, gate
 from handlers.send import answer_query
 from handlers.signoff import notify_signoff_request
@@ -19,7 +19,7 @@ from storage import decisions
 
 DATE, REASON = range(2)
 END = ConversationHandler.END
-ASKING = "extension"  # user_data: the measure and, once given, the date asked for
+ASKING = EXTENDING  # user_data: the measure and, once given, the date asked for
 
 
 async def _asking_programme(update: Update, context: CadenceContext) -> int | None:

@@ -14,6 +14,7 @@ from bot.render import beats, callbacks, labels
 from bot.render.digest import summary_text
 from handlers.gate import Where, gate
 from handlers.send import answer_query, reply_long
+from jobs.digests import measure_ids, red_buttons
 from jobs.run import Outcome, run_beat
 from jobs.scheduler import plan_programme
 from storage import reports
@@ -64,7 +65,13 @@ async def summary(update: Update, context: CadenceContext) -> None:
     except filters.FilterError as error:
         await message.reply_text(_filter_error(t, error))
         return
-    await reply_long(message, summary_text(t, content, context.programme.name))
+    markup = None
+    if content.where.kind is filters.Kind.OVERDUE and not owner_only:
+        # a leader (or a coordinator) follows up (督办) on an overdue item from here
+        codes = [o.measure.code for o in content.overdue]
+        items = await measure_ids(context.session, context.programme_id, codes)
+        markup = red_buttons(t, items, letters=False)
+    await reply_long(message, summary_text(t, content, context.programme.name), markup)
 
 
 @gate(Role.COORDINATOR, where=Where.PRIVATE)

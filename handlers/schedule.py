@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from telegram import Update
 
 from bot.context import CadenceContext
+from bot.domain.closing import MAX_LOOKBACK_DAYS, MIN_LOOKBACK_DAYS
 from bot.domain.model import Beat, Role
 from bot.domain.numbers import ascii_int
 from bot.domain.periods import next_slot
@@ -59,10 +60,17 @@ def schedule_text(t: Tr, programme: Programme, now_utc: datetime) -> str:
         lines.append(
             t._("• {beat}: {when}", beat=t._(BEAT_NAMES[beat]), when=t.datetime(slot.planned))
         )
+    lines.append(
+        t.n_(
+            "• look-back: {n} day after sign-off (on the next working day if it is not one), at the dispatch time",
+            "• look-back: {n} days after sign-off (on the next working day if it is not one), at the dispatch time",
+            programme.lookback_days,
+        )
+    )
     lines.append("")
     lines.append(
         t._(
-            "Change with: /schedule dispatch mon 09:00 · /schedule review wed 16:00 · /schedule report 10:00 · /schedule timezone Asia/Shanghai · /schedule calendar cn|plain"
+            "Change with: /schedule dispatch mon 09:00 · /schedule review wed 16:00 · /schedule report 10:00 · /schedule lookback 90 · /schedule timezone Asia/Shanghai · /schedule calendar cn|plain"
         )
     )
     return "\n".join(lines)
@@ -88,6 +96,9 @@ def _changes(args: list[str]) -> dict[str, int | str] | None:
         except (ZoneInfoNotFoundError, ValueError):
             return None
         return {"timezone": args[1]}
+    if what == "lookback" and len(args) == 2:
+        days = ascii_int(args[1], MIN_LOOKBACK_DAYS, MAX_LOOKBACK_DAYS)
+        return None if days is None else {"lookback_days": days}
     if what == "calendar" and len(args) == 2 and args[1].lower() in ("cn", "plain"):
         return {"calendar": args[1].lower()}
     return None
@@ -110,6 +121,15 @@ async def schedule(update: Update, context: CadenceContext) -> None:
             )
             return
         changes = _changes(args)
+        if changes is None and args[0].lower() == "lookback":
+            await message.reply_text(
+                t._(
+                    "The look-back comes a number of days after sign-off, from {low} to {high}: for example /schedule lookback 90.",
+                    low=MIN_LOOKBACK_DAYS,
+                    high=MAX_LOOKBACK_DAYS,
+                )
+            )
+            return
         if changes is None:
             await message.reply_text(
                 t._(

@@ -34,7 +34,7 @@ from handlers.answer_draft import SENDING_BACK, expired, step
 from handlers.gate import Where, gate
 from handlers.send import answer_query
 from jobs.send import to_person
-from storage import decisions, people
+from storage import decision_copies, decisions, people
 from storage.decisions import APPROVED, EXTENSION, PENDING, RequestView
 from storage.models import EvidenceFile, Person, Programme
 
@@ -120,7 +120,7 @@ async def send_copy(
     context.session.add(person)
     if sent is not None and verdict is None:
         assert person.id is not None
-        await decisions.add_copy(
+        await decision_copies.add_copy(
             context.session,
             request=view.request,
             person_id=person.id,
@@ -149,7 +149,7 @@ async def _edit_copies(context: CadenceContext, view: RequestView) -> None:
     """Every coordinator's copy now says who decided what, and when; no buttons are left."""
     assert context.programme is not None and view.request.id is not None
     request, verdict = _local(context.programme, view)
-    for copy in await decisions.copies(context.session, request_id=view.request.id):
+    for copy in await decision_copies.copies(context.session, request_id=view.request.id):
         text = request_text(tr(copy.locale), request, verdict)
         try:
             await context.bot.edit_message_text(

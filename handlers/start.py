@@ -45,6 +45,11 @@ def _help_text(context: CadenceContext) -> str:
         lines.append(t._("/summary [overdue | area N | unit NAME] – the picture right now"))
         lines.append(
             t._(
+                "Follow up under a red item (the review, the monthly report, /summary overdue) – the owner is asked to answer by the next working day"
+            )
+        )
+        lines.append(
+            t._(
                 "/export [report [2024-09] | halfyear | evidence] – the ledger workbook, a report or the evidence binder"
             )
         )

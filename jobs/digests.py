@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.clock import today_in
+from bot.domain.closing import answer_by, tally
 from bot.domain.model import Beat
+from bot.domain.report import MonthlyReport, month_end
+from bot.domain.workcal import CalendarKind
 from bot.i18n import Tr, tr
+from bot.render import closing
 from bot.render.digest import report_text, review_text
 from bot.render.keyboards import letter_keyboard
 from jobs import documents
 from jobs.outbox import plan
-from storage import measures, reports
+from storage import beats, followups, lookbacks, measures, reports
 from storage.models import Programme, SentBeat
 
 
@@ -39,6 +45,27 @@ class Digest:
     snapshot: dict[str, Any] | None = field(default=None)  # what the next review compares with
 
 
+async def measure_ids(
+    session: AsyncSession, programme_id: int, codes: Sequence[str]
+) -> list[tuple[int, str]]:
+    """(measure id, code) of the given codes, in their order: what the buttons carry."""
+    rows = await measures.facts(session, programme_id=programme_id)
+    ids = {f.code: m.id for m, f in rows if m.id is not None}
+    return [(ids[code], code) for code in codes if code in ids]
+
+
+def red_buttons(
+    t: Tr, red: Sequence[tuple[int, str]], *, letters: bool
+) -> InlineKeyboardMarkup | None:
+    """督办 buttons under red items (and, for coordinators, work prompt letters)."""
+    letter_rows = letter_keyboard(t, red) if letters else None
+    rows: list[Sequence[InlineKeyboardButton]] = (
+        list(letter_rows.inline_keyboard) if letter_rows else []
+    )
+    rows += closing.follow_up_buttons(t, red)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
 async def review(
     session: AsyncSession, *, programme: Programme, period: str, now: datetime
 ) -> Digest | None:
@@ -46,37 +73,68 @@ async def review(
     chat = programme.taskforce_chat_id or programme.leadership_chat_id
     if chat is None:
         return None
+    assert programme.id is not None
     today = today_in(now, programme.timezone)
     content, snap = await reports.review_content(
         session, programme=programme, today=today, period=period
     )
     t = tr(programme.locale)
-    # a coordinator can issue a work prompt letter for a red item straight from the review
+    # from the review a coordinator issues a work prompt letter, a leader follows up (督办)
+    red = await measure_ids(session, programme.id, [o.measure.code for o in content.red])
+    last = await beats.latest(session, programme_id=programme.id, beat=Beat.REVIEW, before=period)
+    asked = await followups.since(
+        session,
+        programme_id=programme.id,
+        start=last.sent_at if last else None,
+        today=today,
+        tz=programme.timezone,
+    )
+    kind = CalendarKind(programme.calendar)
+    late = [
+        (code, due)
+        for code, due in await lookbacks.unanswered(session, programme_id=programme.id)
+        if answer_by(due, kind) < today
+    ]
+    text = "\n".join(
+        [review_text(t, content, programme.name), *closing.review_lines(t, asked, late, today)]
+    )
+    return Digest(chat, [Part(text, red_buttons(t, red, letters=True))], snap)
+
+
+async def _package(
+    session: AsyncSession, *, programme: Programme, period: str, t: Tr
+) -> tuple[str, list[documents.Document], MonthlyReport]:
+    content = await reports.report_content(session, programme=programme, period=period)
+    files = await documents.monthly_files(session, programme=programme, content=content, t=t)
     assert programme.id is not None
-    rows = await measures.facts(session, programme_id=programme.id)
-    ids = {f.code: m.id for m, f in rows if m.id is not None}
-    red = [(ids[o.measure.code], o.measure.code) for o in content.red if o.measure.code in ids]
-    text = review_text(t, content, programme.name)
-    return Digest(chat, [Part(text, letter_keyboard(t, red))], snap)
+    zone = ZoneInfo(programme.timezone)
+    start = datetime.combine(date(content.year, content.month, 1), time(), zone)
+    end = datetime.combine(month_end(content.year, content.month) + timedelta(days=1), time(), zone)
+    done = await lookbacks.answered_between(
+        session, programme_id=programme.id, start=start, end=end
+    )
+    lines = [report_text(t, content, programme.name), *closing.report_lines(t, tally(done))]
+    return "\n".join(lines), files, content
 
 
 async def monthly_package(
     session: AsyncSession, *, programme: Programme, period: str, t: Tr
 ) -> tuple[str, list[documents.Document]]:
     """The monthly report's text and its files, from one computation of the report."""
-    content = await reports.report_content(session, programme=programme, period=period)
-    files = await documents.monthly_files(session, programme=programme, content=content, t=t)
-    return report_text(t, content, programme.name), files
+    text, files, _ = await _package(session, programme=programme, period=period, t=t)
+    return text, files
 
 
 async def monthly(session: AsyncSession, *, programme: Programme, period: str) -> Digest | None:
     """The monthly report, its chart and files for the leadership group."""
     if programme.leadership_chat_id is None:
         return None
-    text, files = await monthly_package(
-        session, programme=programme, period=period, t=tr(programme.locale)
-    )
-    parts = [Part(text)] + [
+    assert programme.id is not None
+    t = tr(programme.locale)
+    text, files, content = await _package(session, programme=programme, period=period, t=t)
+    # a leader follows up (督办) on an overdue item from the report
+    overdue = await measure_ids(session, programme.id, [o.measure.code for o in content.overdue])
+    parts = [Part(text, red_buttons(t, overdue, letters=False))] + [
         Part(caption, file=(kind, f.filename, f.data))
         for kind, f, caption in documents.sendable(files)
     ]

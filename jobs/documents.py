@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 
 from bot.domain import documents, report
+from bot.domain.closing import tally
 from bot.domain.halfyear import halfyear as halfyear_content
 from bot.i18n import Tr
 from bot.render.chart import monthly_chart
@@ -19,7 +21,7 @@ from bot.render.docx_halfyear import halfyear_docx
 from bot.render.limits import CAPTION, PHOTO_UPLOAD_BYTES, UPLOAD_BYTES, fit
 from bot.render.xlsx import ledger_workbook
 from storage import documents as stored
-from storage import measures
+from storage import lookbacks, measures
 from storage.models import Programme
 
 log = logging.getLogger(__name__)
@@ -116,7 +118,17 @@ async def halfyear(
     content = halfyear_content([r.facts for r in rows], year, month)
     rows = documents.as_of_month(rows, content.end)
     png = await asyncio.to_thread(monthly_chart, t, content.end, content.months)
-    data = await asyncio.to_thread(halfyear_docx, t, content, rows, programme.name, png)
+    assert programme.id is not None
+    zone = ZoneInfo(programme.timezone)
+    done = await lookbacks.answered_between(
+        session,
+        programme_id=programme.id,
+        start=datetime.combine(content.start, time(), zone),
+        end=datetime.combine(report.month_end(year, month) + timedelta(days=1), time(), zone),
+    )
+    data = await asyncio.to_thread(
+        halfyear_docx, t, content, rows, programme.name, png, tally(done)
+    )
     name = t._(
         "{programme} continuing rectification report {start} to {end}",
         programme=programme.name,

@@ -364,6 +364,7 @@ def _what(t: Tr, beat: str) -> str:
         "escalation": t._("escalation"),
         "review": t._("fortnightly review"),
         "report": t._("monthly report"),
+        "lookback": t._("look-back question"),
     }
     return names.get(beat, beat)
 

@@ -12,6 +12,7 @@ from bot import logs
 from bot.context import CadenceContext, Services
 from bot.domain.catchup import plan_beat
 from bot.domain.model import Beat
+from jobs.lookback import plan_lookbacks
 from jobs.outbox import report_given_up, sender_of
 from jobs.run import run_beat
 from storage import beats, programmes
@@ -65,6 +66,8 @@ async def plan_programme(
             data={"programme_id": programme_id, "beat": beat.value, "period": plan.slot.period},
         )
         planned[beat] = plan.slot.period
+    if only is None:  # look-backs are planned with the whole programme, not after each beat
+        await plan_lookbacks(app, programme, now)
     return planned
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -12,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.domain.lifecycle import Event, next_status
 from bot.domain.model import Status
 from storage import audit
-from storage.models import DecisionCopy, EvidenceFile, Measure, Person, SignoffRequest, Unit
+from storage.models import EvidenceFile, Measure, Person, SignoffRequest, Unit
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
 SIGNOFF, EXTENSION = "signoff", "extension"
@@ -30,6 +31,56 @@ class RequestView:
     decided_by: str = ""
 
 
+async def _open(
+    session: AsyncSession,
+    measure: Measure,
+    *,
+    kind: str,
+    person_id: int,
+    report: str,
+    now: datetime,
+    new_deadline: date | None = None,
+) -> SignoffRequest:
+    """A new undecided request of either kind, with its id."""
+    assert measure.id is not None
+    request = SignoffRequest(
+        programme_id=measure.programme_id,
+        measure_id=measure.id,
+        kind=kind,
+        requested_by=person_id,
+        report=report,
+        new_deadline=new_deadline,
+        created_at=now,
+    )
+    session.add(request)
+    await session.flush()
+    return request
+
+
+def _audit(
+    session: AsyncSession,
+    measure: Measure,
+    *,
+    actor: str,
+    action: str,
+    before: Mapping[str, object],
+    after: Mapping[str, object],
+    now: datetime,
+) -> None:
+    """The measure's audit event for a request or a decision."""
+    audit.record(
+        session,
+        programme_id=measure.programme_id,
+        actor=actor,
+        action=action,
+        entity="measure",
+        entity_id=measure.id,
+        before=before,
+        after=after,
+        now=now,
+    )
+
+
 async def request_signoff(
     session: AsyncSession,
     *,
@@ -41,40 +92,27 @@ async def request_signoff(
     update_id: int,
 ) -> SignoffRequest:
     """The owner asks for sign-off with a report and the files of the answer just saved."""
-    assert measure.id is not None
     before = measure.status
     measure.status = next_status(Status(before), Event.REQUEST_SIGNOFF).value
     measure.updated_at = now
     session.add(measure)
-    request = SignoffRequest(
-        programme_id=measure.programme_id,
-        measure_id=measure.id,
-        requested_by=person_id,
-        report=report,
-        created_at=now,
+    request = await _open(
+        session, measure, kind=SIGNOFF, person_id=person_id, report=report, now=now
     )
-    session.add(request)
-    await session.flush()
     files = (
         await session.exec(select(EvidenceFile).where(EvidenceFile.update_id == update_id))
     ).all()
     for f in files:
         f.signoff_id = request.id
         session.add(f)
-    audit.record(
+    after = {"status": measure.status, "request": request.id, "report": report, "files": len(files)}
+    _audit(
         session,
-        programme_id=measure.programme_id,
+        measure,
         actor=actor,
         action="measure.signoff_request",
-        entity="measure",
-        entity_id=measure.id,
         before={"status": before},
-        after={
-            "status": measure.status,
-            "request": request.id,
-            "report": report,
-            "files": len(files),
-        },
+        after=after,
         now=now,
     )
     return request
@@ -91,25 +129,20 @@ async def request_extension(
     reason: str,
 ) -> SignoffRequest:
     """The owner asks for a later deadline (申请延期); the status does not change."""
-    assert measure.id is not None
-    request = SignoffRequest(
-        programme_id=measure.programme_id,
-        measure_id=measure.id,
-        kind=EXTENSION,
-        requested_by=person_id,
-        report=reason,
-        new_deadline=new_deadline,
-        created_at=now,
-    )
-    session.add(request)
-    await session.flush()
-    audit.record(
+    request = await _open(
         session,
-        programme_id=measure.programme_id,
+        measure,
+        kind=EXTENSION,
+        person_id=person_id,
+        report=reason,
+        now=now,
+        new_deadline=new_deadline,
+    )
+    _audit(
+        session,
+        measure,
         actor=actor,
         action="measure.extension_request",
-        entity="measure",
-        entity_id=measure.id,
         before={"deadline": measure.deadline},
         after={"deadline": new_deadline, "request": request.id, "reason": reason},
         now=now,
@@ -208,53 +241,25 @@ async def settle_measure(
     measure.closed_on = today if approve else None
     measure.updated_at = now
     session.add(measure)
-    audit.record(
+    _audit(
         session,
-        programme_id=measure.programme_id,
+        measure,
         actor=actor,
         action="measure.signoff_approve" if approve else "measure.signoff_send_back",
-        entity="measure",
-        entity_id=measure.id,
         before=before,
         after={
             "status": measure.status,
             "closed_on": measure.closed_on,
-            "request": request.id,
-            "by": decider,
-            "reason": request.reason,
+            **_verdict(request, decider),
         },
         now=now,
     )
     return measure
 
 
-async def add_copy(
-    session: AsyncSession,
-    *,
-    request: SignoffRequest,
-    person_id: int,
-    chat_id: int,
-    message_id: int,
-    locale: str,
-) -> None:
-    """Remember a coordinator's copy so a decision can edit it."""
-    assert request.id is not None
-    session.add(
-        DecisionCopy(
-            programme_id=request.programme_id,
-            request_id=request.id,
-            person_id=person_id,
-            chat_id=chat_id,
-            message_id=message_id,
-            locale=locale,
-        )
-    )
-
-
-async def copies(session: AsyncSession, *, request_id: int) -> list[DecisionCopy]:
-    """Every copy of the request sent to a coordinator."""
-    rows = await session.exec(select(DecisionCopy).where(DecisionCopy.request_id == request_id))
-    return list(rows.all())
+def _verdict(request: SignoffRequest, decider: str) -> dict[str, object]:
+    """What every decision's audit event names: the request, who decided, and why."""
+    return {"request": request.id, "by": decider, "reason": request.reason}
 
 
 async def programme_of_request(session: AsyncSession, *, request_id: int) -> int | None:
@@ -281,20 +286,16 @@ def _settle_extension(
         measure.deadline = request.new_deadline
         measure.updated_at = now
         session.add(measure)
-    audit.record(
+    _audit(
         session,
-        programme_id=measure.programme_id,
+        measure,
         actor=actor,
         action="measure.extension_approve" if approve else "measure.extension_refuse",
-        entity="measure",
-        entity_id=measure.id,
         before=before,
         after={
             "deadline": measure.deadline,
             "original_deadline": measure.original_deadline,
-            "request": request.id,
-            "by": decider,
-            "reason": request.reason,
+            **_verdict(request, decider),
         },
         now=now,
     )

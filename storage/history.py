@@ -40,6 +40,16 @@ async def of_measure(session: AsyncSession, *, measure: Measure) -> list[AuditEv
     )
 
 
+async def ledger_since(session: AsyncSession, *, programme_id: int) -> datetime | None:
+    """When the ledger first came into the programme (its first import), or None."""
+    rows = await session.exec(
+        select(AuditEvent.at)
+        .where(AuditEvent.programme_id == programme_id, AuditEvent.action == "measure.import")
+        .order_by(col(AuditEvent.seq))
+    )
+    return rows.first()
+
+
 async def changes_after(
     session: AsyncSession, *, programme_id: int, cutoff: datetime
 ) -> dict[str, dict[str, Any]]:

@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.lifecycle import Event, next_status
 from bot.domain.model import Answer, Health, MeasureFacts, Status, code_key
-from storage import audit, beats, dispatch_items
+from storage import audit, beats, dispatch_items, followups
 from storage.models import (
     Area,
     CoOwner,
@@ -238,7 +238,14 @@ async def record_update(
     )
     session.add(update)
     await session.flush()
-    _add_evidence(session, update, files)
+    add_evidence(
+        session,
+        programme_id=update.programme_id,
+        measure_id=measure.id,
+        files=files,
+        at=now,
+        update_id=update.id,
+    )
     before = {"status": measure.status, "health": measure.health}
     measure.status = next_status(Status(measure.status), Event.ANSWER).value
     measure.health = health.value
@@ -247,6 +254,7 @@ async def record_update(
     await dispatch_items.mark_answered(
         session, programme_id=measure.programme_id, measure_id=measure.id
     )
+    await followups.mark_answered(session, measure_id=measure.id, update_id=update.id, now=now)
     audit.record(
         session,
         programme_id=measure.programme_id,
@@ -268,21 +276,29 @@ async def record_update(
     return update
 
 
-def _add_evidence(session: AsyncSession, update: ProgressUpdate, files: Sequence[Evidence]) -> None:
-    """The answer's evidence files (佐证资料), as Telegram file references."""
+def add_evidence(
+    session: AsyncSession,
+    *,
+    programme_id: int,
+    measure_id: int,
+    files: Sequence[Evidence],
+    at: datetime,
+    update_id: int | None = None,
+) -> None:
+    """Evidence files (佐证资料) of a measure, as Telegram file references."""
     for f in files:
         session.add(
             EvidenceFile(
-                programme_id=update.programme_id,
-                measure_id=update.measure_id,
-                update_id=update.id,
+                programme_id=programme_id,
+                measure_id=measure_id,
+                update_id=update_id,
                 file_id=f.file_id,
                 file_unique_id=f.file_unique_id,
                 name=f.name,
                 kind=f.kind,
                 mime_type=f.mime_type,
                 size=f.size,
-                created_at=update.created_at,
+                created_at=at,
             )
         )
 

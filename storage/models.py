@@ -321,3 +321,6 @@ class PtbState(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=200)
     value: str = Field(sa_type=Text)
+
+
+import storage.models_closing  # noqa: E402, F401  (registers the closing-the-loop tables)

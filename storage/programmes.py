@@ -124,6 +124,7 @@ RHYTHM_FIELDS = (
     "report_time",
     "timezone",
     "calendar",
+    "lookback_days",
 )
 
 
@@ -192,7 +193,11 @@ async def since(session: AsyncSession, *, programme: Programme) -> Since:
     chats: dict[str, tuple[int, datetime]] = {}
     for event in rows.all():
         if event.action == "programme.schedule":
-            changed = max(changed, event.at)
+            before, after = audit.load(event.before) or {}, audit.load(event.after) or {}
+            moved = {k for k in after if before.get(k) != after.get(k)} if before else {"all"}
+            # the look-back's days move no beat: a change of only them holds back no catch-up
+            if moved - {"lookback_days"}:
+                changed = max(changed, event.at)
             continue
         for field, chat_id in (audit.load(event.after) or {}).items():
             chats[field] = (chat_id, event.at)

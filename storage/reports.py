@@ -120,7 +120,10 @@ async def report_content(
     facts = await measures.facts_only(
         session, programme_id=programme.id, as_of=(cutoff, _week(end))
     )
-    later = await history.changes_after(session, programme_id=programme.id, cutoff=cutoff)
+    # a month before the ledger came into the bot is shown as the ledger was first imported
+    first = await history.ledger_since(session, programme_id=programme.id)
+    since = max(cutoff, first) if first is not None else cutoff
+    later = await history.changes_after(session, programme_id=programme.id, cutoff=since)
     facts = as_it_stood(facts, later)
     short = await beats.short_dispatches(
         session, programme_id=programme.id, rhythm=rhythm_of(programme)

@@ -63,7 +63,7 @@ EN: dict[str, Any] = {
     "escalation": [
         "⚠️ Measure 1.3.2 (Finish and open the Hufengshan township water plant so…) has "
         "had no answer from Urban Management Bureau liaison to the last two dispatches in "
-        "a row. Please follow up. [Remind again] [Latest answer]"
+        "a row. Please follow up. [Follow up] [Latest answer]"
     ],
     "blocked alert": [
         "⛔ Blocked: 1.3.2 Finish and open the Hufengshan township water plant so every "
@@ -105,7 +105,7 @@ EN: dict[str, Any] = {
         "Construction Bureau liaison, Financial Services Bureau liaison, and Science and "
         "Technology Innovation Bureau liaison\n"
         "\n"
-        "Lead units with the most red: Urban Management Bureau (1 red) [Letter 1.3.2]",
+        "Lead units with the most red: Urban Management Bureau (1 red) [Letter 1.3.2] [Follow up 1.3.2]",
         "🔎 P · fortnightly review, 24 Oct 2024\n"
         "As of 24 October, 36 of 42 measures are complete; 6 are in progress.\n"
         "🔴 1 · 🟡 0 · 🟢 5 · pending sign-off 0\n"
@@ -139,7 +139,7 @@ EN: dict[str, Any] = {
         "Construction Bureau liaison, Financial Services Bureau liaison, and Science and "
         "Technology Innovation Bureau liaison\n"
         "\n"
-        "Lead units with the most red: Urban Management Bureau (1 red) [Letter 1.3.2]",
+        "Lead units with the most red: Urban Management Bureau (1 red) [Letter 1.3.2] [Follow up 1.3.2]",
     ],
     "reports": [
         [

@@ -33,6 +33,8 @@ SAMPLES: list[cb.Button] = [
     cb.Decide(cb.MAX_ID, "ok"),
     cb.Decide(7, "back"),
     cb.Extend(42),
+    cb.FollowUp(42),
+    *(cb.LookBackAnswer(cb.MAX_ID, v) for v in cb.LOOKBACKS),
     cb.ImportSheet("0123456789abcdef", 0),
     cb.ImportSheet("0123456789abcdef", cb.MAX_PAGE),
 ]

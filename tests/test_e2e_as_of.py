@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from conftest import SH, Bot, button
-from rhythm_support import OWNER_A, measure_id, tick
+from conftest import ADMIN, SH, Bot, button
+from rhythm_support import OWNER_A, measure_id, seed, tick
 from signoff_support import COORD_B, ask_signoff
 from test_e2e_signoff import REPORT, _start
 
@@ -48,6 +48,22 @@ async def test_september_report_unchanged_after_october_closures(bot: Bot) -> No
     assert october != september
     assert "截至10月底，42项整改措施已完成36项" in october
     assert "截至9月底，42项整改措施已完成35项" in september
+
+
+async def test_a_month_before_the_ledger_came_in_shows_it_as_first_imported(bot: Bot) -> None:
+    # the office starts in October with a ledger as of September: September's report, sent
+    # late, shows that ledger; what is signed off after the import is still undone
+    bot.clock.set(datetime(2024, 10, 8, 9, 0, tzinfo=SH))
+    pid = await seed(bot)
+    september = await _report(bot, "2024-09")
+    assert "截至9月底，42项整改措施已完成35项，其余7项正在按时序推进。" in september
+    await tick(bot, pid, datetime(2024, 10, 8, 10, 0, tzinfo=SH))
+    [dispatch] = bot.api.messages_to(OWNER_A.id)
+    await ask_signoff(bot, OWNER_A, dispatch, "1.3.2", REPORT, ["验收报告.pdf"])
+    copy = bot.api.last_to(ADMIN.id)
+    await bot.press(ADMIN, copy, button(copy, "dec:", ":ok"))
+    assert await _report(bot, "2024-09") == september
+    assert "截至10月底，42项整改措施已完成36项" in await _report(bot, "2024-10")
 
 
 def _facts(status: Status, closed: date | None, deadline: date | None) -> MeasureFacts:

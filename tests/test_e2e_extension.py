@@ -10,7 +10,7 @@ from signoff_support import COORD_B, alert
 from sqlmodel import select
 from test_e2e_signoff import TEXT_132, _start
 
-from storage.models import Measure
+from storage.models import Measure, SignoffRequest
 
 REASON = "设备到货推迟，需延后一个月调试。"
 ASKED_ZH = (
@@ -86,3 +86,49 @@ async def test_extension_approved_keeps_the_original_deadline(bot: Bot) -> None:
         date(2024, 10, 31),
         "in_progress",
     )
+
+
+async def test_extension_refused_with_a_reason_keeps_the_deadline(bot: Bot) -> None:
+    await _start(bot)
+    [dispatch] = bot.api.messages_to(OWNER_A.id)
+    m133 = await measure_id(bot, "1.3.3")
+    await bot.press(OWNER_A, dispatch, f"m:{m133}")
+    choices = bot.api.last_to(OWNER_A.id)
+    await bot.press(OWNER_A, choices, button(choices, "ext:"))
+    await bot.say(OWNER_A, "2025-06-30")
+    await bot.say(OWNER_A, "雨季施工困难。")
+    copy_a = bot.api.last_to(ADMIN.id)
+    bot.clock.set(datetime(2024, 9, 30, 15, 0, tzinfo=SH))
+    await bot.press(ADMIN, copy_a, "dec:1:back")
+    assert bot.api.last_to(ADMIN.id).plain == (
+        "请填写不同意1.3.3延期的理由，责任人将收到该理由。发送 /cancel 可暂不处理。"
+    )
+    done = await bot.say(ADMIN, "年底前须完成，请增加施工力量。")
+    assert done.plain == "已不同意延期，理由已告知责任人。"
+    assert copy_a.buttons == []
+    assert bot.api.last_to(OWNER_A.id).plain == (
+        "1.3.3的延期申请未获同意，完成时限仍为2024年12月31日。\n"
+        "✖️ Admin已于2024年9月30日 15:00不同意延期。理由：年底前须完成，请增加施工力量。"
+    )
+    async with bot.db.session() as s:
+        m = (await s.exec(select(Measure).where(Measure.id == m133))).one()
+    assert (m.deadline, m.original_deadline) == (date(2024, 12, 31), None)
+    history = (await bot.say(COORD_B, "/history 1.3.3")).plain.split("\n")
+    assert history[-2:] == [
+        "2. 30 Sep 2024 10:00 · 城市管理局联络员 · Extension to 30 Jun 2025 requested: 雨季施工困难。",
+        "3. 30 Sep 2024 15:00 · Admin · Extension refused: 年底前须完成，请增加施工力量。",
+    ]
+
+
+async def test_an_answer_begun_after_an_unfinished_extension_gets_the_text(bot: Bot) -> None:
+    await _start(bot)
+    [dispatch] = bot.api.messages_to(OWNER_A.id)
+    m132 = await measure_id(bot, "1.3.2")
+    await bot.press(OWNER_A, dispatch, f"m:{m132}")
+    choices = bot.api.last_to(OWNER_A.id)
+    await bot.press(OWNER_A, choices, button(choices, "ext:"))  # asked for a date, left it
+    await bot.press(OWNER_A, dispatch, f"ans:{m132}:ok")
+    percent = await bot.say(OWNER_A, "2024年11月30日前完成设备调试。")
+    assert percent.plain == "目前完成进度是百分之多少（0–100）？"
+    async with bot.db.session() as s:
+        assert not (await s.exec(select(SignoffRequest))).all()

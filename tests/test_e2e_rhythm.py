@@ -90,7 +90,11 @@ async def test_dispatch_answers_nudge_and_escalation(bot: Bot) -> None:
         "⚠️ 整改措施4.3.1（落实专班推动金凤园区服务中心项目复工，化解合同纠纷）"
         "已连续2次调度未收到建设局联络员的反馈，请督办。",
     ]
-    assert [label for label, _ in notes[0].buttons] == ["再次催办", "最新反馈"]
+    m133, m431 = await measure_id(bot, "1.3.3"), await measure_id(bot, "4.3.1")
+    assert [n.buttons for n in notes] == [
+        [("督办", f"fu:{m133}"), ("最新反馈", f"chase:{m133}:latest")],
+        [("督办", f"fu:{m431}"), ("最新反馈", f"chase:{m431}:latest")],
+    ]
     # the same silence is not escalated again the week after, though it goes on; 1.3.2, answered
     # in W39 and silent in W41 and W42, is a new silence
     await tick(bot, pid, datetime(2024, 10, 21, 9, 30, tzinfo=SH))

@@ -74,3 +74,18 @@ async def test_export_halfyear_in_private(bot: Bot) -> None:
     assert reply.document is not None
     paras = [p.text for p in docx.Document(io.BytesIO(reply.document)).paragraphs]
     assert paras[0] == "关于P持续整改情况的报告"
+
+
+def test_halfyear_reports_the_recorded_look_backs() -> None:
+    from bot.domain.closing import tally
+
+    rows = _spread()
+    h = halfyear([r.facts for r in rows], 2024, 9)
+    done = tally([("1.3.2", "rebound"), ("1.3.3", "holds")])
+    data = halfyear_docx(tr("zh_CN"), h, rows, "巡视整改", None, done)
+    paras = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+    at = paras.index("四、“回头看”情况")
+    assert paras[at + 1 : at + 3] == [
+        "本期共开展回头看2项，成效巩固1项，出现反弹1项。",
+        "出现反弹并重新打开：1.3.2。",
+    ]

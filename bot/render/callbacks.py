@@ -26,6 +26,7 @@ LISTS = ("open", "unanswered")
 IMPORT_ACTIONS = ("keep", "drop", "no", "file")  # file: the file's statuses over chat's
 VERDICTS = ("ok", "back")  # approve, send back (退回)
 CHASES = ("remind", "latest")  # ask the owner again, see the owner's latest answer
+LOOKBACKS = ("holds", "rebound")  # 回头看: the result holds, or the problem is back
 _HEX16 = re.compile(r"[0-9a-f]{16}")
 _WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -291,6 +292,25 @@ class Chase(Button):
 
 
 @dataclass(frozen=True)
+class FollowUp(Button):
+    """督办 on a red item: the owner is asked to answer by the next working day."""
+
+    PREFIX = "fu"
+    FIELDS = (_id,)
+    measure_id: int
+
+
+@dataclass(frozen=True)
+class LookBackAnswer(Button):
+    """The owner's answer to a look-back (回头看): the result holds, or it rebounded."""
+
+    PREFIX = "lb"
+    FIELDS = (_id, _one_of(*LOOKBACKS))
+    lookback_id: int
+    verdict: str
+
+
+@dataclass(frozen=True)
 class ImportSheet(Button):
     """Which sheet of a workbook with several ledgers to preview."""
 
@@ -313,7 +333,7 @@ _ALL: tuple[type[Button], ...] = (
 _MORE: tuple[type[Button], ...] = (
     FilesDone, ConfirmStep, ForceBeat, Import, Decide, Extend, ImportSheet,
 )  # fmt: skip
-_DOCUMENTS: tuple[type[Button], ...] = (IssueLetter, Chase)
+_DOCUMENTS: tuple[type[Button], ...] = (IssueLetter, Chase, FollowUp, LookBackAnswer)
 _REPLY: tuple[type[Button], ...] = (PickPage,)  # paging the "which measure" list
 KINDS: dict[str, type[Button]] = {k.PREFIX: k for k in (*_ALL, *_MORE, *_DOCUMENTS, *_REPLY)}
 

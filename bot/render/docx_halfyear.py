@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from docx.shared import Mm
 
+from bot.domain.closing import LookBackTally
 from bot.domain.documents import Record
 from bot.domain.halfyear import HalfYear
 from bot.i18n import Tr
@@ -23,7 +24,12 @@ def halfyear_title(t: Tr, programme: str) -> str:
 
 
 def halfyear_docx(
-    t: Tr, h: HalfYear, rows: Sequence[Record], programme: str, chart: bytes | None = None
+    t: Tr,
+    h: HalfYear,
+    rows: Sequence[Record],
+    programme: str,
+    chart: bytes | None = None,
+    lookbacks: LookBackTally | None = None,
 ) -> bytes:
     """Progress over the period, what was closed when, what remains and why, look-backs, next steps."""
     end = h.end
@@ -74,6 +80,23 @@ def halfyear_docx(
     if not h.remaining:
         para(doc, "body", t._("Every measure is complete."))
     heading(doc, t, 1, 4, t._("Look-back results"))
-    para(doc, "body", t._("[The task force writes the look-back results here.]"))
+    for text in _lookbacks(t, lookbacks):
+        para(doc, "body", text)
     next_steps(doc, t, rows, 5)
     return to_bytes(doc)
+
+
+def _lookbacks(t: Tr, tally: LookBackTally | None) -> list[str]:
+    """The look-backs answered in the period, or a place for the task force to write them."""
+    if tally is None or not tally.done:
+        return [t._("[The task force writes the look-back results here.]")]
+    done = t.n_(
+        "During the period {n} look-back was done: {holding} held and {rebounded} rebounded.",
+        "During the period {n} look-backs were done: {holding} held and {rebounded} rebounded.",
+        tally.done,
+        holding=t.num(tally.holding),
+        rebounded=t.num(len(tally.rebounded)),
+    )
+    if not tally.rebounded:
+        return [done]
+    return [done, t._("Rebounded and reopened: {codes}.", codes=t.join(tally.rebounded))]

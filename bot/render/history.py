@@ -83,6 +83,18 @@ def what(t: Tr, e: Entry) -> str:
         )
     if e.action == "measure.extension_refuse":
         return t._("Extension refused: {reason}", reason=short(after.get("reason", ""), WORDS))
+    if e.action == "measure.followup":
+        return t._("Follow-up; answer due by {date}", date=_day(t, after.get("reply_by")))
+    if e.action == "measure.lookback_holds":
+        held = t._(
+            "Look-back: the result holds: “{note}”", note=short(after.get("note", ""), WORDS)
+        )
+        files = int(after.get("files", 0))
+        return held + (" · " + t.n_("{n} file", "{n} files", files) if files else "")
+    if e.action == "measure.lookback_rebound":
+        return t._(
+            "Look-back: rebound, reopened: “{note}”", note=short(after.get("note", ""), WORDS)
+        )
     if e.action == "measure.remove":
         return t._("Removed from the ledger")
     if e.action == "letter.issue":
@@ -110,7 +122,7 @@ def history_text(t: Tr, code: str, text: str, entries: Sequence[Entry]) -> str:
         lines.append(t._("Nothing has been recorded yet."))
     for n, e in enumerate(entries, 1):
         line = f"{n}. {t.datetime(e.at)} · {e.who} · {what(t, e)}"
-        if e.action == "letter.issue":
+        if e.action in ("letter.issue", "measure.followup"):
             line += " · " + _answered(t, e, entries[n:])
         lines.append(line)
     return "\n".join(lines)

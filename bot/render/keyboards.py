@@ -108,19 +108,14 @@ def letter_keyboard(t: Tr, items: Sequence[tuple[int, str]]) -> InlineKeyboardMa
 
 
 def chase_keyboard(t: Tr, measure_id: int, *, blocked: bool = False) -> InlineKeyboardMarkup:
-    """Under an escalation: remind the owner again, see the latest answer; under a blocked
+    """Under an escalation: follow up (督办, recorded) and see the latest answer; under a blocked
     alert (which already quotes the answer): follow up."""
-    remind = callbacks.Chase(measure_id, "remind").pack()
+    follow = InlineKeyboardButton(
+        t._("Follow up"), callback_data=callbacks.FollowUp(measure_id).pack()
+    )
     if blocked:
-        return InlineKeyboardMarkup(
-            [[InlineKeyboardButton(t._("Follow up"), callback_data=remind)]]
-        )
+        return InlineKeyboardMarkup([[follow]])
     latest = callbacks.Chase(measure_id, "latest").pack()
     return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(t._("Remind again"), callback_data=remind),
-                InlineKeyboardButton(t._("Latest answer"), callback_data=latest),
-            ]
-        ]
+        [[follow, InlineKeyboardButton(t._("Latest answer"), callback_data=latest)]]
     )

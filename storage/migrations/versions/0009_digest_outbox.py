@@ -1,7 +1,7 @@
 """digest outbox: reviews and monthly reports (with their files) go through the outbox
 
 Revision ID: 0009_digest_outbox
-Revises: 0006_delivery
+Revises: 0007_closing
 Create Date: 2026-11-27 18:40:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 
 revision: str = '0009_digest_outbox'
-down_revision: str | None = '0006_delivery'
+down_revision: str | None = '0007_closing'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

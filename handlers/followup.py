@@ -1,0 +1,105 @@
+"""督办: a leader (or a coordinator) presses Follow up on a red item; the owner is asked privately."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.clock import today_in
+from bot.context import CadenceContext
+from bot.domain.closing import reply_by
+from bot.domain.lifecycle import can_answer
+from bot.domain.model import Role, Status
+from bot.domain.workcal import CalendarKind
+from bot.i18n import tr
+from bot.render import callbacks
+from bot.render.closing import follow_up_message
+from bot.render.keyboards import answer_choices
+from handlers.answer_draft import step
+from handlers.gate import Where, gate
+from handlers.send import answer_query
+from jobs.send import to_person
+from storage import followups, lookup, measures, people
+from storage.models import Person
+
+
+async def _measure_programme(update: Update, context: CadenceContext) -> int | None:
+    query = update.callback_query
+    button = step(query.data if query else None, callbacks.FollowUp)
+    if button is None:
+        return None
+    return await lookup.programme_of_measure(context.session, measure_id=button.measure_id)
+
+
+@gate(Role.LEADER, Role.COORDINATOR, where=Where.ANY, programme_of=_measure_programme)
+async def follow_up(update: Update, context: CadenceContext) -> None:
+    """Record the follow-up and send the owner 【督办】… with the answer buttons; the group sees nothing."""
+    query = update.callback_query
+    assert query is not None and context.programme is not None
+    t, programme = context.t, context.programme
+    button = step(query.data, callbacks.FollowUp)
+    m = (
+        await measures.by_id(
+            context.session, programme_id=context.programme_id, measure_id=button.measure_id
+        )
+        if button
+        else None
+    )
+    if m is None or context.member is None:
+        await answer_query(query, t._("This button has expired."), alert=True)
+        return
+    if not can_answer(Status(m.status)):
+        await answer_query(
+            query,
+            t._("{code} is not open any more: there is nothing to follow up.", code=m.code),
+            alert=True,
+        )
+        return
+    owner = await context.session.get(Person, m.owner_id)
+    if owner is None or owner.telegram_user_id is None:
+        await answer_query(
+            query,
+            t._(
+                "{name} has not joined the bot yet: the follow-up cannot reach them.",
+                name=owner.name if owner else "",
+            ),
+            alert=True,
+        )
+        return
+    by = await context.session.get(Person, context.member.person_id)
+    assert by is not None
+    now = context.svc.clock.now()
+    today = today_in(now, programme.timezone)
+    due = reply_by(today, CalendarKind(programme.calendar))
+    await followups.record(
+        context.session, measure=m, by=by, actor=context.actor, now=now, reply_by=due
+    )
+    await context.session.commit()  # recorded before the owner can answer it
+    locales = await people.locales_of(context.session, user_ids=[owner.telegram_user_id])
+    owner_t = tr(locales.get(owner.telegram_user_id) or programme.locale)
+    assert m.id is not None
+    text = follow_up_message(
+        owner_t,
+        by=by.name,
+        leader=Role.LEADER in context.member.roles,
+        code=m.code,
+        text=m.text,
+        reply_by=due,
+        today=today,
+    )
+    sent = await to_person(context.bot, owner, text, now, answer_choices(owner_t, m.id))
+    context.session.add(owner)
+    if sent is None:
+        await answer_query(
+            query,
+            t._("{name} cannot be reached: the follow-up is recorded.", name=owner.name),
+            alert=True,
+        )
+        return
+    await answer_query(
+        query,
+        t._(
+            "Follow-up sent to {name}; answer due by {date}.",
+            name=owner.name,
+            date=t.when(due, today),
+        ),
+    )

@@ -1,0 +1,208 @@
+"""回头看: the owner answers a look-back — the result holds (a note, evidence optional) or rebounded."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Message, Update
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    filters,
+)
+
+from bot.context import CadenceContext
+from bot.domain.closing import Verdict
+from bot.domain.model import Role
+from bot.i18n import tr
+from bot.render import callbacks
+from bot.render.measures import short
+from handlers.answer import cancel, may_answer_for
+from handlers.answer_draft import LOOKING_BACK, MAX_TEXT, evidence_of, expired, step
+from handlers.gate import Where, gate
+from handlers.marked import UserData, WhileMarked
+from handlers.send import answer_query
+from jobs.send import to_person
+from storage import lookbacks, measures, people
+from storage.measures import Evidence
+from storage.models import Measure
+from storage.models_closing import LookBack
+
+NOTE = 0
+END = ConversationHandler.END
+KEY = LOOKING_BACK
+
+
+async def _programme(update: Update, context: CadenceContext) -> int | None:
+    query = update.callback_query
+    button = step(query.data if query else None, callbacks.LookBackAnswer)
+    if button is not None:
+        row = await context.session.get(LookBack, button.lookback_id)
+        return row.programme_id if row is not None else None
+    asking = (context.user_data or {}).get(KEY)
+    pid = asking.get("programme_id") if isinstance(asking, dict) else None
+    return pid if isinstance(pid, int) else None
+
+
+async def _may(context: CadenceContext, m: Measure) -> bool:
+    """The owner, a co-owner, a stand-in, or a coordinator may answer a look-back."""
+    if context.member is None:
+        return False
+    if Role.COORDINATOR in context.member.roles or await may_answer_for(context, m.owner_id):
+        return True
+    assert m.id is not None
+    return await measures.is_co_owner(
+        context.session, measure_id=m.id, person_id=context.member.person_id
+    )
+
+
+@gate(where=Where.PRIVATE, programme_of=_programme)
+async def press(update: Update, context: CadenceContext) -> int | None:
+    """Holds or Rebound: ask for the note."""
+    query = update.callback_query
+    assert query is not None and isinstance(query.message, Message)
+    t = context.t
+    button = step(query.data, callbacks.LookBackAnswer)
+    row = await context.session.get(LookBack, button.lookback_id) if button else None
+    m = await context.session.get(Measure, row.measure_id) if row else None
+    if button is None or row is None or m is None or row.programme_id != context.programme_id:
+        await answer_query(query, expired(t), alert=True)
+        return END
+    if not await _may(context, m):
+        await answer_query(query, t._("This measure is not yours to answer."), alert=True)
+        return END
+    if row.verdict is not None:
+        await answer_query(query, t._("This look-back is already answered."), alert=True)
+        return END
+    await query.answer()
+    assert context.user_data is not None
+    context.user_data[KEY] = {
+        "id": row.id,
+        "verdict": button.verdict,
+        "programme_id": row.programme_id,
+        "files": [],
+    }
+    if button.verdict == Verdict.HOLDS.value:
+        ask = t._(
+            "How does the result of {code} hold? Write a short note; you may send evidence files first. /cancel leaves without answering.",
+            code=m.code,
+        )
+    else:
+        ask = t._(
+            "What has come back at {code}? Write a short note: the measure will be reopened. /cancel leaves without answering.",
+            code=m.code,
+        )
+    await query.message.reply_text(ask)
+    return NOTE
+
+
+@gate(where=Where.PRIVATE, programme_of=_programme)
+async def file(update: Update, context: CadenceContext) -> int | None:
+    """An evidence file sent before the note."""
+    message = update.effective_message
+    assert message is not None and context.user_data is not None
+    asking: dict[str, Any] = context.user_data.get(KEY) or {}
+    found = evidence_of(message)
+    if found is None or not asking:
+        return NOTE
+    asking.setdefault("files", []).append(found)
+    await message.reply_text(
+        context.t._(
+            "Received evidence file {n}. Send more, or write the note.", n=len(asking["files"])
+        )
+    )
+    return NOTE
+
+
+@gate(where=Where.PRIVATE, programme_of=_programme)
+async def note(update: Update, context: CadenceContext) -> int | None:
+    """The note: the answer is recorded; a rebound reopens the measure and tells the task force."""
+    message = update.effective_message
+    assert message is not None and context.user_data is not None
+    t, text = context.t, (message.text or "").strip()
+    if not text or len(text) > MAX_TEXT:
+        await message.reply_text(
+            t._("That is too long: at most {n} characters, please.", n=MAX_TEXT)
+            if text
+            else t._("Please describe it in a few words.")
+        )
+        return NOTE
+    asking: dict[str, Any] = context.user_data.pop(KEY, None) or {}
+    row = await context.session.get(LookBack, int(asking.get("id", 0)))
+    if row is None or context.member is None or row.programme_id != context.programme_id:
+        await message.reply_text(expired(t))
+        return END
+    verdict = Verdict(asking["verdict"])
+    m = await lookbacks.answer(
+        context.session,
+        row=row,
+        verdict=verdict,
+        note=text,
+        person_id=context.member.person_id,
+        actor=context.actor,
+        now=context.svc.clock.now(),
+        files=[Evidence(**f) for f in asking.get("files", [])],
+    )
+    if m is None:
+        await message.reply_text(t._("This look-back is already answered."))
+        return END
+    await context.session.commit()
+    if verdict is Verdict.HOLDS:
+        await message.reply_text(
+            t._("Recorded: the result of {code} holds. Thank you.", code=m.code)
+        )
+        return END
+    await message.reply_text(
+        t._("Recorded: {code} is reopened and back in the weekly dispatch.", code=m.code)
+    )
+    await _tell_coordinators(context, m, text)
+    return END
+
+
+async def _tell_coordinators(context: CadenceContext, m: Measure, text: str) -> None:
+    """Every coordinator hears of a rebound, in their language."""
+    assert context.member is not None
+    coordinators = await people.with_role(
+        context.session, programme_id=context.programme_id, role=Role.COORDINATOR
+    )
+    ids = [p.telegram_user_id for p in coordinators if p.telegram_user_id]
+    locales = await people.locales_of(context.session, user_ids=ids)
+    now = context.svc.clock.now()
+    fallback = context.programme.locale if context.programme else None
+    for person in coordinators:
+        if person.telegram_user_id is None or person.id == context.member.person_id:
+            continue
+        ct = tr(locales.get(person.telegram_user_id) or fallback)
+        news = ct._(
+            "↩️ Look-back: {code} {text} has rebounded, says {name}: {note}\nIt is reopened and back in the weekly dispatch.",
+            code=m.code,
+            text=short(m.text),
+            name=context.member.person_name,
+            note=short(text, 300),
+        )
+        await to_person(context.bot, person, news, now)
+        context.session.add(person)
+
+
+def conversation(
+    private: filters.BaseFilter,
+    evidence: filters.BaseFilter,
+    user_data: UserData,
+) -> ConversationHandler[Any]:
+    """Holds or Rebound, then files (optional) and the note; user_data is the application's."""
+    return ConversationHandler(
+        entry_points=[
+            CallbackQueryHandler(press, pattern=callbacks.pattern(callbacks.LookBackAnswer))
+        ],
+        states={
+            NOTE: [
+                WhileMarked(KEY, user_data, evidence, file),
+                WhileMarked(KEY, user_data, private & filters.TEXT & ~filters.COMMAND, note),
+            ]
+        },
+        fallbacks=[CommandHandler("cancel", cancel)],
+        name="lookback",
+        persistent=True,
+        allow_reentry=True,
+    )

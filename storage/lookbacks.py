@@ -1,0 +1,158 @@
+"""回头看: closed measures asked again once per closure; holds, or rebound (reopened)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import and_, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.closing import Verdict
+from bot.domain.lifecycle import Event, next_status
+from bot.domain.model import Status
+from storage import audit
+from storage.measures import Evidence, add_evidence
+from storage.models import Measure, SignoffRequest
+from storage.models_closing import LookBack
+
+
+async def unasked(session: AsyncSession, *, programme_id: int) -> list[tuple[int, date]]:
+    """(measure id, closing date) of signed-off measures whose closure has not been looked back on.
+
+    Only closures signed off in the bot count: a measure imported as closed carries its deadline
+    as a stand-in closing date, and its look-back is the task force's own.
+    """
+    signed_off = (
+        select(SignoffRequest.id)
+        .where(
+            col(SignoffRequest.measure_id) == Measure.id,
+            SignoffRequest.kind == "signoff",
+            SignoffRequest.state == "approved",
+        )
+        .exists()
+    )
+    rows = await session.exec(
+        select(col(Measure.id), col(Measure.closed_on))
+        .outerjoin(
+            LookBack,
+            and_(
+                col(LookBack.measure_id) == Measure.id,
+                col(LookBack.closed_on) == Measure.closed_on,
+            ),
+        )
+        .where(
+            Measure.programme_id == programme_id,
+            Measure.status == Status.CLOSED.value,
+            col(Measure.closed_on).is_not(None),
+            col(Measure.removed_at).is_(None),
+            col(LookBack.id).is_(None),
+            signed_off,
+        )
+        .order_by(col(Measure.id))
+    )
+    return [(mid, closed) for mid, closed in rows.all() if mid is not None and closed is not None]
+
+
+async def claim(
+    session: AsyncSession, *, measure: Measure, due: date, now: datetime
+) -> LookBack | None:
+    """Record that the closure is being looked back on; None if it already was (once per closure)."""
+    assert measure.id is not None and measure.closed_on is not None
+    row = LookBack(
+        programme_id=measure.programme_id,
+        measure_id=measure.id,
+        closed_on=measure.closed_on,
+        due=due,
+        asked_at=now,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return None
+    return row
+
+
+async def answer(
+    session: AsyncSession,
+    *,
+    row: LookBack,
+    verdict: Verdict,
+    note: str,
+    person_id: int,
+    actor: str,
+    now: datetime,
+    files: Sequence[Evidence] = (),
+) -> Measure | None:
+    """The owner's answer: the first one counts; a rebound reopens the measure. None if answered."""
+    result = await session.exec(
+        update(LookBack)
+        .where(col(LookBack.id) == row.id, col(LookBack.verdict).is_(None))
+        .values(verdict=verdict.value, note=note, answered_by=person_id, answered_at=now)
+    )
+    if result.rowcount != 1:
+        return None
+    measure = await session.get(Measure, row.measure_id)
+    assert measure is not None and measure.id is not None
+    before = {"status": measure.status, "closed_on": measure.closed_on}
+    if verdict is Verdict.REBOUND and measure.status == Status.CLOSED.value:
+        measure.status = next_status(Status.CLOSED, Event.REBOUND).value
+        measure.closed_on = None
+        measure.updated_at = now
+        session.add(measure)
+    add_evidence(
+        session, programme_id=measure.programme_id, measure_id=measure.id, files=files, at=now
+    )
+    audit.record(
+        session,
+        programme_id=measure.programme_id,
+        actor=actor,
+        action=f"measure.lookback_{verdict.value}",
+        entity="measure",
+        entity_id=measure.id,
+        before=before,
+        after={
+            "status": measure.status,
+            "closed_on": measure.closed_on,
+            "lookback": row.id,
+            "note": note,
+            "files": len(files),
+        },
+        now=now,
+    )
+    return measure
+
+
+async def unanswered(session: AsyncSession, *, programme_id: int) -> list[tuple[str, date]]:
+    """(code, look-back date) of look-backs nobody has answered, on measures still closed."""
+    rows = await session.exec(
+        select(Measure.code, col(LookBack.due))
+        .join(Measure, col(Measure.id) == LookBack.measure_id)
+        .where(
+            LookBack.programme_id == programme_id,
+            col(LookBack.verdict).is_(None),
+            Measure.status == Status.CLOSED.value,
+        )
+        .order_by(col(LookBack.due), col(Measure.code))
+    )
+    return [(code, due) for code, due in rows.all()]
+
+
+async def answered_between(
+    session: AsyncSession, *, programme_id: int, start: datetime, end: datetime
+) -> list[tuple[str, str]]:
+    """(code, verdict) of look-backs answered in [start, end)."""
+    rows = await session.exec(
+        select(Measure.code, LookBack.verdict)
+        .join(Measure, col(Measure.id) == LookBack.measure_id)
+        .where(
+            LookBack.programme_id == programme_id,
+            col(LookBack.answered_at) >= start,
+            col(LookBack.answered_at) < end,
+        )
+        .order_by(col(LookBack.answered_at))
+    )
+    return [(code, verdict) for code, verdict in rows.all() if verdict]
