@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -31,6 +32,9 @@ class Settings(BaseSettings):
     cadence_reconcile_seconds: float = 180.0  # re-plan every programme, resume the outbox
     cadence_beat_retry_seconds: float = 60.0  # a beat that failed (database down...) runs again
     cadence_error_chat_id: int | None = None  # where unexpected errors go, traceback included
+    # the sandbox (`python -m bot sandbox`, `make run` without a token): its page and its files
+    cadence_sandbox_port: int = 8080
+    cadence_sandbox_dir: Path = Path("data")
 
     @field_validator("cadence_error_chat_id", mode="before")
     @classmethod

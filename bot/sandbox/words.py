@@ -1,0 +1,62 @@
+"""The page's own words, translated like every other user-visible string."""
+
+from __future__ import annotations
+
+from bot.domain.model import Beat, Role
+from bot.i18n import N_, Tr
+
+UI = {
+    "title": N_("Cadence sandbox"),
+    "subtitle": N_("Everything runs on this computer; nothing is sent to Telegram."),
+    "you_are": N_("You are"),
+    "stranger": N_("a stranger (not bound)"),
+    "chats": N_("Chats"),
+    "groups": N_("Groups"),
+    "people": N_("Private chats"),
+    "type": N_("Write a message…"),
+    "send": N_("Send"),
+    "attach": N_("Attach a file"),
+    "menu": N_("Commands"),
+    "reply": N_("Reply"),
+    "replying": N_("Replying to:"),
+    "cancel": N_("Cancel"),
+    "edited": N_("edited"),
+    "download": N_("Download"),
+    "pick_chat": N_("Choose a chat on the left."),
+    "clock": N_("Clock"),
+    "now": N_("Now"),
+    "next_beats": N_("Next beats"),
+    "run_now": N_("Run now"),
+    "next_day": N_("Advance to the next working day"),
+    "next_beat": N_("Advance to the next beat"),
+    "reset": N_("Reset the sandbox"),
+    "reset_confirm": N_("Start over? Every chat and every answer is deleted."),
+    "done": N_("Done."),
+    "go_live": N_("To go live, set TELEGRAM_BOT_TOKEN (see the README) and run make run again."),
+    "open_link": N_("Open"),
+}
+BEATS = {
+    Beat.DISPATCH: N_("Weekly dispatch"),
+    Beat.NUDGE: N_("Reminder"),
+    Beat.REVIEW: N_("Fortnightly review"),
+    Beat.REPORT: N_("Monthly report"),
+}
+ROLES = {
+    Role.COORDINATOR: N_("coordinator"),
+    Role.LEADER: N_("responsible leader"),
+    Role.OWNER: N_("owner"),
+}
+OUTCOMES = {
+    "sent": N_("{beat}: sent."),
+    "already": N_("{beat}: already sent for this period."),
+    "no_chat": N_("{beat}: the programme has no group for it."),
+    "no_programme": N_("{beat}: there is no programme."),
+}
+
+
+def strings(t: Tr) -> dict[str, str]:
+    """Every word of the page in one language."""
+    found = {key: t._(msgid) for key, msgid in UI.items()}
+    found.update({f"beat_{b.value}": t._(m) for b, m in BEATS.items()})
+    found.update({f"role_{r.value}": t._(m) for r, m in ROLES.items()})
+    return found
