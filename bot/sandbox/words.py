@@ -10,7 +10,6 @@ UI = {
     "subtitle": N_("Everything runs on this computer; nothing is sent to Telegram."),
     "you_are": N_("You are"),
     "stranger": N_("a stranger (not bound)"),
-    "chats": N_("Chats"),
     "groups": N_("Groups"),
     "people": N_("Private chats"),
     "type": N_("Write a message…"),
@@ -19,9 +18,7 @@ UI = {
     "menu": N_("Commands"),
     "reply": N_("Reply"),
     "replying": N_("Replying to:"),
-    "cancel": N_("Cancel"),
     "edited": N_("edited"),
-    "download": N_("Download"),
     "pick_chat": N_("Choose a chat on the left."),
     "clock": N_("Clock"),
     "now": N_("Now"),
@@ -33,7 +30,6 @@ UI = {
     "reset_confirm": N_("Start over? Every chat and every answer is deleted."),
     "done": N_("Done."),
     "go_live": N_("To go live, set TELEGRAM_BOT_TOKEN (see the README) and run make run again."),
-    "open_link": N_("Open"),
 }
 BEATS = {
     Beat.DISPATCH: N_("Weekly dispatch"),
