@@ -6,7 +6,7 @@ import asyncio
 import time
 from datetime import datetime
 from importlib import resources
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
@@ -208,7 +208,7 @@ class Page:
             sent = self.server.upload_photo(user, content, caption, reply, chat=chat)
         else:
             sent = self.server.upload_document(
-                user, upload.filename, content, mime_type=mime or None, caption=caption,
+                user, unquote(upload.filename), content, mime_type=mime or None, caption=caption,
                 chat=chat, reply_to=reply,
             )  # fmt: skip
         return web.json_response({"message_id": sent["message_id"]})

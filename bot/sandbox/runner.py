@@ -21,6 +21,7 @@ from bot.sandbox.objects import BOT_TOKEN
 from bot.sandbox.server import BotApiServer
 from bot.sandbox.world import SandboxClock
 from bot.settings import Settings
+from jobs.pacing import Limits, PacedLimiter, Pacer
 from jobs.run import BeatResult, run_beat
 from jobs.scheduler import plan_all
 from storage import programmes
@@ -44,8 +45,11 @@ _FILES = (
 class Sandbox:
     """Start, stop, reset; run beats now; move the clock. The page calls these."""
 
-    def __init__(self, settings: Settings, *, port: int, folder: Path) -> None:
+    def __init__(
+        self, settings: Settings, *, port: int, folder: Path, limits: Limits | None = None
+    ) -> None:
         self.settings = settings
+        self.limits = limits  # None: Telegram's own, as the bot paces itself in production
         self.port = port
         self.folder = folder
         self.db_path = folder / "sandbox.db"
@@ -117,7 +121,8 @@ class Sandbox:
             await db.dispose()
         self.server.introduce(world.COORDINATOR, world.STRANGER, *world.GROUPS)
         self.server.introduce(*(p.user for p in self.personas))
-        self.app = build_application(settings, clock=self.clock)
+        limiter = PacedLimiter(Pacer(self.limits)) if self.limits else None
+        self.app = build_application(settings, clock=self.clock, rate_limiter=limiter)
         await start_app(self.app, poll_timeout=10)
 
     async def _stop_bot(self) -> None:

@@ -26,8 +26,10 @@ from storage.programmes import ChatKind, rhythm_of
 PROGRAMME = "巡视整改"
 LEDGER = "ledger.zh.csv"
 ACTOR = "sandbox"
-# the seed's ledger is as of 30 September 2024: the sandbox starts that Monday, before the dispatch
-START = datetime(2024, 9, 30, 8, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+# the seed's ledger is as of 30 September 2024: the sandbox starts on the first working day after
+# the National Day holidays, before that week's dispatch (9:00) and September's report (10:00)
+START = datetime(2024, 10, 8, 8, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+IMPORTED = datetime(2024, 9, 30, 17, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # the ledger's date
 LEADERSHIP = Chat(-1001001, "supergroup", "领导小组")
 TASKFORCE = Chat(-1001002, "supergroup", "整改专班")
 GROUPS = (LEADERSHIP, TASKFORCE)
@@ -80,19 +82,23 @@ def ledger_bytes() -> bytes:
 
 
 async def seed(db: Database, now: datetime) -> int:
-    """Create the programme, import the ledger, attach both groups and bind everyone."""
+    """Create the programme, import the ledger, attach both groups and bind everyone.
+
+    All of it is dated the ledger's day (30 September), so September's report counts it; what
+    was due before `now` is recorded as sent, as if the bot had been running since.
+    """
     parsed = parse_ledger(ledger_bytes(), LEDGER)
-    today = now.astimezone(START.tzinfo).date()
+    then, today = IMPORTED, IMPORTED.date()
     async with db.session() as s:
-        programme = await programmes.create(s, name=PROGRAMME, actor=ACTOR, now=now)
+        programme = await programmes.create(s, name=PROGRAMME, actor=ACTOR, now=then)
         pid = programme.id
         assert pid is not None
         await ledger_store.apply(
-            s, programme_id=pid, rows=parsed.rows, actor=ACTOR, now=now, today=today
+            s, programme_id=pid, rows=parsed.rows, actor=ACTOR, now=then, today=today
         )
         for chat, kind in ((LEADERSHIP, ChatKind.LEADERSHIP), (TASKFORCE, ChatKind.TASKFORCE)):
             await programmes.attach_chat(
-                s, programme=programme, chat_id=chat.id, kind=kind, actor=ACTOR, now=now
+                s, programme=programme, chat_id=chat.id, kind=kind, actor=ACTOR, now=then
             )
         # the bot has been running before: what was due before the sandbox's first morning is done
         for slot in due_slots(rhythm_of(programme), now, ()):
@@ -102,7 +108,7 @@ async def seed(db: Database, now: datetime) -> int:
         me = await people.person_named(s, programme_id=pid, name=COORDINATOR.first_name)
         assert me.id is not None
         await people.grant(s, programme_id=pid, person_id=me.id, role=Role.COORDINATOR)
-        await _bind(s, me, COORDINATOR.id, now)
+        await _bind(s, me, COORDINATOR.id, then)
         roles = await roles_by_person(s, programme_id=pid)
         everyone = await people.people(s, programme_id=pid)
         chosen = [
@@ -113,7 +119,7 @@ async def seed(db: Database, now: datetime) -> int:
             and p.id != me.id
         ]
         for n, person in enumerate(sorted(chosen, key=lambda p: (p.name not in LEADERS, p.name))):
-            await _bind(s, person, FIRST_USER_ID + n, now)
+            await _bind(s, person, FIRST_USER_ID + n, then)
             if person.name == ENGLISH:
                 await people.set_pref(s, user_id=FIRST_USER_ID + n, tg_locale="en")
     return pid
