@@ -152,11 +152,21 @@ class Sandbox:
     # ---- the clock panel -------------------------------------------------------------------
 
     async def run_now(self, beat: Beat) -> BeatResult:
-        """Run a beat now for its current period, as a coordinator's command would (again if sent)."""
+        """Run the beat's next planned occurrence now, as listed on the page (again if sent)."""
         assert self.app is not None
         svc = services_of(self.app)
+        async with svc.database.session() as s:
+            programme = await programmes.by_id(s, programme_id=self.programme_id)
+        assert programme is not None
+        period = next_slot(beat, rhythm_of(programme), self.clock.now()).period
         return await run_beat(
-            self.app.bot, svc, programme_id=self.programme_id, beat=beat, manual=True, force=True
+            self.app.bot,
+            svc,
+            programme_id=self.programme_id,
+            beat=beat,
+            period=period,
+            manual=True,
+            force=True,
         )
 
     async def next_beats(self) -> list[tuple[Beat, datetime]]:
