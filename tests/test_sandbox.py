@@ -199,3 +199,23 @@ async def _press(browser: Browser, who: int, message: JSON, label: str) -> JSON:
     [data] = [b["data"] for row in message["buttons"] for b in row if b["text"] == label]
     body = {"as": who, "chat": who, "message_id": message["id"], "data": data}
     return dict(await browser.post("/api/press", body))
+
+
+async def test_a_restart_keeps_the_chats_and_the_clock(browser: Browser, tmp_path: Path) -> None:
+    owner = await browser.person("城市管理局联络员")
+    await browser.post("/api/advance", {"to": "beat"})  # the dispatch at 9:00
+    await browser.until(owner, lambda m: len(m) == 1)
+    sandbox = browser.sandbox
+    await sandbox.stop()
+    again = Sandbox(Settings(_env_file=None), port=0, folder=sandbox.folder, limits=RELAXED)
+    await again.start(Page(again).routes)
+    try:
+        browser.sandbox, browser.base = again, again.url.rstrip("/")
+        assert (await browser.world())["now"] == "2024年10月8日 9:00"
+        assert [m["text"] for m in await browser.chat(owner)] == [DISPATCH]
+        mine = await browser.say(owner, owner, "/my")  # the bot goes on where it was
+        assert mine["text"].startswith("您负责的整改措施（2项）：")
+        files = {f.file_id for f in again.server.files.values()}
+        assert len(files) == len(again.server.files)
+    finally:
+        await again.stop()

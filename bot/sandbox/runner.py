@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import pickle
 from datetime import datetime, time, timedelta
@@ -134,6 +135,7 @@ class Sandbox:
     def _save(self) -> None:
         if self.db_path.exists():
             kept = {name: getattr(self.server, name) for name in _KEPT}
+            kept["_ids"] = next(self.server._ids)  # file and query ids go on where they were
             (self.folder / "sandbox.chats.pickle").write_bytes(pickle.dumps(kept))
 
     def _restore(self) -> None:
@@ -148,6 +150,7 @@ class Sandbox:
         for name, value in kept.items():
             if name in _KEPT:
                 setattr(self.server, name, value)
+        self.server._ids = itertools.count(int(kept.get("_ids", 1)))
 
     # ---- the clock panel -------------------------------------------------------------------
 
