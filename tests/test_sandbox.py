@@ -94,9 +94,9 @@ HEADLINE = "截至9月底，42项整改措施已完成35项，其余7项正在�
 async def test_the_world_is_seeded_and_the_page_served(browser: Browser) -> None:
     world = await browser.world()
     assert world["now"] == "2024年10月8日 8:30"
-    assert [(b["label"], b["next"]) for b in world["beats"]][:2] == [
-        ("每周调度", "2024年10月8日 9:00"),  # Monday was a holiday: the next working day
-        ("月度汇报", "2024年10月8日 10:00"),
+    assert [(b["label"], b["next"], b["sent"]) for b in world["beats"]][:2] == [
+        ("每周调度", "2024年10月8日 9:00", False),  # Monday was a holiday: the next working day
+        ("月度汇报", "2024年10月8日 10:00", False),
     ]
     people = [(p["name"], p["roles"]) for p in world["people"]]
     assert people[:4] == [
@@ -192,6 +192,8 @@ async def test_play_an_owner_and_a_leader_then_reset(browser: Browser) -> None:
     await browser.post("/api/beat", {"beat": "dispatch"})
     [again] = await browser.until(owner, lambda m: len(m) == 1)
     assert again["text"] == DISPATCH
+    listed = (await browser.world())["beats"][0]
+    assert (listed["label"], listed["sent"]) == ("每周调度", True)  # run ahead of its time
 
 
 async def _press(browser: Browser, who: int, message: JSON, label: str) -> JSON:

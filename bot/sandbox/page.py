@@ -78,8 +78,8 @@ class Page:
         stranger = world.STRANGER
         people.append({"id": stranger.id, "name": stranger.first_name, "roles": [], "unit": None})
         beats = [
-            {"beat": b.value, "label": t._(words.BEATS[b]), "next": _when(t, moment)}
-            for b, moment in (await sb.next_beats() if sb.app else [])
+            {"beat": b.value, "label": t._(words.BEATS[b]), "next": _when(t, moment), "sent": sent}
+            for b, moment, sent in (await sb.next_beats() if sb.app else [])
         ]
         return web.json_response(
             {

@@ -25,7 +25,7 @@ from bot.settings import Settings
 from jobs.pacing import Limits, PacedLimiter, Pacer
 from jobs.run import BeatResult, run_beat
 from jobs.scheduler import plan_all
-from storage import programmes
+from storage import beats, programmes
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.programmes import rhythm_of
@@ -172,17 +172,17 @@ class Sandbox:
             force=True,
         )
 
-    async def next_beats(self) -> list[tuple[Beat, datetime]]:
-        """Each beat's next planned moment, soonest first."""
+    async def next_beats(self) -> list[tuple[Beat, datetime, bool]]:
+        """Each beat's next planned moment, soonest first, and whether it was already sent."""
         assert self.app is not None
         async with services_of(self.app).database.session() as s:
             programme = await programmes.by_id(s, programme_id=self.programme_id)
+            sent = await beats.sent_periods(s, programme_id=self.programme_id)
         if programme is None:
             return []
         rhythm, now = rhythm_of(programme), self.clock.now()
-        return sorted(
-            ((beat, next_slot(beat, rhythm, now).planned) for beat in Beat), key=lambda x: x[1]
-        )
+        slots = sorted((next_slot(beat, rhythm, now) for beat in Beat), key=lambda x: x.planned)
+        return [(x.beat, x.planned, (x.beat, x.period) in sent) for x in slots]
 
     async def advance(self, to: str) -> None:
         """Move the clock to the next working day (9:00) or to the next beat; due beats run."""

@@ -29,6 +29,7 @@ UI = {
     "reset": N_("Reset the sandbox"),
     "reset_confirm": N_("Start over? Every chat and every answer is deleted."),
     "done": N_("Done."),
+    "sent_already": N_("sent already"),
     "go_live": N_("To go live, set TELEGRAM_BOT_TOKEN (see the README) and run make run again."),
 }
 BEATS = {

@@ -77,7 +77,7 @@ function chatItem(id, title, sub) {
 function renderClock() {
   $("now").textContent = state.world.now;
   $("beats").replaceChildren(...state.world.beats.map((b) => el("li", { "data-beat": b.beat },
-    el("span", {}, b.label + " — " + b.next),
+    el("span", {}, b.label + " — " + b.next + (b.sent ? " · " + S.sent_already : "")),
     el("button", { type: "button", onclick: () => runBeat(b.beat) }, S.run_now + " · " + b.label))));
 }
 
