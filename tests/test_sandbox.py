@@ -221,3 +221,16 @@ async def test_a_restart_keeps_the_chats_and_the_clock(browser: Browser, tmp_pat
         assert len(files) == len(again.server.files)
     finally:
         await again.stop()
+
+
+async def test_reply_to_a_message_and_english_for_an_english_reader(browser: Browser) -> None:
+    owner, english = await browser.person("城市管理局联络员"), await browser.person("建设局联络员")
+    await browser.post("/api/beat", {"beat": "dispatch"})
+    [dispatch] = await browser.until(owner, lambda m: len(m) == 1)
+    which = await browser.say(owner, owner, "水厂主体已完工。", reply_to=dispatch["id"])
+    assert which["text"] == "这条反馈对应哪项整改措施？"
+    assert [b["text"] for row in which["buttons"] for b in row] == ["1.3.2", "1.3.3"]
+    mine = await browser.chat(owner)
+    assert mine[1]["reply_to"] == {"id": dispatch["id"], "text": dispatch["text"][:80]}
+    [theirs] = await browser.until(english, lambda m: len(m) == 1)
+    assert theirs["text"].startswith("📌 Weekly dispatch, 8 Oct 2024\n建设局联络员, please report")

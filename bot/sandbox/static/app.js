@@ -107,7 +107,8 @@ function renderMessage(m) {
     "data-id": m.id, "data-bot": m.bot ? "1" : "0" });
   node.append(el("div", { class: "who" }, m.sender));
   if (m.reply_to) node.append(el("div", { class: "quote" }, m.reply_to.text));
-  if (m.photo) node.append(el("img", { src: "/api/file/" + m.photo.file_id + "?inline=1", alt: "" }));
+  if (m.photo) node.append(el("a", { href: "/api/file/" + m.photo.file_id, download: "" },
+    el("img", { src: "/api/file/" + m.photo.file_id + "?inline=1", alt: "" })));
   if (m.document) node.append(el("div", { class: "file" }, "📄 ",
     el("a", { href: "/api/file/" + m.document.file_id, download: m.document.name }, m.document.name)));
   if (m.text) node.append(el("div", { class: "text" }, m.text));
