@@ -47,7 +47,11 @@ def test_installed_package_prints_the_chinese_headline(tmp_path: Path) -> None:
         "cadence.po"
     ]
     box = target / "bot" / "sandbox"  # the sandbox serves its page and seeds from package data
-    assert sorted(p.name for p in (box / "static").iterdir()) == ["app.js", "index.html", "style.css"]
+    assert sorted(p.name for p in (box / "static").iterdir()) == [
+        "app.js",
+        "index.html",
+        "style.css",
+    ]
     assert (box / "data" / "ledger.zh.csv").read_bytes() == sample("ledger.zh.csv")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

@@ -11,6 +11,9 @@ import aiohttp
 import pytest_asyncio
 from conftest import RELAXED
 
+from bot.domain.model import Beat
+from bot.i18n import tr
+from bot.sandbox import words
 from bot.sandbox.page import Page
 from bot.sandbox.runner import Sandbox
 from bot.settings import Settings
@@ -89,6 +92,12 @@ DISPATCH = (
     "请点击整改措施反馈进展，也可直接回复本消息。"
 )
 HEADLINE = "截至9月底，42项整改措施已完成35项，其余7项正在按时序推进。"
+
+
+def test_every_beat_has_a_label_in_every_language() -> None:
+    for locale in ("zh_CN", "en"):
+        labels = [words.beat_label(tr(locale), beat) for beat in Beat]
+        assert all(label != beat.value for label, beat in zip(labels, Beat, strict=True)), labels
 
 
 async def test_the_world_is_seeded_and_the_page_served(browser: Browser) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 
 from bot import logs
 from bot.sandbox.page import Page
@@ -58,6 +59,12 @@ def run(settings: Settings, port: int | None = None) -> int:
     try:
         asyncio.run(serve(settings, port))
     except OSError as exc:
-        print(f"Cannot start the sandbox: {exc}", flush=True)
+        taken = settings.cadence_sandbox_port if port is None else port
+        print(
+            f"Cannot start the sandbox on 127.0.0.1:{taken} ({exc.strerror or exc}). "
+            "Choose another port with --port or CADENCE_SANDBOX_PORT.",
+            file=sys.stderr,
+            flush=True,
+        )
         return 2
     return 0

@@ -78,7 +78,12 @@ class Page:
         stranger = world.STRANGER
         people.append({"id": stranger.id, "name": stranger.first_name, "roles": [], "unit": None})
         beats = [
-            {"beat": b.value, "label": t._(words.BEATS[b]), "next": _when(t, moment), "sent": sent}
+            {
+                "beat": b.value,
+                "label": words.beat_label(t, b),
+                "next": _when(t, moment),
+                "sent": sent,
+            }
             for b, moment, sent in (await sb.next_beats() if sb.app else [])
         ]
         return web.json_response(
@@ -217,7 +222,7 @@ class Page:
         t, beat = _page_tr(request), Beat((await request.json())["beat"])
         async with self.sandbox.lock:
             result = await self.sandbox.run_now(beat)
-        said = t._(words.OUTCOMES[result.outcome.value], beat=t._(words.BEATS[beat]))
+        said = t._(words.OUTCOMES[result.outcome.value], beat=words.beat_label(t, beat))
         return web.json_response({"outcome": result.outcome.value, "text": said})
 
     async def _advance(self, request: web.Request) -> web.Response:

@@ -51,9 +51,14 @@ OUTCOMES = {
 }
 
 
+def beat_label(t: Tr, beat: Beat) -> str:
+    """A beat's name; a beat added later without a label here shows its code, not an error."""
+    return t._(BEATS[beat]) if beat in BEATS else beat.value
+
+
 def strings(t: Tr) -> dict[str, str]:
     """Every word of the page in one language."""
     found = {key: t._(msgid) for key, msgid in UI.items()}
-    found.update({f"beat_{b.value}": t._(m) for b, m in BEATS.items()})
+    found.update({f"beat_{b.value}": beat_label(t, b) for b in Beat})
     found.update({f"role_{r.value}": t._(m) for r, m in ROLES.items()})
     return found
