@@ -8,7 +8,6 @@ import logging
 import pickle
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
@@ -19,7 +18,7 @@ from bot.domain.periods import next_slot
 from bot.domain.workcal import next_workday
 from bot.sandbox import world
 from bot.sandbox.objects import BOT_TOKEN
-from bot.sandbox.server import BotApiServer
+from bot.sandbox.server import BotApiServer, Routes
 from bot.sandbox.world import SandboxClock
 from bot.settings import Settings
 from jobs.pacing import Limits, PacedLimiter, Pacer
@@ -81,7 +80,7 @@ class Sandbox:
             }
         )
 
-    async def start(self, routes: Any = None) -> None:
+    async def start(self, routes: Routes | None = None) -> None:
         """Listen, seed on first start, and start the bot."""
         self.folder.mkdir(parents=True, exist_ok=True)
         await self.server.start(self.port, routes)
