@@ -26,11 +26,11 @@ locales/%/LC_MESSAGES/cadence.mo: locales/%/LC_MESSAGES/cadence.po | $(STAMP)
 
 i18n-compile: $(MO)
 
-# with TELEGRAM_BOT_TOKEN: the bot on Telegram; without it: the sandbox, a local Telegram in the
-# browser (`python -m bot run` itself still exits 2 without a token)
+# with TELEGRAM_BOT_TOKEN: the bot on Telegram (`run` migrates first); without it: the sandbox, a
+# local Telegram in the browser (`python -m bot run` itself still exits 2 without a token)
+HAS_TOKEN := from bot.settings import Settings; raise SystemExit(Settings().telegram_bot_token is None)
 run: $(STAMP) i18n-compile
-	@if $(BIN)/python -m bot check-token 2>/dev/null; then \
-	  $(BIN)/python -m bot migrate && exec $(BIN)/python -m bot run; \
+	@if $(BIN)/python -c '$(HAS_TOKEN)' 2>/dev/null; then exec $(BIN)/python -m bot run; \
 	else exec $(BIN)/python -m bot sandbox; fi
 
 migrate: $(STAMP)
