@@ -137,6 +137,7 @@ async def test_play_an_owner_and_a_leader_then_reset(browser: Browser) -> None:
     await browser.post("/api/advance", {"to": "beat"})
     [dispatch] = await browser.until(owner, lambda m: len(m) == 1)
     assert dispatch["text"] == DISPATCH
+    assert (await browser.world())["counts"][str(owner)] == 1  # the chat list's unread badge
     await browser.post("/api/advance", {"to": "beat"})
     report = await browser.until(LEADERSHIP, lambda m: sum("document" in x for x in m) == 2)
     assert report[0]["text"].split("\n")[:2] == ["📋 巡视整改 · 2024年9月整改情况汇报", HEADLINE]
@@ -216,6 +217,10 @@ async def test_a_restart_keeps_the_chats_and_the_clock(browser: Browser, tmp_pat
     owner = await browser.person("城市管理局联络员")
     await browser.post("/api/advance", {"to": "beat"})  # the dispatch at 9:00
     await browser.until(owner, lambda m: len(m) == 1)
+    for _ in range(100):  # all five owners have theirs: the stop interrupts no delivery
+        if len((await browser.world())["counts"]) == 5:
+            break
+        await asyncio.sleep(0.1)
     sandbox = browser.sandbox
     await sandbox.stop()
     again = Sandbox(Settings(_env_file=None), port=0, folder=sandbox.folder, limits=RELAXED)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from datetime import datetime
 from importlib import resources
 from urllib.parse import quote, unquote
@@ -53,6 +54,10 @@ class Page:
         answered = sum(1 for a in s._answered.values() if a is not None)
         return f"{len(s._messages)}.{edits}.{len(s.deleted)}.{answered}.{len(s.commands)}"
 
+    def bot_messages_per_chat(self) -> dict[str, int]:
+        """How many messages the bot sent each chat, for the page's unread badges."""
+        return dict(Counter(str(m.chat_id) for m in self.server.sent))
+
     async def _index(self, request: web.Request) -> web.Response:
         return _asset("index.html")
 
@@ -96,6 +101,7 @@ class Page:
                 "now": _when(t, sb.clock.now()),
                 "beats": beats,
                 "bot": BOT_USERNAME,
+                "counts": self.bot_messages_per_chat(),
                 "version": self.version(),
             }
         )

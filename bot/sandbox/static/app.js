@@ -2,7 +2,7 @@
 "use strict";
 const $ = (id) => document.getElementById(id);
 const state = { lang: localStorage.getItem("lang") || "zh_CN", world: null, me: null, chat: null,
-  replyTo: null, version: "", chatVersion: "" };
+  replyTo: null, version: "", chatVersion: "", seen: JSON.parse(localStorage.getItem("seen") || "{}") };
 let S = {};
 
 async function api(path, body) {
@@ -70,8 +70,22 @@ function renderChats() {
 }
 
 function chatItem(id, title, sub) {
+  const unread = (state.world.counts[id] || 0) - (state.seen[id] || 0);
+  const badge = unread > 0 && state.chat !== id ? el("span", { class: "badge" }, String(unread)) : "";
   return el("div", { class: "chat" + (state.chat === id ? " active" : ""), "data-chat": id,
-    onclick: () => openChat(id) }, title, el("small", {}, sub));
+    onclick: () => openChat(id) }, badge, title, el("small", {}, sub));
+}
+
+function markSeen() {
+  if (state.chat === null) return;
+  state.seen[state.chat] = state.world.counts[state.chat] || 0;
+  localStorage.setItem("seen", JSON.stringify(state.seen));
+}
+
+async function refresh() {
+  const w = await api("/api/world");
+  Object.assign(state.world, { counts: w.counts, beats: w.beats, now: w.now });
+  markSeen(); renderChats(); renderClock();
 }
 
 function renderClock() {
@@ -84,7 +98,7 @@ function renderClock() {
 async function openChat(id) {
   state.chat = id; state.replyTo = null; $("replying").hidden = true; $("menu").hidden = true;
   if (id > 0) { state.me = id; $("you").value = id; }
-  renderChats();
+  markSeen(); renderChats();
   const g = state.world.groups.find((x) => x.id === id);
   $("chat-title").textContent = g ? g.title : label(person(id));
   await loadChat();
@@ -180,7 +194,8 @@ async function reset() {
   if (!confirm(S.reset_confirm)) return;
   $("status").textContent = "…";
   await api("/api/reset", {});
-  state.me = null; state.chat = null; state.chatVersion = "";
+  state.me = null; state.chat = null; state.chatVersion = ""; state.seen = {};
+  localStorage.setItem("seen", "{}");
   $("messages").replaceChildren(el("p", { class: "hint", id: "pick-chat" }, S.pick_chat));
   $("chat-title").textContent = "";
   await loadWorld();
@@ -191,7 +206,7 @@ async function watch() {
   for (;;) {
     try {
       const r = await api("/api/wait?version=" + encodeURIComponent(state.version));
-      if (r.version !== state.version) { state.version = r.version; await loadChat(); }
+      if (r.version !== state.version) { state.version = r.version; await loadChat(); await refresh(); }
     } catch (e) { await new Promise((ok) => setTimeout(ok, 2000)); }
   }
 }
@@ -219,5 +234,5 @@ $("lang").addEventListener("change", async () => {
 $("next-day").addEventListener("click", () => advance("day"));
 $("next-beat").addEventListener("click", () => advance("beat"));
 $("reset").addEventListener("click", reset);
-setInterval(() => { if (state.world) api("/api/world").then((w) => { state.world.now = w.now; $("now").textContent = w.now; }); }, 30000);
+setInterval(() => { if (state.world) refresh(); }, 30000);  // the clock runs
 loadWorld().then(watch);
