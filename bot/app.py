@@ -7,6 +7,7 @@ import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import Bot, Update
 from telegram.error import TelegramError
@@ -48,6 +49,7 @@ from handlers import (
     letter,
     people,
     reachable,
+    replicas,
     rhythm,
     schedule,
     signoff,
@@ -99,7 +101,9 @@ def build_application(
         .token(settings.telegram_bot_token.get_secret_value())
         .context_types(ContextTypes(context=CadenceContext))
         .rate_limiter(rate_limiter or PacedLimiter())
-        .persistence(DbPersistence(lambda: svc.database))
+        .persistence(
+            DbPersistence(lambda: svc.database, shared=bool(settings.telegram_webhook_url))
+        )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
@@ -110,6 +114,9 @@ def build_application(
     app.bot_data["svc"] = svc
     # first, in a group of its own: every log line of the update names it and its user
     app.add_handler(TypeHandler(Update, _stamp), group=-2)
+    if settings.telegram_webhook_url:
+        # replicas: the previous step of a conversation may have gone to another one
+        app.add_handler(TypeHandler(Update, replicas.refresh), group=-3)
     # then, before any handler: any private update proves the person can be reached again
     app.add_handler(TypeHandler(Update, reachable.seen, block=False), group=-1)
     app.add_handlers(_handlers())
@@ -165,7 +172,10 @@ def _handlers() -> list[BaseHandler[Any, CadenceContext, Any]]:
         CommandHandler("back", away.back),
         # a coordinator's spreadsheet is a ledger; any other file outside an answer is evidence
         MessageHandler(evidence, dead_ends.loose_file),
-        CallbackQueryHandler(ledger.confirm, pattern=callbacks.pattern(callbacks.Import)),
+        # an import of thousands of rows takes a while: other people's updates go on meanwhile
+        CallbackQueryHandler(
+            ledger.confirm, pattern=callbacks.pattern(callbacks.Import), block=False
+        ),
         CallbackQueryHandler(ledger.choose_sheet, pattern=callbacks.pattern(callbacks.ImportSheet)),
         CallbackQueryHandler(buttons.open_measure, pattern=callbacks.pattern(callbacks.Open)),
         CallbackQueryHandler(buttons.page, pattern=callbacks.pattern(callbacks.Paging)),
@@ -331,7 +341,18 @@ async def bot_and_services(
 
 
 def run(settings: Settings) -> None:
-    """Run the bot with long polling until interrupted."""
+    """Run the bot until interrupted: long polling, or a webhook when its URL is set."""
     app = build_application(settings)
+    url, secret = settings.telegram_webhook_url, settings.telegram_webhook_secret
+    if url and secret:
+        app.run_webhook(
+            listen=settings.cadence_webhook_listen,
+            port=settings.cadence_webhook_port,
+            url_path=urlsplit(url).path.lstrip("/"),
+            webhook_url=url,
+            secret_token=secret.get_secret_value(),
+            allowed_updates=Update.ALL_TYPES,
+        )
+        return
     app.bot_data["svc"].extra["run_polling"] = True  # a 409 Conflict stops the process
     app.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +29,16 @@ class Services:
     clock: Clock
     db: Database | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    busy: int = 0  # updates and beats in progress, some of them beside the update loop
+
+    @contextlib.contextmanager
+    def working(self) -> Iterator[None]:
+        """Count a piece of work in progress (tests and shutdown wait for none)."""
+        self.busy += 1
+        try:
+            yield
+        finally:
+            self.busy -= 1
 
     @property
     def database(self) -> Database:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.languages import CODES, DEFAULT_LOCALE
@@ -32,6 +33,11 @@ class Settings(BaseSettings):
     cadence_reconcile_seconds: float = 180.0  # re-plan every programme, resume the outbox
     cadence_beat_retry_seconds: float = 60.0  # a beat that failed (database down...) runs again
     cadence_error_chat_id: int | None = None  # where unexpected errors go, traceback included
+    # webhook mode (several replicas behind one URL) instead of long polling (one process)
+    telegram_webhook_url: str | None = None  # the public HTTPS URL Telegram posts updates to
+    telegram_webhook_secret: SecretStr | None = None  # required with it: checked on each request
+    cadence_webhook_listen: str = "0.0.0.0"
+    cadence_webhook_port: int = 8443
     # the sandbox (`python -m bot sandbox`, `make run` without a token): its page and its files
     cadence_sandbox_port: int = 8080
     cadence_sandbox_dir: Path = Path("data")
@@ -41,7 +47,32 @@ class Settings(BaseSettings):
     def _blank_chat_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("telegram_bot_token", "telegram_api_base_url", mode="before")
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        # Telegram accepts 1–256 characters A–Z, a–z, 0–9, _ and -
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError("TELEGRAM_WEBHOOK_SECRET: 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
+        if self.telegram_webhook_url and self.telegram_webhook_secret is None:
+            raise ValueError(
+                "TELEGRAM_WEBHOOK_SECRET is required with TELEGRAM_WEBHOOK_URL: without it anyone "
+                "who finds the URL could post updates"
+            )
+        return self
+
+    @field_validator(
+        "telegram_bot_token",
+        "telegram_api_base_url",
+        "telegram_webhook_url",
+        "telegram_webhook_secret",
+        mode="before",
+    )
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value

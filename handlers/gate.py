@@ -96,6 +96,10 @@ def gate(
         async def guarded(update: Update, context: CadenceContext) -> R | None:
             if update.effective_user is None or update.effective_chat is None:
                 return None
+            with context.svc.working():
+                return await _guarded(update, context)
+
+        async def _guarded(update: Update, context: CadenceContext) -> R | None:
             # one unit of work per update: the callback's writes commit together, or not at all
             async with context.svc.database.session() as session:
                 context.session = session

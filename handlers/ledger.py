@@ -155,8 +155,9 @@ async def confirm(update: Update, context: CadenceContext) -> None:
         return
     action, digest = button.action, button.digest
     await query.answer()
+    # taken at once: this runs beside other updates, and a second press must find nothing
+    context.user_data.pop(PENDING, None)
     if action == "no":
-        context.user_data.pop(PENDING, None)
         await query.edit_message_text(t._("Import cancelled. Nothing was written."))
         return
     data = await _fetch(context, pending["file_id"])
@@ -166,6 +167,14 @@ async def confirm(update: Update, context: CadenceContext) -> None:
         return
     assert context.programme is not None
     now = context.svc.clock.now()
+    total = len(parsed.rows)
+
+    async def progress(done: int, _total: int) -> None:
+        text = t._("Importing: {done} of {total} rows done…", done=t.num(done), total=t.num(total))
+        await query.edit_message_text(text)
+
+    if total > ledger_store.PROGRESS_ROWS:
+        await progress(0, total)
     plan = await ledger_store.apply(
         context.session,
         programme_id=context.programme_id,
@@ -175,8 +184,8 @@ async def confirm(update: Update, context: CadenceContext) -> None:
         today=today_in(now, context.programme.timezone),
         remove_missing=action == "drop",
         importer_id=context.member.person_id if context.member else None,
+        progress=progress,
     )
-    context.user_data.pop(PENDING, None)
     await query.edit_message_text(fit(done_text(t, plan, removed=action == "drop"), LIMIT))
     await _tell_role_losses(context, plan.roles_lost)
 

@@ -110,8 +110,20 @@ def _resendable(context: CadenceContext, beat: Beat) -> tuple[str, ...]:
 def _run(
     update: Update, context: CadenceContext, beat: Beat, *, force: bool, period: str | None = None
 ) -> None:
-    """The beat runs after this update commits: it opens its own sessions and must see its writes."""
-    context.after_commit(lambda: _run_now(update, context, beat, force=force, period=period))
+    """The beat runs after this update commits: it opens its own sessions and must see its writes.
+
+    It runs beside the update loop: a fan-out to a thousand owners takes half a minute, and
+    everyone else's updates go on meanwhile.
+    """
+
+    async def start() -> None:
+        svc = context.svc
+        svc.busy += 1  # counted from now, not from when the task first runs
+        work = _run_now(update, context, beat, force=force, period=period)
+        task = context.application.create_task(work, update=update)
+        task.add_done_callback(lambda _: setattr(svc, "busy", svc.busy - 1))
+
+    context.after_commit(start)
 
 
 async def _run_now(

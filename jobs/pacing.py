@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import warnings
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,7 +21,8 @@ _SENDS = frozenset(
 )
 
 
-RESERVED = 2  # global slots per second kept for interactive replies
+RESERVED = 2  # global slots per second kept for interactive replies while people are active
+QUIET = 5.0  # seconds without an interactive send after which a fan-out may use every slot
 PACED = -1  # rate_limit_args of a caller that already holds a Pacer slot and retries itself
 
 
@@ -51,7 +53,9 @@ class Pacer:
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
         self._global: asyncio.Semaphore | None = None
-        self._bulk: asyncio.Semaphore | None = None
+        self._bulk_held = 0
+        self._bulk_waiters: deque[asyncio.Future[None]] = deque()
+        self._last_interactive = -QUIET
         self._chats: dict[int, asyncio.Semaphore] = {}
         self._paused: dict[int, float] = {}
 
@@ -74,21 +78,66 @@ class Pacer:
 
     @contextlib.asynccontextmanager
     async def slot(self, chat_id: int, *, bulk: bool = False) -> AsyncIterator[None]:
-        """Hold a global and a per-chat slot for one request.
+        """Hold a global and a per-chat slot for one request."""
+        release = await self.acquire(chat_id, bulk=bulk)
+        try:
+            yield
+        finally:
+            release()
 
-        Bulk sends (beats) never hold the last two global slots, so a reply to someone
-        pressing a button does not queue behind a 1,000-message fan-out.
+    async def acquire(self, chat_id: int, *, bulk: bool = False) -> Callable[[], None]:
+        """Wait for a global and a per-chat slot; call the result once Telegram has answered.
+
+        Bulk sends (beats) use every slot while nobody is talking to the bot, and leave two
+        free while people are (an interactive send in the last few seconds), so a reply to
+        someone pressing a button does not queue behind a 1,000-message fan-out.
         """
+        loop = asyncio.get_running_loop()
         if bulk:
-            if self._bulk is None:
-                self._bulk = asyncio.Semaphore(max(1, self.limits.per_second - RESERVED))
-            await self._bulk.acquire()
+            await self._bulk_enter()
             try:
-                async with self.slot(chat_id):
-                    yield
-            finally:  # freed with the global slot it stood for, one second after the answer
-                asyncio.get_running_loop().call_later(1.0, self._bulk.release)
+                inner = await self._acquire(chat_id)
+            except BaseException:
+                self._bulk_leave()
+                raise
+
+            def release_bulk() -> None:
+                inner()  # freed with the global slot it stood for, one second after the answer
+                loop.call_later(1.0, self._bulk_leave)
+
+            return _once(release_bulk)
+        self._last_interactive = loop.time()
+        return await self._acquire(chat_id)
+
+    def _bulk_limit(self) -> int:
+        quiet = asyncio.get_running_loop().time() - self._last_interactive >= QUIET
+        return self.limits.per_second if quiet else max(1, self.limits.per_second - RESERVED)
+
+    async def _bulk_enter(self) -> None:
+        if not self._bulk_waiters and self._bulk_held < self._bulk_limit():
+            self._bulk_held += 1
             return
+        waiter = asyncio.get_running_loop().create_future()
+        self._bulk_waiters.append(waiter)
+        try:
+            await waiter
+        except BaseException:
+            if waiter.done() and not waiter.cancelled():
+                self._bulk_leave()  # the slot came as we were cancelled: hand it on
+            else:
+                self._bulk_waiters.remove(waiter)
+            raise
+
+    def _bulk_leave(self) -> None:
+        self._bulk_held -= 1
+        while self._bulk_waiters and self._bulk_held < self._bulk_limit():
+            waiter = self._bulk_waiters.popleft()
+            if not waiter.done():
+                self._bulk_held += 1
+                waiter.set_result(None)
+
+    async def _acquire(self, chat_id: int) -> Callable[[], None]:
+        """A global and a per-chat slot."""
         loop = asyncio.get_running_loop()
         if self._global is None:
             self._global = asyncio.Semaphore(self.limits.per_second)
@@ -104,12 +153,27 @@ class Pacer:
             if chat is not None:
                 chat.release()
             raise
-        try:
-            yield
-        finally:
-            loop.call_later(1.0, self._global.release)
+        global_slots = self._global
+
+        def release() -> None:
+            loop.call_later(1.0, global_slots.release)
             if chat is not None:
                 loop.call_later(window, chat.release)
+
+        return _once(release)
+
+
+def _once(release: Callable[[], None]) -> Callable[[], None]:
+    """A release that frees its slots the first time it is called and does nothing after."""
+    done = False
+
+    def call() -> None:
+        nonlocal done
+        if not done:
+            done = True
+            release()
+
+    return call
 
 
 class PacedLimiter(BaseRateLimiter[int]):

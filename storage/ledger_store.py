@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -22,6 +22,8 @@ from bot.domain.model import Role, Status
 from storage import audit, roles
 from storage.models import Area, CoOwner, Measure, Person, Problem, ProgressUpdate, Unit
 from storage.people import grant, person_named, unit_named
+
+PROGRESS_ROWS = 500  # a long import says how far it is every so many rows
 
 
 async def _names(session: AsyncSession, programme_id: int) -> dict[tuple[str, int], str]:
@@ -247,8 +249,12 @@ async def apply(
     today: date,
     remove_missing: bool = False,
     importer_id: int | None = None,
+    progress: Callable[[int, int], Awaitable[None]] | None = None,
 ) -> ImportPlan:
-    """Write the rows (the caller's transaction makes it all or nothing)."""
+    """Write the rows (the caller's transaction makes it all or nothing).
+
+    `progress(done, total)` is awaited every PROGRESS_ROWS rows of a long import.
+    """
     current = await _current(session, programme_id)
     result = await plan(session, programme_id=programme_id, rows=rows, current=current)
     measures = {
@@ -259,7 +265,9 @@ async def apply(
     }
     w = _Writer(session, programme_id, actor, now, today)
     await w.load()
-    for row in rows:
+    for n, row in enumerate(rows, start=1):
+        if progress is not None and n % PROGRESS_ROWS == 0:
+            await progress(n, len(rows))
         values = row_values(row)
         old = current.get(row.code)
         changes = diff(old, values) if old else {k: v for k, v in values.items() if v}

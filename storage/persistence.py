@@ -21,7 +21,9 @@ UserData = dict[Any, Any]
 class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
     """Keeps user_data and conversation states as JSON rows; bot and chat data stay in memory."""
 
-    def __init__(self, database: Callable[[], Database], update_interval: float = 5) -> None:
+    def __init__(
+        self, database: Callable[[], Database], update_interval: float = 5, shared: bool = False
+    ) -> None:
         super().__init__(
             store_data=PersistenceInput(
                 bot_data=False, chat_data=False, user_data=True, callback_data=False
@@ -29,21 +31,32 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
             update_interval=update_interval,
         )
         self._db = database
-        self._conversations: dict[str, ConversationDict] = {}
+        # shared: other replicas write too (webhook mode), so every update reads the rows afresh
+        self.shared = shared
+        # what the database holds, as far as this process knows: PTB asks to store every
+        # user's data after each of their updates, and an unchanged row is not written again
+        # (a read-only command must not wait for a long import's write lock on SQLite)
+        self._stored: dict[str, str] = {}
 
     async def _put(self, key: str, value: Any) -> None:
         # an upsert, not merge(): PTB may write the same key from two tasks at once
         text = json.dumps(value, ensure_ascii=False)
+        if self._stored.get(key) == text:
+            return
         async with self._db().session() as s:
             dialect = s.get_bind().dialect.name
             insert = pg_insert if dialect == "postgresql" else sqlite_insert
             stmt = insert(PtbState).values(key=key, value=text)
             await s.exec(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": text}))
+        self._stored[key] = text
 
     async def _load(self, prefix: str) -> dict[str, Any]:
         async with self._db().session() as s:
-            rows = await s.exec(select(PtbState).where(col(PtbState.key).startswith(prefix)))
-            return {r.key[len(prefix) :]: json.loads(r.value) for r in rows.all()}
+            rows = (
+                await s.exec(select(PtbState).where(col(PtbState.key).startswith(prefix)))
+            ).all()
+        self._stored.update({r.key: r.value for r in rows})
+        return {r.key[len(prefix) :]: json.loads(r.value) for r in rows}
 
     async def get_user_data(self) -> dict[int, UserData]:
         """Every user's data."""
@@ -54,31 +67,63 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
         await self._put(f"user:{user_id}", data)
 
     async def refresh_user_data(self, user_id: int, user_data: UserData) -> None:
-        """Nothing to refresh: this process is the only writer."""
+        """Replicas: read the user's data afresh (another replica may have had their last update)."""
+        if not self.shared:
+            return  # this process is the only writer
+        async with self._db().session() as s:
+            row = await s.get(PtbState, f"user:{user_id}")
+            fresh = json.loads(row.value) if row is not None else {}
+        if row is not None:
+            self._stored[row.key] = row.value
+        else:
+            self._stored.pop(f"user:{user_id}", None)
+        user_data.clear()
+        user_data.update(fresh)
 
     async def drop_user_data(self, user_id: int) -> None:
         """Forget a user's data."""
         async with self._db().session() as s:
             await s.exec(delete(PtbState).where(col(PtbState.key) == f"user:{user_id}"))
+        self._stored.pop(f"user:{user_id}", None)
 
     async def get_conversations(self, name: str) -> ConversationDict:
-        """The stored states of one conversation handler."""
-        stored = await self._load(f"conv:{name}")
-        pairs = stored.get("", [])
-        conv: ConversationDict = {tuple(key): state for key, state in pairs}
-        self._conversations[name] = conv
-        return conv
+        """The stored states of one conversation handler (one row per conversation)."""
+        conv: ConversationDict = {}
+        legacy: ConversationDict = {}
+        for raw, state in (await self._load(f"conv:{name}")).items():
+            if raw == "":  # the earlier layout: every conversation of the handler in one row
+                legacy = {tuple(key): value for key, value in state}
+            elif raw.startswith(":"):
+                conv[tuple(json.loads(raw[1:]))] = state
+        if legacy:  # moved to a row each, once
+            for key, state in legacy.items():
+                await self._put(_conv_key(name, key), state)
+            async with self._db().session() as s:
+                await s.exec(delete(PtbState).where(col(PtbState.key) == f"conv:{name}"))
+        return {**legacy, **conv}
+
+    async def conversation(self, name: str, key: ConversationKey) -> object | None:
+        """One conversation's stored state, or None (replicas read it before each update)."""
+        async with self._db().session() as s:
+            row = await s.get(PtbState, _conv_key(name, key))
+        if row is None:
+            self._stored.pop(_conv_key(name, key), None)
+            return None
+        self._stored[row.key] = row.value
+        state: object = json.loads(row.value)
+        return state
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
-        """Store one conversation's state change."""
-        conv = self._conversations.setdefault(name, {})
+        """Store one conversation's state change in its own row: replicas never overwrite
+        each other's conversations."""
         if new_state is None:
-            conv.pop(key, None)
-        else:
-            conv[key] = new_state
-        await self._put(f"conv:{name}", [[list(k), v] for k, v in conv.items()])
+            async with self._db().session() as s:
+                await s.exec(delete(PtbState).where(col(PtbState.key) == _conv_key(name, key)))
+            self._stored.pop(_conv_key(name, key), None)
+            return
+        await self._put(_conv_key(name, key), new_state)
 
     async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
         """Chat data is not persisted."""
@@ -112,3 +157,7 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
 
     async def flush(self) -> None:
         """Every change is written at once, so there is nothing to flush."""
+
+
+def _conv_key(name: str, key: ConversationKey) -> str:
+    return f"conv:{name}:{json.dumps(list(key))}"

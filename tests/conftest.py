@@ -192,6 +192,8 @@ class Bot:
             except TimeoutError:
                 raise AssertionError(f"updates not processed in {timeout}s") from None
             busy = busy_jobs(self.app)
+            if self.app.bot_data["svc"].busy:  # an update handled beside the loop (block=False)
+                busy.append("update in progress")
             if not busy and _all_fetched(self.api) and self.app.update_queue.empty():
                 return
             assert loop.time() < deadline, f"jobs still due after {timeout}s: {busy}"

@@ -178,3 +178,37 @@ async def test_owners_of_25_and_120_measures_within_telegram_limits(bot: Bot) ->
         ).all()
     assert sorted(saved) == sorted(answered)
     assert not unreachable
+
+
+def _long_ledger(n: int) -> bytes:
+    rows = ["编号,方面,问题,整改措施,责任领导,牵头单位,责任单位,责任人,完成时限,状态"]
+    rows += [
+        f"L-{i},第一方面,问题{i // 50},措施{i},管委会主任,单位{i % 40},,联络员{i % 40},2024-12-31,推进中"
+        for i in range(1, n + 1)
+    ]
+    return "\n".join(rows).encode()
+
+
+async def test_a_long_import_says_how_far_it_is_and_others_are_answered_meanwhile(
+    bot: Bot,
+) -> None:
+    pid = await _seed(bot)
+    preview = await bot.upload(ADMIN, "long.csv", _long_ledger(1200))
+    keep = button(preview, "imp:keep")
+    bot.api.press(ADMIN, preview, keep)
+    # an owner asks for their measures while the import is still writing
+    await bot.api.wait_until(lambda: "正在导入" in bot.api.last_to(ADMIN.id).plain, timeout=20)
+    asked = bot.api.mark()
+    bot.api.send_private(OWNER_25, "/my")
+    [mine] = await bot.api.wait_for(OWNER_25.id, since=asked, timeout=20)
+    assert mine.plain.splitlines()[0] == "您负责的整改措施（25项）："
+    assert "正在导入" in bot.api.last_to(ADMIN.id).plain  # answered while the import still ran
+    await bot.api.wait_until(lambda: "导入完成" in bot.api.last_to(ADMIN.id).plain, timeout=60)
+    await bot.settle()
+    revisions = [r.text for r in preview.history] + [preview.plain]
+    assert "正在导入，已处理0/1,200行…" in revisions
+    assert "正在导入，已处理500/1,200行…" in revisions
+    assert "正在导入，已处理1,000/1,200行…" in revisions
+    async with bot.db.session() as s:
+        codes = (await s.exec(select(Measure.code).where(Measure.programme_id == pid))).all()
+    assert len([c for c in codes if c.startswith("L-")]) == 1200

@@ -17,6 +17,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.model import Beat
+from handlers.answer_draft import NOTE
 from jobs.scheduler import beat_job, job_name
 from storage.models import Person, PtbState
 
@@ -98,9 +99,10 @@ async def test_conversation_step_is_written_at_once(bot: Bot) -> None:
     m133 = await measure_id(bot, "1.3.3")
     await bot.press(OWNER_A, to_a, f"ans:{m133}:block")
     async with bot.db.session() as s:  # no 5-second timer: the state is already stored
-        row = await s.get(PtbState, "conv:answer")
+        # one row per conversation (chat, user): replicas never overwrite each other's
+        row = await s.get(PtbState, f"conv:answer:[{OWNER_A.id}, {OWNER_A.id}]")
         draft = await s.get(PtbState, f"user:{OWNER_A.id}")
-    assert row is not None and str(OWNER_A.id) in row.value
+    assert row is not None and row.value == str(NOTE)
     assert draft is not None and "1.3.3" in draft.value
 
 

@@ -153,7 +153,10 @@ async def test_play_an_owner_and_a_leader_then_reset(browser: Browser) -> None:
     assert ask["text"].endswith("整改措施1.3.2进展如何？")
     await _press(browser, owner, ask, "✅ 正常推进")
     note = (await browser.until(owner, lambda m: len(m) == 3))[-1]
-    assert note["text"] == "请简要填写1.3.2的进展情况。发送 /cancel 可不保存退出。"
+    assert note["text"] == (
+        "请简要填写1.3.2的进展情况；如有下一步打算，可另起一行以“下一步：”开头。"
+        "发送 /cancel 可不保存退出。"
+    )
     percent = await browser.say(owner, owner, "水厂已建成，正在调试。")
     assert percent["text"] == "目前完成进度是百分之多少（0–100）？"
     files = await browser.say(owner, owner, "80")

@@ -10,6 +10,7 @@ from bot.domain.model import Light, MeasureFacts
 from bot.domain.report import Counts, Group, MonthlyReport, Overdue, Review, Summary
 from bot.i18n import N_, Tr
 from bot.render.labels import LIGHT_ICON
+from bot.render.letter_words import letter_lines
 from bot.render.measures import line, short, with_answer
 
 MAX_ITEMS = 30
@@ -202,6 +203,8 @@ def review_text(t: Tr, r: Review, programme: str) -> str:
             "",
             t._("Requests waiting over 3 working days for a decision: {items}", items=waited),
         ]
+    if r.letters:
+        lines += ["", t._("Work prompt letters:"), *letter_lines(t, r.letters)]
     if r.away:
         lines += ["", t._("Away: {names}", names=t.join(r.away))]
     if r.top_red_units:

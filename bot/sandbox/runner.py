@@ -77,6 +77,8 @@ class Sandbox:
                 "database_url": f"sqlite:///{self.db_path}",
                 "cadence_admins": frozenset({world.COORDINATOR.id}),
                 "cadence_error_chat_id": None,
+                "telegram_webhook_url": None,  # the sandbox polls its own server
+                "telegram_webhook_secret": None,
             }
         )
 

@@ -1,0 +1,59 @@
+"""The pacer: a fan-out uses every slot while nobody talks to the bot, and leaves two when they do."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from jobs import pacing
+from jobs.pacing import Limits, Pacer
+
+FIVE = Limits(per_second=5, private_per_second=0, group_per_minute=0)
+
+
+async def _soon(job: asyncio.Future[object] | asyncio.Task[object], seconds: float = 0.1) -> bool:
+    done, _ = await asyncio.wait({job}, timeout=seconds)
+    return bool(done)
+
+
+async def test_a_quiet_fan_out_takes_every_slot() -> None:
+    pacer = Pacer(FIVE)
+    held = [await asyncio.wait_for(pacer.acquire(i, bulk=True), 0.1) for i in range(5)]
+    sixth = asyncio.ensure_future(pacer.acquire(5, bulk=True))
+    assert not await _soon(sixth)  # the second's five are used
+    for release in held:
+        release()
+    assert await _soon(sixth, 1.5)  # one second after the answers, the next five
+    (await sixth)()
+
+
+async def test_people_talking_keep_two_slots_free_of_the_fan_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pacing, "QUIET", 0.5)
+    pacer = Pacer(FIVE)
+    (await pacer.acquire(100))()  # someone pressed a button: replies are under way
+    bulk = [await asyncio.wait_for(pacer.acquire(i, bulk=True), 0.1) for i in range(3)]
+    fourth = asyncio.ensure_future(pacer.acquire(3, bulk=True))
+    assert not await _soon(fourth)  # the fan-out leaves the last two slots...
+    reply = asyncio.ensure_future(pacer.acquire(101))
+    assert await _soon(reply)  # ...so the next reply goes at once
+    (await reply)()
+    for release in bulk:
+        release()
+    await asyncio.sleep(0.6)  # quiet again: the fan-out takes every slot
+    assert await _soon(fourth, 1.5)
+    (await fourth)()
+
+
+async def test_a_cancelled_wait_gives_its_slot_on() -> None:
+    pacer = Pacer(FIVE)
+    held = [await pacer.acquire(i, bulk=True) for i in range(5)]
+    waiting = [asyncio.ensure_future(pacer.acquire(10 + i, bulk=True)) for i in range(2)]
+    await asyncio.sleep(0.05)
+    waiting[0].cancel()
+    for release in held:
+        release()
+    assert await _soon(waiting[1], 1.5)
+    (await waiting[1])()

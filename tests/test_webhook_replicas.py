@@ -1,0 +1,187 @@
+"""Two replicas behind one webhook URL on one database: each update and each beat handled once."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from datetime import datetime
+
+import aiohttp
+import pytest
+from conftest import ADMIN, SH, Bot, button, make_app, settings_for
+from fakebot import SentMessage, User
+from fakewebhook import SECRET_HEADER, WebhookTelegram
+from rhythm_support import OWNER_A, OWNER_B, measure_id, seed
+from sqlmodel import select
+
+from bot.app import CadenceApp, start_app, stop_app
+from bot.clock import FixedClock
+from bot.domain.model import Beat
+from jobs.run import Outcome, run_beat
+from storage.models import DispatchItem, Person, SentBeat
+
+SECRET = "s3cret-token_for-tests"
+PUBLIC = "https://cadence.example.org/telegram/hook"
+MONDAY = datetime(2024, 9, 30, 9, 30, tzinfo=SH)
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def _replica(api: WebhookTelegram, db_url: str, clock: FixedClock) -> CadenceApp:
+    """A replica: the real application, receiving updates on its own port."""
+    settings = settings_for(
+        api, db_url, telegram_webhook_url=PUBLIC, telegram_webhook_secret=SECRET
+    )
+    app = make_app(settings, clock)
+    await app.initialize()
+    assert app.post_init is not None and app.updater is not None
+    await app.post_init(app)
+    port = _port()
+    await app.updater.start_webhook(
+        listen="127.0.0.1",
+        port=port,
+        url_path="telegram/hook",
+        webhook_url=PUBLIC,
+        secret_token=SECRET,
+    )
+    await app.start()
+    api.replicas.append(f"http://127.0.0.1:{port}/telegram/hook")
+    return app
+
+
+async def _claims(app: CadenceApp, pid: int) -> int:
+    async with app.bot_data["svc"].database.session() as s:
+        rows = await s.exec(
+            select(SentBeat).where(SentBeat.programme_id == pid, SentBeat.beat == "dispatch")
+        )
+        return len(rows.all())
+
+
+async def _next(api: WebhookTelegram, user: User, mark: int, *apps: CadenceApp) -> SentMessage:
+    """The bot's reply, once the replicas have finished the update (people are not that fast)."""
+    [reply] = await api.wait_for(user.id, since=mark, timeout=10)
+    await asyncio.gather(*(app.update_queue.join() for app in apps))
+    return reply
+
+
+async def test_two_replicas_share_updates_conversations_and_beats(db_url: str) -> None:
+    clock = FixedClock(MONDAY)
+    async with WebhookTelegram() as api:
+        # set up with one polling process first, as a task force would before scaling out
+        first = make_app(settings_for(api, db_url), clock)
+        await start_app(first, poll_timeout=1)
+        pid = await seed(Bot(api, first, clock, settings_for(api, db_url)))
+        await stop_app(first)
+        a, b = await _replica(api, db_url, clock), await _replica(api, db_url, clock)
+        try:
+            assert api.webhook is not None and api.webhook["url"] == PUBLIC
+            assert api.webhook["secret_token"] == SECRET
+
+            # both replicas' schedules catch up the week's dispatch at start: one claim wins
+            def dispatches() -> list[SentMessage]:
+                return [
+                    m for m in api.sent if "每周调度" in m.plain or "Weekly dispatch" in m.plain
+                ]
+
+            await api.wait_until(lambda: len(dispatches()) >= 2, timeout=10)
+            results = await asyncio.gather(
+                *(
+                    run_beat(app.bot, app.bot_data["svc"], programme_id=pid, beat=Beat.DISPATCH)
+                    for app in (a, b)
+                )
+            )
+            assert [r.outcome for r in results] == [Outcome.ALREADY, Outcome.ALREADY]
+            await asyncio.sleep(0.3)
+            assert sorted(m.chat_id for m in dispatches()) == [OWNER_A.id, OWNER_B.id]
+            claims = await _claims(a, pid)
+            assert claims == 1
+
+            # an answer in five steps, the balancer alternating replicas at each one
+            m132 = await measure_id(Bot(api, a, clock, a.bot_data["svc"].settings), "1.3.2")
+            to_a = next(m for m in dispatches() if m.chat_id == OWNER_A.id)
+            mark = api.mark()
+            api.press(OWNER_A, to_a, f"ans:{m132}:ok")
+            await _next(api, OWNER_A, mark, a, b)
+            mark = api.mark()
+            api.send_private(OWNER_A, "主体工程完工")
+            await _next(api, OWNER_A, mark, a, b)
+            mark = api.mark()
+            api.send_private(OWNER_A, "70")
+            files = await _next(api, OWNER_A, mark, a, b)
+            mark = api.mark()
+            api.press(OWNER_A, files, button(files, "f:"))
+            confirm = await _next(api, OWNER_A, mark, a, b)
+            assert confirm.plain.startswith("请核对1.3.2的反馈内容：")
+            api.press(OWNER_A, confirm, button(confirm, "c:", ":save"))
+            await api.wait_until(lambda: confirm.plain == "已保存，谢谢。1.3.2进展已更新。")
+            await api.delivered()
+            used = {replica for _, replica, _ in api.deliveries}
+            assert used == {0, 1} and {status for _, _, status in api.deliveries} == {200}
+
+            # many people at once: each update answered exactly once, by one replica or the other
+            users = [User(900 + i, f"路人{i}", language_code="zh-hans") for i in range(10)]
+            mark = api.mark()
+            for u in users:
+                api.send_private(u, "/help")
+            await api.delivered()
+            await api.wait_until(
+                lambda: all(len([m for m in api.since(mark) if m.chat_id == u.id]) for u in users)
+            )
+            await asyncio.sleep(0.3)  # a second answer would have arrived by now
+            assert [len([m for m in api.since(mark) if m.chat_id == u.id]) for u in users] == [
+                1
+            ] * 10
+        finally:
+            for app in (a, b):
+                await stop_app(app)
+        async with a.bot_data["svc"].database.session() as s:
+            person = (
+                await s.exec(select(Person).where(Person.telegram_user_id == OWNER_A.id))
+            ).one()
+            answered = (await s.exec(select(DispatchItem).where(DispatchItem.answered))).all()
+        assert [i.owner_id for i in answered] == [person.id]
+
+
+async def test_a_request_without_the_secret_is_refused(db_url: str) -> None:
+    clock = FixedClock(MONDAY)
+    async with WebhookTelegram() as api:
+        app = await _replica(api, db_url, clock)
+        try:
+            update = {
+                "update_id": 1,
+                "message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "chat": {"id": ADMIN.id, "type": "private"},
+                    "from": {"id": ADMIN.id, "is_bot": False, "first_name": "A"},
+                    "text": "/help",
+                },
+            }
+            async with aiohttp.ClientSession() as http:
+                for headers in ({}, {SECRET_HEADER: "wrong"}):
+                    async with http.post(api.replicas[0], json=update, headers=headers) as r:
+                        assert r.status == 403
+            await asyncio.sleep(0.3)
+            assert api.sent == []
+        finally:
+            await stop_app(app)
+
+
+def test_a_webhook_url_without_a_secret_fails_fast() -> None:
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
+    with pytest.raises(ValidationError, match="TELEGRAM_WEBHOOK_SECRET is required"):
+        Settings(_env_file=None, telegram_bot_token="1:x", telegram_webhook_url=PUBLIC)
+    with pytest.raises(ValidationError, match="1-256 characters"):
+        Settings(
+            _env_file=None,
+            telegram_bot_token="1:x",
+            telegram_webhook_url=PUBLIC,
+            telegram_webhook_secret="not allowed!",
+        )
