@@ -26,10 +26,12 @@ locales/%/LC_MESSAGES/cadence.mo: locales/%/LC_MESSAGES/cadence.po | $(STAMP)
 
 i18n-compile: $(MO)
 
+# with TELEGRAM_BOT_TOKEN: the bot on Telegram (`run` migrates first); without it: the sandbox, a
+# local Telegram in the browser (`python -m bot run` itself still exits 2 without a token)
+HAS_TOKEN := from bot.settings import Settings; raise SystemExit(Settings().telegram_bot_token is None)
 run: $(STAMP) i18n-compile
-	@$(BIN)/python -m bot check-token
-	$(BIN)/python -m bot migrate
-	$(BIN)/python -m bot run
+	@if $(BIN)/python -c '$(HAS_TOKEN)' 2>/dev/null; then exec $(BIN)/python -m bot run; \
+	else exec $(BIN)/python -m bot sandbox; fi
 
 migrate: $(STAMP)
 	$(BIN)/python -m bot migrate

@@ -56,6 +56,8 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the bot (long polling); the default")
     sub.add_parser("migrate", help="apply database migrations")
     sub.add_parser("check-token", help="exit 2 with help when TELEGRAM_BOT_TOKEN is missing")
+    box = sub.add_parser("sandbox", help="the bot against a local Telegram in the browser")
+    box.add_argument("--port", type=int, default=None, help="the page's port (default 8080)")
     imp = sub.add_parser("import", help="import a ledger file (CSV or XLSX)")
     imp.add_argument("file", type=Path)
     imp.add_argument("--programme", required=True)
@@ -117,6 +119,10 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
 
             run(settings)
         return 0
+    if command == "sandbox":
+        from bot.sandbox.main import run as sandbox
+
+        return sandbox(settings, args.port)
     if command == "migrate":
         from storage.migrate import upgrade
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -37,6 +38,9 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None  # required with it: checked on each request
     cadence_webhook_listen: str = "0.0.0.0"
     cadence_webhook_port: int = 8443
+    # the sandbox (`python -m bot sandbox`, `make run` without a token): its page and its files
+    cadence_sandbox_port: int = 8080
+    cadence_sandbox_dir: Path = Path("data")
 
     @field_validator("cadence_error_chat_id", mode="before")
     @classmethod

@@ -41,6 +41,7 @@ def test_run_without_token_exits_2_with_help(env: Path) -> None:
     )
     assert done.returncode == 2
     assert "@BotFather" in done.stderr and ".env" in done.stderr
+    assert not (env / "data").exists()  # a deployment never falls into the sandbox
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """End to end on a big ledger: owners of 25 and 120 open measures, all within Telegram's limits.
 
-The fake Bot API refuses what Telegram refuses (tests/fakebot_limits.py), so every beat here
+The fake Bot API refuses what Telegram refuses (tests/bot/sandbox/limits.py), so every beat here
 fails the way it would in production if a message, keyboard or callback broke a limit.
 """
 

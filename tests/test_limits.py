@@ -1,16 +1,16 @@
-"""Telegram's limits: the bot's side (bot.render.limits) and the fake server's (fakebot_limits)."""
+"""Telegram's limits: the bot's side (bot.render.limits) and the fake server's (bot/sandbox/limits.py)."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import fakebot
-import fakebot_limits as fake
 import pytest
 from fakebot import FakeTelegram, User
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest
 
+import bot.sandbox.limits as fake
 from bot import commands
 from bot.domain.model import MeasureFacts, Status
 from bot.i18n import LOCALES, tr

@@ -46,6 +46,13 @@ def test_installed_package_prints_the_chinese_headline(tmp_path: Path) -> None:
     assert sorted(p.name for p in (target / "locales" / "zh_CN" / "LC_MESSAGES").iterdir()) == [
         "cadence.po"
     ]
+    box = target / "bot" / "sandbox"  # the sandbox serves its page and seeds from package data
+    assert sorted(p.name for p in (box / "static").iterdir()) == [
+        "app.js",
+        "index.html",
+        "style.css",
+    ]
+    assert (box / "data" / "ledger.zh.csv").read_bytes() == sample("ledger.zh.csv")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "ledger.csv").write_bytes(sample("ledger.zh.csv"))

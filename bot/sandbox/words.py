@@ -1,0 +1,64 @@
+"""The page's own words, translated like every other user-visible string."""
+
+from __future__ import annotations
+
+from bot.domain.model import Beat, Role
+from bot.i18n import N_, Tr
+
+UI = {
+    "title": N_("Cadence sandbox"),
+    "subtitle": N_("Everything runs on this computer; nothing is sent to Telegram."),
+    "you_are": N_("You are"),
+    "stranger": N_("a stranger (not bound)"),
+    "groups": N_("Groups"),
+    "people": N_("Private chats"),
+    "type": N_("Write a message…"),
+    "send": N_("Send"),
+    "attach": N_("Attach a file"),
+    "menu": N_("Commands"),
+    "reply": N_("Reply"),
+    "replying": N_("Replying to:"),
+    "edited": N_("edited"),
+    "pick_chat": N_("Choose a chat on the left."),
+    "clock": N_("Clock"),
+    "now": N_("Now"),
+    "next_beats": N_("Next beats"),
+    "run_now": N_("Run now"),
+    "next_day": N_("Advance to the next working day"),
+    "next_beat": N_("Advance to the next beat"),
+    "reset": N_("Reset the sandbox"),
+    "reset_confirm": N_("Start over? Every chat and every answer is deleted."),
+    "done": N_("Done."),
+    "sent_already": N_("sent already"),
+    "go_live": N_("To go live, set TELEGRAM_BOT_TOKEN (see the README) and run make run again."),
+}
+BEATS = {
+    Beat.DISPATCH: N_("Weekly dispatch"),
+    Beat.NUDGE: N_("Reminder"),
+    Beat.REVIEW: N_("Fortnightly review"),
+    Beat.REPORT: N_("Monthly report"),
+}
+ROLES = {
+    Role.COORDINATOR: N_("coordinator"),
+    Role.LEADER: N_("responsible leader"),
+    Role.OWNER: N_("owner"),
+}
+OUTCOMES = {
+    "sent": N_("{beat}: sent."),
+    "already": N_("{beat}: already sent for this period."),
+    "no_chat": N_("{beat}: the programme has no group for it."),
+    "no_programme": N_("{beat}: there is no programme."),
+}
+
+
+def beat_label(t: Tr, beat: Beat) -> str:
+    """A beat's name; a beat added later without a label here shows its code, not an error."""
+    return t._(BEATS[beat]) if beat in BEATS else beat.value
+
+
+def strings(t: Tr) -> dict[str, str]:
+    """Every word of the page in one language."""
+    found = {key: t._(msgid) for key, msgid in UI.items()}
+    found.update({f"beat_{b.value}": beat_label(t, b) for b in Beat})
+    found.update({f"role_{r.value}": t._(m) for r, m in ROLES.items()})
+    return found

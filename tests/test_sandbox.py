@@ -1,0 +1,253 @@
+"""The sandbox end to end: the real bot on the embedded server, played through the page's API."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest_asyncio
+from conftest import RELAXED
+
+from bot.domain.model import Beat
+from bot.i18n import tr
+from bot.sandbox import words
+from bot.sandbox.page import Page
+from bot.sandbox.runner import Sandbox
+from bot.settings import Settings
+
+JSON = dict[str, Any]
+
+
+class Browser:
+    """What the page's JavaScript does, as plain HTTP calls."""
+
+    def __init__(self, http: aiohttp.ClientSession, sandbox: Sandbox) -> None:
+        self.http, self.sandbox, self.base = http, sandbox, sandbox.url.rstrip("/")
+
+    async def get(self, path: str) -> Any:
+        async with self.http.get(self.base + path) as res:
+            assert res.status == 200, await res.text()
+            return await res.json()
+
+    async def post(self, path: str, body: JSON) -> Any:
+        async with self.http.post(self.base + path, json=body) as res:
+            assert res.status == 200, await res.text()
+            return await res.json()
+
+    async def world(self) -> JSON:
+        return dict(await self.get("/api/world"))
+
+    async def person(self, name: str) -> int:
+        return int(next(p["id"] for p in (await self.world())["people"] if p["name"] == name))
+
+    async def chat(self, chat_id: int, as_: int | None = None) -> list[JSON]:
+        return list((await self.get(f"/api/chat/{chat_id}?as={as_ or chat_id}"))["messages"])
+
+    async def until(
+        self,
+        chat_id: int,
+        done: Callable[[list[JSON]], bool],
+        timeout: float = 10.0,  # noqa: ASYNC109
+    ) -> list[JSON]:
+        """The chat once done(messages) holds, waiting on the page's change feed as the page does."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            seen = await self.get(f"/api/chat/{chat_id}?as={chat_id}")
+            if done(seen["messages"]):
+                return list(seen["messages"])
+            assert loop.time() < deadline, f"not reached in {timeout}s: {seen['messages']}"
+            async with self.http.get(f"{self.base}/api/wait?version={seen['version']}") as res:
+                await res.read()
+
+    async def say(self, as_: int, chat: int, text: str, **kw: Any) -> JSON:
+        """Send a message and return the bot's first answer after it."""
+        before = len(await self.chat(chat, as_))
+        await self.post("/api/send", {"as": as_, "chat": chat, "text": text, **kw})
+        after = await self.until(chat, lambda m: len(m) > before + 1 and m[-1]["bot"])
+        return after[before + 1]
+
+
+@pytest_asyncio.fixture
+async def browser(tmp_path: Path) -> AsyncIterator[Browser]:
+    folder = tmp_path / "data"
+    sandbox = Sandbox(Settings(_env_file=None), port=0, folder=folder, limits=RELAXED)
+    await sandbox.start(Page(sandbox).routes)
+    try:
+        async with aiohttp.ClientSession() as http:
+            yield Browser(http, sandbox)
+    finally:
+        await sandbox.stop()
+    assert not sandbox.server.errors, sandbox.server.errors
+
+
+LEADERSHIP = -1001001
+DISPATCH = (
+    "📌 每周调度（2024年10月8日）\n城市管理局联络员，请报送您负责的整改措施进展：\n\n"
+    "🟢 1.3.2 建成虎峰山乡镇水厂并投用，解决未实现自来水入户问题 · 时限：2024年10月31日 · 推进中\n"
+    "🟢 1.3.3 推进城市供水管网延伸工程，年内全覆盖解决群众饮水问题 · 时限：2024年12月31日 · 推进中\n\n"
+    "请点击整改措施反馈进展，也可直接回复本消息。"
+)
+HEADLINE = "截至9月底，42项整改措施已完成35项，其余7项正在按时序推进。"
+
+
+def test_every_beat_has_a_label_in_every_language() -> None:
+    for locale in ("zh_CN", "en"):
+        labels = [words.beat_label(tr(locale), beat) for beat in Beat]
+        assert all(label != beat.value for label, beat in zip(labels, Beat, strict=True)), labels
+
+
+async def test_the_world_is_seeded_and_the_page_served(browser: Browser) -> None:
+    world = await browser.world()
+    assert world["now"] == "2024年10月8日 8:30"
+    assert [(b["label"], b["next"], b["sent"]) for b in world["beats"]][:2] == [
+        ("每周调度", "2024年10月8日 9:00", False),  # Monday was a holiday: the next working day
+        ("月度汇报", "2024年10月8日 10:00", False),
+    ]
+    people = [(p["name"], p["roles"]) for p in world["people"]]
+    assert people[:4] == [
+        ("整改专班 王敏", ["整改专班成员"]),
+        ("管委会主任", ["责任领导"]),
+        ("管委会副主任（分管城建）", ["责任领导"]),
+        ("党工委办公室联络员", ["责任人"]),
+    ]
+    assert len(people) == 3 + 16 + 1  # coordinator, two leaders, every owner, a stranger
+    assert [g["title"] for g in world["groups"]] == ["领导小组", "整改专班"]
+    assert (await browser.get("/api/world?lang=en"))["strings"]["reset"] == "Reset the sandbox"
+    async with browser.http.get(browser.base + "/") as res:
+        assert "/static/app.js" in await res.text()
+    for asset in ("app.js", "style.css"):
+        async with browser.http.get(f"{browser.base}/static/{asset}") as res:
+            assert res.status == 200
+    # the command menu the bot registered, in the person's language
+    owner, english = await browser.person("城市管理局联络员"), await browser.person("建设局联络员")
+    menus = [await browser.get(f"/api/chat/{who}?as={who}") for who in (owner, english)]
+    assert [m["commands"][0] for m in menus] == [
+        {"command": "my", "description": "我的整改措施"},
+        {"command": "my", "description": "Your measures"},
+    ]
+
+
+async def test_play_an_owner_and_a_leader_then_reset(browser: Browser) -> None:
+    owner = await browser.person("城市管理局联络员")
+    # the clock: the dispatch at 9:00, then the monthly report at 10:00, as the scheduler runs them
+    await browser.post("/api/advance", {"to": "beat"})
+    [dispatch] = await browser.until(owner, lambda m: len(m) == 1)
+    assert dispatch["text"] == DISPATCH
+    assert (await browser.world())["counts"][str(owner)] == 1  # the chat list's unread badge
+    await browser.post("/api/advance", {"to": "beat"})
+    report = await browser.until(LEADERSHIP, lambda m: sum("document" in x for x in m) == 2)
+    assert report[0]["text"].split("\n")[:2] == ["📋 巡视整改 · 2024年9月整改情况汇报", HEADLINE]
+    ledger = report[-1]["document"]
+    assert ledger["name"] == "巡视整改整改台账（截至2024年9月30日）.xlsx"
+    async with browser.http.get(f"{browser.base}/api/file/{ledger['file_id']}") as res:
+        assert (await res.read())[:2] == b"PK"  # an XLSX is a zip
+        assert "attachment" in res.headers["Content-Disposition"]
+
+    # the owner answers 1.3.2: on track, a note, a percentage, an evidence file, save
+    await _press(browser, owner, dispatch, "🟢 1.3.2 建成虎峰山乡镇水厂并投用，…")
+    ask = (await browser.until(owner, lambda m: len(m) == 2))[-1]
+    assert ask["text"].endswith("整改措施1.3.2进展如何？")
+    await _press(browser, owner, ask, "✅ 正常推进")
+    note = (await browser.until(owner, lambda m: len(m) == 3))[-1]
+    assert note["text"] == (
+        "请简要填写1.3.2的进展情况；如有下一步打算，可另起一行以“下一步：”开头。"
+        "发送 /cancel 可不保存退出。"
+    )
+    percent = await browser.say(owner, owner, "水厂已建成，正在调试。")
+    assert percent["text"] == "目前完成进度是百分之多少（0–100）？"
+    files = await browser.say(owner, owner, "80")
+    assert files["text"].startswith("如有佐证资料（文件或照片），请上传后点击“完成”")
+    form = aiohttp.FormData()
+    form.add_field("as", str(owner))
+    form.add_field("chat", str(owner))
+    form.add_field("file", b"%PDF-1.4", filename="验收报告.pdf", content_type="application/pdf")
+    async with browser.http.post(browser.base + "/api/upload", data=form) as res:
+        assert res.status == 200
+    got = await browser.until(owner, lambda m: m[-1]["bot"] and len(m) == 9)
+    assert got[-2]["document"]["name"] == "验收报告.pdf"
+    assert got[-1]["text"] == "已收到第1份佐证资料（文件），可继续上传或点击“完成”。"
+    await _press(browser, owner, got[-1], "完成")
+    confirm = (await browser.until(owner, lambda m: len(m) == 10))[-1]
+    assert confirm["text"] == (
+        "请核对1.3.2的反馈内容：\n推进情况：正常推进\n情况说明：水厂已建成，正在调试。\n"
+        "完成进度：80%\n佐证资料：1份"
+    )
+    await _press(browser, owner, confirm, "保存")
+    saved = (await browser.until(owner, lambda m: m[-1]["edited"]))[-1]
+    assert (saved["id"], saved["text"], saved["buttons"]) == (
+        confirm["id"],
+        "已保存，谢谢。1.3.2进展已更新。",  # edited in place
+        [],
+    )
+
+    # a leader asks for the picture in the leadership group; a stranger gets nothing
+    leader = await browser.person("管委会副主任（分管城建）")
+    summary = await browser.say(leader, LEADERSHIP, "/summary")
+    assert (
+        summary["text"].split("\n")[1]
+        == "截至10月8日，42项整改措施已完成35项，其余7项正在按时序推进。"
+    )
+    assert summary["reply_to"]["text"] == "/summary"
+    stranger = (await browser.world())["stranger"]
+    refused = await browser.say(stranger, stranger, "/my")
+    assert refused["text"] == "抱歉，我无法为您办理此事。"
+
+    # reset: a fresh programme, empty chats, the clock back at the start
+    await browser.post("/api/reset", {})
+    world = await browser.world()
+    assert world["now"] == "2024年10月8日 8:30"
+    assert await browser.chat(owner) == [] and await browser.chat(LEADERSHIP) == []
+    assert len(world["people"]) == 20
+    await browser.post("/api/beat", {"beat": "dispatch"})
+    [again] = await browser.until(owner, lambda m: len(m) == 1)
+    assert again["text"] == DISPATCH
+    listed = (await browser.world())["beats"][0]
+    assert (listed["label"], listed["sent"]) == ("每周调度", True)  # run ahead of its time
+
+
+async def _press(browser: Browser, who: int, message: JSON, label: str) -> JSON:
+    """Press the button with this label, as the page does; the bot's answer to the press."""
+    [data] = [b["data"] for row in message["buttons"] for b in row if b["text"] == label]
+    body = {"as": who, "chat": who, "message_id": message["id"], "data": data}
+    return dict(await browser.post("/api/press", body))
+
+
+async def test_a_restart_keeps_the_chats_and_the_clock(browser: Browser, tmp_path: Path) -> None:
+    owner = await browser.person("城市管理局联络员")
+    await browser.post("/api/advance", {"to": "beat"})  # the dispatch at 9:00
+    await browser.until(owner, lambda m: len(m) == 1)
+    for _ in range(100):  # all five owners have theirs: the stop interrupts no delivery
+        if len((await browser.world())["counts"]) == 5:
+            break
+        await asyncio.sleep(0.1)
+    sandbox = browser.sandbox
+    await sandbox.stop()
+    again = Sandbox(Settings(_env_file=None), port=0, folder=sandbox.folder, limits=RELAXED)
+    await again.start(Page(again).routes)
+    try:
+        browser.sandbox, browser.base = again, again.url.rstrip("/")
+        assert (await browser.world())["now"] == "2024年10月8日 9:00"
+        assert [m["text"] for m in await browser.chat(owner)] == [DISPATCH]
+        mine = await browser.say(owner, owner, "/my")  # the bot goes on where it was
+        assert mine["text"].startswith("您负责的整改措施（2项）：")
+        files = {f.file_id for f in again.server.files.values()}
+        assert len(files) == len(again.server.files)
+    finally:
+        await again.stop()
+
+
+async def test_reply_to_a_message_and_english_for_an_english_reader(browser: Browser) -> None:
+    owner, english = await browser.person("城市管理局联络员"), await browser.person("建设局联络员")
+    await browser.post("/api/beat", {"beat": "dispatch"})
+    [dispatch] = await browser.until(owner, lambda m: len(m) == 1)
+    which = await browser.say(owner, owner, "水厂主体已完工。", reply_to=dispatch["id"])
+    assert which["text"] == "这条反馈对应哪项整改措施？"
+    assert [b["text"] for row in which["buttons"] for b in row] == ["1.3.2", "1.3.3"]
+    mine = await browser.chat(owner)
+    assert mine[1]["reply_to"] == {"id": dispatch["id"], "text": dispatch["text"][:80]}
+    [theirs] = await browser.until(english, lambda m: len(m) == 1)
+    assert theirs["text"].startswith("📌 Weekly dispatch, 8 Oct 2024\n建设局联络员, please report")

@@ -1,0 +1,105 @@
+"""`make run` without a token is the sandbox, with one the live bot (that `python -m bot run`
+without a token exits 2 and never falls into the sandbox is in test_cli)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import aiohttp
+import pytest
+from fakebot import BOT_TOKEN, FakeTelegram
+
+ROOT = Path(__file__).resolve().parents[1]
+READY = re.compile(
+    r"Cadence sandbox: open (http://127\.0\.0\.1:\d+/) to play every role in the browser "
+    r"\(nothing leaves this computer\)\. To go live, set TELEGRAM_BOT_TOKEN \(see README\.md\) "
+    r"and run make run again\.\n"
+)
+
+
+def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """The environment without any Cadence or Telegram setting, plus `extra`."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TELEGRAM_", "CADENCE_", "DATABASE_"))
+    }
+    env.update(PYTHONPATH=str(ROOT), CADENCE_SANDBOX_DIR=str(tmp_path / "box"))
+    env.update(CADENCE_SANDBOX_PORT="0", TELEGRAM_BOT_TOKEN="")  # "" beats a token in .env
+    env.update(extra)
+    return env
+
+
+async def _serves_sandbox(proc: asyncio.subprocess.Process, box: Path, exits: int = 0) -> None:
+    """The one line is printed, the page answers, and SIGTERM stops it cleanly."""
+    assert proc.stdout is not None
+    try:
+        line = (await asyncio.wait_for(proc.stdout.readline(), 60)).decode()
+        ready = READY.fullmatch(line)
+        assert ready, line
+        async with aiohttp.ClientSession() as http, http.get(ready.group(1)) as res:
+            assert res.status == 200 and "/static/app.js" in await res.text()
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+    assert await asyncio.wait_for(proc.wait(), 30) == exits
+    assert await proc.stdout.read() == b""  # one line, nothing else
+    assert (box / "sandbox.db").exists() and (box / "sandbox.log").exists()
+
+
+def _make_ready() -> bool:
+    """Whether `make run` can start without installing anything (which needs the network)."""
+    venv = ROOT / ".venv" / "bin" / "python"
+    up_to_date = subprocess.run(
+        ["make", "-q", "-C", str(ROOT), ".venv/.installed", "i18n-compile"],
+        capture_output=True,
+        check=False,
+    )
+    return venv.exists() and up_to_date.returncode == 0
+
+
+async def test_make_run_without_token_is_the_sandbox(tmp_path: Path) -> None:
+    """`make run` execs `python -m bot sandbox`; without a ready venv that command alone is run."""
+    make = ("make", "-s", "--no-print-directory", "-C", str(ROOT), "run")
+    command = make if _make_ready() else (sys.executable, "-m", "bot", "sandbox")
+    proc = await asyncio.create_subprocess_exec(
+        *command,
+        cwd=tmp_path,
+        env=_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    # SIGTERM stops the sandbox cleanly (0); make itself dies of the signal
+    await _serves_sandbox(proc, tmp_path / "box", exits=-signal.SIGTERM if command == make else 0)
+
+
+async def test_make_run_with_token_is_the_bot(tmp_path: Path) -> None:
+    if not _make_ready():
+        pytest.skip("make run would install the virtual environment first")
+    async with FakeTelegram() as api:
+        env = _env(
+            tmp_path,
+            TELEGRAM_BOT_TOKEN=BOT_TOKEN,
+            TELEGRAM_API_BASE_URL=api.base_url,
+            DATABASE_URL=f"sqlite:///{tmp_path / 'live.db'}",
+        )
+        proc = await asyncio.create_subprocess_exec(
+            *("make", "-s", "--no-print-directory", "-C", str(ROOT), "run"),
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+        try:
+            await api.wait_until(lambda: bool(api.calls("getUpdates")), timeout=60)
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            await asyncio.wait_for(proc.communicate(), 30)
+    assert (tmp_path / "live.db").exists()
+    assert not (tmp_path / "box").exists()  # the sandbox's folder was never made
