@@ -1,6 +1,7 @@
-"""A bot process for the crash tests: the real application, its clock pinned, polling a URL.
+"""A bot process for the crash and replica tests: the real application, its clock pinned.
 
-Usage: python crash_bot.py DATABASE_URL BOT_API_BASE_URL ISO_MOMENT
+Usage: python crash_bot.py DATABASE_URL BOT_API_BASE_URL ISO_MOMENT [WEBHOOK_PORT]
+With WEBHOOK_PORT it is a webhook replica listening on 127.0.0.1:WEBHOOK_PORT; else it polls.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from datetime import datetime
+from typing import Any
 
 from conftest import ADMIN, make_app
 from fakebot import BOT_TOKEN
@@ -19,10 +21,16 @@ from jobs.pacing import Limits
 
 # slow enough that a fan-out to a few dozen owners lasts seconds: room to be killed in
 SLOW = Limits(per_second=12, private_per_second=0, group_per_minute=0)
+RELAXED = Limits(per_second=1000, private_per_second=0, group_per_minute=0)
+PUBLIC = "https://cadence.example.org/telegram/hook"
+SECRET = "s3cret-token_for-tests"
 
 
-async def main(db_url: str, base_url: str, moment: str) -> None:
+async def main(db_url: str, base_url: str, moment: str, port: str | None = None) -> None:
     """Run until killed."""
+    webhook: dict[str, Any] = (
+        {"telegram_webhook_url": PUBLIC, "telegram_webhook_secret": SECRET} if port else {}
+    )
     settings = Settings(
         _env_file=None,
         telegram_bot_token=BOT_TOKEN,
@@ -33,12 +41,26 @@ async def main(db_url: str, base_url: str, moment: str) -> None:
         cadence_send_timeout=2.0,
         cadence_lease_seconds=3.0,
         cadence_reconcile_seconds=1.0,  # a lease a kill left behind is taken up again soon
+        **webhook,
     )
-    app = make_app(settings, FixedClock(datetime.fromisoformat(moment)), SLOW)
-    await start_app(app, poll_timeout=1)
+    app = make_app(settings, FixedClock(datetime.fromisoformat(moment)), RELAXED if port else SLOW)
+    if port:  # like run_webhook, on a loop we own
+        await app.initialize()
+        assert app.post_init is not None and app.updater is not None
+        await app.post_init(app)
+        await app.updater.start_webhook(
+            listen="127.0.0.1",
+            port=int(port),
+            url_path="telegram/hook",
+            webhook_url=PUBLIC,
+            secret_token=SECRET,
+        )
+        await app.start()
+    else:
+        await start_app(app, poll_timeout=1)
     print("ready", flush=True)
     await asyncio.Event().wait()
 
 
 if __name__ == "__main__":
-    asyncio.run(main(*sys.argv[1:4]))
+    asyncio.run(main(*sys.argv[1:5]))
