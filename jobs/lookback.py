@@ -80,8 +80,13 @@ async def lookback_job(context: CadenceContext | ContextTypes.DEFAULT_TYPE) -> N
         )
 
 
-async def run_lookback(bot: Bot, svc: Services, *, programme_id: int, measure_id: int) -> bool:
-    """Claim the measure's closure and plan the question in the outbox; then deliver it."""
+async def run_lookback(
+    bot: Bot, svc: Services, *, programme_id: int, measure_id: int, early: bool = False
+) -> bool:
+    """Claim the measure's closure and plan the question in the outbox; then deliver it.
+
+    `early`: ask now though its day has not come (the sandbox's "run now").
+    """
     now = svc.clock.now()
     async with svc.database.session() as s:
         programme = await programmes.by_id(s, programme_id=programme_id)
@@ -93,7 +98,7 @@ async def run_lookback(bot: Bot, svc: Services, *, programme_id: int, measure_id
         kind = CalendarKind(programme.calendar)
         due = lookback_day(measure.closed_on, programme.lookback_days, kind)
         today = today_in(now, programme.timezone)
-        if today < due:
+        if today < due and not early:
             return False  # the look-back days changed since this job was planned
         row = await lookbacks.claim(s, measure=measure, due=due, now=now)
         if row is None or row.id is None:

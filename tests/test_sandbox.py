@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 import pytest_asyncio
 from conftest import RELAXED
+from sqlmodel import select
 
-from bot.domain.model import Beat
+from bot.app import services_of
+from bot.domain.model import Beat, Status
 from bot.i18n import tr
 from bot.sandbox import words
 from bot.sandbox.page import Page
 from bot.sandbox.runner import Sandbox
 from bot.settings import Settings
+from storage.models import Measure, SignoffRequest
 
 JSON = dict[str, Any]
 
@@ -251,3 +255,30 @@ async def test_reply_to_a_message_and_english_for_an_english_reader(browser: Bro
     assert mine[1]["reply_to"] == {"id": dispatch["id"], "text": dispatch["text"][:80]}
     [theirs] = await browser.until(english, lambda m: len(m) == 1)
     assert theirs["text"].startswith("📌 Weekly dispatch, 8 Oct 2024\n建设局联络员, please report")
+
+
+async def test_run_the_look_back_now(browser: Browser) -> None:
+    said = await browser.post("/api/beat", {"beat": "lookback"})
+    assert said == {"outcome": "none", "text": "回头看：目前没有等待回头看的已销号措施。"}
+    assert "lookback" not in [b["beat"] for b in (await browser.world())["beats"]]
+    # 1.3.2 is signed off in the bot on 8 October: its look-back is due 90 days later
+    sandbox, owner = browser.sandbox, await browser.person("城市管理局联络员")
+    assert sandbox.app is not None
+    async with services_of(sandbox.app).database.session() as s:
+        m = (await s.exec(select(Measure).where(Measure.code == "1.3.2"))).one()
+        m.status, m.closed_on = Status.CLOSED.value, date(2024, 10, 8)
+        s.add(m)
+        now = sandbox.clock.now()
+        s.add(
+            SignoffRequest(
+                programme_id=m.programme_id, measure_id=m.id or 0, requested_by=m.owner_id,
+                state="approved", created_at=now, decided_at=now,
+            )
+        )  # fmt: skip
+    [lookback] = [b for b in (await browser.world())["beats"] if b["beat"] == "lookback"]
+    assert (lookback["label"], lookback["next"]) == ("回头看", "2025年1月6日 9:00")
+    said = await browser.post("/api/beat", {"beat": "lookback"})
+    assert said["text"] == "回头看：已询问第一项等待回头看的已销号措施的责任人。"
+    chat = await browser.until(owner, lambda m: bool(m) and "回头看" in m[-1]["text"])
+    assert "1.3.2" in chat[-1]["text"]
+    assert "lookback" not in [b["beat"] for b in (await browser.world())["beats"]]

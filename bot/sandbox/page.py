@@ -91,6 +91,11 @@ class Page:
             }
             for b, moment, sent in (await sb.next_beats() if sb.app else [])
         ]
+        lookback = await sb.next_lookback() if sb.app else None
+        if lookback is not None:  # 回头看: the first closed measure waiting for one
+            label = t._(words.LOOKBACK)
+            when = _when(t, lookback[1])
+            beats.append({"beat": "lookback", "label": label, "next": when, "sent": False})
         return web.json_response(
             {
                 "lang": t.locale,
@@ -225,7 +230,13 @@ class Page:
         return web.json_response({"message_id": sent["message_id"]})
 
     async def _beat(self, request: web.Request) -> web.Response:
-        t, beat = _page_tr(request), Beat((await request.json())["beat"])
+        t, name = _page_tr(request), str((await request.json())["beat"])
+        if name == "lookback":
+            async with self.sandbox.lock:
+                asked = await self.sandbox.run_lookback_now()
+            said = t._(words.LOOKBACK_ASKED if asked else words.LOOKBACK_NONE)
+            return web.json_response({"outcome": "sent" if asked else "none", "text": said})
+        beat = Beat(name)
         async with self.sandbox.lock:
             result = await self.sandbox.run_now(beat)
         said = t._(words.OUTCOMES[result.outcome.value], beat=words.beat_label(t, beat))

@@ -13,18 +13,20 @@ from zoneinfo import ZoneInfo
 from pydantic import SecretStr
 
 from bot.app import CadenceApp, build_application, services_of, start_app, stop_app
+from bot.domain.closing import lookback_moment
 from bot.domain.model import Beat
 from bot.domain.periods import next_slot
-from bot.domain.workcal import next_workday
+from bot.domain.workcal import CalendarKind, next_workday
 from bot.sandbox import world
 from bot.sandbox.objects import BOT_TOKEN
 from bot.sandbox.server import BotApiServer, Routes
 from bot.sandbox.world import SandboxClock
 from bot.settings import Settings
+from jobs.lookback import run_lookback
 from jobs.pacing import Limits, PacedLimiter, Pacer
 from jobs.run import BeatResult, run_beat
 from jobs.scheduler import plan_all
-from storage import beats, programmes
+from storage import beats, lookbacks, programmes
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.programmes import rhythm_of
@@ -171,6 +173,32 @@ class Sandbox:
             period=period,
             manual=True,
             force=True,
+        )
+
+    async def next_lookback(self) -> tuple[int, datetime] | None:
+        """The closed measure whose look-back comes first, and when, if any waits for one."""
+        assert self.app is not None
+        async with services_of(self.app).database.session() as s:
+            programme = await programmes.by_id(s, programme_id=self.programme_id)
+            waiting = await lookbacks.unasked(s, programme_id=self.programme_id)
+        if programme is None or not waiting:
+            return None
+        kind, at = CalendarKind(programme.calendar), rhythm_of(programme).dispatch_time
+        days, tz = programme.lookback_days, programme.timezone
+        return min(
+            ((mid, lookback_moment(closed, days, kind, at, tz)) for mid, closed in waiting),
+            key=lambda pair: pair[1],
+        )
+
+    async def run_lookback_now(self) -> bool:
+        """Ask the first waiting look-back now, though its day has not come."""
+        assert self.app is not None
+        first = await self.next_lookback()
+        if first is None:
+            return False
+        svc = services_of(self.app)
+        return await run_lookback(
+            self.app.bot, svc, programme_id=self.programme_id, measure_id=first[0], early=True
         )
 
     async def next_beats(self) -> list[tuple[Beat, datetime, bool]]:

@@ -48,7 +48,12 @@ OUTCOMES = {
     "already": N_("{beat}: already sent for this period."),
     "no_chat": N_("{beat}: the programme has no group for it."),
     "no_programme": N_("{beat}: there is no programme."),
+    "not_yet": N_("{beat}: not yet due."),
+    "nobody": N_("{beat}: nobody is bound to receive it yet."),
 }
+LOOKBACK = N_("Look-back")
+LOOKBACK_ASKED = N_("Look-back: the owner of the first closed measure waiting for one was asked.")
+LOOKBACK_NONE = N_("Look-back: no closed measure waits for one.")
 
 
 def beat_label(t: Tr, beat: Beat) -> str:
