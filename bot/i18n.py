@@ -135,6 +135,24 @@ class Tr:
         pattern = self._lang.date + " HH:mm"
         return format_datetime(value, pattern, locale=self.locale)
 
+    def moment(self, value: dt.datetime, today: dt.date) -> str:
+        """A moment as people write it: 9月23日9:30 / 23 September, 9:30 (the year if not this one)."""
+        clock = f"{value.hour}:{value.minute:02d}"
+        day = self.when(value.date(), today)
+        return f"{day}{clock}" if self.locale.startswith("zh") else f"{day}, {clock}"
+
+    def slot(self, value: dt.datetime, today: dt.date) -> str:
+        """A planned moment: 10月8日（周二）9:00 / Tuesday 8 October, 9:00."""
+        clock = f"{value.hour}:{value.minute:02d}"
+        day = self.when(value.date(), today)
+        if self.locale.startswith("zh"):
+            return f"{day}（{format_date(value, 'EEE', locale=self.locale)}）{clock}"
+        return f"{format_date(value, 'EEEE', locale=self.locale)} {day}, {clock}"
+
+    def sentences(self, *parts: str) -> str:
+        """Sentences one after another: no space after 。 in Chinese, one in English."""
+        return ("" if self.locale.startswith("zh") else " ").join(p for p in parts if p)
+
     def join(self, items: Iterable[str], style: Literal["standard", "or"] = "standard") -> str:
         """A list in the locale's words: 甲、乙和丙 / A, B and C (style "or": A, B or C)."""
         values = list(items)

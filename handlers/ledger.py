@@ -17,6 +17,7 @@ from bot.render.ledger import done_text, issues_text, preview_text, role_loss_te
 from bot.render.limits import MESSAGE_TEXT, fit
 from bot.render.measures import short
 from handlers.gate import Where, gate
+from handlers.next_steps import next_steps
 from handlers.send import answer_query, reply_long
 from jobs.send import to_person
 from storage import ledger_store, people
@@ -177,7 +178,9 @@ async def confirm(update: Update, context: CadenceContext) -> None:
         importer_id=context.member.person_id if context.member else None,
     )
     context.user_data.pop(PENDING, None)
-    await query.edit_message_text(fit(done_text(t, plan, removed=action == "drop"), LIMIT))
+    done = done_text(t, plan, removed=action == "drop")
+    after = await next_steps(context, context.programme)
+    await query.edit_message_text(fit(done, LIMIT - len(after) - 2) + "\n\n" + after)
     await _tell_role_losses(context, plan.roles_lost)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import metadata
 from zoneinfo import ZoneInfo
 
@@ -15,12 +15,13 @@ from bot.i18n import Tr
 from handlers.gate import Where, gate
 from handlers.schedule import BEAT_NAMES
 from handlers.send import reply_long
-from storage import beats, people, programmes
+from storage import beats, outbox, people, programmes
 from storage.db import where
 from storage.models import Programme
 from storage.programmes import rhythm_of
 
 STARTED = "status.started_at"
+FAILED_DAYS = 7  # undelivered messages counted over this many days
 
 
 def version() -> str:
@@ -68,6 +69,20 @@ async def _programme_lines(context: CadenceContext, programme: Programme) -> lis
             "next beat: {beat}, {when}",
             beat=t._(BEAT_NAMES[coming.beat]),
             when=t.datetime(coming.planned.astimezone(zone)),
+        )
+    )
+    queued, held, failed = await outbox.counts(
+        s, programme_id=programme.id, now=now, failed_since=now - timedelta(days=FAILED_DAYS)
+    )
+    lines.append(
+        "• "
+        + t._(
+            "messages: {queued} queued, {held} held for people who cannot be reached, "
+            "{failed} undelivered in the last {days} days",
+            queued=t.num(queued),
+            held=t.num(held),
+            failed=t.num(failed),
+            days=FAILED_DAYS,
         )
     )
     lost = [
