@@ -51,7 +51,8 @@ async def _everyone(context: CadenceContext) -> list[Someone]:
             ),
             link_sent=stale[p.id].astimezone(zone).date() if p.id in stale else None,
         )
-        for p in await people.people(s, programme_id=pid)
+        # by code point, so both databases list in the same order whatever their collation
+        for p in sorted(await people.people(s, programme_id=pid), key=lambda p: p.name)
     ]
 
 
