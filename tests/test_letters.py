@@ -119,7 +119,7 @@ async def test_letter_button_under_the_review(bot: Bot) -> None:
     mark = bot.api.mark()
     bot.api.send_private(ADMIN, "/review")
     [review] = [m for m in await bot.answers(TASKFORCE.id, mark) if m.buttons]
-    assert [label for label, _ in review.buttons] == ["提示函 1.3.2"]
+    assert [label for label, _ in review.buttons] == ["提示函1.3.2"]
     # a leader may read the review but not issue letters
     bot.api.press(LEADER, review, review.buttons[0][1])
     await bot.api.settle()

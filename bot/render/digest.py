@@ -122,7 +122,10 @@ def owner_headline(t: Tr, c: Counts, as_of: date) -> str:
 
 def summary_text(t: Tr, s: Summary, programme: str) -> str:
     """/summary: headline, lights, areas, then red and yellow items with the owners' words."""
-    title = t._("📊 {programme} · summary as of {date}", programme=programme, date=t.date(s.as_of))
+    # the picture as of today: the date as people write it, without this year's number
+    title = t._(
+        "📊 {programme} · summary as of {date}", programme=programme, date=t.day_month(s.as_of)
+    )
     if s.where.kind is not Kind.ALL:
         title += f" · {scope(t, s.where)}"
     if s.where.kind is Kind.OVERDUE and not s.overdue:
@@ -151,7 +154,9 @@ def review_text(t: Tr, r: Review, programme: str) -> str:
     """半月一研判 digest."""
     lines = [
         t._(
-            "🔎 {programme} · fortnightly review, {date}", programme=programme, date=t.date(r.as_of)
+            "🔎 {programme} · fortnightly review, {date}",
+            programme=programme,
+            date=t.day_month(r.as_of),  # the day it goes out: no year, as people write it
         ),
         headline(t, r.counts, r.as_of),
         lights(t, r.counts),
