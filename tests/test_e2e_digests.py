@@ -111,6 +111,9 @@ async def test_manual_report_and_review_once_per_period(bot: Bot) -> None:
     report, per_report = sent[0], len(sent)  # the text, then its files
     assert HEADLINE_ZH in report.plain and "2024年9月" in report.plain
     assert "城市管理局" in report.plain  # by lead unit, with rates
+    # the owners' words by area under the seed's headings: 一、 二、
+    progress = report.plain.split("各方面进展（据责任人反馈）：\n", 1)[-1]
+    assert progress.split("\n")[0].startswith("一、"), progress[:80]
     again = await bot.say(ADMIN, "/report")
     # already sent: nothing goes out, a button offers a deliberate re-send
     assert (

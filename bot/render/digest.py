@@ -9,6 +9,7 @@ from bot.domain.filters import Filter, Kind
 from bot.domain.model import Light, MeasureFacts
 from bot.domain.report import Counts, Group, MonthlyReport, Overdue, Review, Summary
 from bot.i18n import N_, Tr
+from bot.render.docx_base import heading_number
 from bot.render.labels import LIGHT_ICON
 from bot.render.measures import line, short, with_answer
 
@@ -269,7 +270,10 @@ def area_progress(t: Tr, r: MonthlyReport, g: Group) -> list[str]:
     """One area: what was closed this month and what remains, with the owners' latest words."""
     closed = [m for m in r.closed_this_month if m.area_number == g.number]
     still = [m for m in r.measures if m.area_number == g.number and m.status.is_open]
-    lines = [t._("{number}. {area}", number=g.number, area=g.key)]
+    number = heading_number(t, 1, g.number)
+    lines = [
+        number + g.key
+    ]  # 一、党的建设方面, as the seed heads its sections; 1. Area one  # 一、党的建设方面 / 1. Party building
     if closed:
         lines += [t._("Closed this month:"), *_answered(t, closed, r.as_of, MAX_LISTED)]
     if still:
