@@ -80,13 +80,21 @@ async def test_roles_by_button_and_the_last_coordinator(bot: Bot) -> None:
         True,
     )
     assert Role.COORDINATOR in await _roles(bot, pid, A)
+    leader = await _id(bot, L)
     # nor can /revoke leave the programme without one
     assert (await bot.say(OWNER_A, f"/revoke {A}")).plain == (
         f"{A}是本整改项目唯一的整改专班成员，请先将其他人员设为整改专班成员。"
     )
 
+    # forged presses: an owner's role, a person of no programme, a stranger to the task force
+    for forged in (f"role:{a}:owner:on", "pp:99999", f"role:{leader}:leader:off"):
+        bot.api.press(OWNER_B if "leader:off" in forged else OWNER_A, own, forged)
+        await bot.settle()
+        expected = (
+            "Sorry, this is for coordinators only." if "leader:off" in forged else "此按钮已失效。"
+        )
+        assert last_answer(bot)[0] == expected, forged
     # the ledger's responsible leader keeps the role the ledger gives
-    leader = await _id(bot, L)
     bot.api.press(OWNER_A, own, RoleSwitch(leader, "leader", "off").pack())
     await bot.settle()
     assert last_answer(bot) == (
