@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -130,16 +130,16 @@ class Tr:
         """A date as people write it: without the year in the current year (9月30日), else full."""
         return self.day_month(value) if value.year == today.year else self.date(value)
 
-    def datetime(self, value: dt.datetime) -> str:
-        """Date and time in the locale's words."""
-        pattern = self._lang.date + " HH:mm"
-        return format_datetime(value, pattern, locale=self.locale)
+    def datetime(self, value: dt.datetime, today: dt.date | None = None) -> str:
+        """Date and time as people write them: 2024年9月30日9:00 / 30 September 2024, 9:00;
+        without the year when today is in the same year (9月30日9:00 / 30 September, 9:00)."""
+        day = self.when(value.date(), today) if today is not None else self.date(value.date())
+        clock = f"{value.hour}:{value.minute:02d}"
+        return f"{day}{clock}" if self.locale.startswith("zh") else f"{day}, {clock}"
 
     def moment(self, value: dt.datetime, today: dt.date) -> str:
         """A moment as people write it: 9月23日9:30 / 23 September, 9:30 (the year if not this one)."""
-        clock = f"{value.hour}:{value.minute:02d}"
-        day = self.when(value.date(), today)
-        return f"{day}{clock}" if self.locale.startswith("zh") else f"{day}, {clock}"
+        return self.datetime(value, today)
 
     def slot(self, value: dt.datetime, today: dt.date) -> str:
         """A planned moment: 10月8日（周二）9:00 / Tuesday 8 October, 9:00."""

@@ -21,7 +21,7 @@ class Language:
 
 LANGUAGES: tuple[Language, ...] = (
     Language("zh_CN", "zh", "中文", "y年M月d日", "M月d日", "M月d日", "y年M月", True),
-    Language("en", "en", "English", "d MMM y", "d MMM", "d MMMM", "MMMM y", False),
+    Language("en", "en", "English", "d MMMM y", "d MMM", "d MMMM", "MMMM y", False),
 )
 CODES: tuple[str, ...] = tuple(lang.code for lang in LANGUAGES)
 DEFAULT_LOCALE = "zh_CN"

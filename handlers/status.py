@@ -48,6 +48,7 @@ async def _programme_lines(context: CadenceContext, programme: Programme) -> lis
     t, s, now = context.t, context.session, context.svc.clock.now()
     assert programme.id is not None
     zone = ZoneInfo(programme.timezone)
+    today = now.astimezone(zone).date()
     sent = [r for b in Beat if (r := await beats.latest(s, programme_id=programme.id, beat=b))]
     last = max(sent, key=lambda r: as_utc(r.sent_at), default=None)
     coming = min((next_slot(b, rhythm_of(programme), now) for b in Beat), key=lambda x: x.planned)
@@ -60,7 +61,7 @@ async def _programme_lines(context: CadenceContext, programme: Programme) -> lis
             + t._(
                 "last beat: {beat}, sent {when}",
                 beat=t._(BEAT_NAMES[Beat(last.beat)]),
-                when=t.datetime(as_utc(last.sent_at).astimezone(zone)),
+                when=t.datetime(as_utc(last.sent_at).astimezone(zone), today),
             )
         )
     lines.append(
@@ -68,7 +69,7 @@ async def _programme_lines(context: CadenceContext, programme: Programme) -> lis
         + t._(
             "next beat: {beat}, {when}",
             beat=t._(BEAT_NAMES[coming.beat]),
-            when=t.datetime(coming.planned.astimezone(zone)),
+            when=t.slot(coming.planned.astimezone(zone), today),
         )
     )
     queued, held, failed = await outbox.counts(

@@ -64,15 +64,15 @@ async def test_schedule_shows_and_changes_beats(bot: Bot) -> None:
     pid = await seed(bot)
     shown = await bot.say(ADMIN, "/schedule")
     # National Day moves W41's dispatch to Tuesday
-    assert shown.plain.split("\n")[1] == "• 每周调度：2024年10月8日 09:00"
+    assert shown.plain.split("\n")[1] == "• 每周调度：10月8日（周二）9:00"
     refused = await bot.say(OWNER_A, "/schedule dispatch tue 08:30")
     assert refused.plain == "抱歉，此功能仅限整改专班成员和责任领导使用。"
     mark = bot.api.mark()
     bot.api.send_private(ADMIN, "/schedule dispatch tue 08:30")
     changed, shown = await bot.answers(ADMIN.id, mark)
     assert changed.plain == "工作节奏已修改。"
-    assert shown.plain.split("\n")[1] == "• 每周调度：2024年10月8日 08:30"
-    assert shown.plain.split("\n")[2] == "• 催办：2024年10月10日 08:30"
+    assert shown.plain.split("\n")[1] == "• 每周调度：10月8日（周二）8:30"
+    assert shown.plain.split("\n")[2] == "• 催办：10月10日（周四）8:30"
     async with bot.db.session() as s:
         programme = await programmes.by_id(s, programme_id=pid)
     assert programme is not None

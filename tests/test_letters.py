@@ -53,7 +53,7 @@ def test_letter_docx_in_both_languages() -> None:
     assert zh[-2:] == ["巡视整改整改专班", "2024年11月5日"]
     en = _paragraphs(letter_docx(tr("en"), x))
     assert en[:3] == ["巡视整改: work prompt letter", "No. 3 of 2024", "To 城市管理局:"]
-    assert "5 days overdue" in en[3] and "12 Nov 2024" in en[4]
+    assert "5 days overdue" in en[3] and "12 November 2024" in en[4]
 
 
 async def test_letter_command_numbers_in_sequence_and_records_history(bot: Bot) -> None:

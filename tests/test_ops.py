@@ -126,8 +126,8 @@ async def test_status_for_admins_only(bot: Bot) -> None:
         f"数据库：{where(bot.db.url)}\n"
         "\n"
         "整改项目“P”：\n"
-        "• 最近一次：每周调度，2024年9月30日 09:00发出\n"
-        "• 下一次：每周调度，2024年10月8日 09:00\n"  # 1–7 October are holidays
+        "• 最近一次：每周调度，9月30日9:00发出\n"
+        "• 下一次：每周调度，10月8日（周二）9:00\n"  # 1–7 October are holidays
         "• 消息：待发送2条，因无法送达暂缓1条，近7天未送达1条\n"
         "• 2人无法送达：审计局联络员和建设局联络员"
     )
