@@ -149,6 +149,19 @@ class Tr:
             return f"{day}（{format_date(value, 'EEE', locale=self.locale)}）{clock}"
         return f"{format_date(value, 'EEEE', locale=self.locale)} {day}, {clock}"
 
+    def week(self, day: dt.date, today: dt.date) -> str:
+        """The week (Monday to Sunday) of a day: 9月16日—22日, 9月30日—10月6日 / 16–22 September."""
+        start = day - dt.timedelta(days=day.weekday())
+        end = start + dt.timedelta(days=6)
+        zh = self.locale.startswith("zh")
+        if start.month == end.month and start.year == end.year:
+            first = self.when(start, today)
+            if zh:
+                return f"{first}—{end.day}日"
+            return f"{start.day}–{self.when(end, today)}"
+        first, last = self.when(start, today), self.when(end, today)
+        return f"{first}—{last}" if zh else f"{first} – {last}"
+
     def sentences(self, *parts: str) -> str:
         """Sentences one after another: no space after 。 in Chinese, one in English."""
         return ("" if self.locale.startswith("zh") else " ").join(p for p in parts if p)

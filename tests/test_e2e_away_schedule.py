@@ -42,7 +42,7 @@ async def test_away_sends_dispatch_to_delegate_then_back(bot: Bot) -> None:
     assert [m for m in bot.api.since(mark) if m.chat_id == OWNER_A.id] == []
     [to_deputy] = bot.api.messages_to(DEPUTY.id)
     assert to_deputy.plain.split("\n")[:4] == [
-        "📌 每周调度（2024年9月30日）",
+        "📌 每周调度 · 本周（9月30日—10月6日）",
         "城管副联络员，您正在代城市管理局联络员反馈，请报送以下整改措施进展：",
         "",
         "🟢 1.3.2 建成虎峰山乡镇水厂并投用，解决未实现自来水入户问题 · 时限：2024年10月31日 · 推进中",
@@ -54,7 +54,7 @@ async def test_away_sends_dispatch_to_delegate_then_back(bot: Bot) -> None:
     await tick(bot, pid, datetime(2024, 10, 8, 9, 30, tzinfo=SH))
     [to_owner] = [m for m in bot.api.since(mark) if m.chat_id == OWNER_A.id]
     assert to_owner.plain.split("\n")[:2] == [
-        "📌 每周调度（2024年10月8日）",
+        "📌 每周调度 · 本周（10月7日—13日）",
         "城市管理局联络员，请报送您负责的整改措施进展：",
     ]
     assert bot.api.messages_to(DEPUTY.id) == [to_deputy]

@@ -116,7 +116,7 @@ async def test_missed_beat_after_its_window_is_not_sent(bot: Bot) -> None:
     await jobs_idle(bot)
     texts = [m.plain for m in bot.api.messages_to(OWNER_A.id)]
     # only the current week (W41, sent on the day it comes back), not W40 as well
-    assert [t.split("\n")[0] for t in texts] == ["📌 每周调度（2024年10月9日）"]
+    assert [t.split("\n")[0] for t in texts] == ["📌 每周调度 · 本周（10月7日—13日）"]
 
 
 async def test_conversation_survives_restart(bot: Bot) -> None:

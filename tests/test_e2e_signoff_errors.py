@@ -123,11 +123,11 @@ async def test_a_blocked_owner_is_unreachable_until_they_write_again(bot: Bot) -
     await bot.api.wait_until(lambda: _tried(bot, OWNER_A.id) == 3)  # /my and the W41 dispatch
     await bot.settle()
     [held] = [m for m in bot.api.messages_to(OWNER_A.id) if "每周调度" in m.plain]
-    assert held.plain.split("\n")[0] == "📌 每周调度（2024年10月8日）"
+    assert held.plain.split("\n")[0] == "📌 每周调度 · 本周（10月7日—13日）"
     assert (await _owner_a(bot)).unreachable_since is None
     listing = (await bot.say(ADMIN, "/people")).plain.split("\n")
     assert listing[2] == OWNER_A_LINE
     mark = bot.api.mark()
     await tick(bot, pid, datetime(2024, 10, 14, 9, 30, tzinfo=SH))
     [dispatch] = [m for m in bot.api.since(mark) if m.chat_id == OWNER_A.id]
-    assert dispatch.plain.split("\n")[0] == "📌 每周调度（2024年10月14日）"
+    assert dispatch.plain.split("\n")[0] == "📌 每周调度 · 本周（10月14日—20日）"
