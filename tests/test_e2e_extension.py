@@ -70,7 +70,7 @@ async def test_extension_approved_keeps_the_original_deadline(bot: Bot) -> None:
     mine = await bot.say(OWNER_A, "/my")
     assert (
         "🟢 1.3.2 建成虎峰山乡镇水厂并投用，解决未实现自来水入户问题 · "
-        "时限：延期至2024年11月30日（原定2024年10月31日） · 推进中"
+        "时限：延期至11月30日（原定10月31日） · 推进中"
     ) in mine.plain.split("\n")
     history = (await bot.say(COORD_B, "/history 1.3.2")).plain.split("\n")
     assert history[1:] == [
