@@ -99,6 +99,7 @@ async def _beat(
             manual=True,
             force=args.force,
             budget=args.budget,
+            resume=True,  # run again after a crash, it finishes what the first run queued
         )
     d = result.delivery
     if d is not None and result.lost:

@@ -60,7 +60,8 @@ async def ask_note(message: Message, context: CadenceContext) -> int:
         )
     else:
         text = t._(
-            "Write a short progress note for {code}. /cancel leaves without saving.",
+            "Write a short progress note for {code}; a line starting “Next step:” says what"
+            " comes next. /cancel leaves without saving.",
             code=draft["code"],
         )
     await message.reply_text(text)

@@ -223,5 +223,6 @@ async def confirm(update: Update, context: CadenceContext) -> int | None:
             t._("Saved. {code} now waits for sign-off by the task force.", code=m.code)
         )
     else:
+        await context.session.commit()  # "saved" is said only once it is: a crash may follow
         await query.edit_message_text(t._("Saved. Thank you: {code} is updated.", code=m.code))
     return END

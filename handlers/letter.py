@@ -10,7 +10,7 @@ from bot.domain.letters import Letter
 from bot.domain.model import Role
 from bot.i18n import Tr
 from bot.render import callbacks
-from bot.render.letter import number_label
+from bot.render.letter_words import number_label
 from handlers.answer_draft import step
 from handlers.gate import Where, gate
 from handlers.send import answer_query

@@ -84,17 +84,28 @@ async def monthly_files(
     ]
 
 
-async def post(bot: Bot, chat_id: int, files: list[Document]) -> None:
-    """Send each file to the chat: photos inline, the rest as documents, within upload limits."""
+def sendable(files: list[Document]) -> list[tuple[str, Document, str]]:
+    """(kind, file, caption) per file Telegram will take: photos inline, large ones as documents."""
+    out = []
     for f in files:
-        caption = fit(f.caption, CAPTION[1]) or None
+        caption = fit(f.caption, CAPTION[1])
         if f.photo and len(f.data) <= PHOTO_UPLOAD_BYTES:
-            await bot.send_photo(chat_id, f.data, caption=caption, filename=f.filename)
+            out.append(("photo", f, caption))
         elif len(f.data) <= UPLOAD_BYTES:
-            await bot.send_document(chat_id, f.data, filename=f.filename, caption=caption)
+            out.append(("document", f, caption))
         else:
             # Telegram refuses it with 413; saying so in the log beats failing the whole beat
             log.warning("%s is %s bytes, over Telegram's upload limit", f.filename, len(f.data))
+    return out
+
+
+async def post(bot: Bot, chat_id: int, files: list[Document]) -> None:
+    """Send each file to the chat: photos inline, the rest as documents, within upload limits."""
+    for kind, f, caption in sendable(files):
+        if kind == "photo":
+            await bot.send_photo(chat_id, f.data, caption=caption or None, filename=f.filename)
+        else:
+            await bot.send_document(chat_id, f.data, filename=f.filename, caption=caption or None)
 
 
 async def halfyear(

@@ -11,7 +11,8 @@ from bot.domain.letters import Letter
 from bot.domain.lights import light
 from bot.domain.model import Light, Status
 from bot.i18n import Tr
-from bot.render.letter import letter_docx, number_label
+from bot.render.letter import letter_docx
+from bot.render.letter_words import number_label
 from jobs.documents import Document
 from storage import letters, measures
 from storage.models import Programme

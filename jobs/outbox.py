@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -43,8 +44,13 @@ def plan(
     markup: InlineKeyboardMarkup | None = None,
     measure_ids: list[int] | None = None,
     locale: str = "",
+    file: tuple[str, str, bytes] | None = None,
 ) -> OutboxMessage:
-    """Queue one message in the caller's transaction (held when its recipient is unreachable)."""
+    """Queue one message in the caller's transaction (held when its recipient is unreachable).
+
+    `file`: (kind, filename, bytes) for a photo or document; `text` is then its caption.
+    """
+    kind, filename, payload = file or ("text", "", None)
     row = OutboxMessage(
         programme_id=programme_id,
         beat=beat,
@@ -56,6 +62,9 @@ def plan(
         locale=locale,
         text=text,
         markup=json.dumps(markup.to_dict(), ensure_ascii=False) if markup else "",
+        kind=kind,
+        filename=filename,
+        payload=payload,
         state=outbox.HELD if person and person.unreachable_since else outbox.QUEUED,
         expires_at=expires,
         created_at=now,
@@ -201,19 +210,25 @@ class Sender:
         """Send the parts not sent yet (buttons on the last); a retry never repeats a part.
 
         The lease is taken once a pacing slot is held, so it only has to cover one request;
-        False when another sender has the message or it is no longer queued.
+        the slot is freed at Telegram's answer, before our commit, so recording deliveries
+        does not slow the fan-out. False when another sender has the message or it is done.
         """
-        chunks = split_text(job.row.text)
+        chunks = split_text(job.row.text) if job.row.kind == "text" else [job.row.text]
         first = job.done
         for i in range(first, len(chunks)):
-            async with self._pacer(bot).slot(job.row.chat_id, bulk=True):
-                if i == first:
+            release = await self._pacer(bot).acquire(job.row.chat_id, bulk=True)
+            if i == first:
+                try:
                     taken = await self._take(job.row.id or 0)
-                    if taken is None:
-                        return False
-                    job.row = taken
-                # shielded: once a part leaves, it is recorded even if the run is stopped now
-                await asyncio.shield(self._part(bot, job, chunks, i))
+                except BaseException:
+                    release()
+                    raise
+                if taken is None:
+                    release()
+                    return False
+                job.row = taken
+            # shielded: once a part leaves, it is recorded even if the run is stopped now
+            await asyncio.shield(self._part(bot, job, chunks, i, release))
         return True
 
     async def _take(self, row_id: int) -> OutboxMessage | None:
@@ -224,35 +239,55 @@ class Sender:
                 return None
             return await outbox.get(s, row_id=row_id)
 
-    async def _part(self, bot: Bot, job: _Job, chunks: list[str], i: int) -> None:
+    async def _part(
+        self, bot: Bot, job: _Job, chunks: list[str], i: int, release: Callable[[], None]
+    ) -> None:
         row, last = job.row, i == len(chunks) - 1
-        message = await bot.send_message(
-            row.chat_id,
-            chunks[i],
-            reply_markup=_markup(row) if last else None,
-            read_timeout=self.timeout,
-            write_timeout=self.timeout,
-            connect_timeout=self.timeout,
-            pool_timeout=self.timeout,
+        waits: dict[str, Any] = {
+            "read_timeout": self.timeout,
+            "write_timeout": self.timeout,
+            "connect_timeout": self.timeout,
+            "pool_timeout": self.timeout,
             **_paced(bot),
-        )
+        }
+        markup = _markup(row) if last else None
+        try:
+            if row.kind == "text":
+                message = await bot.send_message(
+                    row.chat_id, chunks[i], reply_markup=markup, **waits
+                )
+            else:
+                send = bot.send_photo if row.kind == "photo" else bot.send_document
+                message = await send(
+                    row.chat_id,
+                    row.payload or b"",
+                    caption=row.text or None,
+                    filename=row.filename,
+                    reply_markup=markup,
+                    **waits,
+                )
+        finally:
+            release()  # the window starts at Telegram's answer, not after our commit
         job.done = i + 1
         if last:
             await self._record(row, message.message_id)
 
     async def _record(self, row: OutboxMessage, message_id: int) -> None:
         """Record a delivery, retrying a busy database: an unrecorded message would go twice."""
+        row_id = row.id or 0
         for attempt in range(RECORD_TRIES):
             try:
                 async with self.svc.database.session() as s:
+                    # read afresh: after a failed attempt the old object is expired and detached
+                    fresh = await outbox.get(s, row_id=row_id) if attempt else None
                     await outbox.mark_sent(
-                        s, row=row, message_id=message_id, at=self.svc.clock.now()
+                        s, row=fresh or row, message_id=message_id, at=self.svc.clock.now()
                     )
                 return
             except OperationalError:
                 if attempt == RECORD_TRIES - 1:
                     raise
-                log.warning("recording message %s: database busy, retrying", row.id)
+                log.warning("recording message %s: database busy, retrying", row_id)
                 await asyncio.sleep(0.2 * 2**attempt)
 
     async def _unlease(self, row: OutboxMessage) -> None:

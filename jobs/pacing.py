@@ -74,22 +74,36 @@ class Pacer:
 
     @contextlib.asynccontextmanager
     async def slot(self, chat_id: int, *, bulk: bool = False) -> AsyncIterator[None]:
-        """Hold a global and a per-chat slot for one request.
+        """Hold a global and a per-chat slot for one request."""
+        release = await self.acquire(chat_id, bulk=bulk)
+        try:
+            yield
+        finally:
+            release()
+
+    async def acquire(self, chat_id: int, *, bulk: bool = False) -> Callable[[], None]:
+        """Wait for a global and a per-chat slot; call the result once Telegram has answered.
 
         Bulk sends (beats) never hold the last two global slots, so a reply to someone
         pressing a button does not queue behind a 1,000-message fan-out.
         """
+        loop = asyncio.get_running_loop()
         if bulk:
             if self._bulk is None:
                 self._bulk = asyncio.Semaphore(max(1, self.limits.per_second - RESERVED))
             await self._bulk.acquire()
             try:
-                async with self.slot(chat_id):
-                    yield
-            finally:  # freed with the global slot it stood for, one second after the answer
-                asyncio.get_running_loop().call_later(1.0, self._bulk.release)
-            return
-        loop = asyncio.get_running_loop()
+                inner = await self.acquire(chat_id)
+            except BaseException:
+                self._bulk.release()
+                raise
+            bulk_slots = self._bulk
+
+            def release_bulk() -> None:
+                inner()  # freed with the global slot it stood for, one second after the answer
+                loop.call_later(1.0, bulk_slots.release)
+
+            return _once(release_bulk)
         if self._global is None:
             self._global = asyncio.Semaphore(self.limits.per_second)
         chat, window = self._chat(chat_id)
@@ -104,12 +118,27 @@ class Pacer:
             if chat is not None:
                 chat.release()
             raise
-        try:
-            yield
-        finally:
-            loop.call_later(1.0, self._global.release)
+        global_slots = self._global
+
+        def release() -> None:
+            loop.call_later(1.0, global_slots.release)
             if chat is not None:
                 loop.call_later(window, chat.release)
+
+        return _once(release)
+
+
+def _once(release: Callable[[], None]) -> Callable[[], None]:
+    """A release that frees its slots the first time it is called and does nothing after."""
+    done = False
+
+    def call() -> None:
+        nonlocal done
+        if not done:
+            done = True
+            release()
+
+    return call
 
 
 class PacedLimiter(BaseRateLimiter[int]):

@@ -59,24 +59,33 @@ async def run_beat(
     manual: bool = False,
     force: bool = False,
     budget: float = 120.0,
+    resume: bool = False,
 ) -> BeatResult:
     """Claim the period and plan its messages in one transaction, then deliver them.
 
     A crash after the commit loses nothing: the messages wait in the outbox for the next
     sender run; a crash before it leaves the period unclaimed, so the beat runs again.
+    `resume`: when the period was claimed already, deliver what is still queued (the CLI run
+    again after a crash finishes the beat).
     """
     now = svc.clock.now()
+    digest: digests.Digest | None = None
     async with svc.database.session() as s:
         programme = await programmes.by_id(s, programme_id=programme_id)
         if programme is None:
             return BeatResult(beat, period or "", Outcome.NO_PROGRAMME)
         period = period or period_of(beat, now, rhythm_of(programme))
-        needs_chat = {
-            Beat.REVIEW: programme.taskforce_chat_id or programme.leadership_chat_id,
-            Beat.REPORT: programme.leadership_chat_id,
-        }
-        if beat in needs_chat and needs_chat[beat] is None:
-            return BeatResult(beat, period, Outcome.NO_CHAT)
+        if beat in (Beat.REVIEW, Beat.REPORT):
+            if not force and await beats.find(
+                s, programme_id=programme_id, beat=beat, period=period
+            ):
+                return BeatResult(beat, period, Outcome.ALREADY)
+            # computed (reads, rendering) before the claim: the write lock is held only briefly
+            digest = await digests.compute(
+                s, programme=programme, beat=beat, period=period, now=now
+            )
+            if digest is None:
+                return BeatResult(beat, period, Outcome.NO_CHAT)
         claimed = await beats.claim(
             s,
             programme_id=programme_id,
@@ -87,44 +96,55 @@ async def run_beat(
             force=force,
         )
         if claimed is None:
-            return BeatResult(beat, period, Outcome.ALREADY)
-        if beat in (Beat.DISPATCH, Beat.NUDGE):
-            if force:
-                await outbox.forget(s, programme_id=programme_id, beat=beat.value, period=period)
-            await _plan(s, programme, beat, claimed, now)
-    if beat not in (Beat.DISPATCH, Beat.NUDGE):
-        return await _digest(bot, svc, programme_id, beat, period, now)
+            return await _already(bot, svc, programme_id, beat, period, resume, budget)
+        if force:
+            await outbox.forget(s, programme_id=programme_id, beat=beat.value, period=period)
+        expires = _expiry(programme, beat, period, now)
+        if digest is not None:
+            digests.queue(
+                s, programme=programme, record=claimed, digest=digest, now=now, expires=expires
+            )
+        else:
+            await _plan(s, programme, beat, claimed, now, expires)
     delivery = await sender_of(svc).deliver(bot, programme_id=programme_id, budget=budget)
     log.info("beat %s %s for programme %s: %s", beat, period, programme_id, delivery)
-    return BeatResult(beat, period, Outcome.SENT, delivery.sent, delivery)
+    if digest is None:
+        return BeatResult(beat, period, Outcome.SENT, delivery.sent, delivery)
+    async with svc.database.session() as s:
+        rows = await outbox.of_period(
+            s, programme_id=programme_id, beats=[beat.value], period=period
+        )
+    # a digest reaches its one chat when all its parts are out
+    done = bool(rows) and all(r.state == outbox.SENT for r in rows)
+    return BeatResult(beat, period, Outcome.SENT, int(done), delivery)
+
+
+async def _already(
+    bot: Bot, svc: Services, pid: int, beat: Beat, period: str, resume: bool, budget: float
+) -> BeatResult:
+    """The period was claimed before: nothing new is planned; with `resume`, the queue goes out."""
+    if not resume:
+        return BeatResult(beat, period, Outcome.ALREADY)
+    delivery = await sender_of(svc).deliver(bot, programme_id=pid, budget=budget)
+    return BeatResult(beat, period, Outcome.ALREADY, delivery.sent, delivery)
+
+
+def _expiry(programme: Programme, beat: Beat, period: str, now: datetime) -> datetime:
+    """When the beat's messages are given up: the end of its period, or an hour from now."""
+    expires = slot_for(beat, period, rhythm_of(programme)).ends
+    return max(expires, now + MIN_LIFETIME)  # a manual beat late in its period still gets tries
 
 
 async def _plan(
-    s: AsyncSession, programme: Programme, beat: Beat, record: SentBeat, now: datetime
+    s: AsyncSession,
+    programme: Programme,
+    beat: Beat,
+    record: SentBeat,
+    now: datetime,
+    expires: datetime,
 ) -> int:
-    """Write the beat's messages to the outbox, to be sent before the period ends."""
-    expires = slot_for(beat, record.period, rhythm_of(programme)).ends
-    expires = max(expires, now + MIN_LIFETIME)  # a manual beat late in its period still gets tries
+    """Write the dispatch's or the nudge's messages to the outbox."""
     p, period = programme, record.period
     if beat is Beat.DISPATCH:
         return await dispatch.dispatch(s, programme=p, period=period, now=now, expires=expires)
     return await dispatch.nudge(s, programme=p, period=period, now=now, expires=expires)
-
-
-async def _digest(
-    bot: Bot, svc: Services, programme_id: int, beat: Beat, period: str, now: datetime
-) -> BeatResult:
-    """Send a review or monthly report (text and files) to its group right after the claim.
-
-    Digests go straight out, not through the outbox: they carry files; a failure is logged.
-    """
-    async with svc.database.session() as s:
-        programme = await programmes.by_id(s, programme_id=programme_id)
-        record = await beats.find(s, programme_id=programme_id, beat=beat, period=period)
-        assert programme is not None and record is not None
-        if beat is Beat.REVIEW:
-            reached = await digests.review(bot, s, programme=programme, record=record, now=now)
-        else:
-            reached = await digests.monthly(bot, s, programme=programme, period=period, now=now)
-    log.info("beat %s %s for programme %s reached %s", beat, period, programme_id, reached)
-    return BeatResult(beat, period, Outcome.SENT, reached)

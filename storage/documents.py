@@ -12,6 +12,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.documents import Extras
+from bot.domain.notes import split_next_step
 from storage.models import AuditEvent, EvidenceFile, Measure, ProgressUpdate
 
 
@@ -28,9 +29,15 @@ def _first_deadlines(events: Sequence[AuditEvent]) -> dict[int, date | None]:
     return first
 
 
-def day_in(moment: datetime, tz: str) -> date:
-    """The programme-local day of a stored moment (naive values are stored as local already)."""
-    return moment.astimezone(ZoneInfo(tz)).date() if moment.tzinfo else moment.date()
+def moment(value: datetime, tz: str) -> datetime:
+    """A stored moment in programme-local time (naive values are stored as local already)."""
+    zone = ZoneInfo(tz)
+    return value.astimezone(zone) if value.tzinfo else value.replace(tzinfo=zone)
+
+
+def day_in(value: datetime, tz: str) -> date:
+    """The programme-local day of a stored moment."""
+    return moment(value, tz).date()
 
 
 async def extras(
@@ -41,14 +48,18 @@ async def extras(
     as_of: date,
     tz: str,
 ) -> dict[str, Extras]:
-    """Per code: the latest note up to `as_of`, evidence count and original deadline."""
+    """Per code: the latest note and next step up to `as_of`, evidence count, original deadline."""
     notes: dict[int, ProgressUpdate] = {}
+    steps: dict[int, str] = {}
     query = select(ProgressUpdate).where(ProgressUpdate.programme_id == programme_id)
     for update in (
         await session.exec(query.order_by(col(ProgressUpdate.created_at), col(ProgressUpdate.id)))
     ).all():
         if update.note.strip() and day_in(update.created_at, tz) <= as_of:
             notes[update.measure_id] = update
+            step = split_next_step(update.note)[1]
+            if step:  # the latest plan stands until the owner writes another
+                steps[update.measure_id] = step
     files = Counter(
         f.measure_id
         for f in (
@@ -76,8 +87,9 @@ async def extras(
         note = notes.get(m.id)
         original = first.get(m.id, m.deadline)
         out[m.code] = Extras(
-            note=note.note.strip() if note else "",
+            note=split_next_step(note.note)[0] if note else "",
             noted_on=day_in(note.created_at, tz) if note else None,
+            next_step=steps.get(m.id, ""),
             evidence=files.get(m.id, 0),
             original_deadline=original if original != m.deadline else None,
         )

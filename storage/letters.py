@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
+from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.letters import Letter, letter, next_number
+from bot.domain.letters import Letter, LetterState, letter, next_number
 from bot.domain.model import MeasureFacts
 from bot.domain.workcal import CalendarKind
 from storage import audit
-from storage.models import AuditEvent, Measure, Programme
+from storage.documents import moment
+from storage.models import AuditEvent, Measure, Programme, ProgressUpdate
 
 ACTION = "letter.issue"
 
@@ -39,6 +41,11 @@ async def issue(
 ) -> Letter:
     """Number the letter (per programme and year) and record it in the measure's history."""
     assert programme.id is not None
+    # two coordinators issuing at once must not share a number: writing the programme row
+    # first takes its lock (a row lock on PostgreSQL, the write lock on SQLite) until commit
+    await session.exec(
+        update(Programme).where(col(Programme.id) == programme.id).values(id=Programme.id)
+    )
     past = await issued(session, programme_id=programme.id)
     numbers = [(int(str(x["year"])), int(str(x["number"]))) for x in past]
     content = letter(
@@ -66,3 +73,43 @@ async def issue(
     )
     await session.flush()
     return content
+
+
+async def states(session: AsyncSession, *, programme_id: int, tz: str) -> list[LetterState]:
+    """Every letter issued, oldest first, with the day its unit first answered after it."""
+    rows = (
+        await session.exec(
+            select(AuditEvent, Measure.code)
+            .join(Measure, col(Measure.id) == col(AuditEvent.entity_id))
+            .where(AuditEvent.programme_id == programme_id, AuditEvent.action == ACTION)
+            .order_by(col(AuditEvent.id))
+        )
+    ).all()
+    ids = {event.entity_id for event, _ in rows}
+    answers: dict[int, list[datetime]] = {}
+    if ids:
+        found = await session.exec(
+            select(ProgressUpdate.measure_id, ProgressUpdate.created_at).where(
+                col(ProgressUpdate.measure_id).in_(ids)
+            )
+        )
+        for measure_id, at in found.all():
+            answers.setdefault(measure_id, []).append(at)
+    out: list[LetterState] = []
+    for event, code in rows:
+        after = json.loads(event.after)
+        issued = moment(event.at, tz)
+        later = [moment(at, tz) for at in answers.get(event.entity_id or 0, [])]
+        first = min((at for at in later if at > issued), default=None)
+        out.append(
+            LetterState(
+                code=code,
+                lead_unit=str(after.get("lead_unit", "")),
+                year=int(after["year"]),
+                number=int(after["number"]),
+                issued_on=date.fromisoformat(after["issued_on"]),
+                reply_by=date.fromisoformat(after["reply_by"]),
+                answered_on=first.date() if first is not None else None,
+            )
+        )
+    return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Every constraint and index gets a predictable name, the same on SQLite and PostgreSQL, so a
@@ -249,8 +249,12 @@ class OutboxMessage(SQLModel, table=True):
     chat_id: int = _big()  # type: ignore[assignment]
     measure_ids: str = ""  # comma-separated: what a reply to this message is about
     locale: str = "zh_CN"
-    text: str = Field(sa_type=Text)
+    text: str = Field(sa_type=Text)  # the message, or a file's caption
     markup: str = Field(default="", sa_type=Text)  # InlineKeyboardMarkup as JSON
+    # digests carry files: the chart as a photo, the report and ledger as documents
+    kind: str = Field(default="text", max_length=10)  # text | photo | document
+    filename: str = ""
+    payload: bytes | None = Field(default=None, sa_type=LargeBinary)  # dropped once sent
     state: str = Field(default="queued", index=True)  # queued | held | sent | failed
     attempts: int = 0
     leased_until: datetime | None = None  # wall-clock end of a sender's current attempt

@@ -61,6 +61,7 @@ async def mark_sent(
 ) -> None:
     """Record a delivery; a dispatch's items now answer to replies to it and count as delivered."""
     row.state, row.message_id, row.sent_at, row.leased_until = SENT, message_id, at, None
+    row.payload = None  # a sent file lives on in Telegram; the database need not keep a copy
     session.add(row)
     ids = ids_of(row)
     if row.beat not in ("dispatch", "nudge") or not ids:

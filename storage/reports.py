@@ -13,9 +13,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import filters, report
 from bot.domain.as_of import as_it_stood
+from bot.domain.letters import to_review
 from bot.domain.model import Beat, Status
 from bot.domain.workcal import CalendarKind
-from storage import absences, beats, decisions, dispatch_items, history, measures, people
+from storage import absences, beats, decisions, dispatch_items, history, letters, measures, people
+from storage.documents import day_in
 from storage.models import Programme
 
 
@@ -90,6 +92,8 @@ async def review_content(
         for code, at in await decisions.pending_asked(session, programme_id=pid)
     ]
     waiting = report.waiting_long(asked, today, CalendarKind(programme.calendar))
+    since = day_in(last_review.sent_at, programme.timezone) if last_review else None
+    issued = await letters.states(session, programme_id=pid, tz=programme.timezone)
     content = report.review(
         facts,
         today,
@@ -98,6 +102,7 @@ async def review_content(
         away=away,
         unreachable=unreachable,
         waiting=waiting,
+        letters=to_review(issued, since, today),
     )
     return content, dict(report.snapshot(facts, today))
 

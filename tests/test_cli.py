@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import PG_URL, sample
-from fakebot import BOT_TOKEN, FakeTelegram
+from fakebot import BOT_TOKEN, FakeTelegram, Fault
 
 from bot.cli import main
 
@@ -184,3 +184,41 @@ def test_reimport_keeps_missing_measures_unless_told_to_remove_them(
     removed = capsys.readouterr().out.splitlines()
     assert removed[-1] == "Imported: 0 new, 0 changed, 40 unchanged. 2 measures removed."
     assert live() == codes[:40]
+
+
+async def test_beat_command_run_again_finishes_what_the_first_run_queued(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async with FakeTelegram() as api:
+        db = env / "r.db"
+        monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", BOT_TOKEN)
+        monkeypatch.setenv("TELEGRAM_API_BASE_URL", api.base_url)
+        monkeypatch.setenv("CADENCE_RETRY_SECONDS", "0.05")
+        (env / "l.csv").write_bytes(sample("ledger.zh.csv"))
+
+        async def cli(*args: str) -> tuple[int, str, str]:
+            code = await asyncio.to_thread(main, list(args))
+            captured = capsys.readouterr()
+            return code, captured.out, captured.err
+
+        assert (await cli("migrate"))[0] == 0
+        assert (await cli("import", "l.csv", "--programme", "P"))[0] == 0
+        with sqlite3.connect(db) as conn:  # two liaisons are bound to Telegram
+            for user_id, name in ((701, "城市管理局联络员"), (702, "科技创新局联络员")):
+                conn.execute(
+                    "UPDATE person SET telegram_user_id = ? WHERE name = ?", (user_id, name)
+                )
+        api.faults.always(701, Fault.BAD_GATEWAY)  # Telegram fails for one of them
+        beat = ("beat", "dispatch", "--programme", "P", "--as-of", "2024-09-30")
+        code, out, err = await cli(*beat, "--budget", "0.3")
+        assert code == 3
+        assert err.splitlines()[0] == (
+            "dispatch 2024-W40: 1 sent, NOT delivered: 0 unreachable, "
+            "1 queued for retry by the running bot, 0 given up"
+        )
+        assert [m.chat_id for m in api.sent] == [702]
+        api.faults.always(701, None)  # Telegram is back: running the beat again finishes it
+        code, out, err = await cli(*beat)
+        assert (code, out.splitlines()[-1]) == (0, "dispatch 2024-W40: already (1)")
+        assert sorted(m.chat_id for m in api.sent) == [701, 702]  # each once

@@ -11,9 +11,9 @@ from pathlib import Path
 import docx
 import openpyxl
 import pytest
-from conftest import ADMIN, GROUP, SH, TASKFORCE, Bot, sample
+from conftest import ADMIN, GROUP, SH, TASKFORCE, Bot, button, sample
 from fakebot import SentMessage, User
-from rhythm_support import LEADER, OWNER_A, seed, tick
+from rhythm_support import LEADER, OWNER_A, measure_id, seed, tick
 from test_e2e_digests import HEADLINE_EN, HEADLINE_ZH, group_say
 
 from bot.cli import main
@@ -177,3 +177,30 @@ async def test_export_report_on_demand_in_private(bot: Bot) -> None:
     assert _docx_text(sent[2].document)[2] == HEADLINE_ZH
     # the on-demand copy does not count as the beat: nothing went to any group
     assert not bot.api.messages_to(GROUP.id)
+
+
+async def test_owners_next_steps_reach_the_monthly_report(bot: Bot) -> None:
+    bot.clock.set(datetime(2024, 9, 23, 10, 0, tzinfo=SH))
+    pid = await seed(bot)
+    await tick(bot, pid, datetime(2024, 9, 23, 10, 0, tzinfo=SH))
+    [to_a] = bot.api.messages_to(OWNER_A.id)
+    await bot.press(OWNER_A, to_a, f"ans:{await measure_id(bot, '1.3.2')}:ok")
+    await bot.say(OWNER_A, "已完成水厂主体工程。\n下一步：10月底前完成通水验收")
+    await bot.press(OWNER_A, bot.api.last_to(OWNER_A.id), button(bot.api.last_to(OWNER_A.id), "p:"))
+    prompt = bot.api.last_to(OWNER_A.id)
+    await bot.press(OWNER_A, prompt, button(prompt, "f:"))
+    confirm = bot.api.last_to(OWNER_A.id)
+    await bot.press(OWNER_A, confirm, button(confirm, "c:", ":save"))
+    assert confirm.plain == "已保存，谢谢。1.3.2进展已更新。"
+
+    bot.clock.set(datetime(2024, 10, 15, 9, 0, tzinfo=SH))
+    mark = bot.api.mark()
+    bot.api.send_private(LEADER, "/export report 2024-09")
+    sent = await bot.answers(LEADER.id, mark)
+    [docx_file] = [m for m in sent if m.filename and m.filename.endswith(".docx")]
+    paragraphs = _docx_text(docx_file.document)
+    steps = paragraphs[paragraphs.index("九、下一步工作打算") + 1 :]
+    assert len(steps) == 1 and steps[0].startswith("1.") and "1.3.2" in steps[0]
+    assert steps[0].endswith("10月底前完成通水验收")
+    progress = [p for p in paragraphs if "已完成水厂主体工程" in p]
+    assert progress and not [p for p in progress if "下一步" in p]

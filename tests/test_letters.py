@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 from datetime import date, datetime
 
@@ -19,8 +20,8 @@ from bot.domain.workcal import CalendarKind
 from bot.i18n import tr
 from bot.render import callbacks
 from bot.render.letter import letter_docx
-from storage import measures
-from storage.models import AuditEvent, Measure
+from storage import letters, measures
+from storage.models import AuditEvent, Measure, Programme
 
 
 def _paragraphs(data: bytes | None) -> list[str]:
@@ -137,3 +138,76 @@ def test_letter_button_data_round_trips_and_refuses_forgeries() -> None:
     for forged in ("ltr:042", "ltr:-1", "ltr:1:2", "ltr:x", "ltr:99999999999"):
         with pytest.raises(callbacks.CallbackError):
             callbacks.unpack(forged)
+
+
+async def _answer(bot: Bot, code: str, note: str) -> None:
+    """The owner of `code` reports progress now (through storage, as the answer flow does)."""
+    async with bot.db.session() as s:
+        m = (await s.exec(select(Measure).where(Measure.code == code))).one()
+        await measures.record_update(
+            s,
+            measure=m,
+            person_id=m.owner_id,
+            actor="test",
+            health=Health.AT_RISK,
+            now=bot.clock.now(),
+            note=note,
+        )
+
+
+async def test_review_lists_letters_and_whether_units_answered(bot: Bot) -> None:
+    await seed(bot)
+    await group_say(bot, ADMIN, "/setup P taskforce", chat_id=TASKFORCE.id)
+    bot.clock.set(datetime(2024, 11, 5, 9, 0, tzinfo=SH))
+    await bot.say(ADMIN, "/use P")
+    await bot.say(ADMIN, "/letter 1.3.2")
+    bot.clock.set(datetime(2024, 11, 6, 9, 0, tzinfo=SH))
+    await _answer(bot, "1.3.2", "水厂已试水")
+    bot.clock.set(datetime(2024, 11, 7, 9, 0, tzinfo=SH))
+    await bot.say(ADMIN, "/letter 1.3.2")
+
+    async def review_lines() -> list[str]:
+        mark = bot.api.mark()
+        bot.api.send_private(ADMIN, "/review")
+        [review] = [m for m in await bot.answers(TASKFORCE.id, mark) if m.plain.startswith("🔎")]
+        lines = review.plain.splitlines()
+        if "工作提示函：" not in lines:
+            return []
+        start = lines.index("工作提示函：") + 1
+        end = lines.index("", start) if "" in lines[start:] else len(lines)
+        return lines[start:end]
+
+    bot.clock.set(datetime(2024, 11, 8, 15, 0, tzinfo=SH))
+    assert await review_lines() == [
+        "〔2024〕第1号（致城市管理局，1.3.2），要求2024年11月12日前反馈：已于2024年11月6日反馈",
+        "〔2024〕第2号（致城市管理局，1.3.2），要求2024年11月14日前反馈：尚未反馈",
+    ]
+    # the next review: the answered letter was told already; the silent one is named again,
+    # and a late answer is called late
+    bot.clock.set(datetime(2024, 11, 18, 9, 0, tzinfo=SH))
+    await _answer(bot, "1.3.2", "水厂已通水")
+    bot.clock.set(datetime(2024, 11, 22, 15, 0, tzinfo=SH))
+    assert await review_lines() == [
+        "〔2024〕第2号（致城市管理局，1.3.2），要求2024年11月14日前反馈：逾期反馈（2024年11月18日）",
+    ]
+
+
+async def test_letters_issued_at_once_get_distinct_numbers(bot: Bot) -> None:
+    pid = await seed(bot)
+    now = datetime(2024, 11, 5, 9, 0, tzinfo=SH)
+
+    async def issue_one() -> int:
+        async with bot.db.session() as s:
+            programme = await s.get(Programme, pid)
+            assert programme is not None
+            [(m, f)] = [
+                (m, f) for m, f in await measures.facts(s, programme_id=pid) if f.code == "1.3.2"
+            ]
+            x = await letters.issue(
+                s, programme=programme, measure=m, facts=f, today=now.date(), actor="t", now=now
+            )
+            await asyncio.sleep(0.05)  # the other coordinator presses meanwhile
+            await s.commit()
+            return x.number
+
+    assert sorted(await asyncio.gather(*(issue_one() for _ in range(3)))) == [1, 2, 3]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -48,3 +49,31 @@ def letter(
         reply_by=add_workdays(issued_on, workdays, calendar),
         days_overdue=days_overdue(measure, issued_on),
     )
+
+
+@dataclass(frozen=True)
+class LetterState:
+    """A letter issued, and whether its unit answered (the first update after it)."""
+
+    code: str
+    lead_unit: str
+    year: int
+    number: int
+    issued_on: date
+    reply_by: date
+    answered_on: date | None = None
+
+    @property
+    def in_time(self) -> bool:
+        """Answered by the reply date."""
+        return self.answered_on is not None and self.answered_on <= self.reply_by
+
+
+def to_review(letters: Sequence[LetterState], since: date | None, today: date) -> list[LetterState]:
+    """What the review names: letters issued or answered since the last review, or unanswered."""
+
+    def news(x: LetterState) -> bool:
+        answered = x.answered_on
+        return since is None or x.issued_on > since or answered is None or answered > since
+
+    return [x for x in letters if x.issued_on <= today and news(x)]

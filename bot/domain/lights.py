@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from bot.domain.model import Health, Light, MeasureFacts, Status, code_key
@@ -35,8 +35,10 @@ def days_overdue(m: MeasureFacts, today: date) -> int:
     """Whole days since the deadline day ended; 0 if not overdue, closed or long-term."""
     if m.status is Status.CLOSED or m.deadline is None:
         return 0
-    # the deadline day itself is still in time: overdue starts the day after
-    return max(0, (today - due(m)).days)
+    # the deadline day itself is still in time: overdue starts the day after (as due(m), inlined:
+    # every picture asks this of every measure several times)
+    late = (today - m.deadline).days - (IMMEDIATE_GRACE_DAYS if m.immediate else 0)
+    return late if late > 0 else 0
 
 
 def due(m: MeasureFacts) -> date:
@@ -45,6 +47,18 @@ def due(m: MeasureFacts) -> date:
     return m.deadline + timedelta(days=IMMEDIATE_GRACE_DAYS if m.immediate else 0)
 
 
-def by_urgency(measures: Iterable[MeasureFacts], today: date) -> list[MeasureFacts]:
-    """Red, yellow, green, then closed; in ledger order of areas, by code within each."""
-    return sorted(measures, key=lambda m: (_RANK[light(m, today)], m.area_number, code_key(m.code)))
+def by_urgency(
+    measures: Iterable[MeasureFacts],
+    today: date,
+    lit: Mapping[int, Light | None] | None = None,
+) -> list[MeasureFacts]:
+    """Red, yellow, green, then closed; in ledger order of areas, by code within each.
+
+    `lit`: the lights already computed for these measures (by id), so a picture computes each once.
+    """
+
+    def key(m: MeasureFacts) -> tuple[int, int, tuple[tuple[int, int, str], ...]]:
+        shade = lit[id(m)] if lit is not None else light(m, today)
+        return (_RANK[shade], m.area_number, code_key(m.code))
+
+    return sorted(measures, key=key)

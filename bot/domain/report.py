@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from bot.domain.filters import EVERYTHING, Filter
+from bot.domain.letters import LetterState
 from bot.domain.lights import by_urgency, days_overdue, light
 from bot.domain.model import Health, Light, MeasureFacts, Status, code_key
 from bot.domain.workcal import CalendarKind, is_workday
@@ -38,7 +39,15 @@ class Counts:
         return self.open - self.overdue
 
 
-def count(measures: Iterable[MeasureFacts], today: date) -> Counts:
+Lit = Mapping[int, Light | None]  # id(measure) -> its light: computed once per picture
+
+
+def lights_of(measures: Iterable[MeasureFacts], today: date) -> dict[int, Light | None]:
+    """Each measure's light on the day, keyed by the measure object (a picture's own list)."""
+    return {id(m): light(m, today) for m in measures}
+
+
+def count(measures: Iterable[MeasureFacts], today: date, lit: Lit | None = None) -> Counts:
     """Count statuses and lights."""
     c: Counter[str] = Counter()
     for m in measures:
@@ -47,9 +56,9 @@ def count(measures: Iterable[MeasureFacts], today: date) -> Counts:
         c["overdue"] += days_overdue(m, today) > 0
         c["pending"] += m.status is Status.PENDING_SIGNOFF
         c["long_term"] += m.status is Status.LONG_TERM
-        lit = light(m, today)
-        if lit is not None:
-            c[lit.value] += 1
+        shade = lit[id(m)] if lit is not None else light(m, today)
+        if shade is not None:
+            c[shade.value] += 1
     return Counts(**c)
 
 
@@ -72,15 +81,15 @@ class Overdue:
     days: int
 
 
-def by_area(measures: Sequence[MeasureFacts], today: date) -> list[Group]:
+def by_area(measures: Sequence[MeasureFacts], today: date, lit: Lit | None = None) -> list[Group]:
     """Counts per area, in area order."""
+    lit = lit if lit is not None else lights_of(measures, today)
+    areas: dict[int, list[MeasureFacts]] = {}
     names: dict[int, str] = {}
     for m in measures:
+        areas.setdefault(m.area_number, []).append(m)
         names.setdefault(m.area_number, m.area)
-    return [
-        Group(name, count((m for m in measures if m.area_number == n), today), number=n)
-        for n, name in sorted(names.items())
-    ]
+    return [Group(names[n], count(mine, today, lit), number=n) for n, mine in sorted(areas.items())]
 
 
 def on_time_rate(measures: Iterable[MeasureFacts], today: date) -> float | None:
@@ -103,18 +112,21 @@ def by_unit(
     measures: Sequence[MeasureFacts],
     today: date,
     answers: Mapping[str, tuple[int, int]] | None = None,
+    lit: Lit | None = None,
 ) -> list[Group]:
     """Counts per lead unit with answer and on-time rates (考评), in ledger order."""
     answers = answers or {}
-    units = list(dict.fromkeys(m.lead_unit for m in measures))
+    lit = lit if lit is not None else lights_of(measures, today)
+    units: dict[str, list[MeasureFacts]] = {}
+    for m in measures:
+        units.setdefault(m.lead_unit, []).append(m)
     groups = []
-    for unit in units:
-        mine = [m for m in measures if m.lead_unit == unit]
+    for unit, mine in units.items():
         answered, asked = answers.get(unit, (0, 0))
         groups.append(
             Group(
                 unit,
-                count(mine, today),
+                count(mine, today, lit),
                 answer_rate=answered / asked if asked else None,
                 on_time_rate=on_time_rate(mine, today),
             )
@@ -160,15 +172,16 @@ def summary(
     owner_view: bool = False,
 ) -> Summary:
     """Build the /summary content."""
-    ranked = by_urgency(measures, today)
+    lit = lights_of(measures, today)
+    ranked = by_urgency(measures, today, lit)
     return Summary(
         as_of=today,
-        counts=count(measures, today),
-        areas=by_area(measures, today),
-        red=[m for m in ranked if light(m, today) is Light.RED],
+        counts=count(measures, today, lit),
+        areas=by_area(measures, today, lit),
+        red=[m for m in ranked if lit[id(m)] is Light.RED],
         overdue=overdue(measures, today),
         where=where,
-        yellow=[m for m in ranked if light(m, today) is Light.YELLOW],
+        yellow=[m for m in ranked if lit[id(m)] is Light.YELLOW],
         unit_share=unit_share,
         owner_view=owner_view,
     )
@@ -210,6 +223,7 @@ class Review:
     first: bool = False
     unreachable: list[str] = field(default_factory=list)
     waiting: list[tuple[str, int]] = field(default_factory=list)  # (code, working days waited)
+    letters: list[LetterState] = field(default_factory=list)  # work prompt letters to mention
 
 
 WAITING_WORKDAYS = 3  # a sign-off or extension request undecided longer is listed in the review
@@ -238,6 +252,7 @@ def review(
     away: Sequence[str] = (),
     unreachable: Sequence[str] = (),
     waiting: Sequence[tuple[str, int]] = (),
+    letters: Sequence[LetterState] = (),
 ) -> Review:
     """Build the review digest, comparing with the previous review's snapshot."""
     prev = previous or {}
@@ -250,12 +265,13 @@ def review(
             if now[m.code][test] == value and prev.get(m.code, (None, "", None))[test] != value
         ]
 
-    red = [m for m in by_urgency(measures, today) if light(m, today) is Light.RED]
-    units = most_red(by_unit(measures, today))[:3]
+    lit = lights_of(measures, today)
+    red = [m for m in by_urgency(measures, today, lit) if lit[id(m)] is Light.RED]
+    units = most_red(by_unit(measures, today, lit=lit))[:3]
     return Review(
         as_of=today,
-        counts=count(measures, today),
-        areas=by_area(measures, today),
+        counts=count(measures, today, lit),
+        areas=by_area(measures, today, lit),
         newly_red=became(0, Light.RED.value) if previous is not None else [],
         newly_closed=became(1, Status.CLOSED.value) if previous is not None else [],
         newly_blocked=became(2, Health.BLOCKED.value) if previous is not None else [],
@@ -269,6 +285,7 @@ def review(
         first=previous is None,
         unreachable=sorted(set(unreachable)),
         waiting=list(waiting),
+        letters=list(letters),
     )
 
 
@@ -309,13 +326,14 @@ def monthly(
         else m
         for m in measures
     ]
+    lit = lights_of(measures, end)
     return MonthlyReport(
         year=year,
         month=month,
         as_of=end,
-        counts=count(measures, end),
-        areas=by_area(measures, end),
-        units=by_unit(measures, end, answers),
+        counts=count(measures, end, lit),
+        areas=by_area(measures, end, lit),
+        units=by_unit(measures, end, answers, lit),
         closed_this_month=[
             m
             for m in measures

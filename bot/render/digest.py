@@ -11,6 +11,7 @@ from bot.domain.report import Counts, Group, MonthlyReport, Overdue, Review, Sum
 from bot.i18n import N_, Tr
 from bot.render.docx_base import heading_number
 from bot.render.labels import LIGHT_ICON
+from bot.render.letter_words import letter_lines
 from bot.render.measures import line, short, with_answer
 
 MAX_ITEMS = 30
@@ -208,6 +209,8 @@ def review_text(t: Tr, r: Review, programme: str) -> str:
             "",
             t._("Requests waiting over 3 working days for a decision: {items}", items=waited),
         ]
+    if r.letters:
+        lines += ["", t._("Work prompt letters:"), *letter_lines(t, r.letters)]
     if r.away:
         lines += ["", t._("Away: {names}", names=t.join(r.away))]
     if r.top_red_units:

@@ -10,7 +10,7 @@ from typing import Any
 from bot.domain.model import Health
 from bot.i18n import Tr
 from bot.render import labels
-from bot.render.letter import number_label
+from bot.render.letter_words import answer_state, number_label
 from bot.render.measures import short
 
 WORDS = 120
@@ -100,11 +100,7 @@ def _answered(t: Tr, letter: Entry, later: Sequence[Entry]) -> str:
     after: dict[str, Any] = letter.after if isinstance(letter.after, dict) else {}
     reply_by = date.fromisoformat(str(after.get("reply_by")))
     answer = next((e for e in later if e.action == "measure.update"), None)
-    if answer is None:
-        return t._("no answer yet")
-    if answer.at.date() <= reply_by:
-        return t._("answered on {date}", date=t.date(answer.at.date()))
-    return t._("answered late, on {date}", date=t.date(answer.at.date()))
+    return answer_state(t, reply_by, answer.at.date() if answer else None)
 
 
 def history_text(t: Tr, code: str, text: str, entries: Sequence[Entry]) -> str:

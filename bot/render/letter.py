@@ -7,12 +7,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from bot.domain.letters import Letter
 from bot.i18n import Tr
 from bot.render.docx_base import official_document, para, to_bytes
+from bot.render.letter_words import number_label
 from bot.render.measures import deadline
-
-
-def number_label(t: Tr, year: int, number: int) -> str:
-    """〔2024〕第3号 / No. 3 of 2024."""
-    return t._("No. {number} of {year}", number=number, year=year)
 
 
 def letter_title(t: Tr, programme: str) -> str:

@@ -1,7 +1,7 @@
 """people: roles granted by hand in /people survive re-imports
 
 Revision ID: 0007_people
-Revises: 0006_delivery
+Revises: 0009_digest_outbox
 Create Date: 2026-11-27 18:30:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0007_people'
-down_revision: str | None = '0006_delivery'
+down_revision: str | None = '0009_digest_outbox'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
