@@ -20,6 +20,7 @@ from handlers.answer_draft import expired
 from handlers.gate import Where, gate
 from handlers.invites_out import invite_link
 from handlers.send import answer_query, reply_long
+from handlers.status import as_utc
 from jobs.send import send
 from storage import invites as invite_links
 from storage import lookup, people, roles
@@ -46,10 +47,10 @@ async def _everyone(context: CadenceContext) -> list[Someone]:
             roles=frozenset(held.get(p.id or 0, set())),
             contact=p.contact,
             bound=p.telegram_user_id is not None,
-            unreachable_since=(
-                p.unreachable_since.astimezone(zone) if p.unreachable_since else None
-            ),
-            link_sent=stale[p.id].astimezone(zone).date() if p.id in stale else None,
+            unreachable_since=as_utc(p.unreachable_since).astimezone(zone)
+            if p.unreachable_since
+            else None,
+            link_sent=as_utc(stale[p.id]).astimezone(zone).date() if p.id in stale else None,
         )
         # by code point, so both databases list in the same order whatever their collation
         for p in sorted(await people.people(s, programme_id=pid), key=lambda p: p.name)
