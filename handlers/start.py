@@ -50,7 +50,12 @@ def _help_text(context: CadenceContext) -> str:
         )
     if Role.COORDINATOR in held or context.is_admin:
         lines.append(t._("Send me the ledger (CSV or XLSX) to import or update it"))
-        lines.append(t._("/invites – invite links for everyone not yet bound"))
+        lines.append(
+            t._(
+                "/invites [coordinator N] – invite links for everyone not yet bound, "
+                "or N links for new coordinators"
+            )
+        )
         lines.append(
             t._("/people – who is bound, their roles, and links not yet opened (with buttons)")
         )
