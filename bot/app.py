@@ -31,6 +31,7 @@ from bot.clock import Clock
 from bot.context import CadenceContext, Services
 from bot.i18n import check_catalogs
 from bot.render import callbacks
+from bot.render.callbacks_people import LoosePage
 from bot.settings import Settings
 from handlers import (
     admin,
@@ -51,8 +52,10 @@ from handlers import (
     letter,
     lookback,
     people,
+    people_admin,
     reachable,
     replicas,
+    revoke,
     rhythm,
     schedule,
     signoff,
@@ -152,8 +155,8 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         CommandHandler("status", status.status),
         CommandHandler("setup", admin.setup),
         CommandHandler("invites", people.invites),
-        CommandHandler("people", people.people_list),
-        CommandHandler("revoke", people.revoke),
+        CommandHandler("people", people_admin.people_list),
+        CommandHandler("revoke", revoke.revoke),
         CommandHandler("handover", handover.handover_command),
         CommandHandler("my", people.my),
         # a coordinator's send-back reason comes before an answer being written, if both are open
@@ -187,6 +190,8 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         CallbackQueryHandler(ledger.choose_sheet, pattern=callbacks.pattern(callbacks.ImportSheet)),
         CallbackQueryHandler(buttons.open_measure, pattern=callbacks.pattern(callbacks.Open)),
         CallbackQueryHandler(buttons.page, pattern=callbacks.pattern(callbacks.Paging)),
+        *people_admin.BUTTONS,
+        CallbackQueryHandler(dead_ends.loose_page, pattern=callbacks.pattern(LoosePage)),
         # last: every press gets an answer, even one no handler above wanted
         CallbackQueryHandler(buttons.expired_button),
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, dead_ends.free_text),

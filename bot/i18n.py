@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -141,10 +141,41 @@ class Tr:
             )
         return self._("{start} – {end}", start=self.when(first, today), end=self.when(last, today))
 
-    def datetime(self, value: dt.datetime) -> str:
-        """Date and time in the locale's words."""
-        pattern = self._lang.date + " HH:mm"
-        return format_datetime(value, pattern, locale=self.locale)
+    def datetime(self, value: dt.datetime, today: dt.date | None = None) -> str:
+        """Date and time as people write them: 2024年9月30日9:00 / 30 September 2024, 9:00;
+        without the year when today is in the same year (9月30日9:00 / 30 September, 9:00)."""
+        day = self.when(value.date(), today) if today is not None else self.date(value.date())
+        clock = f"{value.hour}:{value.minute:02d}"
+        return f"{day}{clock}" if self.locale.startswith("zh") else f"{day}, {clock}"
+
+    def moment(self, value: dt.datetime, today: dt.date) -> str:
+        """A moment as people write it: 9月23日9:30 / 23 September, 9:30 (the year if not this one)."""
+        return self.datetime(value, today)
+
+    def slot(self, value: dt.datetime, today: dt.date) -> str:
+        """A planned moment: 10月8日（周二）9:00 / Tuesday 8 October, 9:00."""
+        clock = f"{value.hour}:{value.minute:02d}"
+        day = self.when(value.date(), today)
+        if self.locale.startswith("zh"):
+            return f"{day}（{format_date(value, 'EEE', locale=self.locale)}）{clock}"
+        return f"{format_date(value, 'EEEE', locale=self.locale)} {day}, {clock}"
+
+    def week(self, day: dt.date, today: dt.date) -> str:
+        """The week (Monday to Sunday) of a day: 9月16日—22日, 9月30日—10月6日 / 16–22 September."""
+        start = day - dt.timedelta(days=day.weekday())
+        end = start + dt.timedelta(days=6)
+        zh = self.locale.startswith("zh")
+        if start.month == end.month and start.year == end.year:
+            first = self.when(start, today)
+            if zh:
+                return f"{first}—{end.day}日"
+            return f"{start.day}–{self.when(end, today)}"
+        first, last = self.when(start, today), self.when(end, today)
+        return f"{first}—{last}" if zh else f"{first} – {last}"
+
+    def sentences(self, *parts: str) -> str:
+        """Sentences one after another: no space after 。 in Chinese, one in English."""
+        return ("" if self.locale.startswith("zh") else " ").join(p for p in parts if p)
 
     def join(self, items: Iterable[str], style: Literal["standard", "or"] = "standard") -> str:
         """A list in the locale's words: 甲、乙和丙 / A, B and C (style "or": A, B or C)."""

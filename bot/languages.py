@@ -39,7 +39,7 @@ LANGUAGES: tuple[Language, ...] = (
         "en",
         "en",
         "English",
-        "d MMM y",
+        "d MMMM y",
         "d MMM",
         "d MMMM",
         "MMMM y",

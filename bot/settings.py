@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     cadence_timezone: str = "Asia/Shanghai"
     cadence_locale: str = DEFAULT_LOCALE
     cadence_invite_days: int = 14
+    cadence_invite_reminder_days: int = 3  # /people lists links not opened after this long
     # delivery: how long one Bot API request may take, the first retry delay (doubling up to a
     # minute), and how long a sender's claim on a message lasts before another may take it
     cadence_send_timeout: float = 10.0

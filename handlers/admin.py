@@ -7,6 +7,7 @@ from telegram import Update
 from bot.context import CadenceContext
 from bot.domain.model import Role
 from handlers.gate import Where, gate
+from handlers.next_steps import next_steps
 from jobs.scheduler import replan_after_commit
 from storage import people, programmes
 from storage.programmes import ChatKind
@@ -116,4 +117,5 @@ async def setup(update: Update, context: CadenceContext) -> None:
         text = t._(
             "This group is now the task-force chat of {name}. Reviews will appear here.", name=name
         )
-    await message.reply_text(text)
+    after = await next_steps(context, found)
+    await message.reply_text(f"{text}\n\n{after}" if after else text)

@@ -12,10 +12,13 @@ from bot.clock import today_in
 from bot.context import CadenceContext
 from bot.domain.model import MeasureFacts, Role
 from bot.render import callbacks
+from bot.render.callbacks_people import LoosePage
 from bot.render.keyboards import PAGE_SIZE, measure_label
+from bot.render.limits import page
 from handlers import ledger
-from handlers.answer_draft import LOOSE, MAX_TEXT, NAMING, evidence_of
+from handlers.answer_draft import LOOSE, MAX_TEXT, NAMING, evidence_of, expired
 from handlers.gate import Where, gate
+from handlers.send import answer_query
 from jobs.dispatch import button_list
 from storage import coordinators
 
@@ -84,21 +87,28 @@ def named(text: str, mine: Sequence[tuple[int, MeasureFacts]]) -> list[tuple[int
 
 
 def _choices(
-    context: CadenceContext, mine: Sequence[tuple[int, MeasureFacts]]
+    context: CadenceContext, mine: Sequence[tuple[int, MeasureFacts]], number: int = 0
 ) -> InlineKeyboardMarkup:
     """One button per measure (a page of them), each starting an answer with what was sent."""
     assert context.programme is not None
-    today = today_in(context.svc.clock.now(), context.programme.timezone)
-    return InlineKeyboardMarkup(
+    t, today = context.t, today_in(context.svc.clock.now(), context.programme.timezone)
+    p = page(len(mine), PAGE_SIZE, number)
+    rows = [
         [
-            [
-                InlineKeyboardButton(
-                    measure_label(f, today), callback_data=callbacks.Answer(i, "loose").pack()
-                )
-            ]
-            for i, f in mine[:PAGE_SIZE]
+            InlineKeyboardButton(
+                measure_label(f, today), callback_data=callbacks.Answer(i, "loose").pack()
+            )
         ]
-    )
+        for i, f in mine[p.start : p.stop]
+    ]
+    nav = []
+    if p.has_prev:
+        back = LoosePage(p.number - 1).pack()
+        nav.append(InlineKeyboardButton(t._("◀ Previous page"), callback_data=back))
+    if p.has_next:
+        label = t._("More ({page}/{pages}) ▶", page=p.number + 2, pages=p.count)
+        nav.append(InlineKeyboardButton(label, callback_data=LoosePage(p.number + 1).pack()))
+    return InlineKeyboardMarkup([*rows, nav] if nav else rows)
 
 
 def how_to_report(context: CadenceContext) -> str:
@@ -187,16 +197,26 @@ async def loose_file(update: Update, context: CadenceContext) -> None:
         )
         return
     caption = (message.caption or "").strip()[:MAX_TEXT]
-    shown = mine[:PAGE_SIZE]
-    context.user_data[LOOSE] = {
-        "note": caption,
-        "files": [found],
-        "measures": [i for i, _ in shown],
-    }
-    text = context.t._("Which measure is this evidence for?")
-    if len(mine) > len(shown):
-        text += "\n" + context.t._(
-            "The {n} most urgent are shown; for another, use /my and send the file in its answer.",
-            n=len(shown),
-        )
-    await message.reply_text(text, reply_markup=_choices(context, shown))
+    context.user_data[LOOSE] = {"note": caption, "files": [found], "measures": [i for i, _ in mine]}
+    await message.reply_text(
+        context.t._("Which measure is this evidence for?"), reply_markup=_choices(context, mine)
+    )
+
+
+@gate(where=Where.PRIVATE)
+async def loose_page(update: Update, context: CadenceContext) -> None:
+    """Another page of the measures a loose file may be evidence for, in place."""
+    query = update.callback_query
+    assert query is not None and context.user_data is not None
+    try:
+        button = callbacks.unpack(query.data)
+    except callbacks.CallbackError:
+        button = None
+    loose = context.user_data.get(LOOSE)
+    offered = set(loose.get("measures", [])) if isinstance(loose, dict) else set()
+    mine = [(i, f) for i, f in await _open(context) if i in offered]
+    if not isinstance(button, LoosePage) or not mine:
+        await answer_query(query, expired(context.t), alert=True)
+        return
+    await query.answer()
+    await query.edit_message_reply_markup(_choices(context, mine, button.page))

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from telegram import Message
 
+from bot.clock import today_in
 from bot.context import CadenceContext
 from bot.domain.model import Beat
 from bot.domain.periods import next_slot
@@ -32,9 +33,9 @@ async def send_invites(
     for name, roles, link in rows:
         unit_id = persons[name].unit_id if name in persons else None
         by_unit[units.get(unit_id or 0, "")].append((name, roles, link))
-    when = t.datetime(
-        next_slot(Beat.DISPATCH, rhythm_of(context.programme), context.svc.clock.now()).planned
-    )
+    now = context.svc.clock.now()
+    planned = next_slot(Beat.DISPATCH, rhythm_of(context.programme), now).planned
+    when = t.slot(planned, today_in(now, context.programme.timezone))  # 10月8日（周二）9:00
     await message.reply_text(
         t.n_(
             "{n} invite link (valid {days} days; each works once), one message per unit "

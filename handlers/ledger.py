@@ -18,6 +18,7 @@ from bot.render.limits import MESSAGE_TEXT, fit
 from bot.render.measures import short
 from handlers.gate import Where, gate
 from handlers.ledger_owners import tell_owners
+from handlers.next_steps import next_steps
 from handlers.send import answer_query, reply_long
 from jobs.scheduler import replan_after_commit
 from jobs.send import to_person
@@ -196,7 +197,9 @@ async def confirm(update: Update, context: CadenceContext) -> None:
         keep_chat=action != "file",
     )
     replan_after_commit(context, context.programme_id)
-    await query.edit_message_text(fit(done_text(t, plan, removed=action == "drop"), LIMIT))
+    done = done_text(t, plan, removed=action == "drop")
+    after = await next_steps(context, context.programme)
+    await query.edit_message_text(fit(done, LIMIT - len(after) - 2) + "\n\n" + after)
     await _tell_role_losses(context, plan.roles_lost)
     await tell_owners(context, plan)
 

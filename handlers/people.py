@@ -1,8 +1,6 @@
-"""/invites, /people and /my."""
+"""/invites and /my."""
 
 from __future__ import annotations
-
-from zoneinfo import ZoneInfo
 
 from telegram import Update
 
@@ -17,7 +15,7 @@ from handlers.gate import Where, gate
 from handlers.invites_out import invite_link, send_invites
 from handlers.send import reply_long
 from jobs.dispatch import ordered
-from storage import coordinators, measures, people
+from storage import coordinators, measures
 from storage import invites as invite_links
 
 
@@ -96,30 +94,6 @@ async def _tokens(context: CadenceContext) -> list[tuple[str, str, str]]:
     ]
 
 
-@gate(Role.COORDINATOR, where=Where.PRIVATE)
-async def people_list(update: Update, context: CadenceContext) -> None:
-    """Who is bound, and who is not yet."""
-    assert update.effective_message is not None
-    t, s, pid = context.t, context.session, context.programme_id
-    tz = context.programme.timezone if context.programme else "UTC"
-    roles = await people.roles_by_person(s, programme_id=pid)
-    bound, unbound = [], []
-    for p in await people.people(s, programme_id=pid):
-        names = t.join(t._(labels.ROLE[r]) for r in sorted(roles.get(p.id or 0, set())))
-        phone = f" ☎ {p.contact}" if p.contact else ""
-        if p.telegram_user_id:
-            mark = ""
-            if p.unreachable_since is not None:
-                since = p.unreachable_since.astimezone(ZoneInfo(tz))
-                mark = " ⚠️ " + t._("unreachable since {when}", when=t.datetime(since))
-            bound.append("✅ " + t._("{name} ({roles})", name=p.name, roles=names) + phone + mark)
-        else:
-            unbound.append("▫️ " + t._("{name} ({roles})", name=p.name, roles=names) + phone)
-    text = t._("Bound: {n}", n=len(bound)) + "\n" + "\n".join(bound)
-    text += "\n\n" + t._("Not yet bound: {n}", n=len(unbound)) + "\n" + "\n".join(unbound)
-    await reply_long(update.effective_message, text.strip())
-
-
 @gate(Role.OWNER, where=Where.PRIVATE)
 async def my(update: Update, context: CadenceContext) -> None:
     """The caller's own measures with status and deadline."""
@@ -144,34 +118,3 @@ async def my(update: Update, context: CadenceContext) -> None:
     if keyboard is not None:
         text += "\n\n" + t._("Press a measure to answer it.")
     await reply_long(update.effective_message, text, keyboard)
-
-
-@gate(Role.COORDINATOR, where=Where.PRIVATE)
-async def revoke(update: Update, context: CadenceContext) -> None:
-    """Revoke the live invite links of a person by ledger name."""
-    assert update.effective_message is not None
-    t, name = context.t, " ".join(context.args or []).strip()
-    found = [
-        p
-        for p in await people.people(context.session, programme_id=context.programme_id)
-        if p.name == name
-    ]
-    if not name or not found or found[0].id is None:
-        await update.effective_message.reply_text(
-            t._("Usage: /revoke NAME, with the person's name as in the ledger.")
-        )
-        return
-    count = await invite_links.revoke(
-        context.session,
-        programme_id=context.programme_id,
-        person_id=found[0].id,
-        now=context.svc.clock.now(),
-    )
-    await update.effective_message.reply_text(
-        t.n_(
-            "{n} invite link of {name} revoked.",
-            "{n} invite links of {name} revoked.",
-            count,
-            name=name,
-        )
-    )

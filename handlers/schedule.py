@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import Update
 
+from bot.clock import today_in
 from bot.context import CadenceContext
 from bot.domain.closing import MAX_LOOKBACK_DAYS, MIN_LOOKBACK_DAYS
 from bot.domain.model import Beat, Role
@@ -54,11 +55,12 @@ def schedule_text(t: Tr, programme: Programme, now_utc: datetime) -> str:
             cal=_calendar(t, programme.calendar),
         )
     ]
+    today = today_in(now_utc, programme.timezone)
     for beat in Beat:
         slot = next_slot(beat, rhythm, now_utc)
         # the next date only: a period key (2024-W41) means nothing to people
         lines.append(
-            t._("• {beat}: {when}", beat=t._(BEAT_NAMES[beat]), when=t.datetime(slot.planned))
+            t._("• {beat}: {when}", beat=t._(BEAT_NAMES[beat]), when=t.slot(slot.planned, today))
         )
     lines.append(
         t.n_(

@@ -55,9 +55,19 @@ def _help_text(context: CadenceContext) -> str:
         )
     if Role.COORDINATOR in held or context.is_admin:
         lines.append(t._("Send me the ledger (CSV or XLSX) to import or update it"))
-        lines.append(t._("/invites – invite links for everyone not yet bound"))
-        lines.append(t._("/people – who is bound"))
-        lines.append(t._("/revoke NAME – revoke a person's invite links"))
+        lines.append(
+            t._(
+                "/invites [coordinator N] – invite links for everyone not yet bound, "
+                "or N links for new coordinators"
+            )
+        )
+        lines.append(
+            t._("/people – who is bound, their roles, and links not yet opened (with buttons)")
+        )
+        lines.append(
+            t._("/revoke NAME – unbind a person (their history is kept), or revoke their links")
+        )
+        lines.append(t._("/handover NAME – a new link for the successor of a person who moves on"))
         lines.append(t._("/pending – sign-off requests waiting for a decision"))
         lines.append(t._("/dispatch, /review, /report – run a beat now"))
         lines.append(t._("/letter CODE – a numbered work prompt letter for a red measure"))

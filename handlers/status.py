@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from importlib import metadata
 from zoneinfo import ZoneInfo
 
@@ -15,12 +15,13 @@ from bot.i18n import Tr
 from handlers.gate import Where, gate
 from handlers.schedule import BEAT_NAMES
 from handlers.send import reply_long
-from storage import beats, people, programmes
+from storage import beats, outbox, people, programmes
 from storage.db import where
 from storage.models import Programme
 from storage.programmes import rhythm_of
 
 STARTED = "status.started_at"
+FAILED_DAYS = 7  # undelivered messages counted over this many days
 
 
 def version() -> str:
@@ -47,6 +48,7 @@ async def _programme_lines(context: CadenceContext, programme: Programme) -> lis
     t, s, now = context.t, context.session, context.svc.clock.now()
     assert programme.id is not None
     zone = ZoneInfo(programme.timezone)
+    today = now.astimezone(zone).date()
     sent = [r for b in Beat if (r := await beats.latest(s, programme_id=programme.id, beat=b))]
     last = max(sent, key=lambda r: as_utc(r.sent_at), default=None)
     coming = min((next_slot(b, rhythm_of(programme), now) for b in Beat), key=lambda x: x.planned)
@@ -59,7 +61,7 @@ async def _programme_lines(context: CadenceContext, programme: Programme) -> lis
             + t._(
                 "last beat: {beat}, sent {when}",
                 beat=t._(BEAT_NAMES[Beat(last.beat)]),
-                when=t.datetime(as_utc(last.sent_at).astimezone(zone)),
+                when=t.datetime(as_utc(last.sent_at).astimezone(zone), today),
             )
         )
     lines.append(
@@ -67,7 +69,21 @@ async def _programme_lines(context: CadenceContext, programme: Programme) -> lis
         + t._(
             "next beat: {beat}, {when}",
             beat=t._(BEAT_NAMES[coming.beat]),
-            when=t.datetime(coming.planned.astimezone(zone)),
+            when=t.slot(coming.planned.astimezone(zone), today),
+        )
+    )
+    queued, held, failed = await outbox.counts(
+        s, programme_id=programme.id, now=now, failed_since=now - timedelta(days=FAILED_DAYS)
+    )
+    lines.append(
+        "• "
+        + t._(
+            "messages: {queued} queued, {held} held for people who cannot be reached, "
+            "{failed} undelivered in the last {days} days",
+            queued=t.num(queued),
+            held=t.num(held),
+            failed=t.num(failed),
+            days=FAILED_DAYS,
         )
     )
     lost = [

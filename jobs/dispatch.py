@@ -60,7 +60,7 @@ def dispatch_text(
     t: Tr, owner: Person, recipient: Person, facts: list[MeasureFacts], today: date
 ) -> str:
     """The dispatch message: greeting, then measures red and yellow first."""
-    head = t._("📌 Weekly dispatch, {date}", date=t.date(today))
+    head = t._("📌 Weekly dispatch for this week ({days})", days=t.week(today, today))
     if recipient.id != owner.id:
         greet = t._(
             "{name}, you are standing in for {owner}. Please report progress on these measures:",

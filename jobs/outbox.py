@@ -403,8 +403,12 @@ async def _tell_coordinators(
         assert c.telegram_user_id is not None
         t = tr(locales.get(c.telegram_user_id) or lost[0].locale or None)
         lines = [
-            f"{_what(t, r.beat)}, {t.short_date(r.created_at.date())}: "
-            + (persons[r.person_id].name if r.person_id in persons else t._("group chat"))
+            t._(
+                "{what}, {date}: {who}",
+                what=_what(t, r.beat),
+                date=t.short_date(r.created_at.date()),
+                who=persons[r.person_id].name if r.person_id in persons else t._("group chat"),
+            )
             for r in lost
         ]
         plan(

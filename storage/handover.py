@@ -38,3 +38,26 @@ async def hand_over(
         now=now,
     )
     return old_user, invite
+
+
+async def unbind(session: AsyncSession, *, person: Person, actor: str, now: datetime) -> int | None:
+    """/revoke on a bound person: unbind them and revoke their links; returns the old user id."""
+    assert person.id is not None
+    old_user, old_name = person.telegram_user_id, person.telegram_name
+    person.telegram_user_id = None
+    person.telegram_name = None
+    person.unreachable_since = None
+    session.add(person)
+    await revoke(session, programme_id=person.programme_id, person_id=person.id, now=now)
+    audit.record(
+        session,
+        programme_id=person.programme_id,
+        actor=actor,
+        action="person.unbind",
+        entity="person",
+        entity_id=person.id,
+        before={"telegram_user_id": old_user, "telegram_name": old_name},
+        after={"telegram_user_id": None},
+        now=now,
+    )
+    return old_user

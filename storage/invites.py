@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import update
 from sqlmodel import col, select
@@ -12,6 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.invites import Redeem, invited_roles, redemption
 from bot.domain.model import Role
+from storage import audit
 from storage.models import Invite, Person
 from storage.people import bind, people, roles_by_person
 
@@ -143,3 +144,59 @@ async def invite_rows(
         )
         out.append((person.name, ", ".join(role_label(r) for r in sorted(held)), invite.token))
     return out
+
+
+async def not_opened(
+    session: AsyncSession, *, programme_id: int, issued_before: datetime
+) -> list[tuple[Person, datetime]]:
+    """Unbound people whose latest link was issued before then and never opened, with its date.
+
+    A link revoked on purpose (/revoke) is no reminder: that person is left out.
+    """
+    rows = await session.exec(
+        select(Invite, Person)
+        .join(Person, col(Person.id) == Invite.person_id)
+        .where(Invite.programme_id == programme_id, col(Person.telegram_user_id).is_(None))
+        .order_by(col(Invite.created_at), col(Invite.id))
+    )
+    latest: dict[int, tuple[Invite, Person]] = {}
+    for invite, person in rows.all():
+        latest[invite.person_id] = (invite, person)  # the newest wins
+    return sorted(
+        (
+            (person, invite.created_at)
+            for invite, person in latest.values()
+            if invite.used_at is None
+            and invite.revoked_at is None
+            and _aware(invite.created_at) < issued_before
+        ),
+        key=lambda pair: pair[0].name,
+    )
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands stored moments back without their zone (they are UTC)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+async def reissue(
+    session: AsyncSession, *, person: Person, actor: str, now: datetime, days: int
+) -> Invite:
+    """A fresh link for someone who never opened theirs; the old ones stop working."""
+    assert person.id is not None
+    await revoke(session, programme_id=person.programme_id, person_id=person.id, now=now)
+    await session.flush()  # the revoked links are no longer live for invite_for
+    invite = await invite_for(
+        session, programme_id=person.programme_id, person_id=person.id, now=now, days=days
+    )
+    audit.record(
+        session,
+        programme_id=person.programme_id,
+        actor=actor,
+        action="person.reissue",
+        entity="person",
+        entity_id=person.id,
+        after={"invite_id": invite.id},
+        now=now,
+    )
+    return invite

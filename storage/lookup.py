@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import func
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import Measure, Person, Unit
@@ -24,3 +26,13 @@ async def leader_and_unit(session: AsyncSession, *, measure: Measure) -> tuple[P
     leader = await session.get(Person, measure.leader_id) if measure.leader_id else None
     unit = await session.get(Unit, measure.lead_unit_id)
     return leader, unit.name if unit is not None else ""
+
+
+async def live_measures(session: AsyncSession, *, programme_id: int) -> int:
+    """How many measures the programme's ledger holds now."""
+    rows = await session.exec(
+        select(func.count())
+        .select_from(Measure)
+        .where(Measure.programme_id == programme_id, col(Measure.removed_at).is_(None))
+    )
+    return int(rows.one())

@@ -97,6 +97,7 @@ class RoleGrant(SQLModel, table=True):
     programme_id: int = Field(foreign_key="programme.id", index=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     role: str
+    by_hand: bool = False  # granted in /people: re-imports of the ledger leave it alone
 
 
 class Measure(SQLModel, table=True):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import and_, delete, or_, update
 from sqlmodel import col, select
@@ -180,3 +180,32 @@ async def forget(session: AsyncSession, *, programme_id: int, beat: str, period:
             col(OutboxMessage.period) == period,
         )
     )
+
+
+async def counts(
+    session: AsyncSession, *, programme_id: int, now: datetime, failed_since: datetime
+) -> tuple[int, int, int]:
+    """(queued, held, failed) of a programme: waiting to go, held for people who cannot be
+    reached, and given up since then (beat messages only, not the notices about them)."""
+    rows = await session.exec(
+        select(OutboxMessage.state, OutboxMessage.expires_at, OutboxMessage.created_at).where(
+            OutboxMessage.programme_id == programme_id,
+            col(OutboxMessage.state).in_((QUEUED, HELD, FAILED)),
+            OutboxMessage.beat != "giveup",
+        )
+    )
+    found = [(state, _utc(expires), _utc(created)) for state, expires, created in rows.all()]
+    return (
+        sum(1 for state, expires, _ in found if state == QUEUED and expires > now),
+        sum(1 for state, expires, _ in found if state == HELD and expires > now),
+        sum(
+            1
+            for state, expires, created in found
+            if (state == FAILED or expires <= now) and created >= failed_since
+        ),
+    )
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands stored moments back without their zone (they are UTC)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

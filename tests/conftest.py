@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import shutil
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -284,6 +285,23 @@ async def bot(db_url: str, _documents_warm: None) -> AsyncIterator[Bot]:
             yield harness
         finally:
             await stop_app(harness.app)
+        assert unreadable(api) == [], "STYLE.md: no ISO week codes or '.0%' in what people read"
+
+
+NEVER_SHOWN = re.compile(r"[0-9]{4}-W[0-9]{2}|[0-9]\.0%")
+
+
+def unreadable(api: FakeTelegram) -> list[str]:
+    """Texts and button labels the bot sent (before and after edits) that show a period key
+    (2024-W42) or a percentage with '.0': STYLE.md never lets a person read those."""
+    texts = []
+    for m in api.sent:
+        texts += [
+            m.text or "",
+            *(r.text or "" for r in m.history),
+            *(label for label, _ in m.buttons),
+        ]
+    return [t for t in texts if NEVER_SHOWN.search(t)]
 
 
 GROUP = Chat(-1001, "supergroup", "领导小组")

@@ -19,16 +19,8 @@ EN: dict[str, Any] = {
     "changed head": "The task force updated",
     "report keys": ["As of", "Closed this month: ", "Urban Management Bureau: "],
     "summaries": [
-        "📊 P · summary as of 4 Nov 2024 · overdue only\nAs of 4 November, no measure is overdue.",
-        "📊 P · summary as of 4 Nov 2024\n"
-        "As of 4 November, you own 2 measures: 1 complete, 1 still open.\n"
-        "🔴 1 · 🟡 0 · 🟢 0 · pending sign-off 0\n"
-        "\n"
-        "Red items:\n"
-        "🔴 1.3.2 Finish and open the Hufengshan… · due 30 Nov 2024 · in progress · blocked "
-        "· Urban Management Bureau liaison\n"
-        "    ↳ blocked · 60% · “Phase two mains are short of about 8 million yuan; the "
-        "Finance Bureau must release it” (30 September, Urban Management Bureau liaison)",
+        "📊 P · summary as of 4 November · overdue only\nAs of 4 November, no measure is overdue.",
+        "📊 P · summary as of 4 November\nAs of 4 November, you own 2 measures: 1 complete, 1 still open.\n🔴 1 · 🟡 0 · 🟢 0 · pending sign-off 0\n\nRed items:\n🔴 1.3.2 Finish and open the Hufengshan… · due 30 November · in progress · blocked · Urban Management Bureau liaison\n    ↳ blocked · 60% · “Phase two mains are short of about 8 million yuan; the Finance Bureau must release it” (30 September, Urban Management Bureau liaison)",
     ],
     "planned": {
         "beat:1:dispatch": "2024-W40",
@@ -36,110 +28,22 @@ EN: dict[str, Any] = {
         "beat:1:review": "2024-10-09",
         "beat:1:nudge": "2024-W41",
     },
-    "first preview": "Ledger for P: 42 measures in 4 areas.\n"
-    "New: 42 · changed: 0 · unchanged: 0\n"
-    "35 rows marked done will be recorded as closed before the programme began (not "
-    "counted as closed this month nor in the on-time rate).",
-    "nobody": "Nothing was sent for 23–29 September: none of the 5 owners with open measures has "
-    "opened their invite yet (Audit Bureau liaison, Construction Bureau liaison, Financial "
-    "Services Bureau liaison, Science and Technology Innovation Bureau liaison, and Urban "
-    "Management Bureau liaison). The period is not counted as dispatched: send the invites "
-    "(/invites), then /dispatch again.",
-    "some": "Dispatch for 23–29 September sent to 1 of 5 owners.\n"
-    "Not yet bound (they get nothing until they open their invite): Audit Bureau liaison, "
-    "Construction Bureau liaison, Financial Services Bureau liaison, and Science and "
-    "Technology Innovation Bureau liaison. /invites gives their links.",
-    "reimport preview": "Ledger for P: 42 measures in 4 areas.\n"
-    "New: 0 · changed: 1 · unchanged: 41\n"
-    "Changes:\n"
-    "• 1.3.2: Deadline 31 Oct 2024 → 30 Nov 2024\n"
-    "Statuses set in chat since the last import are kept unless you choose "
-    "otherwise:\n"
-    "• 1.3.3: closed (the file says in progress)",
+    "first preview": "Ledger for P: 42 measures in 4 areas.\nNew: 42 · changed: 0 · unchanged: 0\n35 rows marked done will be recorded as closed before the programme began (not counted as closed this month nor in the on-time rate).",
+    "nobody": "Nothing was sent for 23–29 September: none of the 5 owners with open measures has opened their invite yet (Audit Bureau liaison, Construction Bureau liaison, Financial Services Bureau liaison, Science and Technology Innovation Bureau liaison, and Urban Management Bureau liaison). The period is not counted as dispatched: send the invites (/invites), then /dispatch again.",
+    "some": "Dispatch for 23–29 September sent to 1 of 5 owners.\nNot yet bound (they get nothing until they open their invite): Audit Bureau liaison, Construction Bureau liaison, Financial Services Bureau liaison, and Science and Technology Innovation Bureau liaison. /invites gives their links.",
+    "reimport preview": "Ledger for P: 42 measures in 4 areas.\nNew: 0 · changed: 1 · unchanged: 41\nChanges:\n• 1.3.2: Deadline 31 October 2024 → 30 November 2024\nStatuses set in chat since the last import are kept unless you choose otherwise:\n• 1.3.3: closed (the file says in progress)",
     "owner told": [
-        "The task force updated the ledger of P. Your measures changed as follows:\n"
-        "• 1.3.2: Deadline 31 Oct 2024 → 30 Nov 2024"
+        "The task force updated the ledger of P. Your measures changed as follows:\n• 1.3.2: Deadline 31 October 2024 → 30 November 2024"
     ],
     "escalation": [
-        "⚠️ Measure 1.3.2 (Finish and open the Hufengshan township water plant so…) has "
-        "had no answer from Urban Management Bureau liaison to the last two dispatches in "
-        "a row. Please follow up. [Follow up] [Latest answer]"
+        "⚠️ Measure 1.3.2 (Finish and open the Hufengshan township water plant so…) has had no answer from Urban Management Bureau liaison to the last two dispatches in a row. Please follow up. [Follow up] [Latest answer]"
     ],
     "blocked alert": [
-        "⛔ Blocked: 1.3.2 Finish and open the Hufengshan township water plant so every "
-        "household gets tap water\n"
-        "Owner: Urban Management Bureau liaison (Urban Management Bureau) · due 31 Oct "
-        "2024\n"
-        "Blocker: “Phase two mains are short of about 8 million yuan; the Finance "
-        "Bureau must release it” (30 September)\n"
-        "Please decide how to unblock it. [Follow up]"
+        "⛔ Blocked: 1.3.2 Finish and open the Hufengshan township water plant so every household gets tap water\nOwner: Urban Management Bureau liaison (Urban Management Bureau) · due 31 October 2024\nBlocker: “Phase two mains are short of about 8 million yuan; the Finance Bureau must release it” (30 September)\nPlease decide how to unblock it. [Follow up]"
     ],
     "reviews": [
-        "🔎 P · fortnightly review, 9 Oct 2024\n"
-        "As of 9 October, 35 of 42 measures are complete; 7 are in progress.\n"
-        "🔴 1 · 🟡 0 · 🟢 6 · pending sign-off 0\n"
-        "\n"
-        "Lights by area:\n"
-        "1. Implementing the…: done 16/20 · 🔴1 🟡0 🟢3\n"
-        "2. Primary and…: done 12/12 · 🔴0 🟡0 🟢0\n"
-        "3. The Party's…: done 6/7 · 🔴0 🟡0 🟢1\n"
-        "4. Rectifying problems…: done 1/3 · 🔴0 🟡0 🟢2\n"
-        "\n"
-        "This is the first review: changes are counted from the next one.\n"
-        "\n"
-        "Red items:\n"
-        "🔴 1.3.2 Finish and open the Hufengshan… · due 31 Oct 2024 · in progress · blocked · "
-        "Urban Management Bureau liaison\n"
-        "    ↳ blocked · 60% · “Phase two mains are short of about 8 million yuan; the "
-        "Finance Bureau must release it” (30 September, Urban Management Bureau liaison)\n"
-        "\n"
-        "Blocked, needing a leader's decision:\n"
-        "🔴 1.3.2 Finish and open the Hufengshan… · due 31 Oct 2024 · in progress · blocked · "
-        "Urban Management Bureau liaison\n"
-        "    ↳ blocked · 60% · “Phase two mains are short of about 8 million yuan; the "
-        "Finance Bureau must release it” (30 September, Urban Management Bureau liaison)\n"
-        "\n"
-        "Owners who did not answer: Urban Management Bureau liaison\n"
-        "\n"
-        "Owners I cannot reach (not bound or blocked the bot): Audit Bureau liaison, "
-        "Construction Bureau liaison, Financial Services Bureau liaison, and Science and "
-        "Technology Innovation Bureau liaison\n"
-        "\n"
-        "Lead units with the most red: Urban Management Bureau (1 red) [Letter 1.3.2] [Follow up 1.3.2]",
-        "🔎 P · fortnightly review, 24 Oct 2024\n"
-        "As of 24 October, 36 of 42 measures are complete; 6 are in progress.\n"
-        "🔴 1 · 🟡 0 · 🟢 5 · pending sign-off 0\n"
-        "\n"
-        "Lights by area:\n"
-        "1. Implementing the…: done 17/20 · 🔴1 🟡0 🟢2\n"
-        "2. Primary and…: done 12/12 · 🔴0 🟡0 🟢0\n"
-        "3. The Party's…: done 6/7 · 🔴0 🟡0 🟢1\n"
-        "4. Rectifying problems…: done 1/3 · 🔴0 🟡0 🟢2\n"
-        "\n"
-        "Since the last review:\n"
-        "Newly red: none\n"
-        "Newly closed: 1.3.3\n"
-        "Newly blocked: none\n"
-        "\n"
-        "Red items:\n"
-        "🔴 1.3.2 Finish and open the Hufengshan… · due 30 Nov 2024 · in progress · blocked · "
-        "Urban Management Bureau liaison\n"
-        "    ↳ blocked · 60% · “Phase two mains are short of about 8 million yuan; the "
-        "Finance Bureau must release it” (30 September, Urban Management Bureau liaison)\n"
-        "\n"
-        "Blocked, needing a leader's decision:\n"
-        "🔴 1.3.2 Finish and open the Hufengshan… · due 30 Nov 2024 · in progress · blocked · "
-        "Urban Management Bureau liaison\n"
-        "    ↳ blocked · 60% · “Phase two mains are short of about 8 million yuan; the "
-        "Finance Bureau must release it” (30 September, Urban Management Bureau liaison)\n"
-        "\n"
-        "Owners who did not answer: Urban Management Bureau liaison\n"
-        "\n"
-        "Owners I cannot reach (not bound or blocked the bot): Audit Bureau liaison, "
-        "Construction Bureau liaison, Financial Services Bureau liaison, and Science and "
-        "Technology Innovation Bureau liaison\n"
-        "\n"
-        "Lead units with the most red: Urban Management Bureau (1 red) [Letter 1.3.2] [Follow up 1.3.2]",
+        "🔎 P · fortnightly review, 9 October\nAs of 9 October, 35 of 42 measures are complete; 7 are in progress.\n🔴 1 · 🟡 0 · 🟢 6 · pending sign-off 0\n\nLights by area:\n1. Implementing the…: done 16/20 · 🔴1 🟡0 🟢3\n2. Primary and…: done 12/12 · 🔴0 🟡0 🟢0\n3. The Party's…: done 6/7 · 🔴0 🟡0 🟢1\n4. Rectifying problems…: done 1/3 · 🔴0 🟡0 🟢2\n\nThis is the first review: changes are counted from the next one.\n\nRed items:\n🔴 1.3.2 Finish and open the Hufengshan… · due 31 October · in progress · blocked · Urban Management Bureau liaison\n    ↳ blocked · 60% · “Phase two mains are short of about 8 million yuan; the Finance Bureau must release it” (30 September, Urban Management Bureau liaison)\n\nBlocked, needing a leader's decision:\n🔴 1.3.2 Finish and open the Hufengshan… · due 31 October · in progress · blocked · Urban Management Bureau liaison\n    ↳ blocked · 60% · “Phase two mains are short of about 8 million yuan; the Finance Bureau must release it” (30 September, Urban Management Bureau liaison)\n\nOwners who did not answer: Urban Management Bureau liaison\n\nOwners I cannot reach (not bound or blocked the bot): Audit Bureau liaison, Construction Bureau liaison, Financial Services Bureau liaison, and Science and Technology Innovation Bureau liaison\n\nLead units with the most red: Urban Management Bureau (1 red) [Letter 1.3.2] [Follow up 1.3.2]",
+        "🔎 P · fortnightly review, 24 October\nAs of 24 October, 36 of 42 measures are complete; 6 are in progress.\n🔴 1 · 🟡 0 · 🟢 5 · pending sign-off 0\n\nLights by area:\n1. Implementing the…: done 17/20 · 🔴1 🟡0 🟢2\n2. Primary and…: done 12/12 · 🔴0 🟡0 🟢0\n3. The Party's…: done 6/7 · 🔴0 🟡0 🟢1\n4. Rectifying problems…: done 1/3 · 🔴0 🟡0 🟢2\n\nSince the last review:\nNewly red: none\nNewly closed: 1.3.3\nNewly blocked: none\n\nRed items:\n🔴 1.3.2 Finish and open the Hufengshan… · due 30 November · in progress · blocked · Urban Management Bureau liaison\n    ↳ blocked · 60% · “Phase two mains are short of about 8 million yuan; the Finance Bureau must release it” (30 September, Urban Management Bureau liaison)\n\nBlocked, needing a leader's decision:\n🔴 1.3.2 Finish and open the Hufengshan… · due 30 November · in progress · blocked · Urban Management Bureau liaison\n    ↳ blocked · 60% · “Phase two mains are short of about 8 million yuan; the Finance Bureau must release it” (30 September, Urban Management Bureau liaison)\n\nOwners who did not answer: Urban Management Bureau liaison\n\nOwners I cannot reach (not bound or blocked the bot): Audit Bureau liaison, Construction Bureau liaison, Financial Services Bureau liaison, and Science and Technology Innovation Bureau liaison\n\nLead units with the most red: Urban Management Bureau (1 red) [Letter 1.3.2] [Follow up 1.3.2]",
     ],
     "reports": [
         [
@@ -159,8 +63,7 @@ EN: dict[str, Any] = {
             [
                 [
                     "coordinator",
-                    "Programme P created, and you are its coordinator. Next: send me the ledger file, "
-                    "then /setup P in the leadership group.",
+                    "Programme P created, and you are its coordinator. Next: send me the ledger file, then /setup P in the leadership group.",
                 ]
             ],
         ],
@@ -171,8 +74,7 @@ EN: dict[str, Any] = {
             [
                 [
                     "leadership group",
-                    "This group is now the leadership group of P. Reports and /summary will appear "
-                    "here.",
+                    "This group is now the leadership group of P. Reports and /summary will appear here.",
                 ],
                 [
                     "task force",
@@ -185,11 +87,7 @@ EN: dict[str, Any] = {
             [
                 [
                     "coordinator",
-                    "Nothing was sent for 23–29 September: none of the 5 owners with open measures "
-                    "has opened their invite yet (Audit Bureau liaison, Construction Bureau liaison, "
-                    "Financial Services Bureau liaison, Science and Technology Innovation Bureau "
-                    "liaison, and Urban Management Bureau liaison). The period is not counted as "
-                    "dispatched: send the invites (/invites), then /dispatch again.",
+                    "Nothing was sent for 23–29 September: none of the 5 owners with open measures has opened their invite yet (Audit Bureau liaison, Construction Bureau liaison, Financial Services Bureau liaison, Science and Technology Innovation Bureau liaison, and Urban Management Bureau liaison). The period is not counted as dispatched: send the invites (/invites), then /dispatch again.",
                 ]
             ],
         ],
@@ -197,18 +95,17 @@ EN: dict[str, Any] = {
             "dispatch some",
             [
                 ["coordinator", "Dispatch for 23–29 September sent to 1 of 5 owners."],
-                ["owner", "📌 Weekly dispatch, 27 Sep 2024"],
+                ["owner", "📌 Weekly dispatch for this week (23–29 September)"],
             ],
         ],
         ["sat", []],
-        ["mon W40", [["owner", "📌 Weekly dispatch, 30 Sep 2024"]]],
+        ["mon W40", [["owner", "📌 Weekly dispatch for this week (30 September – 6 October)"]]],
         [
             "blocked",
             [
                 [
                     "leader",
-                    "⛔ Blocked: 1.3.2 Finish and open the Hufengshan township water plant so every "
-                    "household gets tap water",
+                    "⛔ Blocked: 1.3.2 Finish and open the Hufengshan township water plant so every household gets tap water",
                 ],
                 ["owner", "How far along is it, in percent (0–100)?"],
                 ["owner", "Saved. Thank you: 1.3.2 is updated."],
@@ -219,27 +116,25 @@ EN: dict[str, Any] = {
                 ["owner", "What is in the way, and what help do you need?"],
                 [
                     "owner",
-                    "Write a short progress note for 1.3.2; a line starting “Next step:” says"
-                    " what comes next. /cancel leaves without saving.",
+                    "Write a short progress note for 1.3.2; a line starting “Next step:” says what comes next. /cancel leaves without saving.",
                 ],
                 [
                     "task force",
-                    "⛔ Blocked: 1.3.2 Finish and open the Hufengshan township water plant so every "
-                    "household gets tap water",
+                    "⛔ Blocked: 1.3.2 Finish and open the Hufengshan township water plant so every household gets tap water",
                 ],
             ],
         ],
-        ["W41", [["owner", "📌 Weekly dispatch, 8 Oct 2024"]]],
+        ["W41", [["owner", "📌 Weekly dispatch for this week (7–13 October)"]]],
         [
             "report Sep",
             [
-                ["leadership group", "P ledger 30 Sep 2024.xlsx"],
+                ["leadership group", "P ledger 30 September 2024.xlsx"],
                 ["leadership group", "P monthly report September 2024"],
                 ["leadership group", "P monthly report September 2024.docx"],
                 ["leadership group", "📋 P · monthly report for September 2024"],
             ],
         ],
-        ["review 1", [["task force", "🔎 P · fortnightly review, 9 Oct 2024"]]],
+        ["review 1", [["task force", "🔎 P · fortnightly review, 9 October"]]],
         [
             "nudge W41",
             [["owner", "⏰ Reminder: these measures have no answer to this week's dispatch yet:"]],
@@ -272,7 +167,7 @@ EN: dict[str, Any] = {
                 ],
             ],
         ],
-        ["W42", [["owner", "📌 Weekly dispatch, 14 Oct 2024"]]],
+        ["W42", [["owner", "📌 Weekly dispatch for this week (14–20 October)"]]],
         [
             "reimport",
             [
@@ -292,11 +187,9 @@ EN: dict[str, Any] = {
             [
                 [
                     "leader",
-                    "⚠️ Measure 1.3.2 (Finish and open the Hufengshan township water plant so…) has "
-                    "had no answer from Urban Management Bureau liaison to the last two dispatches in "
-                    "a row. Please follow up.",
+                    "⚠️ Measure 1.3.2 (Finish and open the Hufengshan township water plant so…) has had no answer from Urban Management Bureau liaison to the last two dispatches in a row. Please follow up.",
                 ],
-                ["owner", "📌 Weekly dispatch, 21 Oct 2024"],
+                ["owner", "📌 Weekly dispatch for this week (21–27 October)"],
             ],
         ],
         [
@@ -306,10 +199,10 @@ EN: dict[str, Any] = {
                     "owner",
                     "⏰ Reminder: these measures have no answer to this week's dispatch yet:",
                 ],
-                ["task force", "🔎 P · fortnightly review, 24 Oct 2024"],
+                ["task force", "🔎 P · fortnightly review, 24 October"],
             ],
         ],
-        ["W44", [["owner", "📌 Weekly dispatch, 28 Oct 2024"]]],
+        ["W44", [["owner", "📌 Weekly dispatch for this week (28 October – 3 November)"]]],
         [
             "nudge W44",
             [["owner", "⏰ Reminder: these measures have no answer to this week's dispatch yet:"]],
@@ -317,18 +210,18 @@ EN: dict[str, Any] = {
         [
             "report Oct",
             [
-                ["leadership group", "P ledger 31 Oct 2024.xlsx"],
+                ["leadership group", "P ledger 31 October 2024.xlsx"],
                 ["leadership group", "P monthly report October 2024"],
                 ["leadership group", "P monthly report October 2024.docx"],
                 ["leadership group", "📋 P · monthly report for October 2024"],
             ],
         ],
-        ["W45", [["owner", "📌 Weekly dispatch, 4 Nov 2024"]]],
+        ["W45", [["owner", "📌 Weekly dispatch for this week (4–10 November)"]]],
         [
             "summaries",
             [
-                ["leadership group", "📊 P · summary as of 4 Nov 2024 · overdue only"],
-                ["owner", "📊 P · summary as of 4 Nov 2024"],
+                ["leadership group", "📊 P · summary as of 4 November · overdue only"],
+                ["owner", "📊 P · summary as of 4 November"],
             ],
         ],
     ],

@@ -6,6 +6,7 @@ import pytest
 
 from bot.domain.numbers import ascii_int, typed_int
 from bot.render import callbacks as cb
+from bot.render import callbacks_people as cbp
 
 SAMPLES: list[cb.Button] = [
     cb.Lang("zh_CN"),
@@ -37,6 +38,11 @@ SAMPLES: list[cb.Button] = [
     *(cb.LookBackAnswer(cb.MAX_ID, v) for v in cb.LOOKBACKS),
     cb.ImportSheet("0123456789abcdef", 0),
     cb.ImportSheet("0123456789abcdef", cb.MAX_PAGE),
+    cbp.PersonCard(cb.MAX_ID),
+    *(cbp.RoleSwitch(7, r, w) for r in cbp.ROLES for w in cbp.SWITCH),
+    cbp.Reissue(7),
+    cbp.PeoplePage(cb.MAX_PAGE),
+    cbp.LoosePage(0),
 ]
 
 
@@ -122,6 +128,13 @@ MALFORMED = [
     "imps:0123456789abcdef:-1",
     "imps:0123456789abcdef:²",
     "imps:keep:1",
+    "pp:0",
+    "role:7:owner:on",
+    "role:7:leader:yes",
+    "role:7:leader",
+    "rei:²",
+    "ppg:-1",
+    "lp:1000",
 ]
 
 

@@ -17,7 +17,16 @@ RULES = {
     "an ISO week code": re.compile(r"[0-9]{4}-W[0-9]{2}|\{[a-z_]*week[a-z_]*\}"),
     "an ISO date": re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
     "an exclamation mark": re.compile(r"[!！]"),
+    # “共42项”, “第3周”: no space between Chinese and a number, a Latin word or a placeholder
+    "a space between Chinese and a number or Latin text": re.compile(
+        rf"{CJK} [0-9A-Za-z{{]|[0-9A-Za-z}}] {CJK}"
+    ),
+    # 9月30日, 10月8日（周二）9:00: no zero-padded month, day or hour after Chinese
+    "a zero-padded date or time": re.compile(rf"(?:{CJK}|^)0[0-9](?:月|日|:)"),
 }
+# commands and options with their arguments are code spans: spaces there are the syntax
+CODE = re.compile(r"(?:/|--)[a-z_-]+[^，。；：（）“”·、]*")
+SPACING = {"a space between Chinese and a number or Latin text", "a zero-padded date or time"}
 
 
 def _entries() -> list[tuple[str, str]]:
@@ -36,7 +45,8 @@ def _entries() -> list[tuple[str, str]]:
 @pytest.mark.parametrize("rule", list(RULES))
 def test_zh_cn_msgstr_follows_style(rule: str) -> None:
     pattern = RULES[rule]
-    broken = [(i, s) for i, s in _entries() if pattern.search(s)]
+    spaced = rule in SPACING  # only spacing rules look past code spans
+    broken = [(i, s) for i, s in _entries() if pattern.search(CODE.sub("`", s) if spaced else s)]
     assert broken == [], f"{rule}: {broken}"
 
 

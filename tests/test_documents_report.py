@@ -124,7 +124,11 @@ def test_monthly_docx_in_english() -> None:
     paras = [
         p.text for p in _open(monthly_docx(tr("en"), content, rows, "Audit follow-up")).paragraphs
     ]
-    assert paras[:3] == ["Progress report on Audit follow-up", "(as of 30 Sep 2024)", HEADLINE_EN]
+    assert paras[:3] == [
+        "Progress report on Audit follow-up",
+        "(as of 30 September 2024)",
+        HEADLINE_EN,
+    ]
     assert "1. Overall progress" in paras and paras[-2] == f"{len(content.areas) + 5}. Next steps"
     assert paras[-1] == "[The task force writes the next steps here.]"
 

@@ -30,7 +30,7 @@ async def test_september_report_unchanged_after_october_closures(bot: Bot) -> No
     # in October, answering October's dispatch, 1.3.2 is signed off and 1.3.3 extended
     await tick(bot, pid, datetime(2024, 10, 8, 10, 0, tzinfo=SH))
     dispatch = bot.api.messages_to(OWNER_A.id)[-1]
-    assert dispatch.plain.startswith("📌 每周调度（2024年10月8日）")
+    assert dispatch.plain.startswith("📌 每周调度 · 本周（10月7日—13日）")
     await ask_signoff(bot, OWNER_A, dispatch, "1.3.2", REPORT, ["验收报告.pdf"])
     copy = bot.api.last_to(COORD_B.id)
     await bot.press(COORD_B, copy, button(copy, "dec:", ":ok"))

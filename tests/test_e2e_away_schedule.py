@@ -42,10 +42,10 @@ async def test_away_sends_dispatch_to_delegate_then_back(bot: Bot) -> None:
     assert [m for m in bot.api.since(mark) if m.chat_id == OWNER_A.id] == []
     [to_deputy] = bot.api.messages_to(DEPUTY.id)
     assert to_deputy.plain.split("\n")[:4] == [
-        "📌 每周调度（2024年9月30日）",
+        "📌 每周调度 · 本周（9月30日—10月6日）",
         "城管副联络员，您正在代城市管理局联络员反馈，请报送以下整改措施进展：",
         "",
-        "🟢 1.3.2 建成虎峰山乡镇水厂并投用，解决未实现自来水入户问题 · 时限：2024年10月31日 · 推进中",
+        "🟢 1.3.2 建成虎峰山乡镇水厂并投用，解决未实现自来水入户问题 · 时限：10月31日 · 推进中",
     ]
     back = await bot.say(OWNER_A, "/back")
     assert back.plain == "欢迎回来，调度消息将恢复发送给您。"
@@ -54,7 +54,7 @@ async def test_away_sends_dispatch_to_delegate_then_back(bot: Bot) -> None:
     await tick(bot, pid, datetime(2024, 10, 8, 9, 30, tzinfo=SH))
     [to_owner] = [m for m in bot.api.since(mark) if m.chat_id == OWNER_A.id]
     assert to_owner.plain.split("\n")[:2] == [
-        "📌 每周调度（2024年10月8日）",
+        "📌 每周调度 · 本周（10月7日—13日）",
         "城市管理局联络员，请报送您负责的整改措施进展：",
     ]
     assert bot.api.messages_to(DEPUTY.id) == [to_deputy]
@@ -64,15 +64,15 @@ async def test_schedule_shows_and_changes_beats(bot: Bot) -> None:
     pid = await seed(bot)
     shown = await bot.say(ADMIN, "/schedule")
     # National Day moves W41's dispatch to Tuesday
-    assert shown.plain.split("\n")[1] == "• 每周调度：2024年10月8日 09:00"
+    assert shown.plain.split("\n")[1] == "• 每周调度：10月8日（周二）9:00"
     refused = await bot.say(OWNER_A, "/schedule dispatch tue 08:30")
     assert refused.plain == "抱歉，此功能仅限整改专班成员和责任领导使用。"
     mark = bot.api.mark()
     bot.api.send_private(ADMIN, "/schedule dispatch tue 08:30")
     changed, shown = await bot.answers(ADMIN.id, mark)
     assert changed.plain == "工作节奏已修改。"
-    assert shown.plain.split("\n")[1] == "• 每周调度：2024年10月8日 08:30"
-    assert shown.plain.split("\n")[2] == "• 催办：2024年10月10日 08:30"
+    assert shown.plain.split("\n")[1] == "• 每周调度：10月8日（周二）8:30"
+    assert shown.plain.split("\n")[2] == "• 催办：10月10日（周四）8:30"
     async with bot.db.session() as s:
         programme = await programmes.by_id(s, programme_id=pid)
     assert programme is not None

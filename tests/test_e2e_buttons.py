@@ -128,6 +128,8 @@ async def test_every_press_is_answered_and_nothing_written(bot: Bot) -> None:
         "m:2147483648",
         "pg:open:1:²",
         "lang:fr",
+        "lp:1",  # a loose file's page, with no loose file waiting
+        "lp:²",
     ]
     sent = len(bot.api.sent)
     answers = await _presses(bot, OWNER_A, dispatch, outside)

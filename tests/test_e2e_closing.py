@@ -91,12 +91,12 @@ async def test_follow_up_from_the_group_reaches_the_owner_and_the_review(bot: Bo
     lines = review.plain.split("\n")
     at = lines.index("上次研判以来的督办事项：")
     assert lines[at + 1] == "1.3.2：管委会副主任（分管城建），11月5日督办；已按时反馈（11月6日）"
-    assert [label for label, _ in review.buttons] == ["提示函 1.3.2", "督办1.3.2"]
+    assert [label for label, _ in review.buttons] == ["提示函1.3.2", "督办1.3.2"]
 
     history = (await bot.say(LEADER, "/history 1.3.2")).plain.split("\n")
     assert history[-2:] == [
-        "2. 2024年11月5日 09:00 · 管委会副主任（分管城建） · 督办，要求2024年11月6日前反馈 · 已于2024年11月6日反馈",
-        "3. 2024年11月6日 10:00 · 城市管理局联络员 · 反馈进展：正常推进 · 90% · “水厂主体已完工，正在调试。”",
+        "2. 2024年11月5日9:00 · 管委会副主任（分管城建） · 督办，要求2024年11月6日前反馈 · 已于2024年11月6日反馈",
+        "3. 2024年11月6日10:00 · 城市管理局联络员 · 反馈进展：正常推进 · 90% · “水厂主体已完工，正在调试。”",
     ]
     # the monthly report carries a 督办 button under each overdue item too
     bot.clock.set(datetime(2024, 12, 2, 11, 0, tzinfo=SH))
@@ -110,19 +110,19 @@ async def test_follow_up_from_the_group_reaches_the_owner_and_the_review(bot: Bo
 
 
 HISTORY_ZH = f"""整改措施1.3.2的历史记录：{TEXT_132}
-1. 2024年9月30日 10:00 · test · 录入整改台账
-2. 2024年9月30日 10:00 · 城市管理局联络员 · 反馈进展：正常推进 · “水厂已投用。” · 1份佐证资料
-3. 2024年9月30日 10:00 · 城市管理局联络员 · 申请销号：“水厂已投用。”（1份佐证资料）
-4. 2024年9月30日 11:00 · Admin · 同意销号（已销号）
-5. 2024年10月30日 10:00 · 城市管理局联络员 · 回头看：出现反弹，已重新打开：“入户水压不足，部分村组停水。”
-6. 2024年11月4日 09:30 · 城市管理局联络员 · 反馈进展：正常推进 · 20% · “已启动加压泵站改造。”"""
+1. 2024年9月30日10:00 · test · 录入整改台账
+2. 2024年9月30日10:00 · 城市管理局联络员 · 反馈进展：正常推进 · “水厂已投用。” · 1份佐证资料
+3. 2024年9月30日10:00 · 城市管理局联络员 · 申请销号：“水厂已投用。”（1份佐证资料）
+4. 2024年9月30日11:00 · Admin · 同意销号（已销号）
+5. 2024年10月30日10:00 · 城市管理局联络员 · 回头看：出现反弹，已重新打开：“入户水压不足，部分村组停水。”
+6. 2024年11月4日9:30 · 城市管理局联络员 · 反馈进展：正常推进 · 20% · “已启动加压泵站改造。”"""
 HISTORY_EN = f"""History of 1.3.2 {TEXT_132}
-1. 30 Sep 2024 10:00 · test · Entered in the ledger
-2. 30 Sep 2024 10:00 · 城市管理局联络员 · Progress update: on track · “水厂已投用。” · 1 file
-3. 30 Sep 2024 10:00 · 城市管理局联络员 · Sign-off requested: “水厂已投用。” (1 file)
-4. 30 Sep 2024 11:00 · Admin · Signed off (closed)
-5. 30 Oct 2024 10:00 · 城市管理局联络员 · Look-back: rebound, reopened: “入户水压不足，部分村组停水。”
-6. 4 Nov 2024 09:30 · 城市管理局联络员 · Progress update: on track · 20% · “已启动加压泵站改造。”"""
+1. 30 September 2024, 10:00 · test · Entered in the ledger
+2. 30 September 2024, 10:00 · 城市管理局联络员 · Progress update: on track · “水厂已投用。” · 1 file
+3. 30 September 2024, 10:00 · 城市管理局联络员 · Sign-off requested: “水厂已投用。” (1 file)
+4. 30 September 2024, 11:00 · Admin · Signed off (closed)
+5. 30 October 2024, 10:00 · 城市管理局联络员 · Look-back: rebound, reopened: “入户水压不足，部分村组停水。”
+6. 4 November 2024, 9:30 · 城市管理局联络员 · Progress update: on track · 20% · “已启动加压泵站改造。”"""
 
 
 async def test_look_back_rebound_reopens_and_the_next_dispatch_lists_it(bot: Bot) -> None:
@@ -241,7 +241,7 @@ async def test_look_back_rebound_reopens_and_the_next_dispatch_lists_it(bot: Bot
     assert (await bot.say(OWNER_A, "/history 1.3.2")).plain == HISTORY_ZH
     held_line = (await bot.say(OWNER_A, "/history 1.3.3")).plain.split("\n")[-1]
     assert held_line == (
-        "5. 2024年11月20日 16:00 · 城市管理局联络员 · "
+        "5. 2024年11月20日16:00 · 城市管理局联络员 · "
         "回头看：成效巩固：“管网运行正常，水质检测合格。” · 1份佐证资料"
     )
     assert (await bot.say(COORD_B, "/history 1.3.2")).plain == HISTORY_EN

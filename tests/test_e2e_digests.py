@@ -30,24 +30,24 @@ async def test_summary_in_group_with_filters(bot: Bot) -> None:
     await group_say(bot, ADMIN, "/setup P")
     text = await group_say(bot, MEMBER, "/summary")  # membership of the group is the permission
     assert text.split("\n")[:3] == [
-        "📊 P · 截至2024年9月30日整改情况",
+        "📊 P · 截至9月30日整改情况",
         HEADLINE_ZH,
         "🔴 0 · 🟡 0 · 🟢 7 · 待销号0项",
     ]
     text = await group_say(bot, MEMBER, "/summary area 1")
     assert text == (
-        "📊 P · 截至2024年9月30日整改情况 · 第1方面\n"
+        "📊 P · 截至9月30日整改情况 · 第1方面\n"
         "截至9月底，20项整改措施已完成16项，其余4项正在按时序推进。\n"
         "🔴 0 · 🟡 0 · 🟢 4 · 待销号0项"
     )
     for words in ("/summary 第二方面", "/summary 方面2", "/summary 第2方面", "/summary 落实全面"):
         text = await group_say(bot, MEMBER, words)
         assert text.split("\n")[:2] == [
-            "📊 P · 截至2024年9月30日整改情况 · 第2方面",
+            "📊 P · 截至9月30日整改情况 · 第2方面",
             "截至9月底，12项整改措施已全部完成。",
         ], words
     unit = (
-        "📊 P · 截至2024年9月30日整改情况 · 单位：城市管理局\n"
+        "📊 P · 截至9月30日整改情况 · 单位：城市管理局\n"
         "截至9月底，2项整改措施已完成0项，其余2项正在按时序推进。\n"
         "牵头2项、参与0项。\n"
         "🔴 0 · 🟡 0 · 🟢 2 · 待销号0项"
@@ -55,7 +55,7 @@ async def test_summary_in_group_with_filters(bot: Bot) -> None:
     assert await group_say(bot, MEMBER, "/summary unit 城市管理局") == unit
     assert await group_say(bot, MEMBER, "/summary 单位 城市") == unit  # a unique prefix will do
     assert await group_say(bot, MEMBER, "/summary 逾期") == (
-        "📊 P · 截至2024年9月30日整改情况 · 仅看逾期\n截至9月底，没有逾期的整改措施。"
+        "📊 P · 截至9月30日整改情况 · 仅看逾期\n截至9月底，没有逾期的整改措施。"
     )
     assert await group_say(bot, MEMBER, "/summary nonsense") == (
         "无法识别“nonsense”。可用：/summary、/summary 逾期、/summary 方面2（或方面名称）、"
@@ -69,7 +69,7 @@ async def test_summary_in_group_with_filters(bot: Bot) -> None:
     # an owner privately sees only their own measures, in their own words
     mine = await bot.say(OWNER_A, "/summary")
     assert mine.plain == (
-        "📊 P · 截至2024年9月30日整改情况\n"
+        "📊 P · 截至9月30日整改情况\n"
         "截至9月底，您负责的2项整改措施已完成0项，其余2项正在推进。\n"
         "🔴 0 · 🟡 0 · 🟢 2 · 待销号0项"
     )
@@ -111,6 +111,9 @@ async def test_manual_report_and_review_once_per_period(bot: Bot) -> None:
     report, per_report = sent[0], len(sent)  # the text, then its files
     assert HEADLINE_ZH in report.plain and "2024年9月" in report.plain
     assert "城市管理局" in report.plain  # by lead unit, with rates
+    # the owners' words by area under the seed's headings: 一、 二、
+    progress = report.plain.split("各方面进展（据责任人反馈）：\n", 1)[-1]
+    assert progress.split("\n")[0].startswith("一、"), progress[:80]
     again = await bot.say(ADMIN, "/report")
     # already sent: nothing goes out, a button offers a deliberate re-send
     assert (
@@ -152,7 +155,7 @@ async def test_report_in_english(bot: Bot) -> None:
     assert report.plain.startswith(f"📋 P · monthly report for September 2024\n{HEADLINE_EN}\n")
     assert "\nStill open:\n🟢 4.1.1 " in report.plain
     documents = [m.filename or "" for m in sent if m.method == "sendDocument"]
-    assert documents == ["P monthly report September 2024.docx", "P ledger 30 Sep 2024.xlsx"]
+    assert documents == ["P monthly report September 2024.docx", "P ledger 30 September 2024.xlsx"]
 
 
 async def _answer(

@@ -157,7 +157,7 @@ async def test_monthly_beat_in_english(bot: Bot) -> None:
     files = [m for m in sent if m.method != "sendMessage"]
     assert [m.filename for m in files[1:]] == [
         "P monthly report September 2024.docx",
-        "P ledger 30 Sep 2024.xlsx",
+        "P ledger 30 September 2024.xlsx",
     ]
     paragraphs = _docx_text(files[1].document)
     assert paragraphs[0] == "Progress report on P" and paragraphs[2] == HEADLINE_EN

@@ -19,19 +19,19 @@ ASKED_ZH = (
     "责任人：城市管理局联络员（城市管理局）\n"
     "完成时限：2024年10月31日\n"
     "申请延期至：2024年11月30日\n"
-    "申请时间：2024年9月30日 10:00\n"
+    "申请时间：9月30日10:00\n"
     f"延期理由：{REASON}"
 )
 DECIDED_EN = (
     "📅 Deadline extension request for 1.3.2\n"
     f"{TEXT_132}\n"
     "Owner: 城市管理局联络员 (城市管理局)\n"
-    "Deadline: 30 Nov 2024\n"
-    "First deadline: 31 Oct 2024\n"
-    "New deadline asked for: 30 Nov 2024\n"
-    "Asked on: 30 Sep 2024 10:00\n"
+    "Deadline: 30 November 2024\n"
+    "First deadline: 31 October 2024\n"
+    "New deadline asked for: 30 November 2024\n"
+    "Asked on: 30 September, 10:00\n"
     f"Reason: {REASON}\n\n"
-    "✅ Extension approved by 专班成员乙 at 30 Sep 2024 11:00."
+    "✅ Extension approved by 专班成员乙 at 30 September, 11:00."
 )
 
 
@@ -60,24 +60,24 @@ async def test_extension_approved_keeps_the_original_deadline(bot: Bot) -> None:
     bot.clock.set(datetime(2024, 9, 30, 11, 0, tzinfo=SH))
     await bot.press(COORD_B, copy_b, button(copy_b, "dec:", ":ok"))
     assert copy_b.plain == DECIDED_EN
-    assert copy_a.plain.endswith("\n\n✅ 专班成员乙已于2024年9月30日 11:00同意延期。")
+    assert copy_a.plain.endswith("\n\n✅ 专班成员乙已于9月30日11:00同意延期。")
     assert bot.api.last_to(OWNER_A.id).plain == (
         "1.3.2的完成时限已延期至2024年11月30日（原定2024年10月31日）。\n"
-        "✅ 专班成员乙已于2024年9月30日 11:00同意延期。"
+        "✅ 专班成员乙已于9月30日11:00同意延期。"
     )
     late = await alert(bot, ADMIN, copy_a, "dec:1:back")
-    assert late == "该申请已由专班成员乙于2024年9月30日 11:00处理。"
+    assert late == "该申请已由专班成员乙于9月30日11:00处理。"
     mine = await bot.say(OWNER_A, "/my")
     assert (
         "🟢 1.3.2 建成虎峰山乡镇水厂并投用，解决未实现自来水入户问题 · "
-        "时限：延期至2024年11月30日（原定2024年10月31日） · 推进中"
+        "时限：延期至11月30日（原定10月31日） · 推进中"
     ) in mine.plain.split("\n")
     history = (await bot.say(COORD_B, "/history 1.3.2")).plain.split("\n")
     assert history[1:] == [
-        "1. 30 Sep 2024 10:00 · test · Entered in the ledger",
-        f"2. 30 Sep 2024 10:00 · 城市管理局联络员 · Extension to 30 Nov 2024 requested: {REASON}",
-        "3. 30 Sep 2024 11:00 · 专班成员乙 · Extension approved: deadline 30 Nov 2024"
-        " (originally 31 Oct 2024)",
+        "1. 30 September 2024, 10:00 · test · Entered in the ledger",
+        f"2. 30 September 2024, 10:00 · 城市管理局联络员 · Extension to 30 November 2024 requested: {REASON}",
+        "3. 30 September 2024, 11:00 · 专班成员乙 · Extension approved: deadline 30 November 2024"
+        " (originally 31 October 2024)",
     ]
     async with bot.db.session() as s:
         m = (await s.exec(select(Measure).where(Measure.id == m132))).one()
@@ -108,15 +108,15 @@ async def test_extension_refused_with_a_reason_keeps_the_deadline(bot: Bot) -> N
     assert copy_a.buttons == []
     assert bot.api.last_to(OWNER_A.id).plain == (
         "1.3.3的延期申请未获同意，完成时限仍为2024年12月31日。\n"
-        "✖️ Admin已于2024年9月30日 15:00不同意延期。理由：年底前须完成，请增加施工力量。"
+        "✖️ Admin已于9月30日15:00不同意延期。理由：年底前须完成，请增加施工力量。"
     )
     async with bot.db.session() as s:
         m = (await s.exec(select(Measure).where(Measure.id == m133))).one()
     assert (m.deadline, m.original_deadline) == (date(2024, 12, 31), None)
     history = (await bot.say(COORD_B, "/history 1.3.3")).plain.split("\n")
     assert history[-2:] == [
-        "2. 30 Sep 2024 10:00 · 城市管理局联络员 · Extension to 30 Jun 2025 requested: 雨季施工困难。",
-        "3. 30 Sep 2024 15:00 · Admin · Extension refused: 年底前须完成，请增加施工力量。",
+        "2. 30 September 2024, 10:00 · 城市管理局联络员 · Extension to 30 June 2025 requested: 雨季施工困难。",
+        "3. 30 September 2024, 15:00 · Admin · Extension refused: 年底前须完成，请增加施工力量。",
     ]
 
 

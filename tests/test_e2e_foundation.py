@@ -79,10 +79,10 @@ async def test_bad_file_lists_every_problem_and_writes_nothing(bot: Bot) -> None
     reply = await bot.upload(ADMIN, "bad.csv", bad)
     assert reply.plain == (
         "bad.csv未导入：有4处错误，请先修改。\n"
-        "• 第2行“完成时限”列: 日期无效或无法识别 (2024-02-30)\n"
-        "• 第3行“编号”列: 编号重复 (1.1.1)\n"
-        "• 第4行“整改措施”列: 缺少必填内容\n"
-        "• 第4行“状态”列: 无法识别的状态 (不知道)\n"
+        "• 第2行“完成时限”列：日期无效或无法识别（2024-02-30）\n"
+        "• 第3行“编号”列：编号重复（1.1.1）\n"
+        "• 第4行“整改措施”列：缺少必填内容\n"
+        "• 第4行“状态”列：无法识别的状态（不知道）\n"
         "可识别的状态：未启动、未开始、尚未启动、推进中、进行中、正在推进、整改中、正在整改、"
         "按时序推进、未完成、长期坚持、长期、待销号、已完成、已整改、已办结、已销号、完成或反弹。\n"
         "可识别的完成时限写法：2024-09-30、2024/9/30、2024.9.30、2024年9月30日、2024年12月底前、"
@@ -172,7 +172,11 @@ async def test_revoked_invite_and_reimport_with_missing_measures(bot: Bot) -> No
     assert await live_measures(bot) == 42
     await bot.press(ADMIN, preview, keep)
     assert bot.api.last_to(ADMIN.id).plain == (
-        "导入完成：新增0项，变更0项，未变40项。 文件中没有的2项整改措施已保留。"
+        "导入完成：新增0项，变更0项，未变40项。文件中没有的2项整改措施已保留。\n\n"
+        "下一步：\n"
+        "1. 将我加入领导小组群，并在群内发送 /setup 巡视整改。\n"
+        "2. 在私聊中发送 /invites，获取尚未绑定的24人的邀请链接。\n"
+        "首次每周调度将于10月8日（周二）9:00发出。"
     )
     assert await live_measures(bot) == 42
     # the preview is used up: pressing its other button later removes nothing

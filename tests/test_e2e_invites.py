@@ -17,7 +17,7 @@ async def test_invites_per_unit_and_workbook(bot: Bot) -> None:
     intro, *units, book = sent
     assert intro.plain == (
         "共21个邀请链接（14天内有效，每个链接仅限使用一次），以下按单位分条发送，便于转发，并附汇总表。"
-        "下一步：请将链接分别发给本人。首次每周调度将于2024年10月8日 09:00发送给届时已绑定的人员。"
+        "下一步：请将链接分别发给本人。首次每周调度将于10月8日（周二）9:00发送给届时已绑定的人员。"
     )
     titles = [u.plain.split("\n")[0] for u in units]
     assert titles[:3] == ["责任领导及其他未列单位的人员", "党工委办公室", "党群工作部"]

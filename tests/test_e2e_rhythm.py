@@ -69,7 +69,7 @@ async def test_dispatch_answers_nudge_and_escalation(bot: Bot) -> None:
     nudges = bot.api.messages_to(OWNER_A.id)[before_a:]
     assert [n.plain for n in nudges] == [
         "⏰ 催办：以下整改措施尚未反馈本周调度情况：\n\n"
-        "🟢 1.3.3 推进城市供水管网延伸工程，年内全覆盖解决群众饮水问题 · 时限：2024年12月31日 · 推进中\n\n"
+        "🟢 1.3.3 推进城市供水管网延伸工程，年内全覆盖解决群众饮水问题 · 时限：12月31日 · 推进中\n\n"
         "请点击整改措施反馈进展，也可直接回复本消息。"
     ]
     await tick(bot, pid, datetime(2024, 9, 25, 11, 0, tzinfo=SH))
@@ -129,7 +129,7 @@ async def test_missed_beat_after_its_window_is_not_sent(bot: Bot) -> None:
     await jobs_idle(bot)
     texts = [m.plain for m in bot.api.messages_to(OWNER_A.id)]
     # only the current week (W41, sent on the day it comes back), not W40 as well
-    assert [t.split("\n")[0] for t in texts] == ["📌 每周调度（2024年10月9日）"]
+    assert [t.split("\n")[0] for t in texts] == ["📌 每周调度 · 本周（10月7日—13日）"]
 
 
 async def test_conversation_survives_restart(bot: Bot) -> None:

@@ -30,7 +30,7 @@ COPY_ZH = (
     f"{TEXT_132}\n"
     "责任人：城市管理局联络员（城市管理局）\n"
     "完成时限：2024年10月31日\n"
-    "申请时间：2024年9月30日 10:00\n"
+    "申请时间：9月30日10:00\n"
     f"完成情况报告：{REPORT}\n"
     "佐证资料：2份"
 )
@@ -38,8 +38,8 @@ COPY_EN = (
     "🏁 Sign-off request for 1.3.2\n"
     f"{TEXT_132}\n"
     "Owner: 城市管理局联络员 (城市管理局)\n"
-    "Deadline: 31 Oct 2024\n"
-    "Asked on: 30 Sep 2024 10:00\n"
+    "Deadline: 31 October 2024\n"
+    "Asked on: 30 September, 10:00\n"
     f"Completion report: {REPORT}\n"
     "Evidence: 2 files"
 )
@@ -88,18 +88,18 @@ async def test_signoff_needs_evidence_then_first_decision_wins(bot: Bot) -> None
 
     bot.clock.set(datetime(2024, 9, 30, 11, 30, tzinfo=SH))
     await bot.press(COORD_B, copy_b, button(copy_b, "dec:", ":ok"))
-    assert copy_b.plain == COPY_EN + "\n\n✅ Signed off by 专班成员乙 at 30 Sep 2024 11:30."
-    assert copy_a.plain == COPY_ZH + "\n\n✅ 专班成员乙已于2024年9月30日 11:30同意销号。"
+    assert copy_b.plain == COPY_EN + "\n\n✅ Signed off by 专班成员乙 at 30 September, 11:30."
+    assert copy_a.plain == COPY_ZH + "\n\n✅ 专班成员乙已于9月30日11:30同意销号。"
     assert copy_a.buttons == [] and copy_b.buttons == []
     assert bot.api.last_to(OWNER_A.id).plain == (
-        "1.3.2已销号。\n✅ 专班成员乙已于2024年9月30日 11:30同意销号。"
+        "1.3.2已销号。\n✅ 专班成员乙已于9月30日11:30同意销号。"
     )
     assert await status_of(bot, "1.3.2") == ("closed", date(2024, 9, 30))
 
     # the other coordinator's copy, pressed later: told who decided, nothing changes
     events, edits = await audit_count(bot), len(copy_a.history)
     late = await alert(bot, ADMIN, copy_a, f"dec:{await _request_id(bot)}:ok")
-    assert late == "该申请已由专班成员乙于2024年9月30日 11:30处理。"
+    assert late == "该申请已由专班成员乙于9月30日11:30处理。"
     assert await audit_count(bot) == events and len(copy_a.history) == edits
     # only coordinators decide
     stranger = await alert(bot, OWNER_B, copy_b, f"dec:{await _request_id(bot)}:back")
@@ -135,12 +135,12 @@ async def test_send_back_reaches_the_owner_who_answers_again(bot: Bot) -> None:
     done = await bot.say(ADMIN, "竣工图未盖章，请补充验收意见。")
     assert done.plain == "已退回，退回理由已告知责任人。"
     assert first.plain.endswith(
-        "\n\n↩️ Sent back by Admin at 30 Sep 2024 15:00. Reason: 竣工图未盖章，请补充验收意见。"
+        "\n\n↩️ Sent back by Admin at 30 September, 15:00. Reason: 竣工图未盖章，请补充验收意见。"
     )
     back = bot.api.last_to(OWNER_A.id)
     assert back.plain == (
         "1.3.3的销号申请被退回，已恢复为推进中。\n"
-        "↩️ Admin已于2024年9月30日 15:00退回。退回理由：竣工图未盖章，请补充验收意见。\n"
+        "↩️ Admin已于9月30日15:00退回。退回理由：竣工图未盖章，请补充验收意见。\n"
         "请在下方重新反馈进展；整改完成后可再次申请销号。"
     )
     assert await status_of(bot, "1.3.3") == ("in_progress", None)

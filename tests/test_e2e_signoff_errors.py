@@ -52,7 +52,7 @@ async def test_owner_asks_for_signoff_and_coordinators_hear(bot: Bot) -> None:
             "sendMessage",
             "🏁 1.3.2销号申请\n建成虎峰山乡镇水厂并投用，解决未实现自来水入户问题\n"
             "责任人：城市管理局联络员（城市管理局）\n完成时限：2024年10月31日\n"
-            "申请时间：2024年9月30日 10:00\n完成情况报告：水厂已建成并投用，通水入户\n"
+            "申请时间：9月30日10:00\n完成情况报告：水厂已建成并投用，通水入户\n"
             "佐证资料：1份",
         ),
     ]
@@ -110,7 +110,7 @@ async def test_a_blocked_owner_is_unreachable_until_they_write_again(bot: Bot) -
     assert (_tried(bot, OWNER_A.id), bot.api.messages_to(OWNER_A.id)) == (1, [])
     assert (await _owner_a(bot)).unreachable_since == dispatched
     listing = (await bot.say(ADMIN, "/people")).plain.split("\n")
-    since = "⚠️ 自2024年9月30日 10:00起无法送达"
+    since = "⚠️ 自9月30日10:00起无法送达"
     assert listing[:3] == ["已绑定：4人", "✅ Admin（整改专班成员）", f"{OWNER_A_LINE} {since}"]
     # the next dispatch does not try again
     await tick(bot, pid, datetime(2024, 10, 8, 9, 30, tzinfo=SH))
@@ -126,11 +126,11 @@ async def test_a_blocked_owner_is_unreachable_until_they_write_again(bot: Bot) -
     await bot.api.wait_until(lambda: _tried(bot, OWNER_A.id) == 3)  # /my and the W41 dispatch
     await bot.settle()
     [held] = [m for m in bot.api.messages_to(OWNER_A.id) if "每周调度" in m.plain]
-    assert held.plain.split("\n")[0] == "📌 每周调度（2024年10月8日）"
+    assert held.plain.split("\n")[0] == "📌 每周调度 · 本周（10月7日—13日）"
     assert (await _owner_a(bot)).unreachable_since is None
     listing = (await bot.say(ADMIN, "/people")).plain.split("\n")
     assert listing[2] == OWNER_A_LINE
     mark = bot.api.mark()
     await tick(bot, pid, datetime(2024, 10, 14, 9, 30, tzinfo=SH))
     [dispatch] = [m for m in bot.api.since(mark) if m.chat_id == OWNER_A.id]
-    assert dispatch.plain.split("\n")[0] == "📌 每周调度（2024年10月14日）"
+    assert dispatch.plain.split("\n")[0] == "📌 每周调度 · 本周（10月14日—20日）"

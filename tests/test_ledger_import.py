@@ -22,7 +22,7 @@ from bot.domain.ledger import LedgerRow, parse_ledger
 from storage import ledger_store, programmes
 from storage.db import Database
 from storage.migrate import upgrade
-from storage.models import Area, AuditEvent, CoOwner, Measure, Person, Problem, ProgressUpdate
+from storage.models import Area, AuditEvent, CoOwner, Measure, Person, Problem, ProgressUpdate, Unit
 
 TODAY = date(2024, 9, 30)
 SUN = User(303, "孙磊", language_code="zh-hans")
@@ -139,6 +139,7 @@ async def test_limits_agree_with_both_databases(db_url: str) -> None:
             lead_unit="U" * 300,
             responsible_leader="L" * 300,
             measure="M" * 2000,
+            **{"co-units": "短、" + "K" * 300},  # each co-unit is a unit: 300 characters
         ),
         row("99999999999.1", area="Area\x00 two", owner="张三\u200b"),
         row("1.1", owner="张三", co_units="办\u200b、办"),
@@ -153,11 +154,11 @@ async def test_limits_agree_with_both_databases(db_url: str) -> None:
             names = sorted(p.name for p in (await s.exec(select(Person))).all())
             assert names == sorted(["O" * 300, "L" * 300, "张三", "Director"])
             assert {a.name for a in (await s.exec(select(Area))).all()} == {"Area one", "Area two"}
-        for too_long in ("code", "owner", "lead_unit"):
+            assert "K" * 300 in {u.name for u in (await s.exec(select(Unit))).all()}
+        for too_long in ("code", "owner", "lead_unit", "co-units"):
+            value = {"code": "x" * 51, "co-units": "短、" + "x" * 301}.get(too_long, "x" * 301)
             refused = parse_ledger(
-                csv_bytes(
-                    [EN_HEADER, row(**{too_long: "x" * 301 if too_long != "code" else "x" * 51})]
-                ),
+                csv_bytes([EN_HEADER, row(**{too_long: value})]),
                 "l.csv",
             )
             assert not refused.ok and refused.rows == ()

@@ -54,7 +54,7 @@ def test_letter_docx_in_both_languages() -> None:
     assert zh[-2:] == ["巡视整改整改专班", "2024年11月5日"]
     en = _paragraphs(letter_docx(tr("en"), x))
     assert en[:3] == ["巡视整改: work prompt letter", "No. 3 of 2024", "To 城市管理局:"]
-    assert "5 days overdue" in en[3] and "12 Nov 2024" in en[4]
+    assert "5 days overdue" in en[3] and "12 November 2024" in en[4]
 
 
 async def test_letter_command_numbers_in_sequence_and_records_history(bot: Bot) -> None:
@@ -120,7 +120,7 @@ async def test_letter_button_under_the_review(bot: Bot) -> None:
     mark = bot.api.mark()
     bot.api.send_private(ADMIN, "/review")
     [review] = [m for m in await bot.answers(TASKFORCE.id, mark) if m.buttons]
-    assert [label for label, _ in review.buttons] == ["提示函 1.3.2", "督办1.3.2"]
+    assert [label for label, _ in review.buttons] == ["提示函1.3.2", "督办1.3.2"]
     # a leader may read the review but not issue letters
     bot.api.press(LEADER, review, review.buttons[0][1])
     await bot.api.settle()

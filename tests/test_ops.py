@@ -16,7 +16,7 @@ from test_e2e_foundation import all_invites, invite_tokens, setup_programme
 
 from bot.cli import main
 from storage.db import where
-from storage.models import Person
+from storage.models import OutboxMessage, Person
 
 OWNER = User(301, "Liaison", language_code="zh-hans")
 
@@ -107,6 +107,25 @@ async def test_status_for_admins_only(bot: Bot) -> None:
             person.telegram_user_id = 1000 + (person.id or 0)
             person.unreachable_since = bot.clock.now()
             s.add(person)
+        # the outbox as /status counts it: 2 waiting, 1 held, 1 given up this week, 1 long ago
+        now, pid = bot.clock.now(), (await s.exec(select(Person.programme_id))).first() or 0
+        for n, (state, created) in enumerate(
+            [
+                ("queued", now),
+                ("queued", now),
+                ("held", now),
+                ("failed", now),
+                ("failed", now - timedelta(days=20)),
+                ("sent", now),
+            ]
+        ):
+            s.add(
+                OutboxMessage(
+                    programme_id=pid, beat="review", period="2024-09-25", key=f"k{n}",
+                    chat_id=1, text="t", state=state, created_at=created,
+                    expires_at=now + timedelta(days=2),
+                )
+            )  # fmt: skip
     bot.clock.advance(timedelta(hours=2, minutes=5))
     reply = await bot.say(ADMIN, "/status")
     assert reply.plain == (
@@ -114,8 +133,9 @@ async def test_status_for_admins_only(bot: Bot) -> None:
         f"数据库：{where(bot.db.url)}\n"
         "\n"
         "整改项目“P”：\n"
-        "• 最近一次：每周调度，2024年9月30日 09:00发出\n"
-        "• 下一次：每周调度，2024年10月8日 09:00\n"  # 1–7 October are holidays
+        "• 最近一次：每周调度，9月30日9:00发出\n"
+        "• 下一次：每周调度，10月8日（周二）9:00\n"  # 1–7 October are holidays
+        "• 消息：待发送2条，因无法送达暂缓1条，近7天未送达1条\n"
         "• 2人无法送达：审计局联络员和建设局联络员"
     )
     assert (await bot.say(OWNER, "/status")).plain == "抱歉，我无法为您办理此事。"  # a stranger

@@ -90,9 +90,9 @@ async def browser(tmp_path: Path) -> AsyncIterator[Browser]:
 
 LEADERSHIP = -1001001
 DISPATCH = (
-    "📌 每周调度（2024年10月8日）\n城市管理局联络员，请报送您负责的整改措施进展：\n\n"
-    "🟢 1.3.2 建成虎峰山乡镇水厂并投用，解决未实现自来水入户问题 · 时限：2024年10月31日 · 推进中\n"
-    "🟢 1.3.3 推进城市供水管网延伸工程，年内全覆盖解决群众饮水问题 · 时限：2024年12月31日 · 推进中\n\n"
+    "📌 每周调度 · 本周（10月7日—13日）\n城市管理局联络员，请报送您负责的整改措施进展：\n\n"
+    "🟢 1.3.2 建成虎峰山乡镇水厂并投用，解决未实现自来水入户问题 · 时限：10月31日 · 推进中\n"
+    "🟢 1.3.3 推进城市供水管网延伸工程，年内全覆盖解决群众饮水问题 · 时限：12月31日 · 推进中\n\n"
     "请点击整改措施反馈进展，也可直接回复本消息。"
 )
 HEADLINE = "截至9月底，42项整改措施已完成35项，其余7项正在按时序推进。"
@@ -254,7 +254,9 @@ async def test_reply_to_a_message_and_english_for_an_english_reader(browser: Bro
     mine = await browser.chat(owner)
     assert mine[1]["reply_to"] == {"id": dispatch["id"], "text": dispatch["text"][:80]}
     [theirs] = await browser.until(english, lambda m: len(m) == 1)
-    assert theirs["text"].startswith("📌 Weekly dispatch, 8 Oct 2024\n建设局联络员, please report")
+    assert theirs["text"].startswith(
+        "📌 Weekly dispatch for this week (7–13 October)\n建设局联络员, please report"
+    )
 
 
 async def test_run_the_look_back_now(browser: Browser) -> None:

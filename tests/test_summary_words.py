@@ -168,13 +168,13 @@ def test_monthly_report_gives_each_area_in_the_owners_words() -> None:
     ]
     text = report_text(tr("zh_CN"), monthly(ms, 2024, 9), "P")
     tail = text.split("各方面进展（据责任人反馈）：\n")[1].split("\n")
-    assert tail[0] == "1. 党建方面"
+    assert tail[0] == "一、党建方面"
     assert tail[1] == "本月完成："
     assert tail[2].startswith("✅ 1 措施1 ")
     assert tail[3] == "    ↳ 正常推进 · “已铺设管网2公里”（9月25日，周强）"
     assert tail[4] == "正在推进："
     assert tail[5].startswith("🟢 2 措施2 ")
-    assert tail[7:] == ["2. 审计整改方面", "本方面整改措施均已在本月前完成。"]
+    assert tail[7:] == ["二、审计整改方面", "本方面整改措施均已在本月前完成。"]
     assert (
         "按牵头单位：\n建设局：牵头1项，已完成1项\n城市管理局：牵头1项，已完成0项\n"
         "应急管理局：牵头1项，已完成1项\n"

@@ -186,6 +186,9 @@ class _Checker:
             if code in self.codes:
                 self.bad("code", Problem.DUPLICATE_CODE, raw["code"])
             self.codes.add(code)
+        for unit in split_units(text.get("co_units", "")):
+            if len(unit) > NAME_MAX:  # each co-unit is a unit: its name has the unit's limit
+                self.bad("co_units", Problem.TOO_LONG, f"{len(unit)}/{NAME_MAX}")
         people = self._people(text.get("owner", ""))
         deadline, immediate = self._deadline(raw.get("deadline"), text.get("deadline", ""))
         status = parse_status(text.get("status", ""))

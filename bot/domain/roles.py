@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
+from enum import StrEnum
 
 from bot.domain.model import Role
 
@@ -39,3 +40,34 @@ def roles_to_drop(
         if lost:
             out[person_id] = lost
     return out
+
+
+HAND_ROLES = (Role.COORDINATOR, Role.LEADER)  # the roles /people grants and removes
+
+
+class RoleChange(StrEnum):
+    """What pressing a role button in /people did, or why it did nothing."""
+
+    GRANTED = "granted"
+    REMOVED = "removed"
+    UNCHANGED = "unchanged"  # the person already had (or lacked) it
+    LAST_COORDINATOR = "last_coordinator"  # a programme always keeps one bound coordinator
+    BY_LEDGER = "by_ledger"  # the ledger names them responsible leader: change the ledger
+
+
+def role_change(
+    *, held: Set[Role], role: Role, on: bool, by_ledger: Set[Role], coordinators_left: int
+) -> RoleChange:
+    """The outcome of granting (on) or removing a role, before anything is written.
+
+    coordinators_left counts the bound coordinators other than this person.
+    """
+    if on:
+        return RoleChange.UNCHANGED if role in held else RoleChange.GRANTED
+    if role not in held:
+        return RoleChange.UNCHANGED
+    if role is Role.COORDINATOR and coordinators_left == 0:
+        return RoleChange.LAST_COORDINATOR
+    if role in by_ledger:
+        return RoleChange.BY_LEDGER
+    return RoleChange.REMOVED

@@ -33,6 +33,7 @@ _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 Field = Callable[[str], Any]
+KINDS: dict[str, type[Button]] = {}
 
 
 class CallbackError(ValueError):
@@ -98,6 +99,10 @@ class Button:
 
     PREFIX: ClassVar[str] = ""
     FIELDS: ClassVar[tuple[Field, ...]] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        KINDS[cls.PREFIX] = cls  # every kind is known by its prefix once its module is loaded
 
     def check(self) -> None:
         """Rules across fields; raise CallbackError when they do not hold."""
@@ -318,24 +323,6 @@ class ImportSheet(Button):
     FIELDS = (_hex16, _page)
     digest: str
     index: int
-
-
-_ALL: tuple[type[Button], ...] = (
-    Lang,
-    Open,
-    Listed,
-    Answer,
-    Paging,
-    PickStep,
-    HealthStep,
-    PercentSkip,
-)
-_MORE: tuple[type[Button], ...] = (
-    FilesDone, ConfirmStep, ForceBeat, Import, Decide, Extend, ImportSheet,
-)  # fmt: skip
-_DOCUMENTS: tuple[type[Button], ...] = (IssueLetter, Chase, FollowUp, LookBackAnswer)
-_REPLY: tuple[type[Button], ...] = (PickPage,)  # paging the "which measure" list
-KINDS: dict[str, type[Button]] = {k.PREFIX: k for k in (*_ALL, *_MORE, *_DOCUMENTS, *_REPLY)}
 
 
 def unpack(data: str | None) -> Button:

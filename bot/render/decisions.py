@@ -51,7 +51,7 @@ def request_text(t: Tr, r: Request, verdict: Verdict | None = None) -> str:
         short(r.text, TEXT_LIMIT),
         t._("Owner: {owner} ({unit})", owner=r.owner, unit=r.unit),
         t._("Deadline: {date}", date=t.date(r.deadline)),
-        t._("Asked on: {when}", when=t.datetime(r.asked)),
+        t._("Asked on: {when}", when=t.datetime(r.asked, r.asked.date())),
         t._("Completion report: {report}", report=r.report),
         t.n_("Evidence: {n} file", "Evidence: {n} files", r.files),
     ]
@@ -71,7 +71,7 @@ def _extension_text(t: Tr, r: Request, verdict: Verdict | None) -> str:
         lines.append(t._("First deadline: {date}", date=t.date(r.original)))
     lines += [
         t._("New deadline asked for: {date}", date=t.date(r.extension)),
-        t._("Asked on: {when}", when=t.datetime(r.asked)),
+        t._("Asked on: {when}", when=t.datetime(r.asked, r.asked.date())),
         t._("Reason: {reason}", reason=r.report),
     ]
     tail = "\n\n" + verdict_line(t, verdict) if verdict else ""
@@ -82,26 +82,32 @@ def verdict_line(t: Tr, v: Verdict) -> str:
     """✅ Signed off by … at … / ↩️ Sent back by … at …: reason."""
     if v.extension:
         if v.approved:
-            return t._("✅ Extension approved by {who} at {when}.", who=v.by, when=t.datetime(v.at))
+            return t._(
+                "✅ Extension approved by {who} at {when}.",
+                who=v.by,
+                when=t.datetime(v.at, v.at.date()),
+            )
         return t._(
             "✖️ Extension refused by {who} at {when}. Reason: {reason}",
             who=v.by,
-            when=t.datetime(v.at),
+            when=t.datetime(v.at, v.at.date()),
             reason=v.reason,
         )
     if v.approved:
-        return t._("✅ Signed off by {who} at {when}.", who=v.by, when=t.datetime(v.at))
+        return t._(
+            "✅ Signed off by {who} at {when}.", who=v.by, when=t.datetime(v.at, v.at.date())
+        )
     return t._(
         "↩️ Sent back by {who} at {when}. Reason: {reason}",
         who=v.by,
-        when=t.datetime(v.at),
+        when=t.datetime(v.at, v.at.date()),
         reason=v.reason,
     )
 
 
 def already(t: Tr, v: Verdict) -> str:
     """The answer to a press after someone decided."""
-    return t._("Already decided by {who} at {when}.", who=v.by, when=t.datetime(v.at))
+    return t._("Already decided by {who} at {when}.", who=v.by, when=t.datetime(v.at, v.at.date()))
 
 
 def decide_keyboard(t: Tr, request_id: int, *, extension: bool = False) -> InlineKeyboardMarkup:

@@ -9,6 +9,7 @@ from bot.domain.filters import Filter, Kind
 from bot.domain.model import Light, MeasureFacts
 from bot.domain.report import Counts, Group, MonthlyReport, Overdue, Review, Summary
 from bot.i18n import N_, Tr
+from bot.render.docx_base import heading_number
 from bot.render.labels import LIGHT_ICON
 from bot.render.letter_words import letter_lines
 from bot.render.measures import line, short, with_answer
@@ -123,7 +124,10 @@ def owner_headline(t: Tr, c: Counts, as_of: date) -> str:
 
 def summary_text(t: Tr, s: Summary, programme: str) -> str:
     """/summary: headline, lights, areas, then red and yellow items with the owners' words."""
-    title = t._("📊 {programme} · summary as of {date}", programme=programme, date=t.date(s.as_of))
+    # the picture as of today: the date as people write it, without this year's number
+    title = t._(
+        "📊 {programme} · summary as of {date}", programme=programme, date=t.day_month(s.as_of)
+    )
     if s.where.kind is not Kind.ALL:
         title += f" · {scope(t, s.where)}"
     if s.where.kind is Kind.OVERDUE and not s.overdue:
@@ -152,7 +156,9 @@ def review_text(t: Tr, r: Review, programme: str) -> str:
     """半月一研判 digest."""
     lines = [
         t._(
-            "🔎 {programme} · fortnightly review, {date}", programme=programme, date=t.date(r.as_of)
+            "🔎 {programme} · fortnightly review, {date}",
+            programme=programme,
+            date=t.day_month(r.as_of),  # the day it goes out: no year, as people write it
         ),
         headline(t, r.counts, r.as_of),
         lights(t, r.counts),
@@ -267,7 +273,10 @@ def area_progress(t: Tr, r: MonthlyReport, g: Group) -> list[str]:
     """One area: what was closed this month and what remains, with the owners' latest words."""
     closed = [m for m in r.closed_this_month if m.area_number == g.number]
     still = [m for m in r.measures if m.area_number == g.number and m.status.is_open]
-    lines = [t._("{number}. {area}", number=g.number, area=g.key)]
+    number = heading_number(t, 1, g.number)
+    lines = [
+        number + g.key
+    ]  # 一、党的建设方面, as the seed heads its sections; 1. Area one  # 一、党的建设方面 / 1. Party building
     if closed:
         lines += [t._("Closed this month:"), *_answered(t, closed, r.as_of, MAX_LISTED)]
     if still:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from bot.domain.ledger import Problem
 from bot.domain.model import Beat, Health, Light, Role, Status
@@ -92,5 +92,4 @@ def period_words(t: Tr, beat: Beat, period: str, today: date) -> str:
     if beat is Beat.REVIEW:
         return t.when(date.fromisoformat(period), today)
     year, week = int(period[:4]), int(period[6:8])
-    monday = date.fromisocalendar(year, week, 1)
-    return t.days(monday, monday + timedelta(days=6), today)
+    return t.week(date.fromisocalendar(year, week, 1), today)

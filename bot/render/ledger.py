@@ -56,13 +56,21 @@ def _issue_line(t: Tr, issue: LedgerIssue) -> str:
         t._("{row}, {column}", row=where[0], column=where[1]) if len(where) == 2 else "".join(where)
     )
     reason = labels.ledger_problem(t, issue.problem)
-    value = f" ({issue.value})" if issue.value else ""
     if issue.problem is Problem.NO_SUCH_SHEET:
-        value = f" {issue.value}"
-    if issue.problem is Problem.MISSING_COLUMN and issue.column in ALIASES:
+        reason = t._("{reason} {value}", reason=reason, value=issue.value)
+    elif issue.problem is Problem.MISSING_COLUMN and issue.column in ALIASES:
         names = t.join(ALIASES[issue.column], style="or")
-        value = " " + t._("(name a column one of: {names})", names=names)
-    return f"• {place}: {reason}{value}" if place else f"• {reason}{value}"
+        reason = t._("{reason} (name a column one of: {names})", reason=reason, names=names)
+    elif issue.problem is Problem.TOO_LONG and "/" in issue.value:
+        length, most = issue.value.split("/", 1)
+        reason = t._(
+            "text is too long ({length} characters, at most {most}): shorten it",
+            length=length,
+            most=most,
+        )
+    elif issue.value:
+        reason = t._("{reason} ({value})", reason=reason, value=issue.value)
+    return "• " + (t._("{place}: {reason}", place=place, reason=reason) if place else reason)
 
 
 def preview_text(t: Tr, plan: ImportPlan, parsed: ParsedLedger, programme: str) -> str:
@@ -102,14 +110,17 @@ def done_text(t: Tr, plan: ImportPlan, removed: bool) -> str:
         same=plan.unchanged,
     )
     if plan.missing:
-        text += " " + (
-            t.n_("{n} measure removed.", "{n} measures removed.", len(plan.missing))
-            if removed
-            else t.n_(
-                "{n} measure not in the file was kept.",
-                "{n} measures not in the file were kept.",
-                len(plan.missing),
-            )
+        text = t.sentences(
+            text,
+            (
+                t.n_("{n} measure removed.", "{n} measures removed.", len(plan.missing))
+                if removed
+                else t.n_(
+                    "{n} measure not in the file was kept.",
+                    "{n} measures not in the file were kept.",
+                    len(plan.missing),
+                )
+            ),
         )
     if plan.roles_lost:
         who = [

@@ -66,8 +66,13 @@ def with_answer(t: Tr, m: MeasureFacts, today: date, *, owner: bool = True) -> l
     return lines
 
 
-def deadline(t: Tr, m: MeasureFacts) -> str:
-    """The deadline, long-term, or 立行立改 (immediate) until an extension moves it."""
+def deadline(t: Tr, m: MeasureFacts, today: date | None = None) -> str:
+    """The deadline, long-term, or 立行立改 (immediate) until an extension moves it; given
+    today, a date of this year is written without the year (9月30日), as people write it."""
+
+    def day(value: date | None) -> str:
+        return t.when(value, today) if value is not None and today is not None else t.date(value)
+
     if m.immediate and m.original_deadline is None:
         return t._("immediate")
     if m.deadline is None:
@@ -75,17 +80,17 @@ def deadline(t: Tr, m: MeasureFacts) -> str:
     if m.original_deadline is not None and m.original_deadline != m.deadline:
         return t._(
             "{date} (extended; originally {original})",
-            date=t.date(m.deadline),
-            original=t.date(m.original_deadline),
+            date=day(m.deadline),
+            original=day(m.original_deadline),
         )
-    return t.date(m.deadline)
+    return day(m.deadline)
 
 
 def line(t: Tr, m: MeasureFacts, today: date, *, owner: bool = False) -> str:
-    """🔴 1.2.3 Text… · due 30 Sep 2024 · in progress (· 5 days overdue)."""
+    """🔴 1.2.3 Text… · due 30 September · in progress (· 5 days overdue)."""
     lit = light(m, today)
     parts = [f"{labels.LIGHT_ICON[lit]} {m.code} {short(m.text)}"]
-    parts.append(t._("due {date}", date=deadline(t, m)))
+    parts.append(t._("due {date}", date=deadline(t, m, today)))
     parts.append(labels.status(t, m.status))
     if m.health is not None and lit is not None:
         parts.append(labels.health(t, m.health))
