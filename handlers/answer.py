@@ -32,23 +32,11 @@ from handlers.answer_draft import (
     step,
 )
 from handlers.answer_prompts import ask_health, ask_note
-from handlers.gate import Where, gate
+from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query
 from jobs.dispatch import ordered
-from storage import absences, lookup, measures, outbox
+from storage import absences, measures, outbox
 from storage.models import Measure
-
-
-async def measure_programme(update: Update, context: CadenceContext) -> int | None:
-    """The programme of the measure an Open or Answer button names (whatever /use chose)."""
-    query = update.callback_query
-    try:
-        button = callbacks.unpack(query.data if query else None)
-    except callbacks.CallbackError:
-        return None
-    if not isinstance(button, callbacks.Open | callbacks.Answer):
-        return None
-    return await lookup.programme_of_measure(context.session, measure_id=button.measure_id)
 
 
 async def draft_programme(update: Update, context: CadenceContext) -> int | None:

@@ -9,10 +9,10 @@ from bot.context import CadenceContext
 from bot.render import callbacks
 from bot.render.keyboards import answer_choices, measures_keyboard
 from bot.render.measures import line
-from handlers.answer import allowed, may_answer_for, measure_programme
+from handlers.answer import allowed, may_answer_for
 from handlers.answer_draft import DRAFT, expired, out_of_date, step
 from handlers.dead_ends import replies_answer
-from handlers.gate import Where, gate
+from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query, reply_long
 from jobs.dispatch import button_list
 from storage import lookup, measures

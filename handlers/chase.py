@@ -13,22 +13,14 @@ from bot.render import callbacks
 from bot.render.alerts import chase_text, latest_text
 from bot.render.keyboards import measures_keyboard
 from handlers.answer_draft import step
-from handlers.gate import Where, gate
+from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query
 from jobs.send import send, to_person
-from storage import audit, lookup, measures, people
+from storage import audit, measures, people
 from storage.models import Person
 
 
-async def _chase_programme(update: Update, context: CadenceContext) -> int | None:
-    query = update.callback_query
-    button = step(query.data if query else None, callbacks.Chase)
-    if button is None:
-        return None
-    return await lookup.programme_of_measure(context.session, measure_id=button.measure_id)
-
-
-@gate(Role.LEADER, Role.COORDINATOR, where=Where.ANY, programme_of=_chase_programme)
+@gate(Role.LEADER, Role.COORDINATOR, where=Where.ANY, programme_of=measure_programme)
 async def chase_button(update: Update, context: CadenceContext) -> None:
     """Remind the owner of one measure (with its answer button), or show the latest answer."""
     query = update.callback_query

@@ -10,9 +10,9 @@ from telegram.ext import ConversationHandler
 from bot.context import CadenceContext
 from bot.domain.ledger import parse_deadline
 from bot.render import callbacks
-from handlers.answer import allowed, measure_programme
+from handlers.answer import allowed
 from handlers.answer_draft import EXTENDING, MAX_TEXT, expired, step
-from handlers.gate import Where, gate
+from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query
 from handlers.signoff import notify_signoff_request
 from storage import decisions

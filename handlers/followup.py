@@ -15,22 +15,14 @@ from bot.render import callbacks
 from bot.render.closing import follow_up_message
 from bot.render.keyboards import answer_choices
 from handlers.answer_draft import step
-from handlers.gate import Where, gate
+from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query
 from jobs.send import to_person
-from storage import followups, lookup, measures, people
+from storage import followups, measures, people
 from storage.models import Person
 
 
-async def _measure_programme(update: Update, context: CadenceContext) -> int | None:
-    query = update.callback_query
-    button = step(query.data if query else None, callbacks.FollowUp)
-    if button is None:
-        return None
-    return await lookup.programme_of_measure(context.session, measure_id=button.measure_id)
-
-
-@gate(Role.LEADER, Role.COORDINATOR, where=Where.ANY, programme_of=_measure_programme)
+@gate(Role.LEADER, Role.COORDINATOR, where=Where.ANY, programme_of=measure_programme)
 async def follow_up(update: Update, context: CadenceContext) -> None:
     """Record the follow-up and send the owner 【督办】… with the answer buttons; the group sees nothing."""
     query = update.callback_query

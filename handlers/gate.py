@@ -15,8 +15,9 @@ from bot.context import CadenceContext
 from bot.domain.model import Role
 from bot.i18n import tr
 from bot.languages import match
+from bot.render import callbacks
 from handlers.send import answer_query
-from storage import people, programmes
+from storage import lookup, people, programmes
 from storage.models import Programme
 
 R = TypeVar("R")
@@ -176,3 +177,16 @@ def role_names(context: CadenceContext, roles: tuple[Role, ...] | frozenset[Role
         Role.OWNER: t._("owners"),
     }
     return t.join(labels[r] for r in roles)
+
+
+async def measure_programme(update: Update, context: CadenceContext) -> int | None:
+    """The programme of the measure a button names (whatever /use chose), for programme_of."""
+    query = update.callback_query
+    try:
+        button = callbacks.unpack(query.data if query else None)
+    except callbacks.CallbackError:
+        return None
+    measure_id = getattr(button, "measure_id", None)
+    if not isinstance(measure_id, int):
+        return None
+    return await lookup.programme_of_measure(context.session, measure_id=measure_id)

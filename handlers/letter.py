@@ -12,10 +12,10 @@ from bot.i18n import Tr
 from bot.render import callbacks
 from bot.render.letter_words import number_label
 from handlers.answer_draft import step
-from handlers.gate import Where, gate
+from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query
 from jobs import documents, letters
-from storage import lookup, measures
+from storage import measures
 
 
 def _refusal(t: Tr, why: letters.Refusal, code: str) -> str:
@@ -64,15 +64,7 @@ async def letter(update: Update, context: CadenceContext) -> None:
     await documents.post(context.bot, message.chat_id, [_captioned(t, *result)])
 
 
-async def _letter_programme(update: Update, context: CadenceContext) -> int | None:
-    query = update.callback_query
-    button = step(query.data if query else None, callbacks.IssueLetter)
-    if button is None:
-        return None
-    return await lookup.programme_of_measure(context.session, measure_id=button.measure_id)
-
-
-@gate(Role.COORDINATOR, where=Where.ANY, programme_of=_letter_programme)
+@gate(Role.COORDINATOR, where=Where.ANY, programme_of=measure_programme)
 async def letter_button(update: Update, context: CadenceContext) -> None:
     """The review's letter button: the letter goes to the coordinator who pressed, privately."""
     query, user = update.callback_query, update.effective_user
