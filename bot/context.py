@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -30,6 +31,11 @@ class Services:
     db: Database | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     busy: int = 0  # updates and beats in progress, some of them beside the update loop
+
+    def track(self, task: asyncio.Future[Any]) -> None:
+        """Count work that runs beside the update loop from now until it ends."""
+        self.busy += 1
+        task.add_done_callback(lambda _: setattr(self, "busy", self.busy - 1))
 
     @contextlib.contextmanager
     def working(self) -> Iterator[None]:

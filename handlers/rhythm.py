@@ -124,11 +124,8 @@ def _run(
     """
 
     async def start() -> None:
-        svc = context.svc
-        svc.busy += 1  # counted from now, not from when the task first runs
         work = _run_now(update, context, beat, force=force, period=period)
-        task = context.application.create_task(work, update=update)
-        task.add_done_callback(lambda _: setattr(svc, "busy", svc.busy - 1))
+        context.svc.track(context.application.create_task(work, update=update))
 
     context.after_commit(start)
 

@@ -23,7 +23,7 @@ from bot.render.digest import report_text, review_text
 from bot.render.keyboards import letter_keyboard
 from jobs import documents
 from jobs.outbox import plan
-from storage import beats, followups, lookbacks, measures, reports
+from storage import beats, followups, lookbacks, lookup, reports
 from storage.models import Programme, SentBeat
 
 
@@ -49,8 +49,7 @@ async def measure_ids(
     session: AsyncSession, programme_id: int, codes: Sequence[str]
 ) -> list[tuple[int, str]]:
     """(measure id, code) of the given codes, in their order: what the buttons carry."""
-    rows = await measures.facts(session, programme_id=programme_id)
-    ids = {f.code: m.id for m, f in rows if m.id is not None}
+    ids = await lookup.ids_of_codes(session, programme_id=programme_id, codes=codes)
     return [(ids[code], code) for code in codes if code in ids]
 
 

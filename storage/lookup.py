@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import func
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -36,3 +38,19 @@ async def live_measures(session: AsyncSession, *, programme_id: int) -> int:
         .where(Measure.programme_id == programme_id, col(Measure.removed_at).is_(None))
     )
     return int(rows.one())
+
+
+async def ids_of_codes(
+    session: AsyncSession, *, programme_id: int, codes: Sequence[str]
+) -> dict[str, int]:
+    """Live measures' ids by code: what buttons under a digest's items carry."""
+    if not codes:
+        return {}
+    rows = await session.exec(
+        select(Measure.code, Measure.id).where(
+            Measure.programme_id == programme_id,
+            col(Measure.removed_at).is_(None),
+            col(Measure.code).in_(codes),
+        )
+    )
+    return {code: measure_id for code, measure_id in rows.all() if measure_id is not None}
