@@ -26,6 +26,9 @@ from storage.models import DispatchItem, OutboxMessage, Person
 HARNESS = Path(__file__).with_name("crash_bot.py")
 OWNERS = 30
 KILLS = int(os.environ.get("CADENCE_CRASH_KILLS", "20"))
+# how long after Telegram took a message a kill can still stop its record (a busy database
+# retries it for a few seconds): an extra copy must have gone out that close before a kill
+WINDOW = 3.0
 FRIDAY = datetime(2024, 9, 20, 15, 0, tzinfo=SH)  # the programme is set up
 MONDAY = datetime(2024, 9, 23, 9, 30, tzinfo=SH)  # W39's dispatch is due: caught up at start
 
@@ -129,6 +132,7 @@ async def test_sigkill_at_random_points_of_a_dispatch(db_url: str) -> None:
                 await _answer(api, answering)
             finally:
                 proc.send_signal(signal.SIGKILL)
+                kills.append(time.monotonic())
                 await asyncio.to_thread(proc.wait)
         finally:
             watcher.cancel()
@@ -149,7 +153,7 @@ async def test_sigkill_at_random_points_of_a_dispatch(db_url: str) -> None:
     assert [i.owner_id for i in items if i.answered] == [person.id]
     # nothing skipped, exactly one copy recorded; another copy only where a kill fell between
     # Telegram's answer and our commit (the Bot API has no idempotency key): each such copy went
-    # out within a second before a kill
+    # out within WINDOW seconds before a kill
     for u in users:
         copies = [
             (k, m)
@@ -159,4 +163,4 @@ async def test_sigkill_at_random_points_of_a_dispatch(db_url: str) -> None:
         assert len([m for _, m in copies if (m.chat_id, m.message_id) in recorded]) == 1, u
         for k, m in copies:
             if (m.chat_id, m.message_id) not in recorded:
-                assert any(0 <= kill - stamps[k] < 1.0 for kill in kills), (u, m.message_id)
+                assert any(0 <= kill - stamps[k] < WINDOW for kill in kills), (u, m.message_id)
