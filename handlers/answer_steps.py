@@ -41,7 +41,7 @@ from handlers.answer_prompts import (
 )
 from handlers.gate import Where, gate
 from handlers.send import answer_query
-from handlers.signoff import notify_signoff_request
+from handlers.signoff_copies import notify_signoff_request
 from jobs import alerts
 from storage import decisions, measures
 from storage.measures import Evidence

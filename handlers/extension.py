@@ -14,7 +14,7 @@ from handlers.answer import allowed
 from handlers.answer_draft import EXTENDING, MAX_TEXT, expired, step
 from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query
-from handlers.signoff import notify_signoff_request
+from handlers.signoff_copies import notify_signoff_request
 from storage import decisions
 
 DATE, REASON = range(2)
