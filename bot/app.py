@@ -19,14 +19,13 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
-    ConversationHandler,
     MessageHandler,
     TypeHandler,
     filters,
 )
 from telegram.warnings import PTBUserWarning
 
-from bot import commands, logs
+from bot import commands, conversations, logs
 from bot.clock import Clock
 from bot.context import CadenceContext, Services
 from bot.i18n import check_catalogs
@@ -35,16 +34,12 @@ from bot.render.callbacks_people import LoosePage
 from bot.settings import Settings
 from handlers import (
     admin,
-    answer,
-    answer_draft,
-    answer_steps,
     away,
     buttons,
     chase,
     dead_ends,
     errors,
     export,
-    extension,
     followup,
     handover,
     history,
@@ -62,7 +57,6 @@ from handlers import (
     start,
     status,
 )
-from handlers.marked import UserData, WhileMarked
 from jobs.pacing import PacedLimiter
 from jobs.scheduler import plan_all, start_reconciling
 from storage.persistence import DbPersistence
@@ -140,9 +134,9 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
     with warnings.catch_warnings():
         # per_message=False is deliberate: the conversation follows the user, not one message
         warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
-        answering = _answering(private, evidence)
-        deciding = _deciding(private)
-        extending = _extending(private, app.user_data)
+        answering = conversations.answering(private, evidence)
+        deciding = conversations.deciding(private)
+        extending = conversations.extending(private, app.user_data)
         looking_back = lookback.conversation(private, evidence, app.user_data)
     return [
         # /start carries invite tokens from strangers, so it comes before anything gated
@@ -211,88 +205,6 @@ _is = callbacks.pattern
 async def _persist(update: Update, context: CadenceContext) -> None:
     """Write conversation states and user data changed by this update."""
     await context.application.update_persistence()
-
-
-def _answering(
-    private: filters.BaseFilter, evidence: filters.BaseFilter
-) -> ConversationHandler[Any]:
-    """The answer conversation; persistent so a restart does not lose a half-written answer."""
-    return ConversationHandler(
-        entry_points=[
-            CallbackQueryHandler(answer.start_by_button, pattern=_is(callbacks.Answer)),
-            MessageHandler(
-                # only replies to a dispatch or reminder: anything else goes on to other handlers
-                private
-                & dead_ends.REPLIES_TO_DISPATCH
-                & (filters.TEXT | filters.Document.ALL | filters.PHOTO)
-                & ~filters.COMMAND,
-                answer.start_by_reply,
-            ),
-        ],
-        states={
-            answer_draft.PICK: [
-                CallbackQueryHandler(answer.pick, pattern=_is(callbacks.PickStep)),
-                CallbackQueryHandler(answer.pick_page, pattern=_is(callbacks.PickPage)),
-            ],
-            answer_draft.HEALTH: [
-                CallbackQueryHandler(answer_steps.health, pattern=_is(callbacks.HealthStep))
-            ],
-            answer_draft.NOTE: [
-                MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_steps.note)
-            ],
-            answer_draft.PERCENT: [
-                MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_steps.percent),
-                CallbackQueryHandler(answer_steps.percent, pattern=_is(callbacks.PercentSkip)),
-            ],
-            answer_draft.BLOCKERS: [
-                MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_steps.blockers)
-            ],
-            answer_draft.FILES: [
-                MessageHandler(evidence, answer_steps.file),
-                CallbackQueryHandler(answer_steps.files_done, pattern=_is(callbacks.FilesDone)),
-            ],
-            answer_draft.CONFIRM: [
-                CallbackQueryHandler(answer_steps.confirm, pattern=_is(callbacks.ConfirmStep))
-            ],
-        },
-        fallbacks=[CommandHandler("cancel", answer.cancel)],
-        name="answer",
-        persistent=True,
-        allow_reentry=True,  # pressing another measure's button starts over with that measure
-    )
-
-
-def _deciding(private: filters.BaseFilter) -> ConversationHandler[Any]:
-    """Approve or send back; sending back asks the coordinator for the reason first."""
-    return ConversationHandler(
-        entry_points=[CallbackQueryHandler(signoff.decide, pattern=_is(callbacks.Decide))],
-        states={
-            signoff.REASON: [
-                MessageHandler(private & filters.TEXT & ~filters.COMMAND, signoff.reason)
-            ]
-        },
-        fallbacks=[CommandHandler("cancel", answer.cancel)],
-        name="decide",
-        persistent=True,
-        allow_reentry=True,
-    )
-
-
-def _extending(private: filters.BaseFilter, user_data: UserData) -> ConversationHandler[Any]:
-    """申请延期: the new date, then the reason (only while asking: an answer begun since wins)."""
-    text = private & filters.TEXT & ~filters.COMMAND
-    asking = extension.ASKING
-    return ConversationHandler(
-        entry_points=[CallbackQueryHandler(extension.start, pattern=_is(callbacks.Extend))],
-        states={
-            extension.DATE: [WhileMarked(asking, user_data, text, extension.new_date)],
-            extension.REASON: [WhileMarked(asking, user_data, text, extension.reason)],
-        },
-        fallbacks=[CommandHandler("cancel", answer.cancel)],
-        name="extend",
-        persistent=True,
-        allow_reentry=True,
-    )
 
 
 async def start_app(app: CadenceApp, *, poll_timeout: int = 10) -> None:
