@@ -105,7 +105,7 @@ class Bench:
 
     async def load(self, path: Path, pid: int) -> None:
         """What the chat's confirm and the CLI do: parse, apply, commit."""
-        parsed = parse_ledger(path.read_bytes(), path.name)
+        parsed = parse_ledger(await asyncio.to_thread(path.read_bytes), path.name)
         assert parsed.ok, parsed.issues[:3]
         steps: list[int] = []
 
@@ -187,13 +187,23 @@ def main() -> None:
     print(f"load: {os.getloadavg()}; median and range over {REPEAT} runs, in s\n")
     print("| what | median s | range s | runs |\n|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
-        files = {n: dict(zip(("csv", "xlsx"), write(n, Path(folder)), strict=True)) for n in (10_000, 50_000)}
+        files = {
+            n: dict(zip(("csv", "xlsx"), write(n, Path(folder)), strict=True))
+            for n in (10_000, 50_000)
+        }
         edited, _ = write(10_000, Path(folder), edited=True)
         for n, paths in files.items():
-            print(f"<!-- {n} rows: CSV {paths['csv'].stat().st_size:,} B, XLSX {paths['xlsx'].stat().st_size:,} B -->")
+            print(
+                f"<!-- {n} rows: CSV {paths['csv'].stat().st_size:,} B, XLSX {paths['xlsx'].stat().st_size:,} B -->"
+            )
         for n in (10_000, 50_000):
             for line in baseline(files[n]):
-                print(line.replace("| read", f"| {n:,} rows: read").replace("| parse", f"| {n:,} rows: parse"), flush=True)
+                print(
+                    line.replace("| read", f"| {n:,} rows: read").replace(
+                        "| parse", f"| {n:,} rows: parse"
+                    ),
+                    flush=True,
+                )
         for line in asyncio.run(bench(f"sqlite:///{folder}/bench.db", "SQLite", files, edited)):
             print(line, flush=True)
         pg = os.environ.get("TEST_DATABASE_URL")

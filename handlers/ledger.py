@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import TelegramError
 
 from bot.clock import today_in
 from bot.context import CadenceContext
@@ -203,14 +204,12 @@ async def confirm(update: Update, context: CadenceContext) -> None:
     assert context.programme is not None
     now = context.svc.clock.now()
     total = len(parsed.rows)
-    shown = [0.0]  # when the last progress edit was made
 
     async def progress(done: int, _total: int) -> None:
-        if done and time.monotonic() - shown[0] < PROGRESS_SECONDS:
-            return
-        shown[0] = time.monotonic()
         text = t._("Importing: {done} of {total} rows done…", done=t.num(done), total=t.num(total))
-        await query.edit_message_text(text)
+        # only news: an edit Telegram refuses (too many too fast) must not undo the import
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_text(text)
 
     if total > ledger_store.PROGRESS_ROWS:
         await progress(0, total)

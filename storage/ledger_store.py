@@ -7,7 +7,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, update
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -36,15 +35,6 @@ async def plan(
     if current is None:
         current = await stored_ledger(session, programme_id)
     return plan_import(rows, current, keep_chat=keep_chat)
-
-
-def keep_in_step(session: AsyncSession, params: Sequence[dict[str, Any]]) -> None:
-    """Measures already loaded in the session take the values written past them in bulk."""
-    loaded = {o.id: o for o in session.sync_session.identity_map.values() if isinstance(o, Measure)}
-    for values in params:
-        if (measure := loaded.get(values["id"])) is not None:
-            for key, value in values.items():
-                set_committed_value(measure, key, value)
 
 
 def _chunks(items: Sequence[Any], size: int = BULK) -> Iterator[Sequence[Any]]:
@@ -76,8 +66,8 @@ class _Writer:
             "updated_at": self.now,
         }  # fmt: skip
 
-    async def batch(self, todo: Sequence[Todo]) -> dict[str, int]:
-        """Write one batch of rows; the ids of its measures by code."""
+    async def batch(self, todo: Sequence[Todo]) -> None:
+        """Write one batch of rows: a few statements whatever its size."""
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         with_status: list[dict[str, Any]] = []
@@ -96,8 +86,8 @@ class _Writer:
             ids |= {code: mid for mid, code in await self.s.exec(query, params=inserts)}
         for params in (updates, with_status):
             if params:
+                # by primary key; SQLAlchemy brings measures already loaded in the session in step
                 await self.s.exec(update(Measure), params=params)
-                keep_in_step(self.s, params)
         await self._co_owners(todo, ids)
         notes = [
             {"programme_id": self.pid, "measure_id": ids[row.code], "person_id": self.importer_id,
@@ -109,7 +99,6 @@ class _Writer:
         for row, old, changes in todo:
             before = {k: old[k] for k in changes if k in old} if old else None
             self.events.append(("measure.import", "measure", ids[row.code], before, changes))
-        return ids
 
     async def _co_owners(self, todo: Sequence[Todo], ids: dict[str, int]) -> None:
         """Replace the co-owners of new measures and of those whose co-owners changed."""
@@ -183,7 +172,6 @@ async def apply(
         for chunk in _chunks(gone):
             removed = update(Measure).where(col(Measure.id).in_(chunk)).values(removed_at=now)
             await session.exec(removed)
-        keep_in_step(session, [{"id": mid, "removed_at": now} for mid in gone])
         events += [
             ("measure.remove", "measure", current[code]["id"],
              {"code": code, "removed": False}, {"code": code, "removed": True})
