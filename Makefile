@@ -56,6 +56,7 @@ bench: $(TEST_STAMP) i18n-compile
 	$(BIN)/python -m benchmarks.programme
 	$(BIN)/python -m benchmarks.fanout
 	$(BIN)/python -m benchmarks.import_latency
+	$(BIN)/python -m benchmarks.import_bulk
 
 clean:
 	rm -rf $(VENV) $(MO)

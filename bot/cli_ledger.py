@@ -11,8 +11,9 @@ from bot.context import Services
 from bot.domain.ledger import parse_ledger
 from bot.i18n import Tr, tr
 from bot.render import labels
-from bot.render.ledger import done_text, issues_text, preview_text
+from bot.render.ledger import done_text, preview_text
 from bot.settings import Settings
+from handlers.ledger import refusal_text
 from storage import invites as invite_links
 from storage import ledger_store, programmes
 
@@ -29,7 +30,7 @@ async def import_file(settings: Settings, args: argparse.Namespace, clock: Clock
         return 1
     parsed = parse_ledger(data, args.file.name, sheet=args.sheet)
     if not parsed.ok:
-        print(issues_text(t, parsed, args.file.name), file=sys.stderr)
+        print(refusal_text(t, parsed, args.file.name), file=sys.stderr)
         if parsed.sheets:
             print(t._("Choose one with --sheet NAME."), file=sys.stderr)
         return 1

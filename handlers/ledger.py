@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import TelegramError
 
 from bot.clock import today_in
 from bot.context import CadenceContext
-from bot.domain.ledger import ParsedLedger, parse_ledger
+from bot.domain.ledger import MAX_BYTES, ParsedLedger, Problem, parse_ledger
 from bot.domain.model import Role
 from bot.domain.roles import RoleLoss
-from bot.i18n import tr
+from bot.i18n import Tr, tr
 from bot.render.callbacks import MAX_PAGE, CallbackError, Import, ImportSheet, unpack
 from bot.render.ledger import done_text, issues_text, preview_text, role_loss_text
 from bot.render.limits import MESSAGE_TEXT, fit
@@ -25,9 +27,36 @@ from jobs.send import to_person
 from storage import ledger_store, people
 from storage.models import Person
 
-MAX_BYTES = 5_000_000
 PENDING = "ledger_import"
 LIMIT = MESSAGE_TEXT[1]
+PROGRESS_SECONDS = (
+    1.0  # Telegram throttles edits of one message: at most one progress edit a second
+)
+
+
+def too_large_text(t: Tr, filename: str, cap: int) -> str:
+    """A file over the size cap: the cap, and what to do."""
+    return t._(
+        "Nothing was imported from {file}: it is larger than {mb} MB, the most one import takes."
+        " Save it as XLSX (smaller than CSV) or split the ledger into several files.",
+        file=filename,
+        mb=t.num(cap // 1_000_000),
+    )
+
+
+def refusal_text(t: Tr, parsed: ParsedLedger, filename: str) -> str:
+    """Why nothing was imported: a file over a cap says the cap; any other, every problem."""
+    issue = parsed.issues[0] if len(parsed.issues) == 1 else None
+    if issue is not None and issue.problem is Problem.TOO_LARGE:
+        return too_large_text(t, filename, int(issue.value))
+    if issue is not None and issue.problem is Problem.TOO_MANY_ROWS:
+        return t._(
+            "Nothing was imported from {file}: it has more than {rows} rows, the most one import"
+            " takes. Split the ledger into several files and import them one after another.",
+            file=filename,
+            rows=t.num(int(issue.value)),
+        )
+    return issues_text(t, parsed, filename)
 
 
 async def _fetch(context: CadenceContext, file_id: str) -> bytes:
@@ -42,9 +71,7 @@ async def preview(update: Update, context: CadenceContext) -> None:
     t, doc = context.t, message.document
     name = doc.file_name or "ledger"
     if doc.file_size and doc.file_size > MAX_BYTES:
-        await message.reply_text(
-            t._("Nothing was imported: the file is larger than {mb} MB.", mb=MAX_BYTES // 1_000_000)
-        )
+        await message.reply_text(too_large_text(t, name, MAX_BYTES))
         return
     data = await _fetch(context, doc.file_id)
     digest = hashlib.sha256(data).hexdigest()[:16]
@@ -80,7 +107,7 @@ async def _preview(message: Message, context: CadenceContext, parsed: ParsedLedg
     name, digest = pending["name"], pending["sha"]
     if not parsed.ok:
         context.user_data.pop(PENDING, None)
-        await reply_long(message, issues_text(t, parsed, name))
+        await reply_long(message, refusal_text(t, parsed, name))
         return
     plan = await ledger_store.plan(
         context.session, programme_id=context.programme_id, rows=parsed.rows
@@ -180,7 +207,9 @@ async def confirm(update: Update, context: CadenceContext) -> None:
 
     async def progress(done: int, _total: int) -> None:
         text = t._("Importing: {done} of {total} rows done…", done=t.num(done), total=t.num(total))
-        await query.edit_message_text(text)
+        # only news: an edit Telegram refuses (too many too fast) must not undo the import
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_text(text)
 
     if total > ledger_store.PROGRESS_ROWS:
         await progress(0, total)

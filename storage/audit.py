@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event
+from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.chain import GENESIS, Break, Sealed, first_break, seal_of
+from bot.domain.chain import GENESIS, Break, Sealed, first_break, seal, seal_of
 from storage.models import AuditEvent, Programme
 
 PENDING = "audit_pending"  # session.info key: events in the order they were recorded
@@ -139,3 +139,36 @@ async def of_entity(
         .order_by(col(AuditEvent.seq))
     )
     return list(rows.all())
+
+
+Event = tuple[str, str, int | None, Any, Any]  # action, entity, entity id, before, after
+BULK = 1000  # rows per INSERT: well under SQLite's and PostgreSQL's bound-parameter limits
+
+
+async def record_many(
+    session: AsyncSession, *, programme_id: int, actor: str, now: datetime, events: Sequence[Event]
+) -> None:
+    """Seal many events of one programme in order and insert them in bulk (a big import's)."""
+    if not events:
+        return
+    await session.flush()  # events recorded before these are sealed first: the chain keeps order
+    seq, prev = await session.run_sync(_chain_head, programme_id)
+    rows: list[dict[str, Any]] = []
+    for action, entity, entity_id, before, after in events:
+        seq += 1
+        row: dict[str, Any] = {
+            "programme_id": programme_id,
+            "seq": seq,
+            "actor": actor,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "before": _dump(before),
+            "after": _dump(after),
+            "at": now,
+            "prev_hash": prev,
+        }
+        row["hash"] = prev = seal(**row)
+        rows.append(row)
+    for start in range(0, len(rows), BULK):
+        await session.exec(insert(AuditEvent), params=rows[start : start + BULK])

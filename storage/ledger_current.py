@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import select as columns
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.ledger_plan import IMMEDIATE
 from storage import audit
 from storage.models import Area, AuditEvent, CoOwner, Measure, Person, Problem, ProgressUpdate, Unit
+
+MEASURE = [
+    col(c)
+    for c in (
+        Measure.id, Measure.code, Measure.text, Measure.area_id, Measure.problem_id,
+        Measure.leader_id, Measure.lead_unit_id, Measure.co_units, Measure.owner_id,
+        Measure.deadline, Measure.immediate, Measure.status, Measure.removed_at,
+    )
+]  # fmt: skip
 
 
 async def _names(session: AsyncSession, programme_id: int) -> dict[tuple[str, int], str]:
@@ -30,9 +41,11 @@ async def _extras(
 ) -> tuple[dict[int, list[int]], dict[int, str]]:
     """Co-owner ids and the latest progress note, per measure id."""
     co: dict[int, list[int]] = {}
-    query = select(CoOwner).where(CoOwner.programme_id == programme_id)
-    for c in (await session.exec(query.order_by(col(CoOwner.id)))).all():
-        co.setdefault(c.measure_id, []).append(c.person_id)
+    query = select(CoOwner.measure_id, CoOwner.person_id).where(
+        CoOwner.programme_id == programme_id
+    )
+    for measure_id, person_id in (await session.exec(query.order_by(col(CoOwner.id)))).all():
+        co.setdefault(measure_id, []).append(person_id)
     notes: dict[int, str] = {}
     updates = select(ProgressUpdate.measure_id, ProgressUpdate.note).where(
         ProgressUpdate.programme_id == programme_id
@@ -62,9 +75,11 @@ async def stored_ledger(session: AsyncSession, programme_id: int) -> dict[str, d
     names = await _names(session, programme_id)
     co, notes = await _extras(session, programme_id)
     imported = await _imported(session, programme_id)
-    result = await session.exec(select(Measure).where(Measure.programme_id == programme_id))
+    # plain rows, not ORM objects: the import then writes measures in bulk, past the identity map
+    query: Any = columns(*MEASURE).where(col(Measure.programme_id) == programme_id)
+    measures: Sequence[Any] = (await session.exec(query)).all()
     out: dict[str, dict[str, Any]] = {}
-    for m in result.all():
+    for m in measures:
         deadline = m.deadline.isoformat() if m.deadline else None
         out[m.code] = {
             "text": m.text,
@@ -80,5 +95,9 @@ async def stored_ledger(session: AsyncSession, programme_id: int) -> dict[str, d
             "progress": notes.get(m.id or 0, ""),
             "removed": m.removed_at is not None,
             "imported_status": imported.get(m.id or 0),
+            # what the import writes with, beside the values it compares
+            "id": m.id,
+            "immediate": m.immediate,
+            "due": m.deadline,
         }
     return out

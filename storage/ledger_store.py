@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import select
+from sqlalchemy import delete, insert, update
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.ledger import LedgerRow
 from bot.domain.ledger_plan import ImportPlan, diff, plan_import, row_values
-from bot.domain.model import Role
 from storage import audit, roles
+from storage.audit import BULK
 from storage.ledger_current import stored_ledger
-from storage.models import (
-    Area,
-    CoOwner,
-    Measure,
-    Problem,
-    ProgressUpdate,
-)
-from storage.people import grant, person_named, unit_named
+from storage.ledger_names import Names, Todo, names_co_owners
+from storage.models import CoOwner, Measure, ProgressUpdate
 
-PROGRESS_ROWS = 500  # a long import says how far it is every so many rows
+# a long import says how far it is after each batch of so many rows; each batch is a few
+# statements (insert, update, co-owners, notes, audit), whatever the number of rows in it
+PROGRESS_ROWS = 500
 
 
 async def plan(
@@ -40,150 +37,92 @@ async def plan(
     return plan_import(rows, current, keep_chat=keep_chat)
 
 
+def _chunks(items: Sequence[Any], size: int = BULK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 class _Writer:
-    """Writes rows of one import; areas and problems get the next number on first sight."""
+    """Writes the measures of one import in batches: a few statements per batch, not per row."""
 
     def __init__(
-        self, session: AsyncSession, programme_id: int, actor: str, now: datetime, today: date
-    ) -> None:
-        self.s, self.pid, self.actor, self.now, self.today = (
-            session,
-            programme_id,
-            actor,
-            now,
-            today,
-        )
-        self.areas: dict[str, Area] = {}
-        self.problems: dict[tuple[int, str], Problem] = {}
-        self.next_area = self.next_problem = 1
+        self, session: AsyncSession, names: Names, *, importer_id: int | None, now: datetime,
+        today: date,
+    ) -> None:  # fmt: skip
+        self.s, self.names, self.importer_id = session, names, importer_id
+        self.pid, self.now, self.today = names.pid, now, today
+        self.events: list[audit.Event] = []
 
-    async def load(self) -> None:
-        """Read the areas and problems already numbered."""
-        for a in (await self.s.exec(select(Area).where(Area.programme_id == self.pid))).all():
-            self.areas[a.name] = a
-            self.next_area = max(self.next_area, a.number + 1)
-        query = select(Problem).where(Problem.programme_id == self.pid)
-        for p in (await self.s.exec(query)).all():
-            self.problems[(p.area_id, p.name)] = p
-            self.next_problem = max(self.next_problem, p.number + 1)
+    def values(self, row: LedgerRow, old: dict[str, Any] | None) -> dict[str, Any]:
+        """The measure's columns as the row sets them."""
+        if row.immediate:
+            # 立行立改 is due the day it first came in; re-imports do not move it
+            deadline = old["due"] if old is not None and old["immediate"] else self.today
+        else:
+            deadline = row.deadline
+        return {
+            "text": row.measure, **self.names.ids(row), "co_units": "、".join(row.co_units),
+            "deadline": deadline, "immediate": row.immediate, "removed_at": None,
+            "updated_at": self.now,
+        }  # fmt: skip
 
-    async def place(self, row: LedgerRow) -> tuple[int, int]:
-        """The (area id, problem id) of a row, numbering new ones in ledger order."""
-        area = self.areas.get(row.area)
-        if area is None:
-            area = Area(programme_id=self.pid, number=self.next_area, name=row.area)
-            self.s.add(area)
-            await self.s.flush()
-            self.areas[row.area], self.next_area = area, self.next_area + 1
-        assert area.id is not None
-        problem = self.problems.get((area.id, row.problem))
-        if problem is None:
-            problem = Problem(
-                programme_id=self.pid, area_id=area.id, name=row.problem, number=self.next_problem
-            )
-            self.s.add(problem)
-            await self.s.flush()
-            self.problems[(area.id, row.problem)] = problem
-            self.next_problem += 1
-        assert problem.id is not None
-        return area.id, problem.id
+    async def batch(self, todo: Sequence[Todo]) -> None:
+        """Write one batch of rows: a few statements whatever its size."""
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        with_status: list[dict[str, Any]] = []
+        for row, old, changes in todo:
+            values = self.values(row, old)
+            if old is None or "status" in changes:
+                # done in the file: closed before the programme began, so no closing date
+                values |= {"status": row.status.value, "closed_on": None}
+            if old is None:
+                inserts.append({"programme_id": self.pid, "code": row.code, **values})
+            else:
+                (with_status if "status" in values else updates).append({"id": old["id"], **values})
+        ids = {row.code: old["id"] for row, old, _ in todo if old is not None}
+        if inserts:
+            query = insert(Measure).returning(col(Measure.id), col(Measure.code))
+            ids |= {code: mid for mid, code in await self.s.exec(query, params=inserts)}
+        for params in (updates, with_status):
+            if params:
+                # by primary key; SQLAlchemy brings measures already loaded in the session in step
+                await self.s.exec(update(Measure), params=params)
+        await self._co_owners(todo, ids)
+        notes = [
+            {"programme_id": self.pid, "measure_id": ids[row.code], "person_id": self.importer_id,
+             "health": None, "note": row.progress, "created_at": self.now}
+            for row, _, changes in todo if "progress" in changes
+        ]  # fmt: skip
+        if notes:
+            await self.s.exec(insert(ProgressUpdate), params=notes)
+        for row, old, changes in todo:
+            before = {k: old[k] for k in changes if k in old} if old else None
+            self.events.append(("measure.import", "measure", ids[row.code], before, changes))
 
-    async def person(self, name: str, role: Role, unit_id: int | None = None) -> int:
-        """A person of the ledger holding the role."""
-        p = await person_named(self.s, programme_id=self.pid, name=name, unit_id=unit_id)
-        assert p.id is not None
-        await grant(self.s, programme_id=self.pid, person_id=p.id, role=role)
-        return p.id
-
-    async def contacts(self, rows: Sequence[LedgerRow]) -> None:
-        """Phones written after names become (or update) the person's contact."""
-        for row in rows:
-            for name, phone in row.contacts:
-                p = await person_named(self.s, programme_id=self.pid, name=name)
-                if p.contact != phone:
-                    before, after = {"contact": p.contact}, {"contact": phone}
-                    self.audit("person.contact", "person", p.id, before, after)
-                    p.contact = phone
-                    self.s.add(p)
-
-    def audit(self, action: str, entity: str, eid: int | None, before: Any, after: Any) -> None:
-        """One audit event by the importer."""
-        audit.record(
-            self.s,
-            programme_id=self.pid,
-            actor=self.actor,
-            action=action,
-            entity=entity,
-            entity_id=eid,
-            before=before,
-            after=after,
-            now=self.now,
-        )
-
-    async def co_owners(self, measure: Measure, names: Sequence[str]) -> None:
-        """Replace the measure's co-owners by those named in the file."""
-        assert measure.id is not None
-        query = select(CoOwner).where(CoOwner.measure_id == measure.id)
-        for old in (await self.s.exec(query)).all():
-            await self.s.delete(old)
-        await self.s.flush()
-        for name in names:
-            pid = await self.person(name, Role.OWNER)
-            self.s.add(CoOwner(programme_id=self.pid, measure_id=measure.id, person_id=pid))
-
-    def progress(self, measure: Measure, note: str, importer_id: int | None) -> None:
-        """The file's progress note becomes the measure's latest update, by the importer."""
-        assert measure.id is not None
-        self.s.add(
-            ProgressUpdate(
-                programme_id=self.pid,
-                measure_id=measure.id,
-                person_id=importer_id,
-                health=None,
-                note=note,
-                created_at=self.now,
-            )
-        )
+    async def _co_owners(self, todo: Sequence[Todo], ids: dict[str, int]) -> None:
+        """Replace the co-owners of new measures and of those whose co-owners changed."""
+        rewritten = [(row, ids[row.code]) for row, old, ch in todo if names_co_owners(old, ch)]
+        stale = [ids[row.code] for row, old, ch in todo if old and names_co_owners(old, ch)]
+        for chunk in _chunks(stale):
+            await self.s.exec(delete(CoOwner).where(col(CoOwner.measure_id).in_(chunk)))
+        people = self.names.people
+        links = [
+            {"programme_id": self.pid, "measure_id": mid, "person_id": people[name].id}
+            for row, mid in rewritten
+            for name in row.co_owners
+        ]
+        if links:
+            await self.s.exec(insert(CoOwner), params=links)
 
 
-async def _write_row(
-    w: _Writer, row: LedgerRow, measure: Measure | None, changes: dict[str, Any]
-) -> Measure:
-    """Create or update one measure from its row."""
-    new = measure is None
-    area_id, problem_id = await w.place(row)
-    lead = await unit_named(w.s, programme_id=w.pid, name=row.lead_unit)
-    for co in row.co_units:
-        await unit_named(w.s, programme_id=w.pid, name=co)
-    assert lead.id is not None
-    owner_id = await w.person(row.owner, Role.OWNER, lead.id)
-    leader_id = await w.person(row.leader, Role.LEADER) if row.leader else None
-    if measure is None:
-        measure = Measure(
-            programme_id=w.pid, code=row.code, text=row.measure, area_id=area_id,
-            problem_id=problem_id, lead_unit_id=lead.id, owner_id=owner_id, updated_at=w.now,
-        )  # fmt: skip
-    measure.text = row.measure
-    measure.area_id, measure.problem_id = area_id, problem_id
-    measure.leader_id, measure.lead_unit_id, measure.owner_id = leader_id, lead.id, owner_id
-    measure.co_units = "、".join(row.co_units)
-    if row.immediate:
-        # 立行立改 is due the day it first came in; re-imports do not move it
-        measure.deadline = measure.deadline if measure.immediate else w.today
-    else:
-        measure.deadline = row.deadline
-    measure.immediate = row.immediate
-    if new or "status" in changes:
-        # done in the file: closed before the programme began, so no closing date is recorded
-        measure.closed_on = None
-        measure.status = row.status.value
-    measure.removed_at = None
-    measure.updated_at = w.now
-    w.s.add(measure)
-    await w.s.flush()
-    if new or "co_owners" in changes:
-        await w.co_owners(measure, row.co_owners)
-    return measure
+def _todo(row: LedgerRow, old: dict[str, Any] | None, keep_chat: bool) -> Todo | None:
+    """The row with what it changes; None when it changes nothing."""
+    values = row_values(row)
+    if old is None:
+        return row, None, {k: v for k, v in values.items() if v}
+    changes = diff(old, values, keep_chat=keep_chat)
+    return (row, old, changes) if changes else None
 
 
 async def apply(
@@ -202,47 +141,43 @@ async def apply(
     """Write the rows (the caller's transaction makes it all or nothing).
 
     Statuses changed in chat since the last import are kept unless keep_chat is False;
-    `progress(done, total)` is awaited every PROGRESS_ROWS rows of a long import.
+    `progress(done, total)` is awaited after each batch of PROGRESS_ROWS rows written, but the last.
     """
     current = await stored_ledger(session, programme_id)
     result = await plan(
         session, programme_id=programme_id, rows=rows, current=current, keep_chat=keep_chat
     )
-    measures = {
-        m.code: m
-        for m in (
-            await session.exec(select(Measure).where(Measure.programme_id == programme_id))
-        ).all()
-    }
-    w = _Writer(session, programme_id, actor, now, today)
-    await w.load()
-    for n, row in enumerate(rows, start=1):
-        if progress is not None and n % PROGRESS_ROWS == 0:
-            await progress(n, len(rows))
-        values = row_values(row)
-        old = current.get(row.code)
-        changes = (
-            diff(old, values, keep_chat=keep_chat)
-            if old
-            else {k: v for k, v in values.items() if v}
+    slots = [_todo(row, current.get(row.code), keep_chat) for row in rows]
+    todo = [t for t in slots if t is not None]
+    names = Names(session, programme_id)
+    await names.load()
+    await names.create(todo, rows)
+    w = _Writer(session, names, importer_id=importer_id, now=now, today=today)
+    for start in range(0, len(rows), PROGRESS_ROWS):
+        batch = [t for t in slots[start : start + PROGRESS_ROWS] if t is not None]
+        await w.batch(batch)
+        result.owners |= {
+            row.code: names.people[row.owner].id or 0 for row, old, _ in batch if old is not None
+        }
+        await audit.record_many(
+            session, programme_id=programme_id, actor=actor, now=now, events=w.events
         )
-        if old is not None and not changes:
-            continue
-        measure = await _write_row(w, row, measures.get(row.code), changes)
-        if old is not None:
-            result.owners[row.code] = measure.owner_id
-        if "progress" in changes:
-            w.progress(measure, row.progress, importer_id)
-        before = {k: old[k] for k in changes if k in old} if old else None
-        w.audit("measure.import", "measure", measure.id, before, changes)
-    await w.contacts(rows)
+        w.events.clear()
+        done = start + PROGRESS_ROWS
+        if progress is not None and done < len(rows):
+            await progress(done, len(rows))
+    events = names.contacts(rows)
     if remove_missing:
-        for code in result.missing:
-            gone = measures[code]
-            gone.removed_at = now
-            session.add(gone)
-            before, after = {"code": code, "removed": False}, {"code": code, "removed": True}
-            w.audit("measure.remove", "measure", gone.id, before, after)
+        gone = [current[code]["id"] for code in result.missing]
+        for chunk in _chunks(gone):
+            removed = update(Measure).where(col(Measure.id).in_(chunk)).values(removed_at=now)
+            await session.exec(removed)
+        events += [
+            ("measure.remove", "measure", current[code]["id"],
+             {"code": code, "removed": False}, {"code": code, "removed": True})
+            for code in result.missing
+        ]  # fmt: skip
+    await audit.record_many(session, programme_id=programme_id, actor=actor, now=now, events=events)
     result.roles_lost = await roles.follow_ledger(
         session, programme_id=programme_id, actor=actor, now=now
     )

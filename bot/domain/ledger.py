@@ -115,6 +115,9 @@ REQUIRED: frozenset[str] = frozenset(
     {"code", "area", "problem", "measure", "lead_unit", "owner", "deadline"}
 )
 HEADER_SEARCH = 20  # rows title lines and 填报 lines may push the header down
+MAX_ROWS = 50_000  # measures one import takes
+# Telegram lets a bot download files up to 20 MB; 50,000 sample-like rows are 16 MB as CSV, 6 as XLSX
+MAX_BYTES = 20_000_000
 MAX_TEXT = TEXT_MAX
 LIMITS = {"code": CODE_MAX, "lead_unit": NAME_MAX, "leader": NAME_MAX}
 
@@ -270,12 +273,15 @@ def parse_ledger(
     filename: str,
     *,
     sheet: str | None = None,
-    max_bytes: int = 5_000_000,
-    max_rows: int = 5000,
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
 ) -> ParsedLedger:
-    """Parse a CSV or XLSX ledger, reporting every problem found; never raises."""
+    """Parse a CSV or XLSX ledger, reporting every problem found; never raises.
+
+    A file over a cap is refused with the cap as the issue's value (bytes or rows).
+    """
     if len(data) > max_bytes:
-        return _refused(Problem.TOO_LARGE, str(len(data)))
+        return _refused(Problem.TOO_LARGE, str(max_bytes))
     kind = file_kind(data, filename)
     if kind is None:
         return _refused(Problem.UNSUPPORTED_TYPE, shown(filename))

@@ -87,21 +87,21 @@ def key(text: str) -> str:
     return re.sub(r"[\s\-_\ufeff\u200b]+", "", unicodedata.normalize("NFKC", text).casefold())
 
 
+# Unicode's control characters (category Cc) are exactly U+0000–U+001F and U+007F–U+009F
+CONTROLS = (*range(0x20), *range(0x7F, 0xA0))
+_CLEAN = {
+    **dict.fromkeys(CONTROLS),  # NUL and other controls: never meant, and PostgreSQL refuses NUL
+    **dict.fromkeys(map(ord, INVISIBLE)),
+    **dict.fromkeys(map(ord, SPACES), " "),
+    **dict.fromkeys(map(ord, "\r\n\t"), " "),
+}
+_CLEAN_LINES = {**_CLEAN, **{ord(ch): ch for ch in "\r\n\t"}}
+
+
 def clean(text: str, *, multiline: bool = False) -> str:
     """Text without control or invisible characters, odd spaces made plain, stripped."""
-    out = []
-    for ch in text:
-        if ch in INVISIBLE:
-            continue
-        if ch in SPACES:
-            out.append(" ")
-        elif ch in "\r\n\t":
-            out.append(ch if multiline else " ")
-        elif unicodedata.category(ch) == "Cc":
-            continue  # NUL and other controls: never meant, and PostgreSQL refuses NUL
-        else:
-            out.append(ch)
-    return "".join(out).strip()
+    # one C-level pass: a 10,000-row ledger has 300,000 cells
+    return text.translate(_CLEAN_LINES if multiline else _CLEAN).strip()
 
 
 def visible(text: str) -> str:
@@ -231,8 +231,13 @@ def shown(value: object) -> str:
 
 def is_note(cells: tuple[object, ...]) -> bool:
     """A note line: one filled cell starting 备注/注/说明."""
-    filled = [c for c in cells if cell_text(c)]
-    return len(filled) == 1 and bool(NOTE_RE.match(cell_text(filled[0])))
+    filled = None
+    for cell in cells:
+        if cell is not None and cell != "" and (text := cell_text(cell)):
+            if filled is not None:
+                return False  # a data row: two cells filled, no need to clean the rest
+            filled = text
+    return filled is not None and bool(NOTE_RE.match(filled))
 
 
 def column_letter(index: int) -> str:
