@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import cProfile
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -21,7 +22,9 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageH
 
 from benchmarks.control import control, session
 
-TOKEN = "7000001:TEST-TOKEN"  # bot/sandbox/objects.BOT_TOKEN, spelled out to import nothing of Cadence
+TOKEN = (
+    "7000001:TEST-TOKEN"  # bot/sandbox/objects.BOT_TOKEN, spelled out to import nothing of Cadence
+)
 
 
 async def _echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -84,6 +87,9 @@ def _count(app: Application[Any, Any, Any, Any, Any, Any], counts: Counter[str])
 
     engine = app.bot_data["svc"].database.engine.sync_engine
     event.listen(engine, "before_cursor_execute", lambda *_: counts.update(["statements"]))
+    if os.environ.get("BENCH_SQL"):  # which statements, for reading (stderr)
+        event.listen(engine, "before_cursor_execute", lambda *a: print(a[2][:160], file=sys.stderr))
+        event.listen(engine, "commit", lambda *_: print("COMMIT", file=sys.stderr))
     event.listen(engine, "commit", lambda *_: counts.update(["commits"]))
     original = aiosqlite.core.Connection._execute
 

@@ -114,12 +114,13 @@ def _bot(config: dict[str, Any]) -> list[dict[str, Any]]:
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.bots", json.dumps(config)],
         cwd=ROOT,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=None if os.environ.get("BENCH_SQL") else subprocess.PIPE,  # SQL printed as it runs
         text=True,
         check=False,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"{config['bot']} bot failed:\n{done.stderr[-3000:]}")
+        raise RuntimeError(f"{config['bot']} bot failed:\n{(done.stderr or '')[-3000:]}")
     result: list[dict[str, Any]] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 

@@ -78,6 +78,7 @@ class CadenceContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any
         self.programme: Programme | None = None
         self.member: Membership | None = None
         self.is_admin = False
+        self.reached = False  # the gate cleared an unreachable mark (or found none) and committed
         self._after_commit: list[Callable[[], Awaitable[object]]] = []
 
     def after_commit(self, work: Callable[[], Awaitable[object]]) -> None:
