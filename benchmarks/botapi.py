@@ -71,7 +71,12 @@ async def _answers(api: FakeTelegram, params: dict[str, Any]) -> None:
         card = None
 
 
-SCENARIOS: dict[str, Scenario] = {"texts": _texts, "answers": _answers}
+async def _idle(_api: FakeTelegram, params: dict[str, Any]) -> None:
+    """No update for n tenths of a second: what the bot costs when nobody writes."""
+    await asyncio.sleep(int(params["n"]) / 10)
+
+
+SCENARIOS: dict[str, Scenario] = {"texts": _texts, "answers": _answers, "idle": _idle}
 
 
 async def _run(api: FakeTelegram, request: web.Request) -> web.Response:

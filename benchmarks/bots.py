@@ -41,7 +41,7 @@ async def _run(
     cpu = time.process_time()
     done = await control(http, port, "run", scenario)
     cpu = time.process_time() - cpu
-    n = done["updates"]
+    n = done["updates"] or 1  # idle: CPU ms for the whole run
     per = {k: (counts[k] - before[k]) / n for k in ("statements", "commits", "handoffs")}
     return {"name": scenario["name"], "cpu_ms": cpu * 1000 / n, "updates": n, **per}
 
@@ -72,9 +72,12 @@ async def echo(config: dict[str, Any]) -> list[dict[str, Any]]:
     await app.start()
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    profile = cProfile.Profile() if config.get("profile") else None
     try:
-        return await _measure(app, config, Counter())
+        return await _measure(app, config, Counter(), profile)
     finally:
+        if profile is not None:
+            profile.dump_stats(config["profile_to"])
         await app.updater.stop()
         await app.stop()
         await app.shutdown()

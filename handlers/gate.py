@@ -55,9 +55,12 @@ async def _resolve(
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     s = context.session
-    who = await people.identity(s, user_id=user.id)  # one query: people, roles, programmes
+    svc = context.svc
+    # replicas: another process may have changed who they are a moment ago, so no cache
+    cache = None if svc.settings.telegram_webhook_url else svc.database.identities
+    who = await people.identity(s, user_id=user.id, cache=cache)  # else one query
     context.who = who
-    context.is_admin = user.id in context.svc.settings.cadence_admins
+    context.is_admin = user.id in svc.settings.cadence_admins
     programme: Programme | None = None
     named = await programme_of(update, context) if programme_of is not None else None
     if named is not None and (who.membership(named) or context.is_admin):

@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.model import Role
 from storage import audit
+from storage.db import IdentityCache
 from storage.models import Person, Programme, RoleGrant, Unit, UserPref
 
 
@@ -78,8 +79,22 @@ def _identity_query(user_id: int) -> Select[Any]:
     )
 
 
-async def identity(session: AsyncSession, *, user_id: int) -> Identity:
-    """Who this Telegram user is, in every programme: one Core select, no ORM objects."""
+async def identity(
+    session: AsyncSession, *, user_id: int, cache: IdentityCache | None = None
+) -> Identity:
+    """Who this Telegram user is, in every programme: cached, else one Core select."""
+    if cache is not None:
+        if (hit := cache.get(user_id)) is not None:
+            assert isinstance(hit, Identity)
+            return hit
+        generation = cache.generation
+    who = await _read_identity(session, user_id)
+    if cache is not None:
+        cache.put(user_id, who, generation)
+    return who
+
+
+async def _read_identity(session: AsyncSession, user_id: int) -> Identity:
     rows = (await (await session.connection()).execute(_identity_query(user_id))).all()
     found: dict[int, tuple[int, str, set[Role]]] = {}
     programmes: dict[int, dict[str, Any]] = {}
