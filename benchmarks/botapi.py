@@ -11,6 +11,7 @@ import asyncio
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,10 @@ async def _say(api: FakeTelegram, user: User, text: str) -> SentMessage:
     mark = api.mark()
     api.send_private(user, text)
     return await _next(api, user, mark)
+
+
+def _edited(message: SentMessage, edits: int) -> bool:
+    return len(message.history) > edits
 
 
 def _data(message: SentMessage, prefix: str, suffix: str = "") -> str:
@@ -67,7 +72,7 @@ async def _answers(api: FakeTelegram, params: dict[str, Any]) -> None:
         confirm = await _next(api, user, mark)
         edits = len(confirm.history)
         api.press(user, confirm, _data(confirm, "c:", ":save"))
-        await api.wait_until(lambda m=confirm, e=edits: len(m.history) > e, timeout=TIMEOUT)
+        await api.wait_until(partial(_edited, confirm, edits), timeout=TIMEOUT)
         card = None
 
 
@@ -101,8 +106,10 @@ async def _serve() -> None:
         done.set()
         return web.json_response({"errors": [repr(e) for e in api.errors]})
 
-    routes = [web.post("/ctl/run", run), web.post("/ctl/stop", stop)]
-    await api.start(routes=lambda app: app.add_routes(routes))
+    def routes(app: web.Application) -> None:
+        app.add_routes([web.post("/ctl/run", run), web.post("/ctl/stop", stop)])
+
+    await api.start(routes=routes)
     try:
         print(api.port, flush=True)
         await done.wait()

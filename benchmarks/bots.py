@@ -98,7 +98,7 @@ def _count(app: Application[Any, Any, Any, Any, Any, Any], counts: Counter[str])
 
     async def counted(self: Any, fn: Any, *args: Any, **kwargs: Any) -> Any:
         counts.update(["handoffs"])
-        return await original(self, fn, *args, **kwargs)
+        return await original(self, fn, *args, **kwargs)  # type: ignore[no-untyped-call]
 
     aiosqlite.core.Connection._execute = counted  # type: ignore[method-assign]
 

@@ -19,8 +19,8 @@ from bot.languages import match
 from bot.render import callbacks
 from handlers import reachable
 from handlers.send import answer_query
-from storage import lookup, outbox, people, programmes
-from storage.models import Programme
+from storage import outbox, people, programmes
+from storage.models import Measure, Programme
 
 R = TypeVar("R")
 Callback = Callable[[Update, CadenceContext], Coroutine[Any, Any, R]]
@@ -216,4 +216,8 @@ async def measure_programme(update: Update, context: CadenceContext) -> int | No
     measure_id = getattr(button, "measure_id", None)
     if not isinstance(measure_id, int):
         return None
-    return await lookup.programme_of_measure(context.session, measure_id=measure_id)
+    measure = await context.session.get(Measure, measure_id)
+    # held for the handler: the session's identity map keeps objects only weakly, and the
+    # handler looks the same measure up again
+    context.keep(measure)
+    return measure.programme_id if measure is not None and measure.removed_at is None else None

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Select, cast, literal
+from sqlalchemy import BigInteger, Select, Table, cast, literal
 from sqlalchemy import select as core_select
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import manager_of_class
 from sqlalchemy.orm.util import identity_key
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.model import Role
@@ -56,10 +57,16 @@ _PROGRAMME = {
 }
 
 
+def _table(model: type[SQLModel]) -> Table:
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table
+
+
 def _identity_query(user_id: int) -> Select[Any]:
     """Preference, people, roles and their programmes of one user: one row per role held."""
     me = core_select(cast(literal(user_id), BigInteger).label("uid")).subquery("me")
-    pref, person, grant, prog = (t.__table__ for t in (UserPref, Person, RoleGrant, Programme))  # type: ignore[attr-defined]
+    pref, person, grant, prog = (_table(t) for t in (UserPref, Person, RoleGrant, Programme))
     return (
         core_select(
             pref.c.locale,
@@ -130,11 +137,13 @@ def attach_programme(session: AsyncSession, who: Identity, programme_id: int) ->
     columns = who.programmes.get(programme_id)
     if columns is None:
         return None
-    key = session.sync_session.identity_map.get(identity_key(Programme, programme_id))  # type: ignore[arg-type]
-    if isinstance(key, Programme):
-        return key  # already loaded by this session (a button's look-up, say)
-    programme = Programme(**columns)
-    make_transient_to_detached(programme)  # as if loaded: changes to it are UPDATEs
+    loaded = session.sync_session.identity_map.get(identity_key(Programme, programme_id))
+    if isinstance(loaded, Programme):
+        return loaded  # already loaded by this session (a button's look-up, say)
+    # built as a query builds it (no validating constructor), then as if loaded: changes are UPDATEs
+    programme = manager_of_class(Programme).new_instance()
+    programme.__dict__.update(columns)
+    make_transient_to_detached(programme)
     session.add(programme)
     return programme
 
