@@ -127,8 +127,9 @@ def build_application(
     app.add_handlers(_handlers(app))
     # after every handler of the update: conversation steps are written now, not on a timer
     app.add_handler(TypeHandler(Update, _persist), group=1)
-    # any private update proves the person can be reached again (the gate did it if it ran)
-    app.add_handler(TypeHandler(Update, reachable.seen, block=False), group=2)
+    # any private update proves the person can be reached again (the gate did it if it ran,
+    # so this is a query only for ungated updates; no task of its own for the others)
+    app.add_handler(TypeHandler(Update, reachable.seen), group=2)
     app.add_error_handler(errors.on_error)
     return app
 

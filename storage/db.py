@@ -162,6 +162,20 @@ def make_engine(url: str) -> AsyncEngine:
     return engine
 
 
+def _busy(session: AsyncSession) -> bool:
+    """Whether ending the session has work to do: a connection to give back or changes to flush.
+
+    An update answered from the identity cache never touches the database; its session then
+    costs no commit (each is a round trip to the aiosqlite thread).
+    """
+    sync = session.sync_session
+    if sync.new or sync.dirty or sync.deleted:
+        return True
+    transaction = sync.get_transaction()
+    # SQLAlchemy keeps a transaction's connections private; assume one if that ever changes
+    return transaction is not None and bool(getattr(transaction, "_connections", True))
+
+
 class Database:
     """The engine plus a session factory; one session per update or job."""
 
@@ -175,13 +189,18 @@ class Database:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A session that commits on success and rolls back on error."""
-        async with self._factory() as session:
-            try:
-                yield session
+        session = self._factory()
+        try:
+            yield session
+            if _busy(session):
                 await session.commit()
-            except BaseException:
+        except BaseException:
+            if _busy(session):
                 await session.rollback()
-                raise
+            raise
+        finally:
+            if _busy(session):
+                await session.close()
 
     async def ping(self) -> None:
         """Fail fast at start when the database cannot be reached."""
