@@ -72,7 +72,7 @@ async def echo(config: dict[str, Any]) -> list[dict[str, Any]]:
     await app.start()
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    profile = cProfile.Profile() if config.get("profile") else None
+    profile = cProfile.Profile(time.thread_time) if config.get("profile") else None
     try:
         return await _measure(app, config, Counter(), profile)
     finally:
@@ -126,7 +126,7 @@ async def cadence(config: dict[str, Any]) -> list[dict[str, Any]]:
     await start_app(app, poll_timeout=1)
     counts: Counter[str] = Counter()
     _count(app, counts)
-    profile = cProfile.Profile() if config.get("profile") else None
+    profile = cProfile.Profile(time.thread_time) if config.get("profile") else None
     try:
         return await _measure(app, config, counts, profile)
     finally:
