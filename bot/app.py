@@ -118,11 +118,12 @@ def build_application(
     if settings.telegram_webhook_url:
         # replicas: the previous step of a conversation may have gone to another one
         app.add_handler(TypeHandler(Update, replicas.refresh), group=-3)
-    # then, before any handler: any private update proves the person can be reached again
-    app.add_handler(TypeHandler(Update, reachable.seen, block=False), group=-1)
     app.add_handlers(_handlers(app))
     # after every handler of the update: conversation steps are written now, not on a timer
     app.add_handler(TypeHandler(Update, _persist), group=1)
+    # any private update proves the person can be reached again (the gate did it if it ran,
+    # so this is a query only for ungated updates; no task of its own for the others)
+    app.add_handler(TypeHandler(Update, reachable.seen), group=2)
     app.add_error_handler(errors.on_error)
     return app
 
@@ -204,6 +205,8 @@ _is = callbacks.pattern
 
 async def _persist(update: Update, context: CadenceContext) -> None:
     """Write conversation states and user data changed by this update."""
+    if update.effective_user is not None:  # PTB marks it only once every group has run
+        context.application.mark_data_for_update_persistence(user_ids=update.effective_user.id)
     await context.application.update_persistence()
 
 

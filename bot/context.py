@@ -78,7 +78,14 @@ class CadenceContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any
         self.programme: Programme | None = None
         self.member: Membership | None = None
         self.is_admin = False
+        self.reached = False  # the gate cleared an unreachable mark (or found none) and committed
         self._after_commit: list[Callable[[], Awaitable[object]]] = []
+        self._kept: list[object] = []
+
+    def keep(self, loaded: object) -> None:
+        """Hold an object the gate loaded until the update ends, so the handler's look-up of it
+        is answered from the session (which holds loaded objects only weakly)."""
+        self._kept.append(loaded)
 
     def after_commit(self, work: Callable[[], Awaitable[object]]) -> None:
         """Run work once this update's transaction has committed (it opens its own sessions)."""

@@ -67,10 +67,12 @@ async def allowed(context: CadenceContext, measure_id: int) -> tuple[Measure | N
         )
     if m is None or context.member is None:
         return None, t._("This measure is no longer in the ledger.")
-    co_owner = await measures.is_co_owner(
-        context.session, measure_id=measure_id, person_id=context.member.person_id
+    person_id = context.member.person_id
+    # the owner needs no further look-up; a co-owner or a stand-in does
+    mine = m.owner_id == person_id or await measures.is_co_owner(
+        context.session, measure_id=measure_id, person_id=person_id
     )
-    if not co_owner and not await may_answer_for(context, m.owner_id):
+    if not mine and not await may_answer_for(context, m.owner_id):
         return None, t._("This measure is not yours to answer.")
     if not can_answer(Status(m.status)):
         return None, t._(

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Coroutine
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 from telegram.constants import ChatType
 
@@ -16,9 +17,10 @@ from bot.domain.model import Role
 from bot.i18n import tr
 from bot.languages import match
 from bot.render import callbacks
+from handlers import reachable
 from handlers.send import answer_query
-from storage import lookup, people, programmes
-from storage.models import Programme
+from storage import outbox, people, programmes
+from storage.models import Measure, Programme
 
 R = TypeVar("R")
 Callback = Callable[[Update, CadenceContext], Coroutine[Any, Any, R]]
@@ -53,22 +55,25 @@ async def _resolve(
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     s = context.session
-    who = await people.identity(s, user_id=user.id)
+    svc = context.svc
+    # replicas: another process may have changed who they are a moment ago, so no cache
+    cache = None if svc.settings.telegram_webhook_url else svc.database.identities
+    who = await people.identity(s, user_id=user.id, cache=cache)  # else one query
     context.who = who
-    context.is_admin = user.id in context.svc.settings.cadence_admins
+    context.is_admin = user.id in svc.settings.cadence_admins
     programme: Programme | None = None
     named = await programme_of(update, context) if programme_of is not None else None
     if named is not None and (who.membership(named) or context.is_admin):
         # the update names its programme: it wins over /use, once the role there is known
-        programme = await programmes.by_id(s, programme_id=named)
+        programme = await _programme(s, who, named)
     elif chat.type != ChatType.PRIVATE:
         programme = await programmes.for_chat(s, chat_id=chat.id)
     elif who.membership(who.current_programme_id) or (
         context.is_admin and who.current_programme_id
     ):
-        programme = await programmes.by_id(s, programme_id=who.current_programme_id or 0)
+        programme = await _programme(s, who, who.current_programme_id or 0)
     elif len(who.memberships) == 1:
-        programme = await programmes.by_id(s, programme_id=who.memberships[0].programme_id)
+        programme = await _programme(s, who, who.memberships[0].programme_id)
     context.programme = programme
     logs.set_programme(programme.id if programme else None)
     context.member = who.membership(programme.id if programme else None)
@@ -81,6 +86,25 @@ async def _resolve(
         context.t = tr(who.locale or telegram_locale or fallback)
     else:
         context.t = tr(fallback)
+
+
+async def _programme(s: AsyncSession, who: people.Identity, programme_id: int) -> Programme | None:
+    """A programme the identity query already read, else (an admin's, say) from the database."""
+    found = people.attach_programme(s, who, programme_id)
+    return found or await programmes.by_id(s, programme_id=programme_id)
+
+
+async def _reachable_again(update: Update, context: CadenceContext) -> None:
+    """A person marked unreachable wrote: their held messages go out once this update commits."""
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None and context.who is not None
+    if not context.who.unreachable or chat.type != ChatType.PRIVATE:
+        return
+    svc = context.svc
+    held = await outbox.unhold(context.session, user_id=user.id, now=svc.clock.now())
+    if held:
+        bot, app = context.bot, context.application
+        context.after_commit(lambda: reachable.deliver(svc, bot, app, user.id, held))
 
 
 def gate(
@@ -102,23 +126,26 @@ def gate(
 
         async def _guarded(update: Update, context: CadenceContext) -> R | None:
             # one unit of work per update: the callback's writes commit together, or not at all
+            result: R | None = None
             async with context.svc.database.session() as session:
                 context.session = session
                 try:
                     await _resolve(update, context, programme_of)
+                    await _reachable_again(update, context)
                     reason = _check(
                         update, context, roles, where, needs_programme, group_is_permission
                     )
                     if reason is not None:
                         await _refuse(update, reason)
-                        return None
-                    result = await callback(update, context)
+                    else:
+                        result = await callback(update, context)
                 except BaseException:
                     # rolled back: its follow-ups must not run after another handler's commit
                     context.drop_after_commit()
                     raise
                 finally:
                     context.session = None
+            context.reached = True  # committed: reachable.seen has nothing left to do
             await context.run_after_commit()
             return result
 
@@ -189,4 +216,8 @@ async def measure_programme(update: Update, context: CadenceContext) -> int | No
     measure_id = getattr(button, "measure_id", None)
     if not isinstance(measure_id, int):
         return None
-    return await lookup.programme_of_measure(context.session, measure_id=measure_id)
+    measure = await context.session.get(Measure, measure_id)
+    # held for the handler: the session's identity map keeps objects only weakly, and the
+    # handler looks the same measure up again
+    context.keep(measure)
+    return measure.programme_id if measure is not None and measure.removed_at is None else None

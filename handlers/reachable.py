@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
 
-from bot.context import CadenceContext
+from bot.context import CadenceContext, Services
 from jobs.outbox import sender_of
 from storage import outbox
 
@@ -15,16 +16,24 @@ log = logging.getLogger(__name__)
 
 
 async def seen(update: Update, context: CadenceContext) -> None:
-    """Any private update clears the person's unreachable mark and sends what was held for them."""
+    """Any private update clears the person's unreachable mark and sends what was held for them.
+
+    Runs after the handlers: a gated update already did it in its own transaction (the gate
+    reads the mark with the caller's identity), so only ungated ones pay a query here.
+    """
     user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None or chat.type != ChatType.PRIVATE:
+    if user is None or chat is None or chat.type != ChatType.PRIVATE or context.reached:
         return
     svc = context.svc
     async with svc.database.session() as s:
         programmes = await outbox.unhold(s, user_id=user.id, now=svc.clock.now())
-    if not programmes:
-        return
-    log.info("user %s is reachable again (programmes %s)", user.id, programmes)
+    if programmes:
+        await deliver(svc, context.bot, context.application, user.id, programmes)
+
+
+async def deliver(svc: Services, bot: Any, app: Any, user_id: int, programmes: list[int]) -> None:
+    """Send what was held for a person who can be reached again."""
+    log.info("user %s is reachable again (programmes %s)", user_id, programmes)
     sender = sender_of(svc)
     for pid in programmes:
-        context.application.create_task(sender.deliver(context.bot, programme_id=pid))
+        app.create_task(sender.deliver(bot, programme_id=pid))

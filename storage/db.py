@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import asyncpg
-from sqlalchemy import event, exc
+from sqlalchemy import Connection, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.sql.dml import UpdateBase
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 
@@ -84,6 +86,67 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+# the tables an identity is read from: a write to any of them empties the identity cache
+IDENTITY_TABLES = frozenset({"person", "rolegrant", "userpref", "programme"})
+
+
+class IdentityCache:
+    """Who each Telegram user is, for a few seconds; any write to an identity table empties it.
+
+    Writes in this process (ORM flushes and Core statements alike) empty it when they run and
+    again when they commit; a write by another process (the CLI) shows within TTL seconds.
+    """
+
+    TTL = 10.0
+
+    def __init__(self) -> None:
+        self._items: dict[int, tuple[float, Any]] = {}
+        self.generation = 0  # bumped by every clear: a read that overlapped a write is not kept
+
+    def get(self, user_id: int) -> Any | None:
+        """The cached value, if fresh."""
+        hit = self._items.get(user_id)
+        if hit is None or time.monotonic() - hit[0] > self.TTL:
+            return None
+        return hit[1]
+
+    def put(self, user_id: int, value: Any, generation: int) -> None:
+        """Keep a value read while the cache was at this generation (else it may be stale)."""
+        if generation == self.generation:
+            self._items[user_id] = (time.monotonic(), value)
+
+    def clear(self) -> None:
+        """Forget everything."""
+        self._items.clear()
+        self.generation += 1
+
+
+_IDENTITIES: dict[str, IdentityCache] = {}
+
+
+def identity_cache(engine: AsyncEngine) -> IdentityCache:
+    """The cache of the database this engine reaches (engines of one URL in a process share it)."""
+    return _IDENTITIES.setdefault(str(engine.url), IdentityCache())
+
+
+def _watch_identity_writes(engine: AsyncEngine) -> None:
+    cache = identity_cache(engine)
+
+    def executed(conn: Connection, clause: Any, *_args: Any) -> None:
+        table = getattr(clause, "table", None)
+        if isinstance(clause, UpdateBase) and getattr(table, "name", None) in IDENTITY_TABLES:
+            cache.clear()
+            conn.info["identity_written"] = True  # and again once it is committed
+
+    def ended(conn: Connection) -> None:
+        if conn.info.pop("identity_written", False):
+            cache.clear()
+
+    event.listen(engine.sync_engine, "after_execute", executed)
+    event.listen(engine.sync_engine, "commit", ended)
+    event.listen(engine.sync_engine, "rollback", ended)
+
+
 def make_engine(url: str) -> AsyncEngine:
     """Create the engine for a plain or async URL, making the SQLite folder if needed."""
     async_url = to_async_url(url)
@@ -93,8 +156,24 @@ def make_engine(url: str) -> AsyncEngine:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(async_url)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_async_engine(async_url, pool_pre_ping=True)
+    else:
+        engine = create_async_engine(async_url, pool_pre_ping=True)
+    _watch_identity_writes(engine)
+    return engine
+
+
+def _busy(session: AsyncSession) -> bool:
+    """Whether ending the session has work to do: a connection to give back or changes to flush.
+
+    An update answered from the identity cache never touches the database; its session then
+    costs no commit (each is a round trip to the aiosqlite thread).
+    """
+    sync = session.sync_session
+    if sync.new or sync.dirty or sync.deleted:
+        return True
+    transaction = sync.get_transaction()
+    # SQLAlchemy keeps a transaction's connections private; assume one if that ever changes
+    return transaction is not None and bool(getattr(transaction, "_connections", True))
 
 
 class Database:
@@ -104,17 +183,24 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._factory = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
+        self.identities = identity_cache(self.engine)
+        self.identities.clear()  # a new user of the database (a test's fresh one, the CLI)
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """A session that commits on success and rolls back on error."""
-        async with self._factory() as session:
-            try:
-                yield session
+        session = self._factory()
+        try:
+            yield session
+            if _busy(session):
                 await session.commit()
-            except BaseException:
+        except BaseException:
+            if _busy(session):
                 await session.rollback()
-                raise
+            raise
+        finally:
+            if _busy(session):
+                await session.close()
 
     async def ping(self) -> None:
         """Fail fast at start when the database cannot be reached."""
@@ -123,4 +209,5 @@ class Database:
 
     async def dispose(self) -> None:
         """Close every pooled connection."""
+        self.identities.clear()
         await self.engine.dispose()

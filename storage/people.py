@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import col, select
+from sqlalchemy import BigInteger, Select, Table, cast, literal
+from sqlalchemy import select as core_select
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import manager_of_class
+from sqlalchemy.orm.util import identity_key
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.model import Role
 from storage import audit
+from storage.db import IdentityCache
 from storage.models import Person, Programme, RoleGrant, Unit, UserPref
 
 
@@ -34,38 +41,111 @@ class Identity:
     current_programme_id: int | None
     tg_locale: str | None = None
     memberships: tuple[Membership, ...] = field(default_factory=tuple)
+    # the columns of each programme they belong to: the gate needs no second query for it
+    programmes: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
+    unreachable: bool = False  # marked unreachable in some programme: held messages wait
 
     def membership(self, programme_id: int | None) -> Membership | None:
         """The membership in that programme, if any."""
         return next((m for m in self.memberships if m.programme_id == programme_id), None)
 
 
-async def identity(session: AsyncSession, *, user_id: int) -> Identity:
-    """Load who this Telegram user is, in every programme."""
-    rows = await session.exec(
-        select(Person, Programme.name, RoleGrant.role)
-        .join(Programme, col(Programme.id) == Person.programme_id)
-        .join(RoleGrant, col(RoleGrant.person_id) == Person.id, isouter=True)
-        .where(Person.telegram_user_id == user_id)
+# programme columns under their own names: "programme_id" is the membership's programme
+_PROGRAMME = {
+    c.key: c.label("programme_id" if c.key == "id" else f"programme_{c.key}")
+    for c in Programme.__table__.c  # type: ignore[attr-defined]
+}
+
+
+def _table(model: type[SQLModel]) -> Table:
+    table = model.__table__  # type: ignore[attr-defined]
+    assert isinstance(table, Table)
+    return table
+
+
+def _identity_query(user_id: int) -> Select[Any]:
+    """Preference, people, roles and their programmes of one user: one row per role held."""
+    me = core_select(cast(literal(user_id), BigInteger).label("uid")).subquery("me")
+    pref, person, grant, prog = (_table(t) for t in (UserPref, Person, RoleGrant, Programme))
+    return (
+        core_select(
+            pref.c.locale,
+            pref.c.tg_locale,
+            pref.c.programme_id.label("current"),
+            person.c.id.label("person_id"),
+            person.c.name.label("person_name"),
+            person.c.unreachable_since,
+            grant.c.role,
+            *_PROGRAMME.values(),
+        )
+        .select_from(me)
+        .outerjoin(pref, pref.c.telegram_user_id == me.c.uid)
+        .outerjoin(person, person.c.telegram_user_id == me.c.uid)
+        .outerjoin(prog, prog.c.id == person.c.programme_id)
+        .outerjoin(grant, grant.c.person_id == person.c.id)
     )
-    found: dict[int, tuple[Person, str, set[Role]]] = {}
-    for person, programme_name, role in rows.all():
-        assert person.id is not None
-        entry = found.setdefault(person.id, (person, programme_name, set()))
-        if role:
-            entry[2].add(Role(role))
-    pref = await session.get(UserPref, user_id)
+
+
+async def identity(
+    session: AsyncSession, *, user_id: int, cache: IdentityCache | None = None
+) -> Identity:
+    """Who this Telegram user is, in every programme: cached, else one Core select."""
+    if cache is not None:
+        if (hit := cache.get(user_id)) is not None:
+            assert isinstance(hit, Identity)
+            return hit
+        generation = cache.generation
+    who = await _read_identity(session, user_id)
+    if cache is not None:
+        cache.put(user_id, who, generation)
+    return who
+
+
+async def _read_identity(session: AsyncSession, user_id: int) -> Identity:
+    rows = (await (await session.connection()).execute(_identity_query(user_id))).all()
+    found: dict[int, tuple[int, str, set[Role]]] = {}
+    programmes: dict[int, dict[str, Any]] = {}
+    unreachable = False
+    for row in rows:
+        if row.person_id is None:
+            continue
+        columns = row._mapping
+        pid = columns["programme_id"]
+        programmes.setdefault(pid, {k: columns[c.name] for k, c in _PROGRAMME.items()})
+        entry = found.setdefault(row.person_id, (pid, row.person_name, set()))
+        if row.role:
+            entry[2].add(Role(row.role))
+        unreachable = unreachable or row.unreachable_since is not None
     members = tuple(
-        Membership(p.programme_id, name, pid, p.name, frozenset(roles))
-        for pid, (p, name, roles) in sorted(found.items())
+        Membership(pid, programmes[pid]["name"], person_id, name, frozenset(roles))
+        for person_id, (pid, name, roles) in sorted(found.items())
     )
+    first = rows[0]
     return Identity(
         user_id=user_id,
-        locale=pref.locale if pref else None,
-        tg_locale=pref.tg_locale if pref else None,
-        current_programme_id=pref.programme_id if pref else None,
+        locale=first.locale,
+        tg_locale=first.tg_locale,
+        current_programme_id=first.current,
         memberships=members,
+        programmes=programmes,
+        unreachable=unreachable,
     )
+
+
+def attach_programme(session: AsyncSession, who: Identity, programme_id: int) -> Programme | None:
+    """The programme the identity query read, in the session without a query (None: not read)."""
+    columns = who.programmes.get(programme_id)
+    if columns is None:
+        return None
+    loaded = session.sync_session.identity_map.get(identity_key(Programme, programme_id))
+    if isinstance(loaded, Programme):
+        return loaded  # already loaded by this session (a button's look-up, say)
+    # built as a query builds it (no validating constructor), then as if loaded: changes are UPDATEs
+    programme = manager_of_class(Programme).new_instance()
+    programme.__dict__.update(columns)
+    make_transient_to_detached(programme)
+    session.add(programme)
+    return programme
 
 
 async def set_pref(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from typing import Any
@@ -37,18 +38,43 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
         # user's data after each of their updates, and an unchanged row is not written again
         # (a read-only command must not wait for a long import's write lock on SQLite)
         self._stored: dict[str, str] = {}
+        self._pending: dict[str, str | None] = {}  # rows to write in the next transaction
+        self._batch: asyncio.Future[None] | None = None
 
     async def _put(self, key: str, value: Any) -> None:
-        # an upsert, not merge(): PTB may write the same key from two tasks at once
         text = json.dumps(value, ensure_ascii=False)
-        if self._stored.get(key) == text:
-            return
-        async with self._db().session() as s:
-            dialect = s.get_bind().dialect.name
-            insert = pg_insert if dialect == "postgresql" else sqlite_insert
-            stmt = insert(PtbState).values(key=key, value=text)
-            await s.exec(stmt.on_conflict_do_update(index_elements=["key"], set_={"value": text}))
-        self._stored[key] = text
+        if self._stored.get(key) != text:
+            await self._write(key, text)
+
+    async def _write(self, key: str, text: str | None) -> None:
+        """Store (None: delete) a row; the writes PTB gathers after one update share a transaction."""
+        self._pending[key] = text
+        if self._batch is None:
+            self._batch = asyncio.ensure_future(self._flush_pending())
+        await asyncio.shield(self._batch)
+
+    async def _flush_pending(self) -> None:
+        await asyncio.sleep(0)  # the other writes of this update_persistence() join the batch
+        batch, self._pending, self._batch = self._pending, {}, None
+        upserts = [{"key": k, "value": v} for k, v in batch.items() if v is not None]
+        gone = [k for k, v in batch.items() if v is None]
+        table = PtbState.__table__  # type: ignore[attr-defined]
+        async with self._db().engine.begin() as conn:  # Core: no ORM objects for a JSON row
+            if upserts:
+                # an upsert, not merge(): another task or replica may write the same key
+                insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+                stmt = insert(table)
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=["key"], set_={"value": stmt.excluded.value}
+                )
+                await conn.execute(stmt, upserts)
+            if gone:
+                await conn.execute(table.delete().where(table.c.key.in_(gone)))
+        for key, text in batch.items():
+            if text is None:
+                self._stored.pop(key, None)
+            else:
+                self._stored[key] = text
 
     async def _load(self, prefix: str) -> dict[str, Any]:
         async with self._db().session() as s:
@@ -82,9 +108,7 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
 
     async def drop_user_data(self, user_id: int) -> None:
         """Forget a user's data."""
-        async with self._db().session() as s:
-            await s.exec(delete(PtbState).where(col(PtbState.key) == f"user:{user_id}"))
-        self._stored.pop(f"user:{user_id}", None)
+        await self._write(f"user:{user_id}", None)
 
     async def get_conversations(self, name: str) -> ConversationDict:
         """The stored states of one conversation handler (one row per conversation)."""
@@ -119,11 +143,9 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
         """Store one conversation's state change in its own row: replicas never overwrite
         each other's conversations."""
         if new_state is None:
-            async with self._db().session() as s:
-                await s.exec(delete(PtbState).where(col(PtbState.key) == _conv_key(name, key)))
-            self._stored.pop(_conv_key(name, key), None)
-            return
-        await self._put(_conv_key(name, key), new_state)
+            await self._write(_conv_key(name, key), None)
+        else:
+            await self._put(_conv_key(name, key), new_state)
 
     async def get_chat_data(self) -> dict[int, dict[Any, Any]]:
         """Chat data is not persisted."""
