@@ -7,6 +7,7 @@ import random
 from collections.abc import Sequence
 from functools import partial
 
+import pytest
 from conftest import Bot, button, make_app
 from delivery_support import dispatches_to, owner, running, seed_owners
 from fakebot import Fault, SentMessage, User
@@ -15,7 +16,7 @@ from sqlmodel import select
 
 from bot.app import start_app, stop_app
 from bot.domain.model import Beat
-from jobs.outbox import sender_of
+from jobs.outbox import Sender, sender_of
 from jobs.pacing import Limits
 from jobs.run import BeatResult, Outcome, run_beat
 from storage.models import DispatchItem, OutboxMessage, Person
@@ -134,3 +135,35 @@ def _all_dispatches(bot: Bot, users: list[User]) -> int:
 
 def _person_of(rows: Sequence[OutboxMessage], chat_id: int) -> int | None:
     return next(r.person_id for r in rows if r.chat_id == chat_id)
+
+
+async def test_a_delivery_recorded_late_is_not_sent_again_by_this_process(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the reconciliation runs beside a beat's own delivery: when the record of a sent message
+    # comes late (a busy database retries it), the other run must not take the message again
+    # once its lease and its chat's one-second window have passed
+    users = [owner(i) for i in range(3)]
+    record = Sender._record
+
+    async def busy(self: Sender, row: OutboxMessage, message_id: int) -> None:
+        if row.chat_id == users[0].id:
+            await asyncio.sleep(2.0)
+        await record(self, row, message_id)
+
+    monkeypatch.setattr(Sender, "_record", busy)
+    async with running(db_url, TELEGRAM, strict=False, cadence_lease_seconds=0.4) as bot:
+        pid = await seed_owners(bot, 3)
+        svc = bot.app.bot_data["svc"]
+        beat = asyncio.create_task(run_beat(bot.app.bot, svc, programme_id=pid, beat=Beat.DISPATCH))
+        await bot.api.wait_until(lambda: dispatches_to(bot.api, users[0]) == 1, timeout=10)
+        await asyncio.sleep(0.5)  # the lease has run out; the record is still to come
+        again = await sender_of(svc).deliver(bot.app.bot)
+        result = await beat
+        await bot.api.settle(quiet=0.5, timeout=10)
+        assert [dispatches_to(bot.api, u) for u in users] == [1, 1, 1]
+        assert again.sent == 0
+        assert result is not None and result.outcome is Outcome.SENT
+        async with bot.db.session() as s:
+            rows = (await s.exec(select(OutboxMessage))).all()
+        assert sorted((r.chat_id, r.state) for r in rows) == sorted((u.id, "sent") for u in users)
