@@ -79,17 +79,20 @@ async def silent_counts(
     programme_id: int,
     last_period: str | None = None,
     short: Collection[str] = (),
+    measure_ids: Sequence[int] | None = None,
 ) -> dict[int, int]:
-    """Per measure: the most recent dispatches in a row (up to a period, if given) unanswered.
+    """Per measure (or some): the most recent dispatches in a row (up to a period) unanswered.
 
     Counted in SQL: the delivered, unanswered items after the measure's last answered one;
     dispatches that left too little time to answer (`short`) are not counted as silence.
     """
-    upto = [col(DispatchItem.period) <= last_period] if last_period is not None else []
+    scope = [col(DispatchItem.period) <= last_period] if last_period is not None else []
     short_ones = [~col(DispatchItem.period).in_(list(short))] if short else []
+    if measure_ids is not None:
+        scope.append(col(DispatchItem.measure_id).in_(measure_ids))
     last = (
         select(DispatchItem.measure_id, func.max(DispatchItem.period).label("period"))
-        .where(DispatchItem.programme_id == programme_id, DispatchItem.delivered, *upto)
+        .where(DispatchItem.programme_id == programme_id, DispatchItem.delivered, *scope)
         .where(DispatchItem.answered)
         .group_by(col(DispatchItem.measure_id))
         .subquery()
@@ -102,7 +105,7 @@ async def silent_counts(
             DispatchItem.delivered,
             ~col(DispatchItem.answered),
             or_(last.c.period.is_(None), col(DispatchItem.period) > last.c.period),
-            *upto,
+            *scope,
             *short_ones,
         )
         .group_by(col(DispatchItem.measure_id))

@@ -47,8 +47,9 @@ async def latest_answers(
     programme_id: int,
     measure_id: int | None = None,
     before: datetime | None = None,
+    measure_ids: Sequence[int] | None = None,
 ) -> dict[int, Answer]:
-    """Each measure's (or one measure's) latest answer (before a moment, if given), in one query."""
+    """Each measure's (or one's, or some's) latest answer (before a moment, if given), in one query."""
     which = select(func.max(ProgressUpdate.id).label("id")).where(
         ProgressUpdate.programme_id == programme_id
     )
@@ -56,6 +57,8 @@ async def latest_answers(
         which = which.where(col(ProgressUpdate.created_at) < before)
     if measure_id is not None:
         which = which.where(ProgressUpdate.measure_id == measure_id)
+    if measure_ids is not None:
+        which = which.where(col(ProgressUpdate.measure_id).in_(measure_ids))
     last = which.group_by(col(ProgressUpdate.measure_id)).subquery()
     u = ProgressUpdate
     fields = (u.measure_id, u.health, u.created_at, Person.name, u.percent, u.note, u.blockers)
@@ -86,9 +89,13 @@ def _live(programme_id: int, owner_ids: Sequence[int] | None) -> ColumnElement[b
 
 
 async def _context(
-    session: AsyncSession, programme_id: int, as_of: tuple[datetime, str] | None
+    session: AsyncSession,
+    programme_id: int,
+    as_of: tuple[datetime, str] | None,
+    ids: Sequence[int] | None = None,
 ) -> tuple[dict[int, str], dict[int, int], dict[int, Answer]]:
-    """Names of people, silence counts and latest answers (as of a moment), one query each."""
+    """Names of people, silence counts and latest answers (as of a moment; of some measures,
+    if given), one query each."""
     conn = await session.connection()
     people_rows = await conn.execute(
         sa_select(col(Person.id), col(Person.name)).where(col(Person.programme_id) == programme_id)
@@ -103,10 +110,14 @@ async def _context(
         else set()
     )
     silent = await dispatch_items.silent_counts(
-        session, programme_id=programme_id, last_period=as_of[1] if as_of else None, short=short
+        session,
+        programme_id=programme_id,
+        last_period=as_of[1] if as_of else None,
+        short=short,
+        measure_ids=ids,
     )
     latest = await latest_answers(
-        session, programme_id=programme_id, before=as_of[0] if as_of else None
+        session, programme_id=programme_id, before=as_of[0] if as_of else None, measure_ids=ids
     )
     return people, silent, latest
 
@@ -148,9 +159,10 @@ async def facts(
     owner_ids: Sequence[int] | None = None,
     involving: Sequence[int] | None = None,
     as_of: tuple[datetime, str] | None = None,
+    ids: Sequence[int] | None = None,
 ) -> list[tuple[Measure, MeasureFacts]]:
     """Every live measure of the programme (or of some owners, or owned or co-owned by some
-    people) with its facts, in ledger order of areas and by code within them.
+    people, or some by id) with its facts, in ledger order of areas and by code within them.
 
     With as_of (a moment and the last dispatch period by then) answers and silences come from
     before that moment; statuses and deadlines are undone by the caller (bot.domain.as_of).
@@ -165,8 +177,10 @@ async def facts(
     if involving is not None:
         co = select(CoOwner.measure_id).where(col(CoOwner.person_id).in_(involving))
         query = query.where(or_(col(Measure.owner_id).in_(involving), col(Measure.id).in_(co)))
+    if ids is not None:
+        query = query.where(col(Measure.id).in_(ids))
     rows = (await session.exec(query)).all()
-    context = await _context(session, programme_id, as_of)
+    context = await _context(session, programme_id, as_of, ids)
     out = [
         (m, _fact(m, (area.number, area.name, problem.name, unit.name), context))
         for m, area, problem, unit in rows

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import calendar
+import heapq
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from typing import Generic, Protocol, TypeVar
 
-from bot.domain.filters import EVERYTHING, Filter
+from bot.domain.filters import EVERYTHING, Filter, Placed
+from bot.domain.glance import LISTED
 from bot.domain.letters import LetterState
-from bot.domain.lights import by_urgency, days_overdue, light
+from bot.domain.lights import Lamp, by_urgency, days_overdue, light
 from bot.domain.model import Health, Light, MeasureFacts, Status, code_key
 from bot.domain.workcal import CalendarKind, is_workday
 
@@ -42,12 +45,12 @@ class Counts:
 Lit = Mapping[int, Light | None]  # id(measure) -> its light: computed once per picture
 
 
-def lights_of(measures: Iterable[MeasureFacts], today: date) -> dict[int, Light | None]:
+def lights_of(measures: Iterable[Lamp], today: date) -> dict[int, Light | None]:
     """Each measure's light on the day, keyed by the measure object (a picture's own list)."""
     return {id(m): light(m, today) for m in measures}
 
 
-def count(measures: Iterable[MeasureFacts], today: date, lit: Lit | None = None) -> Counts:
+def count(measures: Iterable[Lamp], today: date, lit: Lit | None = None) -> Counts:
     """Count statuses and lights."""
     c: Counter[str] = Counter()
     for m in measures:
@@ -81,10 +84,10 @@ class Overdue:
     days: int
 
 
-def by_area(measures: Sequence[MeasureFacts], today: date, lit: Lit | None = None) -> list[Group]:
+def by_area(measures: Sequence[Placed], today: date, lit: Lit | None = None) -> list[Group]:
     """Counts per area, in area order."""
     lit = lit if lit is not None else lights_of(measures, today)
-    areas: dict[int, list[MeasureFacts]] = {}
+    areas: dict[int, list[Placed]] = {}
     names: dict[int, str] = {}
     for m in measures:
         areas.setdefault(m.area_number, []).append(m)
@@ -159,7 +162,11 @@ def overdue(measures: Iterable[MeasureFacts], today: date) -> list[Overdue]:
 
 @dataclass(frozen=True)
 class Summary:
-    """/summary: the monthly headline plus lights by area, on any day."""
+    """/summary: the monthly headline plus lights by area, on any day.
+
+    The red, yellow and overdue lists hold the most urgent items only (glance.LISTED): what a
+    picture shows; `counts` says how many there are in all.
+    """
 
     as_of: date
     counts: Counts
@@ -172,6 +179,72 @@ class Summary:
     owner_view: bool = False  # an owner's own measures, in their own words
 
 
+class Ranked(Placed, Protocol):
+    """A measure a picture ranks: placed, lit, and known by its code."""
+
+    @property
+    def code(self) -> str: ...
+
+
+R = TypeVar("R", bound=Ranked)
+
+
+@dataclass(frozen=True)
+class Glance(Generic[R]):
+    """Counts and lights of every measure, with the most urgent few of each list."""
+
+    counts: Counts
+    areas: list[Group]
+    red: list[R]
+    yellow: list[R]
+    overdue: list[tuple[R, int]]  # with days overdue, longest first
+
+
+def glance(measures: Sequence[R], today: date, listed: int = LISTED) -> Glance[R]:
+    """Count everything once; rank only what is listed (a partial sort, not one of them all)."""
+    lit = lights_of(measures, today)
+
+    def ledger_order(m: R) -> tuple[int, tuple[tuple[int, int, str], ...]]:
+        return (m.area_number, code_key(m.code))
+
+    def top(shade: Light) -> list[R]:
+        return heapq.nsmallest(listed, (m for m in measures if lit[id(m)] is shade), ledger_order)
+
+    late = ((m, days_overdue(m, today)) for m in measures)
+    return Glance(
+        counts=count(measures, today, lit),
+        areas=by_area(measures, today, lit),
+        red=top(Light.RED),
+        yellow=top(Light.YELLOW),
+        overdue=heapq.nsmallest(
+            listed, ((m, d) for m, d in late if d > 0), lambda o: (-o[1], code_key(o[0].code))
+        ),
+    )
+
+
+def summary_of(
+    g: Glance[R],
+    facts: Mapping[str, MeasureFacts],
+    today: date,
+    *,
+    where: Filter = EVERYTHING,
+    unit_share: tuple[int, int] | None = None,
+    owner_view: bool = False,
+) -> Summary:
+    """The /summary content from a glance and the full facts of the listed measures, by code."""
+    return Summary(
+        as_of=today,
+        counts=g.counts,
+        areas=g.areas,
+        red=[facts[m.code] for m in g.red],
+        overdue=[Overdue(facts[m.code], days) for m, days in g.overdue],
+        where=where,
+        yellow=[facts[m.code] for m in g.yellow],
+        unit_share=unit_share,
+        owner_view=owner_view,
+    )
+
+
 def summary(
     measures: Sequence[MeasureFacts],
     today: date,
@@ -180,17 +253,12 @@ def summary(
     unit_share: tuple[int, int] | None = None,
     owner_view: bool = False,
 ) -> Summary:
-    """Build the /summary content."""
-    lit = lights_of(measures, today)
-    ranked = by_urgency(measures, today, lit)
-    return Summary(
-        as_of=today,
-        counts=count(measures, today, lit),
-        areas=by_area(measures, today, lit),
-        red=[m for m in ranked if lit[id(m)] is Light.RED],
-        overdue=overdue(measures, today),
+    """Build the /summary content from full facts."""
+    return summary_of(
+        glance(measures, today),
+        {m.code: m for m in measures},
+        today,
         where=where,
-        yellow=[m for m in ranked if lit[id(m)] is Light.YELLOW],
         unit_share=unit_share,
         owner_view=owner_view,
     )
