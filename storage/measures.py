@@ -97,9 +97,16 @@ async def _context(
     """Names of people, silence counts and latest answers (as of a moment; of some measures,
     if given), one query each."""
     conn = await session.connection()
-    people_rows = await conn.execute(
-        sa_select(col(Person.id), col(Person.name)).where(col(Person.programme_id) == programme_id)
+    named = sa_select(col(Person.id), col(Person.name)).where(
+        col(Person.programme_id) == programme_id
     )
+    if ids is not None:  # only the people of these measures: a few names, not thousands
+        of = sa_select(col(Measure.owner_id), col(Measure.leader_id)).where(
+            col(Measure.id).in_(ids)
+        )
+        wanted = {p for row in (await conn.execute(of)).all() for p in row if p is not None}
+        named = named.where(col(Person.id).in_(wanted))
+    people_rows = await conn.execute(named)
     people = {pid: name for pid, name in people_rows.all() if pid is not None}
     programme = await session.get(Programme, programme_id)
     short = (

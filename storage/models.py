@@ -217,7 +217,15 @@ class DispatchItem(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("programme_id", "period", "measure_id"),
         Index("ix_dispatchitem_chat_message", "chat_id", "message_id"),
-        Index("ix_dispatchitem_programme_measure_period", "programme_id", "measure_id", "period"),
+        # covering: the last dispatches of a measure, answered or not, without reading its rows
+        Index(
+            "ix_dispatchitem_silence",
+            "programme_id",
+            "measure_id",
+            "period",
+            "delivered",
+            "answered",
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     programme_id: int = Field(foreign_key="programme.id", index=True)

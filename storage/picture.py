@@ -110,4 +110,3 @@ async def rows(
         )
         for i, code, number, area, unit, co, deadline, status, health, immediate, silent in result
     ]
-

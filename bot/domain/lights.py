@@ -30,6 +30,11 @@ class Lamp(Protocol):
     def silent_dispatches(self) -> int: ...
 
 
+def lamp_inputs(m: Lamp) -> tuple[Status, Health | None, date | None, bool, int]:
+    """Everything light() and days_overdue() read: equal inputs, equal answers."""
+    return (m.status, m.health, m.deadline, m.immediate, m.silent_dispatches)
+
+
 def light(m: Lamp, today: date) -> Light | None:
     """The measure's light on today; None for closed measures."""
     if m.status is Status.CLOSED:

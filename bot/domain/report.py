@@ -13,7 +13,7 @@ from typing import Generic, Protocol, TypeVar
 from bot.domain.filters import EVERYTHING, Filter, Placed
 from bot.domain.glance import LISTED
 from bot.domain.letters import LetterState
-from bot.domain.lights import Lamp, by_urgency, days_overdue, light
+from bot.domain.lights import Lamp, by_urgency, days_overdue, lamp_inputs, light
 from bot.domain.model import Health, Light, MeasureFacts, Status, code_key
 from bot.domain.workcal import CalendarKind, is_workday
 
@@ -50,19 +50,24 @@ def lights_of(measures: Iterable[Lamp], today: date) -> dict[int, Light | None]:
     return {id(m): light(m, today) for m in measures}
 
 
+def _add(c: Counter[str], status: Status, shade: Light | None, late: bool, n: int = 1) -> None:
+    """Count n measures of a status, light and lateness into c."""
+    c["total"] += n
+    c["closed"] += n * (status is Status.CLOSED)
+    c["overdue"] += n * late
+    c["pending"] += n * (status is Status.PENDING_SIGNOFF)
+    c["long_term"] += n * (status is Status.LONG_TERM)
+    if shade is not None:
+        c[shade.value] += n
+
+
 def count(measures: Iterable[Lamp], today: date, lit: Lit | None = None) -> Counts:
     """Count statuses and lights."""
     c: Counter[str] = Counter()
     for m in measures:
-        c["total"] += 1
-        c["closed"] += m.status is Status.CLOSED
-        c["overdue"] += days_overdue(m, today) > 0
-        c["pending"] += m.status is Status.PENDING_SIGNOFF
-        c["long_term"] += m.status is Status.LONG_TERM
         shade = lit[id(m)] if lit is not None else light(m, today)
-        if shade is not None:
-            c[shade.value] += 1
-    return Counts(**c)
+        _add(c, m.status, shade, days_overdue(m, today) > 0)
+    return Counts(**{k: v for k, v in c.items() if v})
 
 
 @dataclass(frozen=True)
@@ -201,25 +206,48 @@ class Glance(Generic[R]):
 
 
 def glance(measures: Sequence[R], today: date, listed: int = LISTED) -> Glance[R]:
-    """Count everything once; rank only what is listed (a partial sort, not one of them all)."""
-    lit = lights_of(measures, today)
+    """Light and count every measure in one pass; rank only what is listed (a partial sort).
+
+    Measures with the same light inputs share one computation: at scale most of them do.
+    """
+    same: dict[tuple[object, ...], tuple[Light | None, int]] = {}
+    kinds: Counter[tuple[int, str, Status, Light | None, bool]] = Counter()
+    red: list[R] = []
+    yellow: list[R] = []
+    late: list[tuple[R, int]] = []
+    for m in measures:
+        key = lamp_inputs(m)
+        known = same.get(key)
+        if known is None:
+            known = same[key] = (light(m, today), days_overdue(m, today))
+        shade, days = known
+        kinds[(m.area_number, m.area, m.status, shade, days > 0)] += 1
+        if shade is Light.RED:
+            red.append(m)
+        elif shade is Light.YELLOW:
+            yellow.append(m)
+        if days:
+            late.append((m, days))
+    total: Counter[str] = Counter()
+    areas: dict[tuple[int, str], Counter[str]] = {}
+    for (number, area, status, shade, is_late), n in kinds.items():
+        _add(total, status, shade, is_late, n)
+        _add(areas.setdefault((number, area), Counter()), status, shade, is_late, n)
 
     def ledger_order(m: R) -> tuple[int, tuple[tuple[int, int, str], ...]]:
         return (m.area_number, code_key(m.code))
 
-    def top(shade: Light) -> list[R]:
-        return heapq.nsmallest(listed, (m for m in measures if lit[id(m)] is shade), ledger_order)
-
-    late = ((m, days_overdue(m, today)) for m in measures)
     return Glance(
-        counts=count(measures, today, lit),
-        areas=by_area(measures, today, lit),
-        red=top(Light.RED),
-        yellow=top(Light.YELLOW),
-        overdue=heapq.nsmallest(
-            listed, ((m, d) for m, d in late if d > 0), lambda o: (-o[1], code_key(o[0].code))
-        ),
+        counts=_counts(total),
+        areas=[Group(name, _counts(c), number=n) for (n, name), c in sorted(areas.items())],
+        red=heapq.nsmallest(listed, red, ledger_order),
+        yellow=heapq.nsmallest(listed, yellow, ledger_order),
+        overdue=heapq.nsmallest(listed, late, lambda o: (-o[1], code_key(o[0].code))),
     )
+
+
+def _counts(c: Counter[str]) -> Counts:
+    return Counts(**{k: v for k, v in c.items() if v})
 
 
 def summary_of(
