@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.lifecycle import Event, next_status
 from bot.domain.model import Answer, Health, MeasureFacts, Status, code_key
-from storage import audit, beats, dispatch_items, followups
+from storage import audit, beats, dispatch_items, followups, picture
 from storage.models import (
     Area,
     CoOwner,
@@ -88,14 +88,23 @@ def _live(programme_id: int, owner_ids: Sequence[int] | None) -> ColumnElement[b
     return and_(*where)
 
 
+async def _short(session: AsyncSession, programme_id: int) -> set[str]:
+    """The programme's dispatches that left too little time to answer (not silence)."""
+    programme = await session.get(Programme, programme_id)
+    if programme is None:
+        return set()
+    return await beats.short_dispatches(
+        session, programme_id=programme_id, rhythm=rhythm_of(programme)
+    )
+
+
 async def _context(
     session: AsyncSession,
     programme_id: int,
     as_of: tuple[datetime, str] | None,
     ids: Sequence[int] | None = None,
-) -> tuple[dict[int, str], dict[int, int], dict[int, Answer]]:
-    """Names of people, silence counts and latest answers (as of a moment; of some measures,
-    if given), one query each."""
+) -> tuple[dict[int, str], dict[int, Answer]]:
+    """Names of people and latest answers (as of a moment; of some measures, if given)."""
     conn = await session.connection()
     named = sa_select(col(Person.id), col(Person.name)).where(
         col(Person.programme_id) == programme_id
@@ -108,35 +117,25 @@ async def _context(
         named = named.where(col(Person.id).in_(wanted))
     people_rows = await conn.execute(named)
     people = {pid: name for pid, name in people_rows.all() if pid is not None}
-    programme = await session.get(Programme, programme_id)
-    short = (
-        await beats.short_dispatches(
-            session, programme_id=programme_id, rhythm=rhythm_of(programme)
-        )
-        if programme is not None
-        else set()
-    )
-    silent = await dispatch_items.silent_counts(
-        session,
-        programme_id=programme_id,
-        last_period=as_of[1] if as_of else None,
-        short=short,
-        measure_ids=ids,
-    )
     latest = await latest_answers(
         session, programme_id=programme_id, before=as_of[0] if as_of else None, measure_ids=ids
     )
-    return people, silent, latest
+    return people, latest
+
+
+_STATUS = {s.value: s for s in Status}
+_HEALTH: dict[str | None, Health | None] = {None: None, **{h.value: h for h in Health}}
 
 
 def _fact(
     m: Any,
     where: tuple[int, str, str, str],
-    context: tuple[dict[int, str], dict[int, int], dict[int, Answer]],
+    silent: int,
+    context: tuple[dict[int, str], dict[int, Answer]],
 ) -> MeasureFacts:
     """One measure's facts from its row (an ORM Measure or a plain row of its columns)."""
     area_number, area, problem, unit = where
-    people, silent, latest = context
+    people, latest = context
     return MeasureFacts(
         code=m.code,
         text=m.text,
@@ -148,11 +147,11 @@ def _fact(
         owner=people.get(m.owner_id, ""),
         deadline=m.deadline,
         original_deadline=m.original_deadline,
-        status=Status(m.status),
-        health=Health(m.health) if m.health else None,
-        silent_dispatches=silent.get(m.id or 0, 0),
+        status=_STATUS[m.status],
+        health=_HEALTH[m.health],
+        silent_dispatches=silent or 0,
         closed_on=m.closed_on,
-        co_units=tuple(u for u in m.co_units.split("、") if u),
+        co_units=tuple(u for u in m.co_units.split("、") if u) if m.co_units else (),
         last_update=m.updated_at,
         latest=latest.get(m.id or 0),
         immediate=m.immediate,
@@ -174,8 +173,13 @@ async def facts(
     With as_of (a moment and the last dispatch period by then) answers and silences come from
     before that moment; statuses and deadlines are undone by the caller (bot.domain.as_of).
     """
+    silent = picture.silent_run(
+        programme_id,
+        last_period=as_of[1] if as_of else None,
+        short=await _short(session, programme_id),
+    )
     query = (
-        select(Measure, Area, Problem, Unit)
+        sa_select(Measure, Area, Problem, Unit, silent)
         .join(Area, col(Area.id) == Measure.area_id)
         .join(Problem, col(Problem.id) == Measure.problem_id)
         .join(Unit, col(Unit.id) == Measure.lead_unit_id)
@@ -186,11 +190,11 @@ async def facts(
         query = query.where(or_(col(Measure.owner_id).in_(involving), col(Measure.id).in_(co)))
     if ids is not None:
         query = query.where(col(Measure.id).in_(ids))
-    rows = (await session.exec(query)).all()
+    rows = (await session.execute(query)).tuples().all()
     context = await _context(session, programme_id, as_of, ids)
     out = [
-        (m, _fact(m, (area.number, area.name, problem.name, unit.name), context))
-        for m, area, problem, unit in rows
+        (m, _fact(m, (area.number, area.name, problem.name, unit.name), n, context))
+        for m, area, problem, unit, n in rows
     ]
     out.sort(key=lambda pair: (pair[1].area_number, code_key(pair[0].code)))
     return out
@@ -206,8 +210,13 @@ async def facts_only(
     """The same facts as `facts`, by code, from plain rows: for read-only pictures at scale."""
     columns = [c for c in Measure.__table__.columns]  # type: ignore[attr-defined]
     names = (col(Area.number), col(Area.name), col(Problem.name), col(Unit.name))
+    silent = picture.silent_run(
+        programme_id,
+        last_period=as_of[1] if as_of else None,
+        short=await _short(session, programme_id),
+    )
     query = (
-        sa_select(*columns, *names)
+        sa_select(*columns, *names, silent)
         .join(Area, col(Area.id) == Measure.area_id)
         .join(Problem, col(Problem.id) == Measure.problem_id)
         .join(Unit, col(Unit.id) == Measure.lead_unit_id)
@@ -216,8 +225,8 @@ async def facts_only(
     conn = await session.connection()
     rows = (await conn.execute(query)).all()
     context = await _context(session, programme_id, as_of)
-    width = len(columns)
-    out = [_fact(r, (r[width], r[width + 1], r[width + 2], r[width + 3]), context) for r in rows]
+    w = len(columns)
+    out = [_fact(r, (r[w], r[w + 1], r[w + 2], r[w + 3]), r[w + 4], context) for r in rows]
     out.sort(key=lambda f: (f.area_number, code_key(f.code)))
     return out
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, and_, case, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
@@ -14,22 +14,57 @@ from bot.domain.lights import SILENT_DISPATCHES
 from bot.domain.model import Health, Status
 from storage.models import Area, DispatchItem, Measure, Unit
 
+_ITEMS = DispatchItem.__table__  # type: ignore[attr-defined]
 
-def _asked(programme_id: int, last_period: str | None, short: Collection[str]) -> list[Any]:
+
+def _asked(
+    items: Any, programme_id: int, last_period: str | None, short: Collection[str]
+) -> list[Any]:
     """The outer measure's dispatch items that can show silence or an answer (as WHERE terms).
 
     A dispatch that left too little time to answer (`short`) counts only where it was answered.
     """
     where: list[Any] = [
-        col(DispatchItem.programme_id) == programme_id,
-        col(DispatchItem.measure_id) == col(Measure.id),
-        col(DispatchItem.delivered),
+        items.c.programme_id == programme_id,
+        items.c.measure_id == col(Measure.id),
+        items.c.delivered,
     ]
     if short:
-        where.append(or_(col(DispatchItem.answered), col(DispatchItem.period).not_in(list(short))))
+        where.append(or_(items.c.answered, items.c.period.not_in(list(short))))
     if last_period is not None:
-        where.append(col(DispatchItem.period) <= last_period)
+        where.append(items.c.period <= last_period)
     return where
+
+
+def _last_answer(programme_id: int, last_period: str | None) -> ScalarSelect[Any]:
+    """The period of the outer measure's latest answered dispatch ('' for none)."""
+    answered = _ITEMS.alias("answered_item")
+    return (
+        select(func.coalesce(func.max(answered.c.period), literal("")))
+        .where(*_asked(answered, programme_id, last_period, ()), answered.c.answered)
+        .correlate(Measure)  # to the outer select of measures, however deep it is nested
+        .scalar_subquery()
+    )
+
+
+def silent_run(
+    programme_id: int, *, last_period: str | None = None, short: Collection[str] = ()
+) -> ScalarSelect[int]:
+    """How many of the measure's latest dispatches in a row went unanswered, as a column.
+
+    Its unanswered dispatches after its latest answered one: index look-ups per measure.
+    """
+    items = _ITEMS.alias("silent_item")
+    return (
+        select(func.count())
+        .select_from(items)
+        .where(
+            *_asked(items, programme_id, last_period, short),
+            ~items.c.answered,
+            items.c.period > _last_answer(programme_id, last_period),
+        )
+        .scalar_subquery()
+    )
 
 
 def silent_flag(
@@ -40,22 +75,17 @@ def silent_flag(
     Per measure, two index look-ups (the covering ix_dispatchitem_silence): the period of its
     SILENT_DISPATCHES-th latest dispatch, and its latest answered one, which must come before.
     """
-    asked = _asked(programme_id, last_period, short)
+    items = _ITEMS.alias("silent_item")
     nth = (
-        select(col(DispatchItem.period))
-        .where(*asked)
-        .order_by(col(DispatchItem.period).desc())
+        select(items.c.period)
+        .where(*_asked(items, programme_id, last_period, short))
+        .order_by(items.c.period.desc())
         .limit(1)
         .offset(SILENT_DISPATCHES - 1)
         .scalar_subquery()
     )
-    answered = (
-        select(func.max(col(DispatchItem.period)))
-        .where(*asked, col(DispatchItem.answered))
-        .scalar_subquery()
-    )
     silent = and_(
-        col(Measure.status) != Status.CLOSED.value, nth > func.coalesce(answered, literal(""))
+        col(Measure.status) != Status.CLOSED.value, nth > _last_answer(programme_id, last_period)
     )
     return case((silent, SILENT_DISPATCHES), else_=0)
 

@@ -63,11 +63,14 @@ def _add(c: Counter[str], status: Status, shade: Light | None, late: bool, n: in
 
 def count(measures: Iterable[Lamp], today: date, lit: Lit | None = None) -> Counts:
     """Count statuses and lights."""
+    kinds = Counter(
+        (m.status, lit[id(m)] if lit is not None else light(m, today), days_overdue(m, today) > 0)
+        for m in measures
+    )
     c: Counter[str] = Counter()
-    for m in measures:
-        shade = lit[id(m)] if lit is not None else light(m, today)
-        _add(c, m.status, shade, days_overdue(m, today) > 0)
-    return Counts(**{k: v for k, v in c.items() if v})
+    for (status, shade, late), n in kinds.items():
+        _add(c, status, shade, late, n)
+    return _counts(c)
 
 
 @dataclass(frozen=True)
