@@ -1,4 +1,4 @@
-"""summary: a covering index for silence, so /summary reads two index entries per measure
+"""summary: covering indexes for silence and latest answers, read without the tables' rows
 
 Revision ID: 0011_summary
 Revises: 0010_people
@@ -19,7 +19,12 @@ OLD = ["programme_id", "measure_id", "period"]
 NEW = [*OLD, "delivered", "answered"]
 
 
+# each measure's latest answer before a moment: max(id) per measure from the index alone
+LATEST = ["programme_id", "measure_id", "created_at", "id"]
+
+
 def upgrade() -> None:
+    op.create_index("ix_progressupdate_latest", "progressupdate", LATEST)
     op.create_index("ix_dispatchitem_silence", "dispatchitem", NEW)
     # the new index starts with the old one's columns: it serves every query the old one did
     op.drop_index("ix_dispatchitem_programme_measure_period", table_name="dispatchitem")
@@ -28,3 +33,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.create_index("ix_dispatchitem_programme_measure_period", "dispatchitem", OLD)
     op.drop_index("ix_dispatchitem_silence", table_name="dispatchitem")
+    op.drop_index("ix_progressupdate_latest", table_name="progressupdate")
