@@ -3,85 +3,43 @@
 from __future__ import annotations
 
 import calendar
-import heapq
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Generic, Protocol, TypeVar
 
-from bot.domain.filters import EVERYTHING, Filter, Placed
-from bot.domain.glance import LISTED
+from bot.domain.counts import Counts, Group, Lit, by_area, count, lights_of
+from bot.domain.filters import EVERYTHING, Filter
+from bot.domain.glance import Glance, R, glance
 from bot.domain.letters import LetterState
-from bot.domain.lights import Lamp, by_urgency, days_overdue, lamp_inputs, light
+from bot.domain.lights import by_urgency, days_overdue, light
 from bot.domain.model import Health, Light, MeasureFacts, Status, code_key
+
+# what pictures and their readers use, whichever module defines it
+__all__ = [
+    "Counts",
+    "Group",
+    "Lit",
+    "MonthlyReport",
+    "Overdue",
+    "Review",
+    "Summary",
+    "by_area",
+    "by_unit",
+    "count",
+    "glance",
+    "lights_of",
+    "month_end",
+    "monthly",
+    "most_red",
+    "on_time_rate",
+    "overdue",
+    "review",
+    "snapshot",
+    "summary",
+    "summary_of",
+    "waiting_long",
+]
 from bot.domain.workcal import CalendarKind, is_workday
-
-
-@dataclass(frozen=True)
-class Counts:
-    """How a set of measures stands on a day."""
-
-    total: int = 0
-    closed: int = 0
-    overdue: int = 0
-    pending: int = 0
-    long_term: int = 0
-    red: int = 0
-    yellow: int = 0
-    green: int = 0
-
-    @property
-    def open(self) -> int:
-        """Measures not closed."""
-        return self.total - self.closed
-
-    @property
-    def on_schedule(self) -> int:
-        """Open measures that are not overdue (按时序推进)."""
-        return self.open - self.overdue
-
-
-Lit = Mapping[int, Light | None]  # id(measure) -> its light: computed once per picture
-
-
-def lights_of(measures: Iterable[Lamp], today: date) -> dict[int, Light | None]:
-    """Each measure's light on the day, keyed by the measure object (a picture's own list)."""
-    return {id(m): light(m, today) for m in measures}
-
-
-def _add(c: Counter[str], status: Status, shade: Light | None, late: bool, n: int = 1) -> None:
-    """Count n measures of a status, light and lateness into c."""
-    c["total"] += n
-    c["closed"] += n * (status is Status.CLOSED)
-    c["overdue"] += n * late
-    c["pending"] += n * (status is Status.PENDING_SIGNOFF)
-    c["long_term"] += n * (status is Status.LONG_TERM)
-    if shade is not None:
-        c[shade.value] += n
-
-
-def count(measures: Iterable[Lamp], today: date, lit: Lit | None = None) -> Counts:
-    """Count statuses and lights."""
-    kinds = Counter(
-        (m.status, lit[id(m)] if lit is not None else light(m, today), days_overdue(m, today) > 0)
-        for m in measures
-    )
-    c: Counter[str] = Counter()
-    for (status, shade, late), n in kinds.items():
-        _add(c, status, shade, late, n)
-    return _counts(c)
-
-
-@dataclass(frozen=True)
-class Group:
-    """Counts for one area or unit."""
-
-    key: str
-    counts: Counts
-    number: int = 0
-    answer_rate: float | None = None
-    on_time_rate: float | None = None
 
 
 @dataclass(frozen=True)
@@ -90,17 +48,6 @@ class Overdue:
 
     measure: MeasureFacts
     days: int
-
-
-def by_area(measures: Sequence[Placed], today: date, lit: Lit | None = None) -> list[Group]:
-    """Counts per area, in area order."""
-    lit = lit if lit is not None else lights_of(measures, today)
-    areas: dict[int, list[Placed]] = {}
-    names: dict[int, str] = {}
-    for m in measures:
-        areas.setdefault(m.area_number, []).append(m)
-        names.setdefault(m.area_number, m.area)
-    return [Group(names[n], count(mine, today, lit), number=n) for n, mine in sorted(areas.items())]
 
 
 def on_time_rate(measures: Iterable[MeasureFacts], today: date) -> float | None:
@@ -185,72 +132,6 @@ class Summary:
     yellow: list[MeasureFacts] = field(default_factory=list)
     unit_share: tuple[int, int] | None = None  # (leads, co-works on) under a unit filter
     owner_view: bool = False  # an owner's own measures, in their own words
-
-
-class Ranked(Placed, Protocol):
-    """A measure a picture ranks: placed, lit, and known by its code."""
-
-    @property
-    def code(self) -> str: ...
-
-
-R = TypeVar("R", bound=Ranked)
-
-
-@dataclass(frozen=True)
-class Glance(Generic[R]):
-    """Counts and lights of every measure, with the most urgent few of each list."""
-
-    counts: Counts
-    areas: list[Group]
-    red: list[R]
-    yellow: list[R]
-    overdue: list[tuple[R, int]]  # with days overdue, longest first
-
-
-def glance(measures: Sequence[R], today: date, listed: int = LISTED) -> Glance[R]:
-    """Light and count every measure in one pass; rank only what is listed (a partial sort).
-
-    Measures with the same light inputs share one computation: at scale most of them do.
-    """
-    same: dict[tuple[object, ...], tuple[Light | None, int]] = {}
-    kinds: Counter[tuple[int, str, Status, Light | None, bool]] = Counter()
-    red: list[R] = []
-    yellow: list[R] = []
-    late: list[tuple[R, int]] = []
-    for m in measures:
-        key = lamp_inputs(m)
-        known = same.get(key)
-        if known is None:
-            known = same[key] = (light(m, today), days_overdue(m, today))
-        shade, days = known
-        kinds[(m.area_number, m.area, m.status, shade, days > 0)] += 1
-        if shade is Light.RED:
-            red.append(m)
-        elif shade is Light.YELLOW:
-            yellow.append(m)
-        if days:
-            late.append((m, days))
-    total: Counter[str] = Counter()
-    areas: dict[tuple[int, str], Counter[str]] = {}
-    for (number, area, status, shade, is_late), n in kinds.items():
-        _add(total, status, shade, is_late, n)
-        _add(areas.setdefault((number, area), Counter()), status, shade, is_late, n)
-
-    def ledger_order(m: R) -> tuple[int, tuple[tuple[int, int, str], ...]]:
-        return (m.area_number, code_key(m.code))
-
-    return Glance(
-        counts=_counts(total),
-        areas=[Group(name, _counts(c), number=n) for (n, name), c in sorted(areas.items())],
-        red=heapq.nsmallest(listed, red, ledger_order),
-        yellow=heapq.nsmallest(listed, yellow, ledger_order),
-        overdue=heapq.nsmallest(listed, late, lambda o: (-o[1], code_key(o[0].code))),
-    )
-
-
-def _counts(c: Counter[str]) -> Counts:
-    return Counts(**{k: v for k, v in c.items() if v})
 
 
 def summary_of(
