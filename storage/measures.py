@@ -41,6 +41,10 @@ class Evidence:
     size: int | None = None
 
 
+_STATUS = {s.value: s for s in Status}
+_HEALTH: dict[str | None, Health | None] = {None: None, **{h.value: h for h in Health}}
+
+
 async def latest_answers(
     session: AsyncSession,
     *,
@@ -64,7 +68,7 @@ async def latest_answers(
     fields = (u.measure_id, u.health, u.created_at, Person.name, u.percent, u.note, u.blockers)
     # plain rows on the session's connection, not ORM objects: one per measure, 10,000 at scale
     conn = await session.connection()
-    rows = (
+    rows: Sequence[Any] = (
         await conn.execute(
             sa_select(*(col(c) for c in fields))
             .join(last, col(u.id) == last.c.id)
@@ -73,10 +77,8 @@ async def latest_answers(
     ).all()
     # no health and no person: a progress note imported with the ledger (by the CLI)
     return {
-        m: Answer(
-            health=Health(h) if h else None, at=at, by=by or "", percent=pc, note=note, blockers=bl
-        )
-        for m, h, at, by, pc, note, bl in (tuple(r) for r in rows)
+        m: Answer(health=_HEALTH[h or None], at=at, by=by or "", percent=pc, note=note, blockers=bl)
+        for m, h, at, by, pc, note, bl in rows
     }
 
 
@@ -121,10 +123,6 @@ async def _context(
         session, programme_id=programme_id, before=as_of[0] if as_of else None, measure_ids=ids
     )
     return people, latest
-
-
-_STATUS = {s.value: s for s in Status}
-_HEALTH: dict[str | None, Health | None] = {None: None, **{h.value: h for h in Health}}
 
 
 def _fact(
@@ -208,7 +206,12 @@ async def facts_only(
     as_of: tuple[datetime, str] | None = None,
 ) -> list[MeasureFacts]:
     """The same facts as `facts`, by code, from plain rows: for read-only pictures at scale."""
-    columns = [c for c in Measure.__table__.columns]  # type: ignore[attr-defined]
+    # what _fact reads: the ids of area, problem and unit come as their names
+    m = Measure
+    columns = [
+        col(c)
+        for c in (m.id, m.code, m.text, m.leader_id, m.owner_id, m.deadline, m.original_deadline)
+    ] + [col(c) for c in (m.status, m.health, m.closed_on, m.co_units, m.updated_at, m.immediate)]
     names = (col(Area.number), col(Area.name), col(Problem.name), col(Unit.name))
     silent = picture.silent_run(
         programme_id,
@@ -223,7 +226,7 @@ async def facts_only(
         .where(_live(programme_id, owner_ids))
     )
     conn = await session.connection()
-    rows = (await conn.execute(query)).all()
+    rows: Sequence[Any] = (await conn.execute(query)).all()
     context = await _context(session, programme_id, as_of)
     w = len(columns)
     out = [_fact(r, (r[w], r[w + 1], r[w + 2], r[w + 3]), r[w + 4], context) for r in rows]
