@@ -1,8 +1,12 @@
-"""A big programme on SQLite (and PostgreSQL with TEST_DATABASE_URL): /summary and report timings.
+"""A big programme on SQLite (and PostgreSQL with TEST_DATABASE_URL): /summary, report, export.
 
 Builds 10,000 measures, 2,000 owners, 100,000 updates and 100,000 dispatch items with Core
-bulk inserts, then times the /summary content and the monthly report content against a raw
-driver fetch of the same rows (the floor any ORM-free computation still pays).
+bulk inserts, then times the /summary content, the monthly report content and the ledger
+export's content against a raw driver fetch of the same rows (the floor any ORM-free
+computation still pays); on the SQLite file, `python -m bot summary` end to end against
+`python -c pass` and `python -c "import telegram"`.
+
+`python -m benchmarks.programme --build URL` only fills a database (for hand timings).
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -21,6 +26,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
+from jobs.documents import records
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import (
@@ -191,6 +197,10 @@ async def bench(url: str, label: str) -> list[str]:
             async with db.session() as s:
                 await report_content(s, programme=programme, period="2024-09")
 
+        async def export() -> None:
+            async with db.session() as s:
+                await records(s, programme=programme, as_of=TODAY)
+
         async def raw() -> None:
             async with db.engine.connect() as conn:
                 for table in ("measure", "progressupdate", "dispatchitem"):
@@ -203,9 +213,40 @@ async def bench(url: str, label: str) -> list[str]:
             ),
             _row(f"{label}: `/summary` content", await _time(summary)),
             _row(f"{label}: monthly report content", await _time(monthly)),
+            _row(
+                f"{label}: ledger export content (records, before the workbook)",
+                await _time(export),
+            ),
         ]
     finally:
         await db.dispose()
+
+
+CLI = {
+    "`python -c pass`": ["-c", "pass"],
+    '`python -c "import telegram"`': ["-c", "import telegram"],
+    "`python -m bot summary` end to end": [
+        "-m",
+        "bot",
+        "summary",
+        "--programme",
+        "Bench",
+        "--as-of",
+        TODAY.isoformat(),
+    ],
+}
+
+
+def _cli(url: str) -> list[str]:
+    """Wall time of whole processes, interleaved so load changes hit each alike."""
+    env = {**os.environ, "DATABASE_URL": url}
+    runs: dict[str, list[float]] = {what: [] for what in CLI}
+    for _ in range(REPEAT):
+        for what, args in CLI.items():
+            t = time.perf_counter()
+            subprocess.run([sys.executable, *args], env=env, check=True, capture_output=True)
+            runs[what].append(time.perf_counter() - t)
+    return [_row(f"SQLite: {what}", r) for what, r in runs.items()]
 
 
 def _reset_pg(url: str) -> None:
@@ -223,13 +264,29 @@ def _reset_pg(url: str) -> None:
     asyncio.run(drop())
 
 
+async def build(url: str) -> int:
+    """Migrate and fill a fresh database at url (for the CLI figure); the programme's id."""
+    await asyncio.to_thread(upgrade, url)
+    db = Database(url)
+    try:
+        async with db.engine.begin() as conn:
+            return await _fill(conn)
+    finally:
+        await db.dispose()
+
+
 def main() -> None:
-    """Print a Markdown table of medians and ranges."""
+    """Print a Markdown table of medians and ranges (`--build URL`: only fill a database)."""
+    if sys.argv[1:2] == ["--build"]:
+        asyncio.run(build(sys.argv[2]))
+        return
     print(f"{MEASURES} measures, {OWNERS} owners, {UPDATES} updates, {ITEMS} dispatch items;")
     print(f"median and range over {REPEAT} runs after a warm-up, in ms\n")
     print("| what | median ms | range ms |\n|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
         for line in asyncio.run(bench(f"sqlite:///{folder}/bench.db", "SQLite")):
+            print(line, flush=True)
+        for line in _cli(f"sqlite:///{folder}/bench.db"):
             print(line, flush=True)
     pg = os.environ.get("TEST_DATABASE_URL")
     if pg:

@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import ValidationError
-from telegram.error import InvalidToken
 
 from bot import logs
 from bot.clock import Clock
@@ -91,10 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return _command(args, settings)
-    except InvalidToken:
-        print(TOKEN_REJECTED, file=sys.stderr)
-        return 2
     except Exception as exc:
+        if _token_rejected(exc):
+            print(TOKEN_REJECTED, file=sys.stderr)
+            return 2
         from storage.db import reason, unreachable, where
 
         if not unreachable(exc):
@@ -104,6 +103,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 3
+
+
+def _token_rejected(exc: Exception) -> bool:
+    """Telegram refused the token (only a command that loaded Telegram can be told so)."""
+    if "telegram" not in sys.modules:  # a command that needs no Bot API keeps Telegram unloaded
+        return False
+    from telegram.error import InvalidToken
+
+    return isinstance(exc, InvalidToken)
 
 
 def _command(args: argparse.Namespace, settings: Settings) -> int:
@@ -129,17 +137,24 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
         upgrade(settings.database_url)
         print("database is up to date")
         return 0
-    from bot import cli_audit, cli_export, cli_ledger, cli_ops, cli_rhythm
-
+    # each command imports only its own module: `summary` must not load the bot's handlers
     if command == "backup":
-        return cli_ops.backup(settings, args)
+        from bot import cli_ops
 
+        return cli_ops.backup(settings, args)
     if command in ("verify-audit", "history"):
+        from bot import cli_audit
+
         return asyncio.run(cli_audit.run(settings, args, Clock()))
-    if command == "import":
-        return asyncio.run(cli_ledger.import_file(settings, args, Clock()))
-    if command == "invites":
-        return asyncio.run(cli_ledger.invites(settings, args, Clock()))
+    if command in ("import", "invites"):
+        from bot import cli_ledger
+
+        job = cli_ledger.import_file if command == "import" else cli_ledger.invites
+        return asyncio.run(job(settings, args, Clock()))
     if command == "export":
+        from bot import cli_export
+
         return asyncio.run(cli_export.export(settings, args, Clock()))
+    from bot import cli_rhythm
+
     return asyncio.run(cli_rhythm.dispatch(settings, args, Clock()))

@@ -6,12 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from bot.app import services
 from bot.clock import Clock
-from bot.i18n import tr
 from bot.settings import Settings
-from handlers.history import measure_history
-from storage import audit, history, programmes
 
 
 def add_parsers(sub: Any) -> None:
@@ -26,6 +22,12 @@ def add_parsers(sub: Any) -> None:
 
 async def run(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     """Run verify-audit (exit 1 on a broken chain) or history (exit 1 on an unknown code)."""
+    # imported here: registering the sub-command must not load the bot's handlers
+    from bot.app import services
+    from bot.i18n import tr
+    from handlers.history import measure_history
+    from storage import audit, history, programmes
+
     t = tr(getattr(args, "locale", None) or settings.cadence_locale)
     async with services(settings, clock) as svc, svc.database.session() as s:
         programme = await programmes.by_name(s, name=args.programme)

@@ -1,23 +1,23 @@
-"""CLI: summary, beat and schedule, through the same functions the bot uses."""
+"""CLI: summary, beat and schedule, through the same functions the bot uses.
+
+Imports are inside the commands: `summary` and `schedule` need the database only, never
+Telegram or the bot's handlers, and a command-line run pays for what it uses.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from datetime import date, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from bot.app import bot_and_services, services
 from bot.clock import Clock, FixedClock, today_in
-from bot.domain.model import Beat
-from bot.domain.periods import slots_between
-from bot.i18n import tr
-from bot.render.digest import summary_text
 from bot.settings import Settings
-from jobs.run import Outcome, run_beat
-from storage import programmes, reports
-from storage.programmes import rhythm_of
+
+if TYPE_CHECKING:
+    from storage.db import Database
+    from storage.models import Programme
 
 
 def add_parsers(sub: Any) -> None:
@@ -55,8 +55,13 @@ def _as_of_clock(as_of: date | None, tz: str) -> Clock:
 
 async def dispatch(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     """Run summary, beat or schedule."""
-    async with services(settings, clock) as svc:
-        async with svc.database.session() as s:
+    from bot.i18n import tr
+    from storage import programmes
+    from storage.db import Database
+
+    db = Database(settings.database_url)
+    try:
+        async with db.session() as s:
             programme = await programmes.by_name(s, name=args.programme)
         if programme is None or programme.id is None:
             print(
@@ -65,28 +70,53 @@ async def dispatch(settings: Settings, args: argparse.Namespace, clock: Clock) -
             )
             return 1
         if args.command == "schedule":
-            for slot in slots_between(rhythm_of(programme), args.start, args.end):
-                print(
-                    f"{slot.beat.value:<9} {slot.period:<11} {slot.planned.strftime('%Y-%m-%d %H:%M %Z')}"
-                )
-            return 0
+            return _schedule(programme, args)
         if args.as_of is not None:
             clock = _as_of_clock(args.as_of, programme.timezone)
         if args.command == "summary":
-            t = tr(args.locale or programme.locale)
-            async with svc.database.session() as s:
-                content = await reports.summary_content(
-                    s, programme=programme, today=today_in(clock.now(), programme.timezone)
-                )
-            print(summary_text(t, content, programme.name))
-            return 0
+            return await _summary(db, programme, args, clock)
+    finally:
+        await db.dispose()
     return await _beat(settings, args, clock, programme.id)
+
+
+def _schedule(programme: Programme, args: argparse.Namespace) -> int:
+    """Print every planned beat between two days."""
+    from bot.domain.periods import slots_between
+    from storage.programmes import rhythm_of
+
+    for slot in slots_between(rhythm_of(programme), args.start, args.end):
+        print(
+            f"{slot.beat.value:<9} {slot.period:<11} {slot.planned.strftime('%Y-%m-%d %H:%M %Z')}"
+        )
+    return 0
+
+
+async def _summary(
+    db: Database, programme: Programme, args: argparse.Namespace, clock: Clock
+) -> int:
+    """Print the /summary picture as the bot would send it."""
+    from bot.i18n import tr
+    from bot.render.digest import summary_text
+    from storage import reports
+
+    t = tr(args.locale or programme.locale)
+    async with db.session() as s:
+        content = await reports.summary_content(
+            s, programme=programme, today=today_in(clock.now(), programme.timezone)
+        )
+    print(summary_text(t, content, programme.name))
+    return 0
 
 
 async def _beat(
     settings: Settings, args: argparse.Namespace, clock: Clock, programme_id: int
 ) -> int:
     """Send a beat now with the bot's own Bot and services."""
+    from bot.app import bot_and_services
+    from bot.domain.model import Beat
+    from jobs.run import Outcome, run_beat
+
     if settings.telegram_bot_token is None:
         print("TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)
         return 2

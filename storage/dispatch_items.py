@@ -73,43 +73,6 @@ async def answers_by_unit(
     return {unit: (int(yes or 0), int(total)) for unit, yes, total in rows.all()}
 
 
-async def silent_counts(
-    session: AsyncSession,
-    *,
-    programme_id: int,
-    last_period: str | None = None,
-    short: Collection[str] = (),
-) -> dict[int, int]:
-    """Per measure: the most recent dispatches in a row (up to a period, if given) unanswered.
-
-    Counted in SQL: the delivered, unanswered items after the measure's last answered one;
-    dispatches that left too little time to answer (`short`) are not counted as silence.
-    """
-    upto = [col(DispatchItem.period) <= last_period] if last_period is not None else []
-    short_ones = [~col(DispatchItem.period).in_(list(short))] if short else []
-    last = (
-        select(DispatchItem.measure_id, func.max(DispatchItem.period).label("period"))
-        .where(DispatchItem.programme_id == programme_id, DispatchItem.delivered, *upto)
-        .where(DispatchItem.answered)
-        .group_by(col(DispatchItem.measure_id))
-        .subquery()
-    )
-    rows = await session.exec(
-        select(DispatchItem.measure_id, func.count())
-        .outerjoin(last, last.c.measure_id == DispatchItem.measure_id)
-        .where(
-            DispatchItem.programme_id == programme_id,
-            DispatchItem.delivered,
-            ~col(DispatchItem.answered),
-            or_(last.c.period.is_(None), col(DispatchItem.period) > last.c.period),
-            *upto,
-            *short_ones,
-        )
-        .group_by(col(DispatchItem.measure_id))
-    )
-    return {measure_id: int(n) for measure_id, n in rows.all()}
-
-
 async def mark_answered(session: AsyncSession, *, programme_id: int, measure_id: int) -> None:
     """Mark the measure's latest dispatch item as answered."""
     item = (

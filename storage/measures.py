@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.lifecycle import Event, next_status
 from bot.domain.model import Answer, Health, MeasureFacts, Status, code_key
-from storage import audit, beats, dispatch_items, followups
+from storage import audit, beats, dispatch_items, followups, picture
 from storage.models import (
     Area,
     CoOwner,
@@ -41,14 +41,19 @@ class Evidence:
     size: int | None = None
 
 
+_STATUS = {s.value: s for s in Status}
+_HEALTH: dict[str | None, Health | None] = {None: None, **{h.value: h for h in Health}}
+
+
 async def latest_answers(
     session: AsyncSession,
     *,
     programme_id: int,
     measure_id: int | None = None,
     before: datetime | None = None,
+    measure_ids: Sequence[int] | None = None,
 ) -> dict[int, Answer]:
-    """Each measure's (or one measure's) latest answer (before a moment, if given), in one query."""
+    """Each measure's (or one's, or some's) latest answer (before a moment, if given), in one query."""
     which = select(func.max(ProgressUpdate.id).label("id")).where(
         ProgressUpdate.programme_id == programme_id
     )
@@ -56,12 +61,14 @@ async def latest_answers(
         which = which.where(col(ProgressUpdate.created_at) < before)
     if measure_id is not None:
         which = which.where(ProgressUpdate.measure_id == measure_id)
+    if measure_ids is not None:
+        which = which.where(col(ProgressUpdate.measure_id).in_(measure_ids))
     last = which.group_by(col(ProgressUpdate.measure_id)).subquery()
     u = ProgressUpdate
     fields = (u.measure_id, u.health, u.created_at, Person.name, u.percent, u.note, u.blockers)
     # plain rows on the session's connection, not ORM objects: one per measure, 10,000 at scale
     conn = await session.connection()
-    rows = (
+    rows: Sequence[Any] = (
         await conn.execute(
             sa_select(*(col(c) for c in fields))
             .join(last, col(u.id) == last.c.id)
@@ -70,10 +77,8 @@ async def latest_answers(
     ).all()
     # no health and no person: a progress note imported with the ledger (by the CLI)
     return {
-        m: Answer(
-            health=Health(h) if h else None, at=at, by=by or "", percent=pc, note=note, blockers=bl
-        )
-        for m, h, at, by, pc, note, bl in (tuple(r) for r in rows)
+        m: Answer(health=_HEALTH[h or None], at=at, by=by or "", percent=pc, note=note, blockers=bl)
+        for m, h, at, by, pc, note, bl in rows
     }
 
 
@@ -85,40 +90,50 @@ def _live(programme_id: int, owner_ids: Sequence[int] | None) -> ColumnElement[b
     return and_(*where)
 
 
-async def _context(
-    session: AsyncSession, programme_id: int, as_of: tuple[datetime, str] | None
-) -> tuple[dict[int, str], dict[int, int], dict[int, Answer]]:
-    """Names of people, silence counts and latest answers (as of a moment), one query each."""
-    conn = await session.connection()
-    people_rows = await conn.execute(
-        sa_select(col(Person.id), col(Person.name)).where(col(Person.programme_id) == programme_id)
-    )
-    people = {pid: name for pid, name in people_rows.all() if pid is not None}
+async def _short(session: AsyncSession, programme_id: int) -> set[str]:
+    """The programme's dispatches that left too little time to answer (not silence)."""
     programme = await session.get(Programme, programme_id)
-    short = (
-        await beats.short_dispatches(
-            session, programme_id=programme_id, rhythm=rhythm_of(programme)
+    if programme is None:
+        return set()
+    return await beats.short_dispatches(
+        session, programme_id=programme_id, rhythm=rhythm_of(programme)
+    )
+
+
+async def _context(
+    session: AsyncSession,
+    programme_id: int,
+    as_of: tuple[datetime, str] | None,
+    ids: Sequence[int] | None = None,
+) -> tuple[dict[int, str], dict[int, Answer]]:
+    """Names of people and latest answers (as of a moment; of some measures, if given)."""
+    conn = await session.connection()
+    named = sa_select(col(Person.id), col(Person.name)).where(
+        col(Person.programme_id) == programme_id
+    )
+    if ids is not None:  # only the people of these measures: a few names, not thousands
+        of = sa_select(col(Measure.owner_id), col(Measure.leader_id)).where(
+            col(Measure.id).in_(ids)
         )
-        if programme is not None
-        else set()
-    )
-    silent = await dispatch_items.silent_counts(
-        session, programme_id=programme_id, last_period=as_of[1] if as_of else None, short=short
-    )
+        wanted = {p for row in (await conn.execute(of)).all() for p in row if p is not None}
+        named = named.where(col(Person.id).in_(wanted))
+    people_rows = await conn.execute(named)
+    people = {pid: name for pid, name in people_rows.all() if pid is not None}
     latest = await latest_answers(
-        session, programme_id=programme_id, before=as_of[0] if as_of else None
+        session, programme_id=programme_id, before=as_of[0] if as_of else None, measure_ids=ids
     )
-    return people, silent, latest
+    return people, latest
 
 
 def _fact(
     m: Any,
     where: tuple[int, str, str, str],
-    context: tuple[dict[int, str], dict[int, int], dict[int, Answer]],
+    silent: int,
+    context: tuple[dict[int, str], dict[int, Answer]],
 ) -> MeasureFacts:
     """One measure's facts from its row (an ORM Measure or a plain row of its columns)."""
     area_number, area, problem, unit = where
-    people, silent, latest = context
+    people, latest = context
     return MeasureFacts(
         code=m.code,
         text=m.text,
@@ -130,11 +145,11 @@ def _fact(
         owner=people.get(m.owner_id, ""),
         deadline=m.deadline,
         original_deadline=m.original_deadline,
-        status=Status(m.status),
-        health=Health(m.health) if m.health else None,
-        silent_dispatches=silent.get(m.id or 0, 0),
+        status=_STATUS[m.status],
+        health=_HEALTH[m.health],
+        silent_dispatches=silent or 0,
         closed_on=m.closed_on,
-        co_units=tuple(u for u in m.co_units.split("、") if u),
+        co_units=tuple(u for u in m.co_units.split("、") if u) if m.co_units else (),
         last_update=m.updated_at,
         latest=latest.get(m.id or 0),
         immediate=m.immediate,
@@ -148,15 +163,21 @@ async def facts(
     owner_ids: Sequence[int] | None = None,
     involving: Sequence[int] | None = None,
     as_of: tuple[datetime, str] | None = None,
+    ids: Sequence[int] | None = None,
 ) -> list[tuple[Measure, MeasureFacts]]:
     """Every live measure of the programme (or of some owners, or owned or co-owned by some
-    people) with its facts, in ledger order of areas and by code within them.
+    people, or some by id) with its facts, in ledger order of areas and by code within them.
 
     With as_of (a moment and the last dispatch period by then) answers and silences come from
     before that moment; statuses and deadlines are undone by the caller (bot.domain.as_of).
     """
+    silent = picture.silent_run(
+        programme_id,
+        last_period=as_of[1] if as_of else None,
+        short=await _short(session, programme_id),
+    )
     query = (
-        select(Measure, Area, Problem, Unit)
+        sa_select(Measure, Area, Problem, Unit, silent)
         .join(Area, col(Area.id) == Measure.area_id)
         .join(Problem, col(Problem.id) == Measure.problem_id)
         .join(Unit, col(Unit.id) == Measure.lead_unit_id)
@@ -165,11 +186,13 @@ async def facts(
     if involving is not None:
         co = select(CoOwner.measure_id).where(col(CoOwner.person_id).in_(involving))
         query = query.where(or_(col(Measure.owner_id).in_(involving), col(Measure.id).in_(co)))
-    rows = (await session.exec(query)).all()
-    context = await _context(session, programme_id, as_of)
+    if ids is not None:
+        query = query.where(col(Measure.id).in_(ids))
+    rows = (await session.execute(query)).tuples().all()
+    context = await _context(session, programme_id, as_of, ids)
     out = [
-        (m, _fact(m, (area.number, area.name, problem.name, unit.name), context))
-        for m, area, problem, unit in rows
+        (m, _fact(m, (area.number, area.name, problem.name, unit.name), n, context))
+        for m, area, problem, unit, n in rows
     ]
     out.sort(key=lambda pair: (pair[1].area_number, code_key(pair[0].code)))
     return out
@@ -183,20 +206,30 @@ async def facts_only(
     as_of: tuple[datetime, str] | None = None,
 ) -> list[MeasureFacts]:
     """The same facts as `facts`, by code, from plain rows: for read-only pictures at scale."""
-    columns = [c for c in Measure.__table__.columns]  # type: ignore[attr-defined]
+    # what _fact reads: the ids of area, problem and unit come as their names
+    m = Measure
+    columns = [
+        col(c)
+        for c in (m.id, m.code, m.text, m.leader_id, m.owner_id, m.deadline, m.original_deadline)
+    ] + [col(c) for c in (m.status, m.health, m.closed_on, m.co_units, m.updated_at, m.immediate)]
     names = (col(Area.number), col(Area.name), col(Problem.name), col(Unit.name))
+    silent = picture.silent_run(
+        programme_id,
+        last_period=as_of[1] if as_of else None,
+        short=await _short(session, programme_id),
+    )
     query = (
-        sa_select(*columns, *names)
+        sa_select(*columns, *names, silent)
         .join(Area, col(Area.id) == Measure.area_id)
         .join(Problem, col(Problem.id) == Measure.problem_id)
         .join(Unit, col(Unit.id) == Measure.lead_unit_id)
         .where(_live(programme_id, owner_ids))
     )
     conn = await session.connection()
-    rows = (await conn.execute(query)).all()
+    rows: Sequence[Any] = (await conn.execute(query)).all()
     context = await _context(session, programme_id, as_of)
-    width = len(columns)
-    out = [_fact(r, (r[width], r[width + 1], r[width + 2], r[width + 3]), context) for r in rows]
+    w = len(columns)
+    out = [_fact(r, (r[w], r[w + 1], r[w + 2], r[w + 3]), r[w + 4], context) for r in rows]
     out.sort(key=lambda f: (f.area_number, code_key(f.code)))
     return out
 

@@ -138,7 +138,11 @@ class ProgressUpdate(SQLModel, table=True):
     """An owner's answer about one measure, or a progress note imported with the ledger."""
 
     # a measure's latest answer and its history by time, without scanning the programme's
-    __table_args__ = (Index("ix_progressupdate_measure_created", "measure_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_progressupdate_measure_created", "measure_id", "created_at"),
+        # covering: each measure's latest answer before a moment, without reading the rows
+        Index("ix_progressupdate_latest", "programme_id", "measure_id", "created_at", "id"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     programme_id: int = Field(foreign_key="programme.id", index=True)
     measure_id: int = Field(foreign_key="measure.id", index=True)
@@ -217,7 +221,15 @@ class DispatchItem(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("programme_id", "period", "measure_id"),
         Index("ix_dispatchitem_chat_message", "chat_id", "message_id"),
-        Index("ix_dispatchitem_programme_measure_period", "programme_id", "measure_id", "period"),
+        # covering: the last dispatches of a measure, answered or not, without reading its rows
+        Index(
+            "ix_dispatchitem_silence",
+            "programme_id",
+            "measure_id",
+            "period",
+            "delivered",
+            "answered",
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     programme_id: int = Field(foreign_key="programme.id", index=True)

@@ -14,9 +14,19 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.domain import filters, report
 from bot.domain.as_of import as_it_stood
 from bot.domain.letters import to_review
-from bot.domain.model import Beat, Status
+from bot.domain.model import Beat, Status, code_key
 from bot.domain.workcal import CalendarKind
-from storage import absences, beats, decisions, dispatch_items, history, letters, measures, people
+from storage import (
+    absences,
+    beats,
+    decisions,
+    dispatch_items,
+    history,
+    letters,
+    measures,
+    people,
+    picture,
+)
 from storage.documents import day_in
 from storage.models import Programme
 from storage.programmes import rhythm_of
@@ -38,15 +48,27 @@ async def summary_content(
     """/summary as data, for a leader, a coordinator, a group or one owner.
 
     Raises filters.FilterError when the arguments name no area or unit of the programme.
+    Counts and lights come from lean rows of every measure; full facts (the owner's words) are
+    loaded only for the few items the picture lists.
     """
     assert programme.id is not None
-    facts = await measures.facts_only(
-        session, programme_id=programme.id, owner_ids=[owner_id] if owner_id else None
+    pid = programme.id
+    short = await beats.short_dispatches(session, programme_id=pid, rhythm=rhythm_of(programme))
+    rows = await picture.rows(
+        await session.connection(), programme_id=pid, owner_id=owner_id, short=short
     )
-    where = filters.parse(args, filters.Known.of(facts))
-    kept = filters.apply(where, facts, today)
-    return report.summary(
-        kept,
+    where = filters.EVERYTHING
+    if any(a.strip() for a in args):
+        # the names people may type, first seen in ledger order
+        rows.sort(key=lambda r: (r.area_number, code_key(r.code)))
+        where = filters.parse(args, filters.Known.of(rows))
+    kept = filters.apply(where, rows, today)
+    seen = report.glance(kept, today)
+    listed = {r.id for r in (*seen.red, *seen.yellow, *(r for r, _ in seen.overdue))}
+    full = await measures.facts(session, programme_id=pid, ids=sorted(listed)) if listed else []
+    return report.summary_of(
+        seen,
+        {f.code: f for _, f in full},
         today,
         where=where,
         unit_share=filters.unit_share(where, kept),

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import Protocol, TypeVar
 
-from bot.domain.lights import days_overdue
-from bot.domain.model import MeasureFacts
+from bot.domain.lights import Lamp, days_overdue
 
 OVERDUE_WORDS = frozenset({"overdue", "late", "逾期", "超期", "已逾期"})
 AREA_WORDS = ("area", "方面")
@@ -21,6 +21,22 @@ _AREA_NUMBER = re.compile(
     r"|第\s*(?P<b>[0-9]+|[零一二三四五六七八九十]+)\s*个?\s*方面)$",
     re.IGNORECASE,
 )
+
+
+class Placed(Lamp, Protocol):
+    """Where a measure sits, as filters read it (full facts or a picture's lean row)."""
+
+    @property
+    def area_number(self) -> int: ...
+    @property
+    def area(self) -> str: ...
+    @property
+    def lead_unit(self) -> str: ...
+    @property
+    def co_units(self) -> tuple[str, ...]: ...
+
+
+M = TypeVar("M", bound=Placed)
 
 
 class Kind(StrEnum):
@@ -68,7 +84,7 @@ class Known:
     units: Sequence[str]
 
     @classmethod
-    def of(cls, measures: Sequence[MeasureFacts]) -> Known:
+    def of(cls, measures: Sequence[Placed]) -> Known:
         """The areas and units the measures mention, in first-seen order."""
         areas = dict.fromkeys((m.area_number, m.area) for m in measures)
         units = dict.fromkeys(u for m in measures for u in (m.lead_unit, *m.co_units) if u)
@@ -152,7 +168,7 @@ def parse(args: Sequence[str], known: Known) -> Filter:
     return _named(text, known, areas=True, units=True, text=text)
 
 
-def apply(f: Filter, measures: Sequence[MeasureFacts], today: date) -> list[MeasureFacts]:
+def apply(f: Filter, measures: Sequence[M], today: date) -> list[M]:
     """The measures a filter keeps (a unit keeps those it leads and those it co-works on)."""
     if f.kind is Kind.OVERDUE:
         return [m for m in measures if days_overdue(m, today) > 0]
@@ -163,7 +179,7 @@ def apply(f: Filter, measures: Sequence[MeasureFacts], today: date) -> list[Meas
     return list(measures)
 
 
-def unit_share(f: Filter, measures: Sequence[MeasureFacts]) -> tuple[int, int] | None:
+def unit_share(f: Filter, measures: Sequence[Placed]) -> tuple[int, int] | None:
     """For a unit filter: how many of the kept measures it leads and how many it co-works on."""
     if f.kind is not Kind.UNIT:
         return None

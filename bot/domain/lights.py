@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
+from typing import Protocol
 
 from bot.domain.model import Health, Light, MeasureFacts, Status, code_key
 
@@ -14,7 +15,27 @@ IMMEDIATE_GRACE_DAYS = 6  # 立行立改 imported on a Monday is red from the ne
 _RANK = {Light.RED: 0, Light.YELLOW: 1, Light.GREEN: 2, None: 3}
 
 
-def light(m: MeasureFacts, today: date) -> Light | None:
+class Lamp(Protocol):
+    """What a light is computed from: a measure's full facts, or a picture's lean row of them."""
+
+    @property
+    def status(self) -> Status: ...
+    @property
+    def health(self) -> Health | None: ...
+    @property
+    def deadline(self) -> date | None: ...
+    @property
+    def immediate(self) -> bool: ...
+    @property
+    def silent_dispatches(self) -> int: ...
+
+
+def lamp_inputs(m: Lamp) -> tuple[Status, Health | None, date | None, bool, int]:
+    """Everything light() and days_overdue() read: equal inputs, equal answers."""
+    return (m.status, m.health, m.deadline, m.immediate, m.silent_dispatches)
+
+
+def light(m: Lamp, today: date) -> Light | None:
     """The measure's light on today; None for closed measures."""
     if m.status is Status.CLOSED:
         return None
@@ -31,7 +52,7 @@ def light(m: MeasureFacts, today: date) -> Light | None:
     return Light.GREEN
 
 
-def days_overdue(m: MeasureFacts, today: date) -> int:
+def days_overdue(m: Lamp, today: date) -> int:
     """Whole days since the deadline day ended; 0 if not overdue, closed or long-term."""
     if m.status is Status.CLOSED or m.deadline is None:
         return 0
@@ -41,7 +62,7 @@ def days_overdue(m: MeasureFacts, today: date) -> int:
     return late if late > 0 else 0
 
 
-def due(m: MeasureFacts) -> date:
+def due(m: Lamp) -> date:
     """The last day in time: the deadline, or a week's grace for 立行立改."""
     assert m.deadline is not None
     return m.deadline + timedelta(days=IMMEDIATE_GRACE_DAYS if m.immediate else 0)

@@ -3,74 +3,43 @@
 from __future__ import annotations
 
 import calendar
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from bot.domain.counts import Counts, Group, Lit, by_area, count, lights_of
 from bot.domain.filters import EVERYTHING, Filter
+from bot.domain.glance import Glance, R, glance
 from bot.domain.letters import LetterState
 from bot.domain.lights import by_urgency, days_overdue, light
 from bot.domain.model import Health, Light, MeasureFacts, Status, code_key
+
+# what pictures and their readers use, whichever module defines it
+__all__ = [
+    "Counts",
+    "Group",
+    "Lit",
+    "MonthlyReport",
+    "Overdue",
+    "Review",
+    "Summary",
+    "by_area",
+    "by_unit",
+    "count",
+    "glance",
+    "lights_of",
+    "month_end",
+    "monthly",
+    "most_red",
+    "on_time_rate",
+    "overdue",
+    "review",
+    "snapshot",
+    "summary",
+    "summary_of",
+    "waiting_long",
+]
 from bot.domain.workcal import CalendarKind, is_workday
-
-
-@dataclass(frozen=True)
-class Counts:
-    """How a set of measures stands on a day."""
-
-    total: int = 0
-    closed: int = 0
-    overdue: int = 0
-    pending: int = 0
-    long_term: int = 0
-    red: int = 0
-    yellow: int = 0
-    green: int = 0
-
-    @property
-    def open(self) -> int:
-        """Measures not closed."""
-        return self.total - self.closed
-
-    @property
-    def on_schedule(self) -> int:
-        """Open measures that are not overdue (按时序推进)."""
-        return self.open - self.overdue
-
-
-Lit = Mapping[int, Light | None]  # id(measure) -> its light: computed once per picture
-
-
-def lights_of(measures: Iterable[MeasureFacts], today: date) -> dict[int, Light | None]:
-    """Each measure's light on the day, keyed by the measure object (a picture's own list)."""
-    return {id(m): light(m, today) for m in measures}
-
-
-def count(measures: Iterable[MeasureFacts], today: date, lit: Lit | None = None) -> Counts:
-    """Count statuses and lights."""
-    c: Counter[str] = Counter()
-    for m in measures:
-        c["total"] += 1
-        c["closed"] += m.status is Status.CLOSED
-        c["overdue"] += days_overdue(m, today) > 0
-        c["pending"] += m.status is Status.PENDING_SIGNOFF
-        c["long_term"] += m.status is Status.LONG_TERM
-        shade = lit[id(m)] if lit is not None else light(m, today)
-        if shade is not None:
-            c[shade.value] += 1
-    return Counts(**c)
-
-
-@dataclass(frozen=True)
-class Group:
-    """Counts for one area or unit."""
-
-    key: str
-    counts: Counts
-    number: int = 0
-    answer_rate: float | None = None
-    on_time_rate: float | None = None
 
 
 @dataclass(frozen=True)
@@ -79,17 +48,6 @@ class Overdue:
 
     measure: MeasureFacts
     days: int
-
-
-def by_area(measures: Sequence[MeasureFacts], today: date, lit: Lit | None = None) -> list[Group]:
-    """Counts per area, in area order."""
-    lit = lit if lit is not None else lights_of(measures, today)
-    areas: dict[int, list[MeasureFacts]] = {}
-    names: dict[int, str] = {}
-    for m in measures:
-        areas.setdefault(m.area_number, []).append(m)
-        names.setdefault(m.area_number, m.area)
-    return [Group(names[n], count(mine, today, lit), number=n) for n, mine in sorted(areas.items())]
 
 
 def on_time_rate(measures: Iterable[MeasureFacts], today: date) -> float | None:
@@ -159,7 +117,11 @@ def overdue(measures: Iterable[MeasureFacts], today: date) -> list[Overdue]:
 
 @dataclass(frozen=True)
 class Summary:
-    """/summary: the monthly headline plus lights by area, on any day."""
+    """/summary: the monthly headline plus lights by area, on any day.
+
+    The red, yellow and overdue lists hold the most urgent items only (glance.LISTED): what a
+    picture shows; `counts` says how many there are in all.
+    """
 
     as_of: date
     counts: Counts
@@ -172,6 +134,29 @@ class Summary:
     owner_view: bool = False  # an owner's own measures, in their own words
 
 
+def summary_of(
+    g: Glance[R],
+    facts: Mapping[str, MeasureFacts],
+    today: date,
+    *,
+    where: Filter = EVERYTHING,
+    unit_share: tuple[int, int] | None = None,
+    owner_view: bool = False,
+) -> Summary:
+    """The /summary content from a glance and the full facts of the listed measures, by code."""
+    return Summary(
+        as_of=today,
+        counts=g.counts,
+        areas=g.areas,
+        red=[facts[m.code] for m in g.red],
+        overdue=[Overdue(facts[m.code], days) for m, days in g.overdue],
+        where=where,
+        yellow=[facts[m.code] for m in g.yellow],
+        unit_share=unit_share,
+        owner_view=owner_view,
+    )
+
+
 def summary(
     measures: Sequence[MeasureFacts],
     today: date,
@@ -180,17 +165,12 @@ def summary(
     unit_share: tuple[int, int] | None = None,
     owner_view: bool = False,
 ) -> Summary:
-    """Build the /summary content."""
-    lit = lights_of(measures, today)
-    ranked = by_urgency(measures, today, lit)
-    return Summary(
-        as_of=today,
-        counts=count(measures, today, lit),
-        areas=by_area(measures, today, lit),
-        red=[m for m in ranked if lit[id(m)] is Light.RED],
-        overdue=overdue(measures, today),
+    """Build the /summary content from full facts."""
+    return summary_of(
+        glance(measures, today),
+        {m.code: m for m in measures},
+        today,
         where=where,
-        yellow=[m for m in ranked if lit[id(m)] is Light.YELLOW],
         unit_share=unit_share,
         owner_view=owner_view,
     )

@@ -87,15 +87,21 @@ def _overdue(t: Tr, items: Sequence[Overdue], today: date) -> list[str]:
 
 
 def _answered(
-    t: Tr, items: Sequence[MeasureFacts], today: date, limit: int = MAX_ITEMS
+    t: Tr,
+    items: Sequence[MeasureFacts],
+    today: date,
+    limit: int = MAX_ITEMS,
+    total: int | None = None,
 ) -> list[str]:
-    """Items with the owner's latest words under each, then how many were left out."""
+    """Items with the owner's latest words under each, then how many were left out (of `total`
+    when the items are only the first few of a longer list)."""
     lines = [text for m in items[:limit] for text in with_answer(t, m, today)]
-    if len(items) > limit:
+    left = (len(items) if total is None else total) - limit
+    if left > 0:
         lines.append(
             t._(
                 "… and {n} more (/summary area N or /summary unit NAME narrows the list).",
-                n=t.num(len(items) - limit),
+                n=t.num(left),
             )
         )
     return lines
@@ -146,9 +152,11 @@ def summary_text(t: Tr, s: Summary, programme: str) -> str:
     if len(s.areas) > 1:
         lines += ["", t._("By area:"), *area_lines(t, s.areas)]
     if s.red:
-        lines += ["", t._("Red items:"), *_answered(t, s.red, s.as_of, MAX_LISTED)]
+        red = _answered(t, s.red, s.as_of, MAX_LISTED, s.counts.red)
+        lines += ["", t._("Red items:"), *red]
     if s.yellow:
-        lines += ["", t._("Yellow items:"), *_answered(t, s.yellow, s.as_of, MAX_LISTED)]
+        yellow = _answered(t, s.yellow, s.as_of, MAX_LISTED, s.counts.yellow)
+        lines += ["", t._("Yellow items:"), *yellow]
     return "\n".join(lines)
 
 

@@ -1,0 +1,142 @@
+"""Lean rows of a programme's live measures, for pictures at scale: light inputs, no history."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import ColumnElement, ScalarSelect, and_, case, func, literal, or_, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import col
+
+from bot.domain.glance import Row
+from bot.domain.lights import SILENT_DISPATCHES
+from bot.domain.model import Health, Status
+from storage.models import Area, DispatchItem, Measure, Unit
+
+_ITEMS = DispatchItem.__table__  # type: ignore[attr-defined]
+
+
+def _asked(
+    items: Any, programme_id: int, last_period: str | None, short: Collection[str]
+) -> list[Any]:
+    """The outer measure's dispatch items that can show silence or an answer (as WHERE terms).
+
+    A dispatch that left too little time to answer (`short`) counts only where it was answered.
+    """
+    where: list[Any] = [
+        items.c.programme_id == programme_id,
+        items.c.measure_id == col(Measure.id),
+        items.c.delivered,
+    ]
+    if short:
+        where.append(or_(items.c.answered, items.c.period.not_in(list(short))))
+    if last_period is not None:
+        where.append(items.c.period <= last_period)
+    return where
+
+
+def _last_answer(programme_id: int, last_period: str | None) -> ScalarSelect[Any]:
+    """The period of the outer measure's latest answered dispatch ('' for none)."""
+    answered = _ITEMS.alias("answered_item")
+    return (
+        select(func.coalesce(func.max(answered.c.period), literal("")))
+        .where(*_asked(answered, programme_id, last_period, ()), answered.c.answered)
+        .correlate(Measure)  # to the outer select of measures, however deep it is nested
+        .scalar_subquery()
+    )
+
+
+def silent_run(
+    programme_id: int, *, last_period: str | None = None, short: Collection[str] = ()
+) -> ScalarSelect[int]:
+    """How many of the measure's latest dispatches in a row went unanswered, as a column.
+
+    Its unanswered dispatches after its latest answered one: index look-ups per measure.
+    """
+    items = _ITEMS.alias("silent_item")
+    return (
+        select(func.count())
+        .select_from(items)
+        .where(
+            *_asked(items, programme_id, last_period, short),
+            ~items.c.answered,
+            items.c.period > _last_answer(programme_id, last_period),
+        )
+        .scalar_subquery()
+    )
+
+
+def silent_flag(
+    programme_id: int, *, last_period: str | None = None, short: Collection[str] = ()
+) -> ColumnElement[int]:
+    """SILENT_DISPATCHES when the measure's last that many dispatches all went unanswered, else 0.
+
+    Per measure, two index look-ups (the covering ix_dispatchitem_silence): the period of its
+    SILENT_DISPATCHES-th latest dispatch, and its latest answered one, which must come before.
+    """
+    items = _ITEMS.alias("silent_item")
+    nth = (
+        select(items.c.period)
+        .where(*_asked(items, programme_id, last_period, short))
+        .order_by(items.c.period.desc())
+        .limit(1)
+        .offset(SILENT_DISPATCHES - 1)
+        .scalar_subquery()
+    )
+    silent = and_(
+        col(Measure.status) != Status.CLOSED.value, nth > _last_answer(programme_id, last_period)
+    )
+    return case((silent, SILENT_DISPATCHES), else_=0)
+
+
+async def rows(
+    conn: AsyncConnection,
+    *,
+    programme_id: int,
+    owner_id: int | None = None,
+    last_period: str | None = None,
+    short: Collection[str] = (),
+) -> list[Row]:
+    """Every live measure of the programme (or of one owner) as a lean row, in no set order."""
+    m = Measure
+    query = (
+        select(
+            col(m.id),
+            col(m.code),
+            col(Area.number),
+            col(Area.name),
+            col(Unit.name),
+            col(m.co_units),
+            col(m.deadline),
+            col(m.status),
+            col(m.health),
+            col(m.immediate),
+            silent_flag(programme_id, last_period=last_period, short=short),
+        )
+        .join(Area, col(Area.id) == m.area_id)
+        .join(Unit, col(Unit.id) == m.lead_unit_id)
+        .where(col(m.programme_id) == programme_id, col(m.removed_at).is_(None))
+    )
+    if owner_id is not None:
+        query = query.where(col(m.owner_id) == owner_id)
+    result = await conn.execute(query)
+    statuses = {s.value: s for s in Status}
+    healths: dict[str | None, Health | None] = {h.value: h for h in Health}
+    healths[None] = None
+    return [
+        Row(
+            i or 0,
+            code,
+            number,
+            area,
+            unit,
+            tuple(u for u in co.split("、") if u) if co else (),
+            deadline,
+            statuses[status],
+            healths[health],
+            bool(immediate),
+            int(silent or 0),
+        )
+        for i, code, number, area, unit, co, deadline, status, health, immediate, silent in result
+    ]
