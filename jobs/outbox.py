@@ -73,6 +73,18 @@ def plan(
     return row
 
 
+async def flush_and_forget(session: AsyncSession, rows: list[Any]) -> None:
+    """Write planned rows in the caller's transaction and drop them from the session.
+
+    A fan-out plans a thousand messages; flushing and letting go of them batch by batch keeps
+    the rendered texts and their ORM state from piling up until the commit.
+    """
+    await session.flush()
+    for row in rows:
+        session.expunge(row)
+    rows.clear()
+
+
 @dataclass
 class Delivery:
     """What one delivery run did."""
