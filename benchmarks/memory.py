@@ -76,7 +76,6 @@ async def measure(
             await asyncio.sleep(0.1)
         await asyncio.sleep(IDLE_SECONDS)
         idle, idle_peak = memory_of(proc.pid)
-        print(f"# idle {idle:.1f} MB, peak {idle_peak:.1f} MB", file=sys.stderr, flush=True)
         start = time.monotonic()
         for text in setup:  # Cadence: choose the programme first
             mark = api.mark()
@@ -89,8 +88,6 @@ async def measure(
                 said = [m.plain for m in api.messages_to(ADMIN.id)]
                 raise AssertionError(f"only {len(owners_reached(api))} sent; to admin: {said}")
             await asyncio.sleep(0.2)
-            if int(time.monotonic() - start) % 10 == 0:
-                print(f"# {len(owners_reached(api))} sent", file=sys.stderr, flush=True)
         wall = time.monotonic() - start
         await asyncio.sleep(QUIET_SECONDS)
         after, peak = memory_of(proc.pid)
