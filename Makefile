@@ -55,6 +55,7 @@ bench: $(TEST_STAMP) i18n-compile
 	$(BIN)/python -m benchmarks.updates
 	$(BIN)/python -m benchmarks.programme
 	$(BIN)/python -m benchmarks.fanout
+	$(BIN)/python -m benchmarks.memory
 	$(BIN)/python -m benchmarks.import_latency
 	$(BIN)/python -m benchmarks.import_bulk
 

@@ -39,15 +39,15 @@ MINIMUM = N / 30
 NOW = datetime(2024, 9, 23, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
-async def seed(db: Database) -> int:
+async def seed(db: Database, now: datetime = NOW) -> int:
     """A programme with N bound owners, one open measure each."""
     parsed = parse_ledger(ledger(N), "ledger.csv")
     async with db.session() as s:
-        programme = await programmes.create(s, name="Bench", actor="bench", now=NOW)
+        programme = await programmes.create(s, name="Bench", actor="bench", now=now)
         assert programme.id is not None
         pid = programme.id
         await ledger_store.apply(
-            s, programme_id=pid, rows=parsed.rows, actor="bench", now=NOW, today=NOW.date()
+            s, programme_id=pid, rows=parsed.rows, actor="bench", now=now, today=now.date()
         )
     async with db.session() as s:
         for p in (await s.exec(select(Person).where(Person.programme_id == pid))).all():

@@ -16,10 +16,12 @@ from bot.i18n import Tr, tr
 from bot.render.alerts import escalation_text
 from bot.render.keyboards import chase_keyboard, measures_keyboard
 from bot.render.measures import line
-from jobs.outbox import plan
+from jobs.outbox import flush_and_forget, plan
 from storage import absences, beats, dispatch_items, measures, people
 from storage.models import Absence, DispatchItem, Measure, Person, Programme
 from storage.programmes import rhythm_of
+
+PLAN_BATCH = 100  # owners planned per flush: the session never holds a whole fan-out's rows
 
 
 def ordered(
@@ -143,7 +145,8 @@ async def dispatch(
     for m, f in rows:
         by_owner[m.owner_id].append((m, f))
     planned, unbound = 0, []
-    for owner_id, mine in by_owner.items():
+    written: list[object] = []  # this batch's new rows, let go once flushed
+    for n, (owner_id, mine) in enumerate(by_owner.items(), start=1):
         owner = persons[owner_id]
         recipient = _recipient(owner, persons, away)
         if recipient is None:
@@ -151,7 +154,7 @@ async def dispatch(
         if recipient.telegram_user_id is not None:
             t = _tr(locales, recipient, programme)
             listed = ordered(mine, today)
-            plan(
+            message = plan(
                 session,
                 programme_id=pid,
                 beat=Beat.DISPATCH.value,
@@ -169,16 +172,20 @@ async def dispatch(
                 now=now,
                 expires=expires,
             )
+            written.append(message)
             planned += 1
         else:
             unbound.append(recipient.name)
         for m, _ in mine:
-            item = existing.get(m.id or 0) or DispatchItem(
+            item = existing.pop(m.id or 0, None) or DispatchItem(
                 programme_id=pid, period=period, measure_id=m.id or 0, owner_id=owner_id
             )
             item.recipient_id = recipient.id
             session.add(item)
-    await session.flush()
+            written.append(item)
+        if n % PLAN_BATCH == 0:
+            await flush_and_forget(session, written)
+    await flush_and_forget(session, written)
     await escalate(
         session,
         programme=programme,
@@ -214,7 +221,8 @@ async def nudge(
         if item.measure_id in facts and item.recipient_id is not None:
             by_recipient[item.recipient_id].append(item)
     planned = 0
-    for recipient_id, its in by_recipient.items():
+    written: list[object] = []
+    for n, (recipient_id, its) in enumerate(by_recipient.items(), start=1):
         recipient = persons[recipient_id]
         if recipient.telegram_user_id is None:
             continue
@@ -229,7 +237,7 @@ async def nudge(
                 t._("Press a measure to answer it, or reply to this message with an update."),
             ]
         )
-        plan(
+        message = plan(
             session,
             programme_id=pid,
             beat=Beat.NUDGE.value,
@@ -250,6 +258,10 @@ async def nudge(
         for item in its:
             item.nudged = True
             session.add(item)
+        written += [message, *its]
+        if n % PLAN_BATCH == 0:
+            await flush_and_forget(session, written)
+    await flush_and_forget(session, written)
     return planned
 
 

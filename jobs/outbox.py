@@ -6,7 +6,8 @@ import asyncio
 import json
 import logging
 import weakref
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -27,6 +28,10 @@ from storage.models import OutboxMessage, Person
 log = logging.getLogger(__name__)
 RECORD_TRIES = 6  # about 12 s of retries on top of the database's own busy timeout
 WORKERS = 40  # more than the 30/s global slots, so pacing, not workers, sets the speed
+# database sessions the workers hold at once: below the pool's 5, so a burst of freed pacing slots
+# opens no overflow connections (on SQLite each is a thread with its own page cache and heap,
+# kept by the process after the fan-out) and leaves one for people's updates
+SESSIONS = 4
 
 
 def plan(
@@ -71,6 +76,18 @@ def plan(
     )
     session.add(row)
     return row
+
+
+async def flush_and_forget(session: AsyncSession, rows: list[Any]) -> None:
+    """Write planned rows in the caller's transaction and drop them from the session.
+
+    A fan-out plans a thousand messages; flushing and letting go of them batch by batch keeps
+    the rendered texts and their ORM state from piling up until the commit.
+    """
+    await session.flush()
+    for row in rows:
+        session.expunge(row)
+    rows.clear()
 
 
 @dataclass
@@ -124,6 +141,13 @@ class Sender:
         self._runs: set[asyncio.Task[Any]] = set()
         self._aborted: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
         self._own_pacer = Pacer()  # for a plain Bot without our rate limiter
+        self._sessions = asyncio.Semaphore(SESSIONS)
+
+    @asynccontextmanager
+    async def _session(self) -> AsyncIterator[AsyncSession]:
+        """A database session, at most SESSIONS of the sender's at a time."""
+        async with self._sessions, self.svc.database.session() as s:
+            yield s
 
     @property
     def busy(self) -> bool:
@@ -140,7 +164,7 @@ class Sender:
         self, bot: Bot, *, programme_id: int | None = None, budget: float = 120.0
     ) -> Delivery:
         """Send what is queued; transient failures are retried with backoff for `budget` seconds."""
-        async with self.svc.database.session() as s:
+        async with self._session() as s:
             ids = await outbox.queued(s, now=self.svc.clock.now(), programme_id=programme_id)
         result = Delivery()
         if not ids:
@@ -180,7 +204,7 @@ class Sender:
 
     async def _one(self, bot: Bot, row_id: int, deadline: float, result: Delivery) -> None:
         loop = asyncio.get_running_loop()
-        async with self.svc.database.session() as s:
+        async with self._session() as s:
             row = await outbox.get(s, row_id=row_id)
         if row is None:
             return
@@ -233,7 +257,7 @@ class Sender:
 
     async def _take(self, row_id: int) -> OutboxMessage | None:
         wall = datetime.now(UTC)
-        async with self.svc.database.session() as s:
+        async with self._session() as s:
             lease = wall + timedelta(seconds=self.lease)
             if not await outbox.take(s, row_id=row_id, lease_until=lease, wall=wall):
                 return None
@@ -277,7 +301,7 @@ class Sender:
         row_id = row.id or 0
         for attempt in range(RECORD_TRIES):
             try:
-                async with self.svc.database.session() as s:
+                async with self._session() as s:
                     # read afresh: after a failed attempt the old object is expired and detached
                     fresh = await outbox.get(s, row_id=row_id) if attempt else None
                     await outbox.mark_sent(
@@ -291,7 +315,7 @@ class Sender:
                 await asyncio.sleep(0.2 * 2**attempt)
 
     async def _unlease(self, row: OutboxMessage) -> None:
-        async with self.svc.database.session() as s:
+        async with self._session() as s:
             fresh = await outbox.get(s, row_id=row.id or 0)
             if fresh is not None and fresh.state == outbox.QUEUED:
                 await outbox.release(s, row=fresh)
@@ -312,7 +336,7 @@ class Sender:
         """Record a failed attempt; say whether to retry now, later, or not at all."""
         now = self.svc.clock.now()
         transient = isinstance(exc, RetryAfter | NetworkError) and not isinstance(exc, BadRequest)
-        async with self.svc.database.session() as s:
+        async with self._session() as s:
             if _unreachable(exc):
                 log.warning("chat %s unreachable (%s): held", row.chat_id, exc.message)
                 await outbox.finish(s, row=row, state=outbox.HELD, error=exc.message)

@@ -6,9 +6,6 @@ import io
 import zipfile
 from collections.abc import Mapping, Sequence
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-
 from bot.domain.binder import Entry
 from bot.i18n import N_, Tr
 from bot.render.xlsx import DATE_FORMAT, Cell, put, text_width
@@ -30,6 +27,9 @@ def index_sheet(
     failed: Mapping[int, str],
 ) -> bytes:
     """One row per file: measure, file (its path in the ZIP), uploader, date, update, part, note."""
+    from openpyxl import Workbook  # not at start: the bot loads openpyxl at its first workbook
+    from openpyxl.styles import Alignment, Font
+
     book = Workbook()
     ws = book.active
     ws.title = t._(INDEX)

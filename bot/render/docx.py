@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from typing import Any
-
-from docx.shared import Mm
 
 from bot.domain.documents import Record, area_of
 from bot.domain.lights import days_overdue
@@ -14,7 +11,7 @@ from bot.domain.model import Status
 from bot.domain.report import MonthlyReport
 from bot.i18n import Tr
 from bot.render.digest import headline
-from bot.render.docx_base import heading, official_document, para, to_bytes
+from bot.render.docx_base import heading, official_document, para, picture, to_bytes
 from bot.render.measures import deadline
 
 ENDINGS = ("。", ".", "！", "!", "？", "?", "；", ";", "…")
@@ -47,7 +44,7 @@ def _overall(doc: Any, t: Tr, r: MonthlyReport, chart: bytes | None) -> None:
     )
     para(doc, "body", f"{text}{'' if t.locale == 'zh_CN' else ' '}{lights}")
     if chart is not None:
-        doc.add_picture(io.BytesIO(chart), width=Mm(150))
+        picture(doc, chart)
 
 
 def sentence(text: str) -> str:

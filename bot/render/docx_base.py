@@ -1,16 +1,13 @@
-"""Word documents in Chinese official style: A4, defined 仿宋/黑体 styles, page numbers, 一、（一）1."""
+"""Word documents in Chinese official style: A4, defined 仿宋/黑体 styles, page numbers, 一、（一）1.
+
+The only module that imports python-docx, and only inside functions: the bot process loads it
+(about 8 MB with lxml) when it first writes a document, not at start.
+"""
 
 from __future__ import annotations
 
 import io
 from typing import Any
-
-from docx import Document as new_document
-from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
 
 from bot.i18n import Tr
 
@@ -41,6 +38,11 @@ def heading_number(t: Tr, level: int, n: int) -> str:
 
 
 def _define(doc: Any, key: str) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
     name, cjk, latin, size, bold, centred = STYLES[key]
     style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
     style.base_style = doc.styles["Normal"]
@@ -61,6 +63,10 @@ def _define(doc: Any, key: str) -> None:
 
 def _page_number(section: Any) -> None:
     """A centred “— 1 —” footer carrying Word's PAGE field."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
     para = section.footer.paragraphs[0]
     para.alignment = WD_ALIGN_PARAGRAPH.CENTER
     para.add_run("— ")
@@ -77,6 +83,9 @@ def _page_number(section: Any) -> None:
 
 def official_document() -> Any:
     """An empty A4 document with the official margins, styles and page numbers."""
+    from docx import Document as new_document
+    from docx.shared import Mm
+
     doc = new_document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -91,6 +100,21 @@ def official_document() -> Any:
 def para(doc: Any, key: str, text: str) -> Any:
     """Add a paragraph in one of the defined styles."""
     return doc.add_paragraph(text, style=STYLES[key][0])
+
+
+def picture(doc: Any, png: bytes, width_mm: float = 150) -> None:
+    """Add a PNG image (the chart) at the given width."""
+    from docx.shared import Mm
+
+    doc.add_picture(io.BytesIO(png), width=Mm(width_mm))
+
+
+def align_right(paragraph: Any) -> Any:
+    """Right-align a paragraph (a letter's signature and date)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return paragraph
 
 
 def heading(doc: Any, t: Tr, level: int, n: int, text: str) -> Any:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
-
-from docx.shared import Mm
 
 from bot.domain.closing import LookBackTally
 from bot.domain.documents import Record
@@ -13,7 +10,7 @@ from bot.domain.halfyear import HalfYear
 from bot.i18n import Tr
 from bot.render.digest import headline
 from bot.render.docx import item, next_steps, progress
-from bot.render.docx_base import heading, official_document, para, to_bytes
+from bot.render.docx_base import heading, official_document, para, picture, to_bytes
 
 
 def halfyear_title(t: Tr, programme: str) -> str:
@@ -56,7 +53,7 @@ def halfyear_docx(
         ),
     )
     if chart is not None:
-        doc.add_picture(io.BytesIO(chart), width=Mm(150))
+        picture(doc, chart)
     heading(doc, t, 1, 2, t._("Closed month by month"))
     for month, closed in zip(h.months, h.closed, strict=True):
         when = t.month(month.year, month.month)

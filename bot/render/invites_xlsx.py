@@ -5,8 +5,6 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from openpyxl import Workbook
-
 from bot.i18n import Tr
 from bot.render.xlsx import put, text_width
 
@@ -15,6 +13,8 @@ MAX_WIDTH = 60
 
 def invites_workbook(t: Tr, rows: Sequence[tuple[str, str, str, str]]) -> bytes:
     """One row per invite: person, unit, role, link."""
+    from openpyxl import Workbook  # not at start: the bot loads openpyxl at its first workbook
+
     wb = Workbook()
     ws = wb.active
     assert ws is not None

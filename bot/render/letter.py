@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-
 from bot.domain.letters import Letter
 from bot.i18n import Tr
-from bot.render.docx_base import official_document, para, to_bytes
+from bot.render.docx_base import align_right, official_document, para, to_bytes
 from bot.render.letter_words import number_label
 from bot.render.measures import deadline
 
@@ -53,5 +51,5 @@ def letter_docx(t: Tr, x: Letter) -> bytes:
         ),
     )
     for line in (t._("{programme} task force", programme=x.programme), t.date(x.issued_on)):
-        para(doc, "body", line).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        align_right(para(doc, "body", line))
     return to_bytes(doc)

@@ -1,4 +1,8 @@
-"""The ledger workbook (整改台账): one row per measure and a summary sheet; pure, returns bytes."""
+"""The ledger workbook (整改台账): one row per measure and a summary sheet; pure, returns bytes.
+
+openpyxl (about 20 MB with numpy, which it loads when present) is imported inside the functions
+that build a workbook: the bot process pays for it at the first export, not at start.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,6 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from bot.domain.documents import LedgerContent, Record
 from bot.domain.lights import light
@@ -24,13 +24,8 @@ from bot.render import labels
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # control characters XML 1.0 cannot hold; openpyxl refuses them, so they are dropped
 ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-FILLS = {
-    Light.RED: PatternFill("solid", fgColor="FFC7CE"),
-    Light.YELLOW: PatternFill("solid", fgColor="FFEB9C"),
-    Light.GREEN: PatternFill("solid", fgColor="C6EFCE"),
-}
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-WRAP = Alignment(wrap_text=True, vertical="top")
+FILLS = {Light.RED: "FFC7CE", Light.YELLOW: "FFEB9C", Light.GREEN: "C6EFCE"}  # the fill colours
+HEADER_FILL = "DDEBF7"
 MAX_WIDTH = {"problem": 30, "measure": 48, "note": 40, "area": 24}
 DATE_FORMAT = {"zh_CN": 'yyyy"年"m"月"d"日"', "en": "d mmmm yyyy"}
 
@@ -87,20 +82,27 @@ def put(ws: Any, row: int, column: int, value: Cell) -> Any:
 
 
 def _title(ws: Any, text: str, width: int) -> None:
+    from openpyxl.styles import Font
+
     put(ws, 1, 1, text).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws.row_dimensions[1].height = 24
 
 
 def _header(ws: Any, row: int, names: Sequence[str]) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    fill = PatternFill("solid", fgColor=HEADER_FILL)
     for i, name in enumerate(names, start=1):
         cell = put(ws, row, i, name)
         cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
+        cell.fill = fill
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
 
 def _fit(ws: Any, widths: dict[int, int], caps: dict[int, int]) -> None:
+    from openpyxl.utils import get_column_letter
+
     for col, width in widths.items():
         ws.column_dimensions[get_column_letter(col)].width = min(
             max(width + 2, 6), caps.get(col, 24)
@@ -108,6 +110,11 @@ def _fit(ws: Any, widths: dict[int, int], caps: dict[int, int]) -> None:
 
 
 def _ledger_sheet(t: Tr, ws: Any, content: LedgerContent) -> None:
+    from openpyxl.styles import Alignment, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wrap = Alignment(wrap_text=True, vertical="top")
+    fills = {lit: PatternFill("solid", fgColor=colour) for lit, colour in FILLS.items()}
     names = [t._(msgid) for _, msgid, _ in COLUMNS]
     title = t._(
         "{programme} · ledger as of {date}", programme=content.programme, date=t.date(content.as_of)
@@ -120,11 +127,11 @@ def _ledger_sheet(t: Tr, ws: Any, content: LedgerContent) -> None:
         for c_index, (key, _, get) in enumerate(COLUMNS, start=1):
             value = _light(t, record, content.as_of) if key == "light" else get(t, record)
             cell = put(ws, r_index, c_index, value)
-            cell.alignment = WRAP
+            cell.alignment = wrap
             if isinstance(value, date):
                 cell.number_format = date_format
             if key == "light" and (lit := light(record.facts, content.as_of)) is not None:
-                cell.fill = FILLS[lit]
+                cell.fill = fills[lit]
             widths[c_index] = max(widths[c_index], text_width(value))
     caps = {i: MAX_WIDTH.get(key, 24) for i, (key, _, _) in enumerate(COLUMNS, start=1)}
     _fit(ws, widths, caps)
@@ -138,6 +145,9 @@ def _rate(value: float | None) -> float | str:
 
 
 def _group_rows(ws: Any, row: int, groups: Sequence[Group], *, area: bool) -> int:
+    from openpyxl.styles import Alignment
+
+    wrap = Alignment(wrap_text=True, vertical="top")
     for g in groups:
         c = g.counts
         cells: list[Cell] = [g.key, c.total, c.closed, c.on_schedule, c.overdue]
@@ -145,7 +155,7 @@ def _group_rows(ws: Any, row: int, groups: Sequence[Group], *, area: bool) -> in
         cells = [g.number, *cells] if area else [*cells, _rate(g.answer_rate)]
         for i, value in enumerate(cells, start=1):
             cell = put(ws, row, i, value)
-            cell.alignment = WRAP
+            cell.alignment = wrap
             if isinstance(value, float):
                 cell.number_format = "0%"
         row += 1
@@ -153,6 +163,8 @@ def _group_rows(ws: Any, row: int, groups: Sequence[Group], *, area: bool) -> in
 
 
 def _summary_sheet(t: Tr, ws: Any, content: LedgerContent) -> None:
+    from openpyxl.styles import Font
+
     counts = [t._("Total"), t._("Closed"), t._("In progress"), t._("Overdue"), t._("On-time rate")]
     area_head = [t._("No."), t._("Area"), *counts]
     unit_head = [t._("Lead unit"), *counts, t._("Answer rate")]
@@ -174,6 +186,8 @@ def _summary_sheet(t: Tr, ws: Any, content: LedgerContent) -> None:
 
 def ledger_workbook(t: Tr, content: LedgerContent) -> bytes:
     """The XLSX bytes: sheet 整改台账 (one row per measure) and sheet 汇总 (counts)."""
+    from openpyxl import Workbook
+
     book = Workbook()
     ledger_ws = book.active
     ledger_ws.title = t._("Ledger")
