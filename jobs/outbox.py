@@ -139,6 +139,9 @@ class Sender:
         self.retry_base, self.retry_max = retry_base, retry_max
         self.timeout, self.lease = timeout, lease
         self._runs: set[asyncio.Task[Any]] = set()
+        # messages a run of this process is working on: the lease guards other processes, but a
+        # record that comes late (a busy database) must not let this process's next run resend
+        self._inflight: set[int] = set()
         self._aborted: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
         self._own_pacer = Pacer()  # for a plain Bot without our rate limiter
         self._sessions = asyncio.Semaphore(SESSIONS)
@@ -203,6 +206,15 @@ class Sender:
         return result
 
     async def _one(self, bot: Bot, row_id: int, deadline: float, result: Delivery) -> None:
+        if row_id in self._inflight:
+            return
+        self._inflight.add(row_id)
+        try:
+            await self._one_of_mine(bot, row_id, deadline, result)
+        finally:
+            self._inflight.discard(row_id)
+
+    async def _one_of_mine(self, bot: Bot, row_id: int, deadline: float, result: Delivery) -> None:
         loop = asyncio.get_running_loop()
         async with self._session() as s:
             row = await outbox.get(s, row_id=row_id)
