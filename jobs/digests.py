@@ -22,7 +22,7 @@ from bot.render import closing
 from bot.render.digest import report_text, review_text
 from bot.render.keyboards import letter_keyboard
 from jobs import documents
-from jobs.outbox import plan
+from jobs.outbox_plan import plan
 from storage import beats, followups, lookbacks, lookup, reports
 from storage.models import Programme, SentBeat
 

@@ -16,7 +16,7 @@ from bot.i18n import Tr, tr
 from bot.render.alerts import escalation_text
 from bot.render.keyboards import chase_keyboard, measures_keyboard
 from bot.render.measures import line
-from jobs.outbox import flush_and_forget, plan
+from jobs.outbox_plan import flush_and_forget, plan
 from storage import absences, beats, dispatch_items, measures, people
 from storage.models import Absence, DispatchItem, Measure, Person, Programme
 from storage.programmes import rhythm_of

@@ -21,7 +21,8 @@ from bot.domain.model import Status
 from bot.domain.workcal import CalendarKind
 from bot.i18n import tr
 from bot.render.closing import lookback_keyboard, lookback_question
-from jobs.outbox import plan, sender_of
+from jobs.outbox import sender_of
+from jobs.outbox_plan import plan
 from storage import lookbacks, people, programmes
 from storage.models import Measure, Person, Programme
 from storage.programmes import rhythm_of

@@ -18,11 +18,9 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.context import Services
-from bot.domain.model import Role
-from bot.i18n import Tr, tr
 from bot.render.limits import split_text
 from jobs.pacing import PACED, PacedLimiter, Pacer, retry_after_seconds
-from storage import outbox, people
+from storage import outbox
 from storage.models import OutboxMessage, Person
 
 log = logging.getLogger(__name__)
@@ -32,62 +30,6 @@ WORKERS = 40  # more than the 30/s global slots, so pacing, not workers, sets th
 # opens no overflow connections (on SQLite each is a thread with its own page cache and heap,
 # kept by the process after the fan-out) and leaves one for people's updates
 SESSIONS = 4
-
-
-def plan(
-    session: AsyncSession,
-    *,
-    programme_id: int,
-    beat: str,
-    period: str,
-    key: str,
-    chat_id: int,
-    text: str,
-    now: datetime,
-    expires: datetime,
-    person: Person | None = None,
-    markup: InlineKeyboardMarkup | None = None,
-    measure_ids: list[int] | None = None,
-    locale: str = "",
-    file: tuple[str, str, bytes] | None = None,
-) -> OutboxMessage:
-    """Queue one message in the caller's transaction (held when its recipient is unreachable).
-
-    `file`: (kind, filename, bytes) for a photo or document; `text` is then its caption.
-    """
-    kind, filename, payload = file or ("text", "", None)
-    row = OutboxMessage(
-        programme_id=programme_id,
-        beat=beat,
-        period=period,
-        key=key,
-        person_id=person.id if person else None,
-        chat_id=chat_id,
-        measure_ids=",".join(str(i) for i in measure_ids or []),
-        locale=locale,
-        text=text,
-        markup=json.dumps(markup.to_dict(), ensure_ascii=False) if markup else "",
-        kind=kind,
-        filename=filename,
-        payload=payload,
-        state=outbox.HELD if person and person.unreachable_since else outbox.QUEUED,
-        expires_at=expires,
-        created_at=now,
-    )
-    session.add(row)
-    return row
-
-
-async def flush_and_forget(session: AsyncSession, rows: list[Any]) -> None:
-    """Write planned rows in the caller's transaction and drop them from the session.
-
-    A fan-out plans a thousand messages; flushing and letting go of them batch by batch keeps
-    the rendered texts and their ORM state from piling up until the commit.
-    """
-    await session.flush()
-    for row in rows:
-        session.expunge(row)
-    rows.clear()
 
 
 @dataclass
@@ -391,81 +333,3 @@ def sender_of(svc: Services) -> Sender:
         )
         svc.extra["sender"] = found
     return found
-
-
-def _what(t: Tr, beat: str) -> str:
-    names = {
-        "dispatch": t._("weekly dispatch"),
-        "nudge": t._("reminder"),
-        "escalation": t._("escalation"),
-        "review": t._("fortnightly review"),
-        "report": t._("monthly report"),
-        "lookback": t._("look-back question"),
-    }
-    return names.get(beat, beat)
-
-
-async def report_given_up(bot: Bot, svc: Services) -> int:
-    """Messages whose period ended undelivered are given up, and coordinators are told who missed what."""
-    now = svc.clock.now()
-    async with svc.database.session() as s:
-        rows = await outbox.expired(s, now=now)
-        by_programme: dict[int, list[OutboxMessage]] = {}
-        for row in rows:
-            row.state, row.reported = outbox.FAILED, True
-            s.add(row)
-            if row.beat != "giveup":
-                by_programme.setdefault(row.programme_id, []).append(row)
-        for pid, lost in by_programme.items():
-            await _tell_coordinators(s, pid, lost, now)
-    if by_programme:
-        await sender_of(svc).deliver(bot, budget=30.0)
-    return sum(len(v) for v in by_programme.values())
-
-
-async def _tell_coordinators(
-    s: AsyncSession, pid: int, lost: list[OutboxMessage], now: datetime
-) -> None:
-    persons = await people.persons(s, programme_id=pid)
-    coordinators = [
-        p
-        for p in await people.with_role(s, programme_id=pid, role=Role.COORDINATOR)
-        if p.telegram_user_id
-    ]
-    locales = await people.locales_of(
-        s, user_ids=[p.telegram_user_id for p in coordinators if p.telegram_user_id]
-    )
-    for c in coordinators:
-        assert c.telegram_user_id is not None
-        t = tr(locales.get(c.telegram_user_id) or lost[0].locale or None)
-        lines = [
-            t._(
-                "{what}, {date}: {who}",
-                what=_what(t, r.beat),
-                date=t.short_date(r.created_at.date()),
-                who=persons[r.person_id].name if r.person_id in persons else t._("group chat"),
-            )
-            for r in lost
-        ]
-        plan(
-            s,
-            programme_id=pid,
-            beat="giveup",
-            period=now.isoformat(),
-            key=str(c.id),
-            chat_id=c.telegram_user_id,
-            person=c,
-            text="\n".join(
-                [
-                    t.n_(
-                        "⚠️ {n} message could not be delivered before its period ended:",
-                        "⚠️ {n} messages could not be delivered before their period ended:",
-                        len(lost),
-                    ),
-                    "",
-                    *lines,
-                ]
-            ),
-            now=now,
-            expires=now + timedelta(days=1),
-        )

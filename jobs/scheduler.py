@@ -12,8 +12,9 @@ from bot import logs
 from bot.context import CadenceContext, Services
 from bot.domain.catchup import plan_beat
 from bot.domain.model import Beat
+from jobs.given_up import report_given_up
 from jobs.lookback import plan_lookbacks
-from jobs.outbox import report_given_up, sender_of
+from jobs.outbox import sender_of
 from jobs.run import run_beat
 from storage import beats, programmes
 from storage.programmes import rhythm_of

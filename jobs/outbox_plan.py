@@ -1,0 +1,69 @@
+"""Queueing outbox messages in the caller's transaction: what the beats plan, the sender sends."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import InlineKeyboardMarkup
+
+from storage import outbox
+from storage.models import OutboxMessage, Person
+
+
+def plan(
+    session: AsyncSession,
+    *,
+    programme_id: int,
+    beat: str,
+    period: str,
+    key: str,
+    chat_id: int,
+    text: str,
+    now: datetime,
+    expires: datetime,
+    person: Person | None = None,
+    markup: InlineKeyboardMarkup | None = None,
+    measure_ids: list[int] | None = None,
+    locale: str = "",
+    file: tuple[str, str, bytes] | None = None,
+) -> OutboxMessage:
+    """Queue one message in the caller's transaction (held when its recipient is unreachable).
+
+    `file`: (kind, filename, bytes) for a photo or document; `text` is then its caption.
+    """
+    kind, filename, payload = file or ("text", "", None)
+    row = OutboxMessage(
+        programme_id=programme_id,
+        beat=beat,
+        period=period,
+        key=key,
+        person_id=person.id if person else None,
+        chat_id=chat_id,
+        measure_ids=",".join(str(i) for i in measure_ids or []),
+        locale=locale,
+        text=text,
+        markup=json.dumps(markup.to_dict(), ensure_ascii=False) if markup else "",
+        kind=kind,
+        filename=filename,
+        payload=payload,
+        state=outbox.HELD if person and person.unreachable_since else outbox.QUEUED,
+        expires_at=expires,
+        created_at=now,
+    )
+    session.add(row)
+    return row
+
+
+async def flush_and_forget(session: AsyncSession, rows: list[Any]) -> None:
+    """Write planned rows in the caller's transaction and drop them from the session.
+
+    A fan-out plans a thousand messages; flushing and letting go of them batch by batch keeps
+    the rendered texts and their ORM state from piling up until the commit.
+    """
+    await session.flush()
+    for row in rows:
+        session.expunge(row)
+    rows.clear()
