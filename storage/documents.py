@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -67,7 +67,7 @@ async def _latest_notes(conn: Any, programme_id: int, end: datetime) -> dict[int
             )
             .label("rank"),
         )
-        .where(U.programme_id == programme_id, col(U.created_at) < end, col(U.note) != "")
+        .where(col(U.programme_id) == programme_id, col(U.created_at) < end, col(U.note) != "")
         .subquery()
     )
     query = rows_of(ranked.c.measure_id, ranked.c.note, ranked.c.created_at)
@@ -78,7 +78,7 @@ async def _latest_notes(conn: Any, programme_id: int, end: datetime) -> dict[int
         older = (
             rows_of(col(U.measure_id), col(U.note), col(U.created_at))
             .where(
-                U.programme_id == programme_id,
+                col(U.programme_id) == programme_id,
                 col(U.created_at) < end,
                 col(U.measure_id).in_(blank),
             )
@@ -96,7 +96,7 @@ async def _next_steps(conn: Any, programme_id: int, end: datetime) -> dict[int, 
     """Per measure id: the next step of its latest note up to `end` that has one."""
     query = (
         rows_of(col(U.measure_id), col(U.note))
-        .where(U.programme_id == programme_id, col(U.created_at) < end, _MAY_HOLD_STEP)
+        .where(col(U.programme_id) == programme_id, col(U.created_at) < end, _MAY_HOLD_STEP)
         .order_by(col(U.measure_id), col(U.created_at).desc(), col(U.id).desc())
     )
     steps: dict[int, str] = {}
@@ -118,11 +118,11 @@ async def extras(
     notes = await _latest_notes(conn, programme_id, end)
     steps = await _next_steps(conn, programme_id, end)
     f = EvidenceFile
-    files = dict(
+    files: dict[int, int] = dict(
         (
             await conn.execute(
                 rows_of(col(f.measure_id), func.count())
-                .where(f.programme_id == programme_id, col(f.created_at) < end)
+                .where(col(f.programme_id) == programme_id, col(f.created_at) < end)
                 .group_by(col(f.measure_id))
             )
         ).all()
@@ -132,17 +132,18 @@ async def extras(
         await conn.execute(
             rows_of(col(a.entity_id), col(a.after))
             .where(
-                and_(a.programme_id == programme_id, a.entity == "measure"),
-                a.action == "measure.import",
+                and_(col(a.programme_id) == programme_id, col(a.entity) == "measure"),
+                col(a.action) == "measure.import",
             )
             .order_by(col(a.id))
         )
     )
     live = rows_of(col(Measure.id), col(Measure.code), col(Measure.deadline)).where(
-        Measure.programme_id == programme_id, col(Measure.removed_at).is_(None)
+        col(Measure.programme_id) == programme_id, col(Measure.removed_at).is_(None)
     )
     out: dict[str, Extras] = {}
-    for m, code, deadline in await conn.execute(live):
+    measures: Sequence[Any] = (await conn.execute(live)).all()
+    for m, code, deadline in measures:
         note, at = notes.get(m, ("", None))
         original = first.get(m, deadline)
         out[code] = Extras(
