@@ -101,8 +101,10 @@ def _styled(ws: Any, **style: Any) -> Callable[[Cell], Any]:
     def make(value: Cell) -> Any:
         if isinstance(value, str):
             value = ILLEGAL.sub("", value)
-        cell = SheetCell(ws, 1, 1, value, copy(array))
+        # cells share the array (nothing changes it once written) unless one needs its own
+        cell = SheetCell(ws, 1, 1, value, array)
         if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            cell._style = copy(array)
             # a string cell is never evaluated; the quote prefix keeps Excel from evaluating it on edit
             cell.data_type = "s"
             cell.quotePrefix = True
@@ -112,9 +114,9 @@ def _styled(ws: Any, **style: Any) -> Callable[[Cell], Any]:
 
 
 def _title(ws: Any, text: str, width: int) -> None:
+    ws.row_dimensions[1].height = 24  # before the row: a write-only sheet writes it at once
     ws.append([_styled(ws, font=Font(bold=True, size=14))(text)])
     ws.merged_cells.add(f"A1:{get_column_letter(width)}1")
-    ws.row_dimensions[1].height = 24
 
 
 def _header(ws: Any, row: int, names: Sequence[str]) -> None:
@@ -138,6 +140,7 @@ def _ledger_sheet(t: Tr, ws: Any, content: LedgerContent) -> None:
     widths = {i: text_width(n) for i, n in enumerate(names, start=1)}
     # a write-only sheet streams rows: widths, panes and styles are settled before the first
     rows: list[list[Cell]] = []
+    caps = {i: MAX_WIDTH.get(key, 24) for i, (key, _, _) in enumerate(COLUMNS, start=1)}
     lights = []
     for record in content.records:
         lit = light(record.facts, content.as_of)
@@ -147,9 +150,9 @@ def _ledger_sheet(t: Tr, ws: Any, content: LedgerContent) -> None:
             for key, _, get in COLUMNS
         ]
         for c_index, value in enumerate(values, start=1):
-            widths[c_index] = max(widths[c_index], text_width(value))
+            if widths[c_index] + 2 < caps[c_index]:  # a column at its cap is as wide as it gets
+                widths[c_index] = max(widths[c_index], text_width(value))
         rows.append(values)
-    caps = {i: MAX_WIDTH.get(key, 24) for i, (key, _, _) in enumerate(COLUMNS, start=1)}
     _fit(ws, widths, caps)
     last = get_column_letter(len(COLUMNS))
     ws.freeze_panes = "A3"
