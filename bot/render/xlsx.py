@@ -70,6 +70,8 @@ COLUMNS: list[Column] = [
 def text_width(value: object) -> int:
     """Columns a value takes on screen: wide (Chinese) characters count twice."""
     text = value.isoformat() if isinstance(value, date) else str(value or "")
+    if text.isascii():  # no ASCII character is wide
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
