@@ -2,7 +2,7 @@
 
 Builds 10,000 measures, 2,000 owners, 100,000 updates and 100,000 dispatch items with Core
 bulk inserts, then times the /summary content, the monthly report content and the ledger
-export's content against a raw driver fetch of the same rows (the floor any ORM-free
+export's content and its workbook against a raw driver fetch of the same rows (the floor any ORM-free
 computation still pays); on the SQLite file, `python -m bot summary` end to end against
 `python -c pass` and `python -c "import telegram"`.
 
@@ -26,6 +26,9 @@ from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
+from bot.domain import documents
+from bot.i18n import tr
+from bot.render.xlsx import ledger_workbook
 from jobs.documents import records
 from storage.db import Database
 from storage.migrate import upgrade
@@ -201,6 +204,14 @@ async def bench(url: str, label: str) -> list[str]:
             async with db.session() as s:
                 await records(s, programme=programme, as_of=TODAY)
 
+        async with db.session() as s:
+            ledger = documents.ledger(
+                programme.name, await records(s, programme=programme, as_of=TODAY), TODAY
+            )
+
+        async def workbook() -> None:
+            ledger_workbook(tr(programme.locale), ledger)
+
         async def raw() -> None:
             async with db.engine.connect() as conn:
                 for table in ("measure", "progressupdate", "dispatchitem"):
@@ -216,6 +227,10 @@ async def bench(url: str, label: str) -> list[str]:
             _row(
                 f"{label}: ledger export content (records, before the workbook)",
                 await _time(export),
+            ),
+            _row(
+                f"{label}: ledger workbook writing (XLSX bytes from the records)",
+                await _time(workbook),
             ),
         ]
     finally:

@@ -42,15 +42,12 @@ async def records(
 ) -> list[documents.Record]:
     """Every live measure of the programme with its extras, in ledger order."""
     assert programme.id is not None
-    rows = await measures.facts(session, programme_id=programme.id)
+    # plain rows, not ORM objects: the export reads every measure and update of the programme
+    facts = await measures.facts_only(session, programme_id=programme.id)
     extras = await stored.extras(
-        session,
-        programme_id=programme.id,
-        rows=[m for m, _ in rows],
-        as_of=as_of,
-        tz=programme.timezone,
+        session, programme_id=programme.id, as_of=as_of, tz=programme.timezone
     )
-    return documents.records([f for _, f in rows], extras)
+    return documents.records(facts, extras)
 
 
 def ledger_file(t: Tr, content: documents.LedgerContent) -> Document:

@@ -3,30 +3,24 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
-from collections.abc import Sequence
-from datetime import date, datetime
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlmodel import col, select
+from sqlalchemy import and_, func, or_
+from sqlalchemy import select as rows_of
+from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.documents import Extras
 from bot.domain.notes import split_next_step
 from storage.models import AuditEvent, EvidenceFile, Measure, ProgressUpdate
 
-
-def _first_deadlines(events: Sequence[AuditEvent]) -> dict[int, date | None]:
-    """Per measure id: the deadline its first recorded import gave it."""
-    first: dict[int, date | None] = {}
-    for event in events:
-        if event.entity_id is None or event.entity_id in first or not event.after:
-            continue
-        after = json.loads(event.after)
-        if isinstance(after, dict) and "deadline" in after:
-            value = after["deadline"]
-            first[event.entity_id] = date.fromisoformat(value) if value else None
-    return first
+U = ProgressUpdate
+# every marker split_next_step knows holds 下 (no other character normalises to it) or, folded,
+# the ASCII "next": a superset that spares parsing notes that cannot hold a next step
+_MAY_HOLD_STEP = or_(col(U.note).contains("下"), col(U.note).ilike("%next%"))
 
 
 def moment(value: datetime, tz: str) -> datetime:
@@ -40,57 +34,123 @@ def day_in(value: datetime, tz: str) -> date:
     return moment(value, tz).date()
 
 
-async def extras(
-    session: AsyncSession,
-    *,
-    programme_id: int,
-    rows: Sequence[Measure],
-    as_of: date,
-    tz: str,
-) -> dict[str, Extras]:
-    """Per code: the latest note and next step up to `as_of`, evidence count, original deadline."""
-    notes: dict[int, ProgressUpdate] = {}
+def day_after(as_of: date, tz: str) -> datetime:
+    """The first moment after a programme-local day: `day_in(x, tz) <= as_of` iff `x < it`."""
+    # a midnight skipped by a clock change resolves to the change itself (fold=0)
+    return datetime.combine(as_of + timedelta(days=1), time(), ZoneInfo(tz))
+
+
+def _first_deadlines(events: Iterable[Any]) -> dict[int, date | None]:
+    """Per measure id: the deadline its first recorded import gave it."""
+    first: dict[int, date | None] = {}
+    for entity_id, after_text in events:
+        if entity_id is None or entity_id in first or not after_text:
+            continue
+        after = json.loads(after_text)
+        if isinstance(after, dict) and "deadline" in after:
+            value = after["deadline"]
+            first[entity_id] = date.fromisoformat(value) if value else None
+    return first
+
+
+async def _latest_notes(conn: Any, programme_id: int, end: datetime) -> dict[int, Any]:
+    """Per measure id: (note, created_at) of its latest update up to `end` with a note."""
+    ranked = (
+        rows_of(
+            col(U.measure_id),
+            col(U.note),
+            col(U.created_at),
+            func.row_number()
+            .over(
+                partition_by=col(U.measure_id),
+                order_by=(col(U.created_at).desc(), col(U.id).desc()),
+            )
+            .label("rank"),
+        )
+        .where(col(U.programme_id) == programme_id, col(U.created_at) < end, col(U.note) != "")
+        .subquery()
+    )
+    query = rows_of(ranked.c.measure_id, ranked.c.note, ranked.c.created_at)
+    found = {m: (note, at) for m, note, at in (await conn.execute(query.where(ranked.c.rank == 1)))}
+    # a note of spaces alone is no note: look further back for those few measures
+    blank = [m for m, (note, _) in found.items() if not note.strip()]
+    if blank:
+        older = (
+            rows_of(col(U.measure_id), col(U.note), col(U.created_at))
+            .where(
+                col(U.programme_id) == programme_id,
+                col(U.created_at) < end,
+                col(U.measure_id).in_(blank),
+            )
+            .order_by(col(U.measure_id), col(U.created_at).desc(), col(U.id).desc())
+        )
+        for m in blank:
+            del found[m]
+        for m, note, at in await conn.execute(older):
+            if m not in found and note.strip():
+                found[m] = (note, at)
+    return found
+
+
+async def _next_steps(conn: Any, programme_id: int, end: datetime) -> dict[int, str]:
+    """Per measure id: the next step of its latest note up to `end` that has one."""
+    query = (
+        rows_of(col(U.measure_id), col(U.note))
+        .where(col(U.programme_id) == programme_id, col(U.created_at) < end, _MAY_HOLD_STEP)
+        .order_by(col(U.measure_id), col(U.created_at).desc(), col(U.id).desc())
+    )
     steps: dict[int, str] = {}
-    query = select(ProgressUpdate).where(ProgressUpdate.programme_id == programme_id)
-    for update in (
-        await session.exec(query.order_by(col(ProgressUpdate.created_at), col(ProgressUpdate.id)))
-    ).all():
-        if update.note.strip() and day_in(update.created_at, tz) <= as_of:
-            notes[update.measure_id] = update
-            step = split_next_step(update.note)[1]
+    for m, note in await conn.execute(query):
+        if m not in steps and note.strip():
+            step = split_next_step(note)[1]
             if step:  # the latest plan stands until the owner writes another
-                steps[update.measure_id] = step
-    files = Counter(
-        f.measure_id
-        for f in (
-            await session.exec(
-                select(EvidenceFile).where(EvidenceFile.programme_id == programme_id)
+                steps[m] = step
+    return steps
+
+
+async def extras(
+    session: AsyncSession, *, programme_id: int, as_of: date, tz: str
+) -> dict[str, Extras]:
+    """Per live measure's code: latest note and next step up to `as_of`, evidence, first deadline."""
+    # rows, not ORM objects: 100,000 updates at scale; the day's end is compared in SQL, in UTC
+    end = day_after(as_of, tz)
+    conn = await session.connection()
+    notes = await _latest_notes(conn, programme_id, end)
+    steps = await _next_steps(conn, programme_id, end)
+    f = EvidenceFile
+    files: dict[int, int] = dict(
+        (
+            await conn.execute(
+                rows_of(col(f.measure_id), func.count())
+                .where(col(f.programme_id) == programme_id, col(f.created_at) < end)
+                .group_by(col(f.measure_id))
             )
         ).all()
-        if day_in(f.created_at, tz) <= as_of
     )
-    events = (
-        await session.exec(
-            select(AuditEvent)
+    a = AuditEvent
+    first = _first_deadlines(
+        await conn.execute(
+            rows_of(col(a.entity_id), col(a.after))
             .where(
-                AuditEvent.programme_id == programme_id,
-                AuditEvent.entity == "measure",
-                AuditEvent.action == "measure.import",
+                and_(col(a.programme_id) == programme_id, col(a.entity) == "measure"),
+                col(a.action) == "measure.import",
             )
-            .order_by(col(AuditEvent.id))
+            .order_by(col(a.id))
         )
-    ).all()
-    first = _first_deadlines(events)
+    )
+    live = rows_of(col(Measure.id), col(Measure.code), col(Measure.deadline)).where(
+        col(Measure.programme_id) == programme_id, col(Measure.removed_at).is_(None)
+    )
     out: dict[str, Extras] = {}
-    for m in rows:
-        assert m.id is not None
-        note = notes.get(m.id)
-        original = first.get(m.id, m.deadline)
-        out[m.code] = Extras(
-            note=split_next_step(note.note)[0] if note else "",
-            noted_on=day_in(note.created_at, tz) if note else None,
-            next_step=steps.get(m.id, ""),
-            evidence=files.get(m.id, 0),
-            original_deadline=original if original != m.deadline else None,
+    measures: Sequence[Any] = (await conn.execute(live)).all()
+    for m, code, deadline in measures:
+        note, at = notes.get(m, ("", None))
+        original = first.get(m, deadline)
+        out[code] = Extras(
+            note=split_next_step(note)[0] if note else "",
+            noted_on=day_in(at, tz) if at else None,
+            next_step=steps.get(m, ""),
+            evidence=files.get(m, 0),
+            original_deadline=original if original != deadline else None,
         )
     return out

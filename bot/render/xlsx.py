@@ -65,6 +65,8 @@ COLUMNS: list[Column] = [
 def text_width(value: object) -> int:
     """Columns a value takes on screen: wide (Chinese) characters count twice."""
     text = value.isoformat() if isinstance(value, date) else str(value or "")
+    if text.isascii():  # no ASCII character is wide
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
@@ -81,23 +83,55 @@ def put(ws: Any, row: int, column: int, value: Cell) -> Any:
     return cell
 
 
+def _styled(ws: Any, **style: Any) -> Callable[[Cell], Any]:
+    """A maker of write-only cells in one style; text that would run as a formula stays text."""
+    from copy import copy
+
+    from openpyxl.cell.cell import Cell as SheetCell
+
+    proto = SheetCell(ws, 1, 1)
+    for name, value in style.items():
+        setattr(proto, name, value)
+    # the style's index array, looked up once: setting a style per cell hashes it 160,000 times
+    array = proto._style
+
+    def make(value: Cell) -> Any:
+        if isinstance(value, str):
+            value = ILLEGAL.sub("", value)
+        # cells share the array (nothing changes it once written) unless one needs its own
+        cell = SheetCell(ws, 1, 1, value, array)
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            cell._style = copy(array)
+            # a string cell is never evaluated; the quote prefix keeps Excel from evaluating it on edit
+            cell.data_type = "s"
+            cell.quotePrefix = True
+        return cell
+
+    return make
+
+
+def _wrap() -> Any:
+    from openpyxl.styles import Alignment
+
+    return Alignment(wrap_text=True, vertical="top")
+
+
 def _title(ws: Any, text: str, width: int) -> None:
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
-    put(ws, 1, 1, text).font = Font(bold=True, size=14)
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    ws.row_dimensions[1].height = 24
+    ws.row_dimensions[1].height = 24  # before the row: a write-only sheet writes it at once
+    ws.append([_styled(ws, font=Font(bold=True, size=14))(text)])
+    ws.merged_cells.add(f"A1:{get_column_letter(width)}1")
 
 
 def _header(ws: Any, row: int, names: Sequence[str]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
+    align = Alignment(wrap_text=True, vertical="center", horizontal="center")
     fill = PatternFill("solid", fgColor=HEADER_FILL)
-    for i, name in enumerate(names, start=1):
-        cell = put(ws, row, i, name)
-        cell.font = Font(bold=True)
-        cell.fill = fill
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    make = _styled(ws, font=Font(bold=True), fill=fill, alignment=align)
+    ws.append([make(name) for name in names])
 
 
 def _fit(ws: Any, widths: dict[int, int], caps: dict[int, int]) -> None:
@@ -110,34 +144,48 @@ def _fit(ws: Any, widths: dict[int, int], caps: dict[int, int]) -> None:
 
 
 def _ledger_sheet(t: Tr, ws: Any, content: LedgerContent) -> None:
-    from openpyxl.styles import Alignment, PatternFill
+    from openpyxl.styles import PatternFill
     from openpyxl.utils import get_column_letter
 
-    wrap = Alignment(wrap_text=True, vertical="top")
-    fills = {lit: PatternFill("solid", fgColor=colour) for lit, colour in FILLS.items()}
     names = [t._(msgid) for _, msgid, _ in COLUMNS]
     title = t._(
         "{programme} · ledger as of {date}", programme=content.programme, date=t.date(content.as_of)
     )
-    _title(ws, title, len(COLUMNS))
-    _header(ws, 2, names)
     widths = {i: text_width(n) for i, n in enumerate(names, start=1)}
-    date_format = DATE_FORMAT.get(t.locale, "yyyy-mm-dd")
-    for r_index, record in enumerate(content.records, start=3):
-        for c_index, (key, _, get) in enumerate(COLUMNS, start=1):
-            value = _light(t, record, content.as_of) if key == "light" else get(t, record)
-            cell = put(ws, r_index, c_index, value)
-            cell.alignment = wrap
-            if isinstance(value, date):
-                cell.number_format = date_format
-            if key == "light" and (lit := light(record.facts, content.as_of)) is not None:
-                cell.fill = fills[lit]
-            widths[c_index] = max(widths[c_index], text_width(value))
+    # a write-only sheet streams rows: widths, panes and styles are settled before the first
+    rows: list[list[Cell]] = []
     caps = {i: MAX_WIDTH.get(key, 24) for i, (key, _, _) in enumerate(COLUMNS, start=1)}
+    lights = []
+    for record in content.records:
+        lit = light(record.facts, content.as_of)
+        lights.append(lit)
+        values = [
+            (t._(labels.LIGHT[lit]) if lit else "") if key == "light" else get(t, record)
+            for key, _, get in COLUMNS
+        ]
+        for c_index, value in enumerate(values, start=1):
+            if widths[c_index] + 2 < caps[c_index]:  # a column at its cap is as wide as it gets
+                widths[c_index] = max(widths[c_index], text_width(value))
+        rows.append(values)
     _fit(ws, widths, caps)
     last = get_column_letter(len(COLUMNS))
     ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:{last}{max(len(content.records) + 2, 3)}"
+    _title(ws, title, len(COLUMNS))
+    _header(ws, 2, names)
+    wrap = _wrap()
+    plain = _styled(ws, alignment=wrap)
+    dated = _styled(ws, alignment=wrap, number_format=DATE_FORMAT.get(t.locale, "yyyy-mm-dd"))
+    lit_cell = {
+        lit: _styled(ws, alignment=wrap, fill=PatternFill("solid", fgColor=colour))
+        for lit, colour in FILLS.items()
+    }
+    at = [key for key, _, _ in COLUMNS].index("light")
+    for values, lit in zip(rows, lights, strict=True):
+        cells = [dated(v) if isinstance(v, date) else plain(v) for v in values]
+        if lit is not None:
+            cells[at] = lit_cell[lit](values[at])
+        ws.append(cells)
 
 
 def _rate(value: float | None) -> float | str:
@@ -145,19 +193,15 @@ def _rate(value: float | None) -> float | str:
 
 
 def _group_rows(ws: Any, row: int, groups: Sequence[Group], *, area: bool) -> int:
-    from openpyxl.styles import Alignment
-
-    wrap = Alignment(wrap_text=True, vertical="top")
+    wrap = _wrap()
+    plain = _styled(ws, alignment=wrap)
+    rate = _styled(ws, alignment=wrap, number_format="0%")
     for g in groups:
         c = g.counts
         cells: list[Cell] = [g.key, c.total, c.closed, c.on_schedule, c.overdue]
         cells += [_rate(g.on_time_rate)]
         cells = [g.number, *cells] if area else [*cells, _rate(g.answer_rate)]
-        for i, value in enumerate(cells, start=1):
-            cell = put(ws, row, i, value)
-            cell.alignment = wrap
-            if isinstance(value, float):
-                cell.number_format = "0%"
+        ws.append([rate(v) if isinstance(v, float) else plain(v) for v in cells])
         row += 1
     return row
 
@@ -173,25 +217,26 @@ def _summary_sheet(t: Tr, ws: Any, content: LedgerContent) -> None:
         programme=content.programme,
         date=t.date(content.as_of),
     )
-    _title(ws, title, len(unit_head))
-    put(ws, 2, 1, t._("By area")).font = Font(bold=True)
-    _header(ws, 3, area_head)
-    row = _group_rows(ws, 4, content.areas, area=True)
-    put(ws, row + 1, 1, t._("By lead unit")).font = Font(bold=True)
-    _header(ws, row + 2, unit_head)
-    _group_rows(ws, row + 3, content.units, area=False)
     widths = {1: max([8, *(text_width(g.key) for g in content.units)]), 2: 30}
     _fit(ws, widths | {i: 10 for i in range(3, 9)}, {1: 30, 2: 30})
+    bold = _styled(ws, font=Font(bold=True))
+    _title(ws, title, len(unit_head))
+    ws.append([bold(t._("By area"))])
+    _header(ws, 3, area_head)
+    row = _group_rows(ws, 4, content.areas, area=True)
+    ws.append([])
+    ws.append([bold(t._("By lead unit"))])
+    _header(ws, row + 2, unit_head)
+    _group_rows(ws, row + 3, content.units, area=False)
 
 
 def ledger_workbook(t: Tr, content: LedgerContent) -> bytes:
     """The XLSX bytes: sheet 整改台账 (one row per measure) and sheet 汇总 (counts)."""
     from openpyxl import Workbook
 
-    book = Workbook()
-    ledger_ws = book.active
-    ledger_ws.title = t._("Ledger")
-    _ledger_sheet(t, ledger_ws, content)
+    # write-only: rows go straight to the file instead of a grid of 160,000 cell objects
+    book = Workbook(write_only=True)
+    _ledger_sheet(t, book.create_sheet(t._("Ledger")), content)
     _summary_sheet(t, book.create_sheet(t._("Summary")), content)
     buf = io.BytesIO()
     book.save(buf)
