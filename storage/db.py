@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 from sqlalchemy import Connection, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -42,22 +42,29 @@ def where(url: str) -> str:
     return f"{kind} at {parsed.host or 'localhost'}{port}/{parsed.database or ''}"
 
 
-_LOST = (
-    ConnectionError,
-    TimeoutError,
-    asyncpg.exceptions.ConnectionDoesNotExistError,
-    asyncpg.exceptions.CannotConnectNowError,
-    asyncpg.exceptions.InterfaceError,
-    asyncpg.exceptions.InvalidAuthorizationSpecificationError,
-    asyncpg.exceptions.InvalidCatalogNameError,
-)
+def _lost() -> tuple[type[BaseException], ...]:
+    """Errors that mean the database is gone; asyncpg's only once it is loaded (only it raises
+    them), so a bot on SQLite does not import it (about 6 MB and 40 ms at start)."""
+    lost: tuple[type[BaseException], ...] = (ConnectionError, TimeoutError)
+    pg = sys.modules.get("asyncpg")
+    if pg is None:
+        return lost
+    e = pg.exceptions
+    return (
+        *lost,
+        e.ConnectionDoesNotExistError,
+        e.CannotConnectNowError,
+        e.InterfaceError,
+        e.InvalidAuthorizationSpecificationError,
+        e.InvalidCatalogNameError,
+    )
 
 
 def unreachable(error: BaseException | None) -> bool:
     """Whether an error (or what caused it) means the database cannot be reached."""
-    seen = 0
+    seen, lost = 0, _lost()
     while error is not None and seen < 10:
-        if isinstance(error, _LOST):
+        if isinstance(error, lost):
             return True
         if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
             return True
