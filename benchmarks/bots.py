@@ -33,14 +33,22 @@ async def _echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _run(
-    http: ClientSession, port: int, scenario: dict[str, Any], counts: Counter[str]
+    http: ClientSession,
+    port: int,
+    scenario: dict[str, Any],
+    counts: Counter[str],
+    profile: cProfile.Profile | None = None,
 ) -> dict[str, Any]:
     """Warm up, then one measured run: CPU ms per update of this process, and DB work."""
     await control(http, port, "run", {**scenario, "n": scenario["warm"], "first": True})
     before = counts.copy()
+    if profile is not None:  # the measured run only: the warm-up has the start's due beat
+        profile.enable()
     cpu = time.process_time()
     done = await control(http, port, "run", scenario)
     cpu = time.process_time() - cpu
+    if profile is not None:
+        profile.disable()
     n = done["updates"] or 1  # idle: CPU ms for the whole run
     per = {k: (counts[k] - before[k]) / n for k in ("statements", "commits", "handoffs")}
     return {"name": scenario["name"], "cpu_ms": cpu * 1000 / n, "updates": n, **per}
@@ -55,11 +63,8 @@ async def _measure(
     async with session() as http:
         results = []
         for scenario in config["scenarios"]:
-            if profile is not None and scenario["name"] == config.get("profile"):
-                profile.enable()
-            results.append(await _run(http, config["port"], scenario, counts))
-            if profile is not None:
-                profile.disable()
+            chosen = profile if scenario["name"] == config.get("profile") else None
+            results.append(await _run(http, config["port"], scenario, counts, chosen))
         return results
 
 

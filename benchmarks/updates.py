@@ -109,11 +109,11 @@ def _server() -> Iterator[int]:
             proc.wait(10)
 
 
-def _bot(config: dict[str, Any]) -> list[dict[str, Any]]:
-    """One bot process's figures."""
+def _bot(config: dict[str, Any], root: Path = ROOT) -> list[dict[str, Any]]:
+    """One bot process's figures (the Cadence of another checkout with root)."""
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks.bots", json.dumps(config)],
-        cwd=ROOT,
+        cwd=root,
         stdout=subprocess.PIPE,
         stderr=None if os.environ.get("BENCH_SQL") else subprocess.PIPE,  # SQL printed as it runs
         text=True,
@@ -136,6 +136,12 @@ def main() -> None:
     args.add_argument("--repeat", type=int, default=5)
     args.add_argument("--profile", help="cProfile this Cadence scenario into --profile-to")
     args.add_argument("--profile-to", default="/tmp/cadence-updates.prof")
+    args.add_argument(
+        "--baseline",
+        type=Path,
+        help="a checkout of an earlier commit (git archive COMMIT | tar -x -C DIR) whose Cadence "
+        "runs in the same repetitions, on the same database, for a before/after in one run",
+    )
     opts = args.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         url = opts.url or f"sqlite:///{folder}/bench.db"
@@ -148,15 +154,23 @@ def main() -> None:
         scenarios = [{"name": n, "measure": measure, **s} for n, s, _ in CADENCE]
         echo: list[float] = []
         figures: dict[str, list[dict[str, Any]]] = {n: [] for n, _, _ in CADENCE}
+        before: dict[str, list[dict[str, Any]]] = {n: [] for n, _, _ in CADENCE}
         with _server() as port:
             for rep in range(opts.repeat):
                 [e] = _bot({"bot": "echo", "port": port, "scenarios": [ECHO]})
                 echo.append(e["cpu_ms"])
                 config = {"bot": "cadence", "port": port, "url": url, "scenarios": scenarios}
+                if opts.baseline:
+                    for f in _bot(config, opts.baseline):
+                        before[f["name"]].append({**f, "ratio": f["cpu_ms"] / e["cpu_ms"]})
                 if opts.profile and rep == opts.repeat - 1:
                     config.update(profile=opts.profile, profile_to=opts.profile_to)
                 for f in _bot(config):
                     figures[f["name"]].append({**f, "ratio": f["cpu_ms"] / e["cpu_ms"]})
+        if opts.baseline:
+            print(f"baseline {opts.baseline}:")
+            _print(url, echo, before)
+            print("\nthis checkout:")
         _print(url, echo, figures)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import warnings
 from collections.abc import AsyncIterator
@@ -79,6 +80,11 @@ async def _post_init(app: CadenceApp) -> None:
     await commands.register(app.bot, svc.settings.cadence_locale)
     await plan_all(app)
     start_reconciling(app, svc.settings.cadence_reconcile_seconds)  # resumes the outbox too
+    if not gc.get_freeze_count():  # once per process (tests start many applications)
+        # what start-up built lives as long as the process: a full collection scanning those
+        # ~200,000 objects cost ~100 ms of CPU every few hundred updates
+        gc.collect()
+        gc.freeze()
 
 
 async def _post_shutdown(app: CadenceApp) -> None:

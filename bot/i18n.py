@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
+from babel import Locale
 from babel.dates import format_date
 from babel.lists import format_list
 from babel.messages.mofile import write_mo
@@ -88,10 +89,13 @@ class Tr:
     locale: str = DEFAULT_LOCALE
     _cat: gettext.NullTranslations = field(init=False, repr=False, compare=False)
     _lang: Language = field(init=False, repr=False, compare=False)
+    _babel: Locale = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_cat", _catalog(self.locale))
         object.__setattr__(self, "_lang", language(self.locale))
+        # parsed once: Babel parses a locale name again on every call that is given one
+        object.__setattr__(self, "_babel", Locale.parse(self.locale))
 
     def _(self, message: str, **kwargs: Any) -> str:
         """Translate, then fill `{named}` fields."""
@@ -106,15 +110,15 @@ class Tr:
         """A full date: 2024年9月30日 / 30 Sep 2024."""
         if value is None:
             return self._("long-term")
-        return format_date(value, self._lang.date, locale=self.locale)
+        return format_date(value, self._lang.date, locale=self._babel)
 
     def short_date(self, value: dt.date) -> str:
         """Date without the year: 9月30日 / 30 Sep."""
-        return format_date(value, self._lang.short_date, locale=self.locale)
+        return format_date(value, self._lang.short_date, locale=self._babel)
 
     def day_month(self, value: dt.date) -> str:
         """Day and full month name: 9月30日 / 30 September."""
-        return format_date(value, self._lang.day_month, locale=self.locale)
+        return format_date(value, self._lang.day_month, locale=self._babel)
 
     def as_of(self, value: dt.date) -> str:
         """截至9月底 / As of 30 September: month ends read as such in Chinese."""
@@ -124,7 +128,7 @@ class Tr:
 
     def month(self, year: int, month: int) -> str:
         """A month: 2024年9月 / September 2024."""
-        return format_date(dt.date(year, month, 1), self._lang.month, locale=self.locale)
+        return format_date(dt.date(year, month, 1), self._lang.month, locale=self._babel)
 
     def when(self, value: dt.date, today: dt.date) -> str:
         """A date as people write it: without the year in the current year (9月30日), else full."""
@@ -157,8 +161,8 @@ class Tr:
         clock = f"{value.hour}:{value.minute:02d}"
         day = self.when(value.date(), today)
         if self.locale.startswith("zh"):
-            return f"{day}（{format_date(value, 'EEE', locale=self.locale)}）{clock}"
-        return f"{format_date(value, 'EEEE', locale=self.locale)} {day}, {clock}"
+            return f"{day}（{format_date(value, 'EEE', locale=self._babel)}）{clock}"
+        return f"{format_date(value, 'EEEE', locale=self._babel)} {day}, {clock}"
 
     def week(self, day: dt.date, today: dt.date) -> str:
         """The week (Monday to Sunday) of a day: 9月16日—22日, 9月30日—10月6日 / 16–22 September."""
@@ -180,11 +184,13 @@ class Tr:
     def join(self, items: Iterable[str], style: Literal["standard", "or"] = "standard") -> str:
         """A list in the locale's words: 甲、乙和丙 / A, B and C (style "or": A, B or C)."""
         values = list(items)
-        return format_list(values, style=style, locale=self.locale) if values else ""
+        return format_list(values, style=style, locale=self._babel) if values else ""
 
     def num(self, value: float) -> str:
         """A number with the locale's grouping."""
-        return format_decimal(value, locale=self.locale)
+        if type(value) is int and 0 <= value < 1000:
+            return str(value)  # no grouping to do: the common case, without Babel's pattern work
+        return format_decimal(value, locale=self._babel)
 
     def prose(self, value: int) -> str:
         """A count inside a sentence: in words where the language writes small ones so (two)."""
@@ -196,7 +202,7 @@ class Tr:
         whole = round(ratio * 100)
         # 99.6% is not done and 0.4% is not nothing: keep the decimal that says so
         misleading = (whole == 100 and ratio < 1) or (whole == 0 and ratio > 0)
-        return format_percent(ratio, "#,##0.0%" if misleading else "#,##0%", locale=self.locale)
+        return format_percent(ratio, "#,##0.0%" if misleading else "#,##0%", locale=self._babel)
 
 
 @cache

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import PoolResetState
 from sqlalchemy.sql.dml import UpdateBase
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -93,6 +94,16 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _sqlite_reset(dbapi_conn: Any, _record: Any, state: PoolResetState) -> None:
+    """Roll a connection back on its return to the pool only if it still has a transaction.
+
+    After a commit there is nothing to undo, and the pool's unconditional rollback is one more
+    round trip to the aiosqlite thread for every transaction.
+    """
+    if state.asyncio_safe and dbapi_conn.driver_connection.in_transaction:
+        dbapi_conn.rollback()
+
+
 # the tables an identity is read from: a write to any of them empties the identity cache
 IDENTITY_TABLES = frozenset({"person", "rolegrant", "userpref", "programme"})
 
@@ -161,8 +172,9 @@ def make_engine(url: str) -> AsyncEngine:
         path = async_url.partition(":///")[2]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(async_url)
+        engine = create_async_engine(async_url, pool_reset_on_return=None)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "reset", _sqlite_reset)
     else:
         engine = create_async_engine(async_url, pool_pre_ping=True)
     _watch_identity_writes(engine)

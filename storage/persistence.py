@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -61,13 +62,7 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
         table = PtbState.__table__  # type: ignore[attr-defined]
         async with self._db().engine.begin() as conn:  # Core: no ORM objects for a JSON row
             if upserts:
-                # an upsert, not merge(): another task or replica may write the same key
-                insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-                stmt = insert(table)
-                stmt = stmt.on_conflict_do_update(
-                    index_elements=["key"], set_={"value": stmt.excluded.value}
-                )
-                await conn.execute(stmt, upserts)
+                await conn.execute(_upsert(conn.dialect.name), upserts)
             if gone:
                 await conn.execute(table.delete().where(table.c.key.in_(gone)))
         for key, text in batch.items():
@@ -179,6 +174,17 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
 
     async def flush(self) -> None:
         """Every change is written at once, so there is nothing to flush."""
+
+
+@cache
+def _upsert(dialect: str) -> Any:
+    """The row upsert, built once: `excluded` is an alias whose columns are rebuilt per use.
+
+    An upsert, not merge(): another task or replica may write the same key.
+    """
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = insert(PtbState.__table__)  # type: ignore[attr-defined]
+    return stmt.on_conflict_do_update(index_elements=["key"], set_={"value": stmt.excluded.value})
 
 
 def _conv_key(name: str, key: ConversationKey) -> str:

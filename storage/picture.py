@@ -15,6 +15,9 @@ from bot.domain.model import Health, Status
 from storage.models import Area, DispatchItem, Measure, Unit
 
 _ITEMS = DispatchItem.__table__  # type: ignore[attr-defined]
+# made once: an alias builds a proxy of each of its columns on first use, per /summary if made per call
+_SILENT_ITEMS = _ITEMS.alias("silent_item")
+_ANSWERED_ITEMS = _ITEMS.alias("answered_item")
 
 
 def _asked(
@@ -38,7 +41,7 @@ def _asked(
 
 def _last_answer(programme_id: int, last_period: str | None) -> ScalarSelect[Any]:
     """The period of the outer measure's latest answered dispatch ('' for none)."""
-    answered = _ITEMS.alias("answered_item")
+    answered = _ANSWERED_ITEMS
     return (
         select(func.coalesce(func.max(answered.c.period), literal("")))
         .where(*_asked(answered, programme_id, last_period, ()), answered.c.answered)
@@ -54,7 +57,7 @@ def silent_run(
 
     Its unanswered dispatches after its latest answered one: index look-ups per measure.
     """
-    items = _ITEMS.alias("silent_item")
+    items = _SILENT_ITEMS
     return (
         select(func.count())
         .select_from(items)
@@ -75,7 +78,7 @@ def silent_flag(
     Per measure, two index look-ups (the covering ix_dispatchitem_silence): the period of its
     SILENT_DISPATCHES-th latest dispatch, and its latest answered one, which must come before.
     """
-    items = _ITEMS.alias("silent_item")
+    items = _SILENT_ITEMS
     nth = (
         select(items.c.period)
         .where(*_asked(items, programme_id, last_period, short))
