@@ -35,7 +35,7 @@ from handlers.answer_prompts import ask_health, ask_note
 from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query
 from jobs.dispatch import ordered
-from storage import absences, measures, outbox
+from storage import absences, answers, measures, outbox
 from storage.models import Measure
 
 
@@ -69,7 +69,7 @@ async def allowed(context: CadenceContext, measure_id: int) -> tuple[Measure | N
         return None, t._("This measure is no longer in the ledger.")
     person_id = context.member.person_id
     # the owner needs no further look-up; a co-owner or a stand-in does
-    mine = m.owner_id == person_id or await measures.is_co_owner(
+    mine = m.owner_id == person_id or await answers.is_co_owner(
         context.session, measure_id=measure_id, person_id=person_id
     )
     if not mine and not await may_answer_for(context, m.owner_id):

@@ -43,8 +43,8 @@ from handlers.gate import Where, gate
 from handlers.send import answer_query
 from handlers.signoff_copies import notify_signoff_request
 from jobs import alerts
-from storage import decisions, measures
-from storage.measures import Evidence
+from storage import answers, decisions
+from storage.answers import Evidence
 from storage.programmes import rhythm_of
 
 
@@ -189,7 +189,7 @@ async def confirm(update: Update, context: CadenceContext) -> int | None:
         return END
     assert context.programme is not None
     now = context.svc.clock.now()
-    update_row = await measures.record_update(
+    update_row = await answers.record_update(
         context.session,
         measure=m,
         person_id=context.member.person_id,

@@ -24,8 +24,8 @@ from handlers.gate import Where, gate
 from handlers.marked import UserData, WhileMarked
 from handlers.send import answer_query
 from jobs.send import to_person
-from storage import lookbacks, measures, people
-from storage.measures import Evidence
+from storage import answers, lookbacks, people
+from storage.answers import Evidence
 from storage.models import Measure
 from storage.models_closing import LookBack
 
@@ -52,7 +52,7 @@ async def _may(context: CadenceContext, m: Measure) -> bool:
     if Role.COORDINATOR in context.member.roles or await may_answer_for(context, m.owner_id):
         return True
     assert m.id is not None
-    return await measures.is_co_owner(
+    return await answers.is_co_owner(
         context.session, measure_id=m.id, person_id=context.member.person_id
     )
 

@@ -14,7 +14,7 @@ from bot.domain.closing import Verdict
 from bot.domain.lifecycle import Event, next_status
 from bot.domain.model import Status
 from storage import audit
-from storage.measures import Evidence, add_evidence
+from storage.answers import Evidence, add_evidence
 from storage.models import Measure, SignoffRequest
 from storage.models_closing import LookBack
 

@@ -1,9 +1,8 @@
-"""Measures as domain facts, and the owner's answers that change them."""
+"""Measures as domain facts: what the pictures, the documents and the handlers read."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,13 +11,11 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.lifecycle import Event, next_status
 from bot.domain.model import Answer, Health, MeasureFacts, Status, code_key
-from storage import audit, beats, dispatch_items, followups, picture
+from storage import beats, picture
 from storage.models import (
     Area,
     CoOwner,
-    EvidenceFile,
     Measure,
     Person,
     Problem,
@@ -27,19 +24,6 @@ from storage.models import (
     Unit,
 )
 from storage.programmes import rhythm_of
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """A file reference received from Telegram."""
-
-    file_id: str
-    file_unique_id: str
-    name: str
-    kind: str
-    mime_type: str | None = None
-    size: int | None = None
-
 
 _STATUS = {s.value: s for s in Status}
 _HEALTH: dict[str | None, Health | None] = {None: None, **{h.value: h for h in Health}}
@@ -240,105 +224,3 @@ async def by_id(session: AsyncSession, *, programme_id: int, measure_id: int) ->
     if m is None or m.programme_id != programme_id or m.removed_at is not None:
         return None
     return m
-
-
-async def record_update(
-    session: AsyncSession,
-    *,
-    measure: Measure,
-    person_id: int,
-    actor: str,
-    health: Health,
-    now: datetime,
-    note: str = "",
-    percent: int | None = None,
-    blockers: str = "",
-    files: Sequence[Evidence] = (),
-    period: str | None = None,
-) -> ProgressUpdate:
-    """Store an owner's answer, move the measure on and audit it."""
-    assert measure.id is not None
-    update = ProgressUpdate(
-        programme_id=measure.programme_id,
-        measure_id=measure.id,
-        person_id=person_id,
-        period=period,
-        health=health.value,
-        note=note,
-        percent=percent,
-        blockers=blockers,
-        created_at=now,
-    )
-    session.add(update)
-    await session.flush()
-    add_evidence(
-        session,
-        programme_id=update.programme_id,
-        measure_id=measure.id,
-        files=files,
-        at=now,
-        update_id=update.id,
-    )
-    before = {"status": measure.status, "health": measure.health}
-    measure.status = next_status(Status(measure.status), Event.ANSWER).value
-    measure.health = health.value
-    measure.updated_at = now
-    session.add(measure)
-    await dispatch_items.mark_answered(
-        session, programme_id=measure.programme_id, measure_id=measure.id
-    )
-    await followups.mark_answered(session, measure_id=measure.id, update_id=update.id, now=now)
-    audit.record(
-        session,
-        programme_id=measure.programme_id,
-        actor=actor,
-        action="measure.update",
-        entity="measure",
-        entity_id=measure.id,
-        before=before,
-        after={
-            "status": measure.status,
-            "health": health.value,
-            "note": note,
-            "percent": percent,
-            "blockers": blockers,
-            "files": len(files),
-        },
-        now=now,
-    )
-    return update
-
-
-def add_evidence(
-    session: AsyncSession,
-    *,
-    programme_id: int,
-    measure_id: int,
-    files: Sequence[Evidence],
-    at: datetime,
-    update_id: int | None = None,
-) -> None:
-    """Evidence files (佐证资料) of a measure, as Telegram file references."""
-    for f in files:
-        session.add(
-            EvidenceFile(
-                programme_id=programme_id,
-                measure_id=measure_id,
-                update_id=update_id,
-                file_id=f.file_id,
-                file_unique_id=f.file_unique_id,
-                name=f.name,
-                kind=f.kind,
-                mime_type=f.mime_type,
-                size=f.size,
-                created_at=at,
-            )
-        )
-
-
-async def is_co_owner(session: AsyncSession, *, measure_id: int, person_id: int) -> bool:
-    """True when the person is named as a further owner of the measure."""
-    query = select(CoOwner.id).where(
-        CoOwner.measure_id == measure_id, CoOwner.person_id == person_id
-    )
-    return (await session.exec(query)).first() is not None

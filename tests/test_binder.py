@@ -13,8 +13,8 @@ from sqlmodel import select
 
 from bot.domain.binder import Entry, folder, parts, unique_paths
 from bot.domain.model import Health
-from storage import measures
-from storage.measures import Evidence
+from storage import answers
+from storage.answers import Evidence
 from storage.models import Measure, Person
 
 BIG = 20 * 1024 * 1024 + 1
@@ -54,7 +54,7 @@ async def _attach(bot: Bot, code: str, files: list[tuple[str, bytes]], note: str
                     stored.file_id, stored.file_unique_id, name, "document", None, len(content)
                 )
             )
-        await measures.record_update(
+        await answers.record_update(
             s,
             measure=m,
             person_id=owner.id,

@@ -10,7 +10,7 @@ from rhythm_support import LEADER, OWNER_A, jobs_idle, seed, tick
 from sqlmodel import select
 
 from bot.domain.model import Health, Status
-from storage import measures
+from storage import answers
 from storage.models import Measure, Person
 
 HEADLINE_ZH = "截至9月底，42项整改措施已完成35项，其余7项正在按时序推进。"
@@ -176,7 +176,7 @@ async def _answer(
             )
         ).one()
         measure = (await s.exec(select(Measure).where(Measure.code == code))).one()
-        await measures.record_update(
+        await answers.record_update(
             s,
             measure=measure,
             person_id=owner.id or 0,

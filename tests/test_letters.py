@@ -20,7 +20,7 @@ from bot.domain.workcal import CalendarKind
 from bot.i18n import tr
 from bot.render import callbacks
 from bot.render.letter import letter_docx
-from storage import letters, measures
+from storage import answers, letters, measures
 from storage.models import AuditEvent, Measure, Programme
 
 
@@ -87,7 +87,7 @@ async def test_letter_command_numbers_in_sequence_and_records_history(bot: Bot) 
     bot.clock.set(datetime(2024, 11, 6, 9, 0, tzinfo=SH))
     async with bot.db.session() as s:
         m = (await s.exec(select(Measure).where(Measure.code == "1.3.2"))).one()
-        await measures.record_update(
+        await answers.record_update(
             s,
             measure=m,
             person_id=m.owner_id,
@@ -144,7 +144,7 @@ async def _answer(bot: Bot, code: str, note: str) -> None:
     """The owner of `code` reports progress now (through storage, as the answer flow does)."""
     async with bot.db.session() as s:
         m = (await s.exec(select(Measure).where(Measure.code == code))).one()
-        await measures.record_update(
+        await answers.record_update(
             s,
             measure=m,
             person_id=m.owner_id,
