@@ -20,9 +20,11 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
+from sqlmodel import col
 
 from benchmarks.ledger_files import write
+from benchmarks.programme import reset_pg
 from bot.domain.ledger import parse_ledger
 from bot.domain.ledger_io import decode_text
 from storage import ledger_store, programmes
@@ -132,8 +134,8 @@ class Bench:
 
     async def counts(self, pid: int) -> tuple[int, int]:
         async with self.db.session() as s:
-            measures = select(func.count()).where(Measure.programme_id == pid)
-            events = select(func.count()).where(AuditEvent.programme_id == pid)
+            measures = select(func.count()).where(col(Measure.programme_id) == pid)
+            events = select(func.count()).where(col(AuditEvent.programme_id) == pid)
             return (await s.exec(measures)).one()[0], (await s.exec(events)).one()[0]  # type: ignore[call-overload]
 
 
@@ -177,19 +179,6 @@ async def bench(url: str, label: str, files: dict[int, dict[str, Path]], edited:
     return lines
 
 
-def _reset_pg(url: str) -> None:
-    async def drop() -> None:
-        db = Database(url)
-        try:
-            async with db.engine.begin() as conn:
-                await conn.execute(text("DROP SCHEMA public CASCADE"))
-                await conn.execute(text("CREATE SCHEMA public"))
-        finally:
-            await db.dispose()
-
-    asyncio.run(drop())
-
-
 def main() -> None:
     """Print a Markdown table of medians and ranges, in seconds."""
     print(f"load: {os.getloadavg()}; median and range over {REPEAT} runs, in s\n")
@@ -215,9 +204,9 @@ def main() -> None:
         asyncio.run(bench(f"sqlite:///{folder}/bench.db", "SQLite", files, edited))
         pg = os.environ.get("TEST_DATABASE_URL")
         if pg:
-            _reset_pg(pg)
+            reset_pg(pg)
             asyncio.run(bench(pg, "PostgreSQL", files, edited))
-            _reset_pg(pg)
+            reset_pg(pg)
     print(f"\nload after: {os.getloadavg()}")
 
 

@@ -62,7 +62,7 @@ async def measure(
     env: dict[str, str],
     cwd: str,
     setup: tuple[str, ...] = (),
-) -> dict:
+) -> dict[str, Any]:
     """Start a bot process, read its memory idle, tell it /dispatch, read it again; stop it."""
     log = open(Path(cwd) / "bot.log", "ab")  # noqa: SIM115, ASYNC230
     proc = await asyncio.create_subprocess_exec(
@@ -102,7 +102,9 @@ async def measure(
         log.close()
 
 
-async def cadence(template: Path, folder: Path, rep: int) -> tuple[dict, list[dict]]:
+async def cadence(
+    template: Path, folder: Path, rep: int
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """`python -m bot run` on a copy of the seeded database; also the messages it sent."""
     db_file = folder / f"cadence{rep}.db"
     shutil.copy(template, db_file)
@@ -128,7 +130,7 @@ async def cadence(template: Path, folder: Path, rep: int) -> tuple[dict, list[di
         return figures, sent
 
 
-async def plain(messages: Path, folder: Path) -> dict:
+async def plain(messages: Path, folder: Path) -> dict[str, Any]:
     """The plain PTB bot sending the same messages."""
     async with FakeTelegram() as api:
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -136,7 +138,7 @@ async def plain(messages: Path, folder: Path) -> dict:
         return await measure(api, [*command, BOT_TOKEN], env, str(folder))
 
 
-def row(name: str, runs: list[dict], key: str, base: list[dict] | None) -> str:
+def row(name: str, runs: list[dict[str, Any]], key: str, base: list[dict[str, Any]] | None) -> str:
     """One Markdown row: median and range in MB, and the ratio of medians to the baseline."""
     values = [r[key] for r in runs]
     median = statistics.median(values)
@@ -155,8 +157,8 @@ async def main() -> None:
         await seed(db, datetime.now(ZoneInfo("Asia/Shanghai")))
         await db.dispose()
         messages = folder / "messages.json"
-        ours: list[dict] = []
-        theirs: list[dict] = []
+        ours: list[dict[str, Any]] = []
+        theirs: list[dict[str, Any]] = []
         for rep in range(REPS):
             figures, sent = await cadence(template, folder, rep)
             ours.append(figures)

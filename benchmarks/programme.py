@@ -264,7 +264,7 @@ def _cli(url: str) -> list[str]:
     return [_row(f"SQLite: {what}", r) for what, r in runs.items()]
 
 
-def _reset_pg(url: str) -> None:
+def reset_pg(url: str) -> None:
     """Empty the PostgreSQL database (schema included) so the generator starts clean."""
 
     async def drop() -> None:
@@ -305,10 +305,10 @@ def main() -> None:
             print(line, flush=True)
     pg = os.environ.get("TEST_DATABASE_URL")
     if pg:
-        _reset_pg(pg)
+        reset_pg(pg)
         for line in asyncio.run(bench(pg, "PostgreSQL")):
             print(line, flush=True)
-        _reset_pg(pg)
+        reset_pg(pg)
     sys.stdout.flush()
 
 

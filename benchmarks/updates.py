@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.control import control, session
+from benchmarks.programme import reset_pg
 
 ROOT = Path(__file__).resolve().parents[1]
 OWNER, LEADER = 20000, 30000  # Telegram ids of 责任人0 and 领导甲
@@ -78,12 +79,6 @@ async def _seed(url: str) -> int:
             return measure.id
     finally:
         await db.dispose()
-
-
-def _reset_pg(url: str) -> None:
-    from benchmarks.programme import _reset_pg as reset
-
-    reset(url)
 
 
 @contextmanager
@@ -146,7 +141,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         url = opts.url or f"sqlite:///{folder}/bench.db"
         if url.startswith("postgres"):
-            _reset_pg(url)
+            reset_pg(url)
         from storage.migrate import upgrade
 
         upgrade(url)
