@@ -157,7 +157,11 @@ def _watch_identity_writes(engine: AsyncEngine) -> None:
             conn.info["identity_written"] = True  # and again once it is committed
 
     def ended(conn: Connection) -> None:
-        if conn.info.pop("identity_written", False):
+        # an invalidated connection (a task cancelled mid-statement) raises on `info`: raising in
+        # this hook would stop the rollback itself and leave SQLite's write lock held
+        if conn.invalidated:
+            cache.clear()  # what it wrote cannot be told: forget everything
+        elif conn.info.pop("identity_written", False):
             cache.clear()
 
     event.listen(engine.sync_engine, "after_execute", executed)

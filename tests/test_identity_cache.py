@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import event, update
-from sqlmodel import col
+from sqlmodel import col, select
 
 from bot.domain.model import Role
 from storage import people, programmes
@@ -97,5 +97,33 @@ async def test_a_read_that_overlapped_a_write_is_not_kept(db_url: str) -> None:
         assert cache.get(USER) is None
         cache.put(USER, "fresh", cache.generation)
         assert cache.get(USER) == "fresh"
+    finally:
+        await db.dispose()
+
+
+async def test_a_transaction_on_an_invalidated_connection_still_rolls_back(
+    db_url: str,
+) -> None:
+    # a task cancelled mid-statement (a stop during a fan-out) leaves its connection invalidated;
+    # the cache's rollback hook must not raise there, or the rollback never happens and SQLite's
+    # write lock stays held ("database is locked" for everyone else)
+    db = Database(db_url)
+    try:
+        async with db.session() as s:
+            await programmes.create(s, name="P", actor="test", now=NOW)
+        cache = db.identities
+        generation = cache.generation
+        session = db._factory()
+        await session.execute(update(Programme).values(name="Q"))
+        conn = await session.connection()
+        await conn.invalidate()
+        await session.rollback()  # raised PendingRollbackError from the cache's hook
+        await session.close()
+        assert cache.generation > generation
+        async with db.session() as s:  # nothing held: another writer goes ahead at once
+            await s.execute(update(Programme).values(name="R"))
+        async with db.session() as s:
+            names = (await s.exec(select(Programme.name))).all()
+        assert names == ["R"]
     finally:
         await db.dispose()
