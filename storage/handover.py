@@ -7,8 +7,22 @@ from datetime import datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import audit
-from storage.invites import invite_for, revoke
+from storage.invites import fresh_link, revoke
 from storage.models import Invite, Person
+
+
+def _let_go(session: AsyncSession, person: Person) -> tuple[int | None, dict[str, object]]:
+    """Unbind the person from their Telegram user: the old user id, and the audit's before."""
+    old_user = person.telegram_user_id
+    before: dict[str, object] = {
+        "telegram_user_id": old_user,
+        "telegram_name": person.telegram_name,
+    }
+    person.telegram_user_id = None
+    person.telegram_name = None
+    person.unreachable_since = None
+    session.add(person)
+    return old_user, before
 
 
 async def hand_over(
@@ -16,16 +30,8 @@ async def hand_over(
 ) -> tuple[int | None, Invite]:
     """Unbind the person (returns the old user id) and issue one fresh single-use link."""
     assert person.id is not None
-    old_user, old_name = person.telegram_user_id, person.telegram_name
-    person.telegram_user_id = None
-    person.telegram_name = None
-    person.unreachable_since = None
-    session.add(person)
-    await revoke(session, programme_id=person.programme_id, person_id=person.id, now=now)
-    await session.flush()  # the revoked links are no longer live for invite_for
-    invite = await invite_for(
-        session, programme_id=person.programme_id, person_id=person.id, now=now, days=days
-    )
+    old_user, before = _let_go(session, person)
+    invite = await fresh_link(session, person=person, now=now, days=days)
     audit.record(
         session,
         programme_id=person.programme_id,
@@ -33,7 +39,7 @@ async def hand_over(
         action="person.handover",
         entity="person",
         entity_id=person.id,
-        before={"telegram_user_id": old_user, "telegram_name": old_name},
+        before=before,
         after={"telegram_user_id": None, "invite_id": invite.id},
         now=now,
     )
@@ -43,11 +49,7 @@ async def hand_over(
 async def unbind(session: AsyncSession, *, person: Person, actor: str, now: datetime) -> int | None:
     """/revoke on a bound person: unbind them and revoke their links; returns the old user id."""
     assert person.id is not None
-    old_user, old_name = person.telegram_user_id, person.telegram_name
-    person.telegram_user_id = None
-    person.telegram_name = None
-    person.unreachable_since = None
-    session.add(person)
+    old_user, before = _let_go(session, person)
     await revoke(session, programme_id=person.programme_id, person_id=person.id, now=now)
     audit.record(
         session,
@@ -56,7 +58,7 @@ async def unbind(session: AsyncSession, *, person: Person, actor: str, now: date
         action="person.unbind",
         entity="person",
         entity_id=person.id,
-        before={"telegram_user_id": old_user, "telegram_name": old_name},
+        before=before,
         after={"telegram_user_id": None},
         now=now,
     )

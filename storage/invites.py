@@ -179,16 +179,22 @@ def _aware(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
+async def fresh_link(session: AsyncSession, *, person: Person, now: datetime, days: int) -> Invite:
+    """The person's one live link: every earlier one revoked, a new one issued."""
+    assert person.id is not None
+    await revoke(session, programme_id=person.programme_id, person_id=person.id, now=now)
+    await session.flush()  # the revoked links are no longer live for invite_for
+    return await invite_for(
+        session, programme_id=person.programme_id, person_id=person.id, now=now, days=days
+    )
+
+
 async def reissue(
     session: AsyncSession, *, person: Person, actor: str, now: datetime, days: int
 ) -> Invite:
     """A fresh link for someone who never opened theirs; the old ones stop working."""
     assert person.id is not None
-    await revoke(session, programme_id=person.programme_id, person_id=person.id, now=now)
-    await session.flush()  # the revoked links are no longer live for invite_for
-    invite = await invite_for(
-        session, programme_id=person.programme_id, person_id=person.id, now=now, days=days
-    )
+    invite = await fresh_link(session, person=person, now=now, days=days)
     audit.record(
         session,
         programme_id=person.programme_id,

@@ -11,12 +11,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage.models import Measure, Person, Unit
 
 
-async def programme_of_measure(session: AsyncSession, *, measure_id: int) -> int | None:
-    """The programme of a live measure, or None."""
-    m = await session.get(Measure, measure_id)
-    return m.programme_id if m is not None and m.removed_at is None else None
-
-
 async def programme_of_person(session: AsyncSession, *, person_id: int) -> int | None:
     """The programme of a ledger person, or None."""
     p = await session.get(Person, person_id)

@@ -11,7 +11,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.model import Answer, Health, MeasureFacts, Status, code_key
+from bot.domain.model import Answer, MeasureFacts, code_key
 from storage import beats, picture
 from storage.models import (
     Area,
@@ -23,10 +23,8 @@ from storage.models import (
     ProgressUpdate,
     Unit,
 )
+from storage.picture import HEALTH, STATUS, co_units
 from storage.programmes import rhythm_of
-
-_STATUS = {s.value: s for s in Status}
-_HEALTH: dict[str | None, Health | None] = {None: None, **{h.value: h for h in Health}}
 
 
 async def latest_answers(
@@ -61,7 +59,7 @@ async def latest_answers(
     ).all()
     # no health and no person: a progress note imported with the ledger (by the CLI)
     return {
-        m: Answer(health=_HEALTH[h or None], at=at, by=by or "", percent=pc, note=note, blockers=bl)
+        m: Answer(health=HEALTH[h or None], at=at, by=by or "", percent=pc, note=note, blockers=bl)
         for m, h, at, by, pc, note, bl in rows
     }
 
@@ -129,11 +127,11 @@ def _fact(
         owner=people.get(m.owner_id, ""),
         deadline=m.deadline,
         original_deadline=m.original_deadline,
-        status=_STATUS[m.status],
-        health=_HEALTH[m.health],
+        status=STATUS[m.status],
+        health=HEALTH[m.health],
         silent_dispatches=silent or 0,
         closed_on=m.closed_on,
-        co_units=tuple(u for u in m.co_units.split("、") if u) if m.co_units else (),
+        co_units=co_units(m.co_units),
         last_update=m.updated_at,
         latest=latest.get(m.id or 0),
         immediate=m.immediate,

@@ -18,6 +18,14 @@ _ITEMS = DispatchItem.__table__  # type: ignore[attr-defined]
 # made once: an alias builds a proxy of each of its columns on first use, per /summary if made per call
 _SILENT_ITEMS = _ITEMS.alias("silent_item")
 _ANSWERED_ITEMS = _ITEMS.alias("answered_item")
+# stored values to enums by dict: a lookup per row is cheaper than the enum's constructor
+STATUS = {s.value: s for s in Status}
+HEALTH: dict[str | None, Health | None] = {None: None, **{h.value: h for h in Health}}
+
+
+def co_units(stored: str | None) -> tuple[str, ...]:
+    """A measure's co-units as stored (joined with 、)."""
+    return tuple(u for u in stored.split("、") if u) if stored else ()
 
 
 def _asked(
@@ -124,9 +132,6 @@ async def rows(
     if owner_id is not None:
         query = query.where(col(m.owner_id) == owner_id)
     result = await conn.execute(query)
-    statuses = {s.value: s for s in Status}
-    healths: dict[str | None, Health | None] = {h.value: h for h in Health}
-    healths[None] = None
     return [
         Row(
             i or 0,
@@ -134,10 +139,10 @@ async def rows(
             number,
             area,
             unit,
-            tuple(u for u in co.split("、") if u) if co else (),
+            co_units(co),
             deadline,
-            statuses[status],
-            healths[health],
+            STATUS[status],
+            HEALTH[health],
             bool(immediate),
             int(silent or 0),
         )
