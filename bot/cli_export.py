@@ -109,7 +109,11 @@ async def _build(
 
     t = tr(args.locale or programme.locale)
     if args.what == "ledger":
-        return [await documents.ledger(session, programme=programme, as_of=today, t=t)]
+        return [
+            await documents.ledger(
+                session, programme=programme, as_of=today, t=t, past=args.as_of is not None
+            )
+        ]
     year, month = _month(args.as_of, today)
     if args.what == "monthly":
         _, files = await monthly_package(

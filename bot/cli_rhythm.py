@@ -103,7 +103,10 @@ async def _summary(
     t = tr(args.locale or programme.locale)
     async with db.session() as s:
         content = await reports.summary_content(
-            s, programme=programme, today=today_in(clock.now(), programme.timezone)
+            s,
+            programme=programme,
+            today=today_in(clock.now(), programme.timezone),
+            past=args.as_of is not None,
         )
     print(summary_text(t, content, programme.name))
     return 0

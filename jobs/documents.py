@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -13,15 +14,18 @@ from telegram import Bot
 
 from bot.domain import documents, report
 from bot.domain.closing import tally
+from bot.domain.halfyear import MONTHS, first_month
 from bot.domain.halfyear import halfyear as halfyear_content
+from bot.domain.model import MeasureFacts
 from bot.i18n import Tr
 from bot.render.chart import monthly_chart
 from bot.render.docx import monthly_docx
 from bot.render.docx_halfyear import halfyear_docx
 from bot.render.limits import CAPTION, PHOTO_UPLOAD_BYTES, UPLOAD_BYTES, fit
 from bot.render.xlsx import ledger_workbook
+from storage import as_of as as_of_store
 from storage import documents as stored
-from storage import lookbacks, measures
+from storage import lookbacks, measures, reports
 from storage.models import Programme
 
 log = logging.getLogger(__name__)
@@ -38,12 +42,17 @@ class Document:
 
 
 async def records(
-    session: AsyncSession, *, programme: Programme, as_of: date
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    as_of: date,
+    facts: Sequence[MeasureFacts] | None = None,
 ) -> list[documents.Record]:
-    """Every live measure of the programme with its extras, in ledger order."""
+    """The measures (live ones, unless `facts` says how they stood) with their extras."""
     assert programme.id is not None
-    # plain rows, not ORM objects: the export reads every measure and update of the programme
-    facts = await measures.facts_only(session, programme_id=programme.id)
+    if facts is None:
+        # plain rows, not ORM objects: the export reads every measure and update of the programme
+        facts = await measures.facts_only(session, programme_id=programme.id)
     extras = await stored.extras(
         session, programme_id=programme.id, as_of=as_of, tz=programme.timezone
     )
@@ -56,9 +65,16 @@ def ledger_file(t: Tr, content: documents.LedgerContent) -> Document:
     return Document(f"{name}.xlsx", ledger_workbook(t, content))
 
 
-async def ledger(session: AsyncSession, *, programme: Programme, as_of: date, t: Tr) -> Document:
-    """The ledger workbook as of a day."""
-    rows = await records(session, programme=programme, as_of=as_of)
+async def ledger(
+    session: AsyncSession, *, programme: Programme, as_of: date, t: Tr, past: bool = False
+) -> Document:
+    """The ledger workbook today, or as it stood at a past day's end (`past`)."""
+    facts = None
+    if past:
+        end = stored.day_after(as_of, programme.timezone)
+        at = await as_of_store.settled(session, programme=programme, at=end)
+        facts = await as_of_store.facts_at(session, programme=programme, at=at)
+    rows = await records(session, programme=programme, as_of=as_of, facts=facts)
     return ledger_file(t, documents.ledger(programme.name, rows, as_of))
 
 
@@ -66,11 +82,14 @@ async def monthly_files(
     session: AsyncSession, *, programme: Programme, content: report.MonthlyReport, t: Tr
 ) -> list[Document]:
     """The monthly report's chart, Word report and ledger as the report saw the month's end."""
-    ledger_content = documents.monthly_ledger(
-        programme.name, await records(session, programme=programme, as_of=content.as_of), content
+    rows = await records(session, programme=programme, as_of=content.as_of, facts=content.measures)
+    ledger_content = documents.monthly_ledger(programme.name, rows, content)
+    sign_offs, ends = await as_of_store.month_history(
+        session, programme=programme, year=content.year, month=content.month
     )
-    rows = ledger_content.records
-    history = documents.closed_by_month(content.measures, content.year, content.month)
+    history = documents.closed_by_month(
+        [d for _, d in sign_offs], ends, content.year, content.month
+    )
     # matplotlib and python-docx are CPU work: keep the event loop answering meanwhile
     png = await asyncio.to_thread(monthly_chart, t, content, history)
     doc = await asyncio.to_thread(monthly_docx, t, content, rows, programme.name, png)
@@ -111,9 +130,17 @@ async def halfyear(
     session: AsyncSession, *, programme: Programme, year: int, month: int, t: Tr
 ) -> Document:
     """The continuing-rectification report for the six months ending with year-month."""
-    rows = await records(session, programme=programme, as_of=report.month_end(year, month))
-    content = halfyear_content([r.facts for r in rows], year, month)
-    rows = documents.as_of_month(rows, content.end)
+    end = await reports.month_facts(session, programme=programme, year=year, month=month)
+    y, m = first_month(year, month)
+    before = (y, m - 1) if m > 1 else (y - 1, 12)
+    opening = await reports.month_facts(
+        session, programme=programme, year=before[0], month=before[1]
+    )
+    sign_offs, ends = await as_of_store.month_history(
+        session, programme=programme, year=year, month=month, months=MONTHS
+    )
+    content = halfyear_content(end, opening, sign_offs, ends, year, month)
+    rows = await records(session, programme=programme, as_of=content.end.as_of, facts=end)
     png = await asyncio.to_thread(monthly_chart, t, content.end, content.months)
     assert programme.id is not None
     zone = ZoneInfo(programme.timezone)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.as_of import earliest_before
 from storage import audit
 from storage.models import AuditEvent, Measure, Person
 
@@ -48,23 +46,3 @@ async def ledger_since(session: AsyncSession, *, programme_id: int) -> datetime 
         .order_by(col(AuditEvent.seq))
     )
     return rows.first()
-
-
-async def changes_after(
-    session: AsyncSession, *, programme_id: int, cutoff: datetime
-) -> dict[str, dict[str, Any]]:
-    """Per measure code: what its status, closing date and deadlines were before the cutoff."""
-    rows = await session.exec(
-        select(AuditEvent, Measure.code)
-        .join(Measure, col(Measure.id) == AuditEvent.entity_id)
-        .where(
-            AuditEvent.programme_id == programme_id,
-            AuditEvent.entity == "measure",
-            col(AuditEvent.at) > cutoff,
-        )
-        .order_by(col(AuditEvent.seq))
-    )
-    later: dict[str, list[tuple[str, Any]]] = {}
-    for e, code in rows.all():
-        later.setdefault(code, []).append((e.action, audit.load(e.before)))
-    return {code: earliest_before(changes) for code, changes in later.items()}

@@ -6,28 +6,27 @@ One function per picture, called by the beats, the commands and the CLI alike.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain import filters, report
-from bot.domain.as_of import as_it_stood
 from bot.domain.letters import to_review
-from bot.domain.model import Beat, Status, code_key
+from bot.domain.model import Beat, MeasureFacts, Status, code_key
 from bot.domain.workcal import CalendarKind
 from storage import (
     absences,
+    as_of,
     beats,
     decisions,
     dispatch_items,
-    history,
     letters,
     measures,
     people,
     picture,
 )
-from storage.documents import day_in
+from storage.documents import day_after, day_in
 from storage.models import Programme
 from storage.programmes import rhythm_of
 
@@ -44,15 +43,21 @@ async def summary_content(
     today: date,
     args: Sequence[str] = (),
     owner_id: int | None = None,
+    past: bool = False,
 ) -> report.Summary:
     """/summary as data, for a leader, a coordinator, a group or one owner.
 
     Raises filters.FilterError when the arguments name no area or unit of the programme.
     Counts and lights come from lean rows of every measure; full facts (the owner's words) are
-    loaded only for the few items the picture lists.
+    loaded only for the few items the picture lists. A past day (`past`) is rebuilt from the
+    events up to its end instead: the picture that day, whenever it is asked.
     """
     assert programme.id is not None
     pid = programme.id
+    if past:
+        tz = programme.timezone
+        at = await as_of.settled(session, programme=programme, at=day_after(today, tz))
+        return _summary_of(await as_of.facts_at(session, programme=programme, at=at), today, args)
     short = await beats.short_dispatches(session, programme_id=pid, rhythm=rhythm_of(programme))
     rows = await picture.rows(
         await session.connection(), programme_id=pid, owner_id=owner_id, short=short
@@ -74,6 +79,15 @@ async def summary_content(
         unit_share=filters.unit_share(where, kept),
         owner_view=owner_id is not None,
     )
+
+
+def _summary_of(facts: list[MeasureFacts], today: date, args: Sequence[str]) -> report.Summary:
+    """/summary from full facts (a past day's), with the same filters as the live one."""
+    where = filters.EVERYTHING
+    if any(a.strip() for a in args):
+        where = filters.parse(args, filters.Known.of(facts))
+    kept = filters.apply(where, facts, today)
+    return report.summary(kept, today, where=where, unit_share=filters.unit_share(where, kept))
 
 
 async def review_content(
@@ -130,23 +144,23 @@ async def review_content(
     return content, dict(report.snapshot(facts, today))
 
 
+async def month_facts(
+    session: AsyncSession, *, programme: Programme, year: int, month: int
+) -> list[MeasureFacts]:
+    """The measures as the month's events left them at its end (as_of.settled: or as imported)."""
+    cutoff = day_after(report.month_end(year, month), programme.timezone)
+    at = await as_of.settled(session, programme=programme, at=cutoff)
+    return await as_of.facts_at(session, programme=programme, at=at)
+
+
 async def report_content(
     session: AsyncSession, *, programme: Programme, period: str
 ) -> report.MonthlyReport:
-    """The monthly report for period YYYY-MM as data."""
+    """The monthly report for period YYYY-MM as data: the month as its own events tell it."""
     assert programme.id is not None
     year, month = (int(x) for x in period.split("-"))
     start, end = date(year, month, 1), report.month_end(year, month)
-    # a report on a past month says what it said then: closings and extensions since are undone
-    cutoff = datetime.combine(end + timedelta(days=1), time(), ZoneInfo(programme.timezone))
-    facts = await measures.facts_only(
-        session, programme_id=programme.id, as_of=(cutoff, _week(end))
-    )
-    # a month before the ledger came into the bot is shown as the ledger was first imported
-    first = await history.ledger_since(session, programme_id=programme.id)
-    since = max(cutoff, first) if first is not None else cutoff
-    later = await history.changes_after(session, programme_id=programme.id, cutoff=since)
-    facts = as_it_stood(facts, later)
+    facts = await month_facts(session, programme=programme, year=year, month=month)
     short = await beats.short_dispatches(
         session, programme_id=programme.id, rhythm=rhythm_of(programme)
     )

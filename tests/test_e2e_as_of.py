@@ -9,8 +9,6 @@ from rhythm_support import OWNER_A, measure_id, seed, tick
 from signoff_support import COORD_B, ask_signoff
 from test_e2e_signoff import REPORT, _start
 
-from bot.domain.as_of import as_it_stood, earliest_before
-from bot.domain.model import MeasureFacts, Status
 from bot.i18n import tr
 from bot.render.digest import report_text
 from storage import programmes, reports
@@ -64,45 +62,3 @@ async def test_a_month_before_the_ledger_came_in_shows_it_as_first_imported(bot:
     await bot.press(ADMIN, copy, button(copy, "dec:", ":ok"))
     assert await _report(bot, "2024-09") == september
     assert "截至10月底，42项整改措施已完成36项" in await _report(bot, "2024-10")
-
-
-def _facts(status: Status, closed: date | None, deadline: date | None) -> MeasureFacts:
-    return MeasureFacts(
-        code="1.1.1",
-        text="t",
-        area_number=1,
-        area="a",
-        problem="p",
-        leader="",
-        lead_unit="u",
-        owner="o",
-        deadline=deadline,
-        status=status,
-        closed_on=closed,
-    )
-
-
-def test_later_changes_are_undone_in_order() -> None:
-    later = [
-        ("measure.update", {"status": "in_progress", "health": "on_track"}),
-        ("measure.signoff_request", {"status": "in_progress"}),
-        ("measure.signoff_approve", {"status": "pending_signoff", "closed_on": None}),
-        ("measure.extension_approve", {"deadline": "2024-09-30", "original_deadline": None}),
-    ]
-    was = earliest_before(later)
-    assert was == {
-        "status": "in_progress",
-        "health": "on_track",
-        "closed_on": None,
-        "deadline": "2024-09-30",
-        "original_deadline": None,
-    }
-    now = _facts(Status.CLOSED, date(2024, 10, 8), date(2024, 12, 31))
-    [then] = as_it_stood([now], {"1.1.1": was})
-    assert (then.status, then.closed_on, then.deadline) == (
-        Status.IN_PROGRESS,
-        None,
-        date(2024, 9, 30),
-    )
-    assert as_it_stood([now], {"1.1.1": earliest_before([("measure.import", None)])}) == []
-    assert as_it_stood([now], {}) == [now]

@@ -11,8 +11,9 @@ from conftest import SH, Bot
 from documents_support import sample_records
 from rhythm_support import LEADER, seed
 
-from bot.domain.halfyear import first_month, halfyear
+from bot.domain.halfyear import HalfYear, first_month, halfyear
 from bot.domain.model import Status
+from bot.domain.report import month_end
 from bot.i18n import tr
 from bot.render.docx_halfyear import halfyear_docx
 
@@ -30,6 +31,23 @@ def _spread() -> list:  # type: ignore[type-arg]
     return out
 
 
+def _halfyear(rows: list) -> HalfYear:  # type: ignore[type-arg]
+    """The half-year to September from records as they stood at its end (October undone)."""
+    sep = date(2024, 9, 30)
+    offs = [(r.facts.code, r.facts.closed_on) for r in rows if r.facts.closed_on]
+    end = [
+        replace(r.facts, status=Status.IN_PROGRESS, closed_on=None)
+        if r.facts.closed_on and r.facts.closed_on > sep
+        else r.facts
+        for r in rows
+    ]
+    opening = [
+        replace(f, status=Status.IN_PROGRESS, closed_on=None) if f.closed_on else f for f in end
+    ]
+    ends = {(2024, m): sum(1 for _, d in offs if d <= month_end(2024, m)) for m in range(4, 10)}
+    return halfyear(end, opening, [(c, d) for c, d in offs if d <= sep], ends, 2024, 9)
+
+
 def test_first_month_crosses_the_year() -> None:
     assert first_month(2024, 9) == (2024, 4)
     assert first_month(2024, 3) == (2023, 10)
@@ -37,7 +55,8 @@ def test_first_month_crosses_the_year() -> None:
 
 def test_halfyear_counts_and_docx() -> None:
     rows = _spread()
-    h = halfyear([r.facts for r in rows], 2024, 9)
+    h = _halfyear(rows)
+    assert [m.total for m in h.months] == [5, 10, 15, 20, 25, 30]
     assert h.start == date(2024, 4, 1)
     assert [len(c) for c in h.closed] == [5, 5, 5, 5, 5, 5]
     assert h.opening.closed == 0 and h.end.counts.closed == 30
@@ -80,7 +99,7 @@ def test_halfyear_reports_the_recorded_look_backs() -> None:
     from bot.domain.closing import tally
 
     rows = _spread()
-    h = halfyear([r.facts for r in rows], 2024, 9)
+    h = _halfyear(rows)
     done = tally([("1.3.2", "rebound"), ("1.3.3", "holds")])
     data = halfyear_docx(tr("zh_CN"), h, rows, "巡视整改", None, done)
     paras = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]

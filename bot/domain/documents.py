@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 
 from bot.domain import report
-from bot.domain.model import MeasureFacts, Status
+from bot.domain.model import MeasureFacts
 
 
 @dataclass(frozen=True)
@@ -74,12 +74,6 @@ def ledger(
     )
 
 
-def as_of_month(rows: Sequence[Record], monthly: report.MonthlyReport) -> list[Record]:
-    """The records as the monthly report sees them: closures after the month are not yet closed."""
-    seen = {m.code: m for m in monthly.measures}
-    return [replace(r, facts=seen.get(r.facts.code, r.facts)) for r in rows]
-
-
 def monthly_ledger(
     programme: str, rows: Sequence[Record], monthly: report.MonthlyReport
 ) -> LedgerContent:
@@ -87,7 +81,7 @@ def monthly_ledger(
     return LedgerContent(
         programme=programme,
         as_of=monthly.as_of,
-        records=as_of_month(rows, monthly),
+        records=list(rows),
         counts=monthly.counts,
         areas=monthly.areas,
         units=monthly.units,
@@ -109,22 +103,30 @@ class MonthClosed:
     total: int
 
 
-def closed_by_month(
-    measures: Sequence[MeasureFacts], year: int, month: int, months: int = 6
-) -> list[MonthClosed]:
+def months_up_to(year: int, month: int, months: int = 6) -> list[tuple[int, int]]:
     """The last `months` months up to year-month, oldest first."""
-    keys = []
-    y, m = year, month
-    for _ in range(months):
-        keys.append((y, m))
-        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
-    closed = [f.closed_on for f in measures if f.status is Status.CLOSED and f.closed_on]
+    index = year * 12 + month - 1
+    return [(k // 12, k % 12 + 1) for k in range(index - months + 1, index + 1)]
+
+
+def closed_by_month(
+    sign_offs: Sequence[date],
+    closed_at_end: Mapping[tuple[int, int], int],
+    year: int,
+    month: int,
+    months: int = 6,
+) -> list[MonthClosed]:
+    """The last `months` months up to year-month, oldest first.
+
+    A month's bar counts the sign-offs dated in it, whatever came of them later; its line, the
+    measures closed at its end, those imported as done included.
+    """
     return [
         MonthClosed(
             y,
             m,
-            sum(1 for c in closed if (c.year, c.month) == (y, m)),
-            sum(1 for c in closed if c <= report.month_end(y, m)),
+            sum(1 for d in sign_offs if (d.year, d.month) == (y, m)),
+            closed_at_end.get((y, m), 0),
         )
-        for y, m in reversed(keys)
+        for y, m in months_up_to(year, month, months)
     ]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.domain import report
-from bot.domain.documents import MonthClosed, closed_by_month
+from bot.domain.documents import MonthClosed, closed_by_month, months_up_to
 from bot.domain.model import MeasureFacts, Status
 
 MONTHS = 6
@@ -27,42 +27,33 @@ class HalfYear:
 
 def first_month(year: int, month: int, months: int = MONTHS) -> tuple[int, int]:
     """The first month of the `months` months ending with year-month."""
-    index = year * 12 + month - 1 - (months - 1)
-    return index // 12, index % 12 + 1
-
-
-def _as_of(measures: Sequence[MeasureFacts], day: date) -> list[MeasureFacts]:
-    """The measures as they stood on a day: later closures were still open."""
-    return [
-        replace(m, status=Status.IN_PROGRESS, closed_on=None)
-        if m.status is Status.CLOSED and m.closed_on is not None and m.closed_on > day
-        else m
-        for m in measures
-    ]
+    return months_up_to(year, month, months)[0]
 
 
 def halfyear(
-    measures: Sequence[MeasureFacts],
+    end_facts: Sequence[MeasureFacts],
+    opening_facts: Sequence[MeasureFacts],
+    sign_offs: Sequence[tuple[str, date]],
+    closed_at_end: Mapping[tuple[int, int], int],
     year: int,
     month: int,
     answers: Mapping[str, tuple[int, int]] | None = None,
 ) -> HalfYear:
-    """The half-year report for the six months ending with year-month."""
-    end = report.monthly(measures, year, month, answers)
+    """The half-year report for the six months ending with year-month.
+
+    `end_facts` and `opening_facts` are the measures at the period's end and the day before it
+    began; `sign_offs` every sign-off as (code, day): a closure stays in its month.
+    """
+    end = report.monthly(end_facts, year, month, answers)
     y, m = first_month(year, month)
     start = date(y, m, 1)
     before = start - timedelta(days=1)
-    months = closed_by_month(end.measures, year, month, MONTHS)
-    closed = [
-        [
-            f
-            for f in end.measures
-            if f.status is Status.CLOSED
-            and f.closed_on is not None
-            and (f.closed_on.year, f.closed_on.month) == (mc.year, mc.month)
-        ]
-        for mc in months
-    ]
+    months = closed_by_month([d for _, d in sign_offs], closed_at_end, year, month, MONTHS)
+    at_end = {f.code: f for f in end.measures}
+    closed = []
+    for mc in months:
+        codes = dict.fromkeys(c for c, d in sign_offs if (d.year, d.month) == (mc.year, mc.month))
+        closed.append([at_end[c] for c in codes if c in at_end])
     late = {o.measure.code for o in end.overdue}
     remaining = sorted(
         (f for f in end.measures if f.status is not Status.CLOSED),
@@ -71,7 +62,7 @@ def halfyear(
     return HalfYear(
         start=start,
         end=end,
-        opening=report.count(_as_of(measures, before), before),
+        opening=report.count(opening_facts, before),
         months=months,
         closed=closed,
         remaining=remaining,

@@ -1,0 +1,162 @@
+"""The programme as of a moment: its measures rebuilt from the audit trail up to then."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select as sa_select
+from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.domain.documents import months_up_to
+from bot.domain.model import MeasureFacts, Status, code_key
+from bot.domain.replay import Recorded, closings, live, replay
+from bot.domain.report import month_end
+from storage import audit, beats, picture
+from storage.documents import day_after
+from storage.measures import latest_answers
+from storage.models import Area, AuditEvent, Measure, Programme
+from storage.picture import co_units
+from storage.programmes import rhythm_of
+
+MEASURE_EVENTS = "measure"
+
+
+async def _short_of(session: AsyncSession, programme: Programme) -> set[str]:
+    assert programme.id is not None
+    return await beats.short_dispatches(
+        session, programme_id=programme.id, rhythm=rhythm_of(programme)
+    )
+
+
+def _week(day: date) -> str:
+    iso = day.isocalendar()
+    return f"{iso.year}-W{iso.week:02d}"
+
+
+async def events(
+    session: AsyncSession, *, programme: Programme, until: datetime | None = None
+) -> list[Recorded]:
+    """The programme's measure events before a moment (all if None), oldest first."""
+    e = AuditEvent
+    query = sa_select(col(e.entity_id), col(e.action), col(e.at), col(e.after)).where(
+        col(e.programme_id) == programme.id, col(e.entity) == MEASURE_EVENTS
+    )
+    if until is not None:
+        query = query.where(col(e.at) < until)
+    conn = await session.connection()
+    rows: Sequence[Any] = (await conn.execute(query.order_by(col(e.seq)))).all()
+    zone = ZoneInfo(programme.timezone)
+    return [
+        Recorded(mid, action, at, at.astimezone(zone).date(), audit.load(after) or {})
+        for mid, action, at, after in rows
+        if mid is not None
+    ]
+
+
+async def first_import(session: AsyncSession, *, programme: Programme) -> datetime | None:
+    """When the ledger first came in (None before any import)."""
+    e = AuditEvent
+    query = (
+        sa_select(col(e.at))
+        .where(col(e.programme_id) == programme.id, col(e.action) == "measure.import")
+        .order_by(col(e.seq))
+        .limit(1)
+    )
+    conn = await session.connection()
+    return (await conn.execute(query)).scalar_one_or_none()
+
+
+async def settled(session: AsyncSession, *, programme: Programme, at: datetime) -> datetime:
+    """The moment a picture 'as of' `at` is taken: a time before the ledger came into the bot
+    shows the ledger as it was first imported (offices start with a ledger 'as of' a past day)."""
+    first = await first_import(session, programme=programme)
+    return first + timedelta(microseconds=1) if first is not None and first >= at else at
+
+
+async def facts_at(
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    at: datetime,
+    recorded: Sequence[Recorded] | None = None,
+) -> list[MeasureFacts]:
+    """The measures in the ledger at a moment, as the events before it say, in ledger order."""
+    assert programme.id is not None
+    pid = programme.id
+    recorded = recorded if recorded is not None else await events(session, programme=programme)
+    states = live(replay(recorded, at))
+    conn = await session.connection()
+    codes = dict(
+        (await conn.execute(sa_select(col(Measure.id), col(Measure.code)).where(
+            col(Measure.programme_id) == pid
+        ))).tuples().all()
+    )  # fmt: skip
+    numbers = dict(
+        (await conn.execute(sa_select(col(Area.name), col(Area.number)).where(
+            col(Area.programme_id) == pid
+        ))).tuples().all()
+    )  # fmt: skip
+    day = at.astimezone(ZoneInfo(programme.timezone)).date()
+    silent_q = sa_select(
+        col(Measure.id),
+        picture.silent_run(pid, last_period=_week(day), short=await _short_of(session, programme)),
+    ).where(col(Measure.programme_id) == pid)
+    silent = dict((await conn.execute(silent_q)).tuples().all())
+    latest = await latest_answers(session, programme_id=pid, before=at)
+    out = []
+    for mid, s in states.items():
+        n = s.names
+        out.append(
+            MeasureFacts(
+                code=codes.get(mid, ""),
+                text=n.get("text", ""),
+                area_number=numbers.get(n.get("area", ""), 0),
+                area=n.get("area", ""),
+                problem=n.get("problem", ""),
+                leader=n.get("leader", ""),
+                lead_unit=n.get("lead_unit", ""),
+                owner=n.get("owner", ""),
+                deadline=s.deadline,
+                original_deadline=s.original_deadline,
+                status=s.status,
+                health=s.health,
+                silent_dispatches=silent.get(mid) or 0,
+                closed_on=s.closed_on,
+                co_units=co_units(n.get("co_units")),
+                last_update=s.last_at,
+                latest=latest.get(mid),
+                immediate=s.immediate,
+            )
+        )
+    out.sort(key=lambda f: (f.area_number, code_key(f.code)))
+    return out
+
+
+async def closed_days(
+    session: AsyncSession, *, programme: Programme, recorded: Sequence[Recorded] | None = None
+) -> list[tuple[str, date]]:
+    """Every sign-off of the programme as (code, day), in the order they were decided."""
+    recorded = recorded if recorded is not None else await events(session, programme=programme)
+    conn = await session.connection()
+    codes = dict(
+        (await conn.execute(sa_select(col(Measure.id), col(Measure.code)).where(
+            col(Measure.programme_id) == programme.id
+        ))).tuples().all()
+    )  # fmt: skip
+    return [(codes.get(mid, ""), day) for mid, day in closings(recorded)]
+
+
+async def month_history(
+    session: AsyncSession, *, programme: Programme, year: int, month: int, months: int = 6
+) -> tuple[list[tuple[str, date]], dict[tuple[int, int], int]]:
+    """Every sign-off as (code, day), and how many measures were closed at each month's end."""
+    recorded = await events(session, programme=programme)
+    ends: dict[tuple[int, int], int] = {}
+    for y, m in months_up_to(year, month, months):
+        states = live(replay(recorded, day_after(month_end(y, m), programme.timezone)))
+        ends[(y, m)] = sum(1 for s in states.values() if s.status is Status.CLOSED)
+    return await closed_days(session, programme=programme, recorded=recorded), ends
