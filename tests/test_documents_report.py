@@ -178,3 +178,14 @@ def test_chart_words_without_a_cjk_font(caplog: pytest.LogCaptureFixture) -> Non
     finally:
         chart.CJK_FONTS = original
         chart.cjk_font.cache_clear()
+
+
+def test_a_month_without_closures_draws_its_axis_from_nought() -> None:
+    # issue 22, item 4: no closures drew an axis from −0.045 to 0.045
+    from matplotlib.figure import Figure
+
+    history = documents.closed_by_month([], {}, 2024, 9)
+    axes = Figure().subplots()
+    words = chart.chart_text(tr("zh_CN"), _report(sample_records()), history, cjk=False)
+    chart._trend(axes, history, words, None)
+    assert axes.get_ylim()[0] == 0 and axes.get_ylim()[1] > 0.5

@@ -130,6 +130,7 @@ def _bars(a: Axes, r: MonthlyReport, words: ChartText, font: str | None) -> None
     a.barh(y, late, left=lefts, color=COLOURS["overdue"], label=words.legend[2])
     a.set_yticks(y, words.areas, fontdict=_props(font, 8))
     a.xaxis.set_major_locator(MaxNLocator(integer=True))  # measures are counted whole
+    a.set_xlim(0, max([1, *(c.counts.total for c in r.areas)]) * 1.05)
     a.invert_yaxis()
     a.set_title(words.title, fontdict=_props(font, 11))
     a.legend(prop=_props(font, 8), loc="lower right")
@@ -144,5 +145,7 @@ def _trend(a: Axes, history: Sequence[MonthClosed], words: ChartText, font: str 
     a.plot(x, [h.total for h in history], color="#444444", marker="o", label=words.closed_total)
     a.set_xticks(x, words.months, fontdict=_props(font, 7), rotation=30)
     a.yaxis.set_major_locator(MaxNLocator(integer=True))
+    # counts start at nought: with nothing to draw matplotlib centres the axis on it (−0.045…)
+    a.set_ylim(0, max([1, *(max(h.closed, h.total) for h in history)]) * 1.1)
     a.set_title(words.trend_title, fontdict=_props(font, 11))
     a.legend(prop=_props(font, 8), loc="upper left")
