@@ -29,7 +29,6 @@ from storage import (
 )
 from storage.documents import day_in
 from storage.models import Programme
-from storage.programmes import rhythm_of
 
 
 def _week(day: date) -> str:
@@ -53,10 +52,7 @@ async def summary_content(
     """
     assert programme.id is not None
     pid = programme.id
-    short = await beats.short_dispatches(session, programme_id=pid, rhythm=rhythm_of(programme))
-    rows = await picture.rows(
-        await session.connection(), programme_id=pid, owner_id=owner_id, short=short
-    )
+    rows = await picture.rows(await session.connection(), programme_id=pid, owner_id=owner_id)
     where = filters.EVERYTHING
     if any(a.strip() for a in args):
         # the names people may type, first seen in ledger order
@@ -136,7 +132,7 @@ async def report_content(
     """The monthly report for period YYYY-MM as data."""
     assert programme.id is not None
     year, month = (int(x) for x in period.split("-"))
-    start, end = date(year, month, 1), report.month_end(year, month)
+    end = report.month_end(year, month)
     # a report on a past month says what it said then: closings and extensions since are undone
     cutoff = datetime.combine(end + timedelta(days=1), time(), ZoneInfo(programme.timezone))
     facts = await measures.facts_only(
@@ -147,10 +143,8 @@ async def report_content(
     since = max(cutoff, first) if first is not None else cutoff
     later = await history.changes_after(session, programme_id=programme.id, cutoff=since)
     facts = as_it_stood(facts, later)
-    short = await beats.short_dispatches(
-        session, programme_id=programme.id, rhythm=rhythm_of(programme)
-    )
+    # 反馈率: the dispatches sent in the month, each judged by the window it was sent with
     answers = await dispatch_items.answers_by_unit(
-        session, programme_id=programme.id, first=_week(start), last=_week(end), short=short
+        session, programme_id=programme.id, year=year, month=month, tz=programme.timezone
     )
     return report.monthly(facts, year, month, answers)
