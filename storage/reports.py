@@ -143,8 +143,15 @@ async def report_content(
     since = max(cutoff, first) if first is not None else cutoff
     later = await history.changes_after(session, programme_id=programme.id, cutoff=since)
     facts = as_it_stood(facts, later)
-    # 反馈率: the dispatches sent in the month, each judged by the window it was sent with
+    # 反馈率: the dispatches sent in the month, each judged by the window it was sent with, as
+    # the month ended: one still open then counts only if already answered, so a report run
+    # again later says the same
     answers = await dispatch_items.answers_by_unit(
-        session, programme_id=programme.id, year=year, month=month, tz=programme.timezone
+        session,
+        programme_id=programme.id,
+        year=year,
+        month=month,
+        tz=programme.timezone,
+        at=cutoff,
     )
     return report.monthly(facts, year, month, answers)
