@@ -9,9 +9,9 @@ from datetime import date, datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import today_in
+from bot.domain.dispatches import answer_window, silent_streak
 from bot.domain.lights import SILENT_DISPATCHES, by_urgency
 from bot.domain.model import ANSWERABLE, Beat, MeasureFacts
-from bot.domain.periods import previous_periods
 from bot.i18n import Tr, tr
 from bot.render.alerts import escalation_text
 from bot.render.keyboards import chase_keyboard, measures_keyboard
@@ -141,6 +141,8 @@ async def dispatch(
         i.measure_id: i
         for i in await dispatch_items.items(session, programme_id=pid, period=period)
     }
+    # the answer window is judged now, by the rhythm in force: a later schedule never rejudges it
+    answer_by, short = answer_window(rhythm_of(programme), period, now)
     by_owner: dict[int, list[tuple[Measure, MeasureFacts]]] = defaultdict(list)
     for m, f in rows:
         by_owner[m.owner_id].append((m, f))
@@ -180,7 +182,7 @@ async def dispatch(
             item = existing.pop(m.id or 0, None) or DispatchItem(
                 programme_id=pid, period=period, measure_id=m.id or 0, owner_id=owner_id
             )
-            item.recipient_id = recipient.id
+            item.recipient_id, item.answer_by, item.short = recipient.id, answer_by, short
             session.add(item)
             written.append(item)
         if n % PLAN_BATCH == 0:
@@ -265,24 +267,6 @@ async def nudge(
     return planned
 
 
-SILENCE_LOOKED_AT = 8  # dispatches walked back to measure a silence
-
-
-def silent_run(
-    items: dict[str, DispatchItem], periods: list[str], short: set[str]
-) -> list[DispatchItem]:
-    """The measure's dispatches in a row without an answer, latest first (short ones skipped)."""
-    run: list[DispatchItem] = []
-    for period in reversed(periods):
-        if period in short:
-            continue  # too little time to answer: neither silence nor an answer
-        item = items.get(period)
-        if item is None or not item.delivered or item.answered:
-            break
-        run.append(item)
-    return run
-
-
 async def escalate(
     session: AsyncSession,
     *,
@@ -296,15 +280,11 @@ async def escalate(
 ) -> int:
     """Tell the responsible leader, once per silence, of measures silent two dispatches or more."""
     assert programme.id is not None
-    pid, rhythm = programme.id, rhythm_of(programme)
-    prev = previous_periods(Beat.DISPATCH, period, SILENCE_LOOKED_AT, rhythm)
-    short = await beats.short_dispatches(session, programme_id=pid, rhythm=rhythm)
-    by_measure: dict[int, dict[str, DispatchItem]] = defaultdict(dict)
-    for item in await dispatch_items.items(session, programme_id=pid, periods=prev):
-        by_measure[item.measure_id][item.period] = item
+    pid = programme.id
+    by_measure = await dispatch_items.since_last_answer(session, programme_id=pid, before=period)
     told = 0
     for m, f in open_rows:
-        run = silent_run(by_measure.get(m.id or 0, {}), prev, short)
+        run = silent_streak(by_measure.get(m.id or 0, []))
         if len(run) < SILENT_DISPATCHES or any(i.escalated for i in run):
             continue
         for item in run:

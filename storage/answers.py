@@ -70,7 +70,7 @@ async def record_update(
     measure.updated_at = now
     session.add(measure)
     await dispatch_items.mark_answered(
-        session, programme_id=measure.programme_id, measure_id=measure.id
+        session, programme_id=measure.programme_id, measure_id=measure.id, now=now
     )
     await followups.mark_answered(session, measure_id=measure.id, update_id=update.id, now=now)
     audit.record(

@@ -10,9 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.catchup import nudge_after
 from bot.domain.model import Beat
-from bot.domain.periods import MergedPeriod, Rhythm, slot_for
 from storage.models import SentBeat
 
 
@@ -98,21 +96,3 @@ def load_snapshot(record: SentBeat | None) -> dict[str, tuple[str | None, str, s
         return None
     raw: dict[str, Any] = json.loads(record.snapshot)
     return {k: (v[0], v[1], v[2]) for k, v in raw.items()}
-
-
-async def short_dispatches(session: AsyncSession, *, programme_id: int, rhythm: Rhythm) -> set[str]:
-    """Dispatch periods that left owners less than the nudge delay to answer: not silence."""
-    rows = await session.exec(
-        select(SentBeat.period, SentBeat.sent_at).where(
-            SentBeat.programme_id == programme_id, SentBeat.beat == Beat.DISPATCH.value
-        )
-    )
-    short = set()
-    for period, sent_at in rows.all():
-        try:
-            ends = slot_for(Beat.DISPATCH, period, rhythm).ends
-        except (MergedPeriod, ValueError):
-            continue
-        if nudge_after(rhythm, sent_at) >= ends:
-            short.add(period)
-    return short

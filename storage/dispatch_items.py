@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, or_
+from sqlalchemy import func, literal
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.dispatches import DispatchFact, feedback_by_unit
 from storage.models import DispatchItem, Measure, Unit
 
 
@@ -43,38 +48,70 @@ async def answers_by_unit(
     session: AsyncSession,
     *,
     programme_id: int,
-    first: str,
-    last: str,
-    short: Collection[str] = (),
+    year: int,
+    month: int,
+    tz: str,
+    at: datetime | None = None,
 ) -> dict[str, tuple[int, int]]:
-    """Per lead unit: (answered, delivered) dispatch items in periods first..last.
+    """Per lead unit: (answered, counted) of the dispatches sent in a month (its 反馈率).
 
-    A dispatch that left too little time to answer (`short`) counts only where it was answered.
+    The rule is bot.domain.dispatches.feedback_by_unit; this loads only the month's items.
     """
-    counted = (
-        [or_(col(DispatchItem.answered), ~col(DispatchItem.period).in_(list(short)))]
-        if short
-        else []
-    )
-    answered = func.sum(case((col(DispatchItem.answered), 1), else_=0))
-    rows = await session.exec(
-        select(Unit.name, answered, func.count())
+    zone = ZoneInfo(tz)
+    # a day either side: the month's edges in the programme's zone, whatever the stored zone
+    start = datetime(year, month, 1, tzinfo=zone) - timedelta(days=1)
+    end = datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone) + timedelta(days=1)
+    i = DispatchItem
+    fields = (i.period, i.delivered, i.answered, i.short, i.delivered_at, i.answered_at)
+    query = (
+        sa_select(col(Unit.name), *(col(f) for f in fields), col(i.answer_by))
         .join(Measure, col(Measure.lead_unit_id) == Unit.id)
-        .join(DispatchItem, col(DispatchItem.measure_id) == Measure.id)
+        .join(i, col(i.measure_id) == Measure.id)
         .where(
-            DispatchItem.programme_id == programme_id,
-            DispatchItem.delivered,
-            col(DispatchItem.period) >= first,
-            col(DispatchItem.period) <= last,
-            *counted,
+            col(i.programme_id) == programme_id,
+            col(i.delivered_at) >= start,
+            col(i.delivered_at) < end,
         )
-        .group_by(col(Unit.name))
     )
-    return {unit: (int(yes or 0), int(total)) for unit, yes, total in rows.all()}
+    # plain rows, not objects: a month of a large programme is tens of thousands of items
+    rows = (await session.execute(query)).all()
+    facts = [(unit, DispatchFact(*rest)) for unit, *rest in rows]
+    return feedback_by_unit(facts, year=year, month=month, tz=tz, at=at)
 
 
-async def mark_answered(session: AsyncSession, *, programme_id: int, measure_id: int) -> None:
-    """Mark the measure's latest dispatch item as answered."""
+async def since_last_answer(
+    session: AsyncSession, *, programme_id: int, before: str
+) -> dict[int, list[DispatchItem]]:
+    """Each measure's dispatch items before a period and after its latest answered one: all a
+    silent run (bot.domain.dispatches.silent_streak) can be made of, however long ago it began."""
+    answered = aliased(DispatchItem)
+    last_answer = (
+        sa_select(func.coalesce(func.max(answered.period), literal("")))
+        .where(
+            col(answered.programme_id) == programme_id,
+            col(answered.measure_id) == col(DispatchItem.measure_id),
+            col(answered.period) < before,
+            col(answered.answered),
+        )
+        .scalar_subquery()
+    )
+    rows = await session.exec(
+        select(DispatchItem).where(
+            DispatchItem.programme_id == programme_id,
+            col(DispatchItem.period) < before,
+            col(DispatchItem.period) > last_answer,
+        )
+    )
+    by_measure: dict[int, list[DispatchItem]] = {}
+    for item in rows.all():
+        by_measure.setdefault(item.measure_id, []).append(item)
+    return by_measure
+
+
+async def mark_answered(
+    session: AsyncSession, *, programme_id: int, measure_id: int, now: datetime
+) -> None:
+    """Mark the measure's latest dispatch item as answered, and when."""
     item = (
         await session.exec(
             select(DispatchItem)
@@ -83,5 +120,5 @@ async def mark_answered(session: AsyncSession, *, programme_id: int, measure_id:
         )
     ).first()
     if item is not None and not item.answered:
-        item.answered = True
+        item.answered, item.answered_at = True, now
         session.add(item)

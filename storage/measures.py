@@ -12,19 +12,17 @@ from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.model import Answer, MeasureFacts, code_key
-from storage import beats, picture
+from storage import picture
 from storage.models import (
     Area,
     CoOwner,
     Measure,
     Person,
     Problem,
-    Programme,
     ProgressUpdate,
     Unit,
 )
 from storage.picture import HEALTH, STATUS, co_units
-from storage.programmes import rhythm_of
 
 
 async def latest_answers(
@@ -70,16 +68,6 @@ def _live(programme_id: int, owner_ids: Sequence[int] | None) -> ColumnElement[b
     if owner_ids is not None:
         where.append(col(Measure.owner_id).in_(owner_ids))
     return and_(*where)
-
-
-async def _short(session: AsyncSession, programme_id: int) -> set[str]:
-    """The programme's dispatches that left too little time to answer (not silence)."""
-    programme = await session.get(Programme, programme_id)
-    if programme is None:
-        return set()
-    return await beats.short_dispatches(
-        session, programme_id=programme_id, rhythm=rhythm_of(programme)
-    )
 
 
 async def _context(
@@ -153,11 +141,7 @@ async def facts(
     With as_of (a moment and the last dispatch period by then) answers and silences come from
     before that moment; statuses and deadlines are undone by the caller (bot.domain.as_of).
     """
-    silent = picture.silent_run(
-        programme_id,
-        last_period=as_of[1] if as_of else None,
-        short=await _short(session, programme_id),
-    )
+    silent = picture.silent_run(programme_id, last_period=as_of[1] if as_of else None)
     query = (
         sa_select(Measure, Area, Problem, Unit, silent)
         .join(Area, col(Area.id) == Measure.area_id)
@@ -195,11 +179,7 @@ async def facts_only(
         for c in (m.id, m.code, m.text, m.leader_id, m.owner_id, m.deadline, m.original_deadline)
     ] + [col(c) for c in (m.status, m.health, m.closed_on, m.co_units, m.updated_at, m.immediate)]
     names = (col(Area.number), col(Area.name), col(Problem.name), col(Unit.name))
-    silent = picture.silent_run(
-        programme_id,
-        last_period=as_of[1] if as_of else None,
-        short=await _short(session, programme_id),
-    )
+    silent = picture.silent_run(programme_id, last_period=as_of[1] if as_of else None)
     query = (
         sa_select(*columns, *names, silent)
         .join(Area, col(Area.id) == Measure.area_id)

@@ -229,6 +229,7 @@ class DispatchItem(SQLModel, table=True):
             "period",
             "delivered",
             "answered",
+            "short",
         ),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -243,6 +244,11 @@ class DispatchItem(SQLModel, table=True):
     answered: bool = False
     nudged: bool = False
     escalated: bool = False
+    # frozen when sent and answered, so later schedules and answers never rejudge the past
+    delivered_at: datetime | None = None  # when Telegram accepted the dispatch message
+    answered_at: datetime | None = None  # when the answer credited to it was recorded
+    answer_by: datetime | None = None  # the end of its period by the rhythm when it was sent
+    short: bool = False  # sent with too little time to answer (not silence unless answered)
 
 
 class OutboxMessage(SQLModel, table=True):

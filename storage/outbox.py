@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, delete, or_, update
+from sqlalchemy import and_, delete, func, literal, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -68,7 +68,10 @@ async def mark_sent(
         return
     values: dict[str, object] = {"chat_id": row.chat_id, "message_id": message_id}
     if row.beat == "dispatch":
+        # the first delivery dates it: a forced re-send does not move it to another month
         values["delivered"] = True
+        first = DispatchItem.__table__.c.delivered_at  # type: ignore[attr-defined]
+        values["delivered_at"] = func.coalesce(first, literal(at, type_=first.type))
     await session.exec(
         update(DispatchItem)
         .where(

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, and_, case, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
@@ -28,23 +27,19 @@ def co_units(stored: str | None) -> tuple[str, ...]:
     return tuple(u for u in stored.split("、") if u) if stored else ()
 
 
-def _asked(
-    items: Any, programme_id: int, last_period: str | None, short: Collection[str]
-) -> list[Any]:
-    """The outer measure's dispatch items that can show silence or an answer (as WHERE terms).
-
-    A dispatch that left too little time to answer (`short`) counts only where it was answered.
-    """
-    where: list[Any] = [
-        items.c.programme_id == programme_id,
-        items.c.measure_id == col(Measure.id),
-        items.c.delivered,
-    ]
-    if short:
-        where.append(or_(items.c.answered, items.c.period.not_in(list(short))))
+def _asked(items: Any, programme_id: int, last_period: str | None) -> list[Any]:
+    """The outer measure's dispatch items (as WHERE terms), up to a period if given."""
+    where: list[Any] = [items.c.programme_id == programme_id, items.c.measure_id == col(Measure.id)]
     if last_period is not None:
         where.append(items.c.period <= last_period)
     return where
+
+
+def _silent(items: Any) -> Any:
+    """An item that counts as silence (bot.domain.dispatches.silent_streak): it reached the
+    owner with time to answer and got no answer. Others neither count nor end a run, but an
+    answer, delivered or not, ends it."""
+    return and_(items.c.delivered, ~items.c.short, ~items.c.answered)
 
 
 def _last_answer(programme_id: int, last_period: str | None) -> ScalarSelect[Any]:
@@ -52,44 +47,41 @@ def _last_answer(programme_id: int, last_period: str | None) -> ScalarSelect[Any
     answered = _ANSWERED_ITEMS
     return (
         select(func.coalesce(func.max(answered.c.period), literal("")))
-        .where(*_asked(answered, programme_id, last_period, ()), answered.c.answered)
+        .where(*_asked(answered, programme_id, last_period), answered.c.answered)
         .correlate(Measure)  # to the outer select of measures, however deep it is nested
         .scalar_subquery()
     )
 
 
-def silent_run(
-    programme_id: int, *, last_period: str | None = None, short: Collection[str] = ()
-) -> ScalarSelect[int]:
-    """How many of the measure's latest dispatches in a row went unanswered, as a column.
+def silent_run(programme_id: int, *, last_period: str | None = None) -> ScalarSelect[int]:
+    """bot.domain.dispatches.silent_run of each measure, as a column (tests hold them equal).
 
-    Its unanswered dispatches after its latest answered one: index look-ups per measure.
+    Its silent dispatches after its latest answered one: index look-ups per measure.
     """
     items = _SILENT_ITEMS
     return (
         select(func.count())
         .select_from(items)
         .where(
-            *_asked(items, programme_id, last_period, short),
-            ~items.c.answered,
+            *_asked(items, programme_id, last_period),
+            _silent(items),
             items.c.period > _last_answer(programme_id, last_period),
         )
         .scalar_subquery()
     )
 
 
-def silent_flag(
-    programme_id: int, *, last_period: str | None = None, short: Collection[str] = ()
-) -> ColumnElement[int]:
-    """SILENT_DISPATCHES when the measure's last that many dispatches all went unanswered, else 0.
+def silent_flag(programme_id: int, *, last_period: str | None = None) -> ColumnElement[int]:
+    """SILENT_DISPATCHES when the measure's silent run is at least that long, else 0.
 
     Per measure, two index look-ups (the covering ix_dispatchitem_silence): the period of its
-    SILENT_DISPATCHES-th latest dispatch, and its latest answered one, which must come before.
+    SILENT_DISPATCHES-th latest silent dispatch, and its latest answered one, which must come
+    before.
     """
     items = _SILENT_ITEMS
     nth = (
         select(items.c.period)
-        .where(*_asked(items, programme_id, last_period, short))
+        .where(*_asked(items, programme_id, last_period), _silent(items))
         .order_by(items.c.period.desc())
         .limit(1)
         .offset(SILENT_DISPATCHES - 1)
@@ -107,7 +99,6 @@ async def rows(
     programme_id: int,
     owner_id: int | None = None,
     last_period: str | None = None,
-    short: Collection[str] = (),
 ) -> list[Row]:
     """Every live measure of the programme (or of one owner) as a lean row, in no set order."""
     m = Measure
@@ -123,7 +114,7 @@ async def rows(
             col(m.status),
             col(m.health),
             col(m.immediate),
-            silent_flag(programme_id, last_period=last_period, short=short),
+            silent_flag(programme_id, last_period=last_period),
         )
         .join(Area, col(Area.id) == m.area_id)
         .join(Unit, col(Unit.id) == m.lead_unit_id)

@@ -28,7 +28,6 @@ from storage import (
 )
 from storage.documents import day_after, day_in
 from storage.models import Programme
-from storage.programmes import rhythm_of
 
 
 def _week(day: date) -> str:
@@ -58,10 +57,7 @@ async def summary_content(
         tz = programme.timezone
         at = await as_of.settled(session, programme=programme, at=day_after(today, tz))
         return _summary_of(await as_of.facts_at(session, programme=programme, at=at), today, args)
-    short = await beats.short_dispatches(session, programme_id=pid, rhythm=rhythm_of(programme))
-    rows = await picture.rows(
-        await session.connection(), programme_id=pid, owner_id=owner_id, short=short
-    )
+    rows = await picture.rows(await session.connection(), programme_id=pid, owner_id=owner_id)
     where = filters.EVERYTHING
     if any(a.strip() for a in args):
         # the names people may type, first seen in ledger order
@@ -159,12 +155,17 @@ async def report_content(
     """The monthly report for period YYYY-MM as data: the month as its own events tell it."""
     assert programme.id is not None
     year, month = (int(x) for x in period.split("-"))
-    start, end = date(year, month, 1), report.month_end(year, month)
     facts = await month_facts(session, programme=programme, year=year, month=month)
-    short = await beats.short_dispatches(
-        session, programme_id=programme.id, rhythm=rhythm_of(programme)
-    )
+    cutoff = day_after(report.month_end(year, month), programme.timezone)
+    # 反馈率: the dispatches sent in the month, each judged by the window it was sent with, as
+    # the month ended: one still open then counts only if already answered, so a report run
+    # again later says the same
     answers = await dispatch_items.answers_by_unit(
-        session, programme_id=programme.id, first=_week(start), last=_week(end), short=short
+        session,
+        programme_id=programme.id,
+        year=year,
+        month=month,
+        tz=programme.timezone,
+        at=cutoff,
     )
     return report.monthly(facts, year, month, answers)

@@ -53,7 +53,7 @@ EN: dict[str, Any] = {
         ],
         [
             "As of 31 October, 36 of 42 measures are complete; 6 are in progress.",
-            "Urban Management Bureau: leads 2 measures, 1 complete, answer rate 33%",
+            "Urban Management Bureau: leads 2 measures, 1 complete, answer rate 25%",
             "Closed this month: 1",
         ],
     ],

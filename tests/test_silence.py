@@ -35,7 +35,7 @@ ITEMS: dict[str, tuple[list[tuple[str, bool, bool]], bool]] = {
 }
 
 
-async def _seed(conn: AsyncConnection) -> int:
+async def _seed(conn: AsyncConnection, short: set[str] = SHORT) -> int:
     """A programme with one measure per silence pattern, and a red, a yellow, a green one."""
     pid = (
         await conn.execute(
@@ -105,6 +105,7 @@ async def _seed(conn: AsyncConnection) -> int:
                     owner_id=owner,
                     delivered=delivered,
                     answered=answered,
+                    short=period in short,
                 )
             )
     assert pid is not None
@@ -115,8 +116,8 @@ async def _silence(
     conn: AsyncConnection, pid: int, last_period: str | None = None
 ) -> dict[str, tuple[int, int]]:
     """Per code: (the run of unanswered dispatches, the light's flag)."""
-    run = picture.silent_run(pid, last_period=last_period, short=SHORT)
-    flag = picture.silent_flag(pid, last_period=last_period, short=SHORT)
+    run = picture.silent_run(pid, last_period=last_period)
+    flag = picture.silent_flag(pid, last_period=last_period)
     rows = await conn.execute(
         select(col(Measure.code), run, flag).where(col(Measure.programme_id) == pid)
     )
@@ -152,7 +153,7 @@ async def test_silence_counts_the_run_after_the_last_answer(db_url: str) -> None
                 "9": (0, 0),
                 "10": (1, 0),
             }
-            rows = await picture.rows(conn, programme_id=pid, short=SHORT)
+            rows = await picture.rows(conn, programme_id=pid)
         by_code = {r.code: r for r in rows}
         assert sorted(by_code) == sorted([*ITEMS, "R1", "Y1", "G1"])
         assert (by_code["3"].silent_dispatches, by_code["2"].silent_dispatches) == (2, 0)
@@ -165,11 +166,11 @@ async def test_summary_from_lean_rows_equals_the_one_from_full_facts(db_url: str
     db = Database(db_url)
     try:
         async with db.engine.begin() as conn:
-            pid = await _seed(conn)
+            pid = await _seed(conn, short=set())
         async with db.session() as s:
             programme = await s.get(Programme, pid)
             assert programme is not None
-            # no dispatch beat was sent, so no dispatch is short here: 3 and 10 are silent too
+            # no dispatch is short here: 3 and 10 are silent too
             full = await measures.facts_only(s, programme_id=pid)
             for args in ([], ["overdue"], ["area", "2"], ["unit", "财政局"]):
                 lean = await reports.summary_content(
