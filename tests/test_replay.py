@@ -64,3 +64,14 @@ def test_nothing_before_the_first_event_and_events_of_unknown_measures_ignored()
     assert replay(HISTORY, _at(1, hour=1)) == {}
     stray = [_e(9, "measure.update", _at(2), status="in_progress", health="on_track")]
     assert replay(stray, _at(31)) == {}
+
+
+def test_an_immediate_deadline_recorded_as_its_date() -> None:
+    dated = [
+        _e(5, "measure.import", _at(1), **ROW, deadline="2024-10-01", immediate=True),
+        _e(5, "measure.import", _at(9), deadline="2024-12-31", immediate=False),
+    ]
+    first = replay(dated, _at(2))[5]
+    assert (first.deadline, first.immediate) == (date(2024, 10, 1), True)
+    later = replay(dated, _at(31))[5]
+    assert (later.deadline, later.immediate) == (date(2024, 12, 31), False)

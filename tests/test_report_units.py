@@ -158,11 +158,11 @@ def test_a_review_compared_with_the_previous_one() -> None:
 def test_monthly_report_stands_at_month_end() -> None:
     ledger = [
         *LEDGER,
-        fact("4.1", deadline=date(2024, 10, 31), status=Status.CLOSED, closed_on=date(2024, 10, 3)),
+        fact("4.1", deadline=date(2024, 10, 31), status=Status.IN_PROGRESS),
     ]
+    # the measures as September's events left them (storage.reports.month_facts replays them)
     m = report.monthly(ledger, 2024, 9)
     assert (m.year, m.month, m.as_of) == (2024, 9, date(2024, 9, 30))
-    # closed on 3 October: still open in the September report
     assert (m.counts.total, m.counts.closed) == (9, 2)
     assert [x.code for x in m.closed_this_month] == ["3.1", "3.2"]
     assert [(o.measure.code, o.days) for o in m.overdue] == [("1.1", 10)]

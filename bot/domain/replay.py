@@ -51,11 +51,12 @@ def _imported(state: State, after: Mapping[str, Any], day: date) -> None:
             state.names[key] = after[key] or ""
     if "deadline" in after:
         value = after["deadline"]
-        if value == IMMEDIATE:
+        if value == IMMEDIATE:  # written before the trail recorded the date it stands for
             state.deadline = state.deadline if state.immediate else day
             state.immediate = True
         else:
-            state.deadline, state.immediate = _day(value), False
+            state.deadline = _day(value)
+            state.immediate = bool(after.get("immediate", False))
     if "status" in after:
         # done in the file: closed before the programme began, so no closing date
         state.status, state.closed_on = Status(after["status"]), None

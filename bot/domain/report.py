@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from bot.domain.counts import Counts, Group, Lit, by_area, count, lights_of
@@ -305,16 +305,12 @@ def monthly(
     month: int,
     answers: Mapping[str, tuple[int, int]] | None = None,
 ) -> MonthlyReport:
-    """Build the monthly report as of the month's last day."""
+    """Build the monthly report from the measures as they stood at the month's end.
+
+    Pass them as the month's events left them (storage.reports.month_facts): this adds no undo.
+    """
     end = month_end(year, month)
     start = date(year, month, 1)
-    # the report goes out days after the month ends: closures since then do not count yet
-    measures = [
-        replace(m, status=Status.IN_PROGRESS, closed_on=None)
-        if m.status is Status.CLOSED and m.closed_on is not None and m.closed_on > end
-        else m
-        for m in measures
-    ]
     lit = lights_of(measures, end)
     return MonthlyReport(
         year=year,
