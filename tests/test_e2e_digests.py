@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import pytest
 from conftest import ADMIN, GROUP, SH, TASKFORCE, Bot
 from fakebot import User
 from rhythm_support import LEADER, OWNER_A, jobs_idle, seed, tick
@@ -201,6 +202,7 @@ async def _review(bot: Bot, day: datetime) -> list[str]:
     return review.plain.split("\n")
 
 
+@pytest.mark.bypasses_trail("closes 1.3.3 by editing its row, to set up a review")
 async def test_each_review_compares_with_the_one_before(bot: Bot) -> None:
     pid = await seed(bot)
     await group_say(bot, ADMIN, "/setup P taskforce", chat_id=TASKFORCE.id)
