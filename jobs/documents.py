@@ -71,8 +71,7 @@ async def ledger(
     """The ledger workbook today, or as it stood at a past day's end (`past`)."""
     facts = None
     if past:
-        end = stored.day_after(as_of, programme.timezone)
-        at = await as_of_store.settled(session, programme=programme, at=end)
+        at = stored.day_after(as_of, programme.timezone)
         facts = await as_of_store.facts_at(session, programme=programme, at=at)
     rows = await records(session, programme=programme, as_of=as_of, facts=facts)
     return ledger_file(t, documents.ledger(programme.name, rows, as_of))

@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.domain.dispatches import DispatchFact, silent_run
 from bot.domain.documents import months_up_to
 from bot.domain.model import MeasureFacts, Status, code_key
-from bot.domain.replay import Recorded, closings, live, replay
+from bot.domain.replay import Recorded, State, closings, live, replay
 from bot.domain.report import month_end
 from storage import audit
 from storage.documents import day_after
@@ -81,11 +81,15 @@ async def first_import(session: AsyncSession, *, programme: Programme) -> dateti
     return (await conn.execute(query)).scalar_one_or_none()
 
 
-async def settled(session: AsyncSession, *, programme: Programme, at: datetime) -> datetime:
-    """The moment a picture 'as of' `at` is taken: a time before the ledger came into the bot
-    shows the ledger as it was first imported (offices start with a ledger 'as of' a past day)."""
-    first = await first_import(session, programme=programme)
-    return first + timedelta(microseconds=1) if first is not None and first >= at else at
+def _states_at(
+    recorded: Sequence[Recorded], first: datetime | None, at: datetime
+) -> dict[int, State]:
+    """The live measures' states at a moment; before the first import, as it imported them."""
+    if first is not None and first >= at:
+        # that import's own events only, even those of a later action recorded at the same moment
+        recorded = [e for e in recorded if e.action == "measure.import" and e.at == first]
+        at = first + timedelta(microseconds=1)
+    return live(replay(recorded, at))
 
 
 async def facts_at(
@@ -95,11 +99,15 @@ async def facts_at(
     at: datetime,
     recorded: Sequence[Recorded] | None = None,
 ) -> list[MeasureFacts]:
-    """The measures in the ledger at a moment, as the events before it say, in ledger order."""
+    """The measures in the ledger at a moment, as the events before it say, in ledger order.
+
+    A moment before the ledger came into the bot shows the ledger as it was first imported:
+    offices start with a ledger 'as of' a past day, and a report on that day shows it.
+    """
     assert programme.id is not None
     pid = programme.id
     recorded = recorded if recorded is not None else await events(session, programme=programme)
-    states = live(replay(recorded, at))
+    states = _states_at(recorded, await first_import(session, programme=programme), at)
     conn = await session.connection()
     codes = dict(
         (await conn.execute(sa_select(col(Measure.id), col(Measure.code)).where(
@@ -161,8 +169,9 @@ async def month_history(
 ) -> tuple[list[tuple[str, date]], dict[tuple[int, int], int]]:
     """Every sign-off as (code, day), and how many measures were closed at each month's end."""
     recorded = await events(session, programme=programme)
+    first = await first_import(session, programme=programme)
     ends: dict[tuple[int, int], int] = {}
     for y, m in months_up_to(year, month, months):
-        states = live(replay(recorded, day_after(month_end(y, m), programme.timezone)))
+        states = _states_at(recorded, first, day_after(month_end(y, m), programme.timezone))
         ends[(y, m)] = sum(1 for s in states.values() if s.status is Status.CLOSED)
     return await closed_days(session, programme=programme, recorded=recorded), ends

@@ -55,7 +55,7 @@ async def summary_content(
     pid = programme.id
     if past:
         tz = programme.timezone
-        at = await as_of.settled(session, programme=programme, at=day_after(today, tz))
+        at = day_after(today, tz)
         return _summary_of(await as_of.facts_at(session, programme=programme, at=at), today, args)
     rows = await picture.rows(await session.connection(), programme_id=pid, owner_id=owner_id)
     where = filters.EVERYTHING
@@ -143,10 +143,9 @@ async def review_content(
 async def month_facts(
     session: AsyncSession, *, programme: Programme, year: int, month: int
 ) -> list[MeasureFacts]:
-    """The measures as the month's events left them at its end (as_of.settled: or as imported)."""
+    """The measures as the month's events left them at its end (or as first imported)."""
     cutoff = day_after(report.month_end(year, month), programme.timezone)
-    at = await as_of.settled(session, programme=programme, at=cutoff)
-    return await as_of.facts_at(session, programme=programme, at=at)
+    return await as_of.facts_at(session, programme=programme, at=cutoff)
 
 
 async def report_content(

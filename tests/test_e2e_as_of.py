@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 
+import docx
 from conftest import ADMIN, SH, Bot, button, sample
 from rhythm_support import OWNER_A, measure_id, seed, tick
 from signoff_support import COORD_B, ask_signoff
@@ -120,3 +122,19 @@ async def test_chart_months_count_sign_offs_and_every_closed_measure(bot: Bot) -
     history = closed_by_month([d for _, d in offs], ends, 2024, 10)
     assert [(h.month, h.closed, h.total) for h in history[-2:]] == [(9, 1, 36), (10, 0, 36)]
     assert offs == [("1.3.2", date(2024, 9, 30))]
+
+
+async def test_halfyear_counts_the_months_sign_offs_and_the_ledgers_done(bot: Bot) -> None:
+    # issue 22, item 4: the half-year report keeps September's closure and the 35 done before
+    pid = await _start(bot)
+    [dispatch] = bot.api.messages_to(OWNER_A.id)
+    await ask_signoff(bot, OWNER_A, dispatch, "1.3.2", REPORT, ["验收报告.pdf"])
+    copy = bot.api.last_to(COORD_B.id)
+    await bot.press(COORD_B, copy, button(copy, "dec:", ":ok"))
+    assert pid
+    bot.clock.set(datetime(2024, 10, 15, 9, 0, tzinfo=SH))
+    reply = await bot.say(ADMIN, "/export halfyear")
+    assert reply.document is not None
+    paras = [p.text for p in docx.Document(io.BytesIO(reply.document)).paragraphs]
+    assert "期初，42项整改措施已完成35项；期末已完成36项，本期完成销号1项。" in paras
+    assert sum("完成销号1项" in p and p.startswith("2024年9月") for p in paras) == 1
