@@ -86,9 +86,7 @@ async def monthly_files(
     sign_offs, ends = await as_of_store.month_history(
         session, programme=programme, year=content.year, month=content.month
     )
-    history = documents.closed_by_month(
-        [d for _, d in sign_offs], ends, content.year, content.month
-    )
+    history = documents.closed_by_month(sign_offs, ends, content.year, content.month)
     # matplotlib and python-docx are CPU work: keep the event loop answering meanwhile
     png = await asyncio.to_thread(monthly_chart, t, content, history)
     doc = await asyncio.to_thread(monthly_docx, t, content, rows, programme.name, png)

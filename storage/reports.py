@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.domain import filters, report
 from bot.domain.letters import to_review
 from bot.domain.model import Beat, MeasureFacts, Status, code_key
+from bot.domain.replay import closed_in
 from bot.domain.workcal import CalendarKind
 from storage import (
     absences,
@@ -167,4 +168,5 @@ async def report_content(
         tz=programme.timezone,
         at=cutoff,
     )
-    return report.monthly(facts, year, month, answers)
+    sign_offs = await as_of.closed_days(session, programme=programme)
+    return report.monthly(facts, year, month, answers, closed_in(sign_offs, year, month))

@@ -150,7 +150,7 @@ def test_chart_is_a_png_of_the_expected_size() -> None:
     rows = _with_overdue_and_long_term()
     content = _report(rows)
     # 34 signed off in September; 35 closed at its end (one was done before the programme)
-    offs = [date(2024, 9, 20)] * 34
+    offs = [(f"c{i}", date(2024, 9, 20)) for i in range(34)]
     history = documents.closed_by_month(offs, {(2024, 9): 35}, 2024, 9)
     assert [h.total for h in history] == [0, 0, 0, 0, 0, 35] and history[-1].closed == 34
     assert _png_size(chart.monthly_chart(tr("zh_CN"), content, history)) == (1000, 500)

@@ -119,7 +119,7 @@ async def test_chart_months_count_sign_offs_and_every_closed_measure(bot: Bot) -
         programme = await programmes.by_id(s, programme_id=pid)
         assert programme is not None
         offs, ends = await as_of.month_history(s, programme=programme, year=2024, month=10)
-    history = closed_by_month([d for _, d in offs], ends, 2024, 10)
+    history = closed_by_month(offs, ends, 2024, 10)
     assert [(h.month, h.closed, h.total) for h in history[-2:]] == [(9, 1, 36), (10, 0, 36)]
     assert offs == [("1.3.2", date(2024, 9, 30))]
 

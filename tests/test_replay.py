@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from bot.domain.model import Health, Status
-from bot.domain.replay import Recorded, closings, live, replay
+from bot.domain.replay import Recorded, closed_in, closings, live, replay
 
 
 def _at(day: int, month: int = 10, hour: int = 2) -> datetime:
@@ -75,3 +75,10 @@ def test_an_immediate_deadline_recorded_as_its_date() -> None:
     assert (first.deadline, first.immediate) == (date(2024, 10, 1), True)
     later = replay(dated, _at(31))[5]
     assert (later.deadline, later.immediate) == (date(2024, 12, 31), False)
+
+
+def test_closed_in_a_month_is_each_measure_signed_off_in_it_once() -> None:
+    offs = [("1.1", date(2024, 9, 3)), ("1.2", date(2024, 9, 9)), ("1.1", date(2024, 9, 20))]
+    offs.append(("1.3", date(2024, 10, 1)))
+    assert closed_in(offs, 2024, 9) == ["1.1", "1.2"]
+    assert closed_in(offs, 2024, 10) == ["1.3"] and closed_in(offs, 2024, 8) == []

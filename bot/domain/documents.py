@@ -8,6 +8,7 @@ from datetime import date
 
 from bot.domain import report
 from bot.domain.model import MeasureFacts
+from bot.domain.replay import closed_in
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def months_up_to(year: int, month: int, months: int = 6) -> list[tuple[int, int]
 
 
 def closed_by_month(
-    sign_offs: Sequence[date],
+    sign_offs: Sequence[tuple[str, date]],
     closed_at_end: Mapping[tuple[int, int], int],
     year: int,
     month: int,
@@ -125,7 +126,7 @@ def closed_by_month(
         MonthClosed(
             y,
             m,
-            sum(1 for d in sign_offs if (d.year, d.month) == (y, m)),
+            len(closed_in(sign_offs, y, m)),
             closed_at_end.get((y, m), 0),
         )
         for y, m in months_up_to(year, month, months)

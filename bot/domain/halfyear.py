@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from bot.domain import report
 from bot.domain.documents import MonthClosed, closed_by_month, months_up_to
 from bot.domain.model import MeasureFacts, Status
+from bot.domain.replay import closed_in
 
 MONTHS = 6
 
@@ -44,16 +45,15 @@ def halfyear(
     `end_facts` and `opening_facts` are the measures at the period's end and the day before it
     began; `sign_offs` every sign-off as (code, day): a closure stays in its month.
     """
-    end = report.monthly(end_facts, year, month, answers)
+    end = report.monthly(end_facts, year, month, answers, closed_in(sign_offs, year, month))
     y, m = first_month(year, month)
     start = date(y, m, 1)
     before = start - timedelta(days=1)
-    months = closed_by_month([d for _, d in sign_offs], closed_at_end, year, month, MONTHS)
+    months = closed_by_month(sign_offs, closed_at_end, year, month, MONTHS)
     at_end = {f.code: f for f in end.measures}
-    closed = []
-    for mc in months:
-        codes = dict.fromkeys(c for c, d in sign_offs if (d.year, d.month) == (mc.year, mc.month))
-        closed.append([at_end[c] for c in codes if c in at_end])
+    closed = [
+        [at_end[c] for c in closed_in(sign_offs, mc.year, mc.month) if c in at_end] for mc in months
+    ]
     late = {o.measure.code for o in end.overdue}
     remaining = sorted(
         (f for f in end.measures if f.status is not Status.CLOSED),

@@ -111,3 +111,8 @@ def closings(events: Iterable[Recorded]) -> list[tuple[int, date]]:
         for e in events
         if e.action == "measure.signoff_approve"
     ]
+
+
+def closed_in(sign_offs: Iterable[tuple[str, date]], year: int, month: int) -> list[str]:
+    """Closed in a month (DOMAIN.md): the measures with a sign-off dated in it, first come first."""
+    return list(dict.fromkeys(c for c, d in sign_offs if (d.year, d.month) == (year, month)))

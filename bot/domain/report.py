@@ -304,8 +304,12 @@ def monthly(
     year: int,
     month: int,
     answers: Mapping[str, tuple[int, int]] | None = None,
+    signed_off: Sequence[str] | None = None,
 ) -> MonthlyReport:
     """Build the monthly report from the measures as they stood at the month's end.
+
+    `signed_off`: the codes closed in the month (replay.closed_in), shown as they stood at its
+    end; without it, the measures closed at the end with a closing date in the month.
 
     Pass them as the month's events left them (storage.reports.month_facts): this adds no undo.
     """
@@ -319,7 +323,9 @@ def monthly(
         counts=count(measures, end, lit),
         areas=by_area(measures, end, lit),
         units=by_unit(measures, end, answers, lit),
-        closed_this_month=[
+        closed_this_month=[m for m in measures if m.code in signed_off]
+        if signed_off is not None
+        else [
             m
             for m in measures
             if m.status is Status.CLOSED and m.closed_on and start <= m.closed_on <= end
