@@ -14,6 +14,7 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.documents import Extras
+from bot.domain.ledger_plan import recorded_deadline
 from bot.domain.notes import split_next_step
 from storage.models import AuditEvent, EvidenceFile, Measure, ProgressUpdate
 
@@ -40,16 +41,15 @@ def day_after(as_of: date, tz: str) -> datetime:
     return datetime.combine(as_of + timedelta(days=1), time(), ZoneInfo(tz))
 
 
-def _first_deadlines(events: Iterable[Any]) -> dict[int, date | None]:
+def _first_deadlines(events: Iterable[Any], tz: str) -> dict[int, date | None]:
     """Per measure id: the deadline its first recorded import gave it."""
     first: dict[int, date | None] = {}
-    for entity_id, after_text in events:
+    for entity_id, after_text, at in events:
         if entity_id is None or entity_id in first or not after_text:
             continue
         after = json.loads(after_text)
         if isinstance(after, dict) and "deadline" in after:
-            value = after["deadline"]
-            first[entity_id] = date.fromisoformat(value) if value else None
+            first[entity_id] = recorded_deadline(after["deadline"], day_in(at, tz))
     return first
 
 
@@ -130,13 +130,14 @@ async def extras(
     a = AuditEvent
     first = _first_deadlines(
         await conn.execute(
-            rows_of(col(a.entity_id), col(a.after))
+            rows_of(col(a.entity_id), col(a.after), col(a.at))
             .where(
                 and_(col(a.programme_id) == programme_id, col(a.entity) == "measure"),
                 col(a.action) == "measure.import",
             )
             .order_by(col(a.id))
-        )
+        ),
+        tz,
     )
     live = rows_of(col(Measure.id), col(Measure.code), col(Measure.deadline)).where(
         col(Measure.programme_id) == programme_id, col(Measure.removed_at).is_(None)

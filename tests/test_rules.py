@@ -12,7 +12,7 @@ from bot.domain.invites import Redeem, invited_roles, redemption
 from bot.domain.ledger import LedgerRow
 from bot.domain.ledger_plan import diff, plan_import, row_values
 from bot.domain.lifecycle import Event, TransitionError, can_answer, next_status
-from bot.domain.model import Role, Status
+from bot.domain.model import MeasureFacts, Role, Status
 
 NOW = datetime(2024, 9, 30, 9, tzinfo=UTC)
 TODAY = date(2024, 9, 30)
@@ -225,3 +225,23 @@ def test_a_status_set_in_chat_is_kept_unless_the_coordinator_chooses_the_file() 
 def test_done_rows_are_counted_as_closed_before_the_programme() -> None:
     plan = plan_import([_row("1", status=Status.CLOSED), _row("2")], {})
     assert (plan.new, plan.closed) == (["1", "2"], 1)
+
+
+def test_immediate_deadlines_in_the_trail_read_as_dates() -> None:
+    """Issue 22: events written before the trail recorded 立行立改's date hold "immediate"."""
+    from bot.domain.as_of import as_it_stood, earliest_before
+    from bot.domain.ledger_plan import recorded_deadline
+
+    day = date(2024, 9, 30)
+    assert recorded_deadline("immediate", day) == day
+    assert recorded_deadline("2024-12-31", day) == date(2024, 12, 31)
+    assert recorded_deadline(None, day) is None
+    m = MeasureFacts(code="1", text="x", area_number=1, area="a", problem="p", leader="",
+                     lead_unit="u", owner="o", deadline=date(2024, 12, 31), status=Status.IN_PROGRESS)  # fmt: skip
+    # a re-import made a 立行立改 measure dated: before it, it was 立行立改 again
+    legacy = earliest_before([("measure.import", {"deadline": "immediate"})])
+    [was] = as_it_stood([m], {"1": legacy})
+    assert (was.immediate, was.deadline) == (True, date(2024, 12, 31))
+    recorded = earliest_before([("measure.import", {"deadline": "2024-09-30", "immediate": True})])
+    [was] = as_it_stood([m], {"1": recorded})
+    assert (was.immediate, was.deadline) == (True, day)

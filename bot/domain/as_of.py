@@ -7,9 +7,10 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from bot.domain.ledger_plan import IMMEDIATE
 from bot.domain.model import Health, MeasureFacts, Status
 
-FIELDS = ("status", "health", "closed_on", "deadline", "original_deadline")
+FIELDS = ("status", "health", "closed_on", "deadline", "original_deadline", "immediate")
 NEW = "new"  # marks a measure that did not exist yet
 
 
@@ -50,8 +51,13 @@ def as_it_stood(
             changes["health"] = Health(was["health"]) if was["health"] else None
         if "closed_on" in was:
             changes["closed_on"] = _day(was["closed_on"])
-        if "deadline" in was:
+        if was.get("deadline") == IMMEDIATE:
+            # an event recorded before the trail held 立行立改's date: the date stays as it is
+            changes["immediate"] = True
+        elif "deadline" in was:
             changes["deadline"] = _day(was["deadline"])
+        if "immediate" in was:
+            changes["immediate"] = bool(was["immediate"])
         if "original_deadline" in was:
             changes["original_deadline"] = _day(was["original_deadline"])
         out.append(replace(m, **changes))
