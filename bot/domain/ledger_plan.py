@@ -14,7 +14,9 @@ from bot.domain.roles import RoleLoss
 FIELDS = (
     "text", "area", "problem", "leader", "lead_unit", "co_units", "owner", "co_owners", "deadline",
 )  # fmt: skip
-IMMEDIATE = "immediate"  # the compared "deadline" of a 立行立改 measure: its date is the first import
+IMMEDIATE = (
+    "immediate"  # the compared "deadline" of a 立行立改 measure: its date is the first import
+)
 
 # a stored measure as the same plain values a row gives, plus "removed"
 Stored = Mapping[str, Any]
