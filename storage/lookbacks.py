@@ -6,16 +6,17 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from sqlalchemy import and_, update
+from sqlalchemy import select as columns
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.closing import Verdict
+from bot.domain.closing import REBOUND_HEALTH, Verdict
 from bot.domain.lifecycle import Event, next_status
-from bot.domain.model import Status
+from bot.domain.model import Answer, Status
 from storage import audit
 from storage.answers import Evidence, add_evidence
-from storage.models import Measure, SignoffRequest
+from storage.models import Measure, Person, SignoffRequest
 from storage.models_closing import LookBack
 
 
@@ -97,10 +98,11 @@ async def answer(
         return None
     measure = await session.get(Measure, row.measure_id)
     assert measure is not None and measure.id is not None
-    before = {"status": measure.status, "closed_on": measure.closed_on}
+    before = {"status": measure.status, "closed_on": measure.closed_on, "health": measure.health}
     if verdict is Verdict.REBOUND and measure.status == Status.CLOSED.value:
         measure.status = next_status(Status.CLOSED, Event.REBOUND).value
         measure.closed_on = None
+        measure.health = REBOUND_HEALTH.value
         measure.updated_at = now
         session.add(measure)
     add_evidence(
@@ -117,6 +119,7 @@ async def answer(
         after={
             "status": measure.status,
             "closed_on": measure.closed_on,
+            "health": measure.health,
             "lookback": row.id,
             "note": note,
             "files": len(files),
@@ -156,3 +159,33 @@ async def answered_between(
         .order_by(col(LookBack.answered_at))
     )
     return [(code, verdict) for code, verdict in rows.all() if verdict]
+
+
+async def latest_answers(
+    session: AsyncSession,
+    *,
+    programme_id: int,
+    before: datetime | None = None,
+    measure_ids: Sequence[int] | None = None,
+) -> dict[int, Answer]:
+    """Per measure id, its latest answered look-back (before a moment, if given) as an answer."""
+    lb = LookBack
+    query = (
+        columns(*(col(c) for c in (lb.measure_id, lb.verdict, lb.note, lb.answered_at)))
+        .add_columns(col(Person.name))
+        .join(Person, col(Person.id) == lb.answered_by, isouter=True)
+        .where(col(lb.programme_id) == programme_id, col(lb.verdict).is_not(None))
+        .order_by(col(lb.answered_at), col(lb.id))
+    )
+    if before is not None:
+        query = query.where(col(lb.answered_at) < before)
+    if measure_ids is not None:
+        query = query.where(col(lb.measure_id).in_(measure_ids))
+    out: dict[int, Answer] = {}
+    for mid, verdict, note, at, by in (await session.execute(query)).all():
+        if at is None or verdict is None:
+            continue
+        rebound = verdict == Verdict.REBOUND.value
+        health = REBOUND_HEALTH if rebound else None
+        out[mid] = Answer(health=health, at=at, by=by or "", note=note, lookback=verdict)
+    return out

@@ -7,7 +7,14 @@ from datetime import datetime
 
 import docx
 import openpyxl
-from conftest import ADMIN, SH, Bot, button, sample
+from conftest import ADMIN, GROUP, SH, Bot, button, sample
+from rhythm_support import LEADER, OWNER_A, seed, tick
+from signoff_support import ask_signoff
+from sqlmodel import select
+from test_e2e_closing import TEXT_132
+from test_e2e_digests import group_say
+
+from storage.models import Measure
 
 IMMEDIATE_CODE = "1.1.1"
 
@@ -56,3 +63,60 @@ async def test_immediate_rows_reach_every_document(bot: Bot) -> None:
     assert "1. 严格落实“第一议题”制度，深学笃行党的创新理论，开展专题宣讲（1.1.1）" in "\n".join(
         _paragraphs(half.document)
     )
+
+
+async def _rebound_132(bot: Bot) -> int:
+    """1.3.2 signed off on 30 September with "水厂已投用，入户通水。", rebounds on 30 October."""
+    pid = await seed(bot)
+    await bot.say(ADMIN, "/use P")
+    await bot.say(ADMIN, "/schedule lookback 30")
+    await tick(bot, pid, datetime(2024, 9, 30, 10, 0, tzinfo=SH))
+    [dispatch] = bot.api.messages_to(OWNER_A.id)
+    await ask_signoff(bot, OWNER_A, dispatch, "1.3.2", "水厂已投用，入户通水。", ["a.pdf"])
+    bot.clock.set(datetime(2024, 9, 30, 11, 0, tzinfo=SH))
+    copy = next(m for m in bot.api.messages_to(ADMIN.id) if "dec:1:ok" in str(m.buttons))
+    await bot.press(ADMIN, copy, "dec:1:ok")
+    await tick(bot, pid, datetime(2024, 10, 30, 9, 30, tzinfo=SH))
+    [asked] = [m for m in bot.api.messages_to(OWNER_A.id) if m.plain.startswith("🔁")]
+    bot.clock.set(datetime(2024, 10, 30, 10, 0, tzinfo=SH))
+    await bot.press(OWNER_A, asked, asked.buttons[1][1] or "")
+    await bot.say(OWNER_A, "入户水压不足，部分村组停水。")
+    await group_say(bot, ADMIN, "/setup P")
+    return pid
+
+
+REBOUND_LINES = [
+    f"🔴 1.3.2 {TEXT_132} · 时限：10月31日 · 反弹 · 存在风险 · 逾期{{n}}天 · 城市管理局联络员",
+    "    ↳ 回头看：出现反弹 · “入户水压不足，部分村组停水。”（10月30日，城市管理局联络员）",
+]
+
+
+async def test_a_rebound_is_the_measures_latest_word(bot: Bot) -> None:
+    """After a rebound, /summary, the review and December's report and DOCX say so, at risk."""
+    await _rebound_132(bot)
+    bot.clock.set(datetime(2024, 12, 11, 10, 0, tzinfo=SH))
+    lines = [line.replace("{n}", "41") for line in REBOUND_LINES]
+    summary = (await group_say(bot, LEADER, "/summary")).split("\n")
+    assert summary[summary.index("红灯事项：") + 1 :] == lines
+    mark = bot.api.mark()
+    bot.api.send_private(ADMIN, "/review")
+    [review] = [m for m in await bot.answers(GROUP.id, mark) if m.plain.startswith("🔎")]
+    red = review.plain.split("\n")
+    assert red[red.index("红灯事项：") + 1 : red.index("红灯事项：") + 3] == lines
+
+    bot.clock.set(datetime(2025, 1, 2, 11, 0, tzinfo=SH))
+    mark = bot.api.mark()
+    bot.api.send_private(ADMIN, "/report")
+    posted = await bot.answers(GROUP.id, mark)
+    [december] = [m.plain for m in posted if m.plain.startswith("📋 P · 2024年12月")]
+    lines = [line.replace("{n}", "61") for line in REBOUND_LINES]
+    assert "\n".join(lines) in december and "水厂已投用" not in december
+    [doc] = [m for m in posted if m.filename == "P2024年12月月度汇报.docx"]
+    said = [p for p in _paragraphs(doc.document) if "（1.3.2）" in p]
+    assert said[0] == (
+        f"3. {TEXT_132}（1.3.2）回头看发现反弹：入户水压不足，部分村组停水。"
+        "（城市管理局联络员，2024年10月30日报送）已逾期61天。"
+    )
+    async with bot.db.session() as s:
+        m = (await s.exec(select(Measure).where(Measure.code == "1.3.2"))).one()
+        assert (m.status, m.health) == ("reopened", "at_risk")

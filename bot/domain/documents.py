@@ -14,8 +14,9 @@ from bot.domain.model import MeasureFacts, Status
 class Extras:
     """What the ledger knows about a measure beyond its facts (from updates, files, history)."""
 
-    note: str = ""  # the owner's latest progress note
+    note: str = ""  # the owner's latest progress note, or a look-back's answered after it
     noted_on: date | None = None
+    lookback: str = ""  # the look-back's verdict when the note is one's
     next_step: str = ""  # the owner's latest "next step", when the answer had one
     evidence: int = 0  # files attached so far
     original_deadline: date | None = None  # set only when the deadline was changed since import

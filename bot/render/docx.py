@@ -9,11 +9,15 @@ from bot.domain.documents import Record, area_of
 from bot.domain.lights import days_overdue
 from bot.domain.model import Status
 from bot.domain.report import MonthlyReport
-from bot.i18n import Tr
+from bot.i18n import N_, Tr
 from bot.render.digest import headline
 from bot.render.docx_base import heading, official_document, para, picture, to_bytes
 from bot.render.measures import deadline
 
+LOOKBACK_SAID = {
+    "holds": N_("Look-back: the result holds. {note}"),
+    "rebound": N_("Look-back: the problem has rebounded. {note}"),
+}
 ENDINGS = ("。", ".", "！", "!", "？", "?", "；", ";", "…")
 
 
@@ -63,6 +67,8 @@ def progress(t: Tr, rec: Record, r: MonthlyReport) -> str:
     parts = []
     if rec.extras.note:
         said = sentence(rec.extras.note)
+        if rec.extras.lookback:
+            said = t._(LOOKBACK_SAID[rec.extras.lookback], note=said)
         when = t.date(rec.extras.noted_on) if rec.extras.noted_on else ""
         parts.append(t._("{note} ({owner}, {date})", note=said, owner=m.owner, date=when))
     else:
