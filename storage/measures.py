@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.domain.closing import latest_word
 from bot.domain.model import Answer, MeasureFacts, code_key
 from storage import beats, lookbacks, picture
+from storage.documents import moment
 from storage.models import (
     Area,
     CoOwner,
@@ -68,11 +70,14 @@ async def latest_answers(
     looked = await lookbacks.latest_answers(
         session, programme_id=programme_id, before=before, measure_ids=ids
     )
+    programme = await session.get(Programme, programme_id)
+    tz = programme.timezone if programme is not None else "UTC"
     out = {}
     for m in updates.keys() | looked.keys():
         word = latest_word(updates.get(m), looked.get(m))
         if word is not None:
-            out[m] = word
+            # in the programme's time zone: the day it shows is the day people lived it
+            out[m] = replace(word, at=moment(word.at, tz))
     return out
 
 
