@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -12,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 
 from bot.domain import documents, report
-from bot.domain.closing import tally
+from bot.domain.closing import LookedBack, tally
 from bot.domain.halfyear import halfyear as halfyear_content
 from bot.i18n import Tr
 from bot.render.chart import monthly_chart
@@ -63,7 +64,12 @@ async def ledger(session: AsyncSession, *, programme: Programme, as_of: date, t:
 
 
 async def monthly_files(
-    session: AsyncSession, *, programme: Programme, content: report.MonthlyReport, t: Tr
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    content: report.MonthlyReport,
+    t: Tr,
+    looked_back: Sequence[LookedBack] = (),
 ) -> list[Document]:
     """The monthly report's chart, Word report and ledger as the report saw the month's end."""
     ledger_content = documents.monthly_ledger(
@@ -73,7 +79,7 @@ async def monthly_files(
     history = documents.closed_by_month(content.measures, content.year, content.month)
     # matplotlib and python-docx are CPU work: keep the event loop answering meanwhile
     png = await asyncio.to_thread(monthly_chart, t, content, history)
-    doc = await asyncio.to_thread(monthly_docx, t, content, rows, programme.name, png)
+    doc = await asyncio.to_thread(monthly_docx, t, content, rows, programme.name, png, looked_back)
     month = t.month(content.year, content.month)
     name = t._("{programme} monthly report {month}", programme=programme.name, month=month)
     return [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, update
 from sqlalchemy import select as columns
@@ -11,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.closing import REBOUND_HEALTH, Verdict
+from bot.domain.closing import REBOUND_HEALTH, LookedBack, Verdict
 from bot.domain.lifecycle import Event, next_status
 from bot.domain.model import Answer, Status
 from storage import audit
@@ -189,3 +190,26 @@ async def latest_answers(
         health = REBOUND_HEALTH if rebound else None
         out[mid] = Answer(health=health, at=at, by=by or "", note=note, lookback=verdict)
     return out
+
+
+async def looked_back(
+    session: AsyncSession, *, programme_id: int, start: datetime, end: datetime, tz: str
+) -> list[LookedBack]:
+    """The look-backs answered in [start, end), oldest first, with their notes and local days."""
+    zone = ZoneInfo(tz)
+    lb = LookBack
+    query = (
+        columns(col(Measure.code), col(lb.verdict), col(lb.note), col(lb.answered_at))
+        .join(Measure, col(Measure.id) == lb.measure_id)
+        .where(
+            col(lb.programme_id) == programme_id,
+            col(lb.answered_at) >= start,
+            col(lb.answered_at) < end,
+        )
+        .order_by(col(lb.answered_at), col(lb.id))
+    )
+    return [
+        LookedBack(code, verdict, note, at.astimezone(zone).date())
+        for code, verdict, note, at in (await session.execute(query)).all()
+        if verdict and at is not None
+    ]

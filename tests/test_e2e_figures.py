@@ -14,6 +14,9 @@ from sqlmodel import select
 from test_e2e_closing import TEXT_132
 from test_e2e_digests import group_say
 
+from bot.i18n import tr
+from jobs.digests import monthly_package
+from storage import programmes
 from storage.models import Measure
 
 IMMEDIATE_CODE = "1.1.1"
@@ -120,3 +123,80 @@ async def test_a_rebound_is_the_measures_latest_word(bot: Bot) -> None:
     async with bot.db.session() as s:
         m = (await s.exec(select(Measure).where(Measure.code == "1.3.2"))).one()
         assert (m.status, m.health) == ("reopened", "at_risk")
+
+
+async def test_the_months_look_backs_reach_the_report_and_its_docx(bot: Bot) -> None:
+    pid = await _rebound_132(bot)
+    async with bot.db.session() as s:
+        programme = await programmes.by_id(s, programme_id=pid)
+        assert programme is not None
+        text, files = await monthly_package(s, programme=programme, period="2024-10", t=tr("zh_CN"))
+        _, quiet = await monthly_package(s, programme=programme, period="2024-11", t=tr("zh_CN"))
+    assert text.split("\n")[-2:] == [
+        "本月完成回头看1项，成效巩固0项，出现反弹1项。",
+        "出现反弹并重新打开：1.3.2。",
+    ]
+    [doc] = [f for f in files if f.filename.endswith(".docx")]
+    paragraphs = _paragraphs(doc.data)
+    at = paragraphs.index("九、本月“回头看”情况")
+    assert paragraphs[at + 1 : at + 3] == [
+        f"1. {TEXT_132}（1.3.2）2024年10月30日回头看发现反弹，已重新打开。入户水压不足，部分村组停水。",
+        "十、下一步工作打算",
+    ]
+    [doc] = [f for f in quiet if f.filename.endswith(".docx")]
+    paragraphs = _paragraphs(doc.data)
+    assert paragraphs[paragraphs.index("九、本月“回头看”情况") + 1] == "本月无回头看事项。"
+
+
+async def test_the_review_lists_every_yellow_item_it_counts(bot: Bot) -> None:
+    await seed(bot)
+    await group_say(bot, ADMIN, "/setup P")
+    bot.clock.set(datetime(2024, 12, 20, 16, 0, tzinfo=SH))
+    mark = bot.api.mark()
+    bot.api.send_private(ADMIN, "/review")
+    [review] = [m for m in await bot.answers(GROUP.id, mark) if m.plain.startswith("🔎")]
+    lines = review.plain.split("\n")
+    assert lines[2] == "🔴 1 · 🟡 6 · 🟢 0 · 待销号0项"
+    at = lines.index("黄灯事项：")
+    listed = [line for line in lines[at + 1 :] if line.startswith("🟡 ")]
+    assert [line.split(" ")[1] for line in listed] == [
+        "1.2.2", "1.2.4", "1.3.3", "3.1.2", "4.1.1", "4.3.1",
+    ]  # fmt: skip
+
+
+async def test_an_owners_summary_says_what_is_overdue(bot: Bot) -> None:
+    await seed(bot)
+    bot.clock.set(datetime(2024, 12, 11, 10, 0, tzinfo=SH))
+    summary = await bot.say(OWNER_A, "/summary")
+    assert summary.plain.split("\n")[1] == (
+        "截至12月11日，您负责的2项整改措施已完成0项，其余2项中，1项正在推进，1项已逾期。"
+    )
+    bot.clock.set(datetime(2025, 1, 2, 10, 0, tzinfo=SH))
+    summary = await bot.say(OWNER_A, "/summary")
+    assert summary.plain.split("\n")[1] == (
+        "截至1月2日，您负责的2项整改措施已完成0项，其余2项已逾期。"
+    )
+
+
+async def test_on_time_by_area_and_measures_done_before_the_programme(bot: Bot) -> None:
+    pid = await seed(bot)
+    await tick(bot, pid, datetime(2024, 9, 30, 10, 0, tzinfo=SH))
+    [dispatch] = bot.api.messages_to(OWNER_A.id)
+    await ask_signoff(bot, OWNER_A, dispatch, "1.3.2", "水厂已投用，入户通水。", ["a.pdf"])
+    copy = next(m for m in bot.api.messages_to(ADMIN.id) if "dec:1:ok" in str(m.buttons))
+    await bot.press(ADMIN, copy, "dec:1:ok")
+    bot.clock.set(datetime(2024, 11, 15, 10, 0, tzinfo=SH))
+    ledger = await bot.say(ADMIN, "/export")
+    assert ledger.document is not None
+    sheet = openpyxl.load_workbook(io.BytesIO(ledger.document)).worksheets[1]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    # 1.3.2 closed by its deadline; the rest of area 1 was done before or is not yet due
+    assert rows[2][6] == "按期完成率" and [r[6] for r in rows[3:7]] == [1, "—", "—", "—"]
+    mark = bot.api.mark()
+    bot.api.send_private(ADMIN, "/export report 2024-10")
+    [doc] = [m for m in await bot.answers(ADMIN.id, mark) if m.filename and ".docx" in m.filename]
+    paragraphs = _paragraphs(doc.document)
+    assert paragraphs[paragraphs.index("（一）已完成") + 1] == (
+        "1. 严格落实“第一议题”制度，深学笃行党的创新理论，开展专题宣讲（1.1.1）录入整改台账前已完成。"
+    )
+    assert "暂未报送进展" not in "\n".join(p for p in paragraphs if "（2." in p)

@@ -89,9 +89,21 @@ class LookBackTally:
     done: int
     holding: int
     rebounded: Sequence[str]
+    held: Sequence[str] = ()  # the codes whose result holds
+
+
+@dataclass(frozen=True)
+class LookedBack:
+    """One look-back answered: the measure's code, the verdict, the owner's note, the day."""
+
+    code: str
+    verdict: str
+    note: str
+    on: date
 
 
 def tally(verdicts: Sequence[tuple[str, str]]) -> LookBackTally:
     """From (code, verdict) answered in a month."""
     rebounded = [code for code, v in verdicts if v == Verdict.REBOUND.value]
-    return LookBackTally(len(verdicts), len(verdicts) - len(rebounded), rebounded)
+    held = [code for code, v in verdicts if v != Verdict.REBOUND.value]
+    return LookBackTally(len(verdicts), len(held), rebounded, held)

@@ -70,7 +70,7 @@ def ledger(
         as_of=as_of,
         records=list(rows),
         counts=report.count(facts, as_of),
-        areas=report.by_area(facts, as_of),
+        areas=report.by_area_rated(facts, as_of),
         units=report.by_unit(facts, as_of, answers),
     )
 
