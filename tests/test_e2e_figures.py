@@ -200,3 +200,20 @@ async def test_on_time_by_area_and_measures_done_before_the_programme(bot: Bot) 
         "1. 严格落实“第一议题”制度，深学笃行党的创新理论，开展专题宣讲（1.1.1）录入整改台账前已完成。"
     )
     assert "暂未报送进展" not in "\n".join(p for p in paragraphs if "（2." in p)
+
+
+async def test_report_never_covers_a_month_before_the_programme(bot: Bot) -> None:
+    """Created on 30 September: /report that day names the first report, not August's."""
+    await bot.say(ADMIN, "/newprogramme P")
+    preview = await bot.upload(ADMIN, "ledger.csv", sample("ledger.zh.csv"))
+    await bot.press(ADMIN, preview, button(preview, "imp:keep"))
+    await group_say(bot, ADMIN, "/setup P")
+    reply = await bot.say(ADMIN, "/report")
+    assert reply.plain == "首份月度汇报（2024年9月）将于10月8日（周二）10:00发送。"
+    assert not [m for m in bot.api.messages_to(GROUP.id) if m.plain.startswith("📋")]
+    # once September is over it is the month reported, before its planned day too
+    bot.clock.set(datetime(2024, 10, 6, 9, 0, tzinfo=SH))
+    mark = bot.api.mark()
+    bot.api.send_private(ADMIN, "/report")
+    posted = await bot.answers(GROUP.id, mark)
+    assert posted[0].plain.startswith("📋 P · 2024年9月整改情况汇报")
