@@ -8,12 +8,13 @@ from bot.clock import today_in
 from bot.context import CadenceContext
 from bot.domain import filters
 from bot.domain.model import Beat, Role
-from bot.domain.periods import period_of, previous_periods
+from bot.domain.periods import first_report, period_of, previous_periods, report_period
 from bot.i18n import Tr
 from bot.render import beats, callbacks, labels
 from bot.render.digest import summary_text
 from handlers.gate import Where, gate
 from handlers.send import answer_query, reply_long
+from handlers.status import as_utc
 from jobs.digests import measure_ids, red_buttons
 from jobs.run import Outcome, run_beat
 from jobs.scheduler import plan_programme
@@ -80,7 +81,25 @@ async def manual_beat(update: Update, context: CadenceContext) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
     name = message.text.split()[0].lstrip("/").split("@")[0]
-    _run(update, context, BEAT_COMMANDS[name], force=False)
+    beat, period = BEAT_COMMANDS[name], None
+    if beat is Beat.REPORT:
+        # never a report on a month that ended before the programme existed
+        programme = context.programme
+        assert programme is not None
+        now, rhythm = context.svc.clock.now(), rhythm_of(programme)
+        period = report_period(now, as_utc(programme.created_at), rhythm)
+        if period is None:
+            first = first_report(as_utc(programme.created_at), rhythm)
+            t, today = context.t, today_in(now, programme.timezone)
+            await message.reply_text(
+                t._(
+                    "The first monthly report, on {month}, will be sent on {when}.",
+                    month=labels.period_words(t, beat, first.period, today),
+                    when=t.slot(first.planned, today),
+                )
+            )
+            return
+    _run(update, context, beat, force=False, period=period)
 
 
 @gate(Role.COORDINATOR, where=Where.PRIVATE)

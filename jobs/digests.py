@@ -104,15 +104,18 @@ async def _package(
     session: AsyncSession, *, programme: Programme, period: str, t: Tr
 ) -> tuple[str, list[documents.Document], MonthlyReport]:
     content = await reports.report_content(session, programme=programme, period=period)
-    files = await documents.monthly_files(session, programme=programme, content=content, t=t)
     assert programme.id is not None
     zone = ZoneInfo(programme.timezone)
     start = datetime.combine(date(content.year, content.month, 1), time(), zone)
     end = datetime.combine(month_end(content.year, content.month) + timedelta(days=1), time(), zone)
-    done = await lookbacks.answered_between(
-        session, programme_id=programme.id, start=start, end=end
+    done = await lookbacks.looked_back(
+        session, programme_id=programme.id, start=start, end=end, tz=programme.timezone
     )
-    lines = [report_text(t, content, programme.name), *closing.report_lines(t, tally(done))]
+    files = await documents.monthly_files(
+        session, programme=programme, content=content, t=t, looked_back=done
+    )
+    verdicts = tally([(d.code, d.verdict) for d in done])
+    lines = [report_text(t, content, programme.name), *closing.report_lines(t, verdicts)]
     return "\n".join(lines), files, content
 
 

@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 
 from bot.domain import documents, report
-from bot.domain.closing import tally
+from bot.domain.closing import LookedBack, tally
 from bot.domain.halfyear import MONTHS, first_month
 from bot.domain.halfyear import halfyear as halfyear_content
 from bot.domain.model import MeasureFacts
@@ -78,7 +78,12 @@ async def ledger(
 
 
 async def monthly_files(
-    session: AsyncSession, *, programme: Programme, content: report.MonthlyReport, t: Tr
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    content: report.MonthlyReport,
+    t: Tr,
+    looked_back: Sequence[LookedBack] = (),
 ) -> list[Document]:
     """The monthly report's chart, Word report and ledger as the report saw the month's end."""
     rows = await records(session, programme=programme, as_of=content.as_of, facts=content.measures)
@@ -89,7 +94,7 @@ async def monthly_files(
     history = documents.closed_by_month(sign_offs, ends, content.year, content.month)
     # matplotlib and python-docx are CPU work: keep the event loop answering meanwhile
     png = await asyncio.to_thread(monthly_chart, t, content, history)
-    doc = await asyncio.to_thread(monthly_docx, t, content, rows, programme.name, png)
+    doc = await asyncio.to_thread(monthly_docx, t, content, rows, programme.name, png, looked_back)
     month = t.month(content.year, content.month)
     name = t._("{programme} monthly report {month}", programme=programme.name, month=month)
     return [

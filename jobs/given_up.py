@@ -12,7 +12,8 @@ from bot.domain.model import Role
 from bot.i18n import Tr, tr
 from jobs.outbox import sender_of
 from jobs.outbox_plan import plan
-from storage import outbox, people
+from storage import outbox, people, programmes
+from storage.documents import day_in
 from storage.models import OutboxMessage
 
 
@@ -58,6 +59,8 @@ async def _tell_coordinators(
     locales = await people.locales_of(
         s, user_ids=[p.telegram_user_id for p in coordinators if p.telegram_user_id]
     )
+    programme = await programmes.by_id(s, programme_id=pid)
+    tz = programme.timezone if programme is not None else "UTC"
     for c in coordinators:
         assert c.telegram_user_id is not None
         t = tr(locales.get(c.telegram_user_id) or lost[0].locale or None)
@@ -65,7 +68,7 @@ async def _tell_coordinators(
             t._(
                 "{what}, {date}: {who}",
                 what=_what(t, r.beat),
-                date=t.short_date(r.created_at.date()),
+                date=t.short_date(day_in(r.created_at, tz)),
                 who=persons[r.person_id].name if r.person_id in persons else t._("group chat"),
             )
             for r in lost

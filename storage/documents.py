@@ -13,8 +13,12 @@ from sqlalchemy import select as rows_of
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.closing import latest_word
 from bot.domain.documents import Extras
+from bot.domain.ledger_plan import recorded_deadline
+from bot.domain.model import Answer
 from bot.domain.notes import split_next_step
+from storage import lookbacks
 from storage.models import AuditEvent, EvidenceFile, Measure, ProgressUpdate
 
 U = ProgressUpdate
@@ -40,16 +44,15 @@ def day_after(as_of: date, tz: str) -> datetime:
     return datetime.combine(as_of + timedelta(days=1), time(), ZoneInfo(tz))
 
 
-def _first_deadlines(events: Iterable[Any]) -> dict[int, date | None]:
+def _first_deadlines(events: Iterable[Any], tz: str) -> dict[int, date | None]:
     """Per measure id: the deadline its first recorded import gave it."""
     first: dict[int, date | None] = {}
-    for entity_id, after_text in events:
+    for entity_id, after_text, at in events:
         if entity_id is None or entity_id in first or not after_text:
             continue
         after = json.loads(after_text)
         if isinstance(after, dict) and "deadline" in after:
-            value = after["deadline"]
-            first[entity_id] = date.fromisoformat(value) if value else None
+            first[entity_id] = recorded_deadline(after["deadline"], day_in(at, tz))
     return first
 
 
@@ -116,6 +119,7 @@ async def extras(
     end = day_after(as_of, tz)
     conn = await session.connection()
     notes = await _latest_notes(conn, programme_id, end)
+    looked = await lookbacks.latest_answers(session, programme_id=programme_id, before=end)
     steps = await _next_steps(conn, programme_id, end)
     f = EvidenceFile
     files: dict[int, int] = dict(
@@ -130,13 +134,14 @@ async def extras(
     a = AuditEvent
     first = _first_deadlines(
         await conn.execute(
-            rows_of(col(a.entity_id), col(a.after))
+            rows_of(col(a.entity_id), col(a.after), col(a.at))
             .where(
                 and_(col(a.programme_id) == programme_id, col(a.entity) == "measure"),
                 col(a.action) == "measure.import",
             )
             .order_by(col(a.id))
-        )
+        ),
+        tz,
     )
     live = rows_of(col(Measure.id), col(Measure.code), col(Measure.deadline)).where(
         col(Measure.programme_id) == programme_id, col(Measure.removed_at).is_(None)
@@ -145,10 +150,14 @@ async def extras(
     measures: Sequence[Any] = (await conn.execute(live)).all()
     for m, code, deadline in measures:
         note, at = notes.get(m, ("", None))
+        said = Answer(None, at, "", note=note) if at is not None else None
+        lookback = looked.get(m)
+        word = latest_word(said, lookback if lookback and lookback.note.strip() else None)
         original = first.get(m, deadline)
         out[code] = Extras(
-            note=split_next_step(note)[0] if note else "",
-            noted_on=day_in(at, tz) if at else None,
+            note=split_next_step(word.note)[0] if word else "",
+            noted_on=day_in(word.at, tz) if word else None,
+            lookback=word.lookback if word else "",
             next_step=steps.get(m, ""),
             evidence=files.get(m, 0),
             original_deadline=original if original != deadline else None,

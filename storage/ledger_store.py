@@ -71,8 +71,10 @@ class _Writer:
         inserts: list[dict[str, Any]] = []
         updates: list[dict[str, Any]] = []
         with_status: list[dict[str, Any]] = []
+        due: dict[str, date | None] = {}
         for row, old, changes in todo:
             values = self.values(row, old)
+            due[row.code] = values["deadline"]
             if old is None or "status" in changes:
                 # done in the file: closed before the programme began, so no closing date
                 values |= {"status": row.status.value, "closed_on": None}
@@ -98,7 +100,13 @@ class _Writer:
             await self.s.exec(insert(ProgressUpdate), params=notes)
         for row, old, changes in todo:
             before = {k: old[k] for k in changes if k in old} if old else None
-            self.events.append(("measure.import", "measure", ids[row.code], before, changes))
+            after = dict(changes)
+            if "deadline" in changes:
+                # the trail records the date a deadline stands for, 立行立改 too, and the flag
+                _dated(after, due[row.code], row.immediate)
+                if old is not None and before is not None:
+                    _dated(before, old["due"], old["immediate"])
+            self.events.append(("measure.import", "measure", ids[row.code], before, after))
 
     async def _co_owners(self, todo: Sequence[Todo], ids: dict[str, int]) -> None:
         """Replace the co-owners of new measures and of those whose co-owners changed."""
@@ -114,6 +122,12 @@ class _Writer:
         ]
         if links:
             await self.s.exec(insert(CoOwner), params=links)
+
+
+def _dated(values: dict[str, Any], due: date | None, immediate: bool) -> None:
+    """An audited deadline as its date (ISO), and whether it is 立行立改."""
+    values["deadline"] = due.isoformat() if due is not None else None
+    values["immediate"] = immediate
 
 
 def _todo(row: LedgerRow, old: dict[str, Any] | None, keep_chat: bool) -> Todo | None:

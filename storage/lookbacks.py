@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, update
+from sqlalchemy import select as columns
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.closing import Verdict
+from bot.domain.closing import REBOUND_HEALTH, LookedBack, Verdict
 from bot.domain.lifecycle import Event, next_status
-from bot.domain.model import Status
+from bot.domain.model import Answer, Status
 from storage import audit
 from storage.answers import Evidence, add_evidence
-from storage.models import Measure, SignoffRequest
+from storage.models import Measure, Person, SignoffRequest
 from storage.models_closing import LookBack
 
 
@@ -97,10 +99,11 @@ async def answer(
         return None
     measure = await session.get(Measure, row.measure_id)
     assert measure is not None and measure.id is not None
-    before = {"status": measure.status, "closed_on": measure.closed_on}
+    before = {"status": measure.status, "closed_on": measure.closed_on, "health": measure.health}
     if verdict is Verdict.REBOUND and measure.status == Status.CLOSED.value:
         measure.status = next_status(Status.CLOSED, Event.REBOUND).value
         measure.closed_on = None
+        measure.health = REBOUND_HEALTH.value
         measure.updated_at = now
         session.add(measure)
     add_evidence(
@@ -117,6 +120,7 @@ async def answer(
         after={
             "status": measure.status,
             "closed_on": measure.closed_on,
+            "health": measure.health,
             "lookback": row.id,
             "note": note,
             "files": len(files),
@@ -156,3 +160,56 @@ async def answered_between(
         .order_by(col(LookBack.answered_at))
     )
     return [(code, verdict) for code, verdict in rows.all() if verdict]
+
+
+async def latest_answers(
+    session: AsyncSession,
+    *,
+    programme_id: int,
+    before: datetime | None = None,
+    measure_ids: Sequence[int] | None = None,
+) -> dict[int, Answer]:
+    """Per measure id, its latest answered look-back (before a moment, if given) as an answer."""
+    lb = LookBack
+    query = (
+        columns(*(col(c) for c in (lb.measure_id, lb.verdict, lb.note, lb.answered_at)))
+        .add_columns(col(Person.name))
+        .join(Person, col(Person.id) == lb.answered_by, isouter=True)
+        .where(col(lb.programme_id) == programme_id, col(lb.verdict).is_not(None))
+        .order_by(col(lb.answered_at), col(lb.id))
+    )
+    if before is not None:
+        query = query.where(col(lb.answered_at) < before)
+    if measure_ids is not None:
+        query = query.where(col(lb.measure_id).in_(measure_ids))
+    out: dict[int, Answer] = {}
+    for mid, verdict, note, at, by in (await session.execute(query)).all():
+        if at is None or verdict is None:
+            continue
+        rebound = verdict == Verdict.REBOUND.value
+        health = REBOUND_HEALTH if rebound else None
+        out[mid] = Answer(health=health, at=at, by=by or "", note=note, lookback=verdict)
+    return out
+
+
+async def looked_back(
+    session: AsyncSession, *, programme_id: int, start: datetime, end: datetime, tz: str
+) -> list[LookedBack]:
+    """The look-backs answered in [start, end), oldest first, with their notes and local days."""
+    zone = ZoneInfo(tz)
+    lb = LookBack
+    query = (
+        columns(col(Measure.code), col(lb.verdict), col(lb.note), col(lb.answered_at))
+        .join(Measure, col(Measure.id) == lb.measure_id)
+        .where(
+            col(lb.programme_id) == programme_id,
+            col(lb.answered_at) >= start,
+            col(lb.answered_at) < end,
+        )
+        .order_by(col(lb.answered_at), col(lb.id))
+    )
+    return [
+        LookedBack(code, verdict, note, at.astimezone(zone).date())
+        for code, verdict, note, at in (await session.execute(query)).all()
+        if verdict and at is not None
+    ]

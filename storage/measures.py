@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -11,14 +12,17 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.domain.closing import latest_word
 from bot.domain.model import Answer, MeasureFacts, code_key
-from storage import picture
+from storage import lookbacks, picture
+from storage.documents import moment
 from storage.models import (
     Area,
     CoOwner,
     Measure,
     Person,
     Problem,
+    Programme,
     ProgressUpdate,
     Unit,
 )
@@ -33,7 +37,8 @@ async def latest_answers(
     before: datetime | None = None,
     measure_ids: Sequence[int] | None = None,
 ) -> dict[int, Answer]:
-    """Each measure's (or one's, or some's) latest answer (before a moment, if given), in one query."""
+    """Each measure's (or one's, or some's) latest answer (before a moment, if given): its latest
+    progress update, or a look-back answered after it."""
     which = select(func.max(ProgressUpdate.id).label("id")).where(
         ProgressUpdate.programme_id == programme_id
     )
@@ -56,10 +61,23 @@ async def latest_answers(
         )
     ).all()
     # no health and no person: a progress note imported with the ledger (by the CLI)
-    return {
+    updates = {
         m: Answer(health=HEALTH[h or None], at=at, by=by or "", percent=pc, note=note, blockers=bl)
         for m, h, at, by, pc, note, bl in rows
     }
+    ids = [measure_id] if measure_id is not None else measure_ids
+    looked = await lookbacks.latest_answers(
+        session, programme_id=programme_id, before=before, measure_ids=ids
+    )
+    programme = await session.get(Programme, programme_id)
+    tz = programme.timezone if programme is not None else "UTC"
+    out = {}
+    for m in updates.keys() | looked.keys():
+        word = latest_word(updates.get(m), looked.get(m))
+        if word is not None:
+            # in the programme's time zone: the day it shows is the day people lived it
+            out[m] = replace(word, at=moment(word.at, tz))
+    return out
 
 
 def _live(programme_id: int, owner_ids: Sequence[int] | None) -> ColumnElement[bool]:

@@ -82,3 +82,36 @@ async def test_an_on_track_answer_alerts_nobody(bot: Bot) -> None:
     await bot.press(OWNER_A, confirm, button(confirm, "c:", ":save"))
     await bot.settle()
     assert len(bot.api.messages_to(LEADER.id)) == before
+
+
+async def test_a_blocker_at_half_past_seven_shows_its_own_day(bot: Bot) -> None:
+    """Issue 22: 7:30 in Shanghai is 23:30 UTC the day before; people read Shanghai's day."""
+    pid = await seed(bot)
+    mark = bot.api.mark()
+    bot.api.send_group(TASKFORCE, ADMIN, "/setup P taskforce")
+    await bot.api.wait_for(TASKFORCE.id, since=mark)
+    await tick(bot, pid, datetime(2024, 9, 30, 10, 0, tzinfo=SH))
+    [dispatch] = bot.api.messages_to(OWNER_A.id)
+    m132 = await measure_id(bot, "1.3.2")
+    bot.clock.set(datetime(2024, 10, 2, 7, 30, tzinfo=SH))
+    before = len(bot.api.messages_to(LEADER.id))
+    await bot.press(OWNER_A, dispatch, f"ans:{m132}:block")
+    await bot.say(OWNER_A, "一期已完成")
+    await bot.say(OWNER_A, "60")
+    await bot.say(OWNER_A, "二期管网资金缺口约800万元，请财政局协调拨付")
+    last = bot.api.last_to(OWNER_A.id)
+    await bot.press(OWNER_A, last, button(last, "f:"))
+    confirm = bot.api.last_to(OWNER_A.id)
+    await bot.press(OWNER_A, confirm, button(confirm, "c:", ":save"))
+    await bot.api.wait_until(lambda: len(bot.api.messages_to(LEADER.id)) == before + 1)
+    assert bot.api.last_to(LEADER.id).plain.split("\n")[2] == (
+        "受阻原因：“二期管网资金缺口约800万元，请财政局协调拨付”（10月2日反馈）"
+    )
+    bot.clock.set(datetime(2024, 10, 9, 16, 0, tzinfo=SH))
+    mark = bot.api.mark()
+    bot.api.send_private(ADMIN, "/review")
+    [review] = [m for m in await bot.answers(TASKFORCE.id, mark) if "研判" in m.plain]
+    assert (
+        "    ↳ 推进受阻 · 60% · “二期管网资金缺口约800万元，请财政局协调拨付”"
+        "（10月2日，城市管理局联络员）"
+    ) in review.plain.split("\n")

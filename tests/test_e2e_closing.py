@@ -255,4 +255,7 @@ async def test_look_back_rebound_reopens_and_the_next_dispatch_lists_it(bot: Bot
         "本月完成回头看1项，成效巩固0项，出现反弹1项。",
         "出现反弹并重新打开：1.3.2。",
     ]
-    assert november.split("\n")[-1] == "本月完成回头看1项，成效巩固1项，出现反弹0项。"
+    assert november.split("\n")[-2:] == [
+        "本月完成回头看1项，成效巩固1项，出现反弹0项。",
+        "成效巩固：1.3.3。",
+    ]

@@ -225,3 +225,14 @@ def test_a_status_set_in_chat_is_kept_unless_the_coordinator_chooses_the_file() 
 def test_done_rows_are_counted_as_closed_before_the_programme() -> None:
     plan = plan_import([_row("1", status=Status.CLOSED), _row("2")], {})
     assert (plan.new, plan.closed) == (["1", "2"], 1)
+
+
+def test_immediate_deadlines_in_the_trail_read_as_dates() -> None:
+    """Issue 22: events written before the trail recorded 立行立改's date hold "immediate"."""
+    from bot.domain.ledger_plan import recorded_deadline
+
+    day = date(2024, 9, 30)
+    assert recorded_deadline("immediate", day) == day
+    assert recorded_deadline("2024-12-31", day) == date(2024, 12, 31)
+    assert recorded_deadline(None, day) is None
+    # how the replay reads both: tests/test_replay.py

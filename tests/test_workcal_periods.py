@@ -345,3 +345,21 @@ def test_custom_times() -> None:
     dispatch = slot_for(D, "2024-W37", r)
     assert dispatch.planned == sh(2024, 9, 13, 17, 30)
     assert slot_for(N, "2024-W37", r).planned == sh(2024, 9, 14, 17, 30)  # 调休 Saturday
+
+
+def test_report_period_never_before_the_programme() -> None:
+    """Issue 22: /report covers the current month's report unless that month preceded the
+    programme; then the latest complete month since it, or none yet."""
+    from bot.domain.periods import first_report, report_period
+
+    created = sh(2024, 9, 5, 15)
+    assert report_period(sh(2024, 9, 30, 10), created, DEFAULT) is None
+    assert report_period(sh(2024, 10, 6, 9), created, DEFAULT) == "2024-09"
+    assert report_period(sh(2024, 11, 1, 9), created, DEFAULT) == "2024-09"  # before 11月1日10:00
+    assert report_period(sh(2024, 11, 1, 10), created, DEFAULT) == "2024-10"
+    # an older programme: the rhythm's period as before
+    assert report_period(sh(2024, 9, 30, 10), sh(2024, 1, 1, 9), DEFAULT) == "2024-08"
+    first = first_report(created, DEFAULT)
+    assert (first.period, first.planned) == ("2024-09", sh(2024, 10, 8, 10))
+    # created at 0:30 on 1 October in Shanghai (30 September in UTC): October is its first month
+    assert first_report(sh(2024, 10, 1, 0, 30), DEFAULT).period == "2024-10"

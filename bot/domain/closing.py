@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from bot.domain.model import Answer, Health
 from bot.domain.workcal import CalendarKind, add_workdays, next_workday
 
 LOOKBACK_GRACE = 5  # working days an owner has to answer a look-back before the review lists it
@@ -19,6 +20,18 @@ class Verdict(StrEnum):
 
     HOLDS = "holds"  # the result holds (成效巩固)
     REBOUND = "rebound"  # the problem is back (反弹): the measure reopens
+
+
+# a rebound reopens the measure at least at risk: yellow, red once past its deadline as any
+# other; not blocked, which asks a leader for a decision the owner has not asked for
+REBOUND_HEALTH = Health.AT_RISK
+
+
+def latest_word(update: Answer | None, lookback: Answer | None) -> Answer | None:
+    """A measure's latest word: a look-back answer stands until the owner answers after it."""
+    if lookback is None or (update is not None and update.at > lookback.at):
+        return update
+    return lookback
 
 
 def lookback_day(closed_on: date, days: int, kind: CalendarKind) -> date:
@@ -76,9 +89,21 @@ class LookBackTally:
     done: int
     holding: int
     rebounded: Sequence[str]
+    held: Sequence[str] = ()  # the codes whose result holds
+
+
+@dataclass(frozen=True)
+class LookedBack:
+    """One look-back answered: the measure's code, the verdict, the owner's note, the day."""
+
+    code: str
+    verdict: str
+    note: str
+    on: date
 
 
 def tally(verdicts: Sequence[tuple[str, str]]) -> LookBackTally:
     """From (code, verdict) answered in a month."""
     rebounded = [code for code, v in verdicts if v == Verdict.REBOUND.value]
-    return LookBackTally(len(verdicts), len(verdicts) - len(rebounded), rebounded)
+    held = [code for code, v in verdicts if v != Verdict.REBOUND.value]
+    return LookBackTally(len(verdicts), len(held), rebounded, held)

@@ -15,8 +15,9 @@ from bot.domain.replay import closed_in
 class Extras:
     """What the ledger knows about a measure beyond its facts (from updates, files, history)."""
 
-    note: str = ""  # the owner's latest progress note
+    note: str = ""  # the owner's latest progress note, or a look-back's answered after it
     noted_on: date | None = None
+    lookback: str = ""  # the look-back's verdict when the note is one's
     next_step: str = ""  # the owner's latest "next step", when the answer had one
     evidence: int = 0  # files attached so far
     original_deadline: date | None = None  # set only when the deadline was changed since import
@@ -70,7 +71,7 @@ def ledger(
         as_of=as_of,
         records=list(rows),
         counts=report.count(facts, as_of),
-        areas=report.by_area(facts, as_of),
+        areas=report.by_area_rated(facts, as_of),
         units=report.by_unit(facts, as_of, answers),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from bot.domain.ledger import LedgerRow
@@ -13,7 +14,9 @@ from bot.domain.roles import RoleLoss
 FIELDS = (
     "text", "area", "problem", "leader", "lead_unit", "co_units", "owner", "co_owners", "deadline",
 )  # fmt: skip
-IMMEDIATE = "immediate"  # the stored "deadline" of a 立行立改 measure: its date is the first import
+IMMEDIATE = (
+    "immediate"  # the compared "deadline" of a 立行立改 measure: its date is the first import
+)
 
 # a stored measure as the same plain values a row gives, plus "removed"
 Stored = Mapping[str, Any]
@@ -57,6 +60,17 @@ def row_values(row: LedgerRow) -> dict[str, Any]:
         "status": row.status.value,
         "progress": row.progress,
     }
+
+
+def recorded_deadline(value: object, on: date) -> date | None:
+    """A deadline as the audit trail recorded it: an ISO date, or none (long-term).
+
+    Events written before the trail recorded 立行立改 as its date hold "immediate": due `on`,
+    the day the event was recorded, as a 立行立改 measure is due the day it first came in.
+    """
+    if value == IMMEDIATE:
+        return on
+    return date.fromisoformat(value) if isinstance(value, str) and value else None
 
 
 def set_in_chat(old: Stored) -> bool:

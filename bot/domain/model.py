@@ -72,6 +72,7 @@ class Answer:
     percent: int | None = None
     note: str = ""
     blockers: str = ""
+    lookback: str = ""  # a look-back's verdict (holds, rebound) when the answer is one
 
 
 @dataclass(frozen=True, slots=True)

@@ -275,3 +275,23 @@ def previous_periods(beat: Beat, period: str, n: int, rhythm: Rhythm) -> list[st
         if _kept(beat, idx, rhythm):
             found.append(_key(beat, idx))
     return found[::-1]
+
+
+def report_period(now: datetime, created: datetime, rhythm: Rhythm) -> str | None:
+    """The month /report covers now: the current report period, unless that month ended before
+    the programme was created; then the latest complete month since, or None while there is none."""
+    local = _local(now, rhythm)
+    first = _local(created, rhythm).date().replace(day=1)
+    idx = _current(Beat.REPORT, local, rhythm)
+    if idx >= first:
+        return _key(Beat.REPORT, idx)
+    complete = _step(Beat.REPORT, local.date().replace(day=1), -1)
+    return _key(Beat.REPORT, complete) if complete >= first else None
+
+
+def first_report(created: datetime, rhythm: Rhythm) -> Slot:
+    """The slot of a programme's first monthly report: on the month it was created in."""
+    idx = _local(created, rhythm).date().replace(day=1)
+    if not _kept(Beat.REPORT, idx, rhythm):
+        idx = _following(Beat.REPORT, idx, rhythm)
+    return _slot(Beat.REPORT, idx, rhythm)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from bot.domain.counts import Counts, Group, Lit, by_area, count, lights_of
@@ -24,6 +24,7 @@ __all__ = [
     "Review",
     "Summary",
     "by_area",
+    "by_area_rated",
     "by_unit",
     "count",
     "glance",
@@ -99,6 +100,21 @@ def by_unit(
             )
         )
     return groups
+
+
+def by_area_rated(
+    measures: Sequence[MeasureFacts], today: date, lit: Lit | None = None
+) -> list[Group]:
+    """Counts per area, each with its on-time rate (the workbook's summary sheet)."""
+    return [
+        replace(g, on_time_rate=on_time_rate(_in_area(measures, g.number), today))
+        for g in by_area(measures, today, lit)
+    ]
+
+
+def _in_area(measures: Sequence[MeasureFacts], number: int) -> list[MeasureFacts]:
+    """The measures of one area."""
+    return [m for m in measures if m.area_number == number]
 
 
 def most_red(groups: Sequence[Group]) -> list[Group]:
@@ -210,6 +226,7 @@ class Review:
     away: list[str]
     top_red_units: list[Group]
     first: bool = False
+    yellow: list[MeasureFacts] = field(default_factory=list)  # every yellow item the count counts
     unreachable: list[str] = field(default_factory=list)
     waiting: list[tuple[str, int]] = field(default_factory=list)  # (code, working days waited)
     letters: list[LetterState] = field(default_factory=list)  # work prompt letters to mention
@@ -255,7 +272,8 @@ def review(
         ]
 
     lit = lights_of(measures, today)
-    red = [m for m in by_urgency(measures, today, lit) if lit[id(m)] is Light.RED]
+    urgent = by_urgency(measures, today, lit)
+    red = [m for m in urgent if lit[id(m)] is Light.RED]
     units = most_red(by_unit(measures, today, lit=lit))[:3]
     return Review(
         as_of=today,
@@ -265,6 +283,7 @@ def review(
         newly_closed=became(1, Status.CLOSED.value) if previous is not None else [],
         newly_blocked=became(2, Health.BLOCKED.value) if previous is not None else [],
         red=[Overdue(m, days_overdue(m, today)) for m in red],
+        yellow=[m for m in urgent if lit[id(m)] is Light.YELLOW],
         blocked=[
             m for m in measures if m.health is Health.BLOCKED and m.status is not Status.CLOSED
         ],
@@ -321,7 +340,7 @@ def monthly(
         month=month,
         as_of=end,
         counts=count(measures, end, lit),
-        areas=by_area(measures, end, lit),
+        areas=by_area_rated(measures, end, lit),
         units=by_unit(measures, end, answers, lit),
         closed_this_month=[m for m in measures if m.code in signed_off]
         if signed_off is not None

@@ -110,6 +110,8 @@ def report_lines(t: Tr, tally: LookBackTally) -> list[str]:
             rebounded=t.num(len(tally.rebounded)),
         ),
     ]
+    if tally.held:
+        lines.append(t._("The result holds: {codes}.", codes=t.join(tally.held)))
     if tally.rebounded:
         lines.append(t._("Rebounded and reopened: {codes}.", codes=t.join(tally.rebounded)))
     return lines

@@ -117,14 +117,35 @@ def scope(t: Tr, f: Filter) -> str:
 
 
 def owner_headline(t: Tr, c: Counts, as_of: date) -> str:
-    """截至9月底，您负责的2项整改措施已完成0项，其余2项正在推进。"""
+    """截至9月底，您负责的2项整改措施已完成0项，其余2项正在推进 (or which are overdue)."""
+    when, closed = t.as_of(as_of), t.num(c.closed)
+    if not c.overdue:
+        return t.n_(
+            "As of {when}, you own {n} measure: {closed} complete, {open} still open.",
+            "As of {when}, you own {n} measures: {closed} complete, {open} still open.",
+            c.total,
+            when=when,
+            closed=closed,
+            open=t.num(c.open),
+        )
+    if not c.on_schedule:
+        return t.n_(
+            "As of {when}, you own {n} measure: {closed} complete, {late} overdue.",
+            "As of {when}, you own {n} measures: {closed} complete, {late} overdue.",
+            c.total,
+            when=when,
+            closed=closed,
+            late=t.num(c.overdue),
+        )
     return t.n_(
-        "As of {when}, you own {n} measure: {closed} complete, {open} still open.",
-        "As of {when}, you own {n} measures: {closed} complete, {open} still open.",
+        "As of {when}, you own {n} measure: {closed} complete; of the other {open}, {moving} still open and {late} overdue.",
+        "As of {when}, you own {n} measures: {closed} complete; of the other {open}, {moving} still open and {late} overdue.",
         c.total,
-        when=t.as_of(as_of),
-        closed=t.num(c.closed),
+        when=when,
+        closed=closed,
         open=t.num(c.open),
+        moving=t.num(c.on_schedule),
+        late=t.num(c.overdue),
     )
 
 
@@ -189,6 +210,8 @@ def review_text(t: Tr, r: Review, programme: str) -> str:
     if r.red:
         lines += ["", t._("Red items:")]
         lines += _answered(t, [o.measure for o in r.red], r.as_of)
+    if r.yellow:
+        lines += ["", t._("Yellow items:"), *_answered(t, r.yellow, r.as_of)]
     if r.blocked:
         lines += [
             "",

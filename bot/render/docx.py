@@ -5,15 +5,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.domain.closing import LookedBack
 from bot.domain.documents import Record, area_of
 from bot.domain.lights import days_overdue
 from bot.domain.model import Status
 from bot.domain.report import MonthlyReport
-from bot.i18n import Tr
+from bot.i18n import N_, Tr
 from bot.render.digest import headline
 from bot.render.docx_base import heading, official_document, para, picture, to_bytes
 from bot.render.measures import deadline
 
+LOOKBACK_SAID = {
+    "holds": N_("Look-back: the result holds. {note}"),
+    "rebound": N_("Look-back: the problem has rebounded. {note}"),
+}
+LOOKED_BACK = {
+    "holds": N_("Looked back on {date}: the result holds."),
+    "rebound": N_("Looked back on {date}: the problem has rebounded; the measure is reopened."),
+}
 ENDINGS = ("。", ".", "！", "!", "？", "?", "；", ";", "…")
 
 
@@ -60,9 +69,17 @@ def progress(t: Tr, rec: Record, r: MonthlyReport) -> str:
     m = rec.facts
     if m.status is Status.CLOSED and rec.closed_on is not None:
         return t._("Completed; signed off on {date}.", date=t.date(rec.closed_on))
+    if m.status is Status.CLOSED:
+        # imported as done: the ledger's own progress note says how, when it has one
+        done = t._("Completed before the ledger was entered.")
+        if rec.extras.note:
+            return done + ("" if t.locale == "zh_CN" else " ") + sentence(rec.extras.note)
+        return done
     parts = []
     if rec.extras.note:
         said = sentence(rec.extras.note)
+        if rec.extras.lookback:
+            said = t._(LOOKBACK_SAID[rec.extras.lookback], note=said)
         when = t.date(rec.extras.noted_on) if rec.extras.noted_on else ""
         parts.append(t._("{note} ({owner}, {date})", note=said, owner=m.owner, date=when))
     else:
@@ -149,10 +166,33 @@ def next_steps(doc: Any, t: Tr, rows: Sequence[Record], number: int) -> None:
         para(doc, "body", t._("[The task force writes the next steps here.]"))
 
 
+def _lookbacks(
+    doc: Any, t: Tr, rows: Sequence[Record], done: Sequence[LookedBack], number: int
+) -> None:
+    """The month's look-backs, each with its outcome and the owner's words."""
+    heading(doc, t, 1, number, t._("Look-backs this month"))
+    texts = {x.facts.code: x.facts.text for x in rows}
+    for i, d in enumerate(done, start=1):
+        said = t._(LOOKED_BACK[d.verdict], date=t.date(d.on))
+        if d.note.strip():
+            said += ("" if t.locale == "zh_CN" else " ") + sentence(d.note)
+        gap = "" if t.locale == "zh_CN" else " "
+        code = t._("({code})", code=d.code)
+        para(doc, "body", f"{i}. {texts.get(d.code, '')}{gap}{code}{gap}{said}")
+    if not done:
+        para(doc, "body", t._("No look-back was done this month."))
+
+
 def monthly_docx(
-    t: Tr, r: MonthlyReport, rows: Sequence[Record], programme: str, chart: bytes | None = None
+    t: Tr,
+    r: MonthlyReport,
+    rows: Sequence[Record],
+    programme: str,
+    chart: bytes | None = None,
+    looked_back: Sequence[LookedBack] = (),
 ) -> bytes:
-    """The report: title, headline, overall progress, a section per area, lists, next steps."""
+    """The report: title, headline, overall progress, a section per area, lists, look-backs,
+    next steps."""
     doc = official_document()
     para(doc, "title", title(t, programme))
     para(doc, "note", t._("(as of {date})", date=t.date(r.as_of)))
@@ -166,5 +206,6 @@ def monthly_docx(
             _area(doc, t, r, number, mine)
             number += 1
     number = _lists(doc, t, r, rows, number)
-    next_steps(doc, t, rows, number)
+    _lookbacks(doc, t, rows, looked_back, number)
+    next_steps(doc, t, rows, number + 1)
     return to_bytes(doc)

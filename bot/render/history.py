@@ -28,7 +28,8 @@ class Entry:
 
 
 def _columns(t: Tr, after: Any) -> str:
-    keys = [k for k in (after or {}) if k != "removed"]
+    # "immediate" goes with the deadline it qualifies
+    keys = [k for k in (after or {}) if k not in ("removed", "immediate")]
     return t.join(labels.column(t, "measure" if k == "text" else k) for k in keys)
 
 

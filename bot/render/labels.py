@@ -21,6 +21,8 @@ HEALTH = {
     Health.AT_RISK: N_("at risk"),
     Health.BLOCKED: N_("blocked"),
 }
+# a look-back answer as a measure's latest word, by verdict
+LOOKBACK = {"holds": N_("look-back: the result holds"), "rebound": N_("look-back: rebound")}
 LIGHT_ICON = {Light.RED: "🔴", Light.YELLOW: "🟡", Light.GREEN: "🟢", None: "✅"}
 LIGHT = {Light.RED: N_("red"), Light.YELLOW: N_("yellow"), Light.GREEN: N_("green")}
 ROLE = {Role.COORDINATOR: N_("coordinator"), Role.LEADER: N_("leader"), Role.OWNER: N_("owner")}

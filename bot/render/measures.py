@@ -43,7 +43,10 @@ def short(text: str, limit: int = SHORT) -> str:
 
 def answer(t: Tr, a: Answer) -> str:
     """↳ 推进受阻 · 60% · “资金缺口约800万元……”（9月20日，周强）."""
-    parts = [labels.health(t, a.health)] if a.health is not None else []
+    if a.lookback:
+        parts = [t._(labels.LOOKBACK[a.lookback])]
+    else:
+        parts = [labels.health(t, a.health)] if a.health is not None else []
     if a.percent is not None:
         parts.append(t.pct(a.percent / 100))
     words = a.blockers if a.health is Health.BLOCKED and a.blockers else a.note or a.blockers

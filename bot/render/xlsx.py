@@ -34,6 +34,8 @@ Column = tuple[str, str, Callable[[Tr, Record], Cell]]
 
 
 def _long_term(t: Tr, r: Record) -> Cell:
+    if r.facts.immediate and r.facts.original_deadline is None:
+        return t._("immediate")  # as the office wrote it, until an extension dates it
     return r.facts.deadline or t._("long-term")
 
 
