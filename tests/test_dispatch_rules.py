@@ -113,6 +113,9 @@ def test_answered_in_period() -> None:
     assert answered_in_period(sent(day, "a", answered_at=at(11, 5)), at(11, 4, 12)) is None
     assert answered_in_period(sent(day, "s"), at(11, 12)) is False
     assert answered_in_period(sent(day, "s"), at(11, 3)) is None  # not delivered yet
+    # as of a moment means before it: what happens at that instant is the next day's
+    assert answered_in_period(sent(day, "a", answered_at=at(11, 6)), at(11, 6)) is None
+    assert answered_in_period(sent(day, "s"), at(11, 4, 9, 30)) is None
 
 
 def test_feedback_rate_counts_the_dispatches_sent_in_the_month() -> None:

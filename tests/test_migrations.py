@@ -166,3 +166,74 @@ async def test_naming_migration_renames_old_databases_and_keeps_their_rows(
     assert await _on(empty_url, _joined) == [row]
     await asyncio.to_thread(upgrade, empty_url, "head")
     assert await _on(empty_url, _db_names) == _model_names()
+
+
+def _dispatch_history(conn: Connection) -> None:
+    """W39 delivered (its outbox row a minute after the claim) and answered; W40 delivered,
+    silent, and sent a working day before National Day; W41 planned but not delivered."""
+    z = "+00" if conn.dialect.name == "postgresql" else ""
+
+    def at(moment: str) -> str:
+        return f"'{moment}.000000{z}'"
+
+    _insert(conn)
+    for period, sent in (("2024-W39", "2024-09-23 01:30:00"), ("2024-W40", "2024-09-30 01:30:00")):
+        conn.execute(
+            text(
+                "INSERT INTO sentbeat (programme_id, beat, period, sent_at, manual, snapshot)"
+                f" VALUES (1, 'dispatch', '{period}', {at(sent)}, false, '')"
+            )
+        )
+    conn.execute(
+        text(
+            "INSERT INTO outboxmessage (programme_id, beat, period, key, chat_id, measure_ids,"
+            " locale, text, markup, kind, filename, state, attempts, expires_at, sent_at, error,"
+            " reported, created_at) VALUES (1, 'dispatch', '2024-W39', '1', 42, '1', 'zh_CN', 'x',"
+            f" '', 'text', '', 'sent', 1, {at('2024-09-30 01:00:00')},"
+            f" {at('2024-09-23 01:31:00')}, '', false, {at('2024-09-23 01:30:00')})"
+        )
+    )
+    conn.execute(
+        text(
+            "INSERT INTO progressupdate (programme_id, measure_id, note, blockers, created_at)"
+            f" VALUES (1, 1, 'ok', '', {at('2024-09-23 02:00:00')})"
+        )
+    )
+    for period, delivered, answered in (
+        ("2024-W39", True, True),
+        ("2024-W40", True, False),
+        ("2024-W41", False, False),
+    ):
+        conn.execute(
+            text(
+                "INSERT INTO dispatchitem (programme_id, period, measure_id, owner_id, chat_id,"
+                " delivered, answered, nudged, escalated)"
+                f" VALUES (1, '{period}', 1, 1, 42, {delivered}, {answered}, false, false)"
+            )
+        )
+
+
+def _dispatch_times(conn: Connection) -> list[tuple[Any, ...]]:
+    rows = conn.execute(
+        text(
+            "SELECT period, delivered_at, answered_at, answer_by, short FROM dispatchitem"
+            " ORDER BY period"
+        )
+    )
+    return [
+        (p, *(str(v)[:16] if v is not None else None for v in (d, a, by)), bool(s))
+        for p, d, a, by, s in rows
+    ]
+
+
+async def test_dispatch_times_migration_backfills_old_items(empty_url: str) -> None:
+    await asyncio.to_thread(upgrade, empty_url, "0011_summary")
+    await _on(empty_url, _dispatch_history)
+    await asyncio.to_thread(upgrade, empty_url, "head")
+    assert await _on(empty_url, _dispatch_times) == [
+        # delivered when its message went out; answered by the first answer after the dispatch;
+        # the window by the rhythm in force (W40: the next dispatch is on 8 October, short)
+        ("2024-W39", "2024-09-23 01:31", "2024-09-23 02:00", "2024-09-30 01:00", False),
+        ("2024-W40", "2024-09-30 01:30", None, "2024-10-08 01:00", True),
+        ("2024-W41", None, None, None, False),  # no beat record: nothing known
+    ]

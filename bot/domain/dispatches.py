@@ -61,17 +61,18 @@ def answer_window(rhythm: Rhythm, period: str, sent: datetime) -> tuple[datetime
 
 
 def delivered_by(item: Asked, at: datetime | None = None) -> bool:
-    """Whether it reached the recipient by `at` (ever, without one; undated rows: as recorded)."""
+    """Whether it reached the recipient before `at` (ever, without one; undated rows: as
+    recorded). Before, not at: as of midnight, what happened at midnight is the next day's."""
     if not item.delivered:
         return False
-    return at is None or item.delivered_at is None or item.delivered_at <= at
+    return at is None or item.delivered_at is None or item.delivered_at < at
 
 
 def answered_by(item: Asked, at: datetime | None = None) -> bool:
-    """Whether an answer was credited to it by `at` (ever, without one)."""
+    """Whether an answer was credited to it before `at` (ever, without one)."""
     if not item.answered:
         return False
-    return at is None or item.answered_at is None or item.answered_at <= at
+    return at is None or item.answered_at is None or item.answered_at < at
 
 
 def silent_streak(items: Sequence[A], at: datetime | None = None) -> list[A]:
@@ -98,7 +99,8 @@ def answered_in_period(item: Asked, at: datetime | None = None) -> bool | None:
     """True when answered in time, False when silent, None when it does not count (as of `at`).
 
     It counts once it reached the owner with time to answer: delivered and not short (a short
-    one counts only when answered). Answered in time: by its answer_by. Still open at `at`: None.
+    one counts only when answered). Answered in time: before its answer_by. Still open at `at`
+    (before its answer_by) and not answered yet: None.
     """
     if not delivered_by(item, at):
         return None

@@ -80,6 +80,7 @@ def _sent() -> sa.ScalarSelect[object]:
             beat.c.beat == "dispatch",
             beat.c.period == item.c.period,
         )
+        .correlate(item)  # to the updated item, however deep it is nested
         .scalar_subquery()
     )
 
