@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.model import Health, Status
-from storage import dispatch_items, reports
+from storage import audit, dispatch_items, reports
 from storage.db import Database
 from storage.models import Area, DispatchItem, Measure, Person, Problem, Programme, Unit
 
@@ -47,7 +48,20 @@ async def _id(conn: AsyncConnection, model: type, **values: object) -> int:
     return int((await conn.execute(query)).scalar_one())
 
 
+IMPORTED: list[tuple[int, str]] = []  # (measure id, lead unit) as _seed wrote them
+
+
+async def _import_events(s: AsyncSession, pid: int) -> None:
+    """The trail of the rows _seed wrote: the monthly report replays it."""
+    for mid, unit in IMPORTED:
+        after = {"text": "措施", "area": "方面", "problem": "问题", "lead_unit": unit}
+        after |= {"owner": "张三", "deadline": "2025-06-30", "status": "in_progress"}
+        audit.record(s, programme_id=pid, actor="test", action="measure.import", entity="measure",
+                     entity_id=mid, after=after, now=NOW)  # fmt: skip
+
+
 async def _seed(conn: AsyncConnection) -> int:
+    IMPORTED.clear()
     pid = await _id(conn, Programme, name="P", created_at=NOW)
     area = await _id(conn, Area, programme_id=pid, number=1, name="方面")
     problem = await _id(conn, Problem, programme_id=pid, area_id=area, name="问题")
@@ -70,6 +84,7 @@ async def _seed(conn: AsyncConnection) -> int:
             health=Health.ON_TRACK.value,
             updated_at=NOW,
         )
+        IMPORTED.append((mid, unit))
         for period, delivered, answered in sent:
             await conn.execute(
                 insert(DispatchItem).values(
@@ -92,6 +107,8 @@ async def test_feedback_rate_counts_only_the_months_own_dispatches(db_url: str) 
     try:
         async with db.engine.begin() as conn:
             pid = await _seed(conn)
+        async with db.session() as s:
+            await _import_events(s, pid)
         async with db.session() as s:
             rates = {
                 month: await dispatch_items.answers_by_unit(

@@ -63,12 +63,8 @@ async def _seed(conn: AsyncConnection) -> tuple[int, dict[int, str]]:
         "health": Health.ON_TRACK.value,
         "updated_at": NOW,
     }
-    await conn.execute(
-        insert(Measure), [{**common, "code": h, "text": h} for h in HISTORIES]
-    )
-    ids = dict(
-        (await conn.execute(select(col(Measure.code), col(Measure.id)))).tuples().all()
-    )
+    await conn.execute(insert(Measure), [{**common, "code": h, "text": h} for h in HISTORIES])
+    ids = dict((await conn.execute(select(col(Measure.code), col(Measure.id)))).tuples().all())
     rows = [
         {
             "programme_id": pid,
