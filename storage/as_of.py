@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import func
 from sqlalchemy import select as sa_select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.domain.dispatches import DispatchFact, silent_run
 from bot.domain.documents import months_up_to
 from bot.domain.model import MeasureFacts, Status, code_key
-from bot.domain.replay import Recorded, State, closings, live, replay
+from bot.domain.replay import REPLAYED, Recorded, State, closings, live, replay
 from bot.domain.report import month_end
 from storage import audit
 from storage.documents import day_after
@@ -23,23 +23,32 @@ from storage.models import Area, AuditEvent, DispatchItem, Measure, Programme
 from storage.picture import co_units
 
 MEASURE_EVENTS = "measure"
+ANSWERED = "measure.update"
+SIGNED_OFF = "measure.signoff_approve"
 
 
 async def _silences(session: AsyncSession, programme_id: int, at: datetime) -> dict[int, int]:
     """Each measure's silent run as of a moment, by the domain's one rule (bot.domain.dispatches)."""
     d = DispatchItem
-    fields = (
-        d.period,
-        d.delivered,
-        d.answered,
-        d.short,
-        d.delivered_at,
-        d.answered_at,
-        d.answer_by,
+    # silence reads neither the window's end nor anything else: five columns of 100,000 rows
+    fields = (d.period, d.delivered, d.answered, d.short, d.delivered_at, d.answered_at)
+    # only the items after each measure's latest one answered by then: a run never reaches past it
+    later = DispatchItem.__table__.alias("answered_item")  # type: ignore[attr-defined]
+    last = (
+        sa_select(func.max(later.c.period))
+        .where(
+            later.c.programme_id
+            == programme_id,  # the index (ix_dispatchitem_silence) leads with it
+            later.c.measure_id == col(d.measure_id),
+            later.c.answered,
+            later.c.answered_at.is_(None) | (later.c.answered_at < at),
+        )
+        .scalar_subquery()
     )
     query = sa_select(col(d.measure_id), *(col(f) for f in fields)).where(
         col(d.programme_id) == programme_id,
         col(d.delivered_at).is_(None) | (col(d.delivered_at) < at),
+        (last.is_(None)) | (col(d.period) >= last),
     )
     # plain rows: a programme of 10,000 measures has 100,000 items and more
     items: dict[int, list[DispatchFact]] = {}
@@ -51,19 +60,53 @@ async def _silences(session: AsyncSession, programme_id: int, at: datetime) -> d
 async def events(
     session: AsyncSession, *, programme: Programme, until: datetime | None = None
 ) -> list[Recorded]:
-    """The programme's measure events before a moment (all if None), oldest first."""
+    """The programme's measure events the replay reads, before a moment (all if None), in order.
+
+    Answers are most of a trail (ten for each measure at scale), and a run of answers with
+    nothing else between them moves a measure as its first (the status) and its last (the
+    health) do: the database keeps only those two of each run, so Python parses a tenth.
+    """
     e = AuditEvent
-    query = sa_select(col(e.entity_id), col(e.action), col(e.at), col(e.after)).where(
-        col(e.programme_id) == programme.id, col(e.entity) == MEASURE_EVENTS
-    )
+    where = [
+        col(e.programme_id) == programme.id,
+        col(e.entity) == MEASURE_EVENTS,
+        col(e.action).in_(REPLAYED),
+    ]
     if until is not None:
-        query = query.where(col(e.at) < until)
+        where.append(col(e.at) < until)
+    trail = (
+        sa_select(
+            col(e.seq).label("seq"),
+            col(e.action).label("action"),
+            func.lag(col(e.action))
+            .over(partition_by=col(e.entity_id), order_by=col(e.seq))
+            .label("before"),
+            func.lead(col(e.action))
+            .over(partition_by=col(e.entity_id), order_by=col(e.seq))
+            .label("next"),
+        )
+        .where(*where)
+        .subquery()
+    )
+    t = trail.c
+    # the window runs over narrow rows; only the kept ones fetch their text, by (programme, seq)
+    kept = (
+        sa_select(col(e.entity_id), col(e.action), col(e.at), col(e.after))
+        .join(trail, (col(e.programme_id) == programme.id) & (col(e.seq) == t.seq))
+        .where(
+            (t.action != ANSWERED)
+            | t.before.is_(None)
+            | (t.before != ANSWERED)
+            | t.next.is_(None)
+            | (t.next != ANSWERED)
+        )
+        .order_by(t.seq)
+    )
     conn = await session.connection()
-    rows: Sequence[Any] = (await conn.execute(query.order_by(col(e.seq)))).all()
     zone = ZoneInfo(programme.timezone)
     return [
         Recorded(mid, action, at, at.astimezone(zone).date(), audit.load(after) or {})
-        for mid, action, at, after in rows
+        for mid, action, at, after in (await conn.execute(kept)).all()
         if mid is not None
     ]
 
@@ -106,8 +149,11 @@ async def facts_at(
     """
     assert programme.id is not None
     pid = programme.id
-    recorded = recorded if recorded is not None else await events(session, programme=programme)
-    states = _states_at(recorded, await first_import(session, programme=programme), at)
+    first = await first_import(session, programme=programme)
+    if recorded is None:
+        until = at if first is None or first < at else first + timedelta(microseconds=1)
+        recorded = await events(session, programme=programme, until=until)
+    states = _states_at(recorded, first, at)
     conn = await session.connection()
     codes = dict(
         (await conn.execute(sa_select(col(Measure.id), col(Measure.code)).where(
@@ -154,8 +200,18 @@ async def closed_days(
     session: AsyncSession, *, programme: Programme, recorded: Sequence[Recorded] | None = None
 ) -> list[tuple[str, date]]:
     """Every sign-off of the programme as (code, day), in the order they were decided."""
-    recorded = recorded if recorded is not None else await events(session, programme=programme)
     conn = await session.connection()
+    if recorded is None:
+        e = AuditEvent
+        query = sa_select(col(e.entity_id), col(e.action), col(e.at), col(e.after)).where(
+            col(e.programme_id) == programme.id, col(e.action) == SIGNED_OFF
+        )
+        zone = ZoneInfo(programme.timezone)
+        recorded = [
+            Recorded(mid, action, at, at.astimezone(zone).date(), audit.load(after) or {})
+            for mid, action, at, after in (await conn.execute(query.order_by(col(e.seq)))).all()
+            if mid is not None
+        ]
     codes = dict(
         (await conn.execute(sa_select(col(Measure.id), col(Measure.code)).where(
             col(Measure.programme_id) == programme.id
@@ -167,7 +223,11 @@ async def closed_days(
 async def month_history(
     session: AsyncSession, *, programme: Programme, year: int, month: int, months: int = 6
 ) -> tuple[list[tuple[str, date]], dict[tuple[int, int], int]]:
-    """Every sign-off as (code, day), and how many measures were closed at each month's end."""
+    """Every sign-off as (code, day), and how many measures were closed at each month's end.
+
+    One load of the whole trail serves every month: closed or not never hangs on the answers
+    that events() leaves out between the first and the last of a run.
+    """
     recorded = await events(session, programme=programme)
     first = await first_import(session, programme=programme)
     ends: dict[tuple[int, int], int] = {}

@@ -10,6 +10,12 @@ from typing import Any
 from bot.domain.model import Health, Status
 
 IMMEDIATE = "immediate"  # how an import records a 立行立改 deadline (bot.domain.ledger_plan)
+# the actions that move a measure's state: every other event leaves it as it was
+REPLAYED = frozenset({
+    "measure.import", "measure.remove", "measure.update", "measure.signoff_request",
+    "measure.signoff_approve", "measure.signoff_send_back", "measure.extension_approve",
+    "measure.lookback_holds", "measure.lookback_rebound",
+})  # fmt: skip
 # the descriptive fields an import records by name, as the ledger wrote them
 NAMED = ("text", "area", "problem", "leader", "lead_unit", "co_units", "owner")
 

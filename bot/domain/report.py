@@ -334,6 +334,7 @@ def monthly(
     """
     end = month_end(year, month)
     start = date(year, month, 1)
+    closed = set(signed_off) if signed_off is not None else None
     lit = lights_of(measures, end)
     return MonthlyReport(
         year=year,
@@ -342,8 +343,8 @@ def monthly(
         counts=count(measures, end, lit),
         areas=by_area_rated(measures, end, lit),
         units=by_unit(measures, end, answers, lit),
-        closed_this_month=[m for m in measures if m.code in signed_off]
-        if signed_off is not None
+        closed_this_month=[m for m in measures if m.code in closed]
+        if closed is not None
         else [
             m
             for m in measures
