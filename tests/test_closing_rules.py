@@ -79,4 +79,5 @@ def test_english_words() -> None:
     assert report_lines(t, tally([("1.3.3", "holds")])) == [
         "",
         "Look-backs this month: 1 done, 1 holding, 0 rebounded.",
+        "The result holds: 1.3.3.",
     ]

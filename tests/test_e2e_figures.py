@@ -8,6 +8,7 @@ from datetime import datetime
 import docx
 import openpyxl
 from conftest import ADMIN, GROUP, SH, Bot, button, sample
+from fakebot import SentMessage
 from rhythm_support import LEADER, OWNER_A, seed, tick
 from signoff_support import ask_signoff
 from sqlmodel import select
@@ -80,7 +81,12 @@ async def _rebound_132(bot: Bot) -> int:
     copy = next(m for m in bot.api.messages_to(ADMIN.id) if "dec:1:ok" in str(m.buttons))
     await bot.press(ADMIN, copy, "dec:1:ok")
     await tick(bot, pid, datetime(2024, 10, 30, 9, 30, tzinfo=SH))
-    [asked] = [m for m in bot.api.messages_to(OWNER_A.id) if m.plain.startswith("🔁")]
+
+    def looked_back() -> list[SentMessage]:
+        return [m for m in bot.api.messages_to(OWNER_A.id) if m.plain.startswith("🔁")]
+
+    await bot.api.wait_until(lambda: len(looked_back()) == 1)  # each look-back is its own job
+    [asked] = looked_back()
     bot.clock.set(datetime(2024, 10, 30, 10, 0, tzinfo=SH))
     await bot.press(OWNER_A, asked, asked.buttons[1][1] or "")
     await bot.say(OWNER_A, "入户水压不足，部分村组停水。")
