@@ -80,6 +80,7 @@ async def _post_init(app: CadenceApp) -> None:
     await commands.register(app.bot, svc.settings.cadence_locale)
     await plan_all(app)
     start_reconciling(app, svc.settings.cadence_reconcile_seconds)  # resumes the outbox too
+    logs.started()
     if not gc.get_freeze_count():  # once per process (tests start many applications)
         # what start-up built lives as long as the process: a full collection scanning those
         # ~200,000 objects cost ~100 ms of CPU every few hundred updates
@@ -278,6 +279,7 @@ async def bot_and_services(
 def run(settings: Settings) -> None:
     """Run the bot until interrupted: long polling, or a webhook when its URL is set."""
     app = build_application(settings)
+    logs.quiet_start_failures()
     url, secret = settings.telegram_webhook_url, settings.telegram_webhook_secret
     if url and secret:
         app.run_webhook(
