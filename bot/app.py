@@ -276,8 +276,11 @@ async def bot_and_services(
         await svc.close()
 
 
-def run(settings: Settings) -> None:
-    """Run the bot until interrupted: long polling, or a webhook when its URL is set."""
+CONFLICT_EXIT = 4  # another process polls with this token: a supervisor must notice
+
+
+def run(settings: Settings) -> int:
+    """Run the bot until stopped (long polling, or a webhook when its URL is set); exit status."""
     app = build_application(settings)
     logs.quiet_start_failures()
     url, secret = settings.telegram_webhook_url, settings.telegram_webhook_secret
@@ -290,6 +293,8 @@ def run(settings: Settings) -> None:
             secret_token=secret.get_secret_value(),
             allowed_updates=Update.ALL_TYPES,
         )
-        return
-    app.bot_data["svc"].extra["run_polling"] = True  # a 409 Conflict stops the process
+        return 0
+    extra = app.bot_data["svc"].extra
+    extra["run_polling"] = True  # a 409 Conflict stops the process
     app.run_polling(allowed_updates=Update.ALL_TYPES)
+    return CONFLICT_EXIT if extra.get("conflict") else 0

@@ -148,7 +148,7 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
                 return migrated.returncode
             from bot.app import run
 
-            run(settings)
+            return run(settings)
         return 0
     if command == "sandbox":
         from bot.sandbox.main import run as sandbox

@@ -171,3 +171,16 @@ async def test_backup_into_a_path_that_cannot_be_a_folder_is_one_line(tmp_path: 
     assert err.splitlines() == [
         "Cannot write the backup to backups/cadence.db: [Errno 17] File exists: 'backups'"
     ]
+
+
+async def test_a_409_conflict_stops_run_with_a_non_zero_exit(tmp_path: Path) -> None:
+    async with FakeTelegram() as api:
+        api.faults.conflict = True  # another instance polls with this token
+        env = _env(
+            tmp_path,
+            DATABASE_URL=f"sqlite:///{tmp_path / 'c.db'}",
+            TELEGRAM_API_BASE_URL=api.base_url,
+        )
+        code, out, err = await _run(tmp_path, env, "run")
+    assert (code, out) == (4, "")
+    assert "409 Conflict: another instance is polling with this token" in err
