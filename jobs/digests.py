@@ -19,11 +19,12 @@ from bot.domain.report import MonthlyReport, month_end
 from bot.domain.workcal import CalendarKind
 from bot.i18n import Tr, tr
 from bot.render import closing
+from bot.render.anchor import anchor_line
 from bot.render.digest import report_text, review_text
 from bot.render.keyboards import letter_keyboard
 from jobs import documents
 from jobs.outbox_plan import plan
-from storage import beats, followups, lookbacks, lookup, reports
+from storage import audit, beats, followups, lookbacks, lookup, reports
 from storage.models import Programme, SentBeat
 
 
@@ -104,15 +105,23 @@ async def _package(
     session: AsyncSession, *, programme: Programme, period: str, t: Tr
 ) -> tuple[str, list[documents.Document], MonthlyReport]:
     content = await reports.report_content(session, programme=programme, period=period)
-    files = await documents.monthly_files(session, programme=programme, content=content, t=t)
     assert programme.id is not None
+    # the chain's head leaves the database in every report: cutting the trail shows against it
+    anchor = await audit.anchor(session, programme_id=programme.id)
+    files = await documents.monthly_files(
+        session, programme=programme, content=content, t=t, anchor=anchor
+    )
     zone = ZoneInfo(programme.timezone)
     start = datetime.combine(date(content.year, content.month, 1), time(), zone)
     end = datetime.combine(month_end(content.year, content.month) + timedelta(days=1), time(), zone)
     done = await lookbacks.answered_between(
         session, programme_id=programme.id, start=start, end=end
     )
-    lines = [report_text(t, content, programme.name), *closing.report_lines(t, tally(done))]
+    lines = [
+        report_text(t, content, programme.name),
+        *closing.report_lines(t, tally(done)),
+        anchor_line(t, anchor),
+    ]
     return "\n".join(lines), files, content
 
 

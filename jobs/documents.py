@@ -12,9 +12,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 
 from bot.domain import documents, report
+from bot.domain.chain import Anchor
 from bot.domain.closing import tally
 from bot.domain.halfyear import halfyear as halfyear_content
 from bot.i18n import Tr
+from bot.render.anchor import with_anchor_footer
 from bot.render.chart import monthly_chart
 from bot.render.docx import monthly_docx
 from bot.render.docx_halfyear import halfyear_docx
@@ -63,7 +65,12 @@ async def ledger(session: AsyncSession, *, programme: Programme, as_of: date, t:
 
 
 async def monthly_files(
-    session: AsyncSession, *, programme: Programme, content: report.MonthlyReport, t: Tr
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    content: report.MonthlyReport,
+    t: Tr,
+    anchor: Anchor | None = None,
 ) -> list[Document]:
     """The monthly report's chart, Word report and ledger as the report saw the month's end."""
     ledger_content = documents.monthly_ledger(
@@ -74,6 +81,8 @@ async def monthly_files(
     # matplotlib and python-docx are CPU work: keep the event loop answering meanwhile
     png = await asyncio.to_thread(monthly_chart, t, content, history)
     doc = await asyncio.to_thread(monthly_docx, t, content, rows, programme.name, png)
+    if anchor is not None:
+        doc = await asyncio.to_thread(with_anchor_footer, doc, t, anchor)
     month = t.month(content.year, content.month)
     name = t._("{programme} monthly report {month}", programme=programme.name, month=month)
     return [
