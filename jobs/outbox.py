@@ -85,6 +85,7 @@ class Sender:
         # record that comes late (a busy database) must not let this process's next run resend
         self._inflight: set[int] = set()
         self._aborted: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
+        self._parts: set[asyncio.Future[None]] = set()  # requests in flight, recorded on return
         self._own_pacer = Pacer()  # for a plain Bot without our rate limiter
         self._sessions = asyncio.Semaphore(SESSIONS)
 
@@ -104,6 +105,13 @@ class Sender:
         for run in self._runs:
             self._aborted.add(run)
             run.cancel()
+
+    async def stop(self) -> None:
+        """Abort, then wait for the requests already sent to be answered and recorded."""
+        self.abort()
+        if self._parts:
+            # a request's own timeout bounds this; a stuck one is left to its lease
+            await asyncio.wait(set(self._parts), timeout=self.timeout + 1)
 
     async def deliver(
         self, bot: Bot, *, programme_id: int | None = None, budget: float = 120.0
@@ -206,7 +214,10 @@ class Sender:
                     return False
                 job.row = taken
             # shielded: once a part leaves, it is recorded even if the run is stopped now
-            await asyncio.shield(self._part(bot, job, chunks, i, release))
+            part = asyncio.ensure_future(self._part(bot, job, chunks, i, release))
+            self._parts.add(part)
+            part.add_done_callback(self._parts.discard)
+            await asyncio.shield(part)
         return True
 
     async def _take(self, row_id: int) -> OutboxMessage | None:
