@@ -121,3 +121,18 @@ async def test_binder_for_one_measure_and_unknown_scopes(bot: Bot) -> None:
     ] == [n for n in zipfile.ZipFile(io.BytesIO(one.document)).namelist() if n.startswith("1.3.2 ")]
     assert "没有" in (await bot.say(LEADER, "/export evidence area 9")).plain
     assert "尚未" in (await bot.say(LEADER, "/export evidence 1.1.1")).plain
+
+
+async def test_an_evidence_file_name_loses_its_bidi_override(bot: Bot) -> None:
+    from rhythm_support import OWNER_A
+    from signoff_support import ask_signoff
+    from test_e2e_signoff import _start
+
+    from storage.models import EvidenceFile
+
+    await _start(bot)
+    [dispatch] = bot.api.messages_to(OWNER_A.id)
+    await ask_signoff(bot, OWNER_A, dispatch, "1.3.2", "水厂已投用。", ["验收\u202efdp.exe"])
+    async with bot.db.session() as s:
+        names = [e.name for e in (await s.exec(select(EvidenceFile))).all()]
+    assert names == ["验收fdp.exe"]
