@@ -176,7 +176,8 @@ class Sender:
                 mine = await self._send(bot, job)
             except asyncio.CancelledError:
                 # stopped before this message went out: free it for the next run at once
-                await asyncio.shield(self._unlease(job.row))
+                # by id: after a failed record the row object is expired and cannot be read
+                await asyncio.shield(self._unlease(row_id))
                 raise
             except TelegramError as exc:
                 job.attempt += 1
@@ -279,9 +280,9 @@ class Sender:
                 log.warning("recording message %s: database busy, retrying", row_id)
                 await asyncio.sleep(0.2 * 2**attempt)
 
-    async def _unlease(self, row: OutboxMessage) -> None:
+    async def _unlease(self, row_id: int) -> None:
         async with self._session() as s:
-            fresh = await outbox.get(s, row_id=row.id or 0)
+            fresh = await outbox.get(s, row_id=row_id)
             if fresh is not None and fresh.state == outbox.QUEUED:
                 await outbox.release(s, row=fresh)
 
