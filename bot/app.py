@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
+import signal
 import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -63,6 +65,7 @@ from jobs.scheduler import plan_all, start_reconciling
 from storage.persistence import DbPersistence
 
 log = logging.getLogger(__name__)
+STOP_ON_SIGNALS = "app.stop_on_signals"  # `run` owns the process: its signals stop the bot
 CadenceApp = Application[Any, CadenceContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]
 
 
@@ -80,11 +83,32 @@ async def _post_init(app: CadenceApp) -> None:
     await commands.register(app.bot, svc.settings.cadence_locale)
     await plan_all(app)
     start_reconciling(app, svc.settings.cadence_reconcile_seconds)  # resumes the outbox too
+    if svc.extra.get(STOP_ON_SIGNALS):
+        _stop_on_signals(app)
+    logs.started()
     if not gc.get_freeze_count():  # once per process (tests start many applications)
         # what start-up built lives as long as the process: a full collection scanning those
         # ~200,000 objects cost ~100 ms of CPU every few hundred updates
         gc.collect()
         gc.freeze()
+
+
+def _stop_on_signals(app: CadenceApp) -> None:
+    """SIGTERM and Ctrl-C stop a fan-out at once instead of letting it run to its end (PTB's own
+    handlers stop the application, which waits for the running beat job: docker stop's 10 s
+    grace then ends in a hard kill, and a hard kill can repeat messages)."""
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGABRT):
+        loop.add_signal_handler(sig, lambda: app.create_task(_stop(app)))
+
+
+async def _stop(app: CadenceApp) -> None:
+    """The requests in flight finish and are recorded; the rest stays queued for the next start."""
+    sender = services_of(app).extra.get("sender")
+    if sender is not None:
+        await sender.stop()
+    log.info("stopping: the deliveries in flight are recorded, the rest stays queued")
+    app.stop_running()
 
 
 async def _post_shutdown(app: CadenceApp) -> None:
@@ -241,7 +265,7 @@ async def stop_app(app: CadenceApp) -> None:
     assert app.updater is not None
     sender = app.bot_data["svc"].extra.get("sender")
     if sender is not None:
-        sender.abort()
+        await sender.stop()
     if app.updater.running:
         await app.updater.stop()
     if app.running:
@@ -275,9 +299,19 @@ async def bot_and_services(
         await svc.close()
 
 
-def run(settings: Settings) -> None:
-    """Run the bot until interrupted: long polling, or a webhook when its URL is set."""
-    app = build_application(settings)
+CONFLICT_EXIT = 4  # another process polls with this token: a supervisor must notice
+
+
+def run(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
+) -> int:
+    """Run the bot until stopped (long polling, or a webhook when its URL is set); exit status."""
+    app = build_application(settings, clock=clock, rate_limiter=rate_limiter)
+    services_of(app).extra[STOP_ON_SIGNALS] = True
+    logs.quiet_start_failures()
     url, secret = settings.telegram_webhook_url, settings.telegram_webhook_secret
     if url and secret:
         app.run_webhook(
@@ -287,7 +321,10 @@ def run(settings: Settings) -> None:
             webhook_url=url,
             secret_token=secret.get_secret_value(),
             allowed_updates=Update.ALL_TYPES,
+            stop_signals=None,  # ours, installed at start: see _stop_on_signals
         )
-        return
-    app.bot_data["svc"].extra["run_polling"] = True  # a 409 Conflict stops the process
-    app.run_polling(allowed_updates=Update.ALL_TYPES)
+        return 0
+    extra = app.bot_data["svc"].extra
+    extra["run_polling"] = True  # a 409 Conflict stops the process
+    app.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=None)
+    return CONFLICT_EXIT if extra.get("conflict") else 0

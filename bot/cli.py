@@ -8,8 +8,10 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from bot import logs
 from bot.clock import Clock
@@ -39,8 +41,16 @@ def _settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        print(f"Invalid settings:\n{exc}", file=sys.stderr)
+        # never the values: a secret that fails its check is still a secret
+        print(f"Invalid settings: {'; '.join(map(_problem, exc.errors()))}", file=sys.stderr)
         raise SystemExit(2) from exc
+
+
+def _problem(error: ErrorDetails) -> str:
+    """One settings problem, named by its variable; never its value (it may be a secret)."""
+    text = error["msg"].removeprefix("Value error, ")
+    name = str(error["loc"][0]).upper() if error["loc"] else ""
+    return text if not name or text.startswith(name) else f"{name}: {text}"
 
 
 def _require_token(settings: Settings) -> None:
@@ -92,27 +102,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _command(args, settings)
     except Exception as exc:
-        if _token_rejected(exc):
-            print(TOKEN_REJECTED, file=sys.stderr)
-            return 2
-        from storage.db import reason, unreachable, where
-
-        if not unreachable(exc):
+        failed = _one_line(exc, settings)
+        if failed is None:
             raise
-        print(
-            f"Cannot reach the database ({where(settings.database_url)}): {reason(exc)}",
-            file=sys.stderr,
-        )
-        return 3
+        print(failed[0], file=sys.stderr)
+        return failed[1]
 
 
-def _token_rejected(exc: Exception) -> bool:
-    """Telegram refused the token (only a command that loaded Telegram can be told so)."""
-    if "telegram" not in sys.modules:  # a command that needs no Bot API keeps Telegram unloaded
-        return False
-    from telegram.error import InvalidToken
+def _one_line(exc: Exception, settings: Settings) -> tuple[str, int] | None:
+    """A failure an operator can fix, as one line and an exit status; None for a bug."""
+    if "telegram" in sys.modules:  # only a command that loaded Telegram can fail talking to it
+        from telegram.error import InvalidToken, NetworkError, TelegramError
 
-    return isinstance(exc, InvalidToken)
+        api = urlsplit(settings.telegram_api_base_url or "https://api.telegram.org").netloc
+        if isinstance(exc, InvalidToken):
+            return TOKEN_REJECTED, 2
+        if isinstance(exc, NetworkError) and exc.__cause__ is not None:
+            from storage.db import reason
+
+            return f"Cannot reach Telegram's Bot API ({api}): {reason(exc)}", 3
+        if isinstance(exc, TelegramError):  # a 5xx, or an answer that is not the Bot API's
+            return f"Telegram's Bot API ({api}) failed: {exc.message}", 3
+    from storage.db import reason, unreachable, unreadable, where
+
+    if unreadable(exc):
+        return f"Cannot read the database ({where(settings.database_url)}): {reason(exc)}", 3
+    if unreachable(exc):
+        return f"Cannot reach the database ({where(settings.database_url)}): {reason(exc)}", 3
+    return None
 
 
 def _command(args: argparse.Namespace, settings: Settings) -> int:
@@ -123,12 +140,15 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
         if command == "run":
             # migrate in a child process: Alembic's modules and the migration's work would stay
             # in the long-running bot's memory (about 10 MB) for nothing
-            migrated = subprocess.run([sys.executable, "-m", "bot", "migrate"], check=False)
+            # (its "up to date" is no news; a failure is its one line on stderr)
+            migrated = subprocess.run(
+                [sys.executable, "-m", "bot", "migrate"], check=False, stdout=subprocess.DEVNULL
+            )
             if migrated.returncode:
                 return migrated.returncode
             from bot.app import run
 
-            run(settings)
+            return run(settings)
         return 0
     if command == "sandbox":
         from bot.sandbox.main import run as sandbox

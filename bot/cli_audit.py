@@ -14,6 +14,12 @@ def add_parsers(sub: Any) -> None:
     """Register verify-audit and history."""
     ver = sub.add_parser("verify-audit", help="recompute a programme's audit hash chain")
     ver.add_argument("--programme", required=True)
+    ver.add_argument(
+        "--head",
+        default=None,
+        help="a head hash from a monthly report: the chain must still hold it",
+    )
+    ver.add_argument("--count", type=int, default=None, help="the report's event count")
     his = sub.add_parser("history", help="print a measure's history")
     his.add_argument("--programme", required=True)
     his.add_argument("code")
@@ -24,6 +30,7 @@ async def run(settings: Settings, args: argparse.Namespace, clock: Clock) -> int
     """Run verify-audit (exit 1 on a broken chain) or history (exit 1 on an unknown code)."""
     # imported here: registering the sub-command must not load the bot's handlers
     from bot.app import services
+    from bot.domain.chain import SHORT, anchor_problem
     from bot.i18n import tr
     from handlers.history import measure_history
     from storage import audit, history, programmes
@@ -42,6 +49,15 @@ async def run(settings: Settings, args: argparse.Namespace, clock: Clock) -> int
             print(await measure_history(s, tr(args.locale or programme.locale), programme, measure))
             return 0
         count, broken = await audit.verify(s, programme_id=programme.id)
+        chain = await audit.anchored(s, programme_id=programme.id) if args.head else []
+    if broken is None and args.head:
+        # the chain may be whole and still cut short or re-sealed: the anchor kept outside says
+        problem = anchor_problem(chain, args.count, args.head)
+        if problem is not None:
+            print(f"audit trail does not hold the anchor: {problem}", file=sys.stderr)
+            return 1
+        print(f"audit trail intact: {count} events, the anchor {args.head[:SHORT]} among them")
+        return 0
     if broken is None:
         print(f"audit trail intact: {count} events")
         return 0

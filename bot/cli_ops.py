@@ -45,18 +45,29 @@ def backup(settings: Settings, args: argparse.Namespace) -> int:
     if target.exists():
         print(f"{target} already exists; give a new file name.", file=sys.stderr)
         return 1
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # read-only: a typo in DATABASE_URL must never create or change a database
-    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
-    dst = sqlite3.connect(target)
     try:
-        src.backup(dst)  # one step: a snapshot as of one moment, writers carry on meanwhile
-        ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
-    finally:
-        dst.close()
-        src.close()
+        ok = _copy(source, target)
+    except (OSError, sqlite3.Error) as exc:  # a folder that cannot be made, a full disk...
+        print(f"Cannot write the backup to {target}: {exc}", file=sys.stderr)
+        return 1
     if ok != "ok":
         print(f"The copy in {target} failed its integrity check: {ok}", file=sys.stderr)
         return 1
     print(f"Backed up {source} to {target} ({target.stat().st_size} bytes).")
     return 0
+
+
+def _copy(source: Path, target: Path) -> str:
+    """Copy source to target (its folder made if needed); the copy's integrity check result."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # read-only: a typo in DATABASE_URL must never create or change a database
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)  # one step: a snapshot as of one moment, writers carry on meanwhile
+            return str(dst.execute("PRAGMA integrity_check").fetchone()[0])
+        finally:
+            dst.close()
+    finally:
+        src.close()

@@ -111,3 +111,33 @@ def install(token: str | None) -> Redactor:
 
     sys.excepthook = excepthook
     return redactor
+
+
+class _StartFailure(logging.Filter):
+    """Drops PTB's tracebacks of a failed start: the command line prints it as one line."""
+
+    starting = True
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """False for the bootstrap's failure and a garbage answer while starting; both raise."""
+        text = record.getMessage()
+        if text.startswith("Network Retry Loop (Bootstrap"):
+            return False
+        return not (self.starting and text.startswith("Can not load invalid JSON data"))
+
+
+_QUIET = _StartFailure()
+
+
+def quiet_start_failures() -> None:
+    """Leave a failed start (Telegram unreachable or broken, token rejected) to one line."""
+    _QUIET.starting = True
+    for name in ("telegram.ext", "telegram.request.BaseRequest"):
+        logger = logging.getLogger(name)
+        if _QUIET not in logger.filters:
+            logger.addFilter(_QUIET)
+
+
+def started() -> None:
+    """Started: a garbage answer from now on is logged in full (the body helps)."""
+    _QUIET.starting = False

@@ -8,6 +8,7 @@ from telegram import Message
 from telegram.ext import ConversationHandler
 
 from bot.context import CadenceContext
+from bot.domain.ledger_words import clean
 from bot.domain.model import Health
 from bot.i18n import Tr
 from bot.render import callbacks
@@ -82,7 +83,8 @@ def evidence_of(message: Message) -> dict[str, Any] | None:
         return {
             "file_id": d.file_id,
             "file_unique_id": d.file_unique_id,
-            "name": d.file_name or "file",
+            # no bidi override (report‮fdp.exe shows as reportexe.pdf) and no control characters
+            "name": clean(d.file_name or "") or "file",
             "kind": "document",
             "mime_type": d.mime_type,
             "size": d.file_size,

@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.clock import today_in
 from bot.context import CadenceContext
-from bot.domain.absence import Someone, may_stand_in, valid_period
+from bot.domain.absence import Someone, may_stand_in, too_long, valid_period
 from bot.domain.daterange import read_range
 from bot.domain.model import Role
 from handlers.gate import Where, gate
@@ -36,6 +36,14 @@ async def away(update: Update, context: CadenceContext) -> None:
         )
         return
     start, end = typed.start, typed.end
+    if too_long(start, end, today):
+        await message.reply_text(
+            t._(
+                "An absence may last at most a year and begin within the next year. For a "
+                "longer one, ask the task force to hand your measures over (/handover)."
+            )
+        )
+        return
     me = await people.person(s, programme_id=pid, person_id=context.member.person_id)
     assert me is not None and me.id is not None
     delegate = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import logging
 import traceback
+from collections import deque
 from datetime import datetime, timedelta
 
 from telegram import Update
@@ -23,6 +24,8 @@ log = logging.getLogger("cadence")
 DB_REPORT_EVERY = timedelta(minutes=1)  # a dead database fails every update: say so once a minute
 _LAST_DB_REPORT = "errors.db_reported_at"
 MAX_TEXT = 4096
+MAX_PART = 500  # one exception message in a forwarded traceback; the frames matter more
+_APOLOGISED = "errors.apologised"
 
 
 async def _stop_polling(context: CadenceContext) -> None:
@@ -54,10 +57,22 @@ async def on_error(update: object, context: CadenceContext) -> None:
             log.error("%s; retrying on every update, next report in a minute", line)
             await _forward(context, line)
     else:
-        log.error("update failed", exc_info=error)
+        job = context.job
+        log.error("update failed" if job is None else f"job {job.name} failed", exc_info=error)
         await _forward(context, _traceback(error))
-    if isinstance(update, Update):
+    if isinstance(update, Update) and _first_failure(context.svc, update.update_id):
+        # a later handler group of the same update (its persistence, say) fails too when the
+        # database is down: one apology per update
         await _apologise(update, context, look_up=not db_lost)
+
+
+def _first_failure(svc: Services, update_id: int) -> bool:
+    """Whether this is the update's first failure (the last few hundred ids are remembered)."""
+    seen = svc.extra.setdefault(_APOLOGISED, deque(maxlen=500))
+    if update_id in seen:
+        return False
+    seen.append(update_id)
+    return True
 
 
 def _due(svc: Services, now: datetime) -> bool:
@@ -70,9 +85,11 @@ def _due(svc: Services, now: datetime) -> bool:
 
 
 def _traceback(error: BaseException | None) -> str:
+    """The traceback, each exception's message cut so a long one cannot push the frames out."""
     if error is None:
         return "?"
-    return "".join(traceback.format_exception(type(error), error, error.__traceback__))
+    parts = traceback.TracebackException.from_exception(error).format()
+    return "".join(p if len(p) <= MAX_PART else f"{p[:MAX_PART]}… [cut]\n" for p in parts)
 
 
 async def _forward(context: CadenceContext, detail: str) -> None:

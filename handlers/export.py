@@ -19,6 +19,7 @@ from jobs.digests import monthly_package
 from jobs.send import send
 
 MONTH = re.compile(r"^(\d{4})-(0?[1-9]|1[0-2])$")
+FIRST_YEAR = 2000  # no programme's ledger is older; year 0 is no date at all
 
 
 def month_before(year: int, month: int) -> str:
@@ -73,9 +74,17 @@ async def _report(update: Update, context: CadenceContext, month: list[str]) -> 
     period = month_before(today.year, today.month)
     if month:
         found = MONTH.match(month[0])
-        if found is None or month_end(int(found[1]), int(found[2])) >= today:
+        if (
+            found is None
+            or int(found[1]) < FIRST_YEAR
+            or month_end(int(found[1]), int(found[2])) >= today
+        ):
             await message.reply_text(
-                t._("Give a month that has ended, for example /export report 2024-09.")
+                t._(
+                    "Give a month that has ended, from {year} on, for example "
+                    "/export report 2024-09.",
+                    year=str(FIRST_YEAR),
+                )
             )
             return
         period = f"{found[1]}-{int(found[2]):02d}"

@@ -50,8 +50,9 @@ async def _refuse(update: Update, text: str) -> None:
 
 async def _resolve(
     update: Update, context: CadenceContext, programme_of: ProgrammeOf | None = None
-) -> None:
-    """Fill context.who / programme / member / t for this update."""
+) -> bool:
+    """Fill context.who / programme / member / t for this update; False when the update names a
+    programme that the group it came from does not belong to (a forged or misplaced button)."""
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     s = context.session
@@ -63,6 +64,11 @@ async def _resolve(
     context.is_admin = user.id in svc.settings.cadence_admins
     programme: Programme | None = None
     named = await programme_of(update, context) if programme_of is not None else None
+    here = True
+    if named is not None and chat.type != ChatType.PRIVATE:
+        # a button answered in a group posts there: the group must be the programme's own
+        group = await programmes.for_chat(s, chat_id=chat.id)
+        here = group is not None and group.id == named
     if named is not None and (who.membership(named) or context.is_admin):
         # the update names its programme: it wins over /use, once the role there is known
         programme = await _programme(s, who, named)
@@ -86,6 +92,7 @@ async def _resolve(
         context.t = tr(who.locale or telegram_locale or fallback)
     else:
         context.t = tr(fallback)
+    return here
 
 
 async def _programme(s: AsyncSession, who: people.Identity, programme_id: int) -> Programme | None:
@@ -130,10 +137,12 @@ def gate(
             async with context.svc.database.session() as session:
                 context.session = session
                 try:
-                    await _resolve(update, context, programme_of)
+                    here = await _resolve(update, context, programme_of)
                     await _reachable_again(update, context)
-                    reason = _check(
-                        update, context, roles, where, needs_programme, group_is_permission
+                    reason = (
+                        _check(update, context, roles, where, needs_programme, group_is_permission)
+                        if here
+                        else context.t._("This button does not belong to this chat.")
                     )
                     if reason is not None:
                         await _refuse(update, reason)

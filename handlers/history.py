@@ -11,6 +11,7 @@ from bot.context import CadenceContext
 from bot.domain.model import Role
 from bot.i18n import Tr
 from bot.render.history import Entry, history_text
+from bot.render.limits import echo
 from handlers.gate import Where, gate
 from handlers.send import reply_long
 from storage import audit, history
@@ -62,7 +63,7 @@ async def history_command(update: Update, context: CadenceContext) -> None:
     if measure is None or not (sees_all or mine):
         # an owner asking about someone else's measure learns no more than a wrong code would
         await message.reply_text(
-            t._("No measure {code} among the measures you can see.", code=code)
+            t._("No measure {code} among the measures you can see.", code=echo(code))
         )
         return
     await reply_long(message, await measure_history(context.session, t, context.programme, measure))

@@ -12,6 +12,7 @@ from bot.domain.periods import first_report, period_of, previous_periods, report
 from bot.i18n import Tr
 from bot.render import beats, callbacks, labels
 from bot.render.digest import summary_text
+from bot.render.limits import echo
 from handlers.gate import Where, gate
 from handlers.send import answer_query, reply_long
 from handlers.status import as_utc
@@ -28,18 +29,18 @@ def _filter_error(t: Tr, error: filters.FilterError) -> str:
     if error.problem is filters.Problem.NO_AREA:
         return t._(
             "There is no “{text}”. The areas are: {areas}.",
-            text=error.text,
+            text=echo(error.text),
             areas=t.join(error.candidates),
         )
     if error.problem is filters.Problem.AMBIGUOUS:
         return t._(
             "“{text}” matches more than one: {names}. Type more of the name.",
-            text=error.text,
+            text=echo(error.text),
             names=t.join(error.candidates),
         )
     return t._(
         "I do not know “{text}”. Try /summary, /summary overdue, /summary area 2 (or the area's name) or /summary unit NAME.",
-        text=error.text,
+        text=echo(error.text),
     )
 
 

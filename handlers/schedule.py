@@ -95,7 +95,7 @@ def _changes(args: list[str]) -> dict[str, int | str] | None:
     if what == "timezone" and len(args) == 2:
         try:
             ZoneInfo(args[1])
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
             return None
         return {"timezone": args[1]}
     if what == "lookback" and len(args) == 2:

@@ -12,10 +12,11 @@ from bot.context import CadenceContext
 from bot.domain.model import Beat
 from bot.domain.periods import next_slot
 from bot.i18n import Tr
+from bot.render.anchor import anchor_line
 from handlers.gate import Where, gate
 from handlers.schedule import BEAT_NAMES
 from handlers.send import reply_long
-from storage import beats, outbox, people, programmes
+from storage import audit, beats, outbox, people, programmes
 from storage.db import where
 from storage.models import Programme
 from storage.programmes import rhythm_of
@@ -86,6 +87,7 @@ async def _programme_lines(context: CadenceContext, programme: Programme) -> lis
             days=FAILED_DAYS,
         )
     )
+    lines.append("• " + anchor_line(t, await audit.anchor(s, programme_id=programme.id)))
     lost = [
         p.name
         for p in await people.people(s, programme_id=programme.id)

@@ -19,11 +19,12 @@ from bot.domain.report import MonthlyReport, month_end
 from bot.domain.workcal import CalendarKind
 from bot.i18n import Tr, tr
 from bot.render import closing
+from bot.render.anchor import anchor_line
 from bot.render.digest import report_text, review_text
 from bot.render.keyboards import letter_keyboard
 from jobs import documents
 from jobs.outbox_plan import plan
-from storage import beats, followups, lookbacks, lookup, reports
+from storage import audit, beats, followups, lookbacks, lookup, reports
 from storage.models import Programme, SentBeat
 
 
@@ -105,6 +106,8 @@ async def _package(
 ) -> tuple[str, list[documents.Document], MonthlyReport]:
     content = await reports.report_content(session, programme=programme, period=period)
     assert programme.id is not None
+    # the chain's head leaves the database in every report: cutting the trail shows against it
+    anchor = await audit.anchor(session, programme_id=programme.id)
     zone = ZoneInfo(programme.timezone)
     start = datetime.combine(date(content.year, content.month, 1), time(), zone)
     end = datetime.combine(month_end(content.year, content.month) + timedelta(days=1), time(), zone)
@@ -112,10 +115,14 @@ async def _package(
         session, programme_id=programme.id, start=start, end=end, tz=programme.timezone
     )
     files = await documents.monthly_files(
-        session, programme=programme, content=content, t=t, looked_back=done
+        session, programme=programme, content=content, t=t, looked_back=done, anchor=anchor
     )
     verdicts = tally([(d.code, d.verdict) for d in done])
-    lines = [report_text(t, content, programme.name), *closing.report_lines(t, verdicts)]
+    lines = [
+        report_text(t, content, programme.name),
+        *closing.report_lines(t, verdicts),
+        anchor_line(t, anchor),
+    ]
     return "\n".join(lines), files, content
 
 

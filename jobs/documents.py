@@ -13,11 +13,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 
 from bot.domain import documents, report
+from bot.domain.chain import Anchor
 from bot.domain.closing import LookedBack, tally
 from bot.domain.halfyear import MONTHS, first_month
 from bot.domain.halfyear import halfyear as halfyear_content
 from bot.domain.model import MeasureFacts
 from bot.i18n import Tr
+from bot.render.anchor import with_anchor_footer
 from bot.render.chart import monthly_chart
 from bot.render.docx import monthly_docx
 from bot.render.docx_halfyear import halfyear_docx
@@ -84,6 +86,7 @@ async def monthly_files(
     content: report.MonthlyReport,
     t: Tr,
     looked_back: Sequence[LookedBack] = (),
+    anchor: Anchor | None = None,
 ) -> list[Document]:
     """The monthly report's chart, Word report and ledger as the report saw the month's end."""
     rows = await records(session, programme=programme, as_of=content.as_of, facts=content.measures)
@@ -95,6 +98,8 @@ async def monthly_files(
     # matplotlib and python-docx are CPU work: keep the event loop answering meanwhile
     png = await asyncio.to_thread(monthly_chart, t, content, history)
     doc = await asyncio.to_thread(monthly_docx, t, content, rows, programme.name, png, looked_back)
+    if anchor is not None:
+        doc = await asyncio.to_thread(with_anchor_footer, doc, t, anchor)
     month = t.month(content.year, content.month)
     name = t._("{programme} monthly report {month}", programme=programme.name, month=month)
     return [

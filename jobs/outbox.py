@@ -85,6 +85,7 @@ class Sender:
         # record that comes late (a busy database) must not let this process's next run resend
         self._inflight: set[int] = set()
         self._aborted: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
+        self._parts: set[asyncio.Future[None]] = set()  # requests in flight, recorded on return
         self._own_pacer = Pacer()  # for a plain Bot without our rate limiter
         self._sessions = asyncio.Semaphore(SESSIONS)
 
@@ -104,6 +105,13 @@ class Sender:
         for run in self._runs:
             self._aborted.add(run)
             run.cancel()
+
+    async def stop(self) -> None:
+        """Abort, then wait for the requests already sent to be answered and recorded."""
+        self.abort()
+        if self._parts:
+            # a request's own timeout bounds this; a stuck one is left to its lease
+            await asyncio.wait(set(self._parts), timeout=self.timeout + 1)
 
     async def deliver(
         self, bot: Bot, *, programme_id: int | None = None, budget: float = 120.0
@@ -168,7 +176,8 @@ class Sender:
                 mine = await self._send(bot, job)
             except asyncio.CancelledError:
                 # stopped before this message went out: free it for the next run at once
-                await asyncio.shield(self._unlease(job.row))
+                # by id: after a failed record the row object is expired and cannot be read
+                await asyncio.shield(self._unlease(row_id))
                 raise
             except TelegramError as exc:
                 job.attempt += 1
@@ -206,7 +215,10 @@ class Sender:
                     return False
                 job.row = taken
             # shielded: once a part leaves, it is recorded even if the run is stopped now
-            await asyncio.shield(self._part(bot, job, chunks, i, release))
+            part = asyncio.ensure_future(self._part(bot, job, chunks, i, release))
+            self._parts.add(part)
+            part.add_done_callback(self._parts.discard)
+            await asyncio.shield(part)
         return True
 
     async def _take(self, row_id: int) -> OutboxMessage | None:
@@ -268,9 +280,9 @@ class Sender:
                 log.warning("recording message %s: database busy, retrying", row_id)
                 await asyncio.sleep(0.2 * 2**attempt)
 
-    async def _unlease(self, row: OutboxMessage) -> None:
+    async def _unlease(self, row_id: int) -> None:
         async with self._session() as s:
-            fresh = await outbox.get(s, row_id=row.id or 0)
+            fresh = await outbox.get(s, row_id=row_id)
             if fresh is not None and fresh.state == outbox.QUEUED:
                 await outbox.release(s, row=fresh)
 

@@ -138,12 +138,14 @@ async def beat_job(context: CadenceContext | ContextTypes.DEFAULT_TYPE) -> None:
         await run_beat(
             context.bot, svc, programme_id=programme_id, beat=beat, period=job.data["period"]
         )
-    except Exception:
-        log.exception("beat %s failed for programme %s; retrying", beat, programme_id)
+    except Exception as exc:
+        log.warning("beat %s failed for programme %s; retrying", beat, programme_id)
         assert context.job_queue is not None
         context.job_queue.run_once(
             beat_job, when=svc.settings.cadence_beat_retry_seconds, name=job.name, data=job.data
         )
+        # the error handler logs the traceback and forwards it to the operators' chat
+        await context.application.process_error(update=None, error=exc, job=job)
         return
     finally:
         running(svc)[(programme_id, beat)] -= 1

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.chain import GENESIS, Break, Sealed, first_break, seal, seal_of
+from bot.domain.chain import GENESIS, Anchor, Break, Sealed, first_break, seal, seal_of
 from storage.models import AuditEvent, Programme
 
 PENDING = "audit_pending"  # session.info key: events in the order they were recorded
@@ -123,6 +123,29 @@ async def verify(session: AsyncSession, *, programme_id: int) -> tuple[int, Brea
         )
     ).all()
     return len(rows), first_break(sealed(e) for e in rows)
+
+
+async def anchor(session: AsyncSession, *, programme_id: int) -> Anchor:
+    """The chain's count and head now, for the monthly report and /status to carry out."""
+    last = (
+        await session.exec(
+            select(AuditEvent.seq, AuditEvent.hash)
+            .where(AuditEvent.programme_id == programme_id)
+            .order_by(col(AuditEvent.seq).desc())
+            .limit(1)
+        )
+    ).first()
+    return Anchor(int(last[0]), str(last[1])) if last else Anchor(0, GENESIS)
+
+
+async def anchored(session: AsyncSession, *, programme_id: int) -> list[tuple[int, str]]:
+    """Every event's (seq, hash), in order: what an anchor is checked against."""
+    rows = await session.exec(
+        select(AuditEvent.seq, AuditEvent.hash)
+        .where(AuditEvent.programme_id == programme_id)
+        .order_by(col(AuditEvent.seq), col(AuditEvent.id))
+    )
+    return [(int(seq), str(h)) for seq, h in rows.all()]
 
 
 async def of_entity(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -46,7 +47,8 @@ def where(url: str) -> str:
 def _lost() -> tuple[type[BaseException], ...]:
     """Errors that mean the database is gone; asyncpg's only once it is loaded (only it raises
     them), so a bot on SQLite does not import it (about 6 MB and 40 ms at start)."""
-    lost: tuple[type[BaseException], ...] = (ConnectionError, TimeoutError)
+    # socket.gaierror: an unknown host (DNS) is as unreachable as a closed port
+    lost: tuple[type[BaseException], ...] = (ConnectionError, TimeoutError, socket.gaierror)
     pg = sys.modules.get("asyncpg")
     if pg is None:
         return lost
@@ -70,6 +72,17 @@ def unreachable(error: BaseException | None) -> bool:
         if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
             return True
         if "unable to open database file" in str(error):  # SQLite's way of saying it
+            return True
+        error = getattr(error, "orig", None) or error.__cause__ or error.__context__
+        seen += 1
+    return False
+
+
+def unreadable(error: BaseException | None) -> bool:
+    """Whether an error (or what caused it) says the SQLite file is not a database we can read."""
+    seen = 0
+    while error is not None and seen < 10:
+        if any(m in str(error) for m in ("file is not a database", "disk image is malformed")):
             return True
         error = getattr(error, "orig", None) or error.__cause__ or error.__context__
         seen += 1

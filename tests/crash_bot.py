@@ -1,7 +1,8 @@
 """A bot process for the crash and replica tests: the real application, its clock pinned.
 
-Usage: python crash_bot.py DATABASE_URL BOT_API_BASE_URL ISO_MOMENT [WEBHOOK_PORT]
-With WEBHOOK_PORT it is a webhook replica listening on 127.0.0.1:WEBHOOK_PORT; else it polls.
+Usage: python crash_bot.py DATABASE_URL BOT_API_BASE_URL ISO_MOMENT [WEBHOOK_PORT | run]
+With WEBHOOK_PORT it is a webhook replica listening on 127.0.0.1:WEBHOOK_PORT; with `run` it is
+bot.app.run as deployed (its signal handling included); else it polls.
 """
 
 from __future__ import annotations
@@ -62,5 +63,23 @@ async def main(db_url: str, base_url: str, moment: str, port: str | None = None)
     await asyncio.Event().wait()
 
 
+def deployed(db_url: str, base_url: str, moment: str) -> int:
+    """bot.app.run, as `python -m bot run` calls it, with the clock pinned and slow pacing."""
+    from bot.app import run
+    from jobs.pacing import PacedLimiter, Pacer
+
+    settings = Settings(
+        _env_file=None,
+        telegram_bot_token=BOT_TOKEN,
+        database_url=db_url,
+        telegram_api_base_url=base_url,
+        cadence_send_timeout=2.0,
+    )
+    clock = FixedClock(datetime.fromisoformat(moment))
+    return run(settings, clock=clock, rate_limiter=PacedLimiter(Pacer(SLOW)))
+
+
 if __name__ == "__main__":
+    if sys.argv[4:5] == ["run"]:
+        sys.exit(deployed(*sys.argv[1:4]))
     asyncio.run(main(*sys.argv[1:5]))

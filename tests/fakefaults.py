@@ -36,6 +36,7 @@ class Fault(StrEnum):
     FORBIDDEN = "403"
     BAD_REQUEST = "400"
     CHAT_NOT_FOUND = "chat_not_found"
+    GARBAGE = "garbage"  # 200 with a body that is not the Bot API's JSON (a captive portal)
 
 
 CONFLICT = (
@@ -65,6 +66,7 @@ class Faults:
     seed: int = 0
     hang: float = 30.0  # how long a TIMEOUT holds the request
     conflict: bool = False  # another instance polls with this token: getUpdates answers 409
+    methods: dict[str, Fault] = field(default_factory=dict)  # every call of a method fails
     injected: dict[Fault, int] = field(default_factory=lambda: defaultdict(int))
     floods: int = 0  # 429s answered because a limit was exceeded
     _per_chat: dict[int, list[Fault]] = field(default_factory=dict)
@@ -98,6 +100,8 @@ class Faults:
         """A failure response for this request, or None to handle it normally."""
         if self.conflict and method.lower() == "getupdates":
             return _error(409, CONFLICT)
+        if (broken := self.methods.get(method.lower())) is not None:
+            return await _answer(broken, request, self.hang)
         if method.lower() not in _SENDS:
             return None
         chat_id = params.get("chat_id")
@@ -161,6 +165,8 @@ async def _answer(fault: Fault, request: web.Request, hang: float) -> web.Respon
     if fault is Fault.TIMEOUT:
         await asyncio.sleep(hang)  # the client times out first and the handler is cancelled
         return _error(504, "Gateway Timeout")
+    if fault is Fault.GARBAGE:
+        return web.Response(text="<html><body>Service unavailable</body></html>")
     if fault is Fault.RESET:
         assert request.transport is not None
         request.transport.abort()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ADMIN, SH, Bot
@@ -17,7 +18,7 @@ from test_e2e_signoff import REPORT, _start
 from bot.cli import main
 from bot.domain.chain import GENESIS, Sealed, first_break, seal_of
 from storage import audit, programmes
-from storage.audit import AppendOnlyError
+from storage.audit import AppendOnlyError, sealed
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import AuditEvent
@@ -222,3 +223,146 @@ async def test_events_from_before_the_chain_are_sealed_by_the_migration(tmp_path
             assert await audit.verify(s, programme_id=1) == (4, None)
     finally:
         await database.dispose()
+
+
+async def _tamper(bot: Bot, *statements: tuple[str, dict[str, Any]]) -> None:
+    """Run statements with the append-only triggers off, as someone with database access can."""
+    async with bot.db.session() as s:
+        postgres = s.bind is not None and s.bind.dialect.name == "postgresql"
+        if postgres:
+            await s.exec(text("ALTER TABLE auditevent DISABLE TRIGGER auditevent_no_change"))  # type: ignore[call-overload]
+        else:
+            await s.exec(text("DROP TRIGGER IF EXISTS auditevent_no_update"))  # type: ignore[call-overload]
+            await s.exec(text("DROP TRIGGER IF EXISTS auditevent_no_delete"))  # type: ignore[call-overload]
+        for sql, params in statements:
+            await s.exec(text(sql), params=params)  # type: ignore[call-overload]
+        if postgres:  # the database outlives this test: put the guard back
+            await s.exec(text("ALTER TABLE auditevent ENABLE TRIGGER auditevent_no_change"))  # type: ignore[call-overload]
+
+
+async def test_the_monthly_report_and_status_carry_the_anchor_that_verify_audit_checks(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+    import zipfile
+
+    from conftest import GROUP
+    from rhythm_support import seed, tick
+
+    pid = await seed(bot)
+    mark = bot.api.mark()
+    bot.api.send_group(GROUP, ADMIN, "/setup P")
+    await bot.answers(GROUP.id, mark)
+    await tick(bot, pid, datetime(2024, 10, 8, 10, 0, tzinfo=SH))  # September's report
+    async with bot.db.session() as s:
+        anchor = await audit.anchor(s, programme_id=pid)
+    assert anchor.count == await audit_count(bot) and len(anchor.head) == 64
+    [report] = [m for m in bot.api.messages_to(GROUP.id) if "截至9月底" in m.plain]
+    assert (
+        report.plain.splitlines()[-1] == f"审计链：共{anchor.count}条记录，链首{anchor.head[:12]}。"
+    )
+    [docx] = [m for m in bot.api.messages_to(GROUP.id) if (m.filename or "").endswith(".docx")]
+    assert docx.document is not None
+    stored = docx.document
+    footer = b"".join(
+        zipfile.ZipFile(io.BytesIO(stored)).read(n)
+        for n in zipfile.ZipFile(io.BytesIO(stored)).namelist()
+        if n.startswith("word/footer")
+    ).decode()
+    assert f"审计链：共{anchor.count}条记录，链首{anchor.head}。" in footer
+    status = (await bot.say(ADMIN, "/status")).plain
+    assert f"• 审计链：共{anchor.count}条记录，链首{anchor.head[:12]}。" in status.splitlines()
+
+    url, head = bot.settings.database_url, anchor.head
+    capsys.readouterr()
+    ok = ("verify-audit", "--programme", "P", "--head", head, "--count", str(anchor.count))
+    assert await _cli(monkeypatch, url, *ok) == 0
+    assert capsys.readouterr().out == (
+        f"audit trail intact: {anchor.count} events, the anchor {head[:12]} among them\n"
+    )
+    assert (
+        await _cli(monkeypatch, url, "verify-audit", "--programme", "P", "--head", head[:12]) == 0
+    )
+    capsys.readouterr()
+
+    # the newest events are deleted: the chain that is left is whole, the anchor is missing
+    n = anchor.count
+    await _tamper(
+        bot,
+        ("DELETE FROM auditevent WHERE programme_id = :p AND seq >= :n", {"p": pid, "n": n - 1}),
+    )
+    assert await _cli(monkeypatch, url, "verify-audit", "--programme", "P") == 0
+    assert await _cli(monkeypatch, url, *ok) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"audit trail does not hold the anchor: the chain has {n - 2} events but the anchor "
+        f"counted {n}: the newest events were deleted"
+    )
+    assert await _cli(monkeypatch, url, "verify-audit", "--programme", "P", "--head", head) == 1
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"audit trail does not hold the anchor: no event is sealed {head[:12]} (the chain has "
+        f"{n - 2} events): the newest events were deleted, or the chain was rewritten and "
+        "sealed again"
+    )
+
+    # an older event is edited, then it and every later one sealed again with our own function
+    async with bot.db.session() as s:
+        rows = (
+            await s.exec(
+                select(AuditEvent)
+                .where(AuditEvent.programme_id == pid)
+                .order_by(col(AuditEvent.seq))
+            )
+        ).all()
+    prev, fixes = GENESIS, []
+    for e in rows:
+        view = sealed(e)
+        if e.seq >= 3:
+            after = '{"forged": true}' if e.seq == 3 else e.after
+            view = Sealed(**{**vars(view), "after": after, "prev_hash": prev, "hash": ""})
+            fixes.append(
+                (
+                    "UPDATE auditevent SET after = :a, prev_hash = :p, hash = :h WHERE id = :i",
+                    {"a": view.after, "p": prev, "h": seal_of(view), "i": e.id},
+                )
+            )
+            prev = seal_of(view)
+        else:
+            prev = e.hash
+    await _tamper(bot, *fixes)
+    fresh = await _cli(monkeypatch, url, "verify-audit", "--programme", "P")
+    out = capsys.readouterr()
+    assert fresh == 0, out.err  # re-sealed: the chain alone cannot tell
+    last = rows[-1].seq
+    assert (
+        await _cli(
+            monkeypatch,
+            url,
+            "verify-audit",
+            "--programme",
+            "P",
+            "--head",
+            prev,
+            "--count",
+            str(last),
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert (
+        await _cli(
+            monkeypatch,
+            url,
+            "verify-audit",
+            "--programme",
+            "P",
+            "--head",
+            rows[-1].hash,
+            "--count",
+            str(last),
+        )
+        == 1
+    )
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        f"audit trail does not hold the anchor: event {last} is sealed {prev[:12]}, the anchor "
+        f"says {rows[-1].hash[:12]}: the chain was rewritten and sealed again"
+    )

@@ -24,6 +24,9 @@ STRANGER = User(555, "Mallory", language_code="en")
 OTHER_GROUP = Chat(-1009, "supergroup", "另一个项目的群")
 # what users do not write: conversation state and their language preference
 UNTRACKED = {"ptbstate", "userpref"}
+AWAY_TOO_LONG = (
+    "外出登记最长一年，且须在一年内开始。更长时间请联系整改专班办理工作交接（/handover）。"
+)
 HEADER = "编号,方面,问题,整改措施,责任领导,牵头单位,责任单位,责任人,完成时限,状态\n"
 GOOD = "1.1.1,方面一,问题一,措施一,领导甲,单位甲,,张三,2024-12-31,推进中\n"
 
@@ -318,6 +321,45 @@ CASES: list[Case] = [
         say="/away 2024-10-01 2024-10-07 没有这个人",
     ),
     Case("back-not-away", OWNER, "您当前没有外出登记。", say="/back"),
+    # sizes and ranges no handler should crash on (a refusal quotes at most 100 characters)
+    Case(
+        "schedule-zone-5000",
+        ADMIN,
+        "无法识别该修改。示例：/schedule dispatch 周一 09:00 · /schedule calendar plain",
+        say="/schedule timezone " + "A" * 5000,
+    ),
+    Case(
+        "export-report-year-0",
+        ADMIN,
+        "请指定2000年以来已结束的月份，例如 /export report 2024-09。",
+        say="/export report 0000-01",
+    ),
+    Case(
+        "summary-unit-5000",
+        LEADER,
+        f"I do not know “unit {'长' * 93}…”. Try /summary, /summary overdue, /summary area 2 (or the area's name) or /summary unit NAME.",
+        say="/summary unit " + "长" * 5000,
+    ),
+    Case(
+        "summary-area-5000",
+        LEADER,
+        f"I do not know “area {'x ' * 46}x…”. Try /summary, /summary overdue, /summary area 2 (or the area's name) or /summary unit NAME.",
+        say="/summary area " + "x " * 2500,
+    ),
+    Case(
+        "history-5000",
+        LEADER,
+        f"No measure {'1' * 99}… among the measures you can see.",
+        say="/history " + "1" * 5000,
+    ),
+    Case("away-75-years", OWNER, AWAY_TOO_LONG, say="/away 2024-10-01 2099-10-01"),
+    Case("away-next-decade", OWNER, AWAY_TOO_LONG, say="/away 2034-10-01 2034-10-02"),
+    Case(
+        "ledger-deadline-year-1",
+        ADMIN,
+        "a.csv未导入：有1处错误，请先修改。\n• 第2行“完成时限”列：日期无效或无法识别（0001-01-01）\n可识别的完成时限写法：2024-09-30、2024/9/30、2024.9.30、2024年9月30日、2024年12月底前、2024年底前、2024年第三季度、长期坚持或立行立改，或Excel日期单元格。",
+        file=("a.csv", csv(GOOD.replace("2024-12-31", "0001-01-01"))),
+    ),
 ]
 
 

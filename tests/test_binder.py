@@ -12,6 +12,7 @@ from rhythm_support import LEADER, seed
 from sqlmodel import select
 
 from bot.domain.binder import Entry, folder, parts, unique_paths
+from bot.domain.ledger_words import normal_code
 from bot.domain.model import Health
 from storage import answers
 from storage.answers import Evidence
@@ -33,6 +34,18 @@ def test_paths_are_safe_and_unique() -> None:
         "1.1 措施：甲_乙/b",
         "1.1 措施：甲_乙/b (2)",
     ]
+
+
+def test_a_long_name_keeps_its_extension_and_no_bidi_control() -> None:
+    long = "整改报告" * 30 + ".docx"
+    rtl = "报告\u202efdp.exe"  # U+202E: reads as 报告exe.pdf
+    assert unique_paths([_entry(long), _entry(rtl), _entry("a" * 100)]) == [
+        "1.1 措施：甲_乙/" + "整改报告" * 18 + "整改报.docx",  # 80 characters, .docx kept
+        "1.1 措施：甲_乙/报告fdp.exe",
+        "1.1 措施：甲_乙/" + "a" * 80,  # no extension to keep
+    ]
+    assert len("整改报告" * 18 + "整改报.docx") == 80
+    assert normal_code("1.1\u202e\u2066") == "1.1"  # codes lose them too
 
 
 def test_parts_stay_under_the_limit() -> None:
@@ -108,3 +121,18 @@ async def test_binder_for_one_measure_and_unknown_scopes(bot: Bot) -> None:
     ] == [n for n in zipfile.ZipFile(io.BytesIO(one.document)).namelist() if n.startswith("1.3.2 ")]
     assert "没有" in (await bot.say(LEADER, "/export evidence area 9")).plain
     assert "尚未" in (await bot.say(LEADER, "/export evidence 1.1.1")).plain
+
+
+async def test_an_evidence_file_name_loses_its_bidi_override(bot: Bot) -> None:
+    from rhythm_support import OWNER_A
+    from signoff_support import ask_signoff
+    from test_e2e_signoff import _start
+
+    from storage.models import EvidenceFile
+
+    await _start(bot)
+    [dispatch] = bot.api.messages_to(OWNER_A.id)
+    await ask_signoff(bot, OWNER_A, dispatch, "1.3.2", "水厂已投用。", ["验收\u202efdp.exe"])
+    async with bot.db.session() as s:
+        names = [e.name for e in (await s.exec(select(EvidenceFile))).all()]
+    assert names == ["验收fdp.exe"]

@@ -216,7 +216,9 @@ async def test_beat_command_run_again_finishes_what_the_first_run_queued(
         code, out, err = await cli(*beat, "--budget", "0.3")
         assert code == 3
         assert err.splitlines()[0] == (
-            "dispatch 2024-W40: 1 sent, NOT delivered: 0 unreachable, "
+            "dispatch 2024-W40: 1 of 2 sent, NOT delivered: "
+            "0 held for people who cannot be reached, "
+            "0 taken by another process (freed when its lease ends), "
             "1 queued for retry by the running bot, 0 given up"
         )
         assert [m.chat_id for m in api.sent] == [702]
@@ -224,3 +226,58 @@ async def test_beat_command_run_again_finishes_what_the_first_run_queued(
         code, out, err = await cli(*beat)
         assert (code, out.splitlines()[-1]) == (0, "dispatch 2024-W40: already (1)")
         assert sorted(m.chat_id for m in api.sent) == [701, 702]  # each once
+
+
+async def test_beat_command_exits_0_only_when_every_message_was_delivered(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    async with FakeTelegram() as api:
+        db = env / "r.db"
+        monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
+        monkeypatch.setenv("TELEGRAM_BOT_TOKEN", BOT_TOKEN)
+        monkeypatch.setenv("TELEGRAM_API_BASE_URL", api.base_url)
+        monkeypatch.setenv("CADENCE_RETRY_SECONDS", "0.05")
+        (env / "l.csv").write_bytes(sample("ledger.zh.csv"))
+
+        async def cli(*args: str) -> tuple[int, str, str]:
+            code = await asyncio.to_thread(main, list(args))
+            captured = capsys.readouterr()
+            return code, captured.out, captured.err
+
+        assert (await cli("migrate"))[0] == 0
+        assert (await cli("import", "l.csv", "--programme", "P"))[0] == 0
+        with sqlite3.connect(db) as conn:  # three liaisons are bound; one blocked the bot before
+            for user_id, name in (
+                (701, "城市管理局联络员"), (702, "科技创新局联络员"), (703, "建设局联络员"),
+            ):  # fmt: skip
+                conn.execute(
+                    "UPDATE person SET telegram_user_id = ? WHERE name = ?", (user_id, name)
+                )
+            conn.execute(
+                "UPDATE person SET unreachable_since = '2024-09-20 00:00:00' WHERE name = ?",
+                ("建设局联络员",),
+            )
+        api.faults.always(701, Fault.BAD_GATEWAY)
+        beat = ("beat", "dispatch", "--programme", "P", "--as-of", "2024-09-30")
+        code, _, err = await cli(*beat, "--budget", "0.3")
+        assert code == 3
+        assert err.splitlines()[0] == (
+            "dispatch 2024-W40: 1 of 3 sent, NOT delivered: "
+            "1 held for people who cannot be reached, "
+            "0 taken by another process (freed when its lease ends), "
+            "1 queued for retry by the running bot, 0 given up"
+        )
+        api.faults.always(701, None)
+        with sqlite3.connect(db) as conn:  # a process killed mid-send still holds 701's lease
+            conn.execute(
+                "UPDATE outboxmessage SET leased_until = '2999-01-01 00:00:00' WHERE chat_id = 701"
+            )
+        code, out, err = await cli(*beat)
+        assert (code, out) == (3, "")
+        assert err.splitlines() == [
+            "dispatch 2024-W40: 1 of 3 sent, NOT delivered: "
+            "1 held for people who cannot be reached, "
+            "1 taken by another process (freed when its lease ends), "
+            "0 queued for retry by the running bot, 0 given up"
+        ]
+        assert [m.chat_id for m in api.sent] == [702]

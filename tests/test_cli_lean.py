@@ -9,7 +9,8 @@ from pathlib import Path
 
 from conftest import sample
 
-from bot.cli import _token_rejected
+from bot.cli import TOKEN_REJECTED, _one_line
+from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 # what a printed /summary never needs (python-docx still comes with bot.render.digest)
@@ -50,5 +51,6 @@ def test_summary_imports_no_telegram_and_no_handlers(tmp_path: Path) -> None:
 def test_a_rejected_token_is_told_only_where_telegram_was_loaded() -> None:
     from telegram.error import InvalidToken
 
-    assert _token_rejected(InvalidToken("bad")) is True
-    assert _token_rejected(ValueError("other")) is False
+    settings = Settings(_env_file=None)
+    assert _one_line(InvalidToken("bad"), settings) == (TOKEN_REJECTED, 2)
+    assert _one_line(ValueError("other"), settings) is None

@@ -115,3 +115,37 @@ async def test_a_blocker_at_half_past_seven_shows_its_own_day(bot: Bot) -> None:
         "    ↳ 推进受阻 · 60% · “二期管网资金缺口约800万元，请财政局协调拨付”"
         "（10月2日，城市管理局联络员）"
     ) in review.plain.split("\n")
+
+
+async def test_a_button_that_posts_works_only_in_its_own_programme_s_group(bot: Bot) -> None:
+    from conftest import GROUP
+    from fakebot import Chat
+
+    nowhere, other = Chat(-1050, "supergroup", "闲聊群"), Chat(-1051, "supergroup", "Q的群")
+    await seed(bot)
+    m132 = await measure_id(bot, "1.3.2")
+    mark = bot.api.mark()
+    bot.api.send_group(GROUP, ADMIN, "/setup P")
+    [own] = await bot.answers(GROUP.id, mark)
+    await bot.say(ADMIN, "/newprogramme Q")
+    mark = bot.api.mark()
+    bot.api.send_group(other, ADMIN, "/setup Q")
+    [in_other] = await bot.answers(other.id, mark)
+    mark = bot.api.mark()
+    bot.api.send_group(nowhere, LEADER, "/summary")
+    [in_nowhere] = await bot.answers(nowhere.id, mark)
+    # a modified client sends P's "latest answer" button in Q's group and in a group of nobody's
+    for who, msg in ((LEADER, in_other), (LEADER, in_nowhere), (ADMIN, in_other)):
+        before = len(bot.api.messages_to(msg.chat_id))
+        bot.api.press(who, msg, f"chase:{m132}:latest")
+        await bot.settle()
+        assert len(bot.api.messages_to(msg.chat_id)) == before
+        assert bot.api.calls("answerCallbackQuery")[-1]["text"] == "该按钮不属于本群。"
+    # and a follow-up pressed there records nothing and asks nobody
+    before = len(bot.api.sent)
+    bot.api.press(LEADER, in_other, f"fu:{m132}")
+    await bot.settle()
+    assert len(bot.api.sent) == before
+    # in P's own group it posts, as it should
+    await bot.press(LEADER, own, f"chase:{m132}:latest")
+    assert bot.api.last_to(GROUP.id).plain == "1.3.2尚无反馈记录。"

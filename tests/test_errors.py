@@ -182,3 +182,65 @@ async def test_a_lost_database_is_logged_once_a_minute(
     )
     assert lost == [line, line]
     assert "pa55word" not in caplog.text
+
+
+async def test_while_the_database_is_down_each_update_gets_one_apology(bot: Bot) -> None:
+    svc = bot.app.bot_data["svc"]
+    assert isinstance(svc, Services)
+    alive = svc.db
+    svc.db = Database("postgresql://cadence:pa55word@127.0.0.1:1/cadence")
+    try:
+        for _ in range(3):
+            await bot.say(GUEST, "/help")
+    finally:
+        await svc.database.dispose()
+        svc.db = alive
+    # the handler and the update's persistence both fail: still one apology each
+    assert [m.plain for m in bot.api.messages_to(GUEST.id)] == [SORRY_EN] * 3
+
+
+async def _boom_long(update: Update, context: CadenceContext) -> None:
+    raise RuntimeError("long " + "x" * 10_000)
+
+
+async def test_a_long_message_does_not_push_the_traceback_out(sqlite_url: str) -> None:
+    async with FakeTelegram() as api:
+        settings = settings_for(api, sqlite_url, cadence_error_chat_id=-4242)
+        clock = FixedClock(datetime(2024, 9, 30, 10, 0, tzinfo=SH))
+        app = make_app(settings, clock)
+        app.handlers[0][:0] = [CommandHandler("boom", _boom_long)]
+        await start_app(app, poll_timeout=1)
+        try:
+            assert (await Bot(api, app, clock, settings).say(GUEST, "/boom")).plain == SORRY_EN
+        finally:
+            await stop_app(app)
+    [forwarded] = api.messages_to(-4242)
+    lines = forwarded.plain.splitlines()
+    assert lines[1] == "Traceback (most recent call last):"
+    assert any("in _boom_long" in line for line in lines)
+    assert lines[-1] == "RuntimeError: long " + "x" * (500 - len("RuntimeError: long ")) + "… [cut]"
+
+
+async def test_a_failed_beat_is_forwarded_to_the_error_chat(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jobs import scheduler
+
+    svc = bot.app.bot_data["svc"]
+    assert isinstance(svc, Services)
+    svc.settings = svc.settings.model_copy(update={"cadence_error_chat_id": -4242})
+
+    async def broken(*_args: object, **_kw: object) -> None:
+        raise RuntimeError("the beat broke")
+
+    monkeypatch.setattr(scheduler, "run_beat", broken)
+    assert bot.app.job_queue is not None
+    data = {"programme_id": 1, "beat": "dispatch", "period": "2024-W40"}
+    bot.app.job_queue.run_once(scheduler.beat_job, when=0, name="beat:1:dispatch", data=data)
+    await bot.api.wait_until(lambda: bool(bot.api.messages_to(-4242)), timeout=5)
+    for job in bot.app.job_queue.get_jobs_by_name("beat:1:dispatch"):
+        job.schedule_removal()  # the retry would forward it again
+    text = bot.api.messages_to(-4242)[0].plain
+    assert text.splitlines()[0] == "意外错误（项目1，更新-，用户-）："
+    assert text.splitlines()[1] == "Traceback (most recent call last):"
+    assert text.rstrip().endswith("RuntimeError: the beat broke")

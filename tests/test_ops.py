@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from test_e2e_foundation import all_invites, invite_tokens, setup_programme
 
 from bot.cli import main
+from storage import audit
 from storage.db import where
 from storage.models import OutboxMessage, Person
 
@@ -127,16 +128,22 @@ async def test_status_for_admins_only(bot: Bot) -> None:
                 )
             )  # fmt: skip
     bot.clock.advance(timedelta(hours=2, minutes=5))
+    async with bot.db.session() as s:
+        anchor = await audit.anchor(s, programme_id=pid)
     reply = await bot.say(ADMIN, "/status")
-    assert reply.plain == (
-        "Cadence 0.1.0，已运行1小时5分钟。\n"  # started 10:00 Shanghai (2:00 UTC)
-        f"数据库：{where(bot.db.url)}\n"
-        "\n"
-        "整改项目“P”：\n"
-        "• 最近一次：每周调度，9月30日9:00发出\n"
-        "• 下一次：每周调度，10月8日（周二）9:00\n"  # 1–7 October are holidays
-        "• 消息：待发送2条，因无法送达暂缓1条，近7天未送达1条\n"
-        "• 2人无法送达：审计局联络员和建设局联络员"
+    assert (
+        reply.plain
+        == (
+            "Cadence 0.1.0，已运行1小时5分钟。\n"  # started 10:00 Shanghai (2:00 UTC)
+            f"数据库：{where(bot.db.url)}\n"
+            "\n"
+            "整改项目“P”：\n"
+            "• 最近一次：每周调度，9月30日9:00发出\n"
+            "• 下一次：每周调度，10月8日（周二）9:00\n"  # 1–7 October are holidays
+            "• 消息：待发送2条，因无法送达暂缓1条，近7天未送达1条\n"
+            f"• 审计链：共{anchor.count}条记录，链首{anchor.head[:12]}。\n"
+            "• 2人无法送达：审计局联络员和建设局联络员"
+        )
     )
     assert (await bot.say(OWNER, "/status")).plain == "抱歉，我无法为您办理此事。"  # a stranger
     links = invite_tokens(await all_invites(bot))

@@ -27,6 +27,14 @@ class Someone:
     bound: bool  # uses the bot (has a Telegram account bound)
 
 
+MAX_AWAY = timedelta(days=366)  # longer is a change of owner (/handover), not an absence
+
+
+def too_long(start: date, end: date, today: date) -> bool:
+    """An absence longer than a year, or beginning more than a year ahead."""
+    return end - start >= MAX_AWAY or start - today >= MAX_AWAY
+
+
 def valid_period(start: date, end: date, today: date) -> bool:
     """An absence runs forward in time and does not end in the past."""
     return start <= end and end >= today

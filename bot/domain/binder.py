@@ -7,8 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from bot.domain.ledger_words import clean
+
 MAX_DOWNLOAD = 20 * 1024 * 1024  # Telegram hands bots files up to 20 MB
 MAX_PART = 48 * 1024 * 1024  # each ZIP stays under the 50 MB upload limit, with room for the index
+MAX_EXTENSION = 10  # .docx, .jpeg, .tar.gz's .gz: longer after the last dot is no extension
 UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
@@ -31,9 +34,13 @@ class Entry:
         return self.size is None or self.size <= MAX_DOWNLOAD
 
 
-def safe_name(text: str, limit: int = 40) -> str:
-    """A file or folder name any system accepts, cut at `limit` characters."""
-    cleaned = UNSAFE.sub("_", " ".join(text.split())).strip(" .")
+def safe_name(text: str, limit: int = 40, *, file: bool = False) -> str:
+    """A file or folder name any system accepts, cut at `limit` characters (a file's keeping its
+    extension, so it still opens)."""
+    cleaned = UNSAFE.sub("_", " ".join(clean(text).split())).strip(" .")
+    stem, _, ext = cleaned.rpartition(".")
+    if file and len(cleaned) > limit and stem and 0 < len(ext) <= MAX_EXTENSION and " " not in ext:
+        return f"{stem[: limit - len(ext) - 1].rstrip(' .') or '_'}.{ext}"
     return cleaned[:limit].rstrip(" .") or "_"
 
 
@@ -47,7 +54,7 @@ def unique_paths(entries: Sequence[Entry]) -> list[str]:
     seen: set[str] = set()
     paths = []
     for e in entries:
-        base = f"{folder(e.code, e.measure)}/{safe_name(e.name, 80)}"
+        base = f"{folder(e.code, e.measure)}/{safe_name(e.name, 80, file=True)}"
         path, n = base, 1
         while path in seen:
             n += 1

@@ -116,3 +116,51 @@ def first_break(events: Iterable[Sealed]) -> Break | None:
             return Break(e, "hash")
         prev, expected = e.hash, expected + 1
     return None
+
+
+SHORT = 12  # hex digits of a head shown in chat: enough to compare by eye, and to look it up
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A programme's chain at one moment, kept outside the database (in the monthly reports):
+    how many events it had and the newest one's hash."""
+
+    count: int
+    head: str
+
+    @property
+    def short(self) -> str:
+        """The head as chat shows it."""
+        return self.head[:SHORT]
+
+
+def anchor_problem(chain: Iterable[tuple[int, str]], count: int | None, head: str) -> str | None:
+    """Why the chain (seq, hash pairs, in order) no longer holds an anchor, or None if it does.
+
+    `head` may be a prefix (chat shows 12 digits, the DOCX all 64); `count` is the anchor's
+    event count when it is known. A deleted newest event, or an event edited and re-sealed,
+    leaves the anchored head missing at its place.
+    """
+    head = head.strip().lower()
+    pairs = list(chain)
+    last = pairs[-1][0] if pairs else 0
+    if count is not None:
+        if last < count:
+            return (
+                f"the chain has {last} events but the anchor counted {count}: "
+                "the newest events were deleted"
+            )
+        found = dict(pairs).get(count, "")
+        if not found.startswith(head):
+            return (
+                f"event {count} is sealed {found[:SHORT]}, the anchor says {head[:SHORT]}: "
+                "the chain was rewritten and sealed again"
+            )
+        return None
+    if not any(h.startswith(head) for _, h in pairs):
+        return (
+            f"no event is sealed {head[:SHORT]} (the chain has {last} events): the newest "
+            "events were deleted, or the chain was rewritten and sealed again"
+        )
+    return None

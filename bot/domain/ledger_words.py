@@ -78,7 +78,11 @@ PHONE_RE = re.compile(r"(?:\+?86[- ]?)?1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})
 PHONE_LABEL_RE = re.compile(r"(?:电话|手机|联系电话|tel\.?|phone)[:：]?", re.I)
 CJK_GAP_RE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 # zero-width and other invisible characters that make two equal names differ
-INVISIBLE = frozenset("\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff")
+INVISIBLE = frozenset(
+    "\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff"
+    # bidi embeddings, overrides and isolates: U+202E makes "1.1‮fdp.exe" read as "1.1exe.pdf"
+    "\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 SPACES = frozenset("\u00a0\u2007\u202f\u3000")
 
 
@@ -181,8 +185,18 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+FIRST_DEADLINE, LAST_DEADLINE = date(2000, 1, 1), date(2099, 12, 31)  # a typo's year, not a plan's
+
+
 def parse_deadline(value: object) -> date | None:
-    """A deadline cell as a date, or None for long-term; ValueError for anything else."""
+    """A deadline cell as a date from 2000 to 2099, or None for long-term; ValueError otherwise."""
+    found = _deadline(value)
+    if found is not None and not FIRST_DEADLINE <= found <= LAST_DEADLINE:
+        raise ValueError(f"deadline out of range: {found.isoformat()}")
+    return found
+
+
+def _deadline(value: object) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):

@@ -67,6 +67,14 @@ def _boundary(head: str) -> int:
     return 0
 
 
+ECHO = 100  # what a refusal quotes back of the user's input: enough to recognise it
+
+
+def echo(text: str) -> str:
+    """The user's input as a refusal quotes it: cut at a word boundary, never past a message."""
+    return fit(text, ECHO)
+
+
 def fit(text: str, limit: int, *, count: str = "utf16") -> str:
     """Text shortened to `limit` (UTF-16 units or characters) at a word boundary, ending in …."""
     size = utf16_len if count == "utf16" else len
