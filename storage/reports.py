@@ -115,7 +115,7 @@ async def review_content(
         if persons[o].telegram_user_id is None or persons[o].unreachable_since
     ]
     away = [
-        f"{persons[a.person_id].name} ({a.start.isoformat()}–{a.end.isoformat()})"
+        (persons[a.person_id].name, a.start, a.end)
         for a in await absences.on(session, programme_id=pid, day=today)
     ]
     last_review = await beats.latest(session, programme_id=pid, beat=Beat.REVIEW, before=period)

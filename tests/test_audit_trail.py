@@ -240,6 +240,7 @@ async def _tamper(bot: Bot, *statements: tuple[str, dict[str, Any]]) -> None:
             await s.exec(text("ALTER TABLE auditevent ENABLE TRIGGER auditevent_no_change"))  # type: ignore[call-overload]
 
 
+@pytest.mark.bypasses_trail("cuts the newest events to show verify-audit finds it")
 async def test_the_monthly_report_and_status_carry_the_anchor_that_verify_audit_checks(
     bot: Bot, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

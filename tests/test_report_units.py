@@ -168,3 +168,12 @@ def test_monthly_report_stands_at_month_end() -> None:
     assert [(o.measure.code, o.days) for o in m.overdue] == [("1.1", 10)]
     assert report.month_end(2024, 2) == date(2024, 2, 29)
     assert report.month_end(2023, 2) == date(2023, 2, 28)
+
+
+def test_the_review_names_who_is_away_with_days_people_read() -> None:
+    from bot.i18n import tr
+    from bot.render.digest import review_text
+
+    r = report.review(LEDGER, TODAY, None, away=[("张三", date(2024, 9, 27), date(2024, 10, 10))])
+    assert "外出：张三（9月27日至10月10日）" in review_text(tr("zh_CN"), r, "P").split("\n")
+    assert "Away: 张三 (27 September to 10 October)" in review_text(tr("en"), r, "P").split("\n")

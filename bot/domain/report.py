@@ -223,7 +223,7 @@ class Review:
     red: list[Overdue]
     blocked: list[MeasureFacts]
     silent_owners: list[str]
-    away: list[str]
+    away: list[tuple[str, date, date]]  # who is away, from and to
     top_red_units: list[Group]
     first: bool = False
     yellow: list[MeasureFacts] = field(default_factory=list)  # every yellow item the count counts
@@ -255,7 +255,7 @@ def review(
     previous: Snapshot | None,
     *,
     silent_owners: Sequence[str] = (),
-    away: Sequence[str] = (),
+    away: Sequence[tuple[str, date, date]] = (),
     unreachable: Sequence[str] = (),
     waiting: Sequence[tuple[str, int]] = (),
     letters: Sequence[LetterState] = (),

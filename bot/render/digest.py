@@ -243,7 +243,11 @@ def review_text(t: Tr, r: Review, programme: str) -> str:
     if r.letters:
         lines += ["", t._("Work prompt letters:"), *letter_lines(t, r.letters)]
     if r.away:
-        lines += ["", t._("Away: {names}", names=t.join(r.away))]
+        away = [
+            t._("{name} ({start} to {end})", name=n, start=t.day_month(a), end=t.day_month(b))
+            for n, a, b in r.away
+        ]
+        lines += ["", t._("Away: {names}", names=t.join(away))]
     if r.top_red_units:
         units = t.join(
             t._("{unit} ({n} red)", unit=g.key, n=t.num(g.counts.red)) for g in r.top_red_units
