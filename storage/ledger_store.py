@@ -62,6 +62,7 @@ class _Writer:
             deadline = row.deadline
         return {
             "text": row.measure, **self.names.ids(row), "co_units": "、".join(row.co_units),
+            "co_leaders": "、".join(row.co_leaders),
             "deadline": deadline, "immediate": row.immediate, "removed_at": None,
             "updated_at": self.now,
         }  # fmt: skip
@@ -73,6 +74,8 @@ class _Writer:
         with_status: list[dict[str, Any]] = []
         for row, old, changes in todo:
             values = self.values(row, old)
+            if row.original_deadline is not None:
+                values["original_deadline"] = row.original_deadline
             if old is None or "status" in changes:
                 # done in the file: closed before the programme began, so no closing date
                 values |= {"status": row.status.value, "closed_on": None}

@@ -211,7 +211,9 @@ class _Checker:
         status = parse_status(value)
         if status is None and value:
             ambiguous = key(value) in {key(w) for w in AMBIGUOUS_STATUSES}
-            self.bad("status", Problem.AMBIGUOUS_STATUS if ambiguous else Problem.UNKNOWN_STATUS, raw)
+            self.bad(
+                "status", Problem.AMBIGUOUS_STATUS if ambiguous else Problem.UNKNOWN_STATUS, raw
+            )
         return status
 
     def _people(self, value: str) -> tuple[tuple[str, str], ...]:

@@ -31,7 +31,10 @@ def _combined(upper: tuple[object, ...], lower: tuple[object, ...]) -> tuple[obj
     width = max(len(upper), len(lower))
     up = list(upper) + [None] * (width - len(upper))
     low = list(lower) + [None] * (width - len(lower))
-    return tuple(b if field_of(b) or (a is None and b is not None) else a for a, b in zip(up, low))
+    return tuple(
+        b if field_of(b) or (a is None and b is not None) else a
+        for a, b in zip(up, low, strict=True)
+    )
 
 
 @dataclass
@@ -72,8 +75,11 @@ def _mapped(h: Header) -> Header:
     for i, cell in enumerate(h.cells):
         text = cell_text(cell)
         found = field_of(cell)
-        if found == "contact" and lone_contact and "owner" not in h.where and key(text) in (
-            key("联系人"), "contact"
+        if (
+            found == "contact"
+            and lone_contact
+            and "owner" not in h.where
+            and key(text) in (key("联系人"), "contact")
         ):
             found = "owner"
         if found is None:

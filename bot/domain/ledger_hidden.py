@@ -31,11 +31,13 @@ def hidden_parts(data: bytes) -> dict[str, frozenset[int]]:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             book = z.read("xl/workbook.xml")
             rels = z.read("xl/_rels/workbook.xml.rels")
-            targets = {}
+            targets: dict[str, str] = {}
             for raw in REL_RE.findall(rels):
                 a = _attrs(raw)
                 target = a.get("Target", "")
-                path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+                path = (
+                    target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+                )
                 targets[a.get("Id", "")] = posixpath.normpath(path)
             out: dict[str, frozenset[int]] = {}
             for raw in SHEET_RE.findall(book):
@@ -43,12 +45,12 @@ def hidden_parts(data: bytes) -> dict[str, frozenset[int]]:
                 if a.get("state") in ("hidden", "veryHidden"):
                     out[a.get("name", "")] = HIDDEN_SHEET
                     continue
-                path = targets.get(a.get("id", ""))
-                if path is None or path not in z.namelist():
+                sheet_path = targets.get(a.get("id", ""))
+                if sheet_path is None or sheet_path not in z.namelist():
                     continue
                 rows = frozenset(
                     int(m[1])
-                    for row in ROW_RE.findall(z.read(path))
+                    for row in ROW_RE.findall(z.read(sheet_path))
                     if HIDDEN_ROW_RE.search(row) and (m := ROW_NUMBER_RE.search(row))
                 )
                 if rows:

@@ -50,7 +50,9 @@ def file_kind(data: bytes, filename: str) -> Kind | None:
         return "xlsx"
     if data.startswith(OLE_MAGIC):
         return "encrypted" if ENCRYPTED in data else "book"
-    if head.startswith(HTML_STARTS) or (head.startswith(b"<") and b"<table" in data[:65536].lower()):
+    if head.startswith(HTML_STARTS) or (
+        head.startswith(b"<") and b"<table" in data[:65536].lower()
+    ):
         # OA systems export an HTML table (or Excel 2003 XML) under an .xls name
         return "html"
     if ext in ("xlsx", "xlsm", "xlsb", "ods"):

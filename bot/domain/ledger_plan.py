@@ -11,7 +11,8 @@ from bot.domain.model import Status, code_key
 from bot.domain.roles import RoleLoss
 
 FIELDS = (
-    "text", "area", "problem", "leader", "lead_unit", "co_units", "owner", "co_owners", "deadline",
+    "text", "area", "problem", "leader", "co_leaders", "lead_unit", "co_units", "owner", "co_owners",
+    "deadline",
 )  # fmt: skip
 IMMEDIATE = "immediate"  # the stored "deadline" of a 立行立改 measure: its date is the first import
 
@@ -49,6 +50,7 @@ def row_values(row: LedgerRow) -> dict[str, Any]:
         "area": row.area,
         "problem": row.problem,
         "leader": row.leader,
+        "co_leaders": "、".join(row.co_leaders),
         "lead_unit": row.lead_unit,
         "co_units": "、".join(row.co_units),
         "owner": row.owner,
@@ -56,6 +58,7 @@ def row_values(row: LedgerRow) -> dict[str, Any]:
         "deadline": IMMEDIATE if row.immediate else deadline,
         "status": row.status.value,
         "progress": row.progress,
+        "original_deadline": row.original_deadline.isoformat() if row.original_deadline else None,
     }
 
 
@@ -76,6 +79,9 @@ def diff(old: Stored, new: Mapping[str, Any], *, keep_chat: bool = True) -> dict
     if new["progress"] and old.get("progress") != new["progress"]:
         # an empty progress cell keeps the notes owners wrote since
         changed["progress"] = new["progress"]
+    if new.get("original_deadline") and old.get("original_deadline") != new["original_deadline"]:
+        # only the bot's own export gives it; a ledger without the column keeps an extension's
+        changed["original_deadline"] = new["original_deadline"]
     if old.get("removed"):
         changed["removed"] = False
     return changed

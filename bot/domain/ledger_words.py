@@ -21,7 +21,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "owner": ("责任人", "联络员", "具体责任人", "owner"),
     "deadline": ("完成时限", "整改时限", "时限", "完成时间", "deadline", "due date"),
     "status": (
-        "状态", "整改状态", "完成情况", "整改完成情况", "完成状态", "当前状态", "status",
+        "状态",
+        "整改状态",
+        "完成情况",
+        "整改完成情况",
+        "完成状态",
+        "当前状态",
+        "status",
     ),
     "progress": ("进展情况", "整改进展", "进展", "最新进展", "latest progress", "progress"),
     # the bot's own export writes these two: they read back (co-owners and phones ride in owner)
@@ -200,7 +206,9 @@ def shown(value: object) -> str:
 
 def table_end(cells: tuple[object, ...]) -> str:
     """The words of a line that ends the table (a note, a 合计 or 填表人 line), else ""."""
-    filled = [text for cell in cells if cell is not None and cell != "" and (text := cell_text(cell))]
+    filled = [
+        text for cell in cells if cell is not None and cell != "" and (text := cell_text(cell))
+    ]
     if not filled:
         return ""
     if FOOTER_RE.match(filled[0]) or (len(filled) == 1 and NOTE_RE.match(filled[0])):
