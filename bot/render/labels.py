@@ -77,10 +77,7 @@ LEDGER_PROBLEM.update(
             "the date has no year, and the ledger's year is not clear from its title or its"
             " other dates: write the year, or put it in the title line above the table"
         ),
-        Problem.AMBIGUOUS_STATUS: N_(
-            "this status may mean done or not done: write closed, awaiting sign-off or in"
-            " progress in one of the words understood"
-        ),
+        Problem.AMBIGUOUS_STATUS: N_("unknown status"),
     }
 )
 

@@ -66,7 +66,13 @@ def _issue_line(t: Tr, issue: LedgerIssue, written: dict[str, str]) -> str:
         t._("{row}, {column}", row=where[0], column=where[1]) if len(where) == 2 else "".join(where)
     )
     reason = labels.ledger_problem(t, issue.problem)
-    if issue.problem is Problem.NO_SUCH_SHEET:
+    if issue.problem is Problem.AMBIGUOUS_STATUS:
+        reason = t._(
+            "“{value}” does not say whether the measure is done: write one of the statuses"
+            " understood",
+            value=issue.value,
+        )
+    elif issue.problem is Problem.NO_SUCH_SHEET:
         reason = t._("{reason} {value}", reason=reason, value=issue.value)
     elif issue.problem is Problem.MISSING_COLUMN and issue.column in ALIASES:
         names = t.join(ALIASES[issue.column], style="or")
