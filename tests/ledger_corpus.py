@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -20,7 +20,18 @@ from bot.domain.ledger import Problem
 from bot.domain.model import Status
 
 HERE = Path(__file__).parent / "ledgers"
-ZH = ["编号", "方面", "问题", "整改措施", "责任领导", "牵头单位", "责任单位", "责任人", "完成时限", "状态"]
+ZH = [
+    "编号",
+    "方面",
+    "问题",
+    "整改措施",
+    "责任领导",
+    "牵头单位",
+    "责任单位",
+    "责任人",
+    "完成时限",
+    "状态",
+]
 EN = ["Code", "Area", "Problem", "Measure", "Responsible leader", "Lead unit", "Co-units", "Owner",
       "Deadline", "Status"]  # fmt: skip
 S = Status
@@ -51,7 +62,9 @@ class Case:
     name: str
     filename: str
     make: Callable[[], bytes]
-    rows: list[dict[str, Any]] = field(default_factory=list)  # per row: fields differing from EXPECTED
+    rows: list[dict[str, Any]] = field(
+        default_factory=list
+    )  # per row: fields differing from EXPECTED
     refused: set[tuple[int | None, str | None, Problem]] = field(default_factory=set)
     preview: list[str] = field(default_factory=list)  # lines the zh preview (or refusal) holds
 
@@ -60,7 +73,9 @@ class Case:
         return [{**EXPECTED, **r} for r in self.rows]
 
 
-def csv_of(table: list[list[Any]], encoding: str = "utf-8", delimiter: str = ",") -> Callable[[], bytes]:
+def csv_of(
+    table: list[list[Any]], encoding: str = "utf-8", delimiter: str = ","
+) -> Callable[[], bytes]:
     def make() -> bytes:
         buf = io.StringIO()
         csv.writer(buf, delimiter=delimiter).writerows(table)
@@ -70,8 +85,8 @@ def csv_of(table: list[list[Any]], encoding: str = "utf-8", delimiter: str = ","
 
 
 def xlsx_of(
-    table: list[list[Any]], *, merges: list[str] = (), hidden_rows: list[int] = (),
-    extra: dict[str, list[list[Any]]] | None = None, hidden_sheets: list[str] = (),
+    table: list[list[Any]], *, merges: Sequence[str] = (), hidden_rows: Sequence[int] = (),
+    extra: dict[str, list[list[Any]]] | None = None, hidden_sheets: Sequence[str] = (),
 ) -> Callable[[], bytes]:  # fmt: skip
     def make() -> bytes:
         wb = Workbook()
@@ -104,9 +119,23 @@ def fixture(name: str) -> Callable[[], bytes]:
 
 
 TITLE = ["2024年巡视整改台账"]
-FILL = ["填报单位：党工委办公室", None, None, None, None, None, None, None, "填报时间：2024年9月30日"]
+FILL = [
+    "填报单位：党工委办公室",
+    None,
+    None,
+    None,
+    None,
+    None,
+    None,
+    None,
+    "填报时间：2024年9月30日",
+]
 THREE = [base("1"), base("2", 整改措施="开展专题培训"), base("3", 整改措施="精简会议文件")]
-R3 = [{"code": "1"}, {"code": "2", "measure": "开展专题培训"}, {"code": "3", "measure": "精简会议文件"}]
+R3 = [
+    {"code": "1"},
+    {"code": "2", "measure": "开展专题培训"},
+    {"code": "3", "measure": "精简会议文件"},
+]
 FIELDS_READ = "各字段读取的列（字段：文件中的列名）：编号：编号"
 
 
@@ -122,7 +151,18 @@ def cases() -> list[Case]:
     add(Case("xlsx saved under an .xls name", "台账.xls", xlsx_of([ZH, *THREE]), R3))
     add(Case("xlsm", "台账.xlsm", xlsx_of([ZH, *THREE]), R3))
     # a header in two rows, merged: 编号… merged down, 责任单位 across 牵头单位 and 配合单位
-    two_up = ["编号", "方面", "问题", "整改措施", "责任领导", "责任单位", None, "责任人", "完成时限", "状态"]
+    two_up = [
+        "编号",
+        "方面",
+        "问题",
+        "整改措施",
+        "责任领导",
+        "责任单位",
+        None,
+        "责任人",
+        "完成时限",
+        "状态",
+    ]
     two_low = [None, None, None, None, None, "牵头单位", "配合单位", None, None, None]
     merged = [f"{col}1:{col}2" for col in "ABCDEHIJ"] + ["F1:G1"]
     add(Case("xlsx header in two merged rows", "台账.xlsx",
@@ -133,7 +173,11 @@ def cases() -> list[Case]:
     area_merged = [ZH, base("1"), base("2", 方面=None), base("3", 方面=None)]
     add(Case("xlsx 方面 merged over its measures", "台账.xlsx",
              xlsx_of(area_merged, merges=["B2:B4"]), [{"code": "1"}, {"code": "2"}, {"code": "3"}]))  # fmt: skip
-    dated = [ZH, base("1", 完成时限=datetime(2024, 10, 31)), base("2", 完成时限=datetime(2024, 1, 1, 10))]
+    dated = [
+        ZH,
+        base("1", 完成时限=datetime(2024, 10, 31)),
+        base("2", 完成时限=datetime(2024, 1, 1, 10)),
+    ]
     add(Case("xlsx date and date-time cells", "台账.xlsx", xlsx_of(dated),
              [{"code": "1"}, {"code": "2", "deadline": date(2024, 1, 1)}]))  # fmt: skip
     timed = [ZH, base("1", 完成时限="2024/1/1 10:00"), base("2", 完成时限="2024/12/1 12:00"),
@@ -183,7 +227,12 @@ def cases() -> list[Case]:
              preview=["表格至第5行（合计 3项）结束"]))  # fmt: skip
     footer = [ZH, *THREE, [None, "填表人：赵敏", None, "审核人：钱七"]]
     add(Case("a 填表人 line alone ends the table", "台账.csv", csv_of(footer), R3))
-    words = [ZH, base("1", 状态="已完成（待销号）"), base("2", 状态="持续整改"), base("3", 状态="部分完成")]
+    words = [
+        ZH,
+        base("1", 状态="已完成（待销号）"),
+        base("2", 状态="持续整改"),
+        base("3", 状态="部分完成"),
+    ]
     add(Case("statuses 已完成（待销号）, 持续整改, 部分完成", "台账.csv", csv_of(words), [
         {"code": "1", "status": S.PENDING_SIGNOFF}, {"code": "2"}, {"code": "3"}]))  # fmt: skip
     renamed = [h if h != "状态" else "整改状态" for h in ZH]
@@ -211,10 +260,12 @@ def cases() -> list[Case]:
              refused={(None, None, Problem.HTML_FILE)},
              preview=["在Excel中另存为Excel工作簿（.xlsx）后重新发送"]))  # fmt: skip
     # the shape of a workbook encrypted with a password to open: an OLE file with this stream
-    sealed = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le")
+    sealed = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le")
+    )
     add(Case("a workbook with a password to open", "台账.xlsx", lambda: sealed,
              refused={(None, None, Problem.ENCRYPTED)}, preview=["设有打开密码"]))  # fmt: skip
-    xls_rows = [
+    xls_rows: list[dict[str, Any]] = [
         {"code": "1", "problem": "学习不深入", "lead_unit": "党工委办公室", "co_units": (),
          "status": S.CLOSED, "contacts": (("周强", "13800001111"),)},
         {"code": "2", "measure": "开展专题培训", "co_leaders": ("李主任",), "lead_unit": "组织部",
@@ -228,7 +279,7 @@ def cases() -> list[Case]:
     add(Case("old Excel with a hidden sheet", "台账.xls", fixture("hidden_sheet.xls"), xls_rows))
     numerals = [ZH, base("一、"), base("（一）"), base("1.")]
     add(Case("codes in Chinese numerals are kept as written", "台账.csv", csv_of(numerals),
-             [{"code": "一、"}, {"code": "(一)"}, {"code": "1."}]))  # fmt: skip
+             [{"code": "一、"}, {"code": "（一）"}, {"code": "1."}]))  # fmt: skip
     en = [EN, ["A-1", "Governance", "Weak follow-up", "Set up a tracker", "Director Li", "Office",
                "Finance; HR", "Ann Lee, Bob Chan", "2024-10-31 17:00", "Done"]]  # fmt: skip
     add(Case("English header and words", "ledger.csv", csv_of(en), [{

@@ -9,6 +9,8 @@ from ledger_corpus import Case, cases
 
 from bot.domain.ledger import parse_ledger
 from bot.domain.ledger_plan import plan_import
+from bot.domain.ledger_words import normal_code
+from bot.domain.model import code_key
 from bot.i18n import tr
 from bot.render.ledger import issues_text, preview_text
 
@@ -35,3 +37,14 @@ def test_each_ledger_reads_right_or_is_refused(case: Case) -> None:
         text = preview_text(t, plan_import(parsed.rows, {}), parsed, "P")
     for line in case.preview:
         assert line in text, text
+
+
+def test_chinese_numeral_codes_sort_in_numeral_order_and_keep_their_brackets() -> None:
+    codes = ["十一、", "二、", "十、", "一、", "九、", "二十、"]
+    assert sorted(codes, key=code_key) == ["一、", "二、", "九、", "十、", "十一、", "二十、"]
+    nested = ["（十）", "（二）", "（一）", "（十二）", "(三)"]
+    assert sorted(nested, key=code_key) == ["（一）", "（二）", "(三)", "（十）", "（十二）"]
+    assert sorted(["一（十）1.", "一（二）2.", "一（二）10."], key=code_key) == [
+        "一（二）2.", "一（二）10.", "一（十）1."
+    ]  # fmt: skip
+    assert normal_code(" （一） ") == "（一）" and normal_code("Ａ－０１") == "A-01"

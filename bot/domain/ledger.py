@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -171,9 +172,10 @@ class _Checker:
                 self.bad(col, Problem.TOO_LONG, f"{len(value)}/{LIMITS.get(col, MAX_TEXT)}")
         code = normal_code(text.get("code", ""))
         if code and len(code) <= CODE_MAX:
-            if code in self.codes:
+            folded = unicodedata.normalize("NFKC", code)  # （一） and (一) are one code
+            if folded in self.codes:
                 self.bad("code", Problem.DUPLICATE_CODE, raw["code"])
-            self.codes.add(code)
+            self.codes.add(folded)
         for unit in split_units(text.get("co_units", "")):
             if len(unit) > NAME_MAX:  # each co-unit is a unit: its name has the unit's limit
                 self.bad("co_units", Problem.TOO_LONG, f"{len(unit)}/{NAME_MAX}")

@@ -118,8 +118,17 @@ def visible(text: str) -> str:
 
 
 def normal_code(text: str) -> str:
-    """A code as stored: NFKC (full-width Ａ－０１ is A-01), invisible characters gone, trimmed."""
-    return " ".join(unicodedata.normalize("NFKC", clean(text)).split())
+    """A code as stored: NFKC (full-width Ａ－０１ is A-01), invisible characters gone, trimmed.
+
+    Full-width brackets stay: （一） is shown as the office wrote it; code_key folds it to sort.
+    """
+    folded = "".join(
+        ch if ch in KEPT_IN_CODES else unicodedata.normalize("NFKC", ch) for ch in clean(text)
+    )
+    return " ".join(folded.split())
+
+
+KEPT_IN_CODES = frozenset("（）")
 
 
 def name(text: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-import xlwt  # type: ignore[import-not-found]
+import xlwt  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
 HERE = Path(__file__).parent
 HEADER = ["序号", "编号", "方面", "问题", "整改措施", "责任领导", "牵头单位", "责任人", "完成时限",
