@@ -124,7 +124,9 @@ def read_lines(t: Tr, parsed: ParsedLedger) -> list[str]:
         t._("{field}: {header}", field=labels.column(t, field), header=header)
         for field, header in parsed.headers
     ]
-    lines = [t._("Columns read (field: column in the file): {pairs}.", pairs=t.join(pairs))]
+    # "and" before the last pair would read as part of a column's name
+    joined = t._("; ").join(pairs)
+    lines = [t._("Columns read (field: column in the file): {pairs}.", pairs=joined)]
     if parsed.ignored:
         lines.append(t._("Columns not read: {headers}.", headers=t.join(parsed.ignored)))
     if parsed.hidden:
