@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import warnings
@@ -11,12 +10,21 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from bot.domain.ledger_csv import (
+    Row,
+    UnclosedQuoteError,
+    UnreadableFileError,
+    csv_rows,
+    decode_text,
+    sniff_delimiter,
+)
 from bot.domain.ledger_hidden import HIDDEN_SHEET, hidden_parts
+
+__all__ = ["Row", "UnclosedQuoteError", "UnreadableFileError", "decode_text", "sniff_delimiter"]
 
 # xlsx: a zip workbook (xlsx, xlsm); book: any other calamine reads (xls, xlsb, ods);
 # html and encrypted are refused, each with what to do
 Kind = Literal["csv", "xlsx", "book", "html", "encrypted"]
-Row = tuple[int, tuple[object, ...]]
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Excel (.xls), and encrypted workbooks
@@ -25,14 +33,9 @@ HTML_STARTS = (b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta", b"<head", 
 # OA systems save tab-separated text under an .xls name
 TEXT_TYPES = frozenset({"csv", "txt", "tsv", "xls", "et", ""})
 NOT_LEDGERS = frozenset({"doc", "docx", "ppt", "pptx", "pdf", "msg", "wps", "zip", "rar"})
-UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 BLANK_RUN = 1000
 BLANKS = " \t\r\n\u00a0\u3000\u200b\ufeff\x00"
 FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
-
-
-class UnreadableFileError(Exception):
-    """The bytes are not a readable CSV or XLSX file."""
 
 
 def file_kind(data: bytes, filename: str) -> Kind | None:
@@ -79,14 +82,6 @@ class EncryptedFileError(UnreadableFileError):
     """The workbook is protected by a password to open."""
 
 
-class UnclosedQuoteError(UnreadableFileError):
-    """A CSV quote opened at `row` never closes: every following row would be swallowed."""
-
-    def __init__(self, row: int) -> None:
-        super().__init__(row)
-        self.row = row
-
-
 @dataclass(frozen=True)
 class Sheet:
     """One table of the file: a workbook sheet, or the whole CSV (name "")."""
@@ -99,7 +94,7 @@ class Sheet:
 def read_sheets(data: bytes, kind: Kind, limit: int) -> list[Sheet]:
     """Each sheet's non-blank rows with their spreadsheet row numbers, at most `limit` each."""
     if kind == "csv":
-        return [Sheet("", _keep(_csv_rows(data), limit))]
+        return [Sheet("", _keep(csv_rows(data), limit))]
     if kind == "book":
         return [_visible(name, rows, frozenset(), limit) for name, rows in _book_sheets(data)]
     hidden = hidden_parts(data)
@@ -137,53 +132,6 @@ def _keep(rows: Iterable[Row], limit: int) -> list[Row]:
         if len(out) >= limit:
             break
     return out
-
-
-def decode_text(data: bytes) -> str:
-    """Decode CSV bytes: UTF-8 (BOM or not), UTF-16 with a BOM, else GB18030."""
-    if data.startswith(UTF16_BOMS):
-        # Excel's "Unicode text" export; the BOM makes this unambiguous
-        encodings: tuple[str, ...] = ("utf-16",)
-    else:
-        encodings = ("utf-8-sig", "gb18030")
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        # GB18030 encodes a BOM as 84 31 95 33, which decodes to U+FEFF
-        return text.removeprefix("\ufeff")
-    raise UnreadableFileError
-
-
-def sniff_delimiter(text: str) -> str:
-    """Comma, tab or semicolon, judged from the first non-blank line."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    try:
-        return csv.Sniffer().sniff(header, delimiters=",\t;").delimiter
-    except csv.Error:
-        return ","
-
-
-def _csv_rows(data: bytes) -> Iterator[Row]:
-    text = decode_text(data)
-    delimiter = sniff_delimiter(text)
-    records: list[list[str]] = []
-    try:
-        # strict first: only strict parsing notices a quote left open at the end of the file
-        records.extend(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
-    except csv.Error as exc:
-        if "unexpected end of data" in str(exc):
-            raise UnclosedQuoteError(len(records) + 1) from exc
-        records = []
-        try:
-            loose = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-            records.extend(loose)
-        except csv.Error as loose_exc:
-            raise UnreadableFileError from loose_exc
-    # a record is a spreadsheet row even when a quoted cell spans several lines
-    for number, record in enumerate(records, start=1):
-        yield number, tuple(record)
 
 
 def _load(data: bytes, *, values: bool) -> Any:
