@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict
 
 import pytest
-from ledger_corpus import Case, cases
+from ledger_corpus import ZH, Case, base, cases, csv_of
 
 from bot.domain.ledger import parse_ledger
-from bot.domain.ledger_plan import plan_import
+from bot.domain.ledger_plan import plan_import, row_values
+from bot.render.ledger_changes import change_line
 from bot.domain.ledger_words import normal_code
 from bot.domain.model import code_key
 from bot.i18n import tr
@@ -48,3 +49,19 @@ def test_chinese_numeral_codes_sort_in_numeral_order_and_keep_their_brackets() -
         "一（二）2.", "一（二）10.", "一（十）1."
     ]  # fmt: skip
     assert normal_code(" （一） ") == "（一）" and normal_code("Ａ－０１") == "A-01"
+
+
+def test_a_reimport_names_a_changed_further_leader_and_original_deadline() -> None:
+    first = parse_ledger(csv_of([ZH, base("1", 责任领导="李明、王强")])(), "l.csv").rows
+    stored = {r.code: {**row_values(r), "removed": False} for r in first}
+    header = [*ZH, "原完成时限"]
+    again = parse_ledger(
+        csv_of([header, [*base("1", 责任领导="李明、赵敏"), "2024-09-30"]])(), "l.csv"
+    )
+    plan = plan_import(again.rows, stored)
+    assert plan.fields["1"] == {
+        "co_leaders": ("王强", "赵敏"), "original_deadline": (None, "2024-09-30")
+    }  # fmt: skip
+    assert change_line(tr("zh_CN"), "1", plan.fields["1"]) == (
+        "1：其他责任领导由王强改为赵敏；原完成时限由—改为2024年9月30日"
+    )
