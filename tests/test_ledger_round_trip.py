@@ -17,7 +17,7 @@ from sqlmodel import col, select
 from bot.cli import main
 from storage.db import Database
 from storage.ledger_current import stored_ledger
-from storage.models import Measure, Person, Programme
+from storage.models import Measure, Person, Programme, RoleGrant
 
 LEDGER = [
     ["编号", "方面", "问题", "整改措施", "责任领导", "牵头单位", "责任单位", "责任人", "完成时限",
@@ -44,6 +44,7 @@ def _csv() -> bytes:
 
 
 async def _state(url: str, programme: str) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """Each measure's compared values; each person's contact and roles."""
     db = Database(url)
     try:
         async with db.session() as s:
@@ -52,7 +53,13 @@ async def _state(url: str, programme: str) -> tuple[dict[str, dict[str, Any]], d
             stored = await stored_ledger(s, p.id)
             people = (await s.exec(select(Person).where(Person.programme_id == p.id))).all()
             measures = {c: {k: v[k] for k in KEYS} for c, v in stored.items()}
-            return measures, {x.name: x.contact or "" for x in people}
+            grants = (await s.exec(select(RoleGrant).where(RoleGrant.programme_id == p.id))).all()
+            roles: dict[int, list[str]] = {}
+            for g in grants:
+                roles.setdefault(g.person_id, []).append(g.role)
+            return measures, {
+                x.name: f"{x.contact or ''} {sorted(roles.get(x.id or 0, []))}" for x in people
+            }
     finally:
         await db.dispose()
 
@@ -100,4 +107,6 @@ def test_export_then_import_gives_the_same_ledger_field_by_field(
         for name, value in fields.items():
             assert after[code][name] == value, (code, name)
     assert phones_after == phones_before
-    assert phones_before["周强"] == "13800001111" and phones_before["孙磊"] == "13900002222"
+    assert phones_before["周强"] == "13800001111 ['owner']"
+    assert phones_before["孙磊"] == "13900002222 ['owner']"
+    assert phones_before["王强（分管党建）"] == " ['leader']"
