@@ -69,7 +69,8 @@ class Checker:
             if folded in self.codes:
                 self.bad("code", Problem.DUPLICATE_CODE, raw["code"])
             self.codes.add(folded)
-        for unit in split_units(text.get("co_units", "")):
+        co_units = split_units(text.get("co_units", ""))
+        for unit in co_units:
             if len(unit) > NAME_MAX:  # each co-unit is a unit: its name has the unit's limit
                 self.bad("co_units", Problem.TOO_LONG, f"{len(unit)}/{NAME_MAX}")
         people = self._people(text.get("owner", ""))
@@ -90,7 +91,7 @@ class Checker:
             measure=text["measure"],
             leader=leaders[0][0] if leaders else "",
             lead_unit=name(text["lead_unit"]),
-            co_units=split_units(text.get("co_units", "")),
+            co_units=co_units,
             owner=people[0][0],
             deadline=deadline,
             status=status or Status.NOT_STARTED,

@@ -9,6 +9,7 @@ from bot.domain.ledger_words import clean, name, split_outside
 
 PEOPLE_SEPARATORS = frozenset("、，,;；/／\r\n")
 SPACES = frozenset(" \t\u3000")
+SPACE_RE = re.compile("[ \t\u3000]")
 BRACKETS_RE = re.compile(r"[（(【\[]([^）)】\]]*)[）)】\]]?")
 PHONE_RE = re.compile(r"(?:\+?86[- ]?)?1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?|\d{7,8}")
 PHONE_LABEL_RE = re.compile(r"(?:电话|手机|联系电话|tel\.?|phone)[:：]?", re.I)
@@ -17,6 +18,8 @@ CJK_NAME_RE = re.compile(r"[\u3400-\u9fff·]{2,}")
 
 def _names_by_space(part: str) -> list[str]:
     """吴芳 钱进 are two people; 张  三 (a name padded to three characters) is one."""
+    if not SPACE_RE.search(part):
+        return [part]
     words = [w for w in split_outside(part, SPACES) if w]
     names: list[str] = []
     for word in words:

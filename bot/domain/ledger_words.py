@@ -79,6 +79,8 @@ TEXT_MAX = 2000
 STATUS_NOTE_RE = re.compile(r"(.+?)\s*[（(【\[]([^）)】\]]*)[）)】\]]\s*")
 UNIT_SEPARATORS = frozenset("、，,;；\r\n")
 OPENING, CLOSING = frozenset("（(【["), frozenset("）)】]")
+OPENING_RE = re.compile(r"[（(【\[]")
+_SPLITTERS: dict[frozenset[str], re.Pattern[str]] = {}
 CJK_GAP_RE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 # zero-width and other invisible characters that make two equal names differ
 INVISIBLE = frozenset("\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\ufeff")
@@ -165,6 +167,12 @@ def is_immediate(value: object) -> bool:
 
 def split_outside(text: str, separators: frozenset[str]) -> list[str]:
     """Split at separators outside brackets: 管委会副主任（分管城建、规划） stays whole."""
+    if not OPENING_RE.search(text):
+        # no brackets (most cells): one C-level split
+        found = _SPLITTERS.get(separators)
+        if found is None:
+            found = _SPLITTERS[separators] = re.compile(f"[{re.escape(''.join(separators))}]")
+        return found.split(text)
     parts: list[str] = []
     start = depth = 0
     for i, ch in enumerate(text):
@@ -215,14 +223,19 @@ def shown(value: object) -> str:
 
 def table_end(cells: tuple[object, ...]) -> str:
     """The words of a line that ends the table (a note, a 合计 or 填表人 line), else ""."""
-    filled = [
-        text for cell in cells if cell is not None and cell != "" and (text := cell_text(cell))
-    ]
-    if not filled:
+    first, more = "", False
+    for cell in cells:
+        if cell is not None and cell != "" and (text := cell_text(cell)):
+            if first:
+                more = True
+                break
+            first = text
+            if not FOOTER_RE.match(first) and not NOTE_RE.match(first):
+                return ""  # one look at the first filled cell settles most rows
+    if not first or (more and not FOOTER_RE.match(first)):
         return ""
-    if FOOTER_RE.match(filled[0]) or (len(filled) == 1 and NOTE_RE.match(filled[0])):
-        return shown(" ".join(filled))
-    return ""
+    filled = [text for cell in cells if cell is not None and (text := cell_text(cell))]
+    return shown(" ".join(filled))
 
 
 def column_letter(index: int) -> str:
