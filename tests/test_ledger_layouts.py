@@ -198,7 +198,7 @@ def test_formula_without_a_value_is_named_by_row_and_column() -> None:
 def test_errors_say_what_to_do_in_both_languages() -> None:
     header = [h for h in EN_HEADER if h != "Owner"]
     parsed = parse_ledger(csv_bytes([header, row()[:7] + row()[8:]]), "l.csv")
-    assert "name a column one of: 责任人, 联络员, 具体责任人, or owner" in issues_text(
+    assert "name a column one of: 责任人, 联络员, 具体责任人, 联系人, or owner" in issues_text(
         tr("en"), parsed, "l.csv"
     )
     bad = parse_ledger(csv_bytes([EN_HEADER, row(status="maybe", deadline="soon")]), "l.csv")

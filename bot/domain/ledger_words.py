@@ -145,6 +145,12 @@ IMMEDIATE_KEYS = frozenset(key(w) for w in IMMEDIATE_WORDS)
 STATUS_WORDS = tuple(w for names in STATUSES.values() for w in names)
 
 
+def header_names(column: str) -> tuple[str, ...]:
+    """The header names a column may have; a lone 联系人 column names the owner too."""
+    names = ALIASES[column]
+    return (*names[:-1], "联系人", names[-1]) if column == "owner" else names
+
+
 def parse_status(value: str) -> Status | None:
     """A status from its Chinese or English name (or stored value); None when unknown or empty.
 

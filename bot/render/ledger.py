@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from bot.domain.ledger import LedgerIssue, ParsedLedger, Problem
 from bot.domain.ledger_plan import ImportPlan
-from bot.domain.ledger_words import ALIASES, DEADLINE_FORMS, STATUS_WORDS, key
+from bot.domain.ledger_words import ALIASES, DEADLINE_FORMS, STATUS_WORDS, header_names, key
 from bot.domain.model import Role
 from bot.i18n import Tr
 from bot.render import labels
@@ -75,7 +75,7 @@ def _issue_line(t: Tr, issue: LedgerIssue, written: dict[str, str]) -> str:
     elif issue.problem is Problem.NO_SUCH_SHEET:
         reason = t._("{reason} {value}", reason=reason, value=issue.value)
     elif issue.problem is Problem.MISSING_COLUMN and issue.column in ALIASES:
-        names = t.join(ALIASES[issue.column], style="or")
+        names = t.join(header_names(issue.column), style="or")
         reason = t._("{reason} (name a column one of: {names})", reason=reason, names=names)
     elif issue.problem is Problem.TOO_LONG and "/" in issue.value:
         length, most = issue.value.split("/", 1)
