@@ -136,7 +136,7 @@ R3 = [
     {"code": "2", "measure": "开展专题培训"},
     {"code": "3", "measure": "精简会议文件"},
 ]
-FIELDS_READ = "各字段读取的列（字段：文件中的列名）：编号：编号"
+FIELDS_READ = "读取的列（字段：文件中的列名，两者不同时列出）：编号；方面；"
 
 
 def cases() -> list[Case]:
@@ -169,7 +169,7 @@ def cases() -> list[Case]:
              xlsx_of([two_up, two_low, *THREE], merges=merged), R3))  # fmt: skip
     add(Case("xlsx header in two rows without merges", "台账.xlsx",
              xlsx_of([TITLE, two_up, two_low, *THREE]), R3,
-             preview=["牵头单位：牵头单位", "责任单位：配合单位"]))  # fmt: skip
+             preview=["；牵头单位；责任单位：配合单位；"]))  # fmt: skip
     area_merged = [ZH, base("1"), base("2", 方面=None), base("3", 方面=None)]
     add(Case("xlsx 方面 merged over its measures", "台账.xlsx",
              xlsx_of(area_merged, merges=["B2:B4"]), [{"code": "1"}, {"code": "2"}, {"code": "3"}]))  # fmt: skip

@@ -163,9 +163,8 @@ async def test_revoked_invite_and_reimport_with_missing_measures(bot: Bot) -> No
     preview = await bot.upload(ADMIN, "shorter.csv", shorter)
     assert preview.plain == (
         "巡视整改台账：共4个方面、40项整改措施。\n新增：0 · 变更：0 · 未变：40\n"
-        "各字段读取的列（字段：文件中的列名）：编号：编号；方面：方面；问题：问题；整改措施：整改措施；"
-        "责任领导：责任领导；牵头单位：牵头单位；责任单位：责任单位；责任人：责任人；完成时限：完成时限；"
-        "状态：状态。\n"
+        "读取的列（字段：文件中的列名，两者不同时列出）：编号；方面；问题；整改措施；责任领导；牵头单位；"
+        "责任单位；责任人；完成时限；状态。\n"
         "以下措施在台账中但不在本文件中：4.2.1和4.3.1。保留，还是从台账中删除？"
     )
     keep = next(d for _, d in preview.buttons if d and d.startswith("imp:keep"))

@@ -121,12 +121,16 @@ def preview_text(t: Tr, plan: ImportPlan, parsed: ParsedLedger, programme: str) 
 def read_lines(t: Tr, parsed: ParsedLedger) -> list[str]:
     """How the file was read: each field's column, the columns passed over, rows skipped."""
     pairs = [
-        t._("{field}: {header}", field=labels.column(t, field), header=header)
+        label
+        if key(header) == key(label := labels.column(t, field))
+        else t._("{field}: {header}", field=label, header=header)
         for field, header in parsed.headers
     ]
     # "and" before the last pair would read as part of a column's name
     joined = t._("; ").join(pairs)
-    lines = [t._("Columns read (field: column in the file): {pairs}.", pairs=joined)]
+    lines = [
+        t._("Columns read (field: column in the file, where they differ): {pairs}.", pairs=joined)
+    ]
     if parsed.ignored:
         lines.append(t._("Columns not read: {headers}.", headers=t.join(parsed.ignored)))
     if parsed.hidden:
