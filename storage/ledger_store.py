@@ -11,7 +11,14 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.ledger import LedgerRow
-from bot.domain.ledger_plan import ImportPlan, diff, plan_import, row_values
+from bot.domain.ledger_plan import (
+    ImportPlan,
+    by_code,
+    diff,
+    plan_import,
+    row_values,
+    stored_for,
+)
 from storage import audit, roles
 from storage.audit import BULK
 from storage.ledger_current import stored_ledger
@@ -150,7 +157,8 @@ async def apply(
     result = await plan(
         session, programme_id=programme_id, rows=rows, current=current, keep_chat=keep_chat
     )
-    slots = [_todo(row, current.get(row.code), keep_chat) for row in rows]
+    folded = by_code(current)
+    slots = [_todo(row, stored_for(row, current, folded), keep_chat) for row in rows]
     todo = [t for t in slots if t is not None]
     names = Names(session, programme_id)
     await names.load()

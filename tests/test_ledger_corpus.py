@@ -65,3 +65,15 @@ def test_a_reimport_names_a_changed_further_leader_and_original_deadline() -> No
     assert change_line(tr("zh_CN"), "1", plan.fields["1"]) == (
         "1：其他责任领导由王强改为赵敏；原完成时限由—改为2024年9月30日"
     )
+
+
+def test_a_code_stored_folded_meets_the_same_code_with_full_width_brackets() -> None:
+    # codes imported before full-width brackets were kept were stored as (一)
+    old = parse_ledger(csv_of([ZH, base("一、"), base("（一）")])(), "l.csv").rows
+    stored = {
+        r.code.replace("（", "(").replace("）", ")"): {**row_values(r), "removed": False}
+        for r in old
+    }
+    assert sorted(stored) == ["(一)", "一、"]
+    plan = plan_import(old, stored)
+    assert (plan.new, plan.changed, plan.unchanged, plan.missing) == ([], [], 2, [])

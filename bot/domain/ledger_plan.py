@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.domain.ledger import LedgerRow
 from bot.domain.model import Status, code_key
@@ -18,6 +19,7 @@ IMMEDIATE = "immediate"  # the stored "deadline" of a 立行立改 measure: its 
 
 # a stored measure as the same plain values a row gives, plus "removed"
 Stored = Mapping[str, Any]
+S = TypeVar("S", bound=Mapping[str, Any])
 
 
 @dataclass
@@ -62,6 +64,17 @@ def row_values(row: LedgerRow) -> dict[str, Any]:
     }
 
 
+def by_code(current: Mapping[str, S]) -> dict[str, S]:
+    """Stored measures by their code width-folded: codes stored as (一) before full-width
+    brackets were kept still meet the file's （一）."""
+    return {unicodedata.normalize("NFKC", c): v for c, v in current.items()}
+
+
+def stored_for(row: LedgerRow, current: Mapping[str, S], folded: Mapping[str, S]) -> S | None:
+    """The stored measure a row updates: same code, else same code width-folded."""
+    return current.get(row.code) or folded.get(unicodedata.normalize("NFKC", row.code))
+
+
 def set_in_chat(old: Stored) -> bool:
     """The stored status is not the one the last import gave: someone changed it in chat."""
     imported = old.get("imported_status")
@@ -96,8 +109,9 @@ def plan_import(
     counts as done but neither as closed this month nor in the on-time rate.
     """
     result = ImportPlan()
+    folded = by_code(current)
     for row in rows:
-        old = current.get(row.code)
+        old = stored_for(row, current, folded)
         values = row_values(row)
         if old is None:
             result.new.append(row.code)
@@ -113,8 +127,13 @@ def plan_import(
             result.closed += changes.get("status") == Status.CLOSED.value
         else:
             result.unchanged += 1
-    codes = {r.code for r in rows}
+    codes = {unicodedata.normalize("NFKC", r.code) for r in rows}
     result.missing = sorted(
-        (c for c, v in current.items() if c not in codes and not v["removed"]), key=code_key
+        (
+            c
+            for c, v in current.items()
+            if unicodedata.normalize("NFKC", c) not in codes and not v["removed"]
+        ),
+        key=code_key,
     )
     return result
