@@ -19,7 +19,7 @@ from bot.domain.ledger_plan import recorded_deadline
 from bot.domain.model import Answer
 from bot.domain.notes import split_next_step
 from storage import lookbacks
-from storage.models import AuditEvent, EvidenceFile, Measure, ProgressUpdate
+from storage.models import AuditEvent, CoOwner, EvidenceFile, Measure, Person, ProgressUpdate
 
 U = ProgressUpdate
 # every marker split_next_step knows holds 下 (no other character normalises to it) or, folded,
@@ -143,17 +143,20 @@ async def extras(
         ),
         tz,
     )
-    live = rows_of(col(Measure.id), col(Measure.code), col(Measure.deadline)).where(
-        col(Measure.programme_id) == programme_id, col(Measure.removed_at).is_(None)
-    )
+    live = rows_of(
+        col(Measure.id), col(Measure.code), col(Measure.deadline), col(Measure.original_deadline),
+        col(Measure.owner_id), col(Measure.leader_id), col(Measure.co_leaders),
+    ).where(col(Measure.programme_id) == programme_id, col(Measure.removed_at).is_(None))  # fmt: skip
     out: dict[str, Extras] = {}
     measures: Sequence[Any] = (await conn.execute(live)).all()
-    for m, code, deadline in measures:
+    cells = await _people_cells(conn, programme_id, measures)
+    for m, code, deadline, kept, *_ in measures:
         note, at = notes.get(m, ("", None))
         said = Answer(None, at, "", note=note) if at is not None else None
         lookback = looked.get(m)
         word = latest_word(said, lookback if lookback and lookback.note.strip() else None)
-        original = first.get(m, deadline)
+        # an extension records the deadline it replaced; else the first import's deadline
+        original = kept or first.get(m, deadline)
         out[code] = Extras(
             note=split_next_step(word.note)[0] if word else "",
             noted_on=day_in(word.at, tz) if word else None,
@@ -161,5 +164,44 @@ async def extras(
             next_step=steps.get(m, ""),
             evidence=files.get(m, 0),
             original_deadline=original if original != deadline else None,
+            owners=cells.get(m, ("", ""))[0],
+            leaders=cells.get(m, ("", ""))[1],
         )
+    return out
+
+
+async def _people_cells(
+    conn: Any, programme_id: int, measures: Sequence[Any]
+) -> dict[int, tuple[str, str]]:
+    """Per measure id: its owner and leader cells as a ledger writes them, so they read back.
+
+    Every owner (the lead owner first) and every leader, each phone in brackets: 周强（138…）、孙磊.
+    """
+    people = {
+        pid: (name, contact)
+        for pid, name, contact in await conn.execute(
+            rows_of(col(Person.id), col(Person.name), col(Person.contact)).where(
+                col(Person.programme_id) == programme_id
+            )
+        )
+    }
+    by_name = {name: contact for name, contact in people.values()}
+    co: dict[int, list[int]] = {}
+    links = rows_of(col(CoOwner.measure_id), col(CoOwner.person_id)).where(
+        col(CoOwner.programme_id) == programme_id
+    )
+    for mid, pid in await conn.execute(links.order_by(col(CoOwner.id))):
+        co.setdefault(mid, []).append(pid)
+
+    def cell(names: list[str]) -> str:
+        return "、".join(f"{n}（{by_name[n]}）" if by_name.get(n) else n for n in names if n)
+
+    out: dict[int, tuple[str, str]] = {}
+    for m, _, _, _, owner_id, leader_id, co_leaders in measures:
+        owners = [people[p][0] for p in (owner_id, *co.get(m, ())) if p in people]
+        leaders = [people[leader_id][0]] if leader_id in people else []
+        leaders += [n for n in co_leaders.split("、") if n]
+        # a lone name without a phone is the measure's own fact: nothing to add
+        o, ld = cell(owners), cell(leaders)
+        out[m] = (o if o not in owners else "", ld if ld not in leaders else "")
     return out

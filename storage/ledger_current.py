@@ -17,8 +17,8 @@ MEASURE = [
     col(c)
     for c in (
         Measure.id, Measure.code, Measure.text, Measure.area_id, Measure.problem_id,
-        Measure.leader_id, Measure.lead_unit_id, Measure.co_units, Measure.owner_id,
-        Measure.deadline, Measure.immediate, Measure.status, Measure.removed_at,
+        Measure.leader_id, Measure.co_leaders, Measure.lead_unit_id, Measure.co_units, Measure.owner_id,
+        Measure.deadline, Measure.original_deadline, Measure.immediate, Measure.status, Measure.removed_at,
     )
 ]  # fmt: skip
 
@@ -86,6 +86,7 @@ async def stored_ledger(session: AsyncSession, programme_id: int) -> dict[str, d
             "area": names[("area", m.area_id)],
             "problem": names[("problem", m.problem_id)],
             "leader": names.get(("person", m.leader_id or -1), ""),
+            "co_leaders": m.co_leaders,
             "lead_unit": names[("unit", m.lead_unit_id)],
             "co_units": m.co_units,
             "owner": names[("person", m.owner_id)],
@@ -93,6 +94,7 @@ async def stored_ledger(session: AsyncSession, programme_id: int) -> dict[str, d
             "deadline": IMMEDIATE if m.immediate else deadline,
             "status": m.status,
             "progress": notes.get(m.id or 0, ""),
+            "original_deadline": m.original_deadline.isoformat() if m.original_deadline else None,
             "removed": m.removed_at is not None,
             "imported_status": imported.get(m.id or 0),
             # what the import writes with, beside the values it compares

@@ -64,9 +64,9 @@ class Names:
             self._problem(row.area, row.problem)
             self._person(row.owner, self.units[row.lead_unit].id)
             wanted.append((row.owner, Role.OWNER))
-            if row.leader:
-                self._person(row.leader)
-                wanted.append((row.leader, Role.LEADER))
+            for leader in (row.leader, *row.co_leaders) if row.leader else ():
+                self._person(leader)
+                wanted.append((leader, Role.LEADER))
             if names_co_owners(old, changes):
                 for name in row.co_owners:
                     self._person(name)

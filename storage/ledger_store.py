@@ -11,7 +11,14 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.domain.ledger import LedgerRow
-from bot.domain.ledger_plan import ImportPlan, diff, plan_import, row_values
+from bot.domain.ledger_plan import (
+    ImportPlan,
+    by_code,
+    diff,
+    plan_import,
+    row_values,
+    stored_for,
+)
 from storage import audit, roles
 from storage.audit import BULK
 from storage.ledger_current import stored_ledger
@@ -62,6 +69,7 @@ class _Writer:
             deadline = row.deadline
         return {
             "text": row.measure, **self.names.ids(row), "co_units": "、".join(row.co_units),
+            "co_leaders": "、".join(row.co_leaders),
             "deadline": deadline, "immediate": row.immediate, "removed_at": None,
             "updated_at": self.now,
         }  # fmt: skip
@@ -75,6 +83,8 @@ class _Writer:
         for row, old, changes in todo:
             values = self.values(row, old)
             due[row.code] = values["deadline"]
+            if row.original_deadline is not None:
+                values["original_deadline"] = row.original_deadline
             if old is None or "status" in changes:
                 # done in the file: closed before the programme began, so no closing date
                 values |= {"status": row.status.value, "closed_on": None}
@@ -161,7 +171,8 @@ async def apply(
     result = await plan(
         session, programme_id=programme_id, rows=rows, current=current, keep_chat=keep_chat
     )
-    slots = [_todo(row, current.get(row.code), keep_chat) for row in rows]
+    folded = by_code(current)
+    slots = [_todo(row, stored_for(row, current, folded), keep_chat) for row in rows]
     todo = [t for t in slots if t is not None]
     names = Names(session, programme_id)
     await names.load()

@@ -114,6 +114,9 @@ class Measure(SQLModel, table=True):
     lead_unit_id: int = Field(foreign_key="unit.id")
     co_units: str = ""  # joined with "、"; display only, lead unit carries the scoring
     owner_id: int = Field(foreign_key="person.id", index=True)
+    # further responsible leaders, joined with "、": they hold the leader role and read the
+    # digests; escalations go to leader_id, the first one named
+    co_leaders: str = ""
     deadline: date | None = None
     original_deadline: date | None = None  # set by the first approved extension (申请延期)
     status: str = "not_started"

@@ -28,7 +28,26 @@ async def _ledger_given(session: AsyncSession, *, programme_id: int) -> dict[int
         .join(Measure, col(Measure.id) == CoOwner.measure_id)
         .where(CoOwner.programme_id == programme_id, col(Measure.removed_at).is_(None))
     )
-    return ledger_roles([*live.all(), *((pid, None) for pid in co_owners.all())])
+    # further leaders are stored by name (Measure.co_leaders, joined with 、)
+    named = await session.exec(
+        select(Measure.co_leaders).where(
+            Measure.programme_id == programme_id,
+            col(Measure.removed_at).is_(None),
+            Measure.co_leaders != "",
+        )
+    )
+    wanted = {n for joined in named.all() for n in joined.split("、") if n}
+    ids = (
+        await session.exec(
+            select(Person.id).where(
+                Person.programme_id == programme_id, col(Person.name).in_(wanted)
+            )
+        )
+        if wanted
+        else None
+    )
+    co_leaders = [(None, pid) for pid in (ids.all() if ids is not None else [])]
+    return ledger_roles([*live.all(), *((pid, None) for pid in co_owners.all()), *co_leaders])
 
 
 async def _ledger_held(session: AsyncSession, *, programme_id: int) -> dict[int, set[Role]]:

@@ -28,10 +28,10 @@ EN: dict[str, Any] = {
         "beat:1:review": "2024-10-09",
         "beat:1:nudge": "2024-W41",
     },
-    "first preview": "Ledger for P: 42 measures in 4 areas.\nNew: 42 · changed: 0 · unchanged: 0\n35 rows marked done will be recorded as closed before the programme began (not counted as closed this month nor in the on-time rate).",
+    "first preview": "Ledger for P: 42 measures in 4 areas.\nNew: 42 · changed: 0 · unchanged: 0\nColumns read (field: column in the file, where they differ): Code; Area; Problem; Measure; Responsible leader; Lead unit; Co-units; Owner; Deadline; Status.\n35 rows marked done will be recorded as closed before the programme began (not counted as closed this month nor in the on-time rate).",
     "nobody": "Nothing was sent for 23–29 September: none of the 5 owners with open measures has opened their invite yet (Audit Bureau liaison, Construction Bureau liaison, Financial Services Bureau liaison, Science and Technology Innovation Bureau liaison, and Urban Management Bureau liaison). The period is not counted as dispatched: send the invites (/invites), then /dispatch again.",
     "some": "Dispatch for 23–29 September sent to 1 of 5 owners.\nNot yet bound (they get nothing until they open their invite): Audit Bureau liaison, Construction Bureau liaison, Financial Services Bureau liaison, and Science and Technology Innovation Bureau liaison. /invites gives their links.",
-    "reimport preview": "Ledger for P: 42 measures in 4 areas.\nNew: 0 · changed: 1 · unchanged: 41\nChanges:\n• 1.3.2: Deadline 31 October 2024 → 30 November 2024\nStatuses set in chat since the last import are kept unless you choose otherwise:\n• 1.3.3: closed (the file says in progress)",
+    "reimport preview": "Ledger for P: 42 measures in 4 areas.\nNew: 0 · changed: 1 · unchanged: 41\nColumns read (field: column in the file, where they differ): Code; Area; Problem; Measure; Responsible leader; Lead unit; Co-units; Owner; Deadline; Status.\nChanges:\n• 1.3.2: Deadline 31 October 2024 → 30 November 2024\nStatuses set in chat since the last import are kept unless you choose otherwise:\n• 1.3.3: closed (the file says in progress)",
     "owner told": [
         "The task force updated the ledger of P. Your measures changed as follows:\n• 1.3.2: Deadline 31 October 2024 → 30 November 2024"
     ],

@@ -84,9 +84,10 @@ async def test_bad_file_lists_every_problem_and_writes_nothing(bot: Bot) -> None
         "• 第4行“整改措施”列：缺少必填内容\n"
         "• 第4行“状态”列：无法识别的状态（不知道）\n"
         "可识别的状态：未启动、未开始、尚未启动、推进中、进行中、正在推进、整改中、正在整改、"
-        "按时序推进、未完成、长期坚持、长期、待销号、已完成、已整改、已办结、已销号、完成或反弹。\n"
+        "按时序推进、未完成、持续整改、部分完成、长期坚持、长期、待销号、申请销号、已完成、已整改、"
+        "已办结、已销号、完成或反弹。\n"
         "可识别的完成时限写法：2024-09-30、2024/9/30、2024.9.30、2024年9月30日、2024年12月底前、"
-        "2024年底前、2024年第三季度、长期坚持或立行立改，或Excel日期单元格。"
+        "2024年底前、2024年第三季度、2025年上半年、2024.10.31前、长期坚持或立行立改，或Excel日期单元格。"
     )
     assert reply.buttons == []
     assert await count_measures(bot) == 0
@@ -162,6 +163,8 @@ async def test_revoked_invite_and_reimport_with_missing_measures(bot: Bot) -> No
     preview = await bot.upload(ADMIN, "shorter.csv", shorter)
     assert preview.plain == (
         "巡视整改台账：共4个方面、40项整改措施。\n新增：0 · 变更：0 · 未变：40\n"
+        "读取的列（字段：文件中的列名，两者不同时列出）：编号；方面；问题；整改措施；责任领导；牵头单位；"
+        "责任单位；责任人；完成时限；状态。\n"
         "以下措施在台账中但不在本文件中：4.2.1和4.3.1。保留，还是从台账中删除？"
     )
     keep = next(d for _, d in preview.buttons if d and d.startswith("imp:keep"))

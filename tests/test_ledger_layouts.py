@@ -12,7 +12,9 @@ from openpyxl import Workbook
 from test_ledger_parse import EN_HEADER, Table, csv_bytes, found, only, row
 
 from bot.domain.ledger import LedgerIssue, ParsedLedger, Problem, parse_ledger
-from bot.domain.ledger_words import parse_deadline, parse_people, parse_status, visible
+from bot.domain.ledger_dates import parse_deadline
+from bot.domain.ledger_people import parse_people
+from bot.domain.ledger_words import parse_status, visible
 from bot.domain.lights import light
 from bot.domain.model import Light, MeasureFacts, Status, code_key
 from bot.i18n import tr

@@ -105,7 +105,7 @@ def test_sample_ledgers_parse_completely(name: str) -> None:
     assert len({r.area for r in parsed.rows}) == 4
     assert len({(r.area, r.problem) for r in parsed.rows}) == 12
     assert Counter(r.status for r in parsed.rows) == {Status.CLOSED: 35, Status.IN_PROGRESS: 7}
-    assert set(parsed.columns) == set(COLUMNS) - {"progress"}
+    assert set(parsed.columns) == set(COLUMNS) - {"progress", "original", "contact"}
     assert [r.row for r in parsed.rows] == list(range(2, 44))
 
 
@@ -426,9 +426,9 @@ def test_header_aliases_and_case() -> None:
     header = ["\ufeff编号", "方面", "问题", "措施", "分管领导", "牵头部门", "配合单位", "联络员"]
     header += ["整改时限", "整改状态"]
     parsed = parse_ledger(csv_bytes([header, row()], "utf-8-sig"), "l.csv")
-    assert parsed.ok and parsed.columns == COLUMNS[:-1]
+    assert parsed.ok and parsed.columns == COLUMNS[:-3]
     upper = [h.upper() for h in EN_HEADER]
-    assert parse_ledger(csv_bytes([upper, row()]), "l.csv").columns == COLUMNS[:-1]
+    assert parse_ledger(csv_bytes([upper, row()]), "l.csv").columns == COLUMNS[:-3]
 
 
 def test_row_number_column_is_not_a_code() -> None:

@@ -23,6 +23,9 @@ class Extras:
     original_deadline: date | None = None  # set only when the deadline was changed since import
     # the closing date: today the measure's closed_on; a recorded sign-off date slots in here later
     closed_on: date | None = None
+    # the owner and leader cells as a ledger writes them: every person, phones in brackets
+    owners: str = ""
+    leaders: str = ""
 
 
 @dataclass(frozen=True)

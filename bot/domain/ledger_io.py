@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import warnings
@@ -11,33 +10,57 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Kind = Literal["csv", "xlsx"]
-Row = tuple[int, tuple[object, ...]]
+from bot.domain.ledger_csv import (
+    Row,
+    UnclosedQuoteError,
+    UnreadableFileError,
+    csv_rows,
+    decode_text,
+    sniff_delimiter,
+)
+from bot.domain.ledger_hidden import HIDDEN_SHEET, hidden_parts
+
+__all__ = ["Row", "UnclosedQuoteError", "UnreadableFileError", "decode_text", "sniff_delimiter"]
+
+# xlsx: a zip workbook (xlsx, xlsm); book: any other calamine reads (xls, xlsb, ods);
+# html and encrypted are refused, each with what to do
+Kind = Literal["csv", "xlsx", "book", "html", "encrypted"]
 
 ZIP_MAGIC = b"PK\x03\x04"
-UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old Excel (.xls), and encrypted workbooks
+ENCRYPTED = "EncryptedPackage".encode("utf-16-le")  # the stream a password-protected xlsx holds
+HTML_STARTS = (b"<html", b"<!doctype", b"<table", b"<?xml", b"<meta", b"<head", b"mime-version")
+# OA systems save tab-separated text under an .xls name
+TEXT_TYPES = frozenset({"csv", "txt", "tsv", "xls", "et", ""})
+NOT_LEDGERS = frozenset({"doc", "docx", "ppt", "pptx", "pdf", "msg", "wps", "zip", "rar"})
 BLANK_RUN = 1000
 BLANKS = " \t\r\n\u00a0\u3000\u200b\ufeff\x00"
 FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[ >/]")
 
 
-class UnreadableFileError(Exception):
-    """The bytes are not a readable CSV or XLSX file."""
-
-
 def file_kind(data: bytes, filename: str) -> Kind | None:
-    """CSV or XLSX by extension; None for any other type."""
+    """What the bytes are, judged by their content (offices send xlsx named .xls and the like)."""
     name = filename.strip().lower()
     ext = name.rsplit(".", 1)[-1] if "." in name else ""
-    if ext == "xlsx":
+    if ext in NOT_LEDGERS:
+        return None
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if data.startswith(ZIP_MAGIC):
+        if b"xl/workbook.bin" in data:
+            return "book"  # xlsb
+        if b"opendocument.spreadsheet" in data[:200]:
+            return "book"  # ods
         return "xlsx"
-    if ext == "csv":
-        # a workbook saved under a .csv name is still a workbook
-        return "xlsx" if data.startswith(ZIP_MAGIC) else "csv"
-    if not ext:
-        # chat clients may drop the name; the zip signature is unambiguous
-        return "xlsx" if data.startswith(ZIP_MAGIC) else "csv"
-    return None
+    if data.startswith(OLE_MAGIC):
+        return "encrypted" if ENCRYPTED in data else "book"
+    if head.startswith(HTML_STARTS) or (
+        head.startswith(b"<") and b"<table" in data[:65536].lower()
+    ):
+        # OA systems export an HTML table (or Excel 2003 XML) under an .xls name
+        return "html"
+    if ext in ("xlsx", "xlsm", "xlsb", "ods"):
+        return "xlsx"  # not a zip: refused as unreadable, not as the wrong type
+    return "csv" if ext in TEXT_TYPES else None
 
 
 def is_blank(cells: Iterable[object]) -> bool:
@@ -55,12 +78,8 @@ class Formula:
 FORMULA = Formula()
 
 
-class UnclosedQuoteError(UnreadableFileError):
-    """A CSV quote opened at `row` never closes: every following row would be swallowed."""
-
-    def __init__(self, row: int) -> None:
-        super().__init__(row)
-        self.row = row
+class EncryptedFileError(UnreadableFileError):
+    """The workbook is protected by a password to open."""
 
 
 @dataclass(frozen=True)
@@ -69,13 +88,28 @@ class Sheet:
 
     name: str
     rows: list[Row]
+    hidden: tuple[int, ...] = ()  # rows with data the file hides: skipped, and said so
 
 
 def read_sheets(data: bytes, kind: Kind, limit: int) -> list[Sheet]:
     """Each sheet's non-blank rows with their spreadsheet row numbers, at most `limit` each."""
     if kind == "csv":
-        return [Sheet("", _keep(_csv_rows(data), limit))]
-    return [Sheet(name, _keep(rows, limit)) for name, rows in _xlsx_sheets(data)]
+        return [Sheet("", _keep(csv_rows(data), limit))]
+    if kind == "book":
+        return [_visible(name, rows, frozenset(), limit) for name, rows in _book_sheets(data)]
+    hidden = hidden_parts(data)
+    return [
+        _visible(name, rows, hidden.get(name, frozenset()), limit)
+        for name, rows in _xlsx_sheets(data)
+        if name not in hidden or hidden[name] is not HIDDEN_SHEET
+    ]
+
+
+def _visible(name: str, rows: list[Row], hidden: frozenset[int], limit: int) -> Sheet:
+    """A sheet's rows without the hidden ones, which are named."""
+    kept = _keep(rows, limit + len(hidden))
+    skipped = tuple(n for n, _ in kept if n in hidden)
+    return Sheet(name, [r for r in kept if r[0] not in hidden][:limit], skipped)
 
 
 def read_rows(data: bytes, kind: Kind, limit: int) -> list[Row]:
@@ -98,53 +132,6 @@ def _keep(rows: Iterable[Row], limit: int) -> list[Row]:
         if len(out) >= limit:
             break
     return out
-
-
-def decode_text(data: bytes) -> str:
-    """Decode CSV bytes: UTF-8 (BOM or not), UTF-16 with a BOM, else GB18030."""
-    if data.startswith(UTF16_BOMS):
-        # Excel's "Unicode text" export; the BOM makes this unambiguous
-        encodings: tuple[str, ...] = ("utf-16",)
-    else:
-        encodings = ("utf-8-sig", "gb18030")
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        # GB18030 encodes a BOM as 84 31 95 33, which decodes to U+FEFF
-        return text.removeprefix("\ufeff")
-    raise UnreadableFileError
-
-
-def sniff_delimiter(text: str) -> str:
-    """Comma, tab or semicolon, judged from the first non-blank line."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    try:
-        return csv.Sniffer().sniff(header, delimiters=",\t;").delimiter
-    except csv.Error:
-        return ","
-
-
-def _csv_rows(data: bytes) -> Iterator[Row]:
-    text = decode_text(data)
-    delimiter = sniff_delimiter(text)
-    records: list[list[str]] = []
-    try:
-        # strict first: only strict parsing notices a quote left open at the end of the file
-        records.extend(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
-    except csv.Error as exc:
-        if "unexpected end of data" in str(exc):
-            raise UnclosedQuoteError(len(records) + 1) from exc
-        records = []
-        try:
-            loose = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-            records.extend(loose)
-        except csv.Error as loose_exc:
-            raise UnreadableFileError from loose_exc
-    # a record is a spreadsheet row even when a quoted cell spans several lines
-    for number, record in enumerate(records, start=1):
-        yield number, tuple(record)
 
 
 def _load(data: bytes, *, values: bool) -> Any:
@@ -244,6 +231,29 @@ def _openpyxl_sheets(data: bytes) -> list[tuple[str, list[Row]]]:
     raw = _load(data, values=False)
     sheets = [ws for ws in book.worksheets if hasattr(ws, "iter_rows")]
     return [(ws.title, list(_sheet_rows(ws, raw[ws.title]))) for ws in sheets]
+
+
+def _book_sheets(data: bytes) -> list[tuple[str, list[Row]]]:
+    """Every visible worksheet of an xls, xlsb or ods workbook, read by calamine."""
+    from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        tables = [
+            (meta.name, _fast_rows(book.get_sheet_by_name(meta.name)))
+            for meta in book.sheets_metadata
+            if meta.typ == SheetTypeEnum.WorkSheet and meta.visible == SheetVisibleEnum.Visible
+        ]
+    except PasswordError as exc:
+        raise EncryptedFileError from exc
+    except Exception as exc:
+        # a damaged workbook fails in many library-specific ways; none may reach the caller
+        if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
+            raise EncryptedFileError from exc
+        raise UnreadableFileError from exc
+    if not tables:
+        raise UnreadableFileError
+    return tables
 
 
 def _xlsx_sheets(data: bytes) -> list[tuple[str, list[Row]]]:

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.domain.ledger import LedgerRow
 from bot.domain.model import Status, code_key
 from bot.domain.roles import RoleLoss
 
 FIELDS = (
-    "text", "area", "problem", "leader", "lead_unit", "co_units", "owner", "co_owners", "deadline",
+    "text", "area", "problem", "leader", "co_leaders", "lead_unit", "co_units", "owner", "co_owners",
+    "deadline",
 )  # fmt: skip
 IMMEDIATE = (
     "immediate"  # the compared "deadline" of a 立行立改 measure: its date is the first import
@@ -20,6 +22,7 @@ IMMEDIATE = (
 
 # a stored measure as the same plain values a row gives, plus "removed"
 Stored = Mapping[str, Any]
+S = TypeVar("S", bound=Mapping[str, Any])
 
 
 @dataclass
@@ -52,6 +55,7 @@ def row_values(row: LedgerRow) -> dict[str, Any]:
         "area": row.area,
         "problem": row.problem,
         "leader": row.leader,
+        "co_leaders": "、".join(row.co_leaders),
         "lead_unit": row.lead_unit,
         "co_units": "、".join(row.co_units),
         "owner": row.owner,
@@ -59,6 +63,7 @@ def row_values(row: LedgerRow) -> dict[str, Any]:
         "deadline": IMMEDIATE if row.immediate else deadline,
         "status": row.status.value,
         "progress": row.progress,
+        "original_deadline": row.original_deadline.isoformat() if row.original_deadline else None,
     }
 
 
@@ -71,6 +76,17 @@ def recorded_deadline(value: object, on: date) -> date | None:
     if value == IMMEDIATE:
         return on
     return date.fromisoformat(value) if isinstance(value, str) and value else None
+
+
+def by_code(current: Mapping[str, S]) -> dict[str, S]:
+    """Stored measures by their code width-folded: codes stored as (一) before full-width
+    brackets were kept still meet the file's （一）."""
+    return {unicodedata.normalize("NFKC", c): v for c, v in current.items()}
+
+
+def stored_for(row: LedgerRow, current: Mapping[str, S], folded: Mapping[str, S]) -> S | None:
+    """The stored measure a row updates: same code, else same code width-folded."""
+    return current.get(row.code) or folded.get(unicodedata.normalize("NFKC", row.code))
 
 
 def set_in_chat(old: Stored) -> bool:
@@ -90,6 +106,9 @@ def diff(old: Stored, new: Mapping[str, Any], *, keep_chat: bool = True) -> dict
     if new["progress"] and old.get("progress") != new["progress"]:
         # an empty progress cell keeps the notes owners wrote since
         changed["progress"] = new["progress"]
+    if new.get("original_deadline") and old.get("original_deadline") != new["original_deadline"]:
+        # only the bot's own export gives it; a ledger without the column keeps an extension's
+        changed["original_deadline"] = new["original_deadline"]
     if old.get("removed"):
         changed["removed"] = False
     return changed
@@ -104,8 +123,9 @@ def plan_import(
     counts as done but neither as closed this month nor in the on-time rate.
     """
     result = ImportPlan()
+    folded = by_code(current)
     for row in rows:
-        old = current.get(row.code)
+        old = stored_for(row, current, folded)
         values = row_values(row)
         if old is None:
             result.new.append(row.code)
@@ -121,8 +141,13 @@ def plan_import(
             result.closed += changes.get("status") == Status.CLOSED.value
         else:
             result.unchanged += 1
-    codes = {r.code for r in rows}
+    codes = {unicodedata.normalize("NFKC", r.code) for r in rows}
     result.missing = sorted(
-        (c for c, v in current.items() if c not in codes and not v["removed"]), key=code_key
+        (
+            c
+            for c, v in current.items()
+            if unicodedata.normalize("NFKC", c) not in codes and not v["removed"]
+        ),
+        key=code_key,
     )
     return result

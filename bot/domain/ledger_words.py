@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
-from datetime import date, datetime, timedelta
+from datetime import datetime
 
 from bot.domain.ledger_io import FORMULA
 from bot.domain.model import Status
@@ -19,10 +18,22 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "leader": ("责任领导", "分管领导", "responsible leader", "leader"),
     "lead_unit": ("牵头单位", "牵头部门", "lead unit"),
     "co_units": ("责任单位", "责任部门", "配合单位", "协办单位", "co-units", "co units"),
-    "owner": ("责任人", "联络员", "具体责任人", "联系人", "owner"),
+    "owner": ("责任人", "联络员", "具体责任人", "owner"),
     "deadline": ("完成时限", "整改时限", "时限", "完成时间", "deadline", "due date"),
-    "status": ("状态", "整改状态", "完成情况", "status"),
-    "progress": ("进展情况", "整改进展", "进展", "progress"),
+    "status": (
+        "状态",
+        "整改状态",
+        "完成情况",
+        "整改完成情况",
+        "完成状态",
+        "当前状态",
+        "status",
+    ),
+    "progress": ("进展情况", "整改进展", "进展", "最新进展", "latest progress", "progress"),
+    # the bot's own export writes these two: they read back (co-owners and phones ride in owner)
+    "original": ("原完成时限", "original deadline"),
+    # 联系人 / 联系电话 give phones; 联系人 is the owner only when there is no owner column
+    "contact": ("联系人", "联系电话", "联系方式", "电话", "手机", "contact", "phone"),
 }
 STATUSES: dict[Status, tuple[str, ...]] = {
     Status.NOT_STARTED: ("未启动", "未开始", "尚未启动", "not started"),
@@ -34,10 +45,12 @@ STATUSES: dict[Status, tuple[str, ...]] = {
         "正在整改",
         "按时序推进",
         "未完成",
+        "持续整改",
+        "部分完成",
         "in progress",
     ),
     Status.LONG_TERM: ("长期坚持", "长期", "long-term", "ongoing"),
-    Status.PENDING_SIGNOFF: ("待销号", "pending sign-off"),
+    Status.PENDING_SIGNOFF: ("待销号", "申请销号", "pending sign-off", "awaiting sign-off"),
     Status.CLOSED: (
         "已完成",
         "已整改",
@@ -50,32 +63,24 @@ STATUSES: dict[Status, tuple[str, ...]] = {
     ),
     Status.REOPENED: ("反弹", "reopened"),
 }
+# words whose meaning is not one status: refused with the words understood, never guessed
+AMBIGUOUS_STATUSES = ("基本完成", "基本完成整改", "大部分完成")
 LONG_TERM_WORDS = ("长期", "长期坚持", "持续推进", "long-term", "ongoing")
 IMMEDIATE_WORDS = ("立行立改", "immediate", "immediately")
 DEADLINE_FORMS = (
     "2024-09-30", "2024/9/30", "2024.9.30", "2024年9月30日", "2024年12月底前", "2024年底前",
-    "2024年第三季度", "长期坚持", "立行立改",
+    "2024年第三季度", "2025年上半年", "2024.10.31前", "长期坚持", "立行立改",
 )  # fmt: skip
 CODE_MAX = 50  # Measure.code column
 NAME_MAX = 300  # Person.name and Unit.name columns
 CONTACT_MAX = 100  # Person.contact column
 TEXT_MAX = 2000
 
-DATE_RES = (
-    re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:T?\d{1,2}:\d{2}(?::\d{2})?)?"),
-    re.compile(r"(\d{4})(年)(\d{1,2})月(\d{1,2})日?前?"),
-)
-MONTH_END_RE = re.compile(r"(\d{4})年(?:(\d{1,2})月)?(?:年?[底末])?(?:之?前)?")
-QUARTER_RE = re.compile(r"(\d{4})年?第?([1-4一二三四])季度?(?:[底末])?(?:之?前)?|(\d{4})q([1-4])")
-QUARTER_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4}
-EXCEL_EPOCH = date(1899, 12, 30)  # right for every serial after Excel's phantom 1900-02-29
-SERIAL_YEARS = range(1990, 2200)  # a number outside these years is a typo, not a deadline
-
-UNIT_SPLIT_RE = re.compile(r"[、，,;；\r\n]+")
-PEOPLE_SPLIT_RE = re.compile(r"[、，,;；/／\r\n]+")
-BRACKETS_RE = re.compile(r"[（(【\[]([^）)】\]]*)[）)】\]]?")
-PHONE_RE = re.compile(r"(?:\+?86[- ]?)?1[3-9]\d{9}|0\d{2,3}-?\d{7,8}(?:-\d{1,6})?|\d{7,8}")
-PHONE_LABEL_RE = re.compile(r"(?:电话|手机|联系电话|tel\.?|phone)[:：]?", re.I)
+STATUS_NOTE_RE = re.compile(r"(.+?)\s*[（(【\[]([^）)】\]]*)[）)】\]]\s*")
+UNIT_SEPARATORS = frozenset("、，,;；\r\n")
+OPENING, CLOSING = frozenset("（(【["), frozenset("）)】]")
+OPENING_RE = re.compile(r"[（(【\[]")
+_SPLITTERS: dict[frozenset[str], re.Pattern[str]] = {}
 CJK_GAP_RE = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 # zero-width and other invisible characters that make two equal names differ
 INVISIBLE = frozenset(
@@ -119,8 +124,17 @@ def visible(text: str) -> str:
 
 
 def normal_code(text: str) -> str:
-    """A code as stored: NFKC (full-width Ａ－０１ is A-01), invisible characters gone, trimmed."""
-    return " ".join(unicodedata.normalize("NFKC", clean(text)).split())
+    """A code as stored: NFKC (full-width Ａ－０１ is A-01), invisible characters gone, trimmed.
+
+    Full-width brackets stay: （一） is shown as the office wrote it; code_key folds it to sort.
+    """
+    folded = "".join(
+        ch if ch in KEPT_IN_CODES else unicodedata.normalize("NFKC", ch) for ch in clean(text)
+    )
+    return " ".join(folded.split())
+
+
+KEPT_IN_CODES = frozenset("（）")
 
 
 def name(text: str) -> str:
@@ -135,9 +149,25 @@ IMMEDIATE_KEYS = frozenset(key(w) for w in IMMEDIATE_WORDS)
 STATUS_WORDS = tuple(w for names in STATUSES.values() for w in names)
 
 
+def header_names(column: str) -> tuple[str, ...]:
+    """The header names a column may have; a lone 联系人 column names the owner too."""
+    names = ALIASES[column]
+    return (*names[:-1], "联系人", names[-1]) if column == "owner" else names
+
+
 def parse_status(value: str) -> Status | None:
-    """A status from its Chinese or English name (or stored value); None when unknown or empty."""
-    return STATUS_KEYS.get(key(value))
+    """A status from its Chinese or English name (or stored value); None when unknown or empty.
+
+    A status in brackets qualifies the one before it: 已完成（待销号） is awaiting sign-off.
+    """
+    found = STATUS_KEYS.get(key(value))
+    if found is not None or not value:
+        return found
+    m = STATUS_NOTE_RE.fullmatch(clean(value))
+    if m is None:
+        return None
+    inner, outer = STATUS_KEYS.get(key(m[2])), STATUS_KEYS.get(key(m[1]))
+    return inner or outer
 
 
 def is_immediate(value: object) -> bool:
@@ -145,83 +175,41 @@ def is_immediate(value: object) -> bool:
     return isinstance(value, str) and key(value) in IMMEDIATE_KEYS
 
 
+def split_outside(text: str, separators: frozenset[str]) -> list[str]:
+    """Split at separators outside brackets: 管委会副主任（分管城建、规划） stays whole."""
+    if not OPENING_RE.search(text):
+        # no brackets (most cells): one C-level split
+        found = _SPLITTERS.get(separators)
+        if found is None:
+            found = _SPLITTERS[separators] = re.compile(f"[{re.escape(''.join(separators))}]")
+        return found.split(text)
+    parts: list[str] = []
+    start = depth = 0
+    for i, ch in enumerate(text):
+        if ch in OPENING:
+            depth += 1
+        elif ch in CLOSING and depth:
+            depth -= 1
+        elif depth == 0 and ch in separators:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
 def split_units(value: str) -> tuple[str, ...]:
     """Co-units from one cell, in order, without blanks or repeats."""
-    parts = (name(p) for p in UNIT_SPLIT_RE.split(value))
+    parts = (name(p) for p in split_outside(value, UNIT_SEPARATORS))
     return tuple(dict.fromkeys(p for p in parts if p))
-
-
-def parse_people(value: str, *, keep_notes: bool = False) -> tuple[tuple[str, str], ...]:
-    """(name, phone) for each person in a cell: 周强（13800001111）、孙磊 → 周强+phone, 孙磊.
-
-    A note in brackets (a post, 联络员) is dropped unless keep_notes: leaders are often named
-    by post, 管委会副主任（分管城建）, where the note is what tells two of them apart.
-    """
-    out: dict[str, str] = {}
-    for part in PEOPLE_SPLIT_RE.split(clean(value)):
-        phones = PHONE_RE.findall(unicodedata.normalize("NFKC", part))
-
-        def bracket(m: re.Match[str]) -> str:
-            note = unicodedata.normalize("NFKC", m[0])
-            return m[0] if keep_notes and not PHONE_RE.search(note) else ""
-
-        bare = PHONE_RE.sub("", BRACKETS_RE.sub(bracket, part))
-        person = name(PHONE_LABEL_RE.sub("", bare)).strip(" :：-")
-        if person and person not in out:
-            out[person] = phones[0] if phones else ""
-    return tuple(out.items())
-
-
-def _serial(value: float) -> date:
-    if not 0 < value < 2958466:  # Excel's own range of dates
-        raise ValueError(f"not an Excel date serial: {value!r}")
-    day = EXCEL_EPOCH + timedelta(days=int(value))
-    if day.year not in SERIAL_YEARS:
-        raise ValueError(f"implausible Excel date serial: {value!r}")
-    return day
-
-
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
-FIRST_DEADLINE, LAST_DEADLINE = date(2000, 1, 1), date(2099, 12, 31)  # a typo's year, not a plan's
-
-
-def parse_deadline(value: object) -> date | None:
-    """A deadline cell as a date from 2000 to 2099, or None for long-term; ValueError otherwise."""
-    found = _deadline(value)
-    if found is not None and not FIRST_DEADLINE <= found <= LAST_DEADLINE:
-        raise ValueError(f"deadline out of range: {found.isoformat()}")
-    return found
-
-
-def _deadline(value: object) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return _serial(value)
-    if not isinstance(value, str):
-        raise ValueError(f"not a date: {value!r}")
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", clean(value))).casefold()
-    if key(text) in LONG_TERM_KEYS:
-        return None
-    for pattern in DATE_RES:
-        if m := pattern.fullmatch(text):
-            return date(int(m[1]), int(m[3]), int(m[4]))
-    if m := QUARTER_RE.fullmatch(text):
-        year, q = (m[1], m[2]) if m[1] else (m[3], m[4])
-        return _month_end(int(year), 3 * (int(q) if q in "1234" else QUARTER_DIGITS[q]))
-    if (m := MONTH_END_RE.fullmatch(text)) and text != m[1] + "年":
-        # 2024年9月底 (end of September) and 2024年底前 (end of year) are how ledgers set deadlines
-        return _month_end(int(m[1]), int(m[2] or 12))
-    raise ValueError(f"not a date: {value!r}")
 
 
 # a single cell such as "备注：..." or "注：..." below the table ends it
 NOTE_RE = re.compile(r"(?:备注|附注|注|说明|填表说明|notes?\b)", re.I)
+# a footer line ends the table whatever else it holds: totals, who filled it in, who checked it
+FOOTER_RE = re.compile(
+    r"(?:合\s*计|总\s*计|填表人|填报人|制表人|审核人|审核|联系人|联系电话|负责人|单位负责人|签发人)",
+    re.I,
+)
 
 
 def cell_text(cell: object) -> str:
@@ -243,15 +231,21 @@ def shown(value: object) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-def is_note(cells: tuple[object, ...]) -> bool:
-    """A note line: one filled cell starting 备注/注/说明."""
-    filled = None
+def table_end(cells: tuple[object, ...]) -> str:
+    """The words of a line that ends the table (a note, a 合计 or 填表人 line), else ""."""
+    first, more = "", False
     for cell in cells:
         if cell is not None and cell != "" and (text := cell_text(cell)):
-            if filled is not None:
-                return False  # a data row: two cells filled, no need to clean the rest
-            filled = text
-    return filled is not None and bool(NOTE_RE.match(filled))
+            if first:
+                more = True
+                break
+            first = text
+            if not FOOTER_RE.match(first) and not NOTE_RE.match(first):
+                return ""  # one look at the first filled cell settles most rows
+    if not first or (more and not FOOTER_RE.match(first)):
+        return ""
+    filled = [text for cell in cells if cell is not None and (text := cell_text(cell))]
+    return shown(" ".join(filled))
 
 
 def column_letter(index: int) -> str:

@@ -63,6 +63,9 @@ def _imported(state: State, after: Mapping[str, Any], day: date) -> None:
         else:
             state.deadline = _day(value)
             state.immediate = bool(after.get("immediate", False))
+    if after.get("original_deadline"):
+        # the bot's own workbook read back: the deadline an extension replaced
+        state.original_deadline = _day(after["original_deadline"])
     if "status" in after:
         # done in the file: closed before the programme began, so no closing date
         state.status, state.closed_on = Status(after["status"]), None

@@ -20,11 +20,14 @@ class RoleLoss:
     roles: frozenset[Role]
 
 
-def ledger_roles(measures: Iterable[tuple[int, int | None]]) -> dict[int, frozenset[Role]]:
-    """Each person's roles by the (owner_id, leader_id) of every measure still in the ledger."""
+def ledger_roles(
+    measures: Iterable[tuple[int | None, int | None]],
+) -> dict[int, frozenset[Role]]:
+    """Each person's roles by the (owner_id, leader_id) pairs the live measures give."""
     out: dict[int, set[Role]] = {}
     for owner_id, leader_id in measures:
-        out.setdefault(owner_id, set()).add(Role.OWNER)
+        if owner_id is not None:
+            out.setdefault(owner_id, set()).add(Role.OWNER)
         if leader_id is not None:
             out.setdefault(leader_id, set()).add(Role.LEADER)
     return {pid: frozenset(roles) for pid, roles in out.items()}

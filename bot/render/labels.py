@@ -38,10 +38,14 @@ COLUMN = {
     "deadline": N_("Deadline"),
     "status": N_("Status"),
     "progress": N_("Progress"),
+    "original": N_("Original deadline"),
+    "contact": N_("Contact"),
 }
 LEDGER_PROBLEM = {
     Problem.UNREADABLE_FILE: N_("the file cannot be read (is it a real CSV or XLSX file?)"),
-    Problem.UNSUPPORTED_TYPE: N_("only CSV and XLSX files can be imported"),
+    Problem.UNSUPPORTED_TYPE: N_(
+        "only spreadsheets can be imported (CSV, XLSX, XLS, XLSM, XLSB or ODS)"
+    ),
     Problem.TOO_LARGE: N_("the file is too large"),
     Problem.TOO_MANY_ROWS: N_("the file has too many rows"),
     Problem.EMPTY_FILE: N_("the file has no measures"),
@@ -63,6 +67,19 @@ LEDGER_PROBLEM.update(
         ),
         Problem.SEVERAL_SHEETS: N_("several sheets hold a ledger; choose one"),
         Problem.NO_SUCH_SHEET: N_("no sheet of that name; the workbook has"),
+        Problem.ENCRYPTED: N_(
+            "the workbook needs a password to open: remove the password in Excel"
+            " (File, Info, Protect Workbook) and send it again"
+        ),
+        Problem.HTML_FILE: N_(
+            "the file is a web page (HTML) saved under a spreadsheet name, as OA systems export"
+            " it: open it in Excel, save it as an Excel workbook (.xlsx) and send that"
+        ),
+        Problem.NO_YEAR: N_(
+            "the date has no year, and the ledger's year is not clear from its title or its"
+            " other dates: write the year, or put it in the title line above the table"
+        ),
+        Problem.AMBIGUOUS_STATUS: N_("unknown status"),
     }
 )
 

@@ -19,6 +19,7 @@ FIELD = {
     "area": N_("Area"),
     "problem": N_("Problem"),
     "leader": N_("Responsible leader"),
+    "co_leaders": N_("Further responsible leaders"),
     "lead_unit": N_("Lead unit"),
     "co_units": N_("Co-units"),
     "owner": N_("Owner"),
@@ -26,6 +27,7 @@ FIELD = {
     "deadline": N_("Deadline"),
     "status": N_("Status"),
     "progress": N_("Progress"),
+    "original_deadline": N_("Original deadline"),
 }
 
 
@@ -33,6 +35,8 @@ def value(t: Tr, key: str, raw: Any) -> str:
     """A stored or file value as people read it."""
     if key == "status" and raw:
         return labels.status(t, Status(raw))
+    if key == "original_deadline":
+        return t.date(date.fromisoformat(raw)) if raw else "—"
     if key == "deadline":
         if raw == IMMEDIATE:
             return t._("immediate")
