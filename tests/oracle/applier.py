@@ -68,6 +68,8 @@ class Player:
         self.db = db
         self.programme_id = 0
         self.coordinator_id = 0
+        self.played = 0  # events of the history played so far
+        self.clock = datetime.min.replace(tzinfo=SH)  # the moment played up to
 
     async def create(self, history: History) -> None:
         """The programme (a fresh one per history: no database reset) and its coordinator."""
@@ -105,19 +107,21 @@ class Player:
         until: datetime | None = None,
         at_check: Callable[[datetime], Awaitable[None]] | None = None,
     ) -> None:
-        """Every event before `until`, calling at_check at each of the history's checks."""
-        checks = list(history.checks)
-        for e in history.events:
+        """The events not played yet, up to `until`; at_check is called at the history's checks."""
+        checks = [c for c in history.checks if c > self.clock and (until is None or c < until)]
+        for e in history.events[self.played :]:
             if until is not None and e.at >= until:
-                return
+                break
             while checks and checks[0] <= e.at:
                 if at_check is not None:
-                    await at_check(checks[0])
-                checks.pop(0)
+                    await at_check(checks.pop(0))
             await self.step(e)
+            self.played += 1
+            self.clock = e.at
         for moment in checks:
-            if at_check is not None and (until is None or moment < until):
+            if at_check is not None:
                 await at_check(moment)
+        self.clock = max(self.clock, until or history.end)
 
     async def step(self, e: Event) -> None:
         """One event, in its own transaction."""
