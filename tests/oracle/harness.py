@@ -19,6 +19,7 @@ ORACLE = settings(
     derandomize=os.environ.get("ORACLE_RANDOM") is None,
     deadline=None,
     database=None,
+    report_multiple_bugs=False,  # the first failure is enough: the known ones stay as examples
     # shrinking a failure takes minutes: the known ones are kept shrunk as examples already
     phases=list(Phase)
     if os.environ.get("ORACLE_SHRINK")

@@ -16,11 +16,8 @@ from storage.db import Database
 __all__ = ["oracle_db"]
 
 
-@settings(ORACLE)
-@given(history=histories())
-async def test_c_a_month_report_run_later_says_the_same(
-    oracle_db: Database, history: History
-) -> None:
+async def report_stays(oracle_db: Database, history: History) -> None:
+    """Property c: each month's report, run at its end and at the end of the history."""
     player = Player(oracle_db)
     await player.create(history)
     then = {}
@@ -33,11 +30,8 @@ async def test_c_a_month_report_run_later_says_the_same(
         assert again == said, f"{y}-{m:02d}'s report run at the end of the history"
 
 
-@settings(ORACLE)
-@given(history=histories())
-async def test_b_a_past_month_report_counts_what_its_events_say(
-    oracle_db: Database, history: History
-) -> None:
+async def report_counts(oracle_db: Database, history: History) -> None:
+    """Property b: each past month's report, run at the end of the history, against the model."""
     player = Player(oracle_db)
     await player.create(history)
     await player.play(history)
@@ -51,3 +45,27 @@ async def test_b_a_past_month_report_counts_what_its_events_say(
         assert closed == sorted(want.closed_this_month), f"{name}: closed this month"
         rates = {u: a / n for u, (a, n) in want.feedback.items() if n}
         assert checks.rates(got) == pytest.approx(rates), f"{name}: 反馈率 by lead unit"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 22 item 3: the past changes when the present does (removals, /schedule)",
+)
+@settings(ORACLE)
+@given(history=histories())
+async def test_c_a_month_report_run_later_says_the_same(
+    oracle_db: Database, history: History
+) -> None:
+    await report_stays(oracle_db, history)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 22 items 2 and 3: the straddling week in both months; later removals counted",
+)
+@settings(ORACLE)
+@given(history=histories())
+async def test_b_a_past_month_report_counts_what_its_events_say(
+    oracle_db: Database, history: History
+) -> None:
+    await report_counts(oracle_db, history)
