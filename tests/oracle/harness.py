@@ -1,0 +1,45 @@
+"""What the oracle's tests share: a database per test, Hypothesis settings, the programme read back."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+
+import pytest_asyncio
+from hypothesis import HealthCheck, Phase, settings
+
+from storage.db import Database
+
+# a fixed seed and a fixed number of histories in CI, split among the properties (each its own
+# test); ORACLE_EXAMPLES=2000 ORACLE_RANDOM=1 ORACLE_SHRINK=1 to search harder and minimise
+EXAMPLES = int(os.environ.get("ORACLE_EXAMPLES", "200"))
+PER_PROPERTY = max(EXAMPLES // 4, 1)
+ORACLE = settings(
+    max_examples=PER_PROPERTY,
+    derandomize=os.environ.get("ORACLE_RANDOM") is None,
+    deadline=None,
+    database=None,
+    report_multiple_bugs=False,  # the first failure is enough: the known ones stay as examples
+    # shrinking a failure takes minutes: the known ones are kept shrunk as examples already
+    phases=list(Phase)
+    if os.environ.get("ORACLE_SHRINK")
+    else [
+        Phase.explicit,
+        Phase.generate,
+    ],  # failures found stay as @example cases in the tests, not in a local folder
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,  # one database per test: each history its programme
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ],
+)
+
+
+@pytest_asyncio.fixture
+async def oracle_db(db_url: str) -> AsyncIterator[Database]:
+    """One migrated database (SQLite, and PostgreSQL when configured) for all of a test's histories."""
+    database = Database(db_url)
+    try:
+        yield database
+    finally:
+        await database.dispose()

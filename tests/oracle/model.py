@@ -1,0 +1,299 @@
+"""The oracle's own count: a programme's figures from its generated events alone.
+
+Nothing here imports the product's rules (bot.domain counts, lights, glance, report): each
+definition is written again from DOMAIN.md, so the two can disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from oracle.events import (
+    SH,
+    Answer,
+    AskExtension,
+    Decide,
+    Dispatch,
+    Event,
+    History,
+    Import,
+    LookBack,
+    Row,
+    Schedule,
+    add_workdays,
+    next_workday,
+)
+
+ANSWERABLE = frozenset({"not_started", "in_progress", "long_term", "reopened"})
+YELLOW_DAYS = 14  # DOMAIN.md: deadline within 14 days
+GRACE = 6  # 立行立改: due the day it came in, red from a week later
+NUDGE_WORKDAYS = 2  # an answer is expected within two working days of a dispatch
+
+
+@dataclass
+class Measure:
+    """One measure as the events made it."""
+
+    row: Row
+    deadline: date | None
+    status: str
+    imported_status: str
+    health: str | None = None
+    closed_on: date | None = None  # the day of the approving sign-off, Shanghai time
+    removed: bool = False
+    request: str | None = None  # signoff | extension, while one waits for a decision
+    asked_deadline: date | None = None
+    looked_back: bool = False  # this closure was looked back on
+
+    @property
+    def immediate(self) -> bool:
+        return self.row.kind == "immediate"
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One dispatch: when, the weekday then in force, and per measure listed whether it arrived."""
+
+    at: datetime
+    weekday: int
+    items: dict[str, bool]
+
+    @property
+    def short(self) -> bool:
+        """Too little time to answer before the next dispatch is due: neither silence nor answer."""
+        day = self.at.astimezone(SH).date()
+        monday = day - timedelta(days=day.weekday())
+        # the nominal day of this period is on the weekday in force, in the week it was sent
+        nominal = monday + timedelta(days=self.weekday)
+        if nominal > day:  # sent on a later weekday than nominal: the nominal day was last week's
+            nominal -= timedelta(days=7)
+        following = datetime.combine(next_workday(nominal + timedelta(days=7)), time(9), SH)
+        nudge = datetime.combine(add_workdays(day, NUDGE_WORKDAYS), time(9), SH)
+        return nudge >= following
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How the live measures stand on a day."""
+
+    total: int
+    closed: int
+    overdue: int
+    pending: int
+    long_term: int
+    red: int
+    yellow: int
+    green: int
+
+
+@dataclass
+class Replay:
+    """The programme after some events (apply them in time order)."""
+
+    measures: dict[str, Measure] = field(default_factory=dict)
+    sent: list[Sent] = field(default_factory=list)
+    answers: dict[str, list[datetime]] = field(default_factory=dict)
+    weekday: int = 0
+    now: datetime | None = None
+
+    def apply(self, e: Event) -> None:
+        """One event."""
+        self.now = e.at
+        if isinstance(e, Import):
+            self._import(e)
+        elif isinstance(e, Answer):
+            m = self.measures[e.code]
+            m.health = e.health
+            m.status = "in_progress" if m.status in ("not_started", "reopened") else m.status
+            if e.signoff:
+                m.status, m.request = "pending_signoff", "signoff"
+            self.answers.setdefault(e.code, []).append(e.at)
+        elif isinstance(e, Dispatch):
+            listed = {
+                c: m.row.owner not in e.unreachable
+                for c, m in self.measures.items()
+                if not m.removed and m.status in ANSWERABLE
+            }
+            if listed:  # nobody to send it to: no dispatch at all
+                self.sent.append(Sent(e.at, self.weekday, listed))
+        elif isinstance(e, AskExtension):
+            m = self.measures[e.code]
+            m.request, m.asked_deadline = "extension", e.new_deadline
+        elif isinstance(e, Decide):
+            self._decide(e)
+        elif isinstance(e, LookBack):
+            m = self.measures[e.code]
+            m.looked_back = True
+            if e.rebound and m.status == "closed":
+                m.status, m.closed_on = "reopened", None
+        elif isinstance(e, Schedule):
+            self.weekday = e.weekday
+
+    def _decide(self, e: Decide) -> None:
+        m = self.measures[e.code]
+        if m.request == "extension":
+            if e.approve:
+                m.deadline = m.asked_deadline
+        elif e.approve:
+            m.status, m.closed_on, m.looked_back = "closed", e.at.astimezone(SH).date(), False
+        else:
+            m.status = "in_progress"
+        m.request = None
+
+    def _import(self, e: Import) -> None:
+        today = e.at.astimezone(SH).date()
+        codes = {r.code for r in e.rows}
+        if not e.first:
+            for code, m in self.measures.items():
+                m.removed = m.removed or code not in codes
+        for r in e.rows:
+            old = self.measures.get(r.code)
+            if old is None:
+                deadline = today if r.kind == "immediate" else r.deadline
+                self.measures[r.code] = Measure(r, deadline, r.status, r.status)
+                continue
+            if r.kind == "immediate":
+                old.deadline = old.deadline if old.immediate else today
+            else:
+                old.deadline = r.deadline
+            old.row, old.removed = r, False
+            # a status set in chat since the last import that wrote one stays
+            if r.status != old.status and old.status == old.imported_status:
+                old.status, old.imported_status, old.closed_on = r.status, r.status, None
+
+    # ---- figures ----
+
+    def answered(self, code: str, k: int, by: datetime) -> bool:
+        """Whether the k-th dispatch got an answer about the measure before it was next listed."""
+        start = self.sent[k].at
+        later = [s.at for s in self.sent[k + 1 :] if code in s.items]
+        stop = min(later[0], by) if later else by
+        return any(start <= t < stop for t in self.answers.get(code, []))
+
+    def silent(self, code: str, by: datetime) -> bool:
+        """No answer to the measure's last two dispatches that reached its owner in time."""
+        reached = [
+            k for k, s in enumerate(self.sent) if s.items.get(code) and not s.short and s.at <= by
+        ]
+        last = reached[-2:]
+        return len(last) == 2 and not any(self.answered(code, k, by) for k in last)
+
+    def light(self, code: str, today: date, by: datetime) -> str | None:
+        """red, yellow, green; None when closed (DOMAIN.md, Traffic lights)."""
+        m = self.measures[code]
+        if m.status == "closed":
+            return None
+        if self.late(code, today) or m.health == "blocked":
+            return "red"
+        due = self.due(code)
+        near = due is not None and 0 <= (due - today).days <= YELLOW_DAYS
+        if (near and m.status != "pending_signoff") or m.health == "at_risk":
+            return "yellow"
+        return "yellow" if self.silent(code, by) else "green"
+
+    def due(self, code: str) -> date | None:
+        m = self.measures[code]
+        if m.deadline is None:
+            return None
+        return m.deadline + timedelta(days=GRACE if m.immediate else 0)
+
+    def late(self, code: str, today: date) -> bool:
+        due = self.due(code)
+        return self.measures[code].status != "closed" and due is not None and today > due
+
+    def live(self) -> list[str]:
+        return sorted(c for c, m in self.measures.items() if not m.removed)
+
+    def counts(self, today: date, by: datetime, codes: Iterable[str] | None = None) -> Counts:
+        """Statuses and lights of the live measures (or of some codes)."""
+        codes = self.live() if codes is None else list(codes)
+        lights = [self.light(c, today, by) for c in codes]
+        status = [self.measures[c].status for c in codes]
+        return Counts(
+            total=len(codes),
+            closed=status.count("closed"),
+            overdue=sum(self.late(c, today) for c in codes),
+            pending=status.count("pending_signoff"),
+            long_term=status.count("long_term"),
+            red=lights.count("red"),
+            yellow=lights.count("yellow"),
+            green=lights.count("green"),
+        )
+
+    def feedback(self, year: int, month: int, by: datetime) -> dict[str, tuple[int, int]]:
+        """反馈率 per lead unit: (answered, delivered) of the dispatches sent in the month."""
+        out: dict[str, tuple[int, int]] = {}
+        for k, s in enumerate(self.sent):
+            local = s.at.astimezone(SH)
+            if (local.year, local.month) != (year, month) or s.at > by:
+                continue
+            for code, arrived in s.items.items():
+                if not arrived:
+                    continue
+                yes = self.answered(code, k, by)
+                if s.short and not yes:
+                    continue  # no time to answer: counts only where it was answered
+                unit = self.measures[code].row.unit
+                a, n = out.get(unit, (0, 0))
+                out[unit] = (a + yes, n + 1)
+        return out
+
+    def closed_in(self, year: int, month: int) -> list[str]:
+        """Live measures closed by a sign-off dated in the month (and still closed now)."""
+        return [
+            c
+            for c in self.live()
+            if (d := self.measures[c].closed_on) is not None and (d.year, d.month) == (year, month)
+        ]
+
+
+def replay(history: History, until: datetime) -> Replay:
+    """The programme with every event before `until`."""
+    r = Replay()
+    for e in history.events:
+        if e.at >= until:
+            break
+        r.apply(e)
+    return r
+
+
+@dataclass(frozen=True)
+class Month:
+    """What the monthly report of a month should say, as the month ended."""
+
+    year: int
+    month: int
+    counts: Counts
+    closed_this_month: tuple[str, ...]
+    feedback: dict[str, tuple[int, int]]
+    cumulative_closed: int  # measures done at month end, imported as done included
+
+
+def month_end(year: int, month: int) -> datetime:
+    """The first moment after the month, Shanghai time."""
+    first = date(year + month // 12, month % 12 + 1, 1)
+    return datetime.combine(first, time(), SH)
+
+
+def month(history: History, year: int, month: int) -> Month:
+    """The month's figures from the events before its end."""
+    end = month_end(year, month)
+    r = replay(history, end)
+    last_day = (end - timedelta(days=1)).date()
+    counts = r.counts(last_day, end)
+    return Month(
+        year,
+        month,
+        counts,
+        tuple(r.closed_in(year, month)),
+        r.feedback(year, month, end),
+        counts.closed,
+    )
+
+
+def at_moment(history: History, moment: datetime) -> tuple[Replay, Counts]:
+    """The programme and its counts at a moment (events strictly before it)."""
+    r = replay(history, moment)
+    return r, r.counts(moment.astimezone(SH).date(), moment)

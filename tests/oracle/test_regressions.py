@@ -1,0 +1,96 @@
+"""Named histories for the defects of issue 22 the oracle's properties catch, kept as regression cases.
+
+Each is small and fixed; the xfail marks go when the fix of their item lands (strict: a fix
+that makes one pass turns the mark into a failure, so the mark cannot outlive the bug).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from oracle.events import Answer, Dispatch, History, Import, Row, Schedule, at
+from oracle.harness import oracle_db
+from oracle.test_months import report_counts, report_stays
+from storage.db import Database
+
+__all__ = ["oracle_db"]
+
+A = "一、思想认识方面"
+
+
+def _row(code: str, unit: str, owner: str, deadline: date) -> Row:
+    return Row(code, A, unit, owner, "dated", deadline, "in_progress")
+
+
+# 科技创新局 answers the dispatches of Mon 28 Oct (ISO week 44, which ends on 3 Nov) and 11 Nov, not
+# that of 4 Nov: November's 反馈率 is 1 of 2 (50%); counting week 44 in November too makes it 2 of 3
+STRADDLING_WEEK = History(
+    at(date(2024, 10, 21), 8),
+    (
+        Import(
+            at(date(2024, 10, 21), 8, 30),
+            (_row("1.1", "科技创新局", "王伟", date(2025, 3, 31)),),
+            True,
+        ),
+        Dispatch(at(date(2024, 10, 28), 9)),
+        Answer(at(date(2024, 10, 29), 10, 30), "1.1", "on_track", 50, "按计划推进。"),
+        Dispatch(at(date(2024, 11, 4), 9)),
+        Dispatch(at(date(2024, 11, 11), 9)),
+        Answer(at(date(2024, 11, 12), 10, 30), "1.1", "on_track", 60, "按计划推进。"),
+        Dispatch(at(date(2024, 12, 2), 9)),
+    ),
+)
+
+# a measure dropped by the re-import of 10 October was still in the ledger at the end of September
+REMOVED_LATER = History(
+    at(date(2024, 9, 2), 8),
+    (
+        Import(
+            at(date(2024, 9, 2), 8, 30),
+            (
+                _row("1.1", "审计局", "王伟", date(2024, 12, 31)),
+                _row("1.2", "建设局", "李娜", date(2024, 12, 31)),
+            ),
+            True,
+        ),
+        Import(
+            at(date(2024, 10, 10), 10, 30), (_row("1.1", "审计局", "王伟", date(2024, 12, 31)),)
+        ),
+    ),
+)
+
+# Mon 30 Sep's dispatch left no time to answer before the next (国庆): September's 反馈率 is 1 of 1.
+# Moving the dispatch to Thursday in October must not judge September's dispatches again
+SCHEDULE_LATER = History(
+    at(date(2024, 9, 20), 8),
+    (
+        Import(
+            at(date(2024, 9, 20), 8, 30), (_row("1.1", "审计局", "王伟", date(2024, 12, 31)),), True
+        ),
+        Dispatch(at(date(2024, 9, 23), 9)),
+        Answer(at(date(2024, 9, 24), 10, 30), "1.1", "on_track", 30, "按计划推进。"),
+        Dispatch(at(date(2024, 9, 30), 9)),
+        Schedule(at(date(2024, 10, 14), 10, 30), 3),
+    ),
+)
+
+
+@pytest.mark.xfail(
+    strict=True, reason="issue 22 item 2: the week that straddles two months counts in both"
+)
+async def test_straddling_week_counts_in_the_month_it_was_sent(oracle_db: Database) -> None:
+    await report_counts(oracle_db, STRADDLING_WEEK)
+
+
+@pytest.mark.xfail(
+    strict=True, reason="issue 22 item 3: a later removal changes a past month's report"
+)
+async def test_a_later_removal_leaves_past_reports_alone(oracle_db: Database) -> None:
+    await report_stays(oracle_db, REMOVED_LATER)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 22 item 3: old dispatches judged by the new rhythm")
+async def test_a_schedule_change_leaves_past_feedback_rates_alone(oracle_db: Database) -> None:
+    await report_stays(oracle_db, SCHEDULE_LATER)
