@@ -47,10 +47,6 @@ async def report_counts(oracle_db: Database, history: History) -> None:
         assert checks.rates(got) == pytest.approx(rates), f"{name}: 反馈率 by lead unit"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 22 item 3: the past changes when the present does (removals, /schedule)",
-)
 @settings(ORACLE)
 @given(history=histories())
 async def test_c_a_month_report_run_later_says_the_same(
@@ -59,10 +55,6 @@ async def test_c_a_month_report_run_later_says_the_same(
     await report_stays(oracle_db, history)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="issue 22 items 2 and 3: the straddling week in both months; later removals counted",
-)
 @settings(ORACLE)
 @given(history=histories())
 async def test_b_a_past_month_report_counts_what_its_events_say(

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from oracle.events import Answer, Dispatch, History, Import, Row, Schedule, at
 from oracle.harness import oracle_db
 from oracle.test_months import report_counts, report_stays
@@ -77,20 +75,13 @@ SCHEDULE_LATER = History(
 )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 22 item 2: the week that straddles two months counts in both"
-)
 async def test_straddling_week_counts_in_the_month_it_was_sent(oracle_db: Database) -> None:
     await report_counts(oracle_db, STRADDLING_WEEK)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 22 item 3: a later removal changes a past month's report"
-)
 async def test_a_later_removal_leaves_past_reports_alone(oracle_db: Database) -> None:
     await report_stays(oracle_db, REMOVED_LATER)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 22 item 3: old dispatches judged by the new rhythm")
 async def test_a_schedule_change_leaves_past_feedback_rates_alone(oracle_db: Database) -> None:
     await report_stays(oracle_db, SCHEDULE_LATER)
