@@ -9,13 +9,13 @@ from datetime import date, datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import today_in
-from bot.domain.dispatches import answer_window, silent_streak
-from bot.domain.lights import SILENT_DISPATCHES, by_urgency
+from bot.domain.dispatches import answer_window
+from bot.domain.lights import by_urgency
 from bot.domain.model import ANSWERABLE, Beat, MeasureFacts
 from bot.i18n import Tr, tr
-from bot.render.alerts import escalation_text
-from bot.render.keyboards import chase_keyboard, measures_keyboard
+from bot.render.keyboards import measures_keyboard
 from bot.render.measures import line
+from jobs.escalate import escalate
 from jobs.outbox_plan import flush_and_forget, plan
 from storage import absences, beats, dispatch_items, measures, people
 from storage.models import Absence, DispatchItem, Measure, Person, Programme
@@ -265,48 +265,3 @@ async def nudge(
             await flush_and_forget(session, written)
     await flush_and_forget(session, written)
     return planned
-
-
-async def escalate(
-    session: AsyncSession,
-    *,
-    programme: Programme,
-    period: str,
-    now: datetime,
-    expires: datetime,
-    persons: dict[int, Person],
-    locales: dict[int, str],
-    open_rows: list[tuple[Measure, MeasureFacts]],
-) -> int:
-    """Tell the responsible leader, once per silence, of measures silent two dispatches or more."""
-    assert programme.id is not None
-    pid = programme.id
-    by_measure = await dispatch_items.since_last_answer(session, programme_id=pid, before=period)
-    told = 0
-    for m, f in open_rows:
-        run = silent_streak(by_measure.get(m.id or 0, []))
-        if len(run) < SILENT_DISPATCHES or any(i.escalated for i in run):
-            continue
-        for item in run:
-            item.escalated = True
-            session.add(item)
-        leader = persons.get(m.leader_id or 0)
-        if leader is None or leader.telegram_user_id is None:
-            continue  # the review lists it either way
-        t = _tr(locales, leader, programme)
-        plan(
-            session,
-            programme_id=pid,
-            beat="escalation",
-            period=period,
-            key=f"{leader.id}:{m.id}",
-            chat_id=leader.telegram_user_id,
-            text=escalation_text(t, f, len(run)),
-            markup=chase_keyboard(t, m.id or 0),
-            person=leader,
-            locale=t.locale,
-            now=now,
-            expires=expires,
-        )
-        told += 1
-    return told
