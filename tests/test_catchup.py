@@ -77,3 +77,12 @@ def test_the_listing_follows_the_dispatch_that_will_go() -> None:
     week = upcoming(R, sh(12, 17, 10), {(D, "2024-W50"): sh(12, 9, 9)}, since)
     assert week[D] == sh(12, 23, 9)
     assert week[N] == sh(12, 25, 9)  # not W51's Wednesday: its dispatch never went
+
+
+def test_no_dispatch_catch_up_on_the_day_the_next_one_goes() -> None:
+    since = Since(beats=sh(9, 1))
+    # Monday 16 December 8:57: 9 December's dispatch was missed; this week's goes at 9:00
+    planned = plan_beat(D, R, sh(12, 16, 8, 57), {}, since)
+    assert (planned.slot.period, planned.when) == ("2024-W51", sh(12, 16, 9))
+    # the Friday before, it was still worth sending
+    assert plan_beat(D, R, sh(12, 13, 10), {}, since).when == sh(12, 13, 10)

@@ -7,6 +7,8 @@ from datetime import datetime
 from conftest import ADMIN, GROUP, SH, Bot
 from rhythm_support import OWNER_A, seed, tick
 
+from storage.models import Programme
+
 
 async def _schedule(bot: Bot, change: str) -> list[str]:
     """A coordinator changes the schedule: the confirmation, then the listing's lines."""
@@ -60,3 +62,31 @@ async def test_dispatch_moved_before_now_on_its_day_goes_out_and_its_nudge_follo
     await tick(bot, pid, datetime(2024, 12, 18, 8, 30, tzinfo=SH))
     sent = [m.plain.split("\n")[0] for m in bot.api.messages_to(OWNER_A.id)[before:]]
     assert sent[1:] == ["⏰ 催办：以下整改措施尚未反馈本周调度情况："]
+
+
+def _heads(bot: Bot, since: int = 0) -> list[str]:
+    return [m.plain.split("\n")[0] for m in bot.api.messages_to(OWNER_A.id)[since:]]
+
+
+async def test_a_catch_up_names_the_week_it_was_for(bot: Bot) -> None:
+    bot.clock.set(datetime(2024, 12, 16, 10, 0, tzinfo=SH))
+    pid = await seed(bot)
+    async with bot.db.session() as s:  # dispatches on Wednesdays: last week's has until the 18th
+        programme = await s.get(Programme, pid)
+        assert programme is not None
+        programme.dispatch_weekday = 2
+        s.add(programme)
+    await tick(bot, pid, datetime(2024, 12, 16, 10, 0, tzinfo=SH))
+    assert _heads(bot) == ["📌 每周调度 · 上周（12月9日—15日）"]
+    await tick(bot, pid, datetime(2024, 12, 18, 9, 0, tzinfo=SH))
+    assert _heads(bot)[1:] == ["📌 每周调度 · 本周（12月16日—22日）"]
+
+
+async def test_no_catch_up_on_the_day_the_next_dispatch_goes(bot: Bot) -> None:
+    # the bot was down since before 9 December's dispatch and comes back at 8:57 on the 16th
+    bot.clock.set(datetime(2024, 12, 16, 8, 57, tzinfo=SH))
+    pid = await seed(bot)
+    await tick(bot, pid, datetime(2024, 12, 16, 8, 57, tzinfo=SH))
+    assert _heads(bot) == []
+    await tick(bot, pid, datetime(2024, 12, 16, 9, 0, tzinfo=SH))
+    assert _heads(bot) == ["📌 每周调度 · 本周（12月16日—22日）"]

@@ -69,6 +69,15 @@ def nudge_when(
     return when if when < slot.ends else None
 
 
+def _overtaken(beat: Beat, rhythm: Rhythm, slot: Slot, now: datetime) -> bool:
+    """A dispatch caught up on the day the next one goes: the owner would get two within hours,
+    with no time to answer the first; only the next one is sent."""
+    if beat is not Beat.DISPATCH or now >= slot.ends:
+        return False
+    zone = rhythm.zone
+    return now.astimezone(zone).date() == slot.ends.astimezone(zone).date()
+
+
 def plan_beat(
     beat: Beat,
     rhythm: Rhythm,
@@ -96,6 +105,7 @@ def plan_beat(
         and floor is not None
         and floor <= current.planned <= now < current.ends
         and (beat, current.period) not in sent
+        and not _overtaken(beat, rhythm, current, now)
     )
     return Planned(current, now) if due else Planned(following, following.planned)
 

@@ -218,6 +218,12 @@ def slot_for(beat: Beat, period: str, rhythm: Rhythm) -> Slot:
     return _slot(beat, idx, rhythm)
 
 
+def week_start(period: str) -> date | None:
+    """The Monday of a weekly period's week (None for a key that is not a week's)."""
+    m = _WEEK_KEY.match(period)
+    return date.fromisocalendar(int(m[1]), int(m[2]), 1) if m else None
+
+
 def period_of(beat: Beat, moment: datetime, rhythm: Rhythm) -> str:
     """The latest period planned at or before moment (the one whose window holds it, if any)."""
     return _key(beat, _current(beat, _local(moment, rhythm), rhythm))
