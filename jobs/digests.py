@@ -92,8 +92,10 @@ async def review(
     kind = CalendarKind(programme.calendar)
     late = [
         (code, due)
-        for code, due in await lookbacks.unanswered(session, programme_id=programme.id)
-        if answer_by(due, kind) < today
+        for code, due, asked in await lookbacks.unanswered(
+            session, programme_id=programme.id, tz=programme.timezone
+        )
+        if answer_by(max(due, asked), kind) < today
     ]
     text = "\n".join(
         [

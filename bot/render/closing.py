@@ -121,11 +121,11 @@ def review_lines(
         lines += ["", t._("Earlier follow-ups unanswered at the last review:")]
         lines += [_follow_up_line(t, f, today) for f in earlier]
     if lookbacks:
-        items = t.join(
+        lines += ["", t._("Look-backs unanswered after 5 working days:")]
+        lines += [
             t._("{code} (look-back date {date})", code=code, date=t.when(due, today))
             for code, due in lookbacks
-        )
-        lines += ["", t._("Look-backs unanswered after 5 working days: {items}", items=items)]
+        ]
     return lines
 
 
