@@ -90,3 +90,19 @@ async def test_no_catch_up_on_the_day_the_next_dispatch_goes(bot: Bot) -> None:
     assert _heads(bot) == []
     await tick(bot, pid, datetime(2024, 12, 16, 9, 0, tzinfo=SH))
     assert _heads(bot) == ["📌 每周调度 · 本周（12月16日—22日）"]
+
+
+async def test_a_dispatch_by_hand_before_the_slot_counts_for_the_week_the_owner_is_told(
+    bot: Bot,
+) -> None:
+    # National Day: this week's dispatch is on Tuesday 8 October at 9:00; at 8:00 a coordinator
+    # sends it by hand
+    bot.clock.set(datetime(2024, 10, 8, 8, 0, tzinfo=SH))
+    pid = await seed(bot)
+    before = len(bot.api.messages_to(OWNER_A.id))
+    done = await bot.say(ADMIN, "/dispatch")
+    assert "10月7日—13日" in done.plain and "9月30日" not in done.plain
+    assert _heads(bot, before) == ["📌 每周调度 · 本周（10月7日—13日）"]
+    await tick(bot, pid, datetime(2024, 10, 8, 9, 0, tzinfo=SH))
+    await tick(bot, pid, datetime(2024, 10, 8, 9, 30, tzinfo=SH))
+    assert _heads(bot, before) == ["📌 每周调度 · 本周（10月7日—13日）"]  # not again at 9:00

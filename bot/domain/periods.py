@@ -229,6 +229,18 @@ def period_of(beat: Beat, moment: datetime, rhythm: Rhythm) -> str:
     return _key(beat, _current(beat, _local(moment, rhythm), rhythm))
 
 
+def manual_period(beat: Beat, moment: datetime, rhythm: Rhythm) -> str:
+    """The period a beat run by hand counts for: the current one, except that a dispatch run
+    before this week's slot counts for this week, the week its owners are told about (the
+    slot then finds it sent and sends nothing again)."""
+    current = period_of(beat, moment, rhythm)
+    if beat is not Beat.DISPATCH:
+        return current
+    day = _local(moment, rhythm).date()
+    upcoming = next_slot(beat, rhythm, moment).period
+    return upcoming if week_start(upcoming) == day - timedelta(days=day.weekday()) else current
+
+
 def slots_between(
     rhythm: Rhythm, start: date, end: date, beats: Iterable[Beat] = tuple(Beat)
 ) -> list[Slot]:
