@@ -112,7 +112,7 @@ async def _preview(message: Message, context: CadenceContext, parsed: ParsedLedg
     plan = await ledger_store.plan(
         context.session, programme_id=context.programme_id, rows=parsed.rows
     )
-    if not plan.writes and not plan.missing:
+    if not plan.writes and not plan.missing and not plan.kept and not plan.kept_deadlines:
         context.user_data.pop(PENDING, None)
         await message.reply_text(
             t._("Nothing to change: the ledger already matches {file}.", file=name)
@@ -126,12 +126,16 @@ async def _preview(message: Message, context: CadenceContext, parsed: ParsedLedg
             InlineKeyboardButton(t._("Import, remove missing"), callback_data=drop),
         ]
     rows = [buttons]
-    if plan.kept:
-        # a status set in chat is kept by default; this imports the file's statuses instead
+    if plan.kept or plan.kept_deadlines:
+        # a status or deadline set in chat is kept by default; this takes the file's instead
         files = Import("file", digest).pack()
-        rows.append(
-            [InlineKeyboardButton(t._("Import, statuses from the file"), callback_data=files)]
-        )
+        if not plan.kept_deadlines:
+            label = t._("Import, statuses from the file")
+        elif not plan.kept:
+            label = t._("Import, deadlines from the file")
+        else:
+            label = t._("Import, statuses and deadlines from the file")
+        rows.append([InlineKeyboardButton(label, callback_data=files)])
     rows.append([InlineKeyboardButton(t._("Cancel"), callback_data=cancel)])
     keyboard = InlineKeyboardMarkup(rows)
     await reply_long(message, preview_text(t, plan, parsed, context.programme.name), keyboard)
