@@ -6,11 +6,11 @@ from datetime import date, datetime
 
 from conftest import ADMIN, SH, Bot, button, sample
 from rhythm_support import OWNER_A, measure_id
-from signoff_support import COORD_B
+from signoff_support import COORD_B, alert, ask_signoff
 from sqlmodel import select
 from test_e2e_signoff import _start
 
-from storage.models import Measure
+from storage.models import Measure, SignoffRequest
 
 
 async def _extend_132(bot: Bot) -> None:
@@ -48,3 +48,35 @@ async def test_a_reimport_keeps_an_extension_unless_the_file_is_chosen(bot: Bot)
     preview = await bot.upload(ADMIN, "ledger.csv", sample("ledger.zh.csv"))
     await bot.press(ADMIN, preview, button(preview, "imp:file"))
     assert await _deadline(bot) == date(2024, 10, 31)
+
+
+async def test_a_reimport_with_the_files_statuses_withdraws_an_open_sign_off_request(
+    bot: Bot,
+) -> None:
+    await _start(bot)
+    [dispatch] = bot.api.messages_to(OWNER_A.id)
+    await ask_signoff(bot, OWNER_A, dispatch, "1.3.2", "水厂已投用。", ["a.pdf"])
+    copy_a = next(m for m in bot.api.messages_to(ADMIN.id) if "dec:1:ok" in str(m.buttons))
+    copy_b = bot.api.last_to(COORD_B.id)
+    preview = await bot.upload(ADMIN, "ledger.csv", sample("ledger.zh.csv"))
+    assert "• 1.3.2：待销号（文件为推进中）" in preview.plain.split("\n")
+    before = len(bot.api.messages_to(OWNER_A.id))
+    await bot.press(ADMIN, preview, button(preview, "imp:file"))
+    told = [m.plain for m in bot.api.messages_to(OWNER_A.id)[before:]]
+    assert (
+        "您对1.3.2的销号申请已撤回：整改专班导入的整改台账显示其状态为推进中。"
+        "如已完成，请重新申请销号。"
+    ) in told
+    # Approve and Send back say what happened, and decide nothing
+    said = await alert(bot, ADMIN, copy_a, "dec:1:ok")
+    assert said == "1.3.2的销号申请已撤回：整改台账现显示其状态为推进中，无需审核。"
+    said = await alert(bot, COORD_B, copy_b, "dec:1:back")
+    assert said == (
+        "The sign-off request for 1.3.2 was withdrawn: the ledger now gives it as in progress."
+        " There is nothing to decide."
+    )
+    assert (await bot.say(ADMIN, "/pending")).plain == "目前没有待审核的销号申请。"
+    async with bot.db.session() as s:
+        m = (await s.exec(select(Measure).where(Measure.code == "1.3.2"))).one()
+        request = (await s.exec(select(SignoffRequest))).one()
+    assert (m.status, request.state) == ("in_progress", "withdrawn")
