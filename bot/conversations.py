@@ -44,14 +44,17 @@ def answering(
                 CallbackQueryHandler(answer_steps.health, pattern=_is(callbacks.HealthStep))
             ],
             answer_draft.NOTE: [
-                MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_steps.note)
+                MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_steps.note),
+                MessageHandler(evidence, answer_steps.midway_file),
             ],
             answer_draft.PERCENT: [
                 MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_steps.percent),
+                MessageHandler(evidence, answer_steps.midway_file),
                 CallbackQueryHandler(answer_steps.percent, pattern=_is(callbacks.PercentSkip)),
             ],
             answer_draft.BLOCKERS: [
-                MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_steps.blockers)
+                MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_steps.blockers),
+                MessageHandler(evidence, answer_steps.midway_file),
             ],
             answer_draft.FILES: [
                 MessageHandler(evidence, answer_steps.file),

@@ -14,6 +14,7 @@ from bot.domain.model import Status
 from bot.render import callbacks, labels
 from bot.render.keyboards import PAGE_SIZE
 from bot.render.limits import page
+from handlers import answer_files
 from handlers.answer_draft import (
     ACTION_HEALTH,
     DRAFT,
@@ -157,6 +158,8 @@ async def start_by_reply(update: Update, context: CadenceContext) -> int | None:
     )
     if not items:
         return None  # not a reply to a dispatch: let other handlers see it
+    if answer_files.joins(context, message, {i.measure_id for i in items}):
+        return await answer_files.attach(message, context)  # evidence for the answer under way
     note = (message.text or message.caption or "").strip()[:MAX_TEXT]
     file = evidence_of(message)
     draft = new_draft(

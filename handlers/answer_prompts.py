@@ -20,6 +20,12 @@ from handlers.answer_draft import (
 from handlers.send import reply_long
 
 
+def _at(context: CadenceContext, state: int) -> int:
+    """The step the answer is at, kept in the draft: a file sent mid-answer joins it there."""
+    draft_of(context)["step"] = state
+    return state
+
+
 def ids(context: CadenceContext) -> tuple[int, int]:
     """(measure id, draft id) of the answer being written, as step buttons carry them."""
     draft = draft_of(context)
@@ -45,7 +51,7 @@ async def ask_health(message: Message, context: CadenceContext, code: str) -> in
         ]
     )
     await message.reply_text(t._("How is {code} going?", code=code), reply_markup=keyboard)
-    return HEALTH
+    return _at(context, HEALTH)
 
 
 async def ask_note(message: Message, context: CadenceContext) -> int:
@@ -65,7 +71,7 @@ async def ask_note(message: Message, context: CadenceContext) -> int:
             code=draft["code"],
         )
     await message.reply_text(text)
-    return NOTE
+    return _at(context, NOTE)
 
 
 async def ask_percent(message: Message, context: CadenceContext) -> int:
@@ -76,7 +82,7 @@ async def ask_percent(message: Message, context: CadenceContext) -> int:
     await message.reply_text(
         t._("How far along is it, in percent (0–100)?"), reply_markup=skip_keyboard(context)
     )
-    return PERCENT
+    return _at(context, PERCENT)
 
 
 def skip_keyboard(context: CadenceContext) -> InlineKeyboardMarkup:
@@ -102,7 +108,7 @@ async def after_percent(message: Message, context: CadenceContext) -> int:
     draft, t = draft_of(context), context.t
     if draft["health"] in (Health.AT_RISK.value, Health.BLOCKED.value):
         await message.reply_text(t._("What is in the way, and what help do you need?"))
-        return BLOCKERS
+        return _at(context, BLOCKERS)
     return await ask_files(message, context)
 
 
@@ -122,7 +128,7 @@ async def ask_files(message: Message, context: CadenceContext) -> int:
             [[InlineKeyboardButton(label, callback_data=callbacks.FilesDone(*ids(context)).pack())]]
         ),
     )
-    return FILES
+    return _at(context, FILES)
 
 
 async def ack_file(message: Message, context: CadenceContext) -> int:
@@ -139,7 +145,7 @@ async def ack_file(message: Message, context: CadenceContext) -> int:
             [[InlineKeyboardButton(t._("Done"), callback_data=done)]]
         ),
     )
-    return FILES
+    return _at(context, FILES)
 
 
 async def ask_confirm(message: Message, context: CadenceContext) -> int:
@@ -167,4 +173,4 @@ async def ask_confirm(message: Message, context: CadenceContext) -> int:
         ]
     )
     await reply_long(message, "\n".join(lines), keyboard)
-    return CONFIRM
+    return _at(context, CONFIRM)

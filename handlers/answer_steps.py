@@ -11,6 +11,7 @@ from bot.domain.model import Beat, Health
 from bot.domain.numbers import PercentProblem, read_percent
 from bot.domain.periods import period_of
 from bot.render import callbacks
+from handlers import answer_files
 from handlers.answer import allowed, draft_programme
 from handlers.answer_draft import (
     ACTION_HEALTH,
@@ -150,6 +151,14 @@ async def file(update: Update, context: CadenceContext) -> int | None:
         return FILES
     files.append(found)
     return await ack_file(message, context)
+
+
+@gate(where=Where.PRIVATE, programme_of=draft_programme)
+async def midway_file(update: Update, context: CadenceContext) -> int | None:
+    """A file sent while the answer waits for a note, a percentage or blockers: evidence for it."""
+    message = update.effective_message
+    assert message is not None
+    return await answer_files.attach(message, context)
 
 
 @gate(where=Where.PRIVATE, programme_of=draft_programme)

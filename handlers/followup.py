@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from telegram import Update
+import contextlib
+from zoneinfo import ZoneInfo
+
+from telegram import CallbackQuery, Message, Update
+from telegram.error import BadRequest
 
 from bot.clock import today_in
 from bot.context import CadenceContext
@@ -10,9 +14,9 @@ from bot.domain.closing import reply_by
 from bot.domain.lifecycle import can_answer
 from bot.domain.model import Role, Status
 from bot.domain.workcal import CalendarKind
-from bot.i18n import tr
+from bot.i18n import Tr, tr
 from bot.render import callbacks
-from bot.render.closing import follow_up_message
+from bot.render.closing import follow_up_message, followed_up
 from bot.render.keyboards import answer_choices
 from handlers.answer_draft import step
 from handlers.gate import Where, gate, measure_programme
@@ -58,9 +62,27 @@ async def follow_up(update: Update, context: CadenceContext) -> None:
         )
         return
     by = await context.session.get(Person, context.member.person_id)
-    assert by is not None
+    assert by is not None and by.id is not None and m.id is not None
     now = context.svc.clock.now()
     today = today_in(now, programme.timezone)
+    done = await followups.made_on(
+        context.session, measure_id=m.id, by_id=by.id, day=today, tz=programme.timezone
+    )
+    if done is not None:  # one follow-up per measure and person a day: the owner was asked
+        when = t.moment(done.created_at.astimezone(ZoneInfo(programme.timezone)), today)
+        await _mark_button(query, t, m.code, when)
+        await answer_query(
+            query,
+            t._(
+                "You followed up {code} at {when}; {name} was asked to answer by {date}.",
+                code=m.code,
+                when=when,
+                name=owner.name,
+                date=t.when(done.reply_by, today),
+            ),
+            alert=True,
+        )
+        return
     due = reply_by(today, CalendarKind(programme.calendar))
     await followups.record(
         context.session, measure=m, by=by, actor=context.actor, now=now, reply_by=due
@@ -68,7 +90,6 @@ async def follow_up(update: Update, context: CadenceContext) -> None:
     await context.session.commit()  # recorded before the owner can answer it
     locales = await people.locales_of(context.session, user_ids=[owner.telegram_user_id])
     owner_t = tr(locales.get(owner.telegram_user_id) or programme.locale)
-    assert m.id is not None
     text = follow_up_message(
         owner_t,
         by=by.name,
@@ -80,6 +101,9 @@ async def follow_up(update: Update, context: CadenceContext) -> None:
     )
     sent = await to_person(context.bot, owner, text, now, answer_choices(owner_t, m.id))
     context.session.add(owner)
+    await _mark_button(
+        query, t, m.code, t.moment(now.astimezone(ZoneInfo(programme.timezone)), today)
+    )
     if sent is None:
         await answer_query(
             query,
@@ -95,3 +119,15 @@ async def follow_up(update: Update, context: CadenceContext) -> None:
             date=t.when(due, today),
         ),
     )
+
+
+async def _mark_button(query: CallbackQuery, t: Tr, code: str, when: str) -> None:
+    """The pressed 督办 button shows when it was pressed, for everyone who sees the message."""
+    message = query.message
+    if not isinstance(message, Message):
+        return  # too old to be edited: the callback answer still says so
+    markup = followed_up(t, message.reply_markup, query.data or "", code, when)
+    if markup is None or markup == message.reply_markup:
+        return
+    with contextlib.suppress(BadRequest):  # edited by another press meanwhile: nothing lost
+        await message.edit_reply_markup(reply_markup=markup)

@@ -19,12 +19,12 @@ from bot.render.ledger import done_text, issues_text, preview_text, role_loss_te
 from bot.render.limits import MESSAGE_TEXT, fit
 from bot.render.measures import short
 from handlers.gate import Where, gate
-from handlers.ledger_owners import tell_owners
+from handlers.ledger_owners import tell_owners, tell_withdrawn
 from handlers.next_steps import next_steps
 from handlers.send import answer_query, reply_long
 from jobs.scheduler import replan_after_commit
 from jobs.send import to_person
-from storage import ledger_store, people
+from storage import ledger_store, people, withdrawals
 from storage.models import Person
 
 PENDING = "ledger_import"
@@ -112,7 +112,7 @@ async def _preview(message: Message, context: CadenceContext, parsed: ParsedLedg
     plan = await ledger_store.plan(
         context.session, programme_id=context.programme_id, rows=parsed.rows
     )
-    if not plan.writes and not plan.missing:
+    if not plan.writes and not plan.missing and not plan.kept and not plan.kept_deadlines:
         context.user_data.pop(PENDING, None)
         await message.reply_text(
             t._("Nothing to change: the ledger already matches {file}.", file=name)
@@ -126,12 +126,16 @@ async def _preview(message: Message, context: CadenceContext, parsed: ParsedLedg
             InlineKeyboardButton(t._("Import, remove missing"), callback_data=drop),
         ]
     rows = [buttons]
-    if plan.kept:
-        # a status set in chat is kept by default; this imports the file's statuses instead
+    if plan.kept or plan.kept_deadlines:
+        # a status or deadline set in chat is kept by default; this takes the file's instead
         files = Import("file", digest).pack()
-        rows.append(
-            [InlineKeyboardButton(t._("Import, statuses from the file"), callback_data=files)]
-        )
+        if not plan.kept_deadlines:
+            label = t._("Import, statuses from the file")
+        elif not plan.kept:
+            label = t._("Import, deadlines from the file")
+        else:
+            label = t._("Import, statuses and deadlines from the file")
+        rows.append([InlineKeyboardButton(label, callback_data=files)])
     rows.append([InlineKeyboardButton(t._("Cancel"), callback_data=cancel)])
     keyboard = InlineKeyboardMarkup(rows)
     await reply_long(message, preview_text(t, plan, parsed, context.programme.name), keyboard)
@@ -225,12 +229,17 @@ async def confirm(update: Update, context: CadenceContext) -> None:
         progress=progress,
         keep_chat=action != "file",
     )
+    # a request whose measure the file moved out of 待销号 has nothing left to decide
+    overtaken = await withdrawals.withdraw_stale(
+        context.session, programme_id=context.programme_id, actor=context.actor, now=now
+    )
     replan_after_commit(context, context.programme_id)
     done = done_text(t, plan, removed=action == "drop")
     after = await next_steps(context, context.programme)
     await query.edit_message_text(fit(done, LIMIT - len(after) - 2) + "\n\n" + after)
     await _tell_role_losses(context, plan.roles_lost)
     await tell_owners(context, plan)
+    await tell_withdrawn(context, overtaken)
 
 
 async def _tell_role_losses(context: CadenceContext, losses: list[RoleLoss]) -> None:

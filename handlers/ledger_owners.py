@@ -1,4 +1,5 @@
-"""After a coordinator's re-import: each bound owner hears what changed in their measures."""
+"""After a coordinator's re-import: each bound owner hears what changed in their measures,
+and of a sign-off request the file overtook."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from typing import Any
 
 from bot.context import CadenceContext
 from bot.domain.ledger_plan import ImportPlan
-from bot.i18n import tr
+from bot.domain.model import Status
+from bot.i18n import Tr, tr
+from bot.render import labels
 from bot.render.ledger_changes import owner_text
 from jobs.send import to_person
 from storage import people
-from storage.models import Person
+from storage.models import Measure, Person, SignoffRequest
 
 
 async def tell_owners(context: CadenceContext, plan: ImportPlan) -> None:
@@ -37,6 +40,52 @@ async def tell_owners(context: CadenceContext, plan: ImportPlan) -> None:
     async def tell() -> None:
         async with context.svc.database.session() as session:
             for person_id, text in texts.items():
+                person = await session.get(Person, person_id)
+                if person is not None:
+                    await to_person(context.bot, person, text, context.svc.clock.now())
+
+    if texts:
+        context.after_commit(tell)
+
+
+def withdrawn_text(t: Tr, code: str, status: Status) -> str:
+    """To the owner: the re-imported ledger settled or overtook their sign-off request."""
+    if status is Status.CLOSED:
+        return t._(
+            "Your sign-off request for {code} is settled: the ledger the task force imported records it as signed off.",
+            code=code,
+        )
+    return t._(
+        "Your sign-off request for {code} is withdrawn: the ledger the task force imported gives it as {status}. If it is done, please ask for sign-off again.",
+        code=code,
+        status=labels.status(t, status),
+    )
+
+
+async def tell_withdrawn(
+    context: CadenceContext, withdrawn: list[tuple[SignoffRequest, Measure]]
+) -> None:
+    """Once the import has committed, tell each owner whose sign-off request it overtook."""
+    assert context.programme is not None
+    s, programme = context.session, context.programme
+    found = [(await s.get(Person, m.owner_id), m) for _, m in withdrawn]
+    bound = [(p, m) for p, m in found if p is not None and p.telegram_user_id is not None]
+    locales = await people.locales_of(s, user_ids=[p.telegram_user_id or 0 for p, _ in bound])
+    texts = [
+        (
+            p.id or 0,
+            withdrawn_text(
+                tr(locales.get(p.telegram_user_id or 0) or programme.locale),
+                m.code,
+                Status(m.status),
+            ),
+        )
+        for p, m in bound
+    ]
+
+    async def tell() -> None:
+        async with context.svc.database.session() as session:
+            for person_id, text in texts:
                 person = await session.get(Person, person_id)
                 if person is not None:
                     await to_person(context.bot, person, text, context.svc.clock.now())

@@ -8,7 +8,7 @@ from bot.clock import today_in
 from bot.context import CadenceContext
 from bot.domain import filters
 from bot.domain.model import Beat, Role
-from bot.domain.periods import first_report, period_of, previous_periods, report_period
+from bot.domain.periods import first_report, manual_period, previous_periods, report_period
 from bot.i18n import Tr
 from bot.render import beats, callbacks, labels
 from bot.render.digest import summary_text
@@ -83,6 +83,10 @@ async def manual_beat(update: Update, context: CadenceContext) -> None:
     assert message is not None and message.text is not None
     name = message.text.split()[0].lstrip("/").split("@")[0]
     beat, period = BEAT_COMMANDS[name], None
+    if beat is Beat.DISPATCH:
+        assert context.programme is not None
+        now = context.svc.clock.now()
+        period = manual_period(beat, now, rhythm_of(context.programme))
     if beat is Beat.REPORT:
         # never a report on a month that ended before the programme existed
         programme = context.programme
@@ -130,7 +134,7 @@ def _resendable(context: CadenceContext, beat: Beat) -> tuple[str, ...]:
     """The periods of a beat that may be forced: the current one and the one before it."""
     assert context.programme is not None
     rhythm = rhythm_of(context.programme)
-    current = period_of(beat, context.svc.clock.now(), rhythm)
+    current = manual_period(beat, context.svc.clock.now(), rhythm)
     return (current, *previous_periods(beat, current, 1, rhythm))
 
 

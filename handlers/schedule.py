@@ -13,14 +13,12 @@ from bot.context import CadenceContext
 from bot.domain.closing import MAX_LOOKBACK_DAYS, MIN_LOOKBACK_DAYS
 from bot.domain.model import Beat, Role
 from bot.domain.numbers import ascii_int
-from bot.domain.periods import next_slot
 from bot.domain.workcal import CalendarKind
 from bot.i18n import N_, Tr
 from handlers.gate import Where, gate
 from jobs.scheduler import replan_after_commit
 from storage import programmes
 from storage.models import Programme
-from storage.programmes import rhythm_of
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ZH_WEEKDAYS = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
@@ -44,9 +42,10 @@ def weekday(value: str) -> int | None:
     return None if number is None else number - 1
 
 
-def schedule_text(t: Tr, programme: Programme, now_utc: datetime) -> str:
-    """Each beat with its next planned date and time."""
-    rhythm = rhythm_of(programme)
+def schedule_text(
+    t: Tr, programme: Programme, now_utc: datetime, upcoming: dict[Beat, datetime]
+) -> str:
+    """Each beat with when it goes next (storage.programmes.upcoming: as its job will run)."""
     lines = [
         t._(
             "Schedule of {name} (time zone {tz}, calendar {cal}):",
@@ -57,11 +56,10 @@ def schedule_text(t: Tr, programme: Programme, now_utc: datetime) -> str:
     ]
     today = today_in(now_utc, programme.timezone)
     for beat in Beat:
-        slot = next_slot(beat, rhythm, now_utc)
+        at = upcoming[beat].astimezone(ZoneInfo(programme.timezone))
         # the next date only: a period key (2024-W41) means nothing to people
-        lines.append(
-            t._("• {beat}: {when}", beat=t._(BEAT_NAMES[beat]), when=t.slot(slot.planned, today))
-        )
+        when = t._("now") if at <= now_utc else t.slot(at, today)
+        lines.append(t._("• {beat}: {when}", beat=t._(BEAT_NAMES[beat]), when=when))
     lines.append(
         t.n_(
             "• look-back: {n} day after sign-off (on the next working day if it is not one), at the dispatch time",
@@ -148,4 +146,6 @@ async def schedule(update: Update, context: CadenceContext) -> None:
         )
         replan_after_commit(context, context.programme_id)
         await message.reply_text(t._("Schedule changed."))
-    await message.reply_text(schedule_text(t, programme, context.svc.clock.now()))
+    now = context.svc.clock.now()
+    upcoming = await programmes.upcoming(context.session, programme=programme, now=now)
+    await message.reply_text(schedule_text(t, programme, now, upcoming))

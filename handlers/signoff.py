@@ -9,9 +9,9 @@ from telegram.ext import ConversationHandler
 
 from bot.clock import today_in
 from bot.context import CadenceContext
-from bot.domain.model import Role
+from bot.domain.model import Role, Status
 from bot.i18n import Tr, tr
-from bot.render import callbacks
+from bot.render import callbacks, labels
 from bot.render.decisions import (
     Request,
     Verdict,
@@ -29,7 +29,7 @@ from handlers.signoff_copies import (
     send_copy,
 )
 from jobs.send import to_person
-from storage import decisions
+from storage import decisions, withdrawals
 from storage.decisions import APPROVED, EXTENSION, RequestView
 from storage.models import Person
 
@@ -72,6 +72,10 @@ async def decide(update: Update, context: CadenceContext) -> int | None:
         await answer_query(query, expired(context.t), alert=True)
         return END
     assert context.programme is not None
+    gone = _overtaken(context, view)
+    if gone is not None:
+        await answer_query(query, gone, alert=True)
+        return END
     request, verdict = local_views(context.programme, view)
     if verdict is not None:
         await answer_query(query, already(context.t, verdict), alert=True)
@@ -96,6 +100,22 @@ async def decide(update: Update, context: CadenceContext) -> int | None:
     done = context.t._("Approved.") if request.extension else context.t._("Signed off.")
     await query.answer(done)
     return END
+
+
+def _overtaken(context: CadenceContext, view: RequestView) -> str | None:
+    """What to say of a request the ledger overtook (a re-import, or a status changed since):
+    it is withdrawn and nothing is decided; None for a request still to decide."""
+    request, measure = view.request, view.measure
+    if withdrawals.stale(request, measure):
+        now = context.svc.clock.now()
+        withdrawals.withdraw(context.session, request, measure, actor=context.actor, now=now)
+    if request.state != withdrawals.WITHDRAWN:
+        return None
+    return context.t._(
+        "The sign-off request for {code} was withdrawn: the ledger now gives it as {status}. There is nothing to decide.",
+        code=measure.code,
+        status=labels.status(context.t, Status(measure.status)),
+    )
 
 
 async def _decide(context: CadenceContext, view: RequestView, verdict: str, reason: str) -> bool:
@@ -195,6 +215,10 @@ async def reason(update: Update, context: CadenceContext) -> int | None:
     view = await _open_view(context, request_id) if isinstance(request_id, int) else None
     if view is None:
         await message.reply_text(expired(context.t))
+        return END
+    gone = _overtaken(context, view)
+    if gone is not None:
+        await message.reply_text(gone)
         return END
     if not await _decide(context, view, decisions.REJECTED, text):
         fresh = await decisions.view(context.session, request_id=request_id or 0)

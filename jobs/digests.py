@@ -82,21 +82,27 @@ async def review(
     # from the review a coordinator issues a work prompt letter, a leader follows up (督办)
     red = await measure_ids(session, programme.id, [o.measure.code for o in content.red])
     last = await beats.latest(session, programme_id=programme.id, beat=Beat.REVIEW, before=period)
+    start = last.sent_at if last else None
     asked = await followups.since(
-        session,
-        programme_id=programme.id,
-        start=last.sent_at if last else None,
-        today=today,
-        tz=programme.timezone,
+        session, programme_id=programme.id, start=start, today=today, tz=programme.timezone
+    )
+    # a 督办 still waiting at the last review stays listed until answered, and its answer is news
+    earlier = await followups.carried(
+        session, programme_id=programme.id, start=start, today=today, tz=programme.timezone
     )
     kind = CalendarKind(programme.calendar)
     late = [
         (code, due)
-        for code, due in await lookbacks.unanswered(session, programme_id=programme.id)
-        if answer_by(due, kind) < today
+        for code, due, asked in await lookbacks.unanswered(
+            session, programme_id=programme.id, tz=programme.timezone
+        )
+        if answer_by(max(due, asked), kind) < today
     ]
     text = "\n".join(
-        [review_text(t, content, programme.name), *closing.review_lines(t, asked, late, today)]
+        [
+            review_text(t, content, programme.name),
+            *closing.review_lines(t, asked, late, today, earlier),
+        ]
     )
     return Digest(chat, [Part(text, red_buttons(t, red, letters=True))], snap)
 

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.clock import today_in
-from bot.domain.dispatches import answer_window, silent_streak
-from bot.domain.lights import SILENT_DISPATCHES, by_urgency
+from bot.domain.dispatches import answer_window
+from bot.domain.lights import by_urgency
 from bot.domain.model import ANSWERABLE, Beat, MeasureFacts
+from bot.domain.periods import week_start
 from bot.i18n import Tr, tr
-from bot.render.alerts import escalation_text
-from bot.render.keyboards import chase_keyboard, measures_keyboard
+from bot.render.keyboards import measures_keyboard
 from bot.render.measures import line
+from jobs.escalate import escalate
 from jobs.outbox_plan import flush_and_forget, plan
 from storage import absences, beats, dispatch_items, measures, people
 from storage.models import Absence, DispatchItem, Measure, Person, Programme
@@ -59,10 +60,25 @@ def _tr(locales: dict[int, str], person: Person, programme: Programme) -> Tr:
 
 
 def dispatch_text(
-    t: Tr, owner: Person, recipient: Person, facts: list[MeasureFacts], today: date
+    t: Tr,
+    owner: Person,
+    recipient: Person,
+    facts: list[MeasureFacts],
+    today: date,
+    week: date | None = None,
 ) -> str:
-    """The dispatch message: greeting, then measures red and yellow first."""
-    head = t._("📌 Weekly dispatch for this week ({days})", days=t.week(today, today))
+    """The dispatch message: greeting, then measures red and yellow first.
+
+    `week`: the Monday of the period's week; a catch-up names the week it was for.
+    """
+    monday = today - timedelta(days=today.weekday())
+    days = t.week(week or monday, today)
+    if week is None or week == monday:
+        head = t._("📌 Weekly dispatch for this week ({days})", days=days)
+    elif week == monday - timedelta(weeks=1):
+        head = t._("📌 Weekly dispatch for last week ({days})", days=days)
+    else:
+        head = t._("📌 Weekly dispatch for the week of {days}", days=days)
     if recipient.id != owner.id:
         greet = t._(
             "{name}, you are standing in for {owner}. Please report progress on these measures:",
@@ -143,6 +159,7 @@ async def dispatch(
     }
     # the answer window is judged now, by the rhythm in force: a later schedule never rejudges it
     answer_by, short = answer_window(rhythm_of(programme), period, now)
+    week = week_start(period)
     by_owner: dict[int, list[tuple[Measure, MeasureFacts]]] = defaultdict(list)
     for m, f in rows:
         by_owner[m.owner_id].append((m, f))
@@ -164,7 +181,7 @@ async def dispatch(
                 # one message per owner's list: a stand-in who owns measures too gets two
                 key=str(owner_id),
                 chat_id=recipient.telegram_user_id,
-                text=dispatch_text(t, owner, recipient, [f for _, f in listed], today),
+                text=dispatch_text(t, owner, recipient, [f for _, f in listed], today, week),
                 markup=measures_keyboard(
                     t, listed, today, scope="open", person_id=owner_id, replyable=True
                 ),
@@ -265,48 +282,3 @@ async def nudge(
             await flush_and_forget(session, written)
     await flush_and_forget(session, written)
     return planned
-
-
-async def escalate(
-    session: AsyncSession,
-    *,
-    programme: Programme,
-    period: str,
-    now: datetime,
-    expires: datetime,
-    persons: dict[int, Person],
-    locales: dict[int, str],
-    open_rows: list[tuple[Measure, MeasureFacts]],
-) -> int:
-    """Tell the responsible leader, once per silence, of measures silent two dispatches or more."""
-    assert programme.id is not None
-    pid = programme.id
-    by_measure = await dispatch_items.since_last_answer(session, programme_id=pid, before=period)
-    told = 0
-    for m, f in open_rows:
-        run = silent_streak(by_measure.get(m.id or 0, []))
-        if len(run) < SILENT_DISPATCHES or any(i.escalated for i in run):
-            continue
-        for item in run:
-            item.escalated = True
-            session.add(item)
-        leader = persons.get(m.leader_id or 0)
-        if leader is None or leader.telegram_user_id is None:
-            continue  # the review lists it either way
-        t = _tr(locales, leader, programme)
-        plan(
-            session,
-            programme_id=pid,
-            beat="escalation",
-            period=period,
-            key=f"{leader.id}:{m.id}",
-            chat_id=leader.telegram_user_id,
-            text=escalation_text(t, f, len(run)),
-            markup=chase_keyboard(t, m.id or 0),
-            person=leader,
-            locale=t.locale,
-            now=now,
-            expires=expires,
-        )
-        told += 1
-    return told

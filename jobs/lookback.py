@@ -108,7 +108,8 @@ async def run_lookback(
         if owner is not None and owner.telegram_user_id is not None:
             locales = await people.locales_of(s, user_ids=[owner.telegram_user_id])
             t = tr(locales.get(owner.telegram_user_id) or programme.locale)
-            last = answer_by(due, kind)
+            # asked late (the bot was down on the day): the owner still gets the full time to answer
+            last = answer_by(max(due, today), kind)
             plan(
                 s,
                 programme_id=programme_id,

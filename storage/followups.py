@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import update
-from sqlmodel import col, select
+from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import Select
 
 from bot.domain.closing import FollowUpLine, follow_up_state
 from storage import audit
@@ -62,18 +63,60 @@ async def mark_answered(
     )
 
 
+async def made_on(
+    session: AsyncSession, *, measure_id: int, by_id: int, day: date, tz: str
+) -> FollowUp | None:
+    """The follow-up of a measure by one person on a day (programme time), if there is one."""
+    zone = ZoneInfo(tz)
+    start = datetime.combine(day, time(0, 0), tzinfo=zone)
+    rows = await session.exec(
+        select(FollowUp)
+        .where(
+            FollowUp.measure_id == measure_id,
+            FollowUp.by_id == by_id,
+            col(FollowUp.created_at) >= start,
+            col(FollowUp.created_at) < start + timedelta(days=1),
+        )
+        .order_by(col(FollowUp.id))
+    )
+    return rows.first()
+
+
 async def since(
     session: AsyncSession, *, programme_id: int, start: datetime | None, today: date, tz: str
 ) -> list[FollowUpLine]:
     """Follow-ups made after start (every one if None), oldest first, with where each stands."""
-    query = (
+    query = _lines().where(FollowUp.programme_id == programme_id)
+    if start is not None:
+        query = query.where(col(FollowUp.created_at) > start)
+    return await _read(session, query, today, tz)
+
+
+async def carried(
+    session: AsyncSession, *, programme_id: int, start: datetime | None, today: date, tz: str
+) -> list[FollowUpLine]:
+    """Follow-ups made up to start that were still unanswered then: waiting, or answered since."""
+    if start is None:
+        return []
+    query = _lines().where(
+        FollowUp.programme_id == programme_id,
+        col(FollowUp.created_at) <= start,
+        or_(col(FollowUp.answered_at).is_(None), col(FollowUp.answered_at) > start),
+    )
+    return await _read(session, query, today, tz)
+
+
+def _lines() -> Select[FollowUp, str, str]:
+    return (
         select(FollowUp, Measure.code, Person.name)
         .join(Measure, col(Measure.id) == FollowUp.measure_id)
         .join(Person, col(Person.id) == FollowUp.by_id)
-        .where(FollowUp.programme_id == programme_id)
     )
-    if start is not None:
-        query = query.where(col(FollowUp.created_at) > start)
+
+
+async def _read(
+    session: AsyncSession, query: Select[FollowUp, str, str], today: date, tz: str
+) -> list[FollowUpLine]:
     rows = await session.exec(query.order_by(col(FollowUp.created_at), col(FollowUp.id)))
     zone = ZoneInfo(tz)
     out = []

@@ -55,26 +55,34 @@ async def _extras(
     return co, notes
 
 
-async def _imported(session: AsyncSession, programme_id: int) -> dict[int, str]:
-    """Per measure id, the status its last import that set one gave it."""
+async def _imported(
+    session: AsyncSession, programme_id: int
+) -> tuple[dict[int, str], dict[int, str | None]]:
+    """Per measure id, the status and the deadline its last import that set one gave it."""
     rows = await session.exec(
         select(AuditEvent.entity_id, AuditEvent.after)
         .where(AuditEvent.programme_id == programme_id, AuditEvent.action == "measure.import")
         .order_by(col(AuditEvent.seq))
     )
     found: dict[int, str] = {}
+    due: dict[int, str | None] = {}
     for measure_id, after in rows.all():
-        status = (audit.load(after) or {}).get("status")
-        if measure_id is not None and status:
-            found[measure_id] = status
-    return found
+        values = audit.load(after) or {}
+        if measure_id is None:
+            continue
+        if values.get("status"):
+            found[measure_id] = values["status"]
+        if "deadline" in values:
+            # compared as a file row gives it: 立行立改 by its word, not its date
+            due[measure_id] = IMMEDIATE if values.get("immediate") else values["deadline"]
+    return found, due
 
 
 async def stored_ledger(session: AsyncSession, programme_id: int) -> dict[str, dict[str, Any]]:
     """Existing measures by code, as the same plain values a row gives."""
     names = await _names(session, programme_id)
     co, notes = await _extras(session, programme_id)
-    imported = await _imported(session, programme_id)
+    imported, imported_due = await _imported(session, programme_id)
     # plain rows, not ORM objects: the import then writes measures in bulk, past the identity map
     query: Any = columns(*MEASURE).where(col(Measure.programme_id) == programme_id)
     measures: Sequence[Any] = (await session.exec(query)).all()
@@ -97,6 +105,11 @@ async def stored_ledger(session: AsyncSession, programme_id: int) -> dict[str, d
             "original_deadline": m.original_deadline.isoformat() if m.original_deadline else None,
             "removed": m.removed_at is not None,
             "imported_status": imported.get(m.id or 0),
+            **(
+                {"imported_deadline": imported_due[m.id or 0]}
+                if (m.id or 0) in imported_due
+                else {}
+            ),
             # what the import writes with, beside the values it compares
             "id": m.id,
             "immediate": m.immediate,

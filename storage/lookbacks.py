@@ -130,10 +130,14 @@ async def answer(
     return measure
 
 
-async def unanswered(session: AsyncSession, *, programme_id: int) -> list[tuple[str, date]]:
-    """(code, look-back date) of look-backs nobody has answered, on measures still closed."""
+async def unanswered(
+    session: AsyncSession, *, programme_id: int, tz: str
+) -> list[tuple[str, date, date]]:
+    """(code, look-back date, day asked) of look-backs nobody has answered, on measures still
+    closed; asked late (after an outage), the owner's time to answer runs from the day asked."""
+    zone = ZoneInfo(tz)
     rows = await session.exec(
-        select(Measure.code, col(LookBack.due))
+        select(Measure.code, col(LookBack.due), col(LookBack.asked_at))
         .join(Measure, col(Measure.id) == LookBack.measure_id)
         .where(
             LookBack.programme_id == programme_id,
@@ -142,7 +146,7 @@ async def unanswered(session: AsyncSession, *, programme_id: int) -> list[tuple[
         )
         .order_by(col(LookBack.due), col(Measure.code))
     )
-    return [(code, due) for code, due in rows.all()]
+    return [(code, due, asked.astimezone(zone).date()) for code, due, asked in rows.all()]
 
 
 async def answered_between(

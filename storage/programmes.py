@@ -9,10 +9,12 @@ from enum import StrEnum
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.catchup import Since
+from bot.domain.catchup import Since, change_floor
+from bot.domain.catchup import upcoming as planned_next
+from bot.domain.model import Beat
 from bot.domain.periods import Rhythm
 from bot.domain.workcal import CalendarKind
-from storage import audit
+from storage import audit, beats
 from storage.models import AuditEvent, Programme
 
 
@@ -197,7 +199,7 @@ async def since(session: AsyncSession, *, programme: Programme) -> Since:
             moved = {k for k in after if before.get(k) != after.get(k)} if before else {"all"}
             # the look-back's days move no beat: a change of only them holds back no catch-up
             if moved - {"lookback_days"}:
-                changed = max(changed, event.at)
+                changed = max(changed, change_floor(rhythm_of(programme), event.at))
             continue
         for field, chat_id in (audit.load(event.after) or {}).items():
             chats[field] = (chat_id, event.at)
@@ -212,3 +214,13 @@ async def since(session: AsyncSession, *, programme: Programme) -> Since:
 
     review = set_up("taskforce_chat_id") or set_up("leadership_chat_id")
     return Since(beats=changed, review=review, report=set_up("leadership_chat_id"))
+
+
+async def upcoming(
+    session: AsyncSession, *, programme: Programme, now: datetime
+) -> dict[Beat, datetime]:
+    """When each beat of the programme goes next, as the scheduler will plan it."""
+    assert programme.id is not None
+    sent = await beats.sent_times(session, programme_id=programme.id)
+    floors = await since(session, programme=programme)
+    return planned_next(rhythm_of(programme), now, sent, floors)

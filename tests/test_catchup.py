@@ -6,7 +6,7 @@ from datetime import datetime
 
 from conftest import SH
 
-from bot.domain.catchup import Since, nudge_after, plan_beat
+from bot.domain.catchup import Since, change_floor, nudge_after, plan_beat, upcoming
 from bot.domain.model import Beat
 from bot.domain.periods import Rhythm
 
@@ -59,3 +59,30 @@ def test_a_late_dispatch_moves_its_nudge_and_a_too_late_one_has_none() -> None:
     # a nudge whose window has ended is not caught up
     on_time = {(D, "2024-W41"): sh(10, 8, 9)}
     assert plan_beat(N, R, sh(10, 14, 9, 30), on_time, since).slot.period == "2024-W42"
+
+
+def test_a_beat_moved_to_a_time_past_today_stays_due() -> None:
+    early = Rhythm(dispatch_time=R.dispatch_time.replace(hour=8))
+    changed = Since(beats=change_floor(early, sh(12, 16, 8, 30)))
+    assert changed.beats == sh(12, 16)  # the day the change was made
+    now = sh(12, 16, 8, 30)
+    assert plan_beat(D, early, now, {}, changed).when == now
+    # a period planned on an earlier day is not sent by the change
+    thursday = Since(beats=change_floor(R, sh(10, 10, 10)))
+    assert plan_beat(RV, R, sh(10, 10, 10), {}, thursday).when > sh(10, 10, 10)
+
+
+def test_the_listing_follows_the_dispatch_that_will_go() -> None:
+    since = Since(beats=sh(12, 17))  # Tuesday: Monday's dispatch of W51 was never sent
+    week = upcoming(R, sh(12, 17, 10), {(D, "2024-W50"): sh(12, 9, 9)}, since)
+    assert week[D] == sh(12, 23, 9)
+    assert week[N] == sh(12, 25, 9)  # not W51's Wednesday: its dispatch never went
+
+
+def test_no_dispatch_catch_up_on_the_day_the_next_one_goes() -> None:
+    since = Since(beats=sh(9, 1))
+    # Monday 16 December 8:57: 9 December's dispatch was missed; this week's goes at 9:00
+    planned = plan_beat(D, R, sh(12, 16, 8, 57), {}, since)
+    assert (planned.slot.period, planned.when) == ("2024-W51", sh(12, 16, 9))
+    # the Friday before, it was still worth sending
+    assert plan_beat(D, R, sh(12, 13, 10), {}, since).when == sh(12, 13, 10)

@@ -74,7 +74,8 @@ def test_english_words() -> None:
         "Follow-ups since the last review:",
         "1.3.2: Deputy, 5 November; not answered (due by 6 November)",
         "",
-        "Look-backs unanswered after 5 working days: 1.3.3 (look-back date 30 October)",
+        "Look-backs unanswered after 5 working days:",
+        "1.3.3 (look-back date 30 October)",
     ]
     assert report_lines(t, tally([("1.3.3", "holds")])) == [
         "",

@@ -63,6 +63,10 @@ async def test_away_sends_dispatch_to_delegate_then_back(bot: Bot) -> None:
 async def test_schedule_shows_and_changes_beats(bot: Bot) -> None:
     pid = await seed(bot)
     shown = await bot.say(ADMIN, "/schedule")
+    # W40's dispatch was due at 9:00 and has not gone yet: the listing says it goes now
+    assert shown.plain.split("\n")[1] == "• 每周调度：即将发出"
+    await tick(bot, pid, bot.clock.now())
+    shown = await bot.say(ADMIN, "/schedule")
     # National Day moves W41's dispatch to Tuesday
     assert shown.plain.split("\n")[1] == "• 每周调度：10月8日（周二）9:00"
     refused = await bot.say(OWNER_A, "/schedule dispatch tue 08:30")

@@ -222,6 +222,28 @@ def test_a_status_set_in_chat_is_kept_unless_the_coordinator_chooses_the_file() 
     assert chosen.fields["1"]["status"] == ("pending_signoff", "in_progress")
 
 
+def test_a_deadline_extended_in_chat_is_kept_unless_the_coordinator_chooses_the_file() -> None:
+    # imported due 30 September, extended in chat to 30 November
+    stored = {
+        "1": {
+            **row_values(_row("1")),
+            "deadline": "2024-11-30",
+            "imported_deadline": "2024-09-30",
+            "removed": False,
+        }
+    }
+    plan = plan_import([_row("1")], stored)
+    assert plan.kept_deadlines == {"1": ("2024-11-30", "2024-09-30")}
+    assert (plan.fields, plan.unchanged) == ({}, 1)
+    chosen = plan_import([_row("1")], stored, keep_chat=False)
+    assert chosen.fields["1"] == {"deadline": ("2024-11-30", "2024-09-30")}
+    # a deadline the file itself moved (imported as stored) is an ordinary change
+    stored["1"]["imported_deadline"] = "2024-11-30"
+    assert plan_import([_row("1")], stored).fields["1"] == {
+        "deadline": ("2024-11-30", "2024-09-30")
+    }
+
+
 def test_done_rows_are_counted_as_closed_before_the_programme() -> None:
     plan = plan_import([_row("1", status=Status.CLOSED), _row("2")], {})
     assert (plan.new, plan.closed) == (["1", "2"], 1)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 
 from bot.domain.model import Beat
-from bot.domain.periods import Rhythm, Slot, current_slot, next_slot
+from bot.domain.periods import MergedPeriod, Rhythm, Slot, current_slot, next_slot, slot_for
 from bot.domain.workcal import add_workdays
 
 
@@ -31,6 +31,16 @@ class Since:
         if beat is Beat.REPORT:
             return None if self.report is None else max(self.beats, self.report)
         return self.beats
+
+
+def change_floor(rhythm: Rhythm, changed: datetime) -> datetime:
+    """Since when a schedule change lets a beat be caught up: the start of the day it was made.
+
+    A change sends nothing by itself (a period planned on an earlier day stays unsent), but a
+    beat moved to a time already past today is still today's beat, and goes at once.
+    """
+    day = changed.astimezone(rhythm.zone).date()
+    return datetime.combine(day, time(0, 0), tzinfo=rhythm.zone)
 
 
 def nudge_after(rhythm: Rhythm, dispatched: datetime) -> datetime:
@@ -57,6 +67,15 @@ def nudge_when(
         return None
     when = max(slot.planned, nudge_after(rhythm, dispatched))
     return when if when < slot.ends else None
+
+
+def _overtaken(beat: Beat, rhythm: Rhythm, slot: Slot, now: datetime) -> bool:
+    """A dispatch caught up on the day the next one goes: the owner would get two within hours,
+    with no time to answer the first; only the next one is sent."""
+    if beat is not Beat.DISPATCH or now >= slot.ends:
+        return False
+    zone = rhythm.zone
+    return now.astimezone(zone).date() == slot.ends.astimezone(zone).date()
 
 
 def plan_beat(
@@ -86,5 +105,24 @@ def plan_beat(
         and floor is not None
         and floor <= current.planned <= now < current.ends
         and (beat, current.period) not in sent
+        and not _overtaken(beat, rhythm, current, now)
     )
     return Planned(current, now) if due else Planned(following, following.planned)
+
+
+def upcoming(
+    rhythm: Rhythm, now: datetime, sent: Mapping[tuple[Beat, str], datetime], since: Since
+) -> dict[Beat, datetime]:
+    """When each beat goes next, as its job will run: now for a due one; a nudge follows the
+    dispatch that will actually go (one whose dispatch was never sent has nothing to follow)."""
+    plans = {beat: plan_beat(beat, rhythm, now, sent, since) for beat in Beat}
+    out = {beat: p.when for beat, p in plans.items()}
+    dispatch, nudge = plans[Beat.DISPATCH], plans[Beat.NUDGE]
+    if nudge.slot.period != dispatch.slot.period and (Beat.DISPATCH, nudge.slot.period) not in sent:
+        try:
+            slot = slot_for(Beat.NUDGE, dispatch.slot.period, rhythm)
+        except MergedPeriod:
+            slot = next_slot(Beat.NUDGE, rhythm, dispatch.when)
+        when = max(slot.planned, nudge_after(rhythm, dispatch.when))
+        out[Beat.NUDGE] = when if when < slot.ends else next_slot(Beat.NUDGE, rhythm, when).planned
+    return out

@@ -38,6 +38,8 @@ class ImportPlan:
     fields: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
     # per code, a status set in chat since the last import and the file's: (chat, file)
     kept: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # per code, a deadline changed in chat (an extension) since the last import and the file's
+    kept_deadlines: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     closed: int = 0  # rows recorded as closed before the programme began
     owners: dict[str, int] = field(default_factory=dict)  # changed code -> owner id, when applied
 
@@ -95,14 +97,21 @@ def set_in_chat(old: Stored) -> bool:
     return imported is not None and old.get("status") != imported
 
 
+def deadline_set_in_chat(old: Stored) -> bool:
+    """The stored deadline is not the one the last import gave: extended in chat."""
+    return "imported_deadline" in old and old.get("deadline") != old["imported_deadline"]
+
+
 def diff(old: Stored, new: Mapping[str, Any], *, keep_chat: bool = True) -> dict[str, Any]:
     """The values that change; a removed measure coming back counts as a change.
 
-    A status changed in chat since the last import stays unless keep_chat is False.
+    A status or a deadline changed in chat since the last import stays unless keep_chat is False.
     """
     changed = {k: new[k] for k in (*FIELDS, "status") if old.get(k) != new[k]}
     if keep_chat and "status" in changed and set_in_chat(old):
         del changed["status"]
+    if keep_chat and "deadline" in changed and deadline_set_in_chat(old):
+        del changed["deadline"]
     if new["progress"] and old.get("progress") != new["progress"]:
         # an empty progress cell keeps the notes owners wrote since
         changed["progress"] = new["progress"]
@@ -134,6 +143,8 @@ def plan_import(
         full = diff(old, values, keep_chat=False)
         if "status" in full and set_in_chat(old):
             result.kept[row.code] = (old["status"], values["status"])
+        if "deadline" in full and deadline_set_in_chat(old):
+            result.kept_deadlines[row.code] = (old["deadline"], values["deadline"])
         changes = diff(old, values, keep_chat=keep_chat)
         if changes:
             result.changed.append(row.code)

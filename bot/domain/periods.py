@@ -218,9 +218,27 @@ def slot_for(beat: Beat, period: str, rhythm: Rhythm) -> Slot:
     return _slot(beat, idx, rhythm)
 
 
+def week_start(period: str) -> date | None:
+    """The Monday of a weekly period's week (None for a key that is not a week's)."""
+    m = _WEEK_KEY.match(period)
+    return date.fromisocalendar(int(m[1]), int(m[2]), 1) if m else None
+
+
 def period_of(beat: Beat, moment: datetime, rhythm: Rhythm) -> str:
     """The latest period planned at or before moment (the one whose window holds it, if any)."""
     return _key(beat, _current(beat, _local(moment, rhythm), rhythm))
+
+
+def manual_period(beat: Beat, moment: datetime, rhythm: Rhythm) -> str:
+    """The period a beat run by hand counts for: the current one, except that a dispatch run
+    before this week's slot counts for this week, the week its owners are told about (the
+    slot then finds it sent and sends nothing again)."""
+    current = period_of(beat, moment, rhythm)
+    if beat is not Beat.DISPATCH:
+        return current
+    day = _local(moment, rhythm).date()
+    upcoming = next_slot(beat, rhythm, moment).period
+    return upcoming if week_start(upcoming) == day - timedelta(days=day.weekday()) else current
 
 
 def slots_between(

@@ -55,6 +55,36 @@ def escalation_text(t: Tr, f: MeasureFacts, missed: int) -> str:
     )
 
 
+def unheard_escalation_text(
+    t: Tr, f: MeasureFacts, missed: int, *, leader: str | None, bound: bool
+) -> str:
+    """To the task force: an escalation its responsible leader could not receive, and why."""
+    head = t.n_(
+        "⚠️ Measure {code} ({text}) has had no answer from {owner} to the last {count} dispatch.",
+        "⚠️ Measure {code} ({text}) has had no answer from {owner} to the last {count} dispatches in a row.",
+        missed,
+        count=t.prose(missed),
+        code=f.code,
+        text=short(f.text, 60),
+        owner=f.owner,
+    )
+    if leader is None:
+        why = t._(
+            "The ledger names no responsible leader for it: the task force is asked to follow up."
+        )
+    elif bound:
+        why = t._(
+            "Its responsible leader, {leader}, cannot be reached: the task force is asked to follow up.",
+            leader=leader,
+        )
+    else:
+        why = t._(
+            "Its responsible leader, {leader}, has not joined the bot yet: the task force is asked to follow up.",
+            leader=leader,
+        )
+    return t.sentences(head, why)
+
+
 def latest_text(t: Tr, code: str, text: str, said: Answer | None) -> str:
     """The owner's latest answer about a measure, for a leader who asked."""
     head = t._("Latest answer on {code} {text}:", code=code, text=short(text, 60))

@@ -35,6 +35,30 @@ def follow_up_keyboard(t: Tr, items: Sequence[tuple[int, str]]) -> InlineKeyboar
     return InlineKeyboardMarkup(rows) if rows else None
 
 
+def followed_up(
+    t: Tr, markup: InlineKeyboardMarkup | None, data: str, code: str, when: str
+) -> InlineKeyboardMarkup | None:
+    """The pressed 督办 button now reads 已督办（10月9日10:05）; None if it is not there."""
+    if markup is None:
+        return None
+    rows = [list(row) for row in markup.inline_keyboard]
+    pressed = [b for row in rows for b in row if b.callback_data == data]
+    if not pressed:
+        return None
+    # a review lists several measures' buttons: each keeps its code
+    prefix = callbacks.FollowUp.PREFIX + ":"
+    many = sum(str(b.callback_data or "").startswith(prefix) for row in rows for b in row) > 1
+    label = (
+        t._("Followed up {code} ({when})", code=code, when=when)
+        if many
+        else t._("Followed up ({when})", when=when)
+    )
+    new = InlineKeyboardButton(fit(label, LABEL), callback_data=data)
+    return InlineKeyboardMarkup(
+        [[new if b.callback_data == data else b for b in row] for row in rows]
+    )
+
+
 def follow_up_message(
     t: Tr, *, by: str, leader: bool, code: str, text: str, reply_by: date, today: date
 ) -> str:
@@ -70,29 +94,38 @@ def _state(t: Tr, f: FollowUpLine, today: date) -> str:
     return t._("not answered (due by {date})", date=t.when(f.reply_by, today))
 
 
+def _follow_up_line(t: Tr, f: FollowUpLine, today: date) -> str:
+    return t._(
+        "{code}: {name}, {date}; {state}",
+        code=f.code,
+        name=f.by,
+        date=t.when(f.asked, today),
+        state=_state(t, f, today),
+    )
+
+
 def review_lines(
-    t: Tr, follow_ups: Sequence[FollowUpLine], lookbacks: Sequence[tuple[str, date]], today: date
+    t: Tr,
+    follow_ups: Sequence[FollowUpLine],
+    lookbacks: Sequence[tuple[str, date]],
+    today: date,
+    earlier: Sequence[FollowUpLine] = (),
 ) -> list[str]:
-    """The review's follow-ups since the last one, and look-backs left unanswered."""
+    """The review's follow-ups since the last one, earlier ones still open at it or answered
+    since, and look-backs left unanswered."""
     lines: list[str] = []
     if follow_ups:
         lines += ["", t._("Follow-ups since the last review:")]
-        lines += [
-            t._(
-                "{code}: {name}, {date}; {state}",
-                code=f.code,
-                name=f.by,
-                date=t.when(f.asked, today),
-                state=_state(t, f, today),
-            )
-            for f in follow_ups
-        ]
+        lines += [_follow_up_line(t, f, today) for f in follow_ups]
+    if earlier:
+        lines += ["", t._("Earlier follow-ups unanswered at the last review:")]
+        lines += [_follow_up_line(t, f, today) for f in earlier]
     if lookbacks:
-        items = t.join(
+        lines += ["", t._("Look-backs unanswered after 5 working days:")]
+        lines += [
             t._("{code} (look-back date {date})", code=code, date=t.when(due, today))
             for code, due in lookbacks
-        )
-        lines += ["", t._("Look-backs unanswered after 5 working days: {items}", items=items)]
+        ]
     return lines
 
 

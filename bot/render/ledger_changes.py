@@ -84,6 +84,22 @@ def preview_lines(t: Tr, plan: ImportPlan) -> list[str]:
             )
             for code, (chat, file) in list(plan.kept.items())[:MAX_CHANGES]
         ]
+    if plan.kept_deadlines:
+        lines.append(
+            t._(
+                "Deadlines changed in chat since the last import (extensions) are kept unless you choose otherwise:"
+            )
+        )
+        lines += [
+            "• "
+            + t._(
+                "{code}: {chat} (the file says {file})",
+                code=code,
+                chat=value(t, "deadline", chat),
+                file=value(t, "deadline", file),
+            )
+            for code, (chat, file) in list(plan.kept_deadlines.items())[:MAX_CHANGES]
+        ]
     if plan.closed:
         lines.append(
             t.n_(
