@@ -14,6 +14,7 @@ from typing import Any
 from conftest import ADMIN, GROUP, TASKFORCE, Bot, button, sample
 from fakebot import Chat, User
 from sqlmodel import SQLModel, select
+from stranger_texts import STRANGER_TEXT_EN
 from test_e2e_foundation import all_invites, invite_tokens
 
 from storage.models import Invite, Person
@@ -152,7 +153,7 @@ CASES: list[Case] = [
     Case(
         "ledger-by-a-stranger",
         STRANGER,
-        "Sorry, I can't help you with that.",
+        STRANGER_TEXT_EN,
         file=("a.csv", csv(GOOD)),
     ),
     # programmes and groups
@@ -256,7 +257,7 @@ CASES: list[Case] = [
     # the rhythm
     Case("dispatch-in-group", ADMIN, "请在与我的私聊中使用此命令。", say="/dispatch", chat=GROUP),
     Case("dispatch-by-owner", OWNER, "抱歉，此功能仅限整改专班成员使用。", say="/dispatch"),
-    Case("summary-by-stranger", STRANGER, "Sorry, I can't help you with that.", say="/summary"),
+    Case("summary-by-stranger", STRANGER, STRANGER_TEXT_EN, say="/summary"),
     Case(
         "summary-no-such-area",
         LEADER,

@@ -7,6 +7,7 @@ import re
 from conftest import ADMIN, GROUP, Bot, sample
 from fakebot import User
 from sqlmodel import col, func, select
+from stranger_texts import STRANGER_TEXT_EN
 
 from storage.models import AuditEvent, Measure
 
@@ -61,11 +62,11 @@ async def setup_programme(bot: Bot, name: str = "巡视整改") -> None:
     assert "42" in bot.api.last_to(ADMIN.id).plain
 
 
-async def test_stranger_is_refused_without_detail(bot: Bot) -> None:
+async def test_stranger_is_told_how_to_get_in_without_detail(bot: Bot) -> None:
     await setup_programme(bot)
     for command in ("/start", "/my", "/summary", "/invites", "/help"):
         reply = await bot.say(STRANGER, command)
-        assert reply.plain == "Sorry, I can't help you with that.", command
+        assert reply.plain == STRANGER_TEXT_EN, command  # no programme's name or content
 
 
 async def test_bad_file_lists_every_problem_and_writes_nothing(bot: Bot) -> None:

@@ -195,7 +195,11 @@ async def test_revoke_unbinds_a_bound_person(bot: Bot) -> None:
         f"The task force ended your access to programme P as {B}. What you reported stays in "
         "the ledger's history."
     )
-    assert (await bot.say(OWNER_B, "/my")).plain == "Sorry, I can't help you with that."
+    assert (await bot.say(OWNER_B, "/my")).plain == (
+        f"Since 30 September, your account is no longer bound to programme P as {B}: Admin "
+        "ended it. What you reported stays in the ledger's history. If you should still take "
+        "part, ask the task force for a new invite link."
+    )
     async with bot.db.session() as s:
         event = (await s.exec(select(AuditEvent).where(AuditEvent.action == "person.unbind"))).one()
     assert event.before == '{"telegram_name": null, "telegram_user_id": 302}'
