@@ -8,7 +8,7 @@ from datetime import datetime
 
 from conftest import ADMIN, SH, Bot
 from fakebot import User
-from rhythm_support import OWNER_A, OWNER_B, seed
+from rhythm_support import OWNER_A, OWNER_B, seed, tick
 from stranger_texts import STRANGER_TEXT_EN, STRANGER_TEXT_ZH
 
 STRANGER_ZH = User(556, "路人", language_code="zh-hans")
@@ -44,3 +44,21 @@ async def test_a_revoked_account_is_told_since_when_and_by_whom(bot: Bot) -> Non
         "Admin ended it. What you reported stays in the ledger's history. If you should still "
         "take part, ask the task force for a new invite link."
     )
+
+
+async def test_dispatch_and_reminder_say_by_when_to_answer(bot: Bot) -> None:
+    bot.clock.set(datetime(2024, 9, 23, 10, 0, tzinfo=SH))
+    pid = await seed(bot)
+    await tick(bot, pid, datetime(2024, 9, 23, 10, 0, tzinfo=SH))
+    [to_a] = bot.api.messages_to(OWNER_A.id)
+    [to_b] = bot.api.messages_to(OWNER_B.id)
+    # before the reminder would go: two working days later, at the dispatch's time
+    assert to_a.plain.split("\n")[-2:] == [
+        "请于9月25日（周三）9:00前反馈。",
+        "请点击整改措施反馈进展，也可直接回复本消息。",
+    ]
+    assert to_b.plain.split("\n")[-2] == "Please answer by Wednesday 25 September, 9:00."
+    # the reminder asks for an answer before the next fortnightly review
+    await tick(bot, pid, datetime(2024, 9, 25, 9, 30, tzinfo=SH))
+    [nudge_a] = bot.api.messages_to(OWNER_A.id)[1:]
+    assert nudge_a.plain.split("\n")[-2] == "请于9月25日（周三）16:00前反馈。"
