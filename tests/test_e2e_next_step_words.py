@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from conftest import ADMIN, SH, Bot
+from conftest import ADMIN, SH, Bot, button
 from fakebot import User
-from rhythm_support import OWNER_A, OWNER_B, seed, tick
+from rhythm_support import OWNER_A, OWNER_B, measure_id, seed, tick
+from signoff_support import COORD_B, ask_signoff
 from stranger_texts import STRANGER_TEXT_EN, STRANGER_TEXT_ZH
+from test_e2e_signoff import _start
 
 STRANGER_ZH = User(556, "路人", language_code="zh-hans")
 STRANGER_EN = User(557, "Mallory", language_code="en")
@@ -62,3 +64,23 @@ async def test_dispatch_and_reminder_say_by_when_to_answer(bot: Bot) -> None:
     await tick(bot, pid, datetime(2024, 9, 25, 9, 30, tzinfo=SH))
     [nudge_a] = bot.api.messages_to(OWNER_A.id)[1:]
     assert nudge_a.plain.split("\n")[-2] == "请于9月25日（周三）16:00前反馈。"
+
+
+async def test_pending_counts_each_kind_of_request(bot: Bot) -> None:
+    await _start(bot)
+    [dispatch] = bot.api.messages_to(OWNER_A.id)
+    await ask_signoff(bot, OWNER_A, dispatch, "1.3.3", "管网延伸工程已完工。", ["竣工图.pdf"])
+    await bot.press(OWNER_A, dispatch, f"m:{await measure_id(bot, '1.3.2')}")
+    choices = bot.api.last_to(OWNER_A.id)
+    await bot.press(OWNER_A, choices, button(choices, "ext:"))
+    await bot.say(OWNER_A, "2024年11月30日")
+    await bot.say(OWNER_A, "设备到货推迟。")
+    mark = bot.api.mark()
+    bot.api.send_private(ADMIN, "/pending")
+    head, first, second = await bot.answers(ADMIN.id, mark)
+    assert head.plain == "共1项销号申请、1项延期申请待审核（按申请先后排列）："
+    assert first.plain.startswith("🏁 1.3.3") and second.plain.startswith("📅 1.3.2延期申请")
+    mark = bot.api.mark()
+    bot.api.send_private(COORD_B, "/pending")
+    head_en, *_ = await bot.answers(COORD_B.id, mark)
+    assert head_en.plain == "1 sign-off request and 1 extension request are waiting, oldest first:"
