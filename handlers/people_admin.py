@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import Message, Update
+from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler
 
 from bot.clock import today_in
@@ -15,6 +17,7 @@ from bot.domain.roles import RoleChange
 from bot.i18n import Tr, tr
 from bot.render import callbacks, labels
 from bot.render.callbacks_people import PeoplePage, PersonCard, Reissue, RoleSwitch
+from bot.render.limits import split_text
 from bot.render.people import Someone, card_keyboard, card_text, people_keyboard, people_text
 from handlers.answer_draft import expired
 from handlers.gate import Where, gate
@@ -25,6 +28,8 @@ from jobs.send import send
 from storage import invites as invite_links
 from storage import lookup, people, roles
 from storage.models import Person
+
+log = logging.getLogger(__name__)
 
 
 async def _everyone(context: CadenceContext) -> list[Someone]:
@@ -144,8 +149,9 @@ async def person_card(update: Update, context: CadenceContext) -> None:
     await query.answer()
     shown = await _someone(context, person)
     assert isinstance(query.message, Message)
+    # a reply to the listing: a role changed on the card then refreshes the listing too
     await query.message.reply_text(
-        card_text(context.t, shown), reply_markup=card_keyboard(context.t, shown)
+        card_text(context.t, shown), reply_markup=card_keyboard(context.t, shown), do_quote=True
     )
 
 
@@ -198,6 +204,28 @@ async def role_switch(update: Update, context: CadenceContext) -> None:
     )
     if outcome in (RoleChange.GRANTED, RoleChange.REMOVED):
         _tell(context, person, role, on)
+        await _refresh_listing(context, query.message)
+
+
+async def _refresh_listing(context: CadenceContext, card: object) -> None:
+    """The /people listing the card answers shows the roles as they now are (one message only)."""
+    listing = card.reply_to_message if isinstance(card, Message) else None
+    if (
+        listing is None
+        or listing.reply_markup is None
+        or not getattr(listing.from_user, "is_bot", 0)
+    ):
+        return
+    days = context.svc.settings.cadence_invite_reminder_days
+    text = people_text(context.t, await _everyone(context), _today(context), days)
+    if len(split_text(text)) != 1 or text == listing.text:
+        return  # a listing of several messages is not redrawn piecemeal
+    try:
+        await context.bot.edit_message_text(
+            text, listing.chat_id, listing.message_id, reply_markup=listing.reply_markup
+        )
+    except TelegramError:
+        log.info("the /people listing could not be refreshed", exc_info=True)
 
 
 def last_coordinator(t: Tr, name: str) -> str:

@@ -61,6 +61,9 @@ async def test_roles_by_button_and_the_last_coordinator(bot: Bot) -> None:
     await bot.press(ADMIN, card, RoleSwitch(a, "coordinator", "on").pack())
     assert card.plain == f"{A}\n角色：整改专班成员和责任人\n\n已将{A}设为整改专班成员。"
     assert card.buttons[0] == ("取消整改专班成员角色", RoleSwitch(a, "coordinator", "off").pack())
+    # the listing the card answers shows the new role too, its buttons unchanged
+    assert listing.plain.split("\n")[2] == f"✅ {A}（整改专班成员和责任人）"
+    assert [d for _, d in listing.buttons][:2] == [PersonCard(admin).pack(), PersonCard(a).pack()]
     [told] = [m.plain for m in bot.api.since(mark) if m.chat_id == OWNER_A.id]
     assert told == "整改专班已将您设为整改项目“P”的整改专班成员。发送 /help 可查看可用功能。"
     assert (await bot.say(OWNER_A, "/people")).plain.startswith("已绑定：4人")
