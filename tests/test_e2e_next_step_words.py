@@ -9,7 +9,7 @@ from datetime import datetime
 from conftest import ADMIN, SH, Bot, button
 from fakebot import User
 from rhythm_support import OWNER_A, OWNER_B, measure_id, seed, tick
-from signoff_support import COORD_B, ask_signoff
+from signoff_support import COORD_B, ask_signoff, step
 from stranger_texts import STRANGER_TEXT_EN, STRANGER_TEXT_ZH
 from test_e2e_signoff import _start
 
@@ -84,3 +84,19 @@ async def test_pending_counts_each_kind_of_request(bot: Bot) -> None:
     bot.api.send_private(COORD_B, "/pending")
     head_en, *_ = await bot.answers(COORD_B.id, mark)
     assert head_en.plain == "1 sign-off request and 1 extension request are waiting, oldest first:"
+
+
+async def test_an_at_risk_answer_shows_what_is_in_the_way(bot: Bot) -> None:
+    pid = await seed(bot)
+    await tick(bot, pid, datetime(2024, 9, 30, 10, 0, tzinfo=SH))
+    [dispatch] = bot.api.messages_to(OWNER_A.id)
+    await bot.press(OWNER_A, dispatch, f"ans:{await measure_id(bot, '1.3.2')}:risk")
+    await bot.say(OWNER_A, "主体工程已完工")
+    await bot.say(OWNER_A, "60")
+    await bot.say(OWNER_A, "用地审批尚未完成，请自然资源局协调")
+    await step(bot, OWNER_A, "f:")
+    await step(bot, OWNER_A, "c:", ":save")
+    summary = await bot.say(ADMIN, "/summary")
+    assert (
+        "    ↳ 存在风险 · 60% · “用地审批尚未完成，请自然资源局协调”（9月30日，城市管理局联络员）"
+    ) in summary.plain.split("\n")
