@@ -187,13 +187,13 @@ async def test_programmes_named_like_the_keyword_can_have_a_leadership_group(bot
     for name in ("专班", "taskforce", "巡视 专班"):
         await bot.say(ADMIN, f"/newprogramme {name}")
     assert await _group(bot, GROUP, "/setup 专班") == (
-        "本群已设为“专班”的领导小组群，月度汇报和 /summary 结果将在此发布。"
+        "本群已设为“专班”的领导小组群，每月汇报和 /summary 结果将在此发布。"
     )
     assert await _group(bot, TASKFORCE, "/setup 专班 专班") == (
         "本群已设为“专班”的整改专班群，半月研判将在此发布。"
     )
     assert await _group(bot, third, "/setup taskforce") == (
-        "本群已设为“taskforce”的领导小组群，月度汇报和 /summary 结果将在此发布。"
+        "本群已设为“taskforce”的领导小组群，每月汇报和 /summary 结果将在此发布。"
     )
     async with bot.db.session() as s:
         chats = {
@@ -205,7 +205,7 @@ async def test_programmes_named_like_the_keyword_can_have_a_leadership_group(bot
     fourth = Chat(-1004, "supergroup", "第四群")
     # no programme "巡视": the whole text is the name
     assert await _group(bot, fourth, "/setup 巡视 专班") == (
-        "本群已设为“巡视 专班”的领导小组群，月度汇报和 /summary 结果将在此发布。"
+        "本群已设为“巡视 专班”的领导小组群，每月汇报和 /summary 结果将在此发布。"
     )
     assert (
         await _group(bot, Chat(-1005, "supergroup", "五"), "/setup") == "用法：/setup 名称 [专班]"

@@ -162,7 +162,7 @@ async def test_revoked_invite_and_reimport_with_missing_measures(bot: Bot) -> No
     shorter = "\n".join(lines[:-2]).encode("utf-8")
     preview = await bot.upload(ADMIN, "shorter.csv", shorter)
     assert preview.plain == (
-        "巡视整改台账：共4个方面、40项整改措施。\n新增：0 · 变更：0 · 未变：40\n"
+        "巡视整改台账：共4个方面、40项整改措施。\n新增0项、变更0项、未变40项。\n"
         "以下措施在台账中但不在本文件中：4.2.1和4.3.1。保留，还是从台账中删除？"
     )
     keep = next(d for _, d in preview.buttons if d and d.startswith("imp:keep"))

@@ -44,7 +44,7 @@ async def test_setup_says_what_comes_next_and_help_lists_handover(bot: Bot) -> N
     bot.api.send_group(GROUP, ADMIN, "/setup P")
     [reply] = await bot.answers(GROUP.id, mark)
     assert reply.plain == (
-        "本群已设为“P”的领导小组群，月度汇报和 /summary 结果将在此发布。\n\n"
+        "本群已设为“P”的领导小组群，每月汇报和 /summary 结果将在此发布。\n\n"
         "下一步：\n1. 在私聊中向我发送整改台账文件（CSV或XLSX格式）。"
     )
     rows = "1.1.1,方面一,问题一,措施一,领导甲,单位甲,,张三,2024-12-31,推进中\n"

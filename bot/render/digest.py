@@ -49,30 +49,34 @@ def headline(t: Tr, c: Counts, as_of: date) -> str:
 
 
 def lights(t: Tr, c: Counts) -> str:
-    """🔴 1 · 🟡 2 · 🟢 3 · pending sign-off 0."""
-    return " · ".join(
-        [
-            f"{LIGHT_ICON[Light.RED]} {t.num(c.red)}",
-            f"{LIGHT_ICON[Light.YELLOW]} {t.num(c.yellow)}",
-            f"{LIGHT_ICON[Light.GREEN]} {t.num(c.green)}",
-            t._("pending sign-off {n}", n=t.num(c.pending)),
-        ]
+    """🔴红灯1项、🟡黄灯2项、🟢绿灯3项、待销号0项 / 🔴 1 red, 🟡 2 yellow, 🟢 3 green, 0 awaiting sign-off."""
+    return t.series([*_lit(t, c, every=True), t._("{n} awaiting sign-off", n=t.num(c.pending))])
+
+
+def _lit(t: Tr, c: Counts, *, every: bool) -> list[str]:
+    """Each light with its count (every one, or only those lit)."""
+    counts = (
+        (Light.RED, c.red, N_("{icon} {n} red")),
+        (Light.YELLOW, c.yellow, N_("{icon} {n} yellow")),
+        (Light.GREEN, c.green, N_("{icon} {n} green")),
     )
+    return [t._(text, icon=LIGHT_ICON[lit], n=t.num(n)) for lit, n, text in counts if n or every]
 
 
 def area_lines(t: Tr, areas: Sequence[Group]) -> list[str]:
-    """One line per area: done x/y and its lights."""
-    return [
-        t._(
-            "{number}. {area}: done {closed}/{total}",
+    """One line per area: 20项中已完成16项, then its lights that are lit."""
+    lines = []
+    for g in areas:
+        done = t._(
+            "{number}. {area}: {closed} of {total} complete",
             number=g.number,
             area=short(g.key, 24),
             closed=t.num(g.counts.closed),
             total=t.num(g.counts.total),
         )
-        + f" · {LIGHT_ICON[Light.RED]}{g.counts.red} {LIGHT_ICON[Light.YELLOW]}{g.counts.yellow} {LIGHT_ICON[Light.GREEN]}{g.counts.green}"
-        for g in areas
-    ]
+        lit = _lit(t, g.counts, every=False)
+        lines.append(t._("{done}; {lights}", done=done, lights=t.series(lit)) if lit else done)
+    return lines
 
 
 def _items(t: Tr, items: Sequence[MeasureFacts], today: date) -> list[str]:

@@ -79,12 +79,12 @@ def preview_text(t: Tr, plan: ImportPlan, parsed: ParsedLedger, programme: str) 
     lines = [
         t._(
             "Ledger for {programme}: {n} measures in {areas} areas.",
-            programme=programme,
+            programme=t.stem(programme),
             n=len(parsed.rows),
             areas=len(areas),
         ),
         t._(
-            "New: {new} · changed: {changed} · unchanged: {same}",
+            "{new} new, {changed} changed, {same} unchanged.",
             new=len(plan.new),
             changed=len(plan.changed),
             same=plan.unchanged,
