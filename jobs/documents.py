@@ -61,7 +61,9 @@ async def records(
 
 def ledger_file(t: Tr, content: documents.LedgerContent) -> Document:
     """The ledger workbook as a file named for the programme and the day."""
-    name = t._("{programme} ledger {date}", programme=t.stem(content.programme), date=t.date(content.as_of))
+    name = t._(
+        "{programme} ledger {date}", programme=t.stem(content.programme), date=t.date(content.as_of)
+    )
     return Document(f"{name}.xlsx", ledger_workbook(t, content))
 
 
