@@ -163,7 +163,7 @@ EN: dict[str, Any] = {
                 ["coordinator", "Schedule changed."],
                 [
                     "coordinator",
-                    "Schedule of P (time zone Asia/Shanghai, calendar Chinese working days):",
+                    "Schedule of P (time zone Beijing time, calendar Chinese working days):",
                 ],
             ],
         ],

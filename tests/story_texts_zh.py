@@ -145,7 +145,7 @@ ZH: dict[str, Any] = {
         [
             "schedule",
             [
-                ["coordinator", "“P”工作节奏（时区：Asia/Shanghai，日历：中国法定工作日）："],
+                ["coordinator", "“P”工作节奏（时区：北京时间，日历：中国法定工作日）："],
                 ["coordinator", "工作节奏已修改。"],
             ],
         ],

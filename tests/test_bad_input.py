@@ -273,25 +273,25 @@ CASES: list[Case] = [
     Case(
         "schedule-bad-day",
         ADMIN,
-        "无法识别该修改。示例：/schedule dispatch 周一 09:00 · /schedule calendar plain",
+        "无法识别该修改。示例：/schedule 调度 周一 9:00 · /schedule 日历 周一至周五",
         say="/schedule dispatch someday 09:00",
     ),
     Case(
         "schedule-bad-time",
         ADMIN,
-        "无法识别该修改。示例：/schedule dispatch 周一 09:00 · /schedule calendar plain",
+        "无法识别该修改。示例：/schedule 调度 周一 9:00 · /schedule 日历 周一至周五",
         say="/schedule dispatch mon 25:00",
     ),
     Case(
         "schedule-bad-zone",
         ADMIN,
-        "无法识别该修改。示例：/schedule dispatch 周一 09:00 · /schedule calendar plain",
+        "无法识别该修改。示例：/schedule 调度 周一 9:00 · /schedule 日历 周一至周五",
         say="/schedule timezone Mars/Olympus",
     ),
     Case(
         "schedule-bad-calendar",
         ADMIN,
-        "无法识别该修改。示例：/schedule dispatch 周一 09:00 · /schedule calendar plain",
+        "无法识别该修改。示例：/schedule 调度 周一 9:00 · /schedule 日历 周一至周五",
         say="/schedule calendar lunar",
     ),
     Case(

@@ -33,6 +33,11 @@ RULES = {
     "a programme's name doubled with 整改": re.compile(r"\{programme\}整改"),
     # one name per beat: 每周调度, 半月研判, 每月汇报
     "a beat under another name": re.compile(r"月度汇报|月度报告"),
+    # Chinese help shows Chinese arguments (/export 汇报 9月, /invites 专班 3), 北京时间 as the zone
+    "an English argument in Chinese": re.compile(
+        r"/(?:export|invites|schedule|summary|setup) \[?(?:report|halfyear|evidence|coordinator|"
+        r"dispatch|review|lookback|timezone|calendar|overdue|area|unit|taskforce)\b|Asia/"
+    ),
 }
 # commands and options with their arguments are code spans: spaces there are the syntax
 CODE = re.compile(r"(?:/|--)[a-z_-]+[^，。；：（）“”·、]*")

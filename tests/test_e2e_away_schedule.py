@@ -95,5 +95,5 @@ async def test_schedule_shows_and_changes_beats(bot: Bot) -> None:
     nonsense = await bot.say(ADMIN, "/schedule dispatch someday 25:00")
     assert (
         nonsense.plain
-        == "无法识别该修改。示例：/schedule dispatch 周一 09:00 · /schedule calendar plain"
+        == "无法识别该修改。示例：/schedule 调度 周一 9:00 · /schedule 日历 周一至周五"
     )

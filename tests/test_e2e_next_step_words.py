@@ -100,3 +100,45 @@ async def test_an_at_risk_answer_shows_what_is_in_the_way(bot: Bot) -> None:
     assert (
         "    ↳ 存在风险 · 60% · “用地审批尚未完成，请自然资源局协调”（9月30日，城市管理局联络员）"
     ) in summary.plain.split("\n")
+
+
+async def test_chinese_arguments_work_and_help_shows_them(bot: Bot) -> None:
+    pid = await seed(bot)
+    bot.clock.set(datetime(2024, 11, 5, 10, 0, tzinfo=SH))
+    help_text = (await bot.say(ADMIN, "/help")).plain.split("\n")
+    assert (
+        "/export [汇报 [月份] | 半年 | 佐证资料] – 导出整改台账、每月汇报、半年报告或佐证资料"
+        in help_text
+    )
+    assert (
+        "/invites [专班 数量] – 生成未绑定人员的邀请链接，或生成指定数量的整改专班成员邀请链接"
+    ) in help_text
+    mark = bot.api.mark()
+    bot.api.send_private(ADMIN, "/export 汇报 10月")
+    sent = await bot.answers(ADMIN.id, mark)
+    assert sent[0].plain.startswith("📋 P · 2024年10月整改情况汇报")
+    assert [m.filename for m in sent if m.filename] == [
+        "P整改2024年10月进展情况汇报.docx",
+        "P整改台账（截至2024年10月31日）.xlsx",
+    ]
+    mark = bot.api.mark()
+    bot.api.send_private(ADMIN, "/export 半年")
+    [half] = await bot.answers(ADMIN.id, mark)
+    assert half.filename is not None and half.filename.endswith(".docx")
+    links = await bot.say(ADMIN, "/invites 专班 2")
+    assert links.plain.split("\n")[0].startswith("整改专班成员邀请链接2个")
+    listing = (await bot.say(ADMIN, "/people")).plain
+    assert "#" not in listing
+    assert "▫️ 整改专班成员邀请链接1（尚未打开）（整改专班成员）" in listing.split("\n")
+    shown = (await bot.say(ADMIN, "/schedule")).plain.split("\n")
+    assert shown[0] == "“P”工作节奏（时区：北京时间，日历：中国法定工作日）："
+    assert shown[-1] == (
+        "修改方法：/schedule 调度 周一 9:00 · /schedule 研判 周三 16:00 · /schedule 汇报 10:00 · "
+        "/schedule 回头看 90 · /schedule 时区 北京时间 · /schedule 日历 工作日（或 周一至周五）"
+    )
+    mark = bot.api.mark()
+    bot.api.send_private(ADMIN, "/schedule 调度 周二 8:30")
+    changed, after = await bot.answers(ADMIN.id, mark)
+    assert changed.plain == "工作节奏已修改。"
+    assert after.plain.split("\n")[1] == "• 每周调度：11月12日（周二）8:30"
+    assert pid
