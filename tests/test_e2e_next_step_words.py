@@ -13,6 +13,8 @@ from signoff_support import COORD_B, ask_signoff, step
 from stranger_texts import STRANGER_TEXT_EN, STRANGER_TEXT_ZH
 from test_e2e_signoff import _start
 
+from storage import people
+
 STRANGER_ZH = User(556, "路人", language_code="zh-hans")
 STRANGER_EN = User(557, "Mallory", language_code="en")
 
@@ -142,3 +144,27 @@ async def test_chinese_arguments_work_and_help_shows_them(bot: Bot) -> None:
     assert changed.plain == "工作节奏已修改。"
     assert after.plain.split("\n")[1] == "• 每周调度：11月12日（周二）8:30"
     assert pid
+
+
+async def test_english_reads_as_english(bot: Bot) -> None:
+    pid = await seed(bot)
+    help_lines = (await bot.say(OWNER_B, "/help")).plain.split("\n")
+    assert "Your role: owner" in help_lines
+    async with bot.db.session() as s:
+        await people.set_pref(s, user_id=ADMIN.id, locale="en")
+    one = (await bot.say(ADMIN, "/summary unit 金融服务局")).plain.split("\n")
+    assert one[1] == "As of 30 September, the one measure is not complete yet; it is in progress."
+    closed = (await bot.say(ADMIN, "/summary unit 社会事业局")).plain.split("\n")
+    assert closed[1] == "As of 30 September, the one measure is complete."
+    await tick(bot, pid, datetime(2024, 9, 30, 10, 0, tzinfo=SH))
+    dispatch = bot.api.messages_to(OWNER_B.id)[-1]
+    assert dispatch.plain.startswith("📌 Weekly dispatch")
+    await bot.press(OWNER_B, dispatch, f"m:{await measure_id(bot, '3.1.2')}")
+    choices = bot.api.last_to(OWNER_B.id)
+    assert [label for label, _ in choices.buttons][:5] == [
+        "✅ On track",
+        "⚠️ At risk",
+        "⛔ Blocked",
+        "✔️ Done",
+        "✍️ Write an update",
+    ]

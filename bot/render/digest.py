@@ -23,6 +23,8 @@ def headline(t: Tr, c: Counts, as_of: date) -> str:
     when = t.as_of(as_of)
     if c.total == 0:
         return t._("As of {when}, there are no measures.", when=when)
+    if c.total == 1:  # not "0 of 1 measures are complete"
+        return _one(t, c, when)
     if c.open == 0:
         return t._(
             "As of {when}, all {total} measures are complete.", when=when, total=t.num(c.total)
@@ -46,6 +48,15 @@ def headline(t: Tr, c: Counts, as_of: date) -> str:
     else:
         tail = t._("; {part}.", part=late if c.overdue else moving)
     return head + tail
+
+
+def _one(t: Tr, c: Counts, when: str) -> str:
+    """The headline of a single measure: complete, overdue, or in progress."""
+    if c.open == 0:
+        return t._("As of {when}, the one measure is complete.", when=when)
+    if c.overdue:
+        return t._("As of {when}, the one measure is not complete yet; it is overdue.", when=when)
+    return t._("As of {when}, the one measure is not complete yet; it is in progress.", when=when)
 
 
 def lights(t: Tr, c: Counts) -> str:

@@ -78,10 +78,10 @@ def preview_text(t: Tr, plan: ImportPlan, parsed: ParsedLedger, programme: str) 
     areas = {r.area for r in parsed.rows}
     lines = [
         t._(
-            "Ledger for {programme}: {n} measures in {areas} areas.",
+            "Ledger for {programme}: {measures} in {areas}.",
             programme=t.stem(programme),
-            n=len(parsed.rows),
-            areas=len(areas),
+            measures=t.n_("{n} measure", "{n} measures", len(parsed.rows)),
+            areas=t.n_("{n} area", "{n} areas", len(areas)),
         ),
         t._(
             "{new} new, {changed} changed, {same} unchanged.",

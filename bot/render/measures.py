@@ -55,6 +55,7 @@ def answer(t: Tr, a: Answer) -> str:
     if words:
         parts.append(t._("“{text}”", text=short(words, ANSWER_LIMIT)))
     said = " · ".join(parts)
+    said = said[:1].upper() + said[1:]  # it opens the line: On track · 60% (Chinese: as is)
     return "    ↳ " + t._(
         "{answer} ({date}, {who})",
         answer=said,
