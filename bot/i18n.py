@@ -177,6 +177,13 @@ class Tr:
         first, last = self.when(start, today), self.when(end, today)
         return f"{first}—{last}" if zh else f"{first} – {last}"
 
+    def stem(self, programme: str) -> str:
+        """A programme's name before 台账, 专班 or 进展: 巡视整改 as it is, P as P整改 (never
+        巡视整改整改); other languages name it as it is."""
+        if not self.locale.startswith("zh") or programme.endswith("整改"):
+            return programme
+        return programme + "整改"
+
     def sentences(self, *parts: str) -> str:
         """Sentences one after another: no space after 。 in Chinese, one in English."""
         return ("" if self.locale.startswith("zh") else " ").join(p for p in parts if p)
@@ -185,6 +192,10 @@ class Tr:
         """A list in the locale's words: 甲、乙和丙 / A, B and C (style "or": A, B or C)."""
         values = list(items)
         return format_list(values, style=style, locale=self._babel) if values else ""
+
+    def series(self, items: Iterable[str]) -> str:
+        """Counts side by side: 红灯1项、黄灯2项 / 1 red, 2 yellow (no "and": a tally, not a list)."""
+        return ("、" if self.locale.startswith("zh") else ", ").join(items)
 
     def num(self, value: float) -> str:
         """A number with the locale's grouping."""

@@ -44,9 +44,9 @@ async def ask_health(message: Message, context: CadenceContext, code: str) -> in
     keyboard = InlineKeyboardMarkup(
         [
             [
-                button(t._("✅ on track"), "ok"),
-                button(t._("⚠️ at risk"), "risk"),
-                button(t._("⛔ blocked"), "block"),
+                button(t._("✅ On track"), "ok"),
+                button(t._("⚠️ At risk"), "risk"),
+                button(t._("⛔ Blocked"), "block"),
             ]
         ]
     )

@@ -110,12 +110,17 @@ async def back(update: Update, context: CadenceContext) -> None:
     lines = [
         t._(
             "Your absence {start} – {end} had not begun: it is cancelled.",
-            start=t.when(start, today),
-            end=t.when(end, today),
+            start=t.when(e.start, today),
+            end=t.when(e.end, today),
         )
-        for start, end, begun in ended
-        if not begun
+        for e in ended
+        if not e.begun
     ]
-    if any(begun for *_, begun in ended):
+    # the task force and each stand-in hear of it, once the change is stored
+    bot, database, person_id = context.bot, context.svc.database, context.member.person_id
+    context.after_commit(
+        lambda: alerts.back(bot, database, person_id=person_id, ended=ended, today=today, now=now)
+    )
+    if any(e.begun for e in ended):
         lines.insert(0, t._("Welcome back: dispatches come to you again."))
     await message.reply_text("\n".join(lines))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from telegram import Update
@@ -11,6 +10,7 @@ from telegram.constants import ChatAction, ChatType
 from bot.clock import today_in
 from bot.context import CadenceContext
 from bot.domain.model import Role
+from bot.domain.months import read_month
 from bot.domain.report import month_end
 from bot.i18n import N_
 from handlers.gate import Where, gate
@@ -18,8 +18,14 @@ from jobs import binder, documents
 from jobs.digests import monthly_package
 from jobs.send import send
 
-MONTH = re.compile(r"^(\d{4})-(0?[1-9]|1[0-2])$")
 FIRST_YEAR = 2000  # no programme's ledger is older; year 0 is no date at all
+# what each kind of export is called, in every language we speak: /export 汇报 10月 works
+KINDS = {
+    "ledger": "ledger", "台账": "ledger", "整改台账": "ledger",
+    "report": "report", "汇报": "report", "报告": "report", "月报": "report", "每月汇报": "report", "月度汇报": "report",
+    "halfyear": "halfyear", "半年": "halfyear", "半年报告": "halfyear",
+    "evidence": "evidence", "佐证": "evidence", "佐证资料": "evidence",
+}  # fmt: skip
 
 
 def month_before(year: int, month: int) -> str:
@@ -44,15 +50,15 @@ async def export(update: Update, context: CadenceContext) -> None:
         )
         return
     args = [a.lower() for a in context.args or []]
-    what = args[0] if args else "ledger"
+    what = KINDS.get(args[0], args[0]) if args else "ledger"
     if what == "ledger" and len(args) <= 1:
         await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
         doc = await documents.ledger(
             context.session, programme=programme, as_of=_today(context), t=t
         )
         await documents.post(context.bot, chat.id, [doc])
-    elif what == "report" and len(args) <= 2:
-        await _report(update, context, args[1:])
+    elif what == "report" and len(args) <= 3:
+        await _report(update, context, " ".join(args[1:]))
     elif what == "halfyear" and len(args) == 1:
         await _halfyear(update, context)
     elif what == "evidence" and len(args) <= 3:
@@ -66,19 +72,15 @@ def _today(context: CadenceContext) -> date:
     return today_in(context.svc.clock.now(), context.programme.timezone)
 
 
-async def _report(update: Update, context: CadenceContext, month: list[str]) -> None:
+async def _report(update: Update, context: CadenceContext, month: str) -> None:
     """A month's report: text, chart, DOCX and ledger, as the beat posts them."""
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and chat is not None and context.programme is not None
     t, today = context.t, _today(context)
     period = month_before(today.year, today.month)
     if month:
-        found = MONTH.match(month[0])
-        if (
-            found is None
-            or int(found[1]) < FIRST_YEAR
-            or month_end(int(found[1]), int(found[2])) >= today
-        ):
+        found = read_month(month, today)
+        if found is None or found[0] < FIRST_YEAR or month_end(*found) >= today:
             await message.reply_text(
                 t._(
                     "Give a month that has ended, from {year} on, for example "
@@ -87,7 +89,7 @@ async def _report(update: Update, context: CadenceContext, month: list[str]) -> 
                 )
             )
             return
-        period = f"{found[1]}-{int(found[2]):02d}"
+        period = f"{found[0]}-{found[1]:02d}"
     await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
     text, files = await monthly_package(
         context.session, programme=context.programme, period=period, t=t

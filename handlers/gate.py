@@ -17,7 +17,7 @@ from bot.domain.model import Role
 from bot.i18n import tr
 from bot.languages import match
 from bot.render import callbacks
-from handlers import reachable
+from handlers import reachable, strangers
 from handlers.send import answer_query
 from storage import outbox, people, programmes
 from storage.models import Measure, Programme
@@ -145,6 +145,8 @@ def gate(
                         else context.t._("This button does not belong to this chat.")
                     )
                     if reason is not None:
+                        if _unknown(context, group_is_permission):
+                            reason = await strangers.refusal(update, context) or reason
                         await _refuse(update, reason)
                     else:
                         result = await callback(update, context)
@@ -176,8 +178,7 @@ def _check(
     chat = update.effective_chat
     assert chat is not None and context.who is not None
     private = chat.type == ChatType.PRIVATE
-    known = bool(context.who.memberships) or context.is_admin
-    if not known and not (group_is_permission and context.programme is not None):
+    if _unknown(context, group_is_permission):
         return t._("Sorry, I can't help you with that.")
     if where is Where.PRIVATE and not private:
         return t._("Please use this command in a private chat with me.")
@@ -202,6 +203,13 @@ def _check(
     if held.intersection(roles):
         return None
     return t._("Sorry, this is for {roles} only.", roles=role_names(context, roles))
+
+
+def _unknown(context: CadenceContext, group_is_permission: bool) -> bool:
+    """The caller holds no place here: no programme of theirs, and not a group that lets anyone in."""
+    assert context.who is not None
+    known = bool(context.who.memberships) or context.is_admin
+    return not known and not (group_is_permission and context.programme is not None)
 
 
 def role_names(context: CadenceContext, roles: tuple[Role, ...] | frozenset[Role]) -> str:

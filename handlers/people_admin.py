@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from zoneinfo import ZoneInfo
+import logging
 
 from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.clock import today_in
 from bot.context import CadenceContext
 from bot.domain.model import Role
 from bot.domain.roles import RoleChange
@@ -16,59 +14,27 @@ from bot.i18n import Tr, tr
 from bot.render import callbacks, labels
 from bot.render.callbacks_people import PeoplePage, PersonCard, Reissue, RoleSwitch
 from bot.render.people import Someone, card_keyboard, card_text, people_keyboard, people_text
+from handlers import people_listing
 from handlers.answer_draft import expired
 from handlers.gate import Where, gate
 from handlers.invites_out import invite_link
+from handlers.people_listing import refresh_listing, today
 from handlers.send import answer_query, reply_long
-from handlers.status import as_utc
 from jobs.send import send
 from storage import invites as invite_links
 from storage import lookup, people, roles
 from storage.models import Person
 
-
-async def _everyone(context: CadenceContext) -> list[Someone]:
-    """Every person of the programme as /people shows them."""
-    assert context.programme is not None
-    s, pid, now = context.session, context.programme_id, context.svc.clock.now()
-    zone = ZoneInfo(context.programme.timezone)
-    held = await people.roles_by_person(s, programme_id=pid)
-    days = context.svc.settings.cadence_invite_reminder_days
-    stale = {
-        p.id: sent
-        for p, sent in await invite_links.not_opened(
-            s, programme_id=pid, issued_before=now - timedelta(days=days)
-        )
-    }
-    return [
-        Someone(
-            person_id=p.id or 0,
-            name=p.name,
-            roles=frozenset(held.get(p.id or 0, set())),
-            contact=p.contact,
-            bound=p.telegram_user_id is not None,
-            unreachable_since=as_utc(p.unreachable_since).astimezone(zone)
-            if p.unreachable_since
-            else None,
-            link_sent=as_utc(stale[p.id]).astimezone(zone).date() if p.id in stale else None,
-        )
-        # by code point, so both databases list in the same order whatever their collation
-        for p in sorted(await people.people(s, programme_id=pid), key=lambda p: p.name)
-    ]
-
-
-def _today(context: CadenceContext) -> date:
-    assert context.programme is not None
-    return today_in(context.svc.clock.now(), context.programme.timezone)
+log = logging.getLogger(__name__)
 
 
 @gate(Role.COORDINATOR, where=Where.PRIVATE)
 async def people_list(update: Update, context: CadenceContext) -> None:
     """Who is bound, who is not yet, whose link lies unopened; buttons to act on each."""
     assert update.effective_message is not None
-    everyone = await _everyone(context)
+    everyone = await people_listing.everyone(context)
     days = context.svc.settings.cadence_invite_reminder_days
-    text = people_text(context.t, everyone, _today(context), days)
+    text = people_text(context.t, everyone, today(context), days)
     await reply_long(update.effective_message, text, people_keyboard(context.t, everyone))
 
 
@@ -119,7 +85,7 @@ async def people_page(update: Update, context: CadenceContext) -> None:
         return
     await query.answer()
     await query.edit_message_reply_markup(
-        people_keyboard(context.t, await _everyone(context), pressed[0].page)
+        people_keyboard(context.t, await people_listing.everyone(context), pressed[0].page)
     )
 
 
@@ -144,8 +110,9 @@ async def person_card(update: Update, context: CadenceContext) -> None:
     await query.answer()
     shown = await _someone(context, person)
     assert isinstance(query.message, Message)
+    # a reply to the listing: a role changed on the card then refreshes the listing too
     await query.message.reply_text(
-        card_text(context.t, shown), reply_markup=card_keyboard(context.t, shown)
+        card_text(context.t, shown), reply_markup=card_keyboard(context.t, shown), do_quote=True
     )
 
 
@@ -198,6 +165,7 @@ async def role_switch(update: Update, context: CadenceContext) -> None:
     )
     if outcome in (RoleChange.GRANTED, RoleChange.REMOVED):
         _tell(context, person, role, on)
+        await refresh_listing(context, query.message)
 
 
 def last_coordinator(t: Tr, name: str) -> str:

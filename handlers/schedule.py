@@ -28,6 +28,13 @@ BEAT_NAMES = {
     Beat.REVIEW: N_("fortnightly review"),
     Beat.REPORT: N_("monthly report"),
 }
+# the Chinese words for /schedule's arguments: /schedule 调度 周一 9:00, /schedule 时区 北京时间
+WORDS = {
+    "调度": "dispatch", "每周调度": "dispatch", "研判": "review", "半月研判": "review",
+    "汇报": "report", "每月汇报": "report", "月度汇报": "report", "回头看": "lookback", "时区": "timezone",
+    "日历": "calendar", "工作日": "cn", "法定工作日": "cn", "周一至周五": "plain",
+    "北京时间": "Asia/Shanghai", "beijing": "Asia/Shanghai",
+}  # fmt: skip
 TIME = re.compile(r"^([01]?[0-9]|2[0-3]):([0-5][0-9])$")  # ASCII digits only
 
 
@@ -50,7 +57,7 @@ def schedule_text(
         t._(
             "Schedule of {name} (time zone {tz}, calendar {cal}):",
             name=programme.name,
-            tz=programme.timezone,
+            tz=zone_name(t, programme.timezone),
             cal=_calendar(t, programme.calendar),
         )
     ]
@@ -76,12 +83,18 @@ def schedule_text(
     return "\n".join(lines)
 
 
+def zone_name(t: Tr, zone: str) -> str:
+    """A time zone in people's words: 北京时间 / Beijing time; any other by its name."""
+    return t._("Beijing time") if zone in ("Asia/Shanghai", "Asia/Chongqing", "PRC") else zone
+
+
 def _calendar(t: Tr, kind: str) -> str:
     return t._("Chinese working days") if kind == CalendarKind.CN.value else t._("Monday to Friday")
 
 
 def _changes(args: list[str]) -> dict[str, int | str] | None:
     """The rhythm settings /schedule arguments ask for; None if they make no sense."""
+    args = [WORDS.get(a.lower(), a) for a in args]
     what = args[0].lower() if args else ""
     if what in ("dispatch", "review") and len(args) == 3:
         day, at = weekday(args[1]), args[2]

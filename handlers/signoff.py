@@ -17,6 +17,7 @@ from bot.render.decisions import (
     Verdict,
     already,
     verdict_line,
+    waiting_head,
 )
 from bot.render.keyboards import answer_choices
 from handlers.answer_draft import SENDING_BACK, expired, step
@@ -244,16 +245,10 @@ async def pending(update: Update, context: CadenceContext) -> None:
     if not ids:
         await message.reply_text(t._("No sign-off requests are waiting."))
         return
-    await message.reply_text(
-        t.n_(
-            "{n} sign-off request is waiting, oldest first:",
-            "{n} sign-off requests are waiting, oldest first:",
-            len(ids),
-        )
-    )
+    views = [v for i in ids if (v := await decisions.view(context.session, request_id=i))]
+    extensions = sum(v.request.kind == EXTENSION for v in views)
+    await message.reply_text(waiting_head(t, len(views) - extensions, extensions))
     me = await context.session.get(Person, context.member.person_id)
     assert me is not None
-    for request_id in ids:
-        view = await decisions.view(context.session, request_id=request_id)
-        if view is not None:
-            await send_copy(context, view, me, evidence=False)
+    for view in views:
+        await send_copy(context, view, me, evidence=False)

@@ -28,7 +28,7 @@ def _help_text(context: CadenceContext) -> str:
         lines.append(t._("Programme: {name}", name=context.programme.name))
     if held:
         names = t.join(t._(labels.ROLE[r]) for r in sorted(held))  # "roles: owner, leader"
-        lines.append(t._("Your roles: {roles}", roles=names))
+        lines.append(t.n_("Your role: {roles}", "Your roles: {roles}", len(held), roles=names))
     lines.append("")
     lines.append(t._("/help – what you can do"))
     lines.append(t._("/lang – choose your language"))

@@ -1,19 +1,27 @@
-"""Alerts sent at once, outside the rhythm: the people who decide hear of a blocked measure."""
+"""Alerts sent at once, outside the rhythm: a blocked measure, an absence and its end."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 
 from bot.domain.model import Role
-from bot.i18n import tr
-from bot.render.alerts import absence_text, blocked_text
+from bot.i18n import Tr, tr
+from bot.render.alerts import (
+    absence_text,
+    back_text,
+    blocked_text,
+    stand_in_ended_text,
+    stand_in_text,
+)
 from bot.render.keyboards import chase_keyboard
 from jobs.send import send, to_person
 from storage import lookup, measures, people, programmes
+from storage.absences import Ended
 from storage.db import Database
-from storage.models import Absence, Measure
+from storage.models import Absence, Measure, Person
 
 
 async def blocked(bot: Bot, database: Database, *, measure_id: int, now: datetime) -> int:
@@ -89,4 +97,69 @@ async def away(bot: Bot, database: Database, *, absence_id: int, today: date, no
             )
             told += await to_person(bot, p, text, now) is not None
             s.add(p)
+        if delegate is not None and delegate.telegram_user_id:
+            [mine] = await _locales(s, [delegate], programme.locale if programme else None)
+            text = stand_in_text(
+                mine,
+                owner=persons[absence.person_id].name,
+                start=mine.when(absence.start, today),
+                end=mine.when(absence.end, today),
+            )
+            told += await to_person(bot, delegate, text, now) is not None
+            s.add(delegate)
+        return told
+
+
+async def _locales(s: AsyncSession, whom: list[Person], fallback: str | None) -> list[Tr]:
+    """Each person's language, in order (the programme's when they chose none)."""
+    found = await people.locales_of(s, user_ids=[p.telegram_user_id or 0 for p in whom])
+    return [tr(found.get(p.telegram_user_id or 0) or fallback) for p in whom]
+
+
+async def back(
+    bot: Bot, database: Database, *, person_id: int, ended: list[Ended], today: date, now: datetime
+) -> int:
+    """Tell every bound coordinator, and each stand-in, that absences ended; how many heard."""
+    async with database.session() as s:
+        me = await s.get(Person, person_id)
+        if me is None or not ended:
+            return 0
+        pid = me.programme_id
+        programme = await programmes.by_id(s, programme_id=pid)
+        fallback = programme.locale if programme else None
+        persons = await people.persons(s, programme_id=pid)
+        coordinators = [
+            p
+            for p in await people.with_role(s, programme_id=pid, role=Role.COORDINATOR)
+            if p.telegram_user_id and p.id != person_id
+        ]
+        told = 0
+        for p, t in zip(coordinators, await _locales(s, coordinators, fallback), strict=True):
+            lines = [
+                back_text(
+                    t,
+                    name=me.name,
+                    start=t.when(e.start, today),
+                    end=t.when(e.end, today),
+                    begun=e.begun,
+                    delegate=persons[e.delegate_id].name if e.delegate_id in persons else None,
+                )
+                for e in ended
+            ]
+            told += await to_person(bot, p, "\n".join(lines), now) is not None
+            s.add(p)
+        for e in ended:
+            delegate = persons.get(e.delegate_id or 0)
+            if delegate is None or not delegate.telegram_user_id:
+                continue
+            [t] = await _locales(s, [delegate], fallback)
+            text = stand_in_ended_text(
+                t,
+                owner=me.name,
+                start=t.when(e.start, today),
+                end=t.when(e.end, today),
+                begun=e.begun,
+            )
+            told += await to_person(bot, delegate, text, now) is not None
+            s.add(delegate)
         return told

@@ -129,5 +129,7 @@ async def evidence(
     if not found:
         return []
     scope = keep[0].code if code else t._("area {n}", n=area) if area else ""
-    name = t._("{programme} evidence", programme=programme.name) + (f" {scope}" if scope else "")
+    name = t._("{programme} evidence", programme=t.stem(programme.name)) + (
+        f" {scope}" if scope else ""
+    )
     return await binder(bot, found, t, name)

@@ -13,6 +13,7 @@ from bot.domain.dispatches import answer_window
 from bot.domain.lights import by_urgency
 from bot.domain.model import ANSWERABLE, Beat, MeasureFacts
 from bot.domain.periods import week_start
+from bot.domain.reply_by import reply_by
 from bot.i18n import Tr, tr
 from bot.render.keyboards import measures_keyboard
 from bot.render.measures import line
@@ -66,6 +67,7 @@ def dispatch_text(
     facts: list[MeasureFacts],
     today: date,
     week: date | None = None,
+    by: datetime | None = None,
 ) -> str:
     """The dispatch message: greeting, then measures red and yellow first.
 
@@ -89,7 +91,12 @@ def dispatch_text(
         greet = t._("{name}, please report progress on your measures:", name=recipient.name)
     lines = [line(t, f, today) for f in facts]
     hint = t._("Press a measure to answer it, or reply to this message with an update.")
-    return "\n".join([head, greet, "", *lines, "", hint])
+    return "\n".join([head, greet, "", *lines, "", *answer_by_line(t, by, today), hint])
+
+
+def answer_by_line(t: Tr, by: datetime | None, today: date) -> list[str]:
+    """请于10月2日（周三）9:00前反馈。, as a line of its own (none without a date)."""
+    return [t._("Please answer by {when}.", when=t.slot(by, today))] if by is not None else []
 
 
 async def _audience(session: AsyncSession, pid: int) -> tuple[dict[int, Person], dict[int, str]]:
@@ -158,7 +165,9 @@ async def dispatch(
         for i in await dispatch_items.items(session, programme_id=pid, period=period)
     }
     # the answer window is judged now, by the rhythm in force: a later schedule never rejudges it
-    answer_by, short = answer_window(rhythm_of(programme), period, now)
+    rhythm = rhythm_of(programme)
+    answer_by, short = answer_window(rhythm, period, now)
+    by = reply_by(rhythm, Beat.DISPATCH, now, answer_by)
     week = week_start(period)
     by_owner: dict[int, list[tuple[Measure, MeasureFacts]]] = defaultdict(list)
     for m, f in rows:
@@ -181,7 +190,7 @@ async def dispatch(
                 # one message per owner's list: a stand-in who owns measures too gets two
                 key=str(owner_id),
                 chat_id=recipient.telegram_user_id,
-                text=dispatch_text(t, owner, recipient, [f for _, f in listed], today, week),
+                text=dispatch_text(t, owner, recipient, [f for _, f in listed], today, week, by),
                 markup=measures_keyboard(
                     t, listed, today, scope="open", person_id=owner_id, replyable=True
                 ),
@@ -235,6 +244,7 @@ async def nudge(
         if f.status in ANSWERABLE
     }
     persons, locales = await _audience(session, pid)
+    by = reply_by(rhythm_of(programme), Beat.NUDGE, now)
     by_recipient: dict[int, list[DispatchItem]] = defaultdict(list)
     for item in pending:
         if item.measure_id in facts and item.recipient_id is not None:
@@ -253,6 +263,7 @@ async def nudge(
                 "",
                 *(line(t, f, today) for _, f in listed),
                 "",
+                *answer_by_line(t, by, today),
                 t._("Press a measure to answer it, or reply to this message with an update."),
             ]
         )

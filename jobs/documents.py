@@ -63,7 +63,9 @@ async def records(
 
 def ledger_file(t: Tr, content: documents.LedgerContent) -> Document:
     """The ledger workbook as a file named for the programme and the day."""
-    name = t._("{programme} ledger {date}", programme=content.programme, date=t.date(content.as_of))
+    name = t._(
+        "{programme} ledger {date}", programme=t.stem(content.programme), date=t.date(content.as_of)
+    )
     return Document(f"{name}.xlsx", ledger_workbook(t, content))
 
 
@@ -101,7 +103,7 @@ async def monthly_files(
     if anchor is not None:
         doc = await asyncio.to_thread(with_anchor_footer, doc, t, anchor)
     month = t.month(content.year, content.month)
-    name = t._("{programme} monthly report {month}", programme=programme.name, month=month)
+    name = t._("{programme} monthly report {month}", programme=t.stem(programme.name), month=month)
     return [
         Document(f"{name}.png", png, photo=True, caption=name),
         Document(f"{name}.docx", doc),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlmodel import col, select
@@ -56,6 +57,17 @@ async def add(
     return absence
 
 
+@dataclass(frozen=True)
+class Ended:
+    """An absence /back ended, as it was before: its dates, whether it had begun, its stand-in."""
+
+    absence_id: int
+    start: date
+    end: date
+    begun: bool
+    delegate_id: int | None
+
+
 async def end(
     session: AsyncSession,
     *,
@@ -64,8 +76,8 @@ async def end(
     today: date,
     actor: str,
     now: datetime,
-) -> list[tuple[date, date, bool]]:
-    """End a person's current and future absences yesterday: (start, end, begun) of each, as was."""
+) -> list[Ended]:
+    """End a person's current and future absences yesterday: each as it was."""
     rows = await session.exec(
         select(Absence).where(
             Absence.programme_id == programme_id,
@@ -76,7 +88,8 @@ async def end(
     ended = []
     for absence in rows.all():
         before = {"start": absence.start, "end": absence.end}
-        ended.append((absence.start, absence.end, absence.start < today))
+        begun = absence.start < today
+        ended.append(Ended(absence.id or 0, absence.start, absence.end, begun, absence.delegate_id))
         absence.start, absence.end = cut_short(absence.start, absence.end, today)
         session.add(absence)
         audit.record(

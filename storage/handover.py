@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import audit
 from storage.invites import fresh_link, revoke
-from storage.models import Invite, Person
+from storage.models import AuditEvent, Invite, Person
 
 
 def _let_go(session: AsyncSession, person: Person) -> tuple[int | None, dict[str, object]]:
@@ -63,3 +64,21 @@ async def unbind(session: AsyncSession, *, person: Person, actor: str, now: date
         now=now,
     )
     return old_user
+
+
+async def last_let_go(session: AsyncSession, *, user_id: int) -> AuditEvent | None:
+    """The latest hand-over or unbinding that took a place from this Telegram user, if any."""
+    # the user id sits in the event's JSON: narrowed in SQL, confirmed on the decoded value
+    rows = await session.exec(
+        select(AuditEvent)
+        .where(
+            col(AuditEvent.action).in_(("person.handover", "person.unbind")),
+            col(AuditEvent.before).contains(f'"telegram_user_id": {user_id}'),
+        )
+        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
+    )
+    for found in rows.all():
+        before = audit.load(found.before)
+        if isinstance(before, dict) and before.get("telegram_user_id") == user_id:
+            return found
+    return None

@@ -14,6 +14,7 @@ from typing import Any
 from conftest import ADMIN, GROUP, TASKFORCE, Bot, button, sample
 from fakebot import Chat, User
 from sqlmodel import SQLModel, select
+from stranger_texts import STRANGER_TEXT_EN
 from test_e2e_foundation import all_invites, invite_tokens
 
 from storage.models import Invite, Person
@@ -155,7 +156,7 @@ CASES: list[Case] = [
     Case(
         "ledger-by-a-stranger",
         STRANGER,
-        "Sorry, I can't help you with that.",
+        STRANGER_TEXT_EN,
         file=("a.csv", csv(GOOD)),
     ),
     # programmes and groups
@@ -259,7 +260,7 @@ CASES: list[Case] = [
     # the rhythm
     Case("dispatch-in-group", ADMIN, "请在与我的私聊中使用此命令。", say="/dispatch", chat=GROUP),
     Case("dispatch-by-owner", OWNER, "抱歉，此功能仅限整改专班成员使用。", say="/dispatch"),
-    Case("summary-by-stranger", STRANGER, "Sorry, I can't help you with that.", say="/summary"),
+    Case("summary-by-stranger", STRANGER, STRANGER_TEXT_EN, say="/summary"),
     Case(
         "summary-no-such-area",
         LEADER,
@@ -275,25 +276,25 @@ CASES: list[Case] = [
     Case(
         "schedule-bad-day",
         ADMIN,
-        "无法识别该修改。示例：/schedule dispatch 周一 09:00 · /schedule calendar plain",
+        "无法识别该修改。示例：/schedule 调度 周一 9:00 · /schedule 日历 周一至周五",
         say="/schedule dispatch someday 09:00",
     ),
     Case(
         "schedule-bad-time",
         ADMIN,
-        "无法识别该修改。示例：/schedule dispatch 周一 09:00 · /schedule calendar plain",
+        "无法识别该修改。示例：/schedule 调度 周一 9:00 · /schedule 日历 周一至周五",
         say="/schedule dispatch mon 25:00",
     ),
     Case(
         "schedule-bad-zone",
         ADMIN,
-        "无法识别该修改。示例：/schedule dispatch 周一 09:00 · /schedule calendar plain",
+        "无法识别该修改。示例：/schedule 调度 周一 9:00 · /schedule 日历 周一至周五",
         say="/schedule timezone Mars/Olympus",
     ),
     Case(
         "schedule-bad-calendar",
         ADMIN,
-        "无法识别该修改。示例：/schedule dispatch 周一 09:00 · /schedule calendar plain",
+        "无法识别该修改。示例：/schedule 调度 周一 9:00 · /schedule 日历 周一至周五",
         say="/schedule calendar lunar",
     ),
     Case(

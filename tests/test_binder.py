@@ -92,7 +92,7 @@ async def test_binder_zip_with_index_and_a_file_too_big_for_bots(bot: Bot) -> No
     await _attach(bot, "3.1.2", [("录像.pdf", b"x" * BIG)], "复工")
     reply = await bot.say(LEADER, "/export evidence")
     assert reply.method == "sendDocument", reply.plain
-    assert reply.filename == "P佐证资料.zip"
+    assert reply.filename == "P整改佐证资料.zip"
     assert reply.document is not None
     z = zipfile.ZipFile(io.BytesIO(reply.document))
     names = sorted(z.namelist())
@@ -115,7 +115,7 @@ async def test_binder_for_one_measure_and_unknown_scopes(bot: Bot) -> None:
     await _attach(bot, "1.3.2", [("a.pdf", b"a")], "")
     await _attach(bot, "3.1.2", [("b.pdf", b"b")], "")
     one = await bot.say(LEADER, "/export evidence 1.3.2")
-    assert one.document is not None and one.filename == "P佐证资料 1.3.2.zip"
+    assert one.document is not None and one.filename == "P整改佐证资料 1.3.2.zip"
     assert [
         n for n in zipfile.ZipFile(io.BytesIO(one.document)).namelist() if n.endswith(".pdf")
     ] == [n for n in zipfile.ZipFile(io.BytesIO(one.document)).namelist() if n.startswith("1.3.2 ")]

@@ -23,6 +23,21 @@ RULES = {
     ),
     # 9月30日, 10月8日（周二）9:00: no zero-padded month, day or hour after Chinese
     "a zero-padded date or time": re.compile(rf"(?:{CJK}|^)0[0-9](?:月|日|:)"),
+    # 20项中已完成17项, not 17/20 (pages, 第2/3页, are no count)
+    "a count as a fraction": re.compile(r"\{(?!page\})[a-z_]+\}/\{"),
+    # 🔴红灯2项, not 🔴 2; 新增42项, not 新增：42
+    "a count without its measure word": re.compile(
+        r"[🔴🟡🟢]\s*\{|(?:新增|变更|未变|待销号)[：:]\s*\{"
+    ),
+    # the programme's name before 台账 or 专班 comes from Tr.stem, which adds 整改 when it is missing
+    "a programme's name doubled with 整改": re.compile(r"\{programme\}整改"),
+    # one name per beat, as STYLE.md names them: 每周调度, 半月研判, 月度汇报
+    "a beat under another name": re.compile(r"每月汇报|月度报告"),
+    # Chinese help shows Chinese arguments (/export 汇报 9月, /invites 专班 3), 北京时间 as the zone
+    "an English argument in Chinese": re.compile(
+        r"/(?:export|invites|schedule|summary|setup) \[?(?:report|halfyear|evidence|coordinator|"
+        r"dispatch|review|lookback|timezone|calendar|overdue|area|unit|taskforce)\b|Asia/"
+    ),
 }
 # commands and options with their arguments are code spans: spaces there are the syntax
 CODE = re.compile(r"(?:/|--)[a-z_-]+[^，。；：（）“”·、]*")

@@ -175,7 +175,7 @@ def test_reimport_keeps_missing_measures_unless_told_to_remove_them(
     kept = capsys.readouterr().out.splitlines()
     assert kept == [
         "Ledger for P: 40 measures in 4 areas.",
-        "New: 0 · changed: 0 · unchanged: 40",
+        "0 new, 0 changed, 40 unchanged.",
         "Columns read (field: column in the file, where they differ): Code; Area; Problem; Measure;"
         " Responsible leader; Lead unit; Co-units; Owner; Deadline; Status.",
         "In the ledger but not in this file: 4.2.1 and 4.3.1. Keep them, or remove them from the ledger?",

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from fakebot import BOT_TOKEN, FakeTelegram, Fault, User
+from stranger_texts import STRANGER_TEXT_EN
 
 from storage.migrate import alembic_config
 
@@ -46,7 +47,7 @@ async def test_run_migrates_a_new_database_then_answers(tmp_path: Path) -> None:
         try:
             api.send_private(STRANGER, "/start")
             [reply] = await api.wait_for(STRANGER.id, timeout=60)
-            assert reply.plain == "Sorry, I can't help you with that."
+            assert reply.plain == STRANGER_TEXT_EN
         finally:
             proc.terminate()
             assert await asyncio.wait_for(proc.wait(), 30) == 0

@@ -31,7 +31,7 @@ def test_ledger_sheet_has_one_row_per_measure_in_ledger_order() -> None:
     book = _book(rows)
     assert book.sheetnames == ["整改台账", "汇总"]
     ws = book["整改台账"]
-    assert ws["A1"].value == "巡视整改整改台账（截至2024年9月30日）"
+    assert ws["A1"].value == "巡视整改台账（截至2024年9月30日）"
     assert tuple(c.value for c in ws[2]) == HEADER_ZH
     codes = [ws.cell(row=r, column=1).value for r in range(3, ws.max_row + 1)]
     assert codes == [r.facts.code for r in rows] and len(codes) == 42

@@ -37,18 +37,33 @@ async def test_away_sends_dispatch_to_delegate_then_back(bot: Bot) -> None:
     assert (
         told.plain == "城市管理局联络员9月27日—10月10日不在岗，期间每周调度由城管副联络员代为反馈。"
     )
+    # and the stand-in hears from when
+    [named] = [m.plain for m in bot.api.since(mark) if m.chat_id == DEPUTY.id]
+    assert named == (
+        "城市管理局联络员9月27日—10月10日不在岗，指定由您代为反馈：自9月27日起，"
+        "其每周调度将发送给您，您的反馈计入其名下。"
+    )
     mark = bot.api.mark()
     await tick(bot, pid, datetime(2024, 9, 30, 9, 30, tzinfo=SH))
     assert [m for m in bot.api.since(mark) if m.chat_id == OWNER_A.id] == []
-    [to_deputy] = bot.api.messages_to(DEPUTY.id)
+    [to_deputy] = [m for m in bot.api.since(mark) if m.chat_id == DEPUTY.id]
     assert to_deputy.plain.split("\n")[:4] == [
         "📌 每周调度 · 本周（9月30日—10月6日）",
         "城管副联络员，您正在代城市管理局联络员反馈，请报送以下整改措施进展：",
         "",
         "🟢 1.3.2 建成虎峰山乡镇水厂并投用，解决未实现自来水入户问题 · 时限：10月31日 · 推进中",
     ]
-    back = await bot.say(OWNER_A, "/back")
+    mark = bot.api.mark()
+    bot.api.send_private(OWNER_A, "/back")
+    [back] = await bot.answers(OWNER_A.id, mark)
     assert back.plain == "欢迎回来，调度消息将恢复发送给您。"
+    # the task force and the stand-in hear that it ended, and the stand-in since when it ran
+    told_back = {m.chat_id: m.plain for m in bot.api.since(mark) if m.chat_id != OWNER_A.id}
+    assert told_back == {
+        ADMIN.id: "城市管理局联络员已返岗，原定9月27日—10月10日的不在岗提前结束，"
+        "每周调度恢复发送给本人。城管副联络员不再代为反馈。",
+        DEPUTY.id: "城市管理局联络员已返岗，您自9月27日起的代为反馈已结束，其每周调度恢复发送给本人。",
+    }
     # the next dispatch (W41, moved to Tuesday 8 October by National Day) goes to the owner again
     mark = bot.api.mark()
     await tick(bot, pid, datetime(2024, 10, 8, 9, 30, tzinfo=SH))
@@ -57,7 +72,7 @@ async def test_away_sends_dispatch_to_delegate_then_back(bot: Bot) -> None:
         "📌 每周调度 · 本周（10月7日—13日）",
         "城市管理局联络员，请报送您负责的整改措施进展：",
     ]
-    assert bot.api.messages_to(DEPUTY.id) == [to_deputy]
+    assert [m for m in bot.api.since(mark) if m.chat_id == DEPUTY.id] == []
 
 
 async def test_schedule_shows_and_changes_beats(bot: Bot) -> None:
@@ -84,5 +99,5 @@ async def test_schedule_shows_and_changes_beats(bot: Bot) -> None:
     nonsense = await bot.say(ADMIN, "/schedule dispatch someday 25:00")
     assert (
         nonsense.plain
-        == "无法识别该修改。示例：/schedule dispatch 周一 09:00 · /schedule calendar plain"
+        == "无法识别该修改。示例：/schedule 调度 周一 9:00 · /schedule 日历 周一至周五"
     )

@@ -206,9 +206,9 @@ async def test_a_long_import_says_how_far_it_is_and_others_are_answered_meanwhil
     await bot.api.wait_until(lambda: "导入完成" in bot.api.last_to(ADMIN.id).plain, timeout=60)
     await bot.settle()
     revisions = [r.text for r in preview.history] + [preview.plain]
-    assert "正在导入，已处理0/1,200行…" in revisions
-    assert "正在导入，已处理500/1,200行…" in revisions
-    assert "正在导入，已处理1,000/1,200行…" in revisions
+    assert "正在导入：共1,200行，已处理0行…" in revisions
+    assert "正在导入：共1,200行，已处理500行…" in revisions
+    assert "正在导入：共1,200行，已处理1,000行…" in revisions
     async with bot.db.session() as s:
         codes = (await s.exec(select(Measure.code).where(Measure.programme_id == pid))).all()
     assert len([c for c in codes if c.startswith("L-")]) == 1200

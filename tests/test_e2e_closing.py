@@ -130,7 +130,7 @@ async def test_look_back_rebound_reopens_and_the_next_dispatch_lists_it(bot: Bot
     await add_coordinator(bot, pid, "专班成员乙", COORD_B)
     await bot.say(ADMIN, "/use P")
     refused = await bot.say(ADMIN, "/schedule lookback 0")
-    assert refused.plain == "回头看时间为销号后的天数，可设为1至730天，例如 /schedule lookback 90。"
+    assert refused.plain == "回头看时间为销号后的天数，可设为1至730天，例如 /schedule 回头看 90。"
     mark = bot.api.mark()
     bot.api.send_private(ADMIN, "/schedule lookback 30")
     changed, shown = await bot.answers(ADMIN.id, mark)

@@ -41,7 +41,7 @@ async def test_monthly_report_survives_server_errors_and_goes_out_once_in_order(
     ]  # fmt: skip
     assert HEADLINE_ZH in sent[0].plain
     assert [m.filename for m in sent[2:]] == [
-        "P2024年9月月度汇报.docx",
+        "P整改2024年9月进展情况汇报.docx",
         "P整改台账（截至2024年9月30日）.xlsx",
     ]
     assert bot.api.faults.total_injected() == 3

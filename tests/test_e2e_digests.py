@@ -33,13 +33,13 @@ async def test_summary_in_group_with_filters(bot: Bot) -> None:
     assert text.split("\n")[:3] == [
         "📊 P · 截至9月30日整改情况",
         HEADLINE_ZH,
-        "🔴 0 · 🟡 0 · 🟢 7 · 待销号0项",
+        "🔴红灯0项、🟡黄灯0项、🟢绿灯7项、待销号0项",
     ]
     text = await group_say(bot, MEMBER, "/summary area 1")
     assert text == (
         "📊 P · 截至9月30日整改情况 · 第1方面\n"
         "截至9月底，20项整改措施已完成16项，其余4项正在按时序推进。\n"
-        "🔴 0 · 🟡 0 · 🟢 4 · 待销号0项"
+        "🔴红灯0项、🟡黄灯0项、🟢绿灯4项、待销号0项"
     )
     for words in ("/summary 第二方面", "/summary 方面2", "/summary 第2方面", "/summary 落实全面"):
         text = await group_say(bot, MEMBER, words)
@@ -51,7 +51,7 @@ async def test_summary_in_group_with_filters(bot: Bot) -> None:
         "📊 P · 截至9月30日整改情况 · 单位：城市管理局\n"
         "截至9月底，2项整改措施已完成0项，其余2项正在按时序推进。\n"
         "牵头2项、参与0项。\n"
-        "🔴 0 · 🟡 0 · 🟢 2 · 待销号0项"
+        "🔴红灯0项、🟡黄灯0项、🟢绿灯2项、待销号0项"
     )
     assert await group_say(bot, MEMBER, "/summary unit 城市管理局") == unit
     assert await group_say(bot, MEMBER, "/summary 单位 城市") == unit  # a unique prefix will do
@@ -72,7 +72,7 @@ async def test_summary_in_group_with_filters(bot: Bot) -> None:
     assert mine.plain == (
         "📊 P · 截至9月30日整改情况\n"
         "截至9月底，您负责的2项整改措施已完成0项，其余2项正在推进。\n"
-        "🔴 0 · 🟡 0 · 🟢 2 · 待销号0项"
+        "🔴红灯0项、🟡黄灯0项、🟢绿灯2项、待销号0项"
     )
 
 

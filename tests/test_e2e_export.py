@@ -14,6 +14,7 @@ import pytest
 from conftest import ADMIN, GROUP, SH, TASKFORCE, Bot, button, sample
 from fakebot import SentMessage, User
 from rhythm_support import LEADER, OWNER_A, measure_id, seed, tick
+from stranger_texts import STRANGER_TEXT_ZH
 from test_e2e_digests import HEADLINE_EN, HEADLINE_ZH, group_say
 
 from bot.cli import main
@@ -56,7 +57,7 @@ async def test_export_refused_to_owners_strangers_and_other_groups(bot: Bot) -> 
     owner = await bot.say(OWNER_A, "/export")
     assert owner.method == "sendMessage" and "仅限" in owner.plain
     stranger = await bot.say(STRANGER, "/export")
-    assert stranger.method == "sendMessage" and "无法" in stranger.plain
+    assert stranger.method == "sendMessage" and stranger.plain == STRANGER_TEXT_ZH
     text = await group_say(bot, OWNER_A, "/export")
     assert "仅限" in text
     text = await group_say(bot, LEADER, "/export", chat_id=TASKFORCE.id)
@@ -67,9 +68,9 @@ async def test_export_refused_to_owners_strangers_and_other_groups(bot: Bot) -> 
 async def test_export_bad_arguments_say_what_to_type(bot: Bot) -> None:
     await seed(bot)
     reply = await bot.say(LEADER, "/export report 2024-13")
-    assert "/export report 2024-09" in reply.plain
+    assert reply.plain == "请指定已结束的月份，例如 /export 汇报 9月。"
     reply = await bot.say(LEADER, "/export nonsense")
-    assert "/export report" in reply.plain
+    assert "/export 汇报 [月份]" in reply.plain
 
 
 def test_cli_export_round_trip(
@@ -136,8 +137,8 @@ async def test_monthly_beat_posts_text_chart_report_and_ledger_once(bot: Bot) ->
     assert [m.method for m in files] == ["sendPhoto", "sendDocument", "sendDocument"]
     photo, report, ledger = files
     assert photo.photo is not None and photo.photo.startswith(b"\x89PNG")
-    assert photo.plain == "P2024年9月月度汇报"
-    assert report.filename == "P2024年9月月度汇报.docx"
+    assert photo.plain == "P整改2024年9月进展情况汇报"
+    assert report.filename == "P整改2024年9月进展情况汇报.docx"
     paragraphs = _docx_text(report.document)
     assert paragraphs[0] == "关于P整改进展情况的报告" and paragraphs[2] == HEADLINE_ZH
     assert "五、落实审计反馈问题整改方面的整改情况" in paragraphs

@@ -120,7 +120,7 @@ async def test_a_rebound_is_the_measures_latest_word(bot: Bot) -> None:
     [december] = [m.plain for m in posted if m.plain.startswith("📋 P · 2024年12月")]
     lines = [line.replace("{n}", "61") for line in REBOUND_LINES]
     assert "\n".join(lines) in december and "水厂已投用" not in december
-    [doc] = [m for m in posted if m.filename == "P2024年12月月度汇报.docx"]
+    [doc] = [m for m in posted if m.filename == "P整改2024年12月进展情况汇报.docx"]
     said = [p for p in _paragraphs(doc.document) if "（1.3.2）" in p]
     assert said[0] == (
         f"3. {TEXT_132}（1.3.2）回头看发现反弹：入户水压不足，部分村组停水。"
@@ -162,7 +162,7 @@ async def test_the_review_lists_every_yellow_item_it_counts(bot: Bot) -> None:
     bot.api.send_private(ADMIN, "/review")
     [review] = [m for m in await bot.answers(GROUP.id, mark) if m.plain.startswith("🔎")]
     lines = review.plain.split("\n")
-    assert lines[2] == "🔴 1 · 🟡 6 · 🟢 0 · 待销号0项"
+    assert lines[2] == "🔴红灯1项、🟡黄灯6项、🟢绿灯0项、待销号0项"
     at = lines.index("黄灯事项：")
     listed = [line for line in lines[at + 1 :] if line.startswith("🟡 ")]
     assert [line.split(" ")[1] for line in listed] == [

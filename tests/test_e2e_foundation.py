@@ -7,6 +7,7 @@ import re
 from conftest import ADMIN, GROUP, Bot, sample
 from fakebot import User
 from sqlmodel import col, func, select
+from stranger_texts import STRANGER_TEXT_EN
 
 from storage.models import AuditEvent, Measure
 
@@ -61,11 +62,11 @@ async def setup_programme(bot: Bot, name: str = "巡视整改") -> None:
     assert "42" in bot.api.last_to(ADMIN.id).plain
 
 
-async def test_stranger_is_refused_without_detail(bot: Bot) -> None:
+async def test_stranger_is_told_how_to_get_in_without_detail(bot: Bot) -> None:
     await setup_programme(bot)
     for command in ("/start", "/my", "/summary", "/invites", "/help"):
         reply = await bot.say(STRANGER, command)
-        assert reply.plain == "Sorry, I can't help you with that.", command
+        assert reply.plain == STRANGER_TEXT_EN, command  # no programme's name or content
 
 
 async def test_bad_file_lists_every_problem_and_writes_nothing(bot: Bot) -> None:
@@ -162,7 +163,7 @@ async def test_revoked_invite_and_reimport_with_missing_measures(bot: Bot) -> No
     shorter = "\n".join(lines[:-2]).encode("utf-8")
     preview = await bot.upload(ADMIN, "shorter.csv", shorter)
     assert preview.plain == (
-        "巡视整改台账：共4个方面、40项整改措施。\n新增：0 · 变更：0 · 未变：40\n"
+        "巡视整改台账：共4个方面、40项整改措施。\n新增0项、变更0项、未变40项。\n"
         "读取的列（字段：文件中的列名，两者不同时列出）：编号；方面；问题；整改措施；责任领导；牵头单位；"
         "责任单位；责任人；完成时限；状态。\n"
         "以下措施在台账中但不在本文件中：4.2.1和4.3.1。保留，还是从台账中删除？"

@@ -30,7 +30,10 @@ async def test_handover_by_prefix_binds_the_successor(bot: Bot) -> None:
     )
     [told] = [m for m in bot.api.since(mark) if m.chat_id == OWNER_A.id]
     assert told.plain == "您在“P”中的城市管理局联络员职责已由整改专班办理交接，感谢您的辛勤工作。"
-    assert (await bot.say(OWNER_A, "/my")).plain == "抱歉，我无法为您办理此事。"
+    assert (await bot.say(OWNER_A, "/my")).plain == (
+        "自9月30日起，您在“P”中的城市管理局联络员职责已由Admin移交给接任人员，"
+        "您此前报送的内容仍保留在台账记录中。如仍需参与，请联系整改专班获取新的邀请链接。"
+    )
     welcome = await bot.say(SUCCESSOR, f"/start {link[1]}")
     assert "城市管理局联络员" in welcome.plain
     again = await bot.say(OWNER_B, f"/start {link[1]}")

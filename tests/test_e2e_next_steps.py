@@ -61,7 +61,7 @@ async def test_setup_says_what_comes_next_and_help_lists_handover(bot: Bot) -> N
     help_text = (await bot.say(ADMIN, "/help")).plain
     assert "/handover 姓名 – 人员调整时，为接任人员生成新的邀请链接" in help_text
     assert (
-        "/invites [coordinator 数量] – 生成未绑定人员的邀请链接，或生成指定数量的整改专班成员邀请链接"
+        "/invites [专班 数量] – 生成未绑定人员的邀请链接，或生成指定数量的整改专班成员邀请链接"
         in (help_text)
     )
     for language in ("zh", "en"):

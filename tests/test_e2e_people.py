@@ -61,6 +61,9 @@ async def test_roles_by_button_and_the_last_coordinator(bot: Bot) -> None:
     await bot.press(ADMIN, card, RoleSwitch(a, "coordinator", "on").pack())
     assert card.plain == f"{A}\n角色：整改专班成员和责任人\n\n已将{A}设为整改专班成员。"
     assert card.buttons[0] == ("取消整改专班成员角色", RoleSwitch(a, "coordinator", "off").pack())
+    # the listing the card answers shows the new role too, its buttons unchanged
+    assert listing.plain.split("\n")[2] == f"✅ {A}（整改专班成员和责任人）"
+    assert [d for _, d in listing.buttons][:2] == [PersonCard(admin).pack(), PersonCard(a).pack()]
     [told] = [m.plain for m in bot.api.since(mark) if m.chat_id == OWNER_A.id]
     assert told == "整改专班已将您设为整改项目“P”的整改专班成员。发送 /help 可查看可用功能。"
     assert (await bot.say(OWNER_A, "/people")).plain.startswith("已绑定：4人")
@@ -195,7 +198,11 @@ async def test_revoke_unbinds_a_bound_person(bot: Bot) -> None:
         f"The task force ended your access to programme P as {B}. What you reported stays in "
         "the ledger's history."
     )
-    assert (await bot.say(OWNER_B, "/my")).plain == "Sorry, I can't help you with that."
+    assert (await bot.say(OWNER_B, "/my")).plain == (
+        f"Since 30 September, your account is no longer bound to programme P as {B}: Admin "
+        "ended it. What you reported stays in the ledger's history. If you should still take "
+        "part, ask the task force for a new invite link."
+    )
     async with bot.db.session() as s:
         event = (await s.exec(select(AuditEvent).where(AuditEvent.action == "person.unbind"))).one()
     assert event.before == '{"telegram_name": null, "telegram_user_id": 302}'

@@ -70,6 +70,7 @@ async def test_dispatch_answers_nudge_and_escalation(bot: Bot) -> None:
     assert [n.plain for n in nudges] == [
         "⏰ 催办：以下整改措施尚未反馈本周调度情况：\n\n"
         "🟢 1.3.3 推进城市供水管网延伸工程，年内全覆盖解决群众饮水问题 · 时限：12月31日 · 推进中\n\n"
+        "请于9月25日（周三）16:00前反馈。\n"  # before the fortnightly review
         "请点击整改措施反馈进展，也可直接回复本消息。"
     ]
     await tick(bot, pid, datetime(2024, 9, 25, 11, 0, tzinfo=SH))

@@ -22,7 +22,7 @@ async def test_three_coordinators(bot: Bot) -> None:
     pid = await seed(bot)
     refused = await bot.say(ADMIN, "/invites coordinator 11")
     assert refused.plain == (
-        "用法：发送 /invites 生成整改台账人员的邀请链接；发送 /invites coordinator 数量 "
+        "用法：发送 /invites 生成整改台账人员的邀请链接；发送 /invites 专班 数量 "
         "生成整改专班成员邀请链接（每次最多10个，每个链接绑定一名新成员）。"
     )
     links = await bot.say(ADMIN, "/invites coordinator 2")

@@ -51,7 +51,7 @@ def test_letter_docx_in_both_languages() -> None:
     assert zh[:3] == ["巡视整改工作提示函", "〔2024〕第3号", "城市管理局："]
     assert "已逾期5天" in zh[3] and facts.text in zh[3]
     assert "2024年11月12日前" in zh[4]
-    assert zh[-2:] == ["巡视整改整改专班", "2024年11月5日"]
+    assert zh[-2:] == ["巡视整改专班", "2024年11月5日"]
     en = _paragraphs(letter_docx(tr("en"), x))
     assert en[:3] == ["巡视整改: work prompt letter", "No. 3 of 2024", "To 城市管理局:"]
     assert "5 days overdue" in en[3] and "12 November 2024" in en[4]

@@ -12,6 +12,7 @@ import pytest
 from conftest import ADMIN, Bot, sample
 from fakebot import User
 from sqlmodel import col, select
+from stranger_texts import STRANGER_TEXT_ZH
 from test_e2e_foundation import all_invites, invite_tokens, setup_programme
 
 from bot.cli import main
@@ -145,7 +146,7 @@ async def test_status_for_admins_only(bot: Bot) -> None:
             "• 2人无法送达：审计局联络员和建设局联络员"
         )
     )
-    assert (await bot.say(OWNER, "/status")).plain == "抱歉，我无法为您办理此事。"  # a stranger
+    assert (await bot.say(OWNER, "/status")).plain == STRANGER_TEXT_ZH  # a stranger
     links = invite_tokens(await all_invites(bot))
     await bot.say(OWNER, f"/start {links['党群工作部联络员']}")
     assert (await bot.say(OWNER, "/status")).plain == "抱歉，只有管理员可以查看运行状态。"

@@ -12,6 +12,7 @@ import aiohttp
 import pytest_asyncio
 from conftest import RELAXED
 from sqlmodel import select
+from stranger_texts import STRANGER_TEXT_ZH
 
 from bot.app import services_of
 from bot.domain.model import Beat, Status
@@ -93,6 +94,7 @@ DISPATCH = (
     "📌 每周调度 · 本周（10月7日—13日）\n城市管理局联络员，请报送您负责的整改措施进展：\n\n"
     "🟢 1.3.2 建成虎峰山乡镇水厂并投用，解决未实现自来水入户问题 · 时限：10月31日 · 推进中\n"
     "🟢 1.3.3 推进城市供水管网延伸工程，年内全覆盖解决群众饮水问题 · 时限：12月31日 · 推进中\n\n"
+    "请于10月10日（周四）9:00前反馈。\n"
     "请点击整改措施反馈进展，也可直接回复本消息。"
 )
 HEADLINE = "截至9月底，42项整改措施已完成35项，其余7项正在按时序推进。"
@@ -146,7 +148,7 @@ async def test_play_an_owner_and_a_leader_then_reset(browser: Browser) -> None:
     report = await browser.until(LEADERSHIP, lambda m: sum("document" in x for x in m) == 2)
     assert report[0]["text"].split("\n")[:2] == ["📋 巡视整改 · 2024年9月整改情况汇报", HEADLINE]
     ledger = report[-1]["document"]
-    assert ledger["name"] == "巡视整改整改台账（截至2024年9月30日）.xlsx"
+    assert ledger["name"] == "巡视整改台账（截至2024年9月30日）.xlsx"
     async with browser.http.get(f"{browser.base}/api/file/{ledger['file_id']}") as res:
         assert (await res.read())[:2] == b"PK"  # an XLSX is a zip
         assert "attachment" in res.headers["Content-Disposition"]
@@ -198,7 +200,7 @@ async def test_play_an_owner_and_a_leader_then_reset(browser: Browser) -> None:
     assert summary["reply_to"]["text"] == "/summary"
     stranger = (await browser.world())["stranger"]
     refused = await browser.say(stranger, stranger, "/my")
-    assert refused["text"] == "抱歉，我无法为您办理此事。"
+    assert refused["text"] == STRANGER_TEXT_ZH
 
     # reset: a fresh programme, empty chats, the clock back at the start
     await browser.post("/api/reset", {})

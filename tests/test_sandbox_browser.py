@@ -96,8 +96,8 @@ async def test_play_the_rhythm_in_the_browser(sandbox: Sandbox) -> None:
             ".map((x) => x.innerText); return a.length === 2 && JSON.stringify(a); })()"
         )
         assert json.loads(files) == [
-            "巡视整改2024年9月月度汇报.docx",
-            "巡视整改整改台账（截至2024年9月30日）.xlsx",
+            "巡视整改2024年9月进展情况汇报.docx",
+            "巡视整改台账（截至2024年9月30日）.xlsx",
         ]
         await page.until("document.querySelector('#messages img') !== null")
         if target := os.environ.get("SANDBOX_SCREENSHOT"):

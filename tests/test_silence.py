@@ -196,6 +196,6 @@ async def test_summary_from_lean_rows_equals_the_one_from_full_facts(db_url: str
             ("Y1", 0),
         ]
         text = summary_text(tr("en"), content, "P")
-        assert "🔴 1 · 🟡 5 · 🟢 6 · pending sign-off 0" in text.split("\n")
+        assert "🔴 1 red, 🟡 5 yellow, 🟢 6 green, 0 awaiting sign-off" in text.split("\n")
     finally:
         await db.dispose()

@@ -142,7 +142,7 @@ def test_answer_line_in_both_languages() -> None:
         answer(tr("zh_CN"), said) == "    ↳ 推进受阻 · 60% · “资金缺口约800万元”（9月20日，周强）"
     )
     assert (
-        answer(tr("en"), said) == "    ↳ blocked · 60% · “资金缺口约800万元” (20 September, 周强)"
+        answer(tr("en"), said) == "    ↳ Blocked · 60% · “资金缺口约800万元” (20 September, 周强)"
     )
 
 

@@ -102,3 +102,48 @@ def chase_text(t: Tr, *, by: str, code: str, text: str, due: str) -> str:
         text=short(text, 60),
         date=due,
     )
+
+
+def stand_in_text(t: Tr, *, owner: str, start: str, end: str) -> str:
+    """What a stand-in hears when an absence names them."""
+    return t._(
+        "{owner} is away {start} – {end} and named you to stand in: from {start}, their weekly "
+        "dispatches come to you, and your answers count for them.",
+        owner=owner,
+        start=start,
+        end=end,
+    )
+
+
+def back_text(t: Tr, *, name: str, start: str, end: str, begun: bool, delegate: str | None) -> str:
+    """What the task force hears when someone ends an absence with /back."""
+    if not begun:
+        return t._(
+            "{name} cancelled their absence {start} – {end}.", name=name, start=start, end=end
+        )
+    text = t._(
+        "{name} is back: the absence {start} – {end} ended early, and dispatches go to them again.",
+        name=name,
+        start=start,
+        end=end,
+    )
+    if delegate:
+        text = t.sentences(text, t._("{delegate} no longer stands in.", delegate=delegate))
+    return text
+
+
+def stand_in_ended_text(t: Tr, *, owner: str, start: str, end: str, begun: bool) -> str:
+    """What a stand-in hears when the absence they covered ends with /back."""
+    if not begun:
+        return t._(
+            "{owner} cancelled their absence {start} – {end}: you will not stand in for them.",
+            owner=owner,
+            start=start,
+            end=end,
+        )
+    return t._(
+        "{owner} is back: your stand-in, which began on {start}, has ended. Their dispatches "
+        "go to them again.",
+        owner=owner,
+        start=start,
+    )

@@ -122,3 +122,24 @@ def decide_keyboard(t: Tr, request_id: int, *, extension: bool = False) -> Inlin
             ]
         ]
     )
+
+
+def waiting_head(t: Tr, signoffs: int, extensions: int) -> str:
+    """/pending's head: how many requests of each kind wait (共1项销号申请、1项延期申请待审核)."""
+    if not extensions:
+        return t.n_(
+            "{n} sign-off request is waiting, oldest first:",
+            "{n} sign-off requests are waiting, oldest first:",
+            signoffs,
+        )
+    if not signoffs:
+        return t.n_(
+            "{n} extension request is waiting, oldest first:",
+            "{n} extension requests are waiting, oldest first:",
+            extensions,
+        )
+    return t._(
+        "{signoffs} and {extensions} are waiting, oldest first:",
+        signoffs=t.n_("{n} sign-off request", "{n} sign-off requests", signoffs),
+        extensions=t.n_("{n} extension request", "{n} extension requests", extensions),
+    )

@@ -23,6 +23,8 @@ def headline(t: Tr, c: Counts, as_of: date) -> str:
     when = t.as_of(as_of)
     if c.total == 0:
         return t._("As of {when}, there are no measures.", when=when)
+    if c.total == 1:  # not "0 of 1 measures are complete"
+        return _one(t, c, when)
     if c.open == 0:
         return t._(
             "As of {when}, all {total} measures are complete.", when=when, total=t.num(c.total)
@@ -48,31 +50,44 @@ def headline(t: Tr, c: Counts, as_of: date) -> str:
     return head + tail
 
 
+def _one(t: Tr, c: Counts, when: str) -> str:
+    """The headline of a single measure: complete, overdue, or in progress."""
+    if c.open == 0:
+        return t._("As of {when}, the one measure is complete.", when=when)
+    if c.overdue:
+        return t._("As of {when}, the one measure is not complete yet; it is overdue.", when=when)
+    return t._("As of {when}, the one measure is not complete yet; it is in progress.", when=when)
+
+
 def lights(t: Tr, c: Counts) -> str:
-    """🔴 1 · 🟡 2 · 🟢 3 · pending sign-off 0."""
-    return " · ".join(
-        [
-            f"{LIGHT_ICON[Light.RED]} {t.num(c.red)}",
-            f"{LIGHT_ICON[Light.YELLOW]} {t.num(c.yellow)}",
-            f"{LIGHT_ICON[Light.GREEN]} {t.num(c.green)}",
-            t._("pending sign-off {n}", n=t.num(c.pending)),
-        ]
+    """🔴红灯1项、🟡黄灯2项、🟢绿灯3项、待销号0项 / 🔴 1 red, 🟡 2 yellow, 🟢 3 green, 0 awaiting sign-off."""
+    return t.series([*_lit(t, c, every=True), t._("{n} awaiting sign-off", n=t.num(c.pending))])
+
+
+def _lit(t: Tr, c: Counts, *, every: bool) -> list[str]:
+    """Each light with its count (every one, or only those lit)."""
+    counts = (
+        (Light.RED, c.red, N_("{icon} {n} red")),
+        (Light.YELLOW, c.yellow, N_("{icon} {n} yellow")),
+        (Light.GREEN, c.green, N_("{icon} {n} green")),
     )
+    return [t._(text, icon=LIGHT_ICON[lit], n=t.num(n)) for lit, n, text in counts if n or every]
 
 
 def area_lines(t: Tr, areas: Sequence[Group]) -> list[str]:
-    """One line per area: done x/y and its lights."""
-    return [
-        t._(
-            "{number}. {area}: done {closed}/{total}",
+    """One line per area: 20项中已完成16项, then its lights that are lit."""
+    lines = []
+    for g in areas:
+        done = t._(
+            "{number}. {area}: {closed} of {total} complete",
             number=g.number,
             area=short(g.key, 24),
             closed=t.num(g.counts.closed),
             total=t.num(g.counts.total),
         )
-        + f" · {LIGHT_ICON[Light.RED]}{g.counts.red} {LIGHT_ICON[Light.YELLOW]}{g.counts.yellow} {LIGHT_ICON[Light.GREEN]}{g.counts.green}"
-        for g in areas
-    ]
+        lit = _lit(t, g.counts, every=False)
+        lines.append(t._("{done}; {lights}", done=done, lights=t.series(lit)) if lit else done)
+    return lines
 
 
 def _items(t: Tr, items: Sequence[MeasureFacts], today: date) -> list[str]:

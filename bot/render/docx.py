@@ -30,7 +30,7 @@ def title(t: Tr, programme: str) -> str:
     """关于…整改进展情况的报告 / Progress report on …."""
     if t.locale == "zh_CN":
         programme = programme.removesuffix("整改")  # 巡视整改 → 关于巡视整改进展情况的报告
-    return t._("Progress report on {programme}", programme=programme)
+    return t._("Progress report on {programme}", programme=t.stem(programme))
 
 
 def _overall(doc: Any, t: Tr, r: MonthlyReport, chart: bytes | None) -> None:

@@ -75,14 +75,14 @@ def answer_choices(t: Tr, measure_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                button(t._("✅ on track"), "ok"),
-                button(t._("⚠️ at risk"), "risk"),
-                button(t._("⛔ blocked"), "block"),
+                button(t._("✅ On track"), "ok"),
+                button(t._("⚠️ At risk"), "risk"),
+                button(t._("⛔ Blocked"), "block"),
             ],
-            [button(t._("✔️ done"), "done"), button(t._("✍️ write an update"), "note")],
+            [button(t._("✔️ Done"), "done"), button(t._("✍️ Write an update"), "note")],
             [
                 InlineKeyboardButton(
-                    t._("📅 ask for more time"),
+                    t._("📅 Ask for more time"),
                     callback_data=callbacks.Extend(measure_id).pack(),
                 )
             ],

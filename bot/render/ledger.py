@@ -94,13 +94,13 @@ def preview_text(t: Tr, plan: ImportPlan, parsed: ParsedLedger, programme: str) 
     areas = {r.area for r in parsed.rows}
     lines = [
         t._(
-            "Ledger for {programme}: {n} measures in {areas} areas.",
-            programme=programme,
-            n=len(parsed.rows),
-            areas=len(areas),
+            "Ledger for {programme}: {measures} in {areas}.",
+            programme=t.stem(programme),
+            measures=t.n_("{n} measure", "{n} measures", len(parsed.rows)),
+            areas=t.n_("{n} area", "{n} areas", len(areas)),
         ),
         t._(
-            "New: {new} · changed: {changed} · unchanged: {same}",
+            "{new} new, {changed} changed, {same} unchanged.",
             new=len(plan.new),
             changed=len(plan.changed),
             same=plan.unchanged,

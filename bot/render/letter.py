@@ -50,6 +50,6 @@ def letter_docx(t: Tr, x: Letter) -> bytes:
             date=t.date(x.reply_by),
         ),
     )
-    for line in (t._("{programme} task force", programme=x.programme), t.date(x.issued_on)):
+    for line in (t._("{programme} task force", programme=t.stem(x.programme)), t.date(x.issued_on)):
         align_right(para(doc, "body", line))
     return to_bytes(doc)

@@ -49,10 +49,13 @@ def answer(t: Tr, a: Answer) -> str:
         parts = [labels.health(t, a.health)] if a.health is not None else []
     if a.percent is not None:
         parts.append(t.pct(a.percent / 100))
-    words = a.blockers if a.health is Health.BLOCKED and a.blockers else a.note or a.blockers
+    # at risk or blocked, what is in the way is what the reader needs to know
+    trouble = a.health in (Health.AT_RISK, Health.BLOCKED)
+    words = a.blockers if trouble and a.blockers else a.note or a.blockers
     if words:
         parts.append(t._("“{text}”", text=short(words, ANSWER_LIMIT)))
     said = " · ".join(parts)
+    said = said[:1].upper() + said[1:]  # it opens the line: On track · 60% (Chinese: as is)
     return "    ↳ " + t._(
         "{answer} ({date}, {who})",
         answer=said,

@@ -151,7 +151,9 @@ def _ledger_sheet(t: Tr, ws: Any, content: LedgerContent) -> None:
 
     names = [t._(msgid) for _, msgid, _ in COLUMNS]
     title = t._(
-        "{programme} · ledger as of {date}", programme=content.programme, date=t.date(content.as_of)
+        "{programme} · ledger as of {date}",
+        programme=t.stem(content.programme),
+        date=t.date(content.as_of),
     )
     widths = {i: text_width(n) for i, n in enumerate(names, start=1)}
     # a write-only sheet streams rows: widths, panes and styles are settled before the first
