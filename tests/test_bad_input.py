@@ -326,13 +326,13 @@ CASES: list[Case] = [
     Case(
         "schedule-zone-5000",
         ADMIN,
-        "无法识别该修改。示例：/schedule dispatch 周一 09:00 · /schedule calendar plain",
+        "无法识别该修改。示例：/schedule 调度 周一 9:00 · /schedule 日历 周一至周五",
         say="/schedule timezone " + "A" * 5000,
     ),
     Case(
         "export-report-year-0",
         ADMIN,
-        "请指定2000年以来已结束的月份，例如 /export report 2024-09。",
+        "请指定2000年以来已结束的月份，例如 /export 汇报 2024年9月。",
         say="/export report 0000-01",
     ),
     Case(

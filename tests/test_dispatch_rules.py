@@ -106,8 +106,8 @@ def test_answered_in_period() -> None:
     assert answered_in_period(sent(day, "A", answered_at=at(11, 5))) is True
     assert answered_in_period(sent(day, "u")) is None  # never reached the owner
     assert answered_in_period(sent(day, "x")) is None
-    # answered after its window closed: too late for this dispatch
-    assert answered_in_period(sent(day, "a", answered_at=at(11, 12))) is False
+    # answered after its window closed, before any later dispatch took the answers: answered
+    assert answered_in_period(sent(day, "a", answered_at=at(11, 12))) is True
     # as of a moment: answered by then, or still open (not counted), or closed and silent
     assert answered_in_period(sent(day, "a", answered_at=at(11, 5)), at(11, 6)) is True
     assert answered_in_period(sent(day, "a", answered_at=at(11, 5)), at(11, 4, 12)) is None

@@ -99,13 +99,14 @@ def answered_in_period(item: Asked, at: datetime | None = None) -> bool | None:
     """True when answered in time, False when silent, None when it does not count (as of `at`).
 
     It counts once it reached the owner with time to answer: delivered and not short (a short
-    one counts only when answered). Answered in time: before its answer_by. Still open at `at`
-    (before its answer_by) and not answered yet: None.
+    one counts only when answered). Answered: an answer was credited to it by `at`, late or not
+    (an answer goes to the owner's latest dispatch, so a later dispatch takes the answers after
+    it: a week without one leaves the owner's answer to the last). Still open at `at` (before
+    its answer_by) and not answered yet: None.
     """
     if not delivered_by(item, at):
         return None
-    limit = item.answer_by if at is None or item.answer_by is None else min(at, item.answer_by)
-    if answered_by(item, limit):
+    if answered_by(item, at):
         return True
     if item.short:
         return None

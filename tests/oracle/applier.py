@@ -113,8 +113,9 @@ class Player:
             if until is not None and e.at >= until:
                 break
             while checks and checks[0] <= e.at:
+                moment = checks.pop(0)  # popped whether checked or not: else this never ends
                 if at_check is not None:
-                    await at_check(checks.pop(0))
+                    await at_check(moment)
             await self.step(e)
             self.played += 1
             self.clock = e.at

@@ -12,7 +12,7 @@ from storage.db import Database
 
 # a fixed seed and a fixed number of histories in CI, split among the properties (each its own
 # test); ORACLE_EXAMPLES=2000 ORACLE_RANDOM=1 ORACLE_SHRINK=1 to search harder and minimise
-EXAMPLES = int(os.environ.get("ORACLE_EXAMPLES", "200"))
+EXAMPLES = int(os.environ.get("ORACLE_EXAMPLES", "100"))
 PER_PROPERTY = max(EXAMPLES // 4, 1)
 ORACLE = settings(
     max_examples=PER_PROPERTY,
