@@ -332,7 +332,7 @@ CASES: list[Case] = [
     Case(
         "export-report-year-0",
         ADMIN,
-        "请指定2000年以来已结束的月份，例如 /export 汇报 2024年9月。",
+        "请指定2000年以来已结束的月份，例如 /export 汇报 9月。",
         say="/export report 0000-01",
     ),
     Case(

@@ -68,7 +68,7 @@ async def test_export_refused_to_owners_strangers_and_other_groups(bot: Bot) -> 
 async def test_export_bad_arguments_say_what_to_type(bot: Bot) -> None:
     await seed(bot)
     reply = await bot.say(LEADER, "/export report 2024-13")
-    assert reply.plain == "请指定已结束的月份，例如 /export 汇报 9月。"
+    assert reply.plain == "请指定2000年以来已结束的月份，例如 /export 汇报 9月。"
     reply = await bot.say(LEADER, "/export nonsense")
     assert "/export 汇报 [月份]" in reply.plain
 

@@ -27,7 +27,7 @@ async def test_a_corpus_ledger_is_imported_as_read(bot: Bot, name: str) -> None:
     case: Case = BY_NAME[name]
     await bot.say(ADMIN, "/newprogramme P")
     preview = await bot.upload(ADMIN, case.filename, case.make())
-    assert preview.plain.startswith("P台账："), preview.plain
+    assert preview.plain.startswith("P整改台账："), preview.plain
     assert "读取的列（字段：文件中的列名，两者不同时列出）：" in preview.plain
     for line in case.preview:
         assert line in preview.plain
