@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
@@ -57,20 +58,45 @@ async def _silences(session: AsyncSession, programme_id: int, at: datetime) -> d
     return {mid: silent_run(mine, at) for mid, mine in items.items()}
 
 
+def _recorded(rows: Sequence[Any], tz: str) -> list[Recorded]:
+    """(measure id, action, at, after) rows as the replay reads them, each dated in the zone."""
+    zone = ZoneInfo(tz)
+    return [
+        Recorded(mid, action, at, at.astimezone(zone).date(), audit.load(after) or {})
+        for mid, action, at, after in rows
+        if mid is not None
+    ]
+
+
+async def _codes(session: AsyncSession, programme_id: int) -> dict[int, str]:
+    """Every measure's code by id, removed ones too (their events still name them)."""
+    query = sa_select(col(Measure.id), col(Measure.code)).where(
+        col(Measure.programme_id) == programme_id
+    )
+    return {
+        mid or 0: code for mid, code in (await (await session.connection()).execute(query)).all()
+    }
+
+
 async def events(
-    session: AsyncSession, *, programme: Programme, until: datetime | None = None
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    until: datetime | None = None,
+    answers: bool = True,
 ) -> list[Recorded]:
     """The programme's measure events the replay reads, before a moment (all if None), in order.
 
     Answers are most of a trail (ten for each measure at scale), and a run of answers with
     nothing else between them moves a measure as its first (the status) and its last (the
     health) do: the database keeps only those two of each run, so Python parses a tenth.
+    Without `answers` none of them: what is closed when never hangs on an answer.
     """
     e = AuditEvent
     where = [
         col(e.programme_id) == programme.id,
         col(e.entity) == MEASURE_EVENTS,
-        col(e.action).in_(REPLAYED),
+        col(e.action).in_(REPLAYED if answers else REPLAYED - {ANSWERED}),
     ]
     if until is not None:
         where.append(col(e.at) < until)
@@ -103,12 +129,7 @@ async def events(
         .order_by(t.seq)
     )
     conn = await session.connection()
-    zone = ZoneInfo(programme.timezone)
-    return [
-        Recorded(mid, action, at, at.astimezone(zone).date(), audit.load(after) or {})
-        for mid, action, at, after in (await conn.execute(kept)).all()
-        if mid is not None
-    ]
+    return _recorded((await conn.execute(kept)).all(), programme.timezone)
 
 
 async def first_import(session: AsyncSession, *, programme: Programme) -> datetime | None:
@@ -155,16 +176,9 @@ async def facts_at(
         recorded = await events(session, programme=programme, until=until)
     states = _states_at(recorded, first, at)
     conn = await session.connection()
-    codes = dict(
-        (await conn.execute(sa_select(col(Measure.id), col(Measure.code)).where(
-            col(Measure.programme_id) == pid
-        ))).tuples().all()
-    )  # fmt: skip
-    numbers = dict(
-        (await conn.execute(sa_select(col(Area.name), col(Area.number)).where(
-            col(Area.programme_id) == pid
-        ))).tuples().all()
-    )  # fmt: skip
+    codes = await _codes(session, pid)
+    areas = sa_select(col(Area.name), col(Area.number)).where(col(Area.programme_id) == pid)
+    numbers = {name: number for name, number in (await conn.execute(areas)).all()}
     silent = await _silences(session, pid, at)
     latest = await latest_answers(session, programme_id=pid, before=at)
     out = []
@@ -200,23 +214,16 @@ async def closed_days(
     session: AsyncSession, *, programme: Programme, recorded: Sequence[Recorded] | None = None
 ) -> list[tuple[str, date]]:
     """Every sign-off of the programme as (code, day), in the order they were decided."""
-    conn = await session.connection()
+    assert programme.id is not None
     if recorded is None:
         e = AuditEvent
         query = sa_select(col(e.entity_id), col(e.action), col(e.at), col(e.after)).where(
             col(e.programme_id) == programme.id, col(e.action) == SIGNED_OFF
         )
-        zone = ZoneInfo(programme.timezone)
-        recorded = [
-            Recorded(mid, action, at, at.astimezone(zone).date(), audit.load(after) or {})
-            for mid, action, at, after in (await conn.execute(query.order_by(col(e.seq)))).all()
-            if mid is not None
-        ]
-    codes = dict(
-        (await conn.execute(sa_select(col(Measure.id), col(Measure.code)).where(
-            col(Measure.programme_id) == programme.id
-        ))).tuples().all()
-    )  # fmt: skip
+        conn = await session.connection()
+        rows = (await conn.execute(query.order_by(col(e.seq)))).all()
+        recorded = _recorded(rows, programme.timezone)
+    codes = await _codes(session, programme.id)
     return [(codes.get(mid, ""), day) for mid, day in closings(recorded)]
 
 
@@ -225,10 +232,9 @@ async def month_history(
 ) -> tuple[list[tuple[str, date]], dict[tuple[int, int], int]]:
     """Every sign-off as (code, day), and how many measures were closed at each month's end.
 
-    One load of the whole trail serves every month: closed or not never hangs on the answers
-    that events() leaves out between the first and the last of a run.
+    One load of the trail without its answers serves every month.
     """
-    recorded = await events(session, programme=programme)
+    recorded = await events(session, programme=programme, answers=False)
     first = await first_import(session, programme=programme)
     ends: dict[tuple[int, int], int] = {}
     for y, m in months_up_to(year, month, months):
