@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import weakref
@@ -50,6 +51,7 @@ class _Job:
     row: OutboxMessage
     done: int = 0
     attempt: int = 0
+    part: asyncio.Future[None] | None = None  # the request in flight, if any
 
 
 def _markup(row: OutboxMessage) -> InlineKeyboardMarkup | None:
@@ -88,6 +90,8 @@ class Sender:
         self._parts: set[asyncio.Future[None]] = set()  # requests in flight, recorded on return
         self._own_pacer = Pacer()  # for a plain Bot without our rate limiter
         self._sessions = asyncio.Semaphore(SESSIONS)
+        self._idle = asyncio.Event()  # set while no delivery run is in progress
+        self._idle.set()
 
     @asynccontextmanager
     async def _session(self) -> AsyncIterator[AsyncSession]:
@@ -109,9 +113,17 @@ class Sender:
     async def stop(self) -> None:
         """Abort, then wait for the requests already sent to be answered and recorded."""
         self.abort()
+        # a request's own timeout bounds this; a stuck one is left to its lease
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout + 1
+        # the runs first: a cancelled message frees its lease on the way out, and that clean-up
+        # joins _parts only then (a lease left behind would hold the message back for a minute)
+        if self._runs:
+            # a run's task may go on after the run: wait for the run to leave, not the task
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._idle.wait(), timeout=self.timeout + 1)
         if self._parts:
-            # a request's own timeout bounds this; a stuck one is left to its lease
-            await asyncio.wait(set(self._parts), timeout=self.timeout + 1)
+            await asyncio.wait(set(self._parts), timeout=max(0.0, deadline - loop.time()))
 
     async def deliver(
         self, bot: Bot, *, programme_id: int | None = None, budget: float = 120.0
@@ -145,6 +157,7 @@ class Sender:
         me = asyncio.current_task()
         assert me is not None
         self._runs.add(me)
+        self._idle.clear()
         try:
             await asyncio.gather(*(worker() for _ in range(min(WORKERS, len(by_chat)))))
         except asyncio.CancelledError:
@@ -153,6 +166,8 @@ class Sender:
             log.info("delivery stopped: %s; the rest stays queued", result)
         finally:
             self._runs.discard(me)
+            if not self._runs:
+                self._idle.set()
         return result
 
     async def _one(self, bot: Bot, row_id: int, deadline: float, result: Delivery) -> None:
@@ -175,9 +190,9 @@ class Sender:
             try:
                 mine = await self._send(bot, job)
             except asyncio.CancelledError:
-                # stopped before this message went out: free it for the next run at once
-                # by id: after a failed record the row object is expired and cannot be read
-                await asyncio.shield(self._unlease(row_id))
+                # stopped: free the message for the next run at once, but only after a request
+                # in flight has had its answer (a delivery recorded is never put back)
+                await asyncio.shield(self._track(self._settle(row_id, job.part)))
                 raise
             except TelegramError as exc:
                 job.attempt += 1
@@ -215,11 +230,25 @@ class Sender:
                     return False
                 job.row = taken
             # shielded: once a part leaves, it is recorded even if the run is stopped now
-            part = asyncio.ensure_future(self._part(bot, job, chunks, i, release))
-            self._parts.add(part)
-            part.add_done_callback(self._parts.discard)
+            part = job.part = self._track(self._part(bot, job, chunks, i, release))
             await asyncio.shield(part)
         return True
+
+    def _track(self, work: Any) -> asyncio.Future[None]:
+        """Run work that must finish even if its run is stopped; stop() waits for it."""
+        future: asyncio.Future[None] = asyncio.ensure_future(work)
+        self._parts.add(future)
+        future.add_done_callback(self._parts.discard)
+        return future
+
+    async def _settle(self, row_id: int, part: asyncio.Future[None] | None) -> None:
+        """After a stop: wait for the request in flight, then give back a message not sent."""
+        if part is not None:
+            await asyncio.wait({part})
+            if not part.cancelled():
+                part.exception()  # seen here: its failure leaves the message queued
+        # by id: after a failed record the row object is expired and cannot be read
+        await self._unlease(row_id)
 
     async def _take(self, row_id: int) -> OutboxMessage | None:
         wall = datetime.now(UTC)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -52,10 +52,13 @@ async def answers_by_unit(
     month: int,
     tz: str,
     at: datetime | None = None,
+    units: Mapping[str, str] | None = None,
 ) -> dict[str, tuple[int, int]]:
     """Per lead unit: (answered, counted) of the dispatches sent in a month (its 反馈率).
 
     The rule is bot.domain.dispatches.feedback_by_unit; this loads only the month's items.
+    `units` (code -> lead unit, as of the report's moment) names each measure's unit then and
+    leaves out measures not in it (off the ledger by then); without it, today's units.
     """
     zone = ZoneInfo(tz)
     # a day either side: the month's edges in the programme's zone, whatever the stored zone
@@ -64,7 +67,7 @@ async def answers_by_unit(
     i = DispatchItem
     fields = (i.period, i.delivered, i.answered, i.short, i.delivered_at, i.answered_at)
     query = (
-        sa_select(col(Unit.name), *(col(f) for f in fields), col(i.answer_by))
+        sa_select(col(Measure.code), col(Unit.name), *(col(f) for f in fields), col(i.answer_by))
         .join(Measure, col(Measure.lead_unit_id) == Unit.id)
         .join(i, col(i.measure_id) == Measure.id)
         .where(
@@ -75,7 +78,11 @@ async def answers_by_unit(
     )
     # plain rows, not objects: a month of a large programme is tens of thousands of items
     rows = (await session.execute(query)).all()
-    facts = [(unit, DispatchFact(*rest)) for unit, *rest in rows]
+    facts = [
+        (unit if units is None else units[code], DispatchFact(*rest))
+        for code, unit, *rest in rows
+        if units is None or code in units
+    ]
     return feedback_by_unit(facts, year=year, month=month, tz=tz, at=at)
 
 

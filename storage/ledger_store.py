@@ -77,12 +77,16 @@ class _Writer:
     async def batch(self, todo: Sequence[Todo]) -> None:
         """Write one batch of rows: a few statements whatever its size."""
         inserts: list[dict[str, Any]] = []
-        updates: list[dict[str, Any]] = []
-        with_status: list[dict[str, Any]] = []
+        # an executemany needs the same columns in every row: one batch per set of columns
+        updates: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         due: dict[str, date | None] = {}
         for row, old, changes in todo:
             values = self.values(row, old)
-            due[row.code] = values["deadline"]
+            if old is not None and "deadline" not in changes:
+                # kept (an extension in chat) or unchanged: the row's other change must not
+                # write the file's deadline with it
+                del values["deadline"], values["immediate"]
+            due[row.code] = values.get("deadline")
             if row.original_deadline is not None:
                 values["original_deadline"] = row.original_deadline
             if old is None or "status" in changes:
@@ -91,12 +95,12 @@ class _Writer:
             if old is None:
                 inserts.append({"programme_id": self.pid, "code": row.code, **values})
             else:
-                (with_status if "status" in values else updates).append({"id": old["id"], **values})
+                updates.setdefault(tuple(sorted(values)), []).append({"id": old["id"], **values})
         ids = {row.code: old["id"] for row, old, _ in todo if old is not None}
         if inserts:
             query = insert(Measure).returning(col(Measure.id), col(Measure.code))
             ids |= {code: mid for mid, code in await self.s.exec(query, params=inserts)}
-        for params in (updates, with_status):
+        for params in updates.values():
             if params:
                 # by primary key; SQLAlchemy brings measures already loaded in the session in step
                 await self.s.exec(update(Measure), params=params)

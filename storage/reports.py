@@ -167,6 +167,8 @@ async def report_content(
         month=month,
         tz=programme.timezone,
         at=cutoff,
+        # the units as the month ended; a measure off the ledger by then is out of its report
+        units={f.code: f.lead_unit for f in facts},
     )
     sign_offs = await as_of.closed_days(session, programme=programme)
     return report.monthly(facts, year, month, answers, closed_in(sign_offs, year, month))

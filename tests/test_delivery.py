@@ -167,3 +167,40 @@ async def test_a_delivery_recorded_late_is_not_sent_again_by_this_process(
         async with bot.db.session() as s:
             rows = (await s.exec(select(OutboxMessage))).all()
         assert sorted((r.chat_id, r.state) for r in rows) == sorted((u.id, "sent") for u in users)
+
+
+async def test_a_stop_while_a_message_is_being_taken_leaves_no_lease_behind(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the stop lands just after the lease was written: the message must be given back before
+    # the process goes, or the next start would hold it back for the whole lease (a minute)
+    users = [owner(i) for i in range(3)]
+    take = Sender._take
+    taken = asyncio.Event()
+
+    async def slow(self: Sender, row_id: int) -> OutboxMessage | None:
+        row = await take(self, row_id)
+        if row is not None and row.chat_id == users[1].id:
+            taken.set()
+            await asyncio.Event().wait()  # the stop arrives here
+        return row
+
+    monkeypatch.setattr(Sender, "_take", slow)
+    async with running(db_url, TELEGRAM, strict=False, cadence_lease_seconds=600) as bot:
+        pid = await seed_owners(bot, 3)
+        svc = bot.app.bot_data["svc"]
+        beat = asyncio.create_task(run_beat(bot.app.bot, svc, programme_id=pid, beat=Beat.DISPATCH))
+        await asyncio.wait_for(taken.wait(), 10)
+        await sender_of(svc).stop()  # what a SIGTERM does first; the process may end right after
+        async with bot.db.session() as s:
+            rows = (await s.exec(select(OutboxMessage))).all()
+        mine = next(r for r in rows if r.chat_id == users[1].id)
+        assert (mine.state, mine.leased_until) == ("queued", None)
+        await stop_app(bot.app)
+        await asyncio.gather(beat, return_exceptions=True)
+        monkeypatch.setattr(Sender, "_take", take)
+        bot.app = make_app(bot.settings, bot.clock, TELEGRAM)
+        await start_app(bot.app, poll_timeout=1)  # the reconciliation at start sends it now
+        await bot.api.wait_until(lambda: dispatches_to(bot.api, users[1]) == 1, timeout=10)
+        await bot.api.settle(quiet=0.5, timeout=10)
+        assert [dispatches_to(bot.api, u) for u in users] == [1, 1, 1]

@@ -80,3 +80,18 @@ async def test_a_reimport_with_the_files_statuses_withdraws_an_open_sign_off_req
         m = (await s.exec(select(Measure).where(Measure.code == "1.3.2"))).one()
         request = (await s.exec(select(SignoffRequest))).one()
     assert (m.status, request.state) == ("in_progress", "withdrawn")
+
+
+async def test_an_extension_stays_when_the_same_row_changes_in_another_column(bot: Bot) -> None:
+    # the row is written for its other change: the deadline kept must not be written with it
+    await _start(bot)
+    await _extend_132(bot)
+    text = sample("ledger.zh.csv").decode("utf-8-sig")
+    edited = text.replace("建成虎峰山乡镇水厂并投用", "建成虎峰山乡镇水厂并全面投用", 1)
+    assert edited != text
+    preview = await bot.upload(ADMIN, "ledger.csv", edited.encode())
+    assert "• 1.3.2：2024年11月30日（文件为2024年10月31日）" in preview.plain.split("\n")
+    await bot.press(ADMIN, preview, button(preview, "imp:keep"))
+    async with bot.db.session() as s:
+        m = (await s.exec(select(Measure).where(Measure.code == "1.3.2"))).one()
+    assert (m.text[:14], m.deadline) == ("建成虎峰山乡镇水厂并全面投用", date(2024, 11, 30))

@@ -7,7 +7,7 @@ definition is written again from DOMAIN.md, so the two can disagree.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from oracle.events import (
@@ -46,6 +46,7 @@ class Measure:
     request: str | None = None  # signoff | extension, while one waits for a decision
     asked_deadline: date | None = None
     looked_back: bool = False  # this closure was looked back on
+    extended: bool = False  # an extension approved since the last import that set a deadline
 
     @property
     def immediate(self) -> bool:
@@ -61,17 +62,22 @@ class Sent:
     items: dict[str, bool]
 
     @property
-    def short(self) -> bool:
-        """Too little time to answer before the next dispatch is due: neither silence nor answer."""
+    def answer_by(self) -> datetime:
+        """When the next dispatch of the rhythm in force is due: the end of this one's window."""
         day = self.at.astimezone(SH).date()
         monday = day - timedelta(days=day.weekday())
         # the nominal day of this period is on the weekday in force, in the week it was sent
         nominal = monday + timedelta(days=self.weekday)
         if nominal > day:  # sent on a later weekday than nominal: the nominal day was last week's
             nominal -= timedelta(days=7)
-        following = datetime.combine(next_workday(nominal + timedelta(days=7)), time(9), SH)
+        return datetime.combine(next_workday(nominal + timedelta(days=7)), time(9), SH)
+
+    @property
+    def short(self) -> bool:
+        """Too little time to answer before the next dispatch is due: neither silence nor answer."""
+        day = self.at.astimezone(SH).date()
         nudge = datetime.combine(add_workdays(day, NUDGE_WORKDAYS), time(9), SH)
-        return nudge >= following
+        return nudge >= self.answer_by
 
 
 @dataclass(frozen=True)
@@ -135,7 +141,7 @@ class Replay:
         m = self.measures[e.code]
         if m.request == "extension":
             if e.approve:
-                m.deadline = m.asked_deadline
+                m.deadline, m.extended = m.asked_deadline, True
         elif e.approve:
             m.status, m.closed_on, m.looked_back = "closed", e.at.astimezone(SH).date(), False
         else:
@@ -154,10 +160,15 @@ class Replay:
                 deadline = today if r.kind == "immediate" else r.deadline
                 self.measures[r.code] = Measure(r, deadline, r.status, r.status)
                 continue
-            if r.kind == "immediate":
-                old.deadline = old.deadline if old.immediate else today
+            was = "immediate" if old.immediate else old.deadline
+            now = "immediate" if r.kind == "immediate" else r.deadline
+            if was == now:
+                pass  # 立行立改 stays due the day it first came in
+            elif old.extended:
+                # a deadline moved in chat since the last import stays (the preview names it)
+                r = replace(r, kind=old.row.kind, deadline=old.row.deadline)
             else:
-                old.deadline = r.deadline
+                old.deadline = today if r.kind == "immediate" else r.deadline
             old.row, old.removed = r, False
             # a status set in chat since the last import that wrote one stays
             if r.status != old.status and old.status == old.imported_status:
@@ -173,12 +184,16 @@ class Replay:
         return any(start <= t < stop for t in self.answers.get(code, []))
 
     def silent(self, code: str, by: datetime) -> bool:
-        """No answer to the measure's last two dispatches that reached its owner in time."""
+        """No answer since the earlier of the last two dispatches that reached its owner in time."""
         reached = [
             k for k, s in enumerate(self.sent) if s.items.get(code) and not s.short and s.at <= by
         ]
-        last = reached[-2:]
-        return len(last) == 2 and not any(self.answered(code, k, by) for k in last)
+        if len(reached) < 2:
+            return False
+        # any word since the earlier of the two ends the run, even one given after a dispatch
+        # that never reached the owner (it answers what the owner was last asked)
+        since = self.sent[reached[-2]].at
+        return not any(since <= t < by for t in self.answers.get(code, []))
 
     def light(self, code: str, today: date, by: datetime) -> str | None:
         """red, yellow, green; None when closed (DOMAIN.md, Traffic lights)."""
@@ -230,11 +245,13 @@ class Replay:
             if (local.year, local.month) != (year, month) or s.at > by:
                 continue
             for code, arrived in s.items.items():
-                if not arrived:
-                    continue
+                if not arrived or self.measures[code].removed:
+                    continue  # a measure off the ledger at the month's end is out of its report
                 yes = self.answered(code, k, by)
                 if s.short and not yes:
                     continue  # no time to answer: counts only where it was answered
+                if by < s.answer_by and not yes:
+                    continue  # still open when asked: neither answered nor silent yet
                 unit = self.measures[code].row.unit
                 a, n = out.get(unit, (0, 0))
                 out[unit] = (a + yes, n + 1)

@@ -55,13 +55,6 @@ async def test_c_a_month_report_run_later_says_the_same(
     await report_stays(oracle_db, history)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="open: the model counts a dispatch still open at the month's end (its window runs "
-    "into the next month) as silent; the product leaves it out until answered "
-    "(bot.domain.dispatches.answered_in_period). One of the two must give way; seen with "
-    "ORACLE_EXAMPLES=40 (October: model 1/12, product 1/10)",
-)
 @settings(ORACLE)
 @given(history=histories())
 async def test_b_a_past_month_report_counts_what_its_events_say(
