@@ -114,8 +114,8 @@ async def cadence(config: dict[str, Any]) -> list[dict[str, Any]]:
     from zoneinfo import ZoneInfo
 
     from bot.app import build_application, start_app, stop_app
-    from bot.clock import FixedClock
     from bot.settings import Settings
+    from core.clock import FixedClock
     from jobs.pacing import Limits, PacedLimiter, Pacer
 
     settings = Settings(

@@ -22,11 +22,11 @@ from fakebot import BOT_TOKEN, FakeTelegram
 from sqlmodel import select
 from telegram.ext import AIORateLimiter, ExtBot
 
-from bot.clock import FixedClock
 from bot.context import Services
-from bot.domain.ledger import parse_ledger
-from bot.domain.model import Beat
 from bot.settings import Settings
+from core.clock import FixedClock
+from core.domain.ledger import parse_ledger
+from core.domain.model import Beat
 from jobs.pacing import PacedLimiter
 from jobs.run import run_beat
 from storage import ledger_store, programmes

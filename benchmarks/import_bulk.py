@@ -25,8 +25,8 @@ from sqlmodel import col
 
 from benchmarks.ledger_files import write
 from benchmarks.programme import reset_pg
-from bot.domain.ledger import parse_ledger
-from bot.domain.ledger_io import decode_text
+from core.domain.ledger import parse_ledger
+from core.domain.ledger_io import decode_text
 from storage import ledger_store, programmes
 from storage.db import Database
 from storage.migrate import upgrade

@@ -15,8 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from fakebot import BOT_TOKEN, FakeTelegram, User
 
 from bot.app import build_application, start_app, stop_app
-from bot.clock import FixedClock
 from bot.settings import Settings
+from core.clock import FixedClock
 from storage import people, programmes
 from storage.migrate import upgrade
 

@@ -27,9 +27,9 @@ from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
-from bot.domain import documents
-from bot.i18n import tr
-from bot.render.xlsx import ledger_workbook
+from core.domain import documents
+from core.i18n import tr
+from core.render.xlsx import ledger_workbook
 from jobs.documents import records
 from storage.db import Database
 from storage.migrate import upgrade

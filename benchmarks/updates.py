@@ -47,8 +47,8 @@ async def _seed(url: str) -> int:
     from delivery_support import ledger
     from sqlmodel import select
 
-    from bot.domain.ledger import parse_ledger
-    from bot.domain.model import Role
+    from core.domain.ledger import parse_ledger
+    from core.domain.model import Role
     from storage import ledger_store, people, programmes
     from storage.db import Database
     from storage.models import Measure, Person

@@ -28,13 +28,14 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot import commands, conversations, logs
-from bot.clock import Clock
+from bot import commands, conversations
 from bot.context import CadenceContext, Services
-from bot.i18n import check_catalogs
-from bot.render import callbacks
-from bot.render.callbacks_people import LoosePage
 from bot.settings import Settings
+from core import logs
+from core.clock import Clock
+from core.i18n import check_catalogs
+from core.render import callbacks
+from core.render.callbacks_people import LoosePage
 from handlers import (
     admin,
     away,

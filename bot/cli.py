@@ -13,10 +13,10 @@ from urllib.parse import urlsplit
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from bot import logs
-from bot.clock import Clock
-from bot.i18n import CatalogError, check_catalogs
 from bot.settings import Settings
+from core import logs
+from core.clock import Clock
+from core.i18n import CatalogError, check_catalogs
 
 NO_TOKEN = """TELEGRAM_BOT_TOKEN is not set.
 

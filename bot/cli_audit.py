@@ -6,8 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from bot.clock import Clock
 from bot.settings import Settings
+from core.clock import Clock
 
 
 def add_parsers(sub: Any) -> None:
@@ -30,8 +30,8 @@ async def run(settings: Settings, args: argparse.Namespace, clock: Clock) -> int
     """Run verify-audit (exit 1 on a broken chain) or history (exit 1 on an unknown code)."""
     # imported here: registering the sub-command must not load the bot's handlers
     from bot.app import services
-    from bot.domain.chain import SHORT, anchor_problem
-    from bot.i18n import tr
+    from core.domain.chain import SHORT, anchor_problem
+    from core.i18n import tr
     from handlers.history import measure_history
     from storage import audit, history, programmes
 

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock, today_in
-from bot.i18n import tr
 from bot.settings import Settings
+from core.clock import Clock, today_in
+from core.i18n import tr
 from storage import programmes
 from storage.models import Programme
 

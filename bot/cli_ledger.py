@@ -6,13 +6,13 @@ import argparse
 import sys
 
 from bot.app import bot_and_services, services
-from bot.clock import Clock, today_in
 from bot.context import Services
-from bot.domain.ledger import parse_ledger
-from bot.i18n import Tr, tr
-from bot.render import labels
-from bot.render.ledger import done_text, preview_text
 from bot.settings import Settings
+from core.clock import Clock, today_in
+from core.domain.ledger import parse_ledger
+from core.i18n import Tr, tr
+from core.render import labels
+from core.render.ledger import done_text, preview_text
 from handlers.ledger import refusal_text
 from storage import invites as invite_links
 from storage import ledger_store, programmes

@@ -12,8 +12,8 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from bot.clock import Clock, FixedClock, today_in
 from bot.settings import Settings
+from core.clock import Clock, FixedClock, today_in
 
 if TYPE_CHECKING:
     from bot.context import Services
@@ -57,7 +57,7 @@ def _as_of_clock(as_of: date | None, tz: str) -> Clock:
 
 async def dispatch(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     """Run summary, beat or schedule."""
-    from bot.i18n import tr
+    from core.i18n import tr
     from storage import programmes
     from storage.db import Database
 
@@ -84,7 +84,7 @@ async def dispatch(settings: Settings, args: argparse.Namespace, clock: Clock) -
 
 def _schedule(programme: Programme, args: argparse.Namespace) -> int:
     """Print every planned beat between two days."""
-    from bot.domain.periods import slots_between
+    from core.domain.periods import slots_between
     from storage.programmes import rhythm_of
 
     for slot in slots_between(rhythm_of(programme), args.start, args.end):
@@ -98,8 +98,8 @@ async def _summary(
     db: Database, programme: Programme, args: argparse.Namespace, clock: Clock
 ) -> int:
     """Print the /summary picture as the bot would send it."""
-    from bot.i18n import tr
-    from bot.render.digest import summary_text
+    from core.i18n import tr
+    from core.render.digest import summary_text
     from storage import reports
 
     t = tr(args.locale or programme.locale)
@@ -119,7 +119,7 @@ async def _beat(
 ) -> int:
     """Send a beat now with the bot's own Bot and services."""
     from bot.app import bot_and_services
-    from bot.domain.model import Beat
+    from core.domain.model import Beat
     from jobs.run import Outcome, run_beat
 
     if settings.telegram_bot_token is None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeAllPrivateChats
 from telegram.ext import ExtBot
 
-from bot.i18n import N_, tr
-from bot.languages import LANGUAGES
+from core.i18n import N_, tr
+from core.languages import LANGUAGES
 
 PRIVATE = (
     ("my", N_("Your measures")),

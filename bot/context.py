@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.clock import Clock
-from bot.i18n import Tr, tr
 from bot.settings import Settings
+from core.clock import Clock
+from core.i18n import Tr, tr
 
 if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession

@@ -12,7 +12,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.render import callbacks
+from core.render import callbacks
 from handlers import answer, answer_draft, answer_steps, dead_ends, extension, signoff
 from handlers.marked import UserData, WhileMarked
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.languages import CODES, DEFAULT_LOCALE
+from core.languages import CODES, DEFAULT_LOCALE
 
 
 class Settings(BaseSettings):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import CadenceContext
-from bot.domain.model import Role
+from core.domain.model import Role
 from handlers.gate import Where, gate
 from handlers.next_steps import next_steps
 from jobs.scheduler import replan_after_commit

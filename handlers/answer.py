@@ -6,14 +6,14 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot.clock import today_in
 from bot.context import CadenceContext
-from bot.domain.absence import may_answer
-from bot.domain.lifecycle import can_answer, can_request_signoff
-from bot.domain.model import Status
-from bot.render import callbacks, labels
-from bot.render.keyboards import PAGE_SIZE
-from bot.render.limits import page
+from core.clock import today_in
+from core.domain.absence import may_answer
+from core.domain.lifecycle import can_answer, can_request_signoff
+from core.domain.model import Status
+from core.render import callbacks, labels
+from core.render.keyboards import PAGE_SIZE
+from core.render.limits import page
 from handlers import answer_files
 from handlers.answer_draft import (
     ACTION_HEALTH,

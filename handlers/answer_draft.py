@@ -8,10 +8,10 @@ from telegram import Message
 from telegram.ext import ConversationHandler
 
 from bot.context import CadenceContext
-from bot.domain.ledger_words import clean
-from bot.domain.model import Health
-from bot.i18n import Tr
-from bot.render import callbacks
+from core.domain.ledger_words import clean
+from core.domain.model import Health
+from core.i18n import Tr
+from core.render import callbacks
 
 B = TypeVar("B", bound=callbacks.Button)
 HEALTH, NOTE, PERCENT, BLOCKERS, FILES, CONFIRM, PICK = range(7)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.context import CadenceContext
-from bot.domain.model import Health
-from bot.domain.numbers import PercentProblem
-from bot.render import callbacks, labels
+from core.domain.model import Health
+from core.domain.numbers import PercentProblem
+from core.render import callbacks, labels
 from handlers.answer_draft import (
     BLOCKERS,
     CONFIRM,

@@ -7,10 +7,10 @@ from typing import Any
 from telegram import CallbackQuery, Message, Update
 
 from bot.context import CadenceContext
-from bot.domain.model import Beat, Health
-from bot.domain.numbers import PercentProblem, read_percent
-from bot.domain.periods import period_of
-from bot.render import callbacks
+from core.domain.model import Beat, Health
+from core.domain.numbers import PercentProblem, read_percent
+from core.domain.periods import period_of
+from core.render import callbacks
 from handlers import answer_files
 from handlers.answer import allowed, draft_programme
 from handlers.answer_draft import (

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.clock import today_in
 from bot.context import CadenceContext
-from bot.domain.absence import Someone, may_stand_in, too_long, valid_period
-from bot.domain.daterange import read_range
-from bot.domain.model import Role
+from core.clock import today_in
+from core.domain.absence import Someone, may_stand_in, too_long, valid_period
+from core.domain.daterange import read_range
+from core.domain.model import Role
 from handlers.gate import Where, gate
 from jobs import alerts
 from storage import absences, people

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
-from bot.clock import today_in
 from bot.context import CadenceContext
-from bot.render import callbacks
-from bot.render.keyboards import answer_choices, measures_keyboard
-from bot.render.measures import line
+from core.clock import today_in
+from core.render import callbacks
+from core.render.keyboards import answer_choices, measures_keyboard
+from core.render.measures import line
 from handlers.answer import allowed, may_answer_for
 from handlers.answer_draft import DRAFT, expired, out_of_date, step
 from handlers.dead_ends import replies_answer

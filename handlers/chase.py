@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.clock import today_in
 from bot.context import CadenceContext
-from bot.domain.model import Role
-from bot.domain.workcal import CalendarKind, add_workdays
-from bot.i18n import tr
-from bot.render import callbacks
-from bot.render.alerts import chase_text, latest_text
-from bot.render.keyboards import measures_keyboard
+from core.clock import today_in
+from core.domain.model import Role
+from core.domain.workcal import CalendarKind, add_workdays
+from core.i18n import tr
+from core.render import callbacks
+from core.render.alerts import chase_text, latest_text
+from core.render.keyboards import measures_keyboard
 from handlers.answer_draft import step
 from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query

@@ -8,13 +8,13 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import filters
 
-from bot.clock import today_in
 from bot.context import CadenceContext
-from bot.domain.model import MeasureFacts, Role
-from bot.render import callbacks
-from bot.render.callbacks_people import LoosePage
-from bot.render.keyboards import PAGE_SIZE, measure_label
-from bot.render.limits import page
+from core.clock import today_in
+from core.domain.model import MeasureFacts, Role
+from core.render import callbacks
+from core.render.callbacks_people import LoosePage
+from core.render.keyboards import PAGE_SIZE, measure_label
+from core.render.limits import page
 from handlers import ledger
 from handlers.answer_draft import LOOSE, MAX_TEXT, NAMING, evidence_of, expired
 from handlers.gate import Where, gate

@@ -12,9 +12,9 @@ from telegram import Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import Conflict
 
-from bot import logs
 from bot.context import CadenceContext, Services
-from bot.i18n import Tr, tr
+from core import logs
+from core.i18n import Tr, tr
 from handlers.gate import supported
 from storage import programmes
 from storage.db import reason, unreachable, where

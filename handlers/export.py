@@ -7,12 +7,12 @@ from datetime import date
 from telegram import Update
 from telegram.constants import ChatAction, ChatType
 
-from bot.clock import today_in
 from bot.context import CadenceContext
-from bot.domain.model import Role
-from bot.domain.months import read_month
-from bot.domain.report import month_end
-from bot.i18n import N_
+from core.clock import today_in
+from core.domain.model import Role
+from core.domain.months import read_month
+from core.domain.report import month_end
+from core.i18n import N_
 from handlers.gate import Where, gate
 from jobs import binder, documents
 from jobs.digests import monthly_package

@@ -8,8 +8,8 @@ from telegram import Message, Update
 from telegram.ext import ConversationHandler
 
 from bot.context import CadenceContext
-from bot.domain.ledger import parse_deadline
-from bot.render import callbacks
+from core.domain.ledger import parse_deadline
+from core.render import callbacks
 from handlers.answer import allowed
 from handlers.answer_draft import EXTENDING, MAX_TEXT, expired, step
 from handlers.gate import Where, gate, measure_programme

@@ -8,16 +8,16 @@ from zoneinfo import ZoneInfo
 from telegram import CallbackQuery, Message, Update
 from telegram.error import BadRequest
 
-from bot.clock import today_in
 from bot.context import CadenceContext
-from bot.domain.closing import reply_by
-from bot.domain.lifecycle import can_answer
-from bot.domain.model import Role, Status
-from bot.domain.workcal import CalendarKind
-from bot.i18n import Tr, tr
-from bot.render import callbacks
-from bot.render.closing import follow_up_message, followed_up
-from bot.render.keyboards import answer_choices
+from core.clock import today_in
+from core.domain.closing import reply_by
+from core.domain.lifecycle import can_answer
+from core.domain.model import Role, Status
+from core.domain.workcal import CalendarKind
+from core.i18n import Tr, tr
+from core.render import callbacks
+from core.render.closing import follow_up_message, followed_up
+from core.render.keyboards import answer_choices
 from handlers.answer_draft import step
 from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query

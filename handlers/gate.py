@@ -11,12 +11,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 from telegram.constants import ChatType
 
-from bot import logs
 from bot.context import CadenceContext
-from bot.domain.model import Role
-from bot.i18n import tr
-from bot.languages import match
-from bot.render import callbacks
+from core import logs
+from core.domain.model import Role
+from core.i18n import tr
+from core.languages import match
+from core.render import callbacks
 from handlers import reachable, strangers
 from handlers.send import answer_query
 from storage import outbox, people, programmes

@@ -8,10 +8,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 
 from bot.context import CadenceContext
-from bot.domain.model import Role
-from bot.i18n import Tr
-from bot.render.history import Entry, history_text
-from bot.render.limits import echo
+from core.domain.model import Role
+from core.i18n import Tr
+from core.render.history import Entry, history_text
+from core.render.limits import echo
 from handlers.gate import Where, gate
 from handlers.send import reply_long
 from storage import audit, history

@@ -6,11 +6,11 @@ from collections import defaultdict
 
 from telegram import Message
 
-from bot.clock import today_in
 from bot.context import CadenceContext
-from bot.domain.model import Beat
-from bot.domain.periods import next_slot
-from bot.render.invites_xlsx import invites_workbook
+from core.clock import today_in
+from core.domain.model import Beat
+from core.domain.periods import next_slot
+from core.render.invites_xlsx import invites_workbook
 from handlers.send import reply_long
 from storage import people
 from storage.programmes import rhythm_of

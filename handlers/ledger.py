@@ -8,16 +8,16 @@ import hashlib
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import TelegramError
 
-from bot.clock import today_in
 from bot.context import CadenceContext
-from bot.domain.ledger import MAX_BYTES, ParsedLedger, Problem, parse_ledger
-from bot.domain.model import Role
-from bot.domain.roles import RoleLoss
-from bot.i18n import Tr, tr
-from bot.render.callbacks import MAX_PAGE, CallbackError, Import, ImportSheet, unpack
-from bot.render.ledger import done_text, issues_text, preview_text, role_loss_text
-from bot.render.limits import MESSAGE_TEXT, fit
-from bot.render.measures import short
+from core.clock import today_in
+from core.domain.ledger import MAX_BYTES, ParsedLedger, Problem, parse_ledger
+from core.domain.model import Role
+from core.domain.roles import RoleLoss
+from core.i18n import Tr, tr
+from core.render.callbacks import MAX_PAGE, CallbackError, Import, ImportSheet, unpack
+from core.render.ledger import done_text, issues_text, preview_text, role_loss_text
+from core.render.limits import MESSAGE_TEXT, fit
+from core.render.measures import short
 from handlers.gate import Where, gate
 from handlers.ledger_owners import tell_owners, tell_withdrawn
 from handlers.next_steps import next_steps

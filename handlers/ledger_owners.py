@@ -7,11 +7,11 @@ from collections import defaultdict
 from typing import Any
 
 from bot.context import CadenceContext
-from bot.domain.ledger_plan import ImportPlan
-from bot.domain.model import Status
-from bot.i18n import Tr, tr
-from bot.render import labels
-from bot.render.ledger_changes import owner_text
+from core.domain.ledger_plan import ImportPlan
+from core.domain.model import Status
+from core.i18n import Tr, tr
+from core.render import labels
+from core.render.ledger_changes import owner_text
 from jobs.send import to_person
 from storage import people
 from storage.models import Measure, Person, SignoffRequest

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.clock import today_in
 from bot.context import CadenceContext
-from bot.domain.letters import Letter
-from bot.domain.model import Role
-from bot.i18n import Tr
-from bot.render import callbacks
-from bot.render.letter_words import number_label
+from core.clock import today_in
+from core.domain.letters import Letter
+from core.domain.model import Role
+from core.i18n import Tr
+from core.render import callbacks
+from core.render.letter_words import number_label
 from handlers.answer_draft import step
 from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query

@@ -13,11 +13,11 @@ from telegram.ext import (
 )
 
 from bot.context import CadenceContext
-from bot.domain.closing import Verdict
-from bot.domain.model import Role
-from bot.i18n import tr
-from bot.render import callbacks
-from bot.render.measures import short
+from core.domain.closing import Verdict
+from core.domain.model import Role
+from core.i18n import tr
+from core.render import callbacks
+from core.render.measures import short
 from handlers.answer import cancel, may_answer_for
 from handlers.answer_draft import LOOKING_BACK, MAX_TEXT, evidence_of, expired, step
 from handlers.gate import Where, gate

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.clock import today_in
 from bot.context import CadenceContext
-from bot.domain.invites import invited_roles
-from bot.domain.model import Beat
-from bot.domain.periods import next_slot
-from bot.i18n import Tr
+from core.clock import today_in
+from core.domain.invites import invited_roles
+from core.domain.model import Beat
+from core.domain.periods import next_slot
+from core.i18n import Tr
 from storage import beats, lookup, people
 from storage.models import Programme
 from storage.programmes import rhythm_of

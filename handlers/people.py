@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.clock import today_in
 from bot.context import CadenceContext
-from bot.domain.model import ANSWERABLE, Role
-from bot.domain.numbers import typed_int
-from bot.render import labels
-from bot.render.keyboards import measures_keyboard
-from bot.render.measures import line
+from core.clock import today_in
+from core.domain.model import ANSWERABLE, Role
+from core.domain.numbers import typed_int
+from core.render import labels
+from core.render.keyboards import measures_keyboard
+from core.render.measures import line
 from handlers.gate import Where, gate
 from handlers.invites_out import invite_link, send_invites
 from handlers.send import reply_long

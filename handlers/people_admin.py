@@ -8,12 +8,12 @@ from telegram import Message, Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.context import CadenceContext
-from bot.domain.model import Role
-from bot.domain.roles import RoleChange
-from bot.i18n import Tr, tr
-from bot.render import callbacks, labels
-from bot.render.callbacks_people import PeoplePage, PersonCard, Reissue, RoleSwitch
-from bot.render.people import Someone, card_keyboard, card_text, people_keyboard, people_text
+from core.domain.model import Role
+from core.domain.roles import RoleChange
+from core.i18n import Tr, tr
+from core.render import callbacks, labels
+from core.render.callbacks_people import PeoplePage, PersonCard, Reissue, RoleSwitch
+from core.render.people import Someone, card_keyboard, card_text, people_keyboard, people_text
 from handlers import people_listing
 from handlers.answer_draft import expired
 from handlers.gate import Where, gate

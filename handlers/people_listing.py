@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 from telegram import Message
 from telegram.error import TelegramError
 
-from bot.clock import today_in
 from bot.context import CadenceContext
-from bot.i18n import Tr
-from bot.render.limits import split_text
-from bot.render.people import Someone, people_text
+from core.clock import today_in
+from core.i18n import Tr
+from core.render.limits import split_text
+from core.render.people import Someone, people_text
 from handlers.status import as_utc
 from storage import coordinators, people
 from storage import invites as invite_links

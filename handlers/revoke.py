@@ -5,8 +5,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import CadenceContext
-from bot.domain.model import Role
-from bot.i18n import tr
+from core.domain.model import Role
+from core.i18n import tr
 from handlers.gate import Where, gate
 from handlers.handover import pick
 from handlers.people_admin import last_coordinator

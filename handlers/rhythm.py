@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.clock import today_in
 from bot.context import CadenceContext
-from bot.domain import filters
-from bot.domain.model import Beat, Role
-from bot.domain.periods import first_report, manual_period, previous_periods, report_period
-from bot.i18n import Tr
-from bot.render import beats, callbacks, labels
-from bot.render.digest import summary_text
-from bot.render.limits import echo
+from core.clock import today_in
+from core.domain import filters
+from core.domain.model import Beat, Role
+from core.domain.periods import first_report, manual_period, previous_periods, report_period
+from core.i18n import Tr
+from core.render import beats, callbacks, labels
+from core.render.digest import summary_text
+from core.render.limits import echo
 from handlers.gate import Where, gate
 from handlers.send import answer_query, reply_long
 from handlers.status import as_utc

@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from telegram import Update
 
-from bot.clock import today_in
 from bot.context import CadenceContext
-from bot.domain.closing import MAX_LOOKBACK_DAYS, MIN_LOOKBACK_DAYS
-from bot.domain.model import Beat, Role
-from bot.domain.numbers import ascii_int
-from bot.domain.workcal import CalendarKind
-from bot.i18n import N_, Tr
+from core.clock import today_in
+from core.domain.closing import MAX_LOOKBACK_DAYS, MIN_LOOKBACK_DAYS
+from core.domain.model import Beat, Role
+from core.domain.numbers import ascii_int
+from core.domain.workcal import CalendarKind
+from core.i18n import N_, Tr
 from handlers.gate import Where, gate
 from jobs.scheduler import replan_after_commit
 from storage import programmes

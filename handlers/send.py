@@ -1,10 +1,10 @@
-"""Sending helpers that keep every reply within Telegram's limits (bot.render.limits)."""
+"""Sending helpers that keep every reply within Telegram's limits (core.render.limits)."""
 
 from __future__ import annotations
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message
 
-from bot.render.limits import CALLBACK_ANSWER, fit, split_text
+from core.render.limits import CALLBACK_ANSWER, fit, split_text
 
 __all__ = ["answer_query", "reply_long", "split_text"]
 

@@ -7,19 +7,19 @@ import logging
 from telegram import Message, Update
 from telegram.ext import ConversationHandler
 
-from bot.clock import today_in
 from bot.context import CadenceContext
-from bot.domain.model import Role, Status
-from bot.i18n import Tr, tr
-from bot.render import callbacks, labels
-from bot.render.decisions import (
+from core.clock import today_in
+from core.domain.model import Role, Status
+from core.i18n import Tr, tr
+from core.render import callbacks, labels
+from core.render.decisions import (
     Request,
     Verdict,
     already,
     verdict_line,
     waiting_head,
 )
-from bot.render.keyboards import answer_choices
+from core.render.keyboards import answer_choices
 from handlers.answer_draft import SENDING_BACK, expired, step
 from handlers.gate import Where, gate
 from handlers.send import answer_query

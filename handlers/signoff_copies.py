@@ -9,10 +9,10 @@ from telegram import Bot, InputMediaDocument, InputMediaPhoto, Message
 from telegram.error import TelegramError
 
 from bot.context import CadenceContext
-from bot.domain.model import Role
-from bot.i18n import tr
-from bot.render.decisions import Request, Verdict, decide_keyboard, request_text
-from bot.render.limits import MEDIA_GROUP
+from core.domain.model import Role
+from core.i18n import tr
+from core.render.decisions import Request, Verdict, decide_keyboard, request_text
+from core.render.limits import MEDIA_GROUP
 from jobs.send import to_person
 from storage import decision_copies, decisions, people
 from storage.decisions import APPROVED, EXTENSION, PENDING, RequestView

@@ -5,11 +5,11 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.context import CadenceContext
-from bot.domain.invites import Redeem
-from bot.domain.model import Role
-from bot.i18n import tr
-from bot.languages import LANGUAGES
-from bot.render import callbacks, labels
+from core.domain.invites import Redeem
+from core.domain.model import Role
+from core.i18n import tr
+from core.languages import LANGUAGES
+from core.render import callbacks, labels
 from handlers.answer_draft import NAMING
 from handlers.gate import Where, gate, supported
 from handlers.send import answer_query

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 
 from bot.context import CadenceContext
-from bot.domain.model import Beat
-from bot.domain.periods import next_slot
-from bot.i18n import Tr
-from bot.render.anchor import anchor_line
+from core.domain.model import Beat
+from core.domain.periods import next_slot
+from core.i18n import Tr
+from core.render.anchor import anchor_line
 from handlers.gate import Where, gate
 from handlers.schedule import BEAT_NAMES
 from handlers.send import reply_long

@@ -7,8 +7,8 @@ from datetime import UTC
 from telegram import Update
 from telegram.constants import ChatType
 
-from bot.clock import today_in
 from bot.context import CadenceContext
+from core.clock import today_in
 from storage import audit, handover, history, programmes
 from storage.models import Person
 

@@ -7,16 +7,16 @@ from datetime import date, datetime
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 
-from bot.domain.model import Role
-from bot.i18n import Tr, tr
-from bot.render.alerts import (
+from core.domain.model import Role
+from core.i18n import Tr, tr
+from core.render.alerts import (
     absence_text,
     back_text,
     blocked_text,
     stand_in_ended_text,
     stand_in_text,
 )
-from bot.render.keyboards import chase_keyboard
+from core.render.keyboards import chase_keyboard
 from jobs.send import send, to_person
 from storage import lookup, measures, people, programmes
 from storage.absences import Ended

@@ -10,10 +10,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 from telegram.error import BadRequest, TelegramError
 
-from bot.domain.binder import Entry, parts, unique_paths
-from bot.domain.model import MeasureFacts
-from bot.i18n import Tr
-from bot.render.binder import FAILED, TOO_BIG, index_sheet, zip_part
+from core.domain.binder import Entry, parts, unique_paths
+from core.domain.model import MeasureFacts
+from core.i18n import Tr
+from core.render.binder import FAILED, TOO_BIG, index_sheet, zip_part
 from jobs.documents import Document
 from storage import measures
 from storage.documents import day_in

@@ -12,16 +12,16 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.clock import today_in
-from bot.domain.closing import answer_by, tally
-from bot.domain.model import Beat
-from bot.domain.report import MonthlyReport, month_end
-from bot.domain.workcal import CalendarKind
-from bot.i18n import Tr, tr
-from bot.render import closing
-from bot.render.anchor import anchor_line
-from bot.render.digest import report_text, review_text
-from bot.render.keyboards import letter_keyboard
+from core.clock import today_in
+from core.domain.closing import answer_by, tally
+from core.domain.model import Beat
+from core.domain.report import MonthlyReport, month_end
+from core.domain.workcal import CalendarKind
+from core.i18n import Tr, tr
+from core.render import closing
+from core.render.anchor import anchor_line
+from core.render.digest import report_text, review_text
+from core.render.keyboards import letter_keyboard
 from jobs import documents
 from jobs.outbox_plan import plan
 from storage import audit, beats, followups, lookbacks, lookup, reports

@@ -8,15 +8,15 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.clock import today_in
-from bot.domain.dispatches import answer_window
-from bot.domain.lights import by_urgency
-from bot.domain.model import ANSWERABLE, Beat, MeasureFacts
-from bot.domain.periods import week_start
-from bot.domain.reply_by import reply_by
-from bot.i18n import Tr, tr
-from bot.render.keyboards import measures_keyboard
-from bot.render.measures import line
+from core.clock import today_in
+from core.domain.dispatches import answer_window
+from core.domain.lights import by_urgency
+from core.domain.model import ANSWERABLE, Beat, MeasureFacts
+from core.domain.periods import week_start
+from core.domain.reply_by import reply_by
+from core.i18n import Tr, tr
+from core.render.keyboards import measures_keyboard
+from core.render.measures import line
 from jobs.escalate import escalate
 from jobs.outbox_plan import flush_and_forget, plan
 from storage import absences, beats, dispatch_items, measures, people

@@ -12,19 +12,19 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 
-from bot.domain import documents, report
-from bot.domain.chain import Anchor
-from bot.domain.closing import LookedBack, tally
-from bot.domain.halfyear import MONTHS, first_month
-from bot.domain.halfyear import halfyear as halfyear_content
-from bot.domain.model import MeasureFacts
-from bot.i18n import Tr
-from bot.render.anchor import with_anchor_footer
-from bot.render.chart import monthly_chart
-from bot.render.docx import monthly_docx
-from bot.render.docx_halfyear import halfyear_docx
-from bot.render.limits import CAPTION, PHOTO_UPLOAD_BYTES, UPLOAD_BYTES, fit
-from bot.render.xlsx import ledger_workbook
+from core.domain import documents, report
+from core.domain.chain import Anchor
+from core.domain.closing import LookedBack, tally
+from core.domain.halfyear import MONTHS, first_month
+from core.domain.halfyear import halfyear as halfyear_content
+from core.domain.model import MeasureFacts
+from core.i18n import Tr
+from core.render.anchor import with_anchor_footer
+from core.render.chart import monthly_chart
+from core.render.docx import monthly_docx
+from core.render.docx_halfyear import halfyear_docx
+from core.render.limits import CAPTION, PHOTO_UPLOAD_BYTES, UPLOAD_BYTES, fit
+from core.render.xlsx import ledger_workbook
 from storage import as_of as as_of_store
 from storage import documents as stored
 from storage import lookbacks, measures, reports

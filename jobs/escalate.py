@@ -6,12 +6,12 @@ from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.dispatches import silent_streak
-from bot.domain.lights import SILENT_DISPATCHES
-from bot.domain.model import MeasureFacts, Role
-from bot.i18n import tr
-from bot.render.alerts import escalation_text, unheard_escalation_text
-from bot.render.keyboards import chase_keyboard
+from core.domain.dispatches import silent_streak
+from core.domain.lights import SILENT_DISPATCHES
+from core.domain.model import MeasureFacts, Role
+from core.i18n import tr
+from core.render.alerts import escalation_text, unheard_escalation_text
+from core.render.keyboards import chase_keyboard
 from jobs.outbox_plan import plan
 from storage import dispatch_items, people
 from storage.models import Measure, Person, Programme

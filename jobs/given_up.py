@@ -8,8 +8,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 
 from bot.context import Services
-from bot.domain.model import Role
-from bot.i18n import Tr, tr
+from core.domain.model import Role
+from core.i18n import Tr, tr
 from jobs.outbox import sender_of
 from jobs.outbox_plan import plan
 from storage import outbox, people, programmes

@@ -7,12 +7,12 @@ from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.letters import Letter
-from bot.domain.lights import light
-from bot.domain.model import Light, Status
-from bot.i18n import Tr
-from bot.render.letter import letter_docx
-from bot.render.letter_words import number_label
+from core.domain.letters import Letter
+from core.domain.lights import light
+from core.domain.model import Light, Status
+from core.i18n import Tr
+from core.render.letter import letter_docx
+from core.render.letter_words import number_label
 from jobs.documents import Document
 from storage import letters, measures
 from storage.models import Programme

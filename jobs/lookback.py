@@ -13,14 +13,14 @@ from typing import Any
 from telegram import Bot
 from telegram.ext import Application, ContextTypes
 
-from bot import logs
-from bot.clock import today_in
 from bot.context import CadenceContext, Services
-from bot.domain.closing import answer_by, lookback_day, lookback_moment
-from bot.domain.model import Status
-from bot.domain.workcal import CalendarKind
-from bot.i18n import tr
-from bot.render.closing import lookback_keyboard, lookback_question
+from core import logs
+from core.clock import today_in
+from core.domain.closing import answer_by, lookback_day, lookback_moment
+from core.domain.model import Status
+from core.domain.workcal import CalendarKind
+from core.i18n import tr
+from core.render.closing import lookback_keyboard, lookback_question
 from jobs.outbox import sender_of
 from jobs.outbox_plan import plan
 from storage import lookbacks, people, programmes

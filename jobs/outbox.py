@@ -19,7 +19,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.context import Services
-from bot.render.limits import split_text
+from core.render.limits import split_text
 from jobs.pacing import PACED, PacedLimiter, Pacer, retry_after_seconds
 from storage import outbox
 from storage.models import OutboxMessage, Person

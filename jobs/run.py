@@ -11,9 +11,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 
 from bot.context import Services
-from bot.domain.catchup import nudge_after
-from bot.domain.model import Beat
-from bot.domain.periods import period_of, slot_for
+from core.domain.catchup import nudge_after
+from core.domain.model import Beat
+from core.domain.periods import period_of, slot_for
 from jobs import digests, dispatch
 from jobs.outbox import Delivery, sender_of
 from storage import beats, outbox, programmes

@@ -8,10 +8,10 @@ from typing import Any
 
 from telegram.ext import Application, ContextTypes
 
-from bot import logs
 from bot.context import CadenceContext, Services
-from bot.domain.catchup import plan_beat
-from bot.domain.model import Beat
+from core import logs
+from core.domain.catchup import plan_beat
+from core.domain.model import Beat
 from jobs.given_up import report_given_up
 from jobs.lookback import plan_lookbacks
 from jobs.outbox import sender_of
@@ -58,7 +58,7 @@ async def plan_programme(
         since = await programmes.since(s, programme=programme)
     planned: dict[Beat, str] = {}
     for beat in chosen:
-        # catch-up only for periods that began once people could expect them (bot.domain.catchup)
+        # catch-up only for periods that began once people could expect them (core.domain.catchup)
         plan = plan_beat(beat, rhythm, now, sent, since, catch_up=catch_up)
         app.job_queue.run_once(
             beat_job,

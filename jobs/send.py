@@ -8,7 +8,7 @@ from datetime import datetime
 from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot.render.limits import split_text
+from core.render.limits import split_text
 from storage.models import Person
 
 log = logging.getLogger(__name__)

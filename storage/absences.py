@@ -1,4 +1,4 @@
-"""Absences (/away): stored and ended; what is allowed is decided in bot.domain.absence."""
+"""Absences (/away): stored and ended; what is allowed is decided in core.domain.absence."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.absence import cut_short
+from core.domain.absence import cut_short
 from storage import audit
 from storage.models import Absence
 

@@ -9,8 +9,8 @@ from datetime import datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.lifecycle import Event, next_status
-from bot.domain.model import Health, Status
+from core.domain.lifecycle import Event, next_status
+from core.domain.model import Health, Status
 from storage import audit, dispatch_items, followups
 from storage.models import CoOwner, EvidenceFile, Measure, ProgressUpdate
 

@@ -12,11 +12,11 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.dispatches import DispatchFact, silent_run
-from bot.domain.documents import months_up_to
-from bot.domain.model import MeasureFacts, Status, code_key
-from bot.domain.replay import REPLAYED, Recorded, State, closings, live, replay
-from bot.domain.report import month_end
+from core.domain.dispatches import DispatchFact, silent_run
+from core.domain.documents import months_up_to
+from core.domain.model import MeasureFacts, Status, code_key
+from core.domain.replay import REPLAYED, Recorded, State, closings, live, replay
+from core.domain.report import month_end
 from storage import audit
 from storage.documents import day_after
 from storage.measures import latest_answers
@@ -29,7 +29,7 @@ SIGNED_OFF = "measure.signoff_approve"
 
 
 async def _silences(session: AsyncSession, programme_id: int, at: datetime) -> dict[int, int]:
-    """Each measure's silent run as of a moment, by the domain's one rule (bot.domain.dispatches)."""
+    """Each measure's silent run as of a moment, by the domain's one rule (core.domain.dispatches)."""
     d = DispatchItem
     # silence reads neither the window's end nor anything else: five columns of 100,000 rows
     fields = (d.period, d.delivered, d.answered, d.short, d.delivered_at, d.answered_at)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.chain import GENESIS, Anchor, Break, Sealed, first_break, seal, seal_of
+from core.domain.chain import GENESIS, Anchor, Break, Sealed, first_break, seal, seal_of
 from storage.models import AuditEvent, Programme
 
 PENDING = "audit_pending"  # session.info key: events in the order they were recorded

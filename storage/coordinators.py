@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.model import Role
+from core.domain.model import Role
 from storage import audit
 from storage.invites import invite_for
 from storage.models import Invite, Person

@@ -10,8 +10,8 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.lifecycle import Event, next_status
-from bot.domain.model import Status
+from core.domain.lifecycle import Event, next_status
+from core.domain.model import Status
 from storage import audit
 from storage.models import EvidenceFile, Measure, Person, SignoffRequest, Unit
 

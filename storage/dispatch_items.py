@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.dispatches import DispatchFact, feedback_by_unit
+from core.domain.dispatches import DispatchFact, feedback_by_unit
 from storage.models import DispatchItem, Measure, Unit
 
 
@@ -56,7 +56,7 @@ async def answers_by_unit(
 ) -> dict[str, tuple[int, int]]:
     """Per lead unit: (answered, counted) of the dispatches sent in a month (its 反馈率).
 
-    The rule is bot.domain.dispatches.feedback_by_unit; this loads only the month's items.
+    The rule is core.domain.dispatches.feedback_by_unit; this loads only the month's items.
     `units` (code -> lead unit, as of the report's moment) names each measure's unit then and
     leaves out measures not in it (off the ledger by then); without it, today's units.
     """
@@ -90,7 +90,7 @@ async def since_last_answer(
     session: AsyncSession, *, programme_id: int, before: str
 ) -> dict[int, list[DispatchItem]]:
     """Each measure's dispatch items before a period and after its latest answered one: all a
-    silent run (bot.domain.dispatches.silent_streak) can be made of, however long ago it began."""
+    silent run (core.domain.dispatches.silent_streak) can be made of, however long ago it began."""
     answered = aliased(DispatchItem)
     last_answer = (
         sa_select(func.coalesce(func.max(answered.period), literal("")))

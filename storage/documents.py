@@ -13,11 +13,11 @@ from sqlalchemy import select as rows_of
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.closing import latest_word
-from bot.domain.documents import Extras
-from bot.domain.ledger_plan import recorded_deadline
-from bot.domain.model import Answer
-from bot.domain.notes import split_next_step
+from core.domain.closing import latest_word
+from core.domain.documents import Extras
+from core.domain.ledger_plan import recorded_deadline
+from core.domain.model import Answer
+from core.domain.notes import split_next_step
 from storage import lookbacks
 from storage.models import AuditEvent, CoOwner, EvidenceFile, Measure, Person, ProgressUpdate
 

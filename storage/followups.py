@@ -10,7 +10,7 @@ from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import Select
 
-from bot.domain.closing import FollowUpLine, follow_up_state
+from core.domain.closing import FollowUpLine, follow_up_state
 from storage import audit
 from storage.models import Measure, Person
 from storage.models_closing import FollowUp

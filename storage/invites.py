@@ -1,4 +1,4 @@
-"""Invite links: issued, revoked and redeemed; the rules are in bot.domain.invites."""
+"""Invite links: issued, revoked and redeemed; the rules are in core.domain.invites."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.invites import Redeem, invited_roles, redemption
-from bot.domain.model import Role
+from core.domain.invites import Redeem, invited_roles, redemption
+from core.domain.model import Role
 from storage import audit
 from storage.models import Invite, Person
 from storage.people import bind, people, roles_by_person

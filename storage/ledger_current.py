@@ -9,7 +9,7 @@ from sqlalchemy import select as columns
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.ledger_plan import IMMEDIATE
+from core.domain.ledger_plan import IMMEDIATE
 from storage import audit
 from storage.models import Area, AuditEvent, CoOwner, Measure, Person, Problem, ProgressUpdate, Unit
 

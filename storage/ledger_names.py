@@ -9,8 +9,8 @@ from sqlalchemy import insert
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.ledger import LedgerRow
-from bot.domain.model import Role
+from core.domain.ledger import LedgerRow
+from core.domain.model import Role
 from storage.audit import Event
 from storage.models import Area, Person, Problem, RoleGrant, Unit
 

@@ -10,8 +10,8 @@ from sqlalchemy import delete, insert, update
 from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.ledger import LedgerRow
-from bot.domain.ledger_plan import (
+from core.domain.ledger import LedgerRow
+from core.domain.ledger_plan import (
     ImportPlan,
     by_code,
     diff,

@@ -9,9 +9,9 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.letters import Letter, LetterState, letter, next_number
-from bot.domain.model import MeasureFacts
-from bot.domain.workcal import CalendarKind
+from core.domain.letters import Letter, LetterState, letter, next_number
+from core.domain.model import MeasureFacts
+from core.domain.workcal import CalendarKind
 from storage import audit
 from storage.documents import moment
 from storage.models import AuditEvent, Measure, Programme, ProgressUpdate

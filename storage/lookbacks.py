@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.closing import REBOUND_HEALTH, LookedBack, Verdict
-from bot.domain.lifecycle import Event, next_status
-from bot.domain.model import Answer, Status
+from core.domain.closing import REBOUND_HEALTH, LookedBack, Verdict
+from core.domain.lifecycle import Event, next_status
+from core.domain.model import Answer, Status
 from storage import audit
 from storage.answers import Evidence, add_evidence
 from storage.models import Measure, Person, SignoffRequest

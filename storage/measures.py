@@ -12,8 +12,8 @@ from sqlalchemy import select as sa_select
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.closing import latest_word
-from bot.domain.model import Answer, MeasureFacts, code_key
+from core.domain.closing import latest_word
+from core.domain.model import Answer, MeasureFacts, code_key
 from storage import lookbacks, picture
 from storage.documents import moment
 from storage.models import (
@@ -157,7 +157,7 @@ async def facts(
     people, or some by id) with its facts, in ledger order of areas and by code within them.
 
     With as_of (a moment and the last dispatch period by then) answers and silences come from
-    before that moment; statuses and deadlines are undone by the caller (bot.domain.as_of).
+    before that moment; statuses and deadlines are undone by the caller (core.domain.as_of).
     """
     silent = picture.silent_run(programme_id, last_period=as_of[1] if as_of else None)
     query = (

@@ -15,7 +15,7 @@ from sqlalchemy.orm.util import identity_key
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.model import Role
+from core.domain.model import Role
 from storage import audit
 from storage.db import IdentityCache
 from storage.models import Person, Programme, RoleGrant, Unit, UserPref

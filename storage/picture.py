@@ -8,9 +8,9 @@ from sqlalchemy import ColumnElement, ScalarSelect, and_, case, func, literal, s
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
-from bot.domain.glance import Row
-from bot.domain.lights import SILENT_DISPATCHES
-from bot.domain.model import Health, Status
+from core.domain.glance import Row
+from core.domain.lights import SILENT_DISPATCHES
+from core.domain.model import Health, Status
 from storage.models import Area, DispatchItem, Measure, Unit
 
 _ITEMS = DispatchItem.__table__  # type: ignore[attr-defined]
@@ -36,7 +36,7 @@ def _asked(items: Any, programme_id: int, last_period: str | None) -> list[Any]:
 
 
 def _silent(items: Any) -> Any:
-    """An item that counts as silence (bot.domain.dispatches.silent_streak): it reached the
+    """An item that counts as silence (core.domain.dispatches.silent_streak): it reached the
     owner with time to answer and got no answer. Others neither count nor end a run, but an
     answer, delivered or not, ends it."""
     return and_(items.c.delivered, ~items.c.short, ~items.c.answered)
@@ -54,7 +54,7 @@ def _last_answer(programme_id: int, last_period: str | None) -> ScalarSelect[Any
 
 
 def silent_run(programme_id: int, *, last_period: str | None = None) -> ScalarSelect[int]:
-    """bot.domain.dispatches.silent_run of each measure, as a column (tests hold them equal).
+    """core.domain.dispatches.silent_run of each measure, as a column (tests hold them equal).
 
     Its silent dispatches after its latest answered one: index look-ups per measure.
     """

@@ -9,11 +9,11 @@ from enum import StrEnum
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.catchup import Since, change_floor
-from bot.domain.catchup import upcoming as planned_next
-from bot.domain.model import Beat
-from bot.domain.periods import Rhythm
-from bot.domain.workcal import CalendarKind
+from core.domain.catchup import Since, change_floor
+from core.domain.catchup import upcoming as planned_next
+from core.domain.model import Beat
+from core.domain.periods import Rhythm
+from core.domain.workcal import CalendarKind
 from storage import audit, beats
 from storage.models import AuditEvent, Programme
 

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain import filters, report
-from bot.domain.letters import to_review
-from bot.domain.model import Beat, MeasureFacts, Status, code_key
-from bot.domain.replay import closed_in
-from bot.domain.workcal import CalendarKind
+from core.domain import filters, report
+from core.domain.letters import to_review
+from core.domain.model import Beat, MeasureFacts, Status, code_key
+from core.domain.replay import closed_in
+from core.domain.workcal import CalendarKind
 from storage import (
     absences,
     as_of,

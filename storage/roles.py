@@ -8,8 +8,8 @@ from sqlalchemy import delete
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.model import Role
-from bot.domain.roles import RoleChange, RoleLoss, ledger_roles, role_change, roles_to_drop
+from core.domain.model import Role
+from core.domain.roles import RoleChange, RoleLoss, ledger_roles, role_change, roles_to_drop
 from storage import audit
 from storage.models import CoOwner, Measure, Person, RoleGrant
 from storage.people import roles_by_person, with_role

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.model import Status
+from core.domain.model import Status
 from storage import audit
 from storage.decisions import PENDING, SIGNOFF
 from storage.models import Measure, SignoffRequest

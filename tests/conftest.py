@@ -25,10 +25,10 @@ from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables whose rows each test empties)
 from bot.app import CadenceApp, build_application, start_app, stop_app
-from bot.clock import FixedClock
 from bot.context import Services
-from bot.domain.model import Beat
 from bot.settings import Settings
+from core.clock import FixedClock
+from core.domain.model import Beat
 from jobs.pacing import Limits, PacedLimiter, Pacer
 from storage.db import Database, to_async_url
 from storage.migrate import alembic_config, upgrade
@@ -268,7 +268,7 @@ def settings_for(api: FakeTelegram, url: str, **extra: Any) -> Settings:
 @pytest.fixture(scope="session")
 def _documents_warm() -> None:
     """Load matplotlib and the CJK font once per session, before any test's 5-second waits."""
-    from bot.render.chart import warm_up
+    from core.render.chart import warm_up
 
     warm_up()
 

@@ -16,8 +16,8 @@ from conftest import ADMIN, make_app
 from fakebot import BOT_TOKEN
 
 from bot.app import start_app
-from bot.clock import FixedClock
 from bot.settings import Settings
+from core.clock import FixedClock
 from jobs.pacing import Limits
 
 # slow enough that a fan-out to a few dozen owners lasts seconds: room to be killed in

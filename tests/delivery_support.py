@@ -13,8 +13,8 @@ from fakebot import FakeTelegram, User
 from sqlmodel import select
 
 from bot.app import start_app, stop_app
-from bot.clock import FixedClock
-from bot.domain.ledger import parse_ledger
+from core.clock import FixedClock
+from core.domain.ledger import parse_ledger
 from jobs.pacing import Limits
 from storage import ledger_store, programmes
 from storage.models import Person

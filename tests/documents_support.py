@@ -7,9 +7,9 @@ from functools import cache
 
 from conftest import sample
 
-from bot.domain.documents import Extras, Record, records
-from bot.domain.ledger import LedgerRow, parse_ledger
-from bot.domain.model import MeasureFacts, Status
+from core.domain.documents import Extras, Record, records
+from core.domain.ledger import LedgerRow, parse_ledger
+from core.domain.model import MeasureFacts, Status
 
 AS_OF = date(2024, 9, 30)
 SAMPLES = ("ledger.zh.csv", "ledger.en.csv")

@@ -16,8 +16,8 @@ from typing import Any
 
 from openpyxl import Workbook
 
-from bot.domain.ledger import Problem
-from bot.domain.model import Status
+from core.domain.ledger import Problem
+from core.domain.model import Status
 
 HERE = Path(__file__).parent / "ledgers"
 ZH = [

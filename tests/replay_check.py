@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlmodel import select
 
-from bot.domain.model import MeasureFacts
+from core.domain.model import MeasureFacts
 from storage import as_of, measures
 from storage.db import Database
 from storage.models import Programme

@@ -8,7 +8,7 @@ from conftest import ADMIN, SH, Bot, sample
 from fakebot import User
 from sqlmodel import select
 
-from bot.domain.ledger import parse_ledger
+from core.domain.ledger import parse_ledger
 from jobs.scheduler import plan_programme
 from storage import ledger_store, people, programmes
 from storage.models import Measure, Person

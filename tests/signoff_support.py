@@ -7,7 +7,7 @@ from fakebot import SentMessage, User
 from rhythm_support import measure_id
 from sqlmodel import select
 
-from bot.domain.model import Role
+from core.domain.model import Role
 from storage import people
 from storage.models import AuditEvent, Measure
 

@@ -16,7 +16,7 @@ from sqlmodel import col, select
 from test_e2e_signoff import REPORT, _start
 
 from bot.cli import main
-from bot.domain.chain import GENESIS, Sealed, first_break, seal_of
+from core.domain.chain import GENESIS, Sealed, first_break, seal_of
 from storage import audit, programmes
 from storage.audit import AppendOnlyError, sealed
 from storage.db import Database

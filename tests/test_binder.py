@@ -11,9 +11,9 @@ from conftest import Bot
 from rhythm_support import LEADER, seed
 from sqlmodel import select
 
-from bot.domain.binder import Entry, folder, parts, unique_paths
-from bot.domain.ledger_words import normal_code
-from bot.domain.model import Health
+from core.domain.binder import Entry, folder, parts, unique_paths
+from core.domain.ledger_words import normal_code
+from core.domain.model import Health
 from storage import answers
 from storage.answers import Evidence
 from storage.models import Measure, Person

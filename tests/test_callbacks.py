@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain.numbers import ascii_int, typed_int
-from bot.render import callbacks as cb
-from bot.render import callbacks_people as cbp
+from core.domain.numbers import ascii_int, typed_int
+from core.render import callbacks as cb
+from core.render import callbacks_people as cbp
 
 SAMPLES: list[cb.Button] = [
     cb.Lang("zh_CN"),

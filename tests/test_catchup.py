@@ -6,9 +6,9 @@ from datetime import datetime
 
 from conftest import SH
 
-from bot.domain.catchup import Since, change_floor, nudge_after, plan_beat, upcoming
-from bot.domain.model import Beat
-from bot.domain.periods import Rhythm
+from core.domain.catchup import Since, change_floor, nudge_after, plan_beat, upcoming
+from core.domain.model import Beat
+from core.domain.periods import Rhythm
 
 R = Rhythm()
 D, N, RV, RP = Beat.DISPATCH, Beat.NUDGE, Beat.REVIEW, Beat.REPORT

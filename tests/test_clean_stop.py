@@ -18,7 +18,7 @@ from fakebot import FakeTelegram
 from sqlmodel import select
 
 from bot.app import start_app, stop_app
-from bot.clock import FixedClock
+from core.clock import FixedClock
 from storage.db import Database
 from storage.models import OutboxMessage
 

@@ -13,7 +13,7 @@ from bot.cli import TOKEN_REJECTED, _one_line
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-# what a printed /summary never needs (python-docx still comes with bot.render.digest)
+# what a printed /summary never needs (python-docx still comes with core.render.digest)
 HEAVY = ["telegram", "apscheduler", "handlers", "jobs", "matplotlib", "openpyxl"]
 PROBE = """
 import sys

@@ -6,7 +6,7 @@ from datetime import date, datetime, time
 
 from conftest import SH
 
-from bot.domain.closing import (
+from core.domain.closing import (
     Answered,
     answer_by,
     follow_up_state,
@@ -15,7 +15,7 @@ from bot.domain.closing import (
     reply_by,
     tally,
 )
-from bot.domain.workcal import CalendarKind
+from core.domain.workcal import CalendarKind
 
 CN, PLAIN = CalendarKind.CN, CalendarKind.PLAIN
 
@@ -47,9 +47,9 @@ def test_month_tally() -> None:
 
 
 def test_english_words() -> None:
-    from bot.domain.closing import FollowUpLine
-    from bot.i18n import tr
-    from bot.render.closing import follow_up_message, lookback_question, report_lines, review_lines
+    from core.domain.closing import FollowUpLine
+    from core.i18n import tr
+    from core.render.closing import follow_up_message, lookback_question, report_lines, review_lines
 
     t, today = tr("en"), date(2024, 11, 20)
     assert follow_up_message(

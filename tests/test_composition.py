@@ -8,9 +8,9 @@ from conftest import settings_for
 from fakebot import FakeTelegram
 
 from bot.app import bot_and_services, services
-from bot.clock import FixedClock
 from bot.context import Services
 from bot.settings import Settings
+from core.clock import FixedClock
 
 
 async def test_cli_bot_is_the_applications_bot(sqlite_url: str) -> None:

@@ -19,7 +19,7 @@ from fakebot import FakeTelegram, SentMessage, User
 from sqlmodel import select
 
 from bot.app import start_app, stop_app
-from bot.clock import FixedClock
+from core.clock import FixedClock
 from storage.db import Database
 from storage.models import DispatchItem, OutboxMessage, Person
 

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.domain.model import MeasureFacts, Status
-from bot.domain.numbers import PercentProblem, chinese_int, read_percent
-from bot.render import callbacks
+from core.domain.model import MeasureFacts, Status
+from core.domain.numbers import PercentProblem, chinese_int, read_percent
+from core.render import callbacks
 from handlers.dead_ends import named, replies_answer
 
 

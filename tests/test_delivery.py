@@ -15,7 +15,7 @@ from fakefaults import TRANSIENT
 from sqlmodel import select
 
 from bot.app import start_app, stop_app
-from bot.domain.model import Beat
+from core.domain.model import Beat
 from jobs.outbox import Sender, sender_of
 from jobs.pacing import Limits
 from jobs.run import BeatResult, Outcome, run_beat

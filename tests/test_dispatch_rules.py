@@ -1,4 +1,4 @@
-"""The dispatch rules (bot.domain.dispatches): answer window, silence, 反馈率, as pure functions."""
+"""The dispatch rules (core.domain.dispatches): answer window, silence, 反馈率, as pure functions."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.dispatches import (
+from core.domain.dispatches import (
     DispatchFact,
     answer_window,
     answered_in_period,
@@ -17,7 +17,7 @@ from bot.domain.dispatches import (
     silent_run,
     silent_streak,
 )
-from bot.domain.periods import Rhythm
+from core.domain.periods import Rhythm
 
 SH = ZoneInfo("Asia/Shanghai")
 

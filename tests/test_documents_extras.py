@@ -10,7 +10,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
-from bot.domain.documents import Extras
+from core.domain.documents import Extras
 from storage import documents
 from storage.db import Database
 from storage.models import (

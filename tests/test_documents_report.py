@@ -12,14 +12,14 @@ import docx
 import pytest
 from documents_support import sample_records
 
-from bot.domain import documents, report
-from bot.domain.documents import Extras, Record
-from bot.domain.model import Status
-from bot.i18n import tr
-from bot.render import chart
-from bot.render.digest import headline
-from bot.render.docx import monthly_docx, sentence
-from bot.render.docx_base import cn_number
+from core.domain import documents, report
+from core.domain.documents import Extras, Record
+from core.domain.model import Status
+from core.i18n import tr
+from core.render import chart
+from core.render.digest import headline
+from core.render.docx import monthly_docx, sentence
+from core.render.docx_base import cn_number
 
 HEADLINE_ZH = "截至9月底，42项整改措施已完成35项，其余7项正在按时序推进。"
 HEADLINE_EN = "As of 30 September, 35 of 42 measures are complete; 7 are in progress."

@@ -9,11 +9,11 @@ from datetime import date, datetime
 import openpyxl
 from documents_support import AS_OF, sample_records, sample_rows
 
-from bot.domain import documents
-from bot.domain.ledger import parse_ledger
-from bot.domain.model import Status
-from bot.i18n import tr
-from bot.render.xlsx import ledger_workbook, text_width
+from core.domain import documents
+from core.domain.ledger import parse_ledger
+from core.domain.model import Status
+from core.i18n import tr
+from core.render.xlsx import ledger_workbook, text_width
 
 HEADER_ZH = (
     "编号", "方面", "问题", "整改措施", "责任领导", "牵头单位", "责任单位", "责任人", "完成时限",

@@ -11,7 +11,7 @@ from fakebot import Chat, User
 from sqlmodel import col, select
 from test_e2e_foundation import all_invites, invite_tokens
 
-from bot.domain.invites import Redeem
+from core.domain.invites import Redeem
 from handlers.admin import split_setup
 from storage import invites, people
 from storage.models import AuditEvent, Person, Programme

@@ -11,10 +11,10 @@ from rhythm_support import OWNER_A, measure_id, seed, tick
 from signoff_support import COORD_B, ask_signoff
 from test_e2e_signoff import REPORT, _start
 
-from bot.domain.documents import closed_by_month
-from bot.domain.ledger import parse_ledger
-from bot.i18n import tr
-from bot.render.digest import report_text, summary_text
+from core.domain.documents import closed_by_month
+from core.domain.ledger import parse_ledger
+from core.i18n import tr
+from core.render.digest import report_text, summary_text
 from storage import as_of, ledger_store, programmes, reports
 
 

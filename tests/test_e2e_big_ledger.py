@@ -13,8 +13,8 @@ from fakebot import SentMessage, User
 from rhythm_support import bind, tick
 from sqlmodel import select
 
-from bot.domain.ledger import parse_ledger
-from bot.render.limits import INLINE_BUTTONS, utf16_len
+from core.domain.ledger import parse_ledger
+from core.render.limits import INLINE_BUTTONS, utf16_len
 from storage import ledger_store, programmes
 from storage.models import Measure, Person, ProgressUpdate
 

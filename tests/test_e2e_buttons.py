@@ -9,7 +9,7 @@ from fakebot import JSON, SentMessage, User
 from rhythm_support import OWNER_A, OWNER_B, seed, tick
 from sqlmodel import func, select
 
-from bot.render import callbacks
+from core.render import callbacks
 from storage.models import Measure, Programme, ProgressUpdate, SentBeat
 
 EXPIRED = "此按钮已失效。"

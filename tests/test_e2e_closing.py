@@ -18,7 +18,7 @@ from signoff_support import (
 )
 from sqlmodel import select
 
-from bot.i18n import tr
+from core.i18n import tr
 from jobs.digests import monthly_package
 from storage import programmes
 from storage.models import AuditEvent, EvidenceFile

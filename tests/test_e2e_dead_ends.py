@@ -9,7 +9,7 @@ from conftest import ADMIN, SH, Bot, button, sample
 from rhythm_support import OWNER_A, OWNER_B, measure_id, seed, tick
 from sqlmodel import func, select
 
-from bot.render import callbacks
+from core.render import callbacks
 from storage.models import EvidenceFile, Measure, ProgressUpdate
 
 

@@ -10,7 +10,7 @@ from fakebot import User
 from rhythm_support import LEADER, OWNER_A, jobs_idle, seed, tick
 from sqlmodel import select
 
-from bot.domain.model import Health, Status
+from core.domain.model import Health, Status
 from storage import answers
 from storage.models import Measure, Person
 

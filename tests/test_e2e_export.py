@@ -18,7 +18,7 @@ from stranger_texts import STRANGER_TEXT_ZH
 from test_e2e_digests import HEADLINE_EN, HEADLINE_ZH, group_say
 
 from bot.cli import main
-from bot.domain.ledger import parse_ledger
+from core.domain.ledger import parse_ledger
 
 STRANGER = User(555, "路人", language_code="zh-hans")
 

@@ -15,7 +15,7 @@ from sqlmodel import select
 from test_e2e_closing import TEXT_132
 from test_e2e_digests import group_say
 
-from bot.i18n import tr
+from core.i18n import tr
 from jobs.digests import monthly_package
 from storage import programmes
 from storage.models import Measure

@@ -12,9 +12,9 @@ from sqlmodel import select
 from test_e2e_foundation import last_answer
 from test_ledger_layouts import parsed_office
 
-from bot.domain.ledger import parse_ledger
-from bot.render import callbacks
-from bot.render.callbacks_people import LoosePage
+from core.domain.ledger import parse_ledger
+from core.render import callbacks
+from core.render.callbacks_people import LoosePage
 from storage import ledger_store, programmes
 from storage.models import Measure
 

@@ -11,9 +11,9 @@ from rhythm_support import LEADER, OWNER_A, OWNER_B, seed
 from sqlmodel import col, select
 from test_e2e_foundation import last_answer
 
-from bot.domain.ledger import parse_ledger
-from bot.domain.model import Role
-from bot.render.callbacks_people import PeoplePage, PersonCard, Reissue, RoleSwitch
+from core.domain.ledger import parse_ledger
+from core.domain.model import Role
+from core.render.callbacks_people import PeoplePage, PersonCard, Reissue, RoleSwitch
 from storage import ledger_store, people
 from storage.models import AuditEvent, Person
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.model import Beat
+from core.domain.model import Beat
 from handlers.answer_draft import NOTE
 from jobs.scheduler import beat_job, job_name
 from storage.models import Person, PtbState

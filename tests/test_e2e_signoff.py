@@ -19,8 +19,8 @@ from signoff_support import (
 )
 from sqlmodel import select
 
-from bot.i18n import tr
-from bot.render.digest import review_text
+from core.i18n import tr
+from core.render.digest import review_text
 from storage import programmes, reports
 from storage.models import Measure, SignoffRequest
 

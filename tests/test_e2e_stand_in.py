@@ -10,7 +10,7 @@ from conftest import ADMIN, SH, Bot, button
 from rhythm_support import OWNER_A, OWNER_B, measure_id, seed, tick
 from sqlmodel import select
 
-from bot.domain.daterange import read_range
+from core.domain.daterange import read_range
 from storage.models import Absence, ProgressUpdate
 
 TODAY = date(2024, 9, 26)

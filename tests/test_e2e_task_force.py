@@ -10,7 +10,7 @@ from fakebot import User
 from rhythm_support import OWNER_A, seed
 from sqlmodel import select
 
-from bot.domain.model import Role
+from core.domain.model import Role
 from storage import people
 from storage.models import Person
 

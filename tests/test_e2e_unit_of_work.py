@@ -13,7 +13,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.context import CadenceContext
-from bot.domain.model import Beat
+from core.domain.model import Beat
 from handlers.gate import Where, gate
 from jobs import dispatch as dispatch_module
 from jobs.run import run_beat

@@ -16,10 +16,10 @@ from fakebot import BOT_TOKEN, FakeTelegram, User
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot import logs
 from bot.app import start_app, stop_app
-from bot.clock import FixedClock
 from bot.context import CadenceContext, Services
+from core import logs
+from core.clock import FixedClock
 from handlers.gate import Where, gate
 from storage.db import Database
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.domain.model import MeasureFacts, Status
-from bot.domain.report import on_time_rate
+from core.domain.model import MeasureFacts, Status
+from core.domain.report import on_time_rate
 
 
 def _measure(code: str, deadline: date, closed: date, original: date | None = None) -> MeasureFacts:

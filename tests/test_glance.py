@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.domain import report
-from bot.domain.glance import LISTED
-from bot.domain.lights import by_urgency, light
-from bot.domain.model import Health, Light, MeasureFacts, Status
-from bot.i18n import tr
-from bot.render.digest import MAX_LISTED, summary_text
+from core.domain import report
+from core.domain.glance import LISTED
+from core.domain.lights import by_urgency, light
+from core.domain.model import Health, Light, MeasureFacts, Status
+from core.i18n import tr
+from core.render.digest import MAX_LISTED, summary_text
 
 TODAY = date(2024, 9, 30)
 STATUSES = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.PENDING_SIGNOFF, Status.CLOSED]

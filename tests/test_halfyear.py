@@ -11,11 +11,11 @@ from conftest import SH, Bot
 from documents_support import sample_records
 from rhythm_support import LEADER, seed
 
-from bot.domain.halfyear import HalfYear, first_month, halfyear
-from bot.domain.model import Status
-from bot.domain.report import month_end
-from bot.i18n import tr
-from bot.render.docx_halfyear import halfyear_docx
+from core.domain.halfyear import HalfYear, first_month, halfyear
+from core.domain.model import Status
+from core.domain.report import month_end
+from core.i18n import tr
+from core.render.docx_halfyear import halfyear_docx
 
 
 def _spread() -> list:  # type: ignore[type-arg]
@@ -96,7 +96,7 @@ async def test_export_halfyear_in_private(bot: Bot) -> None:
 
 
 def test_halfyear_reports_the_recorded_look_backs() -> None:
-    from bot.domain.closing import tally
+    from core.domain.closing import tally
 
     rows = _spread()
     h = _halfyear(rows)

@@ -14,10 +14,10 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from bot.domain.report import Counts
-from bot.i18n import LOCALES_DIR, CatalogError, Tr, check_catalogs, load_catalog, tr
-from bot.languages import LANGUAGES, match
-from bot.render.digest import headline
+from core.domain.report import Counts
+from core.i18n import LOCALES_DIR, CatalogError, Tr, check_catalogs, load_catalog, tr
+from core.languages import LANGUAGES, match
+from core.render.digest import headline
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ("bot", "handlers", "jobs", "storage")

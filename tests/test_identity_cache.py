@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import event, update
 from sqlmodel import col, select
 
-from bot.domain.model import Role
+from core.domain.model import Role
 from storage import people, programmes
 from storage.db import Database
 from storage.models import Person, Programme, UserPref

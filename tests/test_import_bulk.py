@@ -12,9 +12,9 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from bot.cli import main
-from bot.domain.ledger import MAX_BYTES, LedgerIssue, Problem, parse_ledger
-from bot.domain.model import Role
-from bot.i18n import tr
+from core.domain.ledger import MAX_BYTES, LedgerIssue, Problem, parse_ledger
+from core.domain.model import Role
+from core.i18n import tr
 from handlers.ledger import refusal_text
 from storage import audit, ledger_store, programmes
 from storage.db import Database

@@ -7,13 +7,13 @@ from dataclasses import asdict
 import pytest
 from ledger_corpus import ZH, Case, base, cases, csv_of
 
-from bot.domain.ledger import parse_ledger
-from bot.domain.ledger_plan import plan_import, row_values
-from bot.domain.ledger_words import normal_code
-from bot.domain.model import code_key
-from bot.i18n import tr
-from bot.render.ledger import issues_text, preview_text
-from bot.render.ledger_changes import change_line
+from core.domain.ledger import parse_ledger
+from core.domain.ledger_plan import plan_import, row_values
+from core.domain.ledger_words import normal_code
+from core.domain.model import code_key
+from core.i18n import tr
+from core.render.ledger import issues_text, preview_text
+from core.render.ledger_changes import change_line
 
 CASES = cases()
 

@@ -18,7 +18,7 @@ from test_ledger_layouts import OFFICE_MERGES, book, office_ledger
 from test_ledger_parse import EN_HEADER, Table, csv_bytes, row
 
 from bot.cli import main
-from bot.domain.ledger import LedgerRow, parse_ledger
+from core.domain.ledger import LedgerRow, parse_ledger
 from storage import ledger_store, programmes
 from storage.db import Database
 from storage.migrate import upgrade

@@ -11,15 +11,15 @@ import pytest
 from openpyxl import Workbook
 from test_ledger_parse import EN_HEADER, Table, csv_bytes, found, only, row
 
-from bot.domain.ledger import LedgerIssue, ParsedLedger, Problem, parse_ledger
-from bot.domain.ledger_dates import parse_deadline
-from bot.domain.ledger_people import parse_people
-from bot.domain.ledger_words import parse_status, visible
-from bot.domain.lights import light
-from bot.domain.model import Light, MeasureFacts, Status, code_key
-from bot.i18n import tr
-from bot.render.ledger import issues_text
-from bot.render.measures import deadline as deadline_label
+from core.domain.ledger import LedgerIssue, ParsedLedger, Problem, parse_ledger
+from core.domain.ledger_dates import parse_deadline
+from core.domain.ledger_people import parse_people
+from core.domain.ledger_words import parse_status, visible
+from core.domain.lights import light
+from core.domain.model import Light, MeasureFacts, Status, code_key
+from core.i18n import tr
+from core.render.ledger import issues_text
+from core.render.measures import deadline as deadline_label
 
 ZH_HEADER = ["序号", "编号", "方面", "反馈问题", "整改举措", "分管领导", "牵头部门", "协办单位"]
 ZH_HEADER += ["具体责任人", "完成时间", "完成情况", "进展情况"]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from bot.domain.ledger import (
+from core.domain.ledger import (
     COLUMNS,
     REQUIRED,
     LedgerIssue,
@@ -23,7 +23,7 @@ from bot.domain.ledger import (
     parse_status,
     split_units,
 )
-from bot.domain.model import Status
+from core.domain.model import Status
 
 Table = Sequence[Sequence[object]]
 

@@ -14,12 +14,12 @@ from rhythm_support import LEADER, OWNER_A, seed
 from sqlmodel import select
 from test_e2e_digests import group_say
 
-from bot.domain.letters import letter, next_number
-from bot.domain.model import Health
-from bot.domain.workcal import CalendarKind
-from bot.i18n import tr
-from bot.render import callbacks
-from bot.render.letter import letter_docx
+from core.domain.letters import letter, next_number
+from core.domain.model import Health
+from core.domain.workcal import CalendarKind
+from core.i18n import tr
+from core.render import callbacks
+from core.render.letter import letter_docx
 from storage import answers, letters, measures
 from storage.models import AuditEvent, Measure, Programme
 

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.domain.lights import YELLOW_DAYS, by_urgency, days_overdue, light
-from bot.domain.model import Health, Light, MeasureFacts, Status
+from core.domain.lights import YELLOW_DAYS, by_urgency, days_overdue, light
+from core.domain.model import Health, Light, MeasureFacts, Status
 
 TODAY = date(2024, 9, 30)
 

@@ -1,4 +1,4 @@
-"""Telegram's limits: the bot's side (bot.render.limits) and the fake server's (bot/sandbox/limits.py)."""
+"""Telegram's limits: the bot's side (core.render.limits) and the fake server's (bot/sandbox/limits.py)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from telegram.error import BadRequest
 
 import bot.sandbox.limits as fake
 from bot import commands
-from bot.domain.model import MeasureFacts, Status
-from bot.i18n import LOCALES, tr
-from bot.render import limits
-from bot.render.keyboards import PAGE_SIZE, measures_keyboard
+from core.domain.model import MeasureFacts, Status
+from core.i18n import LOCALES, tr
+from core.render import limits
+from core.render.keyboards import PAGE_SIZE, measures_keyboard
 
 fake_api = fakebot.fake_api
 EMOJI = "🔴"  # outside the BMP: two UTF-16 code units

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from bot.domain.months import read_month
+from core.domain.months import read_month
 
 TODAY = date(2024, 11, 5)
 

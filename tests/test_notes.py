@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.domain.notes import split_next_step
+from core.domain.notes import split_next_step
 
 
 @pytest.mark.parametrize(

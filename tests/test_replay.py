@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from bot.domain.model import Health, Status
-from bot.domain.replay import Recorded, closed_in, closings, live, replay
+from core.domain.model import Health, Status
+from core.domain.replay import Recorded, closed_in, closings, live, replay
 
 
 def _at(day: int, month: int = 10, hour: int = 2) -> datetime:

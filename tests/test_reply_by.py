@@ -6,9 +6,9 @@ from datetime import datetime
 
 from conftest import SH
 
-from bot.domain.model import Beat
-from bot.domain.periods import Rhythm
-from bot.domain.reply_by import reply_by
+from core.domain.model import Beat
+from core.domain.periods import Rhythm
+from core.domain.reply_by import reply_by
 
 R = Rhythm()
 

@@ -1,12 +1,12 @@
-"""bot/domain/report.py as pure functions: counts, groups, rates, review changes, month end."""
+"""core/domain/report.py as pure functions: counts, groups, rates, review changes, month end."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
 
-from bot.domain import report
-from bot.domain.model import Health, MeasureFacts, Status
+from core.domain import report
+from core.domain.model import Health, MeasureFacts, Status
 
 TODAY = date(2024, 9, 30)
 
@@ -171,8 +171,8 @@ def test_monthly_report_stands_at_month_end() -> None:
 
 
 def test_the_review_names_who_is_away_with_days_people_read() -> None:
-    from bot.i18n import tr
-    from bot.render.digest import review_text
+    from core.i18n import tr
+    from core.render.digest import review_text
 
     r = report.review(LEDGER, TODAY, None, away=[("张三", date(2024, 9, 27), date(2024, 10, 10))])
     assert "外出：张三（9月27日至10月10日）" in review_text(tr("zh_CN"), r, "P").split("\n")

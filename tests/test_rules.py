@@ -7,12 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.domain.absence import Someone, cut_short, may_answer, may_stand_in, valid_period
-from bot.domain.invites import Redeem, invited_roles, redemption
-from bot.domain.ledger import LedgerRow
-from bot.domain.ledger_plan import diff, plan_import, row_values
-from bot.domain.lifecycle import Event, TransitionError, can_answer, next_status
-from bot.domain.model import Role, Status
+from core.domain.absence import Someone, cut_short, may_answer, may_stand_in, valid_period
+from core.domain.invites import Redeem, invited_roles, redemption
+from core.domain.ledger import LedgerRow
+from core.domain.ledger_plan import diff, plan_import, row_values
+from core.domain.lifecycle import Event, TransitionError, can_answer, next_status
+from core.domain.model import Role, Status
 
 NOW = datetime(2024, 9, 30, 9, tzinfo=UTC)
 TODAY = date(2024, 9, 30)
@@ -251,7 +251,7 @@ def test_done_rows_are_counted_as_closed_before_the_programme() -> None:
 
 def test_immediate_deadlines_in_the_trail_read_as_dates() -> None:
     """Issue 22: events written before the trail recorded 立行立改's date hold "immediate"."""
-    from bot.domain.ledger_plan import recorded_deadline
+    from core.domain.ledger_plan import recorded_deadline
 
     day = date(2024, 9, 30)
     assert recorded_deadline("immediate", day) == day

@@ -15,12 +15,12 @@ from sqlmodel import select
 from stranger_texts import STRANGER_TEXT_ZH
 
 from bot.app import services_of
-from bot.domain.model import Beat, Status
-from bot.i18n import tr
 from bot.sandbox import words
 from bot.sandbox.page import Page
 from bot.sandbox.runner import Sandbox
 from bot.settings import Settings
+from core.domain.model import Beat, Status
+from core.i18n import tr
 from storage.models import Measure, SignoffRequest
 
 JSON = dict[str, Any]

@@ -8,10 +8,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
-from bot.domain import filters, report
-from bot.domain.model import Health, Status
-from bot.i18n import tr
-from bot.render.digest import summary_text
+from core.domain import filters, report
+from core.domain.model import Health, Status
+from core.i18n import tr
+from core.render.digest import summary_text
 from storage import measures, picture, reports
 from storage.db import Database
 from storage.models import Area, DispatchItem, Measure, Person, Problem, Programme, Unit

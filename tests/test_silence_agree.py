@@ -15,9 +15,9 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
-from bot.domain.dispatches import DispatchFact, silent_run
-from bot.domain.lights import SILENT_DISPATCHES
-from bot.domain.model import Health, Status
+from core.domain.dispatches import DispatchFact, silent_run
+from core.domain.lights import SILENT_DISPATCHES
+from core.domain.model import Health, Status
 from storage import dispatch_items, picture
 from storage.db import Database
 from storage.models import Area, DispatchItem, Measure, Person, Problem, Programme, Unit

@@ -6,13 +6,13 @@ from datetime import date, datetime
 
 import pytest
 
-from bot.domain import filters
-from bot.domain.filters import FilterError, Kind, Known, Problem, chinese_number
-from bot.domain.model import Answer, Health, MeasureFacts, Status
-from bot.domain.report import Group, count, monthly
-from bot.i18n import tr
-from bot.render.digest import report_text, unit_sentence
-from bot.render.measures import answer, short
+from core.domain import filters
+from core.domain.filters import FilterError, Kind, Known, Problem, chinese_number
+from core.domain.model import Answer, Health, MeasureFacts, Status
+from core.domain.report import Group, count, monthly
+from core.i18n import tr
+from core.render.digest import report_text, unit_sentence
+from core.render.measures import answer, short
 
 KNOWN = Known(
     areas=[(1, "党建方面"), (2, "审计整改方面")], units=["城市管理局", "应急管理局", "建设局"]

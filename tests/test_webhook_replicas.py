@@ -21,7 +21,7 @@ from rhythm_support import OWNER_A, OWNER_B, measure_id, seed
 from sqlmodel import select
 
 from bot.app import CadenceApp, start_app, stop_app
-from bot.clock import FixedClock
+from core.clock import FixedClock
 from storage.models import DispatchItem, Person, SentBeat
 
 HARNESS = Path(__file__).with_name("crash_bot.py")

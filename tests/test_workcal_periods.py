@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.domain.model import Beat
-from bot.domain.periods import (
+from core.domain.model import Beat
+from core.domain.periods import (
     MergedPeriod,
     Rhythm,
     Slot,
@@ -19,7 +19,7 @@ from bot.domain.periods import (
     slot_for,
     slots_between,
 )
-from bot.domain.workcal import (
+from core.domain.workcal import (
     CalendarKind,
     add_workdays,
     first_workday_of_month,
@@ -350,7 +350,7 @@ def test_custom_times() -> None:
 def test_report_period_never_before_the_programme() -> None:
     """Issue 22: /report covers the current month's report unless that month preceded the
     programme; then the latest complete month since it, or none yet."""
-    from bot.domain.periods import first_report, report_period
+    from core.domain.periods import first_report, report_period
 
     created = sh(2024, 9, 5, 15)
     assert report_period(sh(2024, 9, 30, 10), created, DEFAULT) is None

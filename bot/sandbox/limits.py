@@ -1,6 +1,6 @@
 """Telegram's documented Bot API limits, as the fake server enforces them.
 
-Kept apart from the rest of the fake (and from bot.render.limits, which the bot uses) so the
+Kept apart from the rest of the fake (and from core.render.limits, which the bot uses) so the
 fake is an independent check: a bot-side mistake about a limit fails here the way Telegram
 would fail it, with Telegram's own error description.
 """

@@ -8,10 +8,10 @@ import logging
 import signal
 import sys
 
-from bot import logs
 from bot.sandbox.page import Page
 from bot.sandbox.runner import Sandbox
 from bot.settings import Settings
+from core import logs
 
 READY = (
     "Cadence sandbox: open {url} to play every role in the browser (nothing leaves this "

@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.domain.model import Beat, Role
-from bot.i18n import Tr, tr
-from bot.languages import match
 from bot.sandbox import words, world
 from bot.sandbox.objects import BOT_USERNAME, JSON, Chat, User, scope_key
 from bot.sandbox.runner import Sandbox
+from core.domain.model import Beat, Role
+from core.i18n import Tr, tr
+from core.languages import match
 
 _TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
 _STATIC = ("index.html", "app.js", "style.css")

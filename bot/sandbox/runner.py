@@ -13,15 +13,15 @@ from zoneinfo import ZoneInfo
 from pydantic import SecretStr
 
 from bot.app import CadenceApp, build_application, services_of, start_app, stop_app
-from bot.domain.closing import lookback_moment
-from bot.domain.model import Beat
-from bot.domain.periods import next_slot
-from bot.domain.workcal import CalendarKind, next_workday
 from bot.sandbox import world
 from bot.sandbox.objects import BOT_TOKEN
 from bot.sandbox.server import BotApiServer, Routes
 from bot.sandbox.world import SandboxClock
 from bot.settings import Settings
+from core.domain.closing import lookback_moment
+from core.domain.model import Beat
+from core.domain.periods import next_slot
+from core.domain.workcal import CalendarKind, next_workday
 from jobs.lookback import run_lookback
 from jobs.pacing import Limits, PacedLimiter, Pacer
 from jobs.run import BeatResult, run_beat

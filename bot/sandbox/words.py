@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.domain.model import Beat, Role
-from bot.i18n import N_, Tr
+from core.domain.model import Beat, Role
+from core.i18n import N_, Tr
 
 UI = {
     "title": N_("Cadence sandbox"),

@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.clock import Clock
-from bot.domain.ledger import parse_ledger
-from bot.domain.model import Role
-from bot.domain.periods import due_slots
 from bot.sandbox.objects import Chat, User
+from core.clock import Clock
+from core.domain.ledger import parse_ledger
+from core.domain.model import Role
+from core.domain.periods import due_slots
 from storage import beats, ledger_store, people, programmes
 from storage.db import Database
 from storage.models import Person, UserPref

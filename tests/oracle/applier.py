@@ -15,10 +15,10 @@ from datetime import datetime
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.domain.closing import Verdict
-from bot.domain.ledger import LedgerRow
-from bot.domain.model import Beat, Health, Status
-from bot.domain.periods import period_of, slot_for
+from core.domain.closing import Verdict
+from core.domain.ledger import LedgerRow
+from core.domain.model import Beat, Health, Status
+from core.domain.periods import period_of, slot_for
 from jobs import dispatch as dispatch_job
 from oracle.events import (
     SH,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from bot.domain.report import MonthlyReport
+from core.domain.report import MonthlyReport
 from oracle.events import SH, History
 from oracle.model import Counts
 from storage import reports

@@ -1,6 +1,6 @@
 """The oracle's own count: a programme's figures from its generated events alone.
 
-Nothing here imports the product's rules (bot.domain counts, lights, glance, report): each
+Nothing here imports the product's rules (core.domain counts, lights, glance, report): each
 definition is written again from DOMAIN.md, so the two can disagree.
 """
 

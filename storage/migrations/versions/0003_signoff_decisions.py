@@ -10,7 +10,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-from bot.domain.chain import GENESIS, seal
+from core.domain.chain import GENESIS, seal
 
 revision: str = "0003_signoff"
 down_revision: str | None = "0002_tests_names"

@@ -16,9 +16,9 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-from bot.domain.dispatches import answer_window
-from bot.domain.periods import Rhythm
-from bot.domain.workcal import CalendarKind
+from core.domain.dispatches import answer_window
+from core.domain.periods import Rhythm
+from core.domain.workcal import CalendarKind
 
 revision: str = "0012_dispatch_times"
 down_revision: str | None = "0011_summary"

@@ -1,0 +1,121 @@
+"""Inline keyboards shared by beats and handlers; every one stays within Telegram's limits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from core.domain.lights import light
+from core.domain.model import MeasureFacts
+from core.i18n import Tr
+from core.render import callbacks
+from core.render.labels import LIGHT_ICON
+from core.render.limits import INLINE_BUTTONS, fit, page
+
+# a phone screen of buttons; with the paging row a page stays far below Telegram's 100
+PAGE_SIZE = 10
+LABEL = 32  # characters of "🔴 1.2.3 title…" on one button
+assert PAGE_SIZE + 2 <= INLINE_BUTTONS
+
+
+def measure_label(m: MeasureFacts, today: date) -> str:
+    """🔴 1.2.3 short title, cut at a word boundary."""
+    return fit(f"{LIGHT_ICON[light(m, today)]} {m.code} {' '.join(m.text.split())}", LABEL)
+
+
+def measures_keyboard(
+    t: Tr,
+    items: Sequence[tuple[int, MeasureFacts]],
+    today: date,
+    *,
+    scope: str,
+    person_id: int,
+    number: int = 0,
+    replyable: bool = False,
+) -> InlineKeyboardMarkup | None:
+    """One button per measure (in the given order, red and yellow first), paged.
+
+    replyable marks a dispatch's or reminder's buttons, so a reply to it is known for an answer.
+    """
+    if not items:
+        return None
+    kind = callbacks.Listed if replyable else callbacks.Open
+    p = page(len(items), PAGE_SIZE, number)
+    rows = [
+        [InlineKeyboardButton(measure_label(m, today), callback_data=kind(measure_id).pack())]
+        for measure_id, m in items[p.start : p.stop]
+    ]
+    nav = []
+    if p.has_prev:
+        back = callbacks.Paging(scope, person_id, p.number - 1).pack()
+        nav.append(InlineKeyboardButton(t._("◀ Previous page"), callback_data=back))
+    if p.has_next:
+        more = callbacks.Paging(scope, person_id, p.number + 1).pack()
+        nav.append(
+            InlineKeyboardButton(
+                t._("More ({page}/{pages}) ▶", page=p.number + 2, pages=p.count),
+                callback_data=more,
+            )
+        )
+    if nav:
+        rows.append(nav)
+    return InlineKeyboardMarkup(rows)
+
+
+def answer_choices(t: Tr, measure_id: int) -> InlineKeyboardMarkup:
+    """The answers for one measure: on track · at risk · blocked, then done · write an update."""
+
+    def button(label: str, action: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(
+            label, callback_data=callbacks.Answer(measure_id, action).pack()
+        )
+
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(t._("✅ On track"), "ok"),
+                button(t._("⚠️ At risk"), "risk"),
+                button(t._("⛔ Blocked"), "block"),
+            ],
+            [button(t._("✔️ Done"), "done"), button(t._("✍️ Write an update"), "note")],
+            [
+                InlineKeyboardButton(
+                    t._("📅 Ask for more time"),
+                    callback_data=callbacks.Extend(measure_id).pack(),
+                )
+            ],
+        ]
+    )
+
+
+LETTER_BUTTONS = 12  # the most overdue red items get one; the rest by /letter CODE
+
+
+def letter_keyboard(t: Tr, items: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup | None:
+    """Under the review: a work prompt letter button per red item (measure id, code), three a row."""
+    buttons = [
+        InlineKeyboardButton(
+            fit(t._("Letter {code}", code=code), LABEL),
+            callback_data=callbacks.IssueLetter(measure_id).pack(),
+        )
+        for measure_id, code in items[:LETTER_BUTTONS]
+    ]
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
+
+
+def chase_keyboard(t: Tr, measure_id: int, *, blocked: bool = False) -> InlineKeyboardMarkup:
+    """Under an escalation: follow up (督办, recorded) and see the latest answer; under a blocked
+    alert (which already quotes the answer): follow up."""
+    follow = InlineKeyboardButton(
+        t._("Follow up"), callback_data=callbacks.FollowUp(measure_id).pack()
+    )
+    if blocked:
+        return InlineKeyboardMarkup([[follow]])
+    latest = callbacks.Chase(measure_id, "latest").pack()
+    return InlineKeyboardMarkup(
+        [[follow, InlineKeyboardButton(t._("Latest answer"), callback_data=latest)]]
+    )
