@@ -16,6 +16,7 @@ RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml
 COPY README.md babel.cfg ./
 COPY bot ./bot
 COPY core ./core
+COPY usecases ./usecases
 COPY handlers ./handlers
 COPY jobs ./jobs
 COPY storage ./storage

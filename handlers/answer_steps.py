@@ -43,10 +43,10 @@ from handlers.answer_prompts import (
 from handlers.gate import Where, gate
 from handlers.send import answer_query
 from handlers.signoff_copies import notify_signoff_request
-from jobs import alerts
 from storage import answers, decisions
 from storage.answers import Evidence
 from storage.programmes import rhythm_of
+from usecases import alerts
 
 
 @gate(where=Where.PRIVATE, programme_of=draft_programme)
@@ -212,9 +212,9 @@ async def confirm(update: Update, context: CadenceContext) -> int | None:
         period=period_of(Beat.DISPATCH, now, rhythm_of(context.programme)),
     )
     if Health(draft["health"]) is Health.BLOCKED:
-        # the people who decide hear at once, once the answer is stored for good
-        bot, database, mid = context.bot, context.svc.database, m.id or 0
-        context.after_commit(lambda: alerts.blocked(bot, database, measure_id=mid, now=now))
+        # the people who decide hear of it with the answer: planned in its transaction
+        await context.session.flush()  # the alert quotes the answer just recorded
+        await alerts.blocked(context.session, measure_id=m.id or 0, now=now)
     if draft.get("signoff"):
         request = await decisions.request_signoff(
             context.session,
@@ -225,9 +225,10 @@ async def confirm(update: Update, context: CadenceContext) -> int | None:
             report=draft.get("note", ""),
             update_id=update_row.id or 0,
         )
-        await context.session.commit()  # coordinators may press before this update ends
+        await context.session.flush()
         assert request.id is not None
-        await notify_signoff_request(context, request.id)
+        await notify_signoff_request(context, request.id)  # planned with the request
+        await context.session.commit()  # "saved" is said only once it is: a crash may follow
         await query.edit_message_text(
             t._("Saved. {code} now waits for sign-off by the task force.", code=m.code)
         )

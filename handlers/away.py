@@ -10,9 +10,9 @@ from core.domain.absence import Someone, may_stand_in, too_long, valid_period
 from core.domain.daterange import read_range
 from core.domain.model import Role
 from handlers.gate import Where, gate
-from jobs import alerts
 from storage import absences, people
 from storage.models import Person
+from usecases import alerts
 
 
 def _someone(p: Person) -> Someone:
@@ -69,9 +69,9 @@ async def away(update: Update, context: CadenceContext) -> None:
         actor=context.actor,
         now=now,
     )
-    # the task force hears of each absence and who stands in, once it is stored
-    bot, database, aid = context.bot, context.svc.database, absence.id or 0
-    context.after_commit(lambda: alerts.away(bot, database, absence_id=aid, today=today, now=now))
+    # the task force hears of each absence and who stands in, with it: in its transaction
+    await s.flush()
+    await alerts.away(s, absence_id=absence.id or 0, today=today, now=now)
     if delegate is not None:
         text = t._(
             "Noted: away {start} – {end}. {name} gets your dispatches meanwhile. /back ends it early.",
@@ -116,10 +116,9 @@ async def back(update: Update, context: CadenceContext) -> None:
         for e in ended
         if not e.begun
     ]
-    # the task force and each stand-in hear of it, once the change is stored
-    bot, database, person_id = context.bot, context.svc.database, context.member.person_id
-    context.after_commit(
-        lambda: alerts.back(bot, database, person_id=person_id, ended=ended, today=today, now=now)
+    # the task force and each stand-in hear of it, with the change: in its transaction
+    await alerts.back(
+        context.session, person_id=context.member.person_id, ended=ended, today=today, now=now
     )
     if any(e.begun for e in ended):
         lines.insert(0, t._("Welcome back: dispatches come to you again."))

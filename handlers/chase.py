@@ -14,10 +14,10 @@ from core.render.alerts import chase_text, latest_text
 from core.render.keyboards import measures_keyboard
 from handlers.answer_draft import step
 from handlers.gate import Where, gate, measure_programme
-from handlers.send import answer_query
-from jobs.send import send, to_person
+from handlers.send import answer_query, send_long
 from storage import audit, measures, people
 from storage.models import Person
+from usecases.notices import tell
 
 
 @gate(Role.LEADER, Role.COORDINATOR, where=Where.ANY, programme_of=measure_programme)
@@ -41,7 +41,7 @@ async def chase_button(update: Update, context: CadenceContext) -> None:
     chat_id = query.message.chat.id
     if button.action == "latest":
         await answer_query(query, "")
-        await send(context.bot, chat_id, latest_text(t, m.code, m.text, said))
+        await send_long(context.bot, chat_id, latest_text(t, m.code, m.text, said))
         return
     owner = await s.get(Person, m.owner_id)
     if owner is None or owner.telegram_user_id is None:
@@ -56,7 +56,8 @@ async def chase_button(update: Update, context: CadenceContext) -> None:
     today = today_in(now, programme.timezone)
     due = add_workdays(today, 1, CalendarKind(programme.calendar))
     locales = await people.locales_of(s, user_ids=[owner.telegram_user_id])
-    to = tr(locales.get(owner.telegram_user_id) or programme.locale)
+    locale = locales.get(owner.telegram_user_id) or programme.locale
+    to = tr(locale)
     facts = [(mm.id or 0, f) for mm, f in await measures.facts(s, programme_id=m.programme_id)]
     mine = [(i, f) for i, f in facts if i == m.id]
     by = context.member.person_name if context.member is not None else t._("The task force")
@@ -72,10 +73,12 @@ async def chase_button(update: Update, context: CadenceContext) -> None:
         after={"owner": owner.name, "by": by},
         now=now,
     )
-    await s.commit()
-    sent = await to_person(context.bot, owner, text, now, keyboard)
-    s.add(owner)
-    if sent is None:
+    # planned with the record: it leaves once both are stored (held while they are unreachable)
+    tell(
+        s, programme_id=m.programme_id, about=f"remind:{m.id}", person=owner, text=text,
+        now=now, markup=keyboard, locale=locale,
+    )  # fmt: skip
+    if owner.unreachable_since is not None:
         await answer_query(query, t._("{name} could not be reached.", name=owner.name), alert=True)
         return
     await answer_query(query, t._("Reminder sent to {name}.", name=owner.name))

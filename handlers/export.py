@@ -14,9 +14,9 @@ from core.domain.months import read_month
 from core.domain.report import month_end
 from core.i18n import N_
 from handlers.gate import Where, gate
+from handlers.send import send_long
 from jobs import binder, documents
 from jobs.digests import monthly_package
-from jobs.send import send
 
 FIRST_YEAR = 2000  # no programme's ledger is older; year 0 is no date at all
 # what each kind of export is called, in every language we speak: /export 汇报 10月 works
@@ -94,7 +94,7 @@ async def _report(update: Update, context: CadenceContext, month: str) -> None:
     text, files = await monthly_package(
         context.session, programme=context.programme, period=period, t=t
     )
-    await send(context.bot, chat.id, text)
+    await send_long(context.bot, chat.id, text)
     await documents.post(context.bot, chat.id, files)
 
 

@@ -118,9 +118,10 @@ async def reason(update: Update, context: CadenceContext) -> int | None:
         new_deadline=date.fromisoformat(asking["wanted"]),
         reason=text,
     )
-    await context.session.commit()  # coordinators may press before this update ends
+    await context.session.flush()
     assert request.id is not None
-    await notify_signoff_request(context, request.id)
+    await notify_signoff_request(context, request.id)  # planned with the request
+    await context.session.commit()  # "sent" is said only once it is stored
     await message.reply_text(
         context.t._("Sent. The task force will decide on the new deadline for {code}.", code=m.code)
     )

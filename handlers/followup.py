@@ -21,9 +21,9 @@ from core.render.keyboards import answer_choices
 from handlers.answer_draft import step
 from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query
-from jobs.send import to_person
 from storage import followups, measures, people
 from storage.models import Person
+from usecases.notices import tell
 
 
 @gate(Role.LEADER, Role.COORDINATOR, where=Where.ANY, programme_of=measure_programme)
@@ -87,9 +87,9 @@ async def follow_up(update: Update, context: CadenceContext) -> None:
     await followups.record(
         context.session, measure=m, by=by, actor=context.actor, now=now, reply_by=due
     )
-    await context.session.commit()  # recorded before the owner can answer it
     locales = await people.locales_of(context.session, user_ids=[owner.telegram_user_id])
-    owner_t = tr(locales.get(owner.telegram_user_id) or programme.locale)
+    locale = locales.get(owner.telegram_user_id) or programme.locale
+    owner_t = tr(locale)
     text = follow_up_message(
         owner_t,
         by=by.name,
@@ -99,12 +99,15 @@ async def follow_up(update: Update, context: CadenceContext) -> None:
         reply_by=due,
         today=today,
     )
-    sent = await to_person(context.bot, owner, text, now, answer_choices(owner_t, m.id))
-    context.session.add(owner)
+    # planned with the record: the owner can't answer it before the follow-up is stored
+    tell(
+        context.session, programme_id=programme.id or 0, about=f"followup:{m.id}", person=owner,
+        text=text, now=now, markup=answer_choices(owner_t, m.id), locale=locale,
+    )  # fmt: skip
     await _mark_button(
         query, t, m.code, t.moment(now.astimezone(ZoneInfo(programme.timezone)), today)
     )
-    if sent is None:
+    if owner.telegram_user_id is None or owner.unreachable_since is not None:
         await answer_query(
             query,
             t._("{name} cannot be reached: the follow-up is recorded.", name=owner.name),

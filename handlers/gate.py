@@ -19,8 +19,10 @@ from core.languages import match
 from core.render import callbacks
 from handlers import reachable, strangers
 from handlers.send import answer_query
+from jobs.outbox import deliver_notices
 from storage import outbox, people, programmes
 from storage.models import Measure, Programme
+from usecases.notices import planned
 
 R = TypeVar("R")
 Callback = Callable[[Update, CadenceContext], Coroutine[Any, Any, R]]
@@ -157,6 +159,8 @@ def gate(
                 finally:
                     context.session = None
             context.reached = True  # committed: reachable.seen has nothing left to do
+            if planned(session):  # what it told others leaves now, beside the update loop
+                deliver_notices(context.svc, context.bot, context.application)
             await context.run_after_commit()
             return result
 

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from telegram import Bot, Update
+from telegram import Update
 
 from bot.context import CadenceContext
 from core.domain.model import Role
-from core.i18n import tr
+from core.i18n import Tr, tr
 from handlers.gate import Where, gate
 from handlers.invites_out import invite_link
-from jobs.send import send
 from storage import handover, people
 from storage.models import Person
+from usecases import notices
 
 
 def pick(name: str, everyone: list[Person]) -> tuple[list[Person], bool]:
@@ -26,17 +26,13 @@ def pick(name: str, everyone: list[Person]) -> tuple[list[Person], bool]:
     return [p for p in everyone if p.telegram_name and p.telegram_name == name], True
 
 
-async def _tell_old(bot: Bot, user_id: int, locale: str | None, name: str, programme: str) -> None:
-    t = tr(locale)
-    await send(
-        bot,
-        user_id,
-        t._(
-            "You no longer act as {name} in {programme}: the task force handed this role over. "
-            "Thank you for your work.",
-            name=name,
-            programme=programme,
-        ),
+def _tell_old(t: Tr, name: str, programme: str) -> str:
+    """What the previous account reads."""
+    return t._(
+        "You no longer act as {name} in {programme}: the task force handed this role over. "
+        "Thank you for your work.",
+        name=name,
+        programme=programme,
     )
 
 
@@ -81,7 +77,10 @@ async def handover_command(update: Update, context: CadenceContext) -> None:
     if old_user is not None:
         lines.append(t._("The previous account was unbound and told."))
         locale = (await people.locales_of(s, user_ids=[old_user])).get(old_user)
-        bot, programme, who = context.bot, context.programme.name, person.name
-        locale = locale or context.programme.locale
-        context.after_commit(lambda: _tell_old(bot, old_user, locale, who, programme))
+        told = tr(locale or context.programme.locale)
+        notices.tell(
+            s, programme_id=context.programme_id, about=f"handover:{person.id}",
+            chat_id=old_user, now=context.svc.clock.now(), locale=told.locale,
+            text=_tell_old(told, person.name, context.programme.name),
+        )  # fmt: skip
     await message.reply_text("\n".join(lines))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import datetime
 
 from telegram import Message
 
@@ -11,9 +12,9 @@ from core.clock import today_in
 from core.domain.model import Beat
 from core.domain.periods import next_slot
 from core.render.invites_xlsx import invites_workbook
-from handlers.send import reply_long
 from storage import people
 from storage.programmes import rhythm_of
+from usecases import notices
 
 
 def invite_link(username: str, token: str) -> str:
@@ -49,10 +50,26 @@ async def send_invites(
             when=when,
         )
     )
+    # the per-unit messages and the workbook go out through the outbox, paced at Telegram's one
+    # message a second per chat: they leave once this update commits, and nobody waits for them
     table = []
     for unit, listed in by_unit.items():
         title = unit or t._("Leaders and others without a unit")
         lines = [t._("{name} ({roles}): {link}", name=n, roles=r, link=k) for n, r, k in listed]
-        await reply_long(message, "\n".join([title, *lines]))
+        _reply_later(context, message, "\n".join([title, *lines]), now)
         table += [(n, unit, r, k) for n, r, k in listed]
-    await message.reply_document(invites_workbook(t, table), filename=t._("invite links") + ".xlsx")
+    book = ("document", t._("invite links") + ".xlsx", invites_workbook(t, table))
+    _reply_later(context, message, "", now, book)
+
+
+def _reply_later(
+    context: CadenceContext,
+    message: Message,
+    text: str,
+    now: datetime,
+    file: tuple[str, str, bytes] | None = None,
+) -> None:
+    notices.tell(
+        context.session, programme_id=context.programme_id, about="invites",
+        chat_id=message.chat_id, text=text, now=now, locale=context.t.locale, file=file,
+    )  # fmt: skip

@@ -23,9 +23,9 @@ from handlers.ledger_owners import tell_owners, tell_withdrawn
 from handlers.next_steps import next_steps
 from handlers.send import answer_query, reply_long
 from jobs.scheduler import replan_after_commit
-from jobs.send import to_person
 from storage import ledger_store, people, withdrawals
 from storage.models import Person
+from usecases import notices
 
 PENDING = "ledger_import"
 LIMIT = MESSAGE_TEXT[1]
@@ -243,7 +243,7 @@ async def confirm(update: Update, context: CadenceContext) -> None:
 
 
 async def _tell_role_losses(context: CadenceContext, losses: list[RoleLoss]) -> None:
-    """Once the import has committed, tell each bound person whose role it withdrew."""
+    """With the import (delivered once it commits), tell each bound person whose role it withdrew."""
     assert context.programme is not None
     s, programme = context.session, context.programme
     found = [(loss, await s.get(Person, loss.person_id)) for loss in losses]
@@ -258,12 +258,11 @@ async def _tell_role_losses(context: CadenceContext, losses: list[RoleLoss]) -> 
         for loss, person in bound
     }
 
-    async def tell() -> None:
-        async with context.svc.database.session() as session:
-            for person_id, text in texts.items():
-                person = await session.get(Person, person_id)
-                if person is not None:
-                    await to_person(context.bot, person, text, context.svc.clock.now())
-
-    if texts:
-        context.after_commit(tell)
+    # planned with the import: they hear of it once it is stored, and only then
+    for person_id, text in texts.items():
+        person = await s.get(Person, person_id)
+        if person is not None:
+            notices.tell(
+                s, programme_id=context.programme_id, about="import", person=person, text=text,
+                now=context.svc.clock.now(),
+            )  # fmt: skip

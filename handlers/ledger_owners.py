@@ -12,13 +12,13 @@ from core.domain.model import Status
 from core.i18n import Tr, tr
 from core.render import labels
 from core.render.ledger_changes import owner_text
-from jobs.send import to_person
 from storage import people
 from storage.models import Measure, Person, SignoffRequest
+from usecases import notices
 
 
 async def tell_owners(context: CadenceContext, plan: ImportPlan) -> None:
-    """Once the import has committed, tell each bound owner of the changes to their measures."""
+    """With the import (delivered once it commits), tell each bound owner of the changes to their measures."""
     assert context.programme is not None
     s, programme = context.session, context.programme
     mine: dict[int, list[tuple[str, dict[str, tuple[Any, Any]]]]] = defaultdict(list)
@@ -37,15 +37,14 @@ async def tell_owners(context: CadenceContext, plan: ImportPlan) -> None:
         if p.id is not None
     }
 
-    async def tell() -> None:
-        async with context.svc.database.session() as session:
-            for person_id, text in texts.items():
-                person = await session.get(Person, person_id)
-                if person is not None:
-                    await to_person(context.bot, person, text, context.svc.clock.now())
-
-    if texts:
-        context.after_commit(tell)
+    # planned with the import: they hear of it once it is stored, and only then
+    for person_id, text in texts.items():
+        person = await s.get(Person, person_id)
+        if person is not None:
+            notices.tell(
+                s, programme_id=context.programme_id, about="import", person=person, text=text,
+                now=context.svc.clock.now(),
+            )  # fmt: skip
 
 
 def withdrawn_text(t: Tr, code: str, status: Status) -> str:
@@ -65,7 +64,7 @@ def withdrawn_text(t: Tr, code: str, status: Status) -> str:
 async def tell_withdrawn(
     context: CadenceContext, withdrawn: list[tuple[SignoffRequest, Measure]]
 ) -> None:
-    """Once the import has committed, tell each owner whose sign-off request it overtook."""
+    """With the import (delivered once it commits), tell each owner whose sign-off request it overtook."""
     assert context.programme is not None
     s, programme = context.session, context.programme
     found = [(await s.get(Person, m.owner_id), m) for _, m in withdrawn]
@@ -83,12 +82,11 @@ async def tell_withdrawn(
         for p, m in bound
     ]
 
-    async def tell() -> None:
-        async with context.svc.database.session() as session:
-            for person_id, text in texts:
-                person = await session.get(Person, person_id)
-                if person is not None:
-                    await to_person(context.bot, person, text, context.svc.clock.now())
-
-    if texts:
-        context.after_commit(tell)
+    # planned with the import: they hear of it once it is stored, and only then
+    for person_id, text in texts:
+        person = await s.get(Person, person_id)
+        if person is not None:
+            notices.tell(
+                s, programme_id=context.programme_id, about="import", person=person, text=text,
+                now=context.svc.clock.now(),
+            )  # fmt: skip

@@ -23,11 +23,11 @@ from handlers.answer_draft import LOOKING_BACK, MAX_TEXT, evidence_of, expired, 
 from handlers.gate import Where, gate
 from handlers.marked import UserData, WhileMarked
 from handlers.send import answer_query
-from jobs.send import to_person
 from storage import answers, lookbacks, people
 from storage.answers import Evidence
 from storage.models import Measure
 from storage.models_closing import LookBack
+from usecases.notices import tell
 
 NOTE = 0
 END = ConversationHandler.END
@@ -147,6 +147,8 @@ async def note(update: Update, context: CadenceContext) -> int | None:
     if m is None:
         await message.reply_text(t._("This look-back is already answered."))
         return END
+    if verdict is not Verdict.HOLDS:  # the task force hears of a rebound with it
+        await _tell_coordinators(context, m, text)
     await context.session.commit()
     if verdict is Verdict.HOLDS:
         await message.reply_text(
@@ -156,7 +158,6 @@ async def note(update: Update, context: CadenceContext) -> int | None:
     await message.reply_text(
         t._("Recorded: {code} is reopened and back in the weekly dispatch.", code=m.code)
     )
-    await _tell_coordinators(context, m, text)
     return END
 
 
@@ -173,7 +174,8 @@ async def _tell_coordinators(context: CadenceContext, m: Measure, text: str) -> 
     for person in coordinators:
         if person.telegram_user_id is None or person.id == context.member.person_id:
             continue
-        ct = tr(locales.get(person.telegram_user_id) or fallback)
+        locale = locales.get(person.telegram_user_id) or fallback or ""
+        ct = tr(locale)
         news = ct._(
             "↩️ Look-back: {code} {text} has rebounded, says {name}: {note}\nIt is reopened and back in the weekly dispatch.",
             code=m.code,
@@ -181,8 +183,10 @@ async def _tell_coordinators(context: CadenceContext, m: Measure, text: str) -> 
             name=context.member.person_name,
             note=short(text, 300),
         )
-        await to_person(context.bot, person, news, now)
-        context.session.add(person)
+        tell(
+            context.session, programme_id=context.programme_id, about=f"rebound:{m.id}",
+            person=person, text=news, now=now, locale=locale,
+        )  # fmt: skip
 
 
 def conversation(

@@ -20,10 +20,10 @@ from handlers.gate import Where, gate
 from handlers.invites_out import invite_link
 from handlers.people_listing import refresh_listing, today
 from handlers.send import answer_query, reply_long
-from jobs.send import send
 from storage import invites as invite_links
 from storage import lookup, people, roles
 from storage.models import Person
+from usecases import notices
 
 log = logging.getLogger(__name__)
 
@@ -164,7 +164,7 @@ async def role_switch(update: Update, context: CadenceContext) -> None:
         card_text(t, shown) + "\n\n" + done, reply_markup=card_keyboard(t, shown)
     )
     if outcome in (RoleChange.GRANTED, RoleChange.REMOVED):
-        _tell(context, person, role, on)
+        await _tell(context, person, role, on)
         await refresh_listing(context, query.message)
 
 
@@ -176,33 +176,31 @@ def last_coordinator(t: Tr, name: str) -> str:
     )
 
 
-def _tell(context: CadenceContext, person: Person, role: Role, on: bool) -> None:
-    """Tell the person of their new or withdrawn role once it is committed."""
+async def _tell(context: CadenceContext, person: Person, role: Role, on: bool) -> None:
+    """Tell the person of their new or withdrawn role, with the change (delivered once it commits)."""
     assert context.programme is not None and person.telegram_user_id is not None
-    user, programme, bot = person.telegram_user_id, context.programme, context.bot
-
-    async def tell() -> None:
-        async with context.svc.database.session() as s:
-            locale = (await people.locales_of(s, user_ids=[user])).get(user)
-        t = tr(locale or programme.locale)
-        role_name = t._(labels.ROLE[role])
-        text = (
-            t._(
-                "The task force gave you the {role} role in programme {programme}. "
-                "/help lists what you can do now.",
-                role=role_name,
-                programme=programme.name,
-            )
-            if on
-            else t._(
-                "The task force withdrew your {role} role in programme {programme}.",
-                role=role_name,
-                programme=programme.name,
-            )
+    user, programme = person.telegram_user_id, context.programme
+    locale = (await people.locales_of(context.session, user_ids=[user])).get(user)
+    t = tr(locale or programme.locale)
+    role_name = t._(labels.ROLE[role])
+    text = (
+        t._(
+            "The task force gave you the {role} role in programme {programme}. "
+            "/help lists what you can do now.",
+            role=role_name,
+            programme=programme.name,
         )
-        await send(bot, user, text)
-
-    context.after_commit(tell)
+        if on
+        else t._(
+            "The task force withdrew your {role} role in programme {programme}.",
+            role=role_name,
+            programme=programme.name,
+        )
+    )
+    notices.tell(
+        context.session, programme_id=context.programme_id, about=f"role:{person.id}",
+        chat_id=user, text=text, now=context.svc.clock.now(), locale=t.locale,
+    )  # fmt: skip
 
 
 @gate(Role.COORDINATOR, where=Where.PRIVATE, programme_of=_person_of)

@@ -10,9 +10,9 @@ from core.i18n import tr
 from handlers.gate import Where, gate
 from handlers.handover import pick
 from handlers.people_admin import last_coordinator
-from jobs.send import send
 from storage import handover, people, roles
 from storage import invites as invite_links
+from usecases import notices
 
 
 @gate(Role.COORDINATOR, where=Where.PRIVATE)
@@ -60,21 +60,15 @@ async def revoke(update: Update, context: CadenceContext) -> None:
             name=person.name,
         )
     )
-    programme, bot, who = context.programme, context.bot, person.name
-
-    async def tell() -> None:
-        async with context.svc.database.session() as session:
-            locale = (await people.locales_of(session, user_ids=[old_user])).get(old_user)
-        tt = tr(locale or programme.locale)
-        await send(
-            bot,
-            old_user,
-            tt._(
-                "The task force ended your access to programme {programme} as {name}. What you "
-                "reported stays in the ledger's history.",
-                programme=programme.name,
-                name=who,
-            ),
-        )
-
-    context.after_commit(tell)
+    locale = (await people.locales_of(context.session, user_ids=[old_user])).get(old_user)
+    tt = tr(locale or context.programme.locale)
+    notices.tell(
+        context.session, programme_id=context.programme_id, about=f"revoke:{person.id}",
+        chat_id=old_user, now=context.svc.clock.now(), locale=tt.locale,
+        text=tt._(
+            "The task force ended your access to programme {programme} as {name}. What you "
+            "reported stays in the ledger's history.",
+            programme=context.programme.name,
+            name=person.name,
+        ),
+    )  # fmt: skip

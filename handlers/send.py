@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message
 
 from core.render.limits import CALLBACK_ANSWER, fit, split_text
 
@@ -19,6 +19,20 @@ async def reply_long(
         sent = await message.reply_text(
             chunk, reply_markup=markup if i == len(chunks) - 1 else None
         )
+    return sent
+
+
+async def send_long(
+    bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Message:
+    """Send the acting person's chat as many messages as the text needs; buttons on the last."""
+    chunks = split_text(text)
+    sent: Message | None = None
+    for i, chunk in enumerate(chunks):
+        sent = await bot.send_message(
+            chat_id, chunk, reply_markup=markup if i == len(chunks) - 1 else None
+        )
+    assert sent is not None
     return sent
 
 

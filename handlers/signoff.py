@@ -29,10 +29,10 @@ from handlers.signoff_copies import (
     locale_of,
     send_copy,
 )
-from jobs.send import to_person
 from storage import decisions, withdrawals
 from storage.decisions import APPROVED, EXTENSION, RequestView
 from storage.models import Person
+from usecases.notices import tell
 
 log = logging.getLogger(__name__)
 REASON = 0
@@ -154,7 +154,8 @@ async def _tell_owner(context: CadenceContext, view: RequestView) -> None:
     owner = await context.session.get(Person, view.measure.owner_id)
     if owner is None or not owner.telegram_user_id:
         return
-    t = tr(await locale_of(context, owner))
+    locale = await locale_of(context, owner)
+    t = tr(locale)
     request, verdict = local_views(context.programme, view)
     assert verdict is not None and view.measure.id is not None
     markup = None
@@ -175,9 +176,10 @@ async def _tell_owner(context: CadenceContext, view: RequestView) -> None:
             ]
         )
         markup = answer_choices(t, view.measure.id)
-    await to_person(context.bot, owner, text, context.svc.clock.now(), markup)
-    context.session.add(owner)
-    await context.session.commit()
+    tell(
+        context.session, programme_id=context.programme_id, about=f"decided:{view.request.id}",
+        person=owner, text=text, now=context.svc.clock.now(), markup=markup, locale=locale,
+    )  # fmt: skip
 
 
 def _extension_news(t: Tr, request: Request, verdict: Verdict, view: RequestView) -> str:
@@ -251,4 +253,4 @@ async def pending(update: Update, context: CadenceContext) -> None:
     me = await context.session.get(Person, context.member.person_id)
     assert me is not None
     for view in views:
-        await send_copy(context, view, me, evidence=False)
+        await send_copy(context, view, me)

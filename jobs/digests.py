@@ -23,9 +23,9 @@ from core.render.anchor import anchor_line
 from core.render.digest import report_text, review_text
 from core.render.keyboards import letter_keyboard
 from jobs import documents
-from jobs.outbox_plan import plan
 from storage import audit, beats, followups, lookbacks, lookup, reports
 from storage.models import Programme, SentBeat
+from storage.outbox_plan import plan
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from core.i18n import Tr, tr
 from core.render.keyboards import measures_keyboard
 from core.render.measures import line
 from jobs.escalate import escalate
-from jobs.outbox_plan import flush_and_forget, plan
 from storage import absences, beats, dispatch_items, measures, people
 from storage.models import Absence, DispatchItem, Measure, Person, Programme
+from storage.outbox_plan import flush_and_forget, plan
 from storage.programmes import rhythm_of
 
 PLAN_BATCH = 100  # owners planned per flush: the session never holds a whole fan-out's rows

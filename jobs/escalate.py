@@ -12,9 +12,9 @@ from core.domain.model import MeasureFacts, Role
 from core.i18n import tr
 from core.render.alerts import escalation_text, unheard_escalation_text
 from core.render.keyboards import chase_keyboard
-from jobs.outbox_plan import plan
 from storage import dispatch_items, people
 from storage.models import Measure, Person, Programme
+from storage.outbox_plan import plan
 
 BEAT = "escalation"
 

@@ -11,10 +11,10 @@ from bot.context import Services
 from core.domain.model import Role
 from core.i18n import Tr, tr
 from jobs.outbox import sender_of
-from jobs.outbox_plan import plan
 from storage import outbox, people, programmes
 from storage.documents import day_in
 from storage.models import OutboxMessage
+from storage.outbox_plan import plan
 
 
 def _what(t: Tr, beat: str) -> str:

@@ -22,9 +22,9 @@ from core.domain.workcal import CalendarKind
 from core.i18n import tr
 from core.render.closing import lookback_keyboard, lookback_question
 from jobs.outbox import sender_of
-from jobs.outbox_plan import plan
 from storage import lookbacks, people, programmes
 from storage.models import Measure, Person, Programme
+from storage.outbox_plan import plan
 from storage.programmes import rhythm_of
 
 log = logging.getLogger(__name__)

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.context import Services
@@ -23,6 +23,7 @@ from core.render.limits import split_text
 from jobs.pacing import PACED, PacedLimiter, Pacer, retry_after_seconds
 from storage import outbox
 from storage.models import OutboxMessage, Person
+from usecases.notices import NOTICE
 
 log = logging.getLogger(__name__)
 RECORD_TRIES = 6  # about 12 s of retries on top of the database's own busy timeout
@@ -126,11 +127,18 @@ class Sender:
             await asyncio.wait(set(self._parts), timeout=max(0.0, deadline - loop.time()))
 
     async def deliver(
-        self, bot: Bot, *, programme_id: int | None = None, budget: float = 120.0
+        self,
+        bot: Bot,
+        *,
+        programme_id: int | None = None,
+        budget: float = 120.0,
+        beat: str | None = None,
     ) -> Delivery:
         """Send what is queued; transient failures are retried with backoff for `budget` seconds."""
         async with self._session() as s:
-            ids = await outbox.queued(s, now=self.svc.clock.now(), programme_id=programme_id)
+            ids = await outbox.queued(
+                s, now=self.svc.clock.now(), programme_id=programme_id, beat=beat
+            )
         result = Delivery()
         if not ids:
             return result
@@ -218,7 +226,9 @@ class Sender:
         chunks = split_text(job.row.text) if job.row.kind == "text" else [job.row.text]
         first = job.done
         for i in range(first, len(chunks)):
-            release = await self._pacer(bot).acquire(job.row.chat_id, bulk=True)
+            # a notice answers someone's action: it goes before a fan-out's next message
+            bulk = job.row.beat != NOTICE
+            release = await self._pacer(bot).acquire(job.row.chat_id, bulk=bulk)
             if i == first:
                 try:
                     taken = await self._take(job.row.id or 0)
@@ -275,6 +285,8 @@ class Sender:
                 message = await bot.send_message(
                     row.chat_id, chunks[i], reply_markup=markup, **waits
                 )
+            elif row.kind in FILE_IDS:  # a file Telegram has already: by its file id
+                message = await _by_file_id(bot, row, waits)
             else:
                 send = bot.send_photo if row.kind == "photo" else bot.send_document
                 message = await send(
@@ -349,6 +361,22 @@ class Sender:
             return "retry" if wait <= left else "pending"
 
 
+FILE_IDS = frozenset({"album", "doc_id", "photo_id"})  # text: the file id, or a JSON album
+
+
+async def _by_file_id(bot: Bot, row: OutboxMessage, waits: dict[str, Any]) -> Message:
+    """Evidence forwarded by file id: one document or photo, or an album of them."""
+    if row.kind == "doc_id":
+        return await bot.send_document(row.chat_id, row.text, **waits)
+    if row.kind == "photo_id":
+        return await bot.send_photo(row.chat_id, row.text, **waits)
+    media = [
+        InputMediaDocument(file_id) if kind == "document" else InputMediaPhoto(file_id)
+        for kind, file_id in json.loads(row.text)
+    ]
+    return (await bot.send_media_group(row.chat_id, media, **waits))[-1]
+
+
 def _paced(bot: Bot) -> dict[str, Any]:
     """The sender holds the pacing slot and retries itself, so a PTB rate limiter must not."""
     return {"rate_limit_args": PACED} if getattr(bot, "rate_limiter", None) is not None else {}
@@ -359,6 +387,12 @@ async def _mark_unreachable(session: AsyncSession, person_id: int | None, now: d
     if person is not None and person.unreachable_since is None:
         person.unreachable_since = now
         session.add(person)
+
+
+def deliver_notices(svc: Services, bot: Bot, app: Any) -> None:
+    """Deliver the notices a committed transaction planned, beside the update loop."""
+    task = app.create_task(sender_of(svc).deliver(bot, beat=NOTICE, budget=30.0))
+    svc.track(task)
 
 
 def sender_of(svc: Services) -> Sender:

@@ -20,7 +20,11 @@ def ids_of(row: OutboxMessage) -> list[int]:
 
 
 async def queued(
-    session: AsyncSession, *, now: datetime, programme_id: int | None = None
+    session: AsyncSession,
+    *,
+    now: datetime,
+    programme_id: int | None = None,
+    beat: str | None = None,
 ) -> list[tuple[int, int]]:
     """(id, chat) of messages still to send whose period has not ended, in planning order."""
     query = select(OutboxMessage.id, OutboxMessage.chat_id).where(
@@ -28,6 +32,8 @@ async def queued(
     )
     if programme_id is not None:
         query = query.where(OutboxMessage.programme_id == programme_id)
+    if beat is not None:
+        query = query.where(OutboxMessage.beat == beat)
     rows = await session.exec(query.order_by(col(OutboxMessage.id)))
     return [(i, c) for i, c in rows.all() if i]
 
@@ -93,6 +99,16 @@ async def finish(session: AsyncSession, *, row: OutboxMessage, state: str, error
     """Hold (recipient unreachable) or fail (given up) a message, keeping why."""
     row.state, row.error, row.leased_until = state, error[:500], None
     session.add(row)
+
+
+async def of_notice(session: AsyncSession, *, programme_id: int, about: str) -> list[OutboxMessage]:
+    """The notices planned about one thing (usecases.notices: period is about@moment)."""
+    query = select(OutboxMessage).where(
+        OutboxMessage.programme_id == programme_id,  # the unique index's leading columns
+        OutboxMessage.beat == "notice",
+        col(OutboxMessage.period).startswith(f"{about}@"),
+    )
+    return list((await session.exec(query)).all())
 
 
 async def items_for_message(

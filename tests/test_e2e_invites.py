@@ -5,8 +5,12 @@ from __future__ import annotations
 import io
 
 import openpyxl
-from conftest import ADMIN, Bot
-from rhythm_support import seed
+from conftest import ADMIN, Bot, make_app
+from fakebot import SentMessage
+from rhythm_support import OWNER_A, seed
+
+from bot.app import start_app, stop_app
+from jobs.pacing import Limits
 
 
 async def test_invites_per_unit_and_workbook(bot: Bot) -> None:
@@ -34,3 +38,26 @@ async def test_invites_per_unit_and_workbook(bot: Bot) -> None:
     liaison = by_name["党群工作部联络员"]
     assert liaison[1:3] == ["党群工作部", "责任人"]
     assert f"{liaison[0]}（责任人）：{liaison[3]}" in lines
+
+
+async def test_another_users_my_is_answered_while_invites_still_go_out(bot: Bot) -> None:
+    # at Telegram's own pace (a message a second per chat) the 16 messages after the first take
+    # 16 s: they go out through the outbox, so the owner's /my does not wait for them
+    await seed(bot)
+    await stop_app(bot.app)
+    bot.app = make_app(bot.settings, bot.clock, Limits())
+    await start_app(bot.app, poll_timeout=1)
+    mark = bot.api.mark()
+    bot.api.send_private(ADMIN, "/invites")
+    await bot.api.wait_until(lambda: len(_to(bot, ADMIN.id, mark)) >= 2, timeout=10)
+    asked = bot.api.mark()
+    bot.api.send_private(OWNER_A, "/my")
+    await bot.api.wait_until(lambda: len(_to(bot, OWNER_A.id, asked)) >= 1, timeout=5)
+    assert _to(bot, OWNER_A.id, asked)[0].plain.startswith("您负责的整改措施")
+    assert 2 <= len(_to(bot, ADMIN.id, mark)) < 17  # /invites is still going out
+    await bot.settle(timeout=60)
+    assert len(_to(bot, ADMIN.id, mark)) == 17  # all of it, once each
+
+
+def _to(bot: Bot, chat_id: int, mark: int) -> list[SentMessage]:
+    return [m for m in bot.api.since(mark) if m.chat_id == chat_id]
