@@ -18,7 +18,7 @@ from handlers.gate import Where, gate
 from jobs import dispatch as dispatch_module
 from jobs.run import run_beat
 from storage import absences, people, programmes
-from storage.models import Absence, AuditEvent, Person, SentBeat, UserPref
+from storage.models import Absence, AuditEvent, OutboxMessage, Person, SentBeat, UserPref
 
 
 async def test_after_commit_work_sees_the_writes_and_is_dropped_on_error(bot: Bot) -> None:
@@ -123,3 +123,38 @@ async def test_a_beat_whose_planning_fails_leaves_its_period_unclaimed(
         await run_beat(bot.app.bot, bot.app.bot_data["svc"], programme_id=pid, beat=Beat.DISPATCH)
     async with bot.db.session() as s:
         assert (await s.exec(select(SentBeat))).all() == []  # claim and plan: one transaction
+
+
+async def test_a_crash_after_the_commit_loses_no_coordinators_copy(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the copies are planned in the request's own transaction: if the process dies right after
+    # the commit (here: the sender is never started), the next start delivers them
+    from conftest import make_app
+    from signoff_support import COORD_B, ask_signoff
+    from test_e2e_signoff import _start
+
+    from bot.app import start_app, stop_app
+    from handlers import gate as gate_module
+
+    await _start(bot)
+    monkeypatch.setattr(gate_module, "deliver_notices", lambda *_: None)
+    [dispatch] = bot.api.messages_to(OWNER_A.id)
+    before = len(bot.api.messages_to(COORD_B.id))
+    await ask_signoff(bot, OWNER_A, dispatch, "1.3.2", "水厂已投用。", ["a.pdf"])
+    assert len(bot.api.messages_to(COORD_B.id)) == before  # nothing went out
+    async with bot.db.session() as s:
+        rows = (await s.exec(select(OutboxMessage).where(OutboxMessage.beat == "notice"))).all()
+    each = [("doc_id", "queued"), ("text", "queued")]  # the evidence, then the copy
+    want = [(who.id, *e) for who in (ADMIN, COORD_B) for e in each]
+    assert sorted((r.chat_id, r.kind, r.state) for r in rows) == sorted(want)
+    await stop_app(bot.app)  # the process is gone; the next start resumes the outbox
+    monkeypatch.undo()
+    bot.app = make_app(bot.settings, bot.clock)
+    await start_app(bot.app, poll_timeout=1)
+    await bot.api.wait_until(lambda: len(bot.api.messages_to(COORD_B.id)) >= before + 2)
+    await bot.settle()
+    got = bot.api.messages_to(COORD_B.id)[before:]
+    assert [m.method for m in got] == ["sendDocument", "sendMessage"]
+    assert got[1].plain.split("\n")[0] == "🏁 Sign-off request for 1.3.2"
+    assert [label for label, _ in got[1].buttons] == ["✅ Approve", "↩️ Send back"]
