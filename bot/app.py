@@ -66,7 +66,6 @@ from jobs.scheduler import plan_all, start_reconciling
 from storage.persistence import DbPersistence
 
 log = logging.getLogger(__name__)
-STOP_ON_SIGNALS = "app.stop_on_signals"  # `run` owns the process: its signals stop the bot
 CadenceApp = Application[Any, CadenceContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]
 
 
@@ -79,12 +78,12 @@ def services_of(app: CadenceApp) -> Services:
 
 async def _post_init(app: CadenceApp) -> None:
     svc = services_of(app)
-    svc.extra[status.STARTED] = svc.clock.now()
+    svc.started = svc.clock.now()
     await svc.database.ping()
     await commands.register(app.bot, svc.settings.cadence_locale)
     await plan_all(app)
     start_reconciling(app, svc.settings.cadence_reconcile_seconds)  # resumes the outbox too
-    if svc.extra.get(STOP_ON_SIGNALS):
+    if svc.stop_on_signals:
         _stop_on_signals(app)
     logs.started()
     if not gc.get_freeze_count():  # once per process (tests start many applications)
@@ -105,7 +104,7 @@ def _stop_on_signals(app: CadenceApp) -> None:
 
 async def _stop(app: CadenceApp) -> None:
     """The requests in flight finish and are recorded; the rest stays queued for the next start."""
-    sender = services_of(app).extra.get("sender")
+    sender = services_of(app).sender
     if sender is not None:
         await sender.stop()
     log.info("stopping: the deliveries in flight are recorded, the rest stays queued")
@@ -264,7 +263,7 @@ def _polling_error(app: CadenceApp, exc: TelegramError) -> None:
 async def stop_app(app: CadenceApp) -> None:
     """Stop and shut down like run_polling does; deliveries in progress resume at the next start."""
     assert app.updater is not None
-    sender = app.bot_data["svc"].extra.get("sender")
+    sender = app.bot_data["svc"].sender
     if sender is not None:
         await sender.stop()
     if app.updater.running:
@@ -311,7 +310,7 @@ def run(
 ) -> int:
     """Run the bot until stopped (long polling, or a webhook when its URL is set); exit status."""
     app = build_application(settings, clock=clock, rate_limiter=rate_limiter)
-    services_of(app).extra[STOP_ON_SIGNALS] = True
+    services_of(app).stop_on_signals = True
     logs.quiet_start_failures()
     url, secret = settings.telegram_webhook_url, settings.telegram_webhook_secret
     if url and secret:
@@ -325,7 +324,7 @@ def run(
             stop_signals=None,  # ours, installed at start: see _stop_on_signals
         )
         return 0
-    extra = app.bot_data["svc"].extra
-    extra["run_polling"] = True  # a 409 Conflict stops the process
+    svc = app.bot_data["svc"]
+    svc.run_polling = True  # a 409 Conflict stops the process
     app.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=None)
-    return CONFLICT_EXIT if extra.get("conflict") else 0
+    return CONFLICT_EXIT if svc.conflict else 0

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.settings import Settings
 from core.clock import Clock
+from core.domain.model import Beat
 from core.i18n import Tr, tr
 
 if TYPE_CHECKING:
@@ -29,8 +32,15 @@ class Services:
     settings: Settings
     clock: Clock
     db: Database | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
     busy: int = 0  # updates and beats in progress, some of them beside the update loop
+    started: datetime | None = None  # when this process started serving (/status)
+    stop_on_signals: bool = False  # `run` owns the process: its signals stop the bot
+    run_polling: bool = False  # run_polling's loop: a 409 Conflict stops the process
+    conflict: bool = False  # another process polls with this token
+    apologised: deque[int] = field(default_factory=lambda: deque(maxlen=500))  # update ids
+    last_db_report: datetime | None = None  # the last database outage forwarded
+    running_beats: Counter[tuple[int, Beat]] = field(default_factory=Counter)
+    sender: Any = None  # jobs.outbox.Sender, made on first use (a floor above this one)
 
     def track(self, task: asyncio.Future[Any]) -> None:
         """Count work that runs beside the update loop from now until it ends."""

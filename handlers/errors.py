@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import logging
 import traceback
-from collections import deque
 from datetime import datetime, timedelta
 
 from telegram import Update
@@ -22,25 +21,23 @@ from storage.models import UserPref
 
 log = logging.getLogger("cadence")
 DB_REPORT_EVERY = timedelta(minutes=1)  # a dead database fails every update: say so once a minute
-_LAST_DB_REPORT = "errors.db_reported_at"
 MAX_TEXT = 4096
 MAX_PART = 500  # one exception message in a forwarded traceback; the frames matter more
-_APOLOGISED = "errors.apologised"
 
 
 async def _stop_polling(context: CadenceContext) -> None:
     """Another instance polls with our token: say so once, stop polling, and stop the process."""
     app = context.application
-    if context.svc.extra.get("conflict"):
+    if context.svc.conflict:
         return
-    context.svc.extra["conflict"] = True
+    context.svc.conflict = True
     log.error(
         "409 Conflict: another instance is polling with this token; stopping this one. "
         "Run one polling instance per token, or use webhook mode for several replicas."
     )
     if app.updater is not None and app.updater.running:
         await app.updater.stop()
-    if context.svc.extra.get("run_polling"):
+    if context.svc.run_polling:
         app.stop_running()
 
 
@@ -68,7 +65,7 @@ async def on_error(update: object, context: CadenceContext) -> None:
 
 def _first_failure(svc: Services, update_id: int) -> bool:
     """Whether this is the update's first failure (the last few hundred ids are remembered)."""
-    seen = svc.extra.setdefault(_APOLOGISED, deque(maxlen=500))
+    seen = svc.apologised
     if update_id in seen:
         return False
     seen.append(update_id)
@@ -77,10 +74,10 @@ def _first_failure(svc: Services, update_id: int) -> bool:
 
 def _due(svc: Services, now: datetime) -> bool:
     """Whether the database outage should be reported now (and remember that it was)."""
-    last = svc.extra.get(_LAST_DB_REPORT)
-    if isinstance(last, datetime) and now - last < DB_REPORT_EVERY:
+    last = svc.last_db_report
+    if last is not None and now - last < DB_REPORT_EVERY:
         return False
-    svc.extra[_LAST_DB_REPORT] = now
+    svc.last_db_report = now
     return True
 
 

@@ -21,7 +21,6 @@ from storage.db import where
 from storage.models import Programme
 from storage.programmes import rhythm_of
 
-STARTED = "status.started_at"
 FAILED_DAYS = 7  # undelivered messages counted over this many days
 
 
@@ -118,7 +117,7 @@ async def status(update: Update, context: CadenceContext) -> None:
         await update.effective_message.reply_text(t._("Sorry, only admins can see the status."))
         return
     svc, now = context.svc, context.svc.clock.now()
-    started = svc.extra.get(STARTED, now)
+    started = svc.started or now
     lines = [
         t._(
             "Cadence {version}, running for {uptime}.",

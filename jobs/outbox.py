@@ -397,7 +397,7 @@ def deliver_notices(svc: Services, bot: Bot, app: Any) -> None:
 
 def sender_of(svc: Services) -> Sender:
     """The process's one sender (created on first use from the settings)."""
-    found = svc.extra.get("sender")
+    found = svc.sender
     if not isinstance(found, Sender):
         cfg = svc.settings
         found = Sender(
@@ -406,5 +406,5 @@ def sender_of(svc: Services) -> Sender:
             timeout=cfg.cadence_send_timeout,
             lease=cfg.cadence_lease_seconds,
         )
-        svc.extra["sender"] = found
+        svc.sender = found
     return found

@@ -27,8 +27,7 @@ RECONCILE_SECONDS = 180.0
 
 def running(svc: Services) -> Counter[tuple[int, Beat]]:
     """How many jobs of each (programme, beat) are running right now."""
-    found: Counter[tuple[int, Beat]] = svc.extra.setdefault("running_beats", Counter())
-    return found
+    return svc.running_beats
 
 
 def job_name(programme_id: int, beat: Beat) -> str:

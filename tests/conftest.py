@@ -142,9 +142,9 @@ def busy_jobs(app: CadenceApp, horizon: float = 5.0) -> list[str]:
     names = {j.name for j in jobs}
     pids = {n.split(":")[1] for n in names if n and n.startswith("beat:")}
     running = [f"beat:{p}:{b.value}" for p in pids for b in Beat]
-    counts = app.bot_data["svc"].extra.get("running_beats", {})
+    counts = app.bot_data["svc"].running_beats
     now_running = [f"beat:{p}:{b}" for (p, b), n in counts.items() if n > 0]
-    sender = app.bot_data["svc"].extra.get("sender")
+    sender = app.bot_data["svc"].sender
     delivering = ["outbox"] if sender is not None and sender.busy else []
     return busy + [n for n in running if n not in names] + now_running + delivering
 
