@@ -8,6 +8,7 @@ from telegram import Message, Update
 from telegram.ext import ConversationHandler
 
 from bot.context import CadenceContext
+from core.domain.extension import may_ask
 from core.domain.ledger import parse_deadline
 from core.render import callbacks
 from handlers.answer import allowed
@@ -76,7 +77,7 @@ async def new_date(update: Update, context: CadenceContext) -> int | None:
         wanted = parse_deadline((message.text or "").strip())
     except ValueError:
         wanted = None
-    if wanted is None or wanted <= current:
+    if wanted is None or not may_ask(wanted, current):
         await message.reply_text(
             context.t._(
                 "Please send a date after {date}, for example 2024-12-31.",

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.clock import today_in
+from core.domain.absence import recipient
 from core.domain.dispatches import answer_window
 from core.domain.lights import by_urgency
 from core.domain.model import ANSWERABLE, Beat, MeasureFacts
@@ -120,12 +121,20 @@ class Planned:
 def _recipient(
     owner: Person, persons: dict[int, Person], away: dict[int, Absence]
 ) -> Person | None:
-    """Who gets an owner's dispatch: the owner, their stand-in while away, or nobody (paused)."""
-    absence = away.get(owner.id or 0)
-    if absence is None:
-        return owner
-    delegate = persons.get(absence.delegate_id or 0)
-    return delegate if delegate is not None and delegate.telegram_user_id is not None else None
+    """The person the domain's rule names (core.domain.absence.recipient)."""
+    found = recipient(owner.id or 0, away, _Bound(persons))
+    return None if found is None else persons.get(found, owner)
+
+
+@dataclass(frozen=True)
+class _Bound:
+    """The programme's people who use the bot, asked one at a time (only for owners away)."""
+
+    persons: dict[int, Person]
+
+    def __contains__(self, person_id: object) -> bool:
+        p = self.persons.get(person_id) if isinstance(person_id, int) else None
+        return p is not None and p.telegram_user_id is not None
 
 
 async def reach(session: AsyncSession, *, programme: Programme, now: datetime) -> Planned:

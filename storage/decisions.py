@@ -10,6 +10,7 @@ from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.domain.extension import approved
 from core.domain.lifecycle import Event, next_status
 from core.domain.model import Status
 from storage import audit
@@ -281,9 +282,10 @@ def _settle_extension(
     before = {"deadline": measure.deadline, "original_deadline": measure.original_deadline}
     approve = request.state == APPROVED
     if approve:
-        # the on-time rate keeps counting against the deadline first set, however often extended
-        measure.original_deadline = measure.original_deadline or measure.deadline
-        measure.deadline = request.new_deadline
+        assert request.new_deadline is not None
+        measure.deadline, measure.original_deadline = approved(
+            measure.deadline, measure.original_deadline, request.new_deadline
+        )
         measure.updated_at = now
         session.add(measure)
     _audit(

@@ -258,3 +258,35 @@ def test_immediate_deadlines_in_the_trail_read_as_dates() -> None:
     assert recorded_deadline("2024-12-31", day) == date(2024, 12, 31)
     assert recorded_deadline(None, day) is None
     # how the replay reads both: tests/test_replay.py
+
+
+def test_a_dispatch_goes_to_the_owner_else_their_bound_stand_in_else_nobody() -> None:
+    from dataclasses import dataclass as dc
+
+    from core.domain.absence import recipient
+
+    @dc(frozen=True)
+    class Off:
+        person_id: int
+        delegate_id: int | None
+
+    assert recipient(1, {}, {1}) == 1
+    assert recipient(1, {1: Off(1, 2)}, {1, 2}) == 2  # away: the stand-in
+    assert recipient(1, {1: Off(1, 2)}, {1}) is None  # a stand-in not bound yet: paused
+    assert recipient(1, {1: Off(1, None)}, {1}) is None  # away, nobody stands in: paused
+    assert recipient(3, {1: Off(1, 2)}, {3}) == 3
+
+
+def test_an_extension_asks_for_a_later_date_and_keeps_the_first_deadline() -> None:
+    from core.domain.extension import approved, may_ask
+
+    d = date(2024, 10, 31)
+    assert [may_ask(x, d) for x in (None, d, d - timedelta(days=1), d + timedelta(days=1))] == [
+        False,
+        False,
+        False,
+        True,
+    ]
+    first = approved(d, None, date(2024, 11, 30))
+    assert first == (date(2024, 11, 30), d)
+    assert approved(*first, new=date(2024, 12, 31)) == (date(2024, 12, 31), d)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
@@ -51,6 +51,16 @@ def may_answer(*, person_id: int, owner_id: int, away: Iterable[Away]) -> bool:
     return person_id == owner_id or any(
         a.person_id == owner_id and a.delegate_id == person_id for a in away
     )
+
+
+def recipient(owner_id: int, away: Mapping[int, Away], bound: Container[int]) -> int | None:
+    """Who gets an owner's dispatch: the owner; while they are away, their stand-in if bound;
+    else nobody (paused, and not counted as silence)."""
+    absence = away.get(owner_id)
+    if absence is None:
+        return owner_id
+    delegate = absence.delegate_id
+    return delegate if delegate is not None and delegate in bound else None
 
 
 def cut_short(start: date, end: date, today: date) -> tuple[date, date]:
