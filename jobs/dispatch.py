@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -16,8 +16,8 @@ from core.domain.model import ANSWERABLE, Beat, MeasureFacts
 from core.domain.periods import week_start
 from core.domain.reply_by import reply_by
 from core.i18n import Tr, tr
+from core.render.dispatch import dispatch_text, nudge_text
 from core.render.keyboards import measures_keyboard
-from core.render.measures import line
 from jobs.escalate import escalate
 from storage import absences, beats, dispatch_items, measures, people
 from storage.models import Absence, DispatchItem, Measure, Person, Programme
@@ -59,45 +59,6 @@ async def button_list(
 
 def _tr(locales: dict[int, str], person: Person, programme: Programme) -> Tr:
     return tr(locales.get(person.telegram_user_id or 0) or programme.locale)
-
-
-def dispatch_text(
-    t: Tr,
-    owner: Person,
-    recipient: Person,
-    facts: list[MeasureFacts],
-    today: date,
-    week: date | None = None,
-    by: datetime | None = None,
-) -> str:
-    """The dispatch message: greeting, then measures red and yellow first.
-
-    `week`: the Monday of the period's week; a catch-up names the week it was for.
-    """
-    monday = today - timedelta(days=today.weekday())
-    days = t.week(week or monday, today)
-    if week is None or week == monday:
-        head = t._("📌 Weekly dispatch for this week ({days})", days=days)
-    elif week == monday - timedelta(weeks=1):
-        head = t._("📌 Weekly dispatch for last week ({days})", days=days)
-    else:
-        head = t._("📌 Weekly dispatch for the week of {days}", days=days)
-    if recipient.id != owner.id:
-        greet = t._(
-            "{name}, you are standing in for {owner}. Please report progress on these measures:",
-            name=recipient.name,
-            owner=owner.name,
-        )
-    else:
-        greet = t._("{name}, please report progress on your measures:", name=recipient.name)
-    lines = [line(t, f, today) for f in facts]
-    hint = t._("Press a measure to answer it, or reply to this message with an update.")
-    return "\n".join([head, greet, "", *lines, "", *answer_by_line(t, by, today), hint])
-
-
-def answer_by_line(t: Tr, by: datetime | None, today: date) -> list[str]:
-    """请于10月2日（周三）9:00前反馈。, as a line of its own (none without a date)."""
-    return [t._("Please answer by {when}.", when=t.slot(by, today))] if by is not None else []
 
 
 async def _audience(session: AsyncSession, pid: int) -> tuple[dict[int, Person], dict[int, str]]:
@@ -199,7 +160,15 @@ async def dispatch(
                 # one message per owner's list: a stand-in who owns measures too gets two
                 key=str(owner_id),
                 chat_id=recipient.telegram_user_id,
-                text=dispatch_text(t, owner, recipient, [f for _, f in listed], today, week, by),
+                text=dispatch_text(
+                    t,
+                    owner.name,
+                    recipient.name if recipient.id != owner.id else None,
+                    [f for _, f in listed],
+                    today,
+                    week,
+                    by,
+                ),
                 markup=measures_keyboard(
                     t, listed, today, scope="open", person_id=owner_id, replyable=True
                 ),
@@ -266,16 +235,7 @@ async def nudge(
             continue
         t = _tr(locales, recipient, programme)
         listed = ordered([facts[i.measure_id] for i in its], today)
-        text = "\n".join(
-            [
-                t._("⏰ Reminder: these measures have no answer to this week's dispatch yet:"),
-                "",
-                *(line(t, f, today) for _, f in listed),
-                "",
-                *answer_by_line(t, by, today),
-                t._("Press a measure to answer it, or reply to this message with an update."),
-            ]
-        )
+        text = nudge_text(t, [f for _, f in listed], today, by)
         message = plan(
             session,
             programme_id=pid,
