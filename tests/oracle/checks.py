@@ -8,7 +8,7 @@ from typing import Any
 from core.domain.report import MonthlyReport
 from oracle.events import SH, History
 from oracle.model import Counts
-from storage import reports
+from storage import as_of, reports
 from storage.db import Database
 from storage.models import Programme
 
@@ -74,3 +74,11 @@ def months(history: History) -> list[tuple[int, int]]:
         out.append((y, m))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
+
+
+async def cumulative(db: Database, programme_id: int, year: int, month: int) -> int:
+    """The chart's cumulative line at the month's end: measures done then."""
+    p = await programme(db, programme_id)
+    async with db.session() as s:
+        _, ends = await as_of.month_history(s, programme=p, year=year, month=month, months=1)
+    return ends[(year, month)]

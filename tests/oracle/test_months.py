@@ -45,6 +45,8 @@ async def report_counts(oracle_db: Database, history: History) -> None:
         assert closed == sorted(want.closed_this_month), f"{name}: closed this month"
         rates = {u: a / n for u, (a, n) in want.feedback.items() if n}
         assert checks.rates(got) == pytest.approx(rates), f"{name}: 反馈率 by lead unit"
+        line = await checks.cumulative(oracle_db, player.programme_id, y, m)
+        assert line == want.cumulative_closed, f"{name}: the chart's cumulative line"
 
 
 @settings(ORACLE)
