@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.context import CadenceContext
@@ -25,6 +23,7 @@ from handlers.answer_draft import (
     MAX_TEXT,
     PICK,
     SENDING_BACK,
+    Draft,
     draft_of,
     evidence_of,
     expired,
@@ -84,7 +83,7 @@ async def allowed(context: CadenceContext, measure_id: int) -> tuple[Measure | N
     return m, None
 
 
-def _start_draft(context: CadenceContext, m: Measure, action: str) -> dict[str, Any]:
+def _start_draft(context: CadenceContext, m: Measure, action: str) -> Draft:
     assert context.user_data is not None
     loose = context.user_data.pop(LOOSE, None)
     if action != "loose" or not isinstance(loose, dict) or m.id not in loose.get("measures", []):
@@ -225,6 +224,7 @@ async def _picked(message: Message, context: CadenceContext, measure_id: int) ->
         await message.reply_text(why or "")
         return END
     draft = draft_of(context)
+    assert m.id is not None
     draft.update({"measure_id": m.id, "code": m.code, "programme_id": m.programme_id})
     return await ask_health(message, context, m.code)
 

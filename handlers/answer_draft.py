@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar, cast
 
 from telegram import Message
 from telegram.ext import ConversationHandler
@@ -33,6 +33,35 @@ ACTION_HEALTH = {
 }
 
 
+class EvidenceDraft(TypedDict):
+    """A file sent with an answer, as kept in user_data until it is saved."""
+
+    file_id: str
+    file_unique_id: str
+    name: str
+    kind: str  # document | photo
+    mime_type: str | None
+    size: int | None
+
+
+class Draft(TypedDict, total=False):
+    """The answer being written: typed, and still plain JSON for PTB's persistence (our rows)."""
+
+    id: int  # the draft number its step buttons carry: an older screen is out of date
+    programme_id: int
+    measure_id: int
+    code: str
+    health: str  # a Health value
+    note: str
+    percent: int | None
+    blockers: str
+    files: list[EvidenceDraft]
+    signoff: bool  # done: the answer asks for sign-off
+    step: int  # the conversation state it waits in
+    candidates: list[int]  # a reply to a dispatch of several measures: which it may be about
+    choices: list[list[Any]]  # [measure id, code] pages of the candidates, in dispatch order
+
+
 def expired(t: Tr) -> str:
     """The answer to a button that no longer leads anywhere."""
     return t._("This button has expired.")
@@ -43,14 +72,14 @@ def out_of_date(t: Tr) -> str:
     return t._("This screen is out of date: use the latest message, or press the measure again.")
 
 
-def draft_of(context: CadenceContext) -> dict[str, Any]:
+def draft_of(context: CadenceContext) -> Draft:
     """The answer being written (an empty one if none)."""
     assert context.user_data is not None
     draft = context.user_data.get(DRAFT)
     if not isinstance(draft, dict):
         draft = {}
         context.user_data[DRAFT] = draft
-    return draft
+    return cast(Draft, draft)
 
 
 def on_screen(context: CadenceContext, button: callbacks.Button) -> bool:
@@ -63,7 +92,7 @@ def on_screen(context: CadenceContext, button: callbacks.Button) -> bool:
     )
 
 
-def new_draft(context: CadenceContext, **fields: Any) -> dict[str, Any]:
+def new_draft(context: CadenceContext, **fields: Any) -> Draft:
     """A fresh draft with the next draft number, replacing any unsaved one."""
     assert context.user_data is not None
     seq = int(context.user_data.get(DRAFT_SEQ, 0)) % callbacks.MAX_ID + 1
@@ -71,12 +100,12 @@ def new_draft(context: CadenceContext, **fields: Any) -> dict[str, Any]:
     # a newer answer ends an unfinished look-back note or extension request
     context.user_data.pop(LOOKING_BACK, None)
     context.user_data.pop(EXTENDING, None)
-    draft: dict[str, Any] = {"id": seq, "programme_id": context.programme_id, **fields}
+    draft = cast(Draft, {"id": seq, "programme_id": context.programme_id, **fields})
     context.user_data[DRAFT] = draft
     return draft
 
 
-def evidence_of(message: Message) -> dict[str, Any] | None:
+def evidence_of(message: Message) -> EvidenceDraft | None:
     """A document or the largest photo of a message, as a JSON-friendly dict."""
     if message.document is not None:
         d = message.document

@@ -156,8 +156,8 @@ async def ask_confirm(message: Message, context: CadenceContext) -> int:
         lines.append(t._("Request: sign-off"))
     lines.append(t._("Status: {health}", health=labels.health(t, Health(draft["health"]))))
     lines.append(t._("Note: {note}", note=draft.get("note", "")))
-    if draft.get("percent") is not None:
-        lines.append(t._("Progress: {pct}", pct=t.pct(draft["percent"] / 100)))
+    if (percent := draft.get("percent")) is not None:
+        lines.append(t._("Progress: {pct}", pct=t.pct(percent / 100)))
     if draft.get("blockers"):
         lines.append(t._("Blockers: {text}", text=draft["blockers"]))
     lines.append(t.n_("Evidence: {n} file", "Evidence: {n} files", len(draft.get("files", []))))

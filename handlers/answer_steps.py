@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import CallbackQuery, Message, Update
 
 from bot.context import CadenceContext
@@ -138,7 +136,7 @@ async def file(update: Update, context: CadenceContext) -> int | None:
     """An evidence file; several are allowed."""
     message = update.effective_message
     assert message is not None
-    files: list[dict[str, Any]] = draft_of(context).setdefault("files", [])
+    files = draft_of(context).setdefault("files", [])
     found = evidence_of(message)
     if found is None:
         return FILES
