@@ -7,7 +7,7 @@ TEST_STAMP := $(VENV)/.installed-test
 # English is the source text (the msgids); only the other languages have catalogs
 MO := locales/zh_CN/LC_MESSAGES/cadence.mo
 
-.PHONY: run test migrate i18n i18n-compile lint bench clean
+.PHONY: run test migrate i18n i18n-compile lint bench mutate clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -59,5 +59,17 @@ bench: $(TEST_STAMP) i18n-compile
 	$(BIN)/python -m benchmarks.import_latency
 	$(BIN)/python -m benchmarks.import_bulk
 
+# mutation testing of the pure rules (not in CI, nor in `make test`): slow, so narrow it with e.g.
+# make mutate MUTANTS='core.domain.dispatches.* core.domain.lights.*'; mutants/ keeps the results
+MUTANTS ?=
+MUTATE_STAMP := $(VENV)/.installed-mutate
+$(MUTATE_STAMP): $(TEST_STAMP)
+	$(BIN)/pip install -q -e '.[test,mutate]'
+	touch $@
+
+mutate: $(MUTATE_STAMP) i18n-compile
+	$(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/mutmut results --all true | $(BIN)/python tests/mutation_score.py $(MUTANTS)
+
 clean:
-	rm -rf $(VENV) $(MO)
+	rm -rf $(VENV) $(MO) mutants

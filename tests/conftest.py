@@ -38,6 +38,31 @@ SAMPLES = Path(__file__).resolve().parent / "data"
 SH = ZoneInfo("Asia/Shanghai")
 ADMIN = User(900, "Admin", language_code="zh-hans")
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+# what a test needs that makes it more than a pure rule's test (`--pure` leaves those out)
+IMPURE = {"bot", "db_url", "sqlite_url", "sqlite_template", "tmp_path", "monkeypatch"}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--pure",
+        action="store_true",
+        help="only the tests of pure rules: no bot, database, files or coroutines (`make mutate`)",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not config.getoption("--pure"):
+        return
+    kept: list[pytest.Item] = []
+    left: list[pytest.Item] = []
+    for item in items:
+        needs = IMPURE & set(getattr(item, "fixturenames", ()))
+        waits = asyncio.iscoroutinefunction(getattr(item, "obj", None))
+        (left if needs or waits else kept).append(item)
+    config.hook.pytest_deselected(items=left)
+    items[:] = kept
+
+
 pytest_plugins = ["pytester"]  # test_fakebot proves a test that leaves loopback fails
 HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 

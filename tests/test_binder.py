@@ -11,9 +11,11 @@ from conftest import Bot
 from rhythm_support import LEADER, seed
 from sqlmodel import select
 
-from core.domain.binder import Entry, folder, parts, unique_paths
+from core.domain.binder import Entry, folder, parts, safe_name, unique_paths
 from core.domain.ledger_words import normal_code
 from core.domain.model import Health
+from core.i18n import tr
+from core.render.binder import index_sheet
 from storage import answers
 from storage.answers import Evidence
 from storage.models import Measure, Person
@@ -46,6 +48,30 @@ def test_a_long_name_keeps_its_extension_and_no_bidi_control() -> None:
     ]
     assert len("整改报告" * 18 + "整改报.docx") == 80
     assert normal_code("1.1\u202e\u2066") == "1.1"  # codes lose them too
+
+
+def test_names_are_capped_at_their_limit() -> None:
+    # a folder name: code and title, at most 40 characters, no trailing space or dot after the cut
+    title = "新建污水管网" * 10
+    assert folder("1.1", title) == ("1.1 " + title)[:40]
+    assert folder("1.1", "x" * 35 + " . yz") == "1.1 " + "x" * 35
+    assert safe_name("x" * 40) == "x" * 40 and safe_name("x" * 41) == "x" * 40
+    # a file name: at most 80, its extension (up to 10 characters) kept
+    assert safe_name("a" * 76 + ".pdf", 80, file=True) == "a" * 76 + ".pdf"
+    assert safe_name("a" * 77 + ".pdf", 80, file=True) == "a" * 76 + ".pdf"
+    assert safe_name("a" * 75 + "..pdf", 80, file=True) == "a" * 75 + "..pdf"  # 80: not cut
+    assert safe_name("a" * 80 + "." + "b" * 10, 80, file=True) == "a" * 69 + "." + "b" * 10
+    assert safe_name("a" * 80 + "." + "b" * 11, 80, file=True) == "a" * 80  # no extension
+
+
+def test_the_index_columns_are_capped_at_forty() -> None:
+    entries = [_entry("a.pdf"), Entry("1.2", "短", "b.pdf", "某人", date(2024, 9, 1), "", "F", 1)]
+    long = "很长的整改措施名称" * 5  # 90 columns wide on screen
+    entries[0] = Entry("1.1", long, "a.pdf", "某人", date(2024, 9, 1), "", "F", 10)
+    sheet = index_sheet(tr("zh_CN"), entries, unique_paths(entries), {0: 1, 1: 1}, {})
+    ws = openpyxl.load_workbook(io.BytesIO(sheet)).worksheets[0]
+    widths = {c: ws.column_dimensions[c].width for c in "ABD"}
+    assert widths == {"A": 6, "B": 40, "D": 8}  # 编号: 4+2; capped; 上传人: 6+2
 
 
 def test_parts_stay_under_the_limit() -> None:

@@ -6,9 +6,11 @@ from datetime import datetime
 
 from conftest import ADMIN, SH, Bot
 from fakebot import User
-from rhythm_support import OWNER_A, bind, seed, tick
+from rhythm_support import OWNER_A, OWNER_B, bind, seed, tick
+from sqlmodel import select
 
 from storage import people, programmes
+from storage.models import DispatchItem
 
 DEPUTY = User(303, "城管副联络员", language_code="zh-hans")
 
@@ -73,6 +75,36 @@ async def test_away_sends_dispatch_to_delegate_then_back(bot: Bot) -> None:
         "城市管理局联络员，请报送您负责的整改措施进展：",
     ]
     assert [m for m in bot.api.since(mark) if m.chat_id == DEPUTY.id] == []
+
+
+async def test_away_without_a_delegate_pauses_the_owners_dispatches(bot: Bot) -> None:
+    bot.clock.set(datetime(2024, 9, 26, 10, 0, tzinfo=SH))
+    pid = await seed(bot)
+    away = await bot.say(OWNER_B, "/away 9.28-10.9")
+    assert away.plain == (
+        "Noted: away 28 September – 9 October. Your dispatches pause meanwhile and do not count "
+        "as silence. /back ends it early."
+    )
+    # both dispatches of the absence (the second moved to Tuesday by National Day) skip them only
+    for moment in (
+        datetime(2024, 9, 30, 9, 30, tzinfo=SH),
+        datetime(2024, 10, 8, 9, 30, tzinfo=SH),
+    ):
+        mark = bot.api.mark()
+        await tick(bot, pid, moment)
+        assert [m.plain for m in bot.api.since(mark) if m.chat_id == OWNER_B.id] == []
+        heads = [m.plain.split("\n")[1] for m in bot.api.since(mark) if m.chat_id == OWNER_A.id]
+        assert heads == ["城市管理局联络员，请报送您负责的整改措施进展："]
+    # none of their measures was asked: a pause is not silence
+    async with bot.db.session() as s:
+        owner = await people.person_named(s, programme_id=pid, name="建设局联络员")
+        asked = (await s.exec(select(DispatchItem).where(DispatchItem.owner_id == owner.id))).all()
+    assert asked == []
+    # the first dispatch after it reaches them again
+    mark = bot.api.mark()
+    await tick(bot, pid, datetime(2024, 10, 14, 9, 30, tzinfo=SH))
+    [back] = [m for m in bot.api.since(mark) if m.chat_id == OWNER_B.id]
+    assert back.plain.split("\n")[1] == "建设局联络员, please report progress on your measures:"
 
 
 async def test_schedule_shows_and_changes_beats(bot: Bot) -> None:

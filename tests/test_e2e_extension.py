@@ -120,6 +120,51 @@ async def test_extension_refused_with_a_reason_keeps_the_deadline(bot: Bot) -> N
     ]
 
 
+async def _ask_extension(bot: Bot, code: str, wanted: str) -> str:
+    """The owner presses 📅 on the measure and sends a date; the bot's answer to the date."""
+    [dispatch] = bot.api.messages_to(OWNER_A.id)
+    await bot.press(OWNER_A, dispatch, f"m:{await measure_id(bot, code)}")
+    choices = bot.api.last_to(OWNER_A.id)
+    await bot.press(OWNER_A, choices, button(choices, "ext:"))
+    return (await bot.say(OWNER_A, wanted)).plain
+
+
+async def test_an_extension_must_ask_for_a_later_date_than_the_deadline(bot: Bot) -> None:
+    await _start(bot)
+    same = await _ask_extension(bot, "1.3.2", "2024年10月31日")  # the deadline itself
+    assert same == "请发送2024年10月31日之后的日期，例如“2024年12月31日”。"
+    next_day = await bot.say(OWNER_A, "2024-11-01")
+    assert next_day.plain == "请说明申请延期的理由，整改专班将据此审核。"
+    await bot.say(OWNER_A, REASON)
+    async with bot.db.session() as s:
+        [request] = (await s.exec(select(SignoffRequest))).all()
+    assert (request.kind, request.new_deadline) == ("extension", date(2024, 11, 1))
+
+
+async def test_a_refusal_written_after_an_approval_is_told_the_first_won(bot: Bot) -> None:
+    await _start(bot)
+    await _ask_extension(bot, "1.3.2", "2024-11-30")
+    await bot.say(OWNER_A, REASON)
+    copy_a, copy_b = bot.api.last_to(ADMIN.id), bot.api.last_to(COORD_B.id)
+    # Admin starts refusing; while they write the reason, the other coordinator approves
+    await bot.press(ADMIN, copy_a, "dec:1:back")
+    bot.clock.set(datetime(2024, 9, 30, 11, 0, tzinfo=SH))
+    await bot.press(COORD_B, copy_b, button(copy_b, "dec:", ":ok"))
+    assert copy_b.plain == DECIDED_EN
+    told = bot.api.last_to(OWNER_A.id).plain
+    bot.clock.set(datetime(2024, 9, 30, 11, 5, tzinfo=SH))
+    late = await bot.say(ADMIN, "理由不充分。")
+    assert late.plain == "该申请已由专班成员乙于9月30日11:00处理。"
+    # the approval stands: the request, the deadline, every copy and the owner's news
+    async with bot.db.session() as s:
+        request = (await s.exec(select(SignoffRequest))).one()
+        m = (await s.exec(select(Measure).where(Measure.code == "1.3.2"))).one()
+    assert (request.state, request.reason) == ("approved", "")
+    assert (m.deadline, m.original_deadline) == (date(2024, 11, 30), date(2024, 10, 31))
+    assert copy_b.plain == DECIDED_EN
+    assert bot.api.last_to(OWNER_A.id).plain == told
+
+
 async def test_an_answer_begun_after_an_unfinished_extension_gets_the_text(bot: Bot) -> None:
     await _start(bot)
     [dispatch] = bot.api.messages_to(OWNER_A.id)

@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from conftest import ADMIN, GROUP, SH, Bot
+from fakebot import SentMessage
 from rhythm_support import LEADER, OWNER_A, measure_id, seed, tick
 from signoff_support import alert, step
-from sqlmodel import select
+from sqlmodel import col, select
 
+from storage.models import ProgressUpdate
 from storage.models_closing import FollowUp
 
 LINE = "1.3.2：管委会副主任（分管城建），11月5日督办；"
@@ -79,3 +81,41 @@ async def test_one_follow_up_a_day_shown_on_its_button_and_followed_to_its_answe
     assert _follow_ups(third) == ([], [LINE + "逾期反馈（11月25日）"])
     fourth = await _review(bot, pid, datetime(2024, 12, 18, 16, 0, tzinfo=SH))
     assert _follow_ups(fourth) == ([], [])
+
+
+async def _answer(bot: Bot, asked: SentMessage, measure: int, note: str, percent: str) -> None:
+    await bot.press(OWNER_A, asked, f"ans:{measure}:ok")
+    await bot.say(OWNER_A, note)
+    await bot.say(OWNER_A, percent)
+    await step(bot, OWNER_A, "f:")
+    await step(bot, OWNER_A, "c:", ":save")
+
+
+async def test_a_follow_up_is_answered_by_the_first_answer_after_it(bot: Bot) -> None:
+    pid = await seed(bot)
+    mark = bot.api.mark()
+    bot.api.send_group(GROUP, ADMIN, "/setup P")
+    await bot.answers(GROUP.id, mark)
+    bot.clock.set(datetime(2024, 11, 5, 10, 5, tzinfo=SH))
+    m132 = await measure_id(bot, "1.3.2")
+    mark = bot.api.mark()
+    bot.api.send_group(GROUP, LEADER, "/summary overdue")
+    [overdue] = await bot.answers(GROUP.id, mark)
+    before = len(bot.api.messages_to(OWNER_A.id))
+    await alert(bot, LEADER, overdue, f"fu:{m132}")
+    [asked] = bot.api.messages_to(OWNER_A.id)[before:]
+    # answered in time on the 5th, and again on the 6th: the first answer is the follow-up's
+    bot.clock.set(datetime(2024, 11, 5, 16, 0, tzinfo=SH))
+    await _answer(bot, asked, m132, "水厂主体已完工，正在调试。", "90")
+    bot.clock.set(datetime(2024, 11, 6, 10, 0, tzinfo=SH))
+    await _answer(bot, asked, m132, "调试完成。", "95")
+    async with bot.db.session() as s:
+        [follow_up] = (await s.exec(select(FollowUp))).all()
+        first = (await s.exec(select(ProgressUpdate).order_by(col(ProgressUpdate.id)))).first()
+    assert first is not None and first.note == "水厂主体已完工，正在调试。"
+    assert (follow_up.answered_at, follow_up.update_id) == (
+        datetime(2024, 11, 5, 16, 0, tzinfo=SH),
+        first.id,
+    )
+    review = await _review(bot, pid, datetime(2024, 11, 6, 16, 0, tzinfo=SH))
+    assert _follow_ups(review) == ([LINE + "已按时反馈（11月5日）"], [])

@@ -107,6 +107,34 @@ async def test_signoff_needs_evidence_then_first_decision_wins(bot: Bot) -> None
     assert stranger == "Sorry, this is for coordinators only."
 
 
+async def test_a_reason_written_after_another_decided_is_told_the_first_won(bot: Bot) -> None:
+    await _start(bot)
+    [dispatch] = bot.api.messages_to(OWNER_A.id)
+    await ask_signoff(bot, OWNER_A, dispatch, "1.3.2", REPORT, ["验收报告.pdf"])
+    copy_a, copy_b = bot.api.last_to(ADMIN.id), bot.api.last_to(COORD_B.id)
+    # Admin starts sending it back; while they write the reason, the other coordinator approves
+    await bot.press(ADMIN, copy_a, button(copy_a, "dec:", ":back"))
+    bot.clock.set(datetime(2024, 9, 30, 11, 30, tzinfo=SH))
+    await bot.press(COORD_B, copy_b, button(copy_b, "dec:", ":ok"))
+    told = bot.api.last_to(OWNER_A.id).plain
+    assert told == "1.3.2已销号。\n✅ 专班成员乙已于9月30日11:30同意销号。"
+    events, edits = await audit_count(bot), len(copy_a.history)
+    bot.clock.set(datetime(2024, 9, 30, 11, 40, tzinfo=SH))
+    late = await bot.say(ADMIN, "佐证不全。")
+    assert late.plain == "该申请已由专班成员乙于9月30日11:30处理。"
+    # the first decision stands: nothing is written, edited or told after it
+    async with bot.db.session() as s:
+        request = (await s.exec(select(SignoffRequest))).one()
+    assert (request.state, request.reason, request.decided_at) == (
+        "approved",
+        "",
+        datetime(2024, 9, 30, 11, 30, tzinfo=SH),
+    )
+    assert await status_of(bot, "1.3.2") == ("closed", date(2024, 9, 30))
+    assert await audit_count(bot) == events and len(copy_a.history) == edits
+    assert bot.api.last_to(OWNER_A.id).plain == told
+
+
 async def _request_id(bot: Bot) -> int:
     async with bot.db.session() as s:
         request = (await s.exec(select(SignoffRequest))).one()

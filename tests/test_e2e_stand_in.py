@@ -37,6 +37,26 @@ def test_a_range_across_the_new_year_and_a_name_after_it() -> None:
     assert read_range("2.30-3.1", TODAY) is None
 
 
+@pytest.mark.parametrize(
+    "typed",
+    ["10月8日 10月8日", "10.8-10.8", "Oct 8 - Oct 8", "10月8日—8日", "2024-10-08 2024-10-08"],
+)
+def test_a_one_day_absence_stays_in_its_year(typed: str) -> None:
+    found = read_range(typed, TODAY)
+    assert found is not None and (found.start, found.end) == (date(2024, 10, 8), date(2024, 10, 8))
+
+
+def test_a_date_without_a_year_is_this_year_until_sixty_days_back() -> None:
+    # 60 days before 26 September is 28 July: a holiday begun then is still this year's
+    recent = read_range("7.28-8.2", TODAY)
+    assert recent is not None and (recent.start, recent.end) == (
+        date(2024, 7, 28),
+        date(2024, 8, 2),
+    )
+    older = read_range("7.27-8.2", TODAY)
+    assert older is not None and (older.start, older.end) == (date(2025, 7, 27), date(2025, 8, 2))
+
+
 async def _absences(bot: Bot) -> list[tuple[date, date]]:
     async with bot.db.session() as s:
         return [(a.start, a.end) for a in (await s.exec(select(Absence))).all()]
