@@ -102,11 +102,8 @@ async def reach(session: AsyncSession, *, programme: Programme, now: datetime) -
     """Who a dispatch now would reach, without writing anything."""
     assert programme.id is not None
     pid, today = programme.id, today_in(now, programme.timezone)
-    owners = {
-        m.owner_id
-        for m, f in await measures.facts(session, programme_id=pid)
-        if f.status in ANSWERABLE
-    }
+    # the owners alone: their measures' facts (answers, silences) are the dispatch's to read
+    owners = await measures.answerable_owners(session, programme_id=pid)
     persons = await people.persons(session, programme_id=pid)
     away = {a.person_id: a for a in await absences.on(session, programme_id=pid, day=today)}
     recipients = [_recipient(persons[o], persons, away) for o in owners]

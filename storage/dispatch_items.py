@@ -15,6 +15,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.domain.dispatches import DispatchFact, feedback_by_unit
 from storage.models import DispatchItem, Measure, Unit
 
+# made once: an alias builds a proxy of each of its columns on first use, per dispatch if made per call
+_ANSWERED = aliased(DispatchItem, name="answered_item")
+
 
 async def items(
     session: AsyncSession,
@@ -91,7 +94,7 @@ async def since_last_answer(
 ) -> dict[int, list[DispatchItem]]:
     """Each measure's dispatch items before a period and after its latest answered one: all a
     silent run (core.domain.dispatches.silent_streak) can be made of, however long ago it began."""
-    answered = aliased(DispatchItem)
+    answered = _ANSWERED
     last_answer = (
         sa_select(func.coalesce(func.max(answered.period), literal("")))
         .where(

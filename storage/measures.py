@@ -13,7 +13,7 @@ from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.domain.closing import latest_word
-from core.domain.model import Answer, MeasureFacts, code_key
+from core.domain.model import ANSWERABLE, Answer, MeasureFacts, code_key
 from storage import lookbacks, picture
 from storage.documents import moment
 from storage.models import (
@@ -212,6 +212,20 @@ async def facts_only(
     out = [_fact(r, (r[w], r[w + 1], r[w + 2], r[w + 3]), r[w + 4], context) for r in rows]
     out.sort(key=lambda f: (f.area_number, code_key(f.code)))
     return out
+
+
+async def answerable_owners(session: AsyncSession, *, programme_id: int) -> set[int]:
+    """The owners of the programme's live measures that a dispatch lists (ANSWERABLE)."""
+    conn = await session.connection()
+    query = (
+        sa_select(col(Measure.owner_id))
+        .where(_live(programme_id, None), col(Measure.status).in_(_ANSWERABLE))
+        .distinct()
+    )
+    return {o for (o,) in (await conn.execute(query)).all()}
+
+
+_ANSWERABLE = sorted(s.value for s in ANSWERABLE)
 
 
 async def by_id(session: AsyncSession, *, programme_id: int, measure_id: int) -> Measure | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 
 import chinese_calendar
 
@@ -19,6 +20,8 @@ class CalendarKind(StrEnum):
     PLAIN = "plain"  # Monday to Friday
 
 
+# kept: chinese_calendar scans its whole table of holidays on every call to check the year
+@lru_cache(maxsize=4096)
 def is_workday(day: date, kind: CalendarKind) -> bool:
     """True if day is a working day (CN outside the library's years: Mon–Fri)."""
     if kind is CalendarKind.CN:

@@ -117,8 +117,12 @@ def histories(draw: Draw, max_weeks: int = 16) -> History:
     return History(at(start, 8), tuple(events), tuple(c for c in checks if c.date() < end))
 
 
+# made once: a strategy made per draw is validated anew each time (a tenth of generating)
+_LOST = {n: st.sets(st.sampled_from(OWNERS[:n]), max_size=1) for n in range(1, len(OWNERS) + 1)}
+
+
 def _dispatch(draw: Draw, moment: datetime, owners: int) -> Dispatch:
-    lost = draw(st.sets(st.sampled_from(OWNERS[:owners]), max_size=1))
+    lost = draw(_LOST[owners])
     return Dispatch(moment, frozenset(lost))
 
 

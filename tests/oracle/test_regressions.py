@@ -10,7 +10,7 @@ from datetime import date
 
 from oracle.events import Answer, Dispatch, History, Import, Row, Schedule, at
 from oracle.harness import oracle_db
-from oracle.test_months import report_counts, report_stays
+from oracle.months import report_counts, report_stays
 from storage.db import Database
 
 __all__ = ["oracle_db"]

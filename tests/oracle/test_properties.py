@@ -1,0 +1,34 @@
+"""The oracle's properties, every one on each generated history, played once.
+
+a, d, e at the history's checks (oracle/live.py); c's first report at each month's end on the
+way; then, at the end, each month's report again against the model (b) and against what it said
+at its end (c): one report serves both, as both ask at the same moment.
+"""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+
+from oracle import checks
+from oracle.applier import Player
+from oracle.events import History
+from oracle.harness import ORACLE, oracle_db
+from oracle.live import checker
+from oracle.months import counts, play_by_months, stays
+from oracle.strategy import histories
+from storage.db import Database
+
+__all__ = ["oracle_db"]
+
+
+@settings(ORACLE)
+@given(history=histories())
+async def test_every_figure_is_what_the_events_say(oracle_db: Database, history: History) -> None:
+    player = Player(oracle_db)
+    await player.create(history)
+    then = await play_by_months(oracle_db, player, history, checker(oracle_db, player, history))
+    for y, m in checks.months(history):
+        again = await checks.monthly(oracle_db, player.programme_id, y, m)
+        line = await checks.cumulative(oracle_db, player.programme_id, y, m)
+        counts(history, y, m, again, line)
+        stays(y, m, again, then)
