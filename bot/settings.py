@@ -28,7 +28,8 @@ class Settings(BaseSettings):
     cadence_invite_reminder_days: int = 3  # /people lists links not opened after this long
     # delivery: how long one Bot API request may take, the first retry delay (doubling up to a
     # minute), and how long a sender's claim on a message lasts before another may take it
-    cadence_send_timeout: float = 10.0
+    # (30 s: Telegram answers in well under a second, so a timeout is rarely a message that went)
+    cadence_send_timeout: float = 30.0
     cadence_retry_seconds: float = 1.0
     cadence_lease_seconds: float = 60.0
     cadence_reconcile_seconds: float = 180.0  # re-plan every programme, resume the outbox

@@ -16,7 +16,7 @@ from core.render.anchor import anchor_line
 from handlers.gate import Where, gate
 from handlers.schedule import BEAT_NAMES
 from handlers.send import reply_long
-from storage import audit, beats, outbox, people, programmes
+from storage import audit, beats, outbox, people, programmes, timeouts
 from storage.db import where
 from storage.models import Programme
 from storage.programmes import rhythm_of
@@ -86,6 +86,9 @@ async def _programme_lines(context: CadenceContext, programme: Programme) -> lis
             days=FAILED_DAYS,
         )
     )
+    since = now - timedelta(days=FAILED_DAYS)
+    timed_out = await timeouts.by_process(s, programme_id=programme.id, since=since)
+    lines.append("• " + timeout_line(t, timed_out))
     lines.append("• " + anchor_line(t, await audit.anchor(s, programme_id=programme.id)))
     lost = [
         p.name
@@ -106,6 +109,19 @@ async def _programme_lines(context: CadenceContext, programme: Programme) -> lis
         )
     )
     return lines
+
+
+def timeout_line(t: Tr, by_process: list[tuple[str, int]]) -> str:
+    """Send timeouts this week and which processes waited: each may be a message sent twice."""
+    if not by_process:
+        return t._("send timeouts in the last {days} days: none", days=FAILED_DAYS)
+    return t._(
+        "send timeouts in the last {days} days: {n} ({processes}); each message was sent "
+        "again, and Telegram may have delivered it already",
+        days=FAILED_DAYS,
+        n=t.num(sum(n for _, n in by_process)),
+        processes=t.join([f"{process} ×{t.num(n)}" for process, n in by_process]),
+    )
 
 
 @gate(where=Where.PRIVATE, needs_programme=False)

@@ -21,7 +21,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.context import Services
 from core.render.limits import split_text
 from jobs.pacing import PACED, PacedLimiter, Pacer, retry_after_seconds
-from storage import outbox
+from jobs.timeouts import may_have_arrived
+from storage import outbox, timeouts
 from storage.models import OutboxMessage, Person
 from usecases.notices import NOTICE
 
@@ -344,6 +345,8 @@ class Sender:
         now = self.svc.clock.now()
         transient = isinstance(exc, RetryAfter | NetworkError) and not isinstance(exc, BadRequest)
         async with self._session() as s:
+            if may_have_arrived(exc):  # counted where /status of every process sees it
+                timeouts.note(s, row=row, at=now)
             if _unreachable(exc):
                 log.warning("chat %s unreachable (%s): held", row.chat_id, exc.message)
                 await outbox.finish(s, row=row, state=outbox.HELD, error=exc.message)

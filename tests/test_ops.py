@@ -142,6 +142,7 @@ async def test_status_for_admins_only(bot: Bot) -> None:
             "• 最近一次：每周调度，9月30日9:00发出\n"
             "• 下一次：每周调度，10月8日（周二）9:00\n"  # 1–7 October are holidays
             "• 消息：待发送2条，因无法送达暂缓1条，近7天未送达1条\n"
+            "• 发送超时：近7天无\n"
             f"• 审计链：共{anchor.count}条记录，链首{anchor.head[:12]}。\n"
             "• 2人无法送达：审计局联络员和建设局联络员"
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Callable
 from datetime import date
 from pathlib import Path
@@ -16,6 +17,7 @@ from stranger_texts import STRANGER_TEXT_ZH
 
 from bot.app import services_of
 from bot.sandbox import words
+from bot.sandbox.lock import FolderTaken
 from bot.sandbox.page import Page
 from bot.sandbox.runner import Sandbox
 from bot.settings import Settings
@@ -31,6 +33,15 @@ class Browser:
 
     def __init__(self, http: aiohttp.ClientSession, sandbox: Sandbox) -> None:
         self.http, self.sandbox, self.base = http, sandbox, sandbox.url.rstrip("/")
+        self.token = ""
+
+    async def open(self, sandbox: Sandbox) -> None:
+        """Load the page, as a browser does, for the token it carries."""
+        self.sandbox, self.base = sandbox, sandbox.url.rstrip("/")
+        async with self.http.get(self.base + "/") as res:
+            found = re.search(r'<meta name="cadence-token" content="([^"]+)">', await res.text())
+        assert found is not None
+        self.token = found.group(1)
 
     async def get(self, path: str) -> Any:
         async with self.http.get(self.base + path) as res:
@@ -38,7 +49,8 @@ class Browser:
             return await res.json()
 
     async def post(self, path: str, body: JSON) -> Any:
-        async with self.http.post(self.base + path, json=body) as res:
+        headers = {"X-Cadence-Token": self.token}
+        async with self.http.post(self.base + path, json=body, headers=headers) as res:
             assert res.status == 200, await res.text()
             return await res.json()
 
@@ -83,7 +95,9 @@ async def browser(tmp_path: Path) -> AsyncIterator[Browser]:
     await sandbox.start(Page(sandbox).routes)
     try:
         async with aiohttp.ClientSession() as http:
-            yield Browser(http, sandbox)
+            browser = Browser(http, sandbox)
+            await browser.open(sandbox)
+            yield browser
     finally:
         await sandbox.stop()
     assert not sandbox.server.errors, sandbox.server.errors
@@ -171,7 +185,10 @@ async def test_play_an_owner_and_a_leader_then_reset(browser: Browser) -> None:
     form.add_field("as", str(owner))
     form.add_field("chat", str(owner))
     form.add_field("file", b"%PDF-1.4", filename="验收报告.pdf", content_type="application/pdf")
-    async with browser.http.post(browser.base + "/api/upload", data=form) as res:
+    upload = browser.http.post(
+        browser.base + "/api/upload", data=form, headers={"X-Cadence-Token": browser.token}
+    )
+    async with upload as res:
         assert res.status == 200
     got = await browser.until(owner, lambda m: m[-1]["bot"] and len(m) == 9)
     assert got[-2]["document"]["name"] == "验收报告.pdf"
@@ -235,7 +252,7 @@ async def test_a_restart_keeps_the_chats_and_the_clock(browser: Browser, tmp_pat
     again = Sandbox(Settings(_env_file=None), port=0, folder=sandbox.folder, limits=RELAXED)
     await again.start(Page(again).routes)
     try:
-        browser.sandbox, browser.base = again, again.url.rstrip("/")
+        await browser.open(again)
         assert (await browser.world())["now"] == "2024年10月8日 9:00"
         assert [m["text"] for m in await browser.chat(owner)] == [DISPATCH]
         mine = await browser.say(owner, owner, "/my")  # the bot goes on where it was
@@ -286,3 +303,79 @@ async def test_run_the_look_back_now(browser: Browser) -> None:
     chat = await browser.until(owner, lambda m: bool(m) and "回头看" in m[-1]["text"])
     assert "1.3.2" in chat[-1]["text"]
     assert "lookback" not in [b["beat"] for b in (await browser.world())["beats"]]
+
+
+async def test_another_origin_is_refused(browser: Browser) -> None:
+    """A web page the user visits can send to 127.0.0.1, but not drive or reset the sandbox."""
+    base, token = browser.base, {"X-Cadence-Token": browser.token}
+    forged = [
+        {"Origin": "https://evil.example", **token},  # a page elsewhere, even holding the token
+        {"Origin": "null", **token},  # a sandboxed frame or a file
+        {"Host": "evil.example", **token},  # a name rebound to 127.0.0.1
+        {"Host": f"evil.example:{browser.sandbox.server.port}", **token},
+    ]
+    for headers in forged:
+        async with browser.http.post(f"{base}/api/advance", json={}, headers=headers) as res:
+            assert (res.status, await res.text()) == (
+                403,
+                "已拒绝：此请求并非来自沙盒本身的页面。",
+            ), headers
+    async with browser.http.get(f"{base}/api/world", headers={"Host": "evil.example"}) as res:
+        assert res.status == 403  # nor read through a rebound name
+    own = {"Origin": base, "Host": base.removeprefix("http://"), **token}
+    async with browser.http.post(f"{base}/api/reset?lang=en", json={}, headers=own) as res:
+        assert res.status == 200  # the page itself, as a browser sends it
+    local = {"Origin": base.replace("127.0.0.1", "localhost"), **token}
+    async with browser.http.post(f"{base}/api/advance", json={}, headers=local) as res:
+        assert res.status == 200  # http://localhost:<port>/ is the same page
+    assert (await browser.world())["now"] == "2024年10月9日 9:00"  # only that advance moved it
+
+
+async def test_a_change_without_the_page_token_is_refused(browser: Browser) -> None:
+    base = browser.base
+    for headers in ({}, {"X-Cadence-Token": "guessed"}, {"X-Cadence-Token": "令牌"}):
+        for path in ("/api/reset", "/api/advance", "/api/send", "/api/beat"):
+            async with browser.http.post(f"{base}{path}?lang=en", json={}, headers=headers) as res:
+                assert (res.status, await res.text()) == (
+                    403,
+                    "This page belongs to an earlier start of the sandbox. Reload it.",
+                )
+    assert (await browser.world())["now"] == "2024年10月8日 8:30"
+    assert browser.sandbox.server.sent == []  # no beat ran
+    # the token is per start: a page served before a restart must reload
+    sandbox = browser.sandbox
+    old = browser.token
+    await sandbox.stop()
+    again = Sandbox(Settings(_env_file=None), port=0, folder=sandbox.folder, limits=RELAXED)
+    await again.start(Page(again).routes)
+    try:
+        await browser.open(again)
+        assert browser.token != old
+        headers = {"X-Cadence-Token": old}
+        async with browser.http.post(f"{browser.base}/api/reset", json={}, headers=headers) as res:
+            assert res.status == 403
+    finally:
+        await again.stop()
+
+
+async def test_a_second_sandbox_on_the_folder_refuses_to_start(browser: Browser) -> None:
+    first = browser.sandbox
+    await browser.post("/api/advance", {"to": "beat"})
+    second = Sandbox(Settings(_env_file=None), port=0, folder=first.folder, limits=RELAXED)
+    try:
+        await second.start(Page(second).routes)
+    except FolderTaken as taken:
+        assert taken.url == first.url
+        assert taken.line(tr("zh_CN")) == (
+            f"另一个沙盒（{first.url}）正在使用文件夹 {first.folder}。"
+            "请先停止它，或用 CADENCE_SANDBOX_DIR 为这个沙盒另指定一个文件夹。"
+        )
+    else:
+        await second.stop()
+        raise AssertionError("two sandboxes on one folder")
+    assert second.app is None and second.server._runner is None  # it let its port go
+    # the first goes on with its database and its clock, untouched
+    assert first.db_path.exists()
+    assert (await browser.world())["now"] == "2024年10月8日 9:00"
+    await browser.post("/api/reset", {})
+    assert (await browser.world())["now"] == "2024年10月8日 8:30"

@@ -13,7 +13,12 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from conftest import RELAXED
 from fakebot import BOT_TOKEN, FakeTelegram
+
+from bot.sandbox.page import Page
+from bot.sandbox.runner import Sandbox
+from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 READY = re.compile(
@@ -103,3 +108,29 @@ async def test_make_run_with_token_is_the_bot(tmp_path: Path) -> None:
             await asyncio.wait_for(proc.communicate(), 30)
     assert (tmp_path / "live.db").exists()
     assert not (tmp_path / "box").exists()  # the sandbox's folder was never made
+
+
+async def test_a_second_sandbox_on_the_folder_says_so_in_one_line(tmp_path: Path) -> None:
+    """Two ports, one folder: the second exits 2 with one line; the first keeps its files."""
+    first = Sandbox(Settings(_env_file=None), port=0, folder=tmp_path / "box", limits=RELAXED)
+    await first.start(Page(first).routes)
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            *(sys.executable, "-m", "bot", "sandbox", "--port", "0"),
+            cwd=tmp_path,
+            env=_env(tmp_path, CADENCE_LOCALE="en"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        out, err = await asyncio.wait_for(proc.communicate(), 30)
+        assert (proc.returncode, out, err.decode()) == (
+            2,
+            b"",
+            f"Another sandbox ({first.url}) already uses the folder {tmp_path / 'box'}. "
+            "Stop it first, or give this one its own folder with CADENCE_SANDBOX_DIR.\n",
+        )
+        assert first.db_path.exists()
+        async with aiohttp.ClientSession() as http, http.get(first.url + "api/world") as res:
+            assert res.status == 200
+    finally:
+        await first.stop()

@@ -8,10 +8,12 @@ import logging
 import signal
 import sys
 
+from bot.sandbox.lock import FolderTaken
 from bot.sandbox.page import Page
 from bot.sandbox.runner import Sandbox
 from bot.settings import Settings
 from core import logs
+from core.i18n import tr
 
 READY = (
     "Cadence sandbox: open {url} to play every role in the browser (nothing leaves this "
@@ -54,10 +56,13 @@ async def serve(settings: Settings, port: int | None = None) -> None:
 
 
 def run(settings: Settings, port: int | None = None) -> int:
-    """Serve the sandbox; 0 when stopped by a signal, 2 when the port is taken."""
+    """Serve the sandbox; 0 when stopped by a signal, 2 when the port or the folder is taken."""
     _log_to_file(settings)
     try:
         asyncio.run(serve(settings, port))
+    except FolderTaken as exc:
+        print(exc.line(tr(settings.cadence_locale)), file=sys.stderr, flush=True)
+        return 2
     except OSError as exc:
         taken = settings.cadence_sandbox_port if port is None else port
         print(

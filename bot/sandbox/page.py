@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from aiohttp import web
 
 from bot.sandbox import words, world
+from bot.sandbox.guard import Guard
 from bot.sandbox.objects import BOT_USERNAME, JSON, Chat, User, scope_key
 from bot.sandbox.runner import Sandbox
 from core.domain.model import Beat, Role
@@ -29,9 +30,11 @@ class Page:
     def __init__(self, sandbox: Sandbox) -> None:
         self.sandbox = sandbox
         self.server = sandbox.server
+        self.guard = Guard(lambda: self.server.port)
 
     def routes(self, app: web.Application) -> None:
-        """Add the page and its API to the server's application."""
+        """Add the page and its API to the server's application, behind the guard."""
+        self.guard.install(app)
         app.router.add_get("/", self._index)
         app.router.add_get("/static/{name}", self._static)
         app.router.add_get("/api/world", self._world)
@@ -59,7 +62,9 @@ class Page:
         return dict(Counter(str(m.chat_id) for m in self.server.sent))
 
     async def _index(self, request: web.Request) -> web.Response:
-        return _asset("index.html")
+        page = _asset("index.html", token=self.guard.token)  # for app.js to send back
+        page.headers["Cache-Control"] = "no-store"  # a cached copy would hold an old token
+        return page
 
     async def _static(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
@@ -254,8 +259,9 @@ class Page:
         return web.json_response({"now": _when(_page_tr(request), self.sandbox.clock.now())})
 
 
-def _asset(name: str) -> web.Response:
+def _asset(name: str, token: str = "") -> web.Response:
     body = (resources.files("bot.sandbox") / "static" / name).read_bytes()
+    body = body.replace(b"{{token}}", token.encode()) if token else body
     kind = _TYPES["." + name.rsplit(".", 1)[1]]
     return web.Response(body=body, content_type=kind, charset="utf-8")
 

@@ -14,6 +14,7 @@ from pydantic import SecretStr
 
 from bot.app import CadenceApp, build_application, services_of, start_app, stop_app
 from bot.sandbox import world
+from bot.sandbox.lock import FolderLock
 from bot.sandbox.objects import BOT_TOKEN
 from bot.sandbox.server import BotApiServer, Routes
 from bot.sandbox.world import SandboxClock
@@ -63,6 +64,7 @@ class Sandbox:
         self.personas: list[world.Persona] = []
         self.programme_id = 0
         self.lock = asyncio.Lock()
+        self.folder_lock = FolderLock(folder)
 
     @property
     def url(self) -> str:
@@ -85,15 +87,24 @@ class Sandbox:
         )
 
     async def start(self, routes: Routes | None = None) -> None:
-        """Listen, seed on first start, and start the bot."""
+        """Listen, hold the folder (FolderTaken: another sandbox has it), seed, start the bot."""
         self.folder.mkdir(parents=True, exist_ok=True)
         await self.server.start(self.port, routes)
-        await self._start_bot()
+        try:
+            self.folder_lock.acquire(self.url)  # before any file in the folder is read or deleted
+            await self._start_bot()
+        except BaseException:
+            await self.server.stop()
+            self.folder_lock.release()
+            raise
 
     async def stop(self) -> None:
-        """Stop the bot, keep the chats, and close the server."""
-        await self._stop_bot()
-        await self.server.stop()
+        """Stop the bot, keep the chats, close the server and let the folder go."""
+        try:
+            await self._stop_bot()
+            await self.server.stop()
+        finally:
+            self.folder_lock.release()
 
     async def reset(self) -> None:
         """Start over: a fresh database, empty chats, the clock back at the start."""

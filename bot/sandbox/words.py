@@ -51,6 +51,12 @@ OUTCOMES = {
     "not_yet": N_("{beat}: not yet due."),
     "nobody": N_("{beat}: nobody is bound to receive it yet."),
 }
+FOLDER_TAKEN = N_(
+    "Another sandbox ({url}) already uses the folder {folder}. Stop it first, or give this one "
+    "its own folder with CADENCE_SANDBOX_DIR."
+)
+STALE_PAGE = N_("This page belongs to an earlier start of the sandbox. Reload it.")
+FOREIGN = N_("Refused: the request did not come from the sandbox's own page.")
 LOOKBACK = N_("Look-back")
 LOOKBACK_ASKED = N_("Look-back: the owner of the first closed measure waiting for one was asked.")
 LOOKBACK_NONE = N_("Look-back: no closed measure waits for one.")

@@ -8,9 +8,11 @@ let S = {};
 async function api(path, body) {
   const sep = path.includes("?") ? "&" : "?";
   const url = path + sep + "lang=" + state.lang;
+  // the token this page was served with: the sandbox refuses changes without it
+  const token = { "X-Cadence-Token": document.querySelector('meta[name="cadence-token"]').content };
   const init = body === undefined ? {} : body instanceof FormData
-    ? { method: "POST", body } : { method: "POST", body: JSON.stringify(body),
-      headers: { "Content-Type": "application/json" } };
+    ? { method: "POST", body, headers: token } : { method: "POST", body: JSON.stringify(body),
+      headers: { "Content-Type": "application/json", ...token } };
   const res = await fetch(url, init);
   if (!res.ok) throw new Error(await res.text());
   return res.json();
