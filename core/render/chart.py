@@ -54,7 +54,9 @@ def warm_up() -> None:
 
     fig = Figure(figsize=(1, 1), dpi=20)
     FigureCanvasAgg(fig)
-    fig.text(0, 0, "整改", fontdict=_props(cjk_font()))
+    font = cjk_font()
+    # Chinese only with a face that has it: DejaVu would warn of each missing glyph
+    fig.text(0, 0, "整改" if font else "Cadence", fontdict=_props(font))
     fig.savefig(io.BytesIO(), format="png")
 
 
