@@ -62,10 +62,12 @@ def record(
 
 
 def _chain_head(session: Session, programme_id: int) -> tuple[int, str]:
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
+    # plain rows from the flush's own connection (SQLModel deprecates Session.execute)
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
         # one writer per programme's chain at a time: the next seq and hash depend on the last
-        session.execute(select(Programme.id).where(Programme.id == programme_id).with_for_update())
-    last = session.execute(
+        conn.execute(select(Programme.id).where(Programme.id == programme_id).with_for_update())
+    last = conn.execute(
         select(AuditEvent.seq, AuditEvent.hash)
         .where(AuditEvent.programme_id == programme_id, col(AuditEvent.id).is_not(None))
         .order_by(col(AuditEvent.seq).desc())

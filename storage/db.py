@@ -10,12 +10,21 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, event, exc
+from sqlalchemy import Connection, Executable, Result, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import PoolResetState
 from sqlalchemy.sql.dml import UpdateBase
 from sqlmodel.ext.asyncio.session import AsyncSession
+
+
+async def rows(session: AsyncSession, query: Executable) -> Result[*tuple[Any, ...]]:
+    """A Core select's plain rows through the session, so its pending changes flush first.
+
+    SQLModel deprecates `session.execute`; its `exec` runs any statement the same way but types
+    only its own selects of up to four columns, hence one ignore here rather than at each caller.
+    """
+    return await session.exec(query)  # type: ignore[call-overload, no-any-return]
 
 
 def to_async_url(url: str) -> str:

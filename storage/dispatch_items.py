@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.domain.dispatches import DispatchFact, feedback_by_unit
+from storage import db
 from storage.models import DispatchItem, Measure, Unit
 
 # made once: an alias builds a proxy of each of its columns on first use, per dispatch if made per call
@@ -80,7 +81,7 @@ async def answers_by_unit(
         )
     )
     # plain rows, not objects: a month of a large programme is tens of thousands of items
-    rows = (await session.execute(query)).all()
+    rows = (await db.rows(session, query)).all()
     facts = [
         (unit if units is None else units[code], DispatchFact(*rest))
         for code, unit, *rest in rows

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import insert
 from sqlmodel import select
@@ -11,11 +11,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.domain.ledger import LedgerRow
 from core.domain.model import Role
-from storage.audit import Event
+from storage.audit import BULK, Event
 from storage.models import Area, Person, Problem, RoleGrant, Unit
 
 # (row, stored values or None for a new measure, the values that change)
 Todo = tuple[LedgerRow, dict[str, Any] | None, dict[str, Any]]
+M = TypeVar("M", Area, Problem, Unit, Person)
+K = TypeVar("K", bound=Hashable)
+NULLS = {"render_nulls": True}
 
 
 def names_co_owners(old: dict[str, Any] | None, changes: dict[str, Any]) -> bool:
@@ -33,6 +36,11 @@ class Names:
         self.units: dict[str, Unit] = {}
         self.people: dict[str, Person] = {}
         self.held: set[tuple[int, str]] = set()  # (person id, role) granted already
+        # names first seen in this import, as rows to insert in bulk (dicts keep ledger order)
+        self.new_areas: dict[str, dict[str, Any]] = {}
+        self.new_problems: dict[tuple[str, str], dict[str, Any]] = {}
+        self.new_units: dict[str, dict[str, Any]] = {}
+        self.new_people: dict[str, dict[str, Any]] = {}
         self.next_area = self.next_problem = 1  # areas and problems are numbered in ledger order
 
     async def load(self) -> None:
@@ -58,7 +66,9 @@ class Names:
             self._area(row.area)
             for unit in (row.lead_unit, *row.co_units):
                 self._unit(unit)
-        await self.s.flush()  # areas and units get their ids: problems and people refer to them
+        # areas and units get their ids first: problems and people refer to them
+        await self._insert(Area, self.new_areas, self.areas, lambda a: a.name)
+        await self._insert(Unit, self.new_units, self.units, lambda u: u.name)
         wanted: list[tuple[str, Role]] = []
         for row, old, changes in todo:
             self._problem(row.area, row.problem)
@@ -74,7 +84,12 @@ class Names:
         for row in rows:
             for name, _ in row.contacts:
                 self._person(name)
-        await self.s.flush()
+        area_names = {a.id: a.name for a in self.areas.values()}
+        await self._insert(
+            Problem, self.new_problems, self.problems, lambda p: (area_names[p.area_id], p.name)
+        )
+        await self._insert(Person, self.new_people, self.people, lambda p: p.name)
+        await self.s.flush()  # people already stored who now have a unit
         grants: list[dict[str, Any]] = []
         for name, role in wanted:
             person_id = self.people[name].id
@@ -84,8 +99,23 @@ class Names:
                 grants.append(
                     {"programme_id": self.pid, "person_id": person_id, "role": role.value}
                 )
-        if grants:
-            await self.s.exec(insert(RoleGrant), params=grants)
+        for chunk in _chunks(grants):
+            await self.s.exec(insert(RoleGrant), params=chunk)
+
+    async def _insert(
+        self, model: type[M], new: dict[K, dict[str, Any]], into: dict[K, M], key: Callable[[M], K]
+    ) -> None:
+        """Insert the new rows of one kind, BULK to a statement, and keep them by name."""
+        # one INSERT ... RETURNING per chunk; the objects come back in the session, so a later
+        # change (a person's contact) is an ordinary update. render_nulls: a None (a person
+        # without a unit) written as NULL, not left out, which would split the chunk in two
+        rows = list(new.values())
+        for chunk in _chunks(rows):
+            query = insert(model).returning(model)
+            found = await self.s.exec(query, params=chunk, execution_options=NULLS)
+            for obj in found.scalars():
+                into[key(obj)] = obj
+        new.clear()
 
     def contacts(self, rows: Sequence[LedgerRow]) -> list[Event]:
         """Phones written after names become (or update) the person's contact; one event each."""
@@ -120,32 +150,38 @@ class Names:
         }
 
     def _area(self, name: str) -> None:
-        if name not in self.areas:
-            self.areas[name] = Area(programme_id=self.pid, number=self.next_area, name=name)
+        if name not in self.areas and name not in self.new_areas:
+            row = {"programme_id": self.pid, "number": self.next_area, "name": name}
+            self.new_areas[name] = row
             self.next_area += 1
-            self.s.add(self.areas[name])
 
     def _problem(self, area: str, name: str) -> None:
-        if (area, name) not in self.problems:
+        if (area, name) not in self.problems and (area, name) not in self.new_problems:
             area_id = self.areas[area].id
             assert area_id is not None
-            problem = Problem(
-                programme_id=self.pid, area_id=area_id, name=name, number=self.next_problem
-            )
+            self.new_problems[(area, name)] = {
+                "programme_id": self.pid,
+                "area_id": area_id,
+                "name": name,
+                "number": self.next_problem,
+            }
             self.next_problem += 1
-            self.problems[(area, name)] = problem
-            self.s.add(problem)
 
     def _unit(self, name: str) -> None:
-        if name not in self.units:
-            self.units[name] = Unit(programme_id=self.pid, name=name)
-            self.s.add(self.units[name])
+        if name not in self.units and name not in self.new_units:
+            self.new_units[name] = {"programme_id": self.pid, "name": name}
 
     def _person(self, name: str, unit_id: int | None = None) -> None:
-        found = self.people.get(name)
-        if found is None:
-            self.people[name] = Person(programme_id=self.pid, name=name, unit_id=unit_id)
-            self.s.add(self.people[name])
-        elif found.unit_id is None and unit_id is not None:
+        found, new = self.people.get(name), self.new_people.get(name)
+        if found is None and new is None:
+            self.new_people[name] = {"programme_id": self.pid, "name": name, "unit_id": unit_id}
+        elif new is not None and new["unit_id"] is None:
+            new["unit_id"] = unit_id
+        elif found is not None and found.unit_id is None and unit_id is not None:
             found.unit_id = unit_id
             self.s.add(found)
+
+
+def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    for start in range(0, len(rows), BULK):
+        yield rows[start : start + BULK]

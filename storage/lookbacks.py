@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.domain.closing import REBOUND_HEALTH, LookedBack, Verdict
 from core.domain.lifecycle import Event, next_status
 from core.domain.model import Answer, Status
-from storage import audit
+from storage import audit, db
 from storage.answers import Evidence, add_evidence
 from storage.models import Measure, Person, SignoffRequest
 from storage.models_closing import LookBack
@@ -187,7 +187,7 @@ async def latest_answers(
     if measure_ids is not None:
         query = query.where(col(lb.measure_id).in_(measure_ids))
     out: dict[int, Answer] = {}
-    for mid, verdict, note, at, by in (await session.execute(query)).all():
+    for mid, verdict, note, at, by in (await db.rows(session, query)).all():
         if at is None or verdict is None:
             continue
         rebound = verdict == Verdict.REBOUND.value
@@ -214,6 +214,6 @@ async def looked_back(
     )
     return [
         LookedBack(code, verdict, note, at.astimezone(zone).date())
-        for code, verdict, note, at in (await session.execute(query)).all()
+        for code, verdict, note, at in (await db.rows(session, query)).all()
         if verdict and at is not None
     ]

@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.domain.closing import latest_word
 from core.domain.model import ANSWERABLE, Answer, MeasureFacts, code_key
-from storage import lookbacks, picture
+from storage import db, lookbacks, picture
 from storage.documents import moment
 from storage.models import (
     Area,
@@ -172,7 +172,7 @@ async def facts(
         query = query.where(or_(col(Measure.owner_id).in_(involving), col(Measure.id).in_(co)))
     if ids is not None:
         query = query.where(col(Measure.id).in_(ids))
-    rows = (await session.execute(query)).tuples().all()
+    rows = (await db.rows(session, query)).all()
     context = await _context(session, programme_id, as_of, ids)
     out = [
         (m, _fact(m, (area.number, area.name, problem.name, unit.name), n, context))

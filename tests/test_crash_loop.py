@@ -43,6 +43,12 @@ def _start(db_url: str, api: FakeTelegram) -> subprocess.Popen[bytes]:
     )
 
 
+def _close(proc: subprocess.Popen[bytes]) -> None:
+    """Close a reaped process's pipe (left to the collector, it warns in a later test)."""
+    if proc.stdout is not None:
+        proc.stdout.close()
+
+
 async def _ready(proc: subprocess.Popen[bytes]) -> None:
     assert proc.stdout is not None
     line = await asyncio.wait_for(asyncio.to_thread(proc.stdout.readline), 30)
@@ -120,6 +126,7 @@ async def test_sigkill_at_random_points_of_a_dispatch(db_url: str) -> None:
                 proc.send_signal(signal.SIGKILL)
                 kills.append(time.monotonic())
                 await asyncio.to_thread(proc.wait)
+                _close(proc)
                 if n == KILLS - 1:  # an owner answers while the bot is down
                     answering = next(u for u in users if dispatches_to(api, u))
                     got = api.last_to(answering.id)
@@ -134,6 +141,7 @@ async def test_sigkill_at_random_points_of_a_dispatch(db_url: str) -> None:
                 proc.send_signal(signal.SIGKILL)
                 kills.append(time.monotonic())
                 await asyncio.to_thread(proc.wait)
+                _close(proc)
         finally:
             watcher.cancel()
         db = Database(db_url)

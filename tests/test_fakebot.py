@@ -300,6 +300,7 @@ async def test_async_clients_cannot_leave_loopback(fake_api: FakeTelegram) -> No
         await writer.wait_closed()
 
 
+@pytest.mark.filterwarnings(BLOCKED_WARNING)  # the inner run inherits our filters
 def test_a_test_that_connects_off_loopback_fails(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """

@@ -114,14 +114,14 @@ async def test_a_transaction_on_an_invalidated_connection_still_rolls_back(
         cache = db.identities
         generation = cache.generation
         session = db._factory()
-        await session.execute(update(Programme).values(name="Q"))
+        await session.exec(update(Programme).values(name="Q"))
         conn = await session.connection()
         await conn.invalidate()
         await session.rollback()  # raised PendingRollbackError from the cache's hook
         await session.close()
         assert cache.generation > generation
         async with db.session() as s:  # nothing held: another writer goes ahead at once
-            await s.execute(update(Programme).values(name="R"))
+            await s.exec(update(Programme).values(name="R"))
         async with db.session() as s:
             names = (await s.exec(select(Programme.name))).all()
         assert names == ["R"]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import ADMIN, Bot
-from sqlalchemy import func
+from sqlalchemy import event, func
 from sqlmodel import col, select
 
 from bot.cli import main
@@ -127,12 +129,23 @@ async def test_ten_thousand_rows_are_written_in_bulk(db_url: str) -> None:
         async def progress(done: int, total: int) -> None:
             steps.append((done, total))
 
+        inserts: Counter[str] = Counter()
+
+        def count(_c: object, _cur: object, statement: str, *_args: object) -> None:
+            if found := re.match(r"INSERT INTO (\w+)", statement):
+                inserts[found[1]] += 1
+
+        event.listen(db.engine.sync_engine, "before_cursor_execute", count)
         async with db.session() as s:
             plan = await ledger_store.apply(
                 s, programme_id=pid, rows=rows, actor="cli", now=NOW, today=NOW.date(),
                 progress=progress,
             )  # fmt: skip
         assert len(plan.new) == 10_000 and plan.changed == [] and plan.roles_lost == []
+        # the names in bulk like the measures: one statement per kind (801 problems, 210 people)
+        names = ("area", "unit", "problem", "person", "rolegrant")
+        assert {t: inserts[t] for t in names} == dict.fromkeys(names, 1)
+        assert (inserts["measure"], inserts["auditevent"]) == (20, 21)  # batches of 500, 1,000
         assert steps == [(n, 10_000) for n in range(500, 10_000, 500)]
         assert await _count(db, Measure, pid) == 10_000
         assert await _count(db, CoOwner, pid) == 10_000

@@ -64,7 +64,7 @@ async def _seed(conn: AsyncConnection) -> tuple[int, dict[int, str]]:
         "updated_at": NOW,
     }
     await conn.execute(insert(Measure), [{**common, "code": h, "text": h} for h in HISTORIES])
-    ids = dict((await conn.execute(select(col(Measure.code), col(Measure.id)))).tuples().all())
+    ids = dict((await conn.execute(select(col(Measure.code), col(Measure.id)))).all())
     rows = [
         {
             "programme_id": pid,

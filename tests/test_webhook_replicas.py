@@ -152,6 +152,8 @@ async def test_two_replica_processes_share_updates_conversations_and_beats(db_ur
             for proc in procs:
                 proc.send_signal(signal.SIGKILL)
                 await asyncio.to_thread(proc.wait)
+                if proc.stdout is not None:  # left to the collector, it warns in a later test
+                    proc.stdout.close()
         async with bot.db.session() as s:
             owner = (
                 await s.exec(select(Person).where(Person.telegram_user_id == OWNER_A.id))

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# fonts that cover Chinese, best first (Debian's fonts-noto-cjk provides the first ones)
+# fonts that cover Chinese, best first (the image and CI install Debian's fonts-wqy-microhei)
 CJK_FONTS: tuple[str, ...] = (
     "Noto Sans CJK SC",
     "Noto Serif CJK SC",
@@ -42,7 +42,7 @@ def cjk_font() -> str | None:
     found = next((name for name in CJK_FONTS if name in installed), None)
     if found is None:
         log.warning(
-            "no CJK font installed (e.g. Debian's fonts-noto-cjk): charts label areas by number"
+            "no CJK font installed (e.g. Debian's fonts-wqy-microhei): charts label areas by number"
         )
     return found
 
@@ -54,7 +54,9 @@ def warm_up() -> None:
 
     fig = Figure(figsize=(1, 1), dpi=20)
     FigureCanvasAgg(fig)
-    fig.text(0, 0, "整改", fontdict=_props(cjk_font()))
+    font = cjk_font()
+    # Chinese only with a face that has it: DejaVu would warn of each missing glyph
+    fig.text(0, 0, "整改" if font else "Cadence", fontdict=_props(font))
     fig.savefig(io.BytesIO(), format="png")
 
 
