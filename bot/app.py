@@ -52,6 +52,7 @@ from handlers import (
     lookback,
     people,
     people_admin,
+    programme_facts,
     reachable,
     replicas,
     revoke,
@@ -198,6 +199,7 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         CommandHandler(list(rhythm.BEAT_COMMANDS), rhythm.manual_beat),
         CallbackQueryHandler(rhythm.force_beat, pattern=callbacks.pattern(callbacks.ForceBeat)),
         CommandHandler("schedule", schedule.schedule),
+        CommandHandler("programme", programme_facts.programme_facts),
         CommandHandler("export", export.export),
         CommandHandler("letter", letter.letter),
         CallbackQueryHandler(

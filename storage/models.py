@@ -345,4 +345,5 @@ class PtbState(SQLModel, table=True):
     value: str = Field(sa_type=Text)
 
 
-import storage.models_closing  # noqa: E402, F401  (registers the closing-the-loop tables)
+import storage.models_closing  # noqa: E402  (registers the closing-the-loop tables)
+import storage.models_report  # noqa: E402, F401  (registers the progress report tables)
