@@ -50,6 +50,7 @@ from handlers import (
     ledger,
     letter,
     lookback,
+    narrative,
     people,
     people_admin,
     programme_facts,
@@ -200,6 +201,7 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         CallbackQueryHandler(rhythm.force_beat, pattern=callbacks.pattern(callbacks.ForceBeat)),
         CommandHandler("schedule", schedule.schedule),
         CommandHandler("programme", programme_facts.programme_facts),
+        CommandHandler("narrative", narrative.narrative),
         CommandHandler("export", export.export),
         CommandHandler("letter", letter.letter),
         CallbackQueryHandler(

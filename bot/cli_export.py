@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from bot.context import Services
     from jobs.documents import Document
 
-WHAT = ("ledger", "monthly", "halfyear", "letter", "evidence")
+WHAT = ("ledger", "monthly", "halfyear", "progress", "letter", "evidence")
 
 
 def add_parser(sub: Any) -> None:
@@ -36,8 +36,8 @@ def add_parser(sub: Any) -> None:
         "--as-of",
         type=date.fromisoformat,
         default=None,
-        help="ledger, letter: the day (default today); monthly, halfyear: a day in the (last) "
-        "month reported on (default last month)",
+        help="ledger, letter: the day (default today); monthly, halfyear, progress: a day in the "
+        "(last) month reported on (default last month)",
     )
     exp.add_argument("--locale", default=None)
     exp.add_argument("--output", required=True, help="the file to write (evidence parts: -2, -3…)")
@@ -92,8 +92,8 @@ async def _in_session(
             return tr(svc.settings.cadence_locale)._(
                 "No programme named {name}.", name=args.programme
             )
-        today = args.as_of or today_in(clock.now(), programme.timezone)
-        return await _build(bot, s, programme, args, today)
+        signed = today_in(clock.now(), programme.timezone)
+        return await _build(bot, s, programme, args, args.as_of or signed, signed)
 
 
 async def _build(
@@ -102,6 +102,7 @@ async def _build(
     programme: Programme,
     args: argparse.Namespace,
     today: date,
+    signed: date,
 ) -> list[Document] | str:
     """The documents --what names, or what went wrong."""
     from jobs import binder, documents, letters
@@ -120,6 +121,14 @@ async def _build(
             session, programme=programme, period=f"{year}-{month:02d}", t=t
         )
         return [f for f in files if f.filename.endswith(".docx")]
+    if args.what == "progress":
+        from jobs.progress import progress_document
+
+        return [
+            await progress_document(
+                session, programme=programme, year=year, month=month, today=signed, t=t
+            )
+        ]
     if args.what == "halfyear":
         return [await documents.halfyear(session, programme=programme, year=year, month=month, t=t)]
     if args.what == "letter":

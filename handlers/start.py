@@ -50,7 +50,7 @@ def _help_text(context: CadenceContext) -> str:
         )
         lines.append(
             t._(
-                "/export [report [2024-09] | halfyear | evidence] – the ledger workbook, a report or the evidence binder"
+                "/export [report [2024-09] | progress [2024-09] | halfyear | evidence] – the ledger workbook, a report, the published progress report or the evidence binder"
             )
         )
     if Role.COORDINATOR in held or context.is_admin:

@@ -71,10 +71,10 @@ async def test_wrong_facts_say_what_to_type_and_others_may_not_set_them(bot: Bot
     await seed(bot)
     reply = await bot.say(ADMIN, "/programme 巡视时间 去年秋天")
     assert (
-        reply.plain == "请写明巡视的起止日期，例如 /programme 巡视时间 2023-10-10 至 2023-12-15。"
+        reply.plain == "请写明巡视的起止日期，例如 /programme 巡视时间 2023年10月10日至12月15日。"
     )
     reply = await bot.say(ADMIN, "/programme 反馈日期 2024-13-45")
-    assert reply.plain == "请写明反馈巡视意见的日期，例如 /programme 反馈日期 2024-01-16。"
+    assert reply.plain == "请写明反馈巡视意见的日期，例如 /programme 反馈日期 2024年1月16日。"
     reply = await bot.say(ADMIN, "/programme 颜色 红")
     assert reply.plain.startswith("可设置的基本情况：派出机关、被巡视党组织（落款单位）、")
     refused = await bot.say(LEADER, "/programme 派出机关 某组")
