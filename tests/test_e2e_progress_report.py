@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import os
 import unicodedata
 from datetime import datetime
+from pathlib import Path
 
 import docx
+import pytest
 from conftest import ADMIN, SH, Bot, button
 from progress_support import (
     FACTS,
@@ -17,6 +20,8 @@ from progress_support import (
     skeleton,
     without_next_steps_parts,
 )
+
+from bot.cli import main
 
 SIGNER = "西部科学城重庆高新区党工委"
 
@@ -108,3 +113,33 @@ async def test_a_month_not_ended_is_refused(bot: Bot) -> None:
     await bot.say(ADMIN, "/newprogramme 巡视整改")
     reply = await bot.say(ADMIN, "/export progress 2024-09")
     assert reply.plain == "请指定2000年以来已结束的月份，例如 /export 进展 9月。"
+
+
+def test_the_cli_writes_it_in_chinese_and_in_english(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for key in list(os.environ):
+        if key.startswith(("TELEGRAM_", "CADENCE_", "DATABASE_")):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'c.db'}")
+    (tmp_path / "ledger.csv").write_bytes(ledger_with_words())
+    assert main(["migrate"]) == 0
+    assert main(["import", "ledger.csv", "--programme", "巡视整改"]) == 0
+    out = ["export", "--what", "progress", "--as-of", "2024-09-30", "--programme", "巡视整改"]
+    assert main([*out, "--output", "zh.docx"]) == 0
+    assert main([*out, "--locale", "en", "--output", "en.docx"]) == 0
+    zh = _paragraphs((tmp_path / "zh.docx").read_bytes())
+    assert zh[zh.index("二、巡视反馈重点问题整改落实情况") + 1] == HEADLINE
+    en = _paragraphs((tmp_path / "en.docx").read_bytes())
+    at = en.index("2. Rectification of the key problems raised in the inspection feedback")
+    assert en[at + 1] == (
+        "As of the end of September 2024, 35 of the 42 rectification measures set have been "
+        "completed; the other rectification tasks are progressing on schedule."
+    )
+    # the same structure, numbered the English way
+    assert en[at + 2] == "(1) Rectification in 落实党的路线方针政策和党中央重大决策部署方面"
+    # the CLI imported the owners' words today, after September: that month's report is without them
+    assert en[at + 3] == (
+        "1) 用党的创新理论指导实践、推动产业发展. [The task force writes this problem's progress here.]"
+    )
