@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import unicodedata
 from datetime import datetime
@@ -20,8 +21,10 @@ from progress_support import (
     skeleton,
     without_next_steps_parts,
 )
+from sqlmodel import col, select
 
 from bot.cli import main
+from storage.models import AuditEvent
 
 SIGNER = "西部科学城重庆高新区党工委"
 
@@ -143,3 +146,30 @@ def test_the_cli_writes_it_in_chinese_and_in_english(
     assert en[at + 3] == (
         "1) 用党的创新理论指导实践、推动产业发展. [The task force writes this problem's progress here.]"
     )
+
+
+async def test_narratives_are_kept_per_month_listed_removed_and_audited(bot: Bot) -> None:
+    await bot.say(ADMIN, "/newprogramme 巡视整改")
+    bot.clock.set(datetime(2024, 10, 8, 9, 0, tzinfo=SH))
+    kept = await bot.say(ADMIN, "/narrative 4 第一段。\n\n第二段。")
+    assert kept.plain == "已存入2024年9月整改进展情况通报：第四部分（下一步工作打算），共2段。"
+    listing = await bot.say(ADMIN, "/narrative")
+    assert listing.plain.split("\n")[:3] == [
+        "2024年9月整改进展情况通报已存入的文字：",
+        "• 第一部分（履行整改主体责任情况）：暂无",
+        "• 第四部分（下一步工作打算）：2段",
+    ]
+    removed = await bot.say(ADMIN, "/narrative 4 -")
+    assert removed.plain == "已从2024年9月整改进展情况通报中删除：第四部分（下一步工作打算）。"
+    wrong = await bot.say(ADMIN, "/narrative 2 文字")
+    assert wrong.plain.startswith("发送 /narrative 1 加第一部分（履行整改主体责任情况）的正文")
+    async with bot.db.session() as s:
+        events = (
+            await s.exec(
+                select(AuditEvent)
+                .where(AuditEvent.action == "report.narrative")
+                .order_by(col(AuditEvent.seq))
+            )
+        ).all()
+    assert [json.loads(e.after)["text"] for e in events] == ["第一段。\n第二段。", ""]
+    assert json.loads(events[1].before)["text"] == "第一段。\n第二段。"
