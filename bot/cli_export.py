@@ -40,7 +40,11 @@ def add_parser(sub: Any) -> None:
         "(last) month reported on (default last month)",
     )
     exp.add_argument("--locale", default=None)
-    exp.add_argument("--output", required=True, help="the file to write (evidence parts: -2, -3…)")
+    exp.add_argument(
+        "--output",
+        required=True,
+        help="the file to write (evidence parts: -2, -3…; monthly: the chart beside it, .png)",
+    )
 
 
 def _month(as_of: date | None, today: date) -> tuple[int, int]:
@@ -76,7 +80,13 @@ async def export(settings: Settings, args: argparse.Namespace, clock: Clock) -> 
         return _fail(docs)
     out = Path(args.output)
     for n, doc in enumerate(docs, start=1):
-        path = out if n == 1 else out.with_name(f"{out.stem}-{n}{out.suffix}")
+        kind = Path(doc.filename).suffix
+        if n == 1:
+            path = out
+        elif kind != out.suffix:  # another kind of file (the chart) sits beside, by its own suffix
+            path = out.with_suffix(kind)
+        else:
+            path = out.with_name(f"{out.stem}-{n}{out.suffix}")
         await asyncio.to_thread(path.write_bytes, doc.data)
         print(f"{path}: {doc.filename} ({len(doc.data)} bytes)")
     return 0
@@ -120,7 +130,9 @@ async def _build(
         _, files = await monthly_package(
             session, programme=programme, period=f"{year}-{month:02d}", t=t
         )
-        return [f for f in files if f.filename.endswith(".docx")]
+        # the report, then its chart beside it (q.docx, q.png): what the leadership group gets
+        report = [f for f in files if f.filename.endswith(".docx")]
+        return report + [f for f in files if f.filename.endswith(".png")]
     if args.what == "progress":
         from jobs.progress import progress_document
 
