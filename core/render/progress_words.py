@@ -36,8 +36,7 @@ _INSPECTION_BODY = re.compile(r"^(.+?)第[一二三四五六七八九十]+(?:巡
 
 @dataclass(frozen=True)
 class Block:
-    """One paragraph: its style (title, h1, h2, body, sign) and text; a body's lead phrase (（一）
-    提高站位抓整改。) is set apart in 楷体 when `lead` is given."""
+    """One paragraph: its style (title, h1, h2, body, sign), text and lead (（一）提高站位抓整改。)."""
 
     style: str
     text: str
