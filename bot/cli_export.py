@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from bot.context import Services
     from jobs.documents import Document
 
-WHAT = ("ledger", "monthly", "halfyear", "letter", "evidence")
+WHAT = ("ledger", "monthly", "halfyear", "progress", "letter", "evidence")
 
 
 def add_parser(sub: Any) -> None:
@@ -36,11 +36,15 @@ def add_parser(sub: Any) -> None:
         "--as-of",
         type=date.fromisoformat,
         default=None,
-        help="ledger, letter: the day (default today); monthly, halfyear: a day in the (last) "
-        "month reported on (default last month)",
+        help="ledger, letter: the day (default today); monthly, halfyear, progress: a day in the "
+        "(last) month reported on (default last month)",
     )
     exp.add_argument("--locale", default=None)
-    exp.add_argument("--output", required=True, help="the file to write (evidence parts: -2, -3…)")
+    exp.add_argument(
+        "--output",
+        required=True,
+        help="the file to write (evidence parts: -2, -3…; monthly: the chart beside it, .png)",
+    )
 
 
 def _month(as_of: date | None, today: date) -> tuple[int, int]:
@@ -76,7 +80,13 @@ async def export(settings: Settings, args: argparse.Namespace, clock: Clock) -> 
         return _fail(docs)
     out = Path(args.output)
     for n, doc in enumerate(docs, start=1):
-        path = out if n == 1 else out.with_name(f"{out.stem}-{n}{out.suffix}")
+        kind = Path(doc.filename).suffix
+        if n == 1:
+            path = out
+        elif kind != out.suffix:  # another kind of file (the chart) sits beside, by its own suffix
+            path = out.with_suffix(kind)
+        else:
+            path = out.with_name(f"{out.stem}-{n}{out.suffix}")
         await asyncio.to_thread(path.write_bytes, doc.data)
         print(f"{path}: {doc.filename} ({len(doc.data)} bytes)")
     return 0
@@ -92,8 +102,8 @@ async def _in_session(
             return tr(svc.settings.cadence_locale)._(
                 "No programme named {name}.", name=args.programme
             )
-        today = args.as_of or today_in(clock.now(), programme.timezone)
-        return await _build(bot, s, programme, args, today)
+        signed = today_in(clock.now(), programme.timezone)
+        return await _build(bot, s, programme, args, args.as_of or signed, signed)
 
 
 async def _build(
@@ -102,6 +112,7 @@ async def _build(
     programme: Programme,
     args: argparse.Namespace,
     today: date,
+    signed: date,
 ) -> list[Document] | str:
     """The documents --what names, or what went wrong."""
     from jobs import binder, documents, letters
@@ -119,7 +130,17 @@ async def _build(
         _, files = await monthly_package(
             session, programme=programme, period=f"{year}-{month:02d}", t=t
         )
-        return [f for f in files if f.filename.endswith(".docx")]
+        # the report, then its chart beside it (q.docx, q.png): what the leadership group gets
+        report = [f for f in files if f.filename.endswith(".docx")]
+        return report + [f for f in files if f.filename.endswith(".png")]
+    if args.what == "progress":
+        from jobs.progress import progress_document
+
+        return [
+            await progress_document(
+                session, programme=programme, year=year, month=month, today=signed, t=t
+            )
+        ]
     if args.what == "halfyear":
         return [await documents.halfyear(session, programme=programme, year=year, month=month, t=t)]
     if args.what == "letter":

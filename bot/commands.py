@@ -21,6 +21,8 @@ PRIVATE = (
     ("review", N_("Run the fortnightly review now (coordinators)")),
     ("report", N_("Run the monthly report now (coordinators)")),
     ("schedule", N_("Beats and their next dates")),
+    ("programme", N_("Facts of the progress report (coordinators)")),
+    ("narrative", N_("The task force's text of the progress report (coordinators)")),
     ("export", N_("Ledger and report files (coordinators, leaders)")),
     ("letter", N_("Work prompt letter for a red measure (coordinators)")),
     ("away", N_("Away from … to …")),

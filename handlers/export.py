@@ -13,6 +13,7 @@ from core.domain.model import Role
 from core.domain.months import read_month
 from core.domain.report import month_end
 from core.i18n import N_
+from handlers.export_progress import export_progress
 from handlers.gate import Where, gate
 from handlers.send import send_long
 from jobs import binder, documents
@@ -25,6 +26,7 @@ KINDS = {
     "report": "report", "汇报": "report", "报告": "report", "月报": "report", "每月汇报": "report", "月度汇报": "report",
     "halfyear": "halfyear", "半年": "halfyear", "半年报告": "halfyear",
     "evidence": "evidence", "佐证": "evidence", "佐证资料": "evidence",
+    "progress": "progress", "进展": "progress", "进展情况": "progress", "整改进展": "progress",
 }  # fmt: skip
 
 
@@ -34,7 +36,7 @@ def month_before(year: int, month: int) -> str:
 
 
 USAGE = N_(
-    "Use /export for the ledger workbook, /export report [2024-09] for a monthly report, /export halfyear for the half-year report, or /export evidence [CODE | area N] for the evidence binder."
+    "Use /export for the ledger workbook, /export report [2024-09] for a monthly report, /export progress [2024-09] for the published progress report, /export halfyear for the half-year report, or /export evidence [CODE | area N] for the evidence binder."
 )
 
 
@@ -59,6 +61,8 @@ async def export(update: Update, context: CadenceContext) -> None:
         await documents.post(context.bot, chat.id, [doc])
     elif what == "report" and len(args) <= 3:
         await _report(update, context, " ".join(args[1:]))
+    elif what == "progress" and len(args) <= 3:
+        await export_progress(update, context, " ".join(args[1:]))
     elif what == "halfyear" and len(args) == 1:
         await _halfyear(update, context)
     elif what == "evidence" and len(args) <= 3:

@@ -50,7 +50,7 @@ def _help_text(context: CadenceContext) -> str:
         )
         lines.append(
             t._(
-                "/export [report [2024-09] | halfyear | evidence] – the ledger workbook, a report or the evidence binder"
+                "/export [report [2024-09] | progress [2024-09] | halfyear | evidence] – the ledger workbook, a report, the published progress report or the evidence binder"
             )
         )
     if Role.COORDINATOR in held or context.is_admin:
@@ -72,6 +72,9 @@ def _help_text(context: CadenceContext) -> str:
         lines.append(t._("/dispatch, /review, /report – run a beat now"))
         lines.append(t._("/letter CODE – a numbered work prompt letter for a red measure"))
         lines.append(t._("/schedule – the beats and their next dates"))
+        lines.append(
+            t._("/programme – the inspection facts the progress report opens and signs with")
+        )
     if context.is_admin:
         lines.append(t._("/newprogramme NAME – create a programme"))
         lines.append(t._("/status – version, uptime, database, beats and unreachable people"))

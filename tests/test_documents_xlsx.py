@@ -116,3 +116,13 @@ def test_round_trip_gives_the_same_ledger() -> None:
         notes = {r.facts.code: r.extras.note for r in content.records}
         strip = [replace(r, row=0, progress=notes[r.code]) for r in original]
         assert [replace(r, row=0) for r in again.rows] == strip
+
+
+def test_the_ledger_prints_as_offices_print_it() -> None:
+    ws = _book(sample_records())["整改台账"]
+    setup = ws.page_setup
+    assert (setup.orientation, int(setup.paperSize)) == ("landscape", 8)  # 8: A3
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+    assert ws.print_title_rows == "$1:$2"
+    assert ws.oddHeader.center.text == "巡视整改台账（截至2024年9月30日）"

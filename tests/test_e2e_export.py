@@ -100,6 +100,7 @@ def test_cli_export_round_trip(
     monthly = ["export", "--what", "monthly", "--as-of", "2024-09-30", "--programme", "Q"]
     assert main([*monthly, "--locale", "en", "--output", "q.docx"]) == 0
     assert _docx_text((tmp_path / "q.docx").read_bytes())[0] == "Progress report on Q"
+    assert (tmp_path / "q.png").read_bytes().startswith(b"\x89PNG")  # the chart, beside it
     half = ["export", "--what", "halfyear", "--as-of", "2024-09-30", "--programme", "P"]
     assert main([*half, "--output", "h.docx"]) == 0
     assert _docx_text((tmp_path / "h.docx").read_bytes())[:2] == [

@@ -367,8 +367,8 @@ async def test_a_second_sandbox_on_the_folder_refuses_to_start(browser: Browser)
     except FolderTaken as taken:
         assert taken.url == first.url
         assert taken.line(tr("zh_CN")) == (
-            f"另一个沙盒（{first.url}）正在使用文件夹 {first.folder}。"
-            "请先停止它，或用 CADENCE_SANDBOX_DIR 为这个沙盒另指定一个文件夹。"
+            f"另一个沙盒（{first.url}）正在使用文件夹{first.folder}。"
+            "请先停止它，或用CADENCE_SANDBOX_DIR为这个沙盒另指定一个文件夹。"
         )
     else:
         await second.stop()

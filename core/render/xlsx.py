@@ -127,6 +127,19 @@ def _title(ws: Any, text: str, width: int) -> None:
     ws.merged_cells.add(f"A1:{get_column_letter(width)}1")
 
 
+def _print_setup(ws: Any, title: str) -> None:
+    """Printed as offices print a ledger: landscape A3, as wide as the page, the title in the
+    page header and the title and header rows again on every page."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A3
+    ws.sheet_properties.pageSetUpPr.fitToPage = True  # before the rows: written at the sheet's top
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0  # 0: as many pages down as needed
+    ws.print_title_rows = "1:2"
+    ws.oddHeader.center.text = title
+
+
 def _header(ws: Any, row: int, names: Sequence[str]) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -175,6 +188,7 @@ def _ledger_sheet(t: Tr, ws: Any, content: LedgerContent) -> None:
     last = get_column_letter(len(COLUMNS))
     ws.freeze_panes = "A3"
     ws.auto_filter.ref = f"A2:{last}{max(len(content.records) + 2, 3)}"
+    _print_setup(ws, title)
     _title(ws, title, len(COLUMNS))
     _header(ws, 2, names)
     wrap = _wrap()
