@@ -109,7 +109,7 @@ async def test_chinese_arguments_work_and_help_shows_them(bot: Bot) -> None:
     bot.clock.set(datetime(2024, 11, 5, 10, 0, tzinfo=SH))
     help_text = (await bot.say(ADMIN, "/help")).plain.split("\n")
     assert (
-        "/export [汇报 [月份] | 半年 | 佐证资料] – 导出整改台账、月度汇报、半年报告或佐证资料"
+        "/export [汇报 [月份] | 进展 [月份] | 半年 | 佐证资料] – 导出整改台账、月度汇报、整改进展情况通报、半年报告或佐证资料"
         in help_text
     )
     assert (
