@@ -74,7 +74,12 @@ async def _run(cwd: Path, env: dict[str, str], *args: str) -> tuple[int, str, st
         sys.executable, "-m", "bot", *args, cwd=cwd, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
-    out, err = await asyncio.wait_for(proc.communicate(), 60)
+    try:
+        out, err = await asyncio.wait_for(proc.communicate(), 60)
+    finally:
+        if proc.returncode is None:  # timed out: a bot left running would outlive the suite
+            proc.kill()
+            await proc.wait()
     return proc.returncode or 0, out.decode(), err.decode()
 
 
