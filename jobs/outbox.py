@@ -54,6 +54,7 @@ class _Job:
     done: int = 0
     attempt: int = 0
     part: asyncio.Future[None] | None = None  # the request in flight, if any
+    leased: bool = False  # this run asked for the lease (it may hold it even if cancelled then)
 
 
 def _markup(row: OutboxMessage) -> InlineKeyboardMarkup | None:
@@ -200,8 +201,11 @@ class Sender:
                 mine = await self._send(bot, job)
             except asyncio.CancelledError:
                 # stopped: free the message for the next run at once, but only after a request
-                # in flight has had its answer (a delivery recorded is never put back)
-                await asyncio.shield(self._track(self._settle(row_id, job.part)))
+                # in flight has had its answer (a delivery recorded is never put back); one never
+                # leased (still waiting for a pacing slot) has nothing to give back, so a stop
+                # does not wait for a write per waiting worker
+                if job.leased:
+                    await asyncio.shield(self._track(self._settle(row_id, job.part)))
                 raise
             except TelegramError as exc:
                 job.attempt += 1
@@ -231,6 +235,7 @@ class Sender:
             bulk = job.row.beat != NOTICE
             release = await self._pacer(bot).acquire(job.row.chat_id, bulk=bulk)
             if i == first:
+                job.leased = True
                 try:
                     taken = await self._take(job.row.id or 0)
                 except BaseException:
