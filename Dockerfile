@@ -33,8 +33,6 @@ RUN pybabel compile -D cadence -d locales \
 
 USER cadence
 WORKDIR /home/cadence
-# matplotlib indexes the fonts once (seconds); do it now rather than at the first monthly report
-RUN python -c "from matplotlib import font_manager; font_manager.fontManager"
 VOLUME ["/data"]
 # migrations run at start; the token comes from the environment (see .env.example)
 CMD ["python", "-m", "bot", "run"]

@@ -97,7 +97,7 @@ async def monthly_files(
         session, programme=programme, year=content.year, month=content.month
     )
     history = documents.closed_by_month(sign_offs, ends, content.year, content.month)
-    # matplotlib and python-docx are CPU work: keep the event loop answering meanwhile
+    # drawing the chart and python-docx are CPU work: keep the event loop answering meanwhile
     png = await asyncio.to_thread(monthly_chart, t, content, history)
     doc = await asyncio.to_thread(monthly_docx, t, content, rows, programme.name, png, looked_back)
     if anchor is not None:

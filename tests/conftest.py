@@ -38,6 +38,28 @@ SAMPLES = Path(__file__).resolve().parent / "data"
 SH = ZoneInfo("Asia/Shanghai")
 ADMIN = User(900, "Admin", language_code="zh-hans")
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """Under pytest-xdist, each worker's own database beside the given one (created if missing)."""
+    base, _, name = url.rpartition("/")
+    mine = f"{name}_{worker}"
+
+    async def create() -> None:
+        conn = await asyncpg.connect(url)
+        try:
+            if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", mine):
+                await conn.execute(f'CREATE DATABASE "{mine}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(create())
+    return f"{base}/{mine}"
+
+
+# workers of one run must not empty each other's tables mid-test
+if PG_URL and os.environ.get("PYTEST_XDIST_WORKER"):
+    PG_URL = _worker_database(PG_URL, os.environ["PYTEST_XDIST_WORKER"])
 # what a test needs that makes it more than a pure rule's test (`--pure` leaves those out)
 IMPURE = {"bot", "db_url", "sqlite_url", "sqlite_template", "tmp_path", "monkeypatch"}
 
@@ -292,7 +314,7 @@ def settings_for(api: FakeTelegram, url: str, **extra: Any) -> Settings:
 
 @pytest.fixture(scope="session")
 def _documents_warm() -> None:
-    """Load matplotlib and the CJK font once per session, before any test's 5-second waits."""
+    """Find the chart's fonts once per session, before any test's 5-second waits."""
     from core.render.chart import warm_up
 
     warm_up()

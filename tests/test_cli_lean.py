@@ -14,7 +14,7 @@ from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 # what a printed /summary never needs (python-docx still comes with core.render.digest)
-HEAVY = ["telegram", "apscheduler", "handlers", "jobs", "matplotlib", "openpyxl"]
+HEAVY = ["telegram", "apscheduler", "handlers", "jobs", "PIL", "openpyxl"]
 PROBE = """
 import sys
 from bot.cli import main

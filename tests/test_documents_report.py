@@ -183,10 +183,14 @@ def test_chart_words_without_a_cjk_font(caplog: pytest.LogCaptureFixture) -> Non
 
 def test_a_month_without_closures_draws_its_axis_from_nought() -> None:
     # issue 22, item 4: no closures drew an axis from −0.045 to 0.045
-    from matplotlib.figure import Figure
+    from core.render.chart_axes import axis
 
     history = documents.closed_by_month([], {}, 2024, 9)
-    axes = Figure().subplots()
-    words = chart.chart_text(tr("zh_CN"), _report(sample_records()), history, cjk=False)
-    chart._trend(axes, history, words, None)
-    assert axes.get_ylim()[0] == 0 and axes.get_ylim()[1] > 0.5
+    assert max(max(h.closed, h.total) for h in history) == 0
+    assert axis(0).ticks == [0, 1]
+    # whole counts, the longest bar short of the frame, at most six steps
+    assert axis(35).ticks == [0, 10, 20, 30, 40]
+    assert axis(4).ticks == [0, 1, 2, 3, 4, 5]
+    assert axis(42).top == 50 and axis(10_000).ticks[-1] == 12_000
+    png = chart.monthly_chart(tr("zh_CN"), _report(sample_records()), history)
+    assert _png_size(png) == (1000, 500)

@@ -4,42 +4,65 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
 
 from core.domain.documents import MonthClosed
 from core.domain.report import MonthlyReport
 from core.i18n import Tr, tr
-
-if TYPE_CHECKING:
-    from matplotlib.axes import Axes
+from core.render.chart_axes import Box, axis, column_chart, legend, row_chart
 
 log = logging.getLogger(__name__)
 
-# fonts that cover Chinese, best first (the image and CI install Debian's fonts-wqy-microhei)
+# font files that cover Chinese, best first (the image and CI install Debian's fonts-wqy-microhei)
 CJK_FONTS: tuple[str, ...] = (
-    "Noto Sans CJK SC",
-    "Noto Serif CJK SC",
-    "Noto Sans CJK JP",
-    "Source Han Sans SC",
-    "WenQuanYi Zen Hei",
-    "WenQuanYi Micro Hei",
-    "SimHei",
-    "Microsoft YaHei",
+    "NotoSansCJK-Regular.ttc",
+    "NotoSansCJKsc-Regular.otf",
+    "NotoSerifCJK-Regular.ttc",
+    "SourceHanSansSC-Regular.otf",
+    "wqy-zenhei.ttc",
+    "wqy-microhei.ttc",
+    "simhei.ttf",
+    "msyh.ttc",
 )
-WIDTH, HEIGHT, DPI = 10, 5, 100  # 1000 × 500 pixels: readable in a chat, small to send
-COLOURS = {"closed": "#5B9BD5", "moving": "#70AD47", "overdue": "#E15759"}
+LATIN_FONTS: tuple[str, ...] = ("DejaVuSans.ttf", "LiberationSans-Regular.ttf", "Arial.ttf")
+FONT_DIRS: tuple[str, ...] = (
+    "/usr/share/fonts",
+    "/usr/local/share/fonts",
+    "~/.local/share/fonts",
+    "~/.fonts",
+    "/Library/Fonts",
+    "/System/Library/Fonts",
+    "C:/Windows/Fonts",
+)
+WIDTH, HEIGHT = 1000, 500  # readable in a chat, small to send
+COLOURS = {"closed": "#5B9BD5", "moving": "#70AD47", "overdue": "#E15759", "line": "#444444"}
+Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
+
+
+@cache
+def _font_files() -> dict[str, Path]:
+    """Every font file under the usual folders, by file name (first found wins)."""
+    found: dict[str, Path] = {}
+    for folder in FONT_DIRS:
+        root = Path(os.path.expanduser(folder))
+        if root.is_dir():
+            for path in sorted(root.rglob("*")):
+                if path.suffix.lower() in {".ttf", ".ttc", ".otf"}:
+                    found.setdefault(path.name, path)
+    return found
 
 
 @cache
 def cjk_font() -> str | None:
-    """The first installed font that renders Chinese; warns once when there is none."""
-    from matplotlib import font_manager
-
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    found = next((name for name in CJK_FONTS if name in installed), None)
+    """The first installed font file that renders Chinese; warns once when there is none."""
+    files = _font_files()
+    found = next((str(files[name]) for name in CJK_FONTS if name in files), None)
     if found is None:
         log.warning(
             "no CJK font installed (e.g. Debian's fonts-wqy-microhei): charts label areas by number"
@@ -47,17 +70,19 @@ def cjk_font() -> str | None:
     return found
 
 
-def warm_up() -> None:
-    """Import matplotlib and load the CJK font now (seconds on a busy machine), not in a report."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
+def _face(path: str | None, size: int) -> Font:
+    """The given font at a pixel size; else a Latin face; else Pillow's own."""
+    files = _font_files()
+    latin = next((str(files[n]) for n in LATIN_FONTS if n in files), None)
+    for candidate in (path, latin):
+        if candidate is not None:
+            return ImageFont.truetype(candidate, size)
+    return ImageFont.load_default(size)
 
-    fig = Figure(figsize=(1, 1), dpi=20)
-    FigureCanvasAgg(fig)
-    font = cjk_font()
-    # Chinese only with a face that has it: DejaVu would warn of each missing glyph
-    fig.text(0, 0, "整改" if font else "Cadence", fontdict=_props(font))
-    fig.savefig(io.BytesIO(), format="png")
+
+def warm_up() -> None:
+    """Find the fonts now (a walk of the font folders), not in the first report."""
+    cjk_font()
 
 
 @dataclass(frozen=True)
@@ -97,57 +122,50 @@ def _wrap(text: str, width: int = 12) -> str:
 
 
 def monthly_chart(t: Tr, r: MonthlyReport, history: Sequence[MonthClosed]) -> bytes:
-    """PNG bytes, 1000 × 500 pixels."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    font = cjk_font()
-    words = chart_text(t, r, history, cjk=font is not None)
-    fig = Figure(figsize=(WIDTH, HEIGHT), dpi=DPI)
-    FigureCanvasAgg(fig)  # the Agg canvas: no display, no global pyplot state
-    bars, trend = fig.subplots(1, 2, gridspec_kw={"width_ratios": [3, 2]})
-    _bars(bars, r, words, font)
-    _trend(trend, history, words, font)
-    fig.tight_layout()
+    """PNG bytes, 1000 × 500 pixels: areas on the left (3/5), the months' closures on the right."""
+    path = cjk_font()
+    words = chart_text(t, r, history, cjk=path is not None)
+    image = Image.new("RGB", (WIDTH, HEIGHT), "white")
+    draw = ImageDraw.Draw(image)
+    fonts = {size: _face(path, size) for size in (10, 11, 15)}
+    _bars(draw, Box(0, 0, 600, HEIGHT), r, words, fonts)
+    _trend(draw, Box(600, 0, WIDTH, HEIGHT), history, words, fonts)
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI)
+    image.save(buf, format="PNG", optimize=True)
     return buf.getvalue()
 
 
-def _props(font: str | None, size: float = 9) -> dict[str, Any]:
-    return {"family": font or "DejaVu Sans", "size": size}
-
-
-def _bars(a: Axes, r: MonthlyReport, words: ChartText, font: str | None) -> None:
+def _bars(
+    d: ImageDraw.ImageDraw, box: Box, r: MonthlyReport, words: ChartText, fonts: dict[int, Font]
+) -> None:
     """Closed / in progress / overdue per area, stacked, first area on top."""
-    from matplotlib.ticker import MaxNLocator
-
-    closed = [g.counts.closed for g in r.areas]
-    moving = [g.counts.on_schedule for g in r.areas]
-    late = [g.counts.overdue for g in r.areas]
-    y = list(range(len(r.areas)))
-    a.barh(y, closed, color=COLOURS["closed"], label=words.legend[0])
-    a.barh(y, moving, left=closed, color=COLOURS["moving"], label=words.legend[1])
-    lefts = [c + m for c, m in zip(closed, moving, strict=True)]
-    a.barh(y, late, left=lefts, color=COLOURS["overdue"], label=words.legend[2])
-    a.set_yticks(y, words.areas, fontdict=_props(font, 8))
-    a.xaxis.set_major_locator(MaxNLocator(integer=True))  # measures are counted whole
-    a.set_xlim(0, max([1, *(c.counts.total for c in r.areas)]) * 1.05)
-    a.invert_yaxis()
-    a.set_title(words.title, fontdict=_props(font, 11))
-    a.legend(prop=_props(font, 8), loc="lower right")
+    stacks = [(g.counts.closed, g.counts.on_schedule, g.counts.overdue) for g in r.areas]
+    top = axis(max([0, *(g.counts.total for g in r.areas)]))
+    colours = (COLOURS["closed"], COLOURS["moving"], COLOURS["overdue"])
+    plot = row_chart(d, box, words.title, words.areas, stacks, colours, top, fonts)
+    legend(d, plot, list(zip(words.legend, colours, strict=True)), fonts[11], corner="lower right")
 
 
-def _trend(a: Axes, history: Sequence[MonthClosed], words: ChartText, font: str | None) -> None:
+def _trend(
+    d: ImageDraw.ImageDraw,
+    box: Box,
+    history: Sequence[MonthClosed],
+    words: ChartText,
+    fonts: dict[int, Font],
+) -> None:
     """Bars: closed in each month; line: closed in all by the month's end."""
-    from matplotlib.ticker import MaxNLocator
-
-    x = list(range(len(history)))
-    a.bar(x, [h.closed for h in history], color=COLOURS["closed"], label=words.closed_in_month)
-    a.plot(x, [h.total for h in history], color="#444444", marker="o", label=words.closed_total)
-    a.set_xticks(x, words.months, fontdict=_props(font, 7), rotation=30)
-    a.yaxis.set_major_locator(MaxNLocator(integer=True))
-    # counts start at nought: with nothing to draw matplotlib centres the axis on it (−0.045…)
-    a.set_ylim(0, max([1, *(max(h.closed, h.total) for h in history)]) * 1.1)
-    a.set_title(words.trend_title, fontdict=_props(font, 11))
-    a.legend(prop=_props(font, 8), loc="upper left")
+    # counts start at nought: a month without closures still gets an axis of 0…1
+    top = axis(max([0, *(max(h.closed, h.total) for h in history)]))
+    plot = column_chart(
+        d,
+        box,
+        words.trend_title,
+        words.months,
+        [h.closed for h in history],
+        [h.total for h in history],
+        (COLOURS["closed"], COLOURS["line"]),
+        top,
+        fonts,
+    )
+    items = [(words.closed_in_month, COLOURS["closed"]), (words.closed_total, COLOURS["line"])]
+    legend(d, plot, items, fonts[11], corner="upper left")
