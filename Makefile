@@ -48,8 +48,12 @@ lint: $(TEST_STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
+# the suite over two workers (each its own PostgreSQL database), then the timing-sensitive tests
+# alone (tests/conftest.py ALONE): a stop within 3 s or a pace per second is measured unloaded
+WORKERS ?= 2
 test: $(TEST_STAMP) i18n-compile lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(WORKERS) -m "not alone"
+	$(BIN)/pytest -m alone
 
 bench: $(TEST_STAMP) i18n-compile
 	$(BIN)/python -m benchmarks.updates

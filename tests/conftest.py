@@ -72,7 +72,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+# tests that measure time windows (a stop within 3 s, duplicates near a kill, a pace per second)
+# or start processes and browsers: `make test` runs them after the parallel part, on a quiet machine
+ALONE = {
+    "test_clean_stop.py",
+    "test_cli_run.py",
+    "test_crash_loop.py",
+    "test_delivery.py",
+    "test_pacing.py",
+    "test_sandbox_browser.py",
+    "test_webhook_replicas.py",
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in ALONE:
+            item.add_marker(pytest.mark.alone)
     if not config.getoption("--pure"):
         return
     kept: list[pytest.Item] = []
