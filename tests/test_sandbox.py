@@ -448,7 +448,8 @@ async def test_a_spare_group_to_try_setup_in(browser: Browser) -> None:
         "本群已设为“巡视整改”的领导小组群，月度汇报和 /summary 结果将在此发布。"
     )
     await browser.post("/api/beat", {"beat": "report"})
-    await browser.until(SPARE, lambda m: sum("document" in x for x in m) == 2)
+    # the report (chart, document, workbook) now goes to the new leadership group
+    await browser.until(SPARE, lambda m: sum("document" in x for x in m) == 2, timeout=30)
 
 
 async def test_a_second_sandbox_on_the_folder_refuses_to_start(browser: Browser) -> None:

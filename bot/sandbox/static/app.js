@@ -87,8 +87,9 @@ function markSeen() {
 
 async function refresh() {
   const w = await api("/api/world");
-  Object.assign(state.world, { counts: w.counts, beats: w.beats, now: w.now });
-  markSeen(); renderChats(); renderClock();
+  // people too: whoever a link just bound shows with their roles
+  Object.assign(state.world, { counts: w.counts, beats: w.beats, now: w.now, people: w.people });
+  markSeen(); renderPeople(); renderChats(); renderClock(); renderTitle();
 }
 
 function renderClock() {
@@ -101,10 +102,15 @@ function renderClock() {
 async function openChat(id) {
   state.chat = id; state.replyTo = null; $("replying").hidden = true; $("menu").hidden = true;
   if (id > 0) { state.me = id; $("you").value = id; }
-  markSeen(); renderChats();
-  const g = state.world.groups.find((x) => x.id === id);
-  $("chat-title").textContent = g ? g.title : label(person(id));
+  markSeen(); renderChats(); renderTitle();
   await loadChat();
+}
+
+function renderTitle() {
+  if (state.chat === null) return;
+  const g = state.world.groups.find((x) => x.id === state.chat);
+  const p = g ? null : person(state.chat);
+  $("chat-title").textContent = g ? g.title : p ? label(p) : "";
 }
 
 async function loadChat() {
