@@ -77,8 +77,8 @@ def add(sandbox: Sandbox, t: Tr, name: str | None = None) -> User:
 
 
 async def opener(sandbox: Sandbox, t: Tr, token: str) -> User:
-    """Who opens the link: the person it is for if they have a Telegram user here; otherwise a
-    stranger named after them (a coordinator link's placeholder is no name: a new visitor)."""
+    """Who opens the link: its person's own user, else a stranger named after them."""
+    # a coordinator link's placeholder (#2e76114e) is no name: a new visitor opens that one
     assert sandbox.app is not None
     async with services_of(sandbox.app).database.session() as s:
         invite = (await s.exec(select(Invite).where(Invite.token == token))).first()
