@@ -4,25 +4,29 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# the first `make run` installs without a word: pip's output goes to a log, shown only on failure,
+# so the terminal's one line says where the sandbox is
+LOG := $(VENV)/install.log
+QUIET = >>$(LOG) 2>&1 || { cat $(LOG) >&2; exit 1; }
 # English is the source text (the msgids); only the other languages have catalogs
 MO := locales/zh_CN/LC_MESSAGES/cadence.mo
 
 .PHONY: run test migrate i18n i18n-compile lint bench mutate clean
 
 $(BIN)/python:
-	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
+	@$(PY) -m venv $(VENV)
+	@$(BIN)/pip install -q --upgrade pip $(QUIET)
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install -q -e .
-	touch $@
+	@$(BIN)/pip install -q -e . $(QUIET)
+	@touch $@
 
 $(TEST_STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install -q -e '.[test]'
-	touch $(STAMP) $@
+	@$(BIN)/pip install -q -e '.[test]' $(QUIET)
+	@touch $(STAMP) $@
 
 locales/%/LC_MESSAGES/cadence.mo: locales/%/LC_MESSAGES/cadence.po | $(STAMP)
-	$(BIN)/pybabel compile -D cadence -d locales -l $*
+	@$(BIN)/pybabel -q compile -D cadence -d locales -l $*
 
 i18n-compile: $(MO)
 

@@ -135,7 +135,7 @@ async def test_the_world_is_seeded_and_the_page_served(browser: Browser) -> None
         ("党工委办公室联络员", ["责任人"]),
     ]
     assert len(people) == 3 + 16 + 1  # coordinator, two leaders, every owner, a stranger
-    assert [g["title"] for g in world["groups"]] == ["领导小组", "整改专班"]
+    assert [g["title"] for g in world["groups"]] == ["领导小组", "整改专班", "办公室工作群"]
     assert (await browser.get("/api/world?lang=en"))["strings"]["reset"] == "Reset the sandbox"
     async with browser.http.get(browser.base + "/") as res:
         assert "/static/app.js" in await res.text()
@@ -334,7 +334,7 @@ async def test_another_origin_is_refused(browser: Browser) -> None:
 async def test_a_change_without_the_page_token_is_refused(browser: Browser) -> None:
     base = browser.base
     for headers in ({}, {"X-Cadence-Token": "guessed"}, {"X-Cadence-Token": "令牌"}):
-        for path in ("/api/reset", "/api/advance", "/api/send", "/api/beat"):
+        for path in ("/api/reset", "/api/advance", "/api/send", "/api/beat", *ADDING):
             async with browser.http.post(f"{base}{path}?lang=en", json={}, headers=headers) as res:
                 assert (res.status, await res.text()) == (
                     403,
@@ -342,6 +342,7 @@ async def test_a_change_without_the_page_token_is_refused(browser: Browser) -> N
                 )
     assert (await browser.world())["now"] == "2024年10月8日 8:30"
     assert browser.sandbox.server.sent == []  # no beat ran
+    assert len((await browser.world())["people"]) == 20  # nobody was added
     # the token is per start: a page served before a restart must reload
     sandbox = browser.sandbox
     old = browser.token
@@ -356,6 +357,99 @@ async def test_a_change_without_the_page_token_is_refused(browser: Browser) -> N
             assert res.status == 403
     finally:
         await again.stop()
+
+
+ADDING = ("/api/open", "/api/person")
+COORDINATOR, SPARE = 1000, -1001003
+WELCOME = "欢迎您，党工委书记。您已以责任领导身份绑定整改项目“巡视整改”。发送 /help 查看可用功能。"
+
+
+async def test_an_invite_link_opens_as_the_person_it_is_for(browser: Browser) -> None:
+    me = COORDINATOR
+    await browser.say(me, me, "/invites")
+    chat = await browser.until(me, lambda m: any("start=" in x["text"] for x in m), timeout=20)
+    leaders = next(x["text"] for x in chat if "start=" in x["text"])
+    found = re.search(r"^党工委书记（责任领导）：(https://t\.me/\S+\?start=(\S+))$", leaders, re.M)
+    assert found is not None, leaders
+    url, token = found.groups()
+    # an unbound leader: a Telegram user is made for them, and the link opened as them
+    opened = await browser.post("/api/open", {"url": url})
+    theirs = await browser.until(opened["id"], lambda m: len(m) == 2)
+    assert [(m["sender"], m["text"]) for m in theirs] == [
+        ("党工委书记", f"/start {token}"),
+        ("Cadence", WELCOME),
+    ]
+    people = {p["id"]: (p["name"], p["roles"]) for p in (await browser.world())["people"]}
+    assert people[opened["id"]] == ("党工委书记", ["责任领导"])
+    assert len(people) == 21
+    # opened again, it is the one it bound who opens it, not one more person
+    assert await browser.post("/api/open", {"url": url}) == opened
+    await browser.until(opened["id"], lambda m: len(m) == 4)
+    assert len((await browser.world())["people"]) == 21
+
+    # a coordinator link is for nobody yet: a new visitor opens it, never named "#2e76114e"
+    coordinator = await browser.say(me, me, "/invites 专班 1")
+    link = re.search(r"https://t\.me/\S+", coordinator["text"])
+    assert link is not None
+    visitor = await browser.post("/api/open", {"url": link.group(0)})
+    theirs = await browser.until(visitor["id"], lambda m: len(m) == 2)
+    assert (theirs[0]["sender"], theirs[1]["text"]) == (
+        "访客2",
+        "欢迎您，您已成为整改项目“巡视整改”的整改专班成员。请发送您的姓名，供其他同事识别。",
+    )
+    people = {p["id"]: (p["name"], p["roles"]) for p in (await browser.world())["people"]}
+    assert people[visitor["id"]] == ("访客2", ["整改专班成员"])
+    assert [name for name, _ in people.values() if name.startswith("#")] == []
+    # any other address is no start link
+    headers = {"X-Cadence-Token": browser.token}
+    other = {"url": "https://example.com/?start=x"}
+    async with browser.http.post(browser.base + "/api/open", json=other, headers=headers) as res:
+        assert res.status == 400
+
+
+async def test_add_as_many_people_as_needed(browser: Browser) -> None:
+    added = [(await browser.post("/api/person", {}))["id"] for _ in range(3)]
+    english = (await browser.post("/api/person?lang=en", {}))["id"]
+    people = [
+        (p["id"], p["name"], p["roles"], p["lang"]) for p in (await browser.world())["people"]
+    ]
+    assert people[-5:] == [
+        (1999, "访客 Visitor", [], "zh-hans"),
+        (2001, "访客2", [], "zh-hans"),
+        (2002, "访客3", [], "zh-hans"),
+        (2003, "访客4", [], "zh-hans"),
+        (2004, "Visitor 2", [], "en"),
+    ]
+    assert [*added, english] == [2001, 2002, 2003, 2004]
+    # each is a Telegram user of their own, with a private chat the bot answers in
+    refused = await browser.say(added[1], added[1], "/my")
+    assert (refused["sender"], refused["text"]) == ("Cadence", STRANGER_TEXT_ZH)
+    assert await browser.chat(added[0]) == [] and await browser.chat(added[2]) == []
+    # they stay across a restart, and a reset lets them go
+    sandbox = browser.sandbox
+    await sandbox.stop()
+    again = Sandbox(Settings(_env_file=None), port=0, folder=sandbox.folder, limits=RELAXED)
+    await again.start(Page(again).routes)
+    try:
+        await browser.open(again)
+        assert len((await browser.world())["people"]) == 24
+        assert len(await browser.chat(added[1])) == 2
+        await browser.post("/api/reset", {})
+        assert len((await browser.world())["people"]) == 20
+    finally:
+        await again.stop()
+
+
+async def test_a_spare_group_to_try_setup_in(browser: Browser) -> None:
+    world = await browser.world()
+    assert world["groups"][-1] == {"id": SPARE, "title": "办公室工作群"}
+    said = await browser.say(COORDINATOR, SPARE, "/setup 巡视整改")
+    assert said["text"].split("\n")[0] == (
+        "本群已设为“巡视整改”的领导小组群，月度汇报和 /summary 结果将在此发布。"
+    )
+    await browser.post("/api/beat", {"beat": "report"})
+    # the report (chart, document, workbook) now goes to the new leadership group
+    await browser.until(SPARE, lambda m: sum("document" in x for x in m) == 2, timeout=30)
 
 
 async def test_a_second_sandbox_on_the_folder_refuses_to_start(browser: Browser) -> None:

@@ -34,6 +34,9 @@ window.T = {
     document.getElementById('composer').requestSubmit(); return true;
   },
   open: (id) => { document.querySelector(`.chat[data-chat="${id}"]`).click(); return true; },
+  title: () => document.getElementById('chat-title').innerText,
+  atEnd: () => { const b = document.getElementById('messages');
+    return b.scrollHeight > b.clientHeight && b.scrollTop + b.clientHeight >= b.scrollHeight - 2; },
 };
 true
 """
@@ -56,7 +59,7 @@ async def test_play_the_rhythm_in_the_browser(sandbox: Sandbox) -> None:
         pytest.skip("no chromium on PATH (.ci/run installs Debian's chromium)")
     async with cdp.Chromium(path) as page:
         await page.call("Page.navigate", url=sandbox.url)
-        await page.until("document.querySelectorAll('#chats .chat').length === 22")
+        await page.until("document.querySelectorAll('#chats .chat').length === 23")
         await page.eval(HELPERS)
         assert await page.eval("document.getElementById('now').innerText") == "2024年10月8日 8:30"
 
@@ -104,3 +107,41 @@ async def test_play_the_rhythm_in_the_browser(sandbox: Sandbox) -> None:
             await page.eval("T.open(1006)")
             await page.until("T.has('已保存，谢谢。')")
             await page.screenshot(Path(target))
+
+
+async def test_links_people_and_pictures_in_the_browser(sandbox: Sandbox) -> None:
+    path = cdp.binary()
+    if path is None:
+        pytest.skip("no chromium on PATH (.ci/run installs Debian's chromium)")
+    async with cdp.Chromium(path) as page:
+        await page.call("Page.navigate", url=sandbox.url)
+        await page.until("document.querySelectorAll('#chats .chat').length === 23")
+        await page.eval(HELPERS)
+
+        # the coordinator's invite links are links: one opens the leader's own chat, as them
+        await page.eval("T.open(1000)")
+        await page.eval("T.type('/invites')")
+        link = "[...document.querySelectorAll('#messages a.start-link')]"
+        await page.until(f"{link}.length === 6", timeout=20)
+        await page.eval(
+            f"{link}.find((a) => a.closest('.text').innerText.includes("
+            "'党工委书记（责任领导）：' + a.innerText)).click()"
+        )
+        await page.until("T.title() === '党工委书记 · 责任领导'")
+        await page.until("T.has('欢迎您，党工委书记。您已以责任领导身份绑定整改项目“巡视整改”。')")
+        assert await page.eval("document.getElementById('you').value") == "2001"
+
+        # Add a person: a new stranger each time, in their own private chat
+        for n in (2, 3):
+            await page.eval("document.getElementById('add-person').click()")
+            await page.until(f"T.title() === '访客{n} · 陌生人（未绑定）'")
+        assert await page.eval("document.querySelectorAll('#chats .chat').length") == 26
+
+        # a picture in the chat: what comes after it still scrolls into view
+        await page.eval("document.querySelector('li[data-beat=report] button').click()")
+        await page.eval("T.open(-1001001)")
+        await page.until("document.querySelector('#messages img') !== null")
+        await page.until("document.querySelectorAll('#messages .file a').length === 2")
+        await page.eval("T.type('/summary')")
+        await page.until("T.msgs().at(-1).innerText.includes('42项整改措施已完成35项')")
+        await page.until("T.atEnd()")

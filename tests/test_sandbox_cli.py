@@ -134,3 +134,54 @@ async def test_a_second_sandbox_on_the_folder_says_so_in_one_line(tmp_path: Path
             assert res.status == 200
     finally:
         await first.stop()
+
+
+FAKE_PYTHON = """#!/bin/sh
+# plays python3, and in the venv it makes, pip and pybabel, each as noisy as the real ones
+case "$(basename "$0") $1" in
+  "pip "*) echo "WARNING: Location 'file:///opt/pypi' is ignored" >&2; echo "Successfully installed x";;
+  "pybabel -q") touch locales/zh_CN/LC_MESSAGES/cadence.mo;;
+  "pybabel "*) echo "compiling catalog locales/zh_CN/LC_MESSAGES/cadence.po" >&2
+    touch locales/zh_CN/LC_MESSAGES/cadence.mo;;
+  *" -m") if [ "$2" = venv ]; then mkdir -p "$3/bin"
+      for n in python pip pybabel; do cp "$0" "$3/bin/$n"; done
+    else echo "Cadence sandbox: open http://127.0.0.1:1/ to play."; fi;;
+  *" -c") exit 1;;  # no token
+esac
+"""
+
+
+def test_the_first_make_run_says_one_line(tmp_path: Path) -> None:
+    """A fresh clone's `make run` installs in silence: the terminal has only the sandbox's line."""
+    (tmp_path / "Makefile").write_bytes((ROOT / "Makefile").read_bytes())
+    (tmp_path / "pyproject.toml").write_text("")
+    (tmp_path / "locales" / "zh_CN" / "LC_MESSAGES").mkdir(parents=True)
+    (tmp_path / "locales" / "zh_CN" / "LC_MESSAGES" / "cadence.po").write_text("")
+    fake = tmp_path / "python3"
+    fake.write_text(FAKE_PYTHON)
+    fake.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
+    first = subprocess.run(
+        ["make", "run", f"PY={fake}"], cwd=tmp_path, env=env, capture_output=True, check=False
+    )
+    assert (first.returncode, first.stdout.decode(), first.stderr.decode()) == (
+        0,
+        "Cadence sandbox: open http://127.0.0.1:1/ to play.\n",
+        "",
+    )
+    assert "WARNING" in (tmp_path / ".venv" / "install.log").read_text()  # kept, not shown
+
+
+def test_a_failed_install_shows_why(tmp_path: Path) -> None:
+    """Quiet is not silent: when pip fails, its output is on the terminal."""
+    (tmp_path / "Makefile").write_bytes((ROOT / "Makefile").read_bytes())
+    (tmp_path / "pyproject.toml").write_text("")
+    fake = tmp_path / "python3"
+    fake.write_text(FAKE_PYTHON.replace('echo "Successfully installed x";;', "exit 1;;"))
+    fake.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
+    failed = subprocess.run(
+        ["make", "run", f"PY={fake}"], cwd=tmp_path, env=env, capture_output=True, check=False
+    )
+    assert failed.returncode != 0
+    assert "WARNING: Location 'file:///opt/pypi' is ignored" in failed.stderr.decode()

@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
-from bot.sandbox import words, world
+from bot.sandbox import visitors, words, world
 from bot.sandbox.guard import Guard
 from bot.sandbox.objects import BOT_USERNAME, JSON, Chat, User, scope_key
 from bot.sandbox.runner import Sandbox
-from core.domain.model import Beat, Role
+from core.domain.model import Beat
 from core.i18n import Tr, tr
 from core.languages import match
 
@@ -44,6 +44,8 @@ class Page:
         app.router.add_post("/api/send", self._send)
         app.router.add_post("/api/press", self._press)
         app.router.add_post("/api/upload", self._upload)
+        app.router.add_post("/api/open", self._open)
+        app.router.add_post("/api/person", self._add_person)
         app.router.add_post("/api/beat", self._beat)
         app.router.add_post("/api/advance", self._advance)
         app.router.add_post("/api/reset", self._reset)
@@ -75,18 +77,8 @@ class Page:
     async def _world(self, request: web.Request) -> web.Response:
         t = _page_tr(request)
         sb = self.sandbox
-        people = [
-            {
-                "id": p.user.id,
-                "name": p.user.first_name,
-                "roles": [t._(words.ROLES[Role(r)]) for r in p.roles],
-                "unit": p.unit,
-                "lang": p.user.language_code,
-            }
-            for p in sb.personas
-        ]
-        stranger = world.STRANGER
-        people.append({"id": stranger.id, "name": stranger.first_name, "roles": [], "unit": None})
+        await sb.refresh_personas()
+        people = visitors.everyone(t, sb)
         beats = [
             {
                 "beat": b.value,
@@ -106,7 +98,7 @@ class Page:
                 "lang": t.locale,
                 "strings": words.strings(t),
                 "people": people,
-                "stranger": stranger.id,
+                "stranger": world.STRANGER.id,
                 "groups": [{"id": g.id, "title": g.title} for g in world.GROUPS],
                 "now": _when(t, sb.clock.now()),
                 "beats": beats,
@@ -181,10 +173,7 @@ class Page:
     # ---- what the person does ---------------------------------------------------------------
 
     def _user(self, user_id: int) -> User:
-        for p in self.sandbox.personas:
-            if p.user.id == user_id:
-                return p.user
-        return world.STRANGER
+        return visitors.known(self.sandbox, user_id) or world.STRANGER
 
     def _where(self, chat_id: int) -> Chat | None:
         return next((g for g in world.GROUPS if g.id == chat_id), None)
@@ -233,6 +222,17 @@ class Page:
                 chat=chat, reply_to=reply,
             )  # fmt: skip
         return web.json_response({"message_id": sent["message_id"]})
+
+    async def _open(self, request: web.Request) -> web.Response:
+        """A t.me start link pressed in a chat: whoever opens it, as `visitors.opener` says."""
+        url = str((await request.json()).get("url", ""))
+        user = await visitors.open_link(self.sandbox, _page_tr(request), url)
+        if user is None:
+            raise web.HTTPBadRequest(text="not a start link")
+        return web.json_response({"id": user.id})
+
+    async def _add_person(self, request: web.Request) -> web.Response:
+        return web.json_response({"id": visitors.add(self.sandbox, _page_tr(request)).id})
 
     async def _beat(self, request: web.Request) -> web.Response:
         t, name = _page_tr(request), str((await request.json())["beat"])

@@ -140,6 +140,11 @@ class Sandbox:
         self.app = build_application(settings, clock=self.clock, rate_limiter=limiter)
         await start_app(self.app, poll_timeout=10)
 
+    async def refresh_personas(self) -> None:
+        """Read who is bound again: a link opened in the page binds someone new."""
+        if self.app is not None:
+            self.personas = await world.personas(services_of(self.app).database)
+
     async def _stop_bot(self) -> None:
         if self.app is not None:
             await stop_app(self.app)

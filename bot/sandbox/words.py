@@ -30,6 +30,8 @@ UI = {
     "reset_confirm": N_("Start over? Every chat and every answer is deleted."),
     "done": N_("Done."),
     "sent_already": N_("sent already"),
+    "add_person": N_("Add a person"),
+    "open_link": N_("Open this link as the person it is for (or as a new person)"),
     "go_live": N_("To go live, set TELEGRAM_BOT_TOKEN (see the README) and run make run again."),
 }
 BEATS = {
@@ -57,6 +59,7 @@ FOLDER_TAKEN = N_(
 )
 STALE_PAGE = N_("This page belongs to an earlier start of the sandbox. Reload it.")
 FOREIGN = N_("Refused: the request did not come from the sandbox's own page.")
+VISITOR = N_("Visitor {n}")  # a person added in the page, bound to nobody yet
 LOOKBACK = N_("Look-back")
 LOOKBACK_ASKED = N_("Look-back: the owner of the first closed measure waiting for one was asked.")
 LOOKBACK_NONE = N_("Look-back: no closed measure waits for one.")

@@ -32,7 +32,8 @@ START = datetime(2024, 10, 8, 8, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 IMPORTED = datetime(2024, 9, 30, 17, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # the ledger's date
 LEADERSHIP = Chat(-1001001, "supergroup", "领导小组")
 TASKFORCE = Chat(-1001002, "supergroup", "整改专班")
-GROUPS = (LEADERSHIP, TASKFORCE)
+SPARE = Chat(-1001003, "supergroup", "办公室工作群")  # attached to nothing: try /setup in it
+GROUPS = (LEADERSHIP, TASKFORCE, SPARE)
 COORDINATOR = User(1000, "整改专班 王敏", None, "zh-hans")
 STRANGER = User(1999, "访客 Visitor", None, "zh-hans")
 LEADERS = ("管委会主任", "管委会副主任（分管城建）")

@@ -68,6 +68,7 @@ function renderChats() {
   for (const g of state.world.groups) items.push(chatItem(g.id, g.title, ""));
   items.push(el("h3", {}, S.people));
   for (const p of state.world.people) items.push(chatItem(p.id, p.name, p.roles.join("、") || S.stranger));
+  items.push(el("button", { type: "button", id: "add-person", onclick: addPerson }, "+ " + S.add_person));
   $("chats").replaceChildren(...items);
 }
 
@@ -86,8 +87,9 @@ function markSeen() {
 
 async function refresh() {
   const w = await api("/api/world");
-  Object.assign(state.world, { counts: w.counts, beats: w.beats, now: w.now });
-  markSeen(); renderChats(); renderClock();
+  // people too: whoever a link just bound shows with their roles
+  Object.assign(state.world, { counts: w.counts, beats: w.beats, now: w.now, people: w.people });
+  markSeen(); renderPeople(); renderChats(); renderClock(); renderTitle();
 }
 
 function renderClock() {
@@ -100,10 +102,15 @@ function renderClock() {
 async function openChat(id) {
   state.chat = id; state.replyTo = null; $("replying").hidden = true; $("menu").hidden = true;
   if (id > 0) { state.me = id; $("you").value = id; }
-  markSeen(); renderChats();
-  const g = state.world.groups.find((x) => x.id === id);
-  $("chat-title").textContent = g ? g.title : label(person(id));
+  markSeen(); renderChats(); renderTitle();
   await loadChat();
+}
+
+function renderTitle() {
+  if (state.chat === null) return;
+  const g = state.world.groups.find((x) => x.id === state.chat);
+  const p = g ? null : person(state.chat);
+  $("chat-title").textContent = g ? g.title : p ? label(p) : "";
 }
 
 async function loadChat() {
@@ -113,8 +120,40 @@ async function loadChat() {
   const box = $("messages");
   const atEnd = box.scrollTop + box.clientHeight >= box.scrollHeight - 30;
   box.replaceChildren(...data.messages.map(renderMessage));
-  if (atEnd || state.chatVersion === "") box.scrollTop = box.scrollHeight;
+  if (atEnd || state.chatVersion === "") {
+    box.scrollTop = box.scrollHeight;
+    // a picture gets its height only once loaded, after this scroll: follow it to the end again
+    for (const img of box.querySelectorAll("img")) {
+      if (!img.complete) img.addEventListener("load", () => { box.scrollTop = box.scrollHeight; });
+    }
+  }
   state.chatVersion = data.version;
+}
+
+// t.me links that start the bot; the sandbox opens them as the person they are for
+const START_LINK = /https:\/\/t\.me\/[A-Za-z0-9_]+\?start=[A-Za-z0-9_-]+/g;
+
+function linkify(text) {
+  const parts = []; let last = 0;
+  for (const found of text.matchAll(START_LINK)) {
+    parts.push(text.slice(last, found.index));
+    const url = found[0];
+    parts.push(el("a", { href: url, class: "start-link", title: S.open_link,
+      onclick: (ev) => { ev.preventDefault(); openLink(url); } }, url));
+    last = found.index + url.length;
+  }
+  parts.push(text.slice(last));
+  return parts;
+}
+
+async function openLink(url) {
+  const r = await api("/api/open", { url });
+  await loadWorld(); await openChat(r.id);
+}
+
+async function addPerson() {
+  const r = await api("/api/person", {});
+  await loadWorld(); await openChat(r.id);
 }
 
 function renderMessage(m) {
@@ -127,7 +166,7 @@ function renderMessage(m) {
     el("img", { src: "/api/file/" + m.photo.file_id + "?inline=1", alt: "" })));
   if (m.document) node.append(el("div", { class: "file" }, "📄 ",
     el("a", { href: "/api/file/" + m.document.file_id, download: m.document.name }, m.document.name)));
-  if (m.text) node.append(el("div", { class: "text" }, m.text));
+  if (m.text) node.append(el("div", { class: "text" }, ...linkify(m.text)));
   if (m.buttons.length) {
     node.append(el("div", { class: "keyboard" }, ...m.buttons.map((row) => el("div", { class: "row" },
       ...row.map((b) => el("button", { type: "button", onclick: () => pressButton(m, b) }, b.text))))));
@@ -144,8 +183,7 @@ function replyTo(m) {
 
 async function pressButton(m, b) {
   if (b.url) {
-    const start = b.url.match(/^https:\/\/t\.me\/[^?]+\?start=(.+)$/);
-    if (start) { if (state.chat !== state.me) await openChat(state.me); return sendText("/start " + start[1]); }
+    if (b.url.match(START_LINK)) return openLink(b.url);
     window.open(b.url, "_blank"); return;
   }
   const answer = await api("/api/press", { as: state.me, chat: state.chat, message_id: m.id, data: b.data });
