@@ -45,6 +45,7 @@ from handlers import (
     errors,
     export,
     followup,
+    founding,
     handover,
     history,
     ledger,
@@ -217,6 +218,9 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
             ledger.confirm, pattern=callbacks.pattern(callbacks.Import), block=False
         ),
         CallbackQueryHandler(ledger.choose_sheet, pattern=callbacks.pattern(callbacks.ImportSheet)),
+        CallbackQueryHandler(
+            founding.create_and_import, pattern=callbacks.pattern(callbacks.Found), block=False
+        ),
         CallbackQueryHandler(buttons.open_measure, pattern=callbacks.pattern(callbacks.Open)),
         CallbackQueryHandler(buttons.page, pattern=callbacks.pattern(callbacks.Paging)),
         *people_admin.BUTTONS,

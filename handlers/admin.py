@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Update, User
 
 from bot.context import CadenceContext
+from core.domain.founding import MAX_NAME
 from core.domain.model import Role
 from handlers.gate import Where, gate
 from handlers.next_steps import next_steps
 from jobs.scheduler import replan_after_commit
-from storage import people, programmes
+from storage import programmes
+from storage.models import Person, Programme
 from storage.programmes import ChatKind
+from usecases.programmes import found
 
-MAX_NAME = 100
 TASKFORCE_WORDS = ("taskforce", "专班")
 
 
@@ -31,33 +33,34 @@ async def new_programme(update: Update, context: CadenceContext) -> None:
             t._("Usage: /newprogramme NAME (at most {n} characters)", n=MAX_NAME)
         )
         return
-    s, now = context.session, context.svc.clock.now()
-    if await programmes.by_name(s, name=name) is not None:
+    if await programmes.by_name(context.session, name=name) is not None:
         await message.reply_text(t._("A programme named {name} already exists.", name=name))
         return
-    settings = context.svc.settings
-    programme = await programmes.create(
-        s,
-        name=name,
-        actor=context.actor,
-        now=now,
-        timezone=settings.cadence_timezone,
-        locale=settings.cadence_locale,
-    )
-    assert programme.id is not None
-    me = await people.person_named(s, programme_id=programme.id, name=user.full_name)
-    assert me.id is not None
-    await people.bind(
-        s, person=me, user_id=user.id, display_name=user.full_name, actor=context.actor, now=now
-    )
-    await people.grant(s, programme_id=programme.id, person_id=me.id, role=Role.COORDINATOR)
-    replan_after_commit(context, programme.id)
+    await founded(context, user, name)
     await message.reply_text(
         t._(
             "Programme {name} created, and you are its coordinator. Next: send me the ledger file, then /setup {name} in the leadership group.",
             name=name,
         )
     )
+
+
+async def founded(context: CadenceContext, user: User, name: str) -> tuple[Programme, Person]:
+    """Create a programme whose first coordinator is the caller; its beats are planned once it commits."""
+    settings = context.svc.settings
+    programme, me = await found(
+        context.session,
+        name=name,
+        user_id=user.id,
+        display_name=user.full_name,
+        actor=context.actor,
+        now=context.svc.clock.now(),
+        timezone=settings.cadence_timezone,
+        locale=settings.cadence_locale,
+    )
+    assert programme.id is not None
+    replan_after_commit(context, programme.id)
+    return programme, me
 
 
 def split_setup(words: list[str]) -> tuple[str, bool]:

@@ -17,7 +17,7 @@ from core.render.keyboards import PAGE_SIZE, measure_label
 from core.render.limits import page
 from handlers import ledger
 from handlers.answer_draft import LOOSE, MAX_TEXT, NAMING, evidence_of, expired
-from handlers.gate import Where, gate
+from handlers.gate import Where, gate, unplaced
 from handlers.send import answer_query
 from jobs.dispatch import button_list
 from storage import coordinators
@@ -179,13 +179,20 @@ def _spreadsheet(message: Message) -> bool:
     return name.lower().endswith(SPREADSHEETS)
 
 
-@gate(where=Where.PRIVATE)
+@gate(where=Where.PRIVATE, needs_programme=False)
 async def loose_file(update: Update, context: CadenceContext) -> None:
-    """A file outside an answer: a coordinator's spreadsheet is a ledger, else ask which measure."""
+    """A file outside an answer: a coordinator's spreadsheet is a ledger (an admin's with no
+    programme founds one), else ask which measure."""
     message = update.effective_message
     assert message is not None and context.user_data is not None
+    assert context.who is not None
+    # with programmes to choose from, a file is for one of them: /use says which
+    founding = context.programme is None and context.is_admin and not context.who.memberships
+    if context.programme is None and not (founding and _spreadsheet(message)):
+        await message.reply_text(unplaced(context))
+        return
     coordinator = context.member is not None and Role.COORDINATOR in context.member.roles
-    if coordinator and _spreadsheet(message):
+    if (coordinator or founding) and _spreadsheet(message):
         await ledger.preview(update, context)
         return
     mine, found = await _open(context), evidence_of(message)

@@ -7,9 +7,9 @@ import logging
 import traceback
 from datetime import datetime, timedelta
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import Conflict
+from telegram.error import BadRequest, Conflict
 
 from bot.context import CadenceContext, Services
 from core import logs
@@ -144,9 +144,19 @@ async def _apologise(update: Update, context: CadenceContext, *, look_up: bool) 
     t = await _language(update, context, look_up=look_up)
     text = t._("Sorry, something went wrong while handling that. Please try again.")
     try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(text, show_alert=True)
-        elif update.effective_message is not None:
+        if update.callback_query is not None and await _alerted(update.callback_query, text):
+            return
+        if update.effective_message is not None:
             await update.effective_message.reply_text(text)
     except Exception:  # the apology itself must never raise
         log.exception("could not report the error to the user")
+
+
+async def _alerted(query: CallbackQuery, text: str) -> bool:
+    """Whether the press could be answered with the text; a press answered before the failure
+    (an import says at once that it started) cannot, so the chat is told instead."""
+    try:
+        await query.answer(text, show_alert=True)
+    except BadRequest:
+        return False
+    return True

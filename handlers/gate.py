@@ -191,14 +191,7 @@ def _check(
     if not needs_programme:
         return None
     if context.programme is None:
-        if not private:
-            return t._("This group is not attached to a programme yet.")
-        if context.who.memberships:
-            names = context.t.join(m.programme_name for m in context.who.memberships)
-            return t._("Choose a programme first with /use NAME. Yours: {names}", names=names)
-        return t._(
-            "No programme chosen yet. Create one with /newprogramme NAME or choose one with /use NAME."
-        )
+        return unplaced(context, private)
     if not roles or context.is_admin:
         return None
     if group_is_permission and not private:
@@ -207,6 +200,20 @@ def _check(
     if held.intersection(roles):
         return None
     return t._("Sorry, this is for {roles} only.", roles=role_names(context, roles))
+
+
+def unplaced(context: CadenceContext, private: bool = True) -> str:
+    """Why an update that needs a programme has none: what to send to choose or create one."""
+    t = context.t
+    assert context.who is not None
+    if not private:
+        return t._("This group is not attached to a programme yet.")
+    if context.who.memberships:
+        names = context.t.join(m.programme_name for m in context.who.memberships)
+        return t._("Choose a programme first with /use NAME. Yours: {names}", names=names)
+    return t._(
+        "No programme chosen yet. Create one with /newprogramme NAME or choose one with /use NAME."
+    )
 
 
 def _unknown(context: CadenceContext, group_is_permission: bool) -> bool:

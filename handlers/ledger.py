@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import TelegramError
 
 from bot.context import CadenceContext
-from core.clock import today_in
 from core.domain.ledger import MAX_BYTES, ParsedLedger, Problem, parse_ledger
 from core.domain.model import Role
-from core.domain.roles import RoleLoss
-from core.i18n import Tr, tr
+from core.i18n import Tr
 from core.render.callbacks import MAX_PAGE, CallbackError, Import, ImportSheet, unpack
-from core.render.ledger import done_text, issues_text, preview_text, role_loss_text
-from core.render.limits import MESSAGE_TEXT, fit
+from core.render.ledger import issues_text, preview_text
 from core.render.measures import short
+from handlers.founding import offer
 from handlers.gate import Where, gate
-from handlers.ledger_owners import tell_owners, tell_withdrawn
-from handlers.next_steps import next_steps
+from handlers.ledger_import import PENDING, current, fetch, pending_for, reread, write
 from handlers.send import answer_query, reply_long
-from jobs.scheduler import replan_after_commit
-from storage import ledger_store, people, withdrawals
-from storage.models import Person
-from usecases import notices
+from storage import ledger_store
 
-PENDING = "ledger_import"
-LIMIT = MESSAGE_TEXT[1]
 PROGRESS_SECONDS = (
     1.0  # Telegram throttles edits of one message: at most one progress edit a second
 )
@@ -59,11 +49,6 @@ def refusal_text(t: Tr, parsed: ParsedLedger, filename: str) -> str:
     return issues_text(t, parsed, filename)
 
 
-async def _fetch(context: CadenceContext, file_id: str) -> bytes:
-    file = await context.bot.get_file(file_id)
-    return bytes(await file.download_as_bytearray())
-
-
 async def preview(update: Update, context: CadenceContext) -> None:
     """Parse the file, report every problem or preview what importing it would do (gated by the caller)."""
     message = update.effective_message
@@ -73,14 +58,14 @@ async def preview(update: Update, context: CadenceContext) -> None:
     if doc.file_size and doc.file_size > MAX_BYTES:
         await message.reply_text(too_large_text(t, name, MAX_BYTES))
         return
-    data = await _fetch(context, doc.file_id)
+    data = await fetch(context, doc.file_id)
     digest = hashlib.sha256(data).hexdigest()[:16]
     assert context.user_data is not None
     context.user_data[PENDING] = {
         "file_id": doc.file_id,
         "name": name,
         "sha": digest,
-        "programme_id": context.programme_id,
+        "programme_id": current(context),
         "sheet": None,
     }
     parsed = parse_ledger(data, name, max_bytes=MAX_BYTES)
@@ -102,12 +87,15 @@ async def preview(update: Update, context: CadenceContext) -> None:
 async def _preview(message: Message, context: CadenceContext, parsed: ParsedLedger) -> None:
     """Every problem of the file, or what importing it would do with buttons to go on."""
     t = context.t
-    assert context.user_data is not None and context.programme is not None
+    assert context.user_data is not None
     pending = context.user_data[PENDING]
     name, digest = pending["name"], pending["sha"]
     if not parsed.ok:
         context.user_data.pop(PENDING, None)
         await reply_long(message, refusal_text(t, parsed, name))
+        return
+    if context.programme is None:
+        await offer(message, context, parsed)
         return
     plan = await ledger_store.plan(
         context.session, programme_id=context.programme_id, rows=parsed.rows
@@ -144,7 +132,8 @@ async def _preview(message: Message, context: CadenceContext, parsed: ParsedLedg
 receive_file = gate(Role.COORDINATOR, where=Where.PRIVATE)(preview)
 
 
-@gate(Role.COORDINATOR, where=Where.PRIVATE)
+# no programme needed: an admin founding one from a workbook chooses its sheet too
+@gate(where=Where.PRIVATE, needs_programme=False)
 async def choose_sheet(update: Update, context: CadenceContext) -> None:
     """Preview the sheet the coordinator chose; stale or forged buttons do nothing."""
     query = update.callback_query
@@ -154,21 +143,15 @@ async def choose_sheet(update: Update, context: CadenceContext) -> None:
         button = unpack(query.data)
     except CallbackError:
         button = None
-    pending = context.user_data.get(PENDING)
+    pending = pending_for(context, button.digest) if isinstance(button, ImportSheet) else None
     sheets = pending.get("sheets") or [] if pending else []
-    if (
-        not isinstance(button, ImportSheet)
-        or not pending
-        or pending.get("sha") != button.digest
-        or pending.get("programme_id") != context.programme_id
-        or button.index >= len(sheets)
-    ):
+    if not isinstance(button, ImportSheet) or not pending or button.index >= len(sheets):
         await answer_query(query, t._("This preview has expired. Send the file again."), alert=True)
         return
     await query.answer()
     pending["sheet"] = sheets[button.index]
     await query.edit_message_text(t._("Sheet chosen: {sheet}", sheet=pending["sheet"]))
-    data = await _fetch(context, pending["file_id"])
+    data = await fetch(context, pending["file_id"])
     parsed = parse_ledger(data, pending["name"], sheet=pending["sheet"], max_bytes=MAX_BYTES)
     assert isinstance(query.message, Message)
     await _preview(query.message, context, parsed)
@@ -184,85 +167,20 @@ async def confirm(update: Update, context: CadenceContext) -> None:
         button = unpack(query.data)
     except CallbackError:
         button = None
-    pending = context.user_data.get(PENDING)
-    if (
-        not isinstance(button, Import)
-        or not pending
-        or pending.get("sha") != button.digest
-        or pending.get("programme_id") != context.programme_id
-    ):
+    pending = pending_for(context, button.digest) if isinstance(button, Import) else None
+    if not isinstance(button, Import) or not pending:
         await answer_query(query, t._("This preview has expired. Send the file again."), alert=True)
         return
-    action, digest = button.action, button.digest
+    action = button.action
     await query.answer()
     # taken at once: this runs beside other updates, and a second press must find nothing
     context.user_data.pop(PENDING, None)
     if action == "no":
         await query.edit_message_text(t._("Import cancelled. Nothing was written."))
         return
-    data = await _fetch(context, pending["file_id"])
-    parsed = parse_ledger(data, pending["name"], sheet=pending["sheet"], max_bytes=MAX_BYTES)
-    if hashlib.sha256(data).hexdigest()[:16] != digest or not parsed.ok:
+    parsed = await reread(context, pending)
+    if parsed is None:
         await query.edit_message_text(t._("This preview has expired. Send the file again."))
         return
-    assert context.programme is not None
-    now = context.svc.clock.now()
-    total = len(parsed.rows)
-
-    async def progress(done: int, _total: int) -> None:
-        text = t._("Importing: {done} of {total} rows done…", done=t.num(done), total=t.num(total))
-        # only news: an edit Telegram refuses (too many too fast) must not undo the import
-        with contextlib.suppress(TelegramError):
-            await query.edit_message_text(text)
-
-    if total > ledger_store.PROGRESS_ROWS:
-        await progress(0, total)
-    plan = await ledger_store.apply(
-        context.session,
-        programme_id=context.programme_id,
-        rows=parsed.rows,
-        actor=context.actor,
-        now=now,
-        today=today_in(now, context.programme.timezone),
-        remove_missing=action == "drop",
-        importer_id=context.member.person_id if context.member else None,
-        progress=progress,
-        keep_chat=action != "file",
-    )
-    # a request whose measure the file moved out of 待销号 has nothing left to decide
-    overtaken = await withdrawals.withdraw_stale(
-        context.session, programme_id=context.programme_id, actor=context.actor, now=now
-    )
-    replan_after_commit(context, context.programme_id)
-    done = done_text(t, plan, removed=action == "drop")
-    after = await next_steps(context, context.programme)
-    await query.edit_message_text(fit(done, LIMIT - len(after) - 2) + "\n\n" + after)
-    await _tell_role_losses(context, plan.roles_lost)
-    await tell_owners(context, plan)
-    await tell_withdrawn(context, overtaken)
-
-
-async def _tell_role_losses(context: CadenceContext, losses: list[RoleLoss]) -> None:
-    """With the import (delivered once it commits), tell each bound person whose role it withdrew."""
-    assert context.programme is not None
-    s, programme = context.session, context.programme
-    found = [(loss, await s.get(Person, loss.person_id)) for loss in losses]
-    bound = [(loss, p) for loss, p in found if p is not None and p.telegram_user_id is not None]
-    locales = await people.locales_of(s, user_ids=[p.telegram_user_id or 0 for _, p in bound])
-    texts = {
-        loss.person_id: role_loss_text(
-            tr(locales.get(person.telegram_user_id or 0) or programme.locale),
-            programme.name,
-            loss.roles,
-        )
-        for loss, person in bound
-    }
-
-    # planned with the import: they hear of it once it is stored, and only then
-    for person_id, text in texts.items():
-        person = await s.get(Person, person_id)
-        if person is not None:
-            notices.tell(
-                s, programme_id=context.programme_id, about="import", person=person, text=text,
-                now=context.svc.clock.now(),
-            )  # fmt: skip
+    importer = context.member.person_id if context.member else None
+    await write(query, context, parsed, action=action, importer_id=importer)

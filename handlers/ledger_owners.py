@@ -1,16 +1,19 @@
 """After a coordinator's re-import: each bound owner hears what changed in their measures,
-and of a sign-off request the file overtook."""
+of a sign-off request the file overtook, and of a role it withdrew."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from bot.context import CadenceContext
 from core.domain.ledger_plan import ImportPlan
 from core.domain.model import Status
+from core.domain.roles import RoleLoss
 from core.i18n import Tr, tr
 from core.render import labels
+from core.render.ledger import role_loss_text
 from core.render.ledger_changes import owner_text
 from storage import people
 from storage.models import Measure, Person, SignoffRequest
@@ -36,15 +39,7 @@ async def tell_owners(context: CadenceContext, plan: ImportPlan) -> None:
         for p, c in bound
         if p.id is not None
     }
-
-    # planned with the import: they hear of it once it is stored, and only then
-    for person_id, text in texts.items():
-        person = await s.get(Person, person_id)
-        if person is not None:
-            notices.tell(
-                s, programme_id=context.programme_id, about="import", person=person, text=text,
-                now=context.svc.clock.now(),
-            )  # fmt: skip
+    await _tell(context, texts.items())
 
 
 def withdrawn_text(t: Tr, code: str, status: Status) -> str:
@@ -81,8 +76,30 @@ async def tell_withdrawn(
         )
         for p, m in bound
     ]
+    await _tell(context, texts)
 
-    # planned with the import: they hear of it once it is stored, and only then
+
+async def tell_role_losses(context: CadenceContext, losses: list[RoleLoss]) -> None:
+    """With the import (delivered once it commits), tell each bound person whose role it withdrew."""
+    assert context.programme is not None
+    s, programme = context.session, context.programme
+    found = [(loss, await s.get(Person, loss.person_id)) for loss in losses]
+    bound = [(loss, p) for loss, p in found if p is not None and p.telegram_user_id is not None]
+    locales = await people.locales_of(s, user_ids=[p.telegram_user_id or 0 for _, p in bound])
+    texts = {
+        loss.person_id: role_loss_text(
+            tr(locales.get(person.telegram_user_id or 0) or programme.locale),
+            programme.name,
+            loss.roles,
+        )
+        for loss, person in bound
+    }
+    await _tell(context, texts.items())
+
+
+async def _tell(context: CadenceContext, texts: Iterable[tuple[int, str]]) -> None:
+    """Plan each text to its person with the import: they hear of it once it is stored, and only then."""
+    s = context.session
     for person_id, text in texts:
         person = await s.get(Person, person_id)
         if person is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from core.domain.founding import title_of
 from core.domain.ledger_check import MAX_TEXT, Checker
 from core.domain.ledger_dates import parse_deadline, years_in
 from core.domain.ledger_header import HEADER_SEARCH, REQUIRED, Header, find_header
@@ -141,4 +142,5 @@ def _parse_table(sheet: Sheet, max_rows: int, filename: str) -> ParsedLedger:
         tuple(rows), (*issues, *checker.issues), tuple(sorted(h.where, key=h.where.__getitem__)),
         sheet.name, headers=tuple(h.written.items()), ignored=tuple(h.ignored),
         hidden=sheet.hidden, end=end, year=checker.year if checker.yearless else None,
+        title=title_of(table[: h.first]),
     )  # fmt: skip

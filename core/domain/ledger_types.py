@@ -81,6 +81,7 @@ class ParsedLedger:
     hidden: tuple[int, ...] = ()  # hidden rows skipped
     end: tuple[int, str] | None = None  # the row that ended the table (合计, 备注…) and its text
     year: int | None = None  # the ledger's year, when dates written without one used it
+    title: str = ""  # the title line above the header (XX巡视整改台账), when there is one
 
     @property
     def ok(self) -> bool:

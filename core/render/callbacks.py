@@ -325,6 +325,15 @@ class ImportSheet(Button):
     index: int
 
 
+@dataclass(frozen=True)
+class Found(Button):
+    """Create the programme a previewed ledger names and import the ledger into it."""
+
+    PREFIX = "found"
+    FIELDS = (_hex16,)
+    digest: str
+
+
 def unpack(data: str | None) -> Button:
     """The button behind callback data; CallbackError if no button of ours sends it."""
     if not data or not data_fits(data):

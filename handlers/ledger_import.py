@@ -1,0 +1,105 @@
+"""A previewed ledger file and its import: the pending preview, the file read again, the write."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from typing import Any, cast
+
+from telegram import CallbackQuery
+from telegram.error import TelegramError
+
+from bot.context import CadenceContext
+from core.clock import today_in
+from core.domain.ledger import MAX_BYTES, ParsedLedger, parse_ledger
+from core.render.ledger import done_text
+from core.render.limits import MESSAGE_TEXT, fit
+from handlers.ledger_owners import tell_owners, tell_role_losses, tell_withdrawn
+from handlers.next_steps import next_steps
+from jobs.scheduler import replan_after_commit
+from storage import ledger_store, withdrawals
+
+PENDING = "ledger_import"
+LIMIT = MESSAGE_TEXT[1]
+
+
+async def fetch(context: CadenceContext, file_id: str) -> bytes:
+    file = await context.bot.get_file(file_id)
+    return bytes(await file.download_as_bytearray())
+
+
+def current(context: CadenceContext) -> int | None:
+    """The caller's programme, or None: an admin with none is offered one made from the file."""
+    return context.programme.id if context.programme is not None else None
+
+
+def pending_for(context: CadenceContext, digest: str) -> dict[str, Any] | None:
+    """The preview a button of this file belongs to, if it is still the caller's latest here."""
+    assert context.user_data is not None
+    pending = context.user_data.get(PENDING)
+    if (
+        not pending
+        or pending.get("sha") != digest
+        or pending.get("programme_id") != current(context)
+    ):
+        return None
+    return cast(dict[str, Any], pending)
+
+
+async def reread(context: CadenceContext, pending: dict[str, Any]) -> ParsedLedger | None:
+    """The previewed file read again, or None when it is no longer the one previewed."""
+    data = await fetch(context, pending["file_id"])
+    parsed = parse_ledger(data, pending["name"], sheet=pending["sheet"], max_bytes=MAX_BYTES)
+    if hashlib.sha256(data).hexdigest()[:16] != pending["sha"] or not parsed.ok:
+        return None
+    return parsed
+
+
+async def write(
+    query: CallbackQuery,
+    context: CadenceContext,
+    parsed: ParsedLedger,
+    *,
+    action: str,
+    importer_id: int | None,
+    lead: str = "",
+    more: str = "",
+) -> None:
+    """Import the parsed file into the caller's programme, in the update's transaction, and say
+    what it wrote (after `lead`) and what comes next (then `more`)."""
+    t = context.t
+    assert context.programme is not None
+    now = context.svc.clock.now()
+    total = len(parsed.rows)
+
+    async def progress(done: int, _total: int) -> None:
+        text = t._("Importing: {done} of {total} rows done…", done=t.num(done), total=t.num(total))
+        # only news: an edit Telegram refuses (too many too fast) must not undo the import
+        with contextlib.suppress(TelegramError):
+            await query.edit_message_text(text)
+
+    if total > ledger_store.PROGRESS_ROWS:
+        await progress(0, total)
+    plan = await ledger_store.apply(
+        context.session,
+        programme_id=context.programme_id,
+        rows=parsed.rows,
+        actor=context.actor,
+        now=now,
+        today=today_in(now, context.programme.timezone),
+        remove_missing=action == "drop",
+        importer_id=importer_id,
+        progress=progress,
+        keep_chat=action != "file",
+    )
+    # a request whose measure the file moved out of 待销号 has nothing left to decide
+    overtaken = await withdrawals.withdraw_stale(
+        context.session, programme_id=context.programme_id, actor=context.actor, now=now
+    )
+    replan_after_commit(context, context.programme_id)
+    done = t.sentences(lead, done_text(t, plan, removed=action == "drop"))
+    after = "\n".join(x for x in (await next_steps(context, context.programme), more) if x)
+    await query.edit_message_text(fit(done, LIMIT - len(after) - 2) + "\n\n" + after)
+    await tell_role_losses(context, plan.roles_lost)
+    await tell_owners(context, plan)
+    await tell_withdrawn(context, overtaken)
