@@ -182,13 +182,14 @@ async def confirm(update: Update, context: CadenceContext) -> int | None:
     button = step(query.data, callbacks.ConfirmStep)
     if not await _current(query, context, button) or button is None:
         return None
-    await query.answer()
     t, draft = context.t, context.user_data.pop(DRAFT, {})
     if button.choice != "save":
+        await query.answer()
         await query.edit_message_text(t._("Cancelled. Nothing was saved."))
         return END
     m, why = await allowed(context, int(draft["measure_id"]))
     if m is None:
+        await query.answer()
         await query.edit_message_text(why or "")
         return END
     assert context.programme is not None
@@ -212,5 +213,11 @@ async def confirm(update: Update, context: CadenceContext) -> int | None:
         text = t._("Saved. {code} now waits for sign-off by the task force.", code=done.code)
     else:
         text = t._("Saved. Thank you: {code} is updated.", code=done.code)
-    context.reply(lambda: query.edit_message_text(text))  # "saved" once it is
+
+    async def saved() -> None:
+        # "saved" once it is; the press is answered only now, so a failed commit's apology can
+        await query.answer()
+        await query.edit_message_text(text)
+
+    context.reply(saved)
     return END
