@@ -90,6 +90,7 @@ class CadenceContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any
         self.is_admin = False
         self.reached = False  # the gate cleared an unreachable mark (or found none) and committed
         self._after_commit: list[Callable[[], Awaitable[object]]] = []
+        self._replies: list[Callable[[], Awaitable[object]]] = []
         self._kept: list[object] = []
 
     def keep(self, loaded: object) -> None:
@@ -101,13 +102,19 @@ class CadenceContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any
         """Run work once this update's transaction has committed (it opens its own sessions)."""
         self._after_commit.append(work)
 
+    def reply(self, work: Callable[[], Awaitable[object]]) -> None:
+        """Answer the person acting once this update's transaction has committed, first of the
+        follow-ups: "saved" is said only of what is, and a failed commit gets the apology."""
+        self._replies.append(work)
+
     def drop_after_commit(self) -> None:
-        """Forget the follow-ups of an update whose transaction rolled back."""
-        self._after_commit = []
+        """Forget the replies and follow-ups of an update whose transaction rolled back."""
+        self._after_commit, self._replies = [], []
 
     async def run_after_commit(self) -> None:
         """Run (once) what the update left for after its commit; the gate calls it."""
-        work, self._after_commit = self._after_commit, []
+        work = self._replies + self._after_commit
+        self._after_commit, self._replies = [], []
         for item in work:
             await item()
 

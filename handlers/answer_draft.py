@@ -62,6 +62,25 @@ class Draft(TypedDict, total=False):
     choices: list[list[Any]]  # [measure id, code] pages of the candidates, in dispatch order
 
 
+class LookBackDraft(TypedDict):
+    """The look-back being answered (回头看): which, the verdict pressed, evidence sent so far."""
+
+    id: int
+    verdict: str  # a core.domain.closing.Verdict value
+    programme_id: int
+    files: list[EvidenceDraft]
+
+
+class ExtensionDraft(TypedDict, total=False):
+    """The extension being asked for (申请延期): the measure, then the date wanted."""
+
+    measure_id: int
+    code: str
+    programme_id: int
+    deadline: str  # ISO date: the deadline when the owner pressed
+    wanted: str  # ISO date, once given
+
+
 def expired(t: Tr) -> str:
     """The answer to a button that no longer leads anywhere."""
     return t._("This button has expired.")

@@ -5,9 +5,8 @@ from __future__ import annotations
 from telegram import CallbackQuery, Message, Update
 
 from bot.context import CadenceContext
-from core.domain.model import Beat, Health
+from core.domain.model import Health
 from core.domain.numbers import PercentProblem, read_percent
-from core.domain.periods import period_of
 from core.render import callbacks
 from handlers import answer_files
 from handlers.answer import allowed, draft_programme
@@ -38,13 +37,11 @@ from handlers.answer_prompts import (
     percent_problem,
     skip_keyboard,
 )
-from handlers.gate import Where, gate
+from handlers.gate import Where, actor_of, gate
 from handlers.send import answer_query
-from handlers.signoff_copies import notify_signoff_request
-from storage import answers, decisions
 from storage.answers import Evidence
-from storage.programmes import rhythm_of
-from usecases import alerts
+from usecases import answers
+from usecases.answers import Answer
 
 
 @gate(where=Where.PRIVATE, programme_of=draft_programme)
@@ -185,52 +182,42 @@ async def confirm(update: Update, context: CadenceContext) -> int | None:
     button = step(query.data, callbacks.ConfirmStep)
     if not await _current(query, context, button) or button is None:
         return None
-    await query.answer()
     t, draft = context.t, context.user_data.pop(DRAFT, {})
     if button.choice != "save":
+        await query.answer()
         await query.edit_message_text(t._("Cancelled. Nothing was saved."))
         return END
     m, why = await allowed(context, int(draft["measure_id"]))
     if m is None:
+        await query.answer()
         await query.edit_message_text(why or "")
         return END
     assert context.programme is not None
-    now = context.svc.clock.now()
-    update_row = await answers.record_update(
-        context.session,
+    answer = Answer(
         measure=m,
-        person_id=context.member.person_id,
-        actor=context.actor,
         health=Health(draft["health"]),
-        now=now,
         note=draft.get("note", ""),
         percent=draft.get("percent"),
         blockers=draft.get("blockers", ""),
-        files=[Evidence(**f) for f in draft.get("files", [])],
-        period=period_of(Beat.DISPATCH, now, rhythm_of(context.programme)),
+        files=tuple(Evidence(**f) for f in draft.get("files", [])),
+        signoff=bool(draft.get("signoff")),
     )
-    if Health(draft["health"]) is Health.BLOCKED:
-        # the people who decide hear of it with the answer: planned in its transaction
-        await context.session.flush()  # the alert quotes the answer just recorded
-        await alerts.blocked(context.session, measure_id=m.id or 0, now=now)
-    if draft.get("signoff"):
-        request = await decisions.request_signoff(
-            context.session,
-            measure=m,
-            person_id=context.member.person_id,
-            actor=context.actor,
-            now=now,
-            report=draft.get("note", ""),
-            update_id=update_row.id or 0,
-        )
-        await context.session.flush()
-        assert request.id is not None
-        await notify_signoff_request(context, request.id)  # planned with the request
-        await context.session.commit()  # "saved" is said only once it is: a crash may follow
-        await query.edit_message_text(
-            t._("Saved. {code} now waits for sign-off by the task force.", code=m.code)
-        )
+    done = await answers.record(
+        context.session,
+        programme=context.programme,
+        actor=actor_of(context),
+        answer=answer,
+        now=context.svc.clock.now(),
+    )
+    if done.signoff:
+        text = t._("Saved. {code} now waits for sign-off by the task force.", code=done.code)
     else:
-        await context.session.commit()  # "saved" is said only once it is: a crash may follow
-        await query.edit_message_text(t._("Saved. Thank you: {code} is updated.", code=m.code))
+        text = t._("Saved. Thank you: {code} is updated.", code=done.code)
+
+    async def saved() -> None:
+        # "saved" once it is; the press is answered only now, so a failed commit's apology can
+        await query.answer()
+        await query.edit_message_text(text)
+
+    context.reply(saved)
     return END

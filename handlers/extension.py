@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from telegram import Message, Update
 from telegram.ext import ConversationHandler
@@ -12,23 +13,28 @@ from core.domain.extension import may_ask
 from core.domain.ledger import parse_deadline
 from core.render import callbacks
 from handlers.answer import allowed
-from handlers.answer_draft import EXTENDING, MAX_TEXT, expired, step
-from handlers.gate import Where, gate, measure_programme
+from handlers.answer_draft import EXTENDING, MAX_TEXT, ExtensionDraft, expired, step
+from handlers.gate import Where, actor_of, gate, measure_programme
 from handlers.send import answer_query
-from handlers.signoff_copies import notify_signoff_request
-from storage import decisions
+from usecases import extension
 
 DATE, REASON = range(2)
 END = ConversationHandler.END
 ASKING = EXTENDING  # user_data: the measure and, once given, the date asked for
 
 
+def _draft(context: CadenceContext, *, pop: bool = False) -> ExtensionDraft:
+    """The extension being asked for (an empty one if none); `pop` ends it."""
+    assert context.user_data is not None
+    found = context.user_data.pop(ASKING, None) if pop else context.user_data.get(ASKING)
+    return cast(ExtensionDraft, found if isinstance(found, dict) else {})
+
+
 async def _asking_programme(update: Update, context: CadenceContext) -> int | None:
     found = await measure_programme(update, context)
     if found is not None:
         return found
-    asking = (context.user_data or {}).get(ASKING)
-    pid = asking.get("programme_id") if isinstance(asking, dict) else None
+    pid = _draft(context).get("programme_id") if context.user_data is not None else None
     return pid if isinstance(pid, int) else None
 
 
@@ -49,13 +55,14 @@ async def start(update: Update, context: CadenceContext) -> int | None:
         await answer_query(query, text, alert=True)
         return END
     await query.answer()
-    assert context.user_data is not None
-    context.user_data[ASKING] = {
+    assert context.user_data is not None and m.id is not None
+    draft: ExtensionDraft = {
         "measure_id": m.id,
         "code": m.code,
         "programme_id": m.programme_id,
         "deadline": m.deadline.isoformat(),
     }
+    context.user_data[ASKING] = draft
     await query.message.reply_text(
         context.t._(
             "{code} is due {date}. Until when do you need? Send the new deadline, for example 2024-12-31. /cancel leaves without asking.",
@@ -71,7 +78,7 @@ async def new_date(update: Update, context: CadenceContext) -> int | None:
     """The deadline asked for: a real date after the current one."""
     message = update.effective_message
     assert message is not None and context.user_data is not None
-    asking = context.user_data.get(ASKING) or {}
+    asking = _draft(context)
     current = date.fromisoformat(asking.get("deadline", "1970-01-01"))
     try:
         wanted = parse_deadline((message.text or "").strip())
@@ -105,25 +112,23 @@ async def reason(update: Update, context: CadenceContext) -> int | None:
             else context.t._("Please describe it in a few words.")
         )
         return REASON
-    asking = context.user_data.pop(ASKING, None) or {}
+    asking = _draft(context, pop=True)
     m, why = await allowed(context, int(asking.get("measure_id", 0)))
     if m is None or context.member is None or "wanted" not in asking:
         await message.reply_text(why or expired(context.t))
         return END
-    request = await decisions.request_extension(
+    assert context.programme is not None
+    asked = await extension.ask(
         context.session,
-        measure=m,
-        person_id=context.member.person_id,
-        actor=context.actor,
+        programme=context.programme,
+        actor=actor_of(context),
+        extension=extension.Extension(
+            measure=m, new_deadline=date.fromisoformat(asking["wanted"]), reason=text
+        ),
         now=context.svc.clock.now(),
-        new_deadline=date.fromisoformat(asking["wanted"]),
-        reason=text,
     )
-    await context.session.flush()
-    assert request.id is not None
-    await notify_signoff_request(context, request.id)  # planned with the request
-    await context.session.commit()  # "sent" is said only once it is stored
-    await message.reply_text(
-        context.t._("Sent. The task force will decide on the new deadline for {code}.", code=m.code)
+    said = context.t._(
+        "Sent. The task force will decide on the new deadline for {code}.", code=asked.code
     )
+    context.reply(lambda: message.reply_text(said))  # "sent" once it is stored
     return END

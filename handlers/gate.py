@@ -22,6 +22,7 @@ from handlers.send import answer_query
 from jobs.outbox import deliver_notices
 from storage import outbox, people, programmes
 from storage.models import Measure, Programme
+from usecases.actor import Actor
 from usecases.notices import planned
 
 R = TypeVar("R")
@@ -136,28 +137,32 @@ def gate(
         async def _guarded(update: Update, context: CadenceContext) -> R | None:
             # one unit of work per update: the callback's writes commit together, or not at all
             result: R | None = None
-            async with context.svc.database.session() as session:
-                context.session = session
-                try:
-                    here = await _resolve(update, context, programme_of)
-                    await _reachable_again(update, context)
-                    reason = (
-                        _check(update, context, roles, where, needs_programme, group_is_permission)
-                        if here
-                        else context.t._("This button does not belong to this chat.")
-                    )
-                    if reason is not None:
-                        if _unknown(context, group_is_permission):
-                            reason = await strangers.refusal(update, context) or reason
-                        await _refuse(update, reason)
-                    else:
-                        result = await callback(update, context)
-                except BaseException:
-                    # rolled back: its follow-ups must not run after another handler's commit
-                    context.drop_after_commit()
-                    raise
-                finally:
-                    context.session = None
+            try:
+                async with context.svc.database.session() as session:
+                    context.session = session
+                    try:
+                        here = await _resolve(update, context, programme_of)
+                        await _reachable_again(update, context)
+                        reason = (
+                            _check(
+                                update, context, roles, where, needs_programme, group_is_permission
+                            )
+                            if here
+                            else context.t._("This button does not belong to this chat.")
+                        )
+                        if reason is not None:
+                            if _unknown(context, group_is_permission):
+                                reason = await strangers.refusal(update, context) or reason
+                            await _refuse(update, reason)
+                        else:
+                            result = await callback(update, context)
+                    finally:
+                        context.session = None
+            except BaseException:
+                # rolled back, in the callback or at the commit: its reply ("saved") and
+                # follow-ups must not run, not even after another handler's commit
+                context.drop_after_commit()
+                raise
             context.reached = True  # committed: reachable.seen has nothing left to do
             if planned(session):  # what it told others leaves now, beside the update loop
                 deliver_notices(context.svc, context.bot, context.application)
@@ -249,3 +254,10 @@ async def measure_programme(update: Update, context: CadenceContext) -> int | No
     # handler looks the same measure up again
     context.keep(measure)
     return measure.programme_id if measure is not None and measure.removed_at is None else None
+
+
+def actor_of(context: CadenceContext) -> Actor:
+    """The person acting in this update's programme, for a use case."""
+    assert context.member is not None
+    member = context.member
+    return Actor(person_id=member.person_id, name=member.person_name, audit=context.actor)

@@ -6,7 +6,6 @@ from telegram import Update
 
 from bot.context import CadenceContext
 from core.clock import today_in
-from core.domain.letters import Letter
 from core.domain.model import Role
 from core.i18n import Tr
 from core.render import callbacks
@@ -14,26 +13,29 @@ from core.render.letter_words import number_label
 from handlers.answer_draft import step
 from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query
-from jobs import documents, letters
+from jobs import documents
 from storage import measures
+from usecases import letters
+from usecases.letters import Issued, Refusal
 
 
-def _refusal(t: Tr, why: letters.Refusal, code: str) -> str:
-    if why is letters.Refusal.UNKNOWN:
+def _refusal(t: Tr, why: Refusal, code: str) -> str:
+    if why is Refusal.UNKNOWN:
         return t._("There is no measure {code} in the ledger.", code=code)
-    if why is letters.Refusal.CLOSED:
+    if why is Refusal.CLOSED:
         return t._("Measure {code} is closed: no letter is needed.", code=code)
     return t._("Letters are for red items; measure {code} is not red today.", code=code)
 
 
-def _captioned(t: Tr, content: Letter, doc: documents.Document) -> documents.Document:
+def _captioned(t: Tr, issued: Issued) -> documents.Document:
+    content = issued.letter
     caption = t._(
         "Work prompt letter {number} to {unit}; reply requested by {date}.",
         number=number_label(t, content.year, content.number),
         unit=content.measure.lead_unit,
         date=t.date(content.reply_by),
     )
-    return documents.Document(doc.filename, doc.data, caption=caption)
+    return documents.Document(issued.filename, issued.data, caption=caption)
 
 
 @gate(Role.COORDINATOR, where=Where.PRIVATE)
@@ -56,12 +58,12 @@ async def letter(update: Update, context: CadenceContext) -> None:
         now=now,
         t=t,
     )
-    if isinstance(result, letters.Refusal):
+    if isinstance(result, Refusal):
         await message.reply_text(_refusal(t, result, code))
         return
-    # the number is taken only when the letter is really sent: commit first, then send
-    await context.session.commit()
-    await documents.post(context.bot, message.chat_id, [_captioned(t, *result)])
+    # the number is kept only if the letter is: it goes out once the number is committed
+    letter = _captioned(t, result)
+    context.reply(lambda: documents.post(context.bot, message.chat_id, [letter]))
 
 
 @gate(Role.COORDINATOR, where=Where.ANY, programme_of=measure_programme)
@@ -91,9 +93,13 @@ async def letter_button(update: Update, context: CadenceContext) -> None:
         now=now,
         t=t,
     )
-    if isinstance(result, letters.Refusal):
+    if isinstance(result, Refusal):
         await answer_query(query, _refusal(t, result, m.code), alert=True)
         return
-    await context.session.commit()
-    await documents.post(context.bot, user.id, [_captioned(t, *result)])
-    await answer_query(query, t._("The letter is in your private chat with me."))
+    letter = _captioned(t, result)
+
+    async def reply() -> None:  # once the number is committed
+        await documents.post(context.bot, user.id, [letter])
+        await answer_query(query, t._("The letter is in your private chat with me."))
+
+    context.reply(reply)

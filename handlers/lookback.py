@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from telegram import Message, Update
 from telegram.ext import (
@@ -15,19 +15,24 @@ from telegram.ext import (
 from bot.context import CadenceContext
 from core.domain.closing import Verdict
 from core.domain.model import Role
-from core.i18n import tr
 from core.render import callbacks
-from core.render.measures import short
 from handlers.answer import cancel, may_answer_for
-from handlers.answer_draft import LOOKING_BACK, MAX_TEXT, evidence_of, expired, step
-from handlers.gate import Where, gate
+from handlers.answer_draft import (
+    LOOKING_BACK,
+    MAX_TEXT,
+    LookBackDraft,
+    evidence_of,
+    expired,
+    step,
+)
+from handlers.gate import Where, actor_of, gate
 from handlers.marked import UserData, WhileMarked
 from handlers.send import answer_query
-from storage import answers, lookbacks, people
+from storage import answers
 from storage.answers import Evidence
 from storage.models import Measure
 from storage.models_closing import LookBack
-from usecases.notices import tell
+from usecases import lookback as usecase
 
 NOTE = 0
 END = ConversationHandler.END
@@ -40,9 +45,15 @@ async def _programme(update: Update, context: CadenceContext) -> int | None:
     if button is not None:
         row = await context.session.get(LookBack, button.lookback_id)
         return row.programme_id if row is not None else None
-    asking = (context.user_data or {}).get(KEY)
-    pid = asking.get("programme_id") if isinstance(asking, dict) else None
-    return pid if isinstance(pid, int) else None
+    asking = _draft(context) if context.user_data is not None else None
+    return asking["programme_id"] if asking is not None else None
+
+
+def _draft(context: CadenceContext, *, pop: bool = False) -> LookBackDraft | None:
+    """The look-back being answered, if any; `pop` ends it."""
+    assert context.user_data is not None
+    found = context.user_data.pop(KEY, None) if pop else context.user_data.get(KEY)
+    return cast(LookBackDraft, found) if isinstance(found, dict) and found else None
 
 
 async def _may(context: CadenceContext, m: Measure) -> bool:
@@ -77,12 +88,14 @@ async def press(update: Update, context: CadenceContext) -> int | None:
         return END
     await query.answer()
     assert context.user_data is not None
-    context.user_data[KEY] = {
+    assert row.id is not None
+    draft: LookBackDraft = {
         "id": row.id,
         "verdict": button.verdict,
         "programme_id": row.programme_id,
         "files": [],
     }
+    context.user_data[KEY] = draft
     if button.verdict == Verdict.HOLDS.value:
         ask = t._(
             "How does the result of {code} hold? Write a short note; you may send evidence files first. /cancel leaves without answering.",
@@ -102,11 +115,11 @@ async def file(update: Update, context: CadenceContext) -> int | None:
     """An evidence file sent before the note."""
     message = update.effective_message
     assert message is not None and context.user_data is not None
-    asking: dict[str, Any] = context.user_data.get(KEY) or {}
+    asking = _draft(context)
     found = evidence_of(message)
-    if found is None or not asking:
+    if found is None or asking is None:
         return NOTE
-    asking.setdefault("files", []).append(found)
+    asking["files"].append(found)
     await message.reply_text(
         context.t._(
             "Received evidence file {n}. Send more, or write the note.", n=len(asking["files"])
@@ -128,65 +141,32 @@ async def note(update: Update, context: CadenceContext) -> int | None:
             else t._("Please describe it in a few words.")
         )
         return NOTE
-    asking: dict[str, Any] = context.user_data.pop(KEY, None) or {}
-    row = await context.session.get(LookBack, int(asking.get("id", 0)))
-    if row is None or context.member is None or row.programme_id != context.programme_id:
+    asking = _draft(context, pop=True)
+    if asking is None or context.member is None or context.programme is None:
         await message.reply_text(expired(t))
         return END
-    verdict = Verdict(asking["verdict"])
-    m = await lookbacks.answer(
+    done = await usecase.answer(
         context.session,
-        row=row,
-        verdict=verdict,
-        note=text,
-        person_id=context.member.person_id,
-        actor=context.actor,
+        programme=context.programme,
+        actor=actor_of(context),
+        answer=usecase.LookBackAnswer(
+            lookback_id=asking["id"],
+            verdict=Verdict(asking["verdict"]),
+            note=text,
+            files=tuple(Evidence(**f) for f in asking.get("files", [])),
+        ),
         now=context.svc.clock.now(),
-        files=[Evidence(**f) for f in asking.get("files", [])],
     )
-    if m is None:
-        await message.reply_text(t._("This look-back is already answered."))
-        return END
-    if verdict is not Verdict.HOLDS:  # the task force hears of a rebound with it
-        await _tell_coordinators(context, m, text)
-    await context.session.commit()
-    if verdict is Verdict.HOLDS:
-        await message.reply_text(
-            t._("Recorded: the result of {code} holds. Thank you.", code=m.code)
-        )
-        return END
-    await message.reply_text(
-        t._("Recorded: {code} is reopened and back in the weekly dispatch.", code=m.code)
-    )
+    if done is usecase.Refused.EXPIRED:
+        said = expired(t)
+    elif done is usecase.Refused.ANSWERED:
+        said = t._("This look-back is already answered.")
+    elif done.holds:
+        said = t._("Recorded: the result of {code} holds. Thank you.", code=done.code)
+    else:
+        said = t._("Recorded: {code} is reopened and back in the weekly dispatch.", code=done.code)
+    context.reply(lambda: message.reply_text(said))  # "recorded" once it is
     return END
-
-
-async def _tell_coordinators(context: CadenceContext, m: Measure, text: str) -> None:
-    """Every coordinator hears of a rebound, in their language."""
-    assert context.member is not None
-    coordinators = await people.with_role(
-        context.session, programme_id=context.programme_id, role=Role.COORDINATOR
-    )
-    ids = [p.telegram_user_id for p in coordinators if p.telegram_user_id]
-    locales = await people.locales_of(context.session, user_ids=ids)
-    now = context.svc.clock.now()
-    fallback = context.programme.locale if context.programme else None
-    for person in coordinators:
-        if person.telegram_user_id is None or person.id == context.member.person_id:
-            continue
-        locale = locales.get(person.telegram_user_id) or fallback or ""
-        ct = tr(locale)
-        news = ct._(
-            "↩️ Look-back: {code} {text} has rebounded, says {name}: {note}\nIt is reopened and back in the weekly dispatch.",
-            code=m.code,
-            text=short(m.text),
-            name=context.member.person_name,
-            note=short(text, 300),
-        )
-        tell(
-            context.session, programme_id=context.programme_id, about=f"rebound:{m.id}",
-            person=person, text=news, now=now, locale=locale,
-        )  # fmt: skip
 
 
 def conversation(

@@ -1,29 +1,19 @@
-"""Issuing a work prompt letter for a red measure: checks, number, history, DOCX."""
+"""A work prompt letter as a document to post (the CLI's export; the issuing: usecases.letters)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.domain.letters import Letter
-from core.domain.lights import light
-from core.domain.model import Light, Status
 from core.i18n import Tr
-from core.render.letter import letter_docx
-from core.render.letter_words import number_label
 from jobs.documents import Document
-from storage import letters, measures
 from storage.models import Programme
+from usecases import letters
+from usecases.letters import Refusal
 
-
-class Refusal(StrEnum):
-    """Why no letter was issued."""
-
-    UNKNOWN = "unknown"
-    CLOSED = "closed"
-    NOT_RED = "not_red"
+__all__ = ["Refusal", "issue"]
 
 
 async def issue(
@@ -36,26 +26,10 @@ async def issue(
     now: datetime,
     t: Tr,
 ) -> tuple[Letter, Document] | Refusal:
-    """The letter for a red measure, numbered and recorded; a Refusal for any other."""
-    assert programme.id is not None
-    rows = await measures.facts(session, programme_id=programme.id)
-    found = next(((m, f) for m, f in rows if f.code.casefold() == code.casefold()), None)
-    if found is None:
-        return Refusal.UNKNOWN
-    measure, facts = found
-    if facts.status is Status.CLOSED:
-        return Refusal.CLOSED
-    if light(facts, today) is not Light.RED:
-        return Refusal.NOT_RED
-    content = await letters.issue(
-        session,
-        programme=programme,
-        measure=measure,
-        facts=facts,
-        today=today,
-        actor=actor,
-        now=now,
+    """The letter for a red measure, numbered and recorded, as a document; a Refusal for any other."""
+    found = await letters.issue(
+        session, programme=programme, code=code, today=today, actor=actor, now=now, t=t
     )
-    kind = t._("Work prompt letter")
-    name = f"{kind} {number_label(t, content.year, content.number)} {facts.code}"
-    return content, Document(f"{name}.docx", letter_docx(t, content))
+    if isinstance(found, Refusal):
+        return found
+    return found.letter, Document(found.filename, found.data)

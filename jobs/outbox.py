@@ -24,7 +24,7 @@ from jobs.pacing import PACED, PacedLimiter, Pacer, retry_after_seconds
 from jobs.timeouts import may_have_arrived
 from storage import outbox, timeouts
 from storage.models import OutboxMessage, Person
-from usecases.notices import NOTICE
+from usecases.notices import EDIT, NOTICE
 
 log = logging.getLogger(__name__)
 RECORD_TRIES = 6  # about 12 s of retries on top of the database's own busy timeout
@@ -288,26 +288,30 @@ class Sender:
         markup = _markup(row) if last else None
         try:
             if row.kind == "text":
-                message = await bot.send_message(
-                    row.chat_id, chunks[i], reply_markup=markup, **waits
-                )
+                message_id = (
+                    await bot.send_message(row.chat_id, chunks[i], reply_markup=markup, **waits)
+                ).message_id
+            elif row.kind == EDIT:  # a message already out, edited in place
+                message_id = await _edited(bot, row, markup, waits)
             elif row.kind in FILE_IDS:  # a file Telegram has already: by its file id
-                message = await _by_file_id(bot, row, waits)
+                message_id = (await _by_file_id(bot, row, waits)).message_id
             else:
                 send = bot.send_photo if row.kind == "photo" else bot.send_document
-                message = await send(
-                    row.chat_id,
-                    row.payload or b"",
-                    caption=row.text or None,
-                    filename=row.filename,
-                    reply_markup=markup,
-                    **waits,
-                )
+                message_id = (
+                    await send(
+                        row.chat_id,
+                        row.payload or b"",
+                        caption=row.text or None,
+                        filename=row.filename,
+                        reply_markup=markup,
+                        **waits,
+                    )
+                ).message_id
         finally:
             release()  # the window starts at Telegram's answer, not after our commit
         job.done = i + 1
         if last:
-            await self._record(row, message.message_id)
+            await self._record(row, message_id)
 
     async def _record(self, row: OutboxMessage, message_id: int) -> None:
         """Record a delivery, retrying a busy database: an unrecorded message would go twice."""
@@ -383,6 +387,21 @@ async def _by_file_id(bot: Bot, row: OutboxMessage, waits: dict[str, Any]) -> Me
         for kind, file_id in json.loads(row.text)
     ]
     return (await bot.send_media_group(row.chat_id, media, **waits))[-1]
+
+
+async def _edited(
+    bot: Bot, row: OutboxMessage, markup: InlineKeyboardMarkup | None, waits: dict[str, Any]
+) -> int:
+    """Edit a message already out (a request's copy, once decided); its id. An edit that changes
+    nothing is done already (a retry after a lost answer, say)."""
+    try:
+        await bot.edit_message_text(
+            row.text, row.chat_id, row.message_id, reply_markup=markup, **waits
+        )
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
+    return row.message_id or 0
 
 
 def _paced(bot: Bot) -> dict[str, Any]:

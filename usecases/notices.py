@@ -18,6 +18,7 @@ from storage.outbox_plan import plan
 NOTICE = "notice"  # the outbox beat of messages outside the rhythm
 KEEP = timedelta(days=7)  # a notice not delivered within a week is given up (and reported)
 PLANNED = "cadence.notices"  # session.info key: notices to deliver once this session commits
+EDIT = "edit"  # the outbox kind that edits a message already out (the row's message_id)
 
 
 def tell(
@@ -62,6 +63,31 @@ def tell(
         locale=locale,
         file=file,
     )
+
+
+def edit(
+    session: AsyncSession,
+    *,
+    programme_id: int,
+    about: str,
+    chat_id: int,
+    message_id: int,
+    text: str,
+    now: datetime,
+    person_id: int | None = None,
+    locale: str = "",
+) -> OutboxMessage | None:
+    """Plan an edit of a message already out: its new text, and no buttons left.
+
+    Held, like a message, while its reader cannot be reached (`person_id`).
+    """
+    row = tell(
+        session, programme_id=programme_id, about=about, chat_id=chat_id, text=text, now=now,
+        locale=locale, file=(EDIT, "", b""),
+    )  # fmt: skip
+    if row is not None:
+        row.message_id, row.person_id, row.payload = message_id, person_id, None
+    return row
 
 
 def planned(session: AsyncSession) -> bool:
