@@ -35,7 +35,7 @@ class InFlight:
             except BaseException:
                 if waiter.done() and not waiter.cancelled():
                     self._leave()  # the place came as we were cancelled: hand it on
-                else:
+                elif waiter in queue:  # not yet passed over by a release
                     queue.remove(waiter)
                 raise
         done = False
