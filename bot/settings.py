@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     cadence_send_timeout: float = 30.0
     cadence_retry_seconds: float = 1.0
     cadence_lease_seconds: float = 60.0
+    # sends out at once, from the request to its record: all a hard kill can send twice (the Bot
+    # API has no idempotency key); 10 keeps 30 a second while a send and its record take < 1/3 s
+    cadence_send_in_flight: int = Field(default=10, ge=1)
     cadence_reconcile_seconds: float = 180.0  # re-plan every programme, resume the outbox
     cadence_beat_retry_seconds: float = 60.0  # a beat that failed (database down...) runs again
     cadence_error_chat_id: int | None = None  # where unexpected errors go, traceback included

@@ -7,7 +7,7 @@ import contextlib
 import json
 import logging
 import weakref
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -20,6 +20,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.context import Services
 from core.render.limits import split_text
+from jobs.inflight import InFlight
 from jobs.pacing import PACED, PacedLimiter, Pacer, retry_after_seconds
 from jobs.timeouts import may_have_arrived
 from storage import outbox, timeouts
@@ -81,6 +82,7 @@ class Sender:
         retry_max: float = 60.0,
         timeout: float = 10.0,
         lease: float = 60.0,
+        in_flight: int = 10,
     ) -> None:
         self.svc = svc
         self.retry_base, self.retry_max = retry_base, retry_max
@@ -92,6 +94,8 @@ class Sender:
         self._aborted: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
         self._parts: set[asyncio.Future[None]] = set()  # requests in flight, recorded on return
         self._own_pacer = Pacer()  # for a plain Bot without our rate limiter
+        # sends out and not yet recorded: all a kill can make go twice (no idempotency key)
+        self.window = InFlight(in_flight)
         self._sessions = asyncio.Semaphore(SESSIONS)
         self._idle = asyncio.Event()  # set while no delivery run is in progress
         self._idle.set()
@@ -226,7 +230,9 @@ class Sender:
 
         The lease is taken once a pacing slot is held, so it only has to cover one request;
         the slot is freed at Telegram's answer, before our commit, so recording deliveries
-        does not slow the fan-out. False when another sender has the message or it is done.
+        does not slow the pacing; a place in the sender's window is held until the commit, so
+        at most `in_flight` messages are ever out and unrecorded. False when another sender has
+        the message or it is done.
         """
         chunks = split_text(job.row.text) if job.row.kind == "text" else [job.row.text]
         first = job.done
@@ -245,8 +251,15 @@ class Sender:
                     release()
                     return False
                 job.row = taken
+            try:  # after the lease: its write is not part of what a kill can repeat
+                recorded = await self.window.acquire(bulk=bulk)
+            except BaseException:
+                release()
+                raise
             # shielded: once a part leaves, it is recorded even if the run is stopped now
-            part = job.part = self._track(self._part(bot, job, chunks, i, release))
+            # the window's place is held until the record: only then may another send leave
+            sent = self._part(bot, job, chunks, i, release)
+            part = job.part = self._track(_then(sent, recorded))
             await asyncio.shield(part)
         return True
 
@@ -373,6 +386,14 @@ class Sender:
             return "retry" if wait <= left else "pending"
 
 
+async def _then(work: Awaitable[None], done: Callable[[], None]) -> None:
+    """Run work, then call done whatever happened."""
+    try:
+        await work
+    finally:
+        done()
+
+
 FILE_IDS = frozenset({"album", "doc_id", "photo_id"})  # text: the file id, or a JSON album
 
 
@@ -432,6 +453,7 @@ def sender_of(svc: Services) -> Sender:
             retry_base=cfg.cadence_retry_seconds,
             timeout=cfg.cadence_send_timeout,
             lease=cfg.cadence_lease_seconds,
+            in_flight=cfg.cadence_send_in_flight,
         )
         svc.sender = found
     return found

@@ -7,6 +7,7 @@ sandbox`, so there is one implementation to keep true to the Bot API; what only 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dtm
 import time
@@ -15,7 +16,7 @@ from typing import Any
 
 import pytest_asyncio
 from aiohttp import web
-from fakefaults import Fault, Faults
+from fakefaults import SENDS, Fault, Faults
 from telegram.ext import Application
 
 from bot.sandbox.objects import (
@@ -44,6 +45,23 @@ class FakeTelegram(BotApiServer):
     def __init__(self, *, token: str = BOT_TOKEN, allow_unknown_chats: bool = True) -> None:
         super().__init__(token=token, allow_unknown_chats=allow_unknown_chats)
         self.faults = Faults()  # flood limits (strict mode) and injected failures
+        self.open_sends = 0  # send requests received and not answered yet
+
+    async def _handle_api(self, request: web.Request) -> web.Response:
+        """Counts the sends in flight; with a latency, the answer comes after the message is kept.
+
+        That is Telegram's own order: a client killed while it waits has sent a message it will
+        never hear of.
+        """
+        send = request.match_info["method"].lower() in SENDS
+        self.open_sends += send
+        try:
+            response = await super()._handle_api(request)
+            if send and self.faults.latency and response.status == 200:
+                await asyncio.sleep(self.faults.latency)
+            return response
+        finally:
+            self.open_sends -= send
 
     async def intercept(
         self, request: web.Request, method: str, params: JSON

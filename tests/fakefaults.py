@@ -19,7 +19,7 @@ from aiohttp import web
 
 JSON = dict[str, Any]
 # what counts as "a message" for the flood limits (edits and callbacks answers do not)
-_SENDS = frozenset(
+SENDS = frozenset(
     {"sendmessage", "senddocument", "sendphoto", "copymessage", "forwardmessage"}
     | {"sendmediagroup", "sendvideo", "sendaudio", "sendvoice", "sendanimation"}
 )
@@ -65,6 +65,7 @@ class Faults:
     random_kinds: tuple[Fault, ...] = TRANSIENT
     seed: int = 0
     hang: float = 30.0  # how long a TIMEOUT holds the request
+    latency: float = 0.0  # how long a send's answer takes after the message was taken
     conflict: bool = False  # another instance polls with this token: getUpdates answers 409
     methods: dict[str, Fault] = field(default_factory=dict)  # every call of a method fails
     injected: dict[Fault, int] = field(default_factory=lambda: defaultdict(int))
@@ -102,7 +103,7 @@ class Faults:
             return _error(409, CONFLICT)
         if (broken := self.methods.get(method.lower())) is not None:
             return await _answer(broken, request, self.hang)
-        if method.lower() not in _SENDS:
+        if method.lower() not in SENDS:
             return None
         chat_id = params.get("chat_id")
         chat = chat_id if isinstance(chat_id, int) else 0
