@@ -20,6 +20,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.context import Services
 from core.render.limits import split_text
+from jobs.budget import SharedBudget
 from jobs.pacing import PACED, PacedLimiter, Pacer, retry_after_seconds
 from jobs.timeouts import may_have_arrived
 from storage import outbox, timeouts
@@ -92,6 +93,7 @@ class Sender:
         self._aborted: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
         self._parts: set[asyncio.Future[None]] = set()  # requests in flight, recorded on return
         self._own_pacer = Pacer()  # for a plain Bot without our rate limiter
+        self._budget = SharedBudget(lambda: svc.database)  # for a pacer not yet sharing one
         self._sessions = asyncio.Semaphore(SESSIONS)
         self._idle = asyncio.Event()  # set while no delivery run is in progress
         self._idle.set()
@@ -335,7 +337,9 @@ class Sender:
 
     def _pacer(self, bot: Bot) -> Pacer:
         limiter = getattr(bot, "rate_limiter", None)
-        return limiter.pacer if isinstance(limiter, PacedLimiter) else self._own_pacer
+        pacer = limiter.pacer if isinstance(limiter, PacedLimiter) else self._own_pacer
+        pacer.share(self._budget)  # every process on the database paces within one budget
+        return pacer
 
     def _backoff(self, bot: Bot, row: OutboxMessage, exc: TelegramError, attempt: int) -> float:
         if isinstance(exc, RetryAfter):
