@@ -8,7 +8,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from storage import budget
 from storage.db import Database
@@ -27,24 +27,24 @@ OUTAGE = 5.0  # after a failed claim, pace locally this long before asking the d
 
 @dataclass(eq=False)
 class Grant:
-    """Slots this process claimed: handed to requests, answered, and when the last one frees."""
+    """Slots this process claimed, as the database counts them, and what became of them."""
 
     id: int
     slots: int
     at: float  # wall time of the claim
     handed: int = 0
-    answered: int = 0
-    free_at: float = 0.0  # one second after the latest answer
+    frees: list[float] = field(default_factory=list)  # one second after each answer
+    until: float | None = None  # the end written; None: still the claim's provisional one
 
     def open(self, now: float) -> bool:
         """Whether a slot may still be handed out."""
         return self.handed < self.slots and now <= self.at + START_WITHIN
 
-    def ended(self, now: float) -> float | None:
-        """When its slots free (wall time), once no request of it can still leave; else None."""
-        if self.open(now) or self.answered < self.handed:
-            return None
-        return max(self.free_at, self.at) if self.handed else self.at
+    def held(self, now: float) -> tuple[int, float | None]:
+        """Slots it still holds at `now`, and when the last frees (None while one is unanswered)."""
+        pending = self.handed - len(self.frees)
+        later = [f for f in self.frees if f > now]
+        return pending + len(later), None if pending else max(later, default=now)
 
 
 LOCAL = Grant(0, 0, 0.0)  # the database could not be asked: paced by this process alone
@@ -95,8 +95,7 @@ class SharedBudget:
         """Telegram answered (or the request failed): the slot frees one second from now."""
         if grant is LOCAL:
             return
-        grant.answered += 1
-        grant.free_at = max(grant.free_at, self._wall() + 1.0)
+        grant.frees.append(self._wall() + 1.0)
 
     def _hand(self) -> Grant | None:
         now = self._wall()
@@ -114,17 +113,16 @@ class SharedBudget:
             self._recent.popleft()
         return min(BATCH, max(1, self._wanting + len(self._recent)))
 
-    def _settlements(self, now: float) -> list[tuple[Grant, int, int | None]]:
-        """What the database must learn: slots never handed out, and the real end once known."""
-        out: list[tuple[Grant, int, int | None]] = []
+    def _settlements(self, now: float) -> list[tuple[Grant, int, float | None]]:
+        """What the database must learn of grants closed since: the slots they still hold now
+        (a slot frees one second after its answer) and, once every answer is in, their end."""
+        out: list[tuple[Grant, int, float | None]] = []
         for g in self._grants:
             if g.open(now):
                 continue
-            ends = g.ended(now)
-            if ends is not None:
-                out.append((g, g.handed, int(ends * 1000)))
-            elif g.handed < g.slots:
-                out.append((g, g.handed, None))
+            slots, ends = g.held(now)
+            if (slots, ends) != (g.slots, g.until):
+                out.append((g, slots, ends))
         return out
 
     async def _claim(self, limit: int) -> float | None:
@@ -147,7 +145,7 @@ class SharedBudget:
                     limit=limit,
                     now_ms=int(now * 1000),
                     hold_ms=int(HOLD * 1000),
-                    settle=[(g.id, slots, ends) for g, slots, ends in settle],
+                    settle=[(g.id, n, None if e is None else int(e * 1000)) for g, n, e in settle],
                 )
         except Exception as exc:  # the database is down or busy: Telegram's limits still hold
             log.warning("pacing budget unavailable (%s): pacing this process alone", exc)
@@ -155,16 +153,15 @@ class SharedBudget:
             return None
         finally:
             self.claims += 1
-        for g, slots, _ in settle:
-            g.slots = slots  # a closed grant hands out no more, so this is the end of it
-        done = {g for g, _, ends in settle if ends is not None}
-        self._grants = [g for g in self._grants if g not in done]
+        for g, slots, ends in settle:
+            g.slots, g.until = slots, ends
+        self._grants = [g for g in self._grants if g.slots > 0]
         if got.grant is not None:
             # handed out from now: a claim that waited for a busy database still gets used
             self._grants.append(Grant(got.grant, got.slots, self._wall()))
             return 0.0
         soonest = got.soonest_ms / 1000 if got.soonest_ms is not None else now + POLL
         # our own grants whose answers come in may free slots before the database knows
-        mine = [g.free_at for g in self._grants if g.handed and g.free_at > now]
+        mine = [f for g in self._grants for f in g.frees if f > now]
         self._next_try = min([soonest, now + POLL, *mine])
         return max(0.005, self._next_try - now)

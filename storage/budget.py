@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, text, update
+from sqlalchemy import case, delete, func, insert, text, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -54,9 +54,18 @@ async def claim(
         await rows(session, text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=LOCK_KEY))
     until = col(SendGrant.until_ms)
     await rows(session, delete(SendGrant).where(until <= now_ms))
-    for grant, slots, ends in settle:
-        values = {"slots": slots} if ends is None else {"slots": slots, "until_ms": ends}
-        await rows(session, update(SendGrant).where(col(SendGrant.id) == grant).values(**values))
+    if settle:  # one statement for them all
+        ids = col(SendGrant.id)
+        ends = {grant: end for grant, _, end in settle if end is not None}
+        await rows(
+            session,
+            update(SendGrant)
+            .where(ids.in_([grant for grant, _, _ in settle]))
+            .values(
+                slots=case({grant: n for grant, n, _ in settle}, value=ids),
+                until_ms=case(ends, value=ids, else_=until) if ends else until,
+            ),
+        )
     held, soonest = (
         await session.exec(
             select(func.coalesce(func.sum(SendGrant.slots), 0), func.min(until)).where(
