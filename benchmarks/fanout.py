@@ -1,7 +1,9 @@
 """A 1,000-owner weekly dispatch through a Bot API that enforces Telegram's limits strictly.
 
 Cadence's outbox sender against a bare PTB AIORateLimiter(max_retries=5) fan-out of the
-same messages, in the same run: wall time over the 1,000/30 s minimum, 429s, lost, duplicates.
+same messages, in the same run: wall time over the 1,000/30 s minimum, 429s, lost, duplicates,
+and the round trips the shared pacing budget made. On SQLite, and on PostgreSQL too when
+TEST_DATABASE_URL names a database it may empty.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from delivery_support import DISPATCH_HEAD, ledger
 from fakebot import BOT_TOKEN, FakeTelegram
+from sqlalchemy import text
 from sqlmodel import select
 from telegram.ext import AIORateLimiter, ExtBot
 
@@ -66,7 +69,7 @@ def tally(api: FakeTelegram) -> tuple[int, int]:
     return lost, sum(max(0, n - 1) for n in got.values())
 
 
-async def cadence(url: str) -> tuple[float, int, int, int]:
+async def cadence(url: str) -> tuple[float, int, int, int, int]:
     """The outbox sender, as `python -m bot beat dispatch` runs it."""
     async with FakeTelegram() as api:
         api.faults.strict, api.faults.latency = True, LATENCY
@@ -79,15 +82,17 @@ async def cadence(url: str) -> tuple[float, int, int, int]:
         db = Database(url)
         pid = await seed(db)
         svc = Services(settings=settings, clock=FixedClock(NOW), db=db)
-        async with ExtBot(BOT_TOKEN, base_url=api.base_url, rate_limiter=PacedLimiter()) as bot:
+        limiter = PacedLimiter()
+        async with ExtBot(BOT_TOKEN, base_url=api.base_url, rate_limiter=limiter) as bot:
             start = time.perf_counter()
             await run_beat(bot, svc, programme_id=pid, beat=Beat.DISPATCH, budget=600)
             wall = time.perf_counter() - start
         await db.dispose()
-        return (wall, api.faults.floods, *tally(api))
+        claims = limiter.pacer.budget.claims if limiter.pacer.budget else 0
+        return (wall, api.faults.floods, *tally(api), claims)
 
 
-async def bare(url: str) -> tuple[float, int, int, int]:
+async def bare(url: str) -> tuple[float, int, int, int, int]:
     """The same planned messages sent at once through PTB's AIORateLimiter(max_retries=5)."""
     db = Database(url)
     async with db.session() as s:
@@ -102,24 +107,41 @@ async def bare(url: str) -> tuple[float, int, int, int]:
                 *(bot.send_message(r.chat_id, r.text) for r in rows), return_exceptions=True
             )
             wall = time.perf_counter() - start
-        return (wall, api.faults.floods, *tally(api))
+        return (wall, api.faults.floods, *tally(api), 0)
+
+
+async def _empty_postgres(url: str) -> None:
+    db = Database(url)
+    async with db.engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+    await db.dispose()
 
 
 async def main() -> None:
-    """Print a Markdown table: one row per sender."""
+    """Print a Markdown table: one row per sender and database."""
+    print(
+        f"| {N} owners, strict limits | database | wall s | ÷ {MINIMUM:.1f} s | 429s | lost"
+        " | duplicates | budget claims |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{folder}/bench.db"
-        await asyncio.to_thread(upgrade, url)
-        print(
-            f"| {N} owners, strict limits | wall s | ÷ {MINIMUM:.1f} s | 429s | lost | duplicates |"
-        )
-        print("|---|---|---|---|---|---|")
-        for name, run in (
-            ("Cadence outbox sender", cadence),
-            ("AIORateLimiter(max_retries=5)", bare),
-        ):
-            wall, floods, lost, dups = await run(url)
-            print(f"| {name} | {wall:.1f} | {wall / MINIMUM:.3f} | {floods} | {lost} | {dups} |")
+        urls = [("SQLite", f"sqlite:///{folder}/bench.db")]
+        if pg := os.environ.get("TEST_DATABASE_URL"):
+            urls.append(("PostgreSQL", pg))
+        for kind, url in urls:
+            if kind == "PostgreSQL":
+                await _empty_postgres(url)
+            await asyncio.to_thread(upgrade, url)
+            for name, run in (
+                ("Cadence outbox sender", cadence),
+                ("AIORateLimiter(max_retries=5)", bare),
+            ):
+                wall, floods, lost, dups, claims = await run(url)
+                print(
+                    f"| {name} | {kind} | {wall:.1f} | {wall / MINIMUM:.3f} | {floods} | {lost}"
+                    f" | {dups} | {claims} |"
+                )
 
 
 if __name__ == "__main__":

@@ -64,6 +64,7 @@ from handlers import (
     start,
     status,
 )
+from jobs.budget import SharedBudget
 from jobs.pacing import PacedLimiter
 from jobs.scheduler import plan_all, start_reconciling
 from storage.persistence import DbPersistence
@@ -130,11 +131,14 @@ def build_application(
     check_catalogs()  # a missing catalog is an error now, not English to Chinese readers later
     logs.install(settings.telegram_bot_token.get_secret_value())
     svc = Services(settings=settings, clock=clock or Clock())
+    limiter = rate_limiter or PacedLimiter()
+    if isinstance(limiter, PacedLimiter):  # replies too pace within the database's one budget
+        limiter.pacer.share(SharedBudget(lambda: svc.database))
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .context_types(ContextTypes(context=CadenceContext))
-        .rate_limiter(rate_limiter or PacedLimiter())
+        .rate_limiter(limiter)
         .persistence(
             DbPersistence(lambda: svc.database, shared=bool(settings.telegram_webhook_url))
         )

@@ -20,6 +20,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.context import Services
 from core.render.limits import split_text
+from jobs.budget import SharedBudget
 from jobs.inflight import InFlight
 from jobs.pacing import PACED, PacedLimiter, Pacer, retry_after_seconds
 from jobs.timeouts import may_have_arrived
@@ -96,6 +97,7 @@ class Sender:
         self._own_pacer = Pacer()  # for a plain Bot without our rate limiter
         # sends out and not yet recorded: all a kill can make go twice (no idempotency key)
         self.window = InFlight(in_flight)
+        self._budget = SharedBudget(lambda: svc.database)  # for a pacer not yet sharing one
         self._sessions = asyncio.Semaphore(SESSIONS)
         self._idle = asyncio.Event()  # set while no delivery run is in progress
         self._idle.set()
@@ -352,7 +354,9 @@ class Sender:
 
     def _pacer(self, bot: Bot) -> Pacer:
         limiter = getattr(bot, "rate_limiter", None)
-        return limiter.pacer if isinstance(limiter, PacedLimiter) else self._own_pacer
+        pacer = limiter.pacer if isinstance(limiter, PacedLimiter) else self._own_pacer
+        pacer.share(self._budget)  # every process on the database paces within one budget
+        return pacer
 
     def _backoff(self, bot: Bot, row: OutboxMessage, exc: TelegramError, attempt: int) -> float:
         if isinstance(exc, RetryAfter):

@@ -14,6 +14,8 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
+from jobs.budget import SharedBudget
+
 # sending methods count towards the limits; edits, callback answers and reads do not
 _SENDS = frozenset(
     {"sendMessage", "sendDocument", "sendPhoto", "copyMessage", "forwardMessage"}
@@ -58,6 +60,16 @@ class Pacer:
         self._last_interactive = -QUIET
         self._chats: dict[int, asyncio.Semaphore] = {}
         self._paused: dict[int, float] = {}
+        self.budget: SharedBudget | None = None
+
+    def share(self, budget: SharedBudget) -> None:
+        """Take every send's global slot from the budget shared through the database, too.
+
+        The local slots still pace this process (and alone while the database cannot be asked);
+        per-chat limits stay local: one chat's messages come from one process at a time.
+        """
+        if self.budget is None:
+            self.budget = budget
 
     def _chat(self, chat_id: int) -> tuple[asyncio.Semaphore | None, float]:
         n, window = (
@@ -96,7 +108,7 @@ class Pacer:
         if bulk:
             await self._bulk_enter()
             try:
-                inner = await self._acquire(chat_id)
+                inner = await self._acquire(chat_id, shared_limit=self._bulk_limit())
             except BaseException:
                 self._bulk_leave()
                 raise
@@ -136,8 +148,8 @@ class Pacer:
                 self._bulk_held += 1
                 waiter.set_result(None)
 
-    async def _acquire(self, chat_id: int) -> Callable[[], None]:
-        """A global and a per-chat slot."""
+    async def _acquire(self, chat_id: int, shared_limit: int | None = None) -> Callable[[], None]:
+        """A global and a per-chat slot; the global one from the shared budget too, if any."""
         loop = asyncio.get_running_loop()
         if self._global is None:
             self._global = asyncio.Semaphore(self.limits.per_second)
@@ -153,12 +165,21 @@ class Pacer:
             if chat is not None:
                 chat.release()
             raise
-        global_slots = self._global
+        global_slots, budget = self._global, self.budget
+        try:
+            grant = None if budget is None else await budget.take(shared_limit)
+        except BaseException:
+            global_slots.release()
+            if chat is not None:
+                chat.release()
+            raise
 
         def release() -> None:
             loop.call_later(1.0, global_slots.release)
             if chat is not None:
                 loop.call_later(window, chat.release)
+            if budget is not None and grant is not None:
+                budget.done(grant)
 
         return _once(release)
 

@@ -230,6 +230,20 @@ class Database:
         self._factory = async_sessionmaker(self.engine, class_=AsyncSession, expire_on_commit=False)
         self.identities = identity_cache(self.engine)
         self.identities.clear()  # a new user of the database (a test's fresh one, the CLI)
+        self._pacing: Database | None = None
+
+    def pacing(self) -> Database:
+        """Where every process's shared pacing budget lives: this database on PostgreSQL; beside
+        a SQLite file, a file of its own (`NAME.pacing`), since an update holds the database's
+        one write lock while its reply is sent, and a claim must not wait for it."""
+        if self._pacing is None:
+            parsed = make_url(self.url)
+            path = parsed.database or ""
+            if parsed.get_backend_name() != "sqlite" or path in ("", ":memory:"):
+                self._pacing = self
+            else:
+                self._pacing = Database(f"sqlite:///{path}.pacing")
+        return self._pacing
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -255,4 +269,7 @@ class Database:
     async def dispose(self) -> None:
         """Close every pooled connection."""
         self.identities.clear()
+        if self._pacing is not None and self._pacing is not self:
+            await self._pacing.dispose()
+        self._pacing = None
         await self.engine.dispose()

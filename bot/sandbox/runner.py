@@ -41,6 +41,7 @@ _KEPT = (
 
 _FILES = (
     *("sandbox.db", "sandbox.db-wal", "sandbox.db-shm"),
+    *("sandbox.db.pacing", "sandbox.db.pacing-wal", "sandbox.db.pacing-shm"),  # shared pacing
     *("sandbox.clock.json", "sandbox.chats.pickle"),
 )
 
