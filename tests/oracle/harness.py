@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest_asyncio
 from hypothesis import HealthCheck, Phase, settings
+from sqlalchemy import event
 
 from storage.db import Database
 
@@ -35,10 +37,19 @@ ORACLE = settings(
 )
 
 
+def _no_sync(dbapi_conn: Any, _record: Any) -> None:
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA synchronous=OFF")
+    cursor.close()
+
+
 @pytest_asyncio.fixture
 async def oracle_db(db_url: str) -> AsyncIterator[Database]:
     """One migrated database (SQLite, and PostgreSQL when configured) for all of a test's histories."""
     database = Database(db_url)
+    if db_url.startswith("sqlite"):
+        # a throwaway file: no wait for the disk at each commit (what is tested is the counting)
+        event.listen(database.engine.sync_engine, "connect", _no_sync)
     try:
         yield database
     finally:
