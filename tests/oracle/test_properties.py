@@ -7,7 +7,7 @@ at its end (c): one report serves both, as both ask at the same moment.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 
 from hypothesis import given, seed, settings
 
@@ -23,7 +23,7 @@ from storage.db import Database
 __all__ = ["oracle_db"]
 
 
-def _shard(n: int) -> Callable[..., Awaitable[None]]:
+def _shard(n: int) -> Callable[..., object]:
     """The property test over the n-th share of the histories, with its own fixed seed."""
 
     async def every_figure_is_what_the_events_say(oracle_db: Database, history: History) -> None:
