@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -64,10 +64,22 @@ def _tr(locales: dict[int, str], person: Person, programme: Programme) -> Tr:
 async def _audience(session: AsyncSession, pid: int) -> tuple[dict[int, Person], dict[int, str]]:
     """Every person of the programme, and the language of those bound to Telegram."""
     persons = await people.persons(session, programme_id=pid)
-    locales = await people.locales_of(
+    return persons, await _locales(session, persons)
+
+
+async def _locales(session: AsyncSession, persons: dict[int, Person]) -> dict[int, str]:
+    """The language of each person bound to Telegram who chose one."""
+    return await people.locales_of(
         session, user_ids=[p.telegram_user_id for p in persons.values() if p.telegram_user_id]
     )
-    return persons, locales
+
+
+@dataclass(frozen=True)
+class Seen:
+    """The programme's people and who is away today, as `reach` read them."""
+
+    persons: dict[int, Person]
+    away: dict[int, Absence]
 
 
 @dataclass(frozen=True)
@@ -77,6 +89,8 @@ class Planned:
     messages: int
     owners: int
     unbound: tuple[str, ...] = ()
+    # what reach read, for the dispatch planned right after it in the same transaction
+    seen: Seen | None = field(default=None, compare=False, repr=False)
 
 
 def _recipient(
@@ -109,24 +123,35 @@ async def reach(session: AsyncSession, *, programme: Programme, now: datetime) -
     recipients = [_recipient(persons[o], persons, away) for o in owners]
     bound = [r for r in recipients if r is not None and r.telegram_user_id is not None]
     unbound = sorted(r.name for r in recipients if r is not None and r.telegram_user_id is None)
-    return Planned(len(bound), len(owners), tuple(unbound))
+    return Planned(len(bound), len(owners), tuple(unbound), Seen(persons, away))
 
 
 async def dispatch(
-    session: AsyncSession, *, programme: Programme, period: str, now: datetime, expires: datetime
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    period: str,
+    now: datetime,
+    expires: datetime,
+    seen: Seen | None = None,
 ) -> Planned:
     """Plan one message per owner listing their open measures.
 
     The items are written with the plan, so an answer given while the fan-out is still
-    going is credited, and the sender records each message as it goes.
+    going is credited, and the sender records each message as it goes. `seen`: what `reach`
+    read just before in the same transaction (not read again).
     """
     assert programme.id is not None
     pid, today = programme.id, today_in(now, programme.timezone)
     rows = [
         (m, f) for m, f in await measures.facts(session, programme_id=pid) if f.status in ANSWERABLE
     ]
-    persons, locales = await _audience(session, pid)
-    away = {a.person_id: a for a in await absences.on(session, programme_id=pid, day=today)}
+    if seen is None:
+        persons, locales = await _audience(session, pid)
+        away = {a.person_id: a for a in await absences.on(session, programme_id=pid, day=today)}
+    else:
+        persons, away = seen.persons, seen.away
+        locales = await _locales(session, persons)
     existing = {
         i.measure_id: i
         for i in await dispatch_items.items(session, programme_id=pid, period=period)

@@ -82,6 +82,7 @@ async def run_beat(
         period = period or period_of(beat, now, rhythm_of(programme))
         if beat is Beat.NUDGE and not manual and not await _nudge_due(s, programme, period, now):
             return BeatResult(beat, period, Outcome.NOT_YET)
+        reach: dispatch.Planned | None = None
         if beat is Beat.DISPATCH:
             reach = await dispatch.reach(s, programme=programme, now=now)
             if reach.messages == 0:  # nobody to send it to: the period is not used up
@@ -119,7 +120,8 @@ async def run_beat(
                 s, programme=programme, record=claimed, digest=digest, now=now, expires=expires
             )
         else:
-            planned = await _plan(s, programme, beat, claimed, now, expires)
+            seen = reach.seen if reach is not None else None
+            planned = await _plan(s, programme, beat, claimed, now, expires, seen)
             if planned[0] == 0 and beat is Beat.DISPATCH:
                 # nobody to send it to: the period stays unclaimed, to go once someone is bound
                 await s.rollback()
@@ -167,11 +169,14 @@ async def _plan(
     record: SentBeat,
     now: datetime,
     expires: datetime,
+    seen: dispatch.Seen | None = None,
 ) -> tuple[int, int, tuple[str, ...]]:
     """Write the dispatch's or the nudge's messages to the outbox: (messages, owners, unbound)."""
     p, period = programme, record.period
     if beat is Beat.DISPATCH:
-        d = await dispatch.dispatch(s, programme=p, period=period, now=now, expires=expires)
+        d = await dispatch.dispatch(
+            s, programme=p, period=period, now=now, expires=expires, seen=seen
+        )
         return d.messages, d.owners, d.unbound
     n = await dispatch.nudge(s, programme=p, period=period, now=now, expires=expires)
     return n, 0, ()

@@ -16,6 +16,7 @@ from core.domain.chain import GENESIS, Anchor, Break, Sealed, first_break, seal,
 from storage.models import AuditEvent, Programme
 
 PENDING = "audit_pending"  # session.info key: events in the order they were recorded
+HEADS = "audit_heads"  # session.info key: each chain's (seq, hash) as this transaction left it
 
 
 class AppendOnlyError(RuntimeError):
@@ -62,6 +63,27 @@ def record(
 
 
 def _chain_head(session: Session, programme_id: int) -> tuple[int, str]:
+    """The chain's last (seq, hash): read (and on PostgreSQL locked) once per transaction, then
+    kept in the session as this transaction's own events move it (nobody else can, meanwhile)."""
+    heads: dict[int, tuple[int, str]] = session.info.setdefault(HEADS, {})
+    if programme_id not in heads:
+        heads[programme_id] = _read_head(session, programme_id)
+    return heads[programme_id]
+
+
+def _moved(session: Session, programme_id: int, head: tuple[int, str]) -> None:
+    session.info.setdefault(HEADS, {})[programme_id] = head
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_soft_rollback")  # any rollback, a savepoint's included
+def _forget_heads(session: Session, *_args: object) -> None:
+    """Read the heads again after a commit (another writer may move them next) or a rollback
+    (what this transaction wrote may be undone)."""
+    session.info.pop(HEADS, None)
+
+
+def _read_head(session: Session, programme_id: int) -> tuple[int, str]:
     # plain rows from the flush's own connection (SQLModel deprecates Session.execute)
     conn = session.connection()
     if conn.dialect.name == "postgresql":
@@ -86,14 +108,11 @@ def _seal_new_events(session: Session, _context: object, _instances: object) -> 
     fresh = [e for e in recorded if e in session.new]
     fresh += [e for e in session.new if isinstance(e, AuditEvent) and e not in fresh]
     session.info[PENDING] = []
-    heads: dict[int, tuple[int, str]] = {}
     for e in fresh:
-        if e.programme_id not in heads:
-            heads[e.programme_id] = _chain_head(session, e.programme_id)
-        seq, prev = heads[e.programme_id]
+        seq, prev = _chain_head(session, e.programme_id)
         e.seq, e.prev_hash = seq + 1, prev
         e.hash = seal_of(e)
-        heads[e.programme_id] = (e.seq, e.hash)
+        _moved(session, e.programme_id, (e.seq, e.hash))
 
 
 def sealed(e: AuditEvent) -> Sealed:
@@ -197,3 +216,4 @@ async def record_many(
         rows.append(row)
     for start in range(0, len(rows), BULK):
         await session.exec(insert(AuditEvent), params=rows[start : start + BULK])
+    session.sync_session.info.setdefault(HEADS, {})[programme_id] = (seq, prev)

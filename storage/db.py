@@ -17,6 +17,8 @@ from sqlalchemy.pool import PoolResetState
 from sqlalchemy.sql.dml import UpdateBase
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import sqlite_driver
+
 
 async def rows(session: AsyncSession, query: Executable) -> Result[*tuple[Any, ...]]:
     """A Core select's plain rows through the session, so its pending changes flush first.
@@ -198,7 +200,10 @@ def make_engine(url: str) -> AsyncEngine:
         path = async_url.partition(":///")[2]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(async_url, pool_reset_on_return=None)
+        # one trip to aiosqlite's thread per statement instead of four (storage/sqlite_driver.py)
+        engine = create_async_engine(
+            async_url, pool_reset_on_return=None, module=sqlite_driver.module()
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "reset", _sqlite_reset)
     else:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert, inspect
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardMarkup
 
@@ -61,9 +63,21 @@ async def flush_and_forget(session: AsyncSession, rows: list[Any]) -> None:
     """Write planned rows in the caller's transaction and drop them from the session.
 
     A fan-out plans a thousand messages; flushing and letting go of them batch by batch keeps
-    the rendered texts and their ORM state from piling up until the commit.
+    the rendered texts and their ORM state from piling up until the commit. The new rows go in
+    one INSERT per table, in the order planned: the ORM inserts them one statement per row on
+    SQLite (it must read each new id back, and SQLite's RETURNING order is not guaranteed),
+    and nobody reads their ids here.
     """
-    await session.flush()
+    new: dict[type[Any], list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        session.expunge(row)
+        if row in session.new:
+            session.expunge(row)
+            columns = inspect(type(row)).column_attrs
+            new[type(row)].append({c.key: getattr(row, c.key) for c in columns if c.key != "id"})
+    await session.flush()  # the rows updated (a forced dispatch's items), and anything else
+    for model, params in new.items():
+        await session.exec(insert(model), params=params)
+    for row in rows:
+        if row in session:
+            session.expunge(row)
     rows.clear()

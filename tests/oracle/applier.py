@@ -12,13 +12,13 @@ import itertools
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
-from sqlmodel import col, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.domain.closing import Verdict
 from core.domain.ledger import LedgerRow
 from core.domain.model import Beat, Health, Status
-from core.domain.periods import period_of, slot_for
+from core.domain.periods import Rhythm, period_of, slot_for
 from jobs import dispatch as dispatch_job
 from oracle.events import (
     SH,
@@ -70,6 +70,10 @@ class Player:
         self.coordinator_id = 0
         self.played = 0  # events of the history played so far
         self.clock = datetime.min.replace(tzinfo=SH)  # the moment played up to
+        # what the product reads itself is read again per step; what only the harness needs
+        # (the programme as it stands, who is who) is kept between steps: only these steps change it
+        self.settings: Programme | None = None  # a detached copy, refreshed by each schedule
+        self.names: dict[int, str] = {}  # person id -> name, refreshed by each import
 
     async def create(self, history: History) -> None:
         """The programme (a fresh one per history: no database reset) and its coordinator."""
@@ -85,6 +89,12 @@ class Player:
             s.add(coordinator)
             await s.flush()
             self.coordinator_id = coordinator.id or 0
+            self.settings = p
+
+    @property
+    def rhythm(self) -> Rhythm:
+        assert self.settings is not None
+        return rhythm_of(self.settings)
 
     async def programme(self, s: AsyncSession) -> Programme:
         p = await programmes.by_id(s, programme_id=self.programme_id)
@@ -149,6 +159,7 @@ class Player:
                 await programmes.update_rhythm(
                     s, programme=p, changes={"dispatch_weekday": e.weekday}, actor=ACTOR, now=e.at
                 )
+                self.settings = p
 
     async def ledger(self, s: AsyncSession, e: Import) -> None:
         """The import handler's write (handlers/ledger.py), then owners bound as invites do."""
@@ -161,22 +172,20 @@ class Player:
             today=e.at.astimezone(SH).date(),
             remove_missing=not e.first,
         )
-        unbound = await s.exec(
-            select(Person).where(
-                Person.programme_id == self.programme_id, col(Person.telegram_user_id).is_(None)
-            )
-        )
-        for person in unbound.all():
-            person.telegram_user_id = next(_telegram_ids)
-            s.add(person)
+        everyone = await s.exec(select(Person).where(Person.programme_id == self.programme_id))
+        self.names = {}
+        for person in everyone.all():
+            self.names[person.id or 0] = person.name
+            if person.telegram_user_id is None:
+                person.telegram_user_id = next(_telegram_ids)
+                s.add(person)
 
     async def answer(self, s: AsyncSession, e: Answer) -> None:
         """What handlers/answer_steps.confirm writes."""
-        p = await self.programme(s)
         m = await self.measure(s, e.code)
         saved = await answers.record_update(
             s, measure=m, person_id=m.owner_id, actor=ACTOR, health=Health(e.health), now=e.at,
-            note=e.note, percent=e.percent, period=period_of(Beat.DISPATCH, e.at, rhythm_of(p)),
+            note=e.note, percent=e.percent, period=period_of(Beat.DISPATCH, e.at, self.rhythm),
         )  # fmt: skip
         if e.signoff:
             await decisions.request_signoff(
@@ -232,19 +241,15 @@ class Player:
             )  # fmt: skip
             assert claimed is not None, f"dispatch {period} at {e.at} was sent already"
             expires = max(slot_for(Beat.DISPATCH, period, rhythm).ends, e.at)
-            await dispatch_job.dispatch(s, programme=p, period=period, now=e.at, expires=expires)
+            await dispatch_job.dispatch(
+                s, programme=p, period=period, now=e.at, expires=expires, seen=reach.seen
+            )
         async with self.db.session() as s:
-            persons = {
-                person.id: person.name
-                for person in (
-                    await s.exec(select(Person).where(Person.programme_id == self.programme_id))
-                ).all()
-            }
             rows = await outbox.of_period(
                 s, programme_id=self.programme_id, beats=[Beat.DISPATCH.value], period=period
             )
             for n, row in enumerate(rows, start=1):
-                if persons.get(row.person_id) in e.unreachable:
+                if self.names.get(row.person_id or 0) in e.unreachable:
                     await outbox.finish(s, row=row, state=outbox.FAILED, error="Forbidden")
                 else:
                     await outbox.mark_sent(s, row=row, message_id=n, at=e.at)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest_asyncio
 from hypothesis import HealthCheck, Phase, settings
+from sqlalchemy import event
 
 from storage.db import Database
 
@@ -14,9 +16,13 @@ from storage.db import Database
 # property (a to e) checked on it (test_properties.py). ORACLE_EXAMPLES=2000 ORACLE_RANDOM=1
 # ORACLE_SHRINK=1 to search harder and minimise
 EXAMPLES = int(os.environ.get("ORACLE_EXAMPLES", "40"))
+RANDOM = os.environ.get("ORACLE_RANDOM") is not None
+# the histories are split into shards, each a test of its own with its own fixed seed, so that
+# pytest-xdist's workers share them (test_properties.py)
+SHARDS = max(1, min(int(os.environ.get("ORACLE_SHARDS", "4")), EXAMPLES))
 ORACLE = settings(
     max_examples=EXAMPLES,
-    derandomize=os.environ.get("ORACLE_RANDOM") is None,
+    derandomize=not RANDOM,
     deadline=None,
     database=None,
     report_multiple_bugs=False,  # the first failure is enough: the known ones stay as examples
@@ -35,10 +41,19 @@ ORACLE = settings(
 )
 
 
+def _no_sync(dbapi_conn: Any, _record: Any) -> None:
+    sqlite = "sqlite" in type(dbapi_conn).__module__
+    cursor = dbapi_conn.cursor()
+    cursor.execute("PRAGMA synchronous=OFF" if sqlite else "SET synchronous_commit TO off")
+    cursor.close()
+
+
 @pytest_asyncio.fixture
 async def oracle_db(db_url: str) -> AsyncIterator[Database]:
     """One migrated database (SQLite, and PostgreSQL when configured) for all of a test's histories."""
     database = Database(db_url)
+    # a throwaway database: no wait for the disk at each commit (what is tested is the counting)
+    event.listen(database.engine.sync_engine, "connect", _no_sync)
     try:
         yield database
     finally:
