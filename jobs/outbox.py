@@ -282,12 +282,21 @@ class Sender:
         await self._unlease(row_id)
 
     async def _take(self, row_id: int) -> OutboxMessage | None:
-        wall = datetime.now(UTC)
-        async with self._session() as s:
-            lease = wall + timedelta(seconds=self.lease)
-            if not await outbox.take(s, row_id=row_id, lease_until=lease, wall=wall):
-                return None
-            return await outbox.get(s, row_id=row_id)
+        """Lease the message, retrying a busy database: else it waits for the next reconcile."""
+        for attempt in range(RECORD_TRIES):
+            wall = datetime.now(UTC)
+            try:
+                async with self._session() as s:
+                    lease = wall + timedelta(seconds=self.lease)
+                    if not await outbox.take(s, row_id=row_id, lease_until=lease, wall=wall):
+                        return None
+                    return await outbox.get(s, row_id=row_id)
+            except OperationalError:
+                if attempt == RECORD_TRIES - 1:
+                    raise
+                log.warning("taking message %s: database busy, retrying", row_id)
+                await asyncio.sleep(0.2 * 2**attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     async def _part(
         self, bot: Bot, job: _Job, chunks: list[str], i: int, release: Callable[[], None]

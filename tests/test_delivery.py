@@ -206,3 +206,33 @@ async def test_a_stop_while_a_message_is_being_taken_leaves_no_lease_behind(
         await bot.api.wait_until(lambda: dispatches_to(bot.api, users[1]) == 1, timeout=10)
         await bot.api.settle(quiet=0.5, timeout=10)
         assert [dispatches_to(bot.api, u) for u in users] == [1, 1, 1]
+
+
+async def test_a_busy_database_when_taking_a_message_does_not_leave_it_for_later(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # "database is locked" while leasing one owner's dispatch: the beat's own run must still
+    # deliver it, not leave it queued for the reconciliation minutes later
+    from sqlalchemy.exc import OperationalError
+
+    from storage import outbox
+
+    users = [owner(i) for i in range(3)]
+    take = outbox.take
+    refused: list[int] = []
+
+    async def locked_once(session: object, **kw: object) -> bool:
+        if not refused:
+            refused.append(int(str(kw["row_id"])))
+            raise OperationalError("UPDATE outboxmessage", {}, Exception("database is locked"))
+        return await take(session, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(outbox, "take", locked_once)
+    async with running(db_url, TELEGRAM, strict=False) as bot:
+        pid = await seed_owners(bot, 3)
+        await _dispatch(bot, pid)
+        await bot.api.wait_until(lambda: all(dispatches_to(bot.api, u) == 1 for u in users))
+        async with bot.db.session() as s:
+            rows = (await s.exec(select(OutboxMessage))).all()
+        assert len(refused) == 1
+        assert sorted((r.chat_id, r.state) for r in rows) == sorted((u.id, "sent") for u in users)
