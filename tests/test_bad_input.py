@@ -23,8 +23,9 @@ OWNER = User(301, "Liaison", language_code="zh-hans")
 LEADER = User(302, "Leader", language_code="en")
 STRANGER = User(555, "Mallory", language_code="en")
 OTHER_GROUP = Chat(-1009, "supergroup", "另一个项目的群")
-# what users do not write: conversation state and their language preference
-UNTRACKED = {"ptbstate", "userpref"}
+# the bot's own bookkeeping, not what people write: conversation state, languages, and the
+# sending budget every reply draws from (shared by processes: jobs/budget.py)
+UNTRACKED = {"ptbstate", "userpref", "sendgrant"}
 AWAY_TOO_LONG = (
     "外出登记最长一年，且须在一年内开始。更长时间请联系整改专班办理工作交接（/handover）。"
 )
