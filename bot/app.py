@@ -81,13 +81,25 @@ def services_of(app: CadenceApp) -> Services:
 async def _post_init(app: CadenceApp) -> None:
     svc = services_of(app)
     svc.started = svc.clock.now()
-    await svc.database.ping()
-    await commands.register(app.bot, svc.settings.cadence_locale)
-    await plan_all(app)
-    start_reconciling(app, svc.settings.cadence_reconcile_seconds)  # resumes the outbox too
+    await svc.database.ping()  # an unreachable database is still one line and exit 3, at once
+    # what no update needs waits until polling has begun, so the first answer comes sooner
+    # (issue 27): jobs run only once the JobQueue starts, after the first getUpdates, so
+    # planning later moves no beat; an update that re-plans a programme meanwhile is safe
+    # (plan_programme replaces jobs by name); the menus are cosmetic
+    assert app.job_queue is not None
+    app.job_queue.run_once(_after_start, when=0.0, name="start")
     if svc.stop_on_signals:
         _stop_on_signals(app)
     logs.started()
+
+
+async def _after_start(context: CadenceContext) -> None:
+    """Start-up work no update waits for: the beats' jobs, the outbox, command menus, gc."""
+    app = context.application
+    svc: Services = context.bot_data["svc"]
+    await plan_all(app)
+    start_reconciling(app, svc.settings.cadence_reconcile_seconds)  # resumes the outbox too
+    await commands.register(app.bot, svc.settings.cadence_locale)
     if not gc.get_freeze_count():  # once per process (tests start many applications)
         # what start-up built lives as long as the process: a full collection scanning those
         # ~200,000 objects cost ~100 ms of CPU every few hundred updates
