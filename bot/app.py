@@ -30,6 +30,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot import commands, conversations
 from bot.context import CadenceContext, Services
+from bot.ordering import PerPerson
 from bot.settings import Settings
 from core import logs
 from core.clock import Clock
@@ -87,6 +88,7 @@ async def _post_init(app: CadenceApp) -> None:
     # planning later moves no beat; an update that re-plans a programme meanwhile is safe
     # (plan_programme replaces jobs by name); the menus are cosmetic
     assert app.job_queue is not None
+    svc.busy += 1  # until the job below has run: tests settle only after it
     app.job_queue.run_once(_after_start, when=0.0, name="start")
     if svc.stop_on_signals:
         _stop_on_signals(app)
@@ -97,9 +99,12 @@ async def _after_start(context: CadenceContext) -> None:
     """Start-up work no update waits for: the beats' jobs, the outbox, command menus, gc."""
     app = context.application
     svc: Services = context.bot_data["svc"]
-    await plan_all(app)
-    start_reconciling(app, svc.settings.cadence_reconcile_seconds)  # resumes the outbox too
-    await commands.register(app.bot, svc.settings.cadence_locale)
+    try:
+        await plan_all(app)
+        start_reconciling(app, svc.settings.cadence_reconcile_seconds)  # resumes the outbox too
+        await commands.register(app.bot, svc.settings.cadence_locale)
+    finally:
+        svc.busy -= 1
     if not gc.get_freeze_count():  # once per process (tests start many applications)
         # what start-up built lives as long as the process: a full collection scanning those
         # ~200,000 objects cost ~100 ms of CPU every few hundred updates
@@ -151,6 +156,7 @@ def build_application(
         )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        .concurrent_updates(PerPerson())
     )
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url)
