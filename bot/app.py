@@ -83,10 +83,12 @@ async def _post_init(app: CadenceApp) -> None:
     svc = services_of(app)
     svc.started = svc.clock.now()
     await svc.database.ping()  # an unreachable database is still one line and exit 3, at once
-    # what no update needs waits until polling has begun, so the first answer comes sooner
-    # (issue 27): jobs run only once the JobQueue starts, after the first getUpdates, so
-    # planning later moves no beat; an update that re-plans a programme meanwhile is safe
-    # (plan_programme replaces jobs by name); the menus are cosmetic
+    await plan_all(app)
+    start_reconciling(app, svc.settings.cadence_reconcile_seconds)  # resumes the outbox too
+    # the menus (a request per scope and language, each a round trip to Telegram) and the
+    # collection wait until polling has begun, so the first answer comes sooner (issue 27);
+    # no update needs them. Planning stays here: deferred, the sandbox's start sent
+    # September's report to the old leadership group before a /setup (test_sandbox)
     assert app.job_queue is not None
     svc.busy += 1  # until the job below has run: tests settle only after it
     app.job_queue.run_once(_after_start, when=0.0, name="start")
@@ -96,13 +98,10 @@ async def _post_init(app: CadenceApp) -> None:
 
 
 async def _after_start(context: CadenceContext) -> None:
-    """Start-up work no update waits for: the beats' jobs, the outbox, command menus, gc."""
-    app = context.application
+    """Start-up work no update waits for: command menus, then freezing what start-up built."""
     svc: Services = context.bot_data["svc"]
     try:
-        await plan_all(app)
-        start_reconciling(app, svc.settings.cadence_reconcile_seconds)  # resumes the outbox too
-        await commands.register(app.bot, svc.settings.cadence_locale)
+        await commands.register(context.bot, svc.settings.cadence_locale)
     finally:
         svc.busy -= 1
     if not gc.get_freeze_count():  # once per process (tests start many applications)
