@@ -30,7 +30,6 @@ from telegram.warnings import PTBUserWarning
 
 from bot import commands, conversations
 from bot.context import CadenceContext, Services
-from bot.ordering import PerPerson
 from bot.settings import Settings
 from core import logs
 from core.clock import Clock
@@ -155,7 +154,6 @@ def build_application(
         )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
-        .concurrent_updates(PerPerson())
     )
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url)
