@@ -86,8 +86,7 @@ async def _post_init(app: CadenceApp) -> None:
     start_reconciling(app, svc.settings.cadence_reconcile_seconds)  # resumes the outbox too
     # the menus (a request per scope and language, each a round trip to Telegram) and the
     # collection wait until polling has begun, so the first answer comes sooner (issue 27);
-    # no update needs them. Planning stays here: deferred, the sandbox's start sent
-    # September's report to the old leadership group before a /setup (test_sandbox)
+    # no update needs them. Planning stays here (see benchmarks/RESULTS.md, issue 27)
     assert app.job_queue is not None
     svc.busy += 1  # until the job below has run: tests settle only after it
     app.job_queue.run_once(_after_start, when=0.0, name="start")
