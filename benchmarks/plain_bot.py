@@ -1,7 +1,8 @@
-"""The memory baseline: a plain PTB bot that sends given messages when an admin says /dispatch.
+"""The baseline bot: sends given messages when an admin says /dispatch, echoes any other text.
 
 Usage: python -m benchmarks.plain_bot MESSAGES_JSON BOT_API_BASE_URL TOKEN
 Only PTB is imported, as a bare bot would; the messages come from Cadence's own dispatch.
+The echo (/start included) is the baseline of the Monday and start-up benchmarks.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ import sys
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import AIORateLimiter, Application, CommandHandler, ContextTypes
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 
 def main(path: str, base_url: str, token: str) -> None:
@@ -37,6 +45,10 @@ def main(path: str, base_url: str, token: str) -> None:
             return_exceptions=True,
         )
 
+    async def echo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None and update.message.text is not None
+        await update.message.reply_text(update.message.text)
+
     app = (
         Application.builder()
         .token(token)
@@ -45,6 +57,7 @@ def main(path: str, base_url: str, token: str) -> None:
         .build()
     )
     app.add_handler(CommandHandler("dispatch", dispatch, block=False))
+    app.add_handler(MessageHandler(filters.TEXT, echo))
     print("ready", flush=True)
     app.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0, timeout=1)
 

@@ -138,14 +138,20 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
     if command in ("run", "check-token"):
         _require_token(settings)
         if command == "run":
-            # migrate in a child process: Alembic's modules and the migration's work would stay
-            # in the long-running bot's memory (about 10 MB) for nothing
-            # (its "up to date" is no news; a failure is its one line on stderr)
-            migrated = subprocess.run(
-                [sys.executable, "-m", "bot", "migrate"], check=False, stdout=subprocess.DEVNULL
-            )
-            if migrated.returncode:
-                return migrated.returncode
+            from storage.schema_version import up_to_date
+
+            # nothing pending is told in milliseconds without Alembic; only then is the child
+            # (a second interpreter loading Alembic: 1.5-3 s) skipped, so no update ever meets
+            # an old schema; an unreadable database goes to the child for its one-line error
+            if not up_to_date(settings.database_url):
+                # migrate in a child process: Alembic's modules and the migration's work would
+                # stay in the long-running bot's memory (about 10 MB) for nothing
+                # (its "up to date" is no news; a failure is its one line on stderr)
+                migrated = subprocess.run(
+                    [sys.executable, "-m", "bot", "migrate"], check=False, stdout=subprocess.DEVNULL
+                )
+                if migrated.returncode:
+                    return migrated.returncode
             from bot.app import run
 
             return run(settings)

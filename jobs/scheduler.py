@@ -41,12 +41,6 @@ async def plan_programme(
     """(Re)schedule a programme's beats: due ones now (if catch_up), the others at their next slot."""
     svc: Services = app.bot_data["svc"]
     assert app.job_queue is not None
-    # a beat running now re-plans itself when it ends: planning it again could run it twice at once
-    busy = running(svc)
-    chosen = [b for b in ([only] if only else list(Beat)) if busy[(programme_id, b)] <= 0]
-    for beat in chosen:
-        for job in app.job_queue.get_jobs_by_name(job_name(programme_id, beat)):
-            job.schedule_removal()
     now = svc.clock.now()
     async with svc.database.session() as s:
         programme = await programmes.by_id(s, programme_id=programme_id)
@@ -55,6 +49,14 @@ async def plan_programme(
         rhythm = rhythm_of(programme)
         sent = await beats.sent_times(s, programme_id=programme_id)
         since = await programmes.since(s, programme=programme)
+    # from here to the last run_once nothing awaits: two plannings of one programme at once
+    # (the start's, an update's) replace each other's jobs instead of doubling them
+    # a beat running now re-plans itself when it ends: planning it again could run it twice at once
+    busy = running(svc)
+    chosen = [b for b in ([only] if only else list(Beat)) if busy[(programme_id, b)] <= 0]
+    for beat in chosen:
+        for job in app.job_queue.get_jobs_by_name(job_name(programme_id, beat)):
+            job.schedule_removal()
     planned: dict[Beat, str] = {}
     for beat in chosen:
         # catch-up only for periods that began once people could expect them (core.domain.catchup)
