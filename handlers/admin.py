@@ -121,4 +121,6 @@ async def setup(update: Update, context: CadenceContext) -> None:
             "This group is now the task-force chat of {name}. Reviews will appear here.", name=name
         )
     after = await next_steps(context, found)
-    await message.reply_text(f"{text}\n\n{after}" if after else text)
+    said = f"{text}\n\n{after}" if after else text
+    # "is now" once it is: a beat run right after the reply must find the group attached
+    context.reply(lambda: message.reply_text(said))

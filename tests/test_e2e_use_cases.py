@@ -8,6 +8,7 @@ import contextlib
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ADMIN, SH, Bot, button
@@ -107,3 +108,43 @@ async def test_a_decision_edits_the_copies_through_the_outbox(
     assert bot.api.last_to(OWNER_A.id).plain == (
         "1.3.2已销号。\n✅ 专班成员乙已于9月30日11:30同意销号。"
     )
+
+
+async def test_setup_says_the_group_is_attached_only_once_it_is(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a report run right after the reply must find the group attached (the sandbox's spare group
+    # got no report when its beat ran between the reply and the commit); a failed commit says so
+    from conftest import GROUP
+
+    from storage import programmes
+    from storage.models import Programme
+
+    await bot.say(ADMIN, "/newprogramme 巡视整改")
+    database = bot.db
+    real, attach = database.session, programmes.attach_chat
+    failed: list[bool] = []
+
+    async def attaching(session: AsyncSession, **kw: Any) -> None:
+        await attach(session, **kw)
+        session.info["attached"] = True
+
+    @contextlib.asynccontextmanager
+    async def failing() -> AsyncIterator[AsyncSession]:
+        async with real() as s:
+            yield s
+            if s.info.get("attached") and not failed:
+                failed.append(True)
+                raise RuntimeError("the database went away at the commit")
+
+    monkeypatch.setattr(programmes, "attach_chat", attaching)
+    monkeypatch.setattr(database, "session", failing)
+    mark = bot.api.mark()
+    bot.api.send_group(GROUP, ADMIN, "/setup 巡视整改")
+    answers = await bot.answers(GROUP.id, mark)
+    assert failed == [True]
+    assert [a.plain for a in answers] == [APOLOGY]
+    monkeypatch.setattr(database, "session", real)
+    async with bot.db.session() as s:
+        programme = (await s.exec(select(Programme))).one()
+    assert programme.leadership_chat_id is None
