@@ -134,7 +134,10 @@ class Replay:
             m = self.measures[e.code]
             m.looked_back = True
             if e.rebound and m.status == "closed":
-                m.status, m.closed_on = "reopened", None
+                # the owner's look-back answer is the measure's latest word and health (issue 22,
+                # item 6): 反弹 says the problem is back, the owner reporting it at risk (DOMAIN.md,
+                # Traffic lights: yellow, red once past its deadline), whatever was said before
+                m.status, m.closed_on, m.health = "reopened", None, "at_risk"
         elif isinstance(e, Schedule):
             self.weekday = e.weekday
 
