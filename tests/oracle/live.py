@@ -39,3 +39,10 @@ async def reconstruction_equals_live(db: Database, player: Player, moment: datet
         rebuilt = await as_of.facts_at(s, programme=p, at=moment + timedelta(microseconds=1))
     key = lambda f: (f.code, f.status, f.deadline, f.health, f.closed_on, f.silent_dispatches)  # noqa: E731
     assert sorted(map(key, rebuilt)) == sorted(map(key, live)), f"e: as of {moment}"
+
+
+async def live_counts(db: Database, history: History) -> None:
+    """Properties a, d and e alone, at the history's checks."""
+    player = Player(db)
+    await player.create(history)
+    await player.play(history, at_check=checker(db, player, history))

@@ -101,6 +101,7 @@ class Replay:
     measures: dict[str, Measure] = field(default_factory=dict)
     sent: list[Sent] = field(default_factory=list)
     answers: dict[str, list[datetime]] = field(default_factory=dict)
+    signed_off: list[tuple[str, date]] = field(default_factory=list)  # every approval, in order
     weekday: int = 0
     now: datetime | None = None
 
@@ -133,7 +134,10 @@ class Replay:
             m = self.measures[e.code]
             m.looked_back = True
             if e.rebound and m.status == "closed":
-                m.status, m.closed_on = "reopened", None
+                # the owner's look-back answer is the measure's latest word and health (issue 22,
+                # item 6): 反弹 says the problem is back, the owner reporting it at risk (DOMAIN.md,
+                # Traffic lights: yellow, red once past its deadline), whatever was said before
+                m.status, m.closed_on, m.health = "reopened", None, "at_risk"
         elif isinstance(e, Schedule):
             self.weekday = e.weekday
 
@@ -144,6 +148,7 @@ class Replay:
                 m.deadline, m.extended = m.asked_deadline, True
         elif e.approve:
             m.status, m.closed_on, m.looked_back = "closed", e.at.astimezone(SH).date(), False
+            self.signed_off.append((e.code, m.closed_on))
         else:
             m.status = "in_progress"
         m.request = None
@@ -258,12 +263,16 @@ class Replay:
         return out
 
     def closed_in(self, year: int, month: int) -> list[str]:
-        """Live measures closed by a sign-off dated in the month (and still closed now)."""
-        return [
-            c
-            for c in self.live()
-            if (d := self.measures[c].closed_on) is not None and (d.year, d.month) == (year, month)
-        ]
+        """Live measures with a sign-off decision dated in the month.
+
+        DOMAIN.md ("As of", closed in a month): "sign-off decisions dated in it". A closure that
+        rebounded later, even within the same month, still counts in its month: nothing there asks
+        the measure to be closed still at the month's end.
+        """
+        live = set(self.live())
+        return sorted(
+            {c for c, d in self.signed_off if c in live and (d.year, d.month) == (year, month)}
+        )
 
 
 def replay(history: History, until: datetime) -> Replay:

@@ -83,6 +83,7 @@ def histories(draw: Draw, max_weeks: int = 16) -> History:
 
     add(Import(_moment(draw, start), rows, first=True))
     used: set[date] = set()  # nominal dispatch days already sent (one dispatch per period)
+    after: set[datetime] = set()  # checks drawn just after a look-back, else seldom one falls there
     for w in range(weeks):
         monday = start - timedelta(days=start.weekday()) + timedelta(days=7 * (w + 1))
         moments = sorted(
@@ -104,6 +105,9 @@ def histories(draw: Draw, max_weeks: int = 16) -> History:
                 add(e)
                 if isinstance(e, Schedule):
                     pending_dispatch = False  # this week's goes out on the old day or not at all
+                if isinstance(e, LookBack):  # a check within 3 days of it
+                    day = e.at.astimezone(SH).date() + timedelta(days=draw(st.integers(0, 3)))
+                    after.add(_moment(draw, day, CHECK_TIMES))
         if pending_dispatch and dispatch_at.date() < monday + timedelta(days=7):
             add(_dispatch(draw, dispatch_at, owners))
             used.add(nominal)
@@ -113,6 +117,7 @@ def histories(draw: Draw, max_weeks: int = 16) -> History:
             _moment(draw, start + timedelta(days=draw(st.integers(1, days + 6))), CHECK_TIMES)
             for _ in range(draw(st.integers(1, 3)))
         }
+        | after
     )
     return History(at(start, 8), tuple(events), tuple(c for c in checks if c.date() < end))
 

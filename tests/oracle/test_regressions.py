@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from oracle.events import Answer, Dispatch, History, Import, Row, Schedule, at
+from oracle.events import Answer, Decide, Dispatch, History, Import, LookBack, Row, Schedule, at
 from oracle.harness import oracle_db
+from oracle.live import live_counts
 from oracle.months import report_counts, report_stays
 from storage.db import Database
 
@@ -74,6 +75,42 @@ SCHEDULE_LATER = History(
     ),
 )
 
+# seed(0), ORACLE_EXAMPLES=8: signed off on 2 October, rebounded on 25 October. October's report
+# still lists it as closed this month (DOMAIN.md: the sign-off decisions dated in it); the model
+# had asked it to be closed still at the month's end. The November answer only makes the history
+# run past October's end, so that October's report is checked
+REBOUND_SAME_MONTH = History(
+    at(date(2024, 9, 10), 8),
+    (
+        Import(
+            at(date(2024, 9, 10), 7, 30),
+            (Row("2.8", A, "城管局", "李娜", "immediate", None, "in_progress"),),
+            True,
+        ),
+        Answer(at(date(2024, 9, 19), 0, 10), "2.8", "blocked", 44, "按计划推进。", signoff=True),
+        Decide(at(date(2024, 10, 2), 10, 30), "2.8", approve=True),
+        LookBack(at(date(2024, 10, 25), 7, 30), "2.8", rebound=True),
+        Answer(at(date(2024, 11, 4), 0, 10), "2.8", "on_track", 70, "按计划推进。", signoff=True),
+    ),
+)
+
+# what shrinking seed(2) at ORACLE_EXAMPLES=200 drifted to, written by hand: a rebound reopens the measure at risk (the
+# look-back answer is its latest word and health, issue 22 item 6), so it is yellow the next
+# morning though its last update said on track and its deadline is months away; the model had
+# kept the health from before the closure (green)
+REBOUND_AT_RISK = History(
+    at(date(2024, 9, 2), 8),
+    (
+        Import(
+            at(date(2024, 9, 2), 8, 30), (_row("1.1", "审计局", "王伟", date(2024, 12, 31)),), True
+        ),
+        Answer(at(date(2024, 9, 3), 10, 30), "1.1", "on_track", 100, "已完成，申请销号。", True),
+        Decide(at(date(2024, 9, 4), 10, 30), "1.1", approve=True),
+        LookBack(at(date(2024, 9, 20), 10, 30), "1.1", rebound=True),
+    ),
+    (at(date(2024, 9, 21), 9, 3),),
+)
+
 
 async def test_straddling_week_counts_in_the_month_it_was_sent(oracle_db: Database) -> None:
     await report_counts(oracle_db, STRADDLING_WEEK)
@@ -85,3 +122,11 @@ async def test_a_later_removal_leaves_past_reports_alone(oracle_db: Database) ->
 
 async def test_a_schedule_change_leaves_past_feedback_rates_alone(oracle_db: Database) -> None:
     await report_stays(oracle_db, SCHEDULE_LATER)
+
+
+async def test_a_closure_rebounding_in_its_month_still_closed_in_it(oracle_db: Database) -> None:
+    await report_counts(oracle_db, REBOUND_SAME_MONTH)
+
+
+async def test_a_rebound_reopens_the_measure_at_risk(oracle_db: Database) -> None:
+    await live_counts(oracle_db, REBOUND_AT_RISK)
