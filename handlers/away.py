@@ -85,7 +85,7 @@ async def away(update: Update, context: CadenceContext) -> None:
             start=t.when(start, today),
             end=t.when(end, today),
         )
-    await message.reply_text(text)
+    context.reply(lambda: message.reply_text(text))  # "noted" once it is
 
 
 @gate(Role.OWNER, where=Where.PRIVATE)
@@ -122,4 +122,5 @@ async def back(update: Update, context: CadenceContext) -> None:
     )
     if any(e.begun for e in ended):
         lines.insert(0, t._("Welcome back: dispatches come to you again."))
-    await message.reply_text("\n".join(lines))
+    said = "\n".join(lines)
+    context.reply(lambda: message.reply_text(said))  # "back" once it is

@@ -83,4 +83,5 @@ async def handover_command(update: Update, context: CadenceContext) -> None:
             chat_id=old_user, now=context.svc.clock.now(), locale=told.locale,
             text=_tell_old(told, person.name, context.programme.name),
         )  # fmt: skip
-    await message.reply_text("\n".join(lines))
+    said = "\n".join(lines)
+    context.reply(lambda: message.reply_text(said))  # "handed over" once it is

@@ -27,18 +27,18 @@ async def revoke(update: Update, context: CadenceContext) -> None:
         )
         return
     person, person_id, now = found[0], found[0].id, context.svc.clock.now()
+    message = update.effective_message
     if person.telegram_user_id is None:
         count = await invite_links.revoke(
             s, programme_id=context.programme_id, person_id=person_id, now=now
         )
-        await update.effective_message.reply_text(
-            t.n_(
-                "{n} invite link of {name} revoked.",
-                "{n} invite links of {name} revoked.",
-                count,
-                name=person.name,
-            )
+        said = t.n_(
+            "{n} invite link of {name} revoked.",
+            "{n} invite links of {name} revoked.",
+            count,
+            name=person.name,
         )
+        context.reply(lambda: message.reply_text(said))  # "revoked" once it is
         return
     others = [
         p
@@ -53,13 +53,12 @@ async def revoke(update: Update, context: CadenceContext) -> None:
         return
     old_user = await handover.unbind(s, person=person, actor=context.actor, now=now)
     assert old_user is not None
-    await update.effective_message.reply_text(
-        t._(
-            "{name} is no longer bound to their Telegram account, and was told; their history is "
-            "kept. If someone takes over, use /handover {name}.",
-            name=person.name,
-        )
+    said = t._(
+        "{name} is no longer bound to their Telegram account, and was told; their history is "
+        "kept. If someone takes over, use /handover {name}.",
+        name=person.name,
     )
+    context.reply(lambda: message.reply_text(said))  # "no longer bound" once it is
     locale = (await people.locales_of(context.session, user_ids=[old_user])).get(old_user)
     tt = tr(locale or context.programme.locale)
     notices.tell(

@@ -158,7 +158,9 @@ async def schedule(update: Update, context: CadenceContext) -> None:
             now=context.svc.clock.now(),
         )
         replan_after_commit(context, context.programme_id)
-        await message.reply_text(t._("Schedule changed."))
+        changed = t._("Schedule changed.")
+        context.reply(lambda: message.reply_text(changed))  # "changed" once it is
     now = context.svc.clock.now()
     upcoming = await programmes.upcoming(context.session, programme=programme, now=now)
-    await message.reply_text(schedule_text(t, programme, now, upcoming))
+    listed = schedule_text(t, programme, now, upcoming)
+    context.reply(lambda: message.reply_text(listed))  # after "changed", as it was
