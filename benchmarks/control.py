@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from aiohttp import ClientSession, ClientTimeout
@@ -21,3 +22,13 @@ async def control(
 def session() -> ClientSession:
     """A client for control requests, opened before anything is measured."""
     return ClientSession(timeout=ClientTimeout(total=TIMEOUT * 10))
+
+
+async def stop(proc: asyncio.subprocess.Process) -> None:
+    """End a benchmarked bot process: SIGTERM, then SIGKILL if it outlives 30 s."""
+    proc.terminate()
+    try:
+        await asyncio.wait_for(proc.wait(), 30)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()

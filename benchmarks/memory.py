@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from delivery_support import DISPATCH_HEAD
 from fakebot import BOT_TOKEN, FakeTelegram, User
 
+from benchmarks.control import stop
 from benchmarks.fanout import N, seed
 from storage.db import Database
 from storage.migrate import upgrade
@@ -93,12 +94,7 @@ async def measure(
         after, peak = memory_of(proc.pid)
         return {"idle": idle, "idle_peak": idle_peak, "after": after, "peak": peak, "wall": wall}
     finally:
-        proc.terminate()
-        try:
-            await asyncio.wait_for(proc.wait(), 30)
-        except TimeoutError:
-            proc.kill()
-            await proc.wait()
+        await stop(proc)
         log.close()
 
 

@@ -37,6 +37,7 @@ from fakebot import BOT_TOKEN, FakeTelegram, SentMessage, User
 from sqlalchemy import func
 from sqlmodel import select
 
+from benchmarks.control import stop
 from benchmarks.fanout import seed
 from benchmarks.programme import reset_pg
 from storage.db import Database
@@ -173,15 +174,6 @@ async def _start(api: Timed, command: list[str], env: dict[str, str], cwd: str) 
     return proc
 
 
-async def _stop(proc: Any) -> None:
-    proc.terminate()
-    try:
-        await asyncio.wait_for(proc.wait(), 30)
-    except TimeoutError:
-        proc.kill()
-        await proc.wait()
-
-
 def percentiles(values: list[float]) -> str:
     """p50 / p95 / p99 in ms."""
     if len(values) < 2:
@@ -242,7 +234,7 @@ async def cadence(url: str, folder: Path, name: str) -> list[str]:
             wall = await _play(api, owners, "/use Bench", "/dispatch")
             await asyncio.sleep(2.0)
         finally:
-            await _stop(proc)
+            await stop(proc)
         floods = api.faults.floods
     lost = N - (await _stored(db) - before)
     await db.dispose()
@@ -269,7 +261,7 @@ async def echo(folder: Path) -> list[str]:
         try:
             wall = await _play(api, owners, "echo", None)
         finally:
-            await _stop(proc)
+            await stop(proc)
     return _rows("bare PTB echo", _latencies(owners, 0.0), f"wall {wall:.0f} s")
 
 

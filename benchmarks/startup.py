@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from aiohttp import web
 from fakebot import BOT_TOKEN, FakeTelegram, User
 
+from benchmarks.control import stop
 from benchmarks.fanout import seed
 from storage.db import Database
 from storage.migrate import upgrade
@@ -78,12 +79,7 @@ async def first_answer(
             await api.wait_for(STRANGER.id, since=0, timeout=60)
             return time.monotonic() - start, api.phases(start)
         finally:
-            proc.terminate()
-            try:
-                await asyncio.wait_for(proc.wait(), 30)
-            except TimeoutError:
-                proc.kill()
-                await proc.wait()
+            await stop(proc)
             log.close()
 
 
