@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
 
-from core.domain.ledger_words import LONG_TERM_KEYS, clean, key
+from core.domain.ledger_words import CACHED, LONG_TERM_KEYS, clean, key
 
 DATE_RES = (
     re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})"),
@@ -43,6 +44,7 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+@functools.lru_cache(maxsize=CACHED)
 def plain(value: str) -> str:
     """A deadline's text folded for matching: width, case, 号 as 日, time and spaces removed."""
     text = unicodedata.normalize("NFKC", clean(value)).casefold().strip()

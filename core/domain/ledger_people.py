@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
-from core.domain.ledger_words import clean, name, split_outside
+from core.domain.ledger_words import CACHED, clean, name, split_outside
 
 PEOPLE_SEPARATORS = frozenset("、，,;；/／\r\n")
 SPACES = frozenset(" \t\u3000")
@@ -34,6 +35,7 @@ def _names_by_space(part: str) -> list[str]:
     return [part]
 
 
+@functools.lru_cache(maxsize=CACHED)
 def parse_people(value: str, *, keep_notes: bool = False) -> tuple[tuple[str, str], ...]:
     """(name, phone) for each person in a cell, in order, without repeats.
 
