@@ -31,9 +31,11 @@ class Names:
 
     def __init__(self, session: AsyncSession, programme_id: int) -> None:
         self.s, self.pid = session, programme_id
-        self.areas: dict[str, Area] = {}
-        self.problems: dict[tuple[str, str], Problem] = {}  # by (area name, problem name)
-        self.units: dict[str, Unit] = {}
+        # areas, problems and units by name to their ids: plain ints, not ORM objects (an
+        # independent ledger names a problem per row: 10,000 objects built for their ids alone)
+        self.areas: dict[str, int] = {}
+        self.problems: dict[tuple[str, str], int] = {}  # by (area name, problem name)
+        self.units: dict[str, int] = {}
         self.people: dict[str, Person] = {}
         self.held: set[tuple[int, str]] = set()  # (person id, role) granted already
         # names first seen in this import, as rows to insert in bulk (dicts keep ledger order)
@@ -46,15 +48,22 @@ class Names:
     async def load(self) -> None:
         """Read what the programme has, in one query per kind."""
         pid, s = self.pid, self.s
-        self.areas = {
-            a.name: a for a in (await s.exec(select(Area).where(Area.programme_id == pid)))
-        }
-        by_id = {a.id: a.name for a in self.areas.values()}
-        self.next_area = max((a.number for a in self.areas.values()), default=0) + 1
-        for p in await s.exec(select(Problem).where(Problem.programme_id == pid)):
-            self.problems[(by_id[p.area_id], p.name)] = p
-            self.next_problem = max(self.next_problem, p.number + 1)
-        self.units = {u.name: u for u in await s.exec(select(Unit).where(Unit.programme_id == pid))}
+        areas = await s.exec(
+            select(Area.id, Area.name, Area.number).where(Area.programme_id == pid)
+        )
+        by_id: dict[int, str] = {}
+        for area_id, area_name, number in areas:
+            self.areas[area_name] = area_key = _stored(area_id)
+            by_id[area_key] = area_name
+            self.next_area = max(self.next_area, number + 1)
+        problems = select(Problem.id, Problem.area_id, Problem.name, Problem.number)
+        for problem_id, area_id, problem_name, number in await s.exec(
+            problems.where(Problem.programme_id == pid)
+        ):
+            self.problems[(by_id[_stored(area_id)], problem_name)] = _stored(problem_id)
+            self.next_problem = max(self.next_problem, number + 1)
+        units = await s.exec(select(Unit.id, Unit.name).where(Unit.programme_id == pid))
+        self.units = {unit_name: _stored(unit_id) for unit_id, unit_name in units}
         people = await s.exec(select(Person).where(Person.programme_id == pid))
         self.people = {p.name: p for p in people}
         grants = select(RoleGrant.person_id, RoleGrant.role).where(RoleGrant.programme_id == pid)
@@ -67,12 +76,12 @@ class Names:
             for unit in (row.lead_unit, *row.co_units):
                 self._unit(unit)
         # areas and units get their ids first: problems and people refer to them
-        await self._insert(Area, self.new_areas, self.areas, lambda a: a.name)
-        await self._insert(Unit, self.new_units, self.units, lambda u: u.name)
+        await self._ids(Area, self.new_areas, self.areas, ("name",))
+        await self._ids(Unit, self.new_units, self.units, ("name",))
         wanted: list[tuple[str, Role]] = []
         for row, old, changes in todo:
             self._problem(row.area, row.problem)
-            self._person(row.owner, self.units[row.lead_unit].id)
+            self._person(row.owner, self.units[row.lead_unit])
             wanted.append((row.owner, Role.OWNER))
             for leader in (row.leader, *row.co_leaders) if row.leader else ():
                 self._person(leader)
@@ -84,10 +93,7 @@ class Names:
         for row in rows:
             for name, _ in row.contacts:
                 self._person(name)
-        area_names = {a.id: a.name for a in self.areas.values()}
-        await self._insert(
-            Problem, self.new_problems, self.problems, lambda p: (area_names[p.area_id], p.name)
-        )
+        await self._ids(Problem, self.new_problems, self.problems, ("area", "name"))
         await self._insert(Person, self.new_people, self.people, lambda p: p.name)
         await self.s.flush()  # people already stored who now have a unit
         grants: list[dict[str, Any]] = []
@@ -117,6 +123,23 @@ class Names:
                 into[key(obj)] = obj
         new.clear()
 
+    async def _ids(
+        self, model: type[M], new: dict[Any, dict[str, Any]], into: dict[Any, int],
+        key: tuple[str, ...],
+    ) -> None:  # fmt: skip
+        """Insert the new rows of one kind, BULK to a statement, and keep their ids by key."""
+        rows = list(new.items())
+        table = model.__table__  # type: ignore[attr-defined]
+        for start in range(0, len(rows), BULK):
+            chunk = rows[start : start + BULK]
+            # RETURNING's order is not promised (PostgreSQL), so the ids come back by name
+            query = insert(table).returning(table.c.id, *(table.c[c] for c in _COLUMNS[key]))
+            found = await self.s.exec(query, params=[row for _, row in chunk])
+            ids = {tuple(r[1:]): r[0] for r in found}
+            for k, row in chunk:
+                into[k] = ids[tuple(row[c] for c in _COLUMNS[key])]
+        new.clear()
+
     def contacts(self, rows: Sequence[LedgerRow]) -> list[Event]:
         """Phones written after names become (or update) the person's contact; one event each."""
         events: list[Event] = []
@@ -139,12 +162,11 @@ class Names:
 
     def ids(self, row: LedgerRow) -> dict[str, Any]:
         """The ids a measure row refers to."""
-        area = self.areas[row.area]
         leader = self.people[row.leader].id if row.leader else None
         return {
-            "area_id": area.id,
-            "problem_id": self.problems[(row.area, row.problem)].id,
-            "lead_unit_id": self.units[row.lead_unit].id,
+            "area_id": self.areas[row.area],
+            "problem_id": self.problems[(row.area, row.problem)],
+            "lead_unit_id": self.units[row.lead_unit],
             "owner_id": self.people[row.owner].id,
             "leader_id": leader,
         }
@@ -157,11 +179,9 @@ class Names:
 
     def _problem(self, area: str, name: str) -> None:
         if (area, name) not in self.problems and (area, name) not in self.new_problems:
-            area_id = self.areas[area].id
-            assert area_id is not None
             self.new_problems[(area, name)] = {
                 "programme_id": self.pid,
-                "area_id": area_id,
+                "area_id": self.areas[area],
                 "name": name,
                 "number": self.next_problem,
             }
@@ -180,6 +200,16 @@ class Names:
         elif found is not None and found.unit_id is None and unit_id is not None:
             found.unit_id = unit_id
             self.s.add(found)
+
+
+# the columns that name a row of each kind, as its RETURNING gives them back
+_COLUMNS = {("name",): ("name",), ("area", "name"): ("area_id", "name")}
+
+
+def _stored(row_id: int | None) -> int:
+    """A stored row's id (never None once read back)."""
+    assert row_id is not None
+    return row_id
 
 
 def _chunks(rows: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
