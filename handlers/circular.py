@@ -25,7 +25,7 @@ from core.render.callbacks_circular import CircularPick, CircularStep
 from core.render.circular_keys import MAX_UNITS, confirm, picker
 from core.render.circular_words import ask_sentence, circular_name, draft_text, noted, preview_text
 from handlers.answer import cancel
-from handlers.answer_draft import CIRCULAR, CIRCULAR_SENTENCE, expired, out_of_date, step
+from handlers.answer_draft import CIRCULAR, CIRCULAR_SENTENCE, expired, step
 from handlers.gate import Where, gate
 from handlers.marked import UserData, WhileMarked
 from handlers.send import answer_query
@@ -65,6 +65,10 @@ def _revise(context: CadenceContext, draft: CircularDraft) -> int:
     context.user_data[SEQ] = seq
     draft["id"], draft["previewed"] = seq, False
     return seq
+
+
+def _changed(t: Tr) -> str:
+    return t._("The draft has changed since: use its latest message.")
 
 
 def _mentions(draft: CircularDraft) -> list[Mention]:
@@ -146,7 +150,7 @@ async def _current(update: Update, context: CadenceContext, kind: type[Any]) -> 
         await answer_query(query, expired(context.t), alert=True)
         return None
     if button.draft != draft["id"]:
-        await answer_query(query, out_of_date(context.t), alert=True)
+        await answer_query(query, _changed(context.t), alert=True)
         return None
     return button
 
@@ -227,7 +231,7 @@ async def go(update: Update, context: CadenceContext) -> int | None:
         await query.message.reply_text(text, reply_markup=confirm(t, draft["id"]))
         return PICK
     if not draft["previewed"]:
-        await answer_query(query, out_of_date(t), alert=True)
+        await answer_query(query, _changed(t), alert=True)
         return None
     return await _issue(update, context, draft)
 
