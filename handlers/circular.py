@@ -254,6 +254,7 @@ async def _issue(update: Update, context: CadenceContext, draft: CircularDraft) 
         await answer_query(query, _refusal(t, result), alert=True)
         return None
     context.user_data.pop(CIRCULAR, None)
+    context.user_data.pop(CIRCULAR_SENTENCE, None)
     c = result.circular
     said = t._(
         "{name} is issued and goes to the leadership group.",

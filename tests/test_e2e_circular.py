@@ -141,6 +141,10 @@ async def test_circular_drafted_picked_previewed_and_issued_in_chinese(bot: Bot)
     )
     assert [label for label, _ in preview.buttons] == ["签发", "修改"]
     assert await _issued(bot) == []  # nothing is issued before the confirm
+    # someone else's press of the confirm (forged into their chat) issues nothing
+    query = bot.api.press(LEADER, preview, button(preview, "cirs:", ":issue"))
+    await bot.settle()
+    assert (bot.api.answer_to(query) or {}).get("text") == "此按钮已失效。"
     mark = bot.api.mark()
     bot.api.click(ADMIN, preview, "签发")
     await bot.settle()
@@ -203,9 +207,12 @@ async def test_circular_drafted_picked_previewed_and_issued_in_chinese(bot: Bot)
 
 async def test_circular_in_english_with_cancel(bot: Bot) -> None:
     pid = await seed(bot, locale="en")
-    await group_say(bot, ADMIN, "/setup P")
     await add_coordinator(bot, pid, "专班成员乙", COORD_B)
     bot.clock.set(datetime(2024, 12, 3, 9, 0, tzinfo=SH))
+    assert (await bot.say(COORD_B, "/circular")).plain == (
+        "There is no group to send it to yet: use /setup in the leadership group first."
+    )
+    await group_say(bot, ADMIN, "/setup P")
     assert (await bot.say(OWNER_B, "/circular")).plain == "Sorry, this is for coordinators only."
     assert (await bot.say(COORD_B, "/circular May 2031")).plain == (
         "Give a month that has ended, from 2000 on, for example /circular 2024-09."
