@@ -41,6 +41,7 @@ from handlers import (
     away,
     buttons,
     chase,
+    circular,
     dead_ends,
     errors,
     export,
@@ -190,6 +191,7 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         deciding = conversations.deciding(private)
         extending = conversations.extending(private, app.user_data)
         looking_back = lookback.conversation(private, evidence, app.user_data)
+        circulating = circular.conversation(private, app.user_data)
     return [
         # /start carries invite tokens from strangers, so it comes before anything gated
         CommandHandler("start", start.start),
@@ -209,6 +211,7 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         deciding,
         extending,
         looking_back,
+        circulating,
         CommandHandler("pending", signoff.pending),
         CommandHandler("history", history.history_command),
         # the conversation sits before the ledger upload so evidence files go to the answer

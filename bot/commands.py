@@ -25,6 +25,7 @@ PRIVATE = (
     ("narrative", N_("The task force's text of the progress report (coordinators)")),
     ("export", N_("Ledger and report files (coordinators, leaders)")),
     ("letter", N_("Work prompt letter for a red measure (coordinators)")),
+    ("circular", N_("Work circular of a month (coordinators)")),
     ("away", N_("Away from … to …")),
     ("back", N_("Back from absence")),
     ("lang", N_("Language")),

@@ -15,6 +15,8 @@ from core.render.limits import page
 from handlers import answer_files
 from handlers.answer_draft import (
     ACTION_HEALTH,
+    CIRCULAR,
+    CIRCULAR_SENTENCE,
     DRAFT,
     END,
     EXTENDING,
@@ -254,5 +256,7 @@ async def cancel(update: Update, context: CadenceContext) -> int:
     context.user_data.pop(SENDING_BACK, None)
     context.user_data.pop(EXTENDING, None)
     context.user_data.pop(LOOKING_BACK, None)
+    context.user_data.pop(CIRCULAR, None)
+    context.user_data.pop(CIRCULAR_SENTENCE, None)
     await update.effective_message.reply_text(context.t._("Cancelled. Nothing was saved."))
     return END

@@ -23,6 +23,8 @@ NAMING = "naming"  # a coordinator invited by link is about to send their name
 LOOSE = "loose"  # text or a file sent outside an answer, kept until a measure is chosen
 LOOKING_BACK = "lookback"  # the look-back being answered (回头看), its verdict and any files
 EXTENDING = "extension"  # the extension being asked for (申请延期): measure, then the date
+CIRCULAR = "circular"  # the work circular being drafted (工作通报): month, picks, revision
+CIRCULAR_SENTENCE = "circular_sentence"  # a circular's unit waiting for its sentence
 MAX_TEXT = 2000
 MAX_FILES = 10
 ACTION_HEALTH = {
@@ -116,9 +118,10 @@ def new_draft(context: CadenceContext, **fields: Any) -> Draft:
     assert context.user_data is not None
     seq = int(context.user_data.get(DRAFT_SEQ, 0)) % callbacks.MAX_ID + 1
     context.user_data[DRAFT_SEQ] = seq
-    # a newer answer ends an unfinished look-back note or extension request
+    # a newer answer ends an unfinished look-back note, extension request or circular sentence
     context.user_data.pop(LOOKING_BACK, None)
     context.user_data.pop(EXTENDING, None)
+    context.user_data.pop(CIRCULAR_SENTENCE, None)
     draft = cast(Draft, {"id": seq, "programme_id": context.programme_id, **fields})
     context.user_data[DRAFT] = draft
     return draft

@@ -71,6 +71,9 @@ def _help_text(context: CadenceContext) -> str:
         lines.append(t._("/pending – sign-off requests waiting for a decision"))
         lines.append(t._("/dispatch, /review, /report – run a beat now"))
         lines.append(t._("/letter CODE – a numbered work prompt letter for a red measure"))
+        lines.append(
+            t._("/circular [2024-09] – a numbered work circular: units ranked, commended or named")
+        )
         lines.append(t._("/schedule – the beats and their next dates"))
         lines.append(
             t._("/programme – the inspection facts the progress report opens and signs with")

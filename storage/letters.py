@@ -5,28 +5,17 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
-from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.domain.letters import Letter, LetterState, letter, next_number
+from core.domain.letters import Letter, LetterState, letter
 from core.domain.model import MeasureFacts
 from core.domain.workcal import CalendarKind
-from storage import audit
+from storage import audit, numbering
 from storage.documents import moment
 from storage.models import AuditEvent, Measure, Programme, ProgressUpdate
 
 ACTION = "letter.issue"
-
-
-async def issued(session: AsyncSession, *, programme_id: int) -> list[dict[str, object]]:
-    """Every letter of the programme, oldest first, as recorded."""
-    rows = await session.exec(
-        select(AuditEvent)
-        .where(AuditEvent.programme_id == programme_id, AuditEvent.action == ACTION)
-        .order_by(col(AuditEvent.id))
-    )
-    return [{**json.loads(e.after), "measure_id": e.entity_id} for e in rows.all() if e.after]
 
 
 async def issue(
@@ -41,20 +30,10 @@ async def issue(
 ) -> Letter:
     """Number the letter (per programme and year) and record it in the measure's history."""
     assert programme.id is not None
-    # two coordinators issuing at once must not share a number: writing the programme row
-    # first takes its lock (a row lock on PostgreSQL, the write lock on SQLite) until commit
-    await session.exec(
-        update(Programme).where(col(Programme.id) == programme.id).values(id=Programme.id)
+    number = await numbering.take(
+        session, programme_id=programme.id, action=ACTION, year=today.year
     )
-    past = await issued(session, programme_id=programme.id)
-    numbers = [(int(str(x["year"])), int(str(x["number"]))) for x in past]
-    content = letter(
-        programme.name,
-        facts,
-        today,
-        next_number(numbers, today.year),
-        CalendarKind(programme.calendar),
-    )
+    content = letter(programme.name, facts, today, number, CalendarKind(programme.calendar))
     audit.record(
         session,
         programme_id=programme.id,
