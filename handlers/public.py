@@ -252,7 +252,8 @@ async def send(update: Update, context: CadenceContext) -> int | None:
         await answer_query(query, context.t._("This button has expired."), alert=True)
         return None
     named = button == PublicStep("named")
-    name = (user.full_name + (f" (@{user.username})" if user.username else "")) if named else None
+    handle = f" @{user.username}" if user.username else ""
+    name = f"{user.full_name}{handle}" if named else None
     number = await channel.submit(
         context.session,
         programme=programme,

@@ -120,6 +120,7 @@ def _tell_photos(
     item: PublicItem,
     now: datetime,
     *,
+    about: str,
     chat_id: int | None = None,
     person: Person | None = None,
 ) -> None:
@@ -132,7 +133,7 @@ def _tell_photos(
     else:
         kind, text = "photo_id", photos[0]
     tell(
-        session, programme_id=programme_id, about=f"public:{item.id}", text=text, now=now,
+        session, programme_id=programme_id, about=about, text=text, now=now,
         file=(kind, "", b""), chat_id=chat_id, person=person,
     )  # fmt: skip
 
@@ -148,7 +149,7 @@ async def _to_task_force(
     if programme.taskforce_chat_id is not None:
         t = tr(programme.locale)
         chat = programme.taskforce_chat_id
-        _tell_photos(session, programme.id, item, now, chat_id=chat)
+        _tell_photos(session, programme.id, item, now, about=about, chat_id=chat)
         tell(
             session, programme_id=programme.id, about=about, chat_id=chat, now=now,
             text=item_text(t, v, today), markup=desk_keyboard(t, item.id), locale=programme.locale,
@@ -159,7 +160,7 @@ async def _to_task_force(
             continue
         locale = await locale_of(session, programme, person)
         t = tr(locale)
-        _tell_photos(session, programme.id, item, now, person=person)
+        _tell_photos(session, programme.id, item, now, about=about, person=person)
         tell(
             session, programme_id=programme.id, about=about, person=person, now=now,
             text=item_text(t, v, today), markup=desk_keyboard(t, item.id), locale=locale,
@@ -197,7 +198,7 @@ async def accept(
     )
     assert programme.id is not None
     tell(
-        session, programme_id=programme.id, about=f"public:{item.id}", chat_id=item.sender_user_id,
+        session, programme_id=programme.id, about=f"public:{item.id}:accepted", chat_id=item.sender_user_id,
         text=accepted_notice(tr(item.locale), item.number, programme.name), now=now,
         locale=item.locale,
     )  # fmt: skip
@@ -224,9 +225,11 @@ async def forward(
     locale = await locale_of(session, programme, owner)
     v = await view(session, programme, item)
     today = today_in(now, programme.timezone)
-    _tell_photos(session, programme.id, item, now, person=owner)
+    _tell_photos(
+        session, programme.id, item, now, about=f"public:{item.id}:forwarded", person=owner
+    )
     tell(
-        session, programme_id=programme.id, about=f"public:{item.id}", person=owner, now=now,
+        session, programme_id=programme.id, about=f"public:{item.id}:forwarded", person=owner, now=now,
         text=forwarded_text(tr(locale), v, today), locale=locale, measure_ids=[measure.id or 0],
     )  # fmt: skip
     return Step(Outcome.DONE, item.number, by=owner.name, code=measure.code)
@@ -250,7 +253,7 @@ async def answer(
     )  # fmt: skip
     assert programme.id is not None
     tell(
-        session, programme_id=programme.id, about=f"public:{item.id}", chat_id=item.sender_user_id,
+        session, programme_id=programme.id, about=f"public:{item.id}:answered", chat_id=item.sender_user_id,
         text=answer_text(tr(item.locale), item.number, programme.name, text), now=now,
         locale=item.locale,
     )  # fmt: skip
