@@ -1,8 +1,7 @@
-"""群众监督, the sender's side: anyone with the public link writes a 监督意见, step by step.
+"""群众监督, the sender's side: anyone with the public link writes a 监督意见, step by step."""
 
-The sender may be a stranger: these steps pass the gate as `public`, show nothing of the
-programme but its name and its areas, and bind nobody to it.
-"""
+# The sender may be a stranger: these steps pass the gate as `public`, show nothing of the
+# programme but its name and its areas, and bind nobody to it.
 
 from __future__ import annotations
 
