@@ -192,7 +192,13 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         extending = conversations.extending(private, app.user_data)
         looking_back = lookback.conversation(private, evidence, app.user_data)
         circulating = circular.conversation(private, app.user_data)
+        public_sending = conversations.public_sending(private)
+        public_desk = conversations.public_desk()
     return [
+        # 群众监督: /start jiandu… opens it to anyone, so it comes before invites and the gate;
+        # an answer being typed to the public goes before any other conversation's text
+        public_sending,
+        public_desk,
         # /start carries invite tokens from strangers, so it comes before anything gated
         CommandHandler("start", start.start),
         CommandHandler("help", start.help_command),

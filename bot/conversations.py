@@ -13,7 +13,9 @@ from telegram.ext import (
 )
 
 from core.render import callbacks
-from handlers import answer, answer_draft, answer_steps, dead_ends, extension, signoff
+from core.render.callbacks_public import PublicAct, PublicArea, PublicStep
+from handlers import answer, answer_draft, answer_steps, dead_ends, extension, public, signoff
+from handlers import public_desk as public_desk_
 from handlers.marked import UserData, WhileMarked
 
 _is = callbacks.pattern
@@ -99,6 +101,59 @@ def extending(private: filters.BaseFilter, user_data: UserData) -> ConversationH
         },
         fallbacks=[CommandHandler("cancel", answer.cancel)],
         name="extend",
+        persistent=True,
+        allow_reentry=True,
+    )
+
+
+def public_sending(private: filters.BaseFilter) -> ConversationHandler[Any]:
+    """群众监督: anyone with the public link writes a 监督意见 (text, photos, about, name)."""
+    text = private & filters.TEXT & ~filters.COMMAND
+    photo, document = private & filters.PHOTO, private & filters.Document.ALL
+    anything = private & ~filters.COMMAND
+    link = private & filters.Regex(r"^/start jiandu(_[A-Za-z0-9]+)?$")
+    return ConversationHandler(
+        entry_points=[CommandHandler("start", public.begin, filters=link)],
+        states={
+            public.TEXT: [
+                MessageHandler(text | photo, public.text),
+                MessageHandler(document, public.file),
+            ],
+            public.PHOTOS: [
+                MessageHandler(photo, public.photo),
+                MessageHandler(document, public.file),
+                MessageHandler(text, public.stray_text),
+                CallbackQueryHandler(public.photos_done, pattern=_is(PublicStep)),
+            ],
+            public.ABOUT: [
+                MessageHandler(text, public.about_text),
+                MessageHandler(anything, public.stray_in_about),
+                CallbackQueryHandler(public.about_button, pattern=_is(PublicStep)),
+                CallbackQueryHandler(public.about_button, pattern=_is(PublicArea)),
+            ],
+            public.NAME: [
+                CallbackQueryHandler(public.send, pattern=_is(PublicStep)),
+                MessageHandler(anything, public.stray_in_name),
+            ],
+        },
+        fallbacks=[CommandHandler("cancel", public.cancel)],
+        name="public",
+        persistent=True,
+        allow_reentry=True,  # the link opened again starts a fresh comment
+    )
+
+
+def public_desk() -> ConversationHandler[Any]:
+    """群众监督, the task force: 受理 and 转办 at once; 答复 waits for the answer's text."""
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(public_desk_.act, pattern=_is(PublicAct))],
+        states={
+            public_desk_.ANSWER: [
+                MessageHandler(filters.TEXT & ~filters.COMMAND, public_desk_.answer)
+            ]
+        },
+        fallbacks=[CommandHandler("cancel", public_desk_.cancel)],
+        name="public_desk",
         persistent=True,
         allow_reentry=True,
     )

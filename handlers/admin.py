@@ -7,13 +7,16 @@ from telegram import Update, User
 from bot.context import CadenceContext
 from core.domain.founding import MAX_NAME
 from core.domain.model import Role
+from core.domain.public import payload_of
 from handlers.gate import Where, gate
+from handlers.invites_out import invite_link
 from handlers.next_steps import next_steps
 from jobs.scheduler import replan_after_commit
 from storage import programmes
 from storage.models import Person, Programme
 from storage.programmes import ChatKind
 from usecases.programmes import found
+from usecases.public import link_key
 
 TASKFORCE_WORDS = ("taskforce", "专班")
 
@@ -61,6 +64,18 @@ async def founded(context: CadenceContext, user: User, name: str) -> tuple[Progr
     assert programme.id is not None
     replan_after_commit(context, programme.id)
     return programme, me
+
+
+async def _public_link(context: CadenceContext, programme: Programme) -> str:
+    """The programme's public link (群众监督), to publish."""
+    assert programme.id is not None
+    key = await link_key(context.session, programme_id=programme.id, now=context.svc.clock.now())
+    link = invite_link(context.bot.username, payload_of(key))
+    return context.t._(
+        "Public supervision link (publish it: anyone can send the task force a comment with "
+        "it, and their name stays hidden unless they agree): {link}",
+        link=link,
+    )
 
 
 def split_setup(words: list[str]) -> tuple[str, bool]:
@@ -122,5 +137,7 @@ async def setup(update: Update, context: CadenceContext) -> None:
         )
     after = await next_steps(context, found)
     said = f"{text}\n\n{after}" if after else text
+    if kind is ChatKind.TASKFORCE:  # the task force publishes it: anyone can write to it
+        said = f"{said}\n\n{await _public_link(context, found)}"
     # "is now" once it is: a beat run right after the reply must find the group attached
     context.reply(lambda: message.reply_text(said))

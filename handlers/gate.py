@@ -123,8 +123,12 @@ def gate(
     needs_programme: bool = True,
     group_is_permission: bool = False,
     programme_of: ProgrammeOf | None = None,
+    public: bool = False,
 ) -> Callable[[Callback[R]], Callback[R | None]]:
-    """Open the update's session, resolve the caller and refuse whoever may not act."""
+    """Open the update's session, resolve the caller and refuse whoever may not act.
+
+    `public`: strangers too (the public's channel, 群众监督, which shows nothing of a programme).
+    """
 
     def wrap(callback: Callback[R]) -> Callback[R | None]:
         @functools.wraps(callback)
@@ -145,13 +149,19 @@ def gate(
                         await _reachable_again(update, context)
                         reason = (
                             _check(
-                                update, context, roles, where, needs_programme, group_is_permission
+                                update,
+                                context,
+                                roles,
+                                where,
+                                needs_programme,
+                                group_is_permission,
+                                public,
                             )
                             if here
                             else context.t._("This button does not belong to this chat.")
                         )
                         if reason is not None:
-                            if _unknown(context, group_is_permission):
+                            if _unknown(context, group_is_permission) and not public:
                                 reason = await strangers.refusal(update, context) or reason
                             await _refuse(update, reason)
                         else:
@@ -181,13 +191,14 @@ def _check(
     where: Where,
     needs_programme: bool,
     group_is_permission: bool,
+    public: bool = False,
 ) -> str | None:
     """Why this caller may not act here, or None when they may."""
     t = context.t
     chat = update.effective_chat
     assert chat is not None and context.who is not None
     private = chat.type == ChatType.PRIVATE
-    if _unknown(context, group_is_permission):
+    if _unknown(context, group_is_permission) and not public:
         return t._("Sorry, I can't help you with that.")
     if where is Where.PRIVATE and not private:
         return t._("Please use this command in a private chat with me.")

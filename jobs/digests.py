@@ -15,15 +15,17 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from core.clock import today_in
 from core.domain.closing import answer_by, tally
 from core.domain.model import Beat
+from core.domain.public import overdue
 from core.domain.report import MonthlyReport, month_end
 from core.domain.workcal import CalendarKind
 from core.i18n import Tr, tr
 from core.render import closing
+from core.render import public as public_words
 from core.render.anchor import anchor_line
 from core.render.digest import report_text, review_text
 from core.render.keyboards import letter_keyboard
 from jobs import documents
-from storage import audit, beats, followups, lookbacks, lookup, reports
+from storage import audit, beats, followups, lookbacks, lookup, public, reports
 from storage.models import Programme, SentBeat
 from storage.outbox_plan import plan
 
@@ -102,9 +104,22 @@ async def review(
         [
             review_text(t, content, programme.name),
             *closing.review_lines(t, asked, late, today, earlier),
+            *await _public_late(session, programme, today),
         ]
     )
     return Digest(chat, [Part(text, red_buttons(t, red, letters=True))], snap)
+
+
+async def _public_late(session: AsyncSession, programme: Programme, today: date) -> list[str]:
+    """群众监督: the items unanswered after 5 working days, for the review."""
+    assert programme.id is not None
+    kind = CalendarKind(programme.calendar)
+    received = [
+        (number, today_in(at, programme.timezone))
+        for number, at in await public.unanswered(session, programme_id=programme.id)
+    ]
+    late = [(n, day) for n, day in received if overdue(day, today, kind)]
+    return public_words.review_lines(tr(programme.locale), late, today)
 
 
 async def _package(
@@ -124,9 +139,11 @@ async def _package(
         session, programme=programme, content=content, t=t, looked_back=done, anchor=anchor
     )
     verdicts = tally([(d.code, d.verdict) for d in done])
+    comments = await public.tally(session, programme_id=programme.id, start=start, end=end)
     lines = [
         report_text(t, content, programme.name),
         *closing.report_lines(t, verdicts),
+        *public_words.report_lines(t, comments),
         anchor_line(t, anchor),
     ]
     return "\n".join(lines), files, content

@@ -27,7 +27,7 @@ from core.render.limits import CAPTION, PHOTO_UPLOAD_BYTES, UPLOAD_BYTES, fit
 from core.render.xlsx import ledger_workbook
 from storage import as_of as as_of_store
 from storage import documents as stored
-from storage import lookbacks, measures, reports
+from storage import lookbacks, measures, public, reports
 from storage.models import Programme
 
 log = logging.getLogger(__name__)
@@ -159,8 +159,14 @@ async def halfyear(
         start=datetime.combine(content.start, time(), zone),
         end=datetime.combine(report.month_end(year, month) + timedelta(days=1), time(), zone),
     )
+    comments = await public.tally(
+        session,
+        programme_id=programme.id,
+        start=datetime.combine(content.start, time(), zone),
+        end=datetime.combine(report.month_end(year, month) + timedelta(days=1), time(), zone),
+    )
     data = await asyncio.to_thread(
-        halfyear_docx, t, content, rows, programme.name, png, tally(done)
+        halfyear_docx, t, content, rows, programme.name, png, tally(done), comments
     )
     name = t._(
         "{programme} continuing rectification report {start} to {end}",

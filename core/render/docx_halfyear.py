@@ -7,10 +7,12 @@ from collections.abc import Sequence
 from core.domain.closing import LookBackTally
 from core.domain.documents import Record
 from core.domain.halfyear import HalfYear
+from core.domain.public import PublicTally
 from core.i18n import Tr
 from core.render.digest import headline
 from core.render.docx import item, next_steps, progress
 from core.render.docx_base import heading, official_document, para, picture, to_bytes
+from core.render.public import tally_sentence
 
 
 def halfyear_title(t: Tr, programme: str) -> str:
@@ -27,6 +29,7 @@ def halfyear_docx(
     programme: str,
     chart: bytes | None = None,
     lookbacks: LookBackTally | None = None,
+    comments: PublicTally | None = None,
 ) -> bytes:
     """Progress over the period, what was closed when, what remains and why, look-backs, next steps."""
     end = h.end
@@ -52,6 +55,8 @@ def halfyear_docx(
             period=t.num(sum(len(c) for c in h.closed)),
         ),
     )
+    if comments is not None and (comments.received or comments.open):  # 群众监督
+        para(doc, "body", tally_sentence(t, comments, month=False))
     if chart is not None:
         picture(doc, chart)
     heading(doc, t, 1, 2, t._("Closed month by month"))
