@@ -52,6 +52,7 @@ from handlers import (
     letter,
     lookback,
     narrative,
+    outcome,
     people,
     people_admin,
     programme_facts,
@@ -190,6 +191,7 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         deciding = conversations.deciding(private)
         extending = conversations.extending(private, app.user_data)
         looking_back = lookback.conversation(private, evidence, app.user_data)
+        recording = outcome.conversation(private, evidence, app.user_data)
     return [
         # /start carries invite tokens from strangers, so it comes before anything gated
         CommandHandler("start", start.start),
@@ -209,6 +211,7 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         deciding,
         extending,
         looking_back,
+        recording,
         CommandHandler("pending", signoff.pending),
         CommandHandler("history", history.history_command),
         # the conversation sits before the ledger upload so evidence files go to the answer
