@@ -99,7 +99,7 @@ async def _begin(message: Message, context: CadenceContext, m: Measure) -> int:
     await message.reply_text(
         context.t._(
             "Recording an institutional outcome for {code}. Send the title of the rule or"
-            " document, for example 《重大事项请示报告办法》. /cancel leaves without saving.",
+            " document, for example “Rules on reporting major matters”. /cancel leaves without saving.",
             code=m.code,
         )
     )
@@ -161,7 +161,7 @@ async def title(update: Update, context: CadenceContext) -> int | None:
         )
         return TITLE
     _draft(context)["title"] = found
-    await message.reply_text(t._("Its document number? For example 高新党工委发〔2024〕12号."))
+    await message.reply_text(t._("Its document number? For example GX-2024-12."))
     return NUMBER
 
 
@@ -179,8 +179,8 @@ async def number(update: Update, context: CadenceContext) -> int | None:
     if isinstance(found, rules.Problem):
         await message.reply_text(
             t._(
-                "A document number carries its year and serial number, for example"
-                " 高新党工委发〔2024〕12号. Please send it again."
+                "A document number carries its year and serial number, for example GX-2024-12."
+                " Please send it again."
             )
         )
         return NUMBER
@@ -191,7 +191,7 @@ async def number(update: Update, context: CadenceContext) -> int | None:
         await message.reply_text(_duplicate(t, found, Duplicate(held[1], held[0].title)))
         return NUMBER
     _draft(context)["number"] = found
-    await message.reply_text(t._("Its date of issue? For example 2024-03-15 or 2024年3月15日."))
+    await message.reply_text(t._("Its date of issue? For example 2024-03-15."))
     return DATE
 
 
@@ -205,7 +205,7 @@ def _date_problem(t: Tr, problem: rules.Problem, text: str, today: date) -> str:
             "The date of issue cannot be later than today ({date}). Please send it again.",
             date=t.date(today),
         )
-    return t._("Please send the date of issue, for example 2024-03-15 or 2024年3月15日.")
+    return t._("Please send the date of issue, for example 2024-03-15.")
 
 
 @gate(where=Where.PRIVATE, programme_of=_programme)
