@@ -121,11 +121,10 @@ async def _codes(session: AsyncSession, programme_id: int) -> dict[int, str]:
     }
 
 
-async def as_of(
-    session: AsyncSession, *, programme: Programme, at: datetime, facts: list[MeasureFacts]
+async def recorded(
+    session: AsyncSession, *, programme: Programme, at: datetime
 ) -> list[domain.Outcome]:
-    """The outcomes recorded before `at`, as the audit trail tells them, of the measures in
-    `facts` (the ledger then), in ledger order."""
+    """The outcomes recorded before `at`, as the audit trail tells them (the replay's)."""
     assert programme.id is not None
     e = AuditEvent
     query = (
@@ -135,12 +134,21 @@ async def as_of(
     )
     zone = ZoneInfo(programme.timezone)
     rows = (await (await session.connection()).execute(query)).all()
-    events = [
+    return replayed(
         Recorded(mid, OUTCOME, when, when.astimezone(zone).date(), audit.load(after) or {})
         for mid, when, after in rows
         if mid is not None
-    ]
-    return domain.placed(replayed(events), facts, await _codes(session, programme.id))
+    )
+
+
+async def as_of(
+    session: AsyncSession, *, programme: Programme, at: datetime, facts: list[MeasureFacts]
+) -> list[domain.Outcome]:
+    """The outcomes recorded before `at` of the measures in `facts` (the ledger then), with
+    their codes and areas, in ledger order."""
+    assert programme.id is not None
+    found = await recorded(session, programme=programme, at=at)
+    return domain.placed(found, facts, await _codes(session, programme.id))
 
 
 async def live(session: AsyncSession, *, programme: Programme) -> list[domain.Outcome]:
