@@ -52,7 +52,6 @@ from handlers import (
     letter,
     lookback,
     narrative,
-    outcome,
     people,
     people_admin,
     programme_facts,
@@ -191,7 +190,7 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         deciding = conversations.deciding(private)
         extending = conversations.extending(private, app.user_data)
         looking_back = lookback.conversation(private, evidence, app.user_data)
-        recording = outcome.conversation(private, evidence, app.user_data)
+        recording = conversations.recording(private, evidence, app.user_data)
     return [
         # /start carries invite tokens from strangers, so it comes before anything gated
         CommandHandler("start", start.start),

@@ -8,22 +8,17 @@ from typing import Any, cast
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
     ConversationHandler,
-    filters,
 )
 
 from bot.context import CadenceContext
 from core.clock import today_in
 from core.domain import outcomes as rules
 from core.domain.model import Role
-from core.i18n import Tr
 from core.render import callbacks
-from handlers.answer import cancel
 from handlers.answer_draft import MAX_TEXT, RECORDING, evidence_of, expired, out_of_date, step
 from handlers.gate import Where, actor_of, gate, measure_programme
-from handlers.marked import UserData, WhileMarked
+from handlers.outcome_words import date_problem, duplicate, refusal
 from handlers.send import answer_query, reply_long
 from storage import outcomes as stored
 from storage.answers import Evidence
@@ -52,25 +47,6 @@ async def _programme(update: Update, context: CadenceContext) -> int | None:
 
 def _coordinator(context: CadenceContext) -> bool:
     return context.member is not None and Role.COORDINATOR in context.member.roles
-
-
-def _refusal(t: Tr, why: Refusal, code: str) -> str:
-    if why is Refusal.UNKNOWN:
-        return t._("There is no measure {code} in the ledger.", code=code)
-    return t._(
-        "Only the owner of {code} or the task force can record its institutional outcomes.",
-        code=code,
-    )
-
-
-def _duplicate(t: Tr, number: str, held: Duplicate) -> str:
-    return t._(
-        "Document number {number} is already recorded, for measure {code}: {title}. Please check"
-        " the number; a rule is recorded once.",
-        number=number,
-        code=held.code,
-        title=held.title,
-    )
 
 
 async def _may(context: CadenceContext, *, code: str = "", measure_id: int = 0) -> Any:
@@ -117,7 +93,7 @@ async def command(update: Update, context: CadenceContext) -> int | None:
         return END
     m = await _may(context, code=args[0])
     if isinstance(m, Refusal):
-        await message.reply_text(_refusal(context.t, m, args[0]))
+        await message.reply_text(refusal(context.t, m, args[0]))
         return END
     return await _begin(message, context, m)
 
@@ -134,7 +110,7 @@ async def button(update: Update, context: CadenceContext) -> int | None:
     m = await _may(context, measure_id=pressed.measure_id)
     if isinstance(m, Refusal):
         gone = context.t._("This measure is no longer in the ledger.")
-        why = gone if m is Refusal.UNKNOWN else _refusal(context.t, m, "")
+        why = gone if m is Refusal.UNKNOWN else refusal(context.t, m, "")
         await answer_query(query, why, alert=True)
         return END
     await query.answer()
@@ -188,24 +164,11 @@ async def number(update: Update, context: CadenceContext) -> int | None:
         context.session, programme_id=context.programme_id, number=found
     )
     if held is not None:
-        await message.reply_text(_duplicate(t, found, Duplicate(held[1], held[0].title)))
+        await message.reply_text(duplicate(t, found, Duplicate(held[1], held[0].title)))
         return NUMBER
     _draft(context)["number"] = found
     await message.reply_text(t._("Its date of issue? For example 2024-03-15."))
     return DATE
-
-
-def _date_problem(t: Tr, problem: rules.Problem, text: str, today: date) -> str:
-    if problem is rules.Problem.IMPOSSIBLE:
-        return t._(
-            "“{text}” is not a real date: please check the year, month and day.", text=text[:40]
-        )
-    if problem is rules.Problem.FUTURE:
-        return t._(
-            "The date of issue cannot be later than today ({date}). Please send it again.",
-            date=t.date(today),
-        )
-    return t._("Please send the date of issue, for example 2024-03-15.")
 
 
 @gate(where=Where.PRIVATE, programme_of=_programme)
@@ -217,7 +180,7 @@ async def issued(update: Update, context: CadenceContext) -> int | None:
     today = today_in(context.svc.clock.now(), context.programme.timezone)
     found = rules.issued_of(text[:100], today)
     if isinstance(found, rules.Problem):
-        await message.reply_text(_date_problem(t, found, text, today))
+        await message.reply_text(date_problem(t, found, text, today))
         return DATE
     draft = _draft(context)
     draft["issued_on"] = found.isoformat()
@@ -321,9 +284,9 @@ async def _save(query: CallbackQuery, context: CadenceContext, draft: dict[str, 
     if isinstance(result, Refusal | Duplicate):
         await query.answer()
         await query.edit_message_text(
-            _refusal(t, result, draft["code"])
+            refusal(t, result, draft["code"])
             if isinstance(result, Refusal)
-            else _duplicate(t, draft["number"], result)
+            else duplicate(t, draft["number"], result)
         )
         return END
     said = t._(
@@ -341,34 +304,3 @@ async def _save(query: CallbackQuery, context: CadenceContext, draft: dict[str, 
 
     context.reply(saved)
     return END
-
-
-def conversation(
-    private: filters.BaseFilter, evidence: filters.BaseFilter, user_data: UserData
-) -> ConversationHandler[Any]:
-    """/outcome or 📜, then title, number, date, file or No file, and Save."""
-    text = private & filters.TEXT & ~filters.COMMAND
-    steps: CallbackQueryHandler[Any, Any] = CallbackQueryHandler(
-        pressed, pattern=callbacks.pattern(callbacks.OutcomeStep)
-    )
-    return ConversationHandler(
-        entry_points=[
-            CommandHandler("outcome", command),
-            CallbackQueryHandler(button, pattern=callbacks.pattern(callbacks.Outcome)),
-        ],
-        states={
-            TITLE: [WhileMarked(RECORDING, user_data, text, title)],
-            NUMBER: [WhileMarked(RECORDING, user_data, text, number)],
-            DATE: [WhileMarked(RECORDING, user_data, text, issued)],
-            FILE: [
-                WhileMarked(RECORDING, user_data, evidence, file),
-                WhileMarked(RECORDING, user_data, text, file),
-                steps,
-            ],
-            CONFIRM: [steps],
-        },
-        fallbacks=[CommandHandler("cancel", cancel)],
-        name="outcome",
-        persistent=True,
-        allow_reentry=True,
-    )
