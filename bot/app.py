@@ -194,6 +194,7 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         circulating = circular.conversation(private, app.user_data)
         public_sending = conversations.public_sending(private)
         public_desk = conversations.public_desk()
+        recording = conversations.recording(private, evidence, app.user_data)
     return [
         # 群众监督: /start jiandu… opens it to anyone, so it comes before invites and the gate;
         # an answer being typed to the public goes before any other conversation's text
@@ -218,6 +219,7 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         extending,
         looking_back,
         circulating,
+        recording,
         CommandHandler("pending", signoff.pending),
         CommandHandler("history", history.history_command),
         # the conversation sits before the ledger upload so evidence files go to the answer

@@ -17,6 +17,7 @@ PRIVATE = (
     ("handover", N_("Hand a person's role to a successor (coordinators)")),
     ("pending", N_("Sign-off requests waiting (coordinators)")),
     ("history", N_("A measure's history")),
+    ("outcome", N_("Record a rule made for a measure")),
     ("dispatch", N_("Run the weekly dispatch now (coordinators)")),
     ("review", N_("Run the fortnightly review now (coordinators)")),
     ("report", N_("Run the monthly report now (coordinators)")),

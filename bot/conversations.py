@@ -1,4 +1,4 @@
-"""The persistent conversations (answer, decide, extend) that build_application registers."""
+"""The persistent conversations (answer, decide, extend, outcome) that build_application registers."""
 
 from __future__ import annotations
 
@@ -14,7 +14,16 @@ from telegram.ext import (
 
 from core.render import callbacks
 from core.render.callbacks_public import PublicAct, PublicArea, PublicStep
-from handlers import answer, answer_draft, answer_steps, dead_ends, extension, public, signoff
+from handlers import (
+    answer,
+    answer_draft,
+    answer_steps,
+    dead_ends,
+    extension,
+    outcome,
+    public,
+    signoff,
+)
 from handlers import public_desk as public_desk_
 from handlers.marked import UserData, WhileMarked
 
@@ -154,6 +163,38 @@ def public_desk() -> ConversationHandler[Any]:
         },
         fallbacks=[CommandHandler("cancel", public_desk_.cancel)],
         name="public_desk",
+        persistent=True,
+        allow_reentry=True,
+    )
+
+
+def recording(
+    private: filters.BaseFilter, evidence: filters.BaseFilter, user_data: UserData
+) -> ConversationHandler[Any]:
+    """/outcome or 📜, then title, number, date, file or No file, and Save."""
+    text = private & filters.TEXT & ~filters.COMMAND
+    key = answer_draft.RECORDING
+    steps: CallbackQueryHandler[Any, Any] = CallbackQueryHandler(
+        outcome.pressed, pattern=_is(callbacks.OutcomeStep)
+    )
+    return ConversationHandler(
+        entry_points=[
+            CommandHandler("outcome", outcome.command),
+            CallbackQueryHandler(outcome.button, pattern=_is(callbacks.Outcome)),
+        ],
+        states={
+            outcome.TITLE: [WhileMarked(key, user_data, text, outcome.title)],
+            outcome.NUMBER: [WhileMarked(key, user_data, text, outcome.number)],
+            outcome.DATE: [WhileMarked(key, user_data, text, outcome.issued)],
+            outcome.FILE: [
+                WhileMarked(key, user_data, evidence, outcome.file),
+                WhileMarked(key, user_data, text, outcome.file),
+                steps,
+            ],
+            outcome.CONFIRM: [steps],
+        },
+        fallbacks=[CommandHandler("cancel", answer.cancel)],
+        name="outcome",
         persistent=True,
         allow_reentry=True,
     )

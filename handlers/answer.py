@@ -24,6 +24,7 @@ from handlers.answer_draft import (
     LOOSE,
     MAX_TEXT,
     PICK,
+    RECORDING,
     SENDING_BACK,
     Draft,
     draft_of,
@@ -258,5 +259,6 @@ async def cancel(update: Update, context: CadenceContext) -> int:
     context.user_data.pop(LOOKING_BACK, None)
     context.user_data.pop(CIRCULAR, None)
     context.user_data.pop(CIRCULAR_SENTENCE, None)
+    context.user_data.pop(RECORDING, None)
     await update.effective_message.reply_text(context.t._("Cancelled. Nothing was saved."))
     return END

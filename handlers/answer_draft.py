@@ -25,6 +25,7 @@ LOOKING_BACK = "lookback"  # the look-back being answered (回头看), its verdi
 EXTENDING = "extension"  # the extension being asked for (申请延期): measure, then the date
 CIRCULAR = "circular"  # the work circular being drafted (工作通报): month, picks, revision
 CIRCULAR_SENTENCE = "circular_sentence"  # a circular's unit waiting for its sentence
+RECORDING = "outcome"  # an institutional outcome being recorded (建章立制): title to confirm
 MAX_TEXT = 2000
 MAX_FILES = 10
 ACTION_HEALTH = {
@@ -122,6 +123,7 @@ def new_draft(context: CadenceContext, **fields: Any) -> Draft:
     context.user_data.pop(LOOKING_BACK, None)
     context.user_data.pop(EXTENDING, None)
     context.user_data.pop(CIRCULAR_SENTENCE, None)
+    context.user_data.pop(RECORDING, None)
     draft = cast(Draft, {"id": seq, "programme_id": context.programme_id, **fields})
     context.user_data[DRAFT] = draft
     return draft

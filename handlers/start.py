@@ -39,6 +39,12 @@ def _help_text(context: CadenceContext) -> str:
                 "/away FROM TO [delegate] – dispatches go to your delegate while you are away; /back ends it"
             )
         )
+    if held & {Role.OWNER, Role.COORDINATOR}:
+        lines.append(
+            t._(
+                "/outcome CODE – record a rule or document made for a measure (its number, date, file)"
+            )
+        )
     if held or context.is_admin:
         lines.append(t._("/history CODE – every recorded step of a measure"))
     if held & {Role.LEADER, Role.COORDINATOR} or context.is_admin:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,7 +27,7 @@ from core.render.limits import CAPTION, PHOTO_UPLOAD_BYTES, UPLOAD_BYTES, fit
 from core.render.xlsx import ledger_workbook
 from storage import as_of as as_of_store
 from storage import documents as stored
-from storage import lookbacks, measures, public, reports
+from storage import lookbacks, measures, outcomes, public, reports
 from storage.models import Programme
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,10 @@ async def ledger(
         at = stored.day_after(as_of, programme.timezone)
         facts = await as_of_store.facts_at(session, programme=programme, at=at)
     rows = await records(session, programme=programme, as_of=as_of, facts=facts)
-    return ledger_file(t, documents.ledger(programme.name, rows, as_of))
+    at = stored.day_after(as_of, programme.timezone)
+    rules = await outcomes.as_of(session, programme=programme, at=at, facts=[r.facts for r in rows])
+    content = replace(documents.ledger(programme.name, rows, as_of), outcomes=rules)
+    return ledger_file(t, content)
 
 
 async def monthly_files(
@@ -149,6 +152,9 @@ async def halfyear(
         session, programme=programme, year=year, month=month, months=MONTHS
     )
     content = halfyear_content(end, opening, sign_offs, ends, year, month)
+    cutoff = stored.day_after(report.month_end(year, month), programme.timezone)
+    rules = await outcomes.as_of(session, programme=programme, at=cutoff, facts=end)
+    content = replace(content, end=replace(content.end, outcomes=rules))
     rows = await records(session, programme=programme, as_of=content.end.as_of, facts=end)
     png = await asyncio.to_thread(monthly_chart, t, content.end, content.months)
     assert programme.id is not None

@@ -347,5 +347,6 @@ class PtbState(SQLModel, table=True):
 
 import storage.models_closing  # noqa: E402  (registers the closing-the-loop tables)
 import storage.models_delivery  # noqa: E402  (registers the senders' shared tables)
+import storage.models_outcomes  # noqa: E402  (registers the institutional outcomes' table)
 import storage.models_public  # noqa: E402  (registers the public channel's tables)
 import storage.models_report  # noqa: E402, F401  (registers the progress report tables)

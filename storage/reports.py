@@ -6,6 +6,7 @@ One function per picture, called by the beats, the commands and the CLI alike.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,7 @@ from storage import (
     dispatch_items,
     letters,
     measures,
+    outcomes,
     people,
     picture,
 )
@@ -171,4 +173,6 @@ async def report_content(
         units={f.code: f.lead_unit for f in facts},
     )
     sign_offs = await as_of.closed_days(session, programme=programme)
-    return report.monthly(facts, year, month, answers, closed_in(sign_offs, year, month))
+    monthly = report.monthly(facts, year, month, answers, closed_in(sign_offs, year, month))
+    rules = await outcomes.as_of(session, programme=programme, at=cutoff, facts=facts)
+    return replace(monthly, outcomes=rules)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from sqlmodel import select
 
 from core.domain.model import MeasureFacts
-from storage import as_of, measures
+from storage import as_of, measures, outcomes
 from storage.db import Database
 from storage.models import Programme
 
@@ -31,6 +31,11 @@ async def mismatches(url: str) -> list[str]:
                 assert programme.id is not None
                 live = await measures.facts_only(s, programme_id=programme.id)
                 replayed = await as_of.facts_at(s, programme=programme, at=END)
+                # 建章立制: every rule in the table, as the trail recorded it
+                kept = await outcomes.live(s, programme=programme)
+                told = await outcomes.recorded(s, programme=programme, at=END)
+                if kept != told:
+                    out.append(f"{programme.name} outcomes: live {kept} replayed {told}")
                 a = {f.code: _comparable(f) for f in live}
                 b = {f.code: _comparable(f) for f in replayed}
                 if a.keys() != b.keys():

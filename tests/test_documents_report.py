@@ -66,7 +66,8 @@ def test_monthly_docx_in_the_seeds_shape() -> None:
         "七、逾期事项",
         "八、需长期整改事项进展情况",
         "九、本月“回头看”情况",
-        "十、下一步工作打算",
+        "十、推进建章立制情况",
+        "十一、下一步工作打算",
     ]
     overall = paras[paras.index(("黑体标题", "一、总体进展")) + 1][1]
     assert overall.startswith("共有整改措施42项，已完成35项，正在按时序推进7项，逾期0项；")
@@ -130,7 +131,7 @@ def test_monthly_docx_in_english() -> None:
         "(as of 30 September 2024)",
         HEADLINE_EN,
     ]
-    assert "1. Overall progress" in paras and paras[-2] == f"{len(content.areas) + 6}. Next steps"
+    assert "1. Overall progress" in paras and paras[-2] == f"{len(content.areas) + 7}. Next steps"
     assert paras[-1] == "[The task force writes the next steps here.]"
 
 

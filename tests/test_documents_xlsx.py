@@ -29,7 +29,7 @@ def _book(rows: list[documents.Record], locale: str = "zh_CN") -> openpyxl.Workb
 def test_ledger_sheet_has_one_row_per_measure_in_ledger_order() -> None:
     rows = sample_records()
     book = _book(rows)
-    assert book.sheetnames == ["整改台账", "汇总"]
+    assert book.sheetnames == ["整改台账", "汇总", "制度成果清单"]
     ws = book["整改台账"]
     assert ws["A1"].value == "巡视整改台账（截至2024年9月30日）"
     assert tuple(c.value for c in ws[2]) == HEADER_ZH

@@ -201,7 +201,7 @@ async def test_owners_next_steps_reach_the_monthly_report(bot: Bot) -> None:
     sent = await bot.answers(LEADER.id, mark)
     [docx_file] = [m for m in sent if m.filename and m.filename.endswith(".docx")]
     paragraphs = _docx_text(docx_file.document)
-    steps = paragraphs[paragraphs.index("十、下一步工作打算") + 1 :]
+    steps = paragraphs[paragraphs.index("十一、下一步工作打算") + 1 :]
     assert len(steps) == 1 and steps[0].startswith("1.") and "1.3.2" in steps[0]
     assert steps[0].endswith("10月底前完成通水验收")
     progress = [p for p in paragraphs if "已完成水厂主体工程" in p]

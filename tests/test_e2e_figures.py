@@ -147,7 +147,7 @@ async def test_the_months_look_backs_reach_the_report_and_its_docx(bot: Bot) -> 
     at = paragraphs.index("九、本月“回头看”情况")
     assert paragraphs[at + 1 : at + 3] == [
         f"1. {TEXT_132}（1.3.2）2024年10月30日回头看发现反弹，已重新打开。入户水压不足，部分村组停水。",
-        "十、下一步工作打算",
+        "十、推进建章立制情况",
     ]
     [doc] = [f for f in quiet if f.filename.endswith(".docx")]
     paragraphs = _paragraphs(doc.data)

@@ -8,6 +8,7 @@ from datetime import date
 
 from core.domain import report
 from core.domain.model import MeasureFacts
+from core.domain.outcomes import Outcome
 from core.domain.replay import closed_in
 
 
@@ -51,6 +52,7 @@ class LedgerContent:
     counts: report.Counts
     areas: list[report.Group]
     units: list[report.Group]
+    outcomes: list[Outcome] = field(default_factory=list)  # 建章立制 recorded by as_of
 
 
 def records(
@@ -90,6 +92,7 @@ def monthly_ledger(
         counts=monthly.counts,
         areas=monthly.areas,
         units=monthly.units,
+        outcomes=monthly.outcomes,
     )
 
 

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from core.domain.model import Health, Status
+from core.domain.outcomes import Outcome
 
 IMMEDIATE = "immediate"  # how an import records a 立行立改 deadline (core.domain.ledger_plan)
 # the actions that move a measure's state: every other event leaves it as it was
@@ -16,6 +17,7 @@ REPLAYED = frozenset({
     "measure.signoff_approve", "measure.signoff_send_back", "measure.extension_approve",
     "measure.lookback_holds", "measure.lookback_rebound",
 })  # fmt: skip
+OUTCOME = "measure.outcome"  # 建章立制: a rule recorded for a measure; its state is its own
 # the descriptive fields an import records by name, as the ledger wrote them
 NAMED = ("text", "area", "problem", "leader", "lead_unit", "co_units", "owner")
 
@@ -125,3 +127,19 @@ def closings(events: Iterable[Recorded]) -> list[tuple[int, date]]:
 def closed_in(sign_offs: Iterable[tuple[str, date]], year: int, month: int) -> list[str]:
     """Closed in a month (DOMAIN.md): the measures with a sign-off dated in it, first come first."""
     return list(dict.fromkeys(c for c, d in sign_offs if (d.year, d.month) == (year, month)))
+
+
+def outcomes(events: Iterable[Recorded]) -> list[Outcome]:
+    """The institutional outcomes (建章立制) the events recorded, in the order they were."""
+    return [
+        Outcome(
+            measure_id=e.measure_id,
+            title=str(e.after.get("title", "")),
+            number=str(e.after.get("number", "")),
+            issued_on=_day(e.after.get("issued_on")) or e.day,
+            recorded_on=e.day,
+            file=str(e.after.get("file") or ""),
+        )
+        for e in events
+        if e.action == OUTCOME
+    ]

@@ -13,6 +13,7 @@ from core.domain.glance import Glance, R, glance
 from core.domain.letters import LetterState
 from core.domain.lights import by_urgency, days_overdue, light
 from core.domain.model import Health, Light, MeasureFacts, Status, code_key
+from core.domain.outcomes import Outcome
 
 # what pictures and their readers use, whichever module defines it
 __all__ = [
@@ -311,6 +312,7 @@ class MonthlyReport:
     overdue: list[Overdue]
     long_term: list[MeasureFacts] = field(default_factory=list)
     measures: list[MeasureFacts] = field(default_factory=list)  # as they stood at month end
+    outcomes: list[Outcome] = field(default_factory=list)  # 建章立制 recorded by month end
 
 
 def month_end(year: int, month: int) -> date:

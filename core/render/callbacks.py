@@ -334,6 +334,26 @@ class Found(Button):
     digest: str
 
 
+@dataclass(frozen=True)
+class Outcome(Button):
+    """Record an institutional outcome (建章立制) for a measure."""
+
+    PREFIX = "oc"
+    FIELDS = (_id,)
+    measure_id: int
+
+
+@dataclass(frozen=True)
+class OutcomeStep(Button):
+    """A step of one outcome being recorded: no file, save or cancel."""
+
+    PREFIX = "ocs"
+    FIELDS = (_id, _id, _one_of("nofile", "save", "cancel"))
+    measure_id: int
+    draft: int
+    choice: str
+
+
 def unpack(data: str | None) -> Button:
     """The button behind callback data; CallbackError if no button of ours sends it."""
     if not data or not data_fits(data):

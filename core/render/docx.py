@@ -13,6 +13,7 @@ from core.domain.report import MonthlyReport
 from core.i18n import N_, Tr
 from core.render.digest import headline
 from core.render.docx_base import heading, official_document, para, picture, to_bytes
+from core.render.docx_outcomes import outcomes_section
 from core.render.measures import deadline
 
 LOOKBACK_SAID = {
@@ -192,7 +193,7 @@ def monthly_docx(
     looked_back: Sequence[LookedBack] = (),
 ) -> bytes:
     """The report: title, headline, overall progress, a section per area, lists, look-backs,
-    next steps."""
+    institutional outcomes, next steps."""
     doc = official_document()
     para(doc, "title", title(t, programme))
     para(doc, "note", t._("(as of {date})", date=t.date(r.as_of)))
@@ -207,5 +208,6 @@ def monthly_docx(
             number += 1
     number = _lists(doc, t, r, rows, number)
     _lookbacks(doc, t, rows, looked_back, number)
-    next_steps(doc, t, rows, number + 1)
+    outcomes_section(doc, t, r, number + 1)
+    next_steps(doc, t, rows, number + 2)
     return to_bytes(doc)

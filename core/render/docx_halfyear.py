@@ -6,12 +6,13 @@ from collections.abc import Sequence
 
 from core.domain.closing import LookBackTally
 from core.domain.documents import Record
-from core.domain.halfyear import HalfYear
+from core.domain.halfyear import MONTHS, HalfYear
 from core.domain.public import PublicTally
 from core.i18n import Tr
 from core.render.digest import headline
 from core.render.docx import item, next_steps, progress
 from core.render.docx_base import heading, official_document, para, picture, to_bytes
+from core.render.docx_outcomes import outcomes_section
 from core.render.public import tally_sentence
 
 
@@ -84,7 +85,8 @@ def halfyear_docx(
     heading(doc, t, 1, 4, t._("Look-back results"))
     for text in _lookbacks(t, lookbacks):
         para(doc, "body", text)
-    next_steps(doc, t, rows, 5)
+    outcomes_section(doc, t, end, 5, months=MONTHS)
+    next_steps(doc, t, rows, 6)
     return to_bytes(doc)
 
 

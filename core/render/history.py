@@ -96,6 +96,12 @@ def what(t: Tr, e: Entry) -> str:
         return t._(
             "Look-back: rebound, reopened: “{note}”", note=short(after.get("note", ""), WORDS)
         )
+    if e.action == "measure.outcome":
+        return t._(
+            "Institutional outcome recorded: {title} ({number})",
+            title=after.get("title", ""),
+            number=after.get("number", ""),
+        )
     if e.action == "measure.remove":
         return t._("Removed from the ledger")
     if e.action == "letter.issue":

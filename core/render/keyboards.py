@@ -84,7 +84,10 @@ def answer_choices(t: Tr, measure_id: int) -> InlineKeyboardMarkup:
                 InlineKeyboardButton(
                     t._("📅 Ask for more time"),
                     callback_data=callbacks.Extend(measure_id).pack(),
-                )
+                ),
+                InlineKeyboardButton(
+                    t._("📜 Record a rule"), callback_data=callbacks.Outcome(measure_id).pack()
+                ),
             ],
         ]
     )

@@ -248,14 +248,35 @@ def _summary_sheet(t: Tr, ws: Any, content: LedgerContent) -> None:
     _group_rows(ws, row + 3, content.units, area=False)
 
 
+def _outcomes_sheet(t: Tr, ws: Any, content: LedgerContent) -> None:
+    """制度成果清单: one row per rule recorded for a measure (建章立制), in ledger order."""
+    head = [t._("Code"), t._("Area"), t._("Title"), t._("Document number"), t._("Date of issue")]
+    head.append(t._("Evidence file"))
+    title = t._(
+        "{programme} · institutional outcomes as of {date}",
+        programme=t.stem(content.programme),
+        date=t.date(content.as_of),
+    )
+    _fit(ws, {1: 10, 2: 24, 3: 40, 4: 28, 5: 16, 6: 30}, {2: 24, 3: 48, 4: 30, 6: 40})
+    _title(ws, title, len(head))
+    _header(ws, 2, head)
+    wrap = _wrap()
+    plain = _styled(ws, alignment=wrap)
+    dated = _styled(ws, alignment=wrap, number_format=DATE_FORMAT.get(t.locale, "yyyy-mm-dd"))
+    for o in content.outcomes:
+        cells = [o.code, o.area, o.title, o.number]
+        ws.append([*(plain(v) for v in cells), dated(o.issued_on), plain(o.file)])
+
+
 def ledger_workbook(t: Tr, content: LedgerContent) -> bytes:
-    """The XLSX bytes: sheet 整改台账 (one row per measure) and sheet 汇总 (counts)."""
+    """The XLSX bytes: sheets 整改台账 (one row per measure), 汇总 (counts) and 制度成果清单."""
     from openpyxl import Workbook
 
     # write-only: rows go straight to the file instead of a grid of 160,000 cell objects
     book = Workbook(write_only=True)
     _ledger_sheet(t, book.create_sheet(t._("Ledger")), content)
     _summary_sheet(t, book.create_sheet(t._("Summary")), content)
+    _outcomes_sheet(t, book.create_sheet(t._("List of institutional outcomes")), content)
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
