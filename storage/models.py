@@ -350,5 +350,5 @@ class PtbState(SQLModel, table=True):
 
 import storage.models_closing  # noqa: E402  (registers the closing-the-loop tables)
 import storage.models_delivery  # noqa: E402  (registers the senders' shared tables)
-import storage.models_report  # noqa: E402, F401  (registers the progress report tables)
+import storage.models_report  # noqa: E402  (registers the progress report tables)
 import storage.models_shares  # noqa: E402, F401  (registers the co-units' share tables)
