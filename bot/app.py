@@ -189,6 +189,7 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         answering = conversations.answering(private, evidence)
         deciding = conversations.deciding(private)
         extending = conversations.extending(private, app.user_data)
+        sharing = conversations.sharing(private, app.user_data)
         looking_back = lookback.conversation(private, evidence, app.user_data)
     return [
         # /start carries invite tokens from strangers, so it comes before anything gated
@@ -208,6 +209,7 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         # a coordinator's send-back reason comes before an answer being written, if both are open
         deciding,
         extending,
+        sharing,
         looking_back,
         CommandHandler("pending", signoff.pending),
         CommandHandler("history", history.history_command),

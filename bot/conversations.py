@@ -13,7 +13,7 @@ from telegram.ext import (
 )
 
 from core.render import callbacks
-from handlers import answer, answer_draft, answer_steps, dead_ends, extension, signoff
+from handlers import answer, answer_draft, answer_steps, dead_ends, extension, shares, signoff
 from handlers.marked import UserData, WhileMarked
 
 _is = callbacks.pattern
@@ -99,6 +99,19 @@ def extending(private: filters.BaseFilter, user_data: UserData) -> ConversationH
         },
         fallbacks=[CommandHandler("cancel", answer.cancel)],
         name="extend",
+        persistent=True,
+        allow_reentry=True,
+    )
+
+
+def sharing(private: filters.BaseFilter, user_data: UserData) -> ConversationHandler[Any]:
+    """A co-unit's liaison answers their unit's share: the button, then their words."""
+    text = private & filters.TEXT & ~filters.COMMAND
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(shares.start, pattern=_is(callbacks.ShareAnswer))],
+        states={shares.WORDS: [WhileMarked(answer_draft.SHARING, user_data, text, shares.words)]},
+        fallbacks=[CommandHandler("cancel", answer.cancel)],
+        name="share",
         persistent=True,
         allow_reentry=True,
     )
