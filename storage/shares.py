@@ -88,13 +88,15 @@ async def open_shares(
     session: AsyncSession, *, programme_id: int, person_id: int | None = None
 ) -> dict[int, list[tuple[Measure, str]]]:
     """Liaison → the open measures they answer a share of, with the co-unit, in ledger order."""
-    rows = await session.exec(
+    query = (
         select(ShareLiaison, Unit.name, Measure.code)
         .join(Unit, col(Unit.id) == ShareLiaison.unit_id)
         .join(Measure, col(Measure.id) == ShareLiaison.measure_id, isouter=True)
         .where(ShareLiaison.programme_id == programme_id)
-        .where(True if person_id is None else ShareLiaison.person_id == person_id)
     )
+    if person_id is not None:
+        query = query.where(ShareLiaison.person_id == person_id)
+    rows = await session.exec(query)
     by_person: dict[int, list[Binding]] = {}
     for link, unit, code in rows.all():
         by_person.setdefault(link.person_id, []).append(Binding(unit, code))
