@@ -190,6 +190,7 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         answering = conversations.answering(private, evidence)
         deciding = conversations.deciding(private)
         extending = conversations.extending(private, app.user_data)
+        sharing = conversations.sharing(private, app.user_data)
         looking_back = lookback.conversation(private, evidence, app.user_data)
         circulating = circular.conversation(private, app.user_data)
         public_sending = conversations.public_sending(private)
@@ -217,6 +218,7 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         # a coordinator's send-back reason comes before an answer being written, if both are open
         deciding,
         extending,
+        sharing,
         looking_back,
         circulating,
         recording,

@@ -22,6 +22,7 @@ from handlers import (
     extension,
     outcome,
     public,
+    shares,
     signoff,
 )
 from handlers import public_desk as public_desk_
@@ -195,6 +196,19 @@ def recording(
         },
         fallbacks=[CommandHandler("cancel", answer.cancel)],
         name="outcome",
+        persistent=True,
+        allow_reentry=True,
+    )
+
+
+def sharing(private: filters.BaseFilter, user_data: UserData) -> ConversationHandler[Any]:
+    """A co-unit's liaison answers their unit's share: the button, then their words."""
+    text = private & filters.TEXT & ~filters.COMMAND
+    return ConversationHandler(
+        entry_points=[CallbackQueryHandler(shares.start, pattern=_is(callbacks.ShareAnswer))],
+        states={shares.WORDS: [WhileMarked(answer_draft.SHARING, user_data, text, shares.words)]},
+        fallbacks=[CommandHandler("cancel", answer.cancel)],
+        name="share",
         persistent=True,
         allow_reentry=True,
     )

@@ -26,6 +26,7 @@ from handlers.answer_draft import (
     PICK,
     RECORDING,
     SENDING_BACK,
+    SHARING,
     Draft,
     draft_of,
     evidence_of,
@@ -260,5 +261,6 @@ async def cancel(update: Update, context: CadenceContext) -> int:
     context.user_data.pop(CIRCULAR, None)
     context.user_data.pop(CIRCULAR_SENTENCE, None)
     context.user_data.pop(RECORDING, None)
+    context.user_data.pop(SHARING, None)
     await update.effective_message.reply_text(context.t._("Cancelled. Nothing was saved."))
     return END

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.context import CadenceContext
+from core.clock import today_in
 from core.domain.model import Health
 from core.domain.numbers import PercentProblem
 from core.render import callbacks, labels
+from core.render.shares import co_unit_words
 from handlers.answer_draft import (
     BLOCKERS,
     CONFIRM,
@@ -18,6 +22,7 @@ from handlers.answer_draft import (
     draft_of,
 )
 from handlers.send import reply_long
+from storage import shares
 
 
 def _at(context: CadenceContext, state: int) -> int:
@@ -50,8 +55,21 @@ async def ask_health(message: Message, context: CadenceContext, code: str) -> in
             ]
         ]
     )
-    await message.reply_text(t._("How is {code} going?", code=code), reply_markup=keyboard)
+    said = await co_units_said(context, mid)
+    text = "\n".join([t._("How is {code} going?", code=code), *said])
+    await message.reply_text(text, reply_markup=keyboard)
     return _at(context, HEALTH)
+
+
+async def co_units_said(context: CadenceContext, measure_id: int) -> list[str]:
+    """The co-units' latest words on their shares, shown to the lead owner as they answer."""
+    said = await shares.latest(context.session, measure_id=measure_id)
+    if not said or context.programme is None:
+        return []
+    tz = ZoneInfo(context.programme.timezone)
+    today = today_in(context.svc.clock.now(), context.programme.timezone)
+    local = [(s.unit, s.note, s.percent, s.at.astimezone(tz)) for s in said]
+    return ["", *co_unit_words(context.t, local, today)]
 
 
 async def ask_note(message: Message, context: CadenceContext) -> int:

@@ -37,9 +37,9 @@ from handlers.answer_prompts import (
     percent_problem,
     skip_keyboard,
 )
+from handlers.evidence_hash import fingerprinted
 from handlers.gate import Where, actor_of, gate
 from handlers.send import answer_query
-from storage.answers import Evidence
 from usecases import answers
 from usecases.answers import Answer
 
@@ -199,7 +199,7 @@ async def confirm(update: Update, context: CadenceContext) -> int | None:
         note=draft.get("note", ""),
         percent=draft.get("percent"),
         blockers=draft.get("blockers", ""),
-        files=tuple(Evidence(**f) for f in draft.get("files", [])),
+        files=await fingerprinted(context.bot, draft.get("files", [])),
         signoff=bool(draft.get("signoff")),
     )
     done = await answers.record(

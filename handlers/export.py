@@ -134,7 +134,13 @@ async def _evidence(update: Update, context: CadenceContext, scope: list[str]) -
         return
     await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
     parts = await binder.evidence(
-        context.bot, context.session, programme=context.programme, t=t, code=code, area=area
+        context.bot,
+        context.session,
+        programme=context.programme,
+        t=t,
+        now=context.svc.clock.now(),
+        code=code,
+        area=area,
     )
     if parts is None:
         await message.reply_text(t._("No measure matches {scope}.", scope=" ".join(scope)))

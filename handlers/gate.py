@@ -246,6 +246,7 @@ def role_names(context: CadenceContext, roles: tuple[Role, ...] | frozenset[Role
         Role.COORDINATOR: t._("coordinators"),
         Role.LEADER: t._("leaders"),
         Role.OWNER: t._("owners"),
+        Role.LIAISON: t._("co-unit liaisons"),
     }
     return t.join(labels[r] for r in roles)
 

@@ -25,11 +25,11 @@ from handlers.answer_draft import (
     expired,
     step,
 )
+from handlers.evidence_hash import fingerprinted
 from handlers.gate import Where, actor_of, gate
 from handlers.marked import UserData, WhileMarked
 from handlers.send import answer_query
 from storage import answers
-from storage.answers import Evidence
 from storage.models import Measure
 from storage.models_closing import LookBack
 from usecases import lookback as usecase
@@ -153,7 +153,7 @@ async def note(update: Update, context: CadenceContext) -> int | None:
             lookback_id=asking["id"],
             verdict=Verdict(asking["verdict"]),
             note=text,
-            files=tuple(Evidence(**f) for f in asking.get("files", [])),
+            files=await fingerprinted(context.bot, asking.get("files", [])),
         ),
         now=context.svc.clock.now(),
     )

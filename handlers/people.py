@@ -14,6 +14,7 @@ from core.render.measures import line
 from handlers.gate import Where, gate
 from handlers.invites_out import invite_link, send_invites
 from handlers.send import reply_long
+from handlers.shares import CO_UNIT_WORDS, co_unit_invites
 from jobs.dispatch import ordered
 from storage import coordinators, measures
 from storage import invites as invite_links
@@ -24,6 +25,9 @@ async def invites(update: Update, context: CadenceContext) -> None:
     """One message with an invite link for every unbound owner and leader."""
     assert update.effective_message is not None
     t = context.t
+    if context.args and context.args[0].lower() in CO_UNIT_WORDS:
+        await co_unit_invites(update.effective_message, context, list(context.args))
+        return
     if context.args:
         await coordinator_invites(update, context)
         return

@@ -117,6 +117,13 @@ def _welcome(context: CadenceContext, name: str, programme: str, roles: frozense
     if coordinators.unnamed(name):
         assert context.user_data is not None
         context.user_data[NAMING] = True  # the next text they send is their name
+        if Role.LIAISON in roles:
+            return t._(
+                "Welcome: you are now a co-unit liaison of programme {programme}; the weekly "
+                "dispatch will ask for your unit's share. Please send your name as colleagues "
+                "should see it.",
+                programme=programme,
+            )
         return t._(
             "Welcome: you are now a coordinator of programme {programme}. Please send your name "
             "as colleagues should see it.",

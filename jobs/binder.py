@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 from telegram.error import BadRequest, TelegramError
 
-from core.domain.binder import Entry, parts, unique_paths
+from core.domain.binder import Entry, downloadable, parts, unique_paths
+from core.domain.evidence import digest
 from core.domain.model import MeasureFacts
 from core.i18n import Tr
 from core.render.binder import FAILED, TOO_BIG, index_sheet, zip_part
 from jobs.documents import Document
+from storage import evidence as evidence_files
 from storage import measures
 from storage.documents import day_in
 from storage.models import EvidenceFile, Person, Programme, ProgressUpdate
@@ -54,6 +57,8 @@ async def entries(
             update=update.note if update else "",
             file_id=ev.file_id,
             size=ev.size,
+            sha256=ev.sha256,
+            evidence_id=ev.id or 0,
         )
         for ev, update, person in files
     ]
@@ -61,30 +66,33 @@ async def entries(
     return sorted(out, key=lambda e: position[e.code])  # stable: upload order within a measure
 
 
-async def _download(bot: Bot, entry: Entry) -> bytes | str:
-    """The file's bytes, or why there are none (a note for the index)."""
-    if not entry.downloadable:
+async def download(bot: Bot, file_id: str, size: int | None) -> bytes | str:
+    """The file's bytes through getFile, or why there are none (a note for the index)."""
+    if not downloadable(size):
         return TOO_BIG
     try:
-        found = await bot.get_file(entry.file_id)
+        found = await bot.get_file(file_id)
         return bytes(await found.download_as_bytearray())
     except BadRequest as exc:
         if "too big" in str(exc).lower():
             return TOO_BIG
-        log.warning("evidence %s: %s", entry.file_id, exc)
+        log.warning("evidence %s: %s", file_id, exc)
         return FAILED
     except TelegramError as exc:
-        log.warning("evidence %s: %s", entry.file_id, exc)
+        log.warning("evidence %s: %s", file_id, exc)
         return FAILED
 
 
-async def binder(bot: Bot, entries: Sequence[Entry], t: Tr, name: str) -> list[Document]:
-    """The ZIP parts, each under the upload limit, each with the full index."""
+async def binder(
+    bot: Bot, entries: Sequence[Entry], t: Tr, name: str
+) -> tuple[list[Document], dict[int, str]]:
+    """The ZIP parts, each under the upload limit, each with the full index; and the SHA-256 of
+    each file fetched, by entry."""
     paths = unique_paths(entries)
     got: dict[int, bytes] = {}
     failed: dict[int, str] = {}
     for i, e in enumerate(entries):
-        result = await _download(bot, e)
+        result = await download(bot, e.file_id, e.size)
         if isinstance(result, bytes):
             got[i] = result
         else:
@@ -92,7 +100,8 @@ async def binder(bot: Bot, entries: Sequence[Entry], t: Tr, name: str) -> list[D
     kept = sorted(got)
     plan = parts([len(got[i]) for i in kept])
     part_of = {kept[j]: n for n, part in enumerate(plan, start=1) for j in part}
-    index = index_sheet(t, entries, paths, part_of, failed)
+    hashes = {i: digest(data) for i, data in got.items()}
+    index = index_sheet(t, entries, paths, part_of, failed, hashes)
     docs = []
     for n, part in enumerate(plan, start=1):
         files = [(paths[kept[j]], got[kept[j]]) for j in part]
@@ -102,7 +111,7 @@ async def binder(bot: Bot, entries: Sequence[Entry], t: Tr, name: str) -> list[D
             else t._("{name}, part {n} of {total}", name=name, n=n, total=len(plan))
         )
         docs.append(Document(f"{label}.zip", zip_part(t, files, index)))
-    return docs
+    return docs, hashes
 
 
 async def evidence(
@@ -111,10 +120,12 @@ async def evidence(
     *,
     programme: Programme,
     t: Tr,
+    now: datetime,
     code: str | None = None,
     area: int | None = None,
 ) -> list[Document] | None:
-    """The binder of one measure, one area or the whole ledger; None when nothing matches."""
+    """The binder of one measure, one area or the whole ledger; None when nothing matches.
+    A file first fetched now (not at upload) has its hash recorded, in the audit chain too."""
     assert programme.id is not None
     rows = await measures.facts(session, programme_id=programme.id)
     keep = [
@@ -132,4 +143,10 @@ async def evidence(
     name = t._("{programme} evidence", programme=t.stem(programme.name)) + (
         f" {scope}" if scope else ""
     )
-    return await binder(bot, found, t, name)
+    docs, hashes = await binder(bot, found, t, name)
+    for i, sha in hashes.items():
+        if found[i].sha256 is None:
+            await evidence_files.hashed_later(
+                session, evidence_id=found[i].evidence_id, sha256=sha, actor="binder", now=now
+            )
+    return docs

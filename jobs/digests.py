@@ -24,7 +24,9 @@ from core.render import public as public_words
 from core.render.anchor import anchor_line
 from core.render.digest import report_text, review_text
 from core.render.keyboards import letter_keyboard
+from core.render.shares import never_reported_lines
 from jobs import documents
+from jobs.dispatch_shares import silent_co_units
 from storage import audit, beats, followups, lookbacks, lookup, public, reports
 from storage.models import Programme, SentBeat
 from storage.outbox_plan import plan
@@ -105,6 +107,7 @@ async def review(
             review_text(t, content, programme.name),
             *closing.review_lines(t, asked, late, today, earlier),
             *await _public_late(session, programme, today),
+            *never_reported_lines(t, await silent_co_units(session, programme_id=programme.id)),
         ]
     )
     return Digest(chat, [Part(text, red_buttons(t, red, letters=True))], snap)

@@ -18,6 +18,7 @@ from core.domain.reply_by import reply_by
 from core.i18n import Tr, tr
 from core.render.dispatch import dispatch_text, nudge_text
 from core.render.keyboards import measures_keyboard
+from jobs.dispatch_shares import plan_shares
 from jobs.escalate import escalate
 from storage import absences, beats, dispatch_items, measures, people
 from storage.models import Absence, DispatchItem, Measure, Person, Programme
@@ -214,6 +215,10 @@ async def dispatch(
         if n % PLAN_BATCH == 0:
             await flush_and_forget(session, written)
     await flush_and_forget(session, written)
+    planned += await plan_shares(
+        session, programme=programme, period=period, now=now, expires=expires, by=by,
+        persons=persons, away=away,
+    )  # fmt: skip
     await escalate(
         session,
         programme=programme,

@@ -25,6 +25,7 @@ class Evidence:
     kind: str
     mime_type: str | None = None
     size: int | None = None
+    sha256: str | None = None  # None: not fetched at upload (over 20 MB, or Telegram failed)
 
 
 async def record_update(
@@ -56,12 +57,13 @@ async def record_update(
     )
     session.add(update)
     await session.flush()
-    add_evidence(
+    await add_evidence(
         session,
         programme_id=update.programme_id,
         measure_id=measure.id,
         files=files,
         at=now,
+        actor=actor,
         update_id=update.id,
     )
     before = {"status": measure.status, "health": measure.health}
@@ -94,30 +96,53 @@ async def record_update(
     return update
 
 
-def add_evidence(
+async def add_evidence(
     session: AsyncSession,
     *,
     programme_id: int,
     measure_id: int,
     files: Sequence[Evidence],
     at: datetime,
+    actor: str,
     update_id: int | None = None,
 ) -> None:
-    """Evidence files (佐证资料) of a measure, as Telegram file references."""
-    for f in files:
-        session.add(
-            EvidenceFile(
-                programme_id=programme_id,
-                measure_id=measure_id,
-                update_id=update_id,
-                file_id=f.file_id,
-                file_unique_id=f.file_unique_id,
-                name=f.name,
-                kind=f.kind,
-                mime_type=f.mime_type,
-                size=f.size,
-                created_at=at,
-            )
+    """Evidence files (佐证资料) of a measure, as Telegram file references; each one's identity
+    (file_unique_id, SHA-256) goes into the audit chain, so a file swapped later shows."""
+    rows = [
+        EvidenceFile(
+            programme_id=programme_id,
+            measure_id=measure_id,
+            update_id=update_id,
+            file_id=f.file_id,
+            file_unique_id=f.file_unique_id,
+            name=f.name,
+            kind=f.kind,
+            mime_type=f.mime_type,
+            size=f.size,
+            sha256=f.sha256,
+            created_at=at,
+        )
+        for f in files
+    ]
+    session.add_all(rows)
+    if rows:
+        await session.flush()  # the audit events name the rows
+    for row in rows:
+        audit.record(
+            session,
+            programme_id=programme_id,
+            actor=actor,
+            action="evidence.add",
+            entity="evidence",
+            entity_id=row.id,
+            after={
+                "measure": measure_id,
+                "name": row.name,
+                "file_unique_id": row.file_unique_id,
+                "sha256": row.sha256,
+                "size": row.size,
+            },
+            now=at,
         )
 
 

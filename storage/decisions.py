@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.domain.evidence import Fingerprint
 from core.domain.extension import approved
 from core.domain.lifecycle import Event, next_status
 from core.domain.model import Status
-from storage import audit
+from storage import audit, evidence
 from storage.models import EvidenceFile, Measure, Person, SignoffRequest, Unit
 
 PENDING, APPROVED, REJECTED = "pending", "approved", "rejected"
@@ -30,6 +31,8 @@ class RequestView:
     unit: str
     files: list[EvidenceFile]
     decided_by: str = ""
+    # the programme's files with the same identity as these (a file reused for another measure)
+    look_alikes: list[Fingerprint] = field(default_factory=list)
 
 
 async def _open(
@@ -175,6 +178,9 @@ async def view(session: AsyncSession, *, request_id: int) -> RequestView | None:
         unit=unit.name if unit else "",
         files=list(files),
         decided_by=decider.name if decider else "",
+        look_alikes=await evidence.look_alikes(
+            session, programme_id=request.programme_id, files=files
+        ),
     )
 
 

@@ -106,8 +106,13 @@ async def answer(
         measure.health = REBOUND_HEALTH.value
         measure.updated_at = now
         session.add(measure)
-    add_evidence(
-        session, programme_id=measure.programme_id, measure_id=measure.id, files=files, at=now
+    await add_evidence(
+        session,
+        programme_id=measure.programme_id,
+        measure_id=measure.id,
+        files=files,
+        at=now,
+        actor=actor,
     )
     audit.record(
         session,

@@ -167,11 +167,14 @@ class EvidenceFile(SQLModel, table=True):
     update_id: int | None = Field(default=None, foreign_key="progressupdate.id")
     signoff_id: int | None = Field(default=None, foreign_key="signoffrequest.id")
     file_id: str
-    file_unique_id: str
+    file_unique_id: str = Field(index=True)
     name: str
     kind: str  # document | photo
     mime_type: str | None = None
     size: int | None = None
+    # SHA-256 of the bytes, once fetched (at upload up to 20 MB, or by the binder): a file used
+    # again for another measure is found by it or by file_unique_id
+    sha256: str | None = Field(default=None, max_length=64, index=True)
     created_at: datetime
 
 
@@ -349,4 +352,5 @@ import storage.models_closing  # noqa: E402  (registers the closing-the-loop tab
 import storage.models_delivery  # noqa: E402  (registers the senders' shared tables)
 import storage.models_outcomes  # noqa: E402  (registers the institutional outcomes' table)
 import storage.models_public  # noqa: E402  (registers the public channel's tables)
-import storage.models_report  # noqa: E402, F401  (registers the progress report tables)
+import storage.models_report  # noqa: E402  (registers the progress report tables)
+import storage.models_shares  # noqa: E402, F401  (registers the co-units' share tables)

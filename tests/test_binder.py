@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from datetime import date
@@ -129,11 +130,14 @@ async def test_binder_zip_with_index_and_a_file_too_big_for_bots(bot: Bot) -> No
     )
     assert z.read(f"{folder_name}/照片.pdf") == b"%PDF-1 b"
     rows = _index(z)
-    assert rows[0] == ["编号", "整改措施", "文件", "上传人", "日期", "所属进展", "分卷", "备注"]
+    header = ["编号", "整改措施", "文件", "上传人", "日期", "所属进展", "分卷", "SHA-256", "备注"]
+    assert rows[0] == header
     assert [r[0] for r in rows[1:]] == ["1.3.2", "1.3.2", "3.1.2"]
     assert rows[1][2] == f"{folder_name}/水厂验收报告.pdf" and rows[1][3] == "城市管理局联络员"
     assert rows[1][5] == "已通水" and rows[1][6] == 1
-    assert rows[3][2] == "录像.pdf" and rows[3][6] is None and "20MB" in str(rows[3][7])
+    assert rows[1][7] == hashlib.sha256(b"%PDF-1 a").hexdigest()  # hashed as it was fetched
+    assert rows[3][2] == "录像.pdf" and rows[3][6] is None and rows[3][7] is None
+    assert "20MB" in str(rows[3][8])
 
 
 async def test_binder_for_one_measure_and_unknown_scopes(bot: Bot) -> None:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.domain.evidence import Fingerprint, used_for
 from core.domain.model import Role
 from core.i18n import tr
 from core.render.decisions import Request, Verdict, decide_keyboard, request_text
@@ -39,6 +40,15 @@ def local_views(programme: Programme, view: RequestView) -> tuple[Request, Verdi
         files=len(view.files),
         extension=r.new_deadline if r.kind == EXTENSION else None,
         original=view.measure.original_deadline,
+        reused=tuple(
+            (f.name, tuple(codes))
+            for f in view.files
+            if (
+                codes := used_for(
+                    Fingerprint(view.measure.code, f.file_unique_id, f.sha256), view.look_alikes
+                )
+            )
+        ),
     )
     verdict = None
     if r.state != PENDING and r.decided_at is not None:

@@ -220,6 +220,21 @@ class BotApiServer(BotApiState):
         body = {"document": stored.document_json(), **caption_json(caption)}
         return self._user_message(user, chat, body, reply_to)
 
+    def resend_document(
+        self,
+        user: User,
+        file_id: str,
+        *,
+        caption: str | None = None,
+        reply_to: SentMessage | int | None = None,
+    ) -> JSON:
+        """The user sends a file already on Telegram again (forwarded, or picked from a chat):
+        as on Telegram, a new file_id may come, the file_unique_id is the same."""
+        found = self.files[file_id]
+        stored = self.alias_file(found)
+        body = {"document": stored.document_json(), **caption_json(caption)}
+        return self._user_message(user, None, body, reply_to)
+
     def upload_photo(
         self,
         user: User,

@@ -6,6 +6,7 @@ import itertools
 import mimetypes
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from bot.sandbox.limits import (
@@ -222,6 +223,12 @@ class BotApiState:
         stored = StoredFile(f"FILE{n:06d}-{folder}", f"U{n:06d}", file_path, content, name, mime)
         self.files[stored.file_id] = stored
         return stored
+
+    def alias_file(self, stored: StoredFile) -> StoredFile:
+        """The same file under another file_id (its file_unique_id, path and bytes kept)."""
+        alias = replace(stored, file_id=f"FILE{next(self._ids):06d}-again")
+        self.files[alias.file_id] = alias
+        return alias
 
     def photo_sizes(self, stored: StoredFile) -> list[JSON]:
         """PhotoSize list of a thumbnail and the full photo, both serving the same bytes."""

@@ -157,4 +157,4 @@ async def personas(db: Database) -> list[Persona]:
 
 
 def _rank(role: Role) -> int:
-    return {Role.COORDINATOR: 0, Role.LEADER: 1, Role.OWNER: 2}[role]
+    return {Role.COORDINATOR: 0, Role.LEADER: 1, Role.OWNER: 2, Role.LIAISON: 3}[role]

@@ -27,11 +27,18 @@ class Entry:
     update: str  # the progress note the file came with
     file_id: str
     size: int | None
+    sha256: str | None = None  # as recorded; None until someone fetched the bytes
+    evidence_id: int = 0
 
     @property
     def downloadable(self) -> bool:
         """Whether Telegram will hand the file to a bot at all."""
-        return self.size is None or self.size <= MAX_DOWNLOAD
+        return downloadable(self.size)
+
+
+def downloadable(size: int | None) -> bool:
+    """Telegram hands bots files up to 20 MB (a size it did not tell: worth a try)."""
+    return size is None or size <= MAX_DOWNLOAD
 
 
 def safe_name(text: str, limit: int = 40, *, file: bool = False) -> str:

@@ -51,6 +51,7 @@ class Role(StrEnum):
     COORDINATOR = "coordinator"
     LEADER = "leader"
     OWNER = "owner"
+    LIAISON = "liaison"  # a co-unit's liaison (配合单位联络员): answers the unit's share only
 
 
 class Beat(StrEnum):

@@ -12,7 +12,7 @@ from core.render.xlsx import DATE_FORMAT, Cell, put, text_width
 
 HEADER = (
     N_("Code"), N_("Measure"), N_("File"), N_("Uploaded by"), N_("Date"), N_("Update"),
-    N_("Part"), N_("Note"),
+    N_("Part"), N_("SHA-256"), N_("Note"),
 )  # fmt: skip
 TOO_BIG = N_("Over 20 MB: Telegram does not hand it to bots; ask the owner for the file.")
 FAILED = N_("Could not be downloaded; ask the owner for the file.")
@@ -25,8 +25,10 @@ def index_sheet(
     paths: Sequence[str],
     part_of: Mapping[int, int],
     failed: Mapping[int, str],
+    hashes: Mapping[int, str] | None = None,
 ) -> bytes:
-    """One row per file: measure, file (its path in the ZIP), uploader, date, update, part, note."""
+    """One row per file: measure, file (its path in the ZIP), uploader, date, update, part, its
+    SHA-256 (recorded, else computed now; none for a file Telegram would not hand over), note."""
     from openpyxl import Workbook  # not at start: the bot loads openpyxl at its first workbook
     from openpyxl.styles import Alignment, Font
 
@@ -45,6 +47,7 @@ def index_sheet(
             e.uploaded_on,
             e.update,
             part_of.get(i),
+            e.sha256 or (hashes or {}).get(i),
             note,
         ]
         for col, value in enumerate(values, start=1):
@@ -52,7 +55,7 @@ def index_sheet(
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if col == 5:
                 cell.number_format = DATE_FORMAT.get(t.locale, "yyyy-mm-dd")
-    for col, letter in enumerate("ABCDEFGH", start=1):
+    for col, letter in enumerate("ABCDEFGHI", start=1):
         widest = max(
             [
                 text_width(t._(HEADER[col - 1])),

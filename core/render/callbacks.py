@@ -278,6 +278,15 @@ class Extend(Button):
 
 
 @dataclass(frozen=True)
+class ShareAnswer(Button):
+    """A co-unit's liaison answers the unit's share of a measure (多级交办)."""
+
+    PREFIX = "sh"
+    FIELDS = (_id,)
+    measure_id: int
+
+
+@dataclass(frozen=True)
 class IssueLetter(Button):
     """A red item in the review: issue a work prompt letter for its measure."""
 

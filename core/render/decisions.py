@@ -29,6 +29,8 @@ class Request:
     files: int
     extension: date | None = None  # the deadline asked for, for an extension request
     original: date | None = None  # the deadline first set, when already extended
+    # (file name, codes): a file of this request already used as evidence for other measures
+    reused: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,10 @@ def request_text(t: Tr, r: Request, verdict: Verdict | None = None) -> str:
         t._("Asked on: {when}", when=t.datetime(r.asked, r.asked.date())),
         t._("Completion report: {report}", report=r.report),
         t.n_("Evidence: {n} file", "Evidence: {n} files", r.files),
+    ]
+    lines += [
+        t._("⚠️ This evidence was already used for {codes}: {name}", codes=t.join(c), name=name)
+        for name, c in r.reused
     ]
     tail = "\n\n" + verdict_line(t, verdict) if verdict else ""
     return fit("\n".join(lines), MESSAGE_TEXT[1] - len(tail) - 1) + tail

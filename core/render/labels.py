@@ -25,7 +25,12 @@ HEALTH = {
 LOOKBACK = {"holds": N_("look-back: the result holds"), "rebound": N_("look-back: rebound")}
 LIGHT_ICON = {Light.RED: "🔴", Light.YELLOW: "🟡", Light.GREEN: "🟢", None: "✅"}
 LIGHT = {Light.RED: N_("red"), Light.YELLOW: N_("yellow"), Light.GREEN: N_("green")}
-ROLE = {Role.COORDINATOR: N_("coordinator"), Role.LEADER: N_("leader"), Role.OWNER: N_("owner")}
+ROLE = {
+    Role.COORDINATOR: N_("coordinator"),
+    Role.LEADER: N_("leader"),
+    Role.OWNER: N_("owner"),
+    Role.LIAISON: N_("co-unit liaison"),
+}
 COLUMN = {
     "code": N_("Code"),
     "area": N_("Area"),

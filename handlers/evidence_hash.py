@@ -1,0 +1,22 @@
+"""Evidence fingerprinted as it is saved: each file up to 20 MB fetched once and hashed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from telegram import Bot
+
+from core.domain.evidence import digest
+from handlers.answer_draft import EvidenceDraft
+from jobs.binder import download
+from storage.answers import Evidence
+
+
+async def fingerprinted(bot: Bot, files: Iterable[EvidenceDraft]) -> tuple[Evidence, ...]:
+    """The files with their SHA-256; a file Telegram does not hand over keeps none (the binder
+    hashes it when it gets it)."""
+    out = []
+    for f in files:
+        got = await download(bot, f["file_id"], f.get("size"))
+        out.append(Evidence(**f, sha256=digest(got) if isinstance(got, bytes) else None))
+    return tuple(out)
