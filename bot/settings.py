@@ -47,8 +47,8 @@ class Settings(BaseSettings):
     # polling serves it on its own port, a webhook beside the updates on the webhook's listener
     cadence_webapp_url: str | None = None
     cadence_webapp_port: int = 8090
-    cadence_webapp_max_age: int = Field(default=3600, ge=1)  # seconds a signed opening stays valid
-    cadence_webapp_name: str | None = None  # the Mini App's short name (BotFather /newapp) for groups
+    cadence_webapp_max_age: int = Field(default=3600, ge=1)  # seconds a signed opening is valid
+    cadence_webapp_name: str | None = None  # its short name (BotFather /newapp): groups link it
     # the sandbox (`python -m bot sandbox`, `make run` without a token): its page and its files
     cadence_sandbox_port: int = 8080
     cadence_sandbox_dir: Path = Path("data")

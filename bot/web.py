@@ -48,12 +48,13 @@ def _receiver(ptb: Any, secret: str) -> Any:
 
 async def serve(
     ptb: Any, *, listen: str, port: int, webhook: tuple[str, str] | None = None
-) -> None:
-    """Start listening; the application's post_shutdown stops it."""
+) -> web.AppRunner:
+    """Start listening (port 0: any free one); the application's post_shutdown stops it."""
     runner = web.AppRunner(web_app(ptb, webhook=webhook), access_log=None)
     await runner.setup()
     await web.TCPSite(runner, listen, port).start()
     ptb.bot_data[RUNNER] = runner
+    return runner
 
 
 async def close(ptb: Any) -> None:

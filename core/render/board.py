@@ -8,6 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from core.domain.counts import Counts, Group
+from core.domain.filters import Kind
 from core.domain.model import Light, MeasureFacts
 from core.domain.report import Summary
 from core.i18n import N_, Tr
@@ -113,7 +114,7 @@ def board(
     return {
         "programme": programme,
         "as_of": t.day_month(s.as_of),
-        "filter": None if s.where.value is None else scope(t, s.where),
+        "filter": None if s.where.kind is Kind.ALL else scope(t, s.where),
         "headline": head(t, s.counts, s.as_of),
         "lights": lights(t, s.counts),
         "counts": _lit(t, s.counts),
@@ -124,9 +125,13 @@ def board(
         "units": [{"name": g.key, **_lit(t, g.counts)} for g in units],
         "red": [_item(t, m, ids, s.as_of) for m in s.red],
         "yellow": [_item(t, m, ids, s.as_of) for m in s.yellow],
-        "more_red": max(s.counts.red - len(s.red), 0),
-        "more_yellow": max(s.counts.yellow - len(s.yellow), 0),
+        "more_red": _more(t, s.counts.red - len(s.red)),
+        "more_yellow": _more(t, s.counts.yellow - len(s.yellow)),
     }
+
+
+def _more(t: Tr, n: int) -> str | None:
+    return t._("… and {n} more.", n=n) if n > 0 else None
 
 
 def _size(t: Tr, size: int | None) -> str:
