@@ -63,6 +63,7 @@ from handlers import (
     start,
     status,
 )
+from handlers.board import menu as board_menu
 from jobs.budget import SharedBudget
 from jobs.pacing import PacedLimiter
 from jobs.scheduler import plan_all, start_reconciling
@@ -104,6 +105,7 @@ async def _after_start(context: CadenceContext) -> None:
     svc: Services = context.bot_data["svc"]
     try:
         await commands.register(context.bot, svc.settings.cadence_locale)
+        await board_menu.set_menus(context.bot, svc)  # the board, when CADENCE_WEBAPP_URL is set
     finally:
         svc.busy -= 1
     if not gc.get_freeze_count():  # once per process (tests start many applications)

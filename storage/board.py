@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage.models import EvidenceFile, Person, SignoffRequest
+from core.domain.model import Role
+from storage.models import EvidenceFile, Person, RoleGrant, SignoffRequest, UserPref
 
 
 async def evidence(session: AsyncSession, *, measure_id: int) -> list[EvidenceFile]:
@@ -27,3 +28,17 @@ async def requests(session: AsyncSession, *, measure_id: int) -> list[tuple[Sign
         .order_by(col(SignoffRequest.created_at).desc(), col(SignoffRequest.id).desc())
     )
     return [(r, name or "") for r, name in rows.all()]
+
+
+async def menu_people(session: AsyncSession) -> dict[int, str | None]:
+    """Every bound leader and coordinator of any programme: Telegram id -> chosen language."""
+    rows = await session.exec(
+        select(Person.telegram_user_id, UserPref.locale, UserPref.tg_locale)
+        .join(RoleGrant, col(RoleGrant.person_id) == Person.id)
+        .outerjoin(UserPref, col(UserPref.telegram_user_id) == Person.telegram_user_id)
+        .where(
+            col(Person.telegram_user_id).is_not(None),
+            col(RoleGrant.role).in_([Role.LEADER.value, Role.COORDINATOR.value]),
+        )
+    )
+    return {uid: chosen or seen for uid, chosen, seen in rows.all() if uid is not None}

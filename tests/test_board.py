@@ -209,3 +209,20 @@ async def test_approve_on_the_board_racing_a_chat_press_settles_once(
         m for m in bot.api.messages_to(OWNER_A.id) if "销号" in m.plain and "1.3.2" in m.plain
     ]
     assert len([m for m in closed if m.plain.startswith("1.3.2已销号")]) == 1
+
+
+URL = "https://cadence.example.org/app/"
+
+
+async def test_the_board_opens_from_summary_and_the_menu_button(bot: Bot) -> None:
+    await seed(bot)
+    assert bot.api.menu_buttons == {}  # without CADENCE_WEBAPP_URL, no entrance at all
+    assert ("📊 打开看板", URL) not in (await bot.say(LEADER, "/summary")).buttons
+    bot.settings = bot.settings.model_copy(update={"cadence_webapp_url": URL})
+    await bot.restart()
+    await bot.settle()
+    web_app = {"type": "web_app", "text": "看板", "web_app": {"url": URL}}
+    # per person, in their language: the leader and the coordinator, not the owners
+    assert bot.api.menu_buttons == {ADMIN.id: web_app, LEADER.id: web_app}
+    assert (await bot.say(LEADER, "/summary")).buttons[-1] == ("📊 打开看板", URL)
+    assert (await bot.say(OWNER_B, "/summary")).buttons[-1] == ("📊 Open the board", URL)

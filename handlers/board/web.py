@@ -37,7 +37,14 @@ class Board:
     """The board's routes for one running application (its services, its bot, its loop)."""
 
     def __init__(self, ptb: Any) -> None:
-        self.ptb = ptb
+        self._ptb = ptb  # the application, or a function giving the current one (the sandbox)
+
+    @property
+    def ptb(self) -> Any:
+        found = self._ptb() if callable(self._ptb) else self._ptb
+        if found is None:
+            raise web.HTTPServiceUnavailable()
+        return found
 
     @property
     def svc(self) -> Services:

@@ -41,7 +41,7 @@ async function api(path, body) {
   return data;
 }
 
-function show(...nodes) { $("view").replaceChildren(...nodes); window.scrollTo(0, 0); }
+function show(...nodes) { $("view").replaceChildren(...nodes.filter((n) => n)); window.scrollTo(0, 0); }
 
 function bar(c) {
   const part = (k) => c[k] ? el("span", { class: k, style: `flex:${c[k]}` }) : null;
@@ -94,7 +94,7 @@ async function openMeasure(id) {
   const list = (tag, xs, empty) => xs.length ? el(tag, {}, xs.map((x) => el("li", { text: x }))) : el("p", { class: "hint", text: empty });
   show(
     el("span", { class: "chip", text: "‹ " + S.back, onclick: () => tab("board") }),
-    el("h1", { id: "measure-title", text: m.line.split(" · ")[0] }),
+    el("h1", { id: "measure-title", text: m.line.split(" ")[0] + " " + m.code }),
     el("p", { id: "measure-text", text: m.text }),
     el("dl", { id: "facts" }, row(L.owner, m.owner), row(L.unit, m.unit), row(L.deadline, m.deadline),
       row(L.original, m.original), row(L.status, [m.status, m.health].filter(Boolean).join(" · "))),
@@ -138,7 +138,7 @@ function chart(weeks) {
     weeks.forEach((w, i) => svg.append(s("circle", { cx: x(i), cy: y(w[key]), r: 2.5, fill: colour })));
   }
   const ends = weeks.length > 1 ? [0, weeks.length - 1] : [0];
-  for (const i of ends) svg.append(s("text", { x: x(i), y: H - 12, "text-anchor": i ? "end" : "start" }, weeks[i].label));
+  for (const i of ends) svg.append(s("text", { x: i ? W - pad.r : pad.l, y: H - 12, "text-anchor": i ? "end" : "start" }, weeks[i].label));
   return svg;
 }
 
