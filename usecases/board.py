@@ -7,7 +7,6 @@ the answer for the page, its labels in the reader's language.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,7 +19,7 @@ from core.domain import filters, report
 from core.domain.counts import Group, count
 from core.domain.glance import Row
 from core.domain.lights import light
-from core.domain.model import MeasureFacts, Role
+from core.domain.model import Role
 from core.i18n import Tr, tr
 from core.languages import match
 from core.render import board as render
@@ -185,37 +184,33 @@ async def trend(session: AsyncSession, v: Viewer, *, now: datetime) -> dict[str,
     started = today_in(p.created_at, tz) if p.created_at.tzinfo else p.created_at.date()
     first = max(started - timedelta(days=started.weekday()), today - timedelta(weeks=MAX_WEEKS))
     first -= timedelta(days=first.weekday())
-    recorded = await as_of.events(session, programme=p)
-    mine = await _own_codes(session, v)
+    mine = await _own_ids(session, v)
     sign_offs = [
         day
-        for code, day in await as_of.closed_days(session, programme=p, recorded=recorded)
-        if mine is None or code in mine
+        for code, day in await as_of.closed_days(session, programme=p)
+        if mine is None or code in mine.values()
     ]
-    weeks = []
+    spans = []
     monday = first
     while monday <= today:
-        last = min(monday + timedelta(days=6), today)
-        facts = await as_of.facts_at(
-            session, programme=p, at=day_after(last, tz), recorded=recorded
-        )
-        c = count(_scoped(facts, mine), last)
-        closed = sum(1 for day in sign_offs if monday <= day <= last)
-        weeks.append((monday, last, closed, c))
+        spans.append((monday, min(monday + timedelta(days=6), today)))
         monday += timedelta(days=7)
+    ends = [day_after(last, tz) for _, last in spans]
+    only = None if mine is None else set(mine)
+    lamps = await stored.lamps_at(session, programme=p, moments=ends, only=only)
+    weeks = [
+        (monday, last, sum(1 for day in sign_offs if monday <= day <= last), count(lit, last))
+        for (monday, last), lit in zip(spans, lamps, strict=True)
+    ]
     return render.trend(v.t, weeks, today)
 
 
-async def _own_codes(session: AsyncSession, v: Viewer) -> set[str] | None:
+async def _own_ids(session: AsyncSession, v: Viewer) -> dict[int, str] | None:
+    """The owner's measures (id -> code), or None for a reader who sees the programme."""
     if v.owner_id is None:
         return None
-    return {
-        m.code for m, _ in await measures.facts(session, programme_id=v.pid, owner_ids=[v.owner_id])
-    }
-
-
-def _scoped(facts: Sequence[MeasureFacts], mine: set[str] | None) -> list[MeasureFacts]:
-    return list(facts) if mine is None else [f for f in facts if f.code in mine]
+    rows = await measures.facts(session, programme_id=v.pid, owner_ids=[v.owner_id])
+    return {m.id or 0: m.code for m, _ in rows}
 
 
 async def pending(session: AsyncSession, v: Viewer) -> list[dict[str, Any]] | None:
