@@ -68,6 +68,7 @@ bench: $(TEST_STAMP) i18n-compile
 	$(BIN)/python -m benchmarks.import_bulk
 	$(BIN)/python -m benchmarks.monday
 	$(BIN)/python -m benchmarks.startup
+	$(BIN)/python -m benchmarks.board
 
 # mutation testing of the pure rules (not in CI, nor in `make test`): slow, so narrow it with e.g.
 # make mutate MUTANTS='core.domain.dispatches.* core.domain.lights.*'; mutants/ keeps the results

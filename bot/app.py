@@ -10,7 +10,6 @@ import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
-from urllib.parse import urlsplit
 
 from telegram import Bot, Update
 from telegram.error import TelegramError
@@ -28,7 +27,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot import commands, conversations
+from bot import commands, conversations, web
 from bot.context import CadenceContext, Services
 from bot.settings import Settings
 from core import logs
@@ -65,12 +64,14 @@ from handlers import (
     start,
     status,
 )
+from handlers.board import menu as board_menu
 from jobs.budget import SharedBudget
 from jobs.pacing import PacedLimiter
 from jobs.scheduler import plan_all, start_reconciling
 from storage.persistence import DbPersistence
 
 log = logging.getLogger(__name__)
+BOARD_PORT = "board_port"  # bot_data: the port the board listens on beside polling
 CadenceApp = Application[Any, CadenceContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]
 
 
@@ -95,6 +96,8 @@ async def _post_init(app: CadenceApp) -> None:
     app.job_queue.run_once(_after_start, when=0.0, name="start")
     if svc.stop_on_signals:
         _stop_on_signals(app)
+    if (board := app.bot_data.get(BOARD_PORT)) is not None:  # polling: the board on its own port
+        await web.serve(app, listen=svc.settings.cadence_webhook_listen, port=board)
     logs.started()
 
 
@@ -103,6 +106,7 @@ async def _after_start(context: CadenceContext) -> None:
     svc: Services = context.bot_data["svc"]
     try:
         await commands.register(context.bot, svc.settings.cadence_locale)
+        await board_menu.set_menus(context.bot, svc)  # the board, when CADENCE_WEBAPP_URL is set
     finally:
         svc.busy -= 1
     if not gc.get_freeze_count():  # once per process (tests start many applications)
@@ -131,6 +135,7 @@ async def _stop(app: CadenceApp) -> None:
 
 
 async def _post_shutdown(app: CadenceApp) -> None:
+    await web.close(app)
     await services_of(app).close()
 
 
@@ -353,16 +358,10 @@ def run(
     logs.quiet_start_failures()
     url, secret = settings.telegram_webhook_url, settings.telegram_webhook_secret
     if url and secret:
-        app.run_webhook(
-            listen=settings.cadence_webhook_listen,
-            port=settings.cadence_webhook_port,
-            url_path=urlsplit(url).path.lstrip("/"),
-            webhook_url=url,
-            secret_token=secret.get_secret_value(),
-            allowed_updates=Update.ALL_TYPES,
-            stop_signals=None,  # ours, installed at start: see _stop_on_signals
-        )
+        web.run_webhook(app, settings)  # one listener: the updates and the board (issue 28)
         return 0
+    if settings.cadence_webapp_url:
+        app.bot_data[BOARD_PORT] = settings.cadence_webapp_port
     svc = app.bot_data["svc"]
     svc.run_polling = True  # a 409 Conflict stops the process
     app.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=None)

@@ -32,8 +32,8 @@ async def run(settings: Settings, args: argparse.Namespace, clock: Clock) -> int
     from bot.app import services
     from core.domain.chain import SHORT, anchor_problem
     from core.i18n import tr
-    from handlers.history import measure_history
     from storage import audit, history, programmes
+    from usecases.history import measure_history
 
     t = tr(getattr(args, "locale", None) or settings.cadence_locale)
     async with services(settings, clock) as svc, svc.database.session() as s:

@@ -43,6 +43,12 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None  # required with it: checked on each request
     cadence_webhook_listen: str = "0.0.0.0"
     cadence_webhook_port: int = 8443
+    # the leaders' board (a Telegram Mini App, issue 28): its public HTTPS URL turns its buttons on;
+    # polling serves it on its own port, a webhook beside the updates on the webhook's listener
+    cadence_webapp_url: str | None = None
+    cadence_webapp_port: int = 8090
+    cadence_webapp_max_age: int = Field(default=3600, ge=1)  # seconds a signed opening is valid
+    cadence_webapp_name: str | None = None  # its short name (BotFather /newapp): groups link it
     # the sandbox (`python -m bot sandbox`, `make run` without a token): its page and its files
     cadence_sandbox_port: int = 8080
     cadence_sandbox_dir: Path = Path("data")
@@ -76,6 +82,8 @@ class Settings(BaseSettings):
         "telegram_api_base_url",
         "telegram_webhook_url",
         "telegram_webhook_secret",
+        "cadence_webapp_url",
+        "cadence_webapp_name",
         mode="before",
     )
     @classmethod

@@ -2,40 +2,15 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
-from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Update
 
 from bot.context import CadenceContext
 from core.domain.model import Role
-from core.i18n import Tr
-from core.render.history import Entry, history_text
 from core.render.limits import echo
 from handlers.gate import Where, gate
 from handlers.send import reply_long
-from storage import audit, history
-from storage.models import Measure, Programme
-
-
-async def measure_history(
-    session: AsyncSession, t: Tr, programme: Programme, measure: Measure
-) -> str:
-    """The history text of one measure in the reader's language (also used by the CLI)."""
-    assert programme.id is not None
-    tz = ZoneInfo(programme.timezone)
-    names = await history.actor_names(session, programme_id=programme.id)
-    entries = [
-        Entry(
-            at=e.at.astimezone(tz),
-            who=names.get(e.actor, e.actor),
-            action=e.action,
-            before=audit.load(e.before),
-            after=audit.load(e.after),
-        )
-        for e in await history.of_measure(session, measure=measure)
-    ]
-    return history_text(t, measure.code, measure.text, entries)
+from storage import history
+from usecases.history import measure_history
 
 
 @gate(Role.COORDINATOR, Role.LEADER, Role.OWNER, where=Where.ANY)

@@ -11,6 +11,7 @@ from core.domain.model import Beat, Role
 from core.domain.periods import first_report, manual_period, previous_periods, report_period
 from core.i18n import Tr
 from core.render import beats, callbacks, labels
+from core.render.board_buttons import board_button
 from core.render.digest import summary_text
 from core.render.limits import echo
 from handlers.gate import Where, gate
@@ -73,6 +74,12 @@ async def summary(update: Update, context: CadenceContext) -> None:
         codes = [o.measure.code for o in content.overdue]
         items = await measure_ids(context.session, context.programme_id, codes)
         markup = red_buttons(t, items, letters=False)
+    if url := context.svc.settings.cadence_webapp_url:  # the same picture, to look at (issue 28)
+        button = board_button(
+            t, url, private=chat.type == "private", bot_username=context.bot.username,
+            app_name=context.svc.settings.cadence_webapp_name,
+        )  # fmt: skip
+        markup = InlineKeyboardMarkup([*(markup.inline_keyboard if markup else ()), [button]])
     await reply_long(message, summary_text(t, content, context.programme.name), markup)
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from conftest import ADMIN, make_app
 from fakebot import BOT_TOKEN
 
+from bot import web
 from bot.app import start_app
 from bot.settings import Settings
 from core.clock import FixedClock
@@ -45,17 +46,12 @@ async def main(db_url: str, base_url: str, moment: str, port: str | None = None)
         **webhook,
     )
     app = make_app(settings, FixedClock(datetime.fromisoformat(moment)), RELAXED if port else SLOW)
-    if port:  # like run_webhook, on a loop we own
+    if port:  # like bot.web.run_webhook, on a loop we own
         await app.initialize()
-        assert app.post_init is not None and app.updater is not None
+        assert app.post_init is not None
         await app.post_init(app)
-        await app.updater.start_webhook(
-            listen="127.0.0.1",
-            port=int(port),
-            url_path="telegram/hook",
-            webhook_url=PUBLIC,
-            secret_token=SECRET,
-        )
+        # the listener bot.app.run serves in webhook mode: updates and the board on one port
+        await web.start_webhook(app, listen="127.0.0.1", port=int(port), url=PUBLIC, secret=SECRET)
         await app.start()
     else:
         await start_app(app, poll_timeout=1)

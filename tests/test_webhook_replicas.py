@@ -20,6 +20,7 @@ from fakewebhook import SECRET_HEADER, WebhookTelegram
 from rhythm_support import OWNER_A, OWNER_B, measure_id, seed
 from sqlmodel import select
 
+from bot import web
 from bot.app import CadenceApp, start_app, stop_app
 from core.clock import FixedClock
 from storage.models import DispatchItem, Person, SentBeat
@@ -41,16 +42,10 @@ async def _replica(api: WebhookTelegram, db_url: str, clock: FixedClock) -> Cade
     )
     app = make_app(settings, clock)
     await app.initialize()
-    assert app.post_init is not None and app.updater is not None
+    assert app.post_init is not None
     await app.post_init(app)
     port = _port()
-    await app.updater.start_webhook(
-        listen="127.0.0.1",
-        port=port,
-        url_path="telegram/hook",
-        webhook_url=PUBLIC,
-        secret_token=SECRET,
-    )
+    await web.start_webhook(app, listen="127.0.0.1", port=port, url=PUBLIC, secret=SECRET)
     await app.start()
     api.replicas.append(f"http://127.0.0.1:{port}/telegram/hook")
     return app

@@ -179,9 +179,17 @@ class SentMessage:
 
 
 def inline_buttons(markup: JSON | None) -> list[tuple[str, str]]:
-    """Flatten an inline keyboard to (text, callback_data or url) pairs."""
+    """Flatten an inline keyboard to (text, callback_data, url or web_app url) pairs."""
     rows: list[list[JSON]] = (markup or {}).get("inline_keyboard", [])
-    return [(b["text"], b.get("callback_data") or b.get("url") or "") for row in rows for b in row]
+    return [
+        (b["text"], b.get("callback_data") or b.get("url") or _web_app(b))
+        for row in rows
+        for b in row
+    ]
+
+
+def _web_app(button: JSON) -> str:
+    return str((button.get("web_app") or {}).get("url") or "")
 
 
 def decode_params(fields: Mapping[str, str | Upload]) -> JSON:

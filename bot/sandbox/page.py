@@ -7,18 +7,20 @@ import time
 from collections import Counter
 from datetime import datetime
 from importlib import resources
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlencode
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from bot.sandbox import visitors, words, world
 from bot.sandbox.guard import Guard
-from bot.sandbox.objects import BOT_USERNAME, JSON, Chat, User, scope_key
+from bot.sandbox.objects import BOT_TOKEN, BOT_USERNAME, JSON, Chat, User, scope_key
 from bot.sandbox.runner import Sandbox
+from core.domain.initdata import sign
 from core.domain.model import Beat
 from core.i18n import Tr, tr
 from core.languages import match
+from handlers.board.web import Board
 
 _TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css"}
 _STATIC = ("index.html", "app.js", "style.css")
@@ -49,6 +51,8 @@ class Page:
         app.router.add_post("/api/beat", self._beat)
         app.router.add_post("/api/advance", self._advance)
         app.router.add_post("/api/reset", self._reset)
+        app.router.add_post("/api/board", self._board)
+        Board(lambda: self.sandbox.app).routes(app)  # the Mini App itself, as the bot serves it
 
     # ---- what the page shows ----------------------------------------------------------------
 
@@ -138,7 +142,12 @@ class Page:
             "deleted": key in self.server.deleted,
             "buttons": [
                 [
-                    {"text": b["text"], "data": b.get("callback_data"), "url": b.get("url")}
+                    {
+                        "text": b["text"],
+                        "data": b.get("callback_data"),
+                        "url": b.get("url"),
+                        "web_app": (b.get("web_app") or {}).get("url"),
+                    }
                     for b in row
                 ]
                 for row in (raw.get("reply_markup") or {}).get("inline_keyboard", [])
@@ -253,6 +262,15 @@ class Page:
             await self.sandbox.advance("beat" if to == "beat" else "day")
         await asyncio.sleep(0)
         return web.json_response({"now": _when(_page_tr(request), self.sandbox.clock.now())})
+
+    async def _board(self, request: web.Request) -> web.Response:
+        """The board's address for a person, as Telegram opens a Mini App: initData in the
+        fragment, signed with the sandbox's own token."""
+        user = self._user(int((await request.json())["as"]))
+        who = {"id": user.id, "first_name": user.first_name, "language_code": user.language_code}
+        data = sign(who, bot_token=BOT_TOKEN, now=self.sandbox.clock.now())
+        fragment = urlencode({"tgWebAppData": data, "tgWebAppVersion": "8.0"})
+        return web.json_response({"url": f"/app/#{fragment}"})
 
     async def _reset(self, request: web.Request) -> web.Response:
         await self.sandbox.reset()

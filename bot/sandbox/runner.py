@@ -84,6 +84,7 @@ class Sandbox:
                 "cadence_error_chat_id": None,
                 "telegram_webhook_url": None,  # the sandbox polls its own server
                 "telegram_webhook_secret": None,
+                "cadence_webapp_url": self.url + "app/",  # the board, served beside the page
             }
         )
 

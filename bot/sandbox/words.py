@@ -31,6 +31,7 @@ UI = {
     "done": N_("Done."),
     "sent_already": N_("sent already"),
     "add_person": N_("Add a person"),
+    "open_board": N_("📊 Open the board"),
     "open_link": N_("Open this link as the person it is for (or as a new person)"),
     "go_live": N_("To go live, set TELEGRAM_BOT_TOKEN (see the README) and run make run again."),
 }

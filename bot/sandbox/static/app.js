@@ -47,6 +47,7 @@ async function loadWorld() {
     if ($(id)) $(id).textContent = S[key];
   }
   document.title = S.title; $("text").placeholder = S.type;
+  $("open-board").textContent = S.open_board;
   $("menu-button").title = S.menu; $("attach").title = S.attach; $("lang").value = state.lang;
   if (state.me === null) state.me = state.world.people[0].id;
   renderPeople(); renderChats(); renderClock();
@@ -181,7 +182,14 @@ function replyTo(m) {
   $("replying-text").textContent = (m.text || "").slice(0, 60); $("text").focus();
 }
 
+// the leaders' board as the person chosen above, with initData signed by the sandbox's token
+async function openBoard() {
+  const r = await api("/api/board", { as: state.me });
+  window.open(r.url, "_blank");
+}
+
 async function pressButton(m, b) {
+  if (b.web_app) return openBoard();
   if (b.url) {
     if (b.url.match(START_LINK)) return openLink(b.url);
     window.open(b.url, "_blank"); return;
@@ -263,6 +271,7 @@ $("file").addEventListener("change", async () => {
   if (file && state.chat !== null) await upload(file);
 });
 $("menu-button").addEventListener("click", toggleMenu);
+$("open-board").addEventListener("click", openBoard);
 $("replying-cancel").addEventListener("click", () => { state.replyTo = null; $("replying").hidden = true; });
 $("you").addEventListener("change", () => {
   state.me = Number($("you").value);

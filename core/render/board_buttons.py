@@ -1,0 +1,32 @@
+"""How the leaders' board is opened from a chat: a web_app button in private, a link in groups."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, MenuButtonWebApp, WebAppInfo
+
+from core.i18n import Tr
+
+
+def open_board(t: Tr) -> str:
+    """The button's words."""
+    return t._("📊 Open the board")
+
+
+def board_button(
+    t: Tr, url: str, *, private: bool, bot_username: str, app_name: str | None
+) -> InlineKeyboardButton:
+    """web_app buttons work only in private chats; a group gets the bot's Mini App link
+    (t.me/<bot>/<app> when it has a short name, else its main Mini App with startapp)."""
+    if private:
+        return InlineKeyboardButton(open_board(t), web_app=WebAppInfo(url))
+    link = (
+        f"https://t.me/{bot_username}/{app_name}"
+        if app_name
+        else f"https://t.me/{bot_username}?startapp=board"
+    )
+    return InlineKeyboardButton(open_board(t), url=link)
+
+
+def menu_button(t: Tr, url: str) -> MenuButtonWebApp:
+    """The chat menu button of a leader or a coordinator: the board."""
+    return MenuButtonWebApp(t._("Board"), WebAppInfo(url))

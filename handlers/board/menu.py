@@ -1,0 +1,33 @@
+"""The chat menu button (setChatMenuButton) of every leader and coordinator opens the board."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram.error import TelegramError
+
+from bot.context import Services
+from core.i18n import tr
+from core.render.board_buttons import menu_button
+from storage import board
+
+log = logging.getLogger(__name__)
+
+
+async def set_menus(bot: Any, svc: Services) -> int:
+    """Set the board as the menu button of each bound leader and coordinator; how many were set."""
+    url = svc.settings.cadence_webapp_url
+    if not url:
+        return 0
+    async with svc.database.session() as session:
+        people = await board.menu_people(session)
+    done = 0
+    for user_id, locale in sorted(people.items()):
+        t = tr(locale or svc.settings.cadence_locale)
+        try:
+            await bot.set_chat_menu_button(chat_id=user_id, menu_button=menu_button(t, url))
+            done += 1
+        except TelegramError as error:  # one blocked person does not keep the others' menus
+            log.warning("menu button for %s not set: %s", user_id, error)
+    return done
