@@ -57,3 +57,27 @@ def add_workdays(day: date, n: int, kind: CalendarKind) -> date:
 def first_workday_of_month(year: int, month: int, kind: CalendarKind) -> date:
     """The first working day of a month."""
     return next_workday(date(year, month, 1), kind)
+
+
+def workdays_between(first: date, last: date, kind: CalendarKind) -> int:
+    """Working days after first up to and including last (negative when last comes first)."""
+    if last < first:
+        return -workdays_between(last, first, kind)
+    return sum(
+        1 for k in range(1, (last - first).days + 1) if is_workday(first + timedelta(days=k), kind)
+    )
+
+
+def workdays_before(day: date, n: int, kind: CalendarKind) -> date:
+    """The working day n working days before day (day itself for n == 0)."""
+    if n < 0:
+        raise ValueError("n must not be negative")
+    current = day
+    for _ in range(n):
+        for _ in range(_MAX_GAP):
+            current -= timedelta(days=1)
+            if is_workday(current, kind):
+                break
+        else:
+            raise ValueError(f"no working day within {_MAX_GAP} days before {current}")
+    return current
