@@ -76,7 +76,8 @@ async def reminder_job(context: CadenceContext | ContextTypes.DEFAULT_TYPE) -> N
     logs.set_programme(programme_id)
     assert context.job_queue is not None
     try:
-        await run_reminders(context.bot, svc, programme_id=programme_id)
+        with svc.working():  # shutdown and tests wait for it
+            await run_reminders(context.bot, svc, programme_id=programme_id)
     except Exception:
         log.exception("deadline reminders of programme %s failed; retrying", programme_id)
         context.job_queue.run_once(

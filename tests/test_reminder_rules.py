@@ -30,6 +30,8 @@ def test_due_from_the_day_until_the_deadline_once_per_deadline() -> None:
     # missed while the bot was down: still due, up to the deadline day itself
     assert due_reminders([m], OCT8, 3, CN, set()) == [(1, OCT8)]
     assert due_reminders([m], date(2024, 10, 9), 3, CN, set()) == []
+    # not on a holiday: an extension approved on 30 September reminds on 8 October
+    assert due_reminders([m], date(2024, 10, 1), 3, CN, set()) == []
     # once per deadline
     assert due_reminders([m], date(2024, 9, 30), 3, CN, {(1, OCT8)}) == []
     # an extension moves the deadline: reminded again when the new one comes near

@@ -1,8 +1,8 @@
 """临期提醒: which measures are due a reminder of their deadline on a day.
 
-A measure is reminded once per last day in time (its deadline, or 立行立改's week of grace):
-from `workdays` working days before it up to the day itself, so a reminder missed while the
-bot was down still goes, and an extension, which moves the day, reminds again.
+A measure is reminded once per last day in time (its deadline, or 立行立改's week of grace), on
+a working day from `workdays` working days before it up to the day itself: a reminder missed
+while the bot was down still goes, and an extension, which moves the day, reminds again.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from core.domain.lights import IMMEDIATE_GRACE_DAYS
 from core.domain.model import Status
-from core.domain.workcal import CalendarKind, workdays_before
+from core.domain.workcal import CalendarKind, is_workday, workdays_before
 
 DEFAULT_WORKDAYS = 3
 MIN_WORKDAYS, MAX_WORKDAYS = 1, 10
@@ -50,7 +50,10 @@ def due_reminders(
     reminded: Collection[tuple[int, date]],
 ) -> list[tuple[int, date]]:
     """(measure id, last day in time) of each measure to remind today and not yet reminded of
-    that day; open measures only (not closed, not awaiting sign-off)."""
+    that day; open measures only (not closed, not awaiting sign-off), on working days only (a
+    reminder due on a holiday, after an extension say, waits for the next working day)."""
+    if not is_workday(today, kind):
+        return []
     out = []
     for m in measures:
         last = m.last_day
