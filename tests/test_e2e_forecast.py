@@ -91,5 +91,5 @@ async def test_a_slow_pace_is_yellow_with_its_projected_day(bot: Bot) -> None:
     # 1.3.3 picks up (40% on 10 October): the pace now finishes in time, and the light is green
     bot.clock.set(datetime(2024, 10, 10, 10, 0, tzinfo=SH))
     await answer(bot, OWNER_A, m133, 40, "管网主体施工已启动。")
-    text = (await summary(bot, LEADER)).plain
-    assert "🔴红灯0项、🟡黄灯1项、🟢绿灯6项、待销号0项" in text and "1.3.3" not in text
+    after = (await summary(bot, LEADER)).plain
+    assert "🔴红灯0项、🟡黄灯1项、🟢绿灯6项、待销号0项" in after and "1.3.3" not in after
