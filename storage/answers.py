@@ -99,6 +99,8 @@ async def record_update(
             "percent": percent,
             "blockers": blockers,
             "files": len(files),
+            # the projection as this answer left it: the replay reads it rather than every answer
+            "forecast": measure.forecast.isoformat() if measure.forecast else None,
         },
         now=now,
     )
@@ -146,18 +148,15 @@ async def percentages(
     programme_id: int,
     tz: str,
     ids: Sequence[int] | None = None,
-    before: datetime | None = None,
 ) -> dict[int, list[tuple[date, int]]]:
-    """Each measure's (or some's) answers with a percentage (before a moment, if given), as
-    (day answered in the programme's zone, percent), oldest first: what a forecast reads."""
+    """Each measure's (or some's) answers with a percentage, as (day answered in the programme's
+    zone, percent), oldest first: what a forecast reads."""
     u = ProgressUpdate
     query = sa_select(col(u.measure_id), col(u.created_at), col(u.percent)).where(
         col(u.programme_id) == programme_id, col(u.percent).is_not(None)
     )
     if ids is not None:
         query = query.where(col(u.measure_id).in_(ids))
-    if before is not None:
-        query = query.where(col(u.created_at) < before)
     zone = ZoneInfo(tz)
     out: dict[int, list[tuple[date, int]]] = {}
     conn = await session.connection()

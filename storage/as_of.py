@@ -14,13 +14,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.domain.dispatches import DispatchFact, silent_run
 from core.domain.documents import months_up_to
-from core.domain.forecast import project
 from core.domain.model import MeasureFacts, Status, code_key
 from core.domain.replay import REPLAYED, Recorded, State, closings, live, replay
 from core.domain.report import month_end
-from core.domain.workcal import CalendarKind
 from storage import audit
-from storage.answers import percentages
 from storage.documents import day_after
 from storage.measures import latest_answers
 from storage.models import Area, AuditEvent, DispatchItem, Measure, Programme
@@ -184,9 +181,6 @@ async def facts_at(
     numbers = {name: number for name, number in (await conn.execute(areas)).all()}
     silent = await _silences(session, pid, at)
     latest = await latest_answers(session, programme_id=pid, before=at)
-    # the projection as the answers before the moment make it: as stored live with each answer
-    paces = await percentages(session, programme_id=pid, tz=programme.timezone, before=at)
-    kind = CalendarKind(programme.calendar)
     out = []
     for mid, s in states.items():
         n = s.names
@@ -210,7 +204,7 @@ async def facts_at(
                 last_update=s.last_at,
                 latest=latest.get(mid),
                 immediate=s.immediate,
-                forecast=project(paces.get(mid, []), kind),
+                forecast=s.forecast,
             )
         )
     out.sort(key=lambda f: (f.area_number, code_key(f.code)))

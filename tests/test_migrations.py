@@ -237,25 +237,3 @@ async def test_dispatch_times_migration_backfills_old_items(empty_url: str) -> N
         ("2024-W40", "2024-09-30 01:30", None, "2024-10-08 01:00", True),
         ("2024-W41", None, None, None, False),  # no beat record: nothing known
     ]
-
-
-def _paced_answers(conn: Connection) -> None:
-    """Three answers creeping up a point a working day across 国庆 (issue 29's forecast)."""
-    z = "+00" if conn.dialect.name == "postgresql" else ""
-    _insert(conn)
-    # 30 September, 8 and 9 October, 10:00 in Shanghai
-    for moment, percent in (("2024-09-30", 10), ("2024-10-08", 11), ("2024-10-09", 12)):
-        conn.execute(
-            text(
-                "INSERT INTO progressupdate (programme_id, measure_id, note, blockers, percent,"
-                f" created_at) VALUES (1, 1, 'ok', '', {percent}, '{moment} 02:00:00.000000{z}')"
-            )
-        )
-
-
-async def test_forecast_migration_projects_from_the_answers_already_there(empty_url: str) -> None:
-    await asyncio.to_thread(upgrade, empty_url, "0016_send_grants")
-    await _on(empty_url, _paced_answers)
-    await asyncio.to_thread(upgrade, empty_url, "head")
-    found = await _on(empty_url, lambda c: c.execute(text("SELECT forecast FROM measure")).all())
-    assert [str(f) for (f,) in found] == ["2025-02-14"]  # as the e2e forecast test's 1.3.3

@@ -17,10 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from fractions import Fraction
-from math import ceil
 
-from core.domain.workcal import CalendarKind, add_workdays, workdays_between
+from core.domain.workcal import CalendarKind, workdays_after, workdays_between
 
 MIN_ANSWERS = 3
 # about three years of working days: a pace slower than that names no day worth reading
@@ -49,17 +47,16 @@ def project(points: Iterable[tuple[date, int]], kind: CalendarKind) -> date | No
     first = run[0][0]
     xs = [workdays_between(first, day, kind) for day, _ in run]
     ys = [p for _, p in run]
-    n = len(run)
-    # exact arithmetic: the same answers give the same day whatever adds them up
-    mx, my = Fraction(sum(xs), n), Fraction(sum(ys), n)
-    sxx = sum((x - mx) ** 2 for x in xs)
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True))
-    if sxx == 0 or sxy <= 0:
+    n, sx, sy = len(run), sum(xs), sum(ys)
+    sxx, sxy = sum(x * x for x in xs), sum(x * y for x, y in zip(xs, ys, strict=True))
+    # whole numbers throughout (the slope is num / den): the same answers give the same day
+    num, den = n * sxy - sx * sy, n * sxx - sx * sx
+    if den == 0 or num <= 0:
         return None
-    slope = sxy / sxx
-    reach = my + slope * (0 - mx)  # the line's percent on the first day
-    days = ceil((100 - reach) / slope)
+    # the line reaches 100% at x = (100 - intercept) / slope = ((100n - Σy)·den + Σx·num) / (n·num)
+    top, bottom = (100 * n - sy) * den + sx * num, n * num
+    days = -(-top // bottom)  # rounded up: the first whole working day at or past it
     days = max(days, xs[-1] + 1)  # not done on the latest answer's day: it said less than 100%
     if days > HORIZON:
         return None
-    return add_workdays(first, days, kind)
+    return workdays_after(first, days, kind)

@@ -3,58 +3,22 @@
 Revision ID: 0022_reminders_forecast
 Revises: 0016_send_grants
 Create Date: 2026-12-07 19:30:00
+
+No forecast is filled in for the answers already given: a measure gets its projection (from all
+its answers) at its next answer with a percentage, which the audit trail records, so the live
+ledger and its replay from the trail agree from the first day.
 """
 
 from collections.abc import Sequence
-from datetime import date
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-from core.domain.forecast import project
-from core.domain.workcal import CalendarKind
-
 revision: str = "0022_reminders_forecast"
 down_revision: str | None = "0016_send_grants"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
-
-
-_programme = sa.table(
-    "programme", sa.column("id", sa.Integer), sa.column("timezone", sa.String),
-    sa.column("calendar", sa.String),
-)  # fmt: skip
-_update = sa.table(
-    "progressupdate", sa.column("id", sa.Integer), sa.column("programme_id", sa.Integer),
-    sa.column("measure_id", sa.Integer), sa.column("percent", sa.Integer),
-    sa.column("created_at", sqlmodel.sql.sqltypes.UTCDateTime()),
-)  # fmt: skip
-_measure = sa.table("measure", sa.column("id", sa.Integer), sa.column("forecast", sa.Date))
-
-
-def _backfill_forecasts() -> None:
-    """Each measure's projection from the answers it already has, as each new answer keeps it."""
-    bind = op.get_bind()
-    where = {pid: (ZoneInfo(tz), CalendarKind(cal)) for pid, tz, cal in bind.execute(
-        sa.select(_programme.c.id, _programme.c.timezone, _programme.c.calendar)
-    )}  # fmt: skip
-    points: dict[int, list[tuple[date, int]]] = {}
-    kinds: dict[int, CalendarKind] = {}
-    rows = bind.execute(
-        sa.select(_update.c.programme_id, _update.c.measure_id, _update.c.created_at,
-                  _update.c.percent)
-        .where(_update.c.percent.is_not(None))
-        .order_by(_update.c.id)
-    )  # fmt: skip
-    for pid, mid, at, percent in rows:
-        zone, kinds[mid] = where[pid]
-        points.setdefault(mid, []).append((at.astimezone(zone).date(), percent))
-    for mid, mine in points.items():
-        finish = project(mine, kinds[mid])
-        if finish is not None:
-            bind.execute(_measure.update().where(_measure.c.id == mid).values(forecast=finish))
 
 
 def upgrade() -> None:
@@ -64,7 +28,6 @@ def upgrade() -> None:
         )
     with op.batch_alter_table("measure") as batch:
         batch.add_column(sa.Column("forecast", sa.Date(), nullable=True))
-    _backfill_forecasts()
     op.create_table(
         "deadlinereminder",
         sa.Column("id", sa.Integer(), nullable=False),
