@@ -112,3 +112,18 @@ def test_the_line_says_it_is_a_projection() -> None:
     )
     assert line(zh, m, today).endswith(" · 推进中 · 预计逾期（按目前进度约12月20日完成）")
     assert forecast_note(zh, replace(m, forecast=date(2024, 12, 9)), today) is None
+
+
+def test_the_counting_tables_agree_with_walking_the_days() -> None:
+    from datetime import timedelta
+
+    from core.domain.workcal import add_workdays, is_workday, workdays_after
+
+    for kind in CalendarKind:
+        for start in (date(2024, 9, 13), date(2024, 9, 30), date(2024, 10, 5), date(2024, 12, 30)):
+            for n in range(0, 400, 7):
+                assert workdays_after(start, n, kind) == add_workdays(start, n, kind)
+                end = start + timedelta(days=n)
+                walked = sum(is_workday(start + timedelta(days=k), kind) for k in range(1, n + 1))
+                assert workdays_between(start, end, kind) == walked
+                assert workdays_between(end, start, kind) == -walked
