@@ -23,6 +23,7 @@ NAMING = "naming"  # a coordinator invited by link is about to send their name
 LOOSE = "loose"  # text or a file sent outside an answer, kept until a measure is chosen
 LOOKING_BACK = "lookback"  # the look-back being answered (回头看), its verdict and any files
 EXTENDING = "extension"  # the extension being asked for (申请延期): measure, then the date
+EDIT_WAITING = "ledger_edit_wait"  # an /edit form waiting for a field's text (handlers.ledger_edit)
 MAX_TEXT = 2000
 MAX_FILES = 10
 ACTION_HEALTH = {
@@ -119,6 +120,7 @@ def new_draft(context: CadenceContext, **fields: Any) -> Draft:
     # a newer answer ends an unfinished look-back note or extension request
     context.user_data.pop(LOOKING_BACK, None)
     context.user_data.pop(EXTENDING, None)
+    context.user_data.pop(EDIT_WAITING, None)
     draft = cast(Draft, {"id": seq, "programme_id": context.programme_id, **fields})
     context.user_data[DRAFT] = draft
     return draft
