@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
-from conftest import ADMIN, SH, Bot, button, sample
-from rhythm_support import OWNER_A, OWNER_B, seed
-from signoff_support import COORD_B, add_coordinator, alert
+from conftest import ADMIN, Bot, button, sample
+from rhythm_support import OWNER_A, seed
+from signoff_support import alert
 from sqlmodel import select
-from test_e2e_as_of import _report
 
 from storage.models import AuditEvent, Measure
 
