@@ -23,7 +23,7 @@ from core.render.callbacks_ledger import EditStep
 from core.render.ledger_changes import change_line
 from core.render.ledger_edit import form_text, label, prompt, refusal, retire_text
 from core.render.limits import echo
-from handlers.answer_draft import EDIT_WAITING, expired, out_of_date, step
+from handlers.answer_draft import EDIT_WAITING, expired, step
 from handlers.gate import Where, actor_of, gate
 from handlers.send import answer_query
 from storage import ledger_edit, measures
@@ -133,7 +133,7 @@ async def press(update: Update, context: CadenceContext) -> None:
         await answer_query(query, expired(t), alert=True)
         return
     if button.draft != draft["id"]:
-        await answer_query(query, out_of_date(t), alert=True)
+        await answer_query(query, _older(context), alert=True)
         return
     adding = "measure_id" not in draft
     what = button.what
@@ -146,7 +146,7 @@ async def press(update: Update, context: CadenceContext) -> None:
         await _save(update, context, draft)
         return
     if (adding and what not in ADD_FIELDS) or (not adding and what not in (*FIELDS, "retire")):
-        await answer_query(query, out_of_date(t), alert=True)
+        await answer_query(query, _older(context), alert=True)
         return
     await query.answer()
     context.user_data[WAITING] = what
@@ -158,6 +158,13 @@ async def press(update: Update, context: CadenceContext) -> None:
     else:
         text = prompt(t, what)
     await query.message.reply_text(text)
+
+
+def _older(context: CadenceContext) -> str:
+    """The answer to a press on a form that is not the latest."""
+    return context.t._(
+        "This form is out of date: use the latest one, or send /edit CODE again."
+    )
 
 
 def _close(context: CadenceContext) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from conftest import ADMIN, Bot, button, sample
-from rhythm_support import OWNER_A, seed
-from signoff_support import alert
+from conftest import ADMIN, SH, Bot, button, sample
+from rhythm_support import LEADER, OWNER_A, OWNER_B, seed, tick
+from signoff_support import COORD_B, add_coordinator, alert
 from sqlmodel import select
+from test_e2e_as_of import _report
 
 from storage.models import AuditEvent, Measure
 
@@ -97,3 +98,79 @@ async def test_a_change_in_chat_is_told_audited_and_kept_by_a_later_import(bot: 
     # and then nothing is left in conflict
     again = await bot.upload(ADMIN, "ledger.csv", sample("ledger.zh.csv"))
     assert again.plain == "无需更新：台账已与ledger.csv一致。"
+
+
+async def test_retired_leaves_the_counts_from_that_day_and_a_new_measure_joins(bot: Bot) -> None:
+    pid = await seed(bot)
+    september = await _report(bot, "2024-09")
+    assert "截至9月底，42项整改措施已完成35项" in september
+    bot.clock.set(datetime(2024, 10, 15, 10, 0, tzinfo=SH))
+    # only coordinators edit; a second /edit makes the first form out of date
+    said = (await bot.say(OWNER_A, "/edit 1.3.3")).plain
+    assert said == "抱歉，此功能仅限整改专班成员使用。"
+    old = await bot.say(ADMIN, "/edit 1.3.3")
+    form = await bot.say(ADMIN, "/edit 1.3.3")
+    stale = await alert(bot, ADMIN, old, button(old, "ed:", ":retire"))
+    assert stale == "此表单已过期，请使用最新的表单，或重新发送 /edit 编号。"
+    await bot.press(ADMIN, form, button(form, "ed:", ":retire"))
+    assert bot.api.last_to(ADMIN.id).plain == (
+        "请发送撤销1.3.3的理由，理由将记入其记录并告知责任人。发送 /cancel 可不保存退出。"
+    )
+    confirm = await bot.say(ADMIN, "已并入1.3.2统一实施。")
+    assert confirm.plain == (
+        "撤销整改措施1.3.3 推进城市供水管网延伸工程，年内全覆盖解决群众饮水问题\n"
+        "撤销理由：已并入1.3.2统一实施。\n"
+        "自今日起，该措施不再计入整改台账各项数据、每周调度和汇报；其记录予以保留，此前的汇报不受影响。"
+    )
+    before = len(bot.api.messages_to(OWNER_A.id))
+    await bot.press(ADMIN, confirm, button(confirm, "ed:", ":save"))
+    assert confirm.plain == (
+        "整改措施1.3.3已撤销，自今日起不再计入各项数据，其记录予以保留。已通知1名责任人。"
+    )
+    [told] = [m.plain for m in bot.api.messages_to(OWNER_A.id)[before:]]
+    assert told.startswith("整改专班已撤销P台账中的整改措施1.3.3 推进城市供水管网延伸工程")
+    assert (await _measure(bot, "1.3.3")).removed_at is not None
+    # from that day on the counts leave it out; September's report says what it said
+    assert "截至10月底，41项整改措施已完成35项" in await _report(bot, "2024-10")
+    assert await _report(bot, "2024-09") == september
+    summary = (await bot.say(ADMIN, "/summary")).plain
+    assert summary.split("\n")[1] == "截至10月15日，41项整改措施已完成35项，其余6项正在按时序推进。"
+    # its code stays taken, in any width
+    for code in ("1.3.3", "１.３.３"):
+        said = (await bot.say(ADMIN, f"/edit {code}")).plain
+        assert said == (
+            "编号1.3.3已在整改台账中使用（已撤销的整改措施仍保留其编号）。新增整改措施请另选编号。"
+        )
+
+    # a new code adds a measure: every field but the co-units, then Save
+    form = await bot.say(ADMIN, "/edit 5.1.1")
+    assert form.plain.split("\n")[:3] == ["新增整改措施5.1.1", "整改措施：尚未填写", "方面：尚未填写"]
+    said = await alert(bot, ADMIN, form, button(form, "ed:", ":save"))
+    assert said == "尚需填写：整改措施、方面、问题、牵头单位、责任人和完成时限。"
+    for field, typed in (
+        ("text", "建立供水管网巡查长效机制"), ("area", "其他方面"), ("problem", "供水保障"),
+        ("lead_unit", "城市管理局"), ("owner", "城市管理局联络员"), ("deadline", "长期"),
+    ):  # fmt: skip
+        await _fill(bot, ADMIN, form, field, typed)
+        form = bot.api.last_to(ADMIN.id)
+    assert "完成时限：长期坚持" in form.plain.split("\n")
+    before = len(bot.api.messages_to(OWNER_A.id))
+    await bot.press(ADMIN, form, button(form, "ed:", ":save"))
+    assert form.plain == "整改措施5.1.1已加入整改台账。已通知1名责任人。"
+    [told] = [m.plain for m in bot.api.messages_to(OWNER_A.id)[before:]]
+    assert told == (
+        "整改专班已在P台账中新增整改措施5.1.1 建立供水管网巡查长效机制，责任人为您，"
+        "完成时限为长期坚持。该措施将列入您的每周调度。"
+    )
+    assert "截至10月底，42项整改措施已完成35项" in await _report(bot, "2024-10")
+    assert await _report(bot, "2024-09") == september
+    # /cancel closes an open form; nothing is saved
+    form = await bot.say(ADMIN, "/edit 1.3.2")
+    await bot.press(ADMIN, form, button(form, "ed:", ":owner"))
+    assert (await bot.say(ADMIN, "/cancel")).plain == "已取消，未保存任何内容。"
+    # the text after it is no field's value
+    assert (await bot.say(ADMIN, "建设局联络员")).plain.startswith("报送进展，请点击每周调度消息")
+    # the next Monday's dispatch lists the new measure, not the retired one
+    await tick(bot, pid, datetime(2024, 10, 21, 9, 30, tzinfo=SH))
+    dispatch = bot.api.last_to(OWNER_A.id).plain
+    assert "5.1.1" in dispatch and "1.3.2" in dispatch and "1.3.3" not in dispatch
