@@ -14,7 +14,7 @@ from core.render.callbacks import MAX_ID
 from core.render.callbacks_ledger import FindPage, Found
 from core.render.find import results_keyboard, results_text
 from core.render.limits import echo
-from handlers.answer_draft import expired, out_of_date, step
+from handlers.answer_draft import expired, step
 from handlers.gate import Where, gate, measure_programme
 from handlers.history import measure_history
 from handlers.send import answer_query, reply_long
@@ -85,7 +85,10 @@ async def find_page(update: Update, context: CadenceContext) -> None:
         await answer_query(query, expired(context.t), alert=True)
         return
     if button.search != search["id"]:
-        await answer_query(query, out_of_date(context.t), alert=True)
+        said = context.t._(
+            "These results are out of date: use the latest search, or send /find again."
+        )
+        await answer_query(query, said, alert=True)
         return
     await query.answer()
     said, keyboard = await _page(context, search, button.page)

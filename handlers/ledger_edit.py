@@ -162,9 +162,7 @@ async def press(update: Update, context: CadenceContext) -> None:
 
 def _older(context: CadenceContext) -> str:
     """The answer to a press on a form that is not the latest."""
-    return context.t._(
-        "This form is out of date: use the latest one, or send /edit CODE again."
-    )
+    return context.t._("This form is out of date: use the latest one, or send /edit CODE again.")
 
 
 def _close(context: CadenceContext) -> None:

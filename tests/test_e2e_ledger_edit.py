@@ -174,3 +174,69 @@ async def test_retired_leaves_the_counts_from_that_day_and_a_new_measure_joins(b
     await tick(bot, pid, datetime(2024, 10, 21, 9, 30, tzinfo=SH))
     dispatch = bot.api.last_to(OWNER_A.id).plain
     assert "5.1.1" in dispatch and "1.3.2" in dispatch and "1.3.3" not in dispatch
+
+
+async def test_a_change_of_owner_tells_both_and_find_follows_it(bot: Bot) -> None:
+    pid = await seed(bot)
+    await add_coordinator(bot, pid, "专班成员乙", COORD_B)
+    form = await bot.say(COORD_B, "/edit 1.3.2")
+    assert form.plain.split("\n")[0] == "Edit measure 1.3.2"
+    await _fill(bot, COORD_B, form, "owner", "建设局联络员")
+    form = bot.api.last_to(COORD_B.id)
+    await _fill(bot, COORD_B, form, "lead_unit", "建设局")
+    form = bot.api.last_to(COORD_B.id)
+    said = await _fill(bot, COORD_B, form, "co_units", "财政局，自然资源局")
+    assert said.split("\n")[1:] == [
+        f"Measure: {TEXT_132}",
+        "Lead unit: 建设局",
+        "Co-units: 财政局、自然资源局",
+        "Owner: 建设局联络员",
+        "Deadline: 31 October 2024",
+        "Not saved yet: Lead unit 城市管理局 → 建设局; Co-units 建设局 → 财政局、自然资源局;"
+        " Owner 城市管理局联络员 → 建设局联络员",
+        "Press Save to record the change, or change another field.",
+    ]
+    form = bot.api.last_to(COORD_B.id)
+    was_a, was_b = len(bot.api.messages_to(OWNER_A.id)), len(bot.api.messages_to(OWNER_B.id))
+    await bot.press(COORD_B, form, button(form, "ed:", ":save"))
+    assert form.plain == (
+        "Saved. 1.3.2: Lead unit 城市管理局 → 建设局; Co-units 建设局 → 财政局、自然资源局;"
+        " Owner 城市管理局联络员 → 建设局联络员. 2 owners were told."
+    )
+    [to_a] = [m.plain for m in bot.api.messages_to(OWNER_A.id)[was_a:]]
+    [to_b] = [m.plain for m in bot.api.messages_to(OWNER_B.id)[was_b:]]
+    assert to_a.startswith("整改专班修改了P台账中的整改措施：\n• 1.3.2：牵头单位由城市管理局改为建设局")
+    assert to_b == (
+        "The task force changed a measure in the ledger of P:\n"
+        "• 1.3.2: Lead unit 城市管理局 → 建设局; Co-units 建设局 → 财政局、自然资源局;"
+        " Owner 城市管理局联络员 → 建设局联络员"
+    )
+
+    # /find: a Chinese substring, among the measures the caller may see
+    found = await bot.say(OWNER_B, "/find 水厂")
+    assert found.plain == "1 measure matches “水厂”. Press one to see it."
+    assert [label for label, _ in found.buttons] == [f"1.3.2 {TEXT_132}"]
+    await bot.press(OWNER_B, found, found.buttons[0][1])
+    assert bot.api.last_to(OWNER_B.id).plain.startswith("History of 1.3.2 建成虎峰山乡镇水厂")
+    # the former owner no longer sees it, and a forged press on it shows nothing
+    none = await bot.say(OWNER_A, "/find 水厂")
+    assert none.plain == (
+        "在您可查看的整改措施中，没有与“水厂”相符的。请换用更短的词语、编号、单位或姓名再试。"
+    )
+    assert none.buttons == []
+    assert await alert(bot, OWNER_A, none, found.buttons[0][1]) == "此按钮已失效。"
+    # a leader sees the programme: the units' and owners' names match too, ten to a page
+    found = await bot.say(LEADER, "/find 联络员")
+    assert found.plain == "找到42项与“联络员”相符的整改措施。第1页，共5页。点击可查看详情。"
+    assert len(found.buttons) == 11 and found.buttons[-1][0] == "下一页 ▶"
+    first = [label for label, _ in found.buttons[:10]]
+    await bot.press(LEADER, found, button(found, "fp:", ":1"))
+    assert found.plain == "找到42项与“联络员”相符的整改措施。第2页，共5页。点击可查看详情。"
+    assert [label for label, _ in found.buttons[-2:]] == ["◀ 上一页", "下一页 ▶"]
+    assert not set(first) & {label for label, _ in found.buttons}
+    # an older search's page buttons are out of date; /find alone says how
+    older = found
+    await bot.say(LEADER, "/find 建设局")
+    said = await alert(bot, LEADER, older, button(older, "fp:", ":0"))
+    assert said == "此查找结果已过期，请使用最新一次的查找结果，或重新发送 /find。"
+    assert (await bot.say(OWNER_B, "/find")).plain.startswith("Please say what to look for:")

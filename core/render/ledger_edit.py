@@ -56,7 +56,9 @@ def form_text(
             if value is not None
             else t._("{field}: not given yet", field=label(t, f))
         )
-    pending = {f: (now.get(f, ""), v) for f, v in wanted.items() if v != now.get(f, "")}
+    pending = {
+        f: (now.get(f, ""), wanted[f]) for f in fields if wanted.get(f, now.get(f)) != now.get(f)
+    }
     if adding:
         lines.append(t._("Fill in every field but the co-units, then press Save."))
     elif pending:
