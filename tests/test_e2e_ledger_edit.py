@@ -144,7 +144,11 @@ async def test_retired_leaves_the_counts_from_that_day_and_a_new_measure_joins(b
 
     # a new code adds a measure: every field but the co-units, then Save
     form = await bot.say(ADMIN, "/edit 5.1.1")
-    assert form.plain.split("\n")[:3] == ["新增整改措施5.1.1", "整改措施：尚未填写", "方面：尚未填写"]
+    assert form.plain.split("\n")[:3] == [
+        "新增整改措施5.1.1",
+        "整改措施：尚未填写",
+        "方面：尚未填写",
+    ]
     said = await alert(bot, ADMIN, form, button(form, "ed:", ":save"))
     assert said == "尚需填写：整改措施、方面、问题、牵头单位、责任人和完成时限。"
     for field, typed in (
@@ -205,7 +209,9 @@ async def test_a_change_of_owner_tells_both_and_find_follows_it(bot: Bot) -> Non
     )
     [to_a] = [m.plain for m in bot.api.messages_to(OWNER_A.id)[was_a:]]
     [to_b] = [m.plain for m in bot.api.messages_to(OWNER_B.id)[was_b:]]
-    assert to_a.startswith("整改专班修改了P台账中的整改措施：\n• 1.3.2：牵头单位由城市管理局改为建设局")
+    assert to_a.startswith(
+        "整改专班修改了P台账中的整改措施：\n• 1.3.2：牵头单位由城市管理局改为建设局"
+    )
     assert to_b == (
         "The task force changed a measure in the ledger of P:\n"
         "• 1.3.2: Lead unit 城市管理局 → 建设局; Co-units 建设局 → 财政局、自然资源局;"
