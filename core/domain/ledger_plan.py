@@ -153,6 +153,23 @@ def kept_row(row: LedgerRow, old: Stored | None, keep_chat: bool) -> LedgerRow:
     return replace(row, **kept) if kept else row
 
 
+def _conflicts(result: ImportPlan, code: str, old: Stored, values: Mapping[str, Any]) -> None:
+    """What chat changed since the last import that the file would undo: kept unless chosen."""
+    chat = edited_in_chat(old)
+    if "removed" in chat and old.get("removed"):
+        result.kept_edits[code] = {"removed": (True, False)}  # retired: nothing else matters
+        return
+    full = diff(old, values, keep_chat=False)
+    if "status" in full and set_in_chat(old):
+        result.kept[code] = (old["status"], values["status"])
+    if "deadline" in full and (deadline_set_in_chat(old) or "deadline" in chat):
+        result.kept_deadlines[code] = (old["deadline"], values["deadline"])
+    # the deadline is listed with the deadlines kept, above
+    edits = {k: (old.get(k), values[k]) for k in FIELDS if k in chat - {"deadline"} and k in full}
+    if edits:
+        result.kept_edits[code] = edits
+
+
 def plan_import(
     rows: Sequence[LedgerRow], current: Mapping[str, Stored], *, keep_chat: bool = True
 ) -> ImportPlan:
@@ -170,17 +187,7 @@ def plan_import(
             result.new.append(row.code)
             result.closed += row.status is Status.CLOSED
             continue
-        full = diff(old, values, keep_chat=False)
-        if "status" in full and set_in_chat(old):
-            result.kept[row.code] = (old["status"], values["status"])
-        chat = edited_in_chat(old)
-        if "deadline" in full and (deadline_set_in_chat(old) or "deadline" in chat):
-            result.kept_deadlines[row.code] = (old["deadline"], values["deadline"])
-        edits = {k: (old.get(k), values[k]) for k in chat - {"deadline"} if k in full}
-        if "removed" in chat and old.get("removed"):
-            edits = {"removed": (True, False)}
-        if edits:
-            result.kept_edits[row.code] = {k: edits[k] for k in (*FIELDS, "removed") if k in edits}
+        _conflicts(result, row.code, old, values)
         changes = diff(old, values, keep_chat=keep_chat)
         if changes:
             result.changed.append(row.code)
