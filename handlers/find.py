@@ -60,7 +60,7 @@ async def find_command(update: Update, context: CadenceContext) -> None:
     if not text or len(text) > MAX_QUERY:
         await message.reply_text(
             t._(
-                "Please say what to look for: /find TEXT, for example /find 水厂 — a code, words of a measure, a unit or a person's name (at most {n} characters).",
+                "Please say what to look for: /find TEXT, for example /find 1.3 — a code, words of a measure, a unit or a person's name (at most {n} characters).",
                 n=t.num(MAX_QUERY),
             )
         )

@@ -12,16 +12,12 @@ from core.render.measures import short
 
 PROMPT = {
     "text": N_("Send the text of the measure."),
-    "area": N_(
-        "Send the area (方面) the measure belongs to: an existing one by its name, or a new one."
-    ),
-    "problem": N_(
-        "Send the problem (问题) within that area: an existing one by its name, or a new one."
-    ),
+    "area": N_("Send the area the measure belongs to: an existing one by its name, or a new one."),
+    "problem": N_("Send the problem within that area: an existing one by its name, or a new one."),
     "lead_unit": N_("Send the name of the lead unit."),
-    "co_units": N_("Send the co-units, separated by 、 or commas, or “none”."),
+    "co_units": N_("Send the co-units, separated by commas, or “none”."),
     "owner": N_("Send the owner's name as the ledger writes it."),
-    "deadline": N_("Send the deadline, for example 2024-12-31 or 2024年12月31日, or “long-term”."),
+    "deadline": N_("Send the deadline, for example 2024-12-31, or “long-term”."),
 }
 
 
@@ -82,7 +78,7 @@ def refusal(t: Tr, field: str, read: Read) -> str:
         )
     if read.refusal is Refusal.IMMEDIATE:
         return t._(
-            "立行立改 is set by importing the ledger. In chat, send the date it is due, for example 2024-12-31."
+            "An immediate deadline is set by importing the ledger. In chat, send the date it is due, for example 2024-12-31."
         )
     if read.refusal is Refusal.TOO_LONG:
         return t._("That is too long: at most {n} characters, please.", n=t.num(read.limit))
