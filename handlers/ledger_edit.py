@@ -10,7 +10,6 @@ from bot.context import CadenceContext
 from core.domain.ledger_edit import (
     ADD_FIELDS,
     FIELDS,
-    changes,
     missing,
     new_code,
     read_reason,
@@ -208,73 +207,75 @@ async def typed(update: Update, context: CadenceContext) -> None:
     await _show(message, context, draft)
 
 
-async def _save(update: Update, context: CadenceContext, draft: EditDraft) -> None:
-    """Add, retire or change, as the draft says; the reply once it is stored."""
-    query = update.callback_query
-    assert query is not None and context.programme is not None
-    t, s = context.t, context.session
-    now = context.svc.clock.now()
-    actor = actor_of(context)
+async def _write(context: CadenceContext, draft: EditDraft) -> edit.Done:
+    """Add, retire or change, as the draft says."""
+    assert context.programme is not None
+    s, programme = context.session, context.programme
+    now, actor = context.svc.clock.now(), actor_of(context)
     if "measure_id" not in draft:
-        lacking = missing(draft["wanted"])
-        if lacking:
-            await answer_query(
-                query, t._("Still to fill in: {fields}.", fields=t.join(label(t, f) for f in lacking)),
-                alert=True,
-            )  # fmt: skip
-            return
-        done = await edit.add(
-            s, programme=context.programme, actor=actor, now=now,
-            new=edit.NewMeasure(code=draft["code"], values=draft["wanted"]),
-        )  # fmt: skip
-        if done.refused:
-            await answer_query(
-                query,
-                t._("The code {code} is already used in the ledger.", code=done.code),
-                alert=True,
-            )
-            return
+        new = edit.NewMeasure(code=draft["code"], values=draft["wanted"])
+        return await edit.add(s, programme=programme, actor=actor, new=new, now=now)
+    m = await measures.by_id(s, programme_id=context.programme_id, measure_id=draft["measure_id"])
+    if m is None:  # retired since the form opened
+        return edit.Done(draft["code"], refused=edit.Refused.STALE)
+    if "retire" in draft:
+        gone = edit.Retirement(measure=m, seen=draft["now"], reason=draft["retire"])
+        return await edit.retire(s, programme=programme, actor=actor, retirement=gone, now=now)
+    change = edit.Change(measure=m, seen=draft["now"], wanted=draft["wanted"])
+    return await edit.change(s, programme=programme, actor=actor, change=change, now=now)
+
+
+async def _save(update: Update, context: CadenceContext, draft: EditDraft) -> None:
+    """Write the form; the reply once it is stored, or why nothing was."""
+    query = update.callback_query
+    assert query is not None
+    t = context.t
+    lacking = missing(draft["wanted"]) if "measure_id" not in draft else []
+    if lacking:
+        fields = t.join(label(t, f) for f in lacking)
+        await answer_query(query, t._("Still to fill in: {fields}.", fields=fields), alert=True)
+        return
+    done = await _write(context, draft)
+    refused = _refusals(context, done)
+    if done.refused in (edit.Refused.SAME, edit.Refused.WAITING, edit.Refused.TAKEN):
+        await answer_query(query, refused, alert=True)  # the form stays: another try
+        return
+    if done.refused is not None:  # stale: the form's values are not the ledger's any more
+        _close(context)
+        await query.answer()
+        await query.edit_message_text(refused)
+        return
+    if "measure_id" not in draft:
         said = t._("Measure {code} was added to the ledger.", code=done.code)
-    else:
-        m = await measures.by_id(
-            s, programme_id=context.programme_id, measure_id=draft["measure_id"]
+    elif "retire" in draft:
+        said = t._(
+            "Measure {code} was retired. From today it leaves the figures; its history is kept.",
+            code=done.code,
         )
-        stored = (await ledger_edit.current(s, measure=m)).values if m is not None else None
-        if m is None or stored is None or any(stored.get(f) != v for f, v in draft["now"].items()):
-            # retired or edited by someone else since the form opened: its values are stale
-            _close(context)
-            await query.answer()
-            await query.edit_message_text(
-                t._(
-                    "{code} changed since this form was opened. Nothing was saved; send /edit {code} again.",
-                    code=draft["code"],
-                )
-            )
-            return
-        if "retire" in draft:
-            done = await edit.retire(
-                s, programme=context.programme, actor=actor, now=now,
-                retirement=edit.Retirement(measure=m, reason=draft["retire"]),
-            )  # fmt: skip
-            said = t._(
-                "Measure {code} was retired. From today it leaves the figures; its history is kept.",
-                code=done.code,
-            )
-        else:
-            fields = changes(stored, draft["wanted"])
-            if not fields:
-                await answer_query(query, t._("Nothing to save: no field was changed."), alert=True)
-                return
-            done = await edit.change(
-                s, programme=context.programme, actor=actor, now=now,
-                change=edit.Change(measure=m, fields=fields),
-            )  # fmt: skip
-            said = t._("Saved. {changes}.", changes=change_line(t, done.code, fields))
+    else:
+        said = t._("Saved. {changes}.", changes=change_line(t, done.code, done.fields))
     if done.told:
         said = t.sentences(said, t.n_("{n} owner was told.", "{n} owners were told.", done.told))
     _close(context)
     await query.answer()
     context.reply(lambda: query.edit_message_text(said))  # "saved" once it is stored
+
+
+def _refusals(context: CadenceContext, done: edit.Done) -> str:
+    """Why the use case wrote nothing, in words."""
+    t, code = context.t, done.code
+    return {
+        edit.Refused.SAME: t._("Nothing to save: no field was changed."),
+        edit.Refused.TAKEN: t._("The code {code} is already used in the ledger.", code=code),
+        edit.Refused.WAITING: t._(
+            "A request about {code} waits for a decision (/pending). Decide it first, then retire the measure.",
+            code=code,
+        ),
+        edit.Refused.STALE: t._(
+            "{code} changed since this form was opened. Nothing was saved; send /edit {code} again.",
+            code=code,
+        ),
+    }.get(done.refused or edit.Refused.SAME, "")
 
 
 @gate(where=Where.PRIVATE)

@@ -15,8 +15,9 @@ from core.domain.ledger_words import split_units
 from core.domain.model import Status
 from core.domain.roles import RoleLoss
 from storage import audit, roles
+from storage.decisions import PENDING
 from storage.ledger_names import Names
-from storage.models import Area, Measure, Person, Problem, Unit
+from storage.models import Area, Measure, Person, Problem, SignoffRequest, Unit
 
 
 @dataclass(frozen=True)
@@ -176,3 +177,11 @@ async def retire(
     return await roles.follow_ledger(
         session, programme_id=measure.programme_id, actor=actor, now=now
     )
+
+
+async def waiting(session: AsyncSession, *, measure_id: int) -> bool:
+    """Whether a sign-off or extension request of the measure waits for a decision."""
+    query = columns(col(SignoffRequest.id)).where(
+        col(SignoffRequest.measure_id) == measure_id, col(SignoffRequest.state) == PENDING
+    )
+    return (await (await session.connection()).execute(query.limit(1))).first() is not None

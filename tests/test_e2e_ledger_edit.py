@@ -10,7 +10,8 @@ from signoff_support import COORD_B, add_coordinator, alert
 from sqlmodel import select
 from test_e2e_as_of import _report
 
-from storage.models import AuditEvent, Measure
+from storage import decisions
+from storage.models import AuditEvent, Measure, SignoffRequest
 
 TEXT_132 = "建成虎峰山乡镇水厂并投用，解决未实现自来水入户问题"
 FORM_132 = (
@@ -112,6 +113,22 @@ async def test_retired_leaves_the_counts_from_that_day_and_a_new_measure_joins(b
     form = await bot.say(ADMIN, "/edit 1.3.3")
     stale = await alert(bot, ADMIN, old, button(old, "ed:", ":retire"))
     assert stale == "此表单已过期，请使用最新的表单，或重新发送 /edit 编号。"
+    # a measure whose owner's request waits is decided first, not retired
+    async with bot.db.session() as s:
+        m = await _measure(bot, "1.3.3")
+        request = await decisions.request_extension(
+            s, measure=m, person_id=m.owner_id, actor="test", now=bot.clock.now(),
+            new_deadline=date(2025, 3, 31), reason="冬季停工。",
+        )  # fmt: skip
+    await bot.press(ADMIN, form, button(form, "ed:", ":retire"))
+    confirm = await bot.say(ADMIN, "已并入1.3.2统一实施。")
+    said = await alert(bot, ADMIN, confirm, button(confirm, "ed:", ":save"))
+    assert said == "1.3.3尚有申请待审核（/pending），请先作出决定，再撤销该整改措施。"
+    async with bot.db.session() as s:
+        request = await s.get(SignoffRequest, request.id)
+        assert request is not None
+        request.state = "rejected"  # decided meanwhile
+        s.add(request)
     await bot.press(ADMIN, form, button(form, "ed:", ":retire"))
     assert bot.api.last_to(ADMIN.id).plain == (
         "请发送撤销1.3.3的理由，理由将记入其记录并告知责任人。发送 /cancel 可不保存退出。"
@@ -183,6 +200,7 @@ async def test_retired_leaves_the_counts_from_that_day_and_a_new_measure_joins(b
 async def test_a_change_of_owner_tells_both_and_find_follows_it(bot: Bot) -> None:
     pid = await seed(bot)
     await add_coordinator(bot, pid, "专班成员乙", COORD_B)
+    other = await bot.say(ADMIN, "/edit 1.3.2")  # another coordinator's form, open meanwhile
     form = await bot.say(COORD_B, "/edit 1.3.2")
     assert form.plain.split("\n")[0] == "Edit measure 1.3.2"
     await _fill(bot, COORD_B, form, "owner", "建设局联络员")
@@ -217,6 +235,13 @@ async def test_a_change_of_owner_tells_both_and_find_follows_it(bot: Bot) -> Non
         "• 1.3.2: Lead unit 城市管理局 → 建设局; Co-units 建设局 → 财政局、自然资源局;"
         " Owner 城市管理局联络员 → 建设局联络员"
     )
+
+    # the other form was opened on values that are no longer the ledger's: nothing is written
+    await _fill(bot, ADMIN, other, "deadline", "2024-12-31")
+    other = bot.api.last_to(ADMIN.id)
+    await bot.press(ADMIN, other, button(other, "ed:", ":save"))
+    assert other.plain == "1.3.2在打开本表单后已有变动，未作保存。请重新发送 /edit 1.3.2。"
+    assert (await _measure(bot, "1.3.2")).deadline == date(2024, 10, 31)
 
     # /find: a Chinese substring, among the measures the caller may see
     found = await bot.say(OWNER_B, "/find 水厂")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.domain.ledger_edit import missing, new_code
+from core.domain.ledger_edit import changes, missing, new_code
 from core.i18n import Tr, tr
 from core.render.ledger_edit import added_notice, changed_notice, retired_notice
 from storage import ledger_edit, people
@@ -19,10 +20,11 @@ from usecases.notices import tell
 
 @dataclass(frozen=True)
 class Change:
-    """Fields of a live measure to change: (before, after) as the form read them."""
+    """New values for fields of a live measure, and its values when the form showed them."""
 
     measure: Measure
-    fields: Mapping[str, tuple[str, str]]
+    seen: Mapping[str, str]
+    wanted: Mapping[str, str]
 
 
 @dataclass(frozen=True)
@@ -38,16 +40,36 @@ class Retirement:
     """A live measure to retire, and why."""
 
     measure: Measure
+    seen: Mapping[str, str]
     reason: str
+
+
+class Refused(StrEnum):
+    """Why nothing was written."""
+
+    TAKEN = "taken"  # the code is in the ledger already (a retired measure keeps its code)
+    INCOMPLETE = "incomplete"  # a new measure lacks a field
+    SAME = "same"  # no field changes
+    STALE = "stale"  # the measure changed since the form showed it
+    WAITING = "waiting"  # a request of its owner waits for a decision
 
 
 @dataclass(frozen=True)
 class Done:
-    """The reply to the coordinator: which measure, and how many owners were told."""
+    """The reply to the coordinator: which measure, what changed, how many owners were told."""
 
     code: str
-    told: int
-    refused: str = ""  # "taken": the code exists; "incomplete": fields missing; "same": no change
+    told: int = 0
+    refused: Refused | None = None
+    fields: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+
+
+async def _stale(
+    session: AsyncSession, measure: Measure, seen: Mapping[str, str]
+) -> dict[str, str] | None:
+    """The measure's values now, or None when they are not the ones the form showed."""
+    now = (await ledger_edit.current(session, measure=measure)).values
+    return None if any(now.get(f) != v for f, v in seen.items()) else now
 
 
 async def _tell(
@@ -79,15 +101,19 @@ async def change(
     """Write the change; the owner, and on a change of owner the former one, are told."""
     m = change.measure
     assert m.id is not None
-    if not change.fields:
-        return Done(m.code, 0, refused="same")
+    stored = await _stale(session, m, change.seen)
+    if stored is None:
+        return Done(m.code, refused=Refused.STALE)
+    fields = changes(stored, change.wanted)
+    if not fields:
+        return Done(m.code, refused=Refused.SAME)
     before = m.owner_id
-    await ledger_edit.change(session, measure=m, wanted=change.fields, actor=actor.audit, now=now)
+    await ledger_edit.change(session, measure=m, wanted=fields, actor=actor.audit, now=now)
     told = await _tell(
         session, programme, [m.owner_id, before], actor, now,
-        lambda t: changed_notice(t, programme.name, m.code, change.fields), m.id,
+        lambda t: changed_notice(t, programme.name, m.code, fields), m.id,
     )  # fmt: skip
-    return Done(m.code, told)
+    return Done(m.code, told, fields=fields)
 
 
 async def add(
@@ -98,9 +124,9 @@ async def add(
     taken = await ledger_edit.codes(session, programme_id=programme.id)
     code, free = new_code(new.code, taken)
     if not free:
-        return Done(code, 0, refused="taken")
+        return Done(code, refused=Refused.TAKEN)
     if missing(new.values):
-        return Done(code, 0, refused="incomplete")
+        return Done(code, refused=Refused.INCOMPLETE)
     m = await ledger_edit.add(
         session, programme_id=programme.id, code=code, values=new.values, actor=actor.audit,
         now=now,
@@ -117,9 +143,14 @@ async def retire(
     session: AsyncSession, *, programme: Programme, actor: Actor, retirement: Retirement,
     now: datetime,
 ) -> Done:  # fmt: skip
-    """Retire the measure from now on; its owner is told why."""
+    """Retire the measure from now on, unless a request of it waits; its owner is told why."""
     m = retirement.measure
     assert m.id is not None
+    if await _stale(session, m, retirement.seen) is None:
+        return Done(m.code, refused=Refused.STALE)
+    if await ledger_edit.waiting(session, measure_id=m.id):
+        # a sign-off or extension asked of the task force is decided first, not dropped
+        return Done(m.code, refused=Refused.WAITING)
     await ledger_edit.retire(
         session, measure=m, reason=retirement.reason, actor=actor.audit, now=now
     )
