@@ -125,10 +125,10 @@ async def test_retired_leaves_the_counts_from_that_day_and_a_new_measure_joins(b
     said = await alert(bot, ADMIN, confirm, button(confirm, "ed:", ":save"))
     assert said == "1.3.3尚有申请待审核（/pending），请先作出决定，再撤销该整改措施。"
     async with bot.db.session() as s:
-        request = await s.get(SignoffRequest, request.id)
-        assert request is not None
-        request.state = "rejected"  # decided meanwhile
-        s.add(request)
+        decided = await s.get(SignoffRequest, request.id)
+        assert decided is not None
+        decided.state = "rejected"  # decided meanwhile
+        s.add(decided)
     await bot.press(ADMIN, form, button(form, "ed:", ":retire"))
     assert bot.api.last_to(ADMIN.id).plain == (
         "请发送撤销1.3.3的理由，理由将记入其记录并告知责任人。发送 /cancel 可不保存退出。"
