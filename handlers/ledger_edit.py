@@ -204,6 +204,7 @@ async def typed(update: Update, context: CadenceContext) -> None:
         await message.reply_text(text, reply_markup=keyboard)
         return
     draft["wanted"][field] = read.value
+    draft.pop("retire", None)  # a field changed after a reason: the form is an edit again
     await _show(message, context, draft)
 
 

@@ -98,6 +98,12 @@ def what(t: Tr, e: Entry) -> str:
         )
     if e.action == "measure.remove":
         return t._("Removed from the ledger")
+    if e.action == "measure.add":
+        return t._("Added to the ledger in chat")
+    if e.action == "measure.edit":
+        return t._("Edited in chat: {columns}", columns=_columns(t, after))
+    if e.action == "measure.retire":
+        return t._("Retired: {reason}", reason=short(after.get("reason", ""), WORDS))
     if e.action == "letter.issue":
         return t._(
             "Work prompt letter {number} to {unit}; reply requested by {date}",
