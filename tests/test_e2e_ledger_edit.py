@@ -250,7 +250,7 @@ async def test_a_change_of_owner_tells_both_and_find_follows_it(bot: Bot) -> Non
     await bot.press(OWNER_B, found, found.buttons[0][1])
     history = bot.api.last_to(OWNER_B.id).plain.split("\n")
     assert history[0].startswith("History of 1.3.2 建成虎峰山乡镇水厂")
-    assert history[-1].endswith(" · Coordinator · Edited in chat: Lead unit, Co-units and Owner")
+    assert history[-1].endswith(" · 专班成员乙 · Edited in chat: Lead unit, Co-units, and Owner")
     # the former owner no longer sees it, and a forged press on it shows nothing
     none = await bot.say(OWNER_A, "/find 水厂")
     assert none.plain == (
