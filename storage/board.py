@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -45,8 +45,12 @@ async def requests(session: AsyncSession, *, measure_id: int) -> list[tuple[Sign
     return [(r, name or "") for r, name in rows.all()]
 
 
-async def menu_people(session: AsyncSession) -> dict[int, str | None]:
-    """Every bound leader and coordinator of any programme: Telegram id -> chosen language."""
+async def menu_people(
+    session: AsyncSession, *, person_ids: Collection[int] | None = None
+) -> dict[int, str | None]:
+    """Every bound leader and coordinator of any programme (or of these people): Telegram id ->
+    chosen language."""
+    where = [] if person_ids is None else [col(Person.id).in_(person_ids)]
     rows = await session.exec(
         select(Person.telegram_user_id, UserPref.locale, UserPref.tg_locale)
         .join(RoleGrant, col(RoleGrant.person_id) == Person.id)
@@ -54,6 +58,7 @@ async def menu_people(session: AsyncSession) -> dict[int, str | None]:
         .where(
             col(Person.telegram_user_id).is_not(None),
             col(RoleGrant.role).in_([Role.LEADER.value, Role.COORDINATOR.value]),
+            *where,
         )
     )
     return {uid: chosen or seen for uid, chosen, seen in rows.all() if uid is not None}
