@@ -273,3 +273,32 @@ async def test_the_board_opens_from_summary_and_the_menu_button(bot: Bot) -> Non
 
 def _web_app_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[InlineKeyboardButton("看板", web_app=WebAppInfo(URL))]])
+
+
+async def test_the_board_shows_institutional_outcomes(bot: Bot) -> None:
+    await seed(bot)
+    await bot.say(OWNER_A, "/outcome 1.3.2")
+    await bot.say(OWNER_A, "《城市供水管网运维管理办法》")
+    await bot.say(OWNER_A, "高新管发〔2024〕30号")
+    await bot.say(OWNER_A, "2024.6.1")
+    await step(bot, OWNER_A, "ocs:", ":nofile")
+    await step(bot, OWNER_A, "ocs:", ":save")
+    m132 = await measure_id(bot, "1.3.2")
+    async with aiohttp.ClientSession() as http:
+        board = await open_board(bot, http)
+        shown = await board.as_user(bot, LEADER, "board")
+        assert shown["outcomes"] == "截至9月底，制定优化迭代制度1个，其中本月1个。"
+        # an owner counts the rules of their own measures: none of 1.3.2's
+        mine = await board.as_user(bot, OWNER_B, "board")
+        assert mine["outcomes"] == "As of 30 September, no institutional outcome has been recorded."
+        story = await board.as_user(bot, LEADER, f"measure/{m132}")
+        assert story["outcomes"] == [
+            {
+                "title": "《城市供水管网运维管理办法》",
+                "number": "高新管发〔2024〕30号",
+                "date": "2024年6月1日",
+                "text": "《城市供水管网运维管理办法》（高新管发〔2024〕30号，2024年6月1日印发）",
+            }
+        ]
+        other = await board.as_user(bot, LEADER, f"measure/{await measure_id(bot, '1.3.3')}")
+        assert other["outcomes"] == []
