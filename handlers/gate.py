@@ -18,6 +18,7 @@ from core.i18n import tr
 from core.languages import match
 from core.render import callbacks
 from handlers import reachable, strangers
+from handlers.board import menu as board_menu
 from handlers.send import answer_query
 from jobs.outbox import deliver_notices
 from storage import outbox, people, programmes
@@ -176,6 +177,8 @@ def gate(
             context.reached = True  # committed: reachable.seen has nothing left to do
             if planned(session):  # what it told others leaves now, beside the update loop
                 deliver_notices(context.svc, context.bot, context.application)
+            bot, svc = context.bot, context.svc  # bound, or a leader now: the board's menu
+            context.after_commit(lambda: board_menu.follow(bot, svc, session))
             await context.run_after_commit()
             return result
 

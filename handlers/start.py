@@ -11,6 +11,7 @@ from core.i18n import tr
 from core.languages import LANGUAGES
 from core.render import callbacks, labels
 from handlers.answer_draft import NAMING
+from handlers.board import menu as board_menu
 from handlers.gate import Where, gate, supported
 from handlers.send import answer_query
 from storage import coordinators, invites, people, programmes
@@ -195,6 +196,7 @@ async def _redeem(update: Update, context: CadenceContext) -> None:
                 ),
             }.get(outcome, t._("This invite link is not valid. Ask your task force for a new one."))
     await message.reply_text(text)
+    await board_menu.follow(context.bot, context.svc, s)  # committed, without the gate
 
 
 @gate(where=Where.PRIVATE, needs_programme=False)

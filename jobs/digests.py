@@ -22,6 +22,7 @@ from core.i18n import Tr, tr
 from core.render import closing
 from core.render import public as public_words
 from core.render.anchor import anchor_line
+from core.render.board_buttons import open_board
 from core.render.digest import report_text, review_text
 from core.render.keyboards import letter_keyboard
 from core.render.shares import never_reported_lines
@@ -70,8 +71,26 @@ def red_buttons(
     return InlineKeyboardMarkup(rows) if rows else None
 
 
+def with_board(
+    t: Tr, markup: InlineKeyboardMarkup | None, board: str | None
+) -> InlineKeyboardMarkup | None:
+    """The buttons, and under them the board's link (a group has no web_app buttons)."""
+    if board is None:
+        return markup
+    rows = [
+        *(markup.inline_keyboard if markup else ()),
+        [InlineKeyboardButton(open_board(t), url=board)],
+    ]
+    return InlineKeyboardMarkup(rows)
+
+
 async def review(
-    session: AsyncSession, *, programme: Programme, period: str, now: datetime
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    period: str,
+    now: datetime,
+    board: str | None = None,
 ) -> Digest | None:
     """The review digest for the task-force chat, or the leadership group if none."""
     chat = programme.taskforce_chat_id or programme.leadership_chat_id
@@ -110,7 +129,7 @@ async def review(
             *never_reported_lines(t, await silent_co_units(session, programme_id=programme.id)),
         ]
     )
-    return Digest(chat, [Part(text, red_buttons(t, red, letters=True))], snap)
+    return Digest(chat, [Part(text, with_board(t, red_buttons(t, red, letters=True), board))], snap)
 
 
 async def _public_late(session: AsyncSession, programme: Programme, today: date) -> list[str]:
@@ -160,8 +179,10 @@ async def monthly_package(
     return text, files
 
 
-async def monthly(session: AsyncSession, *, programme: Programme, period: str) -> Digest | None:
-    """The monthly report, its chart and files for the leadership group."""
+async def monthly(
+    session: AsyncSession, *, programme: Programme, period: str, board: str | None = None
+) -> Digest | None:
+    """The monthly report, its chart and files for the leadership group (`board`: its link)."""
     if programme.leadership_chat_id is None:
         return None
     assert programme.id is not None
@@ -169,7 +190,7 @@ async def monthly(session: AsyncSession, *, programme: Programme, period: str) -
     text, files, content = await _package(session, programme=programme, period=period, t=t)
     # a leader follows up (督办) on an overdue item from the report
     overdue = await measure_ids(session, programme.id, [o.measure.code for o in content.overdue])
-    parts = [Part(text, red_buttons(t, overdue, letters=False))] + [
+    parts = [Part(text, with_board(t, red_buttons(t, overdue, letters=False), board))] + [
         Part(caption, file=(kind, f.filename, f.data))
         for kind, f, caption in documents.sendable(files)
     ]
@@ -177,12 +198,19 @@ async def monthly(session: AsyncSession, *, programme: Programme, period: str) -
 
 
 async def compute(
-    session: AsyncSession, *, programme: Programme, beat: Beat, period: str, now: datetime
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    beat: Beat,
+    period: str,
+    now: datetime,
+    board: str | None = None,
 ) -> Digest | None:
-    """The review or the monthly report of a period (None when its chat is not set up)."""
+    """The review or the monthly report of a period (None when its chat is not set up); `board`:
+    the leaders' board's link for a group, put under the digest's text."""
     if beat is Beat.REVIEW:
-        return await review(session, programme=programme, period=period, now=now)
-    return await monthly(session, programme=programme, period=period)
+        return await review(session, programme=programme, period=period, now=now, board=board)
+    return await monthly(session, programme=programme, period=period, board=board)
 
 
 def queue(

@@ -14,6 +14,7 @@ from bot.context import Services
 from core.domain.catchup import nudge_after
 from core.domain.model import Beat
 from core.domain.periods import period_of, slot_for
+from core.render.board_buttons import group_link
 from jobs import digests, dispatch
 from jobs.outbox import Delivery, sender_of
 from storage import beats, outbox, programmes
@@ -96,7 +97,12 @@ async def run_beat(
                 return await _already(bot, svc, programme_id, beat, period, resume, budget)
             # computed (reads, rendering) before the claim: the write lock is held only briefly
             digest = await digests.compute(
-                s, programme=programme, beat=beat, period=period, now=now
+                s,
+                programme=programme,
+                beat=beat,
+                period=period,
+                now=now,
+                board=_board_link(svc, bot),
             )
             if digest is None:
                 return BeatResult(beat, period, Outcome.NO_CHAT)
@@ -137,6 +143,17 @@ async def run_beat(
     # a digest reaches its one chat when all its parts are out
     done = bool(rows) and all(r.state == outbox.SENT for r in rows)
     return BeatResult(beat, period, Outcome.SENT, int(done), delivery)
+
+
+def _board_link(svc: Services, bot: Bot) -> str | None:
+    """The board's link for a group digest, when the board is on (CADENCE_WEBAPP_URL)."""
+    if not svc.settings.cadence_webapp_url:
+        return None
+    try:
+        username = bot.username
+    except RuntimeError:  # a Bot never initialized (no getMe): no name to link to
+        return None
+    return group_link(username, svc.settings.cadence_webapp_name)
 
 
 async def _already(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,7 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.domain.dispatches import DispatchFact, silent_run
 from core.domain.documents import months_up_to
 from core.domain.model import MeasureFacts, Status, code_key
-from core.domain.replay import REPLAYED, Recorded, State, closings, live, replay
+from core.domain.replay import REPLAYED, Recorded, State, closings, live, replay, replay_each
 from core.domain.report import month_end
 from storage import audit
 from storage.documents import day_after
@@ -154,6 +154,18 @@ def _states_at(
         recorded = [e for e in recorded if e.action == "measure.import" and e.at == first]
         at = first + timedelta(microseconds=1)
     return live(replay(recorded, at))
+
+
+def states_each(
+    recorded: Sequence[Recorded], first: datetime | None, moments: Sequence[datetime]
+) -> Iterator[dict[int, State]]:
+    """_states_at for each moment (earliest first), the trail replayed once for the moments
+    after the first import; each dict holds states moved on afterwards: read it at once."""
+    before = [at for at in moments if first is not None and first >= at]
+    for at in before:
+        yield _states_at(recorded, first, at)
+    for states in replay_each(recorded, moments[len(before) :]):
+        yield live(states)
 
 
 async def facts_at(

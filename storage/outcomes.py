@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,6 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.domain import outcomes as domain
-from core.domain.model import MeasureFacts
 from core.domain.replay import OUTCOME, Recorded
 from core.domain.replay import outcomes as replayed
 from storage import audit
@@ -142,7 +142,7 @@ async def recorded(
 
 
 async def as_of(
-    session: AsyncSession, *, programme: Programme, at: datetime, facts: list[MeasureFacts]
+    session: AsyncSession, *, programme: Programme, at: datetime, facts: Sequence[domain.Located]
 ) -> list[domain.Outcome]:
     """The outcomes recorded before `at` of the measures in `facts` (the ledger then), with
     their codes and areas, in ledger order."""

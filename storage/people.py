@@ -226,7 +226,22 @@ async def grant(session: AsyncSession, *, programme_id: int, person_id: int, rol
     if exists is not None:
         return False
     session.add(RoleGrant(programme_id=programme_id, person_id=person_id, role=role.value))
+    changed(session, person_id)
     return True
+
+
+CHANGED = "cadence.people"  # session.info key: people bound or given a role in this transaction
+
+
+def changed(session: AsyncSession, person_id: int | None) -> None:
+    """Note a person whose binding or roles this transaction changed (their menu follows)."""
+    if person_id is not None:
+        session.info.setdefault(CHANGED, set()).add(person_id)
+
+
+def changed_people(session: AsyncSession) -> set[int]:
+    """The people this session's transaction bound or gave a role."""
+    return set(session.info.get(CHANGED, ()))
 
 
 async def roles_by_person(session: AsyncSession, *, programme_id: int) -> dict[int, set[Role]]:
@@ -278,6 +293,7 @@ async def bind(
     person.telegram_name = display_name
     person.unreachable_since = None
     session.add(person)
+    changed(session, person.id)
     audit.record(
         session,
         programme_id=person.programme_id,

@@ -12,7 +12,7 @@ from core.domain.model import Role
 from core.domain.roles import RoleChange, RoleLoss, ledger_roles, role_change, roles_to_drop
 from storage import audit
 from storage.models import CoOwner, Measure, Person, RoleGrant
-from storage.people import roles_by_person, with_role
+from storage.people import changed, roles_by_person, with_role
 
 
 async def _ledger_given(session: AsyncSession, *, programme_id: int) -> dict[int, frozenset[Role]]:
@@ -121,6 +121,7 @@ async def set_role(
     )
     if outcome is RoleChange.GRANTED:
         session.add(RoleGrant(programme_id=pid, person_id=person.id, role=role.value, by_hand=True))
+        changed(session, person.id)
     elif outcome is RoleChange.REMOVED:
         await session.exec(
             delete(RoleGrant).where(

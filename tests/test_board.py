@@ -4,17 +4,21 @@ and a coordinator's decision from the board settles a request once, racing a cha
 from __future__ import annotations
 
 import asyncio
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
 import pytest
 from board_support import Board, init_data, open_board
-from conftest import ADMIN, SH, Bot, button
+from conftest import ADMIN, GROUP, SH, TASKFORCE, Bot, button
 from fakebot import BOT_TOKEN, User
 from rhythm_support import LEADER, OWNER_A, OWNER_B, measure_id, seed, tick
 from signoff_support import COORD_B, add_coordinator, step, upload
 from sqlmodel import select
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
+from telegram.error import BadRequest
+from test_e2e_digests import group_say
 
 from core.domain.initdata import InitDataError, Refusal, check, sign
 from storage import decisions, people
@@ -23,6 +27,7 @@ from storage.models import AuditEvent, SignoffRequest
 NOW = datetime(2024, 9, 30, 2, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 STRANGER = User(777, "路人", language_code="zh-hans")
+ROSE = User(778, "Rose", language_code="en")
 LATER = datetime(2024, 11, 5, 10, 0, tzinfo=SH)  # 1.3.2 and others are overdue by then
 
 
@@ -215,10 +220,13 @@ URL = "https://cadence.example.org/app/"
 
 
 async def test_the_board_opens_from_summary_and_the_menu_button(bot: Bot) -> None:
-    await seed(bot)
+    pid = await seed(bot)
+    await group_say(bot, ADMIN, "/setup P")
+    await group_say(bot, ADMIN, "/setup P taskforce", chat_id=TASKFORCE.id)
     assert bot.api.menu_buttons == {}  # without CADENCE_WEBAPP_URL, no entrance at all
     assert ("📊 打开看板", URL) not in (await bot.say(LEADER, "/summary")).buttons
-    bot.settings = bot.settings.model_copy(update={"cadence_webapp_url": URL})
+    update = {"cadence_webapp_url": URL, "cadence_webapp_name": "board"}
+    bot.settings = bot.settings.model_copy(update=update)
     await bot.restart()
     await bot.settle()
     web_app = {"type": "web_app", "text": "看板", "web_app": {"url": URL}}
@@ -226,3 +234,71 @@ async def test_the_board_opens_from_summary_and_the_menu_button(bot: Bot) -> Non
     assert bot.api.menu_buttons == {ADMIN.id: web_app, LEADER.id: web_app}
     assert (await bot.say(LEADER, "/summary")).buttons[-1] == ("📊 打开看板", URL)
     assert (await bot.say(OWNER_B, "/summary")).buttons[-1] == ("📊 Open the board", URL)
+    # groups get the Mini App's link (Telegram refuses web_app buttons there): /summary, the
+    # review in the task-force chat and the monthly report in the leadership group
+    link = ("📊 打开看板", "https://t.me/cadence_test_bot/board")
+    mark = bot.api.mark()
+    bot.api.send_group(GROUP, LEADER, "/summary")
+    [summary] = await bot.answers(GROUP.id, mark)
+    assert summary.buttons == [link]
+    bot.clock.set(datetime(2024, 10, 8, 11, 0, tzinfo=SH))
+    await bot.say(ADMIN, "/use P")
+    mark = bot.api.mark()
+    await bot.say(ADMIN, "/report")
+    report = (await bot.answers(GROUP.id, mark))[0]
+    assert report.plain.startswith("📋 P · 2024年9月") and report.buttons == [link]
+    mark = bot.api.mark()
+    await bot.say(ADMIN, "/review")
+    [review] = await bot.answers(TASKFORCE.id, mark)
+    assert review.buttons[-1] == link and review.buttons.count(link) == 1
+    with pytest.raises(
+        BadRequest, match="Button_type_invalid"
+    ):  # PTB words Telegram's BUTTON_TYPE_INVALID
+        await bot.app.bot.send_message(GROUP.id, "x", reply_markup=_web_app_keyboard())
+
+    # bound later, a coordinator (invite link) or a leader (/people) gets the menu at once
+    [token] = re.findall(r"start=(\S+)", (await bot.say(ADMIN, "/invites coordinator 1")).plain)
+    await bot.say(ROSE, f"/start {token}")
+    web_app_en = {"type": "web_app", "text": "Board", "web_app": {"url": URL}}
+    assert bot.api.menu_buttons[ROSE.id] == web_app_en
+    assert OWNER_B.id not in bot.api.menu_buttons
+    async with bot.db.session() as s:
+        builder = (await people.person_named(s, programme_id=pid, name="建设局联络员")).id
+    listing = await bot.say(ADMIN, "/people")
+    bot.api.press(ADMIN, listing, f"role:{builder}:leader:on")
+    await bot.settle()
+    assert bot.api.menu_buttons[OWNER_B.id] == web_app_en
+    assert len(bot.api.calls("setChatMenuButton")) == 4  # nobody's menu set twice
+
+
+def _web_app_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[InlineKeyboardButton("看板", web_app=WebAppInfo(URL))]])
+
+
+async def test_the_board_shows_institutional_outcomes(bot: Bot) -> None:
+    await seed(bot)
+    await bot.say(OWNER_A, "/outcome 1.3.2")
+    await bot.say(OWNER_A, "《城市供水管网运维管理办法》")
+    await bot.say(OWNER_A, "高新管发〔2024〕30号")
+    await bot.say(OWNER_A, "2024.6.1")
+    await step(bot, OWNER_A, "ocs:", ":nofile")
+    await step(bot, OWNER_A, "ocs:", ":save")
+    m132 = await measure_id(bot, "1.3.2")
+    async with aiohttp.ClientSession() as http:
+        board = await open_board(bot, http)
+        shown = await board.as_user(bot, LEADER, "board")
+        assert shown["outcomes"] == "截至9月底，制定优化迭代制度1个，其中本月1个。"
+        # an owner counts the rules of their own measures: none of 1.3.2's
+        mine = await board.as_user(bot, OWNER_B, "board")
+        assert mine["outcomes"] == "As of 30 September, no institutional outcome has been recorded."
+        story = await board.as_user(bot, LEADER, f"measure/{m132}")
+        assert story["outcomes"] == [
+            {
+                "title": "《城市供水管网运维管理办法》",
+                "number": "高新管发〔2024〕30号",
+                "date": "2024年6月1日",
+                "text": "《城市供水管网运维管理办法》（高新管发〔2024〕30号，2024年6月1日印发）",
+            }
+        ]
+        other = await board.as_user(bot, LEADER, f"measure/{await measure_id(bot, '1.3.3')}")
+        assert other["outcomes"] == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 
 import cdp
@@ -19,7 +20,7 @@ from bot.app import services_of
 from bot.sandbox.page import Page
 from bot.sandbox.runner import Sandbox
 from bot.settings import Settings
-from storage import decisions
+from storage import decisions, outcomes
 from storage.history import measure_by_code
 from storage.models import Person
 
@@ -51,6 +52,21 @@ async def _ask_signoff(box: Sandbox, code: str) -> None:
         )  # fmt: skip
 
 
+async def _outcome(box: Sandbox, code: str) -> None:
+    """A rule recorded for the measure by its owner (建章立制), as /outcome saves it."""
+    assert box.app is not None
+    async with services_of(box.app).database.session() as s:
+        measure = await measure_by_code(s, programme_id=box.programme_id, code=code)
+        assert measure is not None
+        owner = await s.get(Person, measure.owner_id)
+        assert owner is not None
+        await outcomes.record(
+            s, measure=measure, person_id=measure.owner_id, actor=f"tg:{owner.telegram_user_id}",
+            title="《城市供水管网运维管理办法》", number="高新管发〔2024〕30号",
+            issued_on=date(2024, 6, 1), file=None, now=box.clock.now(),
+        )  # fmt: skip
+
+
 async def _shot(page: cdp.Chromium, view: str) -> None:
     if folder := os.environ.get("BOARD_SCREENSHOTS"):
         await page.screenshot(Path(folder) / f"board-{view}.png")
@@ -74,6 +90,7 @@ async def test_the_board_in_the_browser(sandbox: Sandbox) -> None:
     path = cdp.binary()
     if path is None:
         pytest.skip("no chromium on PATH (.ci/run installs Debian's chromium)")
+    await _outcome(sandbox, "1.3.2")
     await _ask_signoff(sandbox, "1.3.2")
     async with cdp.Chromium(path) as page:
         # a phone's width first
@@ -90,6 +107,9 @@ async def test_the_board_in_the_browser(sandbox: Sandbox) -> None:
             "[...document.querySelectorAll('#tabs button')].map((b) => b.hidden ? '' : b.innerText).join('|')"
         )
         assert tabs == "看板|单位|趋势|"  # a leader has no pending list
+        assert await page.eval(f"({text})('outcomes')") == (
+            "截至10月8日，制定优化迭代制度1个，其中本月1个。"
+        )
         areas = await page.eval("document.querySelectorAll('#areas .tile').length")
         assert areas == 4
         await _shot(page, "board")
@@ -108,10 +128,13 @@ async def test_the_board_in_the_browser(sandbox: Sandbox) -> None:
             await page.eval(
                 "JSON.stringify({title: document.getElementById('measure-title').innerText,"
                 " facts: document.getElementById('facts').innerText,"
+                " rules: [...document.querySelectorAll('#rules li')].map((x) => x.innerText),"
                 " history: [...document.querySelectorAll('#history li')].map((x) => x.innerText)})"
             )
         )
-        assert story["title"].endswith(" 1.3.2")
+        assert story["title"].endswith(" 1.3.2") and story["rules"] == [
+            "《城市供水管网运维管理办法》（高新管发〔2024〕30号，2024年6月1日印发）"
+        ]
         assert "完成时限\n10月31日" in story["facts"] and "状态\n待销号" in story["facts"]
         assert story["history"][-1] == (
             "2024年10月8日8:30 · 城市管理局联络员 · 申请销号：“水厂已建成投用。”（0份佐证资料）"

@@ -20,13 +20,25 @@ from core.domain.counts import Group, count
 from core.domain.glance import Row
 from core.domain.lights import light
 from core.domain.model import Role
+from core.domain.outcomes import in_month
 from core.i18n import Tr, tr
 from core.languages import match
 from core.render import board as render
 from core.render import labels
 from core.render.decisions import already, request_text
+from core.render.docx_outcomes import count_line
 from core.render.history import history_text
-from storage import as_of, decisions, dispatch_items, lookup, measures, people, picture, reports
+from storage import (
+    as_of,
+    decisions,
+    dispatch_items,
+    lookup,
+    measures,
+    outcomes,
+    people,
+    picture,
+    reports,
+)  # fmt: skip
 from storage import board as stored
 from storage.decisions import EXTENSION
 from storage.documents import day_after
@@ -112,9 +124,14 @@ async def board(
     units.sort(key=lambda g: (-g.counts.red, -g.counts.yellow, g.key))
     listed = [m.code for m in (*content.red, *content.yellow)]
     ids = await lookup.ids_of_codes(session, programme_id=v.pid, codes=listed)
-    return render.board(
+    shown = render.board(
         v.t, content, v.programme.name, units, ids, owner_view=v.owner_id is not None
     )
+    # 建章立制: the reader's measures' rules, counted as the monthly report counts them
+    end = day_after(today, v.programme.timezone)  # as of today: today's records count
+    rules = await outcomes.as_of(session, programme=v.programme, at=end, facts=rows)
+    recent = in_month(rules, today.year, today.month)
+    return {**shown, "outcomes": count_line(v.t, rules, today, recent)}
 
 
 async def measure(
@@ -144,9 +161,17 @@ async def measure(
         )
         for r, by in await stored.requests(session, measure_id=measure_id)
     ]
-    return render.measure(
+    rules = [
+        render.rule(v.t, o)
+        for o in await outcomes.recorded(
+            session, programme=v.programme, at=day_after(today, v.programme.timezone)
+        )
+        if o.measure_id == measure_id
+    ]
+    shown = render.measure(
         v.t, facts, light(facts, today), told.split("\n")[1:], files, asked, today
     )
+    return {**shown, "outcomes": rules}
 
 
 async def units(session: AsyncSession, v: Viewer, *, now: datetime) -> list[dict[str, Any]]:

@@ -57,8 +57,9 @@ def check_caption(plain: str) -> None:
         raise bad_request("message caption is too long")
 
 
-def check_markup(markup: Any) -> None:
-    """Inline keyboards: at most 100 buttons, each with text and 1–64 bytes of callback data."""
+def check_markup(markup: Any, *, private: bool = True) -> None:
+    """Inline keyboards: at most 100 buttons, each with text and 1–64 bytes of callback data;
+    web_app buttons only in private chats (a group gets BUTTON_TYPE_INVALID, as Telegram says)."""
     if markup is None:
         return
     if not isinstance(markup, dict):
@@ -70,6 +71,8 @@ def check_markup(markup: Any) -> None:
         for button in row:
             if not button.get("text"):
                 raise bad_request("text buttons are unallowed in the inline keyboard")
+            if "web_app" in button and not private:
+                raise bad_request("BUTTON_TYPE_INVALID")
             data = button.get("callback_data")
             if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA:
                 raise bad_request("BUTTON_DATA_INVALID")

@@ -239,7 +239,7 @@ class BotApiState:
         self, method: str, chat_id: int, p: JSON, body: JSON, text: Any
     ) -> SentMessage:
         markup = p.get("reply_markup")
-        check_markup(markup)
+        check_markup(markup, private=chat_id > 0)  # groups' and channels' ids are negative
         raw: JSON = {**self.new_message(chat_id, BOT_USER), **body}
         if isinstance(markup, dict) and "inline_keyboard" in markup:
             raw["reply_markup"] = markup
@@ -269,7 +269,7 @@ class BotApiState:
         if key == "text" and "text" not in sent.raw:
             raise bad_request("there is no text in the message to edit")
         markup, text = p.get("reply_markup"), p.get(key) if key else sent.text
-        check_markup(markup)
+        check_markup(markup, private=sent.chat_id > 0)
         same = text == sent.text and (key is None or p.get("parse_mode") == sent.parse_mode)
         if same and markup == sent.reply_markup:
             raise bad_request(NOT_MODIFIED)

@@ -81,8 +81,17 @@ def silent_streak(items: Sequence[A], at: datetime | None = None) -> list[A]:
     An answer ends the run. A dispatch that never reached the owner, or left too little time to
     answer and was not answered, neither counts nor ends it: it says nothing about the owner.
     """
+    return _streak(latest_first(items), at)
+
+
+def latest_first(items: Iterable[A]) -> list[A]:
+    """A measure's dispatches, the latest first: what a silent run is read from."""
+    return sorted(items, key=lambda i: i.period, reverse=True)
+
+
+def _streak(latest: Iterable[A], at: datetime | None) -> list[A]:
     run: list[A] = []
-    for item in sorted(items, key=lambda i: i.period, reverse=True):
+    for item in latest:
         if answered_by(item, at):
             break
         if delivered_by(item, at) and not item.short:
@@ -93,6 +102,11 @@ def silent_streak(items: Sequence[A], at: datetime | None = None) -> list[A]:
 def silent_run(items: Sequence[Asked], at: datetime | None = None) -> int:
     """How many of a measure's latest dispatches in a row went unanswered (see silent_streak)."""
     return len(silent_streak(items, at))
+
+
+def silent_run_sorted(latest: Sequence[Asked], at: datetime | None = None) -> int:
+    """silent_run of dispatches already sorted by latest_first (a trend asks it week by week)."""
+    return len(_streak(latest, at))
 
 
 def answered_in_period(item: Asked, at: datetime | None = None) -> bool | None:

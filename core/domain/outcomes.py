@@ -8,9 +8,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
 
 from core.domain.ledger_words import clean
-from core.domain.model import MeasureFacts, code_key
+from core.domain.model import code_key
 
 MAX_TITLE = 200  # characters inside 《》: the longest real titles are about 60
 MAX_NUMBER = 60
@@ -98,8 +99,19 @@ def may_record(*, person_id: int, owners: Iterable[int], coordinator: bool) -> b
     return coordinator or person_id in set(owners)
 
 
+class Located(Protocol):
+    """Where the ledger places a measure: its facts, or a picture's row of them."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def area(self) -> str: ...
+    @property
+    def area_number(self) -> int: ...
+
+
 def placed(
-    outcomes: Iterable[Outcome], facts: Sequence[MeasureFacts], codes: Mapping[int, str]
+    outcomes: Iterable[Outcome], facts: Sequence[Located], codes: Mapping[int, str]
 ) -> list[Outcome]:
     """The outcomes of the measures in `facts` (the ledger then), with code and area, in
     ledger order, oldest issue first within a measure."""

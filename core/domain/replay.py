@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import pairwise
 from typing import Any
 
 from core.domain.model import Health, Status
@@ -116,6 +117,27 @@ def replay(events: Iterable[Recorded], until: datetime) -> dict[int, State]:
         if e.at < until:  # not a break: a clock set back can record a later event earlier
             apply(states, e)
     return states
+
+
+def replay_each(
+    events: Sequence[Recorded], moments: Sequence[datetime]
+) -> Iterator[dict[int, State]]:
+    """replay(events, moment) for each moment, in one pass of the trail when both run in order.
+
+    The dict yielded is the same one moved on to the next moment: read it before asking for the
+    next. A trail whose times do not run in order (a clock set back) is replayed per moment.
+    """
+    if any(a.at > b.at for a, b in pairwise(events)) or any(a > b for a, b in pairwise(moments)):
+        for at in moments:
+            yield replay(events, at)
+        return
+    states: dict[int, State] = {}
+    done = 0
+    for at in moments:
+        while done < len(events) and events[done].at < at:
+            apply(states, events[done])
+            done += 1
+        yield states
 
 
 def live(states: Mapping[int, State]) -> dict[int, State]:

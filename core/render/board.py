@@ -10,6 +10,7 @@ from typing import Any
 from core.domain.counts import Counts, Group
 from core.domain.filters import Kind
 from core.domain.model import Light, MeasureFacts
+from core.domain.outcomes import Outcome
 from core.domain.report import Summary
 from core.i18n import N_, Tr
 from core.render import labels
@@ -74,6 +75,7 @@ def strings(t: Tr) -> dict[str, str]:
         "red": t._(labels.LIGHT[Light.RED]),
         "yellow": t._(labels.LIGHT[Light.YELLOW]),
         "back": t._("Back"),
+        "outcomes": t._("Rules made or revised (institutional outcomes)"),
         "failed": t._("The board could not be loaded. Please open it again from the chat."),
     }
 
@@ -128,6 +130,17 @@ def board(
         "more_red": _more(t, s.counts.red - len(s.red)),
         "more_yellow": _more(t, s.counts.yellow - len(s.yellow)),
     }
+
+
+def rule(t: Tr, o: Outcome) -> dict[str, str]:
+    """One institutional outcome (建章立制) of a measure: 《…办法》（…〔2024〕12号，2024年3月15日印发）."""
+    text = t._(
+        "{title} ({number}, issued {date})",
+        title=o.title,
+        number=o.number,
+        date=t.date(o.issued_on),
+    )
+    return {"title": o.title, "number": o.number, "date": t.date(o.issued_on), "text": text}
 
 
 def _more(t: Tr, n: int) -> str | None:

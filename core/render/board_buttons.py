@@ -19,12 +19,14 @@ def board_button(
     (t.me/<bot>/<app> when it has a short name, else its main Mini App with startapp)."""
     if private:
         return InlineKeyboardButton(open_board(t), web_app=WebAppInfo(url))
-    link = (
-        f"https://t.me/{bot_username}/{app_name}"
-        if app_name
-        else f"https://t.me/{bot_username}?startapp=board"
-    )
-    return InlineKeyboardButton(open_board(t), url=link)
+    return InlineKeyboardButton(open_board(t), url=group_link(bot_username, app_name))
+
+
+def group_link(bot_username: str, app_name: str | None) -> str:
+    """The bot's Mini App as a link: t.me/<bot>/<app> with a short name, else its main one."""
+    if app_name:
+        return f"https://t.me/{bot_username}/{app_name}"
+    return f"https://t.me/{bot_username}?startapp=board"
 
 
 def menu_button(t: Tr, url: str) -> MenuButtonWebApp:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from core.domain.outcomes import Outcome, by_area, in_month
@@ -10,9 +12,11 @@ from core.i18n import Tr
 from core.render.docx_base import heading, para
 
 
-def count_line(t: Tr, r: MonthlyReport, recent: int, *, halfyear: bool = False) -> str:
-    """截至9月底，制定优化迭代制度42个，其中本月3个。"""
-    n, when = len(r.outcomes), t.as_of(r.as_of)
+def count_line(
+    t: Tr, outcomes: Sequence[Outcome], as_of: date, recent: int, *, halfyear: bool = False
+) -> str:
+    """截至9月底，制定优化迭代制度42个，其中本月3个。(the report's, and the board's)"""
+    n, when = len(outcomes), t.as_of(as_of)
     if n == 0:
         return t._("As of {when}, no institutional outcome has been recorded.", when=when)
     if halfyear:
@@ -48,7 +52,7 @@ def outcomes_section(doc: Any, t: Tr, r: MonthlyReport, number: int, *, months: 
     heading(doc, t, 1, number, t._("Institutional outcomes"))
     ends = [(r.year * 12 + r.month - 1 - k) for k in range(months)]
     recent = sum(in_month(r.outcomes, k // 12, k % 12 + 1) for k in ends)
-    para(doc, "body", count_line(t, r, recent, halfyear=months > 1))
+    para(doc, "body", count_line(t, r.outcomes, r.as_of, recent, halfyear=months > 1))
     for i, (area, items) in enumerate(by_area(r.outcomes), start=1):
         heading(doc, t, 2, i, area)
         for j, o in enumerate(items, start=1):
