@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import aiohttp
+from board_support import open_board
 from conftest import ADMIN, GROUP, SH, Bot
 from fakebot import SentMessage, User
 from rhythm_support import LEADER, OWNER_A, OWNER_B, measure_id, seed, tick
@@ -81,6 +83,14 @@ async def test_a_slow_pace_is_yellow_with_its_projected_day(bot: Bot) -> None:
     lines = review.plain.split("\n")
     yellow = lines.index("黄灯事项：")
     assert lines[yellow + 1] == line_133 and lines[yellow + 3] == line_431
+
+    # the board says the same: the yellow item and the measure's own view (issue 28)
+    async with aiohttp.ClientSession() as http:
+        board = await open_board(bot, http)
+        shown = await board.as_user(bot, LEADER, "board")
+        assert [i["line"] for i in shown["yellow"]] == [line_133, line_431]
+        story = await board.as_user(bot, LEADER, f"measure/{m133}")
+        assert story["light"] == "yellow" and story["line"] == line_133
 
     mine = (await summary(bot, OWNER_B)).plain.split("\n")
     assert mine[mine.index("Yellow items:") + 1] == (
