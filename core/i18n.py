@@ -164,6 +164,13 @@ class Tr:
             return f"{day}（{format_date(value, 'EEE', locale=self._babel)}）{clock}"
         return f"{format_date(value, 'EEEE', locale=self._babel)} {day}, {clock}"
 
+    def weekday_date(self, value: dt.date, today: dt.date) -> str:
+        """A day with its weekday: 10月8日（周二） / Tuesday 8 October."""
+        day = self.when(value, today)
+        if self.locale.startswith("zh"):
+            return f"{day}（{format_date(value, 'EEE', locale=self._babel)}）"
+        return f"{format_date(value, 'EEEE', locale=self._babel)} {day}"
+
     def week(self, day: dt.date, today: dt.date) -> str:
         """The week (Monday to Sunday) of a day: 9月16日—22日, 9月30日—10月6日 / 16–22 September."""
         start = day - dt.timedelta(days=day.weekday())

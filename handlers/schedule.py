@@ -13,6 +13,7 @@ from core.clock import today_in
 from core.domain.closing import MAX_LOOKBACK_DAYS, MIN_LOOKBACK_DAYS
 from core.domain.model import Beat, Role
 from core.domain.numbers import ascii_int
+from core.domain.reminders import MAX_WORKDAYS, MIN_WORKDAYS
 from core.domain.workcal import CalendarKind
 from core.i18n import N_, Tr
 from handlers.gate import Where, gate
@@ -32,6 +33,7 @@ BEAT_NAMES = {
 WORDS = {
     "调度": "dispatch", "每周调度": "dispatch", "研判": "review", "半月研判": "review",
     "汇报": "report", "每月汇报": "report", "月度汇报": "report", "回头看": "lookback", "时区": "timezone",
+    "临期提醒": "remind", "提醒": "remind",
     "日历": "calendar", "工作日": "cn", "法定工作日": "cn", "周一至周五": "plain",
     "北京时间": "Asia/Shanghai", "beijing": "Asia/Shanghai",
 }  # fmt: skip
@@ -74,10 +76,17 @@ def schedule_text(
             programme.lookback_days,
         )
     )
+    lines.append(
+        t.n_(
+            "• deadline reminder: {n} working day before a deadline, at the dispatch time",
+            "• deadline reminder: {n} working days before a deadline, at the dispatch time",
+            programme.remind_workdays,
+        )
+    )
     lines.append("")
     lines.append(
         t._(
-            "Change with: /schedule dispatch mon 09:00 · /schedule review wed 16:00 · /schedule report 10:00 · /schedule lookback 90 · /schedule timezone Asia/Shanghai · /schedule calendar cn|plain"
+            "Change with: /schedule dispatch mon 09:00 · /schedule review wed 16:00 · /schedule report 10:00 · /schedule lookback 90 · /schedule remind 3 · /schedule timezone Asia/Shanghai · /schedule calendar cn|plain"
         )
     )
     return "\n".join(lines)
@@ -112,6 +121,9 @@ def _changes(args: list[str]) -> dict[str, int | str] | None:
     if what == "lookback" and len(args) == 2:
         days = ascii_int(args[1], MIN_LOOKBACK_DAYS, MAX_LOOKBACK_DAYS)
         return None if days is None else {"lookback_days": days}
+    if what == "remind" and len(args) == 2:
+        days = ascii_int(args[1], MIN_WORKDAYS, MAX_WORKDAYS)
+        return None if days is None else {"remind_workdays": days}
     if what == "calendar" and len(args) == 2 and args[1].lower() in ("cn", "plain"):
         return {"calendar": args[1].lower()}
     return None
@@ -140,6 +152,15 @@ async def schedule(update: Update, context: CadenceContext) -> None:
                     "The look-back comes a number of days after sign-off, from {low} to {high}: for example /schedule lookback 90.",
                     low=MIN_LOOKBACK_DAYS,
                     high=MAX_LOOKBACK_DAYS,
+                )
+            )
+            return
+        if changes is None and WORDS.get(args[0].lower(), args[0].lower()) == "remind":
+            await message.reply_text(
+                t._(
+                    "The deadline reminder comes a number of working days before a deadline, from {low} to {high}: for example /schedule remind 3.",
+                    low=MIN_WORKDAYS,
+                    high=MAX_WORKDAYS,
                 )
             )
             return

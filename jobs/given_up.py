@@ -25,6 +25,7 @@ def _what(t: Tr, beat: str) -> str:
         "review": t._("fortnightly review"),
         "report": t._("monthly report"),
         "lookback": t._("look-back question"),
+        "reminder": t._("deadline reminder"),
     }
     return names.get(beat, beat)
 

@@ -15,6 +15,7 @@ from core.domain.model import Beat
 from jobs.given_up import report_given_up
 from jobs.lookback import plan_lookbacks
 from jobs.outbox import sender_of
+from jobs.reminders import plan_reminders
 from jobs.run import run_beat
 from storage import beats, programmes
 from storage.programmes import rhythm_of
@@ -68,8 +69,9 @@ async def plan_programme(
             data={"programme_id": programme_id, "beat": beat.value, "period": plan.slot.period},
         )
         planned[beat] = plan.slot.period
-    if only is None:  # look-backs are planned with the whole programme, not after each beat
+    if only is None:  # look-backs and reminders are planned with the whole programme
         await plan_lookbacks(app, programme, now)
+        plan_reminders(app, programme, now)
     return planned
 
 

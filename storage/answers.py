@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
-from sqlmodel import select
+from sqlalchemy import select as sa_select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.domain.forecast import project
 from core.domain.lifecycle import Event, next_status
 from core.domain.model import Health, Status
+from core.domain.workcal import CalendarKind
 from storage import audit, dispatch_items, followups
-from storage.models import CoOwner, EvidenceFile, Measure, ProgressUpdate
+from storage.models import CoOwner, EvidenceFile, Measure, Programme, ProgressUpdate
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,13 @@ async def record_update(
     measure.status = next_status(Status(measure.status), Event.ANSWER).value
     measure.health = health.value
     measure.updated_at = now
+    if percent is not None:  # without one the points, and so the projection, stay as they were
+        programme = await session.get(Programme, measure.programme_id)
+        assert programme is not None
+        points = await percentages(
+            session, programme_id=measure.programme_id, tz=programme.timezone, ids=[measure.id]
+        )
+        measure.forecast = project(points.get(measure.id, []), CalendarKind(programme.calendar))
     session.add(measure)
     await dispatch_items.mark_answered(
         session, programme_id=measure.programme_id, measure_id=measure.id, now=now
@@ -90,6 +101,8 @@ async def record_update(
             "percent": percent,
             "blockers": blockers,
             "files": len(files),
+            # the projection as this answer left it: the replay reads it rather than every answer
+            "forecast": measure.forecast.isoformat() if measure.forecast else None,
         },
         now=now,
     )
@@ -152,3 +165,26 @@ async def is_co_owner(session: AsyncSession, *, measure_id: int, person_id: int)
         CoOwner.measure_id == measure_id, CoOwner.person_id == person_id
     )
     return (await session.exec(query)).first() is not None
+
+
+async def percentages(
+    session: AsyncSession,
+    *,
+    programme_id: int,
+    tz: str,
+    ids: Sequence[int] | None = None,
+) -> dict[int, list[tuple[date, int]]]:
+    """Each measure's (or some's) answers with a percentage, as (day answered in the programme's
+    zone, percent), oldest first: what a forecast reads."""
+    u = ProgressUpdate
+    query = sa_select(col(u.measure_id), col(u.created_at), col(u.percent)).where(
+        col(u.programme_id) == programme_id, col(u.percent).is_not(None)
+    )
+    if ids is not None:
+        query = query.where(col(u.measure_id).in_(ids))
+    zone = ZoneInfo(tz)
+    out: dict[int, list[tuple[date, int]]] = {}
+    conn = await session.connection()
+    for mid, at, percent in (await conn.execute(query.order_by(col(u.id)))).all():
+        out.setdefault(mid, []).append((at.astimezone(zone).date(), percent or 0))
+    return out

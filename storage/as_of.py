@@ -204,6 +204,7 @@ async def facts_at(
                 last_update=s.last_at,
                 latest=latest.get(mid),
                 immediate=s.immediate,
+                forecast=s.forecast,
             )
         )
     out.sort(key=lambda f: (f.area_number, code_key(f.code)))

@@ -67,6 +67,7 @@ class Lamp(NamedTuple):
     deadline: date | None
     immediate: bool
     silent_dispatches: int
+    forecast: date | None
 
 
 async def lamps_at(
@@ -97,7 +98,12 @@ async def lamps_at(
         out.append(
             [
                 Lamp(
-                    s.status, s.health, s.deadline, s.immediate, silent_run(items.get(mid, []), at)
+                    s.status,
+                    s.health,
+                    s.deadline,
+                    s.immediate,
+                    silent_run(items.get(mid, []), at),
+                    s.forecast,
                 )
                 for mid, s in states.items()
                 if only is None or mid in only

@@ -141,6 +141,7 @@ def _fact(
         last_update=m.updated_at,
         latest=latest.get(m.id or 0),
         immediate=m.immediate,
+        forecast=m.forecast,
     )
 
 
@@ -195,7 +196,18 @@ async def facts_only(
     columns = [
         col(c)
         for c in (m.id, m.code, m.text, m.leader_id, m.owner_id, m.deadline, m.original_deadline)
-    ] + [col(c) for c in (m.status, m.health, m.closed_on, m.co_units, m.updated_at, m.immediate)]
+    ] + [
+        col(c)
+        for c in (
+            m.status,
+            m.health,
+            m.closed_on,
+            m.co_units,
+            m.updated_at,
+            m.immediate,
+            m.forecast,
+        )
+    ]
     names = (col(Area.number), col(Area.name), col(Problem.name), col(Unit.name))
     silent = picture.silent_run(programme_id, last_period=as_of[1] if as_of else None)
     query = (

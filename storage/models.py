@@ -42,6 +42,7 @@ class Programme(SQLModel, table=True):
     report_time: str = "10:00"
     nudge_workdays: int = 2
     lookback_days: int = 90
+    remind_workdays: int = 3  # 临期提醒: working days before a deadline
     created_at: datetime
 
 
@@ -123,6 +124,9 @@ class Measure(SQLModel, table=True):
     immediate: bool = False  # 立行立改: deadline is the day it was first imported
     health: str | None = None
     closed_on: date | None = None
+    # when the owner's percentages reach 100% at their pace (core.domain.forecast), kept with
+    # each answer so that a picture of 10,000 measures reads a column, not their histories
+    forecast: date | None = None
     removed_at: datetime | None = None  # dropped by a re-import; kept for history
     updated_at: datetime
 

@@ -38,3 +38,14 @@ class LookBack(SQLModel, table=True):
     note: str = Field(default="", sa_type=Text)
     answered_by: int | None = Field(default=None, foreign_key="person.id")
     answered_at: datetime | None = None
+
+
+class DeadlineReminder(SQLModel, table=True):
+    """临期提醒: one deadline of a measure reminded, claimed before it is planned (never twice)."""
+
+    __table_args__ = (UniqueConstraint("measure_id", "deadline"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    measure_id: int = Field(foreign_key="measure.id", index=True)
+    deadline: date  # the last day in time it reminded of: an extension moves it, and reminds again
+    sent_at: datetime

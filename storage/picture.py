@@ -115,6 +115,7 @@ async def rows(
             col(m.health),
             col(m.immediate),
             silent_flag(programme_id, last_period=last_period),
+            col(m.forecast),
         )
         .join(Area, col(Area.id) == m.area_id)
         .join(Unit, col(Unit.id) == m.lead_unit_id)
@@ -136,6 +137,7 @@ async def rows(
             HEALTH[health],
             bool(immediate),
             int(silent or 0),
+            forecast,
         )
-        for i, code, number, area, unit, co, deadline, status, health, immediate, silent in result
+        for i, code, number, area, unit, co, deadline, status, health, immediate, silent, forecast in result
     ]

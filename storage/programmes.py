@@ -127,6 +127,7 @@ RHYTHM_FIELDS = (
     "timezone",
     "calendar",
     "lookback_days",
+    "remind_workdays",
 )
 
 
@@ -197,8 +198,9 @@ async def since(session: AsyncSession, *, programme: Programme) -> Since:
         if event.action == "programme.schedule":
             before, after = audit.load(event.before) or {}, audit.load(event.after) or {}
             moved = {k for k in after if before.get(k) != after.get(k)} if before else {"all"}
-            # the look-back's days move no beat: a change of only them holds back no catch-up
-            if moved - {"lookback_days"}:
+            # the look-back's and reminders' days move no beat: a change of only them holds
+            # back no catch-up
+            if moved - {"lookback_days", "remind_workdays"}:
                 changed = max(changed, change_floor(rhythm_of(programme), event.at))
             continue
         for field, chat_id in (audit.load(event.after) or {}).items():

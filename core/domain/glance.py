@@ -33,6 +33,7 @@ class Row(NamedTuple):
     immediate: bool
     # SILENT_DISPATCHES when the last that many went unanswered, else 0: all a light reads
     silent_dispatches: int
+    forecast: date | None = None  # core.domain.forecast's projection, as stored with the measure
 
 
 class Ranked(Placed, Protocol):

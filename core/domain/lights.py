@@ -28,11 +28,13 @@ class Lamp(Protocol):
     def immediate(self) -> bool: ...
     @property
     def silent_dispatches(self) -> int: ...
+    @property
+    def forecast(self) -> date | None: ...
 
 
-def lamp_inputs(m: Lamp) -> tuple[Status, Health | None, date | None, bool, int]:
+def lamp_inputs(m: Lamp) -> tuple[Status, Health | None, date | None, bool, int, date | None]:
     """Everything light() and days_overdue() read: equal inputs, equal answers."""
-    return (m.status, m.health, m.deadline, m.immediate, m.silent_dispatches)
+    return (m.status, m.health, m.deadline, m.immediate, m.silent_dispatches, m.forecast)
 
 
 def light(m: Lamp, today: date) -> Light | None:
@@ -49,7 +51,22 @@ def light(m: Lamp, today: date) -> Light | None:
     )
     if near or m.health is Health.AT_RISK or m.silent_dispatches >= SILENT_DISPATCHES:
         return Light.YELLOW
+    if m.forecast is not None and projected_late(m) is not None:
+        return Light.YELLOW
     return Light.GREEN
+
+
+def projected_late(m: Lamp) -> date | None:
+    """The projected completion day (core.domain.forecast) when it falls after the last day in
+    time; None otherwise, and for measures done on the owner's side (closed, awaiting sign-off).
+
+    One of light()'s reasons for yellow; renderers (summary, review, board) name it with this.
+    """
+    if m.forecast is None or m.deadline is None:
+        return None
+    if m.status in (Status.CLOSED, Status.PENDING_SIGNOFF):
+        return None
+    return m.forecast if m.forecast > due(m) else None
 
 
 def days_overdue(m: Lamp, today: date) -> int:

@@ -98,6 +98,8 @@ class MeasureFacts:
     latest: Answer | None = None
     immediate: bool = False  # 立行立改: deadline is the import date, with a week's grace
     original_deadline: date | None = None  # before an approved extension (申请延期)
+    # when the owner's percentages reach 100% at their pace (core.domain.forecast); None: unsaid
+    forecast: date | None = None
 
     @property
     def scored_deadline(self) -> date | None:

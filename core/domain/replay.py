@@ -46,6 +46,7 @@ class State:
     closed_on: date | None = None
     removed: bool = False
     last_at: datetime | None = None
+    forecast: date | None = None  # core.domain.forecast's day, as the latest answer recorded it
 
 
 def _day(value: Any) -> date | None:
@@ -96,6 +97,8 @@ def apply(states: dict[int, State], e: Recorded) -> None:
         state.health = Health(after["health"]) if after["health"] else None
     if "closed_on" in after:
         state.closed_on = _day(after["closed_on"])
+    if e.action == "measure.update" and "forecast" in after:
+        state.forecast = _day(after["forecast"])
     if e.action == "measure.extension_approve":
         state.deadline = _day(after.get("deadline"))
         state.original_deadline = _day(after.get("original_deadline"))

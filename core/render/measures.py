@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from core.domain.lights import days_overdue, light
-from core.domain.model import Answer, Health, MeasureFacts
+from core.domain.lights import Lamp, days_overdue, light, projected_late
+from core.domain.model import Answer, Health, Light, MeasureFacts
 from core.i18n import Tr
 from core.render import labels
 
@@ -103,6 +103,19 @@ def line(t: Tr, m: MeasureFacts, today: date, *, owner: bool = False) -> str:
     late = days_overdue(m, today)
     if late:
         parts.append(t.n_("{n} day overdue", "{n} days overdue", late))
+    if lit is Light.YELLOW and (note := forecast_note(t, m, today)) is not None:
+        parts.append(note)
     if owner:
         parts.append(m.owner)
     return " · ".join(parts)
+
+
+def forecast_note(t: Tr, m: Lamp, today: date) -> str | None:
+    """预计逾期（按目前进度约12月20日完成）when the owner's pace projects a finish after the
+    deadline (core.domain.lights.projected_late); None otherwise. The board calls it too."""
+    finish = projected_late(m)
+    if finish is None:
+        return None
+    return t._(
+        "projected to be late (at the current pace, done around {date})", date=t.when(finish, today)
+    )

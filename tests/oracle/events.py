@@ -8,13 +8,33 @@ from zoneinfo import ZoneInfo
 
 SH = ZoneInfo("Asia/Shanghai")
 
-# 2024's calendar in China from August on, written out here rather than asked of the product:
-# 中秋 15-17 Sep (调休 Sat 14 Sep), 国庆 1-7 Oct (调休 Sun 29 Sep and Sat 12 Oct)
+# China's calendar from August 2024 to the end of 2025, written out here (from the State
+# Council's notices) rather than asked of the product: 中秋 15-17 Sep (调休 Sat 14 Sep), 国庆 1-7
+# Oct (调休 Sun 29 Sep and Sat 12 Oct); 2025 for the deadlines extensions push into it and the
+# forecasts that run past them
 HOLIDAYS = frozenset(
     {date(2024, 9, 15), date(2024, 9, 16), date(2024, 9, 17)}
     | {date(2024, 10, d) for d in range(1, 8)}
+    | {
+        date(2025, 1, 1),
+        *(date(2025, 1, d) for d in range(28, 32)),
+        *(date(2025, 2, d) for d in range(1, 5)),
+    }
+    | {date(2025, 4, 4), date(2025, 4, 5), date(2025, 4, 6)}
+    | {date(2025, 5, d) for d in range(1, 6)}
+    | {date(2025, 5, 31), date(2025, 6, 1), date(2025, 6, 2)}
+    | {date(2025, 10, d) for d in range(1, 9)}
 )
-WORKING_WEEKENDS = frozenset({date(2024, 9, 14), date(2024, 9, 29), date(2024, 10, 12)})
+WORKING_WEEKENDS = frozenset(
+    {date(2024, 9, 14), date(2024, 9, 29), date(2024, 10, 12)}
+    | {
+        date(2025, 1, 26),
+        date(2025, 2, 8),
+        date(2025, 4, 27),
+        date(2025, 9, 28),
+        date(2025, 10, 11),
+    }
+)
 
 
 def is_workday(day: date) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from fractions import Fraction
+from math import ceil
 
 from oracle.events import (
     SH,
@@ -23,6 +25,7 @@ from oracle.events import (
     Row,
     Schedule,
     add_workdays,
+    is_workday,
     next_workday,
 )
 
@@ -30,6 +33,8 @@ ANSWERABLE = frozenset({"not_started", "in_progress", "long_term", "reopened"})
 YELLOW_DAYS = 14  # DOMAIN.md: deadline within 14 days
 GRACE = 6  # 立行立改: due the day it came in, red from a week later
 NUDGE_WORKDAYS = 2  # an answer is expected within two working days of a dispatch
+PACE_ANSWERS = 3  # issue 29: never project from fewer than three answers
+PACE_HORIZON = 750  # working days: a slower pace projects nothing
 
 
 @dataclass
@@ -101,6 +106,7 @@ class Replay:
     measures: dict[str, Measure] = field(default_factory=dict)
     sent: list[Sent] = field(default_factory=list)
     answers: dict[str, list[datetime]] = field(default_factory=dict)
+    percents: dict[str, list[tuple[date, int]]] = field(default_factory=dict)  # (day, percent)
     signed_off: list[tuple[str, date]] = field(default_factory=list)  # every approval, in order
     weekday: int = 0
     now: datetime | None = None
@@ -117,6 +123,7 @@ class Replay:
             if e.signoff:
                 m.status, m.request = "pending_signoff", "signoff"
             self.answers.setdefault(e.code, []).append(e.at)
+            self.percents.setdefault(e.code, []).append((e.at.astimezone(SH).date(), e.percent))
         elif isinstance(e, Dispatch):
             listed = {
                 c: m.row.owner not in e.unreachable
@@ -211,7 +218,40 @@ class Replay:
         near = due is not None and 0 <= (due - today).days <= YELLOW_DAYS
         if (near and m.status != "pending_signoff") or m.health == "at_risk":
             return "yellow"
-        return "yellow" if self.silent(code, by) else "green"
+        if self.silent(code, by):
+            return "yellow"
+        # forecast lights (issue 29): the owner's pace reaches 100% after the last day in time
+        finish = self.forecast(code)
+        late = finish is not None and due is not None and finish > due
+        return "yellow" if late and m.status != "pending_signoff" else "green"
+
+    def forecast(self, code: str) -> date | None:
+        """The working day the owner's percentages reach 100%, by least squares of percent on
+        working days: the last answer of each day, since the latest fall, three days at least,
+        a rising pace, not yet at 100%, and not past the last answer's day."""
+        by_day: dict[date, int] = {}
+        for day, percent in self.percents.get(code, []):
+            by_day[day] = percent
+        points = sorted(by_day.items())
+        falls = [i for i in range(1, len(points)) if points[i][1] < points[i - 1][1]]
+        points = points[max(falls, default=0) :]
+        if len(points) < PACE_ANSWERS or points[-1][1] >= 100:
+            return None
+        first = points[0][0]
+        xs = [sum(is_workday(first + timedelta(days=k)) for k in range(1, (d - first).days + 1))
+              for d, _ in points]  # fmt: skip
+        ys = [p for _, p in points]
+        n = len(points)
+        sx, sy = sum(xs), sum(ys)
+        sxy, sxx = sum(x * y for x, y in zip(xs, ys, strict=True)), sum(x * x for x in xs)
+        if n * sxx - sx * sx == 0:
+            return None
+        slope = Fraction(n * sxy - sx * sy, n * sxx - sx * sx)
+        if slope <= 0:
+            return None
+        start = (sy - slope * sx) / n
+        steps = max(ceil((100 - start) / slope), xs[-1] + 1)
+        return None if steps > PACE_HORIZON else add_workdays(first, steps)
 
     def due(self, code: str) -> date | None:
         m = self.measures[code]

@@ -161,7 +161,14 @@ def _action(
         ask = m.status != "long_term" and m.request is None and draw(st.booleans())
         health = draw(st.sampled_from(("on_track", "on_track", "at_risk", "blocked")))
         note = draw(st.sampled_from(("按计划推进。", "已完成，申请销号。", "资金未到位。")))
-        return Answer(moment, code, health, draw(st.integers(0, 100)), note, ask)
+        # half the time the owner's pace goes on from the last answer (slowly, as forecasts
+        # turn yellow on), else any percentage (a fall starts the pace afresh)
+        said = state.percents.get(code)
+        if said and draw(st.booleans()):
+            percent = min(100, said[-1][1] + draw(st.integers(0, 12)))
+        else:
+            percent = draw(st.integers(0, 100))
+        return Answer(moment, code, health, percent, note, ask)
     if kind == "decide":
         return Decide(moment, draw(st.sampled_from(waiting)), draw(st.booleans()))
     if kind == "extend":

@@ -111,6 +111,48 @@ REBOUND_AT_RISK = History(
     (at(date(2024, 9, 21), 9, 3),),
 )
 
+# issue 29, forecast lights: 1.1 creeps (10%, 15%, 20% over three weeks across 中秋) and would
+# reach 100% in 2025, after its deadline of 31 December: yellow from its third answer, months
+# before the deadline's own 14 days; 1.2's pace (30%, 60%, 80%) finishes in time and stays green
+# until 1.2 falls back to 50%, which starts its pace afresh; at September's end 1.1 is yellow
+FORECAST_LATE = History(
+    at(date(2024, 9, 2), 8),
+    (
+        Import(
+            at(date(2024, 9, 2), 8, 30),
+            (
+                _row("1.1", "审计局", "王伟", date(2024, 12, 31)),
+                _row("1.2", "建设局", "李娜", date(2024, 12, 31)),
+            ),
+            True,
+        ),
+        Answer(at(date(2024, 9, 3), 10, 30), "1.1", "on_track", 10, "按计划推进。"),
+        Answer(at(date(2024, 9, 3), 11, 0), "1.2", "on_track", 30, "按计划推进。"),
+        Answer(at(date(2024, 9, 10), 10, 30), "1.1", "on_track", 15, "按计划推进。"),
+        Answer(at(date(2024, 9, 10), 11, 0), "1.2", "on_track", 60, "按计划推进。"),
+        Answer(at(date(2024, 9, 24), 10, 30), "1.1", "on_track", 20, "按计划推进。"),
+        Answer(at(date(2024, 9, 24), 11, 0), "1.2", "on_track", 80, "按计划推进。"),
+        Answer(at(date(2024, 10, 8), 10, 30), "1.2", "on_track", 50, "按计划推进。"),
+    ),
+    (at(date(2024, 9, 20), 9, 3), at(date(2024, 9, 25), 9, 3), at(date(2024, 10, 9), 9, 3)),
+)
+
+
+def test_the_forecast_history_is_what_it_says() -> None:
+    from oracle.model import replay
+
+    r = replay(FORECAST_LATE, at(date(2024, 9, 25), 9))
+    finish = r.forecast("1.1")
+    assert finish is not None and finish > date(2024, 12, 31)
+    assert r.forecast("1.2") is not None and r.forecast("1.2") <= date(2024, 12, 31)  # type: ignore[operator]
+    assert r.light("1.1", date(2024, 9, 25), at(date(2024, 9, 25), 9)) == "yellow"
+    assert replay(FORECAST_LATE, at(date(2024, 10, 9), 9)).forecast("1.2") is None
+
+
+async def test_a_late_pace_lights_yellow_live_and_in_reports(oracle_db: Database) -> None:
+    await live_counts(oracle_db, FORECAST_LATE)
+    await report_counts(oracle_db, FORECAST_LATE)
+
 
 async def test_straddling_week_counts_in_the_month_it_was_sent(oracle_db: Database) -> None:
     await report_counts(oracle_db, STRADDLING_WEEK)
