@@ -34,6 +34,7 @@ from core import logs
 from core.clock import Clock
 from core.i18n import check_catalogs
 from core.render import callbacks
+from core.render.callbacks_ledger import EditStep, FindPage, Found
 from core.render.callbacks_people import LoosePage
 from handlers import (
     admin,
@@ -44,11 +45,13 @@ from handlers import (
     dead_ends,
     errors,
     export,
+    find,
     followup,
     founding,
     handover,
     history,
     ledger,
+    ledger_edit,
     letter,
     lookback,
     narrative,
@@ -65,6 +68,7 @@ from handlers import (
     status,
 )
 from handlers.board import menu as board_menu
+from handlers.marked import WhileMarked
 from jobs.budget import SharedBudget
 from jobs.pacing import PacedLimiter
 from jobs.scheduler import plan_all, start_reconciling
@@ -189,6 +193,8 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
     """Every handler, in the order PTB tries them."""
     private = filters.ChatType.PRIVATE
     evidence = private & (filters.Document.ALL | filters.PHOTO)
+    text = private & filters.TEXT & ~filters.COMMAND
+    cancel = private & filters.Regex(r"^/cancel(@\w+)?\s*$")
     with warnings.catch_warnings():
         # per_message=False is deliberate: the conversation follows the user, not one message
         warnings.filterwarnings("ignore", message=".*per_message=False", category=PTBUserWarning)
@@ -220,6 +226,14 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         CommandHandler("revoke", revoke.revoke),
         CommandHandler("handover", handover.handover_command),
         CommandHandler("my", people.my),
+        # an /edit form's awaited text and /cancel: the form was opened last, so it wins
+        WhileMarked(ledger_edit.WAITING, app.user_data, text, ledger_edit.typed),
+        WhileMarked(ledger_edit.EDITING, app.user_data, cancel, ledger_edit.cancel),
+        CommandHandler("edit", ledger_edit.edit_command),
+        CallbackQueryHandler(ledger_edit.press, pattern=_is(EditStep)),
+        CommandHandler("find", find.find_command),
+        CallbackQueryHandler(find.find_page, pattern=_is(FindPage)),
+        CallbackQueryHandler(find.open_found, pattern=_is(Found)),
         # a coordinator's send-back reason comes before an answer being written, if both are open
         deciding,
         extending,

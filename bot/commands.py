@@ -18,6 +18,8 @@ PRIVATE = (
     ("pending", N_("Sign-off requests waiting (coordinators)")),
     ("history", N_("A measure's history")),
     ("outcome", N_("Record a rule made for a measure")),
+    ("find", N_("Find measures by code, words, unit or name")),
+    ("edit", N_("Add, change or retire a measure (coordinators)")),
     ("dispatch", N_("Run the weekly dispatch now (coordinators)")),
     ("review", N_("Run the fortnightly review now (coordinators)")),
     ("report", N_("Run the monthly report now (coordinators)")),

@@ -27,6 +27,7 @@ CIRCULAR = "circular"  # the work circular being drafted (工作通报): month, 
 CIRCULAR_SENTENCE = "circular_sentence"  # a circular's unit waiting for its sentence
 RECORDING = "outcome"  # an institutional outcome being recorded (建章立制): title to confirm
 SHARING = "share"  # a co-unit's share being answered (多级交办): measure, code, programme
+EDIT_WAITING = "ledger_edit_wait"  # an /edit form waiting for a field's text (handlers.ledger_edit)
 MAX_TEXT = 2000
 MAX_FILES = 10
 ACTION_HEALTH = {
@@ -126,6 +127,7 @@ def new_draft(context: CadenceContext, **fields: Any) -> Draft:
     context.user_data.pop(CIRCULAR_SENTENCE, None)
     context.user_data.pop(RECORDING, None)
     context.user_data.pop(SHARING, None)
+    context.user_data.pop(EDIT_WAITING, None)
     draft = cast(Draft, {"id": seq, "programme_id": context.programme_id, **fields})
     context.user_data[DRAFT] = draft
     return draft

@@ -100,7 +100,8 @@ async def _preview(message: Message, context: CadenceContext, parsed: ParsedLedg
     plan = await ledger_store.plan(
         context.session, programme_id=context.programme_id, rows=parsed.rows
     )
-    if not plan.writes and not plan.missing and not plan.kept and not plan.kept_deadlines:
+    kept = plan.kept or plan.kept_deadlines or plan.kept_edits
+    if not plan.writes and not plan.missing and not kept:
         context.user_data.pop(PENDING, None)
         await message.reply_text(
             t._("Nothing to change: the ledger already matches {file}.", file=name)
@@ -114,10 +115,12 @@ async def _preview(message: Message, context: CadenceContext, parsed: ParsedLedg
             InlineKeyboardButton(t._("Import, remove missing"), callback_data=drop),
         ]
     rows = [buttons]
-    if plan.kept or plan.kept_deadlines:
-        # a status or deadline set in chat is kept by default; this takes the file's instead
+    if kept:
+        # a status, deadline or edit made in chat is kept by default; this takes the file's instead
         files = Import("file", digest).pack()
-        if not plan.kept_deadlines:
+        if plan.kept_edits:
+            label = t._("Import, the file's values over chat's")
+        elif not plan.kept_deadlines:
             label = t._("Import, statuses from the file")
         elif not plan.kept:
             label = t._("Import, deadlines from the file")

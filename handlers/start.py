@@ -47,6 +47,7 @@ def _help_text(context: CadenceContext) -> str:
         )
     if held or context.is_admin:
         lines.append(t._("/history CODE – every recorded step of a measure"))
+        lines.append(t._("/find TEXT – find measures by code, words, unit or name"))
     if held & {Role.LEADER, Role.COORDINATOR} or context.is_admin:
         lines.append(t._("/summary [overdue | area N | unit NAME] – the picture right now"))
         lines.append(
@@ -61,6 +62,11 @@ def _help_text(context: CadenceContext) -> str:
         )
     if Role.COORDINATOR in held or context.is_admin:
         lines.append(t._("Send me the ledger (CSV or XLSX) to import or update it"))
+        lines.append(
+            t._(
+                "/edit CODE – change a measure's text, deadline, owner or units, or retire it; a new code adds a measure"
+            )
+        )
         lines.append(
             t._(
                 "/invites [coordinator N] – invite links for everyone not yet bound, "

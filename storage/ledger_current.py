@@ -9,7 +9,7 @@ from sqlalchemy import select as columns
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from core.domain.ledger_plan import IMMEDIATE
+from core.domain.ledger_plan import CHAT_FIELDS, IMMEDIATE
 from storage import audit
 from storage.models import Area, AuditEvent, CoOwner, Measure, Person, Problem, ProgressUpdate, Unit
 
@@ -21,6 +21,7 @@ MEASURE = [
         Measure.deadline, Measure.original_deadline, Measure.immediate, Measure.status, Measure.removed_at,
     )
 ]  # fmt: skip
+CHAT = ("measure.add", "measure.edit", "measure.retire")  # a coordinator's edits in chat
 
 
 async def _names(session: AsyncSession, programme_id: int) -> dict[tuple[str, int], str]:
@@ -57,32 +58,44 @@ async def _extras(
 
 async def _imported(
     session: AsyncSession, programme_id: int
-) -> tuple[dict[int, str], dict[int, str | None]]:
-    """Per measure id, the status and the deadline its last import that set one gave it."""
+) -> tuple[dict[int, str], dict[int, str | None], dict[int, set[str]]]:
+    """Per measure id, the status and the deadline its last import that set one gave it, and
+    the fields edited in chat (retired: "removed") since an import last set them."""
     rows = await session.exec(
-        select(AuditEvent.entity_id, AuditEvent.after)
-        .where(AuditEvent.programme_id == programme_id, AuditEvent.action == "measure.import")
+        select(AuditEvent.entity_id, AuditEvent.action, AuditEvent.after)
+        .where(
+            AuditEvent.programme_id == programme_id,
+            col(AuditEvent.action).in_(("measure.import", *CHAT)),
+        )
         .order_by(col(AuditEvent.seq))
     )
     found: dict[int, str] = {}
     due: dict[int, str | None] = {}
-    for measure_id, after in rows.all():
+    chat: dict[int, set[str]] = {}
+    for measure_id, action, after in rows.all():
         values = audit.load(after) or {}
         if measure_id is None:
             continue
+        if action == "measure.retire":
+            chat.setdefault(measure_id, set()).add("removed")
+            continue
+        if action in CHAT:
+            chat.setdefault(measure_id, set()).update(k for k in values if k in CHAT_FIELDS)
+            continue
+        chat.get(measure_id, set()).difference_update(values)
         if values.get("status"):
             found[measure_id] = values["status"]
         if "deadline" in values:
             # compared as a file row gives it: 立行立改 by its word, not its date
             due[measure_id] = IMMEDIATE if values.get("immediate") else values["deadline"]
-    return found, due
+    return found, due, chat
 
 
 async def stored_ledger(session: AsyncSession, programme_id: int) -> dict[str, dict[str, Any]]:
     """Existing measures by code, as the same plain values a row gives."""
     names = await _names(session, programme_id)
     co, notes = await _extras(session, programme_id)
-    imported, imported_due = await _imported(session, programme_id)
+    imported, imported_due, chat = await _imported(session, programme_id)
     # plain rows, not ORM objects: the import then writes measures in bulk, past the identity map
     query: Any = columns(*MEASURE).where(col(Measure.programme_id) == programme_id)
     measures: Sequence[Any] = (await session.exec(query)).all()
@@ -105,6 +118,7 @@ async def stored_ledger(session: AsyncSession, programme_id: int) -> dict[str, d
             "original_deadline": m.original_deadline.isoformat() if m.original_deadline else None,
             "removed": m.removed_at is not None,
             "imported_status": imported.get(m.id or 0),
+            "chat": sorted(chat.get(m.id or 0, ())),
             **(
                 {"imported_deadline": imported_due[m.id or 0]}
                 if (m.id or 0) in imported_due

@@ -15,6 +15,7 @@ from core.domain.ledger_plan import (
     ImportPlan,
     by_code,
     diff,
+    kept_row,
     plan_import,
     row_values,
     stored_for,
@@ -146,6 +147,7 @@ def _dated(values: dict[str, Any], due: date | None, immediate: bool) -> None:
 
 def _todo(row: LedgerRow, old: dict[str, Any] | None, keep_chat: bool) -> Todo | None:
     """The row with what it changes; None when it changes nothing."""
+    row = kept_row(row, old, keep_chat)  # edited in chat: the chat's values stay
     values = row_values(row)
     if old is None:
         return row, None, {k: v for k, v in values.items() if v}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, TypeVar
 
@@ -16,6 +16,10 @@ FIELDS = (
     "text", "area", "problem", "leader", "co_leaders", "lead_unit", "co_units", "owner", "co_owners",
     "deadline",
 )  # fmt: skip
+# what a coordinator edits in chat (core.domain.ledger_edit): an import keeps it unless told not to
+CHAT_FIELDS = frozenset({"text", "area", "problem", "lead_unit", "co_units", "owner", "deadline"})
+# the LedgerRow attribute each field comes from, where the names differ
+ROW_ATTR = {"text": "measure"}
 IMMEDIATE = (
     "immediate"  # the compared "deadline" of a 立行立改 measure: its date is the first import
 )
@@ -40,6 +44,8 @@ class ImportPlan:
     kept: dict[str, tuple[str, str]] = field(default_factory=dict)
     # per code, a deadline changed in chat (an extension) since the last import and the file's
     kept_deadlines: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    # per code, each field edited in chat since the last import: (chat, file); retired: "removed"
+    kept_edits: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
     closed: int = 0  # rows recorded as closed before the programme began
     owners: dict[str, int] = field(default_factory=dict)  # changed code -> owner id, when applied
 
@@ -102,16 +108,27 @@ def deadline_set_in_chat(old: Stored) -> bool:
     return "imported_deadline" in old and old.get("deadline") != old["imported_deadline"]
 
 
+def edited_in_chat(old: Stored) -> frozenset[str]:
+    """The fields a coordinator edited in chat since an import last set them ("removed": retired)."""
+    return frozenset(old.get("chat") or ())
+
+
 def diff(old: Stored, new: Mapping[str, Any], *, keep_chat: bool = True) -> dict[str, Any]:
     """The values that change; a removed measure coming back counts as a change.
 
-    A status or a deadline changed in chat since the last import stays unless keep_chat is False.
+    A status, a deadline or a field edited in chat since the last import stays unless keep_chat
+    is False; a measure retired in chat then stays out, whatever its row says.
     """
+    chat = edited_in_chat(old)
+    if keep_chat and "removed" in chat and old.get("removed"):
+        return {}
     changed = {k: new[k] for k in (*FIELDS, "status") if old.get(k) != new[k]}
     if keep_chat and "status" in changed and set_in_chat(old):
         del changed["status"]
-    if keep_chat and "deadline" in changed and deadline_set_in_chat(old):
+    if keep_chat and "deadline" in changed and (deadline_set_in_chat(old) or "deadline" in chat):
         del changed["deadline"]
+    for k in (chat - {"deadline"}) if keep_chat else ():
+        changed.pop(k, None)
     if new["progress"] and old.get("progress") != new["progress"]:
         # an empty progress cell keeps the notes owners wrote since
         changed["progress"] = new["progress"]
@@ -121,6 +138,36 @@ def diff(old: Stored, new: Mapping[str, Any], *, keep_chat: bool = True) -> dict
     if old.get("removed"):
         changed["removed"] = False
     return changed
+
+
+def kept_row(row: LedgerRow, old: Stored | None, keep_chat: bool) -> LedgerRow:
+    """The row with the values edited in chat put back: the import writes every column it has."""
+    if old is None or not keep_chat:
+        return row
+    kept: dict[str, Any] = {}
+    for k in edited_in_chat(old) & (CHAT_FIELDS - {"deadline"}):
+        value = old.get(k) or ""
+        kept[ROW_ATTR.get(k, k)] = (
+            tuple(x for x in value.split("、") if x) if k == "co_units" else value
+        )
+    return replace(row, **kept) if kept else row
+
+
+def _conflicts(result: ImportPlan, code: str, old: Stored, values: Mapping[str, Any]) -> None:
+    """What chat changed since the last import that the file would undo: kept unless chosen."""
+    chat = edited_in_chat(old)
+    if "removed" in chat and old.get("removed"):
+        result.kept_edits[code] = {"removed": (True, False)}  # retired: nothing else matters
+        return
+    full = diff(old, values, keep_chat=False)
+    if "status" in full and set_in_chat(old):
+        result.kept[code] = (old["status"], values["status"])
+    if "deadline" in full and (deadline_set_in_chat(old) or "deadline" in chat):
+        result.kept_deadlines[code] = (old["deadline"], values["deadline"])
+    # the deadline is listed with the deadlines kept, above
+    edits = {k: (old.get(k), values[k]) for k in FIELDS if k in chat - {"deadline"} and k in full}
+    if edits:
+        result.kept_edits[code] = edits
 
 
 def plan_import(
@@ -140,11 +187,7 @@ def plan_import(
             result.new.append(row.code)
             result.closed += row.status is Status.CLOSED
             continue
-        full = diff(old, values, keep_chat=False)
-        if "status" in full and set_in_chat(old):
-            result.kept[row.code] = (old["status"], values["status"])
-        if "deadline" in full and deadline_set_in_chat(old):
-            result.kept_deadlines[row.code] = (old["deadline"], values["deadline"])
+        _conflicts(result, row.code, old, values)
         changes = diff(old, values, keep_chat=keep_chat)
         if changes:
             result.changed.append(row.code)

@@ -16,8 +16,13 @@ REPLAYED = frozenset({
     "measure.import", "measure.remove", "measure.update", "measure.signoff_request",
     "measure.signoff_approve", "measure.signoff_send_back", "measure.extension_approve",
     "measure.lookback_holds", "measure.lookback_rebound",
+    "measure.add", "measure.edit", "measure.retire",
 })  # fmt: skip
 OUTCOME = "measure.outcome"  # 建章立制: a rule recorded for a measure; its state is its own
+# a measure's first event: a ledger row imported, or one a coordinator added in chat
+BORN = frozenset({"measure.import", "measure.add"})
+# what a coordinator's edit in chat sets: names and the deadline, as an import records them
+EDITED = frozenset({"measure.add", "measure.edit"})
 # the descriptive fields an import records by name, as the ledger wrote them
 NAMED = ("text", "area", "problem", "leader", "lead_unit", "co_units", "owner")
 
@@ -80,15 +85,15 @@ def apply(states: dict[int, State], e: Recorded) -> None:
     """One event's effect on the measure it is about."""
     state = states.get(e.measure_id)
     if state is None:
-        if e.action != "measure.import":
+        if e.action not in BORN:
             return  # an event before the measure's import cannot be placed: ignore it
         state = states[e.measure_id] = State()
     state.last_at = e.at
     after = e.after
-    if e.action == "measure.import":
+    if e.action == "measure.import" or e.action in EDITED:
         _imported(state, after, e.day)
         return
-    if e.action == "measure.remove":
+    if e.action in ("measure.remove", "measure.retire"):  # retired: out of the counts from then
         state.removed = bool(after.get("removed", True))
         return
     if "status" in after:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from core.domain.ledger_edit import ADD_FIELDS
 from core.domain.model import Health
 from core.i18n import Tr
 from core.render import labels
@@ -104,6 +105,14 @@ def what(t: Tr, e: Entry) -> str:
         )
     if e.action == "measure.remove":
         return t._("Removed from the ledger")
+    if e.action == "measure.add":
+        return t._("Added to the ledger in chat")
+    if e.action == "measure.edit":
+        # the trail stores keys sorted; people read them in the form's order
+        ordered = {k: after[k] for k in ADD_FIELDS if k in after}
+        return t._("Edited in chat: {columns}", columns=_columns(t, ordered))
+    if e.action == "measure.retire":
+        return t._("Retired: {reason}", reason=short(after.get("reason", ""), WORDS))
     if e.action == "letter.issue":
         return t._(
             "Work prompt letter {number} to {unit}; reply requested by {date}",

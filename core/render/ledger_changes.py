@@ -44,8 +44,8 @@ def value(t: Tr, key: str, raw: Any) -> str:
     return short(str(raw), VALUE) if raw else "—"
 
 
-def change_line(t: Tr, code: str, fields: Mapping[str, tuple[Any, Any]]) -> str:
-    """1.3.2: Deadline 30 Sep 2024 → 31 Oct 2024; Status in progress → awaiting sign-off."""
+def change_parts(t: Tr, fields: Mapping[str, tuple[Any, Any]]) -> str:
+    """Deadline 30 Sep 2024 → 31 Oct 2024; Status in progress → awaiting sign-off."""
     parts = [
         t._(
             "{field} {before} → {after}",
@@ -58,7 +58,12 @@ def change_line(t: Tr, code: str, fields: Mapping[str, tuple[Any, Any]]) -> str:
     ]
     if "removed" in fields:
         parts.append(t._("back in the ledger"))
-    return t._("{code}: {changes}", code=code, changes=t._("; ").join(parts))
+    return t._("; ").join(parts)
+
+
+def change_line(t: Tr, code: str, fields: Mapping[str, tuple[Any, Any]]) -> str:
+    """1.3.2: Deadline 30 Sep 2024 → 31 Oct 2024; Status in progress → awaiting sign-off."""
+    return t._("{code}: {changes}", code=code, changes=change_parts(t, fields))
 
 
 def preview_lines(t: Tr, plan: ImportPlan) -> list[str]:
@@ -100,6 +105,7 @@ def preview_lines(t: Tr, plan: ImportPlan) -> list[str]:
             )
             for code, (chat, file) in list(plan.kept_deadlines.items())[:MAX_CHANGES]
         ]
+    lines += kept_edit_lines(t, plan)
     if plan.closed:
         lines.append(
             t.n_(
@@ -108,6 +114,28 @@ def preview_lines(t: Tr, plan: ImportPlan) -> list[str]:
                 plan.closed,
             )
         )
+    return lines
+
+
+def kept_edit_lines(t: Tr, plan: ImportPlan) -> list[str]:
+    """The edits made in chat that the import keeps unless the coordinator takes the file's."""
+    if not plan.kept_edits:
+        return []
+    lines = [t._("Edits made in chat since the last import are kept unless you choose otherwise:")]
+    for code, fields in list(plan.kept_edits.items())[:MAX_CHANGES]:
+        if "removed" in fields:
+            lines.append("• " + t._("{code}: retired in chat (the file lists it)", code=code))
+            continue
+        parts = [
+            t._(
+                "{field} {chat} (the file says {file})",
+                field=t._(FIELD[k]),
+                chat=value(t, k, chat),
+                file=value(t, k, file),
+            )
+            for k, (chat, file) in fields.items()
+        ]
+        lines.append("• " + t._("{code}: {changes}", code=code, changes=t._("; ").join(parts)))
     return lines
 
 

@@ -30,10 +30,20 @@ from oracle.events import (
     History,
     Import,
     LookBack,
+    Retire,
     Row,
     Schedule,
 )
-from storage import answers, beats, decisions, ledger_store, lookbacks, outbox, programmes
+from storage import (
+    answers,
+    beats,
+    decisions,
+    ledger_edit,
+    ledger_store,
+    lookbacks,
+    outbox,
+    programmes,
+)
 from storage.db import Database
 from storage.models import Measure, Person, Programme, SignoffRequest
 from storage.programmes import rhythm_of
@@ -154,6 +164,10 @@ class Player:
                 )  # fmt: skip
             elif isinstance(e, LookBack):
                 await self.look_back(s, e)
+            elif isinstance(e, Retire):
+                # what /edit's Retire writes (usecases.ledger_edit.retire), its notice aside
+                m = await self.measure(s, e.code)
+                await ledger_edit.retire(s, measure=m, reason="并入其他措施", actor=ACTOR, now=e.at)
             elif isinstance(e, Schedule):
                 p = await self.programme(s)
                 await programmes.update_rhythm(

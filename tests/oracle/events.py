@@ -139,7 +139,15 @@ class Schedule:
     weekday: int
 
 
-Event = Import | Answer | Dispatch | Decide | AskExtension | LookBack | Schedule
+@dataclass(frozen=True)
+class Retire:
+    """A coordinator retires a measure in chat (/edit): out of every figure from then on."""
+
+    at: datetime
+    code: str
+
+
+Event = Import | Answer | Dispatch | Decide | AskExtension | LookBack | Schedule | Retire
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from oracle.events import (
     History,
     Import,
     LookBack,
+    Retire,
     Row,
     Schedule,
     add_workdays,
@@ -52,6 +53,7 @@ class Measure:
     asked_deadline: date | None = None
     looked_back: bool = False  # this closure was looked back on
     extended: bool = False  # an extension approved since the last import that set a deadline
+    retired: bool = False  # in chat: a later import keeps it out (the preview names it)
 
     @property
     def immediate(self) -> bool:
@@ -147,6 +149,9 @@ class Replay:
                 m.status, m.closed_on, m.health = "reopened", None, "at_risk"
         elif isinstance(e, Schedule):
             self.weekday = e.weekday
+        elif isinstance(e, Retire):
+            m = self.measures[e.code]
+            m.removed = m.retired = True
 
     def _decide(self, e: Decide) -> None:
         m = self.measures[e.code]
@@ -168,6 +173,8 @@ class Replay:
                 m.removed = m.removed or code not in codes
         for r in e.rows:
             old = self.measures.get(r.code)
+            if old is not None and old.retired:
+                continue  # retired in chat: the import keeps it out, whatever its row says
             if old is None:
                 deadline = today if r.kind == "immediate" else r.deadline
                 self.measures[r.code] = Measure(r, deadline, r.status, r.status)

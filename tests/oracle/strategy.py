@@ -16,6 +16,7 @@ from oracle.events import (
     History,
     Import,
     LookBack,
+    Retire,
     Row,
     Schedule,
     at,
@@ -153,7 +154,8 @@ def _action(
     )  # fmt: skip
     kinds = ["answer"] * 4 * bool(answerable) + ["decide"] * 2 * bool(waiting)
     kinds += ["extend"] * bool(extendable) + ["lookback"] * 2 * bool(lookable)
-    kinds += ["reimport", "schedule"]
+    retirable = sorted(c for c, m in live.items() if m.request is None)
+    kinds += ["reimport", "schedule"] + ["retire"] * bool(retirable)
     kind = draw(st.sampled_from(kinds))
     if kind == "answer":
         code = draw(st.sampled_from(answerable))
@@ -178,6 +180,8 @@ def _action(
         return AskExtension(moment, code, old + timedelta(days=draw(st.integers(7, 45))))
     if kind == "lookback":
         return LookBack(moment, draw(st.sampled_from(lookable)), draw(st.booleans()))
+    if kind == "retire":
+        return Retire(moment, draw(st.sampled_from(retirable)))
     if kind == "schedule":
         return Schedule(moment, draw(st.sampled_from([d for d in range(5) if d != state.weekday])))
     return _reimport(draw, state, moment, shape)
