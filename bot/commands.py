@@ -11,7 +11,7 @@ from core.languages import LANGUAGES
 PRIVATE = (
     ("my", N_("Your measures")),
     ("summary", N_("The picture right now")),
-    ("invites", N_("Invite links (coordinators)")),
+    ("invites", N_("Invite links, co-units' liaisons too (coordinators)")),
     ("people", N_("Who is bound (coordinators)")),
     ("revoke", N_("Unbind a person or revoke their links (coordinators)")),
     ("handover", N_("Hand a person's role to a successor (coordinators)")),

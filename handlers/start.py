@@ -75,6 +75,12 @@ def _help_text(context: CadenceContext) -> str:
             )
         )
         lines.append(
+            t._(
+                "/invites co-unit UNIT [CODE] – an invite link for a co-unit's liaison, "
+                "who reports the unit's share of its measures"
+            )
+        )
+        lines.append(
             t._("/people – who is bound, their roles, and links not yet opened (with buttons)")
         )
         lines.append(

@@ -157,11 +157,13 @@ async def _package(
     done = await lookbacks.looked_back(
         session, programme_id=programme.id, start=start, end=end, tz=programme.timezone
     )
-    files = await documents.monthly_files(
-        session, programme=programme, content=content, t=t, looked_back=done, anchor=anchor
-    )
-    verdicts = tally([(d.code, d.verdict) for d in done])
+    # 群众监督: counted once, for the message and the Word report alike
     comments = await public.tally(session, programme_id=programme.id, start=start, end=end)
+    files = await documents.monthly_files(
+        session, programme=programme, content=content, t=t, looked_back=done, anchor=anchor,
+        comments=comments,
+    )  # fmt: skip
+    verdicts = tally([(d.code, d.verdict) for d in done])
     lines = [
         report_text(t, content, programme.name),
         *closing.report_lines(t, verdicts),

@@ -18,6 +18,7 @@ from core.domain.closing import LookedBack, tally
 from core.domain.halfyear import MONTHS, first_month
 from core.domain.halfyear import halfyear as halfyear_content
 from core.domain.model import MeasureFacts
+from core.domain.public import PublicTally
 from core.i18n import Tr
 from core.render.anchor import with_anchor_footer
 from core.render.chart import monthly_chart
@@ -92,8 +93,10 @@ async def monthly_files(
     t: Tr,
     looked_back: Sequence[LookedBack] = (),
     anchor: Anchor | None = None,
+    comments: PublicTally | None = None,
 ) -> list[Document]:
-    """The monthly report's chart, Word report and ledger as the report saw the month's end."""
+    """The monthly report's chart, Word report and ledger as the report saw the month's end;
+    `comments` the public's (群众监督) tally of the month, as the report's message counts it."""
     rows = await records(session, programme=programme, as_of=content.as_of, facts=content.measures)
     ledger_content = documents.monthly_ledger(programme.name, rows, content)
     sign_offs, ends = await as_of_store.month_history(
@@ -102,7 +105,9 @@ async def monthly_files(
     history = documents.closed_by_month(sign_offs, ends, content.year, content.month)
     # drawing the chart and python-docx are CPU work: keep the event loop answering meanwhile
     png = await asyncio.to_thread(monthly_chart, t, content, history)
-    doc = await asyncio.to_thread(monthly_docx, t, content, rows, programme.name, png, looked_back)
+    doc = await asyncio.to_thread(
+        monthly_docx, t, content, rows, programme.name, png, looked_back, comments
+    )
     if anchor is not None:
         doc = await asyncio.to_thread(with_anchor_footer, doc, t, anchor)
     month = t.month(content.year, content.month)

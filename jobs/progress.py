@@ -13,7 +13,7 @@ from core.i18n import Tr
 from core.render.docx_progress import progress_docx
 from jobs.documents import Document
 from storage import documents as stored
-from storage import progress, reports
+from storage import outcomes, progress, reports
 from storage.models import Programme
 
 
@@ -40,6 +40,8 @@ async def progress_document(
             session, programme_id=pid, period=f"{year}-{month:02d}"
         ),
         letters=await progress.letters_by_code(session, programme_id=pid, before=cutoff),
+        # 建章立制 as the monthly report of the same month counts them
+        outcomes=await outcomes.as_of(session, programme=programme, at=cutoff, facts=measures),
     )
     # python-docx is CPU work: keep the event loop answering meanwhile
     data = await asyncio.to_thread(progress_docx, t, content, programme.name)

@@ -58,17 +58,34 @@ async def test_setup_says_what_comes_next_and_help_lists_handover(bot: Bot) -> N
         "1. 在私聊中发送 /invites，获取尚未绑定的2人的邀请链接。\n"
         "首次每周调度将于10月8日（周二）9:00发出。"
     )
-    help_text = (await bot.say(ADMIN, "/help")).plain
-    assert "/handover 姓名 – 人员调整时，为接任人员生成新的邀请链接" in help_text
-    assert (
-        "/invites [专班 数量] – 生成未绑定人员的邀请链接，或生成指定数量的整改专班成员邀请链接"
-        in (help_text)
-    )
-    for language in ("zh", "en"):
-        names = [c["command"] for c in bot.api.commands_for("all_private_chats", language)]
+    help_text = (await bot.say(ADMIN, "/help")).plain.split("\n")
+    at = help_text.index("向我发送台账文件（CSV或XLSX），即可导入或更新台账")
+    assert help_text[at + 1 : at + 6] == [
+        "/invites [专班 数量] – 生成未绑定人员的邀请链接，或生成指定数量的整改专班成员邀请链接",
+        "/invites 责任单位 单位名称 [编号] – 生成责任单位联络员邀请链接，由其反馈本单位承担部分的进展",
+        "/people – 查看绑定情况、人员角色和尚未打开的邀请链接（附操作按钮）",
+        "/revoke 姓名 – 解除人员绑定（历史记录予以保留），或作废其邀请链接",
+        "/handover 姓名 – 人员调整时，为接任人员生成新的邀请链接",
+    ]
+    english = (await bot.say(User(ADMIN.id, "Admin", language_code="en"), "/help")).plain
+    help_text = english.split("\n")
+    at = help_text.index("Send me the ledger (CSV or XLSX) to import or update it")
+    assert help_text[at + 1 : at + 3] == [
+        "/invites [coordinator N] – invite links for everyone not yet bound, or N links for new"
+        " coordinators",
+        "/invites co-unit UNIT [CODE] – an invite link for a co-unit's liaison, who reports the"
+        " unit's share of its measures",
+    ]
+    for language, invites in (
+        ("zh", "邀请链接，含责任单位联络员（整改专班）"),
+        ("en", "Invite links, co-units' liaisons too (coordinators)"),
+    ):
+        menu = bot.api.commands_for("all_private_chats", language)
+        names = [c["command"] for c in menu]
         assert "handover" in names and names.index("handover") == names.index("revoke") + 1
-    english = [c["description"] for c in bot.api.commands_for("all_private_chats", "en")]
-    assert "Hand a person's role to a successor (coordinators)" in english
+        assert menu[names.index("invites")]["description"] == invites
+    english_menu = [c["description"] for c in bot.api.commands_for("all_private_chats", "en")]
+    assert "Hand a person's role to a successor (coordinators)" in english_menu
 
 
 async def test_a_loose_file_with_many_measures_pages_its_picker(bot: Bot) -> None:

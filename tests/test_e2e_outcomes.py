@@ -190,6 +190,31 @@ async def test_owners_and_coordinators_record_rules_for_the_reports(bot: Bot) ->
         "1. 《重大事项请示报告办法》 (高新党工委发〔2024〕12号, issued 15 March 2024; measure 1.3.2)",
     ]
     assert paras[at + 7] == "6. Next steps"
+    # the published progress report: 三、 ends with 推进建章立制, as the seed's does; August's
+    # report was made before any rule was recorded, whenever it is asked for
+    three_zh, three_en = (
+        "三、需长期整改事项进展情况",
+        "3. Progress on matters needing long-term rectification",
+    )
+    for user, month, heads, section in (
+        (LEADER, "2024-09", (three_zh, "四、"), [
+            "（一）推进建章立制方面。截至2024年9月底，制定优化迭代制度3个："
+            f"{ITEM_1[3:]}、{ITEM_2[3:]}和{ITEM_3[3:]}。"
+        ]),
+        (COORD_B, "2024-09", (three_en, "4. "), [
+            "(1) Building rules and institutions. As of the end of September 2024, 3 rules have"
+            " been made or revised: 《重大事项请示报告办法》 (高新党工委发〔2024〕12号, issued"
+            " 15 March 2024; measure 1.3.2), 《城市供水管网运维管理办法》 (高新管发〔2024〕30号,"
+            " issued 1 June 2024; measure 1.3.2), and 《审计整改跟踪督办办法》 (高新审发〔2024〕7号,"
+            " issued 20 August 2024; measure 4.1.1)."
+        ]),
+        (LEADER, "2024-08", (three_zh, "四、"), ["暂无需长期整改事项。"]),
+    ):  # fmt: skip
+        [published] = await _files(bot, user, f"/export progress {month}")
+        paras = _docx(published)
+        at = paras.index(heads[0])
+        end = next(i for i, p in enumerate(paras) if i > at and p.startswith(heads[1]))
+        assert paras[at + 1 : end] == section, month
     for user, sheet, header in (
         (ADMIN, "制度成果清单", ["编号", "方面", "制度名称", "文号", "印发日期", "佐证文件"]),
         (

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date, datetime
 
+import docx
 import pytest
 from conftest import ADMIN, SH, TASKFORCE, Bot, button
 from fakebot import SentMessage, User
@@ -17,7 +19,7 @@ from stranger_texts import STRANGER_TEXT_EN, STRANGER_TEXT_ZH
 from core.domain.public import overdue
 from core.domain.workcal import CalendarKind
 from core.i18n import tr
-from jobs import digests
+from jobs import digests, documents
 from storage import programmes
 from storage.models import AuditEvent
 from storage.models_public import PublicItem
@@ -225,6 +227,10 @@ async def test_a_sender_sees_nothing_of_the_programme(bot: Bot, locale: str) -> 
     assert row.accepted_at is None and row.answered_at is None
 
 
+def _docx(data: bytes) -> list[str]:
+    return [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+
+
 async def test_unanswered_comments_are_listed_in_the_review(bot: Bot) -> None:
     pid = await seed(bot)
     payload = await _setup_taskforce(bot)
@@ -234,7 +240,9 @@ async def test_unanswered_comments_are_listed_in_the_review(bot: Bot) -> None:
     await _finish(bot, sender, asked, about=None, named=False)
     bot.clock.set(datetime(2024, 10, 8, 9, 0, tzinfo=SH))
     asked = await _write(bot, sender, payload, "井盖缺失。")
+    before = len(bot.api.messages_to(TASKFORCE.id))
     await _finish(bot, sender, asked, about=None, named=False)
+    [second] = await _to_taskforce(bot, before, 1)
     async with bot.db.session() as s:
         programme = await programmes.by_id(s, programme_id=pid)
         assert programme is not None
@@ -250,14 +258,47 @@ async def test_unanswered_comments_are_listed_in_the_review(bot: Bot) -> None:
             period="2024-10-16",
             now=datetime(2024, 10, 14, 16, 0, tzinfo=SH),
         )
-        t = tr("zh_CN")
-        september, _ = await digests.monthly_package(s, programme=programme, period="2024-09", t=t)
-        october, _ = await digests.monthly_package(s, programme=programme, period="2024-10", t=t)
-    assert "\n本月收到监督意见1件，已答复0件；月底尚未答复1件。\n" in september
-    assert "\n本月收到监督意见1件，已答复0件；月底尚未答复2件。\n" in october
     assert on_12th is not None and on_14th is not None
     assert "监督意见" not in on_12th.parts[0].text
     assert on_14th.parts[0].text.endswith("\n\n超过5个工作日未答复的监督意见：第1号（9月30日收到）")
+
+    # the second is answered on 15 October; the reports count it, the message and the files alike
+    bot.clock.set(datetime(2024, 10, 15, 9, 0, tzinfo=SH))
+    item_id = int(button(second, "jdt:", ":answer").split(":")[1])
+    await bot.press(ADMIN, second, f"jdt:{item_id}:answer")
+    mark = bot.api.mark()
+    bot.api.send_group(TASKFORCE, ADMIN, "已安排补装。", reply_to=bot.api.last_to(TASKFORCE.id))
+    await bot.answers(TASKFORCE.id, mark)
+    bot.clock.set(datetime(2024, 11, 5, 9, 0, tzinfo=SH))
+    async with bot.db.session() as s:
+        programme = await programmes.by_id(s, programme_id=pid)
+        assert programme is not None
+        zh, en = tr("zh_CN"), tr("en")
+        september, _ = await digests.monthly_package(s, programme=programme, period="2024-09", t=zh)
+        october, files = await digests.monthly_package(
+            s, programme=programme, period="2024-10", t=zh
+        )
+        _, files_en = await digests.monthly_package(s, programme=programme, period="2024-10", t=en)
+        half = await documents.halfyear(s, programme=programme, year=2024, month=10, t=zh)
+        half_en = await documents.halfyear(s, programme=programme, year=2024, month=10, t=en)
+    assert "\n本月收到监督意见1件，已答复0件；月底尚未答复1件。\n" in september
+    zh_month = "本月收到监督意见1件，已答复1件；月底尚未答复1件。"
+    assert f"\n{zh_month}\n" in october
+    [word] = [f.data for f in files if f.filename.endswith(".docx")]
+    [word_en] = [f.data for f in files_en if f.filename.endswith(".docx")]
+    # 一、 in each file: its figures' paragraph, the public's comments, then the chart
+    for data, first, following, comments in (
+        (word, "一、总体进展", "二、", zh_month),
+        (word_en, "1. Overall progress", "2. ", "Public comments this month: 1 received, "
+         "1 answered; 1 open at the month's end."),
+        (half.data, "一、总体进展", "二、", "本期共收到监督意见2件，已答复1件；期末尚未答复1件。"),
+        (half_en.data, "1. Overall progress", "2. ", "Public comments during the period: "
+         "2 received, 1 answered; 1 open at its end."),
+    ):  # fmt: skip
+        paras = _docx(data)
+        at = paras.index(first)
+        end = next(i for i, p in enumerate(paras) if i > at and p.startswith(following))
+        assert paras[at + 2 : end] == [comments, ""], paras[at:end]
 
 
 @pytest.mark.parametrize(

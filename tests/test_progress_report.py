@@ -11,6 +11,7 @@ from documents_support import fact, sample_rows
 
 from core.domain.inspection import InspectionFacts, read_fact, read_window
 from core.domain.model import MeasureFacts, Status
+from core.domain.outcomes import Outcome
 from core.domain.progress_report import (
     Activity,
     ProgressReport,
@@ -70,6 +71,31 @@ def test_long_term_measures_leave_their_problem_for_section_three() -> None:
     assert (third.counts.total, third.counts.closed, third.letters) == (4, 3, 3)
     [long] = r.long_term
     assert (long.number, long.code, long.words) == (1, "1.3.2", "水厂试水。")
+
+
+def test_rules_made_close_section_three_after_the_long_term_measures() -> None:
+    rule = Outcome(
+        measure_id=1, title="《重大事项请示报告办法》", number="高新党工委发〔2024〕12号",
+        issued_on=date(2024, 3, 15), recorded_on=date(2024, 9, 30), code="1.3.2",
+    )  # fmt: skip
+    r = _report(_facts(("1.3.2",)), said={"1.3.2": Said("水厂试水。")}, outcomes=[rule])
+    for t, three, four, section in (
+        (ZH, "三、需长期整改事项进展情况", "四、", [
+            "（一）建成虎峰山乡镇水厂并投用，解决未实现自来水入户问题。水厂试水。",
+            "（二）推进建章立制方面。截至2024年9月底，制定优化迭代制度1个：《重大事项请示报告办法》"
+            "（高新党工委发〔2024〕12号，2024年3月15日印发；整改措施1.3.2）。",
+        ]),
+        (EN, "3. Progress on matters needing long-term rectification", "4. ", [
+            "(1) 建成虎峰山乡镇水厂并投用，解决未实现自来水入户问题。 水厂试水。",
+            "(2) Building rules and institutions. As of the end of September 2024, 1 rule has been"
+            " made or revised: 《重大事项请示报告办法》 (高新党工委发〔2024〕12号, issued 15 March"
+            " 2024; measure 1.3.2).",
+        ]),
+    ):  # fmt: skip
+        texts = [b.full for b in blocks(t, r, "P")]
+        at = texts.index(three)
+        end = next(i for i, x in enumerate(texts) if i > at and x.startswith(four))
+        assert texts[at + 1 : end] == section
 
 
 def test_next_steps_group_by_area_once_each_after_the_task_forces_own() -> None:

@@ -2,7 +2,8 @@
 
 Preamble; 一、 the principal responsibility (the task force's narrative, or the facts Cadence has);
 二、 the headline, then （一） per area and 1. per problem in the owners' latest words; 三、 the
-long-term measures; 四、 next steps; the public-supervision paragraph; the signature.
+long-term measures, then 建章立制 (the rules recorded by the period's end); 四、 next steps; the
+public-supervision paragraph; the signature.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from datetime import date
 from core.domain.counts import Counts, count
 from core.domain.inspection import InspectionFacts
 from core.domain.model import MeasureFacts, Status
+from core.domain.outcomes import Outcome
 from core.domain.report import month_end
 
 RESPONSIBILITY, NEXT_STEPS = 1, 4  # the sections the task force writes itself
@@ -97,6 +99,7 @@ class ProgressReport:
     long_term: tuple[LongTermPart, ...]
     plans: tuple[str, ...]  # 四、 the task force's paragraphs (none: a placeholder)
     next_steps: tuple[StepGroup, ...]
+    outcomes: tuple[Outcome, ...] = ()  # 三、's 推进建章立制: rules recorded by the period's end
 
 
 def paragraphs(text: str) -> tuple[str, ...]:
@@ -167,9 +170,11 @@ def progress_report(
     activity: Activity,
     narratives: Mapping[int, str],
     letters: Mapping[str, int],
+    outcomes: Sequence[Outcome] = (),
 ) -> ProgressReport:
     """The report on year-month from the measures as they stood at its end (replayed), their
-    owners' latest words by code, the rhythm's activity and the letters issued by code."""
+    owners' latest words by code, the rhythm's activity, the letters issued by code and the
+    institutional outcomes recorded by its end (in ledger order)."""
     end = month_end(year, month)
     plans = paragraphs(narratives.get(NEXT_STEPS, ""))
     long_term = [m for m in measures if is_long_term(m)]
@@ -189,4 +194,5 @@ def progress_report(
         ),
         plans=plans,
         next_steps=_next_steps(measures, said, numbered(plans) + 1),
+        outcomes=tuple(outcomes),
     )

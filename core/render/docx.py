@@ -9,12 +9,14 @@ from core.domain.closing import LookedBack
 from core.domain.documents import Record, area_of
 from core.domain.lights import days_overdue
 from core.domain.model import Status
+from core.domain.public import PublicTally
 from core.domain.report import MonthlyReport
 from core.i18n import N_, Tr
 from core.render.digest import headline
 from core.render.docx_base import heading, official_document, para, picture, to_bytes
 from core.render.docx_outcomes import outcomes_section
 from core.render.measures import deadline
+from core.render.public import tally_sentence
 
 LOOKBACK_SAID = {
     "holds": N_("Look-back: the result holds. {note}"),
@@ -34,7 +36,9 @@ def title(t: Tr, programme: str) -> str:
     return t._("Progress report on {programme}", programme=t.stem(programme))
 
 
-def _overall(doc: Any, t: Tr, r: MonthlyReport, chart: bytes | None) -> None:
+def _overall(
+    doc: Any, t: Tr, r: MonthlyReport, chart: bytes | None, comments: PublicTally | None
+) -> None:
     c = r.counts
     text = t.n_(
         "The programme has {n} measure: {closed} complete, {moving} in progress on schedule, {overdue} overdue; closed this month: {month}.",
@@ -53,6 +57,8 @@ def _overall(doc: Any, t: Tr, r: MonthlyReport, chart: bytes | None) -> None:
         pending=t.num(c.pending),
     )
     para(doc, "body", f"{text}{'' if t.locale == 'zh_CN' else ' '}{lights}")
+    if comments is not None and (comments.received or comments.open):  # 群众监督
+        para(doc, "body", tally_sentence(t, comments, month=True))
     if chart is not None:
         picture(doc, chart)
 
@@ -191,15 +197,16 @@ def monthly_docx(
     programme: str,
     chart: bytes | None = None,
     looked_back: Sequence[LookedBack] = (),
+    comments: PublicTally | None = None,
 ) -> bytes:
-    """The report: title, headline, overall progress, a section per area, lists, look-backs,
-    institutional outcomes, next steps."""
+    """The report: title, headline, overall progress (with the public's comments), a section
+    per area, lists, look-backs, institutional outcomes, next steps."""
     doc = official_document()
     para(doc, "title", title(t, programme))
     para(doc, "note", t._("(as of {date})", date=t.date(r.as_of)))
     para(doc, "body", headline(t, r.counts, r.as_of))
     heading(doc, t, 1, 1, t._("Overall progress"))
-    _overall(doc, t, r, chart)
+    _overall(doc, t, r, chart, comments)
     number = 2
     for group in r.areas:
         mine = area_of(rows, group.number)

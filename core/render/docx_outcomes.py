@@ -1,4 +1,4 @@
-"""建章立制 in the monthly and half-year reports: how many rules, then each by area; pure."""
+"""建章立制 in the monthly, half-year and progress reports: how many rules, and which; pure."""
 
 from __future__ import annotations
 
@@ -44,6 +44,17 @@ def line(t: Tr, o: Outcome) -> str:
         number=o.number,
         date=t.date(o.issued_on),
         code=o.code,
+    )
+
+
+def made(t: Tr, outcomes: Sequence[Outcome], when: str) -> str:
+    """The published report's sentence: 截至2024年9月底，制定优化迭代制度2个：《…》（…）和《…》（…）。"""
+    return t.n_(
+        "As of {when}, {n} rule has been made or revised: {rules}.",
+        "As of {when}, {n} rules have been made or revised: {rules}.",
+        len(outcomes),
+        when=when,
+        rules=t.join(line(t, o) for o in outcomes),
     )
 
 

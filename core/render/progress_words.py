@@ -19,6 +19,7 @@ from core.domain.progress_report import (
 from core.i18n import N_, Tr
 from core.render.docx import ENDINGS
 from core.render.docx_base import heading_number
+from core.render.docx_outcomes import made
 from core.render.inspection import span
 
 # 一是…二是…: how the seed runs several measures' words together as one problem's prose
@@ -222,6 +223,12 @@ def _problem(t: Tr, p: ProblemPart, day: date) -> Block:
     return _led(t, lead, t.sentences(*parts))
 
 
+def _rules(t: Tr, r: ProgressReport, number: int) -> Block:
+    """（五）推进建章立制方面。 then the rules made, as the seed's 三、 ends."""
+    lead = heading_number(t, 2, number) + t._("Building rules and institutions.")
+    return _led(t, lead, made(t, r.outcomes, as_of(t, r.as_of)))
+
+
 def _organisation(t: Tr, organisation: str) -> str:
     if not _zh(t):
         return organisation
@@ -266,7 +273,9 @@ def blocks(t: Tr, r: ProgressReport, programme: str) -> list[Block]:
         words = sentence(t, m.words) if m.words else t._("[The owner has not reported on it yet.]")
         lead = heading_number(t, 2, m.number) + sentence(t, m.measure)
         out.append(_led(t, lead, words))
-    if not r.long_term:
+    if r.outcomes:
+        out.append(_rules(t, r, len(r.long_term) + 1))
+    elif not r.long_term:
         out.append(Block("body", t._("There are no long-term measures.")))
     out.append(Block("h1", heading_number(t, 1, 4) + t._("Plans for the next stage")))
     out += [_narrated(p) for p in r.plans] or [
