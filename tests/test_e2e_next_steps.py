@@ -60,7 +60,8 @@ async def test_setup_says_what_comes_next_and_help_lists_handover(bot: Bot) -> N
     )
     help_text = (await bot.say(ADMIN, "/help")).plain.split("\n")
     at = help_text.index("向我发送台账文件（CSV或XLSX），即可导入或更新台账")
-    assert help_text[at + 1 : at + 6] == [
+    assert help_text[at + 1 : at + 7] == [
+        "/edit 编号 – 修改整改措施的内容、完成时限、责任人或单位，或撤销该措施；输入新编号即新增整改措施",
         "/invites [专班 数量] – 生成未绑定人员的邀请链接，或生成指定数量的整改专班成员邀请链接",
         "/invites 责任单位 单位名称 [编号] – 生成责任单位联络员邀请链接，由其反馈本单位承担部分的进展",
         "/people – 查看绑定情况、人员角色和尚未打开的邀请链接（附操作按钮）",
@@ -70,7 +71,7 @@ async def test_setup_says_what_comes_next_and_help_lists_handover(bot: Bot) -> N
     english = (await bot.say(User(ADMIN.id, "Admin", language_code="en"), "/help")).plain
     help_text = english.split("\n")
     at = help_text.index("Send me the ledger (CSV or XLSX) to import or update it")
-    assert help_text[at + 1 : at + 3] == [
+    assert help_text[at + 2 : at + 4] == [
         "/invites [coordinator N] – invite links for everyone not yet bound, or N links for new"
         " coordinators",
         "/invites co-unit UNIT [CODE] – an invite link for a co-unit's liaison, who reports the"
