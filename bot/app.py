@@ -61,6 +61,7 @@ from handlers import (
     rhythm,
     schedule,
     signoff,
+    spotcheck,
     start,
     status,
 )
@@ -190,6 +191,7 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         deciding = conversations.deciding(private)
         extending = conversations.extending(private, app.user_data)
         looking_back = lookback.conversation(private, evidence, app.user_data)
+        spot_checking = spotcheck.conversation(private, app.user_data)
     return [
         # /start carries invite tokens from strangers, so it comes before anything gated
         CommandHandler("start", start.start),
@@ -209,7 +211,9 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         deciding,
         extending,
         looking_back,
+        spot_checking,
         CommandHandler("pending", signoff.pending),
+        CommandHandler("spotcheck", spotcheck.draw_now),
         CommandHandler("history", history.history_command),
         # the conversation sits before the ledger upload so evidence files go to the answer
         answering,

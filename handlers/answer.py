@@ -23,6 +23,7 @@ from handlers.answer_draft import (
     MAX_TEXT,
     PICK,
     SENDING_BACK,
+    SPOT_CHECKING,
     Draft,
     draft_of,
     evidence_of,
@@ -254,5 +255,6 @@ async def cancel(update: Update, context: CadenceContext) -> int:
     context.user_data.pop(SENDING_BACK, None)
     context.user_data.pop(EXTENDING, None)
     context.user_data.pop(LOOKING_BACK, None)
+    context.user_data.pop(SPOT_CHECKING, None)
     await update.effective_message.reply_text(context.t._("Cancelled. Nothing was saved."))
     return END

@@ -22,6 +22,7 @@ SENDING_BACK = "send_back"  # a coordinator writing the reason for sending a req
 NAMING = "naming"  # a coordinator invited by link is about to send their name
 LOOSE = "loose"  # text or a file sent outside an answer, kept until a measure is chosen
 LOOKING_BACK = "lookback"  # the look-back being answered (回头看), its verdict and any files
+SPOT_CHECKING = "spotcheck"  # the spot check (随机抽查) found 不属实, waiting for its note
 EXTENDING = "extension"  # the extension being asked for (申请延期): measure, then the date
 MAX_TEXT = 2000
 MAX_FILES = 10
@@ -118,6 +119,7 @@ def new_draft(context: CadenceContext, **fields: Any) -> Draft:
     context.user_data[DRAFT_SEQ] = seq
     # a newer answer ends an unfinished look-back note or extension request
     context.user_data.pop(LOOKING_BACK, None)
+    context.user_data.pop(SPOT_CHECKING, None)
     context.user_data.pop(EXTENDING, None)
     draft = cast(Draft, {"id": seq, "programme_id": context.programme_id, **fields})
     context.user_data[DRAFT] = draft

@@ -16,14 +16,16 @@ from core.clock import today_in
 from core.domain.closing import answer_by, tally
 from core.domain.model import Beat
 from core.domain.report import MonthlyReport, month_end
+from core.domain.spotcheck import tally as spot_tally
 from core.domain.workcal import CalendarKind
 from core.i18n import Tr, tr
 from core.render import closing
 from core.render.anchor import anchor_line
 from core.render.digest import report_text, review_text
 from core.render.keyboards import letter_keyboard
+from core.render.spotcheck import tally_lines
 from jobs import documents
-from storage import audit, beats, followups, lookbacks, lookup, reports
+from storage import audit, beats, followups, lookbacks, lookup, reports, spotchecks
 from storage.models import Programme, SentBeat
 from storage.outbox_plan import plan
 
@@ -120,13 +122,19 @@ async def _package(
     done = await lookbacks.looked_back(
         session, programme_id=programme.id, start=start, end=end, tz=programme.timezone
     )
-    files = await documents.monthly_files(
-        session, programme=programme, content=content, t=t, looked_back=done, anchor=anchor
+    checked = spot_tally(
+        await spotchecks.answered_between(session, programme_id=programme.id, start=start, end=end)
     )
+    files = await documents.monthly_files(
+        session, programme=programme, content=content, t=t, looked_back=done, anchor=anchor,
+        spot=checked,
+    )  # fmt: skip
     verdicts = tally([(d.code, d.verdict) for d in done])
+    spot_lines = tally_lines(t, checked)
     lines = [
         report_text(t, content, programme.name),
         *closing.report_lines(t, verdicts),
+        *(["", *spot_lines] if spot_lines else []),
         anchor_line(t, anchor),
     ]
     return "\n".join(lines), files, content

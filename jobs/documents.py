@@ -18,6 +18,8 @@ from core.domain.closing import LookedBack, tally
 from core.domain.halfyear import MONTHS, first_month
 from core.domain.halfyear import halfyear as halfyear_content
 from core.domain.model import MeasureFacts
+from core.domain.spotcheck import SpotTally
+from core.domain.spotcheck import tally as spot_tally
 from core.i18n import Tr
 from core.render.anchor import with_anchor_footer
 from core.render.chart import monthly_chart
@@ -27,7 +29,7 @@ from core.render.limits import CAPTION, PHOTO_UPLOAD_BYTES, UPLOAD_BYTES, fit
 from core.render.xlsx import ledger_workbook
 from storage import as_of as as_of_store
 from storage import documents as stored
-from storage import lookbacks, measures, reports
+from storage import lookbacks, measures, reports, spotchecks
 from storage.models import Programme
 
 log = logging.getLogger(__name__)
@@ -89,6 +91,7 @@ async def monthly_files(
     t: Tr,
     looked_back: Sequence[LookedBack] = (),
     anchor: Anchor | None = None,
+    spot: SpotTally | None = None,
 ) -> list[Document]:
     """The monthly report's chart, Word report and ledger as the report saw the month's end."""
     rows = await records(session, programme=programme, as_of=content.as_of, facts=content.measures)
@@ -99,7 +102,9 @@ async def monthly_files(
     history = documents.closed_by_month(sign_offs, ends, content.year, content.month)
     # drawing the chart and python-docx are CPU work: keep the event loop answering meanwhile
     png = await asyncio.to_thread(monthly_chart, t, content, history)
-    doc = await asyncio.to_thread(monthly_docx, t, content, rows, programme.name, png, looked_back)
+    doc = await asyncio.to_thread(
+        monthly_docx, t, content, rows, programme.name, png, looked_back, spot
+    )
     if anchor is not None:
         doc = await asyncio.to_thread(with_anchor_footer, doc, t, anchor)
     month = t.month(content.year, content.month)
@@ -159,8 +164,16 @@ async def halfyear(
         start=datetime.combine(content.start, time(), zone),
         end=datetime.combine(report.month_end(year, month) + timedelta(days=1), time(), zone),
     )
+    spot = spot_tally(
+        await spotchecks.answered_between(
+            session,
+            programme_id=programme.id,
+            start=datetime.combine(content.start, time(), zone),
+            end=datetime.combine(report.month_end(year, month) + timedelta(days=1), time(), zone),
+        )
+    )
     data = await asyncio.to_thread(
-        halfyear_docx, t, content, rows, programme.name, png, tally(done)
+        halfyear_docx, t, content, rows, programme.name, png, tally(done), spot
     )
     name = t._(
         "{programme} continuing rectification report {start} to {end}",

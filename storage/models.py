@@ -42,6 +42,8 @@ class Programme(SQLModel, table=True):
     report_time: str = "10:00"
     nudge_workdays: int = 2
     lookback_days: int = 90
+    spotcheck_day: int = 10  # 随机抽查: the Nth working day of each month
+    spotcheck_time: str = "10:00"
     created_at: datetime
 
 

@@ -127,6 +127,8 @@ RHYTHM_FIELDS = (
     "timezone",
     "calendar",
     "lookback_days",
+    "spotcheck_day",
+    "spotcheck_time",
 )
 
 
@@ -177,6 +179,8 @@ def rhythm_of(programme: Programme) -> Rhythm:
         review_anchor=programme.review_anchor or date(2024, 1, 3),
         report_time=_hm(programme.report_time),
         nudge_workdays=programme.nudge_workdays,
+        spotcheck_day=programme.spotcheck_day,
+        spotcheck_time=_hm(programme.spotcheck_time),
     )
 
 

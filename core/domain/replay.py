@@ -14,7 +14,7 @@ IMMEDIATE = "immediate"  # how an import records a 立行立改 deadline (core.d
 REPLAYED = frozenset({
     "measure.import", "measure.remove", "measure.update", "measure.signoff_request",
     "measure.signoff_approve", "measure.signoff_send_back", "measure.extension_approve",
-    "measure.lookback_holds", "measure.lookback_rebound",
+    "measure.lookback_holds", "measure.lookback_rebound", "measure.spotcheck_untrue",
 })  # fmt: skip
 # the descriptive fields an import records by name, as the ledger wrote them
 NAMED = ("text", "area", "problem", "leader", "lead_unit", "co_units", "owner")

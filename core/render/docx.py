@@ -10,10 +10,12 @@ from core.domain.documents import Record, area_of
 from core.domain.lights import days_overdue
 from core.domain.model import Status
 from core.domain.report import MonthlyReport
+from core.domain.spotcheck import SpotTally
 from core.i18n import N_, Tr
 from core.render.digest import headline
 from core.render.docx_base import heading, official_document, para, picture, to_bytes
 from core.render.measures import deadline
+from core.render.spotcheck import tally_lines
 
 LOOKBACK_SAID = {
     "holds": N_("Look-back: the result holds. {note}"),
@@ -190,6 +192,7 @@ def monthly_docx(
     programme: str,
     chart: bytes | None = None,
     looked_back: Sequence[LookedBack] = (),
+    spot: SpotTally | None = None,
 ) -> bytes:
     """The report: title, headline, overall progress, a section per area, lists, look-backs,
     next steps."""
@@ -207,5 +210,7 @@ def monthly_docx(
             number += 1
     number = _lists(doc, t, r, rows, number)
     _lookbacks(doc, t, rows, looked_back, number)
+    for text in tally_lines(t, spot):  # 随机抽查 belongs with the month's checks of closed work
+        para(doc, "body", text)
     next_steps(doc, t, rows, number + 1)
     return to_bytes(doc)
