@@ -121,6 +121,10 @@ async def test_spot_check_zh_scheduled_draw_true_and_untrue_reopen_and_count(bot
     assert bot.api.last_to(OWNER_A.id).plain == news
     assert await status_of(bot, "1.3.2") == ("reopened", None)
     assert await status_of(bot, "1.3.3") == ("closed", datetime(2024, 9, 30).date())
+    history = (await bot.say(ADMIN, "/history 1.3.2")).plain.split("\n")
+    assert history[-1].endswith(
+        "2024年10月21日10:00 · Admin · 随机抽查：经核查不属实，已重新打开：“入户验收记录缺失，部分村组仍未通水。”"
+    )
 
     # the month's draw was made: /spotcheck says so, and draws nothing more
     again = (await bot.say(ADMIN, "/spotcheck")).plain

@@ -96,6 +96,13 @@ def what(t: Tr, e: Entry) -> str:
         return t._(
             "Look-back: rebound, reopened: “{note}”", note=short(after.get("note", ""), WORDS)
         )
+    if e.action == "measure.spotcheck_true":
+        return t._("Random spot check: found true")
+    if e.action == "measure.spotcheck_untrue":
+        return t._(
+            "Random spot check: found not true, reopened: “{note}”",
+            note=short(after.get("note", ""), WORDS),
+        )
     if e.action == "measure.remove":
         return t._("Removed from the ledger")
     if e.action == "letter.issue":
