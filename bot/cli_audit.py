@@ -70,7 +70,8 @@ async def run(settings: Settings, args: argparse.Namespace, clock: Clock) -> int
         print(f"audit trail intact: {count} events, the anchor {args.head[:SHORT]} among them")
         return 0
     if broken is None:
-        drawn = f", {len(draws)} spot-check draws recomputed" if draws else ""
+        plural = "draw" if len(draws) == 1 else "draws"
+        drawn = f", {len(draws)} spot-check {plural} recomputed" if draws else ""
         print(f"audit trail intact: {count} events{drawn}")
         return 0
     e = broken.event
