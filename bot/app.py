@@ -64,6 +64,7 @@ from handlers import (
     rhythm,
     schedule,
     signoff,
+    spotcheck,
     start,
     status,
 )
@@ -207,6 +208,7 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         public_sending = conversations.public_sending(private)
         public_desk = conversations.public_desk()
         recording = conversations.recording(private, evidence, app.user_data)
+        spot_checking = spotcheck.conversation(private, app.user_data)
     return [
         # 群众监督: /start jiandu… opens it to anyone, so it comes before invites and the gate;
         # an answer being typed to the public goes before any other conversation's text
@@ -241,7 +243,9 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         looking_back,
         circulating,
         recording,
+        spot_checking,
         CommandHandler("pending", signoff.pending),
+        CommandHandler("spotcheck", spotcheck.draw_now),
         CommandHandler("history", history.history_command),
         # the conversation sits before the ledger upload so evidence files go to the answer
         answering,

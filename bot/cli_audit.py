@@ -31,8 +31,9 @@ async def run(settings: Settings, args: argparse.Namespace, clock: Clock) -> int
     # imported here: registering the sub-command must not load the bot's handlers
     from bot.app import services
     from core.domain.chain import SHORT, anchor_problem
+    from core.domain.spotcheck import forged as spot_forged
     from core.i18n import tr
-    from storage import audit, history, programmes
+    from storage import audit, history, programmes, spotchecks
     from usecases.history import measure_history
 
     t = tr(getattr(args, "locale", None) or settings.cadence_locale)
@@ -50,6 +51,16 @@ async def run(settings: Settings, args: argparse.Namespace, clock: Clock) -> int
             return 0
         count, broken = await audit.verify(s, programme_id=programme.id)
         chain = await audit.anchored(s, programme_id=programme.id) if args.head else []
+        draws = await spotchecks.draws(s, programme_id=programme.id)
+    # every spot-check draw is drawn again from its seed: a hand-picked sample shows
+    forged = [(d, why) for d in draws if (why := spot_forged(d.prev_hash, audit.load(d.after)))]
+    for d, why in forged:
+        print(
+            f"spot-check draw forged at event id {d.id} (seq {d.seq}, {d.at.isoformat()}): {why}",
+            file=sys.stderr,
+        )
+    if forged:
+        return 1
     if broken is None and args.head:
         # the chain may be whole and still cut short or re-sealed: the anchor kept outside says
         problem = anchor_problem(chain, args.count, args.head)
@@ -59,7 +70,9 @@ async def run(settings: Settings, args: argparse.Namespace, clock: Clock) -> int
         print(f"audit trail intact: {count} events, the anchor {args.head[:SHORT]} among them")
         return 0
     if broken is None:
-        print(f"audit trail intact: {count} events")
+        plural = "draw" if len(draws) == 1 else "draws"
+        drawn = f", {len(draws)} spot-check {plural} recomputed" if draws else ""
+        print(f"audit trail intact: {count} events{drawn}")
         return 0
     e = broken.event
     print(

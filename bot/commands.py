@@ -23,6 +23,7 @@ PRIVATE = (
     ("dispatch", N_("Run the weekly dispatch now (coordinators)")),
     ("review", N_("Run the fortnightly review now (coordinators)")),
     ("report", N_("Run the monthly report now (coordinators)")),
+    ("spotcheck", N_("Draw this month's random spot check now (coordinators)")),
     ("schedule", N_("Beats and their next dates")),
     ("programme", N_("Facts of the progress report (coordinators)")),
     ("narrative", N_("The task force's text of the progress report (coordinators)")),

@@ -27,6 +27,7 @@ from handlers.answer_draft import (
     RECORDING,
     SENDING_BACK,
     SHARING,
+    SPOT_CHECKING,
     Draft,
     draft_of,
     evidence_of,
@@ -262,5 +263,6 @@ async def cancel(update: Update, context: CadenceContext) -> int:
     context.user_data.pop(CIRCULAR_SENTENCE, None)
     context.user_data.pop(RECORDING, None)
     context.user_data.pop(SHARING, None)
+    context.user_data.pop(SPOT_CHECKING, None)
     await update.effective_message.reply_text(context.t._("Cancelled. Nothing was saved."))
     return END

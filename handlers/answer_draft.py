@@ -22,6 +22,7 @@ SENDING_BACK = "send_back"  # a coordinator writing the reason for sending a req
 NAMING = "naming"  # a coordinator invited by link is about to send their name
 LOOSE = "loose"  # text or a file sent outside an answer, kept until a measure is chosen
 LOOKING_BACK = "lookback"  # the look-back being answered (回头看), its verdict and any files
+SPOT_CHECKING = "spotcheck"  # the spot check (随机抽查) found 不属实, waiting for its note
 EXTENDING = "extension"  # the extension being asked for (申请延期): measure, then the date
 CIRCULAR = "circular"  # the work circular being drafted (工作通报): month, picks, revision
 CIRCULAR_SENTENCE = "circular_sentence"  # a circular's unit waiting for its sentence
@@ -123,6 +124,7 @@ def new_draft(context: CadenceContext, **fields: Any) -> Draft:
     context.user_data[DRAFT_SEQ] = seq
     # a newer answer ends an unfinished look-back note, extension request or circular sentence
     context.user_data.pop(LOOKING_BACK, None)
+    context.user_data.pop(SPOT_CHECKING, None)
     context.user_data.pop(EXTENDING, None)
     context.user_data.pop(CIRCULAR_SENTENCE, None)
     context.user_data.pop(RECORDING, None)

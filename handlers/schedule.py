@@ -13,6 +13,7 @@ from core.clock import today_in
 from core.domain.closing import MAX_LOOKBACK_DAYS, MIN_LOOKBACK_DAYS
 from core.domain.model import Beat, Role
 from core.domain.numbers import ascii_int
+from core.domain.periods import MAX_SPOTCHECK_DAY
 from core.domain.reminders import MAX_WORKDAYS, MIN_WORKDAYS
 from core.domain.workcal import CalendarKind
 from core.i18n import N_, Tr
@@ -28,12 +29,14 @@ BEAT_NAMES = {
     Beat.NUDGE: N_("nudge"),
     Beat.REVIEW: N_("fortnightly review"),
     Beat.REPORT: N_("monthly report"),
+    Beat.SPOTCHECK: N_("random spot check"),
 }
 # the Chinese words for /schedule's arguments: /schedule 调度 周一 9:00, /schedule 时区 北京时间
 WORDS = {
     "调度": "dispatch", "每周调度": "dispatch", "研判": "review", "半月研判": "review",
     "汇报": "report", "每月汇报": "report", "月度汇报": "report", "回头看": "lookback", "时区": "timezone",
     "临期提醒": "remind", "提醒": "remind",
+    "抽查": "spotcheck", "随机抽查": "spotcheck",
     "日历": "calendar", "工作日": "cn", "法定工作日": "cn", "周一至周五": "plain",
     "北京时间": "Asia/Shanghai", "beijing": "Asia/Shanghai",
 }  # fmt: skip
@@ -68,6 +71,16 @@ def schedule_text(
         at = upcoming[beat].astimezone(ZoneInfo(programme.timezone))
         # the next date only: a period key (2024-W41) means nothing to people
         when = t._("now") if at <= now_utc else t.slot(at, today)
+        if beat is Beat.SPOTCHECK:
+            lines.append(
+                t._(
+                    "• random spot check: working day {n} of each month at {time}, next {when}",
+                    n=programme.spotcheck_day,
+                    time=_clock(programme.spotcheck_time),
+                    when=when,
+                )
+            )
+            continue
         lines.append(t._("• {beat}: {when}", beat=t._(BEAT_NAMES[beat]), when=when))
     lines.append(
         t.n_(
@@ -86,10 +99,16 @@ def schedule_text(
     lines.append("")
     lines.append(
         t._(
-            "Change with: /schedule dispatch mon 09:00 · /schedule review wed 16:00 · /schedule report 10:00 · /schedule lookback 90 · /schedule remind 3 · /schedule timezone Asia/Shanghai · /schedule calendar cn|plain"
+            "Change with: /schedule dispatch mon 09:00 · /schedule review wed 16:00 · /schedule report 10:00 · /schedule lookback 90 · /schedule remind 3 · /schedule spotcheck 10 10:00 · /schedule timezone Asia/Shanghai · /schedule calendar cn|plain"
         )
     )
     return "\n".join(lines)
+
+
+def _clock(hm: str) -> str:
+    """09:00 → 9:00, as people write a time."""
+    hours, _, minutes = hm.partition(":")
+    return f"{int(hours)}:{minutes}"
 
 
 def zone_name(t: Tr, zone: str) -> str:
@@ -124,6 +143,9 @@ def _changes(args: list[str]) -> dict[str, int | str] | None:
     if what == "remind" and len(args) == 2:
         days = ascii_int(args[1], MIN_WORKDAYS, MAX_WORKDAYS)
         return None if days is None else {"remind_workdays": days}
+    if what == "spotcheck" and len(args) == 3 and TIME.match(args[2]):
+        day = ascii_int(args[1], 1, MAX_SPOTCHECK_DAY)
+        return None if day is None else {"spotcheck_day": day, "spotcheck_time": args[2].zfill(5)}
     if what == "calendar" and len(args) == 2 and args[1].lower() in ("cn", "plain"):
         return {"calendar": args[1].lower()}
     return None
@@ -161,6 +183,15 @@ async def schedule(update: Update, context: CadenceContext) -> None:
                     "The deadline reminder comes a number of working days before a deadline, from {low} to {high}: for example /schedule remind 3.",
                     low=MIN_WORKDAYS,
                     high=MAX_WORKDAYS,
+                )
+            )
+            return
+        if changes is None and args[0].lower() in ("spotcheck", "抽查", "随机抽查"):
+            await message.reply_text(
+                t._(
+                    "The random spot check is drawn on working day N of each month (N from {low} to {high}) at a time: for example /schedule spotcheck 10 10:00.",
+                    low=1,
+                    high=MAX_SPOTCHECK_DAY,
                 )
             )
             return

@@ -89,6 +89,7 @@ def _help_text(context: CadenceContext) -> str:
         lines.append(t._("/handover NAME – a new link for the successor of a person who moves on"))
         lines.append(t._("/pending – sign-off requests waiting for a decision"))
         lines.append(t._("/dispatch, /review, /report – run a beat now"))
+        lines.append(t._("/spotcheck – draw this month's random spot check now"))
         lines.append(t._("/letter CODE – a numbered work prompt letter for a red measure"))
         lines.append(
             t._("/circular [2024-09] – a numbered work circular: units ranked, commended or named")

@@ -17,6 +17,7 @@ from core.domain.closing import answer_by, tally
 from core.domain.model import Beat
 from core.domain.public import overdue
 from core.domain.report import MonthlyReport, month_end
+from core.domain.spotcheck import tally as spot_tally
 from core.domain.workcal import CalendarKind
 from core.i18n import Tr, tr
 from core.render import closing
@@ -26,9 +27,10 @@ from core.render.board_buttons import open_board
 from core.render.digest import report_text, review_text
 from core.render.keyboards import letter_keyboard
 from core.render.shares import never_reported_lines
+from core.render.spotcheck import tally_lines
 from jobs import documents
 from jobs.dispatch_shares import silent_co_units
-from storage import audit, beats, followups, lookbacks, lookup, public, reports
+from storage import audit, beats, followups, lookbacks, lookup, public, reports, spotchecks
 from storage.models import Programme, SentBeat
 from storage.outbox_plan import plan
 
@@ -157,17 +159,23 @@ async def _package(
     done = await lookbacks.looked_back(
         session, programme_id=programme.id, start=start, end=end, tz=programme.timezone
     )
+    checked = spot_tally(
+        await spotchecks.answered_between(session, programme_id=programme.id, start=start, end=end)
+    )
     # 群众监督: counted once, for the message and the Word report alike
     comments = await public.tally(session, programme_id=programme.id, start=start, end=end)
     files = await documents.monthly_files(
         session, programme=programme, content=content, t=t, looked_back=done, anchor=anchor,
         comments=comments,
+        spot=checked,
     )  # fmt: skip
     verdicts = tally([(d.code, d.verdict) for d in done])
+    spot_lines = tally_lines(t, checked)
     lines = [
         report_text(t, content, programme.name),
         *closing.report_lines(t, verdicts),
         *public_words.report_lines(t, comments),
+        *(["", *spot_lines] if spot_lines else []),
         anchor_line(t, anchor),
     ]
     return "\n".join(lines), files, content

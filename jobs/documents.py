@@ -19,6 +19,8 @@ from core.domain.halfyear import MONTHS, first_month
 from core.domain.halfyear import halfyear as halfyear_content
 from core.domain.model import MeasureFacts
 from core.domain.public import PublicTally
+from core.domain.spotcheck import SpotTally
+from core.domain.spotcheck import tally as spot_tally
 from core.i18n import Tr
 from core.render.anchor import with_anchor_footer
 from core.render.chart import monthly_chart
@@ -28,7 +30,7 @@ from core.render.limits import CAPTION, PHOTO_UPLOAD_BYTES, UPLOAD_BYTES, fit
 from core.render.xlsx import ledger_workbook
 from storage import as_of as as_of_store
 from storage import documents as stored
-from storage import lookbacks, measures, outcomes, public, reports
+from storage import lookbacks, measures, outcomes, public, reports, spotchecks
 from storage.models import Programme
 
 log = logging.getLogger(__name__)
@@ -94,6 +96,7 @@ async def monthly_files(
     looked_back: Sequence[LookedBack] = (),
     anchor: Anchor | None = None,
     comments: PublicTally | None = None,
+    spot: SpotTally | None = None,
 ) -> list[Document]:
     """The monthly report's chart, Word report and ledger as the report saw the month's end;
     `comments` the public's (群众监督) tally of the month, as the report's message counts it."""
@@ -106,7 +109,7 @@ async def monthly_files(
     # drawing the chart and python-docx are CPU work: keep the event loop answering meanwhile
     png = await asyncio.to_thread(monthly_chart, t, content, history)
     doc = await asyncio.to_thread(
-        monthly_docx, t, content, rows, programme.name, png, looked_back, comments
+        monthly_docx, t, content, rows, programme.name, png, looked_back, comments, spot
     )
     if anchor is not None:
         doc = await asyncio.to_thread(with_anchor_footer, doc, t, anchor)
@@ -176,8 +179,16 @@ async def halfyear(
         start=datetime.combine(content.start, time(), zone),
         end=datetime.combine(report.month_end(year, month) + timedelta(days=1), time(), zone),
     )
+    spot = spot_tally(
+        await spotchecks.answered_between(
+            session,
+            programme_id=programme.id,
+            start=datetime.combine(content.start, time(), zone),
+            end=datetime.combine(report.month_end(year, month) + timedelta(days=1), time(), zone),
+        )
+    )
     data = await asyncio.to_thread(
-        halfyear_docx, t, content, rows, programme.name, png, tally(done), comments
+        halfyear_docx, t, content, rows, programme.name, png, tally(done), comments, spot
     )
     name = t._(
         "{programme} continuing rectification report {start} to {end}",

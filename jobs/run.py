@@ -20,6 +20,7 @@ from jobs.outbox import Delivery, sender_of
 from storage import beats, outbox, programmes
 from storage.models import Programme, SentBeat
 from storage.programmes import rhythm_of
+from usecases import spotcheck
 
 log = logging.getLogger(__name__)
 MIN_LIFETIME = timedelta(hours=1)
@@ -195,5 +196,8 @@ async def _plan(
             s, programme=p, period=period, now=now, expires=expires, seen=seen
         )
         return d.messages, d.owners, d.unbound
+    if beat is Beat.SPOTCHECK:
+        drawn = await spotcheck.draw(s, programme=p, period=period, now=now)
+        return len(drawn.codes), 0, ()
     n = await dispatch.nudge(s, programme=p, period=period, now=now, expires=expires)
     return n, 0, ()

@@ -217,3 +217,8 @@ async def record_many(
     for start in range(0, len(rows), BULK):
         await session.exec(insert(AuditEvent), params=rows[start : start + BULK])
     session.sync_session.info.setdefault(HEADS, {})[programme_id] = (seq, prev)
+
+
+def chain_head(session: Session, programme_id: int) -> tuple[int, str]:
+    """The chain's (seq, hash) as this transaction leaves it, for session.run_sync."""
+    return _chain_head(session, programme_id)

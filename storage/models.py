@@ -43,6 +43,8 @@ class Programme(SQLModel, table=True):
     nudge_workdays: int = 2
     lookback_days: int = 90
     remind_workdays: int = 3  # 临期提醒: working days before a deadline
+    spotcheck_day: int = 10  # 随机抽查: the Nth working day of each month
+    spotcheck_time: str = "10:00"
     created_at: datetime
 
 

@@ -49,3 +49,19 @@ class DeadlineReminder(SQLModel, table=True):
     measure_id: int = Field(foreign_key="measure.id", index=True)
     deadline: date  # the last day in time it reminded of: an extension moves it, and reminds again
     sent_at: datetime
+
+
+class SpotCheck(SQLModel, table=True):
+    """随机抽查: one drawn measure checked again by a coordinator of another unit."""
+
+    __table_args__ = (UniqueConstraint("programme_id", "period", "measure_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    measure_id: int = Field(foreign_key="measure.id", index=True)
+    period: str = Field(max_length=20)  # the draw's month, as its beat counts it
+    drawn_at: datetime
+    checker_id: int | None = Field(default=None, foreign_key="person.id")  # None: nobody apart
+    verdict: str | None = None  # true (属实) | untrue (不属实)
+    note: str = Field(default="", sa_type=Text)
+    answered_by: int | None = Field(default=None, foreign_key="person.id")
+    answered_at: datetime | None = None

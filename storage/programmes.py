@@ -128,6 +128,8 @@ RHYTHM_FIELDS = (
     "calendar",
     "lookback_days",
     "remind_workdays",
+    "spotcheck_day",
+    "spotcheck_time",
 )
 
 
@@ -178,6 +180,8 @@ def rhythm_of(programme: Programme) -> Rhythm:
         review_anchor=programme.review_anchor or date(2024, 1, 3),
         report_time=_hm(programme.report_time),
         nudge_workdays=programme.nudge_workdays,
+        spotcheck_day=programme.spotcheck_day,
+        spotcheck_time=_hm(programme.spotcheck_time),
     )
 
 

@@ -27,6 +27,7 @@ EN: dict[str, Any] = {
         "beat:1:report": "2024-09",
         "beat:1:review": "2024-10-09",
         "beat:1:nudge": "2024-W41",
+        "beat:1:spotcheck": "2024-10",
     },
     "first preview": "Ledger for P: 42 measures in 4 areas.\n42 new, 0 changed, 0 unchanged.\nColumns read (field: column in the file, where they differ): Code; Area; Problem; Measure; Responsible leader; Lead unit; Co-units; Owner; Deadline; Status.\n35 rows marked done will be recorded as closed before the programme began (not counted as closed this month nor in the on-time rate).",
     "nobody": "Nothing was sent for 23–29 September: none of the 5 owners with open measures has opened their invite yet (Audit Bureau liaison, Construction Bureau liaison, Financial Services Bureau liaison, Science and Technology Innovation Bureau liaison, and Urban Management Bureau liaison). The period is not counted as dispatched: send the invites (/invites), then /dispatch again.",
@@ -185,6 +186,8 @@ EN: dict[str, Any] = {
         [
             "W43",
             [
+                ["coordinator", "acceptance report.pdf"],
+                ["coordinator", "🔎 Random spot check: 1.3.3"],
                 [
                     "leader",
                     "⚠️ Measure 1.3.2 (Finish and open the Hufengshan township water plant so…) has had no answer from Urban Management Bureau liaison to the last two dispatches in a row. Please follow up.",

@@ -136,7 +136,7 @@ async def test_chinese_arguments_work_and_help_shows_them(bot: Bot) -> None:
     assert shown[0] == "“P”工作节奏（时区：北京时间，日历：中国法定工作日）："
     assert shown[-1] == (
         "修改方法：/schedule 调度 周一 9:00 · /schedule 研判 周三 16:00 · /schedule 汇报 10:00 · "
-        "/schedule 回头看 90 · /schedule 临期提醒 3 · /schedule 时区 北京时间 · "
+        "/schedule 回头看 90 · /schedule 临期提醒 3 · /schedule 抽查 10 10:00 · /schedule 时区 北京时间 · "
         "/schedule 日历 工作日（或 周一至周五）"
     )
     mark = bot.api.mark()

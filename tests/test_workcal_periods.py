@@ -132,6 +132,7 @@ def test_slots_september_october_2024() -> None:
         ("review", "2024-09-04", "09-04 16:00"),
         ("dispatch", "2024-W37", "09-09 09:00"),
         ("nudge", "2024-W37", "09-11 09:00"),
+        ("spotcheck", "2024-09", "09-13 10:00"),  # the 10th working day
         ("dispatch", "2024-W38", "09-18 09:00"),  # Mid-Autumn Monday
         ("review", "2024-09-18", "09-18 16:00"),
         ("nudge", "2024-W38", "09-20 09:00"),
@@ -146,6 +147,7 @@ def test_slots_september_october_2024() -> None:
         ("dispatch", "2024-W42", "10-14 09:00"),
         ("nudge", "2024-W42", "10-16 09:00"),
         ("review", "2024-10-16", "10-16 16:00"),
+        ("spotcheck", "2024-10", "10-18 10:00"),  # 10th working day, 12 October (调休) counted
         ("dispatch", "2024-W43", "10-21 09:00"),
         ("nudge", "2024-W43", "10-23 09:00"),
         ("dispatch", "2024-W44", "10-28 09:00"),
@@ -270,7 +272,7 @@ def test_next_slot() -> None:
 
 def test_due_slots_catches_up_missed_beat_within_window() -> None:
     now = sh(2024, 9, 19, 14)  # down since before the Wednesday 09:00 dispatch
-    sent = {(RV, "2024-09-04"), (RP, "2024-08"), (N, "2024-W37")}
+    sent = {(RV, "2024-09-04"), (RP, "2024-08"), (N, "2024-W37"), (Beat.SPOTCHECK, "2024-09")}
     assert brief(due_slots(SEPT, now, sent)) == [
         ("dispatch", "2024-W38", "09-18 09:00"),
         ("review", "2024-09-18", "09-18 16:00"),
@@ -280,7 +282,7 @@ def test_due_slots_catches_up_missed_beat_within_window() -> None:
 
 
 def test_due_slots_drops_missed_beat_once_window_ended() -> None:
-    sent = {(RV, "2024-09-18"), (RP, "2024-08")}
+    sent = {(RV, "2024-09-18"), (RP, "2024-08"), (Beat.SPOTCHECK, "2024-09")}
     now = sh(2024, 9, 23, 9)  # W38 dispatch and nudge never sent; W39 is now the current one
     assert brief(due_slots(SEPT, now, sent)) == [("dispatch", "2024-W39", "09-23 09:00")]
     just_before = now - timedelta(minutes=1)
@@ -289,7 +291,12 @@ def test_due_slots_drops_missed_beat_once_window_ended() -> None:
 
 def test_due_slots_accepts_plain_string_pairs() -> None:
     now = sh(2024, 9, 2, 9, 30)
-    sent = {("report", "2024-07"), ("dispatch", "2024-W36"), ("review", "2024-08-21")}
+    sent = {
+        ("report", "2024-07"),
+        ("dispatch", "2024-W36"),
+        ("review", "2024-08-21"),
+        ("spotcheck", "2024-08"),
+    }
     assert due_slots(SEPT, now, sent) == []  # type: ignore[arg-type]
 
 
@@ -332,7 +339,7 @@ def test_programme_in_berlin() -> None:
     in_shanghai = datetime(2024, 9, 16, 15, 0, tzinfo=SH)  # 07:00 UTC, 09:00 Berlin
     assert period_of(D, in_shanghai, berlin) == "2024-W38"
     assert period_of(D, in_shanghai - timedelta(seconds=1), berlin) == "2024-W37"
-    sent = {(RV, "2024-09-04"), (RP, "2024-08"), (N, "2024-W37")}
+    sent = {(RV, "2024-09-04"), (RP, "2024-08"), (N, "2024-W37"), (Beat.SPOTCHECK, "2024-09")}
     assert [s.beat for s in due_slots(berlin, in_shanghai, sent)] == [D]
     # the September report: first working day of October, 10:00 Berlin
     october_utc = datetime(2024, 9, 30, 23, 30, tzinfo=UTC)  # 01:30 on 1 October in Berlin

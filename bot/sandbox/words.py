@@ -40,6 +40,7 @@ BEATS = {
     Beat.NUDGE: N_("Reminder"),
     Beat.REVIEW: N_("Fortnightly review"),
     Beat.REPORT: N_("Monthly report"),
+    Beat.SPOTCHECK: N_("Random spot check"),
 }
 ROLES = {
     Role.COORDINATOR: N_("coordinator"),

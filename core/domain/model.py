@@ -61,6 +61,7 @@ class Beat(StrEnum):
     NUDGE = "nudge"
     REVIEW = "review"
     REPORT = "report"
+    SPOTCHECK = "spotcheck"  # 随机抽查: the month's draw
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 
 Period keys: DISPATCH and NUDGE use the ISO week of the nominal dispatch day ("2024-W38");
 REVIEW uses the nominal review day ("2024-09-18"); REPORT uses the month reported on
-("2024-09"), planned on the report_day-th working day of the following month.
+("2024-09"), planned on the report_day-th working day of the following month; SPOTCHECK uses
+the month it is drawn in ("2024-10"), planned on its spotcheck_day-th working day.
 
 Rules:
 - A beat whose nominal day is not a working day moves to the next working day, same time.
@@ -36,6 +37,7 @@ _WEEKLY = (Beat.DISPATCH, Beat.NUDGE)
 # Every walk below moves a handful of periods at most; the bound only turns a bug into an
 # error instead of a hung scheduler.
 _MAX_STEPS = 100
+MAX_SPOTCHECK_DAY = 15
 
 
 class MergedPeriod(ValueError):
@@ -56,12 +58,17 @@ class Rhythm:
     report_day: int = 1  # the Nth working day of the month (1 = first)
     report_time: time = time(10, 0)
     nudge_workdays: int = 2
+    spotcheck_day: int = 10  # the Nth working day of the month the draw is made in
+    spotcheck_time: time = time(10, 0)
 
     def __post_init__(self) -> None:
         if not (0 <= self.dispatch_weekday <= 6 and 0 <= self.review_weekday <= 6):
             raise ValueError("weekdays run from 0 (Monday) to 6 (Sunday)")
         if self.report_day < 1:
             raise ValueError("report_day counts from 1")
+        # every month has more working days than this, the Spring Festival's February included
+        if not 1 <= self.spotcheck_day <= MAX_SPOTCHECK_DAY:
+            raise ValueError(f"spotcheck_day runs from 1 to {MAX_SPOTCHECK_DAY}")
         # from five working days on, a nudge lands on or after the next dispatch nearly every week
         if not 0 <= self.nudge_workdays <= 4:
             raise ValueError("nudge_workdays must be between 0 and 4")
@@ -141,6 +148,8 @@ def _index_near(beat: Beat, day: date, r: Rhythm) -> date:
         return day + timedelta(days=r.dispatch_weekday - day.weekday())
     if beat is Beat.REVIEW:
         return r.review_base + timedelta(days=14 * ((day - r.review_base).days // 14))
+    if beat is Beat.SPOTCHECK:
+        return date(day.year, day.month, 1)
     return _step(beat, date(day.year, day.month, 1), -1)
 
 
@@ -153,6 +162,9 @@ def _raw_planned(beat: Beat, idx: date, r: Rhythm) -> datetime:
         day, at = add_workdays(next_workday(idx, cal), r.nudge_workdays, cal), r.dispatch_time
     elif beat is Beat.REVIEW:
         day, at = next_workday(idx, cal), r.review_time
+    elif beat is Beat.SPOTCHECK:
+        first = first_workday_of_month(idx.year, idx.month, cal)
+        day, at = add_workdays(first, r.spotcheck_day - 1, cal), r.spotcheck_time
     else:
         month = _step(beat, idx, 1)
         first = first_workday_of_month(month.year, month.month, cal)

@@ -16,7 +16,7 @@ IMMEDIATE = "immediate"  # how an import records a 立行立改 deadline (core.d
 REPLAYED = frozenset({
     "measure.import", "measure.remove", "measure.update", "measure.signoff_request",
     "measure.signoff_approve", "measure.signoff_send_back", "measure.extension_approve",
-    "measure.lookback_holds", "measure.lookback_rebound",
+    "measure.lookback_holds", "measure.lookback_rebound", "measure.spotcheck_untrue",
     "measure.add", "measure.edit", "measure.retire",
 })  # fmt: skip
 OUTCOME = "measure.outcome"  # 建章立制: a rule recorded for a measure; its state is its own

@@ -27,6 +27,7 @@ IMPORT_ACTIONS = ("keep", "drop", "no", "file")  # file: the file's statuses ove
 VERDICTS = ("ok", "back")  # approve, send back (退回)
 CHASES = ("remind", "latest")  # ask the owner again, see the owner's latest answer
 LOOKBACKS = ("holds", "rebound")  # 回头看: the result holds, or the problem is back
+SPOTCHECKS = ("true", "untrue")  # 随机抽查: 属实, 不属实
 _HEX16 = re.compile(r"[0-9a-f]{16}")
 _WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -321,6 +322,16 @@ class LookBackAnswer(Button):
     PREFIX = "lb"
     FIELDS = (_id, _one_of(*LOOKBACKS))
     lookback_id: int
+    verdict: str
+
+
+@dataclass(frozen=True)
+class SpotCheckAnswer(Button):
+    """A coordinator's finding on a drawn measure (随机抽查): 属实 or 不属实."""
+
+    PREFIX = "sc"
+    FIELDS = (_id, _one_of(*SPOTCHECKS))
+    check_id: int
     verdict: str
 
 

@@ -11,12 +11,14 @@ from core.domain.lights import days_overdue
 from core.domain.model import Status
 from core.domain.public import PublicTally
 from core.domain.report import MonthlyReport
+from core.domain.spotcheck import SpotTally
 from core.i18n import N_, Tr
 from core.render.digest import headline
 from core.render.docx_base import heading, official_document, para, picture, to_bytes
 from core.render.docx_outcomes import outcomes_section
 from core.render.measures import deadline
 from core.render.public import tally_sentence
+from core.render.spotcheck import tally_lines
 
 LOOKBACK_SAID = {
     "holds": N_("Look-back: the result holds. {note}"),
@@ -198,6 +200,7 @@ def monthly_docx(
     chart: bytes | None = None,
     looked_back: Sequence[LookedBack] = (),
     comments: PublicTally | None = None,
+    spot: SpotTally | None = None,
 ) -> bytes:
     """The report: title, headline, overall progress (with the public's comments), a section
     per area, lists, look-backs, institutional outcomes, next steps."""
@@ -215,6 +218,8 @@ def monthly_docx(
             number += 1
     number = _lists(doc, t, r, rows, number)
     _lookbacks(doc, t, rows, looked_back, number)
+    for text in tally_lines(t, spot):  # 随机抽查 belongs with the month's checks of closed work
+        para(doc, "body", text)
     outcomes_section(doc, t, r, number + 1)
     next_steps(doc, t, rows, number + 2)
     return to_bytes(doc)

@@ -8,12 +8,14 @@ from core.domain.closing import LookBackTally
 from core.domain.documents import Record
 from core.domain.halfyear import MONTHS, HalfYear
 from core.domain.public import PublicTally
+from core.domain.spotcheck import SpotTally
 from core.i18n import Tr
 from core.render.digest import headline
 from core.render.docx import item, next_steps, progress
 from core.render.docx_base import heading, official_document, para, picture, to_bytes
 from core.render.docx_outcomes import outcomes_section
 from core.render.public import tally_sentence
+from core.render.spotcheck import tally_lines
 
 
 def halfyear_title(t: Tr, programme: str) -> str:
@@ -31,6 +33,7 @@ def halfyear_docx(
     chart: bytes | None = None,
     lookbacks: LookBackTally | None = None,
     comments: PublicTally | None = None,
+    spot: SpotTally | None = None,
 ) -> bytes:
     """Progress over the period, what was closed when, what remains and why, look-backs, next steps."""
     end = h.end
@@ -83,7 +86,7 @@ def halfyear_docx(
     if not h.remaining:
         para(doc, "body", t._("Every measure is complete."))
     heading(doc, t, 1, 4, t._("Look-back results"))
-    for text in _lookbacks(t, lookbacks):
+    for text in [*_lookbacks(t, lookbacks), *tally_lines(t, spot)]:
         para(doc, "body", text)
     outcomes_section(doc, t, end, 5, months=MONTHS)
     next_steps(doc, t, rows, 6)

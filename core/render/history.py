@@ -103,6 +103,13 @@ def what(t: Tr, e: Entry) -> str:
             title=after.get("title", ""),
             number=after.get("number", ""),
         )
+    if e.action == "measure.spotcheck_true":
+        return t._("Random spot check: found true")
+    if e.action == "measure.spotcheck_untrue":
+        return t._(
+            "Random spot check: found not true, reopened: “{note}”",
+            note=short(after.get("note", ""), WORDS),
+        )
     if e.action == "measure.remove":
         return t._("Removed from the ledger")
     if e.action == "measure.add":
