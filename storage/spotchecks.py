@@ -177,6 +177,25 @@ async def answered_between(
     return [(code, verdict) for code, verdict in rows.all() if verdict]
 
 
+async def untrue_between(
+    session: AsyncSession, *, programme_id: int, start: datetime, end: datetime
+) -> list[tuple[str, str, str, str]]:
+    """(code, text, lead unit, note) of the checks found 不属实 in [start, end), in answering order."""
+    rows = await session.exec(
+        select(Measure.code, Measure.text, Unit.name, SpotCheck.note)
+        .join(Measure, col(Measure.id) == SpotCheck.measure_id)
+        .join(Unit, col(Unit.id) == Measure.lead_unit_id)
+        .where(
+            SpotCheck.programme_id == programme_id,
+            SpotCheck.verdict == UNTRUE,
+            col(SpotCheck.answered_at) >= start,
+            col(SpotCheck.answered_at) < end,
+        )
+        .order_by(col(SpotCheck.answered_at), col(SpotCheck.id))
+    )
+    return [(code, text, unit, note) for code, text, unit, note in rows.all()]
+
+
 async def draws(session: AsyncSession, *, programme_id: int) -> list[AuditEvent]:
     """Every recorded draw of a programme, in chain order."""
     rows = await session.exec(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 from datetime import datetime
 
+import docx
 import pytest
 from conftest import ADMIN, SH, Bot
 from fakebot import SentMessage, User
@@ -13,6 +15,7 @@ from rhythm_support import LEADER, OWNER_A, seed, tick
 from signoff_support import COORD_B, add_coordinator, alert, ask_signoff, status_of
 from sqlalchemy import text
 from sqlmodel import col, select
+from test_e2e_digests import group_say
 
 from bot.cli import main
 from core.domain.chain import Sealed, seal_of
@@ -139,6 +142,23 @@ async def test_spot_check_zh_scheduled_draw_true_and_untrue_reopen_and_count(bot
         assert programme is not None
         report, _ = await monthly_package(s, programme=programme, period="2024-10", t=tr("zh_CN"))
     assert "随机抽查：核查整改措施2项，发现不属实1项。已重新打开：1.3.2。" in report.split("\n")
+
+    # October's 工作通报 lists the 不属实 finding: draft, preview, issue, the group's DOCX
+    await group_say(bot, ADMIN, "/setup P")
+    bot.clock.set(datetime(2024, 11, 4, 10, 0, tzinfo=SH))
+    draft = await bot.say(ADMIN, "/circular 2024年10月")
+    assert "抽查不属实1项。" in draft.plain.split("\n")
+    bot.api.click(ADMIN, draft, "预览")
+    await bot.settle()
+    mark = bot.api.mark()
+    bot.api.click(ADMIN, bot.api.last_to(ADMIN.id), "签发")
+    await bot.settle()
+    [issued] = [m for m in bot.api.since(mark) if m.method == "sendDocument"]
+    paragraphs = [p.text for p in docx.Document(io.BytesIO(issued.document or b"")).paragraphs]
+    at = next(i for i, p in enumerate(paragraphs) if p.endswith("抽查不属实事项"))
+    assert paragraphs[at + 1] == (
+        f"1. {TEXT_132}（1.3.2，牵头单位：城市管理局）入户验收记录缺失，部分村组仍未通水。"
+    )
 
 
 async def test_spot_check_en_manual_draw_goes_outside_the_lead_unit(bot: Bot) -> None:

@@ -5,16 +5,18 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.domain.circulars import Circular, Finding, Mention, Picture, circular, picture
+from core.domain.report import month_end
 from core.i18n import tr
 from core.render.circular import circular_docx
 from core.render.circular_words import circular_name
-from storage import circulars, reports
+from storage import circulars, reports, spotchecks
+from storage.documents import day_after
 from storage.models import Programme
 from usecases.notices import tell
 
@@ -36,12 +38,16 @@ class Issued:
 async def untrue(
     session: AsyncSession, *, programme: Programme, year: int, month: int
 ) -> list[Finding]:
-    """The measures spot checks (随机抽查) found 不属实 in the month: the circular lists them.
-
-    Hook for issue 30's spot checks: none are recorded yet, so there are none to list.
-    """
-    del session, programme, year, month
-    return []
+    """The measures spot checks (随机抽查) found 不属实 in the month: the circular lists them."""
+    assert programme.id is not None
+    first = date(year, month, 1)
+    found = await spotchecks.untrue_between(
+        session,
+        programme_id=programme.id,
+        start=day_after(first - timedelta(days=1), programme.timezone),
+        end=day_after(month_end(year, month), programme.timezone),
+    )
+    return [Finding(code, text, unit, note) for code, text, unit, note in found]
 
 
 async def figures(session: AsyncSession, *, programme: Programme, year: int, month: int) -> Picture:
