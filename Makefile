@@ -56,8 +56,8 @@ lint: $(TEST_STAMP)
 # alone (tests/conftest.py ALONE): a stop within 3 s or a pace per second is measured unloaded
 WORKERS ?= 2
 test: $(TEST_STAMP) i18n-compile lint
-	$(BIN)/pytest -n $(WORKERS) -m "not alone"
-	$(BIN)/pytest -m alone
+	$(BIN)/pytest -n $(WORKERS) -m "not alone" --durations=15
+	$(BIN)/pytest -m alone --durations=10
 
 bench: $(TEST_STAMP) i18n-compile
 	$(BIN)/python -m benchmarks.updates
