@@ -92,9 +92,6 @@ class Sender:
         # messages a run of this process is working on: the lease guards other processes, but a
         # record that comes late (a busy database) must not let this process's next run resend
         self._inflight: set[int] = set()
-        # a chat's messages in order across delivery runs too: a second run (a commit's kick
-        # while a beat's run is sending) waits for the chat instead of overtaking its first row
-        self._chats: dict[int, tuple[asyncio.Lock, int]] = {}
         self._aborted: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
         self._parts: set[asyncio.Future[None]] = set()  # requests in flight, recorded on return
         self._own_pacer = Pacer()  # for a plain Bot without our rate limiter
@@ -160,20 +157,18 @@ class Sender:
         by_chat: dict[int, list[int]] = {}
         for row_id, chat_id in ids:
             by_chat.setdefault(chat_id, []).append(row_id)
-        work: asyncio.Queue[tuple[int, list[int]]] = asyncio.Queue()
-        for chat in by_chat.items():
-            work.put_nowait(chat)
+        work: asyncio.Queue[list[int]] = asyncio.Queue()
+        for chat_rows in by_chat.values():
+            work.put_nowait(chat_rows)
 
         async def worker() -> None:
             while not work.empty():
-                chat_id, rows = work.get_nowait()
-                async with self._chat(chat_id):
-                    for row_id in rows:
-                        try:
-                            await self._one(bot, row_id, deadline, result)
-                        except Exception:  # the database, most likely: the next run takes it
-                            log.exception("delivering message %s failed; left queued", row_id)
-                            result.pending += 1
+                for row_id in work.get_nowait():
+                    try:
+                        await self._one(bot, row_id, deadline, result)
+                    except Exception:  # the database, most likely: the next run takes it again
+                        log.exception("delivering message %s failed; left queued", row_id)
+                        result.pending += 1
 
         me = asyncio.current_task()
         assert me is not None
@@ -190,21 +185,6 @@ class Sender:
             if not self._runs:
                 self._idle.set()
         return result
-
-    @contextlib.asynccontextmanager
-    async def _chat(self, chat_id: int) -> AsyncIterator[None]:
-        """Hold one chat while its rows go; the lock is dropped once nobody holds or waits."""
-        lock, users = self._chats.get(chat_id, (asyncio.Lock(), 0))
-        self._chats[chat_id] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._chats[chat_id]
-            if users == 1:
-                del self._chats[chat_id]
-            else:
-                self._chats[chat_id] = (lock, users - 1)
 
     async def _one(self, bot: Bot, row_id: int, deadline: float, result: Delivery) -> None:
         if row_id in self._inflight:
