@@ -96,10 +96,13 @@ async def test_stand_in_across_the_holiday(bot: Bot) -> None:
         await tick(bot, pid, moment)
         assert not [m for m in bot.api.since(mark) if m.chat_id == OWNER_B.id]
         heads = [m.plain.split("\n")[1] for m in bot.api.since(mark) if m.chat_id == OWNER_A.id]
-        assert heads == [
-            "城市管理局联络员，请报送您负责的整改措施进展：",
-            "城市管理局联络员，您正在代建设局联络员反馈，请报送以下整改措施进展：",
-        ]
+        # two delivery runs may overlap (a commit's kick beside the beat's run): no promised order
+        assert sorted(heads) == sorted(
+            [
+                "城市管理局联络员，请报送您负责的整改措施进展：",
+                "城市管理局联络员，您正在代建设局联络员反馈，请报送以下整改措施进展：",
+            ]
+        )
     # the stand-in answers the owner's measure
     m312 = await measure_id(bot, "3.1.2")
     stand_in = bot.api.last_to(OWNER_A.id)
