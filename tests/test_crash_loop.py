@@ -30,9 +30,7 @@ from storage.models import DispatchItem, OutboxMessage, Person
 
 HARNESS = Path(__file__).with_name("crash_bot.py")
 OWNERS = 30
-# 10 kills per database in CI (CI time: 20 took 107 s of the 15 minutes); CADENCE_CRASH_KILLS=50
-# for a harder run, and `python -m benchmarks.kills` for 1,000 owners
-KILLS = int(os.environ.get("CADENCE_CRASH_KILLS", "10"))
+KILLS = int(os.environ.get("CADENCE_CRASH_KILLS", "20"))
 BOUND = 2  # the sender's CADENCE_SEND_IN_FLIGHT here: small, so the old unbounded window shows
 # Telegram's answer time, so several requests are open at once (12 a second x 0.3 s) and a kill
 # often falls between a message being taken and its answer
