@@ -39,9 +39,9 @@ from handlers.answer_draft import (
 from handlers.answer_prompts import ask_health, ask_note
 from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query
-from jobs.dispatch import ordered
 from storage import absences, answers, measures, outbox
 from storage.models import Measure
+from usecases.buttons import ordered
 
 
 async def draft_programme(update: Update, context: CadenceContext) -> int | None:

@@ -14,8 +14,8 @@ from handlers.answer_draft import DRAFT, expired, out_of_date, step
 from handlers.dead_ends import replies_answer
 from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query, reply_long
-from jobs.dispatch import button_list
 from storage import lookup, measures
+from usecases.buttons import button_list
 
 
 @gate(where=Where.PRIVATE, programme_of=measure_programme)

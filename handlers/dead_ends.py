@@ -19,8 +19,8 @@ from handlers import ledger
 from handlers.answer_draft import LOOSE, MAX_TEXT, NAMING, evidence_of, expired
 from handlers.gate import Where, gate, unplaced
 from handlers.send import answer_query
-from jobs.dispatch import button_list
 from storage import coordinators
+from usecases.buttons import button_list
 
 SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".csv")
 

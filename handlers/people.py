@@ -15,9 +15,9 @@ from handlers.gate import Where, gate
 from handlers.invites_out import invite_link, send_invites
 from handlers.send import reply_long
 from handlers.shares import CO_UNIT_WORDS, co_unit_invites
-from jobs.dispatch import ordered
 from storage import coordinators, measures
 from storage import invites as invite_links
+from usecases.buttons import ordered
 
 
 @gate(Role.COORDINATOR, where=Where.PRIVATE)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.clock import today_in
 from core.domain.absence import recipient
 from core.domain.dispatches import answer_window
-from core.domain.lights import by_urgency
 from core.domain.model import ANSWERABLE, Beat, MeasureFacts
 from core.domain.periods import week_start
 from core.domain.reply_by import reply_by
@@ -20,42 +19,13 @@ from core.render.dispatch import dispatch_text, nudge_text
 from core.render.keyboards import measures_keyboard
 from jobs.dispatch_shares import plan_shares
 from jobs.escalate import escalate
-from storage import absences, beats, dispatch_items, measures, people
+from storage import absences, dispatch_items, measures, people
 from storage.models import Absence, DispatchItem, Measure, Person, Programme
 from storage.outbox_plan import flush_and_forget, plan
 from storage.programmes import rhythm_of
+from usecases.buttons import ordered
 
 PLAN_BATCH = 100  # owners planned per flush: the session never holds a whole fan-out's rows
-
-
-def ordered(
-    rows: list[tuple[Measure, MeasureFacts]], today: date
-) -> list[tuple[int, MeasureFacts]]:
-    """(measure id, facts), red and yellow first."""
-    ids = {f.code: m.id or 0 for m, f in rows}
-    return [(ids[f.code], f) for f in by_urgency([f for _, f in rows], today)]
-
-
-async def button_list(
-    session: AsyncSession, *, programme_id: int, person_id: int, scope: str, today: date
-) -> list[tuple[int, MeasureFacts]]:
-    """What a page of measure buttons lists: an owner's open measures ("open"), or the
-    measures a recipient has not answered in the latest dispatch ("unanswered")."""
-    rows = [
-        (m, f)
-        for m, f in await measures.facts(session, programme_id=programme_id)
-        if f.status in ANSWERABLE
-    ]
-    if scope == "open":
-        return ordered([(m, f) for m, f in rows if m.owner_id == person_id], today)
-    last = await beats.latest(session, programme_id=programme_id, beat=Beat.DISPATCH)
-    items = (
-        await dispatch_items.items(session, programme_id=programme_id, period=last.period)
-        if last
-        else []
-    )
-    waiting = {i.measure_id for i in items if i.recipient_id == person_id and not i.answered}
-    return ordered([(m, f) for m, f in rows if m.id in waiting], today)
 
 
 def _tr(locales: dict[int, str], person: Person, programme: Programme) -> Tr:
