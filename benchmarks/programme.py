@@ -30,7 +30,6 @@ from sqlmodel import col
 from core.domain import documents
 from core.i18n import tr
 from core.render.xlsx import ledger_workbook
-from jobs.documents import records
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import (
@@ -45,6 +44,7 @@ from storage.models import (
     Unit,
 )
 from storage.reports import report_content, summary_content
+from usecases.documents import records
 
 MEASURES, OWNERS, UPDATES, ITEMS = 10_000, 2_000, 100_000, 100_000
 AREAS, PROBLEMS_PER_AREA, UNITS = 8, 25, 120

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from telegram import Bot
 
     from bot.context import Services
-    from jobs.documents import Document
+    from usecases.documents import Document
 
 WHAT = ("ledger", "monthly", "halfyear", "progress", "letter", "evidence")
 
@@ -115,8 +115,9 @@ async def _build(
     signed: date,
 ) -> list[Document] | str:
     """The documents --what names, or what went wrong."""
-    from jobs import binder, documents, letters
+    from jobs import letters
     from jobs.digests import monthly_package
+    from usecases import binder, documents
 
     t = tr(args.locale or programme.locale)
     if args.what == "ledger":
@@ -134,7 +135,7 @@ async def _build(
         report = [f for f in files if f.filename.endswith(".docx")]
         return report + [f for f in files if f.filename.endswith(".png")]
     if args.what == "progress":
-        from jobs.progress import progress_document
+        from usecases.progress import progress_document
 
         return [
             await progress_document(

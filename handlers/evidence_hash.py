@@ -8,8 +8,8 @@ from telegram import Bot
 
 from core.domain.evidence import digest
 from handlers.answer_draft import EvidenceDraft
-from jobs.binder import download
 from storage.answers import Evidence
+from usecases.binder import download
 
 
 async def fingerprinted(bot: Bot, files: Iterable[EvidenceDraft]) -> tuple[Evidence, ...]:

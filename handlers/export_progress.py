@@ -9,8 +9,8 @@ from bot.context import CadenceContext
 from core.clock import today_in
 from core.domain.months import read_month
 from core.domain.report import month_end
-from jobs import documents
-from jobs.progress import progress_document
+from usecases import documents
+from usecases.progress import progress_document
 
 FIRST_YEAR = 2000  # as /export report: no programme's ledger is older
 

@@ -13,9 +13,8 @@ from core.render.letter_words import number_label
 from handlers.answer_draft import step
 from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query
-from jobs import documents
 from storage import measures
-from usecases import letters
+from usecases import documents, letters
 from usecases.letters import Issued, Refusal
 
 

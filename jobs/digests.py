@@ -28,11 +28,11 @@ from core.render.digest import report_text, review_text
 from core.render.keyboards import letter_keyboard
 from core.render.shares import never_reported_lines
 from core.render.spotcheck import tally_lines
-from jobs import documents
 from jobs.dispatch_shares import silent_co_units
 from storage import audit, beats, followups, lookbacks, lookup, public, reports, spotchecks
 from storage.models import Programme, SentBeat
 from storage.outbox_plan import plan
+from usecases import documents
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.domain.letters import Letter
 from core.i18n import Tr
-from jobs.documents import Document
 from storage.models import Programme
 from usecases import letters
+from usecases.documents import Document
 from usecases.letters import Refusal
 
 __all__ = ["Refusal", "issue"]

@@ -19,10 +19,11 @@ from stranger_texts import STRANGER_TEXT_EN, STRANGER_TEXT_ZH
 from core.domain.public import overdue
 from core.domain.workcal import CalendarKind
 from core.i18n import tr
-from jobs import digests, documents
+from jobs import digests
 from storage import programmes
 from storage.models import AuditEvent
 from storage.models_public import PublicItem
+from usecases import documents
 
 SENDER = {
     "zh_CN": User(701, "王群众", username="wangqz", language_code="zh-hans"),

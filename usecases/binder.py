@@ -16,11 +16,11 @@ from core.domain.evidence import digest
 from core.domain.model import MeasureFacts
 from core.i18n import Tr
 from core.render.binder import FAILED, TOO_BIG, index_sheet, zip_part
-from jobs.documents import Document
 from storage import evidence as evidence_files
 from storage import measures
 from storage.documents import day_in
 from storage.models import EvidenceFile, Person, Programme, ProgressUpdate
+from usecases.documents import Document
 
 log = logging.getLogger(__name__)
 

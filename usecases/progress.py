@@ -11,10 +11,10 @@ from core.domain.progress_report import Said, progress_report
 from core.domain.report import month_end
 from core.i18n import Tr
 from core.render.docx_progress import progress_docx
-from jobs.documents import Document
 from storage import documents as stored
 from storage import outcomes, progress, reports
 from storage.models import Programme
+from usecases.documents import Document
 
 
 async def progress_document(
