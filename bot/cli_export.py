@@ -116,8 +116,8 @@ async def _build(
 ) -> list[Document] | str:
     """The documents --what names, or what went wrong."""
     from jobs import letters
-    from jobs.digests import monthly_package
     from usecases import binder, documents
+    from usecases.report import monthly_package
 
     t = tr(args.locale or programme.locale)
     if args.what == "ledger":

@@ -16,8 +16,8 @@ from core.i18n import N_
 from handlers.export_progress import export_progress
 from handlers.gate import Where, gate
 from handlers.send import send_long
-from jobs.digests import monthly_package
 from usecases import binder, documents
+from usecases.report import monthly_package
 
 FIRST_YEAR = 2000  # no programme's ledger is older; year 0 is no date at all
 # what each kind of export is called, in every language we speak: /export 汇报 10月 works

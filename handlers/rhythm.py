@@ -13,15 +13,16 @@ from core.i18n import Tr
 from core.render import beats, callbacks, labels
 from core.render.board_buttons import board_button
 from core.render.digest import summary_text
+from core.render.keyboards import red_buttons
 from core.render.limits import echo
 from handlers.gate import Where, gate
 from handlers.send import answer_query, reply_long
 from handlers.status import as_utc
-from jobs.digests import measure_ids, red_buttons
 from jobs.run import Outcome, run_beat
 from jobs.scheduler import plan_programme
 from storage import reports
 from storage.programmes import rhythm_of
+from usecases.digest import measure_ids
 
 BEAT_COMMANDS = {"dispatch": Beat.DISPATCH, "review": Beat.REVIEW, "report": Beat.REPORT}
 

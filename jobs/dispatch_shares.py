@@ -10,7 +10,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.clock import today_in
 from core.domain.absence import Away, recipient
 from core.domain.model import Beat
-from core.domain.shares import never_reported
 from core.i18n import tr
 from core.render.shares import share_dispatch, share_keyboard
 from storage import people, shares
@@ -57,13 +56,3 @@ async def plan_shares(
         )  # fmt: skip
         planned += 1
     return planned
-
-
-async def silent_co_units(session: AsyncSession, *, programme_id: int) -> dict[str, list[str]]:
-    """Co-unit → its open shares never answered, for the review."""
-    due = [
-        (m.code, unit)
-        for mine in (await shares.open_shares(session, programme_id=programme_id)).values()
-        for m, unit in mine
-    ]
-    return never_reported(due, await shares.answered(session, programme_id=programme_id))

@@ -21,6 +21,7 @@ from storage import beats, outbox, programmes
 from storage.models import Programme, SentBeat
 from storage.programmes import rhythm_of
 from usecases import spotcheck
+from usecases.digest import Digest
 
 log = logging.getLogger(__name__)
 MIN_LIFETIME = timedelta(hours=1)
@@ -76,7 +77,7 @@ async def run_beat(
     again after a crash finishes the beat).
     """
     now = svc.clock.now()
-    digest: digests.Digest | None = None
+    digest: Digest | None = None
     async with svc.database.session() as s:
         programme = await programmes.by_id(s, programme_id=programme_id)
         if programme is None:

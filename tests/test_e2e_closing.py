@@ -19,10 +19,10 @@ from signoff_support import (
 from sqlmodel import select
 
 from core.i18n import tr
-from jobs.digests import monthly_package
 from storage import programmes
 from storage.models import AuditEvent, EvidenceFile
 from storage.models_closing import FollowUp, LookBack
+from usecases.report import monthly_package
 
 STRANGER = User(778, "路人", language_code="zh-hans")
 TEXT_132 = "建成虎峰山乡镇水厂并投用，解决未实现自来水入户问题"

@@ -16,9 +16,9 @@ from test_e2e_closing import TEXT_132
 from test_e2e_digests import group_say
 
 from core.i18n import tr
-from jobs.digests import monthly_package
 from storage import programmes
 from storage.models import Measure
+from usecases.report import monthly_package
 
 IMMEDIATE_CODE = "1.1.1"
 

@@ -19,11 +19,10 @@ from stranger_texts import STRANGER_TEXT_EN, STRANGER_TEXT_ZH
 from core.domain.public import overdue
 from core.domain.workcal import CalendarKind
 from core.i18n import tr
-from jobs import digests
 from storage import programmes
 from storage.models import AuditEvent
 from storage.models_public import PublicItem
-from usecases import documents
+from usecases import documents, report, review
 
 SENDER = {
     "zh_CN": User(701, "王群众", username="wangqz", language_code="zh-hans"),
@@ -247,13 +246,13 @@ async def test_unanswered_comments_are_listed_in_the_review(bot: Bot) -> None:
     async with bot.db.session() as s:
         programme = await programmes.by_id(s, programme_id=pid)
         assert programme is not None
-        on_12th = await digests.review(
+        on_12th = await review.review(
             s,
             programme=programme,
             period="2024-10-12",
             now=datetime(2024, 10, 12, 16, 0, tzinfo=SH),
         )
-        on_14th = await digests.review(
+        on_14th = await review.review(
             s,
             programme=programme,
             period="2024-10-16",
@@ -275,11 +274,11 @@ async def test_unanswered_comments_are_listed_in_the_review(bot: Bot) -> None:
         programme = await programmes.by_id(s, programme_id=pid)
         assert programme is not None
         zh, en = tr("zh_CN"), tr("en")
-        september, _ = await digests.monthly_package(s, programme=programme, period="2024-09", t=zh)
-        october, files = await digests.monthly_package(
+        september, _ = await report.monthly_package(s, programme=programme, period="2024-09", t=zh)
+        october, files = await report.monthly_package(
             s, programme=programme, period="2024-10", t=zh
         )
-        _, files_en = await digests.monthly_package(s, programme=programme, period="2024-10", t=en)
+        _, files_en = await report.monthly_package(s, programme=programme, period="2024-10", t=en)
         half = await documents.halfyear(s, programme=programme, year=2024, month=10, t=zh)
         half_en = await documents.halfyear(s, programme=programme, year=2024, month=10, t=en)
     assert "\n本月收到监督意见1件，已答复0件；月底尚未答复1件。\n" in september

@@ -21,11 +21,11 @@ from bot.cli import main
 from core.domain.chain import Sealed, seal_of
 from core.domain.spotcheck import Candidate, draw, forged, seed_of
 from core.i18n import tr
-from jobs.digests import monthly_package
 from storage import audit, people, programmes
 from storage.audit import sealed
 from storage.models import AuditEvent, Person
 from storage.models_closing import SpotCheck
+from usecases.report import monthly_package
 
 TEXT_132 = "建成虎峰山乡镇水厂并投用，解决未实现自来水入户问题"
 

@@ -10,7 +10,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from core.domain.lights import light
 from core.domain.model import MeasureFacts
 from core.i18n import Tr
-from core.render import callbacks
+from core.render import callbacks, closing
+from core.render.board_buttons import open_board
 from core.render.labels import LIGHT_ICON
 from core.render.limits import INLINE_BUTTONS, fit, page
 
@@ -122,3 +123,28 @@ def chase_keyboard(t: Tr, measure_id: int, *, blocked: bool = False) -> InlineKe
     return InlineKeyboardMarkup(
         [[follow, InlineKeyboardButton(t._("Latest answer"), callback_data=latest)]]
     )
+
+
+def red_buttons(
+    t: Tr, red: Sequence[tuple[int, str]], *, letters: bool
+) -> InlineKeyboardMarkup | None:
+    """督办 buttons under red items (and, for coordinators, work prompt letters)."""
+    letter_rows = letter_keyboard(t, red) if letters else None
+    rows: list[Sequence[InlineKeyboardButton]] = (
+        list(letter_rows.inline_keyboard) if letter_rows else []
+    )
+    rows += closing.follow_up_buttons(t, red)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def with_board(
+    t: Tr, markup: InlineKeyboardMarkup | None, board: str | None
+) -> InlineKeyboardMarkup | None:
+    """The buttons, and under them the board's link (a group has no web_app buttons)."""
+    if board is None:
+        return markup
+    rows = [
+        *(markup.inline_keyboard if markup else ()),
+        [InlineKeyboardButton(open_board(t), url=board)],
+    ]
+    return InlineKeyboardMarkup(rows)
