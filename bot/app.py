@@ -72,6 +72,7 @@ from handlers.board import menu as board_menu
 from handlers.marked import WhileMarked
 from jobs.budget import SharedBudget
 from jobs.pacing import PacedLimiter
+from jobs.ports import JobRhythm, OutboxCourier
 from jobs.scheduler import plan_all, start_reconciling
 from storage.persistence import DbPersistence
 
@@ -175,6 +176,8 @@ def build_application(
         builder = builder.base_file_url(settings.file_base_url or "")
     app: CadenceApp = builder.build()
     app.bot_data["svc"] = svc
+    # the handlers reach the timer and the sender through these ports only (usecases.ports)
+    svc.rhythm, svc.courier = JobRhythm(app, svc), OutboxCourier(app, svc)
     # first, in a group of its own: every log line of the update names it and its user
     app.add_handler(TypeHandler(Update, _stamp), group=-2)
     if settings.telegram_webhook_url:

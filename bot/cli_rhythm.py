@@ -120,7 +120,8 @@ async def _beat(
     """Send a beat now with the bot's own Bot and services."""
     from bot.app import bot_and_services
     from core.domain.model import Beat
-    from jobs.run import Outcome, run_beat
+    from jobs.run import run_beat
+    from usecases.ports import Outcome
 
     if settings.telegram_bot_token is None:
         print("TELEGRAM_BOT_TOKEN is not set", file=sys.stderr)

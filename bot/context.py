@@ -16,6 +16,7 @@ from bot.settings import Settings
 from core.clock import Clock
 from core.domain.model import Beat
 from core.i18n import Tr, tr
+from usecases.ports import Courier, Rhythm
 
 if TYPE_CHECKING:
     from sqlmodel.ext.asyncio.session import AsyncSession
@@ -41,6 +42,9 @@ class Services:
     last_db_report: datetime | None = None  # the last database outage forwarded
     running_beats: Counter[tuple[int, Beat]] = field(default_factory=Counter)
     sender: Any = None  # jobs.outbox.Sender, made on first use (a floor above this one)
+    # the timer and the sender as handlers ask them: build_application plugs in jobs/'s own
+    rhythm: Rhythm = field(init=False, repr=False)
+    courier: Courier = field(init=False, repr=False)
 
     def track(self, task: asyncio.Future[Any]) -> None:
         """Count work that runs beside the update loop from now until it ends."""
@@ -101,6 +105,11 @@ class CadenceContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any
     def after_commit(self, work: Callable[[], Awaitable[object]]) -> None:
         """Run work once this update's transaction has committed (it opens its own sessions)."""
         self._after_commit.append(work)
+
+    def replan_after_commit(self, programme_id: int) -> None:
+        """Plan a programme's beats again once this update, which created or changed it, commits."""
+        rhythm = self.svc.rhythm
+        self.after_commit(lambda: rhythm.replan(programme_id))
 
     def reply(self, work: Callable[[], Awaitable[object]]) -> None:
         """Answer the person acting once this update's transaction has committed, first of the

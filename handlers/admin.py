@@ -11,7 +11,6 @@ from core.domain.public import payload_of
 from handlers.gate import Where, gate
 from handlers.invites_out import invite_link
 from handlers.next_steps import next_steps
-from jobs.scheduler import replan_after_commit
 from storage import programmes
 from storage.models import Person, Programme
 from storage.programmes import ChatKind
@@ -62,7 +61,7 @@ async def founded(context: CadenceContext, user: User, name: str) -> tuple[Progr
         locale=settings.cadence_locale,
     )
     assert programme.id is not None
-    replan_after_commit(context, programme.id)
+    context.replan_after_commit(programme.id)
     return programme, me
 
 
@@ -125,7 +124,7 @@ async def setup(update: Update, context: CadenceContext) -> None:
         now=context.svc.clock.now(),
     )
     assert found.id is not None
-    replan_after_commit(context, found.id)
+    context.replan_after_commit(found.id)
     if kind is ChatKind.LEADERSHIP:
         text = t._(
             "This group is now the leadership group of {name}. Reports and /summary will appear here.",

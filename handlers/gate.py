@@ -20,7 +20,6 @@ from core.render import callbacks
 from handlers import reachable, strangers
 from handlers.board import menu as board_menu
 from handlers.send import answer_query
-from jobs.outbox import deliver_notices
 from storage import outbox, people, programmes
 from storage.models import Measure, Programme
 from usecases.actor import Actor
@@ -114,8 +113,7 @@ async def _reachable_again(update: Update, context: CadenceContext) -> None:
     svc = context.svc
     held = await outbox.unhold(context.session, user_id=user.id, now=svc.clock.now())
     if held:
-        bot, app = context.bot, context.application
-        context.after_commit(lambda: reachable.deliver(svc, bot, app, user.id, held))
+        context.after_commit(lambda: reachable.deliver(svc, user.id, held))
 
 
 def gate(
@@ -176,7 +174,7 @@ def gate(
                 raise
             context.reached = True  # committed: reachable.seen has nothing left to do
             if planned(session):  # what it told others leaves now, beside the update loop
-                deliver_notices(context.svc, context.bot, context.application)
+                context.svc.courier.deliver_notices()
             bot, svc = context.bot, context.svc  # bound, or a leader now: the board's menu
             context.after_commit(lambda: board_menu.follow(bot, svc, session))
             await context.run_after_commit()

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from telegram import Update
 from telegram.constants import ChatType
 
 from bot.context import CadenceContext, Services
-from jobs.outbox import sender_of
 from storage import outbox
 
 log = logging.getLogger(__name__)
@@ -28,12 +26,10 @@ async def seen(update: Update, context: CadenceContext) -> None:
     async with svc.database.session() as s:
         programmes = await outbox.unhold(s, user_id=user.id, now=svc.clock.now())
     if programmes:
-        await deliver(svc, context.bot, context.application, user.id, programmes)
+        await deliver(svc, user.id, programmes)
 
 
-async def deliver(svc: Services, bot: Any, app: Any, user_id: int, programmes: list[int]) -> None:
+async def deliver(svc: Services, user_id: int, programmes: list[int]) -> None:
     """Send what was held for a person who can be reached again."""
     log.info("user %s is reachable again (programmes %s)", user_id, programmes)
-    sender = sender_of(svc)
-    for pid in programmes:
-        app.create_task(sender.deliver(bot, programme_id=pid))
+    svc.courier.deliver_held(programmes)

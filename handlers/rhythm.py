@@ -18,11 +18,10 @@ from core.render.limits import echo
 from handlers.gate import Where, gate
 from handlers.send import answer_query, reply_long
 from handlers.status import as_utc
-from jobs.run import Outcome, run_beat
-from jobs.scheduler import plan_programme
 from storage import reports
 from storage.programmes import rhythm_of
 from usecases.digest import measure_ids
+from usecases.ports import Outcome
 
 BEAT_COMMANDS = {"dispatch": Beat.DISPATCH, "review": Beat.REVIEW, "report": Beat.REPORT}
 
@@ -168,14 +167,8 @@ async def _run_now(
     message = update.effective_message
     assert message is not None
     t = context.t
-    result = await run_beat(
-        context.bot,
-        context.svc,
-        programme_id=context.programme_id,
-        beat=beat,
-        period=period,
-        manual=True,
-        force=force,
+    result = await context.svc.rhythm.run_now(
+        programme_id=context.programme_id, beat=beat, period=period, force=force
     )
     if result.outcome is Outcome.ALREADY:
         keyboard = InlineKeyboardMarkup(
@@ -218,8 +211,7 @@ async def _run_now(
                 period=_words(context, beat, result.period),
             )
         )
-    if context.job_queue is not None:
-        await plan_programme(context.application, context.programme_id)
+    await context.svc.rhythm.replan(context.programme_id)
 
 
 def _words(context: CadenceContext, beat: Beat, period: str) -> str:

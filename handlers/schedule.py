@@ -18,7 +18,6 @@ from core.domain.reminders import MAX_WORKDAYS, MIN_WORKDAYS
 from core.domain.workcal import CalendarKind
 from core.i18n import N_, Tr
 from handlers.gate import Where, gate
-from jobs.scheduler import replan_after_commit
 from storage import programmes
 from storage.models import Programme
 
@@ -209,7 +208,7 @@ async def schedule(update: Update, context: CadenceContext) -> None:
             actor=context.actor,
             now=context.svc.clock.now(),
         )
-        replan_after_commit(context, context.programme_id)
+        context.replan_after_commit(context.programme_id)
         changed = t._("Schedule changed.")
         context.reply(lambda: message.reply_text(changed))  # "changed" once it is
     now = context.svc.clock.now()

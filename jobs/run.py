@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
@@ -22,20 +21,10 @@ from storage.models import Programme, SentBeat
 from storage.programmes import rhythm_of
 from usecases import spotcheck
 from usecases.digest import Digest
+from usecases.ports import Outcome
 
 log = logging.getLogger(__name__)
 MIN_LIFETIME = timedelta(hours=1)
-
-
-class Outcome(StrEnum):
-    """What running a beat did."""
-
-    SENT = "sent"
-    ALREADY = "already"
-    NO_CHAT = "no_chat"
-    NO_PROGRAMME = "no_programme"
-    NOT_YET = "not_yet"  # a nudge before its working days after the dispatch
-    NOBODY = "nobody"  # a dispatch nobody could be sent: the period stays unclaimed
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,8 @@ async def plan_programme(
 
 
 def replan_after_commit(context: CadenceContext, programme_id: int) -> None:
-    """Plan a programme's beats as soon as the update that created or changed it commits."""
+    """Plan a programme's beats as soon as the update that created or changed it commits (the
+    ledger import's, until it calls context.replan_after_commit like the other handlers)."""
     if context.job_queue is None:
         return
     app = context.application

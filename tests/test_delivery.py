@@ -18,8 +18,9 @@ from bot.app import start_app, stop_app
 from core.domain.model import Beat
 from jobs.outbox import Sender, sender_of
 from jobs.pacing import Limits
-from jobs.run import BeatResult, Outcome, run_beat
+from jobs.run import BeatResult, run_beat
 from storage.models import DispatchItem, OutboxMessage, Person
+from usecases.ports import Outcome
 
 TELEGRAM = Limits()
 

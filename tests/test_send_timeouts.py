@@ -11,10 +11,11 @@ from telegram.error import NetworkError, TimedOut
 
 from core.domain.model import Beat
 from jobs.pacing import Limits
-from jobs.run import Outcome, run_beat
+from jobs.run import run_beat
 from jobs.timeouts import may_have_arrived
 from storage.models_delivery import SendTimeout
 from storage.timeouts import this_process
+from usecases.ports import Outcome
 
 
 def _timeout(cause: Exception) -> TimedOut:

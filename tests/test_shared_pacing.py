@@ -19,11 +19,12 @@ from core.domain.model import Beat
 from jobs import budget as shared
 from jobs.budget import LOCAL, SharedBudget
 from jobs.pacing import Limits
-from jobs.run import Outcome, run_beat
+from jobs.run import run_beat
 from storage import ledger_store, programmes
 from storage.budget import claim
 from storage.db import Database
 from storage.models import Person
+from usecases.ports import Outcome
 
 N = 120  # owners per programme: two fan-outs of 4 s each at 30/s, together 60/s unshared
 

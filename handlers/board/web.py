@@ -21,7 +21,6 @@ from core.domain.initdata import InitDataError, Refusal, WebAppUser, check
 from core.i18n import tr
 from core.languages import match
 from core.render.board import strings
-from jobs.outbox import deliver_notices
 from usecases import board
 from usecases.board import Viewer
 from usecases.notices import planned
@@ -115,7 +114,7 @@ class Board:
                         return web.json_response({"error": text}, status=403)
                     body = await reply(session, who, request)
                 if planned(session):  # what the decision told others leaves after its commit
-                    deliver_notices(svc, self.ptb.bot, self.ptb)
+                    svc.courier.deliver_notices()
             if body is None:
                 return web.json_response({"error": "not found"}, status=404)
             return web.json_response(body, dumps=_dumps)
