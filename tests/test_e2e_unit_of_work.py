@@ -134,11 +134,10 @@ async def test_a_crash_after_the_commit_loses_no_coordinators_copy(
     from signoff_support import COORD_B, ask_signoff
     from test_e2e_signoff import _start
 
-    from bot.app import start_app, stop_app
-    from handlers import gate as gate_module
+    from bot.app import services_of, start_app, stop_app
 
     await _start(bot)
-    monkeypatch.setattr(gate_module, "deliver_notices", lambda *_: None)
+    monkeypatch.setattr(services_of(bot.app).courier, "deliver_notices", lambda: None)
     [dispatch] = bot.api.messages_to(OWNER_A.id)
     before = len(bot.api.messages_to(COORD_B.id))
     await ask_signoff(bot, OWNER_A, dispatch, "1.3.2", "水厂已投用。", ["a.pdf"])

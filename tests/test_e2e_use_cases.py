@@ -18,7 +18,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from test_e2e_signoff import COPY_EN, COPY_ZH, REPORT, _start
 
-from handlers import gate as gate_module
+from bot.app import services_of
 from storage.models import AuditEvent, EvidenceFile, OutboxMessage, ProgressUpdate, SignoffRequest
 from usecases.notices import planned
 
@@ -87,7 +87,7 @@ async def test_a_decision_edits_the_copies_through_the_outbox(
     [dispatch] = bot.api.messages_to(OWNER_A.id)
     await ask_signoff(bot, OWNER_A, dispatch, "1.3.2", REPORT, ["a.pdf", "b.pdf"])
     copy_a, copy_b = bot.api.last_to(ADMIN.id), bot.api.last_to(COORD_B.id)
-    monkeypatch.setattr(gate_module, "deliver_notices", lambda *_: None)
+    monkeypatch.setattr(services_of(bot.app).courier, "deliver_notices", lambda: None)
     bot.clock.set(datetime(2024, 9, 30, 11, 30, tzinfo=SH))
     query = bot.api.press(COORD_B, copy_b, button(copy_b, "dec:", ":ok"))
     await bot.settle()
