@@ -76,8 +76,7 @@ async def plan_programme(
 
 
 def replan_after_commit(context: CadenceContext, programme_id: int) -> None:
-    """Plan a programme's beats as soon as the update that created or changed it commits (the
-    ledger import's, until it calls context.replan_after_commit like the other handlers)."""
+    """Plan a programme's beats as soon as the update that created or changed it commits."""
     if context.job_queue is None:
         return
     app = context.application
