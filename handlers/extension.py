@@ -13,7 +13,7 @@ from core.domain.extension import may_ask
 from core.domain.ledger import parse_deadline
 from core.render import callbacks
 from handlers.answer import allowed
-from handlers.answer_draft import EXTENDING, MAX_TEXT, ExtensionDraft, expired, step
+from handlers.answer_draft import EXTENDING, MAX_TEXT, ExtensionDraft, expired
 from handlers.gate import Where, actor_of, gate, measure_programme
 from handlers.send import answer_query
 from usecases import extension
@@ -43,7 +43,7 @@ async def start(update: Update, context: CadenceContext) -> int | None:
     """The 📅 button: which date, then why."""
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
-    button = step(query.data, callbacks.Extend)
+    button = context.pressed(callbacks.Extend)
     if button is None:
         await answer_query(query, expired(context.t), alert=True)
         return END

@@ -18,7 +18,6 @@ from core.i18n import Tr, tr
 from core.render import callbacks
 from core.render.closing import follow_up_message, followed_up
 from core.render.keyboards import answer_choices
-from handlers.answer_draft import step
 from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query
 from storage import followups, measures, people
@@ -32,7 +31,7 @@ async def follow_up(update: Update, context: CadenceContext) -> None:
     query = update.callback_query
     assert query is not None and context.programme is not None
     t, programme = context.t, context.programme
-    button = step(query.data, callbacks.FollowUp)
+    button = context.pressed(callbacks.FollowUp)
     m = (
         await measures.by_id(
             context.session, programme_id=context.programme_id, measure_id=button.measure_id

@@ -12,7 +12,6 @@ from telegram.ext import ConversationHandler
 
 from bot.context import CadenceContext
 from core.domain.public import MAX_NOISE, MAX_PHOTOS, MAX_TEXT, parse_payload
-from core.render import callbacks
 from core.render import public as words
 from core.render.callbacks_public import PublicArea, PublicStep
 from handlers.gate import Where, gate
@@ -165,13 +164,6 @@ async def stray_in_name(update: Update, context: CadenceContext) -> int:
     return await _noise(update, context, "buttons", NAME)
 
 
-def _step(data: str | None) -> callbacks.Button | None:
-    try:
-        return callbacks.unpack(data)
-    except callbacks.CallbackError:
-        return None
-
-
 async def _ask_name(update: Update, context: CadenceContext) -> int:
     await _say(update, words.ask_name(context.t), reply_markup=words.name_keyboard(context.t))
     return NAME
@@ -183,7 +175,11 @@ async def photos_done(update: Update, context: CadenceContext) -> int | None:
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
     programme = await _programme(context)
-    if programme is None or programme.id is None or _step(query.data) != PublicStep("next"):
+    if (
+        programme is None
+        or programme.id is None
+        or context.pressed(PublicStep) != PublicStep("next")
+    ):
         await answer_query(query, context.t._("This button has expired."), alert=True)
         return None
     await query.answer()
@@ -201,7 +197,7 @@ async def about_button(update: Update, context: CadenceContext) -> int | None:
     """An area's button, or 不指定."""
     query = update.callback_query
     assert query is not None
-    programme, draft, button = await _programme(context), _draft(context), _step(query.data)
+    programme, draft, button = await _programme(context), _draft(context), context.button
     area_id = button.area_id if isinstance(button, PublicArea) else None
     areas = (
         {a.id for a in await public.areas(context.session, programme_id=programme.id or 0)}
@@ -242,7 +238,7 @@ async def send(update: Update, context: CadenceContext) -> int | None:
     """Unnamed or named: the item is stored, numbered, and goes to the task force."""
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None and context.user_data is not None
-    programme, draft, button = await _programme(context), _draft(context), _step(query.data)
+    programme, draft, button = await _programme(context), _draft(context), context.button
     if (
         programme is None
         or draft is None

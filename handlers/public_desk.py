@@ -8,7 +8,6 @@ from telegram.ext import ConversationHandler
 from bot.context import CadenceContext
 from core.domain.model import Role
 from core.domain.public import MAX_TEXT
-from core.render import callbacks
 from core.render.callbacks_public import PublicAct
 from handlers.gate import Where, actor_of, gate
 from handlers.send import answer_query
@@ -22,18 +21,9 @@ END = ConversationHandler.END
 ANSWERING = "public_answering"  # user_data: the id of the item being answered
 
 
-def _button(update: Update) -> PublicAct | None:
-    query = update.callback_query
-    try:
-        button = callbacks.unpack(query.data if query else None)
-    except callbacks.CallbackError:
-        return None
-    return button if isinstance(button, PublicAct) else None
-
-
 async def _item_programme(update: Update, context: CadenceContext) -> int | None:
     """The programme of the item a button names, or of the item being answered."""
-    button = _button(update)
+    button = context.pressed(PublicAct)
     if button is not None:
         item_id: object = button.item_id
     else:
@@ -88,7 +78,7 @@ def _said(context: CadenceContext, step: Step, act: str) -> tuple[str, bool]:
 @gate(Role.COORDINATOR, where=Where.ANY, programme_of=_item_programme)
 async def act(update: Update, context: CadenceContext) -> int | None:
     """受理 or 转办 at once; 答复 asks for the answer's text."""
-    query, button = update.callback_query, _button(update)
+    query, button = update.callback_query, context.pressed(PublicAct)
     assert query is not None and context.programme is not None and context.user_data is not None
     item = await _item(context, button.item_id) if button else None
     if button is None or item is None or not isinstance(query.message, Message):
