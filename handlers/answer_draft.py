@@ -158,3 +158,16 @@ def evidence_of(message: Message) -> EvidenceDraft | None:
             "size": p.file_size,
         }
     return None
+
+
+async def typed_text(message: Message, t: Tr, limit: int = MAX_TEXT) -> str | None:
+    """The text typed, stripped; None, once the sender is told why, when empty or too long."""
+    text = (message.text or "").strip()
+    if text and len(text) <= limit:
+        return text
+    await message.reply_text(
+        t._("That is too long: at most {n} characters, please.", n=limit)
+        if text
+        else t._("Please describe it in a few words.")
+    )
+    return None

@@ -26,6 +26,7 @@ from handlers.answer_draft import (
     expired,
     on_screen,
     out_of_date,
+    typed_text,
 )
 from handlers.answer_prompts import (
     ack_file,
@@ -114,13 +115,8 @@ async def blockers(update: Update, context: CadenceContext) -> int | None:
     """What is in the way."""
     message = update.effective_message
     assert message is not None
-    text = (message.text or "").strip()
-    if not text or len(text) > MAX_TEXT:
-        await message.reply_text(
-            context.t._("That is too long: at most {n} characters, please.", n=MAX_TEXT)
-            if text
-            else context.t._("Please describe it in a few words.")
-        )
+    text = await typed_text(message, context.t)
+    if text is None:
         return BLOCKERS
     draft_of(context)["blockers"] = text
     return await ask_files(message, context)

@@ -18,10 +18,10 @@ from core.render import callbacks
 from handlers.answer import cancel, may_answer_for
 from handlers.answer_draft import (
     LOOKING_BACK,
-    MAX_TEXT,
     LookBackDraft,
     evidence_of,
     expired,
+    typed_text,
 )
 from handlers.evidence_hash import fingerprinted
 from handlers.gate import Where, actor_of, gate
@@ -131,13 +131,8 @@ async def note(update: Update, context: CadenceContext) -> int | None:
     """The note: the answer is recorded; a rebound reopens the measure and tells the task force."""
     message = update.effective_message
     assert message is not None and context.user_data is not None
-    t, text = context.t, (message.text or "").strip()
-    if not text or len(text) > MAX_TEXT:
-        await message.reply_text(
-            t._("That is too long: at most {n} characters, please.", n=MAX_TEXT)
-            if text
-            else t._("Please describe it in a few words.")
-        )
+    t, text = context.t, await typed_text(message, context.t)
+    if text is None:
         return NOTE
     asking = _draft(context, pop=True)
     if asking is None or context.member is None or context.programme is None:

@@ -9,6 +9,7 @@ from bot.context import CadenceContext
 from core.domain.model import Role
 from core.domain.public import MAX_TEXT
 from core.render.callbacks_public import PublicAct
+from handlers.answer_draft import typed_text
 from handlers.gate import Where, actor_of, gate
 from handlers.send import answer_query
 from storage import public
@@ -126,13 +127,8 @@ async def answer(update: Update, context: CadenceContext) -> int | None:
     message = update.effective_message
     assert message is not None and context.user_data is not None
     t = context.t
-    text = (message.text or "").strip()
-    if not text or len(text) > MAX_TEXT:
-        await message.reply_text(
-            t._("That is too long: at most {n} characters, please.", n=MAX_TEXT)
-            if text
-            else t._("Please describe it in a few words.")
-        )
+    text = await typed_text(message, context.t, MAX_TEXT)
+    if text is None:
         return ANSWER
     item_id = context.user_data.pop(ANSWERING, None)
     item = await _item(context, item_id) if isinstance(item_id, int) else None

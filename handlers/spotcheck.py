@@ -12,7 +12,7 @@ from core.domain.model import Role
 from core.i18n import Tr
 from core.render import callbacks
 from handlers.answer import cancel
-from handlers.answer_draft import MAX_TEXT, SPOT_CHECKING, expired
+from handlers.answer_draft import SPOT_CHECKING, expired, typed_text
 from handlers.gate import Where, actor_of, gate
 from handlers.marked import UserData, WhileMarked
 from handlers.presses import ButtonHandler
@@ -96,13 +96,8 @@ async def note(update: Update, context: CadenceContext) -> int | None:
     """The note of 不属实: recorded, the measure reopened, the owner and the leader told."""
     message = update.effective_message
     assert message is not None and context.user_data is not None
-    t, text = context.t, (message.text or "").strip()
-    if not text or len(text) > MAX_TEXT:
-        await message.reply_text(
-            t._("That is too long: at most {n} characters, please.", n=MAX_TEXT)
-            if text
-            else t._("Please describe it in a few words.")
-        )
+    t, text = context.t, await typed_text(message, context.t)
+    if text is None:
         return NOTE
     asking = cast(dict[str, int] | None, context.user_data.pop(KEY, None))
     if not isinstance(asking, dict) or context.programme is None:
