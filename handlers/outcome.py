@@ -4,7 +4,7 @@ optionally the file — with the 📜 button under a measure or /outcome CODE, t
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
@@ -17,7 +17,14 @@ from core.domain import outcomes as rules
 from core.domain.model import Role
 from core.render import callbacks
 from core.render.callback_codec import MAX_ID
-from handlers.answer_draft import MAX_TEXT, RECORDING, evidence_of, expired, out_of_date
+from handlers.answer_draft import (
+    MAX_TEXT,
+    RECORDING,
+    EvidenceDraft,
+    evidence_of,
+    expired,
+    out_of_date,
+)
 from handlers.gate import Where, actor_of, gate, measure_programme
 from handlers.outcome_words import date_problem, duplicate, refusal
 from handlers.send import answer_query, reply_long
@@ -32,10 +39,23 @@ END = ConversationHandler.END
 SEQ = "outcome_seq"  # numbers the drafts: a button of an older one is out of date
 
 
-def _draft(context: CadenceContext) -> dict[str, Any]:
+class OutcomeDraft(TypedDict, total=False):
+    """The outcome being recorded, as user_data keeps it: plain JSON for PTB's persistence."""
+
+    id: int  # the draft number its step buttons carry
+    measure_id: int
+    code: str
+    programme_id: int
+    title: str
+    number: str
+    issued_on: str  # ISO date
+    file: EvidenceDraft
+
+
+def _draft(context: CadenceContext) -> OutcomeDraft:
     assert context.user_data is not None
     found = context.user_data.get(RECORDING)
-    return cast(dict[str, Any], found) if isinstance(found, dict) else {}
+    return cast(OutcomeDraft, found) if isinstance(found, dict) else {}
 
 
 async def _programme(update: Update, context: CadenceContext) -> int | None:
@@ -263,7 +283,7 @@ async def pressed(update: Update, context: CadenceContext) -> int | None:
     return None
 
 
-async def _save(query: CallbackQuery, context: CadenceContext, draft: dict[str, Any]) -> int:
+async def _save(query: CallbackQuery, context: CadenceContext, draft: OutcomeDraft) -> int:
     assert context.user_data is not None
     t = context.t
     context.user_data.pop(RECORDING, None)

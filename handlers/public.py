@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from telegram import Message, Update
 from telegram.ext import ConversationHandler
@@ -22,13 +22,24 @@ from usecases import public as channel
 
 TEXT, PHOTOS, ABOUT, NAME = range(4)
 END = ConversationHandler.END
-DRAFT = "public_draft"  # user_data: {programme_id, text, photos, measure_id, area_id, noise}
+DRAFT = "public_draft"  # user_data: the PublicDraft being written
 
 
-def _draft(context: CadenceContext) -> dict[str, Any] | None:
+class PublicDraft(TypedDict, total=False):
+    """A 监督意见 being written, as user_data keeps it: plain JSON for PTB's persistence."""
+
+    programme_id: int
+    text: str
+    photos: list[str]  # Telegram file ids
+    measure_id: int | None
+    area_id: int | None
+    noise: int  # messages that fit no step, so far
+
+
+def _draft(context: CadenceContext) -> PublicDraft | None:
     assert context.user_data is not None
     found = context.user_data.get(DRAFT)
-    return cast(dict[str, Any], found) if isinstance(found, dict) else None
+    return cast(PublicDraft, found) if isinstance(found, dict) else None
 
 
 async def _programme(context: CadenceContext) -> Programme | None:
