@@ -1,14 +1,22 @@
-"""The callback codec: round trips, every malformed field refused, the 64-byte limit."""
+"""The callback codec: round trips, every malformed field refused, the 64-byte limit, and the
+ButtonHandler that takes one kind's presses and decodes them once."""
 
 from __future__ import annotations
 
-import pytest
+from types import SimpleNamespace
+from typing import Any, cast
 
+import pytest
+from telegram import CallbackQuery, Update
+from telegram import User as TgUser
+
+from bot.context import CadenceContext
 from core.domain.numbers import ascii_int, typed_int
 from core.render import callback_codec as codec
 from core.render import callbacks as cb
 from core.render import callbacks_people as cbp
 from core.render import callbacks_rhythm as cbr
+from handlers.presses import ButtonHandler
 
 SAMPLES: list[codec.Button] = [
     cb.Lang("zh_CN"),
@@ -196,3 +204,35 @@ def test_ascii_int_is_strict(text: str, value: int | None) -> None:
 )
 def test_typed_int_takes_full_width_digits_only(text: str, value: int | None) -> None:
     assert typed_int(text, 0, 100) == value
+
+
+def _press(data: str) -> Update:
+    user = TgUser(1, "A", is_bot=False)
+    return Update(1, callback_query=CallbackQuery("1", user, chat_instance="c", data=data))
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "taken", "decoded"),
+    [
+        (cb.Open, "m:5", True, cb.Open(5)),
+        (cb.Open, "md:5", True, cb.Listed(5)),  # a Listed button is an Open one
+        (cb.Open, "m:05", True, None),  # forged: taken, so its handler answers it
+        (cb.Open, "ans:5:ok", False, None),  # another kind's
+        (codec.Button, "nope:1", True, None),  # the last handler takes every press
+        (codec.Button, "ans:5:ok", True, cb.Answer(5, "ok")),
+    ],
+)
+def test_button_handler_takes_its_kind_and_decodes_once(
+    kind: type[codec.Button], data: str, taken: bool, decoded: codec.Button | None
+) -> None:
+    async def callback(update: Update, context: CadenceContext) -> None:
+        """Never called here."""
+
+    handler = ButtonHandler(callback, kind)
+    update = _press(data)
+    check = handler.check_update(update)
+    assert bool(check) is taken
+    if taken:
+        context = SimpleNamespace(button=cb.Open(99))  # whatever an earlier update left
+        handler.collect_additional_context(cast(Any, context), update, cast(Any, None), check)
+        assert context.button == decoded
