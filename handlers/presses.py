@@ -14,11 +14,10 @@ from core.render.callback_codec import Button, decode, pattern
 RT = TypeVar("RT")
 
 
+# As aiogram's CallbackData.filter() injects the decoded button, the callback reads
+# context.pressed(Kind): None for forged or stale data, which it still answers in its own words.
 class ButtonHandler(CallbackQueryHandler[CadenceContext, RT]):
-    """Takes the presses of one button kind (by prefix) and puts the decoded button on the
-    context, as aiogram's CallbackData.filter() injects it: the callback reads
-    `context.pressed(Kind)`, which is None for forged or stale data, so it still answers those
-    in its own words. The base Button kind takes every press, even of unknown data."""
+    """Takes the presses of one button kind (the base Button: every press) and decodes them."""
 
     def __init__(
         self,

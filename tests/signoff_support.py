@@ -92,8 +92,7 @@ async def ask_extension(
 
 
 async def october_closures(bot: Bot, pid: int, report: str) -> tuple[SentMessage, int]:
-    """October 8th's dispatch, answered: 1.3.2 signed off and 1.3.3 extended, both approved.
-    Returns the dispatch and 1.3.3's id."""
+    """October 8th's dispatch and 1.3.3's id, once 1.3.2 is signed off and 1.3.3 extended."""
     await tick(bot, pid, datetime(2024, 10, 8, 10, 0, tzinfo=SH))
     dispatch = bot.api.messages_to(OWNER_A.id)[-1]
     await ask_signoff(bot, OWNER_A, dispatch, "1.3.2", report, ["验收报告.pdf"])

@@ -1,5 +1,4 @@
-"""The callback codec: round trips, every malformed field refused, the 64-byte limit, and the
-ButtonHandler that takes one kind's presses and decodes them once."""
+"""The callback codec (round trips, malformed fields, 64 bytes) and the ButtonHandler's decoding."""
 
 from __future__ import annotations
 

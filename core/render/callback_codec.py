@@ -120,8 +120,8 @@ def decode(data: object, kind: type[B]) -> B | None:
 
 
 def pattern(kind: type[Button]) -> Callable[[object], bool]:
-    """A CallbackQueryHandler pattern: the data names this kind (its fields are checked by
-    decode, so a forged press still reaches the handler that answers it in its own words)."""
+    """A CallbackQueryHandler pattern: the data names this kind, whatever its fields."""
+    # fields are checked by decode: a forged press still reaches the handler that answers it
 
     def matches(data: object) -> bool:
         if not isinstance(data, str):
