@@ -18,7 +18,6 @@ from telegram.ext import (
     ApplicationBuilder,
     BaseHandler,
     BaseRateLimiter,
-    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -36,6 +35,7 @@ from core.i18n import check_catalogs
 from core.render import callbacks
 from core.render.callbacks_ledger import EditStep, FindPage, Found
 from core.render.callbacks_people import LoosePage
+from core.render.callbacks_rhythm import ForceBeat
 from handlers import (
     admin,
     away,
@@ -70,6 +70,7 @@ from handlers import (
 )
 from handlers.board import menu as board_menu
 from handlers.marked import WhileMarked
+from handlers.presses import ButtonHandler
 from jobs.budget import SharedBudget
 from jobs.pacing import PacedLimiter
 from jobs.ports import JobRhythm, OutboxCourier
@@ -221,7 +222,7 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         CommandHandler("start", start.start),
         CommandHandler("help", start.help_command),
         CommandHandler("lang", start.lang),
-        CallbackQueryHandler(start.lang_chosen, pattern=callbacks.pattern(callbacks.Lang)),
+        ButtonHandler(start.lang_chosen, callbacks.Lang),
         CommandHandler("use", start.use),
         CommandHandler("newprogramme", admin.new_programme),
         CommandHandler("status", status.status),
@@ -235,10 +236,10 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         WhileMarked(ledger_edit.WAITING, app.user_data, text, ledger_edit.typed),
         WhileMarked(ledger_edit.EDITING, app.user_data, cancel, ledger_edit.cancel),
         CommandHandler("edit", ledger_edit.edit_command),
-        CallbackQueryHandler(ledger_edit.press, pattern=_is(EditStep)),
+        ButtonHandler(ledger_edit.press, EditStep),
         CommandHandler("find", find.find_command),
-        CallbackQueryHandler(find.find_page, pattern=_is(FindPage)),
-        CallbackQueryHandler(find.open_found, pattern=_is(Found)),
+        ButtonHandler(find.find_page, FindPage),
+        ButtonHandler(find.open_found, Found),
         # a coordinator's send-back reason comes before an answer being written, if both are open
         deciding,
         extending,
@@ -255,35 +256,29 @@ def _handlers(app: CadenceApp) -> list[BaseHandler[Any, CadenceContext, Any]]:
         CommandHandler("cancel", dead_ends.nothing_to_cancel),
         CommandHandler("summary", rhythm.summary),
         CommandHandler(list(rhythm.BEAT_COMMANDS), rhythm.manual_beat),
-        CallbackQueryHandler(rhythm.force_beat, pattern=callbacks.pattern(callbacks.ForceBeat)),
+        ButtonHandler(rhythm.force_beat, ForceBeat),
         CommandHandler("schedule", schedule.schedule),
         CommandHandler("programme", programme_facts.programme_facts),
         CommandHandler("narrative", narrative.narrative),
         CommandHandler("export", export.export),
         CommandHandler("letter", letter.letter),
-        CallbackQueryHandler(
-            letter.letter_button, pattern=callbacks.pattern(callbacks.IssueLetter)
-        ),
-        CallbackQueryHandler(chase.chase_button, pattern=callbacks.pattern(callbacks.Chase)),
-        CallbackQueryHandler(followup.follow_up, pattern=callbacks.pattern(callbacks.FollowUp)),
+        ButtonHandler(letter.letter_button, callbacks.IssueLetter),
+        ButtonHandler(chase.chase_button, callbacks.Chase),
+        ButtonHandler(followup.follow_up, callbacks.FollowUp),
         CommandHandler("away", away.away),
         CommandHandler("back", away.back),
         # a coordinator's spreadsheet is a ledger; any other file outside an answer is evidence
         MessageHandler(evidence, dead_ends.loose_file),
         # an import of thousands of rows takes a while: other people's updates go on meanwhile
-        CallbackQueryHandler(
-            ledger.confirm, pattern=callbacks.pattern(callbacks.Import), block=False
-        ),
-        CallbackQueryHandler(ledger.choose_sheet, pattern=callbacks.pattern(callbacks.ImportSheet)),
-        CallbackQueryHandler(
-            founding.create_and_import, pattern=callbacks.pattern(callbacks.Found), block=False
-        ),
-        CallbackQueryHandler(buttons.open_measure, pattern=callbacks.pattern(callbacks.Open)),
-        CallbackQueryHandler(buttons.page, pattern=callbacks.pattern(callbacks.Paging)),
+        ButtonHandler(ledger.confirm, callbacks.Import, block=False),
+        ButtonHandler(ledger.choose_sheet, callbacks.ImportSheet),
+        ButtonHandler(founding.create_and_import, callbacks.Found, block=False),
+        ButtonHandler(buttons.open_measure, callbacks.Open),
+        ButtonHandler(buttons.page, callbacks.Paging),
         *people_admin.BUTTONS,
-        CallbackQueryHandler(dead_ends.loose_page, pattern=callbacks.pattern(LoosePage)),
+        ButtonHandler(dead_ends.loose_page, LoosePage),
         # last: every press gets an answer, even one no handler above wanted
-        CallbackQueryHandler(buttons.expired_button),
+        ButtonHandler(buttons.expired_button),
         MessageHandler(private & filters.TEXT & ~filters.COMMAND, dead_ends.free_text),
         MessageHandler(private & filters.COMMAND, dead_ends.unknown_command),
     ]
@@ -293,9 +288,6 @@ async def _stamp(update: Update, _context: CadenceContext) -> None:
     """Every log line of this update names it and its user; the gate adds the programme."""
     user = update.effective_user
     logs.start_update(update.update_id, user.id if user else None)
-
-
-_is = callbacks.pattern
 
 
 async def _persist(update: Update, context: CadenceContext) -> None:

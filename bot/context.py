@@ -8,7 +8,7 @@ from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -16,6 +16,7 @@ from bot.settings import Settings
 from core.clock import Clock
 from core.domain.model import Beat
 from core.i18n import Tr, tr
+from core.render.callback_codec import Button
 from usecases.ports import Courier, Rhythm
 
 if TYPE_CHECKING:
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from storage.db import Database
     from storage.models import Programme
     from storage.people import Identity, Membership
+
+B = TypeVar("B", bound=Button)
 
 
 @dataclass
@@ -92,10 +95,15 @@ class CadenceContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any
         self.programme: Programme | None = None
         self.member: Membership | None = None
         self.is_admin = False
+        self.button: Button | None = None  # the press, decoded by its ButtonHandler
         self.reached = False  # the gate cleared an unreachable mark (or found none) and committed
         self._after_commit: list[Callable[[], Awaitable[object]]] = []
         self._replies: list[Callable[[], Awaitable[object]]] = []
         self._kept: list[object] = []
+
+    def pressed(self, kind: type[B]) -> B | None:
+        """The button of this kind that was pressed; None when its data was forged or stale."""
+        return self.button if isinstance(self.button, kind) else None
 
     def keep(self, loaded: object) -> None:
         """Hold an object the gate loaded until the update ends, so the handler's look-up of it

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -27,8 +26,7 @@ from handlers import (
 )
 from handlers import public_desk as public_desk_
 from handlers.marked import UserData, WhileMarked
-
-_is = callbacks.pattern
+from handlers.presses import ButtonHandler
 
 
 def answering(
@@ -37,7 +35,7 @@ def answering(
     """The answer conversation; persistent so a restart does not lose a half-written answer."""
     return ConversationHandler(
         entry_points=[
-            CallbackQueryHandler(answer.start_by_button, pattern=_is(callbacks.Answer)),
+            ButtonHandler(answer.start_by_button, callbacks.Answer),
             MessageHandler(
                 # only replies to a dispatch or reminder: anything else goes on to other handlers
                 private
@@ -49,12 +47,10 @@ def answering(
         ],
         states={
             answer_draft.PICK: [
-                CallbackQueryHandler(answer.pick, pattern=_is(callbacks.PickStep)),
-                CallbackQueryHandler(answer.pick_page, pattern=_is(callbacks.PickPage)),
+                ButtonHandler(answer.pick, callbacks.PickStep),
+                ButtonHandler(answer.pick_page, callbacks.PickPage),
             ],
-            answer_draft.HEALTH: [
-                CallbackQueryHandler(answer_steps.health, pattern=_is(callbacks.HealthStep))
-            ],
+            answer_draft.HEALTH: [ButtonHandler(answer_steps.health, callbacks.HealthStep)],
             answer_draft.NOTE: [
                 MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_steps.note),
                 MessageHandler(evidence, answer_steps.midway_file),
@@ -62,7 +58,7 @@ def answering(
             answer_draft.PERCENT: [
                 MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_steps.percent),
                 MessageHandler(evidence, answer_steps.midway_file),
-                CallbackQueryHandler(answer_steps.percent, pattern=_is(callbacks.PercentSkip)),
+                ButtonHandler(answer_steps.percent, callbacks.PercentSkip),
             ],
             answer_draft.BLOCKERS: [
                 MessageHandler(private & filters.TEXT & ~filters.COMMAND, answer_steps.blockers),
@@ -70,11 +66,9 @@ def answering(
             ],
             answer_draft.FILES: [
                 MessageHandler(evidence, answer_steps.file),
-                CallbackQueryHandler(answer_steps.files_done, pattern=_is(callbacks.FilesDone)),
+                ButtonHandler(answer_steps.files_done, callbacks.FilesDone),
             ],
-            answer_draft.CONFIRM: [
-                CallbackQueryHandler(answer_steps.confirm, pattern=_is(callbacks.ConfirmStep))
-            ],
+            answer_draft.CONFIRM: [ButtonHandler(answer_steps.confirm, callbacks.ConfirmStep)],
         },
         fallbacks=[CommandHandler("cancel", answer.cancel)],
         name="answer",
@@ -86,7 +80,7 @@ def answering(
 def deciding(private: filters.BaseFilter) -> ConversationHandler[Any]:
     """Approve or send back; sending back asks the coordinator for the reason first."""
     return ConversationHandler(
-        entry_points=[CallbackQueryHandler(signoff.decide, pattern=_is(callbacks.Decide))],
+        entry_points=[ButtonHandler(signoff.decide, callbacks.Decide)],
         states={
             signoff.REASON: [
                 MessageHandler(private & filters.TEXT & ~filters.COMMAND, signoff.reason)
@@ -104,7 +98,7 @@ def extending(private: filters.BaseFilter, user_data: UserData) -> ConversationH
     text = private & filters.TEXT & ~filters.COMMAND
     asking = extension.ASKING
     return ConversationHandler(
-        entry_points=[CallbackQueryHandler(extension.start, pattern=_is(callbacks.Extend))],
+        entry_points=[ButtonHandler(extension.start, callbacks.Extend)],
         states={
             extension.DATE: [WhileMarked(asking, user_data, text, extension.new_date)],
             extension.REASON: [WhileMarked(asking, user_data, text, extension.reason)],
@@ -133,16 +127,16 @@ def public_sending(private: filters.BaseFilter) -> ConversationHandler[Any]:
                 MessageHandler(photo, public.photo),
                 MessageHandler(document, public.file),
                 MessageHandler(text, public.stray_text),
-                CallbackQueryHandler(public.photos_done, pattern=_is(PublicStep)),
+                ButtonHandler(public.photos_done, PublicStep),
             ],
             public.ABOUT: [
                 MessageHandler(text, public.about_text),
                 MessageHandler(anything, public.stray_in_about),
-                CallbackQueryHandler(public.about_button, pattern=_is(PublicStep)),
-                CallbackQueryHandler(public.about_button, pattern=_is(PublicArea)),
+                ButtonHandler(public.about_button, PublicStep),
+                ButtonHandler(public.about_button, PublicArea),
             ],
             public.NAME: [
-                CallbackQueryHandler(public.send, pattern=_is(PublicStep)),
+                ButtonHandler(public.send, PublicStep),
                 MessageHandler(anything, public.stray_in_name),
             ],
         },
@@ -156,7 +150,7 @@ def public_sending(private: filters.BaseFilter) -> ConversationHandler[Any]:
 def public_desk() -> ConversationHandler[Any]:
     """群众监督, the task force: 受理 and 转办 at once; 答复 waits for the answer's text."""
     return ConversationHandler(
-        entry_points=[CallbackQueryHandler(public_desk_.act, pattern=_is(PublicAct))],
+        entry_points=[ButtonHandler(public_desk_.act, PublicAct)],
         states={
             public_desk_.ANSWER: [
                 MessageHandler(filters.TEXT & ~filters.COMMAND, public_desk_.answer)
@@ -175,13 +169,11 @@ def recording(
     """/outcome or 📜, then title, number, date, file or No file, and Save."""
     text = private & filters.TEXT & ~filters.COMMAND
     key = answer_draft.RECORDING
-    steps: CallbackQueryHandler[Any, Any] = CallbackQueryHandler(
-        outcome.pressed, pattern=_is(callbacks.OutcomeStep)
-    )
+    steps: ButtonHandler[Any] = ButtonHandler(outcome.pressed, callbacks.OutcomeStep)
     return ConversationHandler(
         entry_points=[
             CommandHandler("outcome", outcome.command),
-            CallbackQueryHandler(outcome.button, pattern=_is(callbacks.Outcome)),
+            ButtonHandler(outcome.button, callbacks.Outcome),
         ],
         states={
             outcome.TITLE: [WhileMarked(key, user_data, text, outcome.title)],
@@ -205,7 +197,7 @@ def sharing(private: filters.BaseFilter, user_data: UserData) -> ConversationHan
     """A co-unit's liaison answers their unit's share: the button, then their words."""
     text = private & filters.TEXT & ~filters.COMMAND
     return ConversationHandler(
-        entry_points=[CallbackQueryHandler(shares.start, pattern=_is(callbacks.ShareAnswer))],
+        entry_points=[ButtonHandler(shares.start, callbacks.ShareAnswer)],
         states={shares.WORDS: [WhileMarked(answer_draft.SHARING, user_data, text, shares.words)]},
         fallbacks=[CommandHandler("cancel", answer.cancel)],
         name="share",

@@ -34,7 +34,6 @@ from handlers.answer_draft import (
     expired,
     new_draft,
     out_of_date,
-    step,
 )
 from handlers.answer_prompts import ask_health, ask_note
 from handlers.gate import Where, gate, measure_programme
@@ -111,11 +110,8 @@ async def start_by_button(update: Update, context: CadenceContext) -> int | None
     """An answer button under a measure: on track, at risk, blocked, done or write an update."""
     query = update.callback_query
     assert query is not None and query.message is not None
-    try:
-        button = callbacks.unpack(query.data)
-    except callbacks.CallbackError:
-        button = None
-    if not isinstance(button, callbacks.Answer):
+    button = context.pressed(callbacks.Answer)
+    if button is None:
         await answer_query(query, expired(context.t), alert=True)
         return None
     m, why = await allowed(context, button.measure_id)
@@ -214,7 +210,7 @@ async def pick_page(update: Update, context: CadenceContext) -> int | None:
     """Another page of the measures a reply may be about."""
     query = update.callback_query
     assert query is not None
-    button = step(query.data, callbacks.PickPage)
+    button = context.pressed(callbacks.PickPage)
     if button is None or button.draft != draft_of(context).get("id"):
         await answer_query(query, out_of_date(context.t), alert=True)
         return None
@@ -239,7 +235,7 @@ async def pick(update: Update, context: CadenceContext) -> int | None:
     """Which measure a reply was about."""
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
-    button = step(query.data, callbacks.PickStep)
+    button = context.pressed(callbacks.PickStep)
     draft = draft_of(context)
     if button is None:
         await answer_query(query, expired(context.t), alert=True)

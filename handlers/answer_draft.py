@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypedDict, TypeVar, cast
+from typing import Any, TypedDict, cast
 
 from telegram import Message
 from telegram.ext import ConversationHandler
@@ -11,9 +11,8 @@ from bot.context import CadenceContext
 from core.domain.ledger_words import clean
 from core.domain.model import Health
 from core.i18n import Tr
-from core.render import callbacks
+from core.render.callback_codec import MAX_ID, Button
 
-B = TypeVar("B", bound=callbacks.Button)
 HEALTH, NOTE, PERCENT, BLOCKERS, FILES, CONFIRM, PICK = range(7)
 END = ConversationHandler.END
 DRAFT = "draft"
@@ -107,7 +106,7 @@ def draft_of(context: CadenceContext) -> Draft:
     return cast(Draft, draft)
 
 
-def on_screen(context: CadenceContext, button: callbacks.Button) -> bool:
+def on_screen(context: CadenceContext, button: Button) -> bool:
     """The step button belongs to the draft being written, for the same measure."""
     draft = draft_of(context)
     return (
@@ -120,7 +119,7 @@ def on_screen(context: CadenceContext, button: callbacks.Button) -> bool:
 def new_draft(context: CadenceContext, **fields: Any) -> Draft:
     """A fresh draft with the next draft number, replacing any unsaved one."""
     assert context.user_data is not None
-    seq = int(context.user_data.get(DRAFT_SEQ, 0)) % callbacks.MAX_ID + 1
+    seq = int(context.user_data.get(DRAFT_SEQ, 0)) % MAX_ID + 1
     context.user_data[DRAFT_SEQ] = seq
     # a newer answer ends an unfinished look-back note, extension request or circular sentence
     context.user_data.pop(LOOKING_BACK, None)
@@ -161,10 +160,14 @@ def evidence_of(message: Message) -> EvidenceDraft | None:
     return None
 
 
-def step(data: str | None, kind: type[B]) -> B | None:
-    """The button of this kind behind the data, or None."""
-    try:
-        button = callbacks.unpack(data)
-    except callbacks.CallbackError:
-        return None
-    return button if isinstance(button, kind) else None
+async def typed_text(message: Message, t: Tr, limit: int = MAX_TEXT) -> str | None:
+    """The text typed, stripped; None, once the sender is told why, when empty or too long."""
+    text = (message.text or "").strip()
+    if text and len(text) <= limit:
+        return text
+    await message.reply_text(
+        t._("That is too long: at most {n} characters, please.", n=limit)
+        if text
+        else t._("Please describe it in a few words.")
+    )
+    return None

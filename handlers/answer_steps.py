@@ -8,6 +8,7 @@ from bot.context import CadenceContext
 from core.domain.model import Health
 from core.domain.numbers import PercentProblem, read_percent
 from core.render import callbacks
+from core.render.callback_codec import Button
 from handlers import answer_files
 from handlers.answer import allowed, draft_programme
 from handlers.answer_draft import (
@@ -25,7 +26,7 @@ from handlers.answer_draft import (
     expired,
     on_screen,
     out_of_date,
-    step,
+    typed_text,
 )
 from handlers.answer_prompts import (
     ack_file,
@@ -49,7 +50,7 @@ async def health(update: Update, context: CadenceContext) -> int | None:
     """The health buttons."""
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
-    button = step(query.data, callbacks.HealthStep)
+    button = context.pressed(callbacks.HealthStep)
     if not await _current(query, context, button) or button is None:
         return None
     await query.answer()
@@ -58,9 +59,7 @@ async def health(update: Update, context: CadenceContext) -> int | None:
     return await ask_note(query.message, context)
 
 
-async def _current(
-    query: CallbackQuery, context: CadenceContext, button: callbacks.Button | None
-) -> bool:
+async def _current(query: CallbackQuery, context: CadenceContext, button: Button | None) -> bool:
     """Answer a step button that is malformed or belongs to another screen; True if it is ours."""
     if button is None:
         await answer_query(query, expired(context.t), alert=True)
@@ -93,7 +92,7 @@ async def percent(update: Update, context: CadenceContext) -> int | None:
     """0–100, or the Skip button."""
     query = update.callback_query
     if query is not None:
-        if not await _current(query, context, step(query.data, callbacks.PercentSkip)):
+        if not await _current(query, context, context.pressed(callbacks.PercentSkip)):
             return None
         await query.answer()
         assert isinstance(query.message, Message)
@@ -116,13 +115,8 @@ async def blockers(update: Update, context: CadenceContext) -> int | None:
     """What is in the way."""
     message = update.effective_message
     assert message is not None
-    text = (message.text or "").strip()
-    if not text or len(text) > MAX_TEXT:
-        await message.reply_text(
-            context.t._("That is too long: at most {n} characters, please.", n=MAX_TEXT)
-            if text
-            else context.t._("Please describe it in a few words.")
-        )
+    text = await typed_text(message, context.t)
+    if text is None:
         return BLOCKERS
     draft_of(context)["blockers"] = text
     return await ask_files(message, context)
@@ -161,7 +155,7 @@ async def files_done(update: Update, context: CadenceContext) -> int | None:
     """The Done button under the file prompt."""
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
-    if not await _current(query, context, step(query.data, callbacks.FilesDone)):
+    if not await _current(query, context, context.pressed(callbacks.FilesDone)):
         return None
     draft = draft_of(context)
     if draft.get("signoff") and not draft.get("files"):
@@ -179,7 +173,7 @@ async def confirm(update: Update, context: CadenceContext) -> int | None:
     """Save or drop the answer."""
     query = update.callback_query
     assert query is not None and context.user_data is not None and context.member is not None
-    button = step(query.data, callbacks.ConfirmStep)
+    button = context.pressed(callbacks.ConfirmStep)
     if not await _current(query, context, button) or button is None:
         return None
     t, draft = context.t, context.user_data.pop(DRAFT, {})

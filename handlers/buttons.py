@@ -10,7 +10,7 @@ from core.render import callbacks
 from core.render.keyboards import answer_choices, measures_keyboard
 from core.render.measures import line
 from handlers.answer import allowed, may_answer_for
-from handlers.answer_draft import DRAFT, expired, out_of_date, step
+from handlers.answer_draft import DRAFT, expired, out_of_date
 from handlers.dead_ends import replies_answer
 from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query, reply_long
@@ -23,7 +23,7 @@ async def open_measure(update: Update, context: CadenceContext) -> None:
     """A measure's button: show it with its answer choices."""
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
-    button = step(query.data, callbacks.Open)
+    button = context.pressed(callbacks.Open)
     if button is None:
         await answer_query(query, expired(context.t), alert=True)
         return
@@ -43,8 +43,7 @@ async def open_measure(update: Update, context: CadenceContext) -> None:
 
 
 async def _person_programme(update: Update, context: CadenceContext) -> int | None:
-    query = update.callback_query
-    button = step(query.data if query else None, callbacks.Paging)
+    button = context.pressed(callbacks.Paging)
     if button is None:
         return None
     return await lookup.programme_of_person(context.session, person_id=button.person_id)
@@ -55,7 +54,7 @@ async def page(update: Update, context: CadenceContext) -> None:
     """Another page of measure buttons, in place."""
     query = update.callback_query
     assert query is not None
-    button = step(query.data, callbacks.Paging)
+    button = context.pressed(callbacks.Paging)
     if (
         button is None
         or context.programme is None
@@ -97,10 +96,7 @@ async def expired_button(update: Update, context: CadenceContext) -> None:
     """Any press no other handler took: unknown data, or a step outside its conversation."""
     query = update.callback_query
     assert query is not None
-    try:
-        button = callbacks.unpack(query.data)
-    except callbacks.CallbackError:
-        button = None
+    button = context.button
     # a step of an older screen while another answer is being written: say which it is
     stale = isinstance(button, STEPS) and DRAFT in (context.user_data or {})
     await answer_query(query, out_of_date(context.t) if stale else expired(context.t), alert=True)

@@ -12,7 +12,6 @@ from core.i18n import tr
 from core.render import callbacks
 from core.render.alerts import chase_text, latest_text
 from core.render.keyboards import measures_keyboard
-from handlers.answer_draft import step
 from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query, send_long
 from storage import audit, measures, people
@@ -26,7 +25,7 @@ async def chase_button(update: Update, context: CadenceContext) -> None:
     query = update.callback_query
     assert query is not None and context.programme is not None and query.message is not None
     t, programme, s = context.t, context.programme, context.session
-    button = step(query.data, callbacks.Chase)
+    button = context.pressed(callbacks.Chase)
     m = (
         await measures.by_id(s, programme_id=context.programme_id, measure_id=button.measure_id)
         if button

@@ -7,7 +7,6 @@ from typing import Any, TypedDict, cast
 from telegram import Message, Update
 from telegram.ext import (
     BaseHandler,
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     filters,
@@ -20,14 +19,15 @@ from core.domain.model import Role
 from core.domain.months import read_month
 from core.domain.report import month_end
 from core.i18n import Tr
-from core.render import callbacks
+from core.render.callback_codec import MAX_ID
 from core.render.callbacks_circular import CircularPick, CircularStep
 from core.render.circular_keys import MAX_UNITS, confirm, picker
 from core.render.circular_words import ask_sentence, circular_name, draft_text, noted, preview_text
 from handlers.answer import cancel
-from handlers.answer_draft import CIRCULAR, CIRCULAR_SENTENCE, expired, step
+from handlers.answer_draft import CIRCULAR, CIRCULAR_SENTENCE, expired
 from handlers.gate import Where, gate
 from handlers.marked import UserData, WhileMarked
+from handlers.presses import ButtonHandler
 from handlers.send import answer_query
 from usecases import circulars
 from usecases.circulars import Refusal
@@ -61,7 +61,7 @@ def _draft(context: CadenceContext) -> CircularDraft | None:
 def _revise(context: CadenceContext, draft: CircularDraft) -> int:
     """A new revision number: every button shown before it is out of date."""
     assert context.user_data is not None
-    seq = int(context.user_data.get(SEQ, 0)) % callbacks.MAX_ID + 1
+    seq = int(context.user_data.get(SEQ, 0)) % MAX_ID + 1
     context.user_data[SEQ] = seq
     draft["id"], draft["previewed"] = seq, False
     return seq
@@ -144,7 +144,7 @@ async def _current(update: Update, context: CadenceContext, kind: type[Any]) -> 
     """The pressed button of this draft's latest revision, else None (the press is answered)."""
     query = update.callback_query
     assert query is not None
-    button = step(query.data, kind)
+    button = context.pressed(kind)
     draft = _draft(context)
     if button is None or draft is None or draft["programme_id"] != context.programme_id:
         await answer_query(query, expired(context.t), alert=True)
@@ -281,8 +281,8 @@ def conversation(private: filters.BaseFilter, user_data: UserData) -> Conversati
     """Draft, pick and sentence, preview, issue; persistent, so a restart keeps the draft."""
     text = private & filters.TEXT & ~filters.COMMAND
     buttons: list[BaseHandler[Update, Any, Any]] = [
-        CallbackQueryHandler(pick, pattern=callbacks.pattern(CircularPick)),
-        CallbackQueryHandler(go, pattern=callbacks.pattern(CircularStep)),
+        ButtonHandler(pick, CircularPick),
+        ButtonHandler(go, CircularStep),
     ]
     return ConversationHandler(
         entry_points=[CommandHandler("circular", start)],

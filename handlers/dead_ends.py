@@ -215,14 +215,11 @@ async def loose_page(update: Update, context: CadenceContext) -> None:
     """Another page of the measures a loose file may be evidence for, in place."""
     query = update.callback_query
     assert query is not None and context.user_data is not None
-    try:
-        button = callbacks.unpack(query.data)
-    except callbacks.CallbackError:
-        button = None
+    button = context.pressed(LoosePage)
     loose = context.user_data.get(LOOSE)
     offered = set(loose.get("measures", [])) if isinstance(loose, dict) else set()
     mine = [(i, f) for i, f in await _open(context) if i in offered]
-    if not isinstance(button, LoosePage) or not mine:
+    if button is None or not mine:
         await answer_query(query, expired(context.t), alert=True)
         return
     await query.answer()

@@ -13,7 +13,7 @@ from core.domain.extension import may_ask
 from core.domain.ledger import parse_deadline
 from core.render import callbacks
 from handlers.answer import allowed
-from handlers.answer_draft import EXTENDING, MAX_TEXT, ExtensionDraft, expired, step
+from handlers.answer_draft import EXTENDING, ExtensionDraft, expired, typed_text
 from handlers.gate import Where, actor_of, gate, measure_programme
 from handlers.send import answer_query
 from usecases import extension
@@ -43,7 +43,7 @@ async def start(update: Update, context: CadenceContext) -> int | None:
     """The 📅 button: which date, then why."""
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
-    button = step(query.data, callbacks.Extend)
+    button = context.pressed(callbacks.Extend)
     if button is None:
         await answer_query(query, expired(context.t), alert=True)
         return END
@@ -104,13 +104,8 @@ async def reason(update: Update, context: CadenceContext) -> int | None:
     """The reason; the request goes to every coordinator."""
     message = update.effective_message
     assert message is not None and context.user_data is not None
-    text = (message.text or "").strip()
-    if not text or len(text) > MAX_TEXT:
-        await message.reply_text(
-            context.t._("That is too long: at most {n} characters, please.", n=MAX_TEXT)
-            if text
-            else context.t._("Please describe it in a few words.")
-        )
+    text = await typed_text(message, context.t)
+    if text is None:
         return REASON
     asking = _draft(context, pop=True)
     m, why = await allowed(context, int(asking.get("measure_id", 0)))

@@ -10,11 +10,11 @@ from bot.context import CadenceContext
 from core.domain.ledger_edit import MAX_QUERY
 from core.domain.ledger_words import clean
 from core.domain.model import Role
-from core.render.callbacks import MAX_ID
+from core.render.callback_codec import MAX_ID
 from core.render.callbacks_ledger import FindPage, Found
 from core.render.find import results_keyboard, results_text
 from core.render.limits import echo
-from handlers.answer_draft import expired, step
+from handlers.answer_draft import expired
 from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query, reply_long
 from usecases import find
@@ -78,7 +78,7 @@ async def find_page(update: Update, context: CadenceContext) -> None:
     """Previous or Next under the latest search; an older search's buttons are out of date."""
     query = update.callback_query
     assert query is not None and context.user_data is not None
-    button = step(query.data, FindPage)
+    button = context.pressed(FindPage)
     found = context.user_data.get(SEARCH)
     search = cast(Search, found) if isinstance(found, dict) else None
     if button is None or search is None or search.get("programme_id") != context.programme_id:
@@ -101,7 +101,7 @@ async def open_found(update: Update, context: CadenceContext) -> None:
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
     assert context.programme is not None
-    button = step(query.data, Found)
+    button = context.pressed(Found)
     m = (
         await find.visible(
             context.session,

@@ -18,11 +18,10 @@ from core.i18n import Tr, tr
 from core.render import callbacks
 from core.render.closing import follow_up_message, followed_up
 from core.render.keyboards import answer_choices
-from handlers.answer_draft import step
 from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query
 from storage import followups, measures, people
-from storage.models import Person
+from storage.models import Measure, Person
 from usecases.notices import tell
 
 
@@ -32,7 +31,7 @@ async def follow_up(update: Update, context: CadenceContext) -> None:
     query = update.callback_query
     assert query is not None and context.programme is not None
     t, programme = context.t, context.programme
-    button = step(query.data, callbacks.FollowUp)
+    button = context.pressed(callbacks.FollowUp)
     m = (
         await measures.by_id(
             context.session, programme_id=context.programme_id, measure_id=button.measure_id
@@ -70,7 +69,7 @@ async def follow_up(update: Update, context: CadenceContext) -> None:
     )
     if done is not None:  # one follow-up per measure and person a day: the owner was asked
         when = t.moment(done.created_at.astimezone(ZoneInfo(programme.timezone)), today)
-        await _mark_button(query, t, m.code, when)
+        await _mark_button(query, t, m, when)
         await answer_query(
             query,
             t._(
@@ -104,9 +103,7 @@ async def follow_up(update: Update, context: CadenceContext) -> None:
         context.session, programme_id=programme.id or 0, about=f"followup:{m.id}", person=owner,
         text=text, now=now, markup=answer_choices(owner_t, m.id), locale=locale,
     )  # fmt: skip
-    await _mark_button(
-        query, t, m.code, t.moment(now.astimezone(ZoneInfo(programme.timezone)), today)
-    )
+    await _mark_button(query, t, m, t.moment(now.astimezone(ZoneInfo(programme.timezone)), today))
     if owner.telegram_user_id is None or owner.unreachable_since is not None:
         await answer_query(
             query,
@@ -124,12 +121,13 @@ async def follow_up(update: Update, context: CadenceContext) -> None:
     )
 
 
-async def _mark_button(query: CallbackQuery, t: Tr, code: str, when: str) -> None:
+async def _mark_button(query: CallbackQuery, t: Tr, m: Measure, when: str) -> None:
     """The pressed 督办 button shows when it was pressed, for everyone who sees the message."""
     message = query.message
     if not isinstance(message, Message):
         return  # too old to be edited: the callback answer still says so
-    markup = followed_up(t, message.reply_markup, query.data or "", code, when)
+    assert m.id is not None
+    markup = followed_up(t, message.reply_markup, callbacks.FollowUp(m.id), m.code, when)
     if markup is None or markup == message.reply_markup:
         return
     with contextlib.suppress(BadRequest):  # edited by another press meanwhile: nothing lost

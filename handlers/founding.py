@@ -8,7 +8,7 @@ from bot.context import CadenceContext
 from core.domain.founding import programme_name
 from core.domain.ledger import ParsedLedger
 from core.i18n import Tr
-from core.render.callbacks import CallbackError, Found, unpack
+from core.render.callbacks import Found
 from core.render.ledger import preview_text
 from handlers import ledger_import
 from handlers.admin import founded
@@ -57,10 +57,7 @@ async def create_and_import(update: Update, context: CadenceContext) -> None:
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None and context.user_data is not None
     t = context.t
-    try:
-        button = unpack(query.data)
-    except CallbackError:
-        button = None
+    button = context.pressed(Found)
     if not context.is_admin:
         await answer_query(query, t._("Sorry, only admins can create programmes."), alert=True)
         return
@@ -71,9 +68,7 @@ async def create_and_import(update: Update, context: CadenceContext) -> None:
         )
         await answer_query(query, text, alert=True)
         return
-    pending = (
-        ledger_import.pending_for(context, button.digest) if isinstance(button, Found) else None
-    )
+    pending = ledger_import.pending_for(context, button.digest) if button is not None else None
     name = pending.get("found") if pending else None
     if pending is None or not name:
         await answer_query(query, t._("This preview has expired. Send the file again."), alert=True)

@@ -16,7 +16,6 @@ from core import logs
 from core.domain.model import Role
 from core.i18n import tr
 from core.languages import match
-from core.render import callbacks
 from handlers import reachable, strangers
 from handlers.board import menu as board_menu
 from handlers.send import answer_query
@@ -254,12 +253,7 @@ def role_names(context: CadenceContext, roles: tuple[Role, ...] | frozenset[Role
 
 async def measure_programme(update: Update, context: CadenceContext) -> int | None:
     """The programme of the measure a button names (whatever /use chose), for programme_of."""
-    query = update.callback_query
-    try:
-        button = callbacks.unpack(query.data if query else None)
-    except callbacks.CallbackError:
-        return None
-    measure_id = getattr(button, "measure_id", None)
+    measure_id = getattr(context.button, "measure_id", None)
     if not isinstance(measure_id, int):
         return None
     measure = await context.session.get(Measure, measure_id)

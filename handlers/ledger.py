@@ -10,7 +10,8 @@ from bot.context import CadenceContext
 from core.domain.ledger import MAX_BYTES, ParsedLedger, Problem, parse_ledger
 from core.domain.model import Role
 from core.i18n import Tr
-from core.render.callbacks import MAX_PAGE, CallbackError, Import, ImportSheet, unpack
+from core.render.callback_codec import MAX_PAGE
+from core.render.callbacks import Import, ImportSheet
 from core.render.ledger import issues_text, preview_text
 from core.render.measures import short
 from handlers.founding import offer
@@ -142,13 +143,10 @@ async def choose_sheet(update: Update, context: CadenceContext) -> None:
     query = update.callback_query
     assert query is not None and context.user_data is not None
     t = context.t
-    try:
-        button = unpack(query.data)
-    except CallbackError:
-        button = None
-    pending = pending_for(context, button.digest) if isinstance(button, ImportSheet) else None
+    button = context.pressed(ImportSheet)
+    pending = pending_for(context, button.digest) if button is not None else None
     sheets = pending.get("sheets") or [] if pending else []
-    if not isinstance(button, ImportSheet) or not pending or button.index >= len(sheets):
+    if button is None or not pending or button.index >= len(sheets):
         await answer_query(query, t._("This preview has expired. Send the file again."), alert=True)
         return
     await query.answer()
@@ -166,12 +164,9 @@ async def confirm(update: Update, context: CadenceContext) -> None:
     query = update.callback_query
     assert query is not None and context.user_data is not None
     t = context.t
-    try:
-        button = unpack(query.data)
-    except CallbackError:
-        button = None
-    pending = pending_for(context, button.digest) if isinstance(button, Import) else None
-    if not isinstance(button, Import) or not pending:
+    button = context.pressed(Import)
+    pending = pending_for(context, button.digest) if button is not None else None
+    if button is None or not pending:
         await answer_query(query, t._("This preview has expired. Send the file again."), alert=True)
         return
     action = button.action

@@ -17,12 +17,12 @@ from core.domain.ledger_edit import (
 )
 from core.domain.ledger_words import CODE_MAX
 from core.domain.model import Role
-from core.render.callbacks import MAX_ID
+from core.render.callback_codec import MAX_ID
 from core.render.callbacks_ledger import EditStep
 from core.render.ledger_changes import change_line
 from core.render.ledger_edit import form_text, label, prompt, refusal, retire_text
 from core.render.limits import echo
-from handlers.answer_draft import EDIT_WAITING, expired, step
+from handlers.answer_draft import EDIT_WAITING, expired
 from handlers.gate import Where, actor_of, gate
 from handlers.send import answer_query
 from storage import ledger_edit, measures
@@ -126,7 +126,7 @@ async def press(update: Update, context: CadenceContext) -> None:
     assert query is not None and isinstance(query.message, Message)
     assert context.user_data is not None
     t = context.t
-    button = step(query.data, EditStep)
+    button = context.pressed(EditStep)
     draft = _draft(context)
     if button is None or draft is None:
         await answer_query(query, expired(t), alert=True)

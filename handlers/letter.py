@@ -10,7 +10,6 @@ from core.domain.model import Role
 from core.i18n import Tr
 from core.render import callbacks
 from core.render.letter_words import number_label
-from handlers.answer_draft import step
 from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query
 from storage import measures
@@ -71,7 +70,7 @@ async def letter_button(update: Update, context: CadenceContext) -> None:
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None and context.programme is not None
     t, programme = context.t, context.programme
-    button = step(query.data, callbacks.IssueLetter)
+    button = context.pressed(callbacks.IssueLetter)
     m = (
         await measures.by_id(
             context.session, programme_id=context.programme_id, measure_id=button.measure_id

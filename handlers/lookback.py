@@ -6,7 +6,6 @@ from typing import Any, cast
 
 from telegram import Message, Update
 from telegram.ext import (
-    CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
     filters,
@@ -19,15 +18,15 @@ from core.render import callbacks
 from handlers.answer import cancel, may_answer_for
 from handlers.answer_draft import (
     LOOKING_BACK,
-    MAX_TEXT,
     LookBackDraft,
     evidence_of,
     expired,
-    step,
+    typed_text,
 )
 from handlers.evidence_hash import fingerprinted
 from handlers.gate import Where, actor_of, gate
 from handlers.marked import UserData, WhileMarked
+from handlers.presses import ButtonHandler
 from handlers.send import answer_query
 from storage import answers
 from storage.models import Measure
@@ -40,8 +39,7 @@ KEY = LOOKING_BACK
 
 
 async def _programme(update: Update, context: CadenceContext) -> int | None:
-    query = update.callback_query
-    button = step(query.data if query else None, callbacks.LookBackAnswer)
+    button = context.pressed(callbacks.LookBackAnswer)
     if button is not None:
         row = await context.session.get(LookBack, button.lookback_id)
         return row.programme_id if row is not None else None
@@ -74,7 +72,7 @@ async def press(update: Update, context: CadenceContext) -> int | None:
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
     t = context.t
-    button = step(query.data, callbacks.LookBackAnswer)
+    button = context.pressed(callbacks.LookBackAnswer)
     row = await context.session.get(LookBack, button.lookback_id) if button else None
     m = await context.session.get(Measure, row.measure_id) if row else None
     if button is None or row is None or m is None or row.programme_id != context.programme_id:
@@ -133,13 +131,8 @@ async def note(update: Update, context: CadenceContext) -> int | None:
     """The note: the answer is recorded; a rebound reopens the measure and tells the task force."""
     message = update.effective_message
     assert message is not None and context.user_data is not None
-    t, text = context.t, (message.text or "").strip()
-    if not text or len(text) > MAX_TEXT:
-        await message.reply_text(
-            t._("That is too long: at most {n} characters, please.", n=MAX_TEXT)
-            if text
-            else t._("Please describe it in a few words.")
-        )
+    t, text = context.t, await typed_text(message, context.t)
+    if text is None:
         return NOTE
     asking = _draft(context, pop=True)
     if asking is None or context.member is None or context.programme is None:
@@ -176,9 +169,7 @@ def conversation(
 ) -> ConversationHandler[Any]:
     """Holds or Rebound, then files (optional) and the note; user_data is the application's."""
     return ConversationHandler(
-        entry_points=[
-            CallbackQueryHandler(press, pattern=callbacks.pattern(callbacks.LookBackAnswer))
-        ],
+        entry_points=[ButtonHandler(press, callbacks.LookBackAnswer)],
         states={
             NOTE: [
                 WhileMarked(KEY, user_data, evidence, file),

@@ -4,7 +4,7 @@ optionally the file — with the 📜 button under a measure or /outcome CODE, t
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
@@ -16,7 +16,15 @@ from core.clock import today_in
 from core.domain import outcomes as rules
 from core.domain.model import Role
 from core.render import callbacks
-from handlers.answer_draft import MAX_TEXT, RECORDING, evidence_of, expired, out_of_date, step
+from core.render.callback_codec import MAX_ID
+from handlers.answer_draft import (
+    MAX_TEXT,
+    RECORDING,
+    EvidenceDraft,
+    evidence_of,
+    expired,
+    out_of_date,
+)
 from handlers.gate import Where, actor_of, gate, measure_programme
 from handlers.outcome_words import date_problem, duplicate, refusal
 from handlers.send import answer_query, reply_long
@@ -31,10 +39,23 @@ END = ConversationHandler.END
 SEQ = "outcome_seq"  # numbers the drafts: a button of an older one is out of date
 
 
-def _draft(context: CadenceContext) -> dict[str, Any]:
+class OutcomeDraft(TypedDict, total=False):
+    """The outcome being recorded, as user_data keeps it: plain JSON for PTB's persistence."""
+
+    id: int  # the draft number its step buttons carry
+    measure_id: int
+    code: str
+    programme_id: int
+    title: str
+    number: str
+    issued_on: str  # ISO date
+    file: EvidenceDraft
+
+
+def _draft(context: CadenceContext) -> OutcomeDraft:
     assert context.user_data is not None
     found = context.user_data.get(RECORDING)
-    return cast(dict[str, Any], found) if isinstance(found, dict) else {}
+    return cast(OutcomeDraft, found) if isinstance(found, dict) else {}
 
 
 async def _programme(update: Update, context: CadenceContext) -> int | None:
@@ -64,7 +85,7 @@ async def _may(context: CadenceContext, *, code: str = "", measure_id: int = 0) 
 async def _begin(message: Message, context: CadenceContext, m: Measure) -> int:
     """Start the draft and ask for the title."""
     assert context.user_data is not None
-    seq = int(context.user_data.get(SEQ, 0)) % callbacks.MAX_ID + 1
+    seq = int(context.user_data.get(SEQ, 0)) % MAX_ID + 1
     context.user_data[SEQ] = seq
     context.user_data[RECORDING] = {
         "id": seq,
@@ -103,7 +124,7 @@ async def button(update: Update, context: CadenceContext) -> int | None:
     """The 📜 button under a measure."""
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
-    pressed = step(query.data, callbacks.Outcome)
+    pressed = context.pressed(callbacks.Outcome)
     if pressed is None or context.programme is None:
         await answer_query(query, expired(context.t), alert=True)
         return END
@@ -241,7 +262,7 @@ async def pressed(update: Update, context: CadenceContext) -> int | None:
     assert query is not None and isinstance(query.message, Message)
     assert context.user_data is not None
     t, draft = context.t, _draft(context)
-    choice = step(query.data, callbacks.OutcomeStep)
+    choice = context.pressed(callbacks.OutcomeStep)
     if (
         choice is None
         or choice.draft != draft.get("id")
@@ -262,7 +283,7 @@ async def pressed(update: Update, context: CadenceContext) -> int | None:
     return None
 
 
-async def _save(query: CallbackQuery, context: CadenceContext, draft: dict[str, Any]) -> int:
+async def _save(query: CallbackQuery, context: CadenceContext, draft: OutcomeDraft) -> int:
     assert context.user_data is not None
     t = context.t
     context.user_data.pop(RECORDING, None)

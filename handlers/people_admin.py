@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 
 from telegram import Message, Update
-from telegram.ext import CallbackQueryHandler
 
 from bot.context import CadenceContext
 from core.domain.model import Role
 from core.domain.roles import RoleChange
 from core.i18n import Tr, tr
-from core.render import callbacks, labels
+from core.render import labels
+from core.render.callback_codec import Button
 from core.render.callbacks_people import PeoplePage, PersonCard, Reissue, RoleSwitch
 from core.render.people import Someone, card_keyboard, card_text, people_keyboard, people_text
 from handlers import people_listing
@@ -19,6 +19,7 @@ from handlers.answer_draft import expired
 from handlers.gate import Where, gate
 from handlers.invites_out import invite_link
 from handlers.people_listing import refresh_listing, today
+from handlers.presses import ButtonHandler
 from handlers.send import answer_query, reply_long
 from storage import invites as invite_links
 from storage import lookup, people, roles
@@ -40,28 +41,20 @@ async def people_list(update: Update, context: CadenceContext) -> None:
 
 async def _person_of(update: Update, context: CadenceContext) -> int | None:
     """The programme of the person a /people button names."""
-    query = update.callback_query
-    try:
-        button = callbacks.unpack(query.data if query else None)
-    except callbacks.CallbackError:
-        return None
-    person_id = getattr(button, "person_id", None)
+    person_id = getattr(context.button, "person_id", None)
     if not isinstance(person_id, int):
         return None
     return await lookup.programme_of_person(context.session, person_id=person_id)
 
 
 async def _pressed(
-    update: Update, context: CadenceContext, kind: type[callbacks.Button]
-) -> tuple[callbacks.Button, Person | None] | None:
+    update: Update, context: CadenceContext, kind: type[Button]
+) -> tuple[Button, Person | None] | None:
     """The pressed button of this kind and the person it names, in the caller's programme."""
     query = update.callback_query
     assert query is not None
-    try:
-        button = callbacks.unpack(query.data)
-    except callbacks.CallbackError:
-        button = None
-    if not isinstance(button, kind) or context.programme is None:
+    button = context.pressed(kind)
+    if button is None or context.programme is None:
         await answer_query(query, expired(context.t), alert=True)
         return None
     person_id = getattr(button, "person_id", None)
@@ -234,8 +227,8 @@ async def reissue(update: Update, context: CadenceContext) -> None:
 
 
 BUTTONS = [
-    CallbackQueryHandler(people_page, pattern=callbacks.pattern(PeoplePage)),
-    CallbackQueryHandler(person_card, pattern=callbacks.pattern(PersonCard)),
-    CallbackQueryHandler(role_switch, pattern=callbacks.pattern(RoleSwitch)),
-    CallbackQueryHandler(reissue, pattern=callbacks.pattern(Reissue)),
+    ButtonHandler(people_page, PeoplePage),
+    ButtonHandler(person_card, PersonCard),
+    ButtonHandler(role_switch, RoleSwitch),
+    ButtonHandler(reissue, Reissue),
 ]

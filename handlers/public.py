@@ -5,14 +5,13 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from telegram import Message, Update
 from telegram.ext import ConversationHandler
 
 from bot.context import CadenceContext
 from core.domain.public import MAX_NOISE, MAX_PHOTOS, MAX_TEXT, parse_payload
-from core.render import callbacks
 from core.render import public as words
 from core.render.callbacks_public import PublicArea, PublicStep
 from handlers.gate import Where, gate
@@ -23,13 +22,24 @@ from usecases import public as channel
 
 TEXT, PHOTOS, ABOUT, NAME = range(4)
 END = ConversationHandler.END
-DRAFT = "public_draft"  # user_data: {programme_id, text, photos, measure_id, area_id, noise}
+DRAFT = "public_draft"  # user_data: the PublicDraft being written
 
 
-def _draft(context: CadenceContext) -> dict[str, Any] | None:
+class PublicDraft(TypedDict, total=False):
+    """A 监督意见 being written, as user_data keeps it: plain JSON for PTB's persistence."""
+
+    programme_id: int
+    text: str
+    photos: list[str]  # Telegram file ids
+    measure_id: int | None
+    area_id: int | None
+    noise: int  # messages that fit no step, so far
+
+
+def _draft(context: CadenceContext) -> PublicDraft | None:
     assert context.user_data is not None
     found = context.user_data.get(DRAFT)
-    return cast(dict[str, Any], found) if isinstance(found, dict) else None
+    return cast(PublicDraft, found) if isinstance(found, dict) else None
 
 
 async def _programme(context: CadenceContext) -> Programme | None:
@@ -165,13 +175,6 @@ async def stray_in_name(update: Update, context: CadenceContext) -> int:
     return await _noise(update, context, "buttons", NAME)
 
 
-def _step(data: str | None) -> callbacks.Button | None:
-    try:
-        return callbacks.unpack(data)
-    except callbacks.CallbackError:
-        return None
-
-
 async def _ask_name(update: Update, context: CadenceContext) -> int:
     await _say(update, words.ask_name(context.t), reply_markup=words.name_keyboard(context.t))
     return NAME
@@ -183,7 +186,11 @@ async def photos_done(update: Update, context: CadenceContext) -> int | None:
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
     programme = await _programme(context)
-    if programme is None or programme.id is None or _step(query.data) != PublicStep("next"):
+    if (
+        programme is None
+        or programme.id is None
+        or context.pressed(PublicStep) != PublicStep("next")
+    ):
         await answer_query(query, context.t._("This button has expired."), alert=True)
         return None
     await query.answer()
@@ -201,7 +208,7 @@ async def about_button(update: Update, context: CadenceContext) -> int | None:
     """An area's button, or 不指定."""
     query = update.callback_query
     assert query is not None
-    programme, draft, button = await _programme(context), _draft(context), _step(query.data)
+    programme, draft, button = await _programme(context), _draft(context), context.button
     area_id = button.area_id if isinstance(button, PublicArea) else None
     areas = (
         {a.id for a in await public.areas(context.session, programme_id=programme.id or 0)}
@@ -242,7 +249,7 @@ async def send(update: Update, context: CadenceContext) -> int | None:
     """Unnamed or named: the item is stored, numbered, and goes to the task force."""
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None and context.user_data is not None
-    programme, draft, button = await _programme(context), _draft(context), _step(query.data)
+    programme, draft, button = await _programme(context), _draft(context), context.button
     if (
         programme is None
         or draft is None

@@ -8,8 +8,8 @@ from telegram.ext import ConversationHandler
 from bot.context import CadenceContext
 from core.domain.model import Role
 from core.domain.public import MAX_TEXT
-from core.render import callbacks
 from core.render.callbacks_public import PublicAct
+from handlers.answer_draft import typed_text
 from handlers.gate import Where, actor_of, gate
 from handlers.send import answer_query
 from storage import public
@@ -22,18 +22,9 @@ END = ConversationHandler.END
 ANSWERING = "public_answering"  # user_data: the id of the item being answered
 
 
-def _button(update: Update) -> PublicAct | None:
-    query = update.callback_query
-    try:
-        button = callbacks.unpack(query.data if query else None)
-    except callbacks.CallbackError:
-        return None
-    return button if isinstance(button, PublicAct) else None
-
-
 async def _item_programme(update: Update, context: CadenceContext) -> int | None:
     """The programme of the item a button names, or of the item being answered."""
-    button = _button(update)
+    button = context.pressed(PublicAct)
     if button is not None:
         item_id: object = button.item_id
     else:
@@ -88,7 +79,7 @@ def _said(context: CadenceContext, step: Step, act: str) -> tuple[str, bool]:
 @gate(Role.COORDINATOR, where=Where.ANY, programme_of=_item_programme)
 async def act(update: Update, context: CadenceContext) -> int | None:
     """受理 or 转办 at once; 答复 asks for the answer's text."""
-    query, button = update.callback_query, _button(update)
+    query, button = update.callback_query, context.pressed(PublicAct)
     assert query is not None and context.programme is not None and context.user_data is not None
     item = await _item(context, button.item_id) if button else None
     if button is None or item is None or not isinstance(query.message, Message):
@@ -136,13 +127,8 @@ async def answer(update: Update, context: CadenceContext) -> int | None:
     message = update.effective_message
     assert message is not None and context.user_data is not None
     t = context.t
-    text = (message.text or "").strip()
-    if not text or len(text) > MAX_TEXT:
-        await message.reply_text(
-            t._("That is too long: at most {n} characters, please.", n=MAX_TEXT)
-            if text
-            else t._("Please describe it in a few words.")
-        )
+    text = await typed_text(message, context.t, MAX_TEXT)
+    if text is None:
         return ANSWER
     item_id = context.user_data.pop(ANSWERING, None)
     item = await _item(context, item_id) if isinstance(item_id, int) else None

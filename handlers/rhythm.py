@@ -10,8 +10,9 @@ from core.domain import filters
 from core.domain.model import Beat, Role
 from core.domain.periods import first_report, manual_period, previous_periods, report_period
 from core.i18n import Tr
-from core.render import beats, callbacks, labels
+from core.render import beats, labels
 from core.render.board_buttons import board_button
+from core.render.callbacks_rhythm import ForceBeat
 from core.render.digest import summary_text
 from core.render.keyboards import red_buttons
 from core.render.limits import echo
@@ -119,13 +120,8 @@ async def force_beat(update: Update, context: CadenceContext) -> None:
     """The confirm button for re-sending a beat already sent this period."""
     query = update.callback_query
     assert query is not None and context.programme is not None
-    try:
-        button = callbacks.unpack(query.data)
-    except callbacks.CallbackError:
-        button = None
-    if not isinstance(button, callbacks.ForceBeat) or button.period not in _resendable(
-        context, BEAT_COMMANDS[button.beat]
-    ):
+    button = context.pressed(ForceBeat)
+    if button is None or button.period not in _resendable(context, BEAT_COMMANDS[button.beat]):
         await answer_query(
             query,
             context.t._("Only the current or the last period can be sent again. Nothing was sent."),
@@ -176,9 +172,7 @@ async def _run_now(
                 [
                     InlineKeyboardButton(
                         t._("Send again"),
-                        callback_data=callbacks.ForceBeat(
-                            "force", _command(beat), result.period
-                        ).pack(),
+                        callback_data=ForceBeat("force", _command(beat), result.period).pack(),
                     )
                 ]
             ]

@@ -9,7 +9,7 @@ from core.domain.model import Role
 from core.domain.numbers import PercentProblem
 from core.domain.shares import read_share
 from core.render import callbacks
-from handlers.answer_draft import END, MAX_TEXT, SHARING, expired, step
+from handlers.answer_draft import END, MAX_TEXT, SHARING, expired
 from handlers.gate import Where, actor_of, gate, measure_programme
 from handlers.invites_out import invite_link
 from handlers.send import answer_query
@@ -85,7 +85,7 @@ async def start(update: Update, context: CadenceContext) -> int | None:
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
     assert context.user_data is not None
-    button = step(query.data, callbacks.ShareAnswer)
+    button = context.pressed(callbacks.ShareAnswer)
     if button is None:
         await answer_query(query, expired(context.t), alert=True)
         return None

@@ -11,7 +11,7 @@ from bot.context import CadenceContext
 from core.domain.model import Role
 from core.render import callbacks, labels
 from core.render.decisions import already, waiting_head
-from handlers.answer_draft import SENDING_BACK, expired, step
+from handlers.answer_draft import SENDING_BACK, expired, typed_text
 from handlers.gate import Where, actor_of, gate
 from handlers.send import answer_query
 from handlers.signoff_copies import send_copy
@@ -28,8 +28,7 @@ MAX_REASON = 1000
 
 
 async def _request_programme(update: Update, context: CadenceContext) -> int | None:
-    query = update.callback_query
-    button = step(query.data if query else None, callbacks.Decide)
+    button = context.pressed(callbacks.Decide)
     if button is None:
         sending = (context.user_data or {}).get(SENDING_BACK)
         if isinstance(sending, int):
@@ -57,7 +56,7 @@ async def decide(update: Update, context: CadenceContext) -> int | None:
     """Approve or Send back on a request: approve at once, or ask for the reason."""
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
-    button = step(query.data, callbacks.Decide)
+    button = context.pressed(callbacks.Decide)
     if button is None or context.programme is None or context.member is None:
         await answer_query(query, expired(context.t), alert=True)
         return END
@@ -110,13 +109,8 @@ async def reason(update: Update, context: CadenceContext) -> int | None:
     """The reason for sending back: the first decision wins, a later one is told who decided."""
     message = update.effective_message
     assert message is not None and context.user_data is not None
-    text = (message.text or "").strip()
-    if not text or len(text) > MAX_REASON:
-        await message.reply_text(
-            context.t._("That is too long: at most {n} characters, please.", n=MAX_REASON)
-            if text
-            else context.t._("Please describe it in a few words.")
-        )
+    text = await typed_text(message, context.t, MAX_REASON)
+    if text is None:
         return REASON
     request_id = context.user_data.pop(SENDING_BACK, None)
     if not isinstance(request_id, int) or context.programme is None or context.member is None:

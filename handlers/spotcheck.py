@@ -5,16 +5,17 @@ from __future__ import annotations
 from typing import Any, cast
 
 from telegram import Message, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ConversationHandler, filters
+from telegram.ext import CommandHandler, ConversationHandler, filters
 
 from bot.context import CadenceContext
 from core.domain.model import Role
 from core.i18n import Tr
 from core.render import callbacks
 from handlers.answer import cancel
-from handlers.answer_draft import MAX_TEXT, SPOT_CHECKING, expired, step
+from handlers.answer_draft import SPOT_CHECKING, expired, typed_text
 from handlers.gate import Where, actor_of, gate
 from handlers.marked import UserData, WhileMarked
+from handlers.presses import ButtonHandler
 from handlers.send import answer_query
 from storage.models_closing import SpotCheck
 from usecases import spotcheck as usecase
@@ -25,8 +26,7 @@ KEY = SPOT_CHECKING
 
 
 async def _programme(update: Update, context: CadenceContext) -> int | None:
-    query = update.callback_query
-    button = step(query.data if query else None, callbacks.SpotCheckAnswer)
+    button = context.pressed(callbacks.SpotCheckAnswer)
     if button is not None:
         row = await context.session.get(SpotCheck, button.check_id)
         return row.programme_id if row is not None else None
@@ -57,7 +57,7 @@ async def press(update: Update, context: CadenceContext) -> int | None:
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
     t = context.t
-    button = step(query.data, callbacks.SpotCheckAnswer)
+    button = context.pressed(callbacks.SpotCheckAnswer)
     if button is None or context.programme is None:
         await answer_query(query, expired(t), alert=True)
         return END
@@ -96,13 +96,8 @@ async def note(update: Update, context: CadenceContext) -> int | None:
     """The note of 不属实: recorded, the measure reopened, the owner and the leader told."""
     message = update.effective_message
     assert message is not None and context.user_data is not None
-    t, text = context.t, (message.text or "").strip()
-    if not text or len(text) > MAX_TEXT:
-        await message.reply_text(
-            t._("That is too long: at most {n} characters, please.", n=MAX_TEXT)
-            if text
-            else t._("Please describe it in a few words.")
-        )
+    t, text = context.t, await typed_text(message, context.t)
+    if text is None:
         return NOTE
     asking = cast(dict[str, int] | None, context.user_data.pop(KEY, None))
     if not isinstance(asking, dict) or context.programme is None:
@@ -155,9 +150,7 @@ async def draw_now(update: Update, context: CadenceContext) -> None:
 def conversation(private: filters.BaseFilter, user_data: UserData) -> ConversationHandler[Any]:
     """属实 or 不属实, then the note of 不属实; user_data is the application's."""
     return ConversationHandler(
-        entry_points=[
-            CallbackQueryHandler(press, pattern=callbacks.pattern(callbacks.SpotCheckAnswer))
-        ],
+        entry_points=[ButtonHandler(press, callbacks.SpotCheckAnswer)],
         states={
             NOTE: [WhileMarked(KEY, user_data, private & filters.TEXT & ~filters.COMMAND, note)]
         },

@@ -228,11 +228,8 @@ async def lang_chosen(update: Update, context: CadenceContext) -> None:
     """Store the chosen language."""
     query = update.callback_query
     assert query is not None and update.effective_user is not None
-    try:
-        button = callbacks.unpack(query.data)
-    except callbacks.CallbackError:
-        button = None
-    if not isinstance(button, callbacks.Lang):
+    button = context.pressed(callbacks.Lang)
+    if button is None:
         await answer_query(query, context.t._("This button has expired."), alert=True)
         return
     choice = button.locale

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
@@ -17,6 +17,13 @@ from storage.models import AuditEvent, Programme
 
 PENDING = "audit_pending"  # session.info key: events in the order they were recorded
 HEADS = "audit_heads"  # session.info key: each chain's (seq, hash) as this transaction left it
+
+
+class _Row(Protocol):
+    id: int | None
+
+
+R = TypeVar("R", bound=_Row)
 
 
 class AppendOnlyError(RuntimeError):
@@ -60,6 +67,29 @@ def record(
     session.add(audit_event)
     session.sync_session.info.setdefault(PENDING, []).append(audit_event)
     return audit_event
+
+
+async def added(
+    session: AsyncSession,
+    row: R,
+    *,
+    programme_id: int,
+    measure_id: int,
+    actor: str,
+    action: str,
+    key: str,
+    after: dict[str, Any],
+    now: datetime,
+) -> R:
+    """Insert a row of a measure's history and audit it there, naming the row's id by `key`."""
+    session.add(row)
+    await session.flush()  # the event names the row by its id
+    after = {key: row.id, **after}
+    record(
+        session, programme_id=programme_id, actor=actor, action=action, entity="measure",
+        entity_id=measure_id, after=after, now=now,
+    )  # fmt: skip
+    return row
 
 
 def _chain_head(session: Session, programme_id: int) -> tuple[int, str]:

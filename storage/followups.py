@@ -37,19 +37,10 @@ async def record(
         created_at=now,
         reply_by=reply_by,
     )
-    session.add(row)
-    await session.flush()
-    audit.record(
-        session,
-        programme_id=measure.programme_id,
-        actor=actor,
-        action=ACTION,
-        entity="measure",
-        entity_id=measure.id,
-        after={"followup": row.id, "by": by.name, "reply_by": reply_by},
-        now=now,
-    )
-    return row
+    return await audit.added(
+        session, row, programme_id=measure.programme_id, measure_id=measure.id, actor=actor,
+        action=ACTION, key="followup", after={"by": by.name, "reply_by": reply_by}, now=now,
+    )  # fmt: skip
 
 
 async def mark_answered(

@@ -91,17 +91,15 @@ async def record(
         person_id=person_id,
         recorded_at=now,
     )
-    session.add(row)
-    await session.flush()
-    audit.record(
+    return await audit.added(
         session,
+        row,
         programme_id=measure.programme_id,
+        measure_id=measure.id,
         actor=actor,
         action=OUTCOME,
-        entity="measure",
-        entity_id=measure.id,
+        key="outcome",
         after={
-            "outcome": row.id,
             "title": title,
             "number": number,
             "issued_on": issued_on.isoformat(),
@@ -109,7 +107,6 @@ async def record(
         },
         now=now,
     )
-    return row
 
 
 async def _codes(session: AsyncSession, programme_id: int) -> dict[int, str]:

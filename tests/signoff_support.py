@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from conftest import Bot, button
+from datetime import datetime
+
+from conftest import SH, Bot, button
 from fakebot import SentMessage, User
-from rhythm_support import measure_id
+from rhythm_support import OWNER_A, measure_id, tick
 from sqlmodel import select
 
 from core.domain.model import Role
@@ -76,3 +78,28 @@ async def alert(bot: Bot, user: User, msg: SentMessage, data: str) -> str:
     answered = bot.api.answer_to(query)
     assert answered is not None
     return str(answered.get("text", ""))
+
+
+async def ask_extension(
+    bot: Bot, user: User, dispatch: SentMessage, measure: int, wanted: str, reason: str
+) -> None:
+    """The owner opens a measure from a dispatch and asks for a later deadline, with a reason."""
+    await bot.press(user, dispatch, f"m:{measure}")
+    choices = bot.api.last_to(user.id)
+    await bot.press(user, choices, button(choices, "ext:"))
+    await bot.say(user, wanted)
+    await bot.say(user, reason)
+
+
+async def october_closures(bot: Bot, pid: int, report: str) -> tuple[SentMessage, int]:
+    """October 8th's dispatch and 1.3.3's id, once 1.3.2 is signed off and 1.3.3 extended."""
+    await tick(bot, pid, datetime(2024, 10, 8, 10, 0, tzinfo=SH))
+    dispatch = bot.api.messages_to(OWNER_A.id)[-1]
+    await ask_signoff(bot, OWNER_A, dispatch, "1.3.2", report, ["验收报告.pdf"])
+    copy = bot.api.last_to(COORD_B.id)
+    await bot.press(COORD_B, copy, button(copy, "dec:", ":ok"))
+    m133 = await measure_id(bot, "1.3.3")
+    await ask_extension(bot, OWNER_A, dispatch, m133, "2025-03-31", "冬季停工。")
+    copy = bot.api.last_to(COORD_B.id)
+    await bot.press(COORD_B, copy, button(copy, "dec:", ":ok"))
+    return dispatch, m133

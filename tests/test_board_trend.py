@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from conftest import SH, Bot, button
-from rhythm_support import LEADER, OWNER_A, OWNER_B, measure_id, tick
-from signoff_support import COORD_B, ask_signoff, step
+from conftest import SH, Bot
+from rhythm_support import LEADER, OWNER_A, OWNER_B, tick
+from signoff_support import october_closures, step
 from test_e2e_signoff import REPORT, _start
 
 from core.domain.counts import count
@@ -52,19 +52,7 @@ def _seen(states: dict[int, State]) -> dict[int, tuple[str, str | None, bool]]:
 async def test_the_trend_says_each_week_what_as_of_says(bot: Bot) -> None:
     pid = await _start(bot)
     # October: a sign-off, an extension, an at-risk answer, then weeks of OWNER_B's silence
-    await tick(bot, pid, datetime(2024, 10, 8, 10, 0, tzinfo=SH))
-    dispatch = bot.api.messages_to(OWNER_A.id)[-1]
-    await ask_signoff(bot, OWNER_A, dispatch, "1.3.2", REPORT, ["验收报告.pdf"])
-    copy = bot.api.last_to(COORD_B.id)
-    await bot.press(COORD_B, copy, button(copy, "dec:", ":ok"))
-    m133 = await measure_id(bot, "1.3.3")
-    await bot.press(OWNER_A, dispatch, f"m:{m133}")
-    choices = bot.api.last_to(OWNER_A.id)
-    await bot.press(OWNER_A, choices, button(choices, "ext:"))
-    await bot.say(OWNER_A, "2025-03-31")
-    await bot.say(OWNER_A, "冬季停工。")
-    copy = bot.api.last_to(COORD_B.id)
-    await bot.press(COORD_B, copy, button(copy, "dec:", ":ok"))
+    _, m133 = await october_closures(bot, pid, REPORT)
     await tick(bot, pid, datetime(2024, 10, 14, 10, 0, tzinfo=SH))
     dispatch = bot.api.messages_to(OWNER_A.id)[-1]
     await bot.press(OWNER_A, dispatch, f"ans:{m133}:risk")

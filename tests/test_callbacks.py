@@ -1,57 +1,66 @@
-"""The callback codec: round trips, every malformed field refused, the 64-byte limit."""
+"""The callback codec (round trips, malformed fields, 64 bytes) and the ButtonHandler's decoding."""
 
 from __future__ import annotations
 
-import pytest
+from types import SimpleNamespace
+from typing import Any, cast
 
+import pytest
+from telegram import CallbackQuery, Update
+from telegram import User as TgUser
+
+from bot.context import CadenceContext
 from core.domain.numbers import ascii_int, typed_int
+from core.render import callback_codec as codec
 from core.render import callbacks as cb
 from core.render import callbacks_people as cbp
+from core.render import callbacks_rhythm as cbr
+from handlers.presses import ButtonHandler
 
-SAMPLES: list[cb.Button] = [
+SAMPLES: list[codec.Button] = [
     cb.Lang("zh_CN"),
     cb.Lang("en"),
     cb.Open(1),
-    cb.Open(cb.MAX_ID),
+    cb.Open(codec.MAX_ID),
     cb.Listed(7),
     *(cb.Answer(42, a) for a in cb.ACTIONS),
     cb.Paging("open", 7, 0),
-    cb.Paging("unanswered", 7, cb.MAX_PAGE),
+    cb.Paging("unanswered", 7, codec.MAX_PAGE),
     cb.PickStep(3, 42),
     cb.PickPage(3, 11),
     *(cb.HealthStep(42, 3, h) for h in cb.HEALTHS),
     cb.PercentSkip(42, 3),
     cb.FilesDone(42, 3),
-    cb.ConfirmStep(cb.MAX_ID, cb.MAX_ID, "save"),
+    cb.ConfirmStep(codec.MAX_ID, codec.MAX_ID, "save"),
     cb.ConfirmStep(42, 3, "cancel"),
-    cb.ForceBeat("force", "dispatch", "2024-W40"),
-    cb.ForceBeat("force", "dispatch", "2020-W53"),
-    cb.ForceBeat("force", "review", "2024-10-16"),
-    cb.ForceBeat("force", "report", "2024-09"),
+    cbr.ForceBeat("force", "dispatch", "2024-W40"),
+    cbr.ForceBeat("force", "dispatch", "2020-W53"),
+    cbr.ForceBeat("force", "review", "2024-10-16"),
+    cbr.ForceBeat("force", "report", "2024-09"),
     cb.Import("keep", "0123456789abcdef"),
     cb.Import("drop", "0123456789abcdef"),
     cb.Import("no", "0123456789abcdef"),
-    cb.Decide(cb.MAX_ID, "ok"),
+    cb.Decide(codec.MAX_ID, "ok"),
     cb.Decide(7, "back"),
     cb.Extend(42),
     cb.FollowUp(42),
-    *(cb.LookBackAnswer(cb.MAX_ID, v) for v in cb.LOOKBACKS),
+    *(cb.LookBackAnswer(codec.MAX_ID, v) for v in cb.LOOKBACKS),
     cb.ImportSheet("0123456789abcdef", 0),
-    cb.ImportSheet("0123456789abcdef", cb.MAX_PAGE),
+    cb.ImportSheet("0123456789abcdef", codec.MAX_PAGE),
     cb.Found("0123456789abcdef"),
-    cbp.PersonCard(cb.MAX_ID),
+    cbp.PersonCard(codec.MAX_ID),
     *(cbp.RoleSwitch(7, r, w) for r in cbp.ROLES for w in cbp.SWITCH),
     cbp.Reissue(7),
-    cbp.PeoplePage(cb.MAX_PAGE),
+    cbp.PeoplePage(codec.MAX_PAGE),
     cbp.LoosePage(0),
 ]
 
 
 @pytest.mark.parametrize("button", SAMPLES, ids=repr)
-def test_round_trip_within_64_bytes(button: cb.Button) -> None:
+def test_round_trip_within_64_bytes(button: codec.Button) -> None:
     data = button.pack()
     assert 1 <= len(data.encode()) <= 64
-    assert cb.unpack(data) == button
+    assert codec.unpack(data) == button
 
 
 MALFORMED = [
@@ -143,27 +152,38 @@ MALFORMED = [
 
 @pytest.mark.parametrize("data", MALFORMED)
 def test_malformed_data_is_refused(data: str | None) -> None:
-    with pytest.raises(cb.CallbackError):
-        cb.unpack(data)
+    with pytest.raises(codec.CallbackError):
+        codec.unpack(data)
 
 
 def test_pack_refuses_values_that_would_not_come_back() -> None:
-    for bad in (cb.Open(0), cb.Answer(1, "maybe"), cb.ForceBeat("force", "report", "2024-13")):
+    for bad in (cb.Open(0), cb.Answer(1, "maybe"), cbr.ForceBeat("force", "report", "2024-13")):
         with pytest.raises(ValueError):
             bad.pack()
 
 
 def test_every_kind_has_a_distinct_prefix() -> None:
     # every kind is registered (Listed is a kind of Open), and no two share a prefix
-    assert len(cb.KINDS) == len(cb.Button.__subclasses__()) + len(cb.Open.__subclasses__())
-    assert all(":" not in p for p in cb.KINDS)
+    assert len(codec.KINDS) == len(codec.Button.__subclasses__()) + len(cb.Open.__subclasses__())
+    assert all(":" not in p for p in codec.KINDS)
+
+
+def test_decode_gives_the_kind_or_none() -> None:
+    # forged fields, another kind's button and no data at all decode to None, never raise
+    assert codec.decode("m:42", cb.Open) == cb.Open(42)
+    assert codec.decode("md:42", cb.Open) == cb.Listed(42)
+    assert codec.decode("m:42", cb.Listed) is None
+    assert codec.decode("m:042", cb.Open) is None
+    assert codec.decode("ans:42:ok", cb.Open) is None
+    assert codec.decode(None, cb.Open) is None
+    assert codec.encode(cb.Open(42)) == "m:42"
 
 
 def test_pattern_routes_by_prefix_only() -> None:
     # a malformed button of a known kind reaches its handler, which answers it clearly
-    assert cb.pattern(cb.ForceBeat)("beat:force:review:not-a-period")
-    assert not cb.pattern(cb.ForceBeat)("imp:keep:0123456789abcdef")
-    assert not cb.pattern(cb.Open)(None)
+    assert codec.pattern(cbr.ForceBeat)("beat:force:review:not-a-period")
+    assert not codec.pattern(cbr.ForceBeat)("imp:keep:0123456789abcdef")
+    assert not codec.pattern(cb.Open)(None)
 
 
 @pytest.mark.parametrize(
@@ -183,3 +203,35 @@ def test_ascii_int_is_strict(text: str, value: int | None) -> None:
 )
 def test_typed_int_takes_full_width_digits_only(text: str, value: int | None) -> None:
     assert typed_int(text, 0, 100) == value
+
+
+def _press(data: str) -> Update:
+    user = TgUser(1, "A", is_bot=False)
+    return Update(1, callback_query=CallbackQuery("1", user, chat_instance="c", data=data))
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "taken", "decoded"),
+    [
+        (cb.Open, "m:5", True, cb.Open(5)),
+        (cb.Open, "md:5", True, cb.Listed(5)),  # a Listed button is an Open one
+        (cb.Open, "m:05", True, None),  # forged: taken, so its handler answers it
+        (cb.Open, "ans:5:ok", False, None),  # another kind's
+        (codec.Button, "nope:1", True, None),  # the last handler takes every press
+        (codec.Button, "ans:5:ok", True, cb.Answer(5, "ok")),
+    ],
+)
+def test_button_handler_takes_its_kind_and_decodes_once(
+    kind: type[codec.Button], data: str, taken: bool, decoded: codec.Button | None
+) -> None:
+    async def callback(update: Update, context: CadenceContext) -> None:
+        """Never called here."""
+
+    handler = ButtonHandler(callback, kind)
+    update = _press(data)
+    check = handler.check_update(update)
+    assert bool(check) is taken
+    if taken:
+        context = SimpleNamespace(button=cb.Open(99))  # whatever an earlier update left
+        handler.collect_additional_context(cast(Any, context), update, cast(Any, None), check)
+        assert context.button == decoded

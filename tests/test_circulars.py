@@ -13,7 +13,7 @@ from core.domain.circulars import Finding, Mention, Stance, circular, picture, r
 from core.domain.counts import Counts, Group
 from core.domain.report import MonthlyReport, monthly
 from core.i18n import tr
-from core.render import callbacks
+from core.render import callback_codec as codec
 from core.render.callbacks_circular import CircularPick, CircularStep
 from core.render.circular import circular_docx
 
@@ -96,8 +96,8 @@ def test_spot_check_findings_get_their_own_section() -> None:
 
 def test_circular_buttons_round_trip_and_refuse_forgeries() -> None:
     assert CircularPick(7, "commend", 0).pack() == "cirp:7:commend:0"
-    assert callbacks.unpack("cirp:7:name:12") == CircularPick(7, "name", 12)
-    assert callbacks.unpack("cirs:7:issue") == CircularStep(7, "issue")
+    assert codec.unpack("cirp:7:name:12") == CircularPick(7, "name", 12)
+    assert codec.unpack("cirs:7:issue") == CircularStep(7, "issue")
     for forged in (
         "cirp:7:praise:0",
         "cirp:07:name:1",
@@ -106,5 +106,5 @@ def test_circular_buttons_round_trip_and_refuse_forgeries() -> None:
         "cirs:x:issue",
         "cirp:7:name",
     ):
-        with pytest.raises(callbacks.CallbackError):
-            callbacks.unpack(forged)
+        with pytest.raises(codec.CallbackError):
+            codec.unpack(forged)

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.domain.model import MeasureFacts, Status
 from core.domain.numbers import PercentProblem, chinese_int, read_percent
+from core.render import callback_codec as codec
 from core.render import callbacks
 from handlers.dead_ends import named, replies_answer
 
@@ -88,5 +89,5 @@ def test_dispatch_buttons_mark_a_message_one_may_reply_to() -> None:
     assert not replies_answer(markup(callbacks.Import("keep", "0123456789abcdef").pack()))
     assert not replies_answer(None)
     # a Listed button is an Open one to the handlers that open measures
-    assert callbacks.pattern(callbacks.Open)(callbacks.Listed(5).pack())
-    assert not callbacks.pattern(callbacks.Listed)(callbacks.Open(5).pack())
+    assert codec.pattern(callbacks.Open)(callbacks.Listed(5).pack())
+    assert not codec.pattern(callbacks.Listed)(callbacks.Open(5).pack())

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from conftest import ADMIN, SH, Bot, button
 from rhythm_support import OWNER_A, measure_id
-from signoff_support import COORD_B, alert
+from signoff_support import COORD_B, alert, ask_extension
 from sqlmodel import select
 from test_e2e_signoff import TEXT_132, _start
 
@@ -92,11 +92,7 @@ async def test_extension_refused_with_a_reason_keeps_the_deadline(bot: Bot) -> N
     await _start(bot)
     [dispatch] = bot.api.messages_to(OWNER_A.id)
     m133 = await measure_id(bot, "1.3.3")
-    await bot.press(OWNER_A, dispatch, f"m:{m133}")
-    choices = bot.api.last_to(OWNER_A.id)
-    await bot.press(OWNER_A, choices, button(choices, "ext:"))
-    await bot.say(OWNER_A, "2025-06-30")
-    await bot.say(OWNER_A, "雨季施工困难。")
+    await ask_extension(bot, OWNER_A, dispatch, m133, "2025-06-30", "雨季施工困难。")
     copy_a = bot.api.last_to(ADMIN.id)
     bot.clock.set(datetime(2024, 9, 30, 15, 0, tzinfo=SH))
     await bot.press(ADMIN, copy_a, "dec:1:back")

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from conftest import ADMIN, SH, Bot, button
+from conftest import ADMIN, SH, Bot
 from fakebot import User
 from rhythm_support import OWNER_A, OWNER_B, measure_id, seed, tick
-from signoff_support import COORD_B, ask_signoff, step
+from signoff_support import COORD_B, ask_extension, ask_signoff, step
 from stranger_texts import STRANGER_TEXT_EN, STRANGER_TEXT_ZH
 from test_e2e_signoff import _start
 
@@ -72,11 +72,8 @@ async def test_pending_counts_each_kind_of_request(bot: Bot) -> None:
     await _start(bot)
     [dispatch] = bot.api.messages_to(OWNER_A.id)
     await ask_signoff(bot, OWNER_A, dispatch, "1.3.3", "管网延伸工程已完工。", ["竣工图.pdf"])
-    await bot.press(OWNER_A, dispatch, f"m:{await measure_id(bot, '1.3.2')}")
-    choices = bot.api.last_to(OWNER_A.id)
-    await bot.press(OWNER_A, choices, button(choices, "ext:"))
-    await bot.say(OWNER_A, "2024年11月30日")
-    await bot.say(OWNER_A, "设备到货推迟。")
+    m132 = await measure_id(bot, "1.3.2")
+    await ask_extension(bot, OWNER_A, dispatch, m132, "2024年11月30日", "设备到货推迟。")
     mark = bot.api.mark()
     bot.api.send_private(ADMIN, "/pending")
     head, first, second = await bot.answers(ADMIN.id, mark)

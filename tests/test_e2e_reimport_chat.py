@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from conftest import ADMIN, SH, Bot, button, sample
 from rhythm_support import OWNER_A, measure_id
-from signoff_support import COORD_B, alert, ask_signoff
+from signoff_support import COORD_B, alert, ask_extension, ask_signoff
 from sqlmodel import select
 from test_e2e_signoff import _start
 
@@ -16,11 +16,8 @@ from storage.models import Measure, SignoffRequest
 async def _extend_132(bot: Bot) -> None:
     """The owner asks for 30 November instead of 31 October; a coordinator approves."""
     [dispatch] = bot.api.messages_to(OWNER_A.id)
-    await bot.press(OWNER_A, dispatch, f"m:{await measure_id(bot, '1.3.2')}")
-    choices = bot.api.last_to(OWNER_A.id)
-    await bot.press(OWNER_A, choices, button(choices, "ext:"))
-    await bot.say(OWNER_A, "2024年11月30日")
-    await bot.say(OWNER_A, "设备到货推迟。")
+    m132 = await measure_id(bot, "1.3.2")
+    await ask_extension(bot, OWNER_A, dispatch, m132, "2024年11月30日", "设备到货推迟。")
     bot.clock.set(datetime(2024, 9, 30, 11, 0, tzinfo=SH))
     copy = bot.api.last_to(COORD_B.id)
     await bot.press(COORD_B, copy, button(copy, "dec:", ":ok"))

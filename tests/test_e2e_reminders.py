@@ -9,7 +9,7 @@ from datetime import date, datetime
 from conftest import ADMIN, SH, Bot, button, sample
 from fakebot import SentMessage
 from rhythm_support import LEADER, OWNER_A, OWNER_B, STARTED, bind, measure_id, tick
-from signoff_support import COORD_B, add_coordinator
+from signoff_support import COORD_B, add_coordinator, ask_extension
 from sqlmodel import select
 
 from core.domain.ledger import parse_ledger
@@ -83,11 +83,7 @@ async def test_reminded_n_working_days_before_once_per_deadline(bot: Bot) -> Non
     # new deadline is reminded on the next working day, 8 October, not on the holiday
     bot.clock.set(datetime(2024, 9, 30, 10, 0, tzinfo=SH))
     dispatch = [m for m in bot.api.messages_to(OWNER_A.id) if "每周调度" in m.plain][-1]
-    await bot.press(OWNER_A, dispatch, f"m:{m132}")
-    choices = bot.api.last_to(OWNER_A.id)
-    await bot.press(OWNER_A, choices, button(choices, "ext:"))
-    await bot.say(OWNER_A, "2024年10月10日")
-    await bot.say(OWNER_A, "设备到货推迟。")
+    await ask_extension(bot, OWNER_A, dispatch, m132, "2024年10月10日", "设备到货推迟。")
     copy = bot.api.last_to(COORD_B.id)
     bot.clock.set(datetime(2024, 9, 30, 11, 0, tzinfo=SH))
     await bot.press(COORD_B, copy, button(copy, "dec:", ":ok"))

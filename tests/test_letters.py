@@ -18,6 +18,7 @@ from core.domain.letters import letter, next_number
 from core.domain.model import Health
 from core.domain.workcal import CalendarKind
 from core.i18n import tr
+from core.render import callback_codec as codec
 from core.render import callbacks
 from core.render.letter import letter_docx
 from storage import answers, letters, measures
@@ -134,10 +135,10 @@ async def test_letter_button_under_the_review(bot: Bot) -> None:
 
 def test_letter_button_data_round_trips_and_refuses_forgeries() -> None:
     assert callbacks.IssueLetter(42).pack() == "ltr:42"
-    assert callbacks.unpack("ltr:42") == callbacks.IssueLetter(42)
+    assert codec.unpack("ltr:42") == callbacks.IssueLetter(42)
     for forged in ("ltr:042", "ltr:-1", "ltr:1:2", "ltr:x", "ltr:99999999999"):
-        with pytest.raises(callbacks.CallbackError):
-            callbacks.unpack(forged)
+        with pytest.raises(codec.CallbackError):
+            codec.unpack(forged)
 
 
 async def _answer(bot: Bot, code: str, note: str) -> None:

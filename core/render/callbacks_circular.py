@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.render.callbacks import Button, _id, _one_of, _page
+from core.render.callback_codec import Button, ident, one_of, page
 
 STANCES = ("commend", "name")  # core.domain.circulars.Stance values
 STEPS = ("preview", "issue", "edit")
@@ -15,7 +15,7 @@ class CircularPick(Button):
     """Commend or name the unit at this place of the draft's ranking."""
 
     PREFIX = "cirp"
-    FIELDS = (_id, _one_of(*STANCES), _page)
+    FIELDS = (ident, one_of(*STANCES), page)
     draft: int
     stance: str
     unit: int
@@ -26,6 +26,6 @@ class CircularStep(Button):
     """Preview the draft, issue it, or go back to editing it."""
 
     PREFIX = "cirs"
-    FIELDS = (_id, _one_of(*STEPS))
+    FIELDS = (ident, one_of(*STEPS))
     draft: int
     step: str

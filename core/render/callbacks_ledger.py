@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.domain.ledger_edit import ADD_FIELDS
-from core.render.callbacks import Button, _id, _one_of, _page
+from core.render.callback_codec import Button, ident, one_of, page
 
 EDIT_STEPS = (*ADD_FIELDS, "retire", "save", "cancel")
 
@@ -15,7 +15,7 @@ class EditStep(Button):
     """A step of one /edit form: a field to change, retire, save or cancel."""
 
     PREFIX = "ed"
-    FIELDS = (_id, _one_of(*EDIT_STEPS))
+    FIELDS = (ident, one_of(*EDIT_STEPS))
     draft: int
     what: str
 
@@ -25,7 +25,7 @@ class Found(Button):
     """A measure among /find's results: shows it."""
 
     PREFIX = "fd"
-    FIELDS = (_id,)
+    FIELDS = (ident,)
     measure_id: int
 
 
@@ -34,6 +34,6 @@ class FindPage(Button):
     """Another page of one search's results."""
 
     PREFIX = "fp"
-    FIELDS = (_id, _page)
+    FIELDS = (ident, page)
     search: int
     page: int

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.render.callbacks import Button, _id, _one_of, _page
+from core.render.callback_codec import Button, ident, one_of, page
 
 ROLES = ("coordinator", "leader")  # the roles /people grants and removes by hand
 SWITCH = ("on", "off")
@@ -15,7 +15,7 @@ class PersonCard(Button):
     """A bound person in /people: show their roles with buttons to change them."""
 
     PREFIX = "pp"
-    FIELDS = (_id,)
+    FIELDS = (ident,)
     person_id: int
 
 
@@ -24,7 +24,7 @@ class RoleSwitch(Button):
     """Grant (on) or remove (off) a person's coordinator or leader role."""
 
     PREFIX = "role"
-    FIELDS = (_id, _one_of(*ROLES), _one_of(*SWITCH))
+    FIELDS = (ident, one_of(*ROLES), one_of(*SWITCH))
     person_id: int
     role: str
     switch: str
@@ -35,7 +35,7 @@ class Reissue(Button):
     """A fresh invite link for someone who has not opened theirs."""
 
     PREFIX = "rei"
-    FIELDS = (_id,)
+    FIELDS = (ident,)
     person_id: int
 
 
@@ -44,7 +44,7 @@ class PeoplePage(Button):
     """Another page of the people buttons under /people."""
 
     PREFIX = "ppg"
-    FIELDS = (_page,)
+    FIELDS = (page,)
     page: int
 
 
@@ -53,5 +53,5 @@ class LoosePage(Button):
     """Another page of the measures a file sent outside an answer may be evidence for."""
 
     PREFIX = "lp"
-    FIELDS = (_page,)
+    FIELDS = (page,)
     page: int

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.render.callbacks import Button, _id, _one_of
+from core.render.callback_codec import Button, ident, one_of
 
 STEPS = ("next", "none", "anon", "named")  # photos done, no area or code, send unnamed / named
 ACTS = ("accept", "forward", "answer")  # 受理, 转办, 答复
@@ -15,7 +15,7 @@ class PublicStep(Button):
     """A step of someone writing a 监督意见."""
 
     PREFIX = "jd"
-    FIELDS = (_one_of(*STEPS),)
+    FIELDS = (one_of(*STEPS),)
     step: str
 
 
@@ -24,7 +24,7 @@ class PublicArea(Button):
     """The area a 监督意见 is about."""
 
     PREFIX = "jda"
-    FIELDS = (_id,)
+    FIELDS = (ident,)
     area_id: int
 
 
@@ -33,6 +33,6 @@ class PublicAct(Button):
     """The task force's 受理, 转办 or 答复 under an item."""
 
     PREFIX = "jdt"
-    FIELDS = (_id, _one_of(*ACTS))
+    FIELDS = (ident, one_of(*ACTS))
     item_id: int
     act: str

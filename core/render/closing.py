@@ -36,14 +36,14 @@ def follow_up_keyboard(t: Tr, items: Sequence[tuple[int, str]]) -> InlineKeyboar
 
 
 def followed_up(
-    t: Tr, markup: InlineKeyboardMarkup | None, data: str, code: str, when: str
+    t: Tr, markup: InlineKeyboardMarkup | None, pressed: callbacks.FollowUp, code: str, when: str
 ) -> InlineKeyboardMarkup | None:
     """The pressed 督办 button now reads 已督办（10月9日10:05）; None if it is not there."""
     if markup is None:
         return None
+    data = pressed.pack()
     rows = [list(row) for row in markup.inline_keyboard]
-    pressed = [b for row in rows for b in row if b.callback_data == data]
-    if not pressed:
+    if not any(b.callback_data == data for row in rows for b in row):
         return None
     # a review lists several measures' buttons: each keeps its code
     prefix = callbacks.FollowUp.PREFIX + ":"
