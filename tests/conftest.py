@@ -6,6 +6,7 @@ import asyncio
 import os
 import re
 import shutil
+import ssl
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import asyncpg
+import httpx._transports.default as httpx_transport
 import pytest
 import pytest_asyncio
 import replay_check
@@ -55,6 +57,27 @@ def _worker_database(url: str, worker: str) -> str:
 
     asyncio.run(create())
     return f"{base}/{mine}"
+
+
+def _shared_ssl_context() -> None:
+    """One default SSL context per test process, not two per Application built.
+
+    Loading certifi's CA bundle takes ~50 ms of CPU, and every test builds at least one
+    Application (two HTTP clients); the fake Bot API is plain HTTP on loopback, so no test
+    depends on a fresh context. Only the default arguments are shared; any other goes through.
+    """
+    create = httpx_transport.create_ssl_context  # type: ignore[attr-defined]
+    shared: ssl.SSLContext = create()
+
+    def cached(verify: Any = True, cert: Any = None, trust_env: bool = True) -> ssl.SSLContext:
+        if verify is True and cert is None and trust_env:
+            return shared
+        return create(verify=verify, cert=cert, trust_env=trust_env)
+
+    httpx_transport.create_ssl_context = cached  # type: ignore[attr-defined]
+
+
+_shared_ssl_context()
 
 
 # workers of one run must not empty each other's tables mid-test

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from conftest import ADMIN, SH, Bot, make_app, settings_for
 from fakebot import FakeTelegram, User
-from sqlmodel import select
+from sqlmodel import col, select
+from wait_support import until
 
 from bot.app import start_app, stop_app
 from core.clock import FixedClock
 from core.domain.ledger import parse_ledger
 from jobs.pacing import Limits
 from storage import ledger_store, programmes
-from storage.models import Person
+from storage.models import OutboxMessage, Person
 
 HEADER = "编号,方面,问题,整改措施,责任领导,牵头单位,责任单位,责任人,完成时限,状态"
 MONDAY = datetime(2024, 9, 23, 9, 0, tzinfo=SH)  # W39 dispatch
@@ -43,12 +43,12 @@ async def seed_owners(bot: Bot, n: int) -> int:
     await bot.say(ADMIN, "/newprogramme P")
     parsed = parse_ledger(ledger(n), "ledger.csv")
     assert parsed.ok, parsed.issues
-    for _ in range(100):  # the reply goes out just before the update's commit
+
+    async def founded() -> bool:  # the reply goes out just before the update's commit
         async with bot.db.session() as s:
-            programme = await programmes.by_name(s, name="P")
-        if programme is not None:
-            break
-        await asyncio.sleep(0.05)
+            return await programmes.by_name(s, name="P") is not None
+
+    await until(founded, what="programme P committed")
     async with bot.db.session() as s:
         programme = await programmes.by_name(s, name="P")
         assert programme is not None and programme.id is not None
@@ -68,6 +68,17 @@ async def seed_owners(bot: Bot, n: int) -> int:
                 p.telegram_user_id = owner(int(p.name[3:])).id
                 s.add(p)
     return pid
+
+
+async def leases_over(bot: Bot, chat_id: int | None = None) -> bool:
+    """Whether no outbox message (of the chat) is leased any more: each lease has run out."""
+    query = select(OutboxMessage.leased_until).where(col(OutboxMessage.leased_until).is_not(None))
+    if chat_id is not None:
+        query = query.where(OutboxMessage.chat_id == chat_id)
+    async with bot.db.session() as s:
+        ends = (await s.exec(query)).all()
+    now = datetime.now(UTC)  # a lease is wall-clock time (jobs/outbox.py), as the sender compares
+    return all((end if end.tzinfo else end.replace(tzinfo=UTC)) < now for end in ends if end)
 
 
 def dispatches_to(api: FakeTelegram, user: User) -> int:

@@ -58,7 +58,7 @@ class FakeTelegram(BotApiServer):
         try:
             response = await super()._handle_api(request)
             if send and self.faults.latency and response.status == 200:
-                await asyncio.sleep(self.faults.latency)
+                await asyncio.sleep(self.faults.latency)  # kept: a slow Telegram is the fault
             return response
         finally:
             self.open_sends -= send

@@ -164,7 +164,7 @@ def _flood(retry_after: int) -> web.Response:
 
 async def _answer(fault: Fault, request: web.Request, hang: float) -> web.Response:
     if fault is Fault.TIMEOUT:
-        await asyncio.sleep(hang)  # the client times out first and the handler is cancelled
+        await asyncio.sleep(hang)  # kept: a hung Telegram; the client times out first (cancelled)
         return _error(504, "Gateway Timeout")
     if fault is Fault.GARBAGE:
         return web.Response(text="<html><body>Service unavailable</body></html>")

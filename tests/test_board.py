@@ -180,8 +180,9 @@ async def test_approve_on_the_board_racing_a_chat_press_settles_once(
                 both.set()
             await asyncio.wait_for(both.wait(), 10)
             if kw["person_id"] != on_board:
-                await asyncio.sleep(0.05)  # the board claims first (the database may still
-                # make it wait for the chat's transaction: then the chat's decision stands)
+                # kept: the board claims first; waiting on its claim could deadlock (the database
+                # may make it wait for the chat's transaction: then the chat's decision stands)
+                await asyncio.sleep(0.05)
             return await real(session, **kw)
 
         monkeypatch.setattr(decisions, "claim", racing)

@@ -9,10 +9,11 @@ from functools import partial
 
 import pytest
 from conftest import Bot, button, make_app
-from delivery_support import dispatches_to, owner, running, seed_owners
+from delivery_support import dispatches_to, leases_over, owner, running, seed_owners
 from fakebot import Fault, SentMessage, User
 from fakefaults import TRANSIENT
 from sqlmodel import select
+from wait_support import until
 
 from bot.app import start_app, stop_app
 from core.domain.model import Beat
@@ -109,10 +110,9 @@ async def test_stops_mid_fan_out_resume_exactly_once_and_credit_answers(db_url: 
             task = asyncio.create_task(_nothing())
         assert answering is not None
         await _answer(bot, answering[0])
-        await asyncio.sleep(2.1)  # any lease left behind has expired (a stop frees its own; this
-        await sender_of(bot.app.bot_data["svc"]).deliver(
-            bot.app.bot
-        )  # failed once on a fresh clone)
+        # any lease left behind has expired (a stop frees its own; this failed once on a fresh clone)
+        await until(partial(leases_over, bot), timeout=10, what="every lease run out")
+        await sender_of(bot.app.bot_data["svc"]).deliver(bot.app.bot)
         await bot.api.wait_until(lambda: _all_dispatches(bot, users) >= 40, timeout=30)
         await bot.api.settle(quiet=0.5, timeout=10)
         assert [dispatches_to(bot.api, u) for u in users] == [1] * 40
@@ -149,9 +149,11 @@ async def test_a_delivery_recorded_late_is_not_sent_again_by_this_process(
     users = [owner(i) for i in range(3)]
     record = Sender._record
 
+    late = asyncio.Event()  # the record of users[0]'s message waits until the test lets it go
+
     async def busy(self: Sender, row: OutboxMessage, message_id: int) -> None:
         if row.chat_id == users[0].id:
-            await asyncio.sleep(2.0)
+            await asyncio.wait_for(late.wait(), 20)
         await record(self, row, message_id)
 
     monkeypatch.setattr(Sender, "_record", busy)
@@ -160,8 +162,10 @@ async def test_a_delivery_recorded_late_is_not_sent_again_by_this_process(
         svc = bot.app.bot_data["svc"]
         beat = asyncio.create_task(run_beat(bot.app.bot, svc, programme_id=pid, beat=Beat.DISPATCH))
         await bot.api.wait_until(lambda: dispatches_to(bot.api, users[0]) == 1, timeout=10)
-        await asyncio.sleep(0.5)  # the lease has run out; the record is still to come
+        # the lease has run out; the record is still to come
+        await until(partial(leases_over, bot, users[0].id), what="the lease run out")
         again = await sender_of(svc).deliver(bot.app.bot)
+        late.set()
         result = await beat
         await bot.api.settle(quiet=0.5, timeout=10)
         assert [dispatches_to(bot.api, u) for u in users] == [1, 1, 1]

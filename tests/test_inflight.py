@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from wait_support import until
+
 from jobs.inflight import InFlight
 
 
@@ -34,7 +36,7 @@ async def test_a_cancelled_wait_gives_its_place_on() -> None:
     window = InFlight(1)
     first = await window.acquire(bulk=True)
     waiting = [asyncio.ensure_future(window.acquire(bulk=True)) for _ in range(2)]
-    await asyncio.sleep(0.01)
+    await until(lambda: len(window._bulk) == 2, what="both waiting")
     waiting[0].cancel()
     first()
     assert await _soon(waiting[1])

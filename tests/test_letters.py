@@ -207,7 +207,9 @@ async def test_letters_issued_at_once_get_distinct_numbers(bot: Bot) -> None:
             x = await letters.issue(
                 s, programme=programme, measure=m, facts=f, today=now.date(), actor="t", now=now
             )
-            await asyncio.sleep(0.05)  # the other coordinator presses meanwhile
+            # kept: the transaction stays open while the other coordinators press (a barrier would
+            # deadlock where the database serialises the issues)
+            await asyncio.sleep(0.05)
             await s.commit()
             return x.number
 

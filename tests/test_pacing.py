@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from wait_support import until
 
 from jobs import pacing
 from jobs.pacing import Limits, Pacer
@@ -42,7 +43,8 @@ async def test_people_talking_keep_two_slots_free_of_the_fan_out(
     (await reply)()
     for release in bulk:
         release()
-    await asyncio.sleep(0.6)  # quiet again: the fan-out takes every slot
+    # the replies are QUIET seconds old: quiet again, the fan-out takes every slot
+    monkeypatch.setattr(pacing, "QUIET", 0.0)
     assert await _soon(fourth, 1.5)
     (await fourth)()
 
@@ -51,7 +53,7 @@ async def test_a_cancelled_wait_gives_its_slot_on() -> None:
     pacer = Pacer(FIVE)
     held = [await pacer.acquire(i, bulk=True) for i in range(5)]
     waiting = [asyncio.ensure_future(pacer.acquire(10 + i, bulk=True)) for i in range(2)]
-    await asyncio.sleep(0.05)
+    await until(lambda: len(pacer._bulk_waiters) == 2, what="both waiting")
     waiting[0].cancel()
     for release in held:
         release()

@@ -14,6 +14,7 @@ import pytest_asyncio
 from conftest import RELAXED
 from sqlmodel import select
 from stranger_texts import STRANGER_TEXT_ZH
+from wait_support import until
 
 from bot.app import services_of
 from bot.sandbox import words
@@ -243,10 +244,11 @@ async def test_a_restart_keeps_the_chats_and_the_clock(browser: Browser, tmp_pat
     owner = await browser.person("城市管理局联络员")
     await browser.post("/api/advance", {"to": "beat"})  # the dispatch at 9:00
     await browser.until(owner, lambda m: len(m) == 1)
-    for _ in range(100):  # all five owners have theirs: the stop interrupts no delivery
-        if len((await browser.world())["counts"]) == 5:
-            break
-        await asyncio.sleep(0.1)
+
+    async def all_five() -> bool:  # all five owners have theirs: the stop interrupts no delivery
+        return len((await browser.world())["counts"]) == 5
+
+    await until(all_five, timeout=10, what="five owners' dispatches")
     sandbox = browser.sandbox
     await sandbox.stop()
     again = Sandbox(Settings(_env_file=None), port=0, folder=sandbox.folder, limits=RELAXED)
