@@ -74,7 +74,8 @@ async def alert(bot: Bot, user: User, msg: SentMessage, data: str) -> str:
     """Press a button that should only be answered (no message, no edit); the answer's text."""
     query = bot.api.press(user, msg, data)
     await bot.api.wait_until(lambda: bot.api.answer_to(query) is not None)
-    await bot.api.settle()
+    # the press's notices to others go out beside the update loop (the outbox): wait for them too
+    await bot.settle()
     answered = bot.api.answer_to(query)
     assert answered is not None
     return str(answered.get("text", ""))
