@@ -21,6 +21,7 @@ from storage import (
     absences,
     as_of,
     beats,
+    checkpoints,
     decisions,
     dispatch_items,
     letters,
@@ -146,9 +147,10 @@ async def review_content(
 async def month_facts(
     session: AsyncSession, *, programme: Programme, year: int, month: int
 ) -> list[MeasureFacts]:
-    """The measures as the month's events left them at its end (or as first imported)."""
+    """The measures as the month's events left them at its end (or as first imported); a month
+    that is over is replayed once and kept while what it was rebuilt from stays as it was."""
     cutoff = day_after(report.month_end(year, month), programme.timezone)
-    return await as_of.facts_at(session, programme=programme, at=cutoff)
+    return await checkpoints.facts_at(session, programme=programme, at=cutoff)
 
 
 async def report_content(
