@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.domain.model import Answer, Health, MeasureFacts, Status
 from storage import as_of
+from storage.documents import day_after
 from storage.models import AuditEvent, DispatchItem, Person, Programme, ProgressUpdate
 from storage.models_closing import LookBack
 from storage.models_report import ReplayCheckpoint
@@ -36,12 +37,13 @@ HEALTHS: dict[str | None, Health | None] = {None: None, **{h.value: h for h in H
 async def facts_at(
     session: AsyncSession, *, programme: Programme, at: datetime
 ) -> list[MeasureFacts]:
-    """as_of.facts_at, from the checkpoint at `at` while its sources are unchanged; a moment
-    already past (by the wall clock) that had none, or a stale one, is replayed and kept."""
+    """as_of.facts_at, from the checkpoint at `at` while its sources are unchanged; a month's
+    end already past (by the wall clock) that had none, or a stale one, is replayed and kept."""
     assert programme.id is not None
     pid, tz = programme.id, programme.timezone
-    if at > datetime.now(UTC):
-        # a month still going: what is dated before its end is still being written
+    if at > datetime.now(UTC) or not _month_end(at, tz):
+        # a month still going (what is dated before its end is still being written), or a
+        # moment that is no month's end: one row per month at most
         return await as_of.facts_at(session, programme=programme, at=at)
     c = ReplayCheckpoint
     query = (
@@ -64,6 +66,12 @@ async def facts_at(
     if first is not None and first < at:
         await _keep(session, pid, tz, at, sources, pairs)
     return as_of.in_ledger_order(f for _, f in pairs)
+
+
+def _month_end(at: datetime, tz: str) -> bool:
+    """Whether `at` is the first moment of a month in the zone (a month's end, as reports ask)."""
+    local = at.astimezone(ZoneInfo(tz))
+    return local.day == 1 and at == day_after(local.date() - timedelta(days=1), tz)
 
 
 async def _last_seq(session: AsyncSession, pid: int) -> int:

@@ -60,7 +60,9 @@ async def summary_content(
     if past:
         tz = programme.timezone
         at = day_after(today, tz)
-        return _summary_of(await as_of.facts_at(session, programme=programme, at=at), today, args)
+        # a month's last day is that month's end, kept once the month is over
+        past_facts = await checkpoints.facts_at(session, programme=programme, at=at)
+        return _summary_of(past_facts, today, args)
     rows = await picture.rows(await session.connection(), programme_id=pid, owner_id=owner_id)
     where = filters.EVERYTHING
     if any(a.strip() for a in args):
