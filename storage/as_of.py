@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -248,9 +248,14 @@ async def measures_at(
 
 
 async def closed_days(
-    session: AsyncSession, *, programme: Programme, recorded: Sequence[Recorded] | None = None
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    recorded: Sequence[Recorded] | None = None,
+    codes: Mapping[int, str] | None = None,
 ) -> list[tuple[str, date]]:
-    """Every sign-off of the programme as (code, day), in the order they were decided."""
+    """Every sign-off of the programme as (code, day), in the order they were decided (`codes`:
+    measure_codes already read)."""
     assert programme.id is not None
     if recorded is None:
         e = AuditEvent
@@ -260,7 +265,8 @@ async def closed_days(
         conn = await session.connection()
         rows = (await conn.execute(query.order_by(col(e.seq)))).all()
         recorded = _recorded(rows, programme.timezone)
-    codes = await measure_codes(session, programme.id)
+    if codes is None:
+        codes = await measure_codes(session, programme.id)
     return [(codes.get(mid, ""), day) for mid, day in closings(recorded)]
 
 

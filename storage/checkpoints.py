@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -35,7 +36,11 @@ HEALTHS: dict[str | None, Health | None] = {None: None, **{h.value: h for h in H
 
 
 async def facts_at(
-    session: AsyncSession, *, programme: Programme, at: datetime
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    at: datetime,
+    codes: Mapping[int, str] | None = None,
 ) -> list[MeasureFacts]:
     """as_of.facts_at, from the checkpoint at `at` while its sources are unchanged; a month's
     end already past (by the wall clock) that had none, or a stale one, is replayed and kept."""
@@ -58,7 +63,8 @@ async def facts_at(
     if kept is not None:
         old = json.loads(kept[0])
         if old["prints"] == sources["prints"] and not await _later_events(session, pid, at, old):
-            return await _placed(session, pid, tz, json.loads(kept[1]))
+            codes = codes if codes is not None else await as_of.measure_codes(session, pid)
+            return await _placed(session, codes, pid, json.loads(kept[1]), tz)
     pairs = await as_of.measures_at(session, programme=programme, at=at)
     # only once the ledger is in: before that, the picture hangs on the first import still to
     # come (storage.as_of._states_at)
@@ -181,10 +187,9 @@ def _encode(f: MeasureFacts) -> list[Any]:
 
 
 async def _placed(
-    session: AsyncSession, pid: int, tz: str, rows: list[list[Any]]
+    session: AsyncSession, codes: Mapping[int, str], pid: int, rows: list[list[Any]], tz: str
 ) -> list[MeasureFacts]:
     """The kept facts with today's codes and area numbers, in ledger order."""
-    codes = await as_of.measure_codes(session, pid)
     numbers = await as_of.area_numbers(session, pid)
     zone = ZoneInfo(tz)
     out = []
