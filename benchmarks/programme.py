@@ -3,7 +3,9 @@
 Builds 10,000 measures, 2,000 owners, 100,000 updates and 100,000 dispatch items with Core
 bulk inserts, then times the /summary content, the monthly report content and the ledger
 export's content and its workbook against a raw driver fetch of the same rows (the floor any ORM-free
-computation still pays); on the SQLite file, `python -m bot summary` end to end against
+computation still pays); the monthly report twice, interleaved with the raw fetch: the first
+after the month (replayed, then kept) and a later one (the month's checkpoint read). On the
+SQLite file, `python -m bot summary` end to end, with and without the checkpoint, against
 `python -c pass` and `python -c "import telegram"`.
 
 `python -m benchmarks.programme --build URL` only fills a database (for hand timings).
@@ -14,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -23,7 +26,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import delete, insert, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
@@ -43,6 +46,7 @@ from storage.models import (
     ProgressUpdate,
     Unit,
 )
+from storage.models_report import ReplayCheckpoint
 from storage.reports import report_content, summary_content
 from usecases.documents import records
 
@@ -207,6 +211,31 @@ async def _time(job: Callable[[], Awaitable[Any]]) -> list[float]:
     return out
 
 
+Job = tuple[Callable[[], Awaitable[Any]] | None, Callable[[], Awaitable[Any]]]
+
+
+async def _interleaved(jobs: dict[str, Job]) -> dict[str, list[float]]:
+    """Seconds of each (untimed setup, timed job), taken in turn REPEAT times after a warm-up
+    of each: a change in the machine's load hits every job alike."""
+    runs: dict[str, list[float]] = {name: [] for name in jobs}
+    for turn in range(REPEAT + 1):
+        for name, (setup, job) in jobs.items():
+            if setup is not None:
+                await setup()
+            t = time.perf_counter()
+            await job()
+            if turn:
+                runs[name].append(time.perf_counter() - t)
+    return runs
+
+
+def _ratios(label: str, turns: dict[str, list[float]]) -> str:
+    """The monthly report's medians as ratios to the raw fetch's, both from the same turns."""
+    raw = statistics.median(turns["raw"])
+    first, kept = (statistics.median(turns[k]) / raw for k in ("replayed", "kept"))
+    return f"| {label}: ratio to the raw fetch, first / kept | {first:.2f}× / {kept:.2f}× | — |"
+
+
 def _row(what: str, runs: list[float]) -> str:
     """A Markdown row: median and range in ms."""
     ms = [r * 1000 for r in runs]
@@ -234,6 +263,11 @@ async def bench(url: str, label: str) -> list[str]:
             async with db.session() as s:
                 await report_content(s, programme=programme, period="2024-09")
 
+        async def replayed() -> None:
+            # the first report after the month: no checkpoint yet (emptied outside the timing)
+            async with db.session() as s:
+                await report_content(s, programme=programme, period="2024-09")
+
         async def export() -> None:
             async with db.session() as s:
                 await records(s, programme=programme, as_of=TODAY)
@@ -251,13 +285,23 @@ async def bench(url: str, label: str) -> list[str]:
                 for table in ("measure", "progressupdate", "dispatchitem"):
                     await conn.exec_driver_sql(f"SELECT * FROM {table}")
 
+        async def forget() -> None:
+            async with db.engine.begin() as conn:
+                await conn.execute(delete(ReplayCheckpoint))
+
+        turns = await _interleaved(
+            {"raw": (None, raw), "replayed": (forget, replayed), "kept": (None, monthly)}
+        )
         return [
             f"| {label}: fill (not timed below) | {fill * 1000:.0f} | — |",
-            _row(
-                f"{label}: raw driver fetch of measures, updates, dispatch items", await _time(raw)
-            ),
+            _row(f"{label}: raw driver fetch of measures, updates, dispatch items", turns["raw"]),
             _row(f"{label}: `/summary` content", await _time(summary)),
-            _row(f"{label}: monthly report content", await _time(monthly)),
+            _row(
+                f"{label}: monthly report content, first after the month (replayed, kept)",
+                turns["replayed"],
+            ),
+            _row(f"{label}: monthly report content (the month's checkpoint read)", turns["kept"]),
+            _ratios(label, turns),
             _row(
                 f"{label}: ledger export content (records, before the workbook)",
                 await _time(export),
@@ -271,18 +315,14 @@ async def bench(url: str, label: str) -> list[str]:
         await db.dispose()
 
 
+SUMMARY = ["-m", "bot", "summary", "--programme", "Bench", "--as-of", TODAY.isoformat()]
+FRESH = "`python -m bot summary` end to end, no checkpoint (replayed, kept)"
 CLI = {
     "`python -c pass`": ["-c", "pass"],
     '`python -c "import telegram"`': ["-c", "import telegram"],
-    "`python -m bot summary` end to end": [
-        "-m",
-        "bot",
-        "summary",
-        "--programme",
-        "Bench",
-        "--as-of",
-        TODAY.isoformat(),
-    ],
+    # TODAY is September's last day: its end is the month's, so a kept checkpoint serves it
+    FRESH: SUMMARY,
+    "`python -m bot summary` end to end, the month's checkpoint read": SUMMARY,
 }
 
 
@@ -292,6 +332,9 @@ def _cli(url: str) -> list[str]:
     runs: dict[str, list[float]] = {what: [] for what in CLI}
     for _ in range(REPEAT):
         for what, args in CLI.items():
+            if what == FRESH:
+                with sqlite3.connect(url.removeprefix("sqlite:///")) as conn:
+                    conn.execute("DELETE FROM replaycheckpoint")
             t = time.perf_counter()
             subprocess.run([sys.executable, *args], env=env, check=True, capture_output=True)
             runs[what].append(time.perf_counter() - t)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -68,7 +68,7 @@ def _recorded(rows: Sequence[Any], tz: str) -> list[Recorded]:
     ]
 
 
-async def _codes(session: AsyncSession, programme_id: int) -> dict[int, str]:
+async def measure_codes(session: AsyncSession, programme_id: int) -> dict[int, str]:
     """Every measure's code by id, removed ones too (their events still name them)."""
     query = sa_select(col(Measure.id), col(Measure.code)).where(
         col(Measure.programme_id) == programme_id
@@ -76,6 +76,15 @@ async def _codes(session: AsyncSession, programme_id: int) -> dict[int, str]:
     return {
         mid or 0: code for mid, code in (await (await session.connection()).execute(query)).all()
     }
+
+
+async def area_numbers(session: AsyncSession, programme_id: int) -> dict[str, int]:
+    """Each area's number by name (today's: a picture of the past is put in today's order)."""
+    areas = sa_select(col(Area.name), col(Area.number)).where(
+        col(Area.programme_id) == programme_id
+    )
+    conn = await session.connection()
+    return {name: number for name, number in (await conn.execute(areas)).all()}
 
 
 async def events(
@@ -180,6 +189,23 @@ async def facts_at(
     A moment before the ledger came into the bot shows the ledger as it was first imported:
     offices start with a ledger 'as of' a past day, and a report on that day shows it.
     """
+    pairs = await measures_at(session, programme=programme, at=at, recorded=recorded)
+    return in_ledger_order(f for _, f in pairs)
+
+
+def in_ledger_order(facts: Iterable[MeasureFacts]) -> list[MeasureFacts]:
+    """By area number, then code (stable: ties keep the replay's order)."""
+    return sorted(facts, key=lambda f: (f.area_number, code_key(f.code)))
+
+
+async def measures_at(
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    at: datetime,
+    recorded: Sequence[Recorded] | None = None,
+) -> list[tuple[int, MeasureFacts]]:
+    """facts_at with each measure's id, in the replay's order (what a checkpoint keeps)."""
     assert programme.id is not None
     pid = programme.id
     first = await first_import(session, programme=programme)
@@ -187,16 +213,15 @@ async def facts_at(
         until = at if first is None or first < at else first + timedelta(microseconds=1)
         recorded = await events(session, programme=programme, until=until)
     states = _states_at(recorded, first, at)
-    conn = await session.connection()
-    codes = await _codes(session, pid)
-    areas = sa_select(col(Area.name), col(Area.number)).where(col(Area.programme_id) == pid)
-    numbers = {name: number for name, number in (await conn.execute(areas)).all()}
+    codes = await measure_codes(session, pid)
+    numbers = await area_numbers(session, pid)
     silent = await _silences(session, pid, at)
     latest = await latest_answers(session, programme_id=pid, before=at)
     out = []
     for mid, s in states.items():
         n = s.names
-        out.append(
+        out.append((
+            mid,
             MeasureFacts(
                 code=codes.get(mid, ""),
                 text=n.get("text", ""),
@@ -217,16 +242,20 @@ async def facts_at(
                 latest=latest.get(mid),
                 immediate=s.immediate,
                 forecast=s.forecast,
-            )
-        )
-    out.sort(key=lambda f: (f.area_number, code_key(f.code)))
+            ),
+        ))  # fmt: skip
     return out
 
 
 async def closed_days(
-    session: AsyncSession, *, programme: Programme, recorded: Sequence[Recorded] | None = None
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    recorded: Sequence[Recorded] | None = None,
+    codes: Mapping[int, str] | None = None,
 ) -> list[tuple[str, date]]:
-    """Every sign-off of the programme as (code, day), in the order they were decided."""
+    """Every sign-off of the programme as (code, day), in the order they were decided (`codes`:
+    measure_codes already read)."""
     assert programme.id is not None
     if recorded is None:
         e = AuditEvent
@@ -236,7 +265,8 @@ async def closed_days(
         conn = await session.connection()
         rows = (await conn.execute(query.order_by(col(e.seq)))).all()
         recorded = _recorded(rows, programme.timezone)
-    codes = await _codes(session, programme.id)
+    if codes is None:
+        codes = await measure_codes(session, programme.id)
     return [(codes.get(mid, ""), day) for mid, day in closings(recorded)]
 
 

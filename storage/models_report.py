@@ -1,4 +1,4 @@
-"""Tables of the published progress report: the programme's facts and the task force's words."""
+"""Tables of the reports: the progress report's facts and words, and the monthly checkpoints."""
 
 from __future__ import annotations
 
@@ -34,3 +34,16 @@ class Narrative(SQLModel, table=True):
     section: int  # 1: 一、 the principal responsibility; 4: 四、 next steps
     text: str = Field(sa_type=Text)
     updated_at: datetime
+
+
+class ReplayCheckpoint(SQLModel, table=True):
+    """The measures as a closed month's end left them (storage.checkpoints), kept with a print
+    of what they were rebuilt from: a later report reads them while that print still holds."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    programme_id: int = Field(foreign_key="programme.id", index=True)
+    at: datetime  # the month's end, the moment the facts are as of
+    timezone: str  # the programme's zone they were dated in
+    sources: str = Field(sa_type=Text)  # JSON: the trail's last seq and the other tables' prints
+    facts: str = Field(sa_type=Text)  # JSON: one list per measure, in the replay's order
+    written_at: datetime

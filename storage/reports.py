@@ -5,7 +5,7 @@ One function per picture, called by the beats, the commands and the CLI alike.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ from storage import (
     absences,
     as_of,
     beats,
+    checkpoints,
     decisions,
     dispatch_items,
     letters,
@@ -59,7 +60,9 @@ async def summary_content(
     if past:
         tz = programme.timezone
         at = day_after(today, tz)
-        return _summary_of(await as_of.facts_at(session, programme=programme, at=at), today, args)
+        # a month's last day is that month's end, kept once the month is over
+        past_facts = await checkpoints.facts_at(session, programme=programme, at=at)
+        return _summary_of(past_facts, today, args)
     rows = await picture.rows(await session.connection(), programme_id=pid, owner_id=owner_id)
     where = filters.EVERYTHING
     if any(a.strip() for a in args):
@@ -144,11 +147,17 @@ async def review_content(
 
 
 async def month_facts(
-    session: AsyncSession, *, programme: Programme, year: int, month: int
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    year: int,
+    month: int,
+    codes: Mapping[int, str] | None = None,
 ) -> list[MeasureFacts]:
-    """The measures as the month's events left them at its end (or as first imported)."""
+    """The measures as the month's events left them at its end (or as first imported); a month
+    that is over is replayed once and kept while what it was rebuilt from stays as it was."""
     cutoff = day_after(report.month_end(year, month), programme.timezone)
-    return await as_of.facts_at(session, programme=programme, at=cutoff)
+    return await checkpoints.facts_at(session, programme=programme, at=cutoff, codes=codes)
 
 
 async def report_content(
@@ -157,7 +166,9 @@ async def report_content(
     """The monthly report for period YYYY-MM as data: the month as its own events tell it."""
     assert programme.id is not None
     year, month = (int(x) for x in period.split("-"))
-    facts = await month_facts(session, programme=programme, year=year, month=month)
+    # every measure's code, read once for the month's facts and its sign-offs
+    codes = await as_of.measure_codes(session, programme.id)
+    facts = await month_facts(session, programme=programme, year=year, month=month, codes=codes)
     cutoff = day_after(report.month_end(year, month), programme.timezone)
     # 反馈率: the dispatches sent in the month, each judged by the window it was sent with, as
     # the month ended: one still open then counts only if already answered, so a report run
@@ -172,7 +183,7 @@ async def report_content(
         # the units as the month ended; a measure off the ledger by then is out of its report
         units={f.code: f.lead_unit for f in facts},
     )
-    sign_offs = await as_of.closed_days(session, programme=programme)
+    sign_offs = await as_of.closed_days(session, programme=programme, codes=codes)
     monthly = report.monthly(facts, year, month, answers, closed_in(sign_offs, year, month))
     rules = await outcomes.as_of(session, programme=programme, at=cutoff, facts=facts)
     return replace(monthly, outcomes=rules)
