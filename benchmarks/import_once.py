@@ -1,0 +1,84 @@
+"""One ledger import in a process of its own, for import_compare: its time and peak memory.
+
+`python benchmarks/import_once.py URL FILE [profile.out]` prints one JSON line: the seconds to
+read the CSV (the baseline), to parse and check, and to import (parse + write + commit, into a
+fresh programme), and the process's peak RSS before and after. Self-contained (no `benchmarks`
+import), so it runs against any checkout put first on PYTHONPATH: a "before" tree too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import cProfile
+import csv
+import io
+import json
+import resource
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from core.domain.ledger import parse_ledger
+from core.domain.ledger_io import decode_text
+from storage import ledger_store, programmes
+from storage.db import Database
+
+NOW = datetime(2024, 9, 30, 2, tzinfo=UTC)
+
+
+def _rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+async def _import(db: Database, path: Path, pid: int) -> int:
+    """The chat's confirm and the CLI's write: the use case when there is one, else the old way."""
+    data = path.read_bytes()
+    try:
+        from usecases.ledger_import import write_file  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        parsed = parse_ledger(data, path.name)
+        assert parsed.ok, parsed.issues[:3]
+        async with db.session() as s:
+            plan = await ledger_store.apply(
+                s, programme_id=pid, rows=parsed.rows, actor="bench", now=NOW, today=NOW.date()
+            )
+        return len(plan.new)
+    async with db.session() as s:
+        result = await write_file(
+            s, programme_id=pid, data=data, filename=path.name, actor="bench", now=NOW,
+            today=NOW.date(),
+        )  # fmt: skip
+    assert result is not None
+    return len(result.new)
+
+
+async def main(url: str, path: Path, profile: str | None) -> dict[str, float]:
+    out: dict[str, float] = {"rss_start": _rss_mib()}
+    db = Database(url)
+    async with db.session() as s:
+        programme = await programmes.create(s, name=f"B {time.time_ns()}", actor="b", now=NOW)
+        assert programme.id is not None
+        pid = programme.id
+    out["rss_ready"] = _rss_mib()
+    prof = cProfile.Profile() if profile else None
+    start = time.perf_counter()
+    if prof is not None:
+        prof.enable()
+    out["new"] = await _import(db, path, pid)
+    if prof is not None:
+        prof.disable()
+        prof.dump_stats(profile)
+    out["import"] = time.perf_counter() - start
+    out["rss_peak"] = _rss_mib()
+    await db.dispose()
+    # the baseline after the import: its own memory must not count in the import's peak
+    start = time.perf_counter()
+    list(csv.reader(io.StringIO(decode_text(path.read_bytes()), newline="")))
+    out["read_csv"] = time.perf_counter() - start
+    return out
+
+
+if __name__ == "__main__":
+    profile = sys.argv[3] if len(sys.argv) > 3 else None
+    print(json.dumps(asyncio.run(main(sys.argv[1], Path(sys.argv[2]), profile))))
