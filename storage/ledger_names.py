@@ -73,9 +73,12 @@ class Names:
         grants = select(RoleGrant.person_id, RoleGrant.role).where(RoleGrant.programme_id == pid)
         self.held = {(person, role) for person, role in await s.exec(grants)}
 
-    async def create(self, todo: Sequence[Todo], rows: Sequence[LedgerRow]) -> None:
-        """Create, in ledger order, every area, problem, unit, person and role the rows name."""
-        for row, _, _ in todo:
+    async def create(
+        self, todo: Sequence[tuple[LedgerRow, bool]], rows: Sequence[LedgerRow]
+    ) -> None:
+        """Create, in ledger order, every area, problem, unit, person and role the rows to write
+        name (each row with whether its co-owners are written); `rows`: the whole file."""
+        for row, _ in todo:
             self._area(row.area)
             for unit in (row.lead_unit, *row.co_units):
                 self._unit(unit)
@@ -83,14 +86,14 @@ class Names:
         await self._ids(Area, self.new_areas, self.areas, ("name",))
         await self._ids(Unit, self.new_units, self.units, ("name",))
         wanted: list[tuple[str, Role]] = []
-        for row, old, changes in todo:
+        for row, co_owners in todo:
             self._problem(row.area, row.problem)
             self._person(row.owner, self.units[row.lead_unit])
             wanted.append((row.owner, Role.OWNER))
             for leader in (row.leader, *row.co_leaders) if row.leader else ():
                 self._person(leader)
                 wanted.append((leader, Role.LEADER))
-            if names_co_owners(old, changes):
+            if co_owners:
                 for name in row.co_owners:
                     self._person(name)
                     wanted.append((name, Role.OWNER))
