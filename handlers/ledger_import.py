@@ -1,4 +1,5 @@
-"""A previewed ledger file and its import: the pending preview, the file read again, the write."""
+"""A previewed ledger file and its import: the pending preview, the file read again, and the
+use case (usecases.ledger_import) called with it, its progress and its reply shown."""
 
 from __future__ import annotations
 
@@ -14,10 +15,9 @@ from core.clock import today_in
 from core.domain.ledger import MAX_BYTES, ParsedLedger, parse_ledger
 from core.render.ledger import done_text
 from core.render.limits import MESSAGE_TEXT, fit
-from handlers.ledger_owners import tell_owners, tell_role_losses, tell_withdrawn
 from handlers.next_steps import next_steps
 from jobs.scheduler import replan_after_commit
-from storage import ledger_store, withdrawals
+from usecases.ledger_import import PROGRESS_ROWS, Action, LedgerImport, import_ledger
 
 PENDING = "ledger_import"
 LIMIT = MESSAGE_TEXT[1]
@@ -78,28 +78,16 @@ async def write(
         with contextlib.suppress(TelegramError):
             await query.edit_message_text(text)
 
-    if total > ledger_store.PROGRESS_ROWS:
+    if total > PROGRESS_ROWS:
         await progress(0, total)
-    plan = await ledger_store.apply(
-        context.session,
-        programme_id=context.programme_id,
-        rows=parsed.rows,
-        actor=context.actor,
-        now=now,
-        today=today_in(now, context.programme.timezone),
-        remove_missing=action == "drop",
-        importer_id=importer_id,
-        progress=progress,
-        keep_chat=action != "file",
-    )
-    # a request whose measure the file moved out of 待销号 has nothing left to decide
-    overtaken = await withdrawals.withdraw_stale(
-        context.session, programme_id=context.programme_id, actor=context.actor, now=now
-    )
+    # the button's word: what it is not ("file", "drop") keeps what chat changed
+    chosen: Action = "file" if action == "file" else "drop" if action == "drop" else "keep"
+    request = LedgerImport(
+        programme=context.programme, rows=parsed.rows, action=chosen, actor=context.actor,
+        importer_id=importer_id, now=now, today=today_in(now, context.programme.timezone),
+    )  # fmt: skip
+    plan = await import_ledger(context.session, request, progress=progress)
     replan_after_commit(context, context.programme_id)
     done = t.sentences(lead, done_text(t, plan, removed=action == "drop"))
     after = "\n".join(x for x in (await next_steps(context, context.programme), more) if x)
     await query.edit_message_text(fit(done, LIMIT - len(after) - 2) + "\n\n" + after)
-    await tell_role_losses(context, plan.roles_lost)
-    await tell_owners(context, plan)
-    await tell_withdrawn(context, overtaken)

@@ -94,8 +94,8 @@ async def _names(session: AsyncSession, programme_id: int, row: LedgerRow) -> Na
     """Areas, problems, units, people and roles the row names, created where new."""
     names = Names(session, programme_id)
     await names.load()
-    # an empty stored dict: co-owners are not the form's to rewrite
-    await names.create([(row, {}, {})], [])
+    # False: co-owners are not the form's to rewrite
+    await names.create([(row, False)], [])
     return names
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import insert
@@ -17,8 +17,6 @@ from storage.models import Area, Person, Problem, RoleGrant, Unit
 # (row, stored values or None for a new measure, the values that change)
 Todo = tuple[LedgerRow, dict[str, Any] | None, dict[str, Any]]
 M = TypeVar("M", Area, Problem, Unit, Person)
-K = TypeVar("K", bound=Hashable)
-NULLS = {"render_nulls": True}
 
 
 def names_co_owners(old: dict[str, Any] | None, changes: dict[str, Any]) -> bool:
@@ -36,7 +34,11 @@ class Names:
         self.areas: dict[str, int] = {}
         self.problems: dict[tuple[str, str], int] = {}  # by (area name, problem name)
         self.units: dict[str, int] = {}
-        self.people: dict[str, Person] = {}
+        # people by name to their ids; those stored before the import also as ORM objects, so a
+        # change to them (a unit, a contact) is an ordinary update that keeps the session in step
+        self.people: dict[str, int] = {}
+        self.stored: dict[str, Person] = {}
+        self.contact: dict[str, str | None] = {}  # each person's contact as the import leaves it
         self.held: set[tuple[int, str]] = set()  # (person id, role) granted already
         # names first seen in this import, as rows to insert in bulk (dicts keep ledger order)
         self.new_areas: dict[str, dict[str, Any]] = {}
@@ -65,13 +67,18 @@ class Names:
         units = await s.exec(select(Unit.id, Unit.name).where(Unit.programme_id == pid))
         self.units = {unit_name: _stored(unit_id) for unit_id, unit_name in units}
         people = await s.exec(select(Person).where(Person.programme_id == pid))
-        self.people = {p.name: p for p in people}
+        self.stored = {p.name: p for p in people}
+        self.people = {name: _stored(p.id) for name, p in self.stored.items()}
+        self.contact = {name: p.contact for name, p in self.stored.items()}
         grants = select(RoleGrant.person_id, RoleGrant.role).where(RoleGrant.programme_id == pid)
         self.held = {(person, role) for person, role in await s.exec(grants)}
 
-    async def create(self, todo: Sequence[Todo], rows: Sequence[LedgerRow]) -> None:
-        """Create, in ledger order, every area, problem, unit, person and role the rows name."""
-        for row, _, _ in todo:
+    async def create(
+        self, todo: Sequence[tuple[LedgerRow, bool]], rows: Sequence[LedgerRow]
+    ) -> None:
+        """Create, in ledger order, every area, problem, unit, person and role the rows to write
+        name (each row with whether its co-owners are written); `rows`: the whole file."""
+        for row, _ in todo:
             self._area(row.area)
             for unit in (row.lead_unit, *row.co_units):
                 self._unit(unit)
@@ -79,55 +86,45 @@ class Names:
         await self._ids(Area, self.new_areas, self.areas, ("name",))
         await self._ids(Unit, self.new_units, self.units, ("name",))
         wanted: list[tuple[str, Role]] = []
-        for row, old, changes in todo:
+        for row, co_owners in todo:
             self._problem(row.area, row.problem)
             self._person(row.owner, self.units[row.lead_unit])
             wanted.append((row.owner, Role.OWNER))
             for leader in (row.leader, *row.co_leaders) if row.leader else ():
                 self._person(leader)
                 wanted.append((leader, Role.LEADER))
-            if names_co_owners(old, changes):
+            if co_owners:
                 for name in row.co_owners:
                     self._person(name)
                     wanted.append((name, Role.OWNER))
         for row in rows:
-            for name, _ in row.contacts:
+            for name, phone in row.contacts:
                 self._person(name)
+                if name in self.new_people:
+                    # a new person is written with the last phone the file gives (contacts()
+                    # audits each one in turn, as it does for people stored before)
+                    self.new_people[name]["contact"] = phone
         await self._ids(Problem, self.new_problems, self.problems, ("area", "name"))
-        await self._insert(Person, self.new_people, self.people, lambda p: p.name)
+        await self._ids(Person, self.new_people, self.people, ("name",))
         await self.s.flush()  # people already stored who now have a unit
         grants: list[dict[str, Any]] = []
         for name, role in wanted:
-            person_id = self.people[name].id
-            assert person_id is not None
+            person_id = self.people[name]
             if (person_id, role.value) not in self.held:
                 self.held.add((person_id, role.value))
                 grants.append(
                     {"programme_id": self.pid, "person_id": person_id, "role": role.value}
                 )
         for chunk in _chunks(grants):
-            await self.s.exec(insert(RoleGrant), params=chunk)
-
-    async def _insert(
-        self, model: type[M], new: dict[K, dict[str, Any]], into: dict[K, M], key: Callable[[M], K]
-    ) -> None:
-        """Insert the new rows of one kind, BULK to a statement, and keep them by name."""
-        # one INSERT ... RETURNING per chunk; the objects come back in the session, so a later
-        # change (a person's contact) is an ordinary update. render_nulls: a None (a person
-        # without a unit) written as NULL, not left out, which would split the chunk in two
-        rows = list(new.values())
-        for chunk in _chunks(rows):
-            query = insert(model).returning(model)
-            found = await self.s.exec(query, params=chunk, execution_options=NULLS)
-            for obj in found.scalars():
-                into[key(obj)] = obj
-        new.clear()
+            await self.s.exec(insert(RoleGrant.__table__), params=chunk)  # type: ignore[attr-defined]
 
     async def _ids(
         self, model: type[M], new: dict[Any, dict[str, Any]], into: dict[Any, int],
         key: tuple[str, ...],
     ) -> None:  # fmt: skip
         """Insert the new rows of one kind, BULK to a statement, and keep their ids by key."""
+        # Core's INSERT of the table, not the ORM's: no objects built, and every row of a chunk
+        # has the same keys (a None is bound as NULL), so one statement per chunk
         rows = list(new.items())
         table = model.__table__  # type: ignore[attr-defined]
         for start in range(0, len(rows), BULK):
@@ -145,29 +142,28 @@ class Names:
         events: list[Event] = []
         for row in rows:
             for name, phone in row.contacts:
-                p = self.people[name]
-                if p.contact != phone:
-                    events.append(
-                        (
-                            "person.contact",
-                            "person",
-                            p.id,
-                            {"contact": p.contact},
-                            {"contact": phone},
-                        )
-                    )
-                    p.contact = phone
-                    self.s.add(p)
+                before = self.contact.get(name)
+                if before != phone:
+                    after = {"contact": phone}
+                    events.append(("person.contact", "person", self.people[name], {"contact": before}, after))  # fmt: skip
+                    self.contact[name] = phone
+                    if (p := self.stored.get(name)) is not None:
+                        p.contact = phone
+                        self.s.add(p)
         return events
+
+    def person_id(self, name: str) -> int:
+        """A person's id by name (stored before, or created by this import)."""
+        return self.people[name]
 
     def ids(self, row: LedgerRow) -> dict[str, Any]:
         """The ids a measure row refers to."""
-        leader = self.people[row.leader].id if row.leader else None
+        leader = self.people[row.leader] if row.leader else None
         return {
             "area_id": self.areas[row.area],
             "problem_id": self.problems[(row.area, row.problem)],
             "lead_unit_id": self.units[row.lead_unit],
-            "owner_id": self.people[row.owner].id,
+            "owner_id": self.people[row.owner],
             "leader_id": leader,
         }
 
@@ -192,9 +188,11 @@ class Names:
             self.new_units[name] = {"programme_id": self.pid, "name": name}
 
     def _person(self, name: str, unit_id: int | None = None) -> None:
-        found, new = self.people.get(name), self.new_people.get(name)
+        found, new = self.stored.get(name), self.new_people.get(name)
         if found is None and new is None:
-            self.new_people[name] = {"programme_id": self.pid, "name": name, "unit_id": unit_id}
+            self.new_people[name] = {
+                "programme_id": self.pid, "name": name, "unit_id": unit_id, "contact": None,
+            }  # fmt: skip
         elif new is not None and new["unit_id"] is None:
             new["unit_id"] = unit_id
         elif found is not None and found.unit_id is None and unit_id is not None:

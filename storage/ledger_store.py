@@ -29,6 +29,7 @@ from storage.models import CoOwner, Measure, ProgressUpdate
 # a long import says how far it is after each batch of so many rows; each batch is a few
 # statements (insert, update, co-owners, notes, audit), whatever the number of rows in it
 PROGRESS_ROWS = 500
+_MEASURE = Measure.__table__  # type: ignore[attr-defined]
 
 
 async def plan(
@@ -94,12 +95,15 @@ class _Writer:
                 # done in the file: closed before the programme began, so no closing date
                 values |= {"status": row.status.value, "closed_on": None}
             if old is None:
+                # every row of one INSERT has the same columns: a None is written as NULL
+                values.setdefault("original_deadline", None)
                 inserts.append({"programme_id": self.pid, "code": row.code, **values})
             else:
                 updates.setdefault(tuple(sorted(values)), []).append({"id": old["id"], **values})
         ids = {row.code: old["id"] for row, old, _ in todo if old is not None}
         if inserts:
-            query = insert(Measure).returning(col(Measure.id), col(Measure.code))
+            # Core's INSERT of the table: the ORM's bulk insert sorts and copies every row first
+            query = insert(_MEASURE).returning(_MEASURE.c.id, _MEASURE.c.code)
             ids |= {code: mid for mid, code in await self.s.exec(query, params=inserts)}
         for params in updates.values():
             if params:
@@ -112,7 +116,7 @@ class _Writer:
             for row, _, changes in todo if "progress" in changes
         ]  # fmt: skip
         if notes:
-            await self.s.exec(insert(ProgressUpdate), params=notes)
+            await self.s.exec(insert(ProgressUpdate.__table__), params=notes)  # type: ignore[attr-defined]
         for row, old, changes in todo:
             before = {k: old[k] for k in changes if k in old} if old else None
             after = dict(changes)
@@ -131,12 +135,12 @@ class _Writer:
             await self.s.exec(delete(CoOwner).where(col(CoOwner.measure_id).in_(chunk)))
         people = self.names.people
         links = [
-            {"programme_id": self.pid, "measure_id": mid, "person_id": people[name].id}
+            {"programme_id": self.pid, "measure_id": mid, "person_id": people[name]}
             for row, mid in rewritten
             for name in row.co_owners
         ]
         if links:
-            await self.s.exec(insert(CoOwner), params=links)
+            await self.s.exec(insert(CoOwner.__table__), params=links)  # type: ignore[attr-defined]
 
 
 def _dated(values: dict[str, Any], due: date | None, immediate: bool) -> None:
@@ -178,17 +182,23 @@ async def apply(
         session, programme_id=programme_id, rows=rows, current=current, keep_chat=keep_chat
     )
     folded = by_code(current)
-    slots = [_todo(row, stored_for(row, current, folded), keep_chat) for row in rows]
-    todo = [t for t in slots if t is not None]
+
+    def todo(chunk: Sequence[LedgerRow]) -> list[Todo]:
+        return [
+            t for row in chunk if (t := _todo(row, stored_for(row, current, folded), keep_chat))
+        ]
+
     names = Names(session, programme_id)
     await names.load()
-    await names.create(todo, rows)
+    # the rows' changes are worked out again batch by batch, not held for the whole file at
+    # once (a dict per row: 50 MB at 50,000 rows); the names need only whether co-owners change
+    await names.create([(row, names_co_owners(old, ch)) for row, old, ch in todo(rows)], rows)
     w = _Writer(session, names, importer_id=importer_id, now=now, today=today)
     for start in range(0, len(rows), PROGRESS_ROWS):
-        batch = [t for t in slots[start : start + PROGRESS_ROWS] if t is not None]
+        batch = todo(rows[start : start + PROGRESS_ROWS])
         await w.batch(batch)
         result.owners |= {
-            row.code: names.people[row.owner].id or 0 for row, old, _ in batch if old is not None
+            row.code: names.people[row.owner] for row, old, _ in batch if old is not None
         }
         await audit.record_many(
             session, programme_id=programme_id, actor=actor, now=now, events=w.events

@@ -137,7 +137,15 @@ def _parse_table(sheet: Sheet, max_rows: int, filename: str) -> ParsedLedger:
     if not body:
         issues.append(LedgerIssue(None, None, Problem.EMPTY_FILE))
     checker = Checker(h, _year(table, h, [sheet.name, filename]))
-    rows = [r for number, cells in body if (r := checker.check(number, cells)) is not None]
+    # each raw row let go once checked: a 50,000-row file's cells and its rows are not all held
+    # at once (the sheet keeps its title and header, which the title is read from)
+    del table[h.last + 1 :]
+    body.reverse()
+    rows: list[LedgerRow] = []
+    while body:
+        number, cells = body.pop()
+        if (row := checker.check(number, cells)) is not None:
+            rows.append(row)
     return ParsedLedger(
         tuple(rows), (*issues, *checker.issues), tuple(sorted(h.where, key=h.where.__getitem__)),
         sheet.name, headers=tuple(h.written.items()), ignored=tuple(h.ignored),
