@@ -16,7 +16,6 @@ from core.domain.ledger import MAX_BYTES, ParsedLedger, parse_ledger
 from core.render.ledger import done_text
 from core.render.limits import MESSAGE_TEXT, fit
 from handlers.next_steps import next_steps
-from jobs.scheduler import replan_after_commit
 from usecases.ledger_import import PROGRESS_ROWS, Action, LedgerImport, import_ledger
 
 PENDING = "ledger_import"
@@ -87,7 +86,7 @@ async def write(
         importer_id=importer_id, now=now, today=today_in(now, context.programme.timezone),
     )  # fmt: skip
     plan = await import_ledger(context.session, request, progress=progress)
-    replan_after_commit(context, context.programme_id)
+    context.replan_after_commit(context.programme_id)
     done = t.sentences(lead, done_text(t, plan, removed=action == "drop"))
     after = "\n".join(x for x in (await next_steps(context, context.programme), more) if x)
     await query.edit_message_text(fit(done, LIMIT - len(after) - 2) + "\n\n" + after)

@@ -75,14 +75,6 @@ async def plan_programme(
     return planned
 
 
-def replan_after_commit(context: CadenceContext, programme_id: int) -> None:
-    """Plan a programme's beats as soon as the update that created or changed it commits."""
-    if context.job_queue is None:
-        return
-    app = context.application
-    context.after_commit(lambda: plan_programme(app, programme_id))
-
-
 async def plan_all(app: AnyApp) -> None:
     """Rebuild every programme's jobs (at start and by the reconciliation job)."""
     svc: Services = app.bot_data["svc"]
