@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from core.domain.report import MonthlyReport
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from core.domain.report import MonthlyReport
 from oracle.events import SH, History
 from oracle.model import Counts
 from storage import as_of, reports
