@@ -19,11 +19,11 @@ from storage.db import Database
 # a fixed seed and a fixed number of histories in CI; each history is played once and every
 # property (a to e) checked on it (test_properties.py). ORACLE_EXAMPLES=2000 ORACLE_RANDOM=1
 # ORACLE_SHRINK=1 to search harder and minimise
-EXAMPLES = int(os.environ.get("ORACLE_EXAMPLES", "40"))
+EXAMPLES = int(os.environ.get("ORACLE_EXAMPLES", "200"))
 RANDOM = os.environ.get("ORACLE_RANDOM") is not None
 # the histories are split into shards, each a test of its own with its own fixed seed, so that
 # pytest-xdist's workers share them (test_properties.py)
-SHARDS = max(1, min(int(os.environ.get("ORACLE_SHARDS", "4")), EXAMPLES))
+SHARDS = max(1, min(int(os.environ.get("ORACLE_SHARDS", "8")), EXAMPLES))
 ORACLE = settings(
     max_examples=EXAMPLES,
     derandomize=not RANDOM,
