@@ -19,20 +19,21 @@ from pathlib import Path
 from typing import Any
 
 from hypothesis import given, settings
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from oracle import checks, live
 from oracle.applier import Player
 from oracle.events import History
-from oracle.harness import ORACLE
+from oracle.harness import ORACLE, _no_sync, open_database
 from oracle.months import counts, play_by_months, stays
 from oracle.strategy import histories
 
 from storage.db import Database
 from storage.migrate import upgrade
 
+PLAIN = os.environ.get("ORACLE_PLAIN") is not None  # the product's own driver, for a baseline
 SHOW = os.environ.get("ORACLE_SQL") is not None  # print the most frequent statements too
 PHASE = ["other"]  # what the harness is doing now: the statement counter's label
 
@@ -86,8 +87,17 @@ async def play(db: Database, history: History) -> None:
         stays(y, m, again, then)
 
 
+def _server_cpu(pids: set[int]) -> float:
+    """CPU seconds the server processes used so far (user + system, from /proc)."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 async def run(url: str, found: list[History]) -> tuple[float, float, Counter[str]]:
-    db = Database(url)
+    db = Database(url) if PLAIN else open_database(url)
     statements: Counter[str] = Counter()
     texts: Counter[tuple[str, str]] = Counter()
 
@@ -97,17 +107,20 @@ async def run(url: str, found: list[History]) -> tuple[float, float, Counter[str
             texts[(PHASE[0], " ".join(sql.split())[:150])] += 1
 
     event.listen(db.engine.sync_engine, "before_cursor_execute", count)
-    if os.environ.get("ORACLE_SYNC_OFF") and url.startswith("sqlite"):
-        event.listen(
-            db.engine.sync_engine,
-            "connect",
-            lambda c, _r: c.cursor().execute("PRAGMA synchronous=OFF"),
-        )
+    if PLAIN:  # the harness before the oracle's own driver: the product's, commits not synced
+        event.listen(db.engine.sync_engine, "connect", _no_sync)
+    backends: set[int] = set()  # PostgreSQL's server processes serving this run (same machine)
+    if not url.startswith("sqlite"):
+        async with db.session() as s:
+            backends.add(int((await s.exec(text("SELECT pg_backend_pid()"))).one()[0]))  # type: ignore[call-overload]
     CPU.clear()
+    server = _server_cpu(backends)
     cpu, wall = time.process_time(), time.perf_counter()
     for h in found:
         await play(db, h)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    if backends:
+        print(f"  server: {(_server_cpu(backends) - server) / len(found):.3f} s CPU per history")
     await db.dispose()
     for (phase, sql), c in texts.most_common(60):
         print(f"{c / len(found):6.1f} {phase:16} {sql}")

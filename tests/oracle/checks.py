@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from sqlmodel.ext.asyncio.session import AsyncSession
+
 from core.domain.report import MonthlyReport
 from oracle.events import SH, History
 from oracle.model import Counts
@@ -20,30 +22,35 @@ def counts_of(c: Any) -> Counts:
 
 async def programme(db: Database, programme_id: int) -> Programme:
     async with db.session() as s:
-        p = await s.get(Programme, programme_id)
-        assert p is not None
-        return p
+        return await programme_in(s, programme_id)
+
+
+async def programme_in(s: AsyncSession, programme_id: int) -> Programme:
+    """The programme as stored, read in the session of the figure asked for (one transaction)."""
+    p = await s.get(Programme, programme_id)
+    assert p is not None
+    return p
 
 
 async def summary(db: Database, programme_id: int, moment: datetime) -> Counts:
     """/summary's counts now, on the moment's day."""
-    p = await programme(db, programme_id)
     async with db.session() as s:
+        p = await programme_in(s, programme_id)
         got = await reports.summary_content(s, programme=p, today=moment.astimezone(SH).date())
     return counts_of(got.counts)
 
 
 async def review(db: Database, programme_id: int, moment: datetime) -> Counts:
     """The review's counts now, on the moment's day."""
-    p = await programme(db, programme_id)
     async with db.session() as s:
+        p = await programme_in(s, programme_id)
         got, _ = await reports.review_content(s, programme=p, today=moment.astimezone(SH).date())
     return counts_of(got.counts)
 
 
 async def monthly(db: Database, programme_id: int, year: int, month: int) -> MonthlyReport:
-    p = await programme(db, programme_id)
     async with db.session() as s:
+        p = await programme_in(s, programme_id)
         return await reports.report_content(s, programme=p, period=f"{year}-{month:02d}")
 
 
@@ -78,7 +85,7 @@ def months(history: History) -> list[tuple[int, int]]:
 
 async def cumulative(db: Database, programme_id: int, year: int, month: int) -> int:
     """The chart's cumulative line at the month's end: measures done then."""
-    p = await programme(db, programme_id)
     async with db.session() as s:
+        p = await programme_in(s, programme_id)
         _, ends = await as_of.month_history(s, programme=p, year=year, month=month, months=1)
     return ends[(year, month)]

@@ -33,8 +33,8 @@ def checker(
 
 async def reconstruction_equals_live(db: Database, player: Player, moment: datetime) -> None:
     """Property e: the facts replayed from the trail up to the moment are the live ones."""
-    p = await checks.programme(db, player.programme_id)
     async with db.session() as s:
+        p = await checks.programme_in(s, player.programme_id)
         live = await measures.facts_only(s, programme_id=player.programme_id)
         # the moment's own events included: the live ledger has them
         rebuilt = await as_of.facts_at(s, programme=p, at=moment + timedelta(microseconds=1))
