@@ -12,6 +12,7 @@ from core.domain.glance import Row
 from core.domain.lights import SILENT_DISPATCHES
 from core.domain.model import Health, Status
 from storage.models import Area, DispatchItem, Measure, Unit
+from storage.models_state import MeasureState
 
 _ITEMS = DispatchItem.__table__  # type: ignore[attr-defined]
 # made once: an alias builds a proxy of each of its columns on first use, per /summary if made per call
@@ -93,6 +94,30 @@ def silent_flag(programme_id: int, *, last_period: str | None = None) -> ColumnE
     return case((silent, SILENT_DISPATCHES), else_=0)
 
 
+def kept_run() -> ScalarSelect[int]:
+    """The outer measure's silent run as kept (storage/current_state.py): 0 before any dispatch."""
+    return (
+        select(func.coalesce(func.max(col(MeasureState.silent_run)), 0))
+        .where(col(MeasureState.measure_id) == col(Measure.id))
+        .correlate(Measure)
+        .scalar_subquery()
+    )
+
+
+def live_run(programme_id: int, *, last_period: str | None = None) -> Any:
+    """The silent run as a column: kept for the live picture, from the items up to a period."""
+    if last_period is None:
+        return kept_run()
+    return silent_run(programme_id, last_period=last_period)
+
+
+def _kept_flag() -> ColumnElement[int]:
+    """silent_flag from the kept run (outer-joined): the same rule on a column."""
+    run = func.coalesce(col(MeasureState.silent_run), 0)
+    silent = and_(col(Measure.status) != Status.CLOSED.value, run >= SILENT_DISPATCHES)
+    return case((silent, SILENT_DISPATCHES), else_=0)
+
+
 async def rows(
     conn: AsyncConnection,
     *,
@@ -100,8 +125,12 @@ async def rows(
     owner_id: int | None = None,
     last_period: str | None = None,
 ) -> list[Row]:
-    """Every live measure of the programme (or of one owner) as a lean row, in no set order."""
+    """Every live measure of the programme (or of one owner) as a lean row, in no set order.
+
+    Live (no last_period), silence is read from each measure's kept row, not its dispatch items.
+    """
     m = Measure
+    live = last_period is None
     query = (
         select(
             col(m.id),
@@ -114,13 +143,15 @@ async def rows(
             col(m.status),
             col(m.health),
             col(m.immediate),
-            silent_flag(programme_id, last_period=last_period),
+            _kept_flag() if live else silent_flag(programme_id, last_period=last_period),
             col(m.forecast),
         )
         .join(Area, col(Area.id) == m.area_id)
         .join(Unit, col(Unit.id) == m.lead_unit_id)
-        .where(col(m.programme_id) == programme_id, col(m.removed_at).is_(None))
     )
+    if live:
+        query = query.outerjoin(MeasureState, col(MeasureState.measure_id) == m.id)
+    query = query.where(col(m.programme_id) == programme_id, col(m.removed_at).is_(None))
     if owner_id is not None:
         query = query.where(col(m.owner_id) == owner_id)
     result = await conn.execute(query)
