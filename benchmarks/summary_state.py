@@ -63,7 +63,7 @@ async def bench(url: str, label: str, n: int) -> list[str]:
                 await summary_content(s, programme=programme, today=big.TODAY)
 
         async def items() -> None:
-            picture.rows = _from_items  # type: ignore[assignment]
+            picture.rows = _from_items
             try:
                 async with db.session() as s:
                     await summary_content(s, programme=programme, today=big.TODAY)
@@ -72,7 +72,7 @@ async def bench(url: str, label: str, n: int) -> list[str]:
 
         async with db.session() as s:  # both give the same picture
             a = await summary_content(s, programme=programme, today=big.TODAY)
-        picture.rows = _from_items  # type: ignore[assignment]
+        picture.rows = _from_items
         async with db.session() as s:
             b = await summary_content(s, programme=programme, today=big.TODAY)
         picture.rows = _rows

@@ -51,7 +51,7 @@ async def refresh_on(
     """refresh() on a connection (bulk loads, migrations' backfill, tests' seeds)."""
     if measure_ids is None:
         query = select(col(Measure.id)).where(col(Measure.programme_id) == programme_id)
-        measure_ids = [int(i) for i in (await conn.execute(query)).scalars()]
+        measure_ids = [i for i in (await conn.execute(query)).scalars() if i is not None]
     ids = sorted(set(measure_ids))  # one order for every writer: row locks never cross
     for start in range(0, len(ids), CHUNK):
         await _refresh_chunk(conn, programme_id, ids[start : start + CHUNK])
@@ -69,8 +69,9 @@ async def _refresh_chunk(conn: AsyncConnection, programme_id: int, ids: Sequence
         select(*_FIELDS).where(col(_I.programme_id) == programme_id, col(_I.measure_id).in_(ids))
     )
     items: dict[int, list[DispatchFact]] = {i: [] for i in ids}
-    for measure_id, *fields in rows:
-        items[measure_id].append(DispatchFact(*fields))
+    for measure_id, period, delivered, answered, short, delivered_at, answered_at, by in rows:
+        fact = DispatchFact(period, delivered, answered, short, delivered_at, answered_at, by)
+        items[measure_id].append(fact)
     await conn.execute(_upsert(pg, programme_id, {i: silent_run(f) for i, f in items.items()}))
 
 
