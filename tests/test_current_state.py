@@ -98,7 +98,8 @@ async def test_a_silence_and_its_end_are_kept(oracle_db: Database) -> None:
     await player.play(SMALL)
     kept = await _compare(oracle_db, player.programme_id)
     async with oracle_db.engine.connect() as conn:
-        codes = dict((await conn.execute(select(col(Measure.id), col(Measure.code)))).tuples())
+        found = await conn.execute(select(col(Measure.id), col(Measure.code)))
+        codes = {i: code for i, code in found.all()}
     # 1.1 never answered three delivered dispatches; 1.2 missed the undelivered one and answered
     assert {codes[i]: n for i, n in kept.items()} == {"1.1": 3, "1.2": 0}
 
