@@ -33,6 +33,7 @@ from sqlmodel import col
 from core.domain import documents
 from core.i18n import tr
 from core.render.xlsx import ledger_workbook
+from storage import current_state
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import (
@@ -163,8 +164,18 @@ async def _fill(conn: AsyncConnection) -> int:
     )
     assert pid is not None
     await _trail(conn, pid, measures, start)
+    # written in bulk, not by the write paths: each measure's kept state as they would leave it
+    await current_state.refresh_on(conn, programme_id=pid)
     if conn.dialect.name == "postgresql":
-        for table in ("measure", "progressupdate", "dispatchitem", "person", "auditevent"):
+        tables = (
+            "measure",
+            "progressupdate",
+            "dispatchitem",
+            "person",
+            "auditevent",
+            "measurestate",
+        )
+        for table in tables:
             await conn.execute(text(f"ANALYZE {table}"))
     return pid
 

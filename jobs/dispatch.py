@@ -19,7 +19,7 @@ from core.render.dispatch import dispatch_text, nudge_text
 from core.render.keyboards import measures_keyboard
 from jobs.dispatch_shares import plan_shares
 from jobs.escalate import escalate
-from storage import absences, dispatch_items, measures, people
+from storage import absences, current_state, dispatch_items, measures, people
 from storage.models import Absence, DispatchItem, Measure, Person, Programme
 from storage.outbox_plan import flush_and_forget, plan
 from storage.programmes import rhythm_of
@@ -127,6 +127,7 @@ async def dispatch(
         i.measure_id: i
         for i in await dispatch_items.items(session, programme_id=pid, period=period)
     }
+    replanned = list(existing)
     # the answer window is judged now, by the rhythm in force: a later schedule never rejudges it
     rhythm = rhythm_of(programme)
     answer_by, short = answer_window(rhythm, period, now)
@@ -185,6 +186,8 @@ async def dispatch(
         if n % PLAN_BATCH == 0:
             await flush_and_forget(session, written)
     await flush_and_forget(session, written)
+    # a period planned again re-judges its items' shortness: their kept silence follows
+    await current_state.refresh(session, programme_id=pid, measure_ids=replanned)
     planned += await plan_shares(
         session, programme=programme, period=period, now=now, expires=expires, by=by,
         persons=persons, away=away,

@@ -13,7 +13,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.domain.dispatches import DispatchFact, feedback_by_unit
-from storage import db
+from storage import current_state, db
 from storage.models import DispatchItem, Measure, Unit
 
 # made once: an alias builds a proxy of each of its columns on first use, per dispatch if made per call
@@ -133,3 +133,4 @@ async def mark_answered(
     if item is not None and not item.answered:
         item.answered, item.answered_at = True, now
         session.add(item)
+        await current_state.refresh(session, programme_id=programme_id, measure_ids=[measure_id])

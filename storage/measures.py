@@ -160,7 +160,7 @@ async def facts(
     With as_of (a moment and the last dispatch period by then) answers and silences come from
     before that moment; statuses and deadlines are undone by the caller (core.domain.as_of).
     """
-    silent = picture.silent_run(programme_id, last_period=as_of[1] if as_of else None)
+    silent = picture.live_run(programme_id, last_period=as_of[1] if as_of else None)
     query = (
         sa_select(Measure, Area, Problem, Unit, silent)
         .join(Area, col(Area.id) == Measure.area_id)
@@ -209,7 +209,7 @@ async def facts_only(
         )
     ]
     names = (col(Area.number), col(Area.name), col(Problem.name), col(Unit.name))
-    silent = picture.silent_run(programme_id, last_period=as_of[1] if as_of else None)
+    silent = picture.live_run(programme_id, last_period=as_of[1] if as_of else None)
     query = (
         sa_select(*columns, *names, silent)
         .join(Area, col(Area.id) == Measure.area_id)

@@ -359,4 +359,5 @@ import storage.models_delivery  # noqa: E402  (registers the senders' shared tab
 import storage.models_outcomes  # noqa: E402  (registers the institutional outcomes' table)
 import storage.models_public  # noqa: E402  (registers the public channel's tables)
 import storage.models_report  # noqa: E402  (registers the progress report tables)
-import storage.models_shares  # noqa: E402, F401  (registers the co-units' share tables)
+import storage.models_shares  # noqa: E402  (registers the co-units' share tables)
+import storage.models_state  # noqa: E402, F401  (registers the measures' kept state)

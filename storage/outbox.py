@@ -9,6 +9,7 @@ from sqlalchemy import and_, delete, func, literal, or_, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from storage import current_state
 from storage.models import DispatchItem, OutboxMessage, Person
 
 QUEUED, HELD, SENT, FAILED = "queued", "held", "sent", "failed"
@@ -87,6 +88,8 @@ async def mark_sent(
         )
         .values(**values)
     )
+    if row.beat == "dispatch":  # delivered: the silence it starts or continues is kept
+        await current_state.refresh(session, programme_id=row.programme_id, measure_ids=ids)
 
 
 async def release(session: AsyncSession, *, row: OutboxMessage, error: str = "") -> None:

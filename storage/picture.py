@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import ColumnElement, ScalarSelect, and_, case, func, literal, select
@@ -12,6 +15,7 @@ from core.domain.glance import Row
 from core.domain.lights import SILENT_DISPATCHES
 from core.domain.model import Health, Status
 from storage.models import Area, DispatchItem, Measure, Unit
+from storage.models_state import MeasureState
 
 _ITEMS = DispatchItem.__table__  # type: ignore[attr-defined]
 # made once: an alias builds a proxy of each of its columns on first use, per /summary if made per call
@@ -20,6 +24,32 @@ _ANSWERED_ITEMS = _ITEMS.alias("answered_item")
 # stored values to enums by dict: a lookup per row is cheaper than the enum's constructor
 STATUS = {s.value: s for s in Status}
 HEALTH: dict[str | None, Health | None] = {None: None, **{h.value: h for h in Health}}
+
+
+_pauses = 0  # pictures being built now (one event loop: no lock needed)
+_collecting = True  # whether the collector ran before the first of them began
+
+
+@contextmanager
+def quiet_gc() -> Iterator[None]:
+    """No cyclic garbage collection while a picture is built.
+
+    A picture of 10,000 measures allocates tens of thousands of small acyclic tuples, which set
+    off collections of every generation, each walking the whole heap of a long-running process:
+    measured, most of /summary's time at scale. Reference counting still frees them; the
+    collector runs again as usual once the last picture being built is done.
+    """
+    global _pauses, _collecting
+    if _pauses == 0:
+        _collecting = gc.isenabled()
+        gc.disable()
+    _pauses += 1
+    try:
+        yield
+    finally:
+        _pauses -= 1
+        if _pauses == 0 and _collecting:
+            gc.enable()
 
 
 def co_units(stored: str | None) -> tuple[str, ...]:
@@ -93,6 +123,30 @@ def silent_flag(programme_id: int, *, last_period: str | None = None) -> ColumnE
     return case((silent, SILENT_DISPATCHES), else_=0)
 
 
+def kept_run() -> ScalarSelect[int]:
+    """The outer measure's silent run as kept (storage/current_state.py): 0 before any dispatch."""
+    return (
+        select(func.coalesce(func.max(col(MeasureState.silent_run)), 0))
+        .where(col(MeasureState.measure_id) == col(Measure.id))
+        .correlate(Measure)
+        .scalar_subquery()
+    )
+
+
+def live_run(programme_id: int, *, last_period: str | None = None) -> Any:
+    """The silent run as a column: kept for the live picture, from the items up to a period."""
+    if last_period is None:
+        return kept_run()
+    return silent_run(programme_id, last_period=last_period)
+
+
+def _kept_flag() -> ColumnElement[int]:
+    """silent_flag from the kept run (outer-joined): the same rule on a column."""
+    run = func.coalesce(col(MeasureState.silent_run), 0)
+    silent = and_(col(Measure.status) != Status.CLOSED.value, run >= SILENT_DISPATCHES)
+    return case((silent, SILENT_DISPATCHES), else_=0)
+
+
 async def rows(
     conn: AsyncConnection,
     *,
@@ -100,8 +154,12 @@ async def rows(
     owner_id: int | None = None,
     last_period: str | None = None,
 ) -> list[Row]:
-    """Every live measure of the programme (or of one owner) as a lean row, in no set order."""
+    """Every live measure of the programme (or of one owner) as a lean row, in no set order.
+
+    Live (no last_period), silence is read from each measure's kept row, not its dispatch items.
+    """
     m = Measure
+    live = last_period is None
     query = (
         select(
             col(m.id),
@@ -114,16 +172,18 @@ async def rows(
             col(m.status),
             col(m.health),
             col(m.immediate),
-            silent_flag(programme_id, last_period=last_period),
+            _kept_flag() if live else silent_flag(programme_id, last_period=last_period),
             col(m.forecast),
         )
         .join(Area, col(Area.id) == m.area_id)
         .join(Unit, col(Unit.id) == m.lead_unit_id)
-        .where(col(m.programme_id) == programme_id, col(m.removed_at).is_(None))
     )
+    if live:
+        query = query.outerjoin(MeasureState, col(MeasureState.measure_id) == m.id)
+    query = query.where(col(m.programme_id) == programme_id, col(m.removed_at).is_(None))
     if owner_id is not None:
         query = query.where(col(m.owner_id) == owner_id)
-    result = await conn.execute(query)
+    result = (await conn.execute(query)).all()  # one fetch: row by row costs a call each
     return [
         Row(
             i or 0,

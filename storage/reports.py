@@ -63,14 +63,15 @@ async def summary_content(
         # a month's last day is that month's end, kept once the month is over
         past_facts = await checkpoints.facts_at(session, programme=programme, at=at)
         return _summary_of(past_facts, today, args)
-    rows = await picture.rows(await session.connection(), programme_id=pid, owner_id=owner_id)
-    where = filters.EVERYTHING
-    if any(a.strip() for a in args):
-        # the names people may type, first seen in ledger order
-        rows.sort(key=lambda r: (r.area_number, code_key(r.code)))
-        where = filters.parse(args, filters.Known.of(rows))
-    kept = filters.apply(where, rows, today)
-    seen = report.glance(kept, today)
+    with picture.quiet_gc():
+        rows = await picture.rows(await session.connection(), programme_id=pid, owner_id=owner_id)
+        where = filters.EVERYTHING
+        if any(a.strip() for a in args):
+            # the names people may type, first seen in ledger order
+            rows.sort(key=lambda r: (r.area_number, code_key(r.code)))
+            where = filters.parse(args, filters.Known.of(rows))
+        kept = filters.apply(where, rows, today)
+        seen = report.glance(kept, today)
     listed = {r.id for r in (*seen.red, *seen.yellow, *(r for r, _ in seen.overdue))}
     full = await measures.facts(session, programme_id=pid, ids=sorted(listed)) if listed else []
     return report.summary_of(

@@ -12,7 +12,7 @@ from core.domain import filters, report
 from core.domain.model import Health, Status
 from core.i18n import tr
 from core.render.digest import summary_text
-from storage import measures, picture, reports
+from storage import current_state, measures, picture, reports
 from storage.db import Database
 from storage.models import Area, DispatchItem, Measure, Person, Problem, Programme, Unit
 
@@ -109,6 +109,8 @@ async def _seed(conn: AsyncConnection, short: set[str] = SHORT) -> int:
                 )
             )
     assert pid is not None
+    # written in bulk, not by the write paths: the kept state is refreshed as they would
+    await current_state.refresh_on(conn, programme_id=pid)
     return pid
 
 

@@ -18,7 +18,7 @@ from sqlmodel import col
 from core.domain.dispatches import DispatchFact, silent_run
 from core.domain.lights import SILENT_DISPATCHES
 from core.domain.model import Health, Status
-from storage import dispatch_items, picture
+from storage import current_state, dispatch_items, picture
 from storage.db import Database
 from storage.models import Area, DispatchItem, Measure, Person, Problem, Programme, Unit
 
@@ -80,6 +80,7 @@ async def _seed(conn: AsyncConnection) -> tuple[int, dict[int, str]]:
         if state != "-"
     ]
     await conn.execute(insert(DispatchItem), rows)
+    await current_state.refresh_on(conn, programme_id=pid)  # as the write paths would
     return pid, {i: h for h, i in ids.items() if i is not None}
 
 
@@ -102,6 +103,16 @@ async def test_sql_silence_equals_the_domain_rule_on_every_short_history(db_url:
                     want[i] = (n, SILENT_DISPATCHES if n >= SILENT_DISPATCHES else 0)
                 wrong = {history[i]: (got[i], want[i]) for i in want if got[i] != want[i]}
                 assert not wrong, (last, wrong)
+            # the kept runs, and the lean rows' flags read from them, follow the same rule
+            kept = select(col(Measure.id), picture.kept_run()).where(
+                col(Measure.programme_id) == pid
+            )
+            runs = {i: int(n) for i, n in await conn.execute(kept)}
+            assert runs == {i: silent_run(facts(h)) for i, h in history.items()}
+            flags = {r.id: r.silent_dispatches for r in await picture.rows(conn, programme_id=pid)}
+            assert flags == {
+                i: SILENT_DISPATCHES if n >= SILENT_DISPATCHES else 0 for i, n in runs.items()
+            }
         # what the escalation loads (everything after the latest answer) gives the same runs
         async with db.session() as s:
             loaded = await dispatch_items.since_last_answer(s, programme_id=pid, before="9999")
