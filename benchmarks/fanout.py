@@ -15,8 +15,8 @@ import tempfile
 import time
 from collections import Counter
 from datetime import datetime
-from typing import Any
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
