@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -15,24 +15,24 @@ from core.domain.model import ANSWERABLE, Beat, MeasureFacts
 from core.domain.periods import week_start
 from core.domain.reply_by import reply_by
 from core.i18n import Tr, tr
-from core.render.dispatch import dispatch_text, nudge_text
+from core.render.dispatch import dispatch_text
 from core.render.keyboards import measures_keyboard
 from jobs.dispatch_shares import plan_shares
 from jobs.escalate import escalate
-from storage import absences, current_state, dispatch_items, measures, people
+from storage import absences, current_state, measures, people
 from storage.models import Absence, DispatchItem, Measure, Person, Programme
-from storage.outbox_plan import flush_and_forget, plan
+from storage.outbox_plan import flush_and_forget, items_of, plan
 from storage.programmes import rhythm_of
 from usecases.buttons import ordered
 
 PLAN_BATCH = 100  # owners planned per flush: the session never holds a whole fan-out's rows
 
 
-def _tr(locales: dict[int, str], person: Person, programme: Programme) -> Tr:
+def tr_for(locales: dict[int, str], person: Person, programme: Programme) -> Tr:
     return tr(locales.get(person.telegram_user_id or 0) or programme.locale)
 
 
-async def _audience(session: AsyncSession, pid: int) -> tuple[dict[int, Person], dict[int, str]]:
+async def audience(session: AsyncSession, pid: int) -> tuple[dict[int, Person], dict[int, str]]:
     """Every person of the programme, and the language of those bound to Telegram."""
     persons = await people.persons(session, programme_id=pid)
     return persons, await _locales(session, persons)
@@ -62,6 +62,7 @@ class Planned:
     unbound: tuple[str, ...] = ()
     # what reach read, for the dispatch planned right after it in the same transaction
     seen: Seen | None = field(default=None, compare=False, repr=False)
+    fanout: Fanout | None = field(default=None, compare=False, repr=False)  # what dispatch planned
 
 
 def _recipient(
@@ -97,6 +98,50 @@ async def reach(session: AsyncSession, *, programme: Programme, now: datetime) -
     return Planned(len(bound), len(owners), tuple(unbound), Seen(persons, away))
 
 
+@dataclass
+class Fanout:
+    """A dispatch's owner messages, and what planning them needs: read once, planned in batches."""
+
+    programme: Programme
+    period: str
+    now: datetime
+    expires: datetime
+    answer_by: datetime | None
+    short: bool
+    by: datetime | None
+    persons: dict[int, Person]
+    locales: dict[int, str]
+    # owner id -> (the recipient, the owner's open measures), in planning order
+    owners: dict[int, tuple[Person, list[tuple[Measure, MeasureFacts]]]]
+    left: list[int] = field(default_factory=list)  # owners whose message is still to plan
+
+
+async def _read(
+    session: AsyncSession, programme: Programme, today: date, seen: Seen | None
+) -> tuple[
+    list[tuple[Measure, MeasureFacts]], dict[int, Person], dict[int, str], dict[int, Absence]
+]:
+    """The open measures, the people, their languages and who is away today."""
+    pid = programme.id or 0
+    rows = [
+        (m, f) for m, f in await measures.facts(session, programme_id=pid) if f.status in ANSWERABLE
+    ]
+    if seen is None:
+        persons, locales = await audience(session, pid)
+        away = {a.person_id: a for a in await absences.on(session, programme_id=pid, day=today)}
+        return rows, persons, locales, away
+    return rows, seen.persons, await _locales(session, seen.persons), seen.away
+
+
+def _by_owner(
+    rows: list[tuple[Measure, MeasureFacts]],
+) -> dict[int, list[tuple[Measure, MeasureFacts]]]:
+    by_owner: dict[int, list[tuple[Measure, MeasureFacts]]] = defaultdict(list)
+    for m, f in rows:
+        by_owner[m.owner_id].append((m, f))
+    return by_owner
+
+
 async def dispatch(
     session: AsyncSession,
     *,
@@ -105,90 +150,36 @@ async def dispatch(
     now: datetime,
     expires: datetime,
     seen: Seen | None = None,
+    first: int | None = None,
 ) -> Planned:
     """Plan one message per owner listing their open measures.
 
     The items are written with the plan, so an answer given while the fan-out is still
     going is credited, and the sender records each message as it goes. `seen`: what `reach`
-    read just before in the same transaction (not read again).
+    read just before in the same transaction (not read again). `first`: plan only so many
+    owners' messages now; the rest are left in the result's fan-out (jobs.fanout).
     """
     assert programme.id is not None
-    pid, today = programme.id, today_in(now, programme.timezone)
-    rows = [
-        (m, f) for m, f in await measures.facts(session, programme_id=pid) if f.status in ANSWERABLE
-    ]
-    if seen is None:
-        persons, locales = await _audience(session, pid)
-        away = {a.person_id: a for a in await absences.on(session, programme_id=pid, day=today)}
-    else:
-        persons, away = seen.persons, seen.away
-        locales = await _locales(session, persons)
-    existing = {
-        i.measure_id: i
-        for i in await dispatch_items.items(session, programme_id=pid, period=period)
-    }
-    replanned = list(existing)
+    today = today_in(now, programme.timezone)
+    rows, persons, locales, away = await _read(session, programme, today, seen)
     # the answer window is judged now, by the rhythm in force: a later schedule never rejudges it
     rhythm = rhythm_of(programme)
     answer_by, short = answer_window(rhythm, period, now)
     by = reply_by(rhythm, Beat.DISPATCH, now, answer_by)
-    week = week_start(period)
-    by_owner: dict[int, list[tuple[Measure, MeasureFacts]]] = defaultdict(list)
-    for m, f in rows:
-        by_owner[m.owner_id].append((m, f))
-    planned, unbound = 0, []
-    written: list[object] = []  # this batch's new rows, let go once flushed
-    for n, (owner_id, mine) in enumerate(by_owner.items(), start=1):
-        owner = persons[owner_id]
-        recipient = _recipient(owner, persons, away)
+    by_owner = _by_owner(rows)
+    fanout = Fanout(programme, period, now, expires, answer_by, short, by, persons, locales, {})
+    unbound: list[tuple[int, Person]] = []
+    for owner_id, mine in by_owner.items():
+        recipient = _recipient(persons[owner_id], persons, away)
         if recipient is None:
             continue  # paused while away: not counted as silence
         if recipient.telegram_user_id is not None:
-            t = _tr(locales, recipient, programme)
-            listed = ordered(mine, today)
-            message = plan(
-                session,
-                programme_id=pid,
-                beat=Beat.DISPATCH.value,
-                period=period,
-                # one message per owner's list: a stand-in who owns measures too gets two
-                key=str(owner_id),
-                chat_id=recipient.telegram_user_id,
-                text=dispatch_text(
-                    t,
-                    owner.name,
-                    recipient.name if recipient.id != owner.id else None,
-                    [f for _, f in listed],
-                    today,
-                    week,
-                    by,
-                ),
-                markup=measures_keyboard(
-                    t, listed, today, scope="open", person_id=owner_id, replyable=True
-                ),
-                person=recipient,
-                measure_ids=[i for i, _ in listed],
-                locale=t.locale,
-                now=now,
-                expires=expires,
-            )
-            written.append(message)
-            planned += 1
+            fanout.owners[owner_id] = (recipient, mine)  # items written with the message
         else:
-            unbound.append(recipient.name)
-        for m, _ in mine:
-            item = existing.pop(m.id or 0, None) or DispatchItem(
-                programme_id=pid, period=period, measure_id=m.id or 0, owner_id=owner_id
-            )
-            item.recipient_id, item.answer_by, item.short = recipient.id, answer_by, short
-            session.add(item)
-            written.append(item)
-        if n % PLAN_BATCH == 0:
-            await flush_and_forget(session, written)
-    await flush_and_forget(session, written)
-    # a period planned again re-judges its items' shortness: their kept silence follows
-    await current_state.refresh(session, programme_id=pid, measure_ids=replanned)
-    planned += await plan_shares(
+            unbound.append((owner_id, recipient))
+    # the unbound's items now: their owners are listed as not reached, never in a later batch
+    await _write_items(session, fanout, [(o, r, by_owner[o]) for o, r in unbound])
+    shares = await plan_shares(
         session, programme=programme, period=period, now=now, expires=expires, by=by,
         persons=persons, away=away,
     )  # fmt: skip
@@ -202,63 +193,109 @@ async def dispatch(
         locales=locales,
         open_rows=rows,
     )
-    return Planned(planned, len(by_owner), tuple(sorted(unbound)))
+    todo = list(fanout.owners)
+    await plan_owners(session, fanout, todo if first is None else todo[:first])
+    fanout.left = [] if first is None else todo[first:]
+    messages = len(fanout.owners) + shares
+    names = tuple(sorted(r.name for _, r in unbound))
+    return Planned(messages, len(by_owner), names, fanout=fanout)
 
 
-async def nudge(
-    session: AsyncSession, *, programme: Programme, period: str, now: datetime, expires: datetime
-) -> int:
-    """Plan one reminder (催办) to whoever has not answered this period's dispatch yet."""
-    assert programme.id is not None
-    pid, today = programme.id, today_in(now, programme.timezone)
-    pending = [
-        i
-        for i in await dispatch_items.items(session, programme_id=pid, period=period)
-        if i.delivered and not i.answered and not i.nudged
-    ]
-    facts = {
-        m.id: (m, f)
-        for m, f in await measures.facts(session, programme_id=pid)
-        if f.status in ANSWERABLE
-    }
-    persons, locales = await _audience(session, pid)
-    by = reply_by(rhythm_of(programme), Beat.NUDGE, now)
-    by_recipient: dict[int, list[DispatchItem]] = defaultdict(list)
-    for item in pending:
-        if item.measure_id in facts and item.recipient_id is not None:
-            by_recipient[item.recipient_id].append(item)
-    planned = 0
+async def fanout_of(
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    period: str,
+    now: datetime,
+    expires: datetime,
+    owner_ids: list[int],
+) -> Fanout:
+    """The fan-out of a dispatch claimed at `now` whose planning stopped (a crash, a stop): the
+    owners left whose recipient can still be reached, with their measures open now."""
+    rhythm, today = rhythm_of(programme), today_in(now, programme.timezone)
+    rows, persons, locales, away = await _read(session, programme, today, None)
+    answer_by, short = answer_window(rhythm, period, now)
+    by = reply_by(rhythm, Beat.DISPATCH, now, answer_by)
+    by_owner = _by_owner(rows)
+    fanout = Fanout(
+        programme, period, now, expires, answer_by, short, by, persons, locales, {}, owner_ids
+    )
+    for owner_id in owner_ids:
+        owner = persons.get(owner_id)
+        recipient = _recipient(owner, persons, away) if owner else None
+        if by_owner.get(owner_id) and recipient and recipient.telegram_user_id is not None:
+            fanout.owners[owner_id] = (recipient, by_owner[owner_id])
+    return fanout
+
+
+async def plan_owners(session: AsyncSession, fanout: Fanout, owner_ids: list[int]) -> int:
+    """Write these owners' messages in the caller's transaction (those still reachable)."""
+    p = fanout.programme
+    today, week = today_in(fanout.now, p.timezone), week_start(fanout.period)
     written: list[object] = []
-    for n, (recipient_id, its) in enumerate(by_recipient.items(), start=1):
-        recipient = persons[recipient_id]
-        if recipient.telegram_user_id is None:
-            continue
-        t = _tr(locales, recipient, programme)
-        listed = ordered([facts[i.measure_id] for i in its], today)
-        text = nudge_text(t, [f for _, f in listed], today, by)
-        message = plan(
-            session,
-            programme_id=pid,
-            beat=Beat.NUDGE.value,
-            period=period,
-            key=str(recipient.id),
-            chat_id=recipient.telegram_user_id,
-            text=text,
-            markup=measures_keyboard(
-                t, listed, today, scope="unanswered", person_id=recipient_id, replyable=True
-            ),
-            person=recipient,
-            measure_ids=[i for i, _ in listed],
-            locale=t.locale,
-            now=now,
-            expires=expires,
+    mine_all = [(o, *fanout.owners[o]) for o in owner_ids if o in fanout.owners]
+    await _write_items(session, fanout, mine_all)
+    for n, (owner_id, to, mine) in enumerate(mine_all, start=1):
+        owner = fanout.persons[owner_id]
+        t = tr_for(fanout.locales, to, p)
+        listed = ordered(mine, today)
+        text = dispatch_text(
+            t,
+            owner.name,
+            to.name if to.id != owner.id else None,
+            [f for _, f in listed],
+            today,
+            week,
+            fanout.by,
         )
-        planned += 1
-        for item in its:
-            item.nudged = True
-            session.add(item)
-        written += [message, *its]
+        written.append(
+            plan(
+                session,
+                programme_id=p.id or 0,
+                beat=Beat.DISPATCH.value,
+                period=fanout.period,
+                # one message per owner's list: a stand-in who owns measures too gets two
+                key=str(owner_id),
+                chat_id=to.telegram_user_id or 0,
+                text=text,
+                markup=measures_keyboard(
+                    t, listed, today, scope="open", person_id=owner_id, replyable=True
+                ),
+                person=to,
+                measure_ids=[i for i, _ in listed],
+                locale=t.locale,
+                now=fanout.now,
+                expires=fanout.expires,
+            )
+        )
         if n % PLAN_BATCH == 0:
             await flush_and_forget(session, written)
     await flush_and_forget(session, written)
-    return planned
+    return len(mine_all)
+
+
+async def _write_items(
+    session: AsyncSession,
+    fanout: Fanout,
+    owners: list[tuple[int, Person, list[tuple[Measure, MeasureFacts]]]],
+) -> None:
+    """The dispatch items of these owners' measures, in the caller's transaction."""
+    pid = fanout.programme.id or 0
+    ids = [m.id or 0 for _, _, mine in owners for m, _ in mine]
+    # a forced dispatch's (or a resumed one's) items exist already: updated, not added
+    found = await items_of(session, programme_id=pid, period=fanout.period, measure_ids=ids)
+    existing = {i.measure_id: i for i in found}
+    existing_ids = list(existing)
+    written: list[object] = []
+    for owner_id, to, mine in owners:
+        for m, _ in mine:
+            item = existing.pop(m.id or 0, None) or DispatchItem(
+                programme_id=pid, period=fanout.period, measure_id=m.id or 0, owner_id=owner_id
+            )
+            item.recipient_id, item.answer_by = to.id, fanout.answer_by
+            item.short = fanout.short
+            session.add(item)
+            written.append(item)
+    await flush_and_forget(session, written)
+    # a period planned again re-judges its items' shortness: their kept silence follows
+    await current_state.refresh(session, programme_id=pid, measure_ids=list(existing_ids))

@@ -22,6 +22,7 @@ from bot.context import Services
 from core.render.limits import split_text
 from jobs.budget import SharedBudget
 from jobs.inflight import InFlight
+from jobs.outbox_feed import Feed, Work
 from jobs.pacing import PACED, PacedLimiter, Pacer, retry_after_seconds
 from jobs.timeouts import may_have_arrived
 from storage import outbox, timeouts
@@ -141,29 +142,34 @@ class Sender:
         programme_id: int | None = None,
         budget: float = 120.0,
         beat: str | None = None,
+        feed: Feed | None = None,
     ) -> Delivery:
-        """Send what is queued; transient failures are retried with backoff for `budget` seconds."""
+        """Send what is queued; transient failures are retried with backoff for `budget` seconds.
+
+        `feed`: a fan-out still being planned; its batches are taken as they are committed.
+        """
         async with self._session() as s:
             ids = await outbox.queued(
                 s, now=self.svc.clock.now(), programme_id=programme_id, beat=beat
             )
         result = Delivery()
-        if not ids:
+        if not ids and feed is None:
             return result
         log.info("delivering %s queued messages", len(ids))
         loop = asyncio.get_running_loop()
         deadline = loop.time() + budget
-        # one chat's messages go one after the other, in the order they were planned
-        by_chat: dict[int, list[int]] = {}
-        for row_id, chat_id in ids:
-            by_chat.setdefault(chat_id, []).append(row_id)
-        work: asyncio.Queue[list[int]] = asyncio.Queue()
-        for chat_rows in by_chat.values():
-            work.put_nowait(chat_rows)
+
+        async def fetch() -> list[tuple[int, int]]:
+            async with self._session() as s:
+                now = self.svc.clock.now()
+                return await outbox.queued(s, now=now, programme_id=programme_id, beat=beat)
+
+        work = Work(fetch, feed)
+        work.add(ids)
 
         async def worker() -> None:
-            while not work.empty():
-                for row_id in work.get_nowait():
+            while (chat_id := await work.next_chat()) is not None:
+                while (row_id := work.next_row(chat_id)) is not None:
                     try:
                         await self._one(bot, row_id, deadline, result)
                     except Exception:  # the database, most likely: the next run takes it again
@@ -175,7 +181,8 @@ class Sender:
         self._runs.add(me)
         self._idle.clear()
         try:
-            await asyncio.gather(*(worker() for _ in range(min(WORKERS, len(by_chat)))))
+            n = WORKERS if feed is not None else min(WORKERS, work.chats)
+            await asyncio.gather(*(worker() for _ in range(n)))
         except asyncio.CancelledError:
             if me not in self._aborted:
                 raise

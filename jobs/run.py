@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
@@ -14,10 +14,11 @@ from core.domain.catchup import nudge_after
 from core.domain.model import Beat
 from core.domain.periods import period_of, slot_for
 from core.render.board_buttons import group_link
-from jobs import digests, dispatch
+from jobs import digests, dispatch, fanout, nudges
 from jobs.outbox import Delivery, sender_of
 from storage import beats, outbox, programmes
 from storage.models import Programme, SentBeat
+from storage.outbox_plan import left_of, partly_planned
 from storage.programmes import rhythm_of
 from usecases import spotcheck
 from usecases.digest import Digest
@@ -112,18 +113,22 @@ async def run_beat(
             await outbox.forget(s, programme_id=programme_id, beat=beat.value, period=period)
         expires = _expiry(programme, beat, period, now)
         planned: tuple[int, int, tuple[str, ...]] = (0, 0, ())
+        fan: dispatch.Fanout | None = None
         if digest is not None:
             digests.queue(
                 s, programme=programme, record=claimed, digest=digest, now=now, expires=expires
             )
         else:
             seen = reach.seen if reach is not None else None
-            planned = await _plan(s, programme, beat, claimed, now, expires, seen)
+            planned, fan = await _plan(s, programme, beat, claimed, now, expires, seen)
             if planned[0] == 0 and beat is Beat.DISPATCH:
                 # nobody to send it to: the period stays unclaimed, to go once someone is bound
                 await s.rollback()
                 return BeatResult(beat, period, Outcome.NOBODY, 0, None, *planned[1:])
-    delivery = await sender_of(svc).deliver(bot, programme_id=programme_id, budget=budget)
+    if fan is not None and fan.left:  # the first owners' messages go while the rest is planned
+        delivery = await fanout.fan_out(bot, svc, fan, budget=budget)
+    else:
+        delivery = await sender_of(svc).deliver(bot, programme_id=programme_id, budget=budget)
     log.info("beat %s %s for programme %s: %s", beat, period, programme_id, delivery)
     if digest is None:
         return BeatResult(beat, period, Outcome.SENT, delivery.sent, delivery, *planned[1:])
@@ -150,7 +155,10 @@ def _board_link(svc: Services, bot: Bot) -> str | None:
 async def _already(
     bot: Bot, svc: Services, pid: int, beat: Beat, period: str, resume: bool, budget: float
 ) -> BeatResult:
-    """The period was claimed before: nothing new is planned; with `resume`, the queue goes out."""
+    """The period was claimed before: nothing new is planned (but a dispatch's planning cut short
+    is finished); with `resume`, the queue goes out."""
+    if beat is Beat.DISPATCH:
+        await resume_planning(bot, svc, budget=budget)
     if not resume:
         return BeatResult(beat, period, Outcome.ALREADY)
     delivery = await sender_of(svc).deliver(bot, programme_id=pid, budget=budget)
@@ -178,16 +186,46 @@ async def _plan(
     now: datetime,
     expires: datetime,
     seen: dispatch.Seen | None = None,
-) -> tuple[int, int, tuple[str, ...]]:
-    """Write the dispatch's or the nudge's messages to the outbox: (messages, owners, unbound)."""
+) -> tuple[tuple[int, int, tuple[str, ...]], dispatch.Fanout | None]:
+    """Write the dispatch's or the nudge's messages to the outbox: (messages, owners, unbound),
+    and a dispatch's fan-out with the owners left to plan (jobs.fanout)."""
     p, period = programme, record.period
     if beat is Beat.DISPATCH:
         d = await dispatch.dispatch(
-            s, programme=p, period=period, now=now, expires=expires, seen=seen
-        )
-        return d.messages, d.owners, d.unbound
+            s, programme=p, period=period, now=now, expires=expires, seen=seen,
+            first=fanout.FIRST,
+        )  # fmt: skip
+        await fanout.plan_first(s, record=record, planned=d)
+        return (d.messages, d.owners, d.unbound), d.fanout
     if beat is Beat.SPOTCHECK:
         drawn = await spotcheck.draw(s, programme=p, period=period, now=now)
-        return len(drawn.codes), 0, ()
-    n = await dispatch.nudge(s, programme=p, period=period, now=now, expires=expires)
-    return n, 0, ()
+        return (len(drawn.codes), 0, ()), None
+    n = await nudges.nudge(s, programme=p, period=period, now=now, expires=expires)
+    return (n, 0, ()), None
+
+
+async def resume_planning(bot: Bot, svc: Services, *, budget: float = 120.0) -> None:
+    """Plan (and send) the rest of every dispatch whose planning a stop or a crash cut short."""
+    async with svc.database.session() as s:
+        records = await partly_planned(s, beat=Beat.DISPATCH.value)
+    for record in records:
+        if fanout.planning(svc, record.programme_id, record.period):
+            continue  # a beat of this process is planning it now
+        async with svc.database.session() as s:
+            programme = await programmes.by_id(s, programme_id=record.programme_id)
+            if programme is None:
+                continue
+            # planned as at the claim: the texts are those the first batch had
+            now = _utc(record.sent_at)
+            fan = await dispatch.fanout_of(
+                s, programme=programme, period=record.period, now=now,
+                expires=_expiry(programme, Beat.DISPATCH, record.period, now),
+                owner_ids=left_of(record),
+            )  # fmt: skip
+        log.info("dispatch %s of programme %s: planning the rest", record.period, programme.id)
+        await fanout.fan_out(bot, svc, fan, budget=budget)
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands stored moments back without their zone (they are UTC)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

@@ -16,7 +16,7 @@ from jobs.given_up import report_given_up
 from jobs.lookback import plan_lookbacks
 from jobs.outbox import sender_of
 from jobs.reminders import plan_reminders
-from jobs.run import run_beat
+from jobs.run import resume_planning, run_beat
 from storage import beats, programmes
 from storage.programmes import rhythm_of
 
@@ -102,6 +102,7 @@ async def reconcile_job(context: CadenceContext | ContextTypes.DEFAULT_TYPE) -> 
     svc: Services = context.bot_data["svc"]
     steps = (
         ("planning", plan_all(context.application)),
+        ("finishing cut-short plans", resume_planning(context.bot, svc)),
         ("reporting given-up messages", report_given_up(context.bot, svc)),
         ("delivering the outbox", sender_of(svc).deliver(context.bot)),
     )
@@ -113,9 +114,14 @@ async def reconcile_job(context: CadenceContext | ContextTypes.DEFAULT_TYPE) -> 
 
 
 async def resume_job(context: CadenceContext | ContextTypes.DEFAULT_TYPE) -> None:
-    """Deliver whatever a crash or a stop left queued in the outbox."""
+    """Plan and deliver whatever a crash or a stop left unplanned or queued."""
+    svc: Services = context.bot_data["svc"]
     try:
-        await sender_of(context.bot_data["svc"]).deliver(context.bot)
+        await resume_planning(context.bot, svc)
+    except Exception:
+        log.exception("resuming a cut-short plan failed; reconciliation will retry")
+    try:
+        await sender_of(svc).deliver(context.bot)
     except Exception:
         log.exception("resuming the outbox failed; reconciliation will retry")
 

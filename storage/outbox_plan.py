@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, inspect
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import InlineKeyboardMarkup
 
 from storage import outbox
-from storage.models import OutboxMessage, Person
+from storage.models import DispatchItem, OutboxMessage, Person, SentBeat
 
 
 def plan(
@@ -81,3 +82,42 @@ async def flush_and_forget(session: AsyncSession, rows: list[Any]) -> None:
         if row in session:
             session.expunge(row)
     rows.clear()
+
+
+# A dispatch keeps no snapshot of its own (reviews do): while its fan-out is partly planned, the
+# claim's snapshot lists the owners whose message is still to plan, written with each batch
+PENDING = "pending"
+
+
+def note_left(record: SentBeat, *, owner_ids: list[int]) -> None:
+    """Keep, with the batch just planned, which owners are left ('' once all are planned)."""
+    record.snapshot = json.dumps({PENDING: owner_ids}) if owner_ids else ""
+
+
+def left_of(record: SentBeat) -> list[int]:
+    """The owners a partly planned fan-out has still to plan."""
+    if not record.snapshot.startswith('{"' + PENDING):
+        return []
+    return [int(i) for i in json.loads(record.snapshot)[PENDING]]
+
+
+async def partly_planned(session: AsyncSession, *, beat: str) -> list[SentBeat]:
+    """The claims of a beat whose fan-out a stop or a crash left partly planned."""
+    query = select(SentBeat).where(
+        SentBeat.beat == beat, col(SentBeat.snapshot).startswith('{"' + PENDING)
+    )
+    return list((await session.exec(query)).all())
+
+
+async def items_of(
+    session: AsyncSession, *, programme_id: int, period: str, measure_ids: list[int]
+) -> list[DispatchItem]:
+    """A period's dispatch items of some measures (a batch's, planned again or resumed)."""
+    if not measure_ids:
+        return []
+    query = select(DispatchItem).where(
+        DispatchItem.programme_id == programme_id,
+        DispatchItem.period == period,
+        col(DispatchItem.measure_id).in_(measure_ids),
+    )
+    return list((await session.exec(query)).all())

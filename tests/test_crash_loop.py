@@ -30,6 +30,7 @@ from storage.db import Database
 from storage.models import DispatchItem, OutboxMessage, Person
 
 HARNESS = Path(__file__).with_name("crash_bot.py")
+LOG = os.environ.get("CADENCE_CRASH_LOG", "")
 OWNERS = 30
 KILLS = int(os.environ.get("CADENCE_CRASH_KILLS", "20"))
 BOUND = 2  # the sender's CADENCE_SEND_IN_FLIGHT here: small, so the old unbounded window shows
@@ -42,12 +43,14 @@ MONDAY = datetime(2024, 9, 23, 9, 30, tzinfo=SH)  # W39's dispatch is due: caugh
 
 def _start(db_url: str, api: FakeTelegram) -> subprocess.Popen[bytes]:
     env = {**os.environ, "PYTHONPATH": str(HARNESS.parent), "CADENCE_SEND_IN_FLIGHT": str(BOUND)}
-    return subprocess.Popen(
-        [sys.executable, str(HARNESS), db_url, api.base_url, MONDAY.isoformat()],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
+    # CADENCE_CRASH_LOG=path keeps every process's log there (appended), to read a failure
+    with open(LOG or os.devnull, "ab") as log:
+        return subprocess.Popen(
+            [sys.executable, str(HARNESS), db_url, api.base_url, MONDAY.isoformat()],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=log,
+        )
 
 
 def _close(proc: subprocess.Popen[bytes]) -> None:

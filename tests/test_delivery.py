@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 from collections.abc import Sequence
 from functools import partial
@@ -20,7 +21,7 @@ from core.domain.model import Beat
 from jobs.outbox import Sender, sender_of
 from jobs.pacing import Limits
 from jobs.run import BeatResult, run_beat
-from storage.models import DispatchItem, OutboxMessage, Person
+from storage.models import DispatchItem, OutboxMessage, Person, SentBeat
 from usecases.ports import Outcome
 
 TELEGRAM = Limits()
@@ -241,3 +242,62 @@ async def test_a_busy_database_when_taking_a_message_does_not_leave_it_for_later
             rows = (await s.exec(select(OutboxMessage))).all()
         assert len(refused) == 1
         assert sorted((r.chat_id, r.state) for r in rows) == sorted((u.id, "sent") for u in users)
+
+
+class _Crash(Exception):
+    """The process dies here (the test then stops it and starts a new one)."""
+
+
+@pytest.mark.parametrize("dies_at", [1, 3])
+async def test_a_crash_between_planned_batches_is_finished_at_the_next_start(
+    db_url: str, monkeypatch: pytest.MonkeyPatch, dies_at: int
+) -> None:
+    # the fan-out is planned in batches, each its own transaction, while it is sent: a crash
+    # after the claim's batch (1) or a later one (3) leaves the claim saying who is left, and the
+    # next start plans and sends exactly those: every owner once, items and messages in step
+    from jobs import fanout
+
+    n = 70
+    users = [owner(i) for i in range(n)]
+    monkeypatch.setattr(fanout, "FIRST", 10)
+    monkeypatch.setattr(fanout, "BATCH", 15)
+    plan_batch = fanout.plan_batch
+    calls: list[int] = []
+
+    async def dying(session: object, fan: object) -> None:
+        calls.append(1)
+        if len(calls) == dies_at:
+            raise _Crash
+        await plan_batch(session, fan)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fanout, "plan_batch", dying)
+    async with running(db_url, TELEGRAM, strict=False) as bot:
+        pid = await seed_owners(bot, n)
+        with pytest.raises(_Crash):
+            await run_beat(
+                bot.app.bot, bot.app.bot_data["svc"], programme_id=pid, beat=Beat.DISPATCH
+            )
+        await stop_app(bot.app)
+        planned = 10 + 15 * (dies_at - 1)
+        async with bot.db.session() as s:
+            rows = (await s.exec(select(OutboxMessage))).all()
+            items = (await s.exec(select(DispatchItem))).all()
+            [claim] = (await s.exec(select(SentBeat))).all()
+        assert (len(rows), len(items)) == (planned, planned)
+        assert len(json.loads(claim.snapshot)["pending"]) == n - planned
+        sent = sum(dispatches_to(bot.api, u) for u in users)
+        monkeypatch.setattr(fanout, "plan_batch", plan_batch)
+        bot.app = make_app(bot.settings, bot.clock, TELEGRAM)
+        await start_app(bot.app, poll_timeout=1)  # the resume at start plans the rest
+        await bot.api.wait_until(lambda: _all_dispatches(bot, users) >= n, timeout=30)
+        await bot.api.settle(quiet=0.5, timeout=10)
+        assert [dispatches_to(bot.api, u) for u in users] == [1] * n
+        assert sent <= planned  # nothing of the rest went before the restart
+        async with bot.db.session() as s:
+            rows = (await s.exec(select(OutboxMessage))).all()
+            items = (await s.exec(select(DispatchItem))).all()
+            [claim] = (await s.exec(select(SentBeat))).all()
+        assert sorted(r.key for r in rows) == sorted(str(i.owner_id) for i in items)
+        assert {r.state for r in rows} == {"sent"} and len(rows) == n
+        assert all(i.delivered for i in items)
+        assert claim.snapshot == ""
