@@ -16,12 +16,11 @@ import time
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from delivery_support import DISPATCH_HEAD, ledger
+from delivery_support import DISPATCH_HEAD, ledger, record_sends
 from fakebot import BOT_TOKEN, FakeTelegram
 from sqlalchemy import text
 from sqlmodel import select
@@ -64,22 +63,6 @@ async def seed(db: Database, now: datetime = NOW) -> int:
     return pid
 
 
-def first_sends(api: FakeTelegram) -> list[float]:
-    """The moment the fake server accepted each sendMessage (a 429 is not a send)."""
-    times: list[float] = []
-    faults = api.faults
-    original = faults.intercept
-
-    async def intercept(request: Any, method: str, params: dict[str, Any]) -> Any:
-        answer = await original(request, method, params)
-        if answer is None and method.lower() == "sendmessage":
-            times.append(time.perf_counter())
-        return answer
-
-    faults.intercept = intercept  # type: ignore[method-assign]
-    return times
-
-
 def tally(api: FakeTelegram) -> tuple[int, int]:
     """(lost, duplicates) over the N owners' chats."""
     got = Counter(m.chat_id for m in api.sent if DISPATCH_HEAD in (m.text or ""))
@@ -91,7 +74,7 @@ async def cadence(url: str) -> tuple[float, int, int, int, int, float]:
     """The outbox sender, as `python -m bot beat dispatch` runs it."""
     async with FakeTelegram() as api:
         api.faults.strict, api.faults.latency = True, LATENCY
-        sends = first_sends(api)
+        sends = record_sends(api, time.perf_counter)
         settings = Settings(
             _env_file=None,
             telegram_bot_token=BOT_TOKEN,
@@ -119,7 +102,7 @@ async def bare(url: str) -> tuple[float, int, int, int, int, float]:
     await db.dispose()
     async with FakeTelegram() as api:
         api.faults.strict, api.faults.latency = True, LATENCY
-        sends = first_sends(api)
+        sends = record_sends(api, time.perf_counter)
         limiter = AIORateLimiter(max_retries=5)
         async with ExtBot(BOT_TOKEN, base_url=api.base_url, rate_limiter=limiter) as bot:
             start = time.perf_counter()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -103,3 +104,19 @@ async def running(
         finally:
             await stop_app(harness.app)
         assert not api.errors, f"fake Bot API crashed: {api.errors!r}"
+
+
+def record_sends(api: FakeTelegram, clock: Callable[[], float] = time.monotonic) -> list[float]:
+    """The moment the fake server accepted each sendMessage (a 429 is not a send)."""
+    times: list[float] = []
+    faults = api.faults
+    original = faults.intercept
+
+    async def intercept(request: Any, method: str, params: dict[str, Any]) -> Any:
+        answer = await original(request, method, params)
+        if answer is None and method.lower() == "sendmessage":
+            times.append(clock())
+        return answer
+
+    faults.intercept = intercept  # type: ignore[method-assign]
+    return times

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections import deque
-from typing import Any
 
 from conftest import settings_for
-from delivery_support import DISPATCH_HEAD, MONDAY, ledger, running, seed_owners
-from fakebot import FakeTelegram
+from delivery_support import DISPATCH_HEAD, MONDAY, ledger, record_sends, running, seed_owners
 from sqlmodel import select
 
 from bot.app import bot_and_services
@@ -27,22 +24,6 @@ from storage.models import Person
 from usecases.ports import Outcome
 
 N = 120  # owners per programme: two fan-outs of 4 s each at 30/s, together 60/s unshared
-
-
-def _record_sends(api: FakeTelegram) -> list[float]:
-    """The fake server's arrival time of every send it accepted (a 429 is not a send)."""
-    times: list[float] = []
-    faults = api.faults
-    original = faults.intercept
-
-    async def intercept(request: Any, method: str, params: dict[str, Any]) -> Any:
-        answer = await original(request, method, params)
-        if answer is None and method.lower() == "sendmessage":
-            times.append(time.monotonic())
-        return answer
-
-    faults.intercept = intercept  # type: ignore[method-assign]
-    return times
 
 
 def _busiest_second(times: list[float]) -> int:
@@ -77,7 +58,7 @@ async def _seed_second(db: Database, base: int) -> int:
 
 async def test_the_bot_and_a_cli_beat_together_stay_within_30_a_second(db_url: str) -> None:
     async with running(db_url, Limits()) as bot:
-        sends = _record_sends(bot.api)
+        sends = record_sends(bot.api)
         p = await seed_owners(bot, N)
         q = await _seed_second(bot.db, 30000)
         settings = settings_for(bot.api, db_url)
