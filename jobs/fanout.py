@@ -17,12 +17,12 @@ from telegram import Bot
 
 from bot.context import Services
 from core.domain.model import Beat
-from jobs import dispatch
 from jobs.outbox import Delivery, sender_of
 from jobs.outbox_feed import Feed
 from storage import beats
 from storage.models import SentBeat
 from storage.outbox_plan import left_of, note_left
+from usecases import dispatch
 
 log = logging.getLogger(__name__)
 _ACTIVE: set[tuple[int, int, str]] = set()  # (services, programme, period) being planned here

@@ -14,13 +14,13 @@ from core.domain.catchup import nudge_after
 from core.domain.model import Beat
 from core.domain.periods import period_of, slot_for
 from core.render.board_buttons import group_link
-from jobs import digests, dispatch, fanout, nudges
+from jobs import digests, fanout
 from jobs.outbox import Delivery, sender_of
 from storage import beats, outbox, programmes
 from storage.models import Programme, SentBeat
 from storage.outbox_plan import left_of, partly_planned
 from storage.programmes import rhythm_of
-from usecases import spotcheck
+from usecases import dispatch, nudges, spotcheck
 from usecases.digest import Digest
 from usecases.ports import Outcome
 

@@ -15,10 +15,10 @@ from telegram.ext import CommandHandler
 from bot.context import CadenceContext
 from core.domain.model import Beat
 from handlers.gate import Where, gate
-from jobs import dispatch as dispatch_module
 from jobs.run import run_beat
 from storage import absences, people, programmes
 from storage.models import Absence, AuditEvent, OutboxMessage, Person, SentBeat, UserPref
+from usecases import dispatch as dispatch_module
 
 
 async def test_after_commit_work_sees_the_writes_and_is_dropped_on_error(bot: Bot) -> None:

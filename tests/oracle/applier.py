@@ -19,7 +19,6 @@ from core.domain.closing import Verdict
 from core.domain.ledger import LedgerRow
 from core.domain.model import Beat, Health, Status
 from core.domain.periods import Rhythm, period_of, slot_for
-from jobs import dispatch as dispatch_job
 from oracle.events import (
     SH,
     Answer,
@@ -47,6 +46,7 @@ from storage import (
 from storage.db import Database
 from storage.models import Measure, Person, Programme, SignoffRequest
 from storage.programmes import rhythm_of
+from usecases import dispatch as dispatch_job
 
 ACTOR = "oracle"
 LEADER = "分管领导"

@@ -12,12 +12,12 @@ from core.domain.model import ANSWERABLE, Beat
 from core.domain.reply_by import reply_by
 from core.render.dispatch import nudge_text
 from core.render.keyboards import measures_keyboard
-from jobs.dispatch import PLAN_BATCH, audience, tr_for
 from storage import dispatch_items, measures
 from storage.models import DispatchItem, Programme
 from storage.outbox_plan import flush_and_forget, plan
 from storage.programmes import rhythm_of
 from usecases.buttons import ordered
+from usecases.dispatch import PLAN_BATCH, audience, tr_for
 
 
 async def nudge(

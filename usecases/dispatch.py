@@ -17,13 +17,13 @@ from core.domain.reply_by import reply_by
 from core.i18n import Tr, tr
 from core.render.dispatch import dispatch_text
 from core.render.keyboards import measures_keyboard
-from jobs.dispatch_shares import plan_shares
-from jobs.escalate import escalate
 from storage import absences, current_state, measures, people
 from storage.models import Absence, DispatchItem, Measure, Person, Programme
 from storage.outbox_plan import flush_and_forget, items_of, plan
 from storage.programmes import rhythm_of
 from usecases.buttons import ordered
+from usecases.dispatch_shares import plan_shares
+from usecases.escalate import escalate
 
 PLAN_BATCH = 100  # owners planned per flush: the session never holds a whole fan-out's rows
 
