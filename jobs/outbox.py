@@ -248,18 +248,13 @@ class Sender:
         for i in range(first, len(chunks)):
             # a notice answers someone's action: it goes before a fan-out's next message
             bulk = job.row.beat != NOTICE
-            release = await self._pacer(bot).acquire(job.row.chat_id, bulk=bulk)
             if i == first:
-                job.leased = True
-                try:
-                    taken = await self._take(job.row.id or 0)
-                except BaseException:
-                    release()
-                    raise
-                if taken is None:
-                    release()
+                held = await self._slot_and_lease(bot, job, bulk)
+                if held is None:
                     return False
-                job.row = taken
+                release = held
+            else:
+                release = await self._pacer(bot).acquire(job.row.chat_id, bulk=bulk)
             try:  # after the lease: its write is not part of what a kill can repeat
                 recorded = await self.window.acquire(bulk=bulk)
             except BaseException:
@@ -288,22 +283,44 @@ class Sender:
         # by id: after a failed record the row object is expired and cannot be read
         await self._unlease(row_id)
 
-    async def _take(self, row_id: int) -> OutboxMessage | None:
-        """Lease the message, retrying a busy database: else it waits for the next reconcile."""
+    async def _slot_and_lease(self, bot: Bot, job: _Job, bulk: bool) -> Callable[[], None] | None:
+        """A pacing slot and the message's lease (None: another sender has it, or it is done).
+
+        A busy database gives the slot back before each retry: a slot held while the write lock
+        is awaited would keep a reply to the same chat waiting for all the retries, while the
+        reply's update may be what holds that lock.
+        """
+        row_id = job.row.id or 0
         for attempt in range(RECORD_TRIES):
-            wall = datetime.now(UTC)
+            release = await self._pacer(bot).acquire(job.row.chat_id, bulk=bulk)
+            job.leased = True
             try:
-                async with self._session() as s:
-                    lease = wall + timedelta(seconds=self.lease)
-                    if not await outbox.take(s, row_id=row_id, lease_until=lease, wall=wall):
-                        return None
-                    return await outbox.get(s, row_id=row_id)
+                taken = await self._take(row_id)
             except OperationalError:
+                release()
                 if attempt == RECORD_TRIES - 1:
                     raise
                 log.warning("taking message %s: database busy, retrying", row_id)
                 await asyncio.sleep(0.2 * 2**attempt)
+                continue
+            except BaseException:
+                release()
+                raise
+            if taken is None:
+                release()
+                return None
+            job.row = taken
+            return release
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _take(self, row_id: int) -> OutboxMessage | None:
+        """Lease the message (one try: the caller retries a busy database without its slot)."""
+        wall = datetime.now(UTC)
+        async with self._session() as s:
+            lease = wall + timedelta(seconds=self.lease)
+            if not await outbox.take(s, row_id=row_id, lease_until=lease, wall=wall):
+                return None
+            return await outbox.get(s, row_id=row_id)
 
     async def _part(
         self, bot: Bot, job: _Job, chunks: list[str], i: int, release: Callable[[], None]

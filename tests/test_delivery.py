@@ -301,3 +301,44 @@ async def test_a_crash_between_planned_batches_is_finished_at_the_next_start(
         assert {r.state for r in rows} == {"sent"} and len(rows) == n
         assert all(i.delivered for i in items)
         assert claim.snapshot == ""
+
+
+async def test_a_reply_gets_its_slot_while_the_fan_out_waits_for_a_busy_database(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an update that holds the write lock and then replies, while a fan-out's sends wait for
+    # that lock: a send retrying the database must not keep its pacing slot (its chat's above
+    # all), or the reply waits for the fan-out's retries and the fan-out for the reply's commit.
+    # Here the database refuses every lease until the replies are out.
+    from sqlalchemy.exc import OperationalError
+
+    from storage import outbox
+
+    take = outbox.take
+    replied = asyncio.Event()
+    refused: list[int] = []
+
+    async def locked_until_replied(session: object, **kw: object) -> bool:
+        if not replied.is_set():
+            refused.append(int(str(kw["row_id"])))
+            raise OperationalError("UPDATE outboxmessage", {}, Exception("database is locked"))
+        return await take(session, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(outbox, "take", locked_until_replied)
+    n = 60
+    users = [owner(i) for i in range(n)]
+    async with running(db_url, TELEGRAM, strict=False) as bot:
+        pid = await seed_owners(bot, n)
+        svc = bot.app.bot_data["svc"]
+        beat = asyncio.create_task(run_beat(bot.app.bot, svc, programme_id=pid, beat=Beat.DISPATCH))
+        await until(lambda: len(refused) >= 30, timeout=10)  # the fan-out is at the database
+        # to an owner whose own dispatch is waiting for the database, and to someone else: each
+        # send of the fan-out would retry for over 12 s, and the replies must not wait for that
+        for chat in (owner(0).id, owner(n).id):
+            await asyncio.wait_for(bot.app.bot.send_message(chat_id=chat, text="已收到"), 2)
+        replied.set()
+        await beat
+        await bot.api.wait_until(
+            lambda: all(dispatches_to(bot.api, u) >= 1 for u in users), timeout=60
+        )
+        assert [dispatches_to(bot.api, u) for u in users] == [1] * n
