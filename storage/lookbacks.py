@@ -18,7 +18,7 @@ from core.domain.model import Answer, Status
 from storage import audit, db
 from storage.answers import Evidence, add_evidence
 from storage.models import Measure, Person, SignoffRequest
-from storage.models_closing import LookBack
+from storage.models_closing import LookBack, SpotCheck
 
 
 async def unasked(session: AsyncSession, *, programme_id: int) -> list[tuple[int, date]]:
@@ -158,15 +158,29 @@ async def answered_between(
     session: AsyncSession, *, programme_id: int, start: datetime, end: datetime
 ) -> list[tuple[str, str]]:
     """(code, verdict) of look-backs answered in [start, end)."""
+    return await verdicts_between(
+        session, model=LookBack, programme_id=programme_id, start=start, end=end
+    )
+
+
+async def verdicts_between(
+    session: AsyncSession,
+    *,
+    model: type[LookBack] | type[SpotCheck],
+    programme_id: int,
+    start: datetime,
+    end: datetime,
+) -> list[tuple[str, str]]:
+    """(code, verdict) of the look-backs or spot checks answered in [start, end), in order."""
     rows = await session.exec(
-        select(Measure.code, LookBack.verdict)
-        .join(Measure, col(Measure.id) == LookBack.measure_id)
+        select(Measure.code, model.verdict)
+        .join(Measure, col(Measure.id) == model.measure_id)
         .where(
-            LookBack.programme_id == programme_id,
-            col(LookBack.answered_at) >= start,
-            col(LookBack.answered_at) < end,
+            model.programme_id == programme_id,
+            col(model.answered_at) >= start,
+            col(model.answered_at) < end,
         )
-        .order_by(col(LookBack.answered_at))
+        .order_by(col(model.answered_at), col(model.id))
     )
     return [(code, verdict) for code, verdict in rows.all() if verdict]
 

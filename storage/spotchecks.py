@@ -13,7 +13,7 @@ from core.domain.closing import REBOUND_HEALTH
 from core.domain.lifecycle import Event, next_status
 from core.domain.model import Status
 from core.domain.spotcheck import DRAW, TRUE_ACTION, UNTRUE, UNTRUE_ACTION, Candidate
-from storage import audit
+from storage import audit, lookbacks
 from storage.models import AuditEvent, Measure, SignoffRequest, Unit
 from storage.models_closing import SpotCheck
 
@@ -164,17 +164,9 @@ async def answered_between(
     session: AsyncSession, *, programme_id: int, start: datetime, end: datetime
 ) -> list[tuple[str, str]]:
     """(code, verdict) of spot checks answered in [start, end), in answering order."""
-    rows = await session.exec(
-        select(Measure.code, SpotCheck.verdict)
-        .join(Measure, col(Measure.id) == SpotCheck.measure_id)
-        .where(
-            SpotCheck.programme_id == programme_id,
-            col(SpotCheck.answered_at) >= start,
-            col(SpotCheck.answered_at) < end,
-        )
-        .order_by(col(SpotCheck.answered_at), col(SpotCheck.id))
+    return await lookbacks.verdicts_between(
+        session, model=SpotCheck, programme_id=programme_id, start=start, end=end
     )
-    return [(code, verdict) for code, verdict in rows.all() if verdict]
 
 
 async def untrue_between(
