@@ -14,6 +14,7 @@ from core.domain.months import read_month
 from core.domain.report import month_end
 from core.i18n import N_
 from handlers.export_progress import export_progress
+from handlers.files import send_files
 from handlers.gate import Where, gate
 from handlers.send import send_long
 from usecases import binder, documents
@@ -58,7 +59,7 @@ async def export(update: Update, context: CadenceContext) -> None:
         doc = await documents.ledger(
             context.session, programme=programme, as_of=_today(context), t=t
         )
-        await documents.post(context.bot, chat.id, [doc])
+        await send_files(context.bot, chat.id, [doc])
     elif what == "report" and len(args) <= 3:
         await _report(update, context, " ".join(args[1:]))
     elif what == "progress" and len(args) <= 3:
@@ -99,7 +100,7 @@ async def _report(update: Update, context: CadenceContext, month: str) -> None:
         context.session, programme=context.programme, period=period, t=t
     )
     await send_long(context.bot, chat.id, text)
-    await documents.post(context.bot, chat.id, files)
+    await send_files(context.bot, chat.id, files)
 
 
 async def _halfyear(update: Update, context: CadenceContext) -> None:
@@ -116,7 +117,7 @@ async def _halfyear(update: Update, context: CadenceContext) -> None:
         month=int(last[5:]),
         t=context.t,
     )
-    await documents.post(context.bot, chat.id, [doc])
+    await send_files(context.bot, chat.id, [doc])
 
 
 async def _evidence(update: Update, context: CadenceContext, scope: list[str]) -> None:
@@ -149,4 +150,4 @@ async def _evidence(update: Update, context: CadenceContext, scope: list[str]) -
             t._("No evidence files have been uploaded for these measures yet.")
         )
     else:
-        await documents.post(context.bot, chat.id, parts)
+        await send_files(context.bot, chat.id, parts)

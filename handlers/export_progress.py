@@ -9,7 +9,7 @@ from bot.context import CadenceContext
 from core.clock import today_in
 from core.domain.months import read_month
 from core.domain.report import month_end
-from usecases import documents
+from handlers.files import send_files
 from usecases.progress import progress_document
 
 FIRST_YEAR = 2000  # as /export report: no programme's ledger is older
@@ -37,4 +37,4 @@ async def export_progress(update: Update, context: CadenceContext, month: str) -
     doc = await progress_document(
         context.session, programme=programme, year=year, month=number, today=today, t=t
     )
-    await documents.post(context.bot, chat.id, [doc])
+    await send_files(context.bot, chat.id, [doc])

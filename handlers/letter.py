@@ -10,6 +10,7 @@ from core.domain.model import Role
 from core.i18n import Tr
 from core.render import callbacks
 from core.render.letter_words import number_label
+from handlers.files import send_files
 from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query
 from storage import measures
@@ -61,7 +62,7 @@ async def letter(update: Update, context: CadenceContext) -> None:
         return
     # the number is kept only if the letter is: it goes out once the number is committed
     letter = _captioned(t, result)
-    context.reply(lambda: documents.post(context.bot, message.chat_id, [letter]))
+    context.reply(lambda: send_files(context.bot, message.chat_id, [letter]))
 
 
 @gate(Role.COORDINATOR, where=Where.ANY, programme_of=measure_programme)
@@ -97,7 +98,7 @@ async def letter_button(update: Update, context: CadenceContext) -> None:
     letter = _captioned(t, result)
 
     async def reply() -> None:  # once the number is committed
-        await documents.post(context.bot, user.id, [letter])
+        await send_files(context.bot, user.id, [letter])
         await answer_query(query, t._("The letter is in your private chat with me."))
 
     context.reply(reply)

@@ -10,7 +10,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import Bot
 
 from core.domain import documents, report
 from core.domain.chain import Anchor
@@ -135,15 +134,6 @@ def sendable(files: list[Document]) -> list[tuple[str, Document, str]]:
             # Telegram refuses it with 413; saying so in the log beats failing the whole beat
             log.warning("%s is %s bytes, over Telegram's upload limit", f.filename, len(f.data))
     return out
-
-
-async def post(bot: Bot, chat_id: int, files: list[Document]) -> None:
-    """Send each file to the chat: photos inline, the rest as documents, within upload limits."""
-    for kind, f, caption in sendable(files):
-        if kind == "photo":
-            await bot.send_photo(chat_id, f.data, caption=caption or None, filename=f.filename)
-        else:
-            await bot.send_document(chat_id, f.data, filename=f.filename, caption=caption or None)
 
 
 async def halfyear(
