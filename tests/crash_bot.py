@@ -3,12 +3,15 @@
 Usage: python crash_bot.py DATABASE_URL BOT_API_BASE_URL ISO_MOMENT [WEBHOOK_PORT | run]
 With WEBHOOK_PORT it is a webhook replica listening on 127.0.0.1:WEBHOOK_PORT; with `run` it is
 bot.app.run as deployed (its signal handling included); else it polls.
+`python crash_bot.py forks` starts polling bots on request, each a fork of it (fork_server).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
+import traceback
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +28,7 @@ from jobs.pacing import Limits
 SLOW = Limits(per_second=12, private_per_second=0, group_per_minute=0)
 RELAXED = Limits(per_second=1000, private_per_second=0, group_per_minute=0)
 PUBLIC = "https://cadence.example.org/telegram/hook"
+READY = "ready"  # a fork says which it is: `ready PID`
 SECRET = "s3cret-token_for-tests"
 
 
@@ -55,8 +59,36 @@ async def main(db_url: str, base_url: str, moment: str, port: str | None = None)
         await app.start()
     else:
         await start_app(app, poll_timeout=1)
-    print("ready", flush=True)
+    print(READY, flush=True)
     await asyncio.Event().wait()
+
+
+def fork_server() -> None:
+    """Polling bots on request, each forked from this process: the imports are paid once.
+
+    A fresh interpreter spends ~2 s of CPU importing before its bot starts; the kill loop starts
+    one per kill. A fork is still a process of its own: a SIGKILL ends it as hard, its sockets
+    and database connections die with it. Lines on stdin: `start DB_URL BASE_URL MOMENT` (the
+    fork prints `ready PID` once polling, or `failed PID`); `wait PID` (this process reaps the
+    one the test killed and prints `dead PID`); end of input ends it.
+    """
+    global READY
+    while line := sys.stdin.readline():
+        word, *args = line.split()
+        if word == "wait":
+            os.waitpid(int(args[0]), 0)
+            print("dead", args[0], flush=True)
+            continue
+        sys.stdout.flush()  # nothing buffered may be written twice
+        if os.fork() == 0:
+            os.close(0)  # the orders are for the server
+            READY = f"ready {os.getpid()}"
+            try:
+                asyncio.run(main(*args))
+            except BaseException:
+                traceback.print_exc()
+                print("failed", os.getpid(), flush=True)
+            os._exit(1)
 
 
 def deployed(db_url: str, base_url: str, moment: str) -> int:
@@ -76,6 +108,9 @@ def deployed(db_url: str, base_url: str, moment: str) -> int:
 
 
 if __name__ == "__main__":
-    if sys.argv[4:5] == ["run"]:
+    if sys.argv[1:] == ["forks"]:
+        fork_server()
+    elif sys.argv[4:5] == ["run"]:
         sys.exit(deployed(*sys.argv[1:4]))
-    asyncio.run(main(*sys.argv[1:5]))
+    else:
+        asyncio.run(main(*sys.argv[1:5]))

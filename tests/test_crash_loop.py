@@ -41,28 +41,51 @@ FRIDAY = datetime(2024, 9, 20, 15, 0, tzinfo=SH)  # the programme is set up
 MONDAY = datetime(2024, 9, 23, 9, 30, tzinfo=SH)  # W39's dispatch is due: caught up at start
 
 
-def _start(db_url: str, api: FakeTelegram) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PYTHONPATH": str(HARNESS.parent), "CADENCE_SEND_IN_FLIGHT": str(BOUND)}
-    # CADENCE_CRASH_LOG=path keeps every process's log there (appended), to read a failure
-    with open(LOG or os.devnull, "ab") as log:
-        return subprocess.Popen(
-            [sys.executable, str(HARNESS), db_url, api.base_url, MONDAY.isoformat()],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=log,
-        )
+class Forks:
+    """The loop's bot processes, each forked from one that imported everything (crash_bot.py)."""
 
+    def __init__(self, db_url: str, api: FakeTelegram) -> None:
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(HARNESS.parent),
+            "CADENCE_SEND_IN_FLIGHT": str(BOUND),
+        }
+        self.start_line = f"start {db_url} {api.base_url} {MONDAY.isoformat()}\n"
+        # CADENCE_CRASH_LOG=path keeps every process's log there (appended), to read a failure
+        with open(LOG or os.devnull, "ab") as log:
+            self.server = subprocess.Popen(
+                [sys.executable, str(HARNESS), "forks"],
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+            )
 
-def _close(proc: subprocess.Popen[bytes]) -> None:
-    """Close a reaped process's pipe (left to the collector, it warns in a later test)."""
-    if proc.stdout is not None:
-        proc.stdout.close()
+    async def _order(self, line: str) -> list[str]:
+        """Send the server a line; its (or the fork's) answer, split."""
+        assert self.server.stdin is not None and self.server.stdout is not None
+        self.server.stdin.write(line.encode())
+        self.server.stdin.flush()
+        answer = await asyncio.wait_for(asyncio.to_thread(self.server.stdout.readline), 30)
+        return answer.decode().split()
 
+    async def start(self) -> int:
+        """A fresh bot process, polling; its pid."""
+        word, pid = await self._order(self.start_line)
+        assert word == "ready", "the bot did not start (CADENCE_CRASH_LOG=path to see why)"
+        return int(pid)
 
-async def _ready(proc: subprocess.Popen[bytes]) -> None:
-    assert proc.stdout is not None
-    line = await asyncio.wait_for(asyncio.to_thread(proc.stdout.readline), 30)
-    assert line.strip() == b"ready"
+    async def kill(self, pid: int) -> None:
+        """SIGKILL, and wait until the process is gone (its sockets closed)."""
+        os.kill(pid, signal.SIGKILL)
+        assert await self._order(f"wait {pid}\n") == ["dead", str(pid)]
+
+    def close(self) -> None:
+        """End the server (and close its pipes: left to the collector, they warn in a later test)."""
+        assert self.server.stdin is not None and self.server.stdout is not None
+        self.server.stdin.close()
+        self.server.wait(timeout=30)
+        self.server.stdout.close()
 
 
 async def _step(api: FakeTelegram, user: User, mark: int) -> SentMessage:
@@ -134,18 +157,16 @@ async def test_sigkill_at_random_points_of_a_dispatch(db_url: str) -> None:
         kills: list[tuple[int, set[tuple[int, int]]]] = []
         exposed: set[tuple[int, int]] = set()
         answering = None
+        forks = Forks(db_url, api)
         try:
             for n in range(KILLS):
-                proc = _start(db_url, api)
-                await _ready(proc)
+                pid = await forks.start()
                 # a random point: a few more messages out, then a random instant
                 target = min(_total(api, users) + rng.randint(0, 3), OWNERS)
                 await api.wait_until(partial(_reached, api, users, target), timeout=20)
                 await asyncio.sleep(rng.uniform(0.0, 0.25))  # kept: the random instant is the test
                 open_at_kill = api.open_sends
-                proc.send_signal(signal.SIGKILL)
-                await asyncio.to_thread(proc.wait)
-                _close(proc)
+                await forks.kill(pid)
                 # a request already on its way is still taken by the server after the kill
                 await api.wait_until(lambda: api.open_sends == 0, timeout=5)
                 recorded = await _recorded(db)
@@ -159,8 +180,7 @@ async def test_sigkill_at_random_points_of_a_dispatch(db_url: str) -> None:
                     api.press(answering, got, button(got, "md:"))
             assert answering is not None
             api.faults.latency = 0.0
-            proc = _start(db_url, api)  # the last restart finishes the dispatch
-            await _ready(proc)
+            pid = await forks.start()  # the last restart finishes the dispatch
             try:
                 await api.wait_until(lambda: all(dispatches_to(api, u) for u in users), timeout=60)
 
@@ -171,15 +191,14 @@ async def test_sigkill_at_random_points_of_a_dispatch(db_url: str) -> None:
                 await until(all_recorded, timeout=60, what="every copy recorded")
                 await _answer(api, answering)
             finally:
-                proc.send_signal(signal.SIGKILL)
-                await asyncio.to_thread(proc.wait)
-                _close(proc)
+                await forks.kill(pid)
             async with db.session() as s:
                 rows = (await s.exec(select(OutboxMessage))).all()
                 items = (await s.exec(select(DispatchItem))).all()
                 persons = (await s.exec(select(Person))).all()
             recorded = await _recorded(db)
         finally:
+            forks.close()
             await db.dispose()
     assert {r.state for r in rows if r.beat == "dispatch"} == {"sent"}
     assert len([r for r in rows if r.beat == "dispatch"]) == OWNERS
