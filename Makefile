@@ -53,7 +53,8 @@ lint: $(TEST_STAMP)
 	$(BIN)/lint-imports --no-cache
 
 # the suite over two workers (each its own PostgreSQL database), then the timing-sensitive tests
-# alone (tests/conftest.py ALONE): a stop within 3 s or a pace per second is measured unloaded
+# alone (tests/conftest.py ALONE): a stop within 3 s or a pace per second is measured unloaded;
+# tests that only start processes (the kill loop, `bot run`) wait beside the others
 WORKERS ?= 2
 test: $(TEST_STAMP) i18n-compile lint
 	$(BIN)/pytest -n $(WORKERS) -m "not alone" --durations=15
