@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import sys
 import traceback
 from datetime import datetime
@@ -70,17 +71,22 @@ def fork_server() -> None:
     one per kill. A fork is still a process of its own: a SIGKILL ends it as hard, its sockets
     and database connections die with it. Lines on stdin: `start DB_URL BASE_URL MOMENT` (the
     fork prints `ready PID` once polling, or `failed PID`); `wait PID` (this process reaps the
-    one the test killed and prints `dead PID`); end of input ends it.
+    one the test killed and prints `dead PID`); end of input ends it, and any fork a failed test
+    left running.
     """
     global READY
+    alive: set[int] = set()
     while line := sys.stdin.readline():
         word, *args = line.split()
         if word == "wait":
             os.waitpid(int(args[0]), 0)
+            alive.discard(int(args[0]))
             print("dead", args[0], flush=True)
             continue
         sys.stdout.flush()  # nothing buffered may be written twice
-        if os.fork() == 0:
+        if pid := os.fork():
+            alive.add(pid)
+        else:
             os.close(0)  # the orders are for the server
             READY = f"ready {os.getpid()}"
             try:
@@ -89,6 +95,9 @@ def fork_server() -> None:
                 traceback.print_exc()
                 print("failed", os.getpid(), flush=True)
             os._exit(1)
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
 
 
 def deployed(db_url: str, base_url: str, moment: str) -> int:
