@@ -51,12 +51,20 @@ async def fan_out(bot: Bot, svc: Services, fanout: dispatch.Fanout, *, budget: f
     )
     active = (id(svc), pid, fanout.period)
     _ACTIVE.add(active)  # the reconciliation leaves it to this run
+    failed: Exception | None = None
     try:
         await _plan_left(svc, fanout, feed)
+    except Exception as exc:  # raised again once the sender is done
+        failed = exc
     finally:
         _ACTIVE.discard(active)
         feed.close()  # the sender finishes what is planned; a stop leaves the rest to the resume
-    return await sending
+    # awaited even when planning failed: a sender left running on its own would race the next
+    # start's for the same rows once their leases ran out (an owner dispatched twice)
+    delivery = await sending
+    if failed is not None:
+        raise failed
+    return delivery
 
 
 async def _plan_left(svc: Services, fanout: dispatch.Fanout, feed: Feed) -> None:
