@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ssl
+from functools import cache
 from typing import Any
 
 import aiohttp
@@ -17,6 +18,13 @@ FORM_HEADERS = {"User-Agent": BaseRequest.USER_AGENT}
 
 def _add(first: float | None, second: float | None) -> float | None:
     return None if first is None or second is None else first + second
+
+
+@cache
+def _tls() -> ssl.SSLContext:
+    """certifi's roots, as httpx used them (a slim image may have no system CA bundle); read once
+    for both of the bot's requests (updates and the rest)."""
+    return ssl.create_default_context(cafile=certifi.where())
 
 
 class AiohttpRequest(BaseRequest):
@@ -48,9 +56,7 @@ class AiohttpRequest(BaseRequest):
     async def initialize(self) -> None:
         """Open the session: it needs the running loop, so not in __init__."""
         if self._session is None or self._session.closed:
-            # certifi's roots, as httpx used: a slim image may have no system CA bundle
-            tls = ssl.create_default_context(cafile=certifi.where())
-            connector = aiohttp.TCPConnector(limit=self._pool_size, ssl=tls)
+            connector = aiohttp.TCPConnector(limit=self._pool_size, ssl=_tls())
             self._session = aiohttp.ClientSession(connector=connector)
 
     async def shutdown(self) -> None:
