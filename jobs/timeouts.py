@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import httpx  # PTB's own HTTP client (its dependency): the kind of timeout is httpx's
+import aiohttp  # the bot's transport (bot/transport.py): its connect timeouts never left
+import httpx  # PTB's own HTTP client, still a plain Bot()'s transport
 from telegram.error import TelegramError, TimedOut
 
 
@@ -11,5 +12,6 @@ def may_have_arrived(exc: TelegramError) -> bool:
 
     A connect or pool timeout never left this process, so its retry cannot be a duplicate.
     """
-    left = not isinstance(exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout)
+    unsent = httpx.ConnectTimeout | httpx.PoolTimeout | aiohttp.ConnectionTimeoutError
+    left = not isinstance(exc.__cause__, unsent)
     return isinstance(exc, TimedOut) and left

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import case, delete, func, insert, text, update
+from sqlalchemy import bindparam, case, delete, func, insert, text, update
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -14,6 +14,20 @@ from storage.models_delivery import SendGrant
 from storage.timeouts import this_process
 
 LOCK_KEY = 0x43_61_64_65  # "Cade": the advisory lock that takes claims one at a time on PostgreSQL
+
+# Core statements on the table, built once with bound values: a claim runs before every reply,
+# and building them (and the ORM's bulk-delete bookkeeping) was most of its CPU
+_GRANTS = SendGrant.__table__  # type: ignore[attr-defined]
+_LOCK = text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=LOCK_KEY)
+_EXPIRED = delete(_GRANTS).where(_GRANTS.c.until_ms <= bindparam("now_ms"))
+_HELD = select(func.coalesce(func.sum(_GRANTS.c.slots), 0), func.min(_GRANTS.c.until_ms)).where(
+    _GRANTS.c.until_ms > bindparam("now_ms")
+)
+_GRANT = (
+    insert(_GRANTS)
+    .values(process=bindparam("process"), slots=bindparam("slots"), until_ms=bindparam("until"))
+    .returning(_GRANTS.c.id)
+)
 
 
 async def ready(db: Database) -> None:
@@ -51,9 +65,9 @@ async def claim(
     the first statement writes, so it waits (busy timeout) for the file's one write lock.
     """
     if session.bind is not None and session.bind.dialect.name == "postgresql":
-        await rows(session, text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=LOCK_KEY))
+        await rows(session, _LOCK)
     until = col(SendGrant.until_ms)
-    await rows(session, delete(SendGrant).where(until <= now_ms))
+    await rows(session, _EXPIRED, {"now_ms": now_ms})
     if settle:  # one statement for them all
         ids = col(SendGrant.id)
         ends = {grant: end for grant, _, end in settle if end is not None}
@@ -66,22 +80,10 @@ async def claim(
                 until_ms=case(ends, value=ids, else_=until) if ends else until,
             ),
         )
-    held, soonest = (
-        await session.exec(
-            select(func.coalesce(func.sum(SendGrant.slots), 0), func.min(until)).where(
-                until > now_ms
-            )
-        )
-    ).one()
+    held, soonest = (await rows(session, _HELD, {"now_ms": now_ms})).one()
     n = min(want, limit - int(held))
     if n <= 0:
         return Claim(None, 0, int(held), soonest)
-    grant = (
-        await rows(
-            session,
-            insert(SendGrant)
-            .values(process=this_process(), slots=n, until_ms=now_ms + hold_ms)
-            .returning(col(SendGrant.id)),
-        )
-    ).scalar_one()
+    values = {"process": this_process(), "slots": n, "until": now_ms + hold_ms}
+    grant = (await rows(session, _GRANT, values)).scalar_one()
     return Claim(int(grant), n, int(held), soonest)

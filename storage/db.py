@@ -20,13 +20,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from storage import sqlite_driver
 
 
-async def rows(session: AsyncSession, query: Executable) -> Result[*tuple[Any, ...]]:
-    """A Core select's plain rows through the session, so its pending changes flush first.
+async def rows(
+    session: AsyncSession, query: Executable, params: dict[str, Any] | None = None
+) -> Result[*tuple[Any, ...]]:
+    """A Core select's plain rows (with bound `params`) through the session, so its pending
+    changes flush first.
 
     SQLModel deprecates `session.execute`; its `exec` runs any statement the same way but types
     only its own selects of up to four columns, hence one ignore here rather than at each caller.
     """
-    return await session.exec(query)  # type: ignore[call-overload, no-any-return]
+    return await session.exec(query, params=params)  # type: ignore[call-overload, no-any-return]
 
 
 def to_async_url(url: str) -> str:
