@@ -1,4 +1,4 @@
-"""The Bot API over aiohttp with JSON bodies: about a quarter of PTB's httpx CPU per request."""
+"""The Bot API over aiohttp, form-encoded as PTB sends it: about a quarter of httpx's CPU per request."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
-JSON_HEADERS = {"Content-Type": "application/json", "User-Agent": BaseRequest.USER_AGENT}
-FORM_HEADERS = {"User-Agent": BaseRequest.USER_AGENT}
+HEADERS = {"User-Agent": BaseRequest.USER_AGENT}
 
 
 def _add(first: float | None, second: float | None) -> float | None:
@@ -31,7 +30,7 @@ class AiohttpRequest(BaseRequest):
     """PTB's HTTPXRequest contract (timeouts, errors) on aiohttp, which Cadence already carries.
 
     Measured (benchmarks/RESULTS.md, issue 27, h27cpu): httpx spends ~0.9 ms of CPU on a
-    sendMessage, aiohttp with a JSON body ~0.25 ms. Timeouts map as httpx's do: connect and pool
+    sendMessage, aiohttp ~0.25 ms. Timeouts map as httpx's do: connect and pool
     waits raise aiohttp's ConnectionTimeoutError (the request never left: safe to retry, see
     jobs/timeouts.py), a read timeout its SocketTimeoutError. aiohttp has no write timeout, so
     an upload is bounded by its read timeout once sent.
@@ -80,7 +79,6 @@ class AiohttpRequest(BaseRequest):
             raise RuntimeError("This AiohttpRequest is not initialized!")
         files = request_data.multipart_data if request_data else None
         body: Any = None
-        headers = FORM_HEADERS
         if files:
             form = aiohttp.FormData(quote_fields=False)  # UTF-8 file names, as httpx sent them
             for name, value in request_data.json_parameters.items():  # type: ignore[union-attr]
@@ -89,7 +87,9 @@ class AiohttpRequest(BaseRequest):
                 form.add_field(name, content, filename=filename, content_type=mime)
             body = form
         elif request_data:
-            body, headers = request_data.json_payload, JSON_HEADERS
+            # form-encoded, the body PTB's httpx sends: every Bot API server reads it (the JSON
+            # body saved a few microseconds, not worth a server that reads only forms)
+            body = request_data.json_parameters
         read = self._given(read_timeout, self._read)
         connect = self._given(connect_timeout, self._connect)
         pool = self._given(pool_timeout, self._pool)
@@ -99,7 +99,7 @@ class AiohttpRequest(BaseRequest):
         )
         try:
             async with self._session.request(
-                method, url, data=body, headers=headers, timeout=timeout
+                method, url, data=body, headers=HEADERS, timeout=timeout
             ) as response:
                 return response.status, await response.read()
         except (TimeoutError, aiohttp.ServerTimeoutError) as err:
