@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest_asyncio
@@ -19,10 +19,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.domain.ledger import LedgerRow
 from core.domain.model import Role, Status
-from storage import ledger_store, people, programmes
+from storage import ledger_store, outbox, people, programmes
 from storage.db import Database
 from storage.migrate import upgrade
 from storage.models import Measure, OutboxMessage, Person, Programme
+from usecases import dispatch as dispatch_job
 from usecases.actor import Actor
 
 NOW = datetime(2025, 3, 10, 9, 30, tzinfo=SH)  # a Monday, a working day
@@ -126,3 +127,19 @@ async def world() -> AsyncIterator[World]:
     finally:
         await db.dispose()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+async def run_dispatch(world: World, period: str, at: datetime) -> dispatch_job.Planned:
+    """The dispatch beat's planning, then every message of it delivered (the sender's record)."""
+    async with world.db.session() as s:
+        p = await world.programme(s)
+        planned = await dispatch_job.dispatch(
+            s, programme=p, period=period, now=at, expires=at + timedelta(days=7)
+        )
+    async with world.db.session() as s:
+        q = select(OutboxMessage).where(
+            OutboxMessage.beat == "dispatch", OutboxMessage.period == period
+        )
+        for n, message in enumerate((await s.exec(q)).all(), start=1):
+            await outbox.mark_sent(s, row=message, message_id=n, at=at)
+    return planned
