@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from sqlmodel import select
-from use_cases.conftest import NOW, World, run_dispatch
 
 from core.domain.model import Health
 from storage.models import DispatchItem, OutboxMessage
+from use_cases.conftest import NOW, World, run_dispatch
 from usecases import answers, nudges
 from usecases import dispatch as dispatch_job
 
