@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest_asyncio
 from conftest import HEAD, SH
 from oracle.harness import open_database
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.domain.ledger import LedgerRow
@@ -87,7 +87,7 @@ class World:
         return Actor(person_id=p.id or 0, name=p.name, audit=f"tg:{p.telegram_user_id}")
 
     async def outbox(self, s: AsyncSession) -> list[OutboxMessage]:
-        q = select(OutboxMessage).order_by(OutboxMessage.id)  # type: ignore[arg-type]
+        q = select(OutboxMessage).order_by(col(OutboxMessage.id))
         return list((await s.exec(q)).all())
 
     async def import_rows(self, rows: list[LedgerRow], at: datetime = NOW) -> None:

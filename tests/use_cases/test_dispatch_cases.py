@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from core.domain.model import Health
 from storage.models import DispatchItem, OutboxMessage
@@ -53,7 +53,7 @@ async def test_a_dispatch_lists_each_owner_their_measures(world: World) -> None:
         by_chat = {m.chat_id: m for m in messages}
         mine = by_chat[owners["张三"].telegram_user_id or 0]
         assert "整改措施1.1" in mine.text and "1.2" not in mine.text
-        items = (await s.exec(select(DispatchItem).order_by(DispatchItem.measure_id))).all()
+        items = (await s.exec(select(DispatchItem).order_by(col(DispatchItem.measure_id)))).all()
         m11, m12 = await world.measure(s, "1.1"), await world.measure(s, "1.2")
         assert mine.measure_ids == str(m11.id)
         assert [(i.measure_id, i.recipient_id, i.delivered, i.short) for i in items] == [
@@ -100,7 +100,7 @@ async def test_the_nudge_goes_to_whoever_has_not_answered_once(world: World) -> 
             lisi.telegram_user_id, str(lisi.id), str(m12.id),
         )  # fmt: skip
         assert "1.2" in nudge.text and "1.1" not in nudge.text
-        items = (await s.exec(select(DispatchItem).order_by(DispatchItem.measure_id))).all()
+        items = (await s.exec(select(DispatchItem).order_by(col(DispatchItem.measure_id)))).all()
         assert [i.nudged for i in items] == [False, True]
 
 
