@@ -7,12 +7,16 @@ from datetime import date, timedelta
 from sqlmodel import select
 
 from core.domain.closing import Verdict
-from core.domain.model import Health, Status
-from storage import lookbacks, programmes
-from storage.models import Measure, ProgressUpdate, SignoffRequest
+from core.domain.model import Health, Role, Status
+from storage import lookbacks, people, programmes
+from storage.models import Measure, Person, ProgressUpdate, SignoffRequest, UserPref
 from use_cases.conftest import NOW, World
 from usecases import answers, extension, lookback
 from usecases.lookback import Answered, LookBackAnswer, Refused
+
+ZH_REBOUND = (
+    "↩️ 回头看：专班乙反映1.1整改措施1.1出现反弹：问题反弹\n该整改措施已重新打开，将纳入每周调度。"
+)
 
 
 async def test_an_answer_on_track_is_stored_and_tells_nobody(world: World) -> None:
@@ -112,7 +116,16 @@ async def test_a_lookback_that_holds_keeps_the_measure_closed(world: World) -> N
 async def test_a_rebound_reopens_and_tells_the_other_coordinators(world: World) -> None:
     lid = await _closed_with_lookback(world, "1.1")
     async with world.db.session() as s:
-        p, me = await world.programme(s), await world.actor(s, "专班甲")  # a coordinator answers
+        s.add(Person(programme_id=world.programme_id, name="专班丙", telegram_user_id=9_000_003))
+        await s.flush()
+        third = await world.person(s, "专班丙")
+        await people.grant(
+            s, programme_id=world.programme_id, person_id=third.id or 0, role=Role.COORDINATOR
+        )
+        s.add(UserPref(telegram_user_id=9_000_003, locale="en"))  # 专班丙 reads English
+    async with world.db.session() as s:
+        # 专班乙, first by name, answers: the others are told, not them
+        p, me = await world.programme(s), await world.actor(s, "专班乙")
         said = await lookback.answer(
             s, programme=p, actor=me, answer=LookBackAnswer(lid, Verdict.REBOUND, "问题反弹"),
             now=NOW,
@@ -121,11 +134,14 @@ async def test_a_rebound_reopens_and_tells_the_other_coordinators(world: World) 
     async with world.db.session() as s:
         m = await world.measure(s, "1.1")
         assert (m.status, m.closed_on) == (Status.REOPENED.value, None)
-        other = await world.person(s, "专班乙")
-        [news] = await world.outbox(s)  # not to 专班甲, who answered
-        assert news.chat_id == other.telegram_user_id and news.locale == "zh_CN"
-        assert news.period.startswith(f"rebound:{m.id}@")
-        assert "1.1" in news.text and "问题反弹" in news.text and "专班甲" in news.text
+        news = await world.outbox(s)
+        assert [(n.chat_id, n.locale) for n in news] == [(9_000_003, "en"), (9_000_001, "zh_CN")]
+        assert all(n.period.startswith(f"rebound:{m.id}@") for n in news)
+        assert [n.text for n in news] == [
+            "↩️ Look-back: 1.1 整改措施1.1 has rebounded, says 专班乙: 问题反弹\n"
+            "It is reopened and back in the weekly dispatch.",
+            ZH_REBOUND,
+        ]
 
 
 async def test_a_lookback_is_answered_once_and_only_in_its_programme(world: World) -> None:
