@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlmodel import col, select
 
 from core.domain.model import Health
-from storage.models import DispatchItem, OutboxMessage
+from storage.models import Absence, DispatchItem, OutboxMessage
 from use_cases.conftest import NOW, World, run_dispatch
 from usecases import answers, nudges
 from usecases import dispatch as dispatch_job
@@ -144,3 +144,32 @@ async def test_a_task_force_chat_hears_of_it_instead(world: World) -> None:
     async with world.db.session() as s:
         ids = [(await world.measure(s, c)).id for c in ("1.1", "1.2")]
     assert sorted((e.chat_id, e.key) for e in escalations) == [(-100500, f"tf:{i}") for i in ids]
+
+
+async def _away(world: World, name: str, delegate: str | None) -> None:
+    async with world.db.session() as s:
+        who = await world.person(s, name)
+        stand_in = await world.person(s, delegate) if delegate else None
+        s.add(
+            Absence(
+                programme_id=world.programme_id, person_id=who.id or 0, start=NOW.date(),
+                end=NOW.date() + timedelta(days=3), delegate_id=stand_in.id if stand_in else None,
+            )
+        )  # fmt: skip
+
+
+async def test_an_owner_away_is_paused_or_reached_through_the_stand_in(world: World) -> None:
+    await _away(world, "李四", delegate=None)
+    async with world.db.session() as s:
+        assert await dispatch_job.reach(s, programme=await world.programme(s), now=NOW) == (
+            dispatch_job.Planned(messages=1, owners=2, unbound=())
+        )
+    await _away(world, "张三", delegate="专班甲")
+    planned = await run_dispatch(world, "2025-W11", NOW)
+    assert planned == dispatch_job.Planned(messages=1, owners=2, unbound=())
+    async with world.db.session() as s:
+        stand_in, zhang = await world.person(s, "专班甲"), await world.person(s, "张三")
+        [message] = [m for m in await world.outbox(s) if m.beat == "dispatch"]
+        assert (message.chat_id, message.key) == (stand_in.telegram_user_id, str(zhang.id))
+        [item] = (await s.exec(select(DispatchItem))).all()  # 李四's is paused: no item
+        assert (item.owner_id, item.recipient_id) == (zhang.id, stand_in.id)
