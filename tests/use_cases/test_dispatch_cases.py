@@ -173,3 +173,30 @@ async def test_an_owner_away_is_paused_or_reached_through_the_stand_in(world: Wo
         assert (message.chat_id, message.key) == (stand_in.telegram_user_id, str(zhang.id))
         [item] = (await s.exec(select(DispatchItem))).all()  # 李四's is paused: no item
         assert (item.owner_id, item.recipient_id) == (zhang.id, stand_in.id)
+
+
+async def test_a_fanout_stopped_midway_resumes_with_the_owners_left(world: World) -> None:
+    async with world.db.session() as s:
+        p = await world.programme(s)
+        first = await dispatch_job.dispatch(
+            s, programme=p, period="2025-W11", now=NOW, expires=NOW + WEEK, first=1
+        )
+    assert first.fanout is not None and len(first.fanout.left) == 1
+    assert len(await _beat(world, "dispatch")) == 1
+    await _unbind(world, "分管领导")  # unrelated to the owners: the resumed plan still goes out
+    async with world.db.session() as s:
+        p, lisi = await world.programme(s), await world.person(s, "李四")
+        assert first.fanout.left == [lisi.id]
+        resumed = await dispatch_job.fanout_of(
+            s, programme=p, period="2025-W11", now=NOW, expires=NOW + WEEK,
+            owner_ids=[lisi.id or 0, 999],
+        )  # fmt: skip
+        assert list(resumed.owners) == [lisi.id] and resumed.left == [lisi.id, 999]
+        assert (resumed.short, resumed.answer_by) == (first.fanout.short, first.fanout.answer_by)
+        assert await dispatch_job.plan_owners(s, resumed, [lisi.id or 0]) == 1
+    async with world.db.session() as s:
+        owners = [await world.person(s, n) for n in ("张三", "李四")]
+    messages = await _beat(world, "dispatch")
+    assert sorted((m.key, m.chat_id) for m in messages) == sorted(
+        (str(o.id), o.telegram_user_id) for o in owners
+    )
