@@ -186,12 +186,13 @@ async def test_a_fanout_stopped_midway_resumes_with_the_owners_left(world: World
     await _unbind(world, "分管领导")  # unrelated to the owners: the resumed plan still goes out
     async with world.db.session() as s:
         p, lisi = await world.programme(s), await world.person(s, "李四")
+        idle = (await world.person(s, "专班甲")).id or 0  # bound, but owns no open measure
         assert first.fanout.left == [lisi.id]
         resumed = await dispatch_job.fanout_of(
             s, programme=p, period="2025-W11", now=NOW, expires=NOW + WEEK,
-            owner_ids=[lisi.id or 0, 999],
+            owner_ids=[lisi.id or 0, idle, 999],
         )  # fmt: skip
-        assert list(resumed.owners) == [lisi.id] and resumed.left == [lisi.id, 999]
+        assert list(resumed.owners) == [lisi.id] and resumed.left == [lisi.id, idle, 999]
         assert (resumed.short, resumed.answer_by) == (first.fanout.short, first.fanout.answer_by)
         assert await dispatch_job.plan_owners(s, resumed, [lisi.id or 0]) == 1
     async with world.db.session() as s:
