@@ -129,12 +129,14 @@ async def world() -> AsyncIterator[World]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-async def run_dispatch(world: World, period: str, at: datetime) -> dispatch_job.Planned:
+async def run_dispatch(
+    world: World, period: str, at: datetime, seen: dispatch_job.Seen | None = None
+) -> dispatch_job.Planned:
     """The dispatch beat's planning, then every message of it delivered (the sender's record)."""
     async with world.db.session() as s:
         p = await world.programme(s)
         planned = await dispatch_job.dispatch(
-            s, programme=p, period=period, now=at, expires=at + timedelta(days=7)
+            s, programme=p, period=period, now=at, expires=at + timedelta(days=7), seen=seen
         )
     async with world.db.session() as s:
         q = select(OutboxMessage).where(

@@ -13,6 +13,12 @@ from usecases import answers, nudges
 from usecases import dispatch as dispatch_job
 
 WEEK = timedelta(days=7)
+NUDGE_TEXT = (
+    "⏰ 催办：以下整改措施尚未反馈本周调度情况：\n\n"
+    "🟢 1.2 整改措施1.2 · 时限：6月30日 · 推进中\n\n"
+    "请于3月12日（周三）16:00前反馈。\n"
+    "请点击整改措施反馈进展，也可直接回复本消息。"
+)
 NUDGE_AT = NOW + timedelta(days=2)  # Wednesday: two working days after the dispatch
 
 
@@ -99,9 +105,23 @@ async def test_the_nudge_goes_to_whoever_has_not_answered_once(world: World) -> 
         assert (nudge.chat_id, nudge.key, nudge.measure_ids) == (
             lisi.telegram_user_id, str(lisi.id), str(m12.id),
         )  # fmt: skip
-        assert "1.2" in nudge.text and "1.1" not in nudge.text
+        assert nudge.text == NUDGE_TEXT
         items = (await s.exec(select(DispatchItem).order_by(col(DispatchItem.measure_id)))).all()
         assert [i.nudged for i in items] == [False, True]
+
+
+async def test_the_nudge_is_of_its_own_period(world: World) -> None:
+    await run_dispatch(world, "2025-W11", NOW)  # unanswered, never nudged
+    await run_dispatch(world, "2025-W12", NOW + WEEK)
+    async with world.db.session() as s:
+        p, at = await world.programme(s), NUDGE_AT + WEEK
+        told = await nudges.nudge(s, programme=p, period="2025-W12", now=at, expires=at + WEEK)
+    assert told == 2
+    async with world.db.session() as s:
+        items = (await s.exec(select(DispatchItem).order_by(col(DispatchItem.id)))).all()
+        assert [(i.period, i.nudged) for i in items] == [
+            ("2025-W11", False), ("2025-W11", False), ("2025-W12", True), ("2025-W12", True),
+        ]  # fmt: skip
 
 
 async def test_two_silent_dispatches_go_to_the_leader_once(world: World) -> None:
@@ -165,7 +185,10 @@ async def test_an_owner_away_is_paused_or_reached_through_the_stand_in(world: Wo
             dispatch_job.Planned(messages=1, owners=2, unbound=())
         )
     await _away(world, "张三", delegate="专班甲")
-    planned = await run_dispatch(world, "2025-W11", NOW)
+    async with world.db.session() as s:  # the beat plans with what reach read
+        p = await world.programme(s)
+        seen = (await dispatch_job.reach(s, programme=p, now=NOW)).seen
+    planned = await run_dispatch(world, "2025-W11", NOW, seen=seen)
     assert planned == dispatch_job.Planned(messages=1, owners=2, unbound=())
     async with world.db.session() as s:
         stand_in, zhang = await world.person(s, "专班甲"), await world.person(s, "张三")
