@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import shutil
 import tempfile
@@ -17,6 +18,7 @@ from oracle.harness import open_database
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+import storage
 from core.domain.ledger import LedgerRow
 from core.domain.model import Role, Status
 from storage import ledger_store, outbox, people, programmes
@@ -33,7 +35,10 @@ _TEMPLATES = Path(tempfile.gettempdir()) / "cadence-fast-templates"
 
 async def _template() -> Path:
     """A database migrated to HEAD, kept between runs (each mutant is a pytest run of its own)."""
-    path = _TEMPLATES / f"{HEAD}.db"
+    # keyed by the migrations' text, not only the head: an edited migration builds a new one
+    versions = Path(storage.__file__).parent / "migrations" / "versions"
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(versions.glob("*.py"))))
+    path = _TEMPLATES / f"{HEAD}-{digest.hexdigest()[:12]}.db"
     if not path.exists():
         _TEMPLATES.mkdir(exist_ok=True)
         fresh = _TEMPLATES / f"{HEAD}.{os.getpid()}.db"
