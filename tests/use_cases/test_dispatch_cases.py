@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 from sqlmodel import col, select
@@ -13,6 +14,15 @@ from usecases import answers, nudges
 from usecases import dispatch as dispatch_job
 
 WEEK = timedelta(days=7)
+JOINED = "责任领导分管领导尚未加入本系统，无法收到提请督办，请整改专班督办。"
+REACHED = "责任领导分管领导目前无法联系，请整改专班督办。"
+
+
+def unheard(code: str, owner: str, why: str) -> str:
+    """What the task force reads of an escalation its leader could not receive."""
+    return f"⚠️ 整改措施{code}（整改措施{code}）已连续2次调度未收到{owner}的反馈。{why}"
+
+
 NUDGE_TEXT = (
     "⏰ 催办：以下整改措施尚未反馈本周调度情况：\n\n"
     "🟢 1.2 整改措施1.2 · 时限：6月30日 · 推进中\n\n"
@@ -106,6 +116,9 @@ async def test_the_nudge_goes_to_whoever_has_not_answered_once(world: World) -> 
             lisi.telegram_user_id, str(lisi.id), str(m12.id),
         )  # fmt: skip
         assert nudge.text == NUDGE_TEXT
+        assert (nudge.person_id, nudge.locale) == (lisi.id, "zh_CN")
+        button = {"callback_data": f"md:{m12.id}", "text": "🟢 1.2 整改措施1.2"}
+        assert json.loads(nudge.markup) == {"inline_keyboard": [[button]]}
         items = (await s.exec(select(DispatchItem).order_by(col(DispatchItem.measure_id)))).all()
         assert [i.nudged for i in items] == [False, True]
 
@@ -149,7 +162,27 @@ async def test_an_unbound_leader_leaves_it_to_the_coordinators(world: World) -> 
     assert sorted(e.key for e in escalations) == sorted(
         f"tf:{c.id}:{i}" for c in coordinators for i in ids
     )
-    assert all("分管领导" in e.text for e in escalations)
+    assert (
+        sorted(e.text for e in escalations)
+        == [unheard("1.1", "张三", JOINED)] * 2 + [unheard("1.2", "李四", JOINED)] * 2
+    )
+    assert all(
+        e.locale == "zh_CN" and e.person_id in {c.id for c in coordinators} for e in escalations
+    )
+
+
+async def test_an_unreachable_leader_leaves_it_to_the_task_force(world: World) -> None:
+    async with world.db.session() as s:
+        leader = await world.person(s, "分管领导")
+        leader.unreachable_since = NOW
+        s.add(leader)
+    for week in range(3):
+        await run_dispatch(world, f"2025-W{11 + week}", NOW + week * WEEK)
+    escalations = await _beat(world, "escalation")
+    assert (
+        sorted(e.text for e in escalations)
+        == [unheard("1.1", "张三", REACHED)] * 2 + [unheard("1.2", "李四", REACHED)] * 2
+    )
 
 
 async def test_a_task_force_chat_hears_of_it_instead(world: World) -> None:
