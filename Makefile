@@ -71,16 +71,19 @@ bench: $(TEST_STAMP) i18n-compile
 	$(BIN)/python -m benchmarks.startup
 	$(BIN)/python -m benchmarks.board
 
-# mutation testing of the pure rules (not in CI, nor in `make test`): slow, so narrow it with e.g.
-# make mutate MUTANTS='core.domain.dispatches.* core.domain.lights.*'; mutants/ keeps the results
+# mutation testing of the domain and the use cases by the fast tests (not in CI, nor in `make test`):
+# slow, so narrow it with e.g.
+# make mutate MUTANTS='core.domain.dispatches.* core.domain.lights.*'; mutants/ keeps the results.
+# One worker unless told: a shared machine stays usable (MUTATE_CHILDREN=2 on a quiet one)
 MUTANTS ?=
+MUTATE_CHILDREN ?= 1
 MUTATE_STAMP := $(VENV)/.installed-mutate
 $(MUTATE_STAMP): $(TEST_STAMP)
 	$(BIN)/pip install -q -e '.[test,mutate]'
 	touch $@
 
 mutate: $(MUTATE_STAMP) i18n-compile
-	$(BIN)/mutmut run $(MUTANTS)
+	$(BIN)/mutmut run --max-children $(MUTATE_CHILDREN) $(MUTANTS)
 	$(BIN)/mutmut results --all true | $(BIN)/python tests/mutation_score.py $(MUTANTS)
 
 clean:

@@ -85,13 +85,19 @@ if PG_URL and os.environ.get("PYTEST_XDIST_WORKER"):
     PG_URL = _worker_database(PG_URL, os.environ["PYTEST_XDIST_WORKER"])
 # what a test needs that makes it more than a pure rule's test (`--pure` leaves those out)
 IMPURE = {"bot", "db_url", "sqlite_url", "sqlite_template", "tmp_path", "monkeypatch"}
+USECASES = Path(__file__).resolve().parent / "use_cases"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--pure",
         action="store_true",
-        help="only the tests of pure rules: no bot, database, files or coroutines (`make mutate`)",
+        help="only the tests of pure rules: no bot, database, files or coroutines",
+    )
+    parser.addoption(
+        "--fast",
+        action="store_true",
+        help="the pure tests and the use cases' own (tests/use_cases, SQLite, no bot): `make mutate`",
     )
 
 
@@ -114,14 +120,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.path.name in ALONE:
             item.add_marker(pytest.mark.alone)
-    if not config.getoption("--pure"):
+    fast = config.getoption("--fast")
+    if not (fast or config.getoption("--pure")):
         return
     kept: list[pytest.Item] = []
     left: list[pytest.Item] = []
     for item in items:
         needs = IMPURE & set(getattr(item, "fixturenames", ()))
         waits = asyncio.iscoroutinefunction(getattr(item, "obj", None))
-        (left if needs or waits else kept).append(item)
+        # a use case's test drives it on a SQLite copy, with no bot: quick enough per mutant
+        use_case = fast and USECASES in item.path.parents
+        (kept if use_case or not (needs or waits) else left).append(item)
     config.hook.pytest_deselected(items=left)
     items[:] = kept
 
