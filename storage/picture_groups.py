@@ -7,8 +7,9 @@ rows of the few measures the picture can list, which core.domain.glance ranks as
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -30,6 +31,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import col
 
 from core.domain.glance import LISTED, Glance, Row, glance
+from core.domain.model import code_key
 from core.domain.tally import Kind, Window, tally
 from storage.models import Area, Measure
 from storage.models_state import MeasureState
@@ -57,19 +59,33 @@ def _days_sqlite(element: days_between, compiler: Any, **kw: Any) -> str:
     return f"CAST(julianday({a}) - julianday({b}) AS INTEGER)"  # dates are stored as ISO text
 
 
-def _clamp(x: ColumnElement[int], lo: int, hi: int) -> ColumnElement[int]:
-    # bounds inline: they are small integers, and bound parameters would differ between the
-    # select list and GROUP BY on PostgreSQL
-    low, high = literal_column(str(int(lo)), Integer), literal_column(str(int(hi)), Integer)
-    return case((x < low, low), (x > high, high), else_=x)
+def _int(n: int) -> ColumnElement[int]:
+    # inline: a small integer, and bound parameters would differ between the select list and
+    # GROUP BY on PostgreSQL
+    return literal_column(str(int(n)), Integer)
 
 
 def _offsets(today: date, w: Window) -> tuple[ColumnElement[int], ColumnElement[int]]:
-    """(deadline - today, forecast - deadline), clamped to the window; NULL without a date."""
+    """(deadline - today, forecast - deadline), clamped to the window; NULL without a date.
+
+    Dates beyond the window are told by comparing them (cheap, and ISO text on SQLite
+    compares as dates), so the day arithmetic runs only for those inside it.
+    """
     m = Measure
-    due = _clamp(days_between(col(m.deadline), literal(today, Date)), w.due_lo, w.due_hi)
-    after = days_between(col(m.forecast), col(m.deadline))
-    return due, _clamp(after, w.late_lo, w.late_hi)
+    deadline, forecast = col(m.deadline), col(m.forecast)
+    lo, hi = (literal(today + timedelta(days=d), Date) for d in (w.due_lo, w.due_hi))
+    due = case(
+        (deadline < lo, _int(w.due_lo)),
+        (deadline > hi, _int(w.due_hi)),
+        else_=days_between(deadline, literal(today, Date)),
+    )
+    after = days_between(forecast, deadline)
+    late = case(
+        (forecast <= deadline, _int(w.late_lo)),  # late_lo is 0: on or before the deadline
+        (after > _int(w.late_hi), _int(w.late_hi)),
+        else_=after,
+    )
+    return due, late
 
 
 def _live(programme_id: int, owner_id: int | None) -> list[ColumnElement[bool]]:
@@ -142,31 +158,35 @@ def _value(k: Kind) -> tuple[object, ...]:
     return (k.area_id, k.status.value, health, k.immediate, k.silent_dispatches, due, after)
 
 
-def _in(key: Any, groups: Sequence[Kind]) -> ColumnElement[bool]:
-    return key.in_([_value(k) for k in groups])  # type: ignore[no-any-return]
-
-
-def _longest_late(key: Any, late: Sequence[Kind], where: list[Any], listed: int) -> Any:
-    """Overdue measures that may rank among the `listed` longest overdue: per 立行立改 or not,
-    days overdue fall as the deadline rises, so those up to the listed-th earliest deadline
-    (all of them if fewer), ties included (the list breaks them by code)."""
+def _in(key: Any, groups: Sequence[Kind], today: date, w: Window) -> ColumnElement[bool]:
+    """The measures of these groups: first by area and deadline range (cheap comparisons that
+    spare most rows the key's arithmetic), then by the key itself."""
     m = Measure
-    terms = []
-    for immediate in (False, True):
-        nth = (
-            select(col(m.deadline))
-            .select_from(m)
-            .outerjoin(MeasureState, col(MeasureState.measure_id) == m.id)
-            .where(*where, _in(key, late), col(m.immediate) == immediate)
-            .order_by(col(m.deadline))
-            .offset(listed - 1)
-            .limit(1)
-            .correlate(None)  # its own measures, not the outer row
-            .scalar_subquery()
-        )
-        upto = or_(nth.is_(None), col(m.deadline) <= nth)
-        terms.append(and_(col(m.immediate) == immediate, upto))
-    return and_(_in(key, late), or_(*terms))
+    terms: list[ColumnElement[bool]] = [col(m.area_id).in_(sorted({k.area_id for k in groups}))]
+    due = [k.due_in for k in groups]
+    if None not in due:
+        hi = max(d for d in due if d is not None)
+        if hi < w.due_hi:
+            terms.append(col(m.deadline) <= today + timedelta(days=hi))
+        lo = min(d for d in due if d is not None)
+        if lo > w.due_lo:
+            terms.append(col(m.deadline) >= today + timedelta(days=lo))
+    terms.append(key.in_([_value(k) for k in groups]))
+    return and_(*terms)
+
+
+async def _first_by_code(
+    conn: AsyncConnection, where: list[Any], groups: Sequence[Kind], listed: int, in_: Any
+) -> list[int]:
+    """The ids of the `listed` first measures of these groups in ledger order."""
+    if not groups:
+        return []
+    number = {k.area_id: k.area_number for k in groups}
+    query = select(col(Measure.id), col(Measure.code), col(Measure.area_id))
+    query = query.outerjoin(MeasureState, col(MeasureState.measure_id) == Measure.id)
+    found = (await conn.execute(query.where(*where, in_(groups)))).all()
+    first = heapq.nsmallest(listed, found, key=lambda r: (number[r[2]], code_key(r[1])))
+    return [r[0] for r in first if r[0] is not None]
 
 
 async def picture(
@@ -187,11 +207,16 @@ async def picture(
     candidates: list[Row] = []
     if t.red or t.yellow or t.late:
         key = _key(today, w)
-        only: list[Any] = []
-        if t.red or t.yellow:
-            only.append(_in(key, [*t.red, *t.yellow]))
+
+        def in_(groups: Sequence[Kind]) -> ColumnElement[bool]:
+            return _in(key, groups, today, w)
+
+        where = _live(programme_id, owner_id)
+        ids = await _first_by_code(conn, where, t.red, listed, in_)
+        ids += await _first_by_code(conn, where, t.yellow, listed, in_)
+        only: list[Any] = [col(Measure.id).in_(ids)] if ids else []
         if t.late:
-            only.append(_longest_late(key, t.late, _live(programme_id, owner_id), listed))
+            only.append(in_(t.late))
         candidates = await rows(conn, programme_id=programme_id, owner_id=owner_id, only=or_(*only))
     few = glance(candidates, today, listed)
     return Glance(t.counts, t.areas, few.red, few.yellow, few.overdue)

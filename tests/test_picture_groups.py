@@ -155,7 +155,7 @@ async def test_the_groups_follow_the_rule_when_its_constants_move(
     # a longer warning and grace, changed in core.domain.lights alone, must carry to the groups
     monkeypatch.setattr(lights, "YELLOW_DAYS", 45)
     monkeypatch.setattr(lights, "IMMEDIATE_GRACE_DAYS", 20)
-    assert Window.now() == Window(-21, 46, 0, 21)
+    assert Window.now() == Window(-366, 46, 0, 21)
     await asyncio.to_thread(_property, db_url, 15)
 
 

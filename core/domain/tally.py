@@ -18,6 +18,10 @@ from core.domain.counts import Counts, Group, add, of_counter
 from core.domain.glance import LISTED
 from core.domain.model import Health, Light, Status
 
+# past deadlines are told apart this far back, though a light only tells them from the grace:
+# so that the longest overdue can be picked by group (further back they share one group)
+KEEP_PAST_DAYS = 366
+
 # what a group is keyed by besides its area: lights.lamp_inputs, with deadline and forecast
 # told relatively (tests hold the two lists equal, so a new input cannot be left out here)
 READS = ("status", "health", "deadline", "immediate", "silent_dispatches", "forecast")
@@ -29,8 +33,9 @@ class Window:
 
     light() and days_overdue() > 0 read the deadline only by comparing (deadline - today)
     with the grace and YELLOW_DAYS, and the forecast only by comparing (forecast - deadline)
-    with the grace: offsets beyond these bounds light alike, so they are clamped to them.
-    Read from the rule's constants on each call, so a change there carries here.
+    with the grace: offsets beyond these bounds light alike, so they are clamped to them (past
+    deadlines only beyond KEEP_PAST_DAYS). Read from the rule's constants on each call, so a
+    change there carries here.
     """
 
     due_lo: int
@@ -42,7 +47,7 @@ class Window:
     def now(cls) -> Window:
         """The window of the rule as it stands."""
         grace = lights.IMMEDIATE_GRACE_DAYS
-        return cls(-grace - 1, lights.YELLOW_DAYS + 1, 0, grace + 1)
+        return cls(-max(grace + 1, KEEP_PAST_DAYS), lights.YELLOW_DAYS + 1, 0, grace + 1)
 
 
 class Kind(NamedTuple):
@@ -88,7 +93,7 @@ class Tally:
     areas: list[Group]
     red: list[Kind]  # groups of the first areas that hold at least LISTED red measures
     yellow: list[Kind]  # the same for yellow
-    late: list[Kind]  # every group that is overdue
+    late: list[Kind]  # the groups that hold the LISTED longest overdue, ties included
 
 
 def _first(kinds: Sequence[Kind], listed: int) -> list[Kind]:
@@ -104,17 +109,37 @@ def _first(kinds: Sequence[Kind], listed: int) -> list[Kind]:
     return out
 
 
+def _longest(late: list[tuple[int, Kind]], listed: int, due_lo: int) -> list[Kind]:
+    """The groups holding the `listed` longest overdue: every group of deadlines further back
+    than the window tells (their days are only known to be at least their stand-in's), then
+    the others by days overdue, whole groups, until `listed`, with any of the same days."""
+    out = [k for _, k in late if k.due_in == due_lo]
+    n = sum(k.n for k in out)
+    last = None
+    for days, k in sorted(late, key=lambda d: -d[0]):
+        if k.due_in == due_lo:
+            continue
+        if n >= listed and days != last:
+            break
+        out.append(k)
+        n += k.n
+        last = days
+    return out
+
+
 def tally(kinds: Iterable[Kind], today: date, listed: int = LISTED) -> Tally:
     """Light each group once and count it as many times as it has measures (as glance counts)."""
     total: Counter[str] = Counter()
     areas: dict[tuple[int, str], Counter[str]] = {}
     red: list[Kind] = []
     yellow: list[Kind] = []
-    late: list[Kind] = []
+    late: list[tuple[int, Kind]] = []
+    w = Window.now()
     for k in kinds:
         m = stand_in(k, today)
         shade = lights.light(m, today)
-        is_late = lights.days_overdue(m, today) > 0
+        days = lights.days_overdue(m, today)
+        is_late = days > 0
         add(total, k.status, shade, is_late, k.n)
         add(areas.setdefault((k.area_number, k.area), Counter()), k.status, shade, is_late, k.n)
         if shade is Light.RED:
@@ -122,11 +147,11 @@ def tally(kinds: Iterable[Kind], today: date, listed: int = LISTED) -> Tally:
         elif shade is Light.YELLOW:
             yellow.append(k)
         if is_late:
-            late.append(k)
+            late.append((days, k))
     return Tally(
         counts=of_counter(total),
         areas=[Group(name, of_counter(c), number=n) for (n, name), c in sorted(areas.items())],
         red=_first(red, listed),
         yellow=_first(yellow, listed),
-        late=late,
+        late=_longest(late, listed, w.due_lo),
     )
