@@ -84,23 +84,28 @@ async def bench(url: str, label: str, n: int) -> list[str]:
             "`/summary` content, counted by groups in the database (now)": grouped,
         }
         runs: dict[str, list[float]] = {k: [] for k in jobs}
+        cpu: dict[str, list[float]] = {k: [] for k in jobs}  # this process's, all its threads
         for job in jobs.values():
             await job()  # warm-up
         for _ in range(REPEAT):
             for what, job in jobs.items():
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 await job()
                 runs[what].append(time.perf_counter() - t)
+                cpu[what].append(time.process_time() - c)
         base = statistics.median(runs[next(iter(jobs))])
+        base_cpu = statistics.median(cpu[next(iter(jobs))])
         out = [
-            f"| {label}, {n:,}: refreshing every kept row (not timed below) | {backfill * 1000:.0f} | — | — |"
+            f"| {label}, {n:,}: refreshing every kept row (not timed below) | {backfill * 1000:.0f} | — | — | — | — |"
         ]
         for what, r in runs.items():
             ms = [x * 1000 for x in r]
             ratio = statistics.median(r) / base
+            own = statistics.median(cpu[what])
             out.append(
                 f"| {label}, {n:,}: {what} | {statistics.median(ms):.0f} | "
-                f"{min(ms):.0f}–{max(ms):.0f} | {ratio:.3f}× |"
+                f"{min(ms):.0f}–{max(ms):.0f} | {ratio:.3f}× | {own * 1000:.0f} | "
+                f"{own / base_cpu:.3f}× |"
             )
         return out
     finally:
@@ -111,7 +116,8 @@ def main() -> None:
     """Print a Markdown table: median, range and ratio to the raw fetch."""
     sizes = [int(a) for a in sys.argv[1:]] or [10_000]
     print(f"median and range over {REPEAT} interleaved rounds after a warm-up, in ms\n")
-    print("| what | median ms | range ms | × raw fetch |\n|---|---|---|---|")
+    print("| what | median ms | range ms | × raw fetch | CPU ms (bot process) | CPU × raw fetch |")
+    print("|---|---|---|---|---|---|")
     for n in sizes:
         with tempfile.TemporaryDirectory() as folder:
             for line in asyncio.run(bench(f"sqlite:///{folder}/bench.db", "SQLite", n)):
