@@ -23,7 +23,7 @@ from sqlmodel import col
 from core.domain import lights
 from core.domain.glance import glance
 from core.domain.model import Health, Status
-from core.domain.tally import READS, Kind, Window, stand_in
+from core.domain.tally import READS, Kind, Window, stand_in, tally
 from storage import picture, picture_groups
 from storage.db import Database
 from storage.models import Area, Measure, Person, Problem, Programme, Unit
@@ -216,3 +216,14 @@ def replace_offsets(k: Kind, w: Window) -> Kind:
     due = min(max(k.due_in, w.due_lo), w.due_hi)
     after = None if k.forecast_after is None else min(max(k.forecast_after, w.late_lo), w.late_hi)
     return k._replace(due_in=due, forecast_after=after)
+
+
+def test_the_overdue_groups_reach_past_the_window_when_they_must() -> None:
+    # deadlines further back than the window share a group whose days are only a lower bound:
+    # a 立行立改 one a day beyond it may be overdue less than an ordinary one just inside it
+    w = Window.now()
+    beyond = Kind(1, 1, "a", Status.IN_PROGRESS, None, True, 0, w.due_lo, None, 3)
+    inside = Kind(1, 1, "a", Status.IN_PROGRESS, None, False, 0, w.due_lo + 1, None, 1)
+    later = Kind(1, 1, "a", Status.IN_PROGRESS, None, False, 0, -3, None, 1)
+    t = tally([later, inside, beyond], TODAY, listed=2)
+    assert set(t.late) == {beyond, inside}

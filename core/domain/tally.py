@@ -115,11 +115,13 @@ def _longest(late: list[tuple[int, Kind]], listed: int, due_lo: int) -> list[Kin
     the others by days overdue, whole groups, until `listed`, with any of the same days."""
     out = [k for _, k in late if k.due_in == due_lo]
     n = sum(k.n for k in out)
+    # the fewest days a measure of those groups can have: the others with more may rank first
+    floor = min((days for days, k in late if k.due_in == due_lo), default=None)
     last = None
     for days, k in sorted(late, key=lambda d: -d[0]):
         if k.due_in == due_lo:
             continue
-        if n >= listed and days != last:
+        if n >= listed and days != last and (floor is None or days < floor):
             break
         out.append(k)
         n += k.n
