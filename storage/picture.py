@@ -140,7 +140,7 @@ def live_run(programme_id: int, *, last_period: str | None = None) -> Any:
     return silent_run(programme_id, last_period=last_period)
 
 
-def _kept_flag() -> ColumnElement[int]:
+def kept_flag() -> ColumnElement[int]:
     """silent_flag from the kept run (outer-joined): the same rule on a column."""
     run = func.coalesce(col(MeasureState.silent_run), 0)
     silent = and_(col(Measure.status) != Status.CLOSED.value, run >= SILENT_DISPATCHES)
@@ -153,10 +153,12 @@ async def rows(
     programme_id: int,
     owner_id: int | None = None,
     last_period: str | None = None,
+    only: ColumnElement[bool] | None = None,
 ) -> list[Row]:
     """Every live measure of the programme (or of one owner) as a lean row, in no set order.
 
     Live (no last_period), silence is read from each measure's kept row, not its dispatch items.
+    `only`: a further condition on the measures (storage/picture_groups.py's listed few).
     """
     m = Measure
     live = last_period is None
@@ -172,7 +174,7 @@ async def rows(
             col(m.status),
             col(m.health),
             col(m.immediate),
-            _kept_flag() if live else silent_flag(programme_id, last_period=last_period),
+            kept_flag() if live else silent_flag(programme_id, last_period=last_period),
             col(m.forecast),
         )
         .join(Area, col(Area.id) == m.area_id)
@@ -183,6 +185,8 @@ async def rows(
     query = query.where(col(m.programme_id) == programme_id, col(m.removed_at).is_(None))
     if owner_id is not None:
         query = query.where(col(m.owner_id) == owner_id)
+    if only is not None:
+        query = query.where(only)
     result = (await conn.execute(query)).all()  # one fetch: row by row costs a call each
     return [
         Row(

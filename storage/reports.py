@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.domain import filters, report
+from core.domain.glance import Glance, Row
 from core.domain.letters import to_review
 from core.domain.model import Beat, MeasureFacts, Status, code_key
 from core.domain.replay import closed_in
@@ -29,6 +30,7 @@ from storage import (
     outcomes,
     people,
     picture,
+    picture_groups,
 )
 from storage.documents import day_after, day_in
 from storage.models import Programme
@@ -63,6 +65,14 @@ async def summary_content(
         # a month's last day is that month's end, kept once the month is over
         past_facts = await checkpoints.facts_at(session, programme=programme, at=at)
         return _summary_of(past_facts, today, args)
+    if not any(a.strip() for a in args):
+        # no filter: counted by groups in the database, rows read for the listed few only
+        with picture.quiet_gc():
+            conn = await session.connection()
+            seen = await picture_groups.picture(
+                conn, programme_id=pid, owner_id=owner_id, today=today
+            )
+        return await _live_summary(session, pid, seen, today, owner_view=owner_id is not None)
     with picture.quiet_gc():
         rows = await picture.rows(await session.connection(), programme_id=pid, owner_id=owner_id)
         where = filters.EVERYTHING
@@ -72,6 +82,28 @@ async def summary_content(
             where = filters.parse(args, filters.Known.of(rows))
         kept = filters.apply(where, rows, today)
         seen = report.glance(kept, today)
+    return await _live_summary(
+        session,
+        pid,
+        seen,
+        today,
+        where=where,
+        unit_share=filters.unit_share(where, kept),
+        owner_view=owner_id is not None,
+    )
+
+
+async def _live_summary(
+    session: AsyncSession,
+    pid: int,
+    seen: Glance[Row],
+    today: date,
+    *,
+    where: filters.Filter = filters.EVERYTHING,
+    unit_share: tuple[int, int] | None = None,
+    owner_view: bool,
+) -> report.Summary:
+    """/summary from a glance, with the full facts of the measures it lists."""
     listed = {r.id for r in (*seen.red, *seen.yellow, *(r for r, _ in seen.overdue))}
     full = await measures.facts(session, programme_id=pid, ids=sorted(listed)) if listed else []
     return report.summary_of(
@@ -79,8 +111,8 @@ async def summary_content(
         {f.code: f for _, f in full},
         today,
         where=where,
-        unit_share=filters.unit_share(where, kept),
-        owner_view=owner_id is not None,
+        unit_share=unit_share,
+        owner_view=owner_view,
     )
 
 
