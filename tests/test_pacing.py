@@ -59,3 +59,24 @@ async def test_a_cancelled_wait_gives_its_slot_on() -> None:
         release()
     assert await _soon(waiting[1], 1.5)
     (await waiting[1])()
+
+
+async def test_a_waiting_reply_gets_the_next_slot_before_the_waiting_fan_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pacing, "QUIET", 60.0)  # people are talking throughout: 3 of 5 for bulk
+    pacer = Pacer(FIVE)
+    replies = [await asyncio.wait_for(pacer.acquire(100 + i), 0.1) for i in range(3)]
+    bulk = [await asyncio.wait_for(pacer.acquire(i, bulk=True), 0.1) for i in range(2)]
+    third = asyncio.ensure_future(pacer.acquire(2, bulk=True))  # admitted, waits for a slot
+    assert not await _soon(third)
+    reply = asyncio.ensure_future(pacer.acquire(103))  # came later than the bulk send
+    assert not await _soon(reply)
+    replies[0]()  # one slot frees a second from now: the reply's, not the fan-out's
+    assert await _soon(reply, 1.5)
+    assert not third.done()
+    (await reply)()
+    for release in (*replies[1:], *bulk):
+        release()
+    assert await _soon(third, 1.5)
+    (await third)()
