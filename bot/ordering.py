@@ -9,28 +9,32 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-CONCURRENT = 64  # people served at once; more wait for a free place
+QUEUED = 1024  # updates PTB hands over at once: the people waiting in their own lines count too
+RUNNING = 8  # updates under way at once: each may hold a pooled database connection (5 + 10)
 
 
 class PerPerson(BaseUpdateProcessor):
-    """One update at a time per user (per chat when there is no user), any number of users.
+    """One update at a time per user (per chat when there is no user), RUNNING users at once.
 
     With every update in one line, a reply waiting for a pacing slot behind a fan-out (two a
     second are left to replies) held up everyone else's updates too (issue 27, Monday 9:00).
     A person's own updates keep their order, so conversations and their states stay sequential.
+    A person's line is waited in before a running place is taken, so one person's burst of
+    updates does not keep the others out.
     """
 
-    def __init__(self, max_concurrent_updates: int = CONCURRENT) -> None:
-        super().__init__(max_concurrent_updates)
+    def __init__(self, running: int = RUNNING) -> None:
+        super().__init__(QUEUED)
+        self._running = asyncio.BoundedSemaphore(running)
         self._lines: dict[int, tuple[asyncio.Lock, list[int]]] = {}  # lock, updates holding it
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Wait for this person's previous update, then run this one."""
+        """Wait for this person's previous update and for a running place, then run this one."""
         key = _key(update)
         line, count = self._lines.setdefault(key, (asyncio.Lock(), [0]))
         count[0] += 1
         try:
-            async with line:
+            async with line, self._running:
                 await coroutine
         finally:
             count[0] -= 1
