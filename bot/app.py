@@ -28,6 +28,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot import commands, conversations, web
 from bot.context import CadenceContext, Services
+from bot.ordering import PerPerson
 from bot.settings import Settings
 from bot.transport import AiohttpRequest
 from core import logs
@@ -179,6 +180,7 @@ def build_application(
         )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
+        .concurrent_updates(PerPerson())  # people side by side, each person's in order
     )
     if settings.telegram_api_base_url:
         builder = builder.base_url(settings.telegram_api_base_url)

@@ -54,7 +54,7 @@ class Pacer:
 
     def __init__(self, limits: Limits | None = None) -> None:
         self.limits = limits or Limits()
-        self._global: asyncio.Semaphore | None = None
+        self._global: _Slots | None = None
         self._bulk_held = 0
         self._bulk_waiters: deque[asyncio.Future[None]] = deque()
         self._last_interactive = -QUIET
@@ -102,13 +102,14 @@ class Pacer:
 
         Bulk sends (beats) use every slot while nobody is talking to the bot, and leave two
         free while people are (an interactive send in the last few seconds), so a reply to
-        someone pressing a button does not queue behind a 1,000-message fan-out.
+        someone pressing a button does not queue behind a 1,000-message fan-out; and a reply
+        waiting for a slot gets the next one to free before any bulk send already waiting.
         """
         loop = asyncio.get_running_loop()
         if bulk:
             await self._bulk_enter()
             try:
-                inner = await self._acquire(chat_id, shared_limit=self._bulk_limit())
+                inner = await self._acquire(chat_id, shared_limit=self._bulk_limit(), bulk=True)
             except BaseException:
                 self._bulk_leave()
                 raise
@@ -148,11 +149,13 @@ class Pacer:
                 self._bulk_held += 1
                 waiter.set_result(None)
 
-    async def _acquire(self, chat_id: int, shared_limit: int | None = None) -> Callable[[], None]:
+    async def _acquire(
+        self, chat_id: int, shared_limit: int | None = None, *, bulk: bool = False
+    ) -> Callable[[], None]:
         """A global and a per-chat slot; the global one from the shared budget too, if any."""
         loop = asyncio.get_running_loop()
         if self._global is None:
-            self._global = asyncio.Semaphore(self.limits.per_second)
+            self._global = _Slots(self.limits.per_second)
         chat, window = self._chat(chat_id)
         wait = self._paused.get(chat_id, 0.0) - loop.time()
         if wait > 0:  # a pause only ever lengthens while we sleep by the same retry_after
@@ -160,7 +163,7 @@ class Pacer:
         if chat is not None:
             await chat.acquire()
         try:
-            await self._global.acquire()
+            await self._global.acquire(bulk=bulk)
         except BaseException:
             if chat is not None:
                 chat.release()
@@ -182,6 +185,48 @@ class Pacer:
                 budget.done(grant)
 
         return _once(release)
+
+
+class _Slots:
+    """The global slots of a second; a waiting reply gets the next free one before any bulk send.
+
+    With one FIFO, a reply beyond the two reserved slots queued behind the fan-out's requests
+    already waiting (issue 27, Monday 9:00): replies waited seconds while 28 bulk sends a second
+    went out. The reserve keeps two slots idle for the first replies; the priority serves more.
+    """
+
+    def __init__(self, n: int) -> None:
+        self._free = n
+        self._replies: deque[asyncio.Future[None]] = deque()
+        self._bulk: deque[asyncio.Future[None]] = deque()
+
+    async def acquire(self, *, bulk: bool) -> None:
+        """Wait for a slot: replies before bulk, each kind in arrival order."""
+        ahead = self._replies if not bulk else (self._replies or self._bulk)
+        if self._free > 0 and not ahead:
+            self._free -= 1
+            return
+        line = self._bulk if bulk else self._replies
+        waiter = asyncio.get_running_loop().create_future()
+        line.append(waiter)
+        try:
+            await waiter
+        except BaseException:
+            if waiter.done() and not waiter.cancelled():
+                self.release()  # the slot came as we were cancelled: hand it on
+            else:
+                line.remove(waiter)
+            raise
+
+    def release(self) -> None:
+        """A slot is free again: to the first waiting reply, else to the first bulk send."""
+        self._free += 1
+        for line in (self._replies, self._bulk):
+            while self._free > 0 and line:
+                waiter = line.popleft()
+                if not waiter.done():
+                    self._free -= 1
+                    waiter.set_result(None)
 
 
 def _once(release: Callable[[], None]) -> Callable[[], None]:

@@ -17,7 +17,7 @@ from sqlalchemy.pool import PoolResetState
 from sqlalchemy.sql.dml import UpdateBase
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from storage import sqlite_driver
+from storage import sqlite_driver, writer
 
 
 async def rows(
@@ -212,6 +212,7 @@ def make_engine(url: str) -> AsyncEngine:
     else:
         engine = create_async_engine(async_url, pool_pre_ping=True)
     _watch_identity_writes(engine)
+    writer.watch(engine)  # one writing transaction of this process at a time (storage/writer.py)
     return engine
 
 
