@@ -44,6 +44,9 @@ class Records:
     def __init__(self, svc: Services, *, lease: float) -> None:
         self.svc, self.lease = svc, lease
         self._sessions = asyncio.Semaphore(SESSIONS)
+        # deliveries waiting for the record being written, and that write
+        self._sent: list[tuple[OutboxMessage, int, asyncio.Future[None]]] = []
+        self._writing: asyncio.Future[None] | None = None
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
@@ -67,9 +70,7 @@ class Records:
         wall = datetime.now(UTC)
         async with self.session() as s:
             lease = wall + timedelta(seconds=self.lease)
-            if not await outbox.take(s, row_id=row_id, lease_until=lease, wall=wall):
-                return None
-            return await outbox.get(s, row_id=row_id)
+            return await outbox.take(s, row_id=row_id, lease_until=lease, wall=wall)
 
     async def take_with_slot(
         self, row_id: int, slot: Callable[[], Awaitable[Callable[[], None]]]
@@ -101,21 +102,44 @@ class Records:
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def record(self, row: OutboxMessage, message_id: int) -> None:
-        """Record a delivery, retrying a busy database: an unrecorded message would go twice."""
-        row_id = row.id or 0
+        """Record a delivery with the others that come while a record is being written: one
+        transaction for them all, so a fan-out's records do not queue for the database."""
+        done = asyncio.get_running_loop().create_future()
+        self._sent.append((row, message_id, done))
+        if self._writing is None or self._writing.done():
+            self._writing = asyncio.ensure_future(self._write_sent())
+        await done
+
+    async def _write_sent(self) -> None:
+        while self._sent:
+            batch, self._sent = self._sent, []
+            try:
+                await self._record_all([(row, message_id) for row, message_id, _ in batch])
+            except BaseException as exc:  # each waiter sees it: the message stays queued
+                for _, _, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+                if not isinstance(exc, Exception):
+                    raise
+                continue
+            for _, _, done in batch:
+                if not done.done():
+                    done.set_result(None)
+
+    async def _record_all(self, sent: list[tuple[OutboxMessage, int]]) -> None:
+        """Record deliveries, retrying a busy database: an unrecorded message would go twice."""
         for attempt in range(RECORD_TRIES):
             try:
                 async with self.session() as s:
-                    # read afresh: after a failed attempt the old object is expired and detached
-                    fresh = await outbox.get(s, row_id=row_id) if attempt else None
-                    await outbox.mark_sent(
-                        s, row=fresh or row, message_id=message_id, at=self.svc.clock.now()
-                    )
+                    if attempt:  # read afresh: after a failed attempt the objects are expired
+                        found = [(await outbox.get(s, row_id=r.id or 0), m) for r, m in sent]
+                        sent = [(row, m) for row, m in found if row is not None]
+                    await outbox.mark_all_sent(s, sent=sent, at=self.svc.clock.now())
                 return
             except OperationalError:
                 if attempt == RECORD_TRIES - 1:
                     raise
-                log.warning("recording message %s: database busy, retrying", row_id)
+                log.warning("recording %s messages: database busy, retrying", len(sent))
                 await asyncio.sleep(0.2 * 2**attempt)
 
     async def unlease(self, row_id: int) -> None:

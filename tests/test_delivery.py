@@ -228,7 +228,7 @@ async def test_a_busy_database_when_taking_a_message_does_not_leave_it_for_later
     take = outbox.take
     refused: list[int] = []
 
-    async def locked_once(session: object, **kw: object) -> bool:
+    async def locked_once(session: object, **kw: object) -> object:
         if not refused:
             refused.append(int(str(kw["row_id"])))
             raise OperationalError("UPDATE outboxmessage", {}, Exception("database is locked"))
@@ -319,7 +319,7 @@ async def test_a_reply_gets_its_slot_while_the_fan_out_waits_for_a_busy_database
     replied = asyncio.Event()
     refused: list[int] = []
 
-    async def locked_until_replied(session: object, **kw: object) -> bool:
+    async def locked_until_replied(session: object, **kw: object) -> object:
         if not replied.is_set():
             refused.append(int(str(kw["row_id"])))
             raise OperationalError("UPDATE outboxmessage", {}, Exception("database is locked"))
