@@ -4,49 +4,30 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy.exc import OperationalError
-from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import Bot, InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto, Message
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram import Bot
+from telegram.error import RetryAfter, TelegramError
 
 from bot.context import Services
 from core.render.limits import split_text
 from jobs.budget import SharedBudget
 from jobs.inflight import InFlight
 from jobs.outbox_feed import Feed, Work
-from jobs.pacing import PACED, PacedLimiter, Pacer, retry_after_seconds
-from jobs.timeouts import may_have_arrived
-from storage import outbox, timeouts
-from storage.models import OutboxMessage, Person
-from usecases.notices import EDIT, NOTICE
+from jobs.outbox_records import Delivery, Records
+from jobs.outbox_requests import send_part
+from jobs.pacing import PacedLimiter, Pacer, retry_after_seconds
+from storage.models import OutboxMessage
+from usecases.notices import NOTICE
+
+__all__ = ["Delivery", "Sender", "deliver_notices", "sender_of"]
 
 log = logging.getLogger(__name__)
-RECORD_TRIES = 6  # about 12 s of retries on top of the database's own busy timeout
 WORKERS = 40  # more than the 30/s global slots, so pacing, not workers, sets the speed
-# database sessions the workers hold at once: below the pool's 5, so a burst of freed pacing slots
-# opens no overflow connections (on SQLite each is a thread with its own page cache and heap,
-# kept by the process after the fan-out) and leaves one for people's updates
-SESSIONS = 4
-
-
-@dataclass
-class Delivery:
-    """What one delivery run did."""
-
-    sent: int = 0
-    held: int = 0  # recipient unreachable (blocked, chat not found)
-    failed: int = 0  # given up: rejected by Telegram or the period ended
-    pending: int = 0  # transient failures, still queued for the next run
-    errors: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -58,19 +39,6 @@ class _Job:
     attempt: int = 0
     part: asyncio.Future[None] | None = None  # the request in flight, if any
     leased: bool = False  # this run asked for the lease (it may hold it even if cancelled then)
-
-
-def _markup(row: OutboxMessage) -> InlineKeyboardMarkup | None:
-    if not row.markup:
-        return None
-    return InlineKeyboardMarkup.de_json(json.loads(row.markup), None)
-
-
-def _unreachable(exc: TelegramError) -> bool:
-    """Only a block (403) or an unknown chat means the person cannot be reached now."""
-    return isinstance(exc, Forbidden) or (
-        isinstance(exc, BadRequest) and "chat not found" in exc.message.lower()
-    )
 
 
 class Sender:
@@ -88,7 +56,8 @@ class Sender:
     ) -> None:
         self.svc = svc
         self.retry_base, self.retry_max = retry_base, retry_max
-        self.timeout, self.lease = timeout, lease
+        self.timeout = timeout
+        self.records = Records(svc, lease=lease)
         self._runs: set[asyncio.Task[Any]] = set()
         # messages a run of this process is working on: the lease guards other processes, but a
         # record that comes late (a busy database) must not let this process's next run resend
@@ -99,15 +68,8 @@ class Sender:
         # sends out and not yet recorded: all a kill can make go twice (no idempotency key)
         self.window = InFlight(in_flight)
         self._budget = SharedBudget(lambda: svc.database)  # for a pacer not yet sharing one
-        self._sessions = asyncio.Semaphore(SESSIONS)
         self._idle = asyncio.Event()  # set while no delivery run is in progress
         self._idle.set()
-
-    @asynccontextmanager
-    async def _session(self) -> AsyncIterator[AsyncSession]:
-        """A database session, at most SESSIONS of the sender's at a time."""
-        async with self._sessions, self.svc.database.session() as s:
-            yield s
 
     @property
     def busy(self) -> bool:
@@ -148,10 +110,7 @@ class Sender:
 
         `feed`: a fan-out still being planned; its batches are taken as they are committed.
         """
-        async with self._session() as s:
-            ids = await outbox.queued(
-                s, now=self.svc.clock.now(), programme_id=programme_id, beat=beat
-            )
+        ids = await self.records.queued(programme_id=programme_id, beat=beat)
         result = Delivery()
         if not ids and feed is None:
             return result
@@ -160,9 +119,7 @@ class Sender:
         deadline = loop.time() + budget
 
         async def fetch() -> list[tuple[int, int]]:
-            async with self._session() as s:
-                now = self.svc.clock.now()
-                return await outbox.queued(s, now=now, programme_id=programme_id, beat=beat)
+            return await self.records.queued(programme_id=programme_id, beat=beat)
 
         work = Work(fetch, feed)
         work.add(ids)
@@ -204,8 +161,7 @@ class Sender:
 
     async def _one_of_mine(self, bot: Bot, row_id: int, deadline: float, result: Delivery) -> None:
         loop = asyncio.get_running_loop()
-        async with self._session() as s:
-            row = await outbox.get(s, row_id=row_id)
+        row = await self.records.get(row_id)
         if row is None:
             return
         job = _Job(row)
@@ -223,7 +179,7 @@ class Sender:
             except TelegramError as exc:
                 job.attempt += 1
                 wait = self._backoff(bot, job.row, exc, job.attempt)
-                outcome = await self._failed(job.row, exc, wait, deadline - loop.time())
+                outcome = await self.records.failed(job.row, exc, wait, deadline - loop.time())
                 if outcome == "retry":
                     await asyncio.sleep(wait)
                     continue
@@ -281,109 +237,33 @@ class Sender:
             if not part.cancelled():
                 part.exception()  # seen here: its failure leaves the message queued
         # by id: after a failed record the row object is expired and cannot be read
-        await self._unlease(row_id)
+        await self.records.unlease(row_id)
 
     async def _slot_and_lease(self, bot: Bot, job: _Job, bulk: bool) -> Callable[[], None] | None:
-        """A pacing slot and the message's lease (None: another sender has it, or it is done).
+        """A pacing slot and the message's lease (None: another sender has it, or it is done)."""
 
-        A busy database gives the slot back before each retry: a slot held while the write lock
-        is awaited would keep a reply to the same chat waiting for all the retries, while the
-        reply's update may be what holds that lock.
-        """
-        row_id = job.row.id or 0
-        for attempt in range(RECORD_TRIES):
+        async def slot() -> Callable[[], None]:
             release = await self._pacer(bot).acquire(job.row.chat_id, bulk=bulk)
             job.leased = True
-            try:
-                taken = await self._take(row_id)
-            except OperationalError:
-                release()
-                if attempt == RECORD_TRIES - 1:
-                    raise
-                log.warning("taking message %s: database busy, retrying", row_id)
-                await asyncio.sleep(0.2 * 2**attempt)
-                continue
-            except BaseException:
-                release()
-                raise
-            if taken is None:
-                release()
-                return None
-            job.row = taken
             return release
-        raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _take(self, row_id: int) -> OutboxMessage | None:
-        """Lease the message (one try: the caller retries a busy database without its slot)."""
-        wall = datetime.now(UTC)
-        async with self._session() as s:
-            lease = wall + timedelta(seconds=self.lease)
-            if not await outbox.take(s, row_id=row_id, lease_until=lease, wall=wall):
-                return None
-            return await outbox.get(s, row_id=row_id)
+        held = await self.records.take_with_slot(job.row.id or 0, slot)
+        if held is None:
+            return None
+        job.row, release = held
+        return release
 
     async def _part(
         self, bot: Bot, job: _Job, chunks: list[str], i: int, release: Callable[[], None]
     ) -> None:
-        row, last = job.row, i == len(chunks) - 1
-        waits: dict[str, Any] = {
-            "read_timeout": self.timeout,
-            "write_timeout": self.timeout,
-            "connect_timeout": self.timeout,
-            "pool_timeout": self.timeout,
-            **_paced(bot),
-        }
-        markup = _markup(row) if last else None
+        last = i == len(chunks) - 1
         try:
-            if row.kind == "text":
-                message_id = (
-                    await bot.send_message(row.chat_id, chunks[i], reply_markup=markup, **waits)
-                ).message_id
-            elif row.kind == EDIT:  # a message already out, edited in place
-                message_id = await _edited(bot, row, markup, waits)
-            elif row.kind in FILE_IDS:  # a file Telegram has already: by its file id
-                message_id = (await _by_file_id(bot, row, waits)).message_id
-            else:
-                send = bot.send_photo if row.kind == "photo" else bot.send_document
-                message_id = (
-                    await send(
-                        row.chat_id,
-                        row.payload or b"",
-                        caption=row.text or None,
-                        filename=row.filename,
-                        reply_markup=markup,
-                        **waits,
-                    )
-                ).message_id
+            message_id = await send_part(bot, job.row, chunks[i], last=last, waiting=self.timeout)
         finally:
             release()  # the window starts at Telegram's answer, not after our commit
         job.done = i + 1
         if last:
-            await self._record(row, message_id)
-
-    async def _record(self, row: OutboxMessage, message_id: int) -> None:
-        """Record a delivery, retrying a busy database: an unrecorded message would go twice."""
-        row_id = row.id or 0
-        for attempt in range(RECORD_TRIES):
-            try:
-                async with self._session() as s:
-                    # read afresh: after a failed attempt the old object is expired and detached
-                    fresh = await outbox.get(s, row_id=row_id) if attempt else None
-                    await outbox.mark_sent(
-                        s, row=fresh or row, message_id=message_id, at=self.svc.clock.now()
-                    )
-                return
-            except OperationalError:
-                if attempt == RECORD_TRIES - 1:
-                    raise
-                log.warning("recording message %s: database busy, retrying", row_id)
-                await asyncio.sleep(0.2 * 2**attempt)
-
-    async def _unlease(self, row_id: int) -> None:
-        async with self._session() as s:
-            fresh = await outbox.get(s, row_id=row_id)
-            if fresh is not None and fresh.state == outbox.QUEUED:
-                await outbox.release(s, row=fresh)
+            await self.records.record(job.row, message_id)
 
     def _pacer(self, bot: Bot) -> Pacer:
         limiter = getattr(bot, "rate_limiter", None)
@@ -397,31 +277,6 @@ class Sender:
             return retry_after_seconds(exc)
         return float(min(self.retry_max, self.retry_base * 2 ** (attempt - 1)))
 
-    async def _failed(
-        self, row: OutboxMessage, exc: TelegramError, wait: float, left: float
-    ) -> str:
-        """Record a failed attempt; say whether to retry now, later, or not at all."""
-        now = self.svc.clock.now()
-        transient = isinstance(exc, RetryAfter | NetworkError) and not isinstance(exc, BadRequest)
-        async with self._session() as s:
-            if may_have_arrived(exc):  # counted where /status of every process sees it
-                timeouts.note(s, row=row, at=now)
-            if _unreachable(exc):
-                log.warning("chat %s unreachable (%s): held", row.chat_id, exc.message)
-                await outbox.finish(s, row=row, state=outbox.HELD, error=exc.message)
-                await _mark_unreachable(s, row.person_id, now)
-                return "held"
-            if not transient:
-                log.error("message %s to %s rejected: %s", row.id, row.chat_id, exc.message)
-                await outbox.finish(s, row=row, state=outbox.FAILED, error=exc.message)
-                return "failed"
-            if now >= row.expires_at:
-                await outbox.finish(s, row=row, state=outbox.FAILED, error=exc.message)
-                return "failed"
-            log.info("message %s to %s: %s; retry in %.1fs", row.id, row.chat_id, exc, wait)
-            await outbox.release(s, row=row, error=exc.message)
-            return "retry" if wait <= left else "pending"
-
 
 async def _then(work: Awaitable[None], done: Callable[[], None]) -> None:
     """Run work, then call done whatever happened."""
@@ -429,49 +284,6 @@ async def _then(work: Awaitable[None], done: Callable[[], None]) -> None:
         await work
     finally:
         done()
-
-
-FILE_IDS = frozenset({"album", "doc_id", "photo_id"})  # text: the file id, or a JSON album
-
-
-async def _by_file_id(bot: Bot, row: OutboxMessage, waits: dict[str, Any]) -> Message:
-    """Evidence forwarded by file id: one document or photo, or an album of them."""
-    if row.kind == "doc_id":
-        return await bot.send_document(row.chat_id, row.text, **waits)
-    if row.kind == "photo_id":
-        return await bot.send_photo(row.chat_id, row.text, **waits)
-    media = [
-        InputMediaDocument(file_id) if kind == "document" else InputMediaPhoto(file_id)
-        for kind, file_id in json.loads(row.text)
-    ]
-    return (await bot.send_media_group(row.chat_id, media, **waits))[-1]
-
-
-async def _edited(
-    bot: Bot, row: OutboxMessage, markup: InlineKeyboardMarkup | None, waits: dict[str, Any]
-) -> int:
-    """Edit a message already out (a request's copy, once decided); its id. An edit that changes
-    nothing is done already (a retry after a lost answer, say)."""
-    try:
-        await bot.edit_message_text(
-            row.text, row.chat_id, row.message_id, reply_markup=markup, **waits
-        )
-    except BadRequest as exc:
-        if "not modified" not in exc.message.lower():
-            raise
-    return row.message_id or 0
-
-
-def _paced(bot: Bot) -> dict[str, Any]:
-    """The sender holds the pacing slot and retries itself, so a PTB rate limiter must not."""
-    return {"rate_limit_args": PACED} if getattr(bot, "rate_limiter", None) is not None else {}
-
-
-async def _mark_unreachable(session: AsyncSession, person_id: int | None, now: datetime) -> None:
-    person = await session.get(Person, person_id) if person_id else None
-    if person is not None and person.unreachable_since is None:
-        person.unreachable_since = now
-        session.add(person)
 
 
 def deliver_notices(svc: Services, bot: Bot, app: Any) -> None:

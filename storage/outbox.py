@@ -41,8 +41,9 @@ async def queued(
 
 async def take(
     session: AsyncSession, *, row_id: int, lease_until: datetime, wall: datetime
-) -> bool:
-    """Lease a queued message for one attempt; False when another sender holds it or it is done."""
+) -> OutboxMessage | None:
+    """Lease a queued message for one attempt, in one statement; None when another sender holds
+    it or it is done."""
     result = await session.exec(
         update(OutboxMessage)
         .where(
@@ -54,8 +55,11 @@ async def take(
             ),
         )
         .values(attempts=OutboxMessage.attempts + 1, leased_until=lease_until)
+        .returning(OutboxMessage)
+        # the row as written: an object this session already holds is refreshed, not kept
+        .execution_options(populate_existing=True)
     )
-    return bool(result.rowcount == 1)
+    return result.scalars().first()
 
 
 async def get(session: AsyncSession, *, row_id: int) -> OutboxMessage | None:
@@ -67,12 +71,33 @@ async def mark_sent(
     session: AsyncSession, *, row: OutboxMessage, message_id: int, at: datetime
 ) -> None:
     """Record a delivery; a dispatch's items now answer to replies to it and count as delivered."""
+    await mark_all_sent(session, sent=[(row, message_id)], at=at)
+
+
+async def mark_all_sent(
+    session: AsyncSession, *, sent: Sequence[tuple[OutboxMessage, int]], at: datetime
+) -> None:
+    """Record deliveries (row, Telegram's message id) in one transaction; the kept state of the
+    dispatches' measures is refreshed once for all of them."""
+    delivered: dict[int, set[int]] = {}  # programme -> measures a dispatch was delivered about
+    for row, message_id in sent:
+        if await _mark_sent(session, row=row, message_id=message_id, at=at):
+            delivered.setdefault(row.programme_id, set()).update(ids_of(row))
+    for programme_id, ids in sorted(delivered.items()):
+        # delivered: the silence it starts or continues is kept
+        await current_state.refresh(session, programme_id=programme_id, measure_ids=ids)
+
+
+async def _mark_sent(
+    session: AsyncSession, *, row: OutboxMessage, message_id: int, at: datetime
+) -> bool:
+    """One delivery; whether it was a dispatch's, about some measures."""
     row.state, row.message_id, row.sent_at, row.leased_until = SENT, message_id, at, None
     row.payload = None  # a sent file lives on in Telegram; the database need not keep a copy
     session.add(row)
     ids = ids_of(row)
     if row.beat not in ("dispatch", "nudge") or not ids:
-        return
+        return False
     values: dict[str, object] = {"chat_id": row.chat_id, "message_id": message_id}
     if row.beat == "dispatch":
         # the first delivery dates it: a forced re-send does not move it to another month
@@ -88,8 +113,7 @@ async def mark_sent(
         )
         .values(**values)
     )
-    if row.beat == "dispatch":  # delivered: the silence it starts or continues is kept
-        await current_state.refresh(session, programme_id=row.programme_id, measure_ids=ids)
+    return row.beat == "dispatch"
 
 
 async def release(session: AsyncSession, *, row: OutboxMessage, error: str = "") -> None:

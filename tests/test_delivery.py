@@ -18,7 +18,8 @@ from wait_support import until
 
 from bot.app import start_app, stop_app
 from core.domain.model import Beat
-from jobs.outbox import Sender, sender_of
+from jobs.outbox import sender_of
+from jobs.outbox_records import Records
 from jobs.pacing import Limits
 from jobs.run import BeatResult, run_beat
 from storage.models import DispatchItem, OutboxMessage, Person, SentBeat
@@ -148,16 +149,16 @@ async def test_a_delivery_recorded_late_is_not_sent_again_by_this_process(
     # comes late (a busy database retries it), the other run must not take the message again
     # once its lease and its chat's one-second window have passed
     users = [owner(i) for i in range(3)]
-    record = Sender._record
+    record = Records.record
 
     late = asyncio.Event()  # the record of users[0]'s message waits until the test lets it go
 
-    async def busy(self: Sender, row: OutboxMessage, message_id: int) -> None:
+    async def busy(self: Records, row: OutboxMessage, message_id: int) -> None:
         if row.chat_id == users[0].id:
             await asyncio.wait_for(late.wait(), 20)
         await record(self, row, message_id)
 
-    monkeypatch.setattr(Sender, "_record", busy)
+    monkeypatch.setattr(Records, "record", busy)
     async with running(db_url, TELEGRAM, strict=False, cadence_lease_seconds=0.4) as bot:
         pid = await seed_owners(bot, 3)
         svc = bot.app.bot_data["svc"]
@@ -183,17 +184,17 @@ async def test_a_stop_while_a_message_is_being_taken_leaves_no_lease_behind(
     # the stop lands just after the lease was written: the message must be given back before
     # the process goes, or the next start would hold it back for the whole lease (a minute)
     users = [owner(i) for i in range(3)]
-    take = Sender._take
+    take = Records.take
     taken = asyncio.Event()
 
-    async def slow(self: Sender, row_id: int) -> OutboxMessage | None:
+    async def slow(self: Records, row_id: int) -> OutboxMessage | None:
         row = await take(self, row_id)
         if row is not None and row.chat_id == users[1].id:
             taken.set()
             await asyncio.Event().wait()  # the stop arrives here
         return row
 
-    monkeypatch.setattr(Sender, "_take", slow)
+    monkeypatch.setattr(Records, "take", slow)
     async with running(db_url, TELEGRAM, strict=False, cadence_lease_seconds=600) as bot:
         pid = await seed_owners(bot, 3)
         svc = bot.app.bot_data["svc"]
@@ -206,7 +207,7 @@ async def test_a_stop_while_a_message_is_being_taken_leaves_no_lease_behind(
         assert (mine.state, mine.leased_until) == ("queued", None)
         await stop_app(bot.app)
         await asyncio.gather(beat, return_exceptions=True)
-        monkeypatch.setattr(Sender, "_take", take)
+        monkeypatch.setattr(Records, "take", take)
         bot.app = make_app(bot.settings, bot.clock, TELEGRAM)
         await start_app(bot.app, poll_timeout=1)  # the reconciliation at start sends it now
         await bot.api.wait_until(lambda: dispatches_to(bot.api, users[1]) == 1, timeout=10)
@@ -227,7 +228,7 @@ async def test_a_busy_database_when_taking_a_message_does_not_leave_it_for_later
     take = outbox.take
     refused: list[int] = []
 
-    async def locked_once(session: object, **kw: object) -> bool:
+    async def locked_once(session: object, **kw: object) -> object:
         if not refused:
             refused.append(int(str(kw["row_id"])))
             raise OperationalError("UPDATE outboxmessage", {}, Exception("database is locked"))
@@ -321,7 +322,7 @@ async def test_a_reply_gets_its_slot_while_the_fan_out_waits_for_a_busy_database
     replied = asyncio.Event()
     refused: list[int] = []
 
-    async def locked_until_replied(session: object, **kw: object) -> bool:
+    async def locked_until_replied(session: object, **kw: object) -> object:
         if not replied.is_set():
             refused.append(int(str(kw["row_id"])))
             raise OperationalError("UPDATE outboxmessage", {}, Exception("database is locked"))
