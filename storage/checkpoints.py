@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,13 +40,14 @@ async def facts_at(
     *,
     programme: Programme,
     at: datetime,
+    now: datetime,
     codes: Mapping[int, str] | None = None,
 ) -> list[MeasureFacts]:
     """as_of.facts_at, from the checkpoint at `at` while its sources are unchanged; a month's
-    end already past (by the wall clock) that had none, or a stale one, is replayed and kept."""
+    end already past at `now` that had none, or a stale one, is replayed and kept."""
     assert programme.id is not None
     pid, tz = programme.id, programme.timezone
-    if at > datetime.now(UTC) or not _month_end(at, tz):
+    if at > now or not _month_end(at, tz):
         # a month still going (what is dated before its end is still being written), or a
         # moment that is no month's end: one row per month at most
         return await as_of.facts_at(session, programme=programme, at=at)
@@ -70,7 +71,7 @@ async def facts_at(
     # come (storage.as_of._states_at)
     first = await as_of.first_import(session, programme=programme)
     if first is not None and first < at:
-        await _keep(session, pid, tz, at, sources, pairs)
+        await _keep(session, pid, tz, at, now, sources, pairs)
     return as_of.in_ledger_order(f for _, f in pairs)
 
 
@@ -91,6 +92,7 @@ async def _keep(
     pid: int,
     tz: str,
     at: datetime,
+    now: datetime,
     sources: Sources,
     pairs: list[tuple[int, MeasureFacts]],
 ) -> None:
@@ -107,7 +109,7 @@ async def _keep(
             timezone=tz,
             sources=json.dumps(sources),
             facts=json.dumps([[mid, *_encode(f)] for mid, f in pairs], ensure_ascii=False),
-            written_at=datetime.now(UTC),
+            written_at=now,
         )
     )
 
