@@ -171,6 +171,13 @@ async def report_content(
 ) -> report.MonthlyReport:
     """The monthly report for period YYYY-MM as data: the month as its own events tell it
     (`now`: whether the month is over, so its end kept)."""
+    with picture.quiet_gc():
+        return await _report_content(session, programme=programme, period=period, now=now)
+
+
+async def _report_content(
+    session: AsyncSession, *, programme: Programme, period: str, now: datetime
+) -> report.MonthlyReport:
     assert programme.id is not None
     year, month = (int(x) for x in period.split("-"))
     # every measure's code, read once for the month's facts and its sign-offs
