@@ -81,7 +81,7 @@ async def play(db: Database, history: History) -> None:
     await player.create(history)
     then = await play_by_months(db, player, history, live.checker(db, player, history))
     for y, m in checks.months(history):
-        again = await checks.monthly(db, player.programme_id, y, m)
+        again = await checks.monthly(db, player.programme_id, y, m, player.clock)
         line = await checks.cumulative(db, player.programme_id, y, m)
         counts(history, y, m, again, line)
         stays(y, m, again, then)

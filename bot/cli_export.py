@@ -102,8 +102,9 @@ async def _in_session(
             return tr(svc.settings.cadence_locale)._(
                 "No programme named {name}.", name=args.programme
             )
-        signed = today_in(clock.now(), programme.timezone)
-        return await _build(bot, s, programme, args, args.as_of or signed, signed)
+        now = clock.now()
+        signed = today_in(now, programme.timezone)
+        return await _build(bot, s, programme, args, args.as_of or signed, signed, now)
 
 
 async def _build(
@@ -113,8 +114,9 @@ async def _build(
     args: argparse.Namespace,
     today: date,
     signed: date,
+    now: datetime,
 ) -> list[Document] | str:
-    """The documents --what names, or what went wrong."""
+    """The documents --what names, or what went wrong (`now`: the clock's, whatever the day)."""
     from jobs import letters
     from usecases import binder, documents
     from usecases.report import monthly_package
@@ -129,7 +131,7 @@ async def _build(
     year, month = _month(args.as_of, today)
     if args.what == "monthly":
         _, files = await monthly_package(
-            session, programme=programme, period=f"{year}-{month:02d}", t=t
+            session, programme=programme, period=f"{year}-{month:02d}", now=now, t=t
         )
         # the report, then its chart beside it (q.docx, q.png): what the leadership group gets
         report = [f for f in files if f.filename.endswith(".docx")]
@@ -139,15 +141,19 @@ async def _build(
 
         return [
             await progress_document(
-                session, programme=programme, year=year, month=month, today=signed, t=t
+                session, programme=programme, year=year, month=month, today=signed, now=now, t=t
             )
         ]
     if args.what == "halfyear":
-        return [await documents.halfyear(session, programme=programme, year=year, month=month, t=t)]
+        return [
+            await documents.halfyear(
+                session, programme=programme, year=year, month=month, now=now, t=t
+            )
+        ]
     if args.what == "letter":
-        now = datetime.combine(today, time(12), ZoneInfo(programme.timezone))
+        noon = datetime.combine(today, time(12), ZoneInfo(programme.timezone))
         result = await letters.issue(
-            session, programme=programme, code=args.code, today=today, actor="cli", now=now, t=t
+            session, programme=programme, code=args.code, today=today, actor="cli", now=noon, t=t
         )
         return f"no letter: {result.value}" if isinstance(result, letters.Refusal) else [result[1]]
     assert bot is not None

@@ -73,10 +73,13 @@ async def dispatch(settings: Settings, args: argparse.Namespace, clock: Clock) -
             return 1
         if args.command == "schedule":
             return _schedule(programme, args)
+        # the moment it is asked, before the clock is pinned to the as-of day: whether that
+        # day's month is over
+        now = clock.now()
         if args.as_of is not None:
             clock = _as_of_clock(args.as_of, programme.timezone)
         if args.command == "summary":
-            return await _summary(db, programme, args, clock)
+            return await _summary(db, programme, args, clock, now)
     finally:
         await db.dispose()
     return await _beat(settings, args, clock, programme.id)
@@ -95,7 +98,7 @@ def _schedule(programme: Programme, args: argparse.Namespace) -> int:
 
 
 async def _summary(
-    db: Database, programme: Programme, args: argparse.Namespace, clock: Clock
+    db: Database, programme: Programme, args: argparse.Namespace, clock: Clock, now: datetime
 ) -> int:
     """Print the /summary picture as the bot would send it."""
     from core.i18n import tr
@@ -109,6 +112,7 @@ async def _summary(
             programme=programme,
             today=today_in(clock.now(), programme.timezone),
             past=args.as_of is not None,
+            now=now,
         )
     print(summary_text(t, content, programme.name))
     return 0

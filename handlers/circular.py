@@ -121,7 +121,7 @@ async def start(update: Update, context: CadenceContext) -> int:
         return END
     year, month = period
     figures: Picture = await circulars.figures(
-        context.session, programme=programme, year=year, month=month
+        context.session, programme=programme, year=year, month=month, now=context.svc.clock.now()
     )
     draft: CircularDraft = {
         "id": 0,

@@ -97,8 +97,9 @@ async def _report(update: Update, context: CadenceContext, month: str) -> None:
         period = f"{found[0]}-{found[1]:02d}"
     await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
     text, files = await monthly_package(
-        context.session, programme=context.programme, period=period, t=t
-    )
+        context.session, programme=context.programme, period=period,
+        now=context.svc.clock.now(), t=t,
+    )  # fmt: skip
     await send_long(context.bot, chat.id, text)
     await send_files(context.bot, chat.id, files)
 
@@ -115,6 +116,7 @@ async def _halfyear(update: Update, context: CadenceContext) -> None:
         programme=context.programme,
         year=int(last[:4]),
         month=int(last[5:]),
+        now=context.svc.clock.now(),
         t=context.t,
     )
     await send_files(context.bot, chat.id, [doc])

@@ -20,7 +20,8 @@ async def export_progress(update: Update, context: CadenceContext, month: str) -
     message, chat = update.effective_message, update.effective_chat
     assert message is not None and chat is not None and context.programme is not None
     t, programme = context.t, context.programme
-    today = today_in(context.svc.clock.now(), programme.timezone)
+    now = context.svc.clock.now()
+    today = today_in(now, programme.timezone)
     found = read_month(month, today) if month else None
     if month and (found is None or found[0] < FIRST_YEAR or month_end(*found) >= today):
         await message.reply_text(
@@ -35,6 +36,6 @@ async def export_progress(update: Update, context: CadenceContext, month: str) -
     )
     await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
     doc = await progress_document(
-        context.session, programme=programme, year=year, month=number, today=today, t=t
+        context.session, programme=programme, year=year, month=number, today=today, now=now, t=t
     )
     await send_files(context.bot, chat.id, [doc])

@@ -29,7 +29,7 @@ async def compute(
     the leaders' board's link for a group, put under the digest's text."""
     if beat is Beat.REVIEW:
         return await review(session, programme=programme, period=period, now=now, board=board)
-    return await monthly(session, programme=programme, period=period, board=board)
+    return await monthly(session, programme=programme, period=period, now=now, board=board)
 
 
 def queue(

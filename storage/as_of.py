@@ -204,8 +204,11 @@ async def measures_at(
     programme: Programme,
     at: datetime,
     recorded: Sequence[Recorded] | None = None,
+    codes: Mapping[int, str] | None = None,
+    numbers: Mapping[str, int] | None = None,
 ) -> list[tuple[int, MeasureFacts]]:
-    """facts_at with each measure's id, in the replay's order (what a checkpoint keeps)."""
+    """facts_at with each measure's id, in the replay's order (what a checkpoint keeps); `codes`
+    and `numbers`: measure_codes and area_numbers already read."""
     assert programme.id is not None
     pid = programme.id
     first = await first_import(session, programme=programme)
@@ -213,8 +216,8 @@ async def measures_at(
         until = at if first is None or first < at else first + timedelta(microseconds=1)
         recorded = await events(session, programme=programme, until=until)
     states = _states_at(recorded, first, at)
-    codes = await measure_codes(session, pid)
-    numbers = await area_numbers(session, pid)
+    codes = codes if codes is not None else await measure_codes(session, pid)
+    numbers = numbers if numbers is not None else await area_numbers(session, pid)
     silent = await _silences(session, pid, at)
     latest = await latest_answers(session, programme_id=pid, before=at)
     out = []

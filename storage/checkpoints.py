@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, delete, func, insert, or_
@@ -23,7 +25,7 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.domain.model import Answer, Health, MeasureFacts, Status
-from storage import as_of
+from storage import as_of, picture
 from storage.documents import day_after
 from storage.models import AuditEvent, DispatchItem, Person, Programme, ProgressUpdate
 from storage.models_closing import LookBack
@@ -33,6 +35,12 @@ Sources = dict[str, Any]
 # by value, without the Enum call per field: a programme has 10,000 measures
 STATUSES = {s.value: s for s in Status}
 HEALTHS: dict[str | None, Health | None] = {None: None, **{h.value: h for h in Health}}
+# the checkpoints last decoded, by (programme, row id, print): the months' reports, documents and
+# circulars ask for the same month's end in turn, and decoding 10,000 facts is most of a read
+DECODED = 8
+_DECODED: OrderedDict[
+    tuple[int, int, str], tuple[dict[int, str], dict[str, int], tuple[MeasureFacts, ...]]
+] = OrderedDict()
 
 
 async def facts_at(
@@ -40,19 +48,32 @@ async def facts_at(
     *,
     programme: Programme,
     at: datetime,
+    now: datetime,
     codes: Mapping[int, str] | None = None,
 ) -> list[MeasureFacts]:
     """as_of.facts_at, from the checkpoint at `at` while its sources are unchanged; a month's
-    end already past (by the wall clock) that had none, or a stale one, is replayed and kept."""
+    end already past at `now` that had none, or a stale one, is replayed and kept."""
+    with picture.quiet_gc():
+        return await _facts_at(session, programme=programme, at=at, now=now, codes=codes)
+
+
+async def _facts_at(
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    at: datetime,
+    now: datetime,
+    codes: Mapping[int, str] | None,
+) -> list[MeasureFacts]:
     assert programme.id is not None
     pid, tz = programme.id, programme.timezone
-    if at > datetime.now(UTC) or not _month_end(at, tz):
+    if at > now or not _month_end(at, tz):
         # a month still going (what is dated before its end is still being written), or a
         # moment that is no month's end: one row per month at most
         return await as_of.facts_at(session, programme=programme, at=at)
     c = ReplayCheckpoint
     query = (
-        sa_select(col(c.sources), col(c.facts))
+        sa_select(col(c.id), col(c.sources))
         .where(col(c.programme_id) == pid, col(c.at) == at, col(c.timezone) == tz)
         .order_by(col(c.id).desc())
         .limit(1)
@@ -61,17 +82,25 @@ async def facts_at(
     # read before the replay: a write landing in between leaves a print that no longer holds
     sources = {"seq": await _last_seq(session, pid), "prints": await _prints(session, pid, at)}
     if kept is not None:
-        old = json.loads(kept[0])
+        old = json.loads(kept[1])
         if old["prints"] == sources["prints"] and not await _later_events(session, pid, at, old):
             codes = codes if codes is not None else await as_of.measure_codes(session, pid)
-            return await _placed(session, codes, pid, json.loads(kept[1]), tz)
-    pairs = await as_of.measures_at(session, programme=programme, at=at)
+            row_id, printed = kept
+            assert row_id is not None
+            return await _read(session, (row_id, printed), codes, pid, tz)
+    codes = codes if codes is not None else await as_of.measure_codes(session, pid)
+    numbers = await as_of.area_numbers(session, pid)
+    pairs = await as_of.measures_at(
+        session, programme=programme, at=at, codes=codes, numbers=numbers
+    )
+    facts = as_of.in_ledger_order(f for _, f in pairs)
     # only once the ledger is in: before that, the picture hangs on the first import still to
     # come (storage.as_of._states_at)
     first = await as_of.first_import(session, programme=programme)
     if first is not None and first < at:
-        await _keep(session, pid, tz, at, sources, pairs)
-    return as_of.in_ledger_order(f for _, f in pairs)
+        row = await _keep(session, pid, tz, at, now, sources, pairs)
+        _remember((pid, *row), codes, numbers, facts)
+    return facts
 
 
 def _month_end(at: datetime, tz: str) -> bool:
@@ -91,25 +120,33 @@ async def _keep(
     pid: int,
     tz: str,
     at: datetime,
+    now: datetime,
     sources: Sources,
     pairs: list[tuple[int, MeasureFacts]],
-) -> None:
-    """Replace the checkpoint at `at` (two writers at once leave two rows: the newest is read)."""
+) -> tuple[int, str]:
+    """Replace the checkpoint at `at` (two writers at once leave two rows: the newest is read);
+    its id and print, which names this write alone (a row id can come back after a delete)."""
     conn = await session.connection()
     c = ReplayCheckpoint
     await conn.execute(
         delete(c).where(col(c.programme_id) == pid, col(c.at) == at, col(c.timezone) == tz)
     )
-    await conn.execute(
-        insert(c).values(
+    printed = json.dumps({**sources, "written": uuid4().hex})
+    done = await conn.execute(
+        insert(c)
+        .values(
             programme_id=pid,
             at=at,
             timezone=tz,
-            sources=json.dumps(sources),
+            sources=printed,
             facts=json.dumps([[mid, *_encode(f)] for mid, f in pairs], ensure_ascii=False),
-            written_at=datetime.now(UTC),
+            written_at=now,
         )
+        .returning(col(c.id))
     )
+    row_id = done.scalar_one()
+    assert row_id is not None
+    return row_id, printed
 
 
 async def _later_events(session: AsyncSession, pid: int, at: datetime, sources: Sources) -> bool:
@@ -186,11 +223,40 @@ def _encode(f: MeasureFacts) -> list[Any]:
     ]  # fmt: skip
 
 
-async def _placed(
-    session: AsyncSession, codes: Mapping[int, str], pid: int, rows: list[list[Any]], tz: str
+async def _read(
+    session: AsyncSession, row: tuple[int, str], codes: Mapping[int, str], pid: int, tz: str
+) -> list[MeasureFacts]:
+    """The kept facts with today's codes and area numbers, in ledger order: decoded once per
+    process while the row (its id and print) and those codes and numbers stay as they were."""
+    numbers = await as_of.area_numbers(session, pid)
+    key = (pid, *row)
+    seen = _DECODED.get(key)
+    if seen is not None and seen[0] == codes and seen[1] == numbers:
+        _DECODED.move_to_end(key)
+        return list(seen[2])
+    c = ReplayCheckpoint
+    query = sa_select(col(c.facts)).where(col(c.id) == row[0])
+    rows = json.loads((await (await session.connection()).execute(query)).scalar_one())
+    facts = _placed(codes, numbers, rows, tz)
+    _remember(key, codes, numbers, facts)
+    return facts
+
+
+def _remember(
+    key: tuple[int, int, str],
+    codes: Mapping[int, str],
+    numbers: Mapping[str, int],
+    facts: list[MeasureFacts],
+) -> None:
+    _DECODED[key] = (dict(codes), dict(numbers), tuple(facts))
+    while len(_DECODED) > DECODED:
+        _DECODED.popitem(last=False)
+
+
+def _placed(
+    codes: Mapping[int, str], numbers: Mapping[str, int], rows: list[list[Any]], tz: str
 ) -> list[MeasureFacts]:
     """The kept facts with today's codes and area numbers, in ledger order."""
-    numbers = await as_of.area_numbers(session, pid)
     zone = ZoneInfo(tz)
     out = []
     for row in rows:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -49,21 +49,25 @@ async def summary_content(
     args: Sequence[str] = (),
     owner_id: int | None = None,
     past: bool = False,
+    now: datetime | None = None,
 ) -> report.Summary:
     """/summary as data, for a leader, a coordinator, a group or one owner.
 
     Raises filters.FilterError when the arguments name no area or unit of the programme.
     Counts and lights come from lean rows of every measure; full facts (the owner's words) are
     loaded only for the few items the picture lists. A past day (`past`) is rebuilt from the
-    events up to its end instead: the picture that day, whenever it is asked.
+    events up to its end instead: the picture that day, whenever it is asked (`now`, which a
+    past day needs: whether its month is over, so kept).
     """
     assert programme.id is not None
     pid = programme.id
     if past:
         tz = programme.timezone
         at = day_after(today, tz)
+        if now is None:
+            raise ValueError("a past day's picture needs now")
         # a month's last day is that month's end, kept once the month is over
-        past_facts = await checkpoints.facts_at(session, programme=programme, at=at)
+        past_facts = await checkpoints.facts_at(session, programme=programme, at=at, now=now)
         return _summary_of(past_facts, today, args)
     if not any(a.strip() for a in args):
         # no filter: counted by groups in the database, rows read for the listed few only
@@ -185,23 +189,34 @@ async def month_facts(
     programme: Programme,
     year: int,
     month: int,
+    now: datetime,
     codes: Mapping[int, str] | None = None,
 ) -> list[MeasureFacts]:
     """The measures as the month's events left them at its end (or as first imported); a month
-    that is over is replayed once and kept while what it was rebuilt from stays as it was."""
+    over at `now` is replayed once and kept while what it was rebuilt from stays as it was."""
     cutoff = day_after(report.month_end(year, month), programme.timezone)
-    return await checkpoints.facts_at(session, programme=programme, at=cutoff, codes=codes)
+    return await checkpoints.facts_at(session, programme=programme, at=cutoff, now=now, codes=codes)
 
 
 async def report_content(
-    session: AsyncSession, *, programme: Programme, period: str
+    session: AsyncSession, *, programme: Programme, period: str, now: datetime
 ) -> report.MonthlyReport:
-    """The monthly report for period YYYY-MM as data: the month as its own events tell it."""
+    """The monthly report for period YYYY-MM as data: the month as its own events tell it
+    (`now`: whether the month is over, so its end kept)."""
+    with picture.quiet_gc():
+        return await _report_content(session, programme=programme, period=period, now=now)
+
+
+async def _report_content(
+    session: AsyncSession, *, programme: Programme, period: str, now: datetime
+) -> report.MonthlyReport:
     assert programme.id is not None
     year, month = (int(x) for x in period.split("-"))
     # every measure's code, read once for the month's facts and its sign-offs
     codes = await as_of.measure_codes(session, programme.id)
-    facts = await month_facts(session, programme=programme, year=year, month=month, codes=codes)
+    facts = await month_facts(
+        session, programme=programme, year=year, month=month, now=now, codes=codes
+    )
     cutoff = day_after(report.month_end(year, month), programme.timezone)
     # 反馈率: the dispatches sent in the month, each judged by the window it was sent with, as
     # the month ended: one still open then counts only if already answered, so a report run

@@ -22,7 +22,9 @@ async def _report(bot: Bot, period: str) -> str:
     async with bot.db.session() as s:
         programme = await programmes.by_name(s, name="P")
         assert programme is not None
-        content = await reports.report_content(s, programme=programme, period=period)
+        content = await reports.report_content(
+            s, programme=programme, period=period, now=bot.clock.now()
+        )
     return report_text(tr("zh_CN"), content, "P")
 
 
@@ -60,7 +62,9 @@ async def _summary(bot: Bot, day: date, past: bool) -> str:
     async with bot.db.session() as s:
         programme = await programmes.by_name(s, name="P")
         assert programme is not None
-        content = await reports.summary_content(s, programme=programme, today=day, past=past)
+        content = await reports.summary_content(
+            s, programme=programme, today=day, past=past, now=bot.clock.now()
+        )
     return summary_text(tr("zh_CN"), content, "P")
 
 

@@ -250,8 +250,12 @@ async def test_look_back_rebound_reopens_and_the_next_dispatch_lists_it(bot: Bot
     async with bot.db.session() as s:
         programme = await programmes.by_id(s, programme_id=pid)
         assert programme is not None
-        october, _ = await monthly_package(s, programme=programme, period="2024-10", t=tr("zh_CN"))
-        november, _ = await monthly_package(s, programme=programme, period="2024-11", t=tr("zh_CN"))
+        october, _ = await monthly_package(
+            s, programme=programme, period="2024-10", now=bot.clock.now(), t=tr("zh_CN")
+        )
+        november, _ = await monthly_package(
+            s, programme=programme, period="2024-11", now=bot.clock.now(), t=tr("zh_CN")
+        )
     # (the last line is the audit chain's anchor, tests/test_audit_trail.py)
     assert october.split("\n")[-3:-1] == [
         "本月完成回头看1项，成效巩固0项，出现反弹1项。",

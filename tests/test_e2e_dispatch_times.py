@@ -41,7 +41,9 @@ async def _september_rates(bot: Bot, pid: int) -> list[tuple[str, float | None]]
     async with bot.db.session() as s:
         programme = await s.get(Programme, pid)
         assert programme is not None
-        content = await reports.report_content(s, programme=programme, period="2024-09")
+        content = await reports.report_content(
+            s, programme=programme, period="2024-09", now=bot.clock.now()
+        )
     return [(u.key, u.answer_rate) for u in content.units if u.answer_rate is not None]
 
 

@@ -136,8 +136,12 @@ async def test_the_months_look_backs_reach_the_report_and_its_docx(bot: Bot) -> 
     async with bot.db.session() as s:
         programme = await programmes.by_id(s, programme_id=pid)
         assert programme is not None
-        text, files = await monthly_package(s, programme=programme, period="2024-10", t=tr("zh_CN"))
-        _, quiet = await monthly_package(s, programme=programme, period="2024-11", t=tr("zh_CN"))
+        text, files = await monthly_package(
+            s, programme=programme, period="2024-10", now=bot.clock.now(), t=tr("zh_CN")
+        )
+        _, quiet = await monthly_package(
+            s, programme=programme, period="2024-11", now=bot.clock.now(), t=tr("zh_CN")
+        )
     assert text.split("\n")[-3:-1] == [
         "本月完成回头看1项，成效巩固0项，出现反弹1项。",
         "出现反弹并重新打开：1.3.2。",

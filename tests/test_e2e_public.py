@@ -274,13 +274,21 @@ async def test_unanswered_comments_are_listed_in_the_review(bot: Bot) -> None:
         programme = await programmes.by_id(s, programme_id=pid)
         assert programme is not None
         zh, en = tr("zh_CN"), tr("en")
-        september, _ = await report.monthly_package(s, programme=programme, period="2024-09", t=zh)
-        october, files = await report.monthly_package(
-            s, programme=programme, period="2024-10", t=zh
+        september, _ = await report.monthly_package(
+            s, programme=programme, period="2024-09", now=bot.clock.now(), t=zh
         )
-        _, files_en = await report.monthly_package(s, programme=programme, period="2024-10", t=en)
-        half = await documents.halfyear(s, programme=programme, year=2024, month=10, t=zh)
-        half_en = await documents.halfyear(s, programme=programme, year=2024, month=10, t=en)
+        october, files = await report.monthly_package(
+            s, programme=programme, period="2024-10", now=bot.clock.now(), t=zh
+        )
+        _, files_en = await report.monthly_package(
+            s, programme=programme, period="2024-10", now=bot.clock.now(), t=en
+        )
+        half = await documents.halfyear(
+            s, programme=programme, year=2024, month=10, now=bot.clock.now(), t=zh
+        )
+        half_en = await documents.halfyear(
+            s, programme=programme, year=2024, month=10, now=bot.clock.now(), t=en
+        )
     assert "\n本月收到监督意见1件，已答复0件；月底尚未答复1件。\n" in september
     zh_month = "本月收到监督意见1件，已答复1件；月底尚未答复1件。"
     assert f"\n{zh_month}\n" in october

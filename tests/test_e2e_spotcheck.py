@@ -140,7 +140,9 @@ async def test_spot_check_zh_scheduled_draw_true_and_untrue_reopen_and_count(bot
     async with bot.db.session() as s:
         programme = await programmes.by_id(s, programme_id=pid)
         assert programme is not None
-        report, _ = await monthly_package(s, programme=programme, period="2024-10", t=tr("zh_CN"))
+        report, _ = await monthly_package(
+            s, programme=programme, period="2024-10", now=bot.clock.now(), t=tr("zh_CN")
+        )
     assert "随机抽查：核查整改措施2项，发现不属实1项。已重新打开：1.3.2。" in report.split("\n")
 
     # October's 工作通报 lists the 不属实 finding: draft, preview, issue, the group's DOCX
@@ -205,7 +207,9 @@ async def test_spot_check_en_manual_draw_goes_outside_the_lead_unit(bot: Bot) ->
     async with bot.db.session() as s:
         programme = await programmes.by_id(s, programme_id=pid)
         assert programme is not None
-        report, _ = await monthly_package(s, programme=programme, period="2024-10", t=tr("en"))
+        report, _ = await monthly_package(
+            s, programme=programme, period="2024-10", now=bot.clock.now(), t=tr("en")
+        )
     assert (
         "Random spot checks: 2 measures checked, 1 found not true. Reopened: 1.3.2."
         in report.split("\n")

@@ -118,8 +118,13 @@ async def test_feedback_rate_counts_only_the_months_own_dispatches(db_url: str) 
             }
             programme = await s.get(Programme, pid)
             assert programme is not None
-            december = await reports.report_content(s, programme=programme, period="2024-12")
-            november = await reports.report_content(s, programme=programme, period="2024-11")
+            asked = datetime(2025, 1, 6, 9, tzinfo=SH)  # both months over
+            december = await reports.report_content(
+                s, programme=programme, period="2024-12", now=asked
+            )
+            november = await reports.report_content(
+                s, programme=programme, period="2024-11", now=asked
+            )
         assert rates == {
             10: {"建设局": (1, 1)},
             11: {"科技创新局": (1, 1)},

@@ -3,7 +3,7 @@ before the month's end would change the month (storage.checkpoints)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -13,11 +13,12 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from core.domain.model import MeasureFacts
-from storage import as_of, audit, reports
-from storage.models import DispatchItem, Measure, Person, Programme, ProgressUpdate
+from storage import as_of, audit, checkpoints, reports
+from storage.models import Area, DispatchItem, Measure, Person, Programme, ProgressUpdate
 from storage.models_report import ReplayCheckpoint
 
-END = datetime(2024, 10, 1, tzinfo=SH)  # September's end: the month is over by the wall clock
+END = datetime(2024, 10, 1, tzinfo=SH)  # September's end
+LATER = datetime(2024, 10, 8, 9, 0, tzinfo=SH)  # when the reports are asked: September is over
 BEFORE = datetime(2024, 9, 30, 20, 0, tzinfo=SH)  # after the import, before the end
 
 
@@ -25,7 +26,7 @@ async def _month(bot: Bot, pid: int, month: int = 9) -> list[MeasureFacts]:
     async with bot.db.session() as s:
         programme = await s.get(Programme, pid)
         assert programme is not None
-        return await reports.month_facts(s, programme=programme, year=2024, month=month)
+        return await reports.month_facts(s, programme=programme, year=2024, month=month, now=LATER)
 
 
 async def _replayed(bot: Bot, pid: int) -> list[MeasureFacts]:
@@ -68,12 +69,37 @@ async def test_a_month_over_is_replayed_once_then_read(
     monkeypatch.setattr(as_of, "measures_at", replayed)
     again = await _month(bot, pid)
     assert again == first and [repr(f) for f in again] == [repr(f) for f in first]
-    # codes are today's in every picture, kept or not
+    # read from the row itself, as a process started since would (not the facts decoded once)
+    checkpoints._DECODED.clear()
+    decoded = await _month(bot, pid)
+    assert [repr(f) for f in decoded] == [repr(f) for f in first]
+    # codes and area numbers are today's in every picture, kept or not
+    async with bot.db.session() as s:
+        area = (await s.exec(select(Area).where(Area.programme_id == pid, Area.number == 1))).one()
+        area.number = 7
+        s.add(area)
+    assert {f.area_number for f in await _month(bot, pid) if f.area == area.name} == {7}
     async with bot.db.session() as s:
         m = (await s.exec(select(Measure).where(Measure.code == "1.1.1"))).one()
         m.code = "1.1.9"
         s.add(m)
     assert [f.code for f in await _month(bot, pid)].count("1.1.9") == 1
+
+
+async def test_whether_the_month_is_over_is_asked_of_now_not_the_wall_clock(bot: Bot) -> None:
+    """Asked on September's last evening (a pinned clock, a sandbox), September is still going:
+    nothing is kept; asked a week later, it is, written at that moment (the wall clock, years
+    on, would have kept it at once and stamped it with today)."""
+    pid = await seed(bot)
+    async with bot.db.session() as s:
+        programme = await s.get(Programme, pid)
+        assert programme is not None
+        going = await reports.month_facts(s, programme=programme, year=2024, month=9, now=BEFORE)
+    assert await _kept(bot) == 0
+    assert going == await _replayed(bot, pid) == await _month(bot, pid)
+    async with bot.db.session() as s:
+        written = (await s.exec(select(col(ReplayCheckpoint.written_at)))).all()
+    assert [w.replace(tzinfo=None) for w in written] == [LATER.astimezone(UTC).replace(tzinfo=None)]
 
 
 async def test_a_month_before_the_ledger_came_in_keeps_nothing(bot: Bot) -> None:

@@ -50,10 +50,12 @@ async def untrue(
     return [Finding(code, text, unit, note) for code, text, unit, note in found]
 
 
-async def figures(session: AsyncSession, *, programme: Programme, year: int, month: int) -> Picture:
+async def figures(
+    session: AsyncSession, *, programme: Programme, year: int, month: int, now: datetime
+) -> Picture:
     """The month's ranking and overdue items: the monthly report's own figures, as it left them."""
     report = await reports.report_content(
-        session, programme=programme, period=f"{year}-{month:02d}"
+        session, programme=programme, period=f"{year}-{month:02d}", now=now
     )
     found = await untrue(session, programme=programme, year=year, month=month)
     return picture(report, found)
@@ -78,7 +80,7 @@ async def issue(
     chat = programme.leadership_chat_id
     if chat is None:
         return Refusal.NO_GROUP
-    month_figures = await figures(session, programme=programme, year=year, month=month)
+    month_figures = await figures(session, programme=programme, year=year, month=month, now=now)
     if any(m.unit not in month_figures.units for m in mentions):
         return Refusal.UNKNOWN_UNIT
     number = await circulars.next_number(session, programme_id=programme.id, year=today.year)

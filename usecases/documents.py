@@ -137,14 +137,14 @@ def sendable(files: list[Document]) -> list[tuple[str, Document, str]]:
 
 
 async def halfyear(
-    session: AsyncSession, *, programme: Programme, year: int, month: int, t: Tr
+    session: AsyncSession, *, programme: Programme, year: int, month: int, now: datetime, t: Tr
 ) -> Document:
     """The continuing-rectification report for the six months ending with year-month."""
-    end = await reports.month_facts(session, programme=programme, year=year, month=month)
+    end = await reports.month_facts(session, programme=programme, year=year, month=month, now=now)
     y, m = first_month(year, month)
     before = (y, m - 1) if m > 1 else (y - 1, 12)
     opening = await reports.month_facts(
-        session, programme=programme, year=before[0], month=before[1]
+        session, programme=programme, year=before[0], month=before[1], now=now
     )
     sign_offs, ends = await as_of_store.month_history(
         session, programme=programme, year=year, month=month, months=MONTHS

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -18,15 +18,25 @@ from usecases.documents import Document
 
 
 async def progress_document(
-    session: AsyncSession, *, programme: Programme, year: int, month: int, today: date, t: Tr
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    year: int,
+    month: int,
+    today: date,
+    now: datetime,
+    t: Tr,
 ) -> Document:
     """The report on year-month: the measures replayed to its end, the owners' latest words then,
-    the rhythm's activity, the programme's facts and the task force's narratives; signed today."""
+    the rhythm's activity, the programme's facts and the task force's narratives; signed today
+    (`now`: whether the month is over)."""
     assert programme.id is not None
     pid, tz = programme.id, programme.timezone
     end = month_end(year, month)
     cutoff = stored.day_after(end, tz)
-    measures = await reports.month_facts(session, programme=programme, year=year, month=month)
+    measures = await reports.month_facts(
+        session, programme=programme, year=year, month=month, now=now
+    )
     extras = await stored.extras(session, programme_id=pid, as_of=end, tz=tz)
     content = progress_report(
         measures,

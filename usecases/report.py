@@ -24,9 +24,9 @@ from usecases.digest import Digest, Part, measure_ids
 
 
 async def _package(
-    session: AsyncSession, *, programme: Programme, period: str, t: Tr
+    session: AsyncSession, *, programme: Programme, period: str, now: datetime, t: Tr
 ) -> tuple[str, list[documents.Document], MonthlyReport]:
-    content = await reports.report_content(session, programme=programme, period=period)
+    content = await reports.report_content(session, programme=programme, period=period, now=now)
     assert programme.id is not None
     # the chain's head leaves the database in every report: cutting the trail shows against it
     anchor = await audit.anchor(session, programme_id=programme.id)
@@ -59,22 +59,27 @@ async def _package(
 
 
 async def monthly_package(
-    session: AsyncSession, *, programme: Programme, period: str, t: Tr
+    session: AsyncSession, *, programme: Programme, period: str, now: datetime, t: Tr
 ) -> tuple[str, list[documents.Document]]:
     """The monthly report's text and its files, from one computation of the report."""
-    text, files, _ = await _package(session, programme=programme, period=period, t=t)
+    text, files, _ = await _package(session, programme=programme, period=period, now=now, t=t)
     return text, files
 
 
 async def monthly(
-    session: AsyncSession, *, programme: Programme, period: str, board: str | None = None
+    session: AsyncSession,
+    *,
+    programme: Programme,
+    period: str,
+    now: datetime,
+    board: str | None = None,
 ) -> Digest | None:
     """The monthly report, its chart and files for the leadership group (`board`: its link)."""
     if programme.leadership_chat_id is None:
         return None
     assert programme.id is not None
     t = tr(programme.locale)
-    text, files, content = await _package(session, programme=programme, period=period, t=t)
+    text, files, content = await _package(session, programme=programme, period=period, now=now, t=t)
     # a leader follows up (督办) on an overdue item from the report
     overdue = await measure_ids(session, programme.id, [o.measure.code for o in content.overdue])
     parts = [Part(text, with_board(t, red_buttons(t, overdue, letters=False), board))] + [

@@ -48,10 +48,13 @@ async def review(db: Database, programme_id: int, moment: datetime) -> Counts:
     return counts_of(got.counts)
 
 
-async def monthly(db: Database, programme_id: int, year: int, month: int) -> MonthlyReport:
+async def monthly(
+    db: Database, programme_id: int, year: int, month: int, now: datetime
+) -> MonthlyReport:
+    """The month's report asked at `now` (the moment played up to)."""
     async with db.session() as s:
         p = await programme_in(s, programme_id)
-        return await reports.report_content(s, programme=p, period=f"{year}-{month:02d}")
+        return await reports.report_content(s, programme=p, period=f"{year}-{month:02d}", now=now)
 
 
 def numbers(r: MonthlyReport) -> dict[str, object]:

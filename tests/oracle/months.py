@@ -25,7 +25,9 @@ async def play_by_months(
     then = {}
     for y, m in checks.months(history):
         await player.play(history, until=month_end(y, m), at_check=at_check)
-        then[(y, m)] = checks.numbers(await checks.monthly(db, player.programme_id, y, m))
+        then[(y, m)] = checks.numbers(
+            await checks.monthly(db, player.programme_id, y, m, player.clock)
+        )
     await player.play(history, at_check=at_check)
     return then
 
@@ -59,7 +61,7 @@ async def report_stays(db: Database, history: History) -> None:
     await player.create(history)
     then = await play_by_months(db, player, history)
     for y, m in checks.months(history):
-        stays(y, m, await checks.monthly(db, player.programme_id, y, m), then)
+        stays(y, m, await checks.monthly(db, player.programme_id, y, m, player.clock), then)
 
 
 async def report_counts(db: Database, history: History) -> None:
@@ -68,5 +70,5 @@ async def report_counts(db: Database, history: History) -> None:
     await player.create(history)
     await player.play(history)
     for y, m in checks.months(history):
-        got = await checks.monthly(db, player.programme_id, y, m)
+        got = await checks.monthly(db, player.programme_id, y, m, player.clock)
         counts(history, y, m, got, await checks.cumulative(db, player.programme_id, y, m))

@@ -31,7 +31,7 @@ def _shard(n: int) -> Callable[..., object]:
         await player.create(history)
         then = await play_by_months(oracle_db, player, history, checker(oracle_db, player, history))
         for y, m in checks.months(history):
-            again = await checks.monthly(oracle_db, player.programme_id, y, m)
+            again = await checks.monthly(oracle_db, player.programme_id, y, m, player.clock)
             line = await checks.cumulative(oracle_db, player.programme_id, y, m)
             counts(history, y, m, again, line)
             stays(y, m, again, then)
