@@ -10,8 +10,9 @@ from core.render import callbacks
 from core.render.keyboards import answer_choices, measures_keyboard
 from core.render.measures import line
 from handlers.answer import allowed, may_answer_for
-from handlers.answer_draft import DRAFT, expired, out_of_date
+from handlers.answer_draft import expired, out_of_date
 from handlers.dead_ends import replies_answer
+from handlers.drafts import drafts
 from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query, reply_long
 from storage import lookup, measures
@@ -98,7 +99,7 @@ async def expired_button(update: Update, context: CadenceContext) -> None:
     assert query is not None
     button = context.button
     # a step of an older screen while another answer is being written: say which it is
-    stale = isinstance(button, STEPS) and DRAFT in (context.user_data or {})
+    stale = isinstance(button, STEPS) and drafts(context).draft is not None
     await answer_query(query, out_of_date(context.t) if stale else expired(context.t), alert=True)
 
 

@@ -3,8 +3,9 @@ optionally the file — with the 📜 button under a measure or /outcome CODE, t
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
-from typing import Any, TypedDict, cast
+from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
@@ -16,15 +17,8 @@ from core.clock import today_in
 from core.domain import outcomes as rules
 from core.domain.model import Role
 from core.render import callbacks
-from core.render.callback_codec import MAX_ID
-from handlers.answer_draft import (
-    MAX_TEXT,
-    RECORDING,
-    EvidenceDraft,
-    evidence_of,
-    expired,
-    out_of_date,
-)
+from handlers.answer_draft import MAX_TEXT, evidence_of, expired, out_of_date
+from handlers.drafts import OutcomeDraft, drafts, next_seq
 from handlers.gate import Where, actor_of, gate, measure_programme
 from handlers.outcome_words import date_problem, duplicate, refusal
 from handlers.send import answer_query, reply_long
@@ -36,34 +30,21 @@ from usecases.outcomes import Duplicate, NewOutcome, Refusal
 
 TITLE, NUMBER, DATE, FILE, CONFIRM = range(5)
 END = ConversationHandler.END
-SEQ = "outcome_seq"  # numbers the drafts: a button of an older one is out of date
-
-
-class OutcomeDraft(TypedDict, total=False):
-    """The outcome being recorded, as user_data keeps it: plain JSON for PTB's persistence."""
-
-    id: int  # the draft number its step buttons carry
-    measure_id: int
-    code: str
-    programme_id: int
-    title: str
-    number: str
-    issued_on: str  # ISO date
-    file: EvidenceDraft
 
 
 def _draft(context: CadenceContext) -> OutcomeDraft:
-    assert context.user_data is not None
-    found = context.user_data.get(RECORDING)
-    return cast(OutcomeDraft, found) if isinstance(found, dict) else {}
+    """The outcome being recorded: its steps are reached only while there is one (WhileMarked)."""
+    found = drafts(context).outcome
+    assert found is not None
+    return found
 
 
 async def _programme(update: Update, context: CadenceContext) -> int | None:
     found = await measure_programme(update, context)
     if found is not None:
         return found
-    pid = _draft(context).get("programme_id") if context.user_data is not None else None
-    return pid if isinstance(pid, int) else None
+    draft = drafts(context).outcome
+    return draft.programme_id if draft is not None else None
 
 
 def _coordinator(context: CadenceContext) -> bool:
@@ -84,15 +65,12 @@ async def _may(context: CadenceContext, *, code: str = "", measure_id: int = 0) 
 
 async def _begin(message: Message, context: CadenceContext, m: Measure) -> int:
     """Start the draft and ask for the title."""
-    assert context.user_data is not None
-    seq = int(context.user_data.get(SEQ, 0)) % MAX_ID + 1
-    context.user_data[SEQ] = seq
-    context.user_data[RECORDING] = {
-        "id": seq,
-        "measure_id": m.id,
-        "code": m.code,
-        "programme_id": m.programme_id,
-    }
+    seq = next_seq(drafts(context).outcome_seq)
+    drafts(context).outcome_seq = seq
+    assert m.id is not None
+    drafts(context).outcome = OutcomeDraft(
+        id=seq, measure_id=m.id, code=m.code, programme_id=m.programme_id
+    )
     await message.reply_text(
         context.t._(
             "Recording an institutional outcome for {code}. Send the title of the rule or"
@@ -157,7 +135,7 @@ async def title(update: Update, context: CadenceContext) -> int | None:
             else t._("Please send the title of the rule or document.")
         )
         return TITLE
-    _draft(context)["title"] = found
+    _draft(context).title = found
     await message.reply_text(t._("Its document number? For example GX-2024-12."))
     return NUMBER
 
@@ -187,7 +165,7 @@ async def number(update: Update, context: CadenceContext) -> int | None:
     if held is not None:
         await message.reply_text(duplicate(t, found, Duplicate(held[1], held[0].title)))
         return NUMBER
-    _draft(context)["number"] = found
+    _draft(context).number = found
     await message.reply_text(t._("Its date of issue? For example 2024-03-15."))
     return DATE
 
@@ -204,13 +182,13 @@ async def issued(update: Update, context: CadenceContext) -> int | None:
         await message.reply_text(date_problem(t, found, text, today))
         return DATE
     draft = _draft(context)
-    draft["issued_on"] = found.isoformat()
-    no_file = callbacks.OutcomeStep(draft["measure_id"], draft["id"], "nofile").pack()
+    draft.issued_on = found.isoformat()
+    no_file = callbacks.OutcomeStep(draft.measure_id, draft.id, "nofile").pack()
     await message.reply_text(
         t._(
             "Send the document itself as a file if you have it: it is kept as evidence of"
             " {code}. Otherwise press No file.",
-            code=draft["code"],
+            code=draft.code,
         ),
         reply_markup=InlineKeyboardMarkup(
             [[InlineKeyboardButton(t._("No file"), callback_data=no_file)]]
@@ -222,17 +200,17 @@ async def issued(update: Update, context: CadenceContext) -> int | None:
 async def _preview(message: Message, context: CadenceContext) -> int:
     """Show what will be recorded, with Save and Cancel."""
     draft, t = _draft(context), context.t
-    file = draft.get("file")
+    file = draft.file
     lines = [
-        t._("Please check the institutional outcome for {code}:", code=draft["code"]),
-        t._("Title: {title}", title=draft["title"]),
-        t._("Document number: {number}", number=draft["number"]),
-        t._("Date of issue: {date}", date=t.date(date.fromisoformat(draft["issued_on"]))),
-        t._("File: {name}", name=file["name"]) if file else t._("File: none"),
+        t._("Please check the institutional outcome for {code}:", code=draft.code),
+        t._("Title: {title}", title=draft.title),
+        t._("Document number: {number}", number=draft.number),
+        t._("Date of issue: {date}", date=t.date(date.fromisoformat(draft.issued_on or ""))),
+        t._("File: {name}", name=file.name) if file else t._("File: none"),
     ]
 
     def choice(label: str, verb: str) -> InlineKeyboardButton:
-        data = callbacks.OutcomeStep(draft["measure_id"], draft["id"], verb).pack()
+        data = callbacks.OutcomeStep(draft.measure_id, draft.id, verb).pack()
         return InlineKeyboardButton(label, callback_data=data)
 
     keyboard = InlineKeyboardMarkup(
@@ -251,7 +229,7 @@ async def file(update: Update, context: CadenceContext) -> int | None:
     if found is None:
         await message.reply_text(context.t._("Please send the file, or press No file."))
         return FILE
-    _draft(context)["file"] = found
+    _draft(context).file = found
     return await _preview(message, context)
 
 
@@ -260,54 +238,53 @@ async def pressed(update: Update, context: CadenceContext) -> int | None:
     """No file, Save or Cancel on this draft's screen."""
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
-    assert context.user_data is not None
-    t, draft = context.t, _draft(context)
+    t, draft = context.t, drafts(context).outcome
     choice = context.pressed(callbacks.OutcomeStep)
     if (
         choice is None
-        or choice.draft != draft.get("id")
-        or choice.measure_id != draft.get("measure_id")
+        or draft is None
+        or choice.draft != draft.id
+        or choice.measure_id != draft.measure_id
     ):
         await answer_query(query, out_of_date(t) if draft else expired(t), alert=True)
         return None
-    if choice.choice == "save" and "issued_on" in draft:
+    if choice.choice == "save" and draft.issued_on is not None:
         return await _save(query, context, draft)  # the press is answered once it is saved
     await query.answer()
     if choice.choice == "cancel":
-        context.user_data.pop(RECORDING, None)
+        drafts(context).outcome = None
         await query.edit_message_text(t._("Cancelled. Nothing was saved."))
         return END
-    if choice.choice == "nofile" and "issued_on" in draft and "file" not in draft:
+    if choice.choice == "nofile" and draft.issued_on is not None and draft.file is None:
         await query.edit_message_reply_markup(None)
         return await _preview(query.message, context)
     return None
 
 
 async def _save(query: CallbackQuery, context: CadenceContext, draft: OutcomeDraft) -> int:
-    assert context.user_data is not None
     t = context.t
-    context.user_data.pop(RECORDING, None)
-    f = draft.get("file")
+    drafts(context).outcome = None
+    f = draft.file
     result = await usecase.record(
         context.session,
         programme_id=context.programme_id,
         actor=actor_of(context),
         coordinator=_coordinator(context),
         outcome=NewOutcome(
-            measure_id=int(draft["measure_id"]),
-            title=draft["title"],
-            number=draft["number"],
-            issued_on=date.fromisoformat(draft["issued_on"]),
-            file=Evidence(**f) if f else None,
+            measure_id=draft.measure_id,
+            title=draft.title,
+            number=draft.number,
+            issued_on=date.fromisoformat(draft.issued_on or ""),
+            file=Evidence(**dataclasses.asdict(f)) if f else None,
         ),
         now=context.svc.clock.now(),
     )
     if isinstance(result, Refusal | Duplicate):
         await query.answer()
         await query.edit_message_text(
-            refusal(t, result, draft["code"])
+            refusal(t, result, draft.code)
             if isinstance(result, Refusal)
-            else duplicate(t, draft["number"], result)
+            else duplicate(t, draft.number, result)
         )
         return END
     said = t._(
