@@ -22,6 +22,7 @@ from handlers.evidence_hash import fingerprinted
 from handlers.gate import Where, actor_of, gate
 from handlers.marked import UserData, WhileMarked
 from handlers.presses import ButtonHandler
+from handlers.programme_of import row_or_draft
 from handlers.send import answer_query
 from storage import answers
 from storage.models import Measure
@@ -33,13 +34,9 @@ END = ConversationHandler.END
 KEY = LOOKING_BACK
 
 
-async def _programme(update: Update, context: CadenceContext) -> int | None:
-    button = context.pressed(callbacks.LookBackAnswer)
-    if button is not None:
-        row = await context.session.get(LookBack, button.lookback_id)
-        return row.programme_id if row is not None else None
-    asking = drafts(context).lookback
-    return asking.programme_id if asking is not None else None
+_programme = row_or_draft(
+    callbacks.LookBackAnswer, LookBack, lambda b: b.lookback_id, lambda d: d.lookback
+)
 
 
 def _draft(context: CadenceContext, *, pop: bool = False) -> LookBackDraft | None:

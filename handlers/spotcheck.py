@@ -17,6 +17,7 @@ from handlers.drafts import SpotCheckDraft, drafts
 from handlers.gate import Where, actor_of, gate
 from handlers.marked import UserData, WhileMarked
 from handlers.presses import ButtonHandler
+from handlers.programme_of import row_or_draft
 from handlers.send import answer_query
 from storage.models_closing import SpotCheck
 from usecases import spotcheck as usecase
@@ -26,13 +27,9 @@ END = ConversationHandler.END
 KEY = SPOT_CHECKING
 
 
-async def _programme(update: Update, context: CadenceContext) -> int | None:
-    button = context.pressed(callbacks.SpotCheckAnswer)
-    if button is not None:
-        row = await context.session.get(SpotCheck, button.check_id)
-        return row.programme_id if row is not None else None
-    asking = drafts(context).spotcheck
-    return asking.programme_id if asking is not None else None
+_programme = row_or_draft(
+    callbacks.SpotCheckAnswer, SpotCheck, lambda b: b.check_id, lambda d: d.spotcheck
+)
 
 
 def _refusal(t: Tr, refused: usecase.Refused) -> str:
