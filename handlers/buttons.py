@@ -14,6 +14,7 @@ from handlers.answer_draft import expired, out_of_date
 from handlers.dead_ends import replies_answer
 from handlers.drafts import drafts
 from handlers.gate import Where, gate, measure_programme
+from handlers.keys import markup
 from handlers.send import answer_query, reply_long
 from storage import lookup, measures
 from usecases.buttons import button_list
@@ -89,7 +90,7 @@ async def page(update: Update, context: CadenceContext) -> None:
     await query.answer()
     shown = query.message.reply_markup if isinstance(query.message, Message) else None
     if shown is None or shown.to_dict() != keyboard.to_dict():
-        await query.edit_message_reply_markup(keyboard)
+        await query.edit_message_reply_markup(markup(keyboard))
 
 
 @gate(where=Where.ANY, needs_programme=False)

@@ -16,6 +16,7 @@ from core.render import public as words
 from core.render.callbacks_public import PublicArea, PublicStep
 from handlers.drafts import PublicDraft, drafts
 from handlers.gate import Where, gate
+from handlers.keys import markup
 from handlers.send import answer_query
 from storage import history, public
 from storage.models import Programme
@@ -184,7 +185,7 @@ async def photos_done(update: Update, context: CadenceContext) -> int | None:
         (a.id or 0, a.name) for a in await public.areas(context.session, programme_id=programme.id)
     ]
     await query.message.reply_text(
-        words.ask_about(context.t), reply_markup=words.about_keyboard(context.t, areas)
+        words.ask_about(context.t), reply_markup=markup(words.about_keyboard(context.t, areas))
     )
     return ABOUT
 
