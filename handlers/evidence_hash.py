@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from telegram import Bot
 
 from core.domain.evidence import digest
+from handlers.bot_files import BotFiles
 from handlers.drafts import Evidence as EvidenceDraft
 from storage.answers import Evidence
-from usecases.binder import download
 
 
 async def fingerprinted(bot: Bot, files: Iterable[EvidenceDraft]) -> tuple[Evidence, ...]:
@@ -18,7 +18,7 @@ async def fingerprinted(bot: Bot, files: Iterable[EvidenceDraft]) -> tuple[Evide
     hashes it when it gets it)."""
     out = []
     for f in files:
-        got = await download(bot, f.file_id, f.size)
+        got = await BotFiles(bot).fetch(f.file_id, f.size)
         sha = digest(got) if isinstance(got, bytes) else None
         out.append(Evidence(**dataclasses.asdict(f), sha256=sha))
     return tuple(out)
