@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     BaseHandler,
     CommandHandler,
@@ -26,6 +26,7 @@ from handlers.answer import cancel
 from handlers.answer_draft import CIRCULAR_SENTENCE, expired
 from handlers.drafts import CircularDraft, drafts, next_seq
 from handlers.gate import Where, gate
+from handlers.keys import markup
 from handlers.marked import UserData, WhileMarked
 from handlers.presses import ButtonHandler
 from handlers.send import answer_query
@@ -59,9 +60,9 @@ def _mentions(draft: CircularDraft) -> list[Mention]:
     return [latest[u] for u in draft.units if u in latest]
 
 
-def _picker(t: Tr, draft: CircularDraft) -> Any:
+def _picker(t: Tr, draft: CircularDraft) -> InlineKeyboardMarkup:
     picked = {m.unit: m.stance for m in _mentions(draft)}
-    return picker(t, draft.id, draft.units, picked)
+    return markup(picker(t, draft.id, draft.units, picked))
 
 
 async def _drafted(update: Update, context: CadenceContext) -> int | None:
@@ -206,7 +207,7 @@ async def go(update: Update, context: CadenceContext) -> int | None:
         text = preview_text(
             t, (draft.year, draft.month), _mentions(draft), draft.ranked, draft.overdue
         )
-        await query.message.reply_text(text, reply_markup=confirm(t, draft.id))
+        await query.message.reply_text(text, reply_markup=markup(confirm(t, draft.id)))
         return PICK
     if not draft.previewed:
         await answer_query(query, _changed(t), alert=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot.context import CadenceContext
 from core.domain.ledger_edit import MAX_QUERY
@@ -14,6 +14,7 @@ from core.render.limits import echo
 from handlers.answer_draft import expired
 from handlers.drafts import Search, drafts, next_seq
 from handlers.gate import Where, gate, measure_programme
+from handlers.keys import markup
 from handlers.send import answer_query, reply_long
 from usecases import find
 from usecases.history import measure_history
@@ -27,7 +28,9 @@ def _viewer(context: CadenceContext) -> find.Viewer:
     return find.Viewer(context.member.person_id if context.member else None, sees_all)
 
 
-async def _page(context: CadenceContext, search: Search, page: int) -> tuple[str, object]:
+async def _page(
+    context: CadenceContext, search: Search, page: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
     t = context.t
     r = await find.search(
         context.session, programme_id=context.programme_id, viewer=_viewer(context),
@@ -35,7 +38,7 @@ async def _page(context: CadenceContext, search: Search, page: int) -> tuple[str
     )  # fmt: skip
     text = results_text(t, echo(search.text), r.total, r.page, r.pages)
     hits = [(h.measure_id, h.code, h.text) for h in r.hits]
-    return text, results_keyboard(t, hits, search.id, r.page, r.pages)
+    return text, markup(results_keyboard(t, hits, search.id, r.page, r.pages))
 
 
 @gate(*ROLES, where=Where.PRIVATE)
@@ -58,7 +61,7 @@ async def find_command(update: Update, context: CadenceContext) -> None:
     search = Search(id=seq, text=text, programme_id=context.programme_id)
     drafts(context).find = search
     said, keyboard = await _page(context, search, 0)
-    await message.reply_text(said, reply_markup=keyboard)  # type: ignore[arg-type]
+    await message.reply_text(said, reply_markup=keyboard)
 
 
 @gate(*ROLES, where=Where.PRIVATE)
@@ -79,7 +82,7 @@ async def find_page(update: Update, context: CadenceContext) -> None:
         return
     await query.answer()
     said, keyboard = await _page(context, search, button.page)
-    await query.edit_message_text(said, reply_markup=keyboard)  # type: ignore[arg-type]
+    await query.edit_message_text(said, reply_markup=keyboard)
 
 
 @gate(*ROLES, where=Where.PRIVATE, programme_of=measure_programme)

@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from telegram import Message, Update
 from telegram.ext import ConversationHandler
 
@@ -14,6 +12,7 @@ from bot.context import CadenceContext
 from core.domain.public import MAX_NOISE, MAX_PHOTOS, MAX_TEXT, parse_payload
 from core.render import public as words
 from core.render.callbacks_public import PublicArea, PublicStep
+from core.render.plain_keys import Keyboard
 from handlers.drafts import PublicDraft, drafts
 from handlers.gate import Where, gate
 from handlers.keys import markup
@@ -38,10 +37,10 @@ async def _programme(context: CadenceContext) -> Programme | None:
     return await context.session.get(Programme, pid)
 
 
-async def _say(update: Update, text: str, **kw: Any) -> None:
+async def _say(update: Update, text: str, reply_markup: Keyboard | None = None) -> None:
     message = update.effective_message
     assert message is not None
-    await message.reply_text(text, **kw)
+    await message.reply_text(text, reply_markup=markup(reply_markup))
 
 
 async def _noise(
