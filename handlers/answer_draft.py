@@ -16,15 +16,9 @@ from handlers.drafts import AnswerDraft, Evidence, drafts, next_seq
 
 HEALTH, NOTE, PERCENT, BLOCKERS, FILES, CONFIRM, PICK = range(7)
 END = ConversationHandler.END
-DRAFT = "draft"
-DRAFT_SEQ = "draft_seq"
-SENDING_BACK = "send_back"  # a coordinator writing the reason for sending a request back
-NAMING = "naming"  # a coordinator invited by link is about to send their name
-LOOSE = "loose"  # text or a file sent outside an answer, kept until a measure is chosen
+# the UserDrafts fields some conversation steps wait on (handlers.marked.WhileMarked)
 LOOKING_BACK = "lookback"  # the look-back being answered (回头看), its verdict and any files
 SPOT_CHECKING = "spotcheck"  # the spot check (随机抽查) found 不属实, waiting for its note
-EXTENDING = "extension"  # the extension being asked for (申请延期): measure, then the date
-CIRCULAR = "circular"  # the work circular being drafted (工作通报): month, picks, revision
 CIRCULAR_SENTENCE = "circular_sentence"  # a circular's unit waiting for its sentence
 RECORDING = "outcome"  # an institutional outcome being recorded (建章立制): title to confirm
 SHARING = "share"  # a co-unit's share being answered (多级交办): measure, code, programme
