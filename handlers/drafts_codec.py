@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import types
 from typing import Any, Union, get_args, get_origin, get_type_hints
@@ -18,11 +19,21 @@ class Unfit(ValueError):
     """A stored value does not have the shape its field declares."""
 
 
+# read once: every update writes its person's drafts, and get_type_hints is slow
+_hints = functools.cache(get_type_hints)
+_EMPTY = UserDrafts()
+_NAMES = tuple(f.name for f in dataclasses.fields(UserDrafts))
+
+
 def encode(data: UserDrafts) -> dict[str, Any]:
     """The drafts as plain JSON: only fields that differ from their default, plus the version."""
-    plain = dataclasses.asdict(data)
-    empty = dataclasses.asdict(UserDrafts())
-    return {"v": VERSION, **{k: v for k, v in plain.items() if v != empty[k]}}
+    out: dict[str, Any] = {"v": VERSION}
+    for name in _NAMES:
+        value = getattr(data, name)
+        if value != getattr(_EMPTY, name):
+            plain = dataclasses.is_dataclass(value) and not isinstance(value, type)
+            out[name] = dataclasses.asdict(value) if plain else value
+    return out
 
 
 def decode(stored: object) -> UserDrafts:
@@ -32,21 +43,21 @@ def decode(stored: object) -> UserDrafts:
     data = UserDrafts()
     if not isinstance(stored, dict):
         return data
-    hints = get_type_hints(UserDrafts)
-    for f in dataclasses.fields(UserDrafts):
-        if f.name not in stored:
+    hints = _hints(UserDrafts)
+    for name in _NAMES:
+        if name not in stored:
             continue
         try:
-            setattr(data, f.name, _build(hints[f.name], stored[f.name]))
+            setattr(data, name, _build(hints[name], stored[name]))
         except (Unfit, TypeError, ValueError) as e:
-            log.warning("dropped the stored %s draft (version %s): %s", f.name, stored.get("v"), e)
+            log.warning("dropped the stored %s draft (version %s): %s", name, stored.get("v"), e)
     return data
 
 
 def refill(data: UserDrafts, fresh: UserDrafts) -> None:
     """Make data (the object PTB holds) what fresh is, in place."""
-    for f in dataclasses.fields(UserDrafts):
-        setattr(data, f.name, getattr(fresh, f.name))
+    for name in _NAMES:
+        setattr(data, name, getattr(fresh, name))
 
 
 def _build(tp: Any, raw: object) -> Any:
@@ -64,9 +75,8 @@ def _build(tp: Any, raw: object) -> Any:
     if dataclasses.is_dataclass(tp) and isinstance(tp, type):
         if not isinstance(raw, dict):
             raise Unfit(f"{raw!r} is not a {tp.__name__}")
-        hints = get_type_hints(tp)
-        known = {f.name for f in dataclasses.fields(tp)}
-        return tp(**{k: _build(hints[k], v) for k, v in raw.items() if k in known})
+        hints = _hints(tp)  # the fields' types, by name: a key no field has is ignored
+        return tp(**{k: _build(hints[k], v) for k, v in raw.items() if k in hints})
     if origin is list:
         if not isinstance(raw, list):
             raise Unfit(f"{raw!r} is not a list")
