@@ -71,6 +71,8 @@ from handlers import (
     status,
 )
 from handlers.board import menu as board_menu
+from handlers.drafts import UserDrafts
+from handlers.drafts_codec import CODEC as DRAFTS_CODEC
 from handlers.marked import WhileMarked
 from handlers.presses import ButtonHandler
 from jobs.budget import SharedBudget
@@ -81,7 +83,7 @@ from storage.persistence import DbPersistence
 
 log = logging.getLogger(__name__)
 BOARD_PORT = "board_port"  # bot_data: the port the board listens on beside polling
-CadenceApp = Application[Any, CadenceContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]
+CadenceApp = Application[Any, CadenceContext, UserDrafts, dict[Any, Any], dict[Any, Any], Any]
 
 
 def services_of(app: CadenceApp) -> Services:
@@ -173,10 +175,14 @@ def build_application(
         .token(settings.telegram_bot_token.get_secret_value())
         .request(AiohttpRequest())
         .get_updates_request(AiohttpRequest(connection_pool_size=1))
-        .context_types(ContextTypes(context=CadenceContext))
+        .context_types(ContextTypes(context=CadenceContext, user_data=UserDrafts))
         .rate_limiter(limiter)
         .persistence(
-            DbPersistence(lambda: svc.database, shared=bool(settings.telegram_webhook_url))
+            DbPersistence(
+                lambda: svc.database,
+                shared=bool(settings.telegram_webhook_url),
+                codec=DRAFTS_CODEC,
+            )
         )
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)

@@ -157,7 +157,11 @@ async def _build(
         )
         return f"no letter: {result.value}" if isinstance(result, letters.Refusal) else [result[1]]
     assert bot is not None
-    parts = await binder.evidence(bot, session, programme=programme, t=t, now=now, code=args.code)
+    from handlers.bot_files import BotFiles
+
+    parts = await binder.evidence(
+        BotFiles(bot), session, programme=programme, t=t, now=now, code=args.code
+    )
     if not parts:
         return "no evidence files" if parts == [] else f"no measure {args.code}"
     return parts

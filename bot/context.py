@@ -79,8 +79,9 @@ class Services:
             self.db = None
 
 
-class CadenceContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
-    """PTB context plus what the gate resolved for this update."""
+class CadenceContext(CallbackContext[ExtBot[None], Any, dict[Any, Any], dict[Any, Any]]):
+    """PTB context plus what the gate resolved for this update; user_data is the handlers' own
+    (handlers.drafts.UserDrafts, read through handlers.drafts.drafts)."""
 
     def __init__(
         self,

@@ -20,6 +20,7 @@ from handlers import (
     dead_ends,
     extension,
     outcome,
+    outcome_save,
     public,
     shares,
     signoff,
@@ -169,7 +170,7 @@ def recording(
     """/outcome or 📜, then title, number, date, file or No file, and Save."""
     text = private & filters.TEXT & ~filters.COMMAND
     key = answer_draft.RECORDING
-    steps: ButtonHandler[Any] = ButtonHandler(outcome.pressed, callbacks.OutcomeStep)
+    steps: ButtonHandler[Any] = ButtonHandler(outcome_save.pressed, callbacks.OutcomeStep)
     return ConversationHandler(
         entry_points=[
             CommandHandler("outcome", outcome.command),
@@ -180,8 +181,8 @@ def recording(
             outcome.NUMBER: [WhileMarked(key, user_data, text, outcome.number)],
             outcome.DATE: [WhileMarked(key, user_data, text, outcome.issued)],
             outcome.FILE: [
-                WhileMarked(key, user_data, evidence, outcome.file),
-                WhileMarked(key, user_data, text, outcome.file),
+                WhileMarked(key, user_data, evidence, outcome_save.file),
+                WhileMarked(key, user_data, text, outcome_save.file),
                 steps,
             ],
             outcome.CONFIRM: [steps],

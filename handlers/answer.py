@@ -15,20 +15,9 @@ from core.render.limits import page
 from handlers import answer_files
 from handlers.answer_draft import (
     ACTION_HEALTH,
-    CIRCULAR,
-    CIRCULAR_SENTENCE,
-    DRAFT,
     END,
-    EXTENDING,
-    LOOKING_BACK,
-    LOOSE,
     MAX_TEXT,
     PICK,
-    RECORDING,
-    SENDING_BACK,
-    SHARING,
-    SPOT_CHECKING,
-    Draft,
     draft_of,
     evidence_of,
     expired,
@@ -36,6 +25,7 @@ from handlers.answer_draft import (
     out_of_date,
 )
 from handlers.answer_prompts import ask_health, ask_note
+from handlers.drafts import AnswerDraft, LooseDraft, drafts
 from handlers.gate import Where, gate, measure_programme
 from handlers.send import answer_query
 from storage import absences, answers, measures, outbox
@@ -45,9 +35,8 @@ from usecases.buttons import ordered
 
 async def draft_programme(update: Update, context: CadenceContext) -> int | None:
     """The programme of the answer being written."""
-    draft = (context.user_data or {}).get(DRAFT)
-    pid = draft.get("programme_id") if isinstance(draft, dict) else None
-    return pid if isinstance(pid, int) else None
+    draft = drafts(context).draft
+    return draft.programme_id if draft is not None else None
 
 
 async def may_answer_for(context: CadenceContext, owner_id: int) -> bool:
@@ -87,21 +76,22 @@ async def allowed(context: CadenceContext, measure_id: int) -> tuple[Measure | N
     return m, None
 
 
-def _start_draft(context: CadenceContext, m: Measure, action: str) -> Draft:
-    assert context.user_data is not None
-    loose = context.user_data.pop(LOOSE, None)
-    if action != "loose" or not isinstance(loose, dict) or m.id not in loose.get("measures", []):
-        loose = {}  # what was sent outside an answer goes only to the measure offered for it
+def _start_draft(context: CadenceContext, m: Measure, action: str) -> AnswerDraft:
+    mine = drafts(context)
+    loose, mine.loose = mine.loose, None
+    if action != "loose" or loose is None or m.id not in loose.measures:
+        # what was sent outside an answer goes only to the measure offered for it
+        loose = LooseDraft(note="", files=[], measures=[])
     draft = new_draft(
         context,
         measure_id=m.id,
         code=m.code,
-        note=loose.get("note", ""),
-        files=list(loose.get("files", [])),
+        note=loose.note,
+        files=list(loose.files),
         signoff=action == "done",
     )
     if action in ACTION_HEALTH:
-        draft["health"] = ACTION_HEALTH[action].value
+        draft.health = ACTION_HEALTH[action].value
     return draft
 
 
@@ -132,7 +122,7 @@ async def start_by_button(update: Update, context: CadenceContext) -> int | None
     message = query.message
     assert isinstance(message, Message)
     draft = _start_draft(context, m, button.action)
-    if "health" not in draft:
+    if not draft.health:
         return await ask_health(message, context, m.code)
     return await ask_note(message, context)
 
@@ -176,8 +166,8 @@ async def start_by_reply(update: Update, context: CadenceContext) -> int | None:
     rows = await measures.facts(context.session, programme_id=context.programme_id)
     today = today_in(context.svc.clock.now(), context.programme.timezone)
     # in the dispatch's own order, red and yellow first; paged, as a dispatch may list 120
-    draft["choices"] = [
-        [mid, f.code] for mid, f in ordered([r for r in rows if r[0].id in listed], today)
+    draft.choices = [
+        (mid, f.code) for mid, f in ordered([r for r in rows if r[0].id in listed], today)
     ]
     await message.reply_text(
         context.t._("Which measure is this about?"), reply_markup=_pick_keyboard(context, 0)
@@ -188,18 +178,19 @@ async def start_by_reply(update: Update, context: CadenceContext) -> int | None:
 def _pick_keyboard(context: CadenceContext, number: int) -> InlineKeyboardMarkup:
     """One page of the measures a reply may be about."""
     draft = draft_of(context)
-    choices = draft.get("choices", [])
+    assert draft.id is not None
+    choices = draft.choices
     p = page(len(choices), PAGE_SIZE, number)
     rows = [
-        [InlineKeyboardButton(code, callback_data=callbacks.PickStep(draft["id"], mid).pack())]
+        [InlineKeyboardButton(code, callback_data=callbacks.PickStep(draft.id, mid).pack())]
         for mid, code in choices[p.start : p.stop]
     ]
     nav = []
     if p.has_prev:
-        back = callbacks.PickPage(draft["id"], p.number - 1).pack()
+        back = callbacks.PickPage(draft.id, p.number - 1).pack()
         nav.append(InlineKeyboardButton(context.t._("◀ Previous page"), callback_data=back))
     if p.has_next:
-        more = callbacks.PickPage(draft["id"], p.number + 1).pack()
+        more = callbacks.PickPage(draft.id, p.number + 1).pack()
         label = context.t._("More ({page}/{pages}) ▶", page=p.number + 2, pages=p.count)
         nav.append(InlineKeyboardButton(label, callback_data=more))
     return InlineKeyboardMarkup([*rows, nav] if nav else rows)
@@ -211,7 +202,7 @@ async def pick_page(update: Update, context: CadenceContext) -> int | None:
     query = update.callback_query
     assert query is not None
     button = context.pressed(callbacks.PickPage)
-    if button is None or button.draft != draft_of(context).get("id"):
+    if button is None or button.draft != draft_of(context).id:
         await answer_query(query, out_of_date(context.t), alert=True)
         return None
     await query.answer()
@@ -226,7 +217,7 @@ async def _picked(message: Message, context: CadenceContext, measure_id: int) ->
         return END
     draft = draft_of(context)
     assert m.id is not None
-    draft.update({"measure_id": m.id, "code": m.code, "programme_id": m.programme_id})
+    draft.measure_id, draft.code, draft.programme_id = m.id, m.code, m.programme_id
     return await ask_health(message, context, m.code)
 
 
@@ -240,7 +231,7 @@ async def pick(update: Update, context: CadenceContext) -> int | None:
     if button is None:
         await answer_query(query, expired(context.t), alert=True)
         return None
-    if button.draft != draft.get("id") or button.measure_id not in draft.get("candidates", []):
+    if button.draft != draft.id or button.measure_id not in draft.candidates:
         await answer_query(query, out_of_date(context.t), alert=True)
         return None
     await query.answer()
@@ -250,15 +241,9 @@ async def pick(update: Update, context: CadenceContext) -> int | None:
 @gate(where=Where.PRIVATE, needs_programme=False)
 async def cancel(update: Update, context: CadenceContext) -> int:
     """Leave without saving."""
-    assert update.effective_message is not None and context.user_data is not None
-    context.user_data.pop(DRAFT, None)
-    context.user_data.pop(SENDING_BACK, None)
-    context.user_data.pop(EXTENDING, None)
-    context.user_data.pop(LOOKING_BACK, None)
-    context.user_data.pop(CIRCULAR, None)
-    context.user_data.pop(CIRCULAR_SENTENCE, None)
-    context.user_data.pop(RECORDING, None)
-    context.user_data.pop(SHARING, None)
-    context.user_data.pop(SPOT_CHECKING, None)
+    assert update.effective_message is not None
+    mine = drafts(context)
+    mine.draft = mine.send_back = mine.extension = mine.lookback = mine.circular = None
+    mine.circular_sentence = mine.outcome = mine.share = mine.spotcheck = None
     await update.effective_message.reply_text(context.t._("Cancelled. Nothing was saved."))
     return END

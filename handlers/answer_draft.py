@@ -1,8 +1,8 @@
-"""The answer being written (the draft in user_data) and the conversation's states."""
+"""The answer being written (UserDrafts.draft) and the conversation's states."""
 
 from __future__ import annotations
 
-from typing import Any, TypedDict, cast
+from typing import Any
 
 from telegram import Message
 from telegram.ext import ConversationHandler
@@ -11,19 +11,14 @@ from bot.context import CadenceContext
 from core.domain.ledger_words import clean
 from core.domain.model import Health
 from core.i18n import Tr
-from core.render.callback_codec import MAX_ID, Button
+from core.render.callback_codec import Button
+from handlers.drafts import AnswerDraft, Evidence, drafts, next_seq
 
 HEALTH, NOTE, PERCENT, BLOCKERS, FILES, CONFIRM, PICK = range(7)
 END = ConversationHandler.END
-DRAFT = "draft"
-DRAFT_SEQ = "draft_seq"
-SENDING_BACK = "send_back"  # a coordinator writing the reason for sending a request back
-NAMING = "naming"  # a coordinator invited by link is about to send their name
-LOOSE = "loose"  # text or a file sent outside an answer, kept until a measure is chosen
+# the UserDrafts fields some conversation steps wait on (handlers.marked.WhileMarked)
 LOOKING_BACK = "lookback"  # the look-back being answered (回头看), its verdict and any files
 SPOT_CHECKING = "spotcheck"  # the spot check (随机抽查) found 不属实, waiting for its note
-EXTENDING = "extension"  # the extension being asked for (申请延期): measure, then the date
-CIRCULAR = "circular"  # the work circular being drafted (工作通报): month, picks, revision
 CIRCULAR_SENTENCE = "circular_sentence"  # a circular's unit waiting for its sentence
 RECORDING = "outcome"  # an institutional outcome being recorded (建章立制): title to confirm
 SHARING = "share"  # a co-unit's share being answered (多级交办): measure, code, programme
@@ -38,54 +33,6 @@ ACTION_HEALTH = {
 }
 
 
-class EvidenceDraft(TypedDict):
-    """A file sent with an answer, as kept in user_data until it is saved."""
-
-    file_id: str
-    file_unique_id: str
-    name: str
-    kind: str  # document | photo
-    mime_type: str | None
-    size: int | None
-
-
-class Draft(TypedDict, total=False):
-    """The answer being written: typed, and still plain JSON for PTB's persistence (our rows)."""
-
-    id: int  # the draft number its step buttons carry: an older screen is out of date
-    programme_id: int
-    measure_id: int
-    code: str
-    health: str  # a Health value
-    note: str
-    percent: int | None
-    blockers: str
-    files: list[EvidenceDraft]
-    signoff: bool  # done: the answer asks for sign-off
-    step: int  # the conversation state it waits in
-    candidates: list[int]  # a reply to a dispatch of several measures: which it may be about
-    choices: list[list[Any]]  # [measure id, code] pages of the candidates, in dispatch order
-
-
-class LookBackDraft(TypedDict):
-    """The look-back being answered (回头看): which, the verdict pressed, evidence sent so far."""
-
-    id: int
-    verdict: str  # a core.domain.closing.Verdict value
-    programme_id: int
-    files: list[EvidenceDraft]
-
-
-class ExtensionDraft(TypedDict, total=False):
-    """The extension being asked for (申请延期): the measure, then the date wanted."""
-
-    measure_id: int
-    code: str
-    programme_id: int
-    deadline: str  # ISO date: the deadline when the owner pressed
-    wanted: str  # ISO date, once given
-
-
 def expired(t: Tr) -> str:
     """The answer to a button that no longer leads anywhere."""
     return t._("This button has expired.")
@@ -96,67 +43,56 @@ def out_of_date(t: Tr) -> str:
     return t._("This screen is out of date: use the latest message, or press the measure again.")
 
 
-def draft_of(context: CadenceContext) -> Draft:
+def draft_of(context: CadenceContext) -> AnswerDraft:
     """The answer being written (an empty one if none)."""
-    assert context.user_data is not None
-    draft = context.user_data.get(DRAFT)
-    if not isinstance(draft, dict):
-        draft = {}
-        context.user_data[DRAFT] = draft
-    return cast(Draft, draft)
+    mine = drafts(context)
+    if mine.draft is None:
+        mine.draft = AnswerDraft()
+    return mine.draft
 
 
 def on_screen(context: CadenceContext, button: Button) -> bool:
     """The step button belongs to the draft being written, for the same measure."""
     draft = draft_of(context)
     return (
-        getattr(button, "draft", None) == draft.get("id")
-        and getattr(button, "measure_id", None) == draft.get("measure_id")
-        and draft.get("id") is not None
+        getattr(button, "draft", None) == draft.id
+        and getattr(button, "measure_id", None) == draft.measure_id
+        and draft.id is not None
     )
 
 
-def new_draft(context: CadenceContext, **fields: Any) -> Draft:
+def new_draft(context: CadenceContext, **fields: Any) -> AnswerDraft:
     """A fresh draft with the next draft number, replacing any unsaved one."""
-    assert context.user_data is not None
-    seq = int(context.user_data.get(DRAFT_SEQ, 0)) % MAX_ID + 1
-    context.user_data[DRAFT_SEQ] = seq
-    # a newer answer ends an unfinished look-back note, extension request or circular sentence
-    context.user_data.pop(LOOKING_BACK, None)
-    context.user_data.pop(SPOT_CHECKING, None)
-    context.user_data.pop(EXTENDING, None)
-    context.user_data.pop(CIRCULAR_SENTENCE, None)
-    context.user_data.pop(RECORDING, None)
-    context.user_data.pop(SHARING, None)
-    context.user_data.pop(EDIT_WAITING, None)
-    draft = cast(Draft, {"id": seq, "programme_id": context.programme_id, **fields})
-    context.user_data[DRAFT] = draft
-    return draft
+    mine = drafts(context)
+    mine.draft_seq = next_seq(mine.draft_seq)
+    mine.drop_answer_side_steps()
+    mine.draft = AnswerDraft(id=mine.draft_seq, programme_id=context.programme_id, **fields)
+    return mine.draft
 
 
-def evidence_of(message: Message) -> EvidenceDraft | None:
-    """A document or the largest photo of a message, as a JSON-friendly dict."""
+def evidence_of(message: Message) -> Evidence | None:
+    """A document or the largest photo of a message."""
     if message.document is not None:
         d = message.document
-        return {
-            "file_id": d.file_id,
-            "file_unique_id": d.file_unique_id,
+        return Evidence(
+            file_id=d.file_id,
+            file_unique_id=d.file_unique_id,
             # no bidi override (report‮fdp.exe shows as reportexe.pdf) and no control characters
-            "name": clean(d.file_name or "") or "file",
-            "kind": "document",
-            "mime_type": d.mime_type,
-            "size": d.file_size,
-        }
+            name=clean(d.file_name or "") or "file",
+            kind="document",
+            mime_type=d.mime_type,
+            size=d.file_size,
+        )
     if message.photo:
         p = message.photo[-1]
-        return {
-            "file_id": p.file_id,
-            "file_unique_id": p.file_unique_id,
-            "name": f"photo-{p.file_unique_id}.jpg",
-            "kind": "photo",
-            "mime_type": "image/jpeg",
-            "size": p.file_size,
-        }
+        return Evidence(
+            file_id=p.file_id,
+            file_unique_id=p.file_unique_id,
+            name=f"photo-{p.file_unique_id}.jpg",
+            kind="photo",
+            mime_type="image/jpeg",
+            size=p.file_size,
+        )
     return None
 
 

@@ -7,7 +7,6 @@ from telegram import Message
 from bot.context import CadenceContext
 from handlers.answer_draft import (
     BLOCKERS,
-    DRAFT,
     FILES,
     MAX_FILES,
     MAX_TEXT,
@@ -17,17 +16,18 @@ from handlers.answer_draft import (
 )
 from handlers.answer_draft import evidence_of as evidence_in
 from handlers.answer_prompts import ack_file, after_percent, ask_note, ask_percent
+from handlers.drafts import drafts
 
 MIDWAY = (NOTE, PERCENT, BLOCKERS, FILES)  # the steps a file can join without starting over
 
 
 def joins(context: CadenceContext, message: Message, measure_ids: set[int]) -> bool:
     """A file replying to a dispatch that lists the measure being answered joins that answer."""
-    draft = (context.user_data or {}).get(DRAFT)
+    draft = drafts(context).draft
     return (
-        isinstance(draft, dict)
-        and draft.get("step") in MIDWAY
-        and draft.get("measure_id") in measure_ids
+        draft is not None
+        and draft.step in MIDWAY
+        and draft.measure_id in measure_ids
         and evidence_in(message) is not None
     )
 
@@ -35,26 +35,26 @@ def joins(context: CadenceContext, message: Message, measure_ids: set[int]) -> b
 async def attach(message: Message, context: CadenceContext) -> int:
     """Add the file to the answer, say so, and ask again what the answer is waiting for."""
     draft, t = draft_of(context), context.t
-    step = int(draft.get("step", NOTE))
-    files = draft.setdefault("files", [])
+    step = draft.step if draft.step is not None else NOTE
+    files = draft.files
     found = evidence_in(message)
     if found is None or len(files) >= MAX_FILES:
         return step
     files.append(found)
     if step == FILES:
         return await ack_file(message, context)
-    kind = t._("photo") if found.get("kind") == "photo" else t._("document")
+    kind = t._("photo") if found.kind == "photo" else t._("document")
     await message.reply_text(
         t._(
             "Received evidence file {n} ({kind}) for {code}: it goes with this answer.",
             n=len(files),
             kind=kind,
-            code=draft.get("code", ""),
+            code=draft.code,
         )
     )
     caption = (message.caption or "").strip()[:MAX_TEXT]
-    if step == NOTE and caption and not draft.get("note"):
-        draft["note"] = caption  # a captioned file before any note: the caption is the note
+    if step == NOTE and caption and not draft.note:
+        draft.note = caption  # a captioned file before any note: the caption is the note
     if step == NOTE:
         return await ask_note(message, context)
     if step == PERCENT:

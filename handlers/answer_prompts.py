@@ -27,14 +27,15 @@ from storage import shares
 
 def _at(context: CadenceContext, state: int) -> int:
     """The step the answer is at, kept in the draft: a file sent mid-answer joins it there."""
-    draft_of(context)["step"] = state
+    draft_of(context).step = state
     return state
 
 
 def ids(context: CadenceContext) -> tuple[int, int]:
     """(measure id, draft id) of the answer being written, as step buttons carry them."""
     draft = draft_of(context)
-    return int(draft["measure_id"]), int(draft["id"])
+    assert draft.measure_id is not None and draft.id is not None
+    return draft.measure_id, draft.id
 
 
 async def ask_health(message: Message, context: CadenceContext, code: str) -> int:
@@ -75,18 +76,18 @@ async def co_units_said(context: CadenceContext, measure_id: int) -> list[str]:
 async def ask_note(message: Message, context: CadenceContext) -> int:
     """Ask for the note (or the completion report), unless a reply already gave it."""
     draft, t = draft_of(context), context.t
-    if draft.get("note"):
+    if draft.note:
         return await ask_percent(message, context)
-    if draft.get("signoff"):
+    if draft.signoff:
         text = t._(
             "Write the completion report for {code}: what was done, and how it is proven.",
-            code=draft["code"],
+            code=draft.code,
         )
     else:
         text = t._(
             "Write a short progress note for {code}; a line starting “Next step:” says what"
             " comes next. /cancel leaves without saving.",
-            code=draft["code"],
+            code=draft.code,
         )
     await message.reply_text(text)
     return _at(context, NOTE)
@@ -94,7 +95,7 @@ async def ask_note(message: Message, context: CadenceContext) -> int:
 
 async def ask_percent(message: Message, context: CadenceContext) -> int:
     """Ask how far along it is (not for sign-off)."""
-    if draft_of(context).get("signoff"):
+    if draft_of(context).signoff:
         return await ask_files(message, context)
     t = context.t
     await message.reply_text(
@@ -124,7 +125,7 @@ def percent_problem(context: CadenceContext, problem: PercentProblem) -> str:
 async def after_percent(message: Message, context: CadenceContext) -> int:
     """Ask for blockers when at risk or blocked, else go on to files."""
     draft, t = draft_of(context), context.t
-    if draft["health"] in (Health.AT_RISK.value, Health.BLOCKED.value):
+    if draft.health in (Health.AT_RISK.value, Health.BLOCKED.value):
         await message.reply_text(t._("What is in the way, and what help do you need?"))
         return _at(context, BLOCKERS)
     return await ask_files(message, context)
@@ -133,13 +134,13 @@ async def after_percent(message: Message, context: CadenceContext) -> int:
 async def ask_files(message: Message, context: CadenceContext) -> int:
     """Ask for evidence files (at least one for sign-off)."""
     draft, t = draft_of(context), context.t
-    if draft.get("files"):
+    if draft.files:
         return await ack_file(message, context)  # a reply or a loose file already brought one
-    if draft.get("signoff"):
+    if draft.signoff:
         text = t._("Send at least one evidence file (documents or photos), then press Done.")
     else:
         text = t._("Send evidence files if you have any (documents or photos), then press Done.")
-    label = t._("Done") if draft.get("files") or draft.get("signoff") else t._("No files")
+    label = t._("Done") if draft.files or draft.signoff else t._("No files")
     await message.reply_text(
         text,
         reply_markup=InlineKeyboardMarkup(
@@ -151,8 +152,8 @@ async def ask_files(message: Message, context: CadenceContext) -> int:
 
 async def ack_file(message: Message, context: CadenceContext) -> int:
     """Count the evidence received so far; the Done button stays under every count."""
-    files, t = draft_of(context).get("files", []), context.t
-    kind = t._("photo") if files[-1].get("kind") == "photo" else t._("document")
+    files, t = draft_of(context).files, context.t
+    kind = t._("photo") if files[-1].kind == "photo" else t._("document")
     text = t._(
         "Received evidence file {n} ({kind}). Send more, or press Done.", n=len(files), kind=kind
     )
@@ -169,16 +170,16 @@ async def ack_file(message: Message, context: CadenceContext) -> int:
 async def ask_confirm(message: Message, context: CadenceContext) -> int:
     """Show the answer and ask to save or cancel."""
     draft, t = draft_of(context), context.t
-    lines = [t._("Please check your answer for {code}:", code=draft["code"])]
-    if draft.get("signoff"):
+    lines = [t._("Please check your answer for {code}:", code=draft.code)]
+    if draft.signoff:
         lines.append(t._("Request: sign-off"))
-    lines.append(t._("Status: {health}", health=labels.health(t, Health(draft["health"]))))
-    lines.append(t._("Note: {note}", note=draft.get("note", "")))
-    if (percent := draft.get("percent")) is not None:
+    lines.append(t._("Status: {health}", health=labels.health(t, Health(draft.health))))
+    lines.append(t._("Note: {note}", note=draft.note))
+    if (percent := draft.percent) is not None:
         lines.append(t._("Progress: {pct}", pct=t.pct(percent / 100)))
-    if draft.get("blockers"):
-        lines.append(t._("Blockers: {text}", text=draft["blockers"]))
-    lines.append(t.n_("Evidence: {n} file", "Evidence: {n} files", len(draft.get("files", []))))
+    if draft.blockers:
+        lines.append(t._("Blockers: {text}", text=draft.blockers))
+    lines.append(t.n_("Evidence: {n} file", "Evidence: {n} files", len(draft.files)))
     mid, did = ids(context)
     save = callbacks.ConfirmStep(mid, did, "save").pack()
     drop = callbacks.ConfirmStep(mid, did, "cancel").pack()

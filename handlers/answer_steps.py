@@ -14,7 +14,6 @@ from handlers.answer import allowed, draft_programme
 from handlers.answer_draft import (
     ACTION_HEALTH,
     BLOCKERS,
-    DRAFT,
     END,
     FILES,
     MAX_FILES,
@@ -38,6 +37,7 @@ from handlers.answer_prompts import (
     percent_problem,
     skip_keyboard,
 )
+from handlers.drafts import AnswerDraft, drafts
 from handlers.evidence_hash import fingerprinted
 from handlers.gate import Where, actor_of, gate
 from handlers.send import answer_query
@@ -54,7 +54,7 @@ async def health(update: Update, context: CadenceContext) -> int | None:
     if not await _current(query, context, button) or button is None:
         return None
     await query.answer()
-    draft_of(context)["health"] = ACTION_HEALTH[button.health].value
+    draft_of(context).health = ACTION_HEALTH[button.health].value
     await query.edit_message_reply_markup(None)
     return await ask_note(query.message, context)
 
@@ -83,7 +83,7 @@ async def note(update: Update, context: CadenceContext) -> int | None:
             context.t._("That is too long: at most {n} characters, please.", n=MAX_TEXT)
         )
         return NOTE
-    draft_of(context)["note"] = text
+    draft_of(context).note = text
     return await ask_percent(message, context)
 
 
@@ -106,7 +106,7 @@ async def percent(update: Update, context: CadenceContext) -> int | None:
             percent_problem(context, value), reply_markup=skip_keyboard(context)
         )
         return PERCENT
-    draft_of(context)["percent"] = value
+    draft_of(context).percent = value
     return await after_percent(message, context)
 
 
@@ -118,7 +118,7 @@ async def blockers(update: Update, context: CadenceContext) -> int | None:
     text = await typed_text(message, context.t)
     if text is None:
         return BLOCKERS
-    draft_of(context)["blockers"] = text
+    draft_of(context).blockers = text
     return await ask_files(message, context)
 
 
@@ -127,7 +127,7 @@ async def file(update: Update, context: CadenceContext) -> int | None:
     """An evidence file; several are allowed."""
     message = update.effective_message
     assert message is not None
-    files = draft_of(context).setdefault("files", [])
+    files = draft_of(context).files
     found = evidence_of(message)
     if found is None:
         return FILES
@@ -158,7 +158,7 @@ async def files_done(update: Update, context: CadenceContext) -> int | None:
     if not await _current(query, context, context.pressed(callbacks.FilesDone)):
         return None
     draft = draft_of(context)
-    if draft.get("signoff") and not draft.get("files"):
+    if draft.signoff and not draft.files:
         await answer_query(
             query, context.t._("Sign-off needs at least one evidence file."), alert=True
         )
@@ -172,16 +172,17 @@ async def files_done(update: Update, context: CadenceContext) -> int | None:
 async def confirm(update: Update, context: CadenceContext) -> int | None:
     """Save or drop the answer."""
     query = update.callback_query
-    assert query is not None and context.user_data is not None and context.member is not None
+    assert query is not None and context.member is not None
     button = context.pressed(callbacks.ConfirmStep)
     if not await _current(query, context, button) or button is None:
         return None
-    t, draft = context.t, context.user_data.pop(DRAFT, {})
+    mine = drafts(context)
+    t, draft, mine.draft = context.t, mine.draft or AnswerDraft(), None
     if button.choice != "save":
         await query.answer()
         await query.edit_message_text(t._("Cancelled. Nothing was saved."))
         return END
-    m, why = await allowed(context, int(draft["measure_id"]))
+    m, why = await allowed(context, draft.measure_id or 0)
     if m is None:
         await query.answer()
         await query.edit_message_text(why or "")
@@ -189,12 +190,12 @@ async def confirm(update: Update, context: CadenceContext) -> int | None:
     assert context.programme is not None
     answer = Answer(
         measure=m,
-        health=Health(draft["health"]),
-        note=draft.get("note", ""),
-        percent=draft.get("percent"),
-        blockers=draft.get("blockers", ""),
-        files=await fingerprinted(context.bot, draft.get("files", [])),
-        signoff=bool(draft.get("signoff")),
+        health=Health(draft.health),
+        note=draft.note,
+        percent=draft.percent,
+        blockers=draft.blockers,
+        files=await fingerprinted(context.bot, draft.files),
+        signoff=draft.signoff,
     )
     done = await answers.record(
         context.session,

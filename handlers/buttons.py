@@ -10,9 +10,11 @@ from core.render import callbacks
 from core.render.keyboards import answer_choices, measures_keyboard
 from core.render.measures import line
 from handlers.answer import allowed, may_answer_for
-from handlers.answer_draft import DRAFT, expired, out_of_date
+from handlers.answer_draft import expired, out_of_date
 from handlers.dead_ends import replies_answer
+from handlers.drafts import drafts
 from handlers.gate import Where, gate, measure_programme
+from handlers.keys import markup
 from handlers.send import answer_query, reply_long
 from storage import lookup, measures
 from usecases.buttons import button_list
@@ -88,7 +90,7 @@ async def page(update: Update, context: CadenceContext) -> None:
     await query.answer()
     shown = query.message.reply_markup if isinstance(query.message, Message) else None
     if shown is None or shown.to_dict() != keyboard.to_dict():
-        await query.edit_message_reply_markup(keyboard)
+        await query.edit_message_reply_markup(markup(keyboard))
 
 
 @gate(where=Where.ANY, needs_programme=False)
@@ -98,7 +100,7 @@ async def expired_button(update: Update, context: CadenceContext) -> None:
     assert query is not None
     button = context.button
     # a step of an older screen while another answer is being written: say which it is
-    stale = isinstance(button, STEPS) and DRAFT in (context.user_data or {})
+    stale = isinstance(button, STEPS) and drafts(context).draft is not None
     await answer_query(query, out_of_date(context.t) if stale else expired(context.t), alert=True)
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, TypedDict, cast
+from typing import Any
 
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     BaseHandler,
     CommandHandler,
@@ -19,13 +19,14 @@ from core.domain.model import Role
 from core.domain.months import read_month
 from core.domain.report import month_end
 from core.i18n import Tr
-from core.render.callback_codec import MAX_ID
 from core.render.callbacks_circular import CircularPick, CircularStep
 from core.render.circular_keys import MAX_UNITS, confirm, picker
 from core.render.circular_words import ask_sentence, circular_name, draft_text, noted, preview_text
 from handlers.answer import cancel
-from handlers.answer_draft import CIRCULAR, CIRCULAR_SENTENCE, expired
+from handlers.answer_draft import CIRCULAR_SENTENCE, expired
+from handlers.drafts import CircularDraft, drafts, next_seq
 from handlers.gate import Where, gate
+from handlers.keys import markup
 from handlers.marked import UserData, WhileMarked
 from handlers.presses import ButtonHandler
 from handlers.send import answer_query
@@ -34,36 +35,18 @@ from usecases.circulars import Refusal
 
 PICK, SENTENCE = range(2)
 END = ConversationHandler.END
-SEQ = "circular_seq"
 FIRST_YEAR = 2000  # as /export report: no programme's ledger is older
 
 
-class CircularDraft(TypedDict):
-    """The circular being drafted: plain JSON for PTB's persistence (our rows)."""
-
-    id: int  # its revision: buttons of an older revision are out of date
-    programme_id: int
-    year: int
-    month: int
-    units: list[str]  # the month's lead units in ranking order: the picker's buttons
-    mentions: list[list[str]]  # [stance, unit, sentence], in the order picked
-    previewed: bool  # the preview of this revision was shown: only then may it be issued
-    ranked: int  # lead units ranked, and overdue items: what the preview counts
-    overdue: int
-
-
 def _draft(context: CadenceContext) -> CircularDraft | None:
-    assert context.user_data is not None
-    found = context.user_data.get(CIRCULAR)
-    return cast(CircularDraft, found) if isinstance(found, dict) and found else None
+    return drafts(context).circular
 
 
 def _revise(context: CadenceContext, draft: CircularDraft) -> int:
     """A new revision number: every button shown before it is out of date."""
-    assert context.user_data is not None
-    seq = int(context.user_data.get(SEQ, 0)) % MAX_ID + 1
-    context.user_data[SEQ] = seq
-    draft["id"], draft["previewed"] = seq, False
+    seq = next_seq(drafts(context).circular_seq)
+    drafts(context).circular_seq = seq
+    draft.id, draft.previewed = seq, False
     return seq
 
 
@@ -73,19 +56,19 @@ def _changed(t: Tr) -> str:
 
 def _mentions(draft: CircularDraft) -> list[Mention]:
     """One mention per unit, the last pick winning, in ranking order."""
-    latest = {unit: Mention(Stance(stance), unit, said) for stance, unit, said in draft["mentions"]}
-    return [latest[u] for u in draft["units"] if u in latest]
+    latest = {unit: Mention(Stance(stance), unit, said) for stance, unit, said in draft.mentions}
+    return [latest[u] for u in draft.units if u in latest]
 
 
-def _picker(t: Tr, draft: CircularDraft) -> Any:
+def _picker(t: Tr, draft: CircularDraft) -> InlineKeyboardMarkup:
     picked = {m.unit: m.stance for m in _mentions(draft)}
-    return picker(t, draft["id"], draft["units"], picked)
+    return markup(picker(t, draft.id, draft.units, picked))
 
 
 async def _drafted(update: Update, context: CadenceContext) -> int | None:
     """The programme of the circular being drafted, whatever /use chose since."""
-    draft = _draft(context) if context.user_data is not None else None
-    return draft["programme_id"] if draft is not None else None
+    draft = _draft(context)
+    return draft.programme_id if draft is not None else None
 
 
 def _period(t: Tr, args: list[str], today: Any) -> tuple[int, int] | str:
@@ -106,10 +89,10 @@ def _period(t: Tr, args: list[str], today: Any) -> tuple[int, int] | str:
 async def start(update: Update, context: CadenceContext) -> int:
     """The month's ranking and overdue items, with a button per unit to commend or name it."""
     message = update.effective_message
-    assert message is not None and context.programme is not None and context.user_data is not None
+    assert message is not None and context.programme is not None
     t, programme = context.t, context.programme
-    context.user_data.pop(CIRCULAR, None)  # a new /circular starts over
-    context.user_data.pop(CIRCULAR_SENTENCE, None)
+    mine = drafts(context)
+    mine.circular = mine.circular_sentence = None  # a new /circular starts over
     period = _period(
         t, list(context.args or []), today_in(context.svc.clock.now(), programme.timezone)
     )
@@ -123,19 +106,19 @@ async def start(update: Update, context: CadenceContext) -> int:
     figures: Picture = await circulars.figures(
         context.session, programme=programme, year=year, month=month, now=context.svc.clock.now()
     )
-    draft: CircularDraft = {
-        "id": 0,
-        "programme_id": context.programme_id,
-        "year": year,
-        "month": month,
-        "units": figures.units[:MAX_UNITS],
-        "mentions": [],
-        "previewed": False,
-        "ranked": sum(1 for r in figures.ranking if r.rank is not None),
-        "overdue": len(figures.overdue),
-    }
+    draft = CircularDraft(
+        id=0,
+        programme_id=context.programme_id,
+        year=year,
+        month=month,
+        units=list(figures.units[:MAX_UNITS]),
+        mentions=[],
+        previewed=False,
+        ranked=sum(1 for r in figures.ranking if r.rank is not None),
+        overdue=len(figures.overdue),
+    )
     _revise(context, draft)
-    context.user_data[CIRCULAR] = draft
+    drafts(context).circular = draft
     await message.reply_text(draft_text(t, figures), reply_markup=_picker(t, draft))
     return PICK
 
@@ -146,10 +129,10 @@ async def _current(update: Update, context: CadenceContext, kind: type[Any]) -> 
     assert query is not None
     button = context.pressed(kind)
     draft = _draft(context)
-    if button is None or draft is None or draft["programme_id"] != context.programme_id:
+    if button is None or draft is None or draft.programme_id != context.programme_id:
         await answer_query(query, expired(context.t), alert=True)
         return None
-    if button.draft != draft["id"]:
+    if button.draft != draft.id:
         await answer_query(query, _changed(context.t), alert=True)
         return None
     return button
@@ -164,13 +147,12 @@ async def pick(update: Update, context: CadenceContext) -> int | None:
     draft = _draft(context)
     if button is None or draft is None:
         return None
-    if button.unit >= len(draft["units"]):  # forged: no such button was shown
+    if button.unit >= len(draft.units):  # forged: no such button was shown
         await answer_query(query, expired(context.t), alert=True)
         return None
-    assert context.user_data is not None
-    context.user_data[CIRCULAR_SENTENCE] = [button.stance, button.unit]
+    drafts(context).circular_sentence = (button.stance, button.unit)
     await query.answer()
-    unit = draft["units"][button.unit]
+    unit = draft.units[button.unit]
     await query.message.reply_text(
         ask_sentence(context.t, Stance(button.stance), unit, MAX_SENTENCE)
     )
@@ -181,7 +163,7 @@ async def pick(update: Update, context: CadenceContext) -> int | None:
 async def sentence(update: Update, context: CadenceContext) -> int | None:
     """The sentence about the unit picked; the picker comes back with it marked."""
     message = update.effective_message
-    assert message is not None and context.user_data is not None
+    assert message is not None
     t = context.t
     said = " ".join((message.text or "").split())
     if not said or len(said) > MAX_SENTENCE:
@@ -191,16 +173,13 @@ async def sentence(update: Update, context: CadenceContext) -> int | None:
             else t._("Please describe it in a few words.")
         )
         return SENTENCE
-    draft, asking = _draft(context), context.user_data.pop(CIRCULAR_SENTENCE, None)
-    if (
-        draft is None
-        or not isinstance(asking, list)
-        or draft["programme_id"] != context.programme_id
-    ):
+    mine = drafts(context)
+    draft, asking, mine.circular_sentence = mine.circular, mine.circular_sentence, None
+    if draft is None or asking is None or draft.programme_id != context.programme_id:
         await message.reply_text(expired(t))
         return END
-    stance, unit = Stance(asking[0]), draft["units"][int(asking[1])]
-    draft["mentions"].append([stance.value, unit, said])
+    stance, unit = Stance(asking[0]), draft.units[asking[1]]
+    draft.mentions.append((stance.value, unit, said))
     _revise(context, draft)
     await message.reply_text(noted(t, stance, unit), reply_markup=_picker(t, draft))
     return PICK
@@ -223,14 +202,14 @@ async def go(update: Update, context: CadenceContext) -> int | None:
         )
         return PICK
     if button.step == "preview":
-        draft["previewed"] = True
+        draft.previewed = True
         await query.answer()
         text = preview_text(
-            t, (draft["year"], draft["month"]), _mentions(draft), draft["ranked"], draft["overdue"]
+            t, (draft.year, draft.month), _mentions(draft), draft.ranked, draft.overdue
         )
-        await query.message.reply_text(text, reply_markup=confirm(t, draft["id"]))
+        await query.message.reply_text(text, reply_markup=markup(confirm(t, draft.id)))
         return PICK
-    if not draft["previewed"]:
+    if not draft.previewed:
         await answer_query(query, _changed(t), alert=True)
         return None
     return await _issue(update, context, draft)
@@ -238,13 +217,13 @@ async def go(update: Update, context: CadenceContext) -> int | None:
 
 async def _issue(update: Update, context: CadenceContext, draft: CircularDraft) -> int | None:
     query = update.callback_query
-    assert query is not None and context.programme is not None and context.user_data is not None
+    assert query is not None and context.programme is not None
     t, now = context.t, context.svc.clock.now()
     result = await circulars.issue(
         context.session,
         programme=context.programme,
-        year=draft["year"],
-        month=draft["month"],
+        year=draft.year,
+        month=draft.month,
         mentions=_mentions(draft),
         today=today_in(now, context.programme.timezone),
         actor=context.actor,
@@ -253,8 +232,8 @@ async def _issue(update: Update, context: CadenceContext, draft: CircularDraft) 
     if isinstance(result, Refusal):
         await answer_query(query, _refusal(t, result), alert=True)
         return None
-    context.user_data.pop(CIRCULAR, None)
-    context.user_data.pop(CIRCULAR_SENTENCE, None)
+    drafts(context).circular = None
+    drafts(context).circular_sentence = None
     c = result.circular
     said = t._(
         "{name} is issued and goes to the leadership group.",

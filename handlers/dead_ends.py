@@ -16,7 +16,8 @@ from core.render.callbacks_people import LoosePage
 from core.render.keyboards import PAGE_SIZE, measure_label
 from core.render.limits import page
 from handlers import ledger
-from handlers.answer_draft import LOOSE, MAX_TEXT, NAMING, evidence_of, expired
+from handlers.answer_draft import MAX_TEXT, evidence_of, expired
+from handlers.drafts import LooseDraft, drafts
 from handlers.gate import Where, gate, unplaced
 from handlers.send import answer_query
 from storage import coordinators
@@ -123,9 +124,9 @@ def how_to_report(context: CadenceContext) -> str:
 async def free_text(update: Update, context: CadenceContext) -> None:
     """Text outside an answer: offer it as an update of the measure it names, or say how."""
     message = update.effective_message
-    assert message is not None and context.user_data is not None
+    assert message is not None
     text = (message.text or "").strip()[:MAX_TEXT]
-    if context.user_data.get(NAMING):
+    if drafts(context).naming:
         await _name_myself(message, context, text)
         return
     mine = await _open(context)
@@ -133,7 +134,7 @@ async def free_text(update: Update, context: CadenceContext) -> None:
     if len(picked) != 1:
         await message.reply_text(how_to_report(context))
         return
-    context.user_data[LOOSE] = {"note": text, "files": [], "measures": [picked[0][0]]}
+    drafts(context).loose = LooseDraft(note=text, files=[], measures=[picked[0][0]])
     await message.reply_text(
         context.t._("Record this as an update of {code}?", code=picked[0][1].code),
         reply_markup=_choices(context, picked),
@@ -145,7 +146,6 @@ MAX_NAME = 50
 
 async def _name_myself(message: Message, context: CadenceContext, text: str) -> None:
     """A coordinator invited by link gives the name colleagues will see."""
-    assert context.user_data is not None
     t, member = context.t, context.member
     if member is None or not text or len(text) > MAX_NAME or coordinators.unnamed(text):
         await message.reply_text(t._("Please send your name (at most {n} characters).", n=MAX_NAME))
@@ -165,7 +165,7 @@ async def _name_myself(message: Message, context: CadenceContext, text: str) -> 
             )
         )
         return
-    context.user_data.pop(NAMING, None)
+    drafts(context).naming = False
     await message.reply_text(
         t._(
             "Thank you, {name}: colleagues now see you by this name. /help lists what you can do.",
@@ -184,7 +184,7 @@ async def loose_file(update: Update, context: CadenceContext) -> None:
     """A file outside an answer: a coordinator's spreadsheet is a ledger (an admin's with no
     programme founds one), else ask which measure."""
     message = update.effective_message
-    assert message is not None and context.user_data is not None
+    assert message is not None
     assert context.who is not None
     # with programmes to choose from, a file is for one of them: /use says which
     founding = context.programme is None and context.is_admin and not context.who.memberships
@@ -204,7 +204,7 @@ async def loose_file(update: Update, context: CadenceContext) -> None:
         )
         return
     caption = (message.caption or "").strip()[:MAX_TEXT]
-    context.user_data[LOOSE] = {"note": caption, "files": [found], "measures": [i for i, _ in mine]}
+    drafts(context).loose = LooseDraft(caption, [found], [i for i, _ in mine])
     await message.reply_text(
         context.t._("Which measure is this evidence for?"), reply_markup=_choices(context, mine)
     )
@@ -214,10 +214,10 @@ async def loose_file(update: Update, context: CadenceContext) -> None:
 async def loose_page(update: Update, context: CadenceContext) -> None:
     """Another page of the measures a loose file may be evidence for, in place."""
     query = update.callback_query
-    assert query is not None and context.user_data is not None
+    assert query is not None
     button = context.pressed(LoosePage)
-    loose = context.user_data.get(LOOSE)
-    offered = set(loose.get("measures", [])) if isinstance(loose, dict) else set()
+    loose = drafts(context).loose
+    offered = set(loose.measures) if loose is not None else set()
     mine = [(i, f) for i, f in await _open(context) if i in offered]
     if button is None or not mine:
         await answer_query(query, expired(context.t), alert=True)

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 
 from telegram import Bot
 
 from core.domain.evidence import digest
-from handlers.answer_draft import EvidenceDraft
+from handlers.bot_files import BotFiles
+from handlers.drafts import Evidence as EvidenceDraft
 from storage.answers import Evidence
-from usecases.binder import download
 
 
 async def fingerprinted(bot: Bot, files: Iterable[EvidenceDraft]) -> tuple[Evidence, ...]:
@@ -17,6 +18,7 @@ async def fingerprinted(bot: Bot, files: Iterable[EvidenceDraft]) -> tuple[Evide
     hashes it when it gets it)."""
     out = []
     for f in files:
-        got = await download(bot, f["file_id"], f.get("size"))
-        out.append(Evidence(**f, sha256=digest(got) if isinstance(got, bytes) else None))
+        got = await BotFiles(bot).fetch(f.file_id, f.size)
+        sha = digest(got) if isinstance(got, bytes) else None
+        out.append(Evidence(**dataclasses.asdict(f), sha256=sha))
     return tuple(out)

@@ -13,6 +13,7 @@ from core.domain.model import Role
 from core.domain.months import read_month
 from core.domain.report import month_end
 from core.i18n import N_
+from handlers.bot_files import BotFiles
 from handlers.export_progress import export_progress
 from handlers.files import send_files
 from handlers.gate import Where, gate
@@ -137,7 +138,7 @@ async def _evidence(update: Update, context: CadenceContext, scope: list[str]) -
         return
     await chat.send_action(ChatAction.UPLOAD_DOCUMENT)
     parts = await binder.evidence(
-        context.bot,
+        BotFiles(context.bot),
         context.session,
         programme=context.programme,
         t=t,

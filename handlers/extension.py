@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import cast
 
 from telegram import Message, Update
 from telegram.ext import ConversationHandler
@@ -13,29 +12,32 @@ from core.domain.extension import may_ask
 from core.domain.ledger import parse_deadline
 from core.render import callbacks
 from handlers.answer import allowed
-from handlers.answer_draft import EXTENDING, ExtensionDraft, expired, typed_text
+from handlers.answer_draft import expired, typed_text
+from handlers.drafts import ExtensionDraft, drafts
 from handlers.gate import Where, actor_of, gate, measure_programme
 from handlers.send import answer_query
 from usecases import extension
 
 DATE, REASON = range(2)
 END = ConversationHandler.END
-ASKING = EXTENDING  # user_data: the measure and, once given, the date asked for
+ASKING = "extension"  # the UserDrafts field its steps wait on (handlers.marked)
 
 
-def _draft(context: CadenceContext, *, pop: bool = False) -> ExtensionDraft:
-    """The extension being asked for (an empty one if none); `pop` ends it."""
-    assert context.user_data is not None
-    found = context.user_data.pop(ASKING, None) if pop else context.user_data.get(ASKING)
-    return cast(ExtensionDraft, found if isinstance(found, dict) else {})
+def _draft(context: CadenceContext, *, pop: bool = False) -> ExtensionDraft | None:
+    """The extension being asked for, if any; `pop` ends it."""
+    mine = drafts(context)
+    found = mine.extension
+    if pop:
+        mine.extension = None
+    return found
 
 
 async def _asking_programme(update: Update, context: CadenceContext) -> int | None:
     found = await measure_programme(update, context)
     if found is not None:
         return found
-    pid = _draft(context).get("programme_id") if context.user_data is not None else None
-    return pid if isinstance(pid, int) else None
+    asking = _draft(context)
+    return asking.programme_id if asking is not None else None
 
 
 @gate(where=Where.PRIVATE, programme_of=_asking_programme)
@@ -55,14 +57,10 @@ async def start(update: Update, context: CadenceContext) -> int | None:
         await answer_query(query, text, alert=True)
         return END
     await query.answer()
-    assert context.user_data is not None and m.id is not None
-    draft: ExtensionDraft = {
-        "measure_id": m.id,
-        "code": m.code,
-        "programme_id": m.programme_id,
-        "deadline": m.deadline.isoformat(),
-    }
-    context.user_data[ASKING] = draft
+    assert m.id is not None
+    drafts(context).extension = ExtensionDraft(
+        measure_id=m.id, code=m.code, programme_id=m.programme_id, deadline=m.deadline.isoformat()
+    )
     await query.message.reply_text(
         context.t._(
             "{code} is due {date}. Until when do you need? Send the new deadline, for example 2024-12-31. /cancel leaves without asking.",
@@ -77,9 +75,12 @@ async def start(update: Update, context: CadenceContext) -> int | None:
 async def new_date(update: Update, context: CadenceContext) -> int | None:
     """The deadline asked for: a real date after the current one."""
     message = update.effective_message
-    assert message is not None and context.user_data is not None
+    assert message is not None
     asking = _draft(context)
-    current = date.fromisoformat(asking.get("deadline", "1970-01-01"))
+    if asking is None:
+        await message.reply_text(expired(context.t))
+        return END
+    current = date.fromisoformat(asking.deadline)
     try:
         wanted = parse_deadline((message.text or "").strip())
     except ValueError:
@@ -92,7 +93,7 @@ async def new_date(update: Update, context: CadenceContext) -> int | None:
             )
         )
         return DATE
-    asking["wanted"] = wanted.isoformat()
+    asking.wanted = wanted.isoformat()
     await message.reply_text(
         context.t._("Why is more time needed? The task force will read your reason.")
     )
@@ -103,13 +104,13 @@ async def new_date(update: Update, context: CadenceContext) -> int | None:
 async def reason(update: Update, context: CadenceContext) -> int | None:
     """The reason; the request goes to every coordinator."""
     message = update.effective_message
-    assert message is not None and context.user_data is not None
+    assert message is not None
     text = await typed_text(message, context.t)
     if text is None:
         return REASON
     asking = _draft(context, pop=True)
-    m, why = await allowed(context, int(asking.get("measure_id", 0)))
-    if m is None or context.member is None or "wanted" not in asking:
+    m, why = await allowed(context, asking.measure_id if asking else 0)
+    if m is None or context.member is None or asking is None or asking.wanted is None:
         await message.reply_text(why or expired(context.t))
         return END
     assert context.programme is not None
@@ -118,7 +119,7 @@ async def reason(update: Update, context: CadenceContext) -> int | None:
         programme=context.programme,
         actor=actor_of(context),
         extension=extension.Extension(
-            measure=m, new_deadline=date.fromisoformat(asking["wanted"]), reason=text
+            measure=m, new_deadline=date.fromisoformat(asking.wanted), reason=text
         ),
         now=context.svc.clock.now(),
     )

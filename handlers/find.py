@@ -2,35 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TypedDict, cast
-
-from telegram import Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 
 from bot.context import CadenceContext
 from core.domain.ledger_edit import MAX_QUERY
 from core.domain.ledger_words import clean
 from core.domain.model import Role
-from core.render.callback_codec import MAX_ID
 from core.render.callbacks_ledger import FindPage, Found
 from core.render.find import results_keyboard, results_text
 from core.render.limits import echo
 from handlers.answer_draft import expired
+from handlers.drafts import Search, drafts, next_seq
 from handlers.gate import Where, gate, measure_programme
+from handlers.keys import markup
 from handlers.send import answer_query, reply_long
 from usecases import find
 from usecases.history import measure_history
 
-SEARCH = "find"  # user_data: the latest search, which its page buttons belong to
-SEARCH_SEQ = "find_seq"
 ROLES = (Role.COORDINATOR, Role.LEADER, Role.OWNER)
-
-
-class Search(TypedDict):
-    """The latest search: its number (the page buttons carry it), text and programme."""
-
-    id: int
-    text: str
-    programme_id: int
 
 
 def _viewer(context: CadenceContext) -> find.Viewer:
@@ -39,22 +28,24 @@ def _viewer(context: CadenceContext) -> find.Viewer:
     return find.Viewer(context.member.person_id if context.member else None, sees_all)
 
 
-async def _page(context: CadenceContext, search: Search, page: int) -> tuple[str, object]:
+async def _page(
+    context: CadenceContext, search: Search, page: int
+) -> tuple[str, InlineKeyboardMarkup | None]:
     t = context.t
     r = await find.search(
         context.session, programme_id=context.programme_id, viewer=_viewer(context),
-        text=search["text"], page=page,
+        text=search.text, page=page,
     )  # fmt: skip
-    text = results_text(t, echo(search["text"]), r.total, r.page, r.pages)
+    text = results_text(t, echo(search.text), r.total, r.page, r.pages)
     hits = [(h.measure_id, h.code, h.text) for h in r.hits]
-    return text, results_keyboard(t, hits, search["id"], r.page, r.pages)
+    return text, markup(results_keyboard(t, hits, search.id, r.page, r.pages))
 
 
 @gate(*ROLES, where=Where.PRIVATE)
 async def find_command(update: Update, context: CadenceContext) -> None:
     """/find TEXT."""
     message = update.effective_message
-    assert message is not None and context.user_data is not None
+    assert message is not None
     t = context.t
     text = clean(" ".join(context.args or []))
     if not text or len(text) > MAX_QUERY:
@@ -65,26 +56,25 @@ async def find_command(update: Update, context: CadenceContext) -> None:
             )
         )
         return
-    seq = int(context.user_data.get(SEARCH_SEQ, 0)) % MAX_ID + 1
-    context.user_data[SEARCH_SEQ] = seq
-    search: Search = {"id": seq, "text": text, "programme_id": context.programme_id}
-    context.user_data[SEARCH] = search
+    seq = next_seq(drafts(context).find_seq)
+    drafts(context).find_seq = seq
+    search = Search(id=seq, text=text, programme_id=context.programme_id)
+    drafts(context).find = search
     said, keyboard = await _page(context, search, 0)
-    await message.reply_text(said, reply_markup=keyboard)  # type: ignore[arg-type]
+    await message.reply_text(said, reply_markup=keyboard)
 
 
 @gate(*ROLES, where=Where.PRIVATE)
 async def find_page(update: Update, context: CadenceContext) -> None:
     """Previous or Next under the latest search; an older search's buttons are out of date."""
     query = update.callback_query
-    assert query is not None and context.user_data is not None
+    assert query is not None
     button = context.pressed(FindPage)
-    found = context.user_data.get(SEARCH)
-    search = cast(Search, found) if isinstance(found, dict) else None
-    if button is None or search is None or search.get("programme_id") != context.programme_id:
+    search = drafts(context).find
+    if button is None or search is None or search.programme_id != context.programme_id:
         await answer_query(query, expired(context.t), alert=True)
         return
-    if button.search != search["id"]:
+    if button.search != search.id:
         said = context.t._(
             "These results are out of date: use the latest search, or send /find again."
         )
@@ -92,7 +82,7 @@ async def find_page(update: Update, context: CadenceContext) -> None:
         return
     await query.answer()
     said, keyboard = await _page(context, search, button.page)
-    await query.edit_message_text(said, reply_markup=keyboard)  # type: ignore[arg-type]
+    await query.edit_message_text(said, reply_markup=keyboard)
 
 
 @gate(*ROLES, where=Where.PRIVATE, programme_of=measure_programme)

@@ -19,6 +19,7 @@ from core.render import callbacks
 from core.render.closing import follow_up_message, followed_up
 from core.render.keyboards import answer_choices
 from handlers.gate import Where, gate, measure_programme
+from handlers.keys import markup, plain
 from handlers.send import answer_query
 from storage import followups, measures, people
 from storage.models import Measure, Person
@@ -127,8 +128,9 @@ async def _mark_button(query: CallbackQuery, t: Tr, m: Measure, when: str) -> No
     if not isinstance(message, Message):
         return  # too old to be edited: the callback answer still says so
     assert m.id is not None
-    markup = followed_up(t, message.reply_markup, callbacks.FollowUp(m.id), m.code, when)
-    if markup is None or markup == message.reply_markup:
+    shown = plain(message.reply_markup)
+    keys = followed_up(t, shown, callbacks.FollowUp(m.id), m.code, when)
+    if keys is None or keys == shown:
         return
     with contextlib.suppress(BadRequest):  # edited by another press meanwhile: nothing lost
-        await message.edit_reply_markup(reply_markup=markup)
+        await message.edit_reply_markup(reply_markup=markup(keys))

@@ -12,8 +12,8 @@ from core.render.callbacks import Found
 from core.render.ledger import preview_text
 from handlers import ledger_import
 from handlers.admin import founded
+from handlers.drafts import drafts
 from handlers.gate import Where, gate
-from handlers.ledger_import import PENDING
 from handlers.send import answer_query, reply_long
 from storage import ledger_store, programmes
 
@@ -21,14 +21,14 @@ from storage import ledger_store, programmes
 async def offer(message: Message, context: CadenceContext, parsed: ParsedLedger) -> None:
     """An admin with no programme: offer one named after the file, created with this ledger."""
     t = context.t
-    assert context.user_data is not None
-    pending = context.user_data[PENDING]
-    name, titled = programme_name(parsed.title, pending["name"])
+    pending = drafts(context).ledger_import
+    assert pending is not None
+    name, titled = programme_name(parsed.title, pending.name)
     if await programmes.by_name(context.session, name=name) is not None:
-        context.user_data.pop(PENDING, None)
+        drafts(context).ledger_import = None
         await message.reply_text(taken_text(t, name))
         return
-    pending["found"] = name
+    pending.found = name
     plan = await ledger_store.plan(context.session, programme_id=0, rows=parsed.rows, current={})
     offer = (
         t._("No programme yet. The button below creates programme {name}, named after the title of the file, and imports this ledger into it.", name=name)
@@ -37,7 +37,7 @@ async def offer(message: Message, context: CadenceContext, parsed: ParsedLedger)
     )  # fmt: skip
     other = t._("For another name, send /newprogramme NAME first, then the file again.")
     label = t._("Create {name} and import", name=name)
-    button = InlineKeyboardButton(label, callback_data=Found(pending["sha"]).pack())
+    button = InlineKeyboardButton(label, callback_data=Found(pending.sha).pack())
     text = f"{offer}\n\n{preview_text(t, plan, parsed, name)}\n\n{other}"
     await reply_long(message, text, InlineKeyboardMarkup([[button]]))
 
@@ -55,7 +55,7 @@ def taken_text(t: Tr, name: str) -> str:
 async def create_and_import(update: Update, context: CadenceContext) -> None:
     """Create the programme the preview named and import its file, in one transaction."""
     query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None and context.user_data is not None
+    assert query is not None and user is not None
     t = context.t
     button = context.pressed(Found)
     if not context.is_admin:
@@ -69,12 +69,12 @@ async def create_and_import(update: Update, context: CadenceContext) -> None:
         await answer_query(query, text, alert=True)
         return
     pending = ledger_import.pending_for(context, button.digest) if button is not None else None
-    name = pending.get("found") if pending else None
+    name = pending.found if pending else None
     if pending is None or not name:
         await answer_query(query, t._("This preview has expired. Send the file again."), alert=True)
         return
     # taken before any wait: this runs beside other updates, and a second press must find nothing
-    context.user_data.pop(PENDING, None)
+    drafts(context).ledger_import = None
     if await programmes.by_name(context.session, name=name) is not None:
         await answer_query(query, taken_text(t, name), alert=True)
         return

@@ -14,9 +14,10 @@ from core.render.callback_codec import MAX_PAGE
 from core.render.callbacks import Import, ImportSheet
 from core.render.ledger import issues_text, preview_text
 from core.render.measures import short
+from handlers.drafts import PendingLedger, drafts
 from handlers.founding import offer
 from handlers.gate import Where, gate
-from handlers.ledger_import import PENDING, current, fetch, pending_for, reread, write
+from handlers.ledger_import import current, fetch, pending_for, reread, write
 from handlers.send import answer_query, reply_long
 from storage import ledger_store
 
@@ -61,17 +62,13 @@ async def preview(update: Update, context: CadenceContext) -> None:
         return
     data = await fetch(context, doc.file_id)
     digest = hashlib.sha256(data).hexdigest()[:16]
-    assert context.user_data is not None
-    context.user_data[PENDING] = {
-        "file_id": doc.file_id,
-        "name": name,
-        "sha": digest,
-        "programme_id": current(context),
-        "sheet": None,
-    }
+    pending = PendingLedger(
+        file_id=doc.file_id, name=name, sha=digest, programme_id=current(context)
+    )
+    drafts(context).ledger_import = pending
     parsed = parse_ledger(data, name, max_bytes=MAX_BYTES)
     if parsed.sheets and not parsed.rows:
-        context.user_data[PENDING]["sheets"] = list(parsed.sheets)
+        pending.sheets = list(parsed.sheets)
         buttons = [
             [InlineKeyboardButton(short(sheet), callback_data=ImportSheet(digest, i).pack())]
             for i, sheet in enumerate(parsed.sheets[: MAX_PAGE + 1])
@@ -88,11 +85,11 @@ async def preview(update: Update, context: CadenceContext) -> None:
 async def _preview(message: Message, context: CadenceContext, parsed: ParsedLedger) -> None:
     """Every problem of the file, or what importing it would do with buttons to go on."""
     t = context.t
-    assert context.user_data is not None
-    pending = context.user_data[PENDING]
-    name, digest = pending["name"], pending["sha"]
+    pending = drafts(context).ledger_import
+    assert pending is not None
+    name, digest = pending.name, pending.sha
     if not parsed.ok:
-        context.user_data.pop(PENDING, None)
+        drafts(context).ledger_import = None
         await reply_long(message, refusal_text(t, parsed, name))
         return
     if context.programme is None:
@@ -103,7 +100,7 @@ async def _preview(message: Message, context: CadenceContext, parsed: ParsedLedg
     )
     kept = plan.kept or plan.kept_deadlines or plan.kept_edits
     if not plan.writes and not plan.missing and not kept:
-        context.user_data.pop(PENDING, None)
+        drafts(context).ledger_import = None
         await message.reply_text(
             t._("Nothing to change: the ledger already matches {file}.", file=name)
         )
@@ -141,19 +138,19 @@ receive_file = gate(Role.COORDINATOR, where=Where.PRIVATE)(preview)
 async def choose_sheet(update: Update, context: CadenceContext) -> None:
     """Preview the sheet the coordinator chose; stale or forged buttons do nothing."""
     query = update.callback_query
-    assert query is not None and context.user_data is not None
+    assert query is not None
     t = context.t
     button = context.pressed(ImportSheet)
     pending = pending_for(context, button.digest) if button is not None else None
-    sheets = pending.get("sheets") or [] if pending else []
+    sheets = pending.sheets if pending else []
     if button is None or not pending or button.index >= len(sheets):
         await answer_query(query, t._("This preview has expired. Send the file again."), alert=True)
         return
     await query.answer()
-    pending["sheet"] = sheets[button.index]
-    await query.edit_message_text(t._("Sheet chosen: {sheet}", sheet=pending["sheet"]))
-    data = await fetch(context, pending["file_id"])
-    parsed = parse_ledger(data, pending["name"], sheet=pending["sheet"], max_bytes=MAX_BYTES)
+    pending.sheet = sheets[button.index]
+    await query.edit_message_text(t._("Sheet chosen: {sheet}", sheet=pending.sheet))
+    data = await fetch(context, pending.file_id)
+    parsed = parse_ledger(data, pending.name, sheet=pending.sheet, max_bytes=MAX_BYTES)
     assert isinstance(query.message, Message)
     await _preview(query.message, context, parsed)
 
@@ -162,7 +159,7 @@ async def choose_sheet(update: Update, context: CadenceContext) -> None:
 async def confirm(update: Update, context: CadenceContext) -> None:
     """Write the previewed file, all or nothing; stale or forged buttons do nothing."""
     query = update.callback_query
-    assert query is not None and context.user_data is not None
+    assert query is not None
     t = context.t
     button = context.pressed(Import)
     pending = pending_for(context, button.digest) if button is not None else None
@@ -172,7 +169,7 @@ async def confirm(update: Update, context: CadenceContext) -> None:
     action = button.action
     await query.answer()
     # taken at once: this runs beside other updates, and a second press must find nothing
-    context.user_data.pop(PENDING, None)
+    drafts(context).ledger_import = None
     if action == "no":
         await query.edit_message_text(t._("Import cancelled. Nothing was written."))
         return

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TypedDict, cast
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.context import CadenceContext
@@ -17,45 +15,29 @@ from core.domain.ledger_edit import (
 )
 from core.domain.ledger_words import CODE_MAX
 from core.domain.model import Role
-from core.render.callback_codec import MAX_ID
 from core.render.callbacks_ledger import EditStep
 from core.render.ledger_changes import change_line
 from core.render.ledger_edit import form_text, label, prompt, refusal, retire_text
 from core.render.limits import echo
 from handlers.answer_draft import EDIT_WAITING, expired
+from handlers.drafts import EditDraft, drafts, next_seq
 from handlers.gate import Where, actor_of, gate
 from handlers.send import answer_query
 from storage import ledger_edit, measures
 from usecases import ledger_edit as edit
 
-EDITING = "ledger_edit"  # user_data: the form being filled in
-EDIT_SEQ = "ledger_edit_seq"
-WAITING = EDIT_WAITING  # user_data: the field whose text the form waits for
-
-
-class EditDraft(TypedDict, total=False):
-    """The form: typed, and plain JSON for PTB's persistence."""
-
-    id: int  # the number its buttons carry: an older form's press is out of date
-    programme_id: int
-    measure_id: int  # absent while adding
-    code: str
-    now: dict[str, str]  # the values when the form opened (empty while adding)
-    wanted: dict[str, str]  # the values typed since
-    retire: str  # the reason, once given
+EDITING = "ledger_edit"  # UserDrafts: the form being filled in (handlers.marked)
+WAITING = EDIT_WAITING  # UserDrafts: the field whose text the form waits for
 
 
 def _draft(context: CadenceContext) -> EditDraft | None:
-    assert context.user_data is not None
-    found = context.user_data.get(EDITING)
-    if not isinstance(found, dict) or found.get("programme_id") != context.programme_id:
-        return None
-    return cast(EditDraft, found)
+    found = drafts(context).ledger_edit
+    return found if found is not None and found.programme_id == context.programme_id else None
 
 
 def _keyboard(context: CadenceContext, draft: EditDraft) -> InlineKeyboardMarkup:
-    t, n = context.t, draft["id"]
-    adding = "measure_id" not in draft
+    t, n = context.t, draft.id
+    adding = draft.measure_id is None
     fields = ADD_FIELDS if adding else FIELDS
     buttons = [
         InlineKeyboardButton(label(t, f), callback_data=EditStep(n, f).pack()) for f in fields
@@ -76,7 +58,7 @@ def _keyboard(context: CadenceContext, draft: EditDraft) -> InlineKeyboardMarkup
 
 async def _show(message: Message, context: CadenceContext, draft: EditDraft) -> None:
     text = form_text(
-        context.t, draft["code"], draft["now"], draft["wanted"], adding="measure_id" not in draft
+        context.t, draft.code, draft.now, draft.wanted, adding=draft.measure_id is None
     )
     await message.reply_text(text, reply_markup=_keyboard(context, draft))
 
@@ -85,7 +67,7 @@ async def _show(message: Message, context: CadenceContext, draft: EditDraft) -> 
 async def edit_command(update: Update, context: CadenceContext) -> None:
     """/edit CODE: the form of a live measure, or of a new one under a code not yet used."""
     message = update.effective_message
-    assert message is not None and context.user_data is not None
+    assert message is not None
     t = context.t
     typed = " ".join(context.args or []).strip()
     if not typed or len(typed) > CODE_MAX:
@@ -97,13 +79,12 @@ async def edit_command(update: Update, context: CadenceContext) -> None:
         return
     s, pid = context.session, context.programme_id
     m = await ledger_edit.by_code(s, programme_id=pid, code=typed)
-    seq = int(context.user_data.get(EDIT_SEQ, 0)) % MAX_ID + 1
-    context.user_data[EDIT_SEQ] = seq
-    context.user_data.pop(WAITING, None)
+    seq = next_seq(drafts(context).ledger_edit_seq)
+    drafts(context).ledger_edit_seq = seq
+    drafts(context).ledger_edit_wait = None
     if m is not None and m.id is not None:
         now = (await ledger_edit.current(s, measure=m)).values
-        draft: EditDraft = {"id": seq, "programme_id": pid, "measure_id": m.id, "code": m.code}
-        draft |= {"now": now, "wanted": {}}
+        draft = EditDraft(id=seq, programme_id=pid, measure_id=m.id, code=m.code, now=dict(now))
     else:
         code, free = new_code(typed, await ledger_edit.codes(s, programme_id=pid))
         if not free:
@@ -114,8 +95,8 @@ async def edit_command(update: Update, context: CadenceContext) -> None:
                 )
             )
             return
-        draft = {"id": seq, "programme_id": pid, "code": code, "now": {}, "wanted": {}}
-    context.user_data[EDITING] = draft
+        draft = EditDraft(id=seq, programme_id=pid, code=code)
+    drafts(context).ledger_edit = draft
     await _show(message, context, draft)
 
 
@@ -124,17 +105,16 @@ async def press(update: Update, context: CadenceContext) -> None:
     """A button of the form: ask for a field, retire, save or cancel."""
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
-    assert context.user_data is not None
     t = context.t
     button = context.pressed(EditStep)
     draft = _draft(context)
     if button is None or draft is None:
         await answer_query(query, expired(t), alert=True)
         return
-    if button.draft != draft["id"]:
+    if button.draft != draft.id:
         await answer_query(query, _older(context), alert=True)
         return
-    adding = "measure_id" not in draft
+    adding = draft.measure_id is None
     what = button.what
     if what == "cancel":
         await query.answer()
@@ -148,11 +128,11 @@ async def press(update: Update, context: CadenceContext) -> None:
         await answer_query(query, _older(context), alert=True)
         return
     await query.answer()
-    context.user_data[WAITING] = what
+    drafts(context).ledger_edit_wait = what
     if what == "retire":
         text = t._(
             "Why is {code} retired? Send the reason; it goes into its history and to its owner. /cancel leaves without saving.",
-            code=draft["code"],
+            code=draft.code,
         )
     else:
         text = prompt(t, what)
@@ -165,18 +145,18 @@ def _older(context: CadenceContext) -> str:
 
 
 def _close(context: CadenceContext) -> None:
-    assert context.user_data is not None
-    context.user_data.pop(EDITING, None)
-    context.user_data.pop(WAITING, None)
+    drafts(context).ledger_edit = None
+    drafts(context).ledger_edit_wait = None
 
 
 @gate(where=Where.PRIVATE)
 async def typed(update: Update, context: CadenceContext) -> None:
     """The text the form waited for: a field's new value, or the reason for retiring."""
     message = update.effective_message
-    assert message is not None and context.user_data is not None
+    assert message is not None
     t = context.t
-    field = str(context.user_data.pop(WAITING, ""))
+    mine = drafts(context)
+    field, mine.ledger_edit_wait = mine.ledger_edit_wait or "", None
     draft = _draft(context)
     held = context.member.roles if context.member else frozenset()
     if draft is None or not (Role.COORDINATOR in held or context.is_admin):
@@ -186,12 +166,12 @@ async def typed(update: Update, context: CadenceContext) -> None:
     text = message.text or ""
     read = read_reason(text) if field == "retire" else read_value(field, text)
     if read.refusal is not None:
-        context.user_data[WAITING] = field  # still waiting: the next text is another try
+        drafts(context).ledger_edit_wait = field  # still waiting: the next text is another try
         await message.reply_text(refusal(t, field, read))
         return
     if field == "retire":
-        draft["retire"] = read.value
-        n = draft["id"]
+        draft.retire = read.value
+        n = draft.id
         keyboard = InlineKeyboardMarkup(
             [
                 [
@@ -200,11 +180,11 @@ async def typed(update: Update, context: CadenceContext) -> None:
                 ]
             ]
         )
-        text = retire_text(t, draft["code"], draft["now"].get("text", ""), read.value)
+        text = retire_text(t, draft.code, draft.now.get("text", ""), read.value)
         await message.reply_text(text, reply_markup=keyboard)
         return
-    draft["wanted"][field] = read.value
-    draft.pop("retire", None)  # a field changed after a reason: the form is an edit again
+    draft.wanted[field] = read.value
+    draft.retire = None  # a field changed after a reason: the form is an edit again
     await _show(message, context, draft)
 
 
@@ -213,16 +193,16 @@ async def _write(context: CadenceContext, draft: EditDraft) -> edit.Done:
     assert context.programme is not None
     s, programme = context.session, context.programme
     now, actor = context.svc.clock.now(), actor_of(context)
-    if "measure_id" not in draft:
-        new = edit.NewMeasure(code=draft["code"], values=draft["wanted"])
+    if draft.measure_id is None:
+        new = edit.NewMeasure(code=draft.code, values=draft.wanted)
         return await edit.add(s, programme=programme, actor=actor, new=new, now=now)
-    m = await measures.by_id(s, programme_id=context.programme_id, measure_id=draft["measure_id"])
+    m = await measures.by_id(s, programme_id=context.programme_id, measure_id=draft.measure_id)
     if m is None:  # retired since the form opened
-        return edit.Done(draft["code"], refused=edit.Refused.STALE)
-    if "retire" in draft:
-        gone = edit.Retirement(measure=m, seen=draft["now"], reason=draft["retire"])
+        return edit.Done(draft.code, refused=edit.Refused.STALE)
+    if draft.retire is not None:
+        gone = edit.Retirement(measure=m, seen=draft.now, reason=draft.retire)
         return await edit.retire(s, programme=programme, actor=actor, retirement=gone, now=now)
-    change = edit.Change(measure=m, seen=draft["now"], wanted=draft["wanted"])
+    change = edit.Change(measure=m, seen=draft.now, wanted=draft.wanted)
     return await edit.change(s, programme=programme, actor=actor, change=change, now=now)
 
 
@@ -231,7 +211,7 @@ async def _save(update: Update, context: CadenceContext, draft: EditDraft) -> No
     query = update.callback_query
     assert query is not None
     t = context.t
-    lacking = missing(draft["wanted"]) if "measure_id" not in draft else []
+    lacking = missing(draft.wanted) if draft.measure_id is None else []
     if lacking:
         fields = t.join(label(t, f) for f in lacking)
         await answer_query(query, t._("Still to fill in: {fields}.", fields=fields), alert=True)
@@ -246,9 +226,9 @@ async def _save(update: Update, context: CadenceContext, draft: EditDraft) -> No
         await query.answer()
         await query.edit_message_text(refused)
         return
-    if "measure_id" not in draft:
+    if draft.measure_id is None:
         said = t._("Measure {code} was added to the ledger.", code=done.code)
-    elif "retire" in draft:
+    elif draft.retire is not None:
         said = t._(
             "Measure {code} was retired. From today it leaves the figures; its history is kept.",
             code=done.code,

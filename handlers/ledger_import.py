@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from typing import Any, cast
 
 from telegram import CallbackQuery
 from telegram.error import TelegramError
@@ -15,10 +14,10 @@ from core.clock import today_in
 from core.domain.ledger import MAX_BYTES, ParsedLedger, parse_ledger
 from core.render.ledger import done_text
 from core.render.limits import MESSAGE_TEXT, fit
+from handlers.drafts import PendingLedger, drafts
 from handlers.next_steps import next_steps
 from usecases.ledger_import import PROGRESS_ROWS, Action, LedgerImport, import_ledger
 
-PENDING = "ledger_import"
 LIMIT = MESSAGE_TEXT[1]
 
 
@@ -32,24 +31,19 @@ def current(context: CadenceContext) -> int | None:
     return context.programme.id if context.programme is not None else None
 
 
-def pending_for(context: CadenceContext, digest: str) -> dict[str, Any] | None:
+def pending_for(context: CadenceContext, digest: str) -> PendingLedger | None:
     """The preview a button of this file belongs to, if it is still the caller's latest here."""
-    assert context.user_data is not None
-    pending = context.user_data.get(PENDING)
-    if (
-        not pending
-        or pending.get("sha") != digest
-        or pending.get("programme_id") != current(context)
-    ):
+    pending = drafts(context).ledger_import
+    if pending is None or pending.sha != digest or pending.programme_id != current(context):
         return None
-    return cast(dict[str, Any], pending)
+    return pending
 
 
-async def reread(context: CadenceContext, pending: dict[str, Any]) -> ParsedLedger | None:
+async def reread(context: CadenceContext, pending: PendingLedger) -> ParsedLedger | None:
     """The previewed file read again, or None when it is no longer the one previewed."""
-    data = await fetch(context, pending["file_id"])
-    parsed = parse_ledger(data, pending["name"], sheet=pending["sheet"], max_bytes=MAX_BYTES)
-    if hashlib.sha256(data).hexdigest()[:16] != pending["sha"] or not parsed.ok:
+    data = await fetch(context, pending.file_id)
+    parsed = parse_ledger(data, pending.name, sheet=pending.sheet, max_bytes=MAX_BYTES)
+    if hashlib.sha256(data).hexdigest()[:16] != pending.sha or not parsed.ok:
         return None
     return parsed
 

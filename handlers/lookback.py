@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from telegram import Message, Update
 from telegram.ext import (
@@ -16,17 +16,13 @@ from core.domain.closing import Verdict
 from core.domain.model import Role
 from core.render import callbacks
 from handlers.answer import cancel, may_answer_for
-from handlers.answer_draft import (
-    LOOKING_BACK,
-    LookBackDraft,
-    evidence_of,
-    expired,
-    typed_text,
-)
+from handlers.answer_draft import LOOKING_BACK, evidence_of, expired, typed_text
+from handlers.drafts import LookBackDraft, drafts
 from handlers.evidence_hash import fingerprinted
 from handlers.gate import Where, actor_of, gate
 from handlers.marked import UserData, WhileMarked
 from handlers.presses import ButtonHandler
+from handlers.programme_of import row_or_draft
 from handlers.send import answer_query
 from storage import answers
 from storage.models import Measure
@@ -38,20 +34,18 @@ END = ConversationHandler.END
 KEY = LOOKING_BACK
 
 
-async def _programme(update: Update, context: CadenceContext) -> int | None:
-    button = context.pressed(callbacks.LookBackAnswer)
-    if button is not None:
-        row = await context.session.get(LookBack, button.lookback_id)
-        return row.programme_id if row is not None else None
-    asking = _draft(context) if context.user_data is not None else None
-    return asking["programme_id"] if asking is not None else None
+_programme = row_or_draft(
+    callbacks.LookBackAnswer, LookBack, lambda b: b.lookback_id, lambda d: d.lookback
+)
 
 
 def _draft(context: CadenceContext, *, pop: bool = False) -> LookBackDraft | None:
     """The look-back being answered, if any; `pop` ends it."""
-    assert context.user_data is not None
-    found = context.user_data.pop(KEY, None) if pop else context.user_data.get(KEY)
-    return cast(LookBackDraft, found) if isinstance(found, dict) and found else None
+    mine = drafts(context)
+    found = mine.lookback
+    if pop:
+        mine.lookback = None
+    return found
 
 
 async def _may(context: CadenceContext, m: Measure) -> bool:
@@ -85,15 +79,10 @@ async def press(update: Update, context: CadenceContext) -> int | None:
         await answer_query(query, t._("This look-back is already answered."), alert=True)
         return END
     await query.answer()
-    assert context.user_data is not None
     assert row.id is not None
-    draft: LookBackDraft = {
-        "id": row.id,
-        "verdict": button.verdict,
-        "programme_id": row.programme_id,
-        "files": [],
-    }
-    context.user_data[KEY] = draft
+    drafts(context).lookback = LookBackDraft(
+        id=row.id, verdict=button.verdict, programme_id=row.programme_id
+    )
     if button.verdict == Verdict.HOLDS.value:
         ask = t._(
             "How does the result of {code} hold? Write a short note; you may send evidence files first. /cancel leaves without answering.",
@@ -112,15 +101,15 @@ async def press(update: Update, context: CadenceContext) -> int | None:
 async def file(update: Update, context: CadenceContext) -> int | None:
     """An evidence file sent before the note."""
     message = update.effective_message
-    assert message is not None and context.user_data is not None
+    assert message is not None
     asking = _draft(context)
     found = evidence_of(message)
     if found is None or asking is None:
         return NOTE
-    asking["files"].append(found)
+    asking.files.append(found)
     await message.reply_text(
         context.t._(
-            "Received evidence file {n}. Send more, or write the note.", n=len(asking["files"])
+            "Received evidence file {n}. Send more, or write the note.", n=len(asking.files)
         )
     )
     return NOTE
@@ -130,7 +119,7 @@ async def file(update: Update, context: CadenceContext) -> int | None:
 async def note(update: Update, context: CadenceContext) -> int | None:
     """The note: the answer is recorded; a rebound reopens the measure and tells the task force."""
     message = update.effective_message
-    assert message is not None and context.user_data is not None
+    assert message is not None
     t, text = context.t, await typed_text(message, context.t)
     if text is None:
         return NOTE
@@ -143,10 +132,10 @@ async def note(update: Update, context: CadenceContext) -> int | None:
         programme=context.programme,
         actor=actor_of(context),
         answer=usecase.LookBackAnswer(
-            lookback_id=asking["id"],
-            verdict=Verdict(asking["verdict"]),
+            lookback_id=asking.id,
+            verdict=Verdict(asking.verdict),
             note=text,
-            files=await fingerprinted(context.bot, asking.get("files", [])),
+            files=await fingerprinted(context.bot, asking.files),
         ),
         now=context.svc.clock.now(),
     )

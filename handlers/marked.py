@@ -8,28 +8,36 @@ to what the user began last instead of a conversation they left unfinished.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
 from telegram import Update
 from telegram.ext import MessageHandler, filters
 
-UserData = Mapping[int, Mapping[Any, Any]]
+from handlers.drafts import UserDrafts
+
+UserData = Mapping[int, UserDrafts]
+MARKS = frozenset(f.name for f in dataclasses.fields(UserDrafts))
 
 
 class WhileMarked(MessageHandler[Any, Any]):
-    """A MessageHandler that matches only while user_data[user][key] is set."""
+    """A MessageHandler that matches only while the user's drafts have field `key` set."""
 
     def __init__(
         self, key: str, user_data: UserData, filter_: filters.BaseFilter, callback: Any
     ) -> None:
         super().__init__(filter_, callback)
+        if key not in MARKS:  # a typo would make a step that never matches
+            raise ValueError(f"UserDrafts has no field {key!r}")
         self._key = key
         self._user_data = user_data
 
     def check_update(self, update: object) -> Any:
         """The MessageHandler's answer, or None while the marker is missing."""
         user = update.effective_user if isinstance(update, Update) else None
-        if user is None or self._key not in self._user_data.get(user.id, {}):
+        drafts = self._user_data.get(user.id) if user is not None else None
+        mark = getattr(drafts, self._key) if drafts is not None else None
+        if mark is None or mark is False:
             return None
         return super().check_update(update)

@@ -3,10 +3,9 @@ optionally the file — with the 📜 button under a measure or /outcome CODE, t
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any, TypedDict, cast
+from typing import Any
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import (
     ConversationHandler,
 )
@@ -16,57 +15,38 @@ from core.clock import today_in
 from core.domain import outcomes as rules
 from core.domain.model import Role
 from core.render import callbacks
-from core.render.callback_codec import MAX_ID
-from handlers.answer_draft import (
-    MAX_TEXT,
-    RECORDING,
-    EvidenceDraft,
-    evidence_of,
-    expired,
-    out_of_date,
-)
+from handlers.answer_draft import MAX_TEXT, expired
+from handlers.drafts import OutcomeDraft, drafts, next_seq
 from handlers.gate import Where, actor_of, gate, measure_programme
 from handlers.outcome_words import date_problem, duplicate, refusal
-from handlers.send import answer_query, reply_long
+from handlers.send import answer_query
 from storage import outcomes as stored
-from storage.answers import Evidence
 from storage.models import Measure
 from usecases import outcomes as usecase
-from usecases.outcomes import Duplicate, NewOutcome, Refusal
+from usecases.outcomes import Duplicate, Refusal
 
 TITLE, NUMBER, DATE, FILE, CONFIRM = range(5)
 END = ConversationHandler.END
-SEQ = "outcome_seq"  # numbers the drafts: a button of an older one is out of date
 
 
-class OutcomeDraft(TypedDict, total=False):
-    """The outcome being recorded, as user_data keeps it: plain JSON for PTB's persistence."""
-
-    id: int  # the draft number its step buttons carry
-    measure_id: int
-    code: str
-    programme_id: int
-    title: str
-    number: str
-    issued_on: str  # ISO date
-    file: EvidenceDraft
+def draft_of(context: CadenceContext) -> OutcomeDraft:
+    """The outcome being recorded: its steps are reached only while there is one (WhileMarked)."""
+    found = drafts(context).outcome
+    assert found is not None
+    return found
 
 
-def _draft(context: CadenceContext) -> OutcomeDraft:
-    assert context.user_data is not None
-    found = context.user_data.get(RECORDING)
-    return cast(OutcomeDraft, found) if isinstance(found, dict) else {}
-
-
-async def _programme(update: Update, context: CadenceContext) -> int | None:
+async def programme_of(update: Update, context: CadenceContext) -> int | None:
+    """The programme of the measure pressed, else of the outcome being recorded."""
     found = await measure_programme(update, context)
     if found is not None:
         return found
-    pid = _draft(context).get("programme_id") if context.user_data is not None else None
-    return pid if isinstance(pid, int) else None
+    draft = drafts(context).outcome
+    return draft.programme_id if draft is not None else None
 
 
-def _coordinator(context: CadenceContext) -> bool:
+def coordinator(context: CadenceContext) -> bool:
+    """The caller is of the task force: it records outcomes for any measure."""
     return context.member is not None and Role.COORDINATOR in context.member.roles
 
 
@@ -76,7 +56,7 @@ async def _may(context: CadenceContext, *, code: str = "", measure_id: int = 0) 
         context.session,
         programme_id=context.programme_id,
         actor=actor_of(context),
-        coordinator=_coordinator(context),
+        coordinator=coordinator(context),
         code=code,
         measure_id=measure_id,
     )
@@ -84,15 +64,12 @@ async def _may(context: CadenceContext, *, code: str = "", measure_id: int = 0) 
 
 async def _begin(message: Message, context: CadenceContext, m: Measure) -> int:
     """Start the draft and ask for the title."""
-    assert context.user_data is not None
-    seq = int(context.user_data.get(SEQ, 0)) % MAX_ID + 1
-    context.user_data[SEQ] = seq
-    context.user_data[RECORDING] = {
-        "id": seq,
-        "measure_id": m.id,
-        "code": m.code,
-        "programme_id": m.programme_id,
-    }
+    seq = next_seq(drafts(context).outcome_seq)
+    drafts(context).outcome_seq = seq
+    assert m.id is not None
+    drafts(context).outcome = OutcomeDraft(
+        id=seq, measure_id=m.id, code=m.code, programme_id=m.programme_id
+    )
     await message.reply_text(
         context.t._(
             "Recording an institutional outcome for {code}. Send the title of the rule or"
@@ -119,7 +96,7 @@ async def command(update: Update, context: CadenceContext) -> int | None:
     return await _begin(message, context, m)
 
 
-@gate(where=Where.PRIVATE, programme_of=_programme)
+@gate(where=Where.PRIVATE, programme_of=programme_of)
 async def button(update: Update, context: CadenceContext) -> int | None:
     """The 📜 button under a measure."""
     query = update.callback_query
@@ -144,7 +121,7 @@ def _text(update: Update) -> tuple[Message, str]:
     return message, (message.text or "").strip()
 
 
-@gate(where=Where.PRIVATE, programme_of=_programme)
+@gate(where=Where.PRIVATE, programme_of=programme_of)
 async def title(update: Update, context: CadenceContext) -> int | None:
     """The title: 《》 added when missing."""
     message, text = _text(update)
@@ -157,12 +134,12 @@ async def title(update: Update, context: CadenceContext) -> int | None:
             else t._("Please send the title of the rule or document.")
         )
         return TITLE
-    _draft(context)["title"] = found
+    draft_of(context).title = found
     await message.reply_text(t._("Its document number? For example GX-2024-12."))
     return NUMBER
 
 
-@gate(where=Where.PRIVATE, programme_of=_programme)
+@gate(where=Where.PRIVATE, programme_of=programme_of)
 async def number(update: Update, context: CadenceContext) -> int | None:
     """The document number: new in the programme."""
     message, text = _text(update)
@@ -187,12 +164,12 @@ async def number(update: Update, context: CadenceContext) -> int | None:
     if held is not None:
         await message.reply_text(duplicate(t, found, Duplicate(held[1], held[0].title)))
         return NUMBER
-    _draft(context)["number"] = found
+    draft_of(context).number = found
     await message.reply_text(t._("Its date of issue? For example 2024-03-15."))
     return DATE
 
 
-@gate(where=Where.PRIVATE, programme_of=_programme)
+@gate(where=Where.PRIVATE, programme_of=programme_of)
 async def issued(update: Update, context: CadenceContext) -> int | None:
     """The date of issue: a real day, not after today."""
     message, text = _text(update)
@@ -203,125 +180,17 @@ async def issued(update: Update, context: CadenceContext) -> int | None:
     if isinstance(found, rules.Problem):
         await message.reply_text(date_problem(t, found, text, today))
         return DATE
-    draft = _draft(context)
-    draft["issued_on"] = found.isoformat()
-    no_file = callbacks.OutcomeStep(draft["measure_id"], draft["id"], "nofile").pack()
+    draft = draft_of(context)
+    draft.issued_on = found.isoformat()
+    no_file = callbacks.OutcomeStep(draft.measure_id, draft.id, "nofile").pack()
     await message.reply_text(
         t._(
             "Send the document itself as a file if you have it: it is kept as evidence of"
             " {code}. Otherwise press No file.",
-            code=draft["code"],
+            code=draft.code,
         ),
         reply_markup=InlineKeyboardMarkup(
             [[InlineKeyboardButton(t._("No file"), callback_data=no_file)]]
         ),
     )
     return FILE
-
-
-async def _preview(message: Message, context: CadenceContext) -> int:
-    """Show what will be recorded, with Save and Cancel."""
-    draft, t = _draft(context), context.t
-    file = draft.get("file")
-    lines = [
-        t._("Please check the institutional outcome for {code}:", code=draft["code"]),
-        t._("Title: {title}", title=draft["title"]),
-        t._("Document number: {number}", number=draft["number"]),
-        t._("Date of issue: {date}", date=t.date(date.fromisoformat(draft["issued_on"]))),
-        t._("File: {name}", name=file["name"]) if file else t._("File: none"),
-    ]
-
-    def choice(label: str, verb: str) -> InlineKeyboardButton:
-        data = callbacks.OutcomeStep(draft["measure_id"], draft["id"], verb).pack()
-        return InlineKeyboardButton(label, callback_data=data)
-
-    keyboard = InlineKeyboardMarkup(
-        [[choice(t._("Save"), "save"), choice(t._("Cancel"), "cancel")]]
-    )
-    await reply_long(message, "\n".join(lines), keyboard)
-    return CONFIRM
-
-
-@gate(where=Where.PRIVATE, programme_of=_programme)
-async def file(update: Update, context: CadenceContext) -> int | None:
-    """The document as a file (or a photo of it)."""
-    message = update.effective_message
-    assert message is not None
-    found = evidence_of(message)
-    if found is None:
-        await message.reply_text(context.t._("Please send the file, or press No file."))
-        return FILE
-    _draft(context)["file"] = found
-    return await _preview(message, context)
-
-
-@gate(where=Where.PRIVATE, programme_of=_programme)
-async def pressed(update: Update, context: CadenceContext) -> int | None:
-    """No file, Save or Cancel on this draft's screen."""
-    query = update.callback_query
-    assert query is not None and isinstance(query.message, Message)
-    assert context.user_data is not None
-    t, draft = context.t, _draft(context)
-    choice = context.pressed(callbacks.OutcomeStep)
-    if (
-        choice is None
-        or choice.draft != draft.get("id")
-        or choice.measure_id != draft.get("measure_id")
-    ):
-        await answer_query(query, out_of_date(t) if draft else expired(t), alert=True)
-        return None
-    if choice.choice == "save" and "issued_on" in draft:
-        return await _save(query, context, draft)  # the press is answered once it is saved
-    await query.answer()
-    if choice.choice == "cancel":
-        context.user_data.pop(RECORDING, None)
-        await query.edit_message_text(t._("Cancelled. Nothing was saved."))
-        return END
-    if choice.choice == "nofile" and "issued_on" in draft and "file" not in draft:
-        await query.edit_message_reply_markup(None)
-        return await _preview(query.message, context)
-    return None
-
-
-async def _save(query: CallbackQuery, context: CadenceContext, draft: OutcomeDraft) -> int:
-    assert context.user_data is not None
-    t = context.t
-    context.user_data.pop(RECORDING, None)
-    f = draft.get("file")
-    result = await usecase.record(
-        context.session,
-        programme_id=context.programme_id,
-        actor=actor_of(context),
-        coordinator=_coordinator(context),
-        outcome=NewOutcome(
-            measure_id=int(draft["measure_id"]),
-            title=draft["title"],
-            number=draft["number"],
-            issued_on=date.fromisoformat(draft["issued_on"]),
-            file=Evidence(**f) if f else None,
-        ),
-        now=context.svc.clock.now(),
-    )
-    if isinstance(result, Refusal | Duplicate):
-        await query.answer()
-        await query.edit_message_text(
-            refusal(t, result, draft["code"])
-            if isinstance(result, Refusal)
-            else duplicate(t, draft["number"], result)
-        )
-        return END
-    said = t._(
-        "Saved. {title} ({number}) is recorded as an institutional outcome of {code}.",
-        title=result.title,
-        number=result.number,
-        code=result.code,
-    )
-    if result.with_file:
-        said += ("" if t.locale == "zh_CN" else " ") + t._("The file is kept as its evidence.")
-
-    async def saved() -> None:  # "saved" once it is; a failed commit's apology answers the press
-        await query.answer()
-        await query.edit_message_text(said)
-
-    context.reply(saved)
-    return END

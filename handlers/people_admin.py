@@ -18,6 +18,7 @@ from handlers import people_listing
 from handlers.answer_draft import expired
 from handlers.gate import Where, gate
 from handlers.invites_out import invite_link
+from handlers.keys import markup
 from handlers.people_listing import refresh_listing, today
 from handlers.presses import ButtonHandler
 from handlers.send import answer_query, reply_long
@@ -77,8 +78,9 @@ async def people_page(update: Update, context: CadenceContext) -> None:
     if pressed is None or query is None or not isinstance(pressed[0], PeoplePage):
         return
     await query.answer()
+    everyone = await people_listing.everyone(context)
     await query.edit_message_reply_markup(
-        people_keyboard(context.t, await people_listing.everyone(context), pressed[0].page)
+        markup(people_keyboard(context.t, everyone, pressed[0].page))
     )
 
 
@@ -105,7 +107,9 @@ async def person_card(update: Update, context: CadenceContext) -> None:
     assert isinstance(query.message, Message)
     # a reply to the listing: a role changed on the card then refreshes the listing too
     await query.message.reply_text(
-        card_text(context.t, shown), reply_markup=card_keyboard(context.t, shown), do_quote=True
+        card_text(context.t, shown),
+        reply_markup=markup(card_keyboard(context.t, shown)),
+        do_quote=True,
     )
 
 
@@ -154,7 +158,7 @@ async def role_switch(update: Update, context: CadenceContext) -> None:
     await query.answer()
     shown = await _someone(context, person)
     await query.edit_message_text(
-        card_text(t, shown) + "\n\n" + done, reply_markup=card_keyboard(t, shown)
+        card_text(t, shown) + "\n\n" + done, reply_markup=markup(card_keyboard(t, shown))
     )
     if outcome in (RoleChange.GRANTED, RoleChange.REMOVED):
         await _tell(context, person, role, on)

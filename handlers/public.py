@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-from typing import Any, TypedDict, cast
-
 from telegram import Message, Update
 from telegram.ext import ConversationHandler
 
@@ -14,7 +12,10 @@ from bot.context import CadenceContext
 from core.domain.public import MAX_NOISE, MAX_PHOTOS, MAX_TEXT, parse_payload
 from core.render import public as words
 from core.render.callbacks_public import PublicArea, PublicStep
+from core.render.plain_keys import Keyboard
+from handlers.drafts import PublicDraft, drafts
 from handlers.gate import Where, gate
+from handlers.keys import markup
 from handlers.send import answer_query
 from storage import history, public
 from storage.models import Programme
@@ -22,38 +23,24 @@ from usecases import public as channel
 
 TEXT, PHOTOS, ABOUT, NAME = range(4)
 END = ConversationHandler.END
-DRAFT = "public_draft"  # user_data: the PublicDraft being written
-
-
-class PublicDraft(TypedDict, total=False):
-    """A 监督意见 being written, as user_data keeps it: plain JSON for PTB's persistence."""
-
-    programme_id: int
-    text: str
-    photos: list[str]  # Telegram file ids
-    measure_id: int | None
-    area_id: int | None
-    noise: int  # messages that fit no step, so far
 
 
 def _draft(context: CadenceContext) -> PublicDraft | None:
-    assert context.user_data is not None
-    found = context.user_data.get(DRAFT)
-    return cast(PublicDraft, found) if isinstance(found, dict) else None
+    return drafts(context).public_draft
 
 
 async def _programme(context: CadenceContext) -> Programme | None:
     draft = _draft(context)
-    pid = draft.get("programme_id") if draft else None
+    pid = draft.programme_id if draft else None
     if not isinstance(pid, int):
         return None
     return await context.session.get(Programme, pid)
 
 
-async def _say(update: Update, text: str, **kw: Any) -> None:
+async def _say(update: Update, text: str, reply_markup: Keyboard | None = None) -> None:
     message = update.effective_message
     assert message is not None
-    await message.reply_text(text, **kw)
+    await message.reply_text(text, reply_markup=markup(reply_markup))
 
 
 async def _noise(
@@ -64,10 +51,9 @@ async def _noise(
     if draft is None:
         await _say(update, words.cancelled(context.t))
         return END
-    draft["noise"] = int(draft.get("noise", 0)) + 1
-    if draft["noise"] > MAX_NOISE:
-        assert context.user_data is not None
-        context.user_data.pop(DRAFT, None)
+    draft.noise += 1
+    if draft.noise > MAX_NOISE:
+        drafts(context).public_draft = None
         await _say(update, words.refusal(context.t, "flood"))
         return END
     markup = words.next_keyboard(context.t) if state == PHOTOS else None
@@ -78,7 +64,7 @@ async def _noise(
 @gate(where=Where.PRIVATE, needs_programme=False, public=True)
 async def begin(update: Update, context: CadenceContext) -> int:
     """/start jiandu[_KEY]: which programme, whether today's items are left, then the text."""
-    assert update.effective_user is not None and context.user_data is not None
+    assert update.effective_user is not None
     link = parse_payload((context.args or [""])[0])
     programme = await channel.programme_of(context.session, link) if link else None
     if programme is None or programme.id is None:
@@ -89,7 +75,7 @@ async def begin(update: Update, context: CadenceContext) -> int:
     if not await channel.may_write(context.session, programme=programme, user_id=user_id, now=now):
         await _say(update, words.refusal(context.t, "limit"))
         return END
-    context.user_data[DRAFT] = {"programme_id": programme.id, "text": "", "photos": []}
+    drafts(context).public_draft = PublicDraft(programme_id=programme.id)
     await _say(update, words.intro(context.t, programme.name))
     return TEXT
 
@@ -118,9 +104,9 @@ async def text(update: Update, context: CadenceContext) -> int:
     if refused is not None:
         await _say(update, refused)
         return TEXT
-    draft["text"] = said.strip()
+    draft.text = said.strip()
     if message.photo:
-        draft["photos"] = [message.photo[-1].file_id]
+        draft.photos = [message.photo[-1].file_id]
         await _say(
             update, words.photo_taken(context.t, 1), reply_markup=words.next_keyboard(context.t)
         )
@@ -138,7 +124,7 @@ async def photo(update: Update, context: CadenceContext) -> int:
     if draft is None:
         await _say(update, words.cancelled(context.t))
         return END
-    photos: list[str] = draft.setdefault("photos", [])
+    photos = draft.photos
     if len(photos) >= MAX_PHOTOS:
         return await _noise(update, context, "photos", PHOTOS)
     photos.append(message.photo[-1].file_id)
@@ -153,8 +139,8 @@ async def photo(update: Update, context: CadenceContext) -> int:
 @gate(where=Where.PRIVATE, needs_programme=False, public=True)
 async def file(update: Update, context: CadenceContext) -> int | None:
     """A document instead of a photo: refused, in whichever step."""
-    draft = _draft(context) or {}
-    return await _noise(update, context, "file", PHOTOS if draft.get("text") else TEXT)
+    draft = _draft(context)
+    return await _noise(update, context, "file", PHOTOS if draft and draft.text else TEXT)
 
 
 @gate(where=Where.PRIVATE, needs_programme=False, public=True)
@@ -198,7 +184,7 @@ async def photos_done(update: Update, context: CadenceContext) -> int | None:
         (a.id or 0, a.name) for a in await public.areas(context.session, programme_id=programme.id)
     ]
     await query.message.reply_text(
-        words.ask_about(context.t), reply_markup=words.about_keyboard(context.t, areas)
+        words.ask_about(context.t), reply_markup=markup(words.about_keyboard(context.t, areas))
     )
     return ABOUT
 
@@ -218,7 +204,7 @@ async def about_button(update: Update, context: CadenceContext) -> int | None:
     if draft is None or not (button == PublicStep("none") or area_id in areas):
         await answer_query(query, context.t._("This button has expired."), alert=True)
         return None
-    draft["area_id"] = area_id
+    draft.area_id = area_id
     await query.answer()
     return await _ask_name(update, context)
 
@@ -235,11 +221,11 @@ async def about_text(update: Update, context: CadenceContext) -> int:
     typed = (message.text or "").strip()
     measure = await history.measure_by_code(context.session, programme_id=programme.id, code=typed)
     if measure is not None and measure.removed_at is None:
-        draft["measure_id"] = measure.id
+        draft.measure_id = measure.id
         return await _ask_name(update, context)
     for area in await public.areas(context.session, programme_id=programme.id):
         if typed in (str(area.number), area.name):
-            draft["area_id"] = area.id
+            draft.area_id = area.id
             return await _ask_name(update, context)
     return await _noise(update, context, "", ABOUT, words.unknown_about(context.t, typed))
 
@@ -248,7 +234,7 @@ async def about_text(update: Update, context: CadenceContext) -> int:
 async def send(update: Update, context: CadenceContext) -> int | None:
     """Unnamed or named: the item is stored, numbered, and goes to the task force."""
     query, user = update.callback_query, update.effective_user
-    assert query is not None and user is not None and context.user_data is not None
+    assert query is not None and user is not None
     programme, draft, button = await _programme(context), _draft(context), context.button
     if (
         programme is None
@@ -265,14 +251,14 @@ async def send(update: Update, context: CadenceContext) -> int | None:
         programme=programme,
         sender=channel.Sender(user_id=user.id, locale=context.t.locale, name=name),
         draft=channel.Draft(
-            text=str(draft.get("text", "")),
-            photos=list(draft.get("photos", [])),
-            measure_id=draft.get("measure_id"),
-            area_id=draft.get("area_id"),
+            text=draft.text,
+            photos=list(draft.photos),
+            measure_id=draft.measure_id,
+            area_id=draft.area_id,
         ),
         now=context.svc.clock.now(),
     )
-    context.user_data.pop(DRAFT, None)
+    drafts(context).public_draft = None
     await query.answer()
     assert isinstance(query.message, Message)
     reply = query.message.reply_text
@@ -287,7 +273,6 @@ async def send(update: Update, context: CadenceContext) -> int | None:
 @gate(where=Where.PRIVATE, needs_programme=False, public=True)
 async def cancel(update: Update, context: CadenceContext) -> int:
     """/cancel: nothing is sent."""
-    assert context.user_data is not None
-    context.user_data.pop(DRAFT, None)
+    drafts(context).public_draft = None
     await _say(update, words.cancelled(context.t))
     return END

@@ -10,6 +10,7 @@ from core.domain.model import Role
 from core.domain.public import MAX_TEXT
 from core.render.callbacks_public import PublicAct
 from handlers.answer_draft import typed_text
+from handlers.drafts import drafts
 from handlers.gate import Where, actor_of, gate
 from handlers.send import answer_query
 from storage import public
@@ -19,7 +20,7 @@ from usecases.public import Outcome, Step
 
 ANSWER = 0
 END = ConversationHandler.END
-ANSWERING = "public_answering"  # user_data: the id of the item being answered
+ANSWERING = "public_answering"  # UserDrafts: the id of the item being answered
 
 
 async def _item_programme(update: Update, context: CadenceContext) -> int | None:
@@ -28,7 +29,7 @@ async def _item_programme(update: Update, context: CadenceContext) -> int | None
     if button is not None:
         item_id: object = button.item_id
     else:
-        item_id = context.user_data.get(ANSWERING) if context.user_data is not None else None
+        item_id = drafts(context).public_answering
     if not isinstance(item_id, int):
         return None
     return await channel.item_programme(context.session, item_id=item_id)
@@ -80,7 +81,7 @@ def _said(context: CadenceContext, step: Step, act: str) -> tuple[str, bool]:
 async def act(update: Update, context: CadenceContext) -> int | None:
     """受理 or 转办 at once; 答复 asks for the answer's text."""
     query, button = update.callback_query, context.pressed(PublicAct)
-    assert query is not None and context.programme is not None and context.user_data is not None
+    assert query is not None and context.programme is not None
     item = await _item(context, button.item_id) if button else None
     if button is None or item is None or not isinstance(query.message, Message):
         await answer_query(query, context.t._("This button has expired."), alert=True)
@@ -95,7 +96,7 @@ async def act(update: Update, context: CadenceContext) -> int | None:
                 alert=True,
             )
             return END
-        context.user_data[ANSWERING] = item.id
+        drafts(context).public_answering = item.id
         await query.answer()
         await query.message.reply_text(
             t._(
@@ -125,12 +126,13 @@ async def act(update: Update, context: CadenceContext) -> int | None:
 async def answer(update: Update, context: CadenceContext) -> int | None:
     """The answer's text: recorded, and it goes to the sender."""
     message = update.effective_message
-    assert message is not None and context.user_data is not None
+    assert message is not None
     t = context.t
     text = await typed_text(message, context.t, MAX_TEXT)
     if text is None:
         return ANSWER
-    item_id = context.user_data.pop(ANSWERING, None)
+    mine = drafts(context)
+    item_id, mine.public_answering = mine.public_answering, None
     item = await _item(context, item_id) if isinstance(item_id, int) else None
     if item is None or context.programme is None:
         await message.reply_text(t._("This button has expired."))
@@ -158,7 +160,7 @@ async def answer(update: Update, context: CadenceContext) -> int | None:
 @gate(Role.COORDINATOR, where=Where.ANY, programme_of=_item_programme)
 async def cancel(update: Update, context: CadenceContext) -> int:
     """/cancel: no answer."""
-    assert update.effective_message is not None and context.user_data is not None
-    context.user_data.pop(ANSWERING, None)
+    assert update.effective_message is not None
+    drafts(context).public_answering = None
     await update.effective_message.reply_text(context.t._("Cancelled: nothing was answered."))
     return END

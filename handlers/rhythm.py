@@ -16,6 +16,7 @@ from core.render.callbacks_rhythm import ForceBeat
 from core.render.digest import summary_text
 from core.render.keyboards import red_buttons
 from core.render.limits import echo
+from core.render.plain_keys import Keyboard
 from handlers.gate import Where, gate
 from handlers.send import answer_query, reply_long
 from handlers.status import as_utc
@@ -80,7 +81,7 @@ async def summary(update: Update, context: CadenceContext) -> None:
             t, url, private=chat.type == "private", bot_username=context.bot.username,
             app_name=context.svc.settings.cadence_webapp_name,
         )  # fmt: skip
-        markup = InlineKeyboardMarkup([*(markup.inline_keyboard if markup else ()), [button]])
+        markup = Keyboard([*(markup.inline_keyboard if markup else ()), [button]])
     await reply_long(message, summary_text(t, content, context.programme.name), markup)
 
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message
 
 from core.render.limits import CALLBACK_ANSWER, fit, split_text
+from core.render.plain_keys import Keyboard
+from handlers.keys import markup as ptb_markup
 
 __all__ = ["answer_query", "reply_long", "split_text"]
 
 
 async def reply_long(
-    message: Message, text: str, markup: InlineKeyboardMarkup | None = None
+    message: Message, text: str, markup: InlineKeyboardMarkup | Keyboard | None = None
 ) -> Message:
     """Reply with as many messages as the text needs; buttons go under the last one."""
-    chunks = split_text(text)
+    markup, chunks = ptb_markup(markup), split_text(text)
     sent = message
     for i, chunk in enumerate(chunks):
         sent = await message.reply_text(
@@ -23,10 +25,10 @@ async def reply_long(
 
 
 async def send_long(
-    bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+    bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | Keyboard | None = None
 ) -> Message:
     """Send the acting person's chat as many messages as the text needs; buttons on the last."""
-    chunks = split_text(text)
+    markup, chunks = ptb_markup(markup), split_text(text)
     sent: Message | None = None
     for i, chunk in enumerate(chunks):
         sent = await bot.send_message(

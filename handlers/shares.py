@@ -9,7 +9,8 @@ from core.domain.model import Role
 from core.domain.numbers import PercentProblem
 from core.domain.shares import read_share
 from core.render import callbacks
-from handlers.answer_draft import END, MAX_TEXT, SHARING, expired
+from handlers.answer_draft import END, MAX_TEXT, expired
+from handlers.drafts import ShareDraft, drafts
 from handlers.gate import Where, actor_of, gate, measure_programme
 from handlers.invites_out import invite_link
 from handlers.send import answer_query
@@ -22,9 +23,8 @@ WORDS = 0  # the conversation's one state: waiting for the share's words
 
 
 def _draft_programme(context: CadenceContext) -> int | None:
-    found = (context.user_data or {}).get(SHARING)
-    pid = found.get("programme_id") if isinstance(found, dict) else None
-    return pid if isinstance(pid, int) else None
+    found = drafts(context).share
+    return found.programme_id if found is not None else None
 
 
 async def share_programme(update: Update, context: CadenceContext) -> int | None:
@@ -84,7 +84,6 @@ async def start(update: Update, context: CadenceContext) -> int | None:
     """A share's button in the liaison's dispatch: ask for the unit's words."""
     query = update.callback_query
     assert query is not None and isinstance(query.message, Message)
-    assert context.user_data is not None
     button = context.pressed(callbacks.ShareAnswer)
     if button is None:
         await answer_query(query, expired(context.t), alert=True)
@@ -98,11 +97,8 @@ async def start(update: Update, context: CadenceContext) -> int | None:
         )
         return None
     await query.answer()
-    context.user_data[SHARING] = {
-        "measure_id": m.id,
-        "code": m.code,
-        "programme_id": m.programme_id,
-    }
+    assert m.id is not None
+    drafts(context).share = ShareDraft(measure_id=m.id, code=m.code, programme_id=m.programme_id)
     await query.message.reply_text(
         context.t._(
             "Write your unit's progress on its share of {code}; you may start with a percentage, "
@@ -117,7 +113,7 @@ async def start(update: Update, context: CadenceContext) -> int | None:
 async def words(update: Update, context: CadenceContext) -> int | None:
     """The share's words (and percentage): recorded as the co-unit's, not the measure's answer."""
     message = update.effective_message
-    assert message is not None and context.user_data is not None
+    assert message is not None
     t, text = context.t, (message.text or "").strip()
     if len(text) > MAX_TEXT:
         await message.reply_text(
@@ -132,11 +128,12 @@ async def words(update: Update, context: CadenceContext) -> int | None:
             )
         )
         return WORDS
-    asking = context.user_data.pop(SHARING, {})
+    mine = drafts(context)
+    asking, mine.share = mine.share, None
     percent, said = read
     done = await shares.answer(
         context.session, programme_id=context.programme_id, actor=actor_of(context),
-        share=Share(int(asking.get("measure_id", 0)), said, percent), now=context.svc.clock.now(),
+        share=Share(asking.measure_id if asking else 0, said, percent), now=context.svc.clock.now(),
     )  # fmt: skip
     if done is None:
         await message.reply_text(t._("This share is no longer yours to answer."))

@@ -11,7 +11,8 @@ from bot.context import CadenceContext
 from core.domain.model import Role
 from core.render import callbacks, labels
 from core.render.decisions import already, waiting_head
-from handlers.answer_draft import SENDING_BACK, expired, typed_text
+from handlers.answer_draft import expired, typed_text
+from handlers.drafts import drafts
 from handlers.gate import Where, actor_of, gate
 from handlers.send import answer_query
 from handlers.signoff_copies import send_copy
@@ -30,7 +31,7 @@ MAX_REASON = 1000
 async def _request_programme(update: Update, context: CadenceContext) -> int | None:
     button = context.pressed(callbacks.Decide)
     if button is None:
-        sending = (context.user_data or {}).get(SENDING_BACK)
+        sending = drafts(context).send_back
         if isinstance(sending, int):
             return await decisions.programme_of_request(context.session, request_id=sending)
         return None
@@ -73,8 +74,7 @@ async def decide(update: Update, context: CadenceContext) -> int | None:
         return END
     if button.verdict == "back":
         await query.answer()
-        assert context.user_data is not None
-        context.user_data[SENDING_BACK] = button.request_id
+        drafts(context).send_back = button.request_id
         if found.extension:
             ask = context.t._(
                 "Why is the extension for {code} refused? Write the reason: the owner will read it. /cancel keeps the request open.",
@@ -108,11 +108,12 @@ async def decide(update: Update, context: CadenceContext) -> int | None:
 async def reason(update: Update, context: CadenceContext) -> int | None:
     """The reason for sending back: the first decision wins, a later one is told who decided."""
     message = update.effective_message
-    assert message is not None and context.user_data is not None
+    assert message is not None
     text = await typed_text(message, context.t, MAX_REASON)
     if text is None:
         return REASON
-    request_id = context.user_data.pop(SENDING_BACK, None)
+    mine = drafts(context)
+    request_id, mine.send_back = mine.send_back, None
     if not isinstance(request_id, int) or context.programme is None or context.member is None:
         await message.reply_text(expired(context.t))
         return END

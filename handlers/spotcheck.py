@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from telegram import Message, Update
 from telegram.ext import CommandHandler, ConversationHandler, filters
@@ -13,9 +13,11 @@ from core.i18n import Tr
 from core.render import callbacks
 from handlers.answer import cancel
 from handlers.answer_draft import SPOT_CHECKING, expired, typed_text
+from handlers.drafts import SpotCheckDraft, drafts
 from handlers.gate import Where, actor_of, gate
 from handlers.marked import UserData, WhileMarked
 from handlers.presses import ButtonHandler
+from handlers.programme_of import row_or_draft
 from handlers.send import answer_query
 from storage.models_closing import SpotCheck
 from usecases import spotcheck as usecase
@@ -25,13 +27,9 @@ END = ConversationHandler.END
 KEY = SPOT_CHECKING
 
 
-async def _programme(update: Update, context: CadenceContext) -> int | None:
-    button = context.pressed(callbacks.SpotCheckAnswer)
-    if button is not None:
-        row = await context.session.get(SpotCheck, button.check_id)
-        return row.programme_id if row is not None else None
-    asking = (context.user_data or {}).get(KEY)
-    return int(asking["programme_id"]) if isinstance(asking, dict) else None
+_programme = row_or_draft(
+    callbacks.SpotCheckAnswer, SpotCheck, lambda b: b.check_id, lambda d: d.spotcheck
+)
 
 
 def _refusal(t: Tr, refused: usecase.Refused) -> str:
@@ -81,8 +79,7 @@ async def press(update: Update, context: CadenceContext) -> int | None:
         await answer_query(query, _refusal(t, found), alert=True)
         return END
     await query.answer()
-    assert context.user_data is not None
-    context.user_data[KEY] = {"id": button.check_id, "programme_id": found.programme_id}
+    drafts(context).spotcheck = SpotCheckDraft(id=button.check_id, programme_id=found.programme_id)
     await query.message.reply_text(
         t._(
             "What did the check find? Write a short note: the measure will be reopened and the owner will read it. /cancel leaves without answering."
@@ -95,17 +92,18 @@ async def press(update: Update, context: CadenceContext) -> int | None:
 async def note(update: Update, context: CadenceContext) -> int | None:
     """The note of 不属实: recorded, the measure reopened, the owner and the leader told."""
     message = update.effective_message
-    assert message is not None and context.user_data is not None
+    assert message is not None
     t, text = context.t, await typed_text(message, context.t)
     if text is None:
         return NOTE
-    asking = cast(dict[str, int] | None, context.user_data.pop(KEY, None))
-    if not isinstance(asking, dict) or context.programme is None:
+    mine = drafts(context)
+    asking, mine.spotcheck = mine.spotcheck, None
+    if asking is None or context.programme is None:
         await message.reply_text(expired(t))
         return END
     done = await usecase.answer(
         context.session, programme=context.programme, actor=actor_of(context),
-        check_id=int(asking["id"]), untrue=True, note=text, now=context.svc.clock.now(),
+        check_id=asking.id, untrue=True, note=text, now=context.svc.clock.now(),
     )  # fmt: skip
     said = _refusal(t, done) if isinstance(done, usecase.Refused) else _recorded(t, done)
     context.reply(lambda: message.reply_text(said))  # "recorded" once it is

@@ -10,8 +10,8 @@ from core.domain.model import Role
 from core.i18n import tr
 from core.languages import LANGUAGES
 from core.render import callbacks, labels
-from handlers.answer_draft import NAMING
 from handlers.board import menu as board_menu
+from handlers.drafts import drafts
 from handlers.gate import Where, gate, supported
 from handlers.send import answer_query
 from storage import coordinators, invites, people, programmes
@@ -129,8 +129,7 @@ async def start(update: Update, context: CadenceContext) -> None:
 def _welcome(context: CadenceContext, name: str, programme: str, roles: frozenset[Role]) -> str:
     t = context.t
     if coordinators.unnamed(name):
-        assert context.user_data is not None
-        context.user_data[NAMING] = True  # the next text they send is their name
+        drafts(context).naming = True  # the next text they send is their name
         if Role.LIAISON in roles:
             return t._(
                 "Welcome: you are now a co-unit liaison of programme {programme}; the weekly "

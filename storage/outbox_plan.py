@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import insert, inspect
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import InlineKeyboardMarkup
 
+from core.render.plain_keys import Keyboard
 from storage import outbox
 from storage.models import DispatchItem, OutboxMessage, Person, SentBeat
 
@@ -28,7 +28,7 @@ def plan(
     now: datetime,
     expires: datetime,
     person: Person | None = None,
-    markup: InlineKeyboardMarkup | None = None,
+    markup: Keyboard | None = None,
     measure_ids: list[int] | None = None,
     locale: str = "",
     file: tuple[str, str, bytes] | None = None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -17,14 +18,38 @@ from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 from storage.db import Database
 from storage.models import PtbState
 
-UserData = dict[Any, Any]
+UserData = Any  # the application's user_data type: this floor keeps it as the codec says
+
+
+@dataclass(frozen=True)
+class UserDataCodec:
+    """How one user's data becomes a JSON value and back (handlers.drafts_codec for typed
+    drafts); refill makes the object PTB holds equal to a fresh one, in place."""
+
+    encode: Callable[[Any], object]
+    decode: Callable[[object], Any]
+    refill: Callable[[Any, Any], None]
+
+
+def _refill_dict(data: dict[Any, Any], fresh: dict[Any, Any]) -> None:
+    data.clear()
+    data.update(fresh)
+
+
+PLAIN = UserDataCodec(
+    encode=lambda d: d, decode=lambda o: o if isinstance(o, dict) else {}, refill=_refill_dict
+)
 
 
 class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
     """Keeps user_data and conversation states as JSON rows; bot and chat data stay in memory."""
 
     def __init__(
-        self, database: Callable[[], Database], update_interval: float = 5, shared: bool = False
+        self,
+        database: Callable[[], Database],
+        update_interval: float = 5,
+        shared: bool = False,
+        codec: UserDataCodec = PLAIN,
     ) -> None:
         super().__init__(
             store_data=PersistenceInput(
@@ -33,6 +58,7 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
             update_interval=update_interval,
         )
         self._db = database
+        self._codec = codec
         # shared: other replicas write too (webhook mode), so every update reads the rows afresh
         self.shared = shared
         # what the database holds, as far as this process knows: PTB asks to store every
@@ -81,11 +107,12 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
 
     async def get_user_data(self) -> dict[int, UserData]:
         """Every user's data."""
-        return {int(k): v for k, v in (await self._load("user:")).items()}
+        loaded = await self._load("user:")
+        return {int(k): self._codec.decode(v) for k, v in loaded.items()}
 
     async def update_user_data(self, user_id: int, data: UserData) -> None:
         """Store one user's data."""
-        await self._put(f"user:{user_id}", data)
+        await self._put(f"user:{user_id}", self._codec.encode(data))
 
     async def refresh_user_data(self, user_id: int, user_data: UserData) -> None:
         """Replicas: read the user's data afresh (another replica may have had their last update)."""
@@ -93,13 +120,12 @@ class DbPersistence(BasePersistence[UserData, dict[Any, Any], dict[Any, Any]]):
             return  # this process is the only writer
         async with self._db().session() as s:
             row = await s.get(PtbState, f"user:{user_id}")
-            fresh = json.loads(row.value) if row is not None else {}
+            fresh = self._codec.decode(json.loads(row.value) if row is not None else {})
         if row is not None:
             self._stored[row.key] = row.value
         else:
             self._stored.pop(f"user:{user_id}", None)
-        user_data.clear()
-        user_data.update(fresh)
+        self._codec.refill(user_data, fresh)
 
     async def drop_user_data(self, user_id: int) -> None:
         """Forget a user's data."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import InlineKeyboardMarkup
 
 from core.domain.model import Role
 from core.i18n import Tr, tr
@@ -17,6 +16,7 @@ from core.render.alerts import (
     stand_in_text,
 )
 from core.render.keyboards import chase_keyboard
+from core.render.plain_keys import Keyboard
 from storage import lookup, measures, people, programmes
 from storage.absences import Ended
 from storage.models import Absence, Measure, Person
@@ -162,7 +162,7 @@ def _told(
     person: Person,
     text: str,
     now: datetime,
-    markup: InlineKeyboardMarkup | None = None,
+    markup: Keyboard | None = None,
     locale: str = "",
 ) -> bool:
     """Plan one private notice; whether the person has a chat to get it in."""

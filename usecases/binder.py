@@ -1,28 +1,24 @@
-"""The evidence binder: files fetched through the Bot API's getFile, zipped per measure, in parts."""
+"""The evidence binder: files fetched through the Files port (getFile), zipped per measure, in parts."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from datetime import datetime
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import Bot
-from telegram.error import BadRequest, TelegramError
 
-from core.domain.binder import Entry, downloadable, parts, unique_paths
+from core.domain.binder import Entry, parts, unique_paths
 from core.domain.evidence import digest
 from core.domain.model import MeasureFacts
 from core.i18n import Tr
-from core.render.binder import FAILED, TOO_BIG, index_sheet, zip_part
+from core.render.binder import index_sheet, zip_part
 from storage import evidence as evidence_files
 from storage import measures
 from storage.documents import day_in
 from storage.models import EvidenceFile, Person, Programme, ProgressUpdate
 from usecases.documents import Document
-
-log = logging.getLogger(__name__)
+from usecases.ports import Files
 
 
 async def entries(
@@ -66,25 +62,8 @@ async def entries(
     return sorted(out, key=lambda e: position[e.code])  # stable: upload order within a measure
 
 
-async def download(bot: Bot, file_id: str, size: int | None) -> bytes | str:
-    """The file's bytes through getFile, or why there are none (a note for the index)."""
-    if not downloadable(size):
-        return TOO_BIG
-    try:
-        found = await bot.get_file(file_id)
-        return bytes(await found.download_as_bytearray())
-    except BadRequest as exc:
-        if "too big" in str(exc).lower():
-            return TOO_BIG
-        log.warning("evidence %s: %s", file_id, exc)
-        return FAILED
-    except TelegramError as exc:
-        log.warning("evidence %s: %s", file_id, exc)
-        return FAILED
-
-
 async def binder(
-    bot: Bot, entries: Sequence[Entry], t: Tr, name: str
+    store: Files, entries: Sequence[Entry], t: Tr, name: str
 ) -> tuple[list[Document], dict[int, str]]:
     """The ZIP parts, each under the upload limit, each with the full index; and the SHA-256 of
     each file fetched, by entry."""
@@ -92,7 +71,7 @@ async def binder(
     got: dict[int, bytes] = {}
     failed: dict[int, str] = {}
     for i, e in enumerate(entries):
-        result = await download(bot, e.file_id, e.size)
+        result = await store.fetch(e.file_id, e.size)
         if isinstance(result, bytes):
             got[i] = result
         else:
@@ -115,7 +94,7 @@ async def binder(
 
 
 async def evidence(
-    bot: Bot,
+    files: Files,
     session: AsyncSession,
     *,
     programme: Programme,
@@ -143,7 +122,7 @@ async def evidence(
     name = t._("{programme} evidence", programme=t.stem(programme.name)) + (
         f" {scope}" if scope else ""
     )
-    docs, hashes = await binder(bot, found, t, name)
+    docs, hashes = await binder(files, found, t, name)
     for i, sha in hashes.items():
         if found[i].sha256 is None:
             await evidence_files.hashed_later(

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import InlineKeyboardMarkup
 
+from core.render.plain_keys import Keyboard
 from storage import lookup
 
 
@@ -17,7 +17,7 @@ class Part:
     """One message of a digest: text (with buttons), or a file with its caption."""
 
     text: str
-    markup: InlineKeyboardMarkup | None = None
+    markup: Keyboard | None = None
     file: tuple[str, str, bytes] | None = None  # (photo | document, filename, bytes)
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
-from telegram import InlineKeyboardMarkup
 
+from core.render.plain_keys import Keyboard
 from storage.models import OutboxMessage, Person
 from storage.outbox_plan import plan
 
@@ -30,7 +30,7 @@ def tell(
     now: datetime,
     person: Person | None = None,
     chat_id: int | None = None,
-    markup: InlineKeyboardMarkup | None = None,
+    markup: Keyboard | None = None,
     locale: str = "",
     measure_ids: list[int] | None = None,
     file: tuple[str, str, bytes] | None = None,

@@ -1,4 +1,5 @@
-"""What a handler may ask of the timer and the sender, typed: bot/app.py plugs in jobs/'s own."""
+"""What a handler or a use case may ask of the timer, the sender and Telegram's file store,
+typed: bot/app.py plugs in jobs/'s own, and handlers/bot_files the Bot API's getFile."""
 
 from __future__ import annotations
 
@@ -57,4 +58,12 @@ class Courier(Protocol):
 
     def deliver_held(self, programme_ids: list[int]) -> None:
         """Deliver what was held for a person who can be reached again, beside the update loop."""
+        ...
+
+
+class Files(Protocol):
+    """Files people sent, by Telegram file id (handlers.bot_files: the Bot API's getFile)."""
+
+    async def fetch(self, file_id: str, size: int | None) -> bytes | str:
+        """The file's bytes, or why there are none: core.render.binder's TOO_BIG or FAILED."""
         ...

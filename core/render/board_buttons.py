@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, MenuButtonWebApp, WebAppInfo
-
 from core.i18n import Tr
+from core.render.plain_keys import Key
 
 
 def open_board(t: Tr) -> str:
@@ -12,14 +11,12 @@ def open_board(t: Tr) -> str:
     return t._("📊 Open the board")
 
 
-def board_button(
-    t: Tr, url: str, *, private: bool, bot_username: str, app_name: str | None
-) -> InlineKeyboardButton:
+def board_button(t: Tr, url: str, *, private: bool, bot_username: str, app_name: str | None) -> Key:
     """web_app buttons work only in private chats; a group gets the bot's Mini App link
     (t.me/<bot>/<app> when it has a short name, else its main Mini App with startapp)."""
     if private:
-        return InlineKeyboardButton(open_board(t), web_app=WebAppInfo(url))
-    return InlineKeyboardButton(open_board(t), url=group_link(bot_username, app_name))
+        return Key(open_board(t), web_app=url)
+    return Key(open_board(t), url=group_link(bot_username, app_name))
 
 
 def group_link(bot_username: str, app_name: str | None) -> str:
@@ -29,6 +26,6 @@ def group_link(bot_username: str, app_name: str | None) -> str:
     return f"https://t.me/{bot_username}?startapp=board"
 
 
-def menu_button(t: Tr, url: str) -> MenuButtonWebApp:
-    """The chat menu button of a leader or a coordinator: the board."""
-    return MenuButtonWebApp(t._("Board"), WebAppInfo(url))
+def menu_label(t: Tr) -> str:
+    """The words of the chat menu button of a leader or a coordinator, which opens the board."""
+    return t._("Board")

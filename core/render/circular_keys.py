@@ -4,22 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from core.domain.circulars import Stance
 from core.i18n import Tr
 from core.render.callbacks_circular import CircularPick, CircularStep
 from core.render.keyboards import LABEL
 from core.render.limits import INLINE_BUTTONS, fit
+from core.render.plain_keys import Key, Keyboard
 
 # two buttons a unit and the preview row: the first units in ranking order get buttons (a
 # programme with more lead units than this is far beyond any ledger we have seen)
 MAX_UNITS = (INLINE_BUTTONS - 1) // 2
 
 
-def picker(
-    t: Tr, draft: int, units: Sequence[str], picked: dict[str, Stance]
-) -> InlineKeyboardMarkup:
+def picker(t: Tr, draft: int, units: Sequence[str], picked: dict[str, Stance]) -> Keyboard:
     """A row per unit (表扬 / 点名, ✓ on the one chosen), then Preview."""
     rows = []
     for i, unit in enumerate(units[:MAX_UNITS]):
@@ -28,30 +25,28 @@ def picker(
         name = t._("Name {unit}", unit=unit)
         rows.append(
             [
-                InlineKeyboardButton(
+                Key(
                     fit(("✓ " if chosen is Stance.COMMEND else "") + commend, LABEL),
                     callback_data=CircularPick(draft, Stance.COMMEND.value, i).pack(),
                 ),
-                InlineKeyboardButton(
+                Key(
                     fit(("✓ " if chosen is Stance.NAME else "") + name, LABEL),
                     callback_data=CircularPick(draft, Stance.NAME.value, i).pack(),
                 ),
             ]
         )
     preview = CircularStep(draft, "preview").pack()
-    rows.append([InlineKeyboardButton(t._("Preview"), callback_data=preview)])
-    return InlineKeyboardMarkup(rows)
+    rows.append([Key(t._("Preview"), callback_data=preview)])
+    return Keyboard(rows)
 
 
-def confirm(t: Tr, draft: int) -> InlineKeyboardMarkup:
+def confirm(t: Tr, draft: int) -> Keyboard:
     """Under the preview: issue it, or go back to the picks."""
-    return InlineKeyboardMarkup(
+    return Keyboard(
         [
             [
-                InlineKeyboardButton(
-                    t._("Issue"), callback_data=CircularStep(draft, "issue").pack()
-                ),
-                InlineKeyboardButton(t._("Edit"), callback_data=CircularStep(draft, "edit").pack()),
+                Key(t._("Issue"), callback_data=CircularStep(draft, "issue").pack()),
+                Key(t._("Edit"), callback_data=CircularStep(draft, "edit").pack()),
             ]
         ]
     )

@@ -5,22 +5,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from core.domain.closing import Answered, FollowUpLine, LookBackTally
 from core.i18n import Tr
 from core.render import callbacks
 from core.render.limits import fit
 from core.render.measures import short
+from core.render.plain_keys import Key, Keyboard
 
 FOLLOW_UP_BUTTONS = 12  # the first red items get one; three a row
 LABEL = 32
 
 
-def follow_up_buttons(t: Tr, items: Sequence[tuple[int, str]]) -> list[list[InlineKeyboardButton]]:
+def follow_up_buttons(t: Tr, items: Sequence[tuple[int, str]]) -> list[list[Key]]:
     """A 督办 button per red item (measure id, code), three a row."""
     buttons = [
-        InlineKeyboardButton(
+        Key(
             fit(t._("Follow up {code}", code=code), LABEL),
             callback_data=callbacks.FollowUp(measure_id).pack(),
         )
@@ -29,15 +28,15 @@ def follow_up_buttons(t: Tr, items: Sequence[tuple[int, str]]) -> list[list[Inli
     return [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
 
 
-def follow_up_keyboard(t: Tr, items: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup | None:
+def follow_up_keyboard(t: Tr, items: Sequence[tuple[int, str]]) -> Keyboard | None:
     """Only the 督办 buttons, or None when there is no red item."""
     rows = follow_up_buttons(t, items)
-    return InlineKeyboardMarkup(rows) if rows else None
+    return Keyboard(rows) if rows else None
 
 
 def followed_up(
-    t: Tr, markup: InlineKeyboardMarkup | None, pressed: callbacks.FollowUp, code: str, when: str
-) -> InlineKeyboardMarkup | None:
+    t: Tr, markup: Keyboard | None, pressed: callbacks.FollowUp, code: str, when: str
+) -> Keyboard | None:
     """The pressed 督办 button now reads 已督办（10月9日10:05）; None if it is not there."""
     if markup is None:
         return None
@@ -53,10 +52,8 @@ def followed_up(
         if many
         else t._("Followed up ({when})", when=when)
     )
-    new = InlineKeyboardButton(fit(label, LABEL), callback_data=data)
-    return InlineKeyboardMarkup(
-        [[new if b.callback_data == data else b for b in row] for row in rows]
-    )
+    new = Key(fit(label, LABEL), callback_data=data)
+    return Keyboard([[new if b.callback_data == data else b for b in row] for row in rows])
 
 
 def follow_up_message(
@@ -163,16 +160,16 @@ def lookback_question(
     )
 
 
-def lookback_keyboard(t: Tr, lookback_id: int) -> InlineKeyboardMarkup:
+def lookback_keyboard(t: Tr, lookback_id: int) -> Keyboard:
     """Holds · Rebound."""
-    return InlineKeyboardMarkup(
+    return Keyboard(
         [
             [
-                InlineKeyboardButton(
+                Key(
                     t._("✅ Holds"),
                     callback_data=callbacks.LookBackAnswer(lookback_id, "holds").pack(),
                 ),
-                InlineKeyboardButton(
+                Key(
                     t._("↩️ Rebound"),
                     callback_data=callbacks.LookBackAnswer(lookback_id, "rebound").pack(),
                 ),

@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from core.i18n import Tr
 from core.render import callbacks
 from core.render.limits import MESSAGE_TEXT, fit
 from core.render.measures import short
+from core.render.plain_keys import Key, Keyboard
 
 TEXT_LIMIT = 600  # the measure's text: enough to recognise it, the report carries the rest
 
@@ -116,15 +115,15 @@ def already(t: Tr, v: Verdict) -> str:
     return t._("Already decided by {who} at {when}.", who=v.by, when=t.datetime(v.at, v.at.date()))
 
 
-def decide_keyboard(t: Tr, request_id: int, *, extension: bool = False) -> InlineKeyboardMarkup:
+def decide_keyboard(t: Tr, request_id: int, *, extension: bool = False) -> Keyboard:
     """Approve · Send back (or Refuse, for an extension)."""
     yes = t._("✅ Approve the extension") if extension else t._("✅ Approve")
     no = t._("✖️ Refuse") if extension else t._("↩️ Send back")
-    return InlineKeyboardMarkup(
+    return Keyboard(
         [
             [
-                InlineKeyboardButton(yes, callback_data=callbacks.Decide(request_id, "ok").pack()),
-                InlineKeyboardButton(no, callback_data=callbacks.Decide(request_id, "back").pack()),
+                Key(yes, callback_data=callbacks.Decide(request_id, "ok").pack()),
+                Key(no, callback_data=callbacks.Decide(request_id, "back").pack()),
             ]
         ]
     )

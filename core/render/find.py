@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from core.i18n import Tr
 from core.render.callbacks_ledger import FindPage, Found
 from core.render.measures import short
+from core.render.plain_keys import Key, Keyboard
 
 LABEL = 28  # a button shows the code and the start of the text
 
@@ -28,21 +27,17 @@ def results_text(t: Tr, query: str, total: int, page: int, pages: int) -> str:
 
 def results_keyboard(
     t: Tr, hits: list[tuple[int, str, str]], search: int, page: int, pages: int
-) -> InlineKeyboardMarkup | None:
+) -> Keyboard | None:
     """One button per measure, then Previous and Next where there are more."""
     rows = [
-        [InlineKeyboardButton(f"{code} {short(text, LABEL)}", callback_data=Found(mid).pack())]
+        [Key(f"{code} {short(text, LABEL)}", callback_data=Found(mid).pack())]
         for mid, code, text in hits
     ]
     nav = []
     if page > 0:
-        nav.append(
-            InlineKeyboardButton(t._("◀ Previous"), callback_data=FindPage(search, page - 1).pack())
-        )
+        nav.append(Key(t._("◀ Previous"), callback_data=FindPage(search, page - 1).pack()))
     if page + 1 < pages:
-        nav.append(
-            InlineKeyboardButton(t._("Next ▶"), callback_data=FindPage(search, page + 1).pack())
-        )
+        nav.append(Key(t._("Next ▶"), callback_data=FindPage(search, page + 1).pack()))
     if nav:
         rows.append(nav)
-    return InlineKeyboardMarkup(rows) if rows else None
+    return Keyboard(rows) if rows else None

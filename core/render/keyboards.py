@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from core.domain.lights import light
 from core.domain.model import MeasureFacts
 from core.i18n import Tr
@@ -14,6 +12,7 @@ from core.render import callbacks, closing
 from core.render.board_buttons import open_board
 from core.render.labels import LIGHT_ICON
 from core.render.limits import INLINE_BUTTONS, fit, page
+from core.render.plain_keys import Key, Keyboard
 
 # a phone screen of buttons; with the paging row a page stays far below Telegram's 100
 PAGE_SIZE = 10
@@ -35,7 +34,7 @@ def measures_keyboard(
     person_id: int,
     number: int = 0,
     replyable: bool = False,
-) -> InlineKeyboardMarkup | None:
+) -> Keyboard | None:
     """One button per measure (in the given order, red and yellow first), paged.
 
     replyable marks a dispatch's or reminder's buttons, so a reply to it is known for an answer.
@@ -45,35 +44,33 @@ def measures_keyboard(
     kind = callbacks.Listed if replyable else callbacks.Open
     p = page(len(items), PAGE_SIZE, number)
     rows = [
-        [InlineKeyboardButton(measure_label(m, today), callback_data=kind(measure_id).pack())]
+        [Key(measure_label(m, today), callback_data=kind(measure_id).pack())]
         for measure_id, m in items[p.start : p.stop]
     ]
     nav = []
     if p.has_prev:
         back = callbacks.Paging(scope, person_id, p.number - 1).pack()
-        nav.append(InlineKeyboardButton(t._("◀ Previous page"), callback_data=back))
+        nav.append(Key(t._("◀ Previous page"), callback_data=back))
     if p.has_next:
         more = callbacks.Paging(scope, person_id, p.number + 1).pack()
         nav.append(
-            InlineKeyboardButton(
+            Key(
                 t._("More ({page}/{pages}) ▶", page=p.number + 2, pages=p.count),
                 callback_data=more,
             )
         )
     if nav:
         rows.append(nav)
-    return InlineKeyboardMarkup(rows)
+    return Keyboard(rows)
 
 
-def answer_choices(t: Tr, measure_id: int) -> InlineKeyboardMarkup:
+def answer_choices(t: Tr, measure_id: int) -> Keyboard:
     """The answers for one measure: on track · at risk · blocked, then done · write an update."""
 
-    def button(label: str, action: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(
-            label, callback_data=callbacks.Answer(measure_id, action).pack()
-        )
+    def button(label: str, action: str) -> Key:
+        return Key(label, callback_data=callbacks.Answer(measure_id, action).pack())
 
-    return InlineKeyboardMarkup(
+    return Keyboard(
         [
             [
                 button(t._("✅ On track"), "ok"),
@@ -82,13 +79,11 @@ def answer_choices(t: Tr, measure_id: int) -> InlineKeyboardMarkup:
             ],
             [button(t._("✔️ Done"), "done"), button(t._("✍️ Write an update"), "note")],
             [
-                InlineKeyboardButton(
+                Key(
                     t._("📅 Ask for more time"),
                     callback_data=callbacks.Extend(measure_id).pack(),
                 ),
-                InlineKeyboardButton(
-                    t._("📜 Record a rule"), callback_data=callbacks.Outcome(measure_id).pack()
-                ),
+                Key(t._("📜 Record a rule"), callback_data=callbacks.Outcome(measure_id).pack()),
             ],
         ]
     )
@@ -97,10 +92,10 @@ def answer_choices(t: Tr, measure_id: int) -> InlineKeyboardMarkup:
 LETTER_BUTTONS = 12  # the most overdue red items get one; the rest by /letter CODE
 
 
-def letter_keyboard(t: Tr, items: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup | None:
+def letter_keyboard(t: Tr, items: Sequence[tuple[int, str]]) -> Keyboard | None:
     """Under the review: a work prompt letter button per red item (measure id, code), three a row."""
     buttons = [
-        InlineKeyboardButton(
+        Key(
             fit(t._("Letter {code}", code=code), LABEL),
             callback_data=callbacks.IssueLetter(measure_id).pack(),
         )
@@ -108,43 +103,33 @@ def letter_keyboard(t: Tr, items: Sequence[tuple[int, str]]) -> InlineKeyboardMa
     ]
     if not buttons:
         return None
-    return InlineKeyboardMarkup([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
+    return Keyboard([buttons[i : i + 3] for i in range(0, len(buttons), 3)])
 
 
-def chase_keyboard(t: Tr, measure_id: int, *, blocked: bool = False) -> InlineKeyboardMarkup:
+def chase_keyboard(t: Tr, measure_id: int, *, blocked: bool = False) -> Keyboard:
     """Under an escalation: follow up (督办, recorded) and see the latest answer; under a blocked
     alert (which already quotes the answer): follow up."""
-    follow = InlineKeyboardButton(
-        t._("Follow up"), callback_data=callbacks.FollowUp(measure_id).pack()
-    )
+    follow = Key(t._("Follow up"), callback_data=callbacks.FollowUp(measure_id).pack())
     if blocked:
-        return InlineKeyboardMarkup([[follow]])
+        return Keyboard([[follow]])
     latest = callbacks.Chase(measure_id, "latest").pack()
-    return InlineKeyboardMarkup(
-        [[follow, InlineKeyboardButton(t._("Latest answer"), callback_data=latest)]]
-    )
+    return Keyboard([[follow, Key(t._("Latest answer"), callback_data=latest)]])
 
 
-def red_buttons(
-    t: Tr, red: Sequence[tuple[int, str]], *, letters: bool
-) -> InlineKeyboardMarkup | None:
+def red_buttons(t: Tr, red: Sequence[tuple[int, str]], *, letters: bool) -> Keyboard | None:
     """督办 buttons under red items (and, for coordinators, work prompt letters)."""
     letter_rows = letter_keyboard(t, red) if letters else None
-    rows: list[Sequence[InlineKeyboardButton]] = (
-        list(letter_rows.inline_keyboard) if letter_rows else []
-    )
+    rows: list[Sequence[Key]] = list(letter_rows.inline_keyboard) if letter_rows else []
     rows += closing.follow_up_buttons(t, red)
-    return InlineKeyboardMarkup(rows) if rows else None
+    return Keyboard(rows) if rows else None
 
 
-def with_board(
-    t: Tr, markup: InlineKeyboardMarkup | None, board: str | None
-) -> InlineKeyboardMarkup | None:
+def with_board(t: Tr, markup: Keyboard | None, board: str | None) -> Keyboard | None:
     """The buttons, and under them the board's link (a group has no web_app buttons)."""
     if board is None:
         return markup
     rows = [
         *(markup.inline_keyboard if markup else ()),
-        [InlineKeyboardButton(open_board(t), url=board)],
+        [Key(open_board(t), url=board)],
     ]
-    return InlineKeyboardMarkup(rows)
+    return Keyboard(rows)

@@ -6,14 +6,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from core.domain.model import Role
 from core.domain.roles import HAND_ROLES
 from core.i18n import N_, Tr
 from core.render import labels
 from core.render.callbacks_people import PeoplePage, PersonCard, Reissue, RoleSwitch
 from core.render.limits import fit, page
+from core.render.plain_keys import Key, Keyboard
 
 PAGE_SIZE = 10  # people buttons on one page, two a row
 LABEL = 24
@@ -78,16 +77,10 @@ def people_text(t: Tr, everyone: Sequence[Someone], today: date, days: int) -> s
     return "\n\n".join(parts)
 
 
-def people_keyboard(
-    t: Tr, everyone: Sequence[Someone], number: int = 0
-) -> InlineKeyboardMarkup | None:
+def people_keyboard(t: Tr, everyone: Sequence[Someone], number: int = 0) -> Keyboard | None:
     """A fresh-link button per unopened link, then the bound people two a row, paged."""
     rows = [
-        [
-            InlineKeyboardButton(
-                fit("🔁 " + p.name, LABEL), callback_data=Reissue(p.person_id).pack()
-            )
-        ]
+        [Key(fit("🔁 " + p.name, LABEL), callback_data=Reissue(p.person_id).pack())]
         for p in everyone
         if p.link_sent is not None
     ][:PAGE_SIZE]
@@ -95,23 +88,19 @@ def people_keyboard(
     if bound:
         pg = page(len(bound), PAGE_SIZE, number)
         names = [
-            InlineKeyboardButton(fit(p.name, LABEL), callback_data=PersonCard(p.person_id).pack())
+            Key(fit(p.name, LABEL), callback_data=PersonCard(p.person_id).pack())
             for p in bound[pg.start : pg.stop]
         ]
         rows += [names[i : i + 2] for i in range(0, len(names), 2)]
         nav = []
         if pg.has_prev:
-            nav.append(
-                InlineKeyboardButton(
-                    t._("◀ Previous page"), callback_data=PeoplePage(pg.number - 1).pack()
-                )
-            )
+            nav.append(Key(t._("◀ Previous page"), callback_data=PeoplePage(pg.number - 1).pack()))
         if pg.has_next:
             label = t._("More ({page}/{pages}) ▶", page=pg.number + 2, pages=pg.count)
-            nav.append(InlineKeyboardButton(label, callback_data=PeoplePage(pg.number + 1).pack()))
+            nav.append(Key(label, callback_data=PeoplePage(pg.number + 1).pack()))
         if nav:
             rows.append(nav)
-    return InlineKeyboardMarkup(rows) if rows else None
+    return Keyboard(rows) if rows else None
 
 
 def card_text(t: Tr, p: Someone) -> str:
@@ -124,12 +113,12 @@ ON = {Role.COORDINATOR: N_("Make coordinator"), Role.LEADER: N_("Make leader")}
 OFF = {Role.COORDINATOR: N_("Remove coordinator role"), Role.LEADER: N_("Remove leader role")}
 
 
-def card_keyboard(t: Tr, p: Someone) -> InlineKeyboardMarkup:
+def card_keyboard(t: Tr, p: Someone) -> Keyboard:
     """Grant or remove each role /people manages, as the person holds it now."""
     buttons = []
     for role in HAND_ROLES:
         held = role in p.roles
         label = t._(OFF[role]) if held else t._(ON[role])
         data = RoleSwitch(p.person_id, role.value, "off" if held else "on").pack()
-        buttons.append([InlineKeyboardButton(label, callback_data=data)])
-    return InlineKeyboardMarkup(buttons)
+        buttons.append([Key(label, callback_data=data)])
+    return Keyboard(buttons)

@@ -6,12 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from core.domain.public import MAX_PHOTOS, MAX_TEXT, PER_DAY, PublicTally
 from core.i18n import Tr
 from core.render.callbacks_public import PublicAct, PublicArea, PublicStep
 from core.render.limits import fit
+from core.render.plain_keys import Key, Keyboard
 
 LABEL = 32  # characters of an area's name on a button
 ABOUT = 40  # characters of a measure's text after its code
@@ -44,11 +43,9 @@ def intro(t: Tr, programme: str) -> str:
     )
 
 
-def next_keyboard(t: Tr) -> InlineKeyboardMarkup:
+def next_keyboard(t: Tr) -> Keyboard:
     """Photos done (or none)."""
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(t._("Next"), callback_data=PublicStep("next").pack())]]
-    )
+    return Keyboard([[Key(t._("Next"), callback_data=PublicStep("next").pack())]])
 
 
 def ask_photos(t: Tr) -> str:
@@ -102,14 +99,12 @@ def refusal(t: Tr, why: str, **fields: int) -> str:
     return n[why]
 
 
-def about_keyboard(t: Tr, areas: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
+def about_keyboard(t: Tr, areas: Sequence[tuple[int, str]]) -> Keyboard:
     """One button per area, and 不指定."""
-    rows = [[InlineKeyboardButton(fit(name, LABEL), callback_data=PublicArea(aid).pack())]
+    rows = [[Key(fit(name, LABEL), callback_data=PublicArea(aid).pack())]
             for aid, name in areas]  # fmt: skip
-    rows.append(
-        [InlineKeyboardButton(t._("Not specified"), callback_data=PublicStep("none").pack())]
-    )
-    return InlineKeyboardMarkup(rows)
+    rows.append([Key(t._("Not specified"), callback_data=PublicStep("none").pack())])
+    return Keyboard(rows)
 
 
 def ask_about(t: Tr) -> str:
@@ -129,12 +124,12 @@ def unknown_about(t: Tr, typed: str) -> str:
     )
 
 
-def name_keyboard(t: Tr) -> InlineKeyboardMarkup:
+def name_keyboard(t: Tr) -> Keyboard:
     """Send unnamed (the default) or named."""
-    return InlineKeyboardMarkup(
+    return Keyboard(
         [
-            [InlineKeyboardButton(t._("Send without my name"), callback_data=PublicStep("anon").pack())],
-            [InlineKeyboardButton(t._("Send with my name"), callback_data=PublicStep("named").pack())],
+            [Key(t._("Send without my name"), callback_data=PublicStep("anon").pack())],
+            [Key(t._("Send with my name"), callback_data=PublicStep("named").pack())],
         ]
     )  # fmt: skip
 
@@ -184,11 +179,11 @@ def item_text(t: Tr, v: ItemView, today: date) -> str:
     return "\n".join(lines)
 
 
-def desk_keyboard(t: Tr, item_id: int) -> InlineKeyboardMarkup:
+def desk_keyboard(t: Tr, item_id: int) -> Keyboard:
     """受理, 转办, 答复."""
     acts = [("accept", t._("Accept")), ("forward", t._("Forward")), ("answer", t._("Answer"))]
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=PublicAct(item_id, act).pack())
+    return Keyboard(
+        [[Key(label, callback_data=PublicAct(item_id, act).pack())
           for act, label in acts]]
     )  # fmt: skip
 

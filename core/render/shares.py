@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from core.i18n import Tr
 from core.render import callbacks
 from core.render.dispatch import answer_by_line
 from core.render.measures import short
+from core.render.plain_keys import Key, Keyboard
 
 TEXT_LIMIT = 60  # a measure's text in a share line: enough to recognise it
 
@@ -39,12 +38,12 @@ def share_dispatch(
     )
 
 
-def share_keyboard(t: Tr, items: Sequence[tuple[int, str]]) -> InlineKeyboardMarkup:
+def share_keyboard(t: Tr, items: Sequence[tuple[int, str]]) -> Keyboard:
     """One button per share: (measure id, code)."""
-    return InlineKeyboardMarkup(
+    return Keyboard(
         [
             [
-                InlineKeyboardButton(
+                Key(
                     t._("Report {code}", code=code),
                     callback_data=callbacks.ShareAnswer(mid).pack(),
                 )

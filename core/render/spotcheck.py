@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
 from core.domain.spotcheck import UNTRUE, SpotTally
 from core.i18n import Tr
 from core.render import callbacks
 from core.render.limits import MESSAGE_TEXT, fit
 from core.render.measures import short
+from core.render.plain_keys import Key, Keyboard
 
 TEXT_LIMIT = 600  # the measure's text: enough to recognise it, the report carries the rest
 
@@ -42,15 +41,13 @@ def check_text(
     return fit("\n".join(lines), MESSAGE_TEXT[1])
 
 
-def check_keyboard(t: Tr, check_id: int) -> InlineKeyboardMarkup:
+def check_keyboard(t: Tr, check_id: int) -> Keyboard:
     """属实 · 不属实."""
-    return InlineKeyboardMarkup(
+    return Keyboard(
         [
             [
-                InlineKeyboardButton(
-                    t._("True"), callback_data=callbacks.SpotCheckAnswer(check_id, "true").pack()
-                ),
-                InlineKeyboardButton(
+                Key(t._("True"), callback_data=callbacks.SpotCheckAnswer(check_id, "true").pack()),
+                Key(
                     t._("Not true"),
                     callback_data=callbacks.SpotCheckAnswer(check_id, UNTRUE).pack(),
                 ),

@@ -7,11 +7,12 @@ from collections.abc import Collection
 from typing import Any
 
 from sqlmodel.ext.asyncio.session import AsyncSession
+from telegram import MenuButtonWebApp, WebAppInfo
 from telegram.error import TelegramError
 
 from bot.context import Services
 from core.i18n import tr
-from core.render.board_buttons import menu_button
+from core.render.board_buttons import menu_label
 from storage import board, people
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,9 @@ async def set_menus(bot: Any, svc: Services, person_ids: Collection[int] | None 
     for user_id, locale in sorted(people.items()):
         t = tr(locale or svc.settings.cadence_locale)
         try:
-            await bot.set_chat_menu_button(chat_id=user_id, menu_button=menu_button(t, url))
+            await bot.set_chat_menu_button(
+                chat_id=user_id, menu_button=MenuButtonWebApp(menu_label(t), WebAppInfo(url))
+            )
             done += 1
         except TelegramError as error:  # one blocked person does not keep the others' menus
             log.warning("menu button for %s not set: %s", user_id, error)
