@@ -30,7 +30,6 @@ from bot import commands, conversations, web
 from bot.context import CadenceContext, Services
 from bot.ordering import PerPerson
 from bot.settings import Settings
-from bot.transport import AiohttpRequest
 from core import logs
 from core.clock import Clock
 from core.i18n import check_catalogs
@@ -173,8 +172,6 @@ def build_application(
     builder = (
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
-        .request(AiohttpRequest())
-        .get_updates_request(AiohttpRequest(connection_pool_size=1))
         .context_types(ContextTypes(context=CadenceContext, user_data=UserDrafts))
         .rate_limiter(limiter)
         .persistence(

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import aiohttp  # the bot's transport (bot/transport.py): its connect timeouts never left
-import httpx  # PTB's own HTTP client, still a plain Bot()'s transport
+import httpx  # PTB's own HTTP client (its dependency): the kind of timeout is httpx's
 from telegram.error import TelegramError, TimedOut
 
 
@@ -12,6 +11,5 @@ def may_have_arrived(exc: TelegramError) -> bool:
 
     A connect or pool timeout never left this process, so its retry cannot be a duplicate.
     """
-    unsent = httpx.ConnectTimeout | httpx.PoolTimeout | aiohttp.ConnectionTimeoutError
-    left = not isinstance(exc.__cause__, unsent)
+    left = not isinstance(exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout)
     return isinstance(exc, TimedOut) and left
