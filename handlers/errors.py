@@ -17,7 +17,7 @@ from core.i18n import Tr, tr
 from handlers.gate import supported
 from storage import programmes
 from storage.db import reason, unreachable, where
-from storage.models import UserPref
+from storage.models_people import UserPref
 
 log = logging.getLogger("cadence")
 DB_REPORT_EVERY = timedelta(minutes=1)  # a dead database fails every update: say so once a minute

@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from core.domain.absence import cut_short
 from storage import audit
-from storage.models import Absence
+from storage.models_people import Absence
 
 
 async def on(session: AsyncSession, *, programme_id: int, day: date) -> list[Absence]:

@@ -13,15 +13,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.domain.dispatches import DispatchFact, latest_first, silent_run_sorted
 from core.domain.model import Health, Role, Status
 from storage import as_of
-from storage.models import (
-    DispatchItem,
-    EvidenceFile,
-    Person,
-    Programme,
-    RoleGrant,
-    SignoffRequest,
-    UserPref,
-)
+from storage.models import DispatchItem, EvidenceFile, Person, Programme, RoleGrant, SignoffRequest
+from storage.models_people import UserPref
 
 
 async def evidence(session: AsyncSession, *, measure_id: int) -> list[EvidenceFile]:

@@ -11,7 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.domain.model import Role
 from storage import audit
 from storage.invites import invite_for
-from storage.models import Invite, Person
+from storage.models import Person
+from storage.models_people import Invite
 from storage.people import grant, person_named
 
 PLACEHOLDER = "#"  # names from the ledger never start so; the new coordinator names themselves

@@ -9,7 +9,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage import audit
 from storage.invites import fresh_link, revoke
-from storage.models import AuditEvent, Invite, Person
+from storage.models import AuditEvent, Person
+from storage.models_people import Invite
 
 
 def _let_go(session: AsyncSession, person: Person) -> tuple[int | None, dict[str, object]]:

@@ -13,7 +13,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.domain.invites import Redeem, invited_roles, redemption
 from core.domain.model import Role
 from storage import audit
-from storage.models import Invite, Person
+from storage.models import Person
+from storage.models_people import Invite
 from storage.people import bind, people, roles_by_person
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Column, Index, LargeBinary, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Index, LargeBinary, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Every constraint and index gets a predictable name, the same on SQLite and PostgreSQL, so a
@@ -296,30 +296,6 @@ class OutboxMessage(SQLModel, table=True):
     created_at: datetime
 
 
-class Invite(SQLModel, table=True):
-    """A single-use, expiring deep-link token binding a Telegram user to a person."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    programme_id: int = Field(foreign_key="programme.id", index=True)
-    token: str = Field(unique=True, index=True, max_length=64)
-    person_id: int = Field(foreign_key="person.id")
-    created_at: datetime
-    expires_at: datetime
-    used_at: datetime | None = None
-    revoked_at: datetime | None = None
-
-
-class Absence(SQLModel, table=True):
-    """An owner away from..to, optionally with a delegate."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    programme_id: int = Field(foreign_key="programme.id", index=True)
-    person_id: int = Field(foreign_key="person.id", index=True)
-    start: date
-    end: date
-    delegate_id: int | None = Field(default=None, foreign_key="person.id")
-
-
 class AuditEvent(SQLModel, table=True):
     """Who changed what, when, from what to what. Never updated or deleted (triggers refuse it)."""
 
@@ -343,25 +319,10 @@ class AuditEvent(SQLModel, table=True):
     at: datetime
 
 
-class UserPref(SQLModel, table=True):
-    """Per Telegram user: chosen language and current programme."""
-
-    telegram_user_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
-    locale: str | None = None  # chosen with /lang
-    tg_locale: str | None = None  # from Telegram's language_code, when we have that language
-    programme_id: int | None = Field(default=None, foreign_key="programme.id")
-
-
-class PtbState(SQLModel, table=True):
-    """PTB persistence (conversation states) kept in the database."""
-
-    key: str = Field(primary_key=True, max_length=200)
-    value: str = Field(sa_type=Text)
-
-
 import storage.models_closing  # noqa: E402  (registers the closing-the-loop tables)
 import storage.models_delivery  # noqa: E402  (registers the senders' shared tables)
 import storage.models_outcomes  # noqa: E402  (registers the institutional outcomes' table)
+import storage.models_people  # noqa: E402  (registers invites, absences and per-user state)
 import storage.models_public  # noqa: E402  (registers the public channel's tables)
 import storage.models_report  # noqa: E402  (registers the progress report tables)
 import storage.models_shares  # noqa: E402  (registers the co-units' share tables)

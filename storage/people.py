@@ -18,7 +18,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.domain.model import Role
 from storage import audit
 from storage.db import IdentityCache
-from storage.models import Person, Programme, RoleGrant, Unit, UserPref
+from storage.models import Person, Programme, RoleGrant, Unit
+from storage.models_people import UserPref
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from storage.db import Database
-from storage.models import PtbState
+from storage.models_people import PtbState
 
 UserData = Any  # the application's user_data type: this floor keeps it as the codec says
 

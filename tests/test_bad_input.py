@@ -17,7 +17,8 @@ from sqlmodel import SQLModel, select
 from stranger_texts import STRANGER_TEXT_EN
 from test_e2e_foundation import all_invites, invite_tokens
 
-from storage.models import Invite, Person
+from storage.models import Person
+from storage.models_people import Invite
 
 OWNER = User(301, "Liaison", language_code="zh-hans")
 LEADER = User(302, "Leader", language_code="en")

@@ -10,7 +10,8 @@ from rhythm_support import OWNER_A, measure_id, seed, tick
 from sqlmodel import select
 
 from bot.app import start_app, stop_app
-from storage.models import ProgressUpdate, PtbState
+from storage.models import ProgressUpdate
+from storage.models_people import PtbState
 
 
 async def test_an_answer_stored_the_old_way_is_finished_after_the_upgrade(bot: Bot) -> None:

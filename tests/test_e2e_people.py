@@ -173,7 +173,7 @@ async def test_links_not_opened_and_a_fresh_one(bot: Bot) -> None:
 async def invite_token(s: object, person_id: int) -> str:
     from sqlmodel.ext.asyncio.session import AsyncSession
 
-    from storage.models import Invite
+    from storage.models_people import Invite
 
     assert isinstance(s, AsyncSession)
     rows = await s.exec(

@@ -19,7 +19,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from core.domain.model import Beat
 from handlers.answer_draft import NOTE
 from jobs.scheduler import beat_job, job_name
-from storage.models import Person, PtbState
+from storage.models import Person
+from storage.models_people import PtbState
 
 HEADS = ("每周调度", "Weekly dispatch")
 W39 = datetime(2024, 9, 23, 9, 30, tzinfo=SH)

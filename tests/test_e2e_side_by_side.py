@@ -15,7 +15,8 @@ from wait_support import until
 from bot.context import CadenceContext
 from handlers.gate import Where, gate
 from storage import audit, people, programmes
-from storage.models import AuditEvent, UserPref
+from storage.models import AuditEvent
+from storage.models_people import UserPref
 
 
 def _probe(bot: Bot, programme_id: int, blocked: dict[int, asyncio.Event], log: list[str]) -> None:

@@ -11,7 +11,8 @@ from rhythm_support import OWNER_A, measure_id, seed, tick
 from sqlmodel import func, select
 
 from storage import audit
-from storage.models import Absence, EvidenceFile, Measure, Person, SignoffRequest
+from storage.models import EvidenceFile, Measure, Person, SignoffRequest
+from storage.models_people import Absence
 
 
 async def test_owner_asks_for_signoff_and_coordinators_hear(bot: Bot) -> None:

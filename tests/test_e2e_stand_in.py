@@ -11,7 +11,8 @@ from rhythm_support import OWNER_A, OWNER_B, measure_id, seed, tick
 from sqlmodel import select
 
 from core.domain.daterange import read_range
-from storage.models import Absence, ProgressUpdate
+from storage.models import ProgressUpdate
+from storage.models_people import Absence
 
 TODAY = date(2024, 9, 26)
 

@@ -17,7 +17,8 @@ from core.domain.model import Beat
 from handlers.gate import Where, gate
 from jobs.run import run_beat
 from storage import absences, people, programmes
-from storage.models import Absence, AuditEvent, OutboxMessage, Person, SentBeat, UserPref
+from storage.models import AuditEvent, OutboxMessage, Person, SentBeat
+from storage.models_people import Absence, UserPref
 from usecases import dispatch as dispatch_module
 
 

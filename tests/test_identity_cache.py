@@ -11,7 +11,8 @@ from sqlmodel import col, select
 from core.domain.model import Role
 from storage import people, programmes
 from storage.db import Database
-from storage.models import Person, Programme, UserPref
+from storage.models import Person, Programme
+from storage.models_people import UserPref
 
 NOW = datetime(2024, 9, 30, 2, 0, tzinfo=UTC)
 USER = 4242

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from storage.db import Database
-from storage.models import PtbState
+from storage.models_people import PtbState
 from storage.persistence import DbPersistence
 
 

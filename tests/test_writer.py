@@ -12,7 +12,8 @@ from sqlmodel import col
 
 from storage import people, writer
 from storage.db import Database
-from storage.models import Programme, UserPref
+from storage.models import Programme
+from storage.models_people import UserPref
 
 
 async def _soon(job: asyncio.Future[object] | asyncio.Task[object], seconds: float = 0.3) -> bool:

@@ -19,7 +19,8 @@ from core.render.keyboards import chase_keyboard
 from core.render.plain_keys import Keyboard
 from storage import lookup, measures, people, programmes
 from storage.absences import Ended
-from storage.models import Absence, Measure, Person
+from storage.models import Measure, Person
+from storage.models_people import Absence
 from usecases.notices import tell
 
 

@@ -18,7 +18,8 @@ from core.i18n import Tr, tr
 from core.render.dispatch import dispatch_text
 from core.render.keyboards import measures_keyboard
 from storage import absences, current_state, measures, people
-from storage.models import Absence, DispatchItem, Measure, Person, Programme
+from storage.models import DispatchItem, Measure, Person, Programme
+from storage.models_people import Absence
 from storage.outbox_plan import flush_and_forget, items_of, plan
 from storage.programmes import rhythm_of
 from usecases.buttons import ordered

@@ -13,7 +13,8 @@ from bot.sandbox.runner import Sandbox
 from core.domain.model import Role
 from core.i18n import Tr
 from storage.coordinators import unnamed
-from storage.models import Invite, Person
+from storage.models import Person
+from storage.models_people import Invite
 
 FIRST_ID = 2001  # people added in the page; the seeded stranger is 1999
 _START = re.compile(r"https://t\.me/[A-Za-z0-9_]+\?start=([A-Za-z0-9_-]{1,64})")

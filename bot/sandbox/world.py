@@ -19,7 +19,8 @@ from core.domain.model import Role
 from core.domain.periods import due_slots
 from storage import beats, ledger_store, people, programmes
 from storage.db import Database
-from storage.models import Person, UserPref
+from storage.models import Person
+from storage.models_people import UserPref
 from storage.people import roles_by_person
 from storage.programmes import ChatKind, rhythm_of
 

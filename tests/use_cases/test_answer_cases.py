@@ -9,7 +9,8 @@ from sqlmodel import select
 from core.domain.closing import Verdict
 from core.domain.model import Health, Role, Status
 from storage import lookbacks, people, programmes
-from storage.models import Measure, Person, ProgressUpdate, SignoffRequest, UserPref
+from storage.models import Measure, Person, ProgressUpdate, SignoffRequest
+from storage.models_people import UserPref
 from use_cases.conftest import NOW, World
 from usecases import answers, extension, lookback
 from usecases.lookback import Answered, LookBackAnswer, Refused

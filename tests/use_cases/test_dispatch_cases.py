@@ -8,7 +8,8 @@ from datetime import timedelta
 from sqlmodel import col, select
 
 from core.domain.model import Health
-from storage.models import Absence, DispatchItem, OutboxMessage
+from storage.models import DispatchItem, OutboxMessage
+from storage.models_people import Absence
 from use_cases.conftest import NOW, World, run_dispatch
 from usecases import answers, nudges
 from usecases import dispatch as dispatch_job
