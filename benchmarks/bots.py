@@ -113,7 +113,8 @@ async def cadence(config: dict[str, Any]) -> list[dict[str, Any]]:
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from bot.app import build_application, start_app, stop_app
+    from bot.app import build_application
+    from bot.lifecycle import start_app, stop_app
     from bot.settings import Settings
     from core.clock import FixedClock
     from jobs.pacing import Limits, PacedLimiter, Pacer

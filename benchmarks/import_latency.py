@@ -14,7 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from fakebot import BOT_TOKEN, FakeTelegram, User
 
-from bot.app import build_application, start_app, stop_app
+from bot.app import build_application
+from bot.lifecycle import start_app, stop_app
 from bot.settings import Settings
 from core.clock import FixedClock
 from storage import people, programmes

@@ -152,7 +152,7 @@ def _command(args: argparse.Namespace, settings: Settings) -> int:
                 )
                 if migrated.returncode:
                     return migrated.returncode
-            from bot.app import run
+            from bot.lifecycle import run
 
             return run(settings)
         return 0

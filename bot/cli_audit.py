@@ -29,7 +29,7 @@ def add_parsers(sub: Any) -> None:
 async def run(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     """Run verify-audit (exit 1 on a broken chain) or history (exit 1 on an unknown code)."""
     # imported here: registering the sub-command must not load the bot's handlers
-    from bot.app import services
+    from bot.lifecycle import services
     from core.domain.chain import SHORT, anchor_problem
     from core.domain.spotcheck import forged as spot_forged
     from core.i18n import tr

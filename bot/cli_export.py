@@ -61,7 +61,7 @@ def _fail(text: str) -> int:
 
 async def export(settings: Settings, args: argparse.Namespace, clock: Clock) -> int:
     """Build the document(s) and write them to --output."""
-    from bot.app import bot_and_services, services
+    from bot.lifecycle import bot_and_services, services
 
     if args.what == "letter" and not args.code:
         return _fail("--what letter needs --code")

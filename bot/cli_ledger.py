@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.app import bot_and_services, services
 from bot.context import Services
+from bot.lifecycle import bot_and_services, services
 from bot.settings import Settings
 from core.clock import Clock, today_in
 from core.domain.ledger import parse_ledger

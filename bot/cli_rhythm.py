@@ -122,7 +122,7 @@ async def _beat(
     settings: Settings, args: argparse.Namespace, clock: Clock, programme_id: int
 ) -> int:
     """Send a beat now with the bot's own Bot and services."""
-    from bot.app import bot_and_services
+    from bot.lifecycle import bot_and_services
     from core.domain.model import Beat
     from jobs.run import run_beat
     from usecases.ports import Outcome

@@ -26,8 +26,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables whose rows each test empties)
-from bot.app import CadenceApp, build_application, start_app, stop_app
+from bot.app import CadenceApp, build_application
 from bot.context import Services
+from bot.lifecycle import start_app, stop_app
 from bot.settings import Settings
 from core.clock import FixedClock
 from core.domain.model import Beat

@@ -2,7 +2,7 @@
 
 Usage: python crash_bot.py DATABASE_URL BOT_API_BASE_URL ISO_MOMENT [WEBHOOK_PORT | run]
 With WEBHOOK_PORT it is a webhook replica listening on 127.0.0.1:WEBHOOK_PORT; with `run` it is
-bot.app.run as deployed (its signal handling included); else it polls.
+bot.lifecycle.run as deployed (its signal handling included); else it polls.
 `python crash_bot.py forks` starts polling bots on request, each a fork of it (fork_server).
 """
 
@@ -20,7 +20,7 @@ from conftest import ADMIN, make_app
 from fakebot import BOT_TOKEN
 
 from bot import web
-from bot.app import start_app
+from bot.lifecycle import start_app
 from bot.settings import Settings
 from core.clock import FixedClock
 from jobs.pacing import Limits
@@ -55,7 +55,7 @@ async def main(db_url: str, base_url: str, moment: str, port: str | None = None)
         await app.initialize()
         assert app.post_init is not None
         await app.post_init(app)
-        # the listener bot.app.run serves in webhook mode: updates and the board on one port
+        # the listener bot.lifecycle.run serves in webhook mode: updates and the board on one port
         await web.start_webhook(app, listen="127.0.0.1", port=int(port), url=PUBLIC, secret=SECRET)
         await app.start()
     else:
@@ -101,8 +101,8 @@ def fork_server() -> None:
 
 
 def deployed(db_url: str, base_url: str, moment: str) -> int:
-    """bot.app.run, as `python -m bot run` calls it, with the clock pinned and slow pacing."""
-    from bot.app import run
+    """bot.lifecycle.run, as `python -m bot run` calls it, with the clock pinned and slow pacing."""
+    from bot.lifecycle import run
     from jobs.pacing import PacedLimiter, Pacer
 
     settings = Settings(

@@ -13,7 +13,7 @@ from fakebot import FakeTelegram, User
 from sqlmodel import col, select
 from wait_support import until
 
-from bot.app import start_app, stop_app
+from bot.lifecycle import start_app, stop_app
 from core.clock import FixedClock
 from core.domain.ledger import parse_ledger
 from jobs.pacing import Limits

@@ -17,7 +17,7 @@ from delivery_support import dispatches_to, owner, seed_owners
 from fakebot import FakeTelegram
 from sqlmodel import select
 
-from bot.app import start_app, stop_app
+from bot.lifecycle import start_app, stop_app
 from core.clock import FixedClock
 from storage.db import Database
 from storage.models import OutboxMessage

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from conftest import settings_for
 from fakebot import FakeTelegram
 
-from bot.app import bot_and_services, services
 from bot.context import Services
+from bot.lifecycle import bot_and_services, services
 from bot.settings import Settings
 from core.clock import FixedClock
 

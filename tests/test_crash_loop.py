@@ -24,7 +24,7 @@ from fakebot import FakeTelegram, SentMessage, User
 from sqlmodel import select
 from wait_support import until
 
-from bot.app import start_app, stop_app
+from bot.lifecycle import start_app, stop_app
 from core.clock import FixedClock
 from storage.db import Database
 from storage.models import DispatchItem, OutboxMessage, Person

@@ -16,7 +16,7 @@ from fakefaults import TRANSIENT
 from sqlmodel import select
 from wait_support import until
 
-from bot.app import start_app, stop_app
+from bot.lifecycle import start_app, stop_app
 from core.domain.model import Beat
 from jobs.outbox import sender_of
 from jobs.outbox_records import Records

@@ -9,7 +9,7 @@ from conftest import SH, Bot, button, make_app
 from rhythm_support import OWNER_A, measure_id, seed, tick
 from sqlmodel import select
 
-from bot.app import start_app, stop_app
+from bot.lifecycle import start_app, stop_app
 from storage.models import ProgressUpdate
 from storage.models_people import PtbState
 

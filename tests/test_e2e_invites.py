@@ -9,7 +9,7 @@ from conftest import ADMIN, Bot, make_app
 from fakebot import SentMessage
 from rhythm_support import OWNER_A, seed
 
-from bot.app import start_app, stop_app
+from bot.lifecycle import start_app, stop_app
 from jobs.pacing import Limits
 
 

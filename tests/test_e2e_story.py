@@ -18,7 +18,7 @@ from signoff_support import ask_signoff
 from sqlmodel import select
 from story_texts import TEXTS
 
-from bot.app import start_app, stop_app
+from bot.lifecycle import start_app, stop_app
 from storage.models import SentBeat
 
 OWNER = User(311, "Owner", language_code="zh-hans")

@@ -135,7 +135,8 @@ async def test_a_crash_after_the_commit_loses_no_coordinators_copy(
     from signoff_support import COORD_B, ask_signoff
     from test_e2e_signoff import _start
 
-    from bot.app import services_of, start_app, stop_app
+    from bot.app import services_of
+    from bot.lifecycle import start_app, stop_app
 
     await _start(bot)
     monkeypatch.setattr(services_of(bot.app).courier, "deliver_notices", lambda: None)

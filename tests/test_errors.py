@@ -16,8 +16,8 @@ from fakebot import BOT_TOKEN, FakeTelegram, User
 from telegram import Update
 from telegram.ext import CommandHandler
 
-from bot.app import start_app, stop_app
 from bot.context import CadenceContext, Services
+from bot.lifecycle import start_app, stop_app
 from core import logs
 from core.clock import FixedClock
 from handlers.gate import Where, gate

@@ -48,7 +48,7 @@ def test_run_migrates_in_a_child_only_when_something_is_pending(
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "7000001:TEST-TOKEN")
     monkeypatch.setenv("DATABASE_URL", url)
     monkeypatch.setattr(subprocess, "run", child)
-    monkeypatch.setattr("bot.app.run", lambda _settings: 0)
+    monkeypatch.setattr("bot.lifecycle.run", lambda _settings: 0)
     assert cli.main(["run"]) == 0
     assert children == [["-m", "bot", "migrate"]]
     assert cli.main(["run"]) == 0

@@ -9,7 +9,7 @@ from conftest import settings_for
 from delivery_support import DISPATCH_HEAD, MONDAY, ledger, record_sends, running, seed_owners
 from sqlmodel import select
 
-from bot.app import bot_and_services
+from bot.lifecycle import bot_and_services
 from core.clock import FixedClock
 from core.domain.ledger import parse_ledger
 from core.domain.model import Beat

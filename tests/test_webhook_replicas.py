@@ -21,7 +21,8 @@ from rhythm_support import OWNER_A, OWNER_B, measure_id, seed
 from sqlmodel import select
 
 from bot import web
-from bot.app import CadenceApp, start_app, stop_app
+from bot.app import CadenceApp
+from bot.lifecycle import start_app, stop_app
 from core.clock import FixedClock
 from storage.models import DispatchItem, Person, SentBeat
 

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 
-from bot.app import CadenceApp, build_application, services_of, start_app, stop_app
+from bot.app import CadenceApp, build_application, services_of
+from bot.lifecycle import start_app, stop_app
 from bot.sandbox import world
 from bot.sandbox.lock import FolderLock
 from bot.sandbox.objects import BOT_TOKEN
