@@ -54,7 +54,7 @@ lint: $(TEST_STAMP)
 
 # the suite over two workers (each its own PostgreSQL database), then the timing-sensitive tests
 # alone (tests/conftest.py ALONE): a stop within 3 s or a pace per second is measured unloaded;
-# tests that only start processes (the kill loop, `bot run`) wait beside the others
+# `bot run`'s one-line errors wait beside the others; the kill loop runs alone (see ALONE)
 WORKERS ?= 2
 test: $(TEST_STAMP) i18n-compile lint
 	$(BIN)/pytest -n $(WORKERS) -m "not alone" --durations=15
