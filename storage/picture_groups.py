@@ -101,33 +101,21 @@ async def kinds(
     """The live measures counted by area and light inputs."""
     m = Measure
     due, after = _offsets(today, w)
+    columns = (
+        col(m.area_id),
+        col(Area.number),
+        col(Area.name),
+        col(m.status),
+        col(m.health),
+        col(m.immediate),
+    )
+    labelled = (kept_flag().label("silent"), due.label("due_in"), after.label("forecast_after"))
     query = (
-        select(
-            col(m.area_id),
-            col(Area.number),
-            col(Area.name),
-            col(m.status),
-            col(m.health),
-            col(m.immediate),
-            kept_flag().label("silent"),
-            due.label("due_in"),
-            after.label("forecast_after"),
-            func.count(),
-        )
+        select(*columns, *labelled, func.count())
         .join(Area, col(Area.id) == m.area_id)
         .outerjoin(MeasureState, col(MeasureState.measure_id) == m.id)
         .where(*_live(programme_id, owner_id))
-        .group_by(
-            col(m.area_id),
-            col(Area.number),
-            col(Area.name),
-            col(m.status),
-            col(m.health),
-            col(m.immediate),
-            literal_column("silent"),
-            literal_column("due_in"),
-            literal_column("forecast_after"),
-        )
+        .group_by(*columns, *(literal_column(c.name) for c in labelled))
     )
     return [
         Kind(a, number, name, STATUS[s], HEALTH[h], bool(i), int(q or 0), d, f, n)
