@@ -74,7 +74,10 @@ async def coordinator_invites(update: Update, context: CadenceContext) -> None:
         days=days,
     )
     body = "\n".join(invite_link(context.bot.username, i.token) for i in links)
-    await update.effective_message.reply_text(f"{head}\n{body}")
+    message = update.effective_message
+    # once the tokens are committed: with people's updates side by side, a link shown earlier
+    # could be opened before it exists and be called invalid
+    context.reply(lambda: message.reply_text(f"{head}\n{body}"))
 
 
 async def pending_invites(context: CadenceContext) -> list[tuple[str, str, str]]:

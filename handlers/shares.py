@@ -76,7 +76,9 @@ async def co_unit_invites(message: Message, context: CadenceContext, args: list[
             "days; it works once): {link}",
             unit=unit, codes=codes, days=days, link=invite_link(context.bot.username, done.token),
         )  # fmt: skip
-    await message.reply_text(text)
+    # once the token is committed: with people's updates side by side, a link shown earlier could
+    # be opened before it exists and be called invalid
+    context.reply(lambda: message.reply_text(text))
 
 
 @gate(Role.LIAISON, where=Where.PRIVATE, programme_of=measure_programme)
